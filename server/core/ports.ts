@@ -56,3 +56,22 @@ export interface Config {
   /** Operator's admin bearer token (at least 32 characters), if set. */
   adminToken: string | null;
 }
+
+/** What the Hono app needs, built once by each runtime's entry point. */
+export interface AppDeps {
+  db: Db;
+  /** Hands a processed event to storage; resolves once it is durable. */
+  writer: EventWriter;
+  country: CountryLookup;
+  /** The visitor's address as the runtime sees it (socket or CF-Connecting-IP), before trust-proxy. */
+  remoteAddress: (request: Request, env: unknown) => string | null;
+  clock: Clock;
+  config: Config;
+  log: Logger;
+}
+
+export interface EventWriter {
+  write(event: import('./ingest/event.ts').ProcessedEvent): Promise<void>;
+  /** Resolves once everything accepted so far is committed; later writes are refused. */
+  close(): Promise<void>;
+}

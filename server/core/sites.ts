@@ -1,0 +1,162 @@
+/**
+ * Sites: the domains an instance collects for, and their per-site settings.
+ * @module
+ */
+import type { Db, IpStorage } from './ports.ts';
+import { isValidTimeZone } from './time.ts';
+
+export interface Site {
+  id: number;
+  domain: string;
+  timezone: string;
+  /** null: the instance default applies. */
+  ipStorage: IpStorage | null;
+  /** Days of raw events to keep; null keeps them forever. */
+  retentionDays: number | null;
+  excludedIps: string[];
+  excludedPaths: string[];
+  allowedHostnames: string[];
+  searchParams: string[];
+  createdAt: number;
+}
+
+export interface SiteSettings {
+  timezone?: string;
+  ipStorage?: IpStorage | null;
+  retentionDays?: number | null;
+  excludedIps?: string[];
+  excludedPaths?: string[];
+  allowedHostnames?: string[];
+  searchParams?: string[];
+}
+
+interface SiteRow {
+  id: number;
+  domain: string;
+  timezone: string;
+  ip_storage: string | null;
+  retention_days: number | null;
+  excluded_ips: string;
+  excluded_paths: string;
+  allowed_hostnames: string;
+  search_params: string;
+  created_at: number;
+}
+
+/** Tables holding a site's data, deleted when the site is removed (children first). */
+export const SITE_DATA_TABLES: string[] = ['event_props', 'events', 'visits', 'salts', 'tokens'];
+
+const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** Lower-cases a hostname and strips a leading `www.`, the form sites are stored under. */
+export function normalizeHostname(host: string): string {
+  const h = host.trim().toLowerCase().replace(/\.$/, '');
+  return h.startsWith('www.') ? h.slice(4) : h;
+}
+
+/**
+ * Parses a site domain as an owner types it (`Example.com`, `www.example.com`,
+ * `https://example.com/`); null when it is not a hostname.
+ */
+export function parseDomain(input: string): string | null {
+  let host = input.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) {
+    try {
+      host = new URL(host).hostname;
+    } catch {
+      return null;
+    }
+  }
+  host = normalizeHostname(host.replace(/\/+$/, ''));
+  return DOMAIN_PATTERN.test(host) ? host : null;
+}
+
+function jsonList(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function toSite(row: SiteRow): Site {
+  return {
+    id: row.id,
+    domain: row.domain,
+    timezone: row.timezone,
+    ipStorage: row.ip_storage === 'none' || row.ip_storage === 'truncated' ? row.ip_storage : null,
+    retentionDays: row.retention_days,
+    excludedIps: jsonList(row.excluded_ips),
+    excludedPaths: jsonList(row.excluded_paths),
+    allowedHostnames: jsonList(row.allowed_hostnames),
+    searchParams: jsonList(row.search_params),
+    createdAt: row.created_at,
+  };
+}
+
+export class SiteError extends Error {}
+
+export async function findSite(db: Db, domain: string): Promise<Site | null> {
+  const row = await db.first<SiteRow>('SELECT * FROM sites WHERE domain = ?', [domain]);
+  return row ? toSite(row) : null;
+}
+
+export async function findSiteById(db: Db, id: number): Promise<Site | null> {
+  const row = await db.first<SiteRow>('SELECT * FROM sites WHERE id = ?', [id]);
+  return row ? toSite(row) : null;
+}
+
+export async function listSites(db: Db): Promise<Site[]> {
+  const rows = await db.all<SiteRow>('SELECT * FROM sites ORDER BY domain');
+  return rows.map(toSite);
+}
+
+/** Creates a site; throws SiteError for a bad domain, unknown timezone or a duplicate. */
+export async function createSite(db: Db, input: { domain: string; timezone?: string }, nowMs: number): Promise<Site> {
+  const domain = parseDomain(input.domain);
+  if (!domain) throw new SiteError(`"${input.domain}" is not a valid domain`);
+  const timezone = input.timezone ?? 'Etc/UTC';
+  if (!isValidTimeZone(timezone)) throw new SiteError(`unknown timezone "${timezone}" (use an IANA name such as Europe/Oslo)`);
+  if (await findSite(db, domain)) throw new SiteError(`site ${domain} already exists`);
+  await db.run('INSERT INTO sites (domain, timezone, created_at) VALUES (?, ?, ?)', [domain, timezone, Math.floor(nowMs / 1000)]);
+  const site = await findSite(db, domain);
+  if (!site) throw new SiteError(`site ${domain} could not be created`);
+  return site;
+}
+
+/** Changes a site's settings; fields left out keep their value. */
+export async function updateSite(db: Db, domain: string, settings: SiteSettings): Promise<Site> {
+  const site = await findSite(db, domain);
+  if (!site) throw new SiteError(`unknown site ${domain}`);
+  if (settings.timezone !== undefined && !isValidTimeZone(settings.timezone)) {
+    throw new SiteError(`unknown timezone "${settings.timezone}" (use an IANA name such as Europe/Oslo)`);
+  }
+  const next = { ...site, ...settings };
+  await db.run(
+    `UPDATE sites SET timezone = ?, ip_storage = ?, retention_days = ?, excluded_ips = ?, excluded_paths = ?,
+       allowed_hostnames = ?, search_params = ? WHERE id = ?`,
+    [
+      next.timezone,
+      next.ipStorage,
+      next.retentionDays,
+      JSON.stringify(next.excludedIps),
+      JSON.stringify(next.excludedPaths),
+      JSON.stringify(next.allowedHostnames.map(normalizeHostname)),
+      JSON.stringify(next.searchParams),
+      site.id,
+    ],
+  );
+  return (await findSite(db, domain)) ?? next;
+}
+
+/** Deletes a site and all of its data in one atomic batch; false when there is no such site. */
+export async function removeSite(db: Db, domain: string): Promise<boolean> {
+  const site = await findSite(db, domain);
+  if (!site) return false;
+  await db.batch([
+    ...SITE_DATA_TABLES.map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ?`, params: [site.id] })),
+    { sql: 'DELETE FROM sites WHERE id = ?', params: [site.id] },
+  ]);
+  return true;
+}
