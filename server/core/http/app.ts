@@ -1,0 +1,21 @@
+/**
+ * The Hono app both runtimes serve: built from its dependencies, so tests and each
+ * runtime's entry point inject their own store, country lookup, clock and settings.
+ * @module
+ */
+import { Hono } from 'hono';
+import type { AppDeps } from '../ports.ts';
+import { collectRoutes } from './collect.ts';
+import { healthRoutes } from './health.ts';
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.route('/', collectRoutes(deps));
+  app.route('/', healthRoutes(deps));
+  app.onError((error, c) => {
+    // Never echo the error: it could quote input. The log gets the message only.
+    deps.log.error(`unhandled error on ${c.req.method} ${c.req.path}: ${error.message}`);
+    return c.json({ error: 'internal error' }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,44 @@
+/**
+ * What is kept of a page URL: hostname, path (plus fragment in hash mode) and the site's
+ * own search words. Never the query string, which can carry e-mail addresses and tokens.
+ * @module
+ */
+import { normalizeHostname } from '../sites.ts';
+
+export const MAX_PATH_LENGTH = 2000;
+const MAX_SEARCH_LENGTH = 300;
+
+export interface Page {
+  hostname: string;
+  path: string;
+  siteSearch: string | null;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Trims, collapses whitespace and caps user-typed words. */
+export function cleanWords(text: string, max = MAX_SEARCH_LENGTH): string | null {
+  const words = text.replace(/\s+/g, ' ').trim().slice(0, max);
+  return words === '' ? null : words;
+}
+
+export function describePage(url: URL, hashMode: boolean, searchParams: readonly string[]): Page {
+  let path = safeDecode(url.pathname) || '/';
+  if (hashMode && url.hash.length > 1) path += safeDecode(url.hash);
+  if (path.length > 1 && path.endsWith('/') && !hashMode) path = path.replace(/\/+$/, '') || '/';
+  let siteSearch: string | null = null;
+  for (const param of searchParams) {
+    const value = url.searchParams.get(param);
+    if (value !== null) {
+      siteSearch = cleanWords(value);
+      if (siteSearch) break;
+    }
+  }
+  return { hostname: normalizeHostname(url.hostname), path: path.slice(0, MAX_PATH_LENGTH), siteSearch };
+}

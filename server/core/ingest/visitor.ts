@@ -1,0 +1,59 @@
+/**
+ * Cookie-free visitor identity: a keyed hash of (daily salt, site, IP, user agent).
+ * The salt is random, one per site-local day, and deleted after two days, so nobody can
+ * recompute a hash later or follow a visitor from one day to the next.
+ * @module
+ */
+import type { Db } from '../ports.ts';
+import { previousDay } from '../time.ts';
+
+const encoder = new TextEncoder();
+
+function randomSalt(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** 53 bits of an HMAC-SHA256, so D1 and better-sqlite3 both return it as an exact number. */
+export async function visitorHash(key: CryptoKey, siteId: number, ip: string, userAgent: string): Promise<number> {
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`${siteId}\n${ip}\n${userAgent}`)));
+  let n = mac[0]! & 0x1f;
+  for (let i = 1; i < 7; i++) n = n * 256 + mac[i]!;
+  return n;
+}
+
+/**
+ * Salts by (site, day): read or created in the database, keys kept in memory. Only the
+ * current day's entries are ever needed, so older ones are dropped from memory too.
+ */
+export class SaltKeys {
+  private readonly keys = new Map<string, Promise<CryptoKey>>();
+  private today = '';
+
+  constructor(private readonly db: Db) {}
+
+  get(siteId: number, day: string): Promise<CryptoKey> {
+    if (day > this.today) this.forgetBefore(day);
+    const id = `${siteId}|${day}`;
+    let key = this.keys.get(id);
+    if (!key) {
+      key = this.load(siteId, day);
+      this.keys.set(id, key);
+      key.catch(() => this.keys.delete(id));
+    }
+    return key;
+  }
+
+  private forgetBefore(day: string): void {
+    this.today = day;
+    const keep = previousDay(day);
+    for (const id of this.keys.keys()) if (id.slice(id.indexOf('|') + 1) < keep) this.keys.delete(id);
+  }
+
+  private async load(siteId: number, day: string): Promise<CryptoKey> {
+    await this.db.run('INSERT OR IGNORE INTO salts (site_id, day, salt) VALUES (?, ?, ?)', [siteId, day, randomSalt()]);
+    const row = await this.db.first<{ salt: string }>('SELECT salt FROM salts WHERE site_id = ? AND day = ?', [siteId, day]);
+    if (!row) throw new Error('salt row missing after insert');
+    return crypto.subtle.importKey('raw', encoder.encode(row.salt), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The Node runtime: better-sqlite3 file, geoip-lite country lookup, group-commit writer,
+ * @hono/node-server on a socket. Used by main.ts, the tests and the benchmarks.
+ * @module
+ */
+import { serve } from '@hono/node-server';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseConfig } from '../core/config.ts';
+import { createApp } from '../core/http/app.ts';
+import type { AppDeps, Clock, Config, Logger } from '../core/ports.ts';
+import { GroupCommitWriter } from '../core/writer/group-commit.ts';
+import { geoipCountryLookup } from './geo.ts';
+import { migrate } from './migrate.ts';
+import { type SqliteDb, openSqlite } from './sqlite-db.ts';
+import { serveAssets } from './static.ts';
+
+export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', import.meta.url));
+
+export interface StartOptions {
+  dbPath: string;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  publicDir?: string;
+  /** Overrides of the configuration read from TELLER_* variables. */
+  config?: Partial<Config>;
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: SqliteDb;
+  /** Stops accepting, drains the writer (every acknowledged event is committed), closes the file. */
+  close(): Promise<void>;
+}
+
+export const consoleLogger: Logger = {
+  info: (m) => console.log(`${new Date().toISOString()} info ${m}`),
+  warn: (m) => console.warn(`${new Date().toISOString()} warn ${m}`),
+  error: (m) => console.error(`${new Date().toISOString()} error ${m}`),
+};
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const config = { ...parseConfig(options.env ?? {}), ...options.config };
+  const db = openSqlite(options.dbPath);
+  migrate(db.raw);
+  const writer = new GroupCommitWriter(db, { schedule: setImmediate });
+  const deps: AppDeps = {
+    db,
+    writer,
+    country: geoipCountryLookup(),
+    remoteAddress: (_request, env) => (env as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress ?? null,
+    clock: options.clock ?? Date.now,
+    config,
+    log: options.log ?? consoleLogger,
+  };
+  const app = createApp(deps);
+  app.use('*', serveAssets(options.publicDir ?? DEFAULT_PUBLIC_DIR));
+
+  const host = options.host ?? '127.0.0.1';
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    db,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await writer.close();
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}
