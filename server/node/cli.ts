@@ -1,0 +1,252 @@
+/**
+ * `npm run teller -- <command>`: manage sites, owners and tokens in the database at
+ * TELLER_DB (./data/teller.db). Safe to run while the server is serving (WAL).
+ * @module
+ */
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { createSite, listSites, parseDomain, removeSite, SiteError, findSite, updateSite, type SiteSettings } from '../core/sites.ts';
+import { createToken } from '../core/tokens.ts';
+import { createUser, UserError } from '../core/users.ts';
+import { migrate } from './migrate.ts';
+import { openSqlite, type SqliteDb } from './sqlite-db.ts';
+import { parseCidr } from '../core/ingest/ip.ts';
+
+export interface CliIo {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  /** Reads one line from the user (a confirmation or a password); null when there is none. */
+  prompt: (question: string) => Promise<string | null>;
+  env: Record<string, string | undefined>;
+}
+
+class UsageError extends Error {}
+
+const USAGE = `Usage: npm run teller -- <command>
+
+  site add <domain> [--timezone <IANA zone>]     add a site (timezone defaults to Etc/UTC)
+  site list                                      list sites
+  site set <domain> [options]                    change a site's settings:
+      --timezone <zone>  --ip-storage truncated|none|default  --retention-days <n>|forever
+      --exclude-ip <cidr> (repeatable)  --exclude-path <pattern> (repeatable)
+      --allow-host <host> (repeatable)  --search-params <a,b,c>  --clear-exclusions
+  site remove <domain> [--yes]                   delete a site and ALL of its data
+  user add <email>                               add a dashboard owner (password from TELLER_PASSWORD or stdin)
+  token create --site <domain> | --admin         print a new Stats API token (shown once, last line)
+  backup <file>                                  copy the database to <file> while it runs
+
+Database: TELLER_DB (default ./data/teller.db)`;
+
+function openDb(env: CliIo['env']): SqliteDb {
+  const db = openSqlite(env.TELLER_DB ?? './data/teller.db');
+  migrate(db.raw);
+  return db;
+}
+
+function requireDomain(value: string | undefined, what = 'domain'): string {
+  if (!value) throw new UsageError(`missing ${what}`);
+  const domain = parseDomain(value);
+  if (!domain) throw new UsageError(`"${value}" is not a valid domain`);
+  return domain;
+}
+
+function siteSettings(values: Record<string, string | boolean | string[] | undefined>): SiteSettings {
+  const settings: SiteSettings = {};
+  if (typeof values.timezone === 'string') settings.timezone = values.timezone;
+  if (typeof values['ip-storage'] === 'string') {
+    const v = values['ip-storage'];
+    if (v !== 'truncated' && v !== 'none' && v !== 'default') throw new UsageError('--ip-storage must be truncated, none or default');
+    settings.ipStorage = v === 'default' ? null : v;
+  }
+  if (typeof values['retention-days'] === 'string') {
+    const v = values['retention-days'];
+    if (v === 'forever') settings.retentionDays = null;
+    else if (/^\d+$/.test(v) && Number(v) >= 1) settings.retentionDays = Number(v);
+    else throw new UsageError('--retention-days must be a whole number of days (at least 1) or "forever"');
+  }
+  const list = (name: string) => (Array.isArray(values[name]) ? (values[name] as string[]) : undefined);
+  const ips = list('exclude-ip');
+  if (ips) {
+    const bad = ips.find((c) => parseCidr(c) === null);
+    if (bad !== undefined) throw new UsageError(`--exclude-ip "${bad}" is not an IP address or CIDR range`);
+    settings.excludedIps = ips;
+  }
+  if (list('exclude-path')) settings.excludedPaths = list('exclude-path');
+  if (list('allow-host')) settings.allowedHostnames = list('allow-host');
+  if (typeof values['search-params'] === 'string') {
+    settings.searchParams = values['search-params'].split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  return settings;
+}
+
+async function siteCommand(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      timezone: { type: 'string' },
+      yes: { type: 'boolean' },
+      'ip-storage': { type: 'string' },
+      'retention-days': { type: 'string' },
+      'exclude-ip': { type: 'string', multiple: true },
+      'exclude-path': { type: 'string', multiple: true },
+      'allow-host': { type: 'string', multiple: true },
+      'search-params': { type: 'string' },
+      'clear-exclusions': { type: 'boolean' },
+    },
+  });
+  const [action, domainArg, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (action === 'list') {
+    const db = openDb(io.env);
+    try {
+      const sites = await listSites(db);
+      if (sites.length === 0) io.stdout('No sites yet. Add one with: npm run teller -- site add example.com');
+      for (const s of sites) io.stdout(`${s.domain}\t${s.timezone}`);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  if (action !== 'add' && action !== 'remove' && action !== 'set') throw new UsageError(`unknown site command "${action ?? ''}"`);
+  const domain = requireDomain(domainArg);
+  const db = openDb(io.env);
+  try {
+    if (action === 'add') {
+      const site = await createSite(db, { domain, timezone: values.timezone }, Date.now());
+      io.stdout(`Added ${site.domain} (timezone ${site.timezone}). Embed:`);
+      io.stdout(`<script defer data-domain="${site.domain}" src="https://YOUR-TELLER-HOST/script.js"></script>`);
+    } else if (action === 'set') {
+      const settings = siteSettings(values);
+      if (values['clear-exclusions']) {
+        settings.excludedIps ??= [];
+        settings.excludedPaths ??= [];
+        settings.allowedHostnames ??= [];
+      }
+      const site = await updateSite(db, domain, settings);
+      io.stdout(JSON.stringify(site, null, 2));
+    } else {
+      if (!(await findSite(db, domain))) throw new SiteError(`unknown site ${domain}`);
+      if (!values.yes) {
+        const answer = await io.prompt(`Delete ${domain} and ALL of its data? Type the domain to confirm: `);
+        if (answer?.trim().toLowerCase() !== domain) {
+          io.stderr('Not confirmed; nothing deleted.');
+          throw new CliExit(1);
+        }
+      }
+      await removeSite(db, domain);
+      io.stdout(`Removed ${domain} and all of its data.`);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+async function userCommand(args: string[], io: CliIo): Promise<void> {
+  const [action, email, ...extra] = args;
+  if (action !== 'add') throw new UsageError(`unknown user command "${action ?? ''}"`);
+  if (!email) throw new UsageError('missing e-mail address');
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const password = io.env.TELLER_PASSWORD ?? (await io.prompt('Password: '));
+  if (!password) throw new UsageError('no password: set TELLER_PASSWORD or type it on stdin');
+  const db = openDb(io.env);
+  try {
+    await createUser(db, email, password, Date.now());
+    io.stdout(`Added user ${email.trim().toLowerCase()}.`);
+  } finally {
+    db.close();
+  }
+}
+
+async function tokenCommand(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { site: { type: 'string' }, admin: { type: 'boolean' } } });
+  if (positionals[0] !== 'create' || positionals.length > 1) throw new UsageError('usage: token create --site <domain> | --admin');
+  if (Boolean(values.site) === Boolean(values.admin)) throw new UsageError('token create needs exactly one of --site <domain> or --admin');
+  const db = openDb(io.env);
+  try {
+    let siteId: number | null = null;
+    if (values.site) {
+      const site = await findSite(db, requireDomain(values.site));
+      if (!site) throw new SiteError(`unknown site ${values.site}`);
+      siteId = site.id;
+    }
+    const token = await createToken(db, { siteId }, Date.now());
+    io.stdout(values.admin ? 'Admin token (all sites; shown once, store it safely):' : `Stats API token for ${values.site} (shown once):`);
+    io.stdout(token);
+  } finally {
+    db.close();
+  }
+}
+
+async function backupCommand(args: string[], io: CliIo): Promise<void> {
+  const [file, ...extra] = args;
+  if (!file || extra.length > 0) throw new UsageError('usage: backup <file>');
+  const db = openDb(io.env);
+  try {
+    await db.raw.backup(file);
+    io.stdout(`Backed up to ${file}.`);
+  } finally {
+    db.close();
+  }
+}
+
+class CliExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+/** Runs one command; returns the process exit code (0 ok, 1 failed, 2 bad usage). */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [group, ...rest] = argv;
+  try {
+    if (group === 'site') await siteCommand(rest, io);
+    else if (group === 'user') await userCommand(rest, io);
+    else if (group === 'token') await tokenCommand(rest, io);
+    else if (group === 'backup') await backupCommand(rest, io);
+    else if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
+      io.stdout(USAGE);
+      return group === undefined ? 2 : 0;
+    } else throw new UsageError(`unknown command "${group}"`);
+    return 0;
+  } catch (error) {
+    if (error instanceof CliExit) return error.code;
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      io.stderr(`teller: ${error.message}`);
+      io.stderr('Run "npm run teller -- help" for usage.');
+      return 2;
+    }
+    if (error instanceof SiteError || error instanceof UserError) {
+      io.stderr(`teller: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function promptLine(question: string): Promise<string | null> {
+  const rl = createInterface({ input: process.stdin, output: process.stdin.isTTY ? process.stderr : undefined, terminal: false });
+  try {
+    if (process.stdin.isTTY) process.stderr.write(question);
+    const line = await Promise.race([rl.question(''), new Promise<null>((resolve) => rl.once('close', () => resolve(null)))]);
+    return line;
+  } finally {
+    rl.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runCli(process.argv.slice(2), {
+    stdout: (l) => console.log(l),
+    stderr: (l) => console.error(l),
+    prompt: promptLine,
+    env: process.env,
+  }).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
