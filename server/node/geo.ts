@@ -4,7 +4,8 @@
  * at a directory holding only the country files, and falls back to those.
  * @module
  */
-import { mkdirSync, symlinkSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,11 +16,24 @@ const COUNTRY_FILES = ['geoip-country.dat', 'geoip-country6.dat'];
 
 function countryOnlyDir(): string {
   const dataDir = join(dirname(require.resolve('geoip-lite/package.json')), 'data');
-  const dir = join(tmpdir(), `teller-geoip-${process.getuid?.() ?? 'user'}`);
+  // One directory per installation, so two checkouts never point at each other's files.
+  const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `teller-geoip-${id}`);
   mkdirSync(dir, { recursive: true });
   for (const file of COUNTRY_FILES) {
     const link = join(dir, file);
-    if (!existsSync(link)) symlinkSync(join(dataDir, file), link);
+    if (existsSync(link)) continue;
+    try {
+      unlinkSync(link);
+    } catch {
+      // Nothing there, or a dangling link already removed: either way it can be created now.
+    }
+    try {
+      symlinkSync(join(dataDir, file), link);
+    } catch (error) {
+      // Another process (a parallel test worker) made it first.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
   return dir;
 }
