@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyPassword } from '../../server/core/auth/passwords.ts';
+import { runCli } from '../../server/node/cli.ts';
+import { openSqlite } from '../../server/node/sqlite-db.ts';
+
+describe('teller CLI', () => {
+  let dir: string;
+  let env: Record<string, string | undefined>;
+  let out: string[];
+  let err: string[];
+  let answers: Array<string | null>;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'teller-cli-'));
+    env = { TELLER_DB: join(dir, 'teller.db') };
+    out = [];
+    err = [];
+    answers = [];
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (...argv: string[]) =>
+    runCli(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), prompt: async () => answers.shift() ?? null, env });
+  const query = <T>(sql: string, ...params: Array<string | number>) => {
+    const db = openSqlite(env.TELLER_DB!);
+    try {
+      return db.raw.prepare(sql).all(...params) as T[];
+    } finally {
+      db.close();
+    }
+  };
+
+  it('adds, lists and configures sites', async () => {
+    expect(await run('site', 'add', 'WWW.Example.com', '--timezone', 'Europe/Oslo')).toBe(0);
+    expect(await run('site', 'add', 'shop.test')).toBe(0);
+    out = [];
+    expect(await run('site', 'list')).toBe(0);
+    expect(out).toEqual(['example.com\tEurope/Oslo', 'shop.test\tEtc/UTC']);
+    expect(await run('site', 'set', 'example.com', '--exclude-ip', '10.0.0.0/8', '--exclude-path', '/admin/**', '--ip-storage', 'none', '--retention-days', '400')).toBe(0);
+    expect(query('SELECT excluded_ips, excluded_paths, ip_storage, retention_days FROM sites WHERE domain = ?', 'example.com')).toEqual([
+      { excluded_ips: '["10.0.0.0/8"]', excluded_paths: '["/admin/**"]', ip_storage: 'none', retention_days: 400 },
+    ]);
+  });
+
+  it('rejects bad arguments with a message and a non-zero exit', async () => {
+    expect(await run('site', 'add', 'example.com', '--timezone', 'Mars/Olympus')).toBe(1);
+    expect(err.join('\n')).toMatch(/unknown timezone "Mars\/Olympus"/);
+    expect(await run('site', 'add', 'not a domain')).toBe(2);
+    expect(await run('site', 'add')).toBe(2);
+    expect(await run('site', 'frobnicate', 'x.com')).toBe(2);
+    expect(await run('site', 'add', 'x.com', '--bogus')).toBe(2);
+    expect(await run('token', 'create')).toBe(2);
+    expect(await run('token', 'create', '--site', 'x.com', '--admin')).toBe(2);
+    expect(await run('nonsense')).toBe(2);
+    expect(await run('site', 'set', 'x.com', '--exclude-ip', 'banana')).toBe(2);
+    expect(await run('site', 'add', 'dup.com')).toBe(0);
+    expect(await run('site', 'add', 'dup.com')).toBe(1);
+    expect(err.join('\n')).toMatch(/already exists/);
+  });
+
+  it('removes a site and all its data only when confirmed', async () => {
+    await run('site', 'add', 'example.com');
+    const db = openSqlite(env.TELLER_DB!);
+    db.raw.exec(`INSERT INTO visits (site_id, visitor, started_at, ended_at, channel) VALUES (1, 1, 0, 0, 'Direct');
+      INSERT INTO events (site_id, visit_id, visitor, ts, name, hostname, path) VALUES (1, 1, 1, 0, 'pageview', 'example.com', '/');
+      INSERT INTO salts VALUES (1, '2026-11-24', 'x');`);
+    db.close();
+    answers = ['no'];
+    expect(await run('site', 'remove', 'example.com')).toBe(1);
+    expect(query('SELECT count(*) AS n FROM events')).toEqual([{ n: 1 }]);
+    answers = ['example.com'];
+    expect(await run('site', 'remove', 'example.com')).toBe(0);
+    for (const table of ['sites', 'events', 'visits', 'salts']) expect(query(`SELECT count(*) AS n FROM ${table}`), table).toEqual([{ n: 0 }]);
+    await run('site', 'add', 'b.com');
+    expect(await run('site', 'remove', 'b.com', '--yes')).toBe(0);
+    expect(await run('site', 'remove', 'b.com', '--yes')).toBe(1);
+  });
+
+  it('adds users with a hashed password', async () => {
+    env.TELLER_PASSWORD = 'correct horse battery';
+    expect(await run('user', 'add', 'Owner@Example.com')).toBe(0);
+    const [row] = query<{ email: string; password_hash: string }>('SELECT email, password_hash FROM users');
+    expect(row!.email).toBe('owner@example.com');
+    expect(row!.password_hash).not.toContain('correct horse');
+    expect(await verifyPassword('correct horse battery', row!.password_hash)).toBe(true);
+    expect(await verifyPassword('wrong', row!.password_hash)).toBe(false);
+    env.TELLER_PASSWORD = undefined;
+    answers = ['short'];
+    expect(await run('user', 'add', 'b@example.com')).toBe(1);
+  });
+
+  it('creates tokens, printed last and stored only as a hash', async () => {
+    await run('site', 'add', 'example.com');
+    out = [];
+    expect(await run('token', 'create', '--site', 'example.com')).toBe(0);
+    const token = out.at(-1)!;
+    expect(token.length).toBeGreaterThanOrEqual(32);
+    expect(await run('token', 'create', '--admin')).toBe(0);
+    const rows = query<{ token_hash: string; site_id: number | null }>('SELECT token_hash, site_id FROM tokens ORDER BY id');
+    expect(rows.map((r) => r.site_id)).toEqual([1, null]);
+    expect(rows.some((r) => r.token_hash.includes(token))).toBe(false);
+    expect(await run('token', 'create', '--site', 'unknown.example')).toBe(1);
+  });
+
+  it('backs up the database', async () => {
+    await run('site', 'add', 'example.com');
+    const file = join(dir, 'backup.db');
+    expect(await run('backup', file)).toBe(0);
+    expect(existsSync(file)).toBe(true);
+    const copy = openSqlite(file);
+    expect(copy.raw.prepare('SELECT domain FROM sites').all()).toEqual([{ domain: 'example.com' }]);
+    copy.close();
+  });
+
+  it('runs as `npm run teller`', async () => {
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'teller', '--', 'site', 'add', 'example.com'], { env: { ...process.env, ...env } as NodeJS.ProcessEnv });
+    expect(stdout).toContain('Added example.com');
+  }, 30_000);
+});
