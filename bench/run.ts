@@ -1,0 +1,42 @@
+/**
+ * `npm run bench`: measures ingest (and queries, once that benchmark exists) and writes
+ * the figures, with the machine and the date, into docs/benchmarks.md.
+ */
+import { cpus, totalmem } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { runIngestBench } from './ingest.ts';
+
+const DOC = 'docs/benchmarks.md';
+
+function machine(): string {
+  return `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+/** Replaces (or appends) one `## Heading` section of the document. */
+export function replaceSection(doc: string, heading: string, body: string): string {
+  const start = doc.indexOf(`\n## ${heading}\n`);
+  const section = `\n## ${heading}\n\n${body.trim()}\n`;
+  if (start === -1) return `${doc.trimEnd()}\n${section}`;
+  const next = doc.indexOf('\n## ', start + 4);
+  return doc.slice(0, start) + section + (next === -1 ? '' : doc.slice(next));
+}
+
+const only = process.argv[2];
+let doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n\nFigures from `npm run bench`, written by the benchmark itself. Ratios compare runs made in the same process on the same machine.\n';
+if (!only || only === 'ingest') {
+  console.log('== ingest');
+  const ingest = await runIngestBench();
+  doc = replaceSection(doc, 'Ingest', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${ingest}`);
+  writeFileSync(DOC, doc);
+}
+if (!only || only === 'query') {
+  const queryBench = './query.ts';
+  if (existsSync(new URL(queryBench, import.meta.url))) {
+    console.log('== queries');
+    const { runQueryBench } = (await import(queryBench)) as { runQueryBench: () => Promise<string> };
+    const queries = await runQueryBench();
+    doc = replaceSection(doc, 'Queries', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${queries}`);
+    writeFileSync(DOC, doc);
+  }
+}
+console.log(`figures written to ${DOC}`);
