@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/**
+ * `npm run build`: builds what the server serves into dist/public (the tracker scripts,
+ * and the dashboard once it exists). With --if-missing (used by `npm start`) it does
+ * nothing when the output is newer than every source file.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildTracker } from '../tracker/build.mjs';
+
+const OUT = 'dist/public';
+const SOURCES = ['tracker'];
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function upToDate() {
+  const marker = join(OUT, 'script.js');
+  if (!existsSync(marker)) return false;
+  const built = statSync(marker).mtimeMs;
+  return SOURCES.every((dir) => newestSource(dir) <= built);
+}
+
+const ifMissing = process.argv.includes('--if-missing');
+if (ifMissing && upToDate()) process.exit(0);
+await buildTracker({ outDir: OUT, quiet: false });
