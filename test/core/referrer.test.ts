@@ -544,7 +544,7 @@ const TREATED_DIFFERENTLY = new Map<string, string>([
   ['www.dalesearch.com', 'a defunct toolbar search'],
   ['search.babylon.com', 'the Babylon toolbar search (a browser hijacker), defunct'],
   ['searchassist.babylon.com', 'the Babylon toolbar search (a browser hijacker), defunct'],
-  ['meta.ua', 'a regional portal, not a search engine in Teller's table'],
+  ['meta.ua', 'a regional portal, not a search engine in the table'],
 ]);
 
 function normalizeTerm(term: string | null): string | null {
