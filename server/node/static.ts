@@ -1,0 +1,163 @@
+/**
+ * Serves the built public assets (`dist/public`: the tracker scripts, the opt-out widget,
+ * the dashboard's files) from memory on Node. On Workers the same directory is served
+ * as static assets by Cloudflare, so nothing here may be needed for a file to be found.
+ *
+ * The files are read once, when the middleware is created: they are small, and a map
+ * lookup per request means a request path never reaches the filesystem, so `..`, encoded
+ * slashes and symlinks cannot lead outside the directory.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import type { MiddlewareHandler } from 'hono';
+import { canonicalScriptPath } from '../../tracker/variants.mjs';
+
+const CONTENT_TYPES: Record<string, string> = {
+  js: 'application/javascript; charset=utf-8',
+  mjs: 'application/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  map: 'application/json; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+  svg: 'image/svg+xml',
+  png: 'image/png',
+  ico: 'image/x-icon',
+  webp: 'image/webp',
+  woff2: 'font/woff2',
+  webmanifest: 'application/manifest+json',
+};
+
+/** Text formats worth compressing; images and fonts already are. */
+const COMPRESSIBLE = new Set(['js', 'mjs', 'css', 'html', 'json', 'map', 'txt', 'svg', 'webmanifest']);
+
+type Encoding = 'br' | 'gzip' | 'identity';
+
+interface Representation {
+  body: Uint8Array<ArrayBuffer>;
+  /** Strong ETag: each encoding is a different byte sequence, so it gets its own tag. */
+  etag: string;
+}
+
+interface Asset {
+  type: string;
+  cacheControl: string;
+  encodings: Partial<Record<Encoding, Representation>> & { identity: Representation };
+}
+
+/** The ETag is derived from the bytes, so it stays the same across restarts and machines. */
+function representation(bytes: Uint8Array, suffix: string): Representation {
+  const digest = createHash('sha256').update(bytes).digest('base64url').slice(0, 27);
+  return { body: new Uint8Array(bytes), etag: `"${digest}${suffix}"` };
+}
+
+/**
+ * Representations by content: the tracker is written under hundreds of names that share a
+ * few dozen contents, and brotli at its best quality is too slow to run for each name.
+ */
+type Encodings = Asset['encodings'];
+
+function loadAsset(file: string, ext: string, byContent: Map<string, Encodings>): Asset {
+  const body = readFileSync(file);
+  const identity = representation(body, '');
+  const key = `${ext} ${identity.etag}`;
+  let encodings = byContent.get(key);
+  if (!encodings) {
+    encodings = { identity };
+    if (COMPRESSIBLE.has(ext)) {
+      const gz = gzipSync(body, { level: 9 });
+      const br = brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } });
+      // Only keep an encoding that actually saves bytes (tiny files can grow).
+      if (gz.length < body.length) encodings.gzip = representation(gz, '-gz');
+      if (br.length < body.length) encodings.br = representation(br, '-br');
+    }
+    byContent.set(key, encodings);
+  }
+  return {
+    type: CONTENT_TYPES[ext] ?? 'application/octet-stream',
+    // A page must pick up a new dashboard at once; scripts and the rest may be cached for
+    // a day (the tracker is fetched on every page view of every tracked site) and are
+    // revalidated with the ETag afterwards, so an upgrade reaches every visitor within a day.
+    cacheControl: ext === 'html' ? 'no-cache' : 'public, max-age=86400, must-revalidate',
+    encodings,
+  };
+}
+
+function loadDir(root: string): Map<string, Asset> {
+  const assets = new Map<string, Asset>();
+  const byContent = new Map<string, Encodings>();
+  if (!existsSync(root)) return assets;
+  const walk = (dir: string, urlPrefix: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full, `${urlPrefix}${entry.name}/`);
+      else if (entry.isFile()) {
+        const dot = entry.name.lastIndexOf('.');
+        const ext = dot > 0 ? entry.name.slice(dot + 1).toLowerCase() : '';
+        assets.set(`${urlPrefix}${entry.name}`, loadAsset(full, ext, byContent));
+      }
+    }
+  };
+  walk(root, '/');
+  return assets;
+}
+
+/** The best encoding the client accepts (q > 0) among those the asset has. */
+function negotiate(acceptEncoding: string | undefined, asset: Asset): Encoding {
+  if (!acceptEncoding) return 'identity';
+  const accepted = new Set<string>();
+  for (const part of acceptEncoding.toLowerCase().split(',')) {
+    const [token = '', ...params] = part.trim().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (q && !(Number(q.slice(2)) > 0)) continue;
+    accepted.add(token.trim());
+  }
+  for (const enc of ['br', 'gzip'] as const) if (asset.encodings[enc] && accepted.has(enc)) return enc;
+  return 'identity';
+}
+
+/** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/` is ignored. */
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * GET/HEAD for every file in `dir`, with a strong ETag (304 on `If-None-Match`), gzip or
+ * brotli when accepted, and CORS/CORP headers so any site may load the tracker. Responses
+ * never set a cookie. A path that names no file falls through to the next handler;
+ * a Plausible script variant named in an unusual order is served as its canonical file.
+ */
+export function serveAssets(dir: string): MiddlewareHandler {
+  const assets = loadDir(dir);
+  return async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+    const path = c.req.path;
+    const asset = assets.get(path) ?? assets.get(canonicalScriptPath(path) ?? '');
+    if (!asset) return next();
+
+    const encoding = negotiate(c.req.header('accept-encoding'), asset);
+    const rep = asset.encodings[encoding] ?? asset.encodings.identity;
+    const headers: Record<string, string> = {
+      'Content-Type': asset.type,
+      'Cache-Control': asset.cacheControl,
+      ETag: rep.etag,
+      'Access-Control-Allow-Origin': '*',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+      'X-Content-Type-Options': 'nosniff',
+    };
+    if (asset.encodings.gzip || asset.encodings.br) headers.Vary = 'Accept-Encoding';
+    if (encoding !== 'identity') headers['Content-Encoding'] = encoding;
+
+    if (matchesIfNoneMatch(c.req.header('if-none-match'), rep.etag)) {
+      return new Response(null, { status: 304, headers });
+    }
+    headers['Content-Length'] = String(rep.body.byteLength);
+    return new Response(c.req.method === 'HEAD' ? null : rep.body, { status: 200, headers });
+  };
+}
