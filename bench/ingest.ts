@@ -41,7 +41,7 @@ const REFERRERS = [
 ];
 
 /** A wrk Lua script that cycles through pre-built requests: distinct visitors, pages, agents and referrers. */
-function wrkScript(count: number): string {
+export function wrkScript(count: number): string {
   const uas = benchUserAgents();
   const lines: string[] = ['local reqs = {}'];
   for (let i = 0; i < count; i++) {
@@ -54,7 +54,7 @@ function wrkScript(count: number): string {
       w: [390, 768, 1280, 1440, 1920][i % 5],
       ...(i % 10 === 9 ? { p: { plan: ['free', 'pro'][i % 2] } } : {}),
     });
-    const headers = `{["Content-Type"]="text/plain", ["User-Agent"]=${JSON.stringify(uas[i % uas.length])}, ["X-Forwarded-For"]="${ip}"}`;
+    const headers = `{["Host"]="127.0.0.1", ["Content-Type"]="text/plain", ["User-Agent"]=${JSON.stringify(uas[i % uas.length])}, ["X-Forwarded-For"]="${ip}"}`;
     lines.push(`reqs[${i + 1}] = wrk.format("POST", "/api/event", ${headers}, ${JSON.stringify(body)})`);
   }
   lines.push('local i = 0', 'request = function()', '  i = i % #reqs + 1', '  return reqs[i]', 'end');

@@ -4,6 +4,7 @@
  * @module
  */
 import { serve } from '@hono/node-server';
+import { createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +59,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     clock: options.clock ?? Date.now,
     config,
     log: options.log ?? consoleLogger,
+    hmacSha256: (key, message) => createHmac('sha256', key).update(message).digest(),
   };
   const app = createApp(deps);
   app.use('*', serveAssets(options.publicDir ?? DEFAULT_PUBLIC_DIR));

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventKind, ProcessedEvent } from '../../server/core/ingest/event.ts';
-import { SaltKeys, visitorHash } from '../../server/core/ingest/visitor.ts';
+import { createHmac } from 'node:crypto';
+import { Salts, visitorHash, webCryptoHmacSha256 } from '../../server/core/ingest/visitor.ts';
 import { createSite } from '../../server/core/sites.ts';
 import { recordEventStatements } from '../../server/core/store/record-event.ts';
 import { GroupCommitWriter } from '../../server/core/writer/group-commit.ts';
@@ -104,21 +105,39 @@ describe('visitor hash', () => {
   });
   afterEach(() => t.cleanup());
 
+  const hmac = webCryptoHmacSha256();
+
   it('is stable within a day, differs across days, sites, IPs and user agents', async () => {
-    const salts = new SaltKeys(t.db);
+    const salts = new Salts(t.db);
     const day1 = await salts.get(1, '2026-11-24');
-    const again = await new SaltKeys(t.db).get(1, '2026-11-24');
+    const again = await new Salts(t.db).get(1, '2026-11-24');
     const day2 = await salts.get(1, '2026-11-25');
-    const h = await visitorHash(day1, 1, '81.167.1.25', 'UA');
-    expect(await visitorHash(again, 1, '81.167.1.25', 'UA')).toBe(h);
-    expect(await visitorHash(day2, 1, '81.167.1.25', 'UA')).not.toBe(h);
-    expect(await visitorHash(day1, 2, '81.167.1.25', 'UA')).not.toBe(h);
-    expect(await visitorHash(day1, 1, '81.167.1.26', 'UA')).not.toBe(h);
-    expect(await visitorHash(day1, 1, '81.167.1.25', 'UA2')).not.toBe(h);
+    const h = await visitorHash(hmac, day1, 1, '81.167.1.25', 'UA');
+    expect(await visitorHash(hmac, again, 1, '81.167.1.25', 'UA')).toBe(h);
+    expect(await visitorHash(hmac, day2, 1, '81.167.1.25', 'UA')).not.toBe(h);
+    expect(await visitorHash(hmac, day1, 2, '81.167.1.25', 'UA')).not.toBe(h);
+    expect(await visitorHash(hmac, day1, 1, '81.167.1.26', 'UA')).not.toBe(h);
+    expect(await visitorHash(hmac, day1, 1, '81.167.1.25', 'UA2')).not.toBe(h);
     expect(Number.isSafeInteger(h)).toBe(true);
     const rows = await t.db.all<{ day: string; salt: string }>('SELECT day, salt FROM salts ORDER BY day');
     expect(rows.map((r) => r.day)).toEqual(['2026-11-24', '2026-11-25']);
     expect(rows[0]!.salt).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0]!.salt).not.toBe(rows[1]!.salt);
+  });
+
+  it('is the same with Node\'s HMAC as with Web Crypto, so both runtimes agree', async () => {
+    const node = (key: string, message: string) => createHmac('sha256', key).update(message).digest();
+    for (const [ip, ua] of [['81.167.1.25', 'UA'], ['2a01:798::1', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0'], ['10.0.0.1', 'ø']]) {
+      expect(await visitorHash(node, 'salt-1', 7, ip!, ua!)).toBe(await visitorHash(hmac, 'salt-1', 7, ip!, ua!));
+    }
+  });
+
+  it('forgets salts of days before yesterday', async () => {
+    const salts = new Salts(t.db);
+    const first = await salts.get(1, '2026-11-20');
+    await salts.get(1, '2026-11-24');
+    await t.db.run('DELETE FROM salts');
+    // Reloaded from the (now empty) table, so a new random salt: the old one was not kept in memory.
+    expect(await salts.get(1, '2026-11-20')).not.toBe(first);
   });
 });

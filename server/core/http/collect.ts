@@ -10,7 +10,7 @@ import { clientAddress, formatIp, isLoopbackIp, parseIp } from '../ingest/ip.ts'
 import { parseEventPayload } from '../ingest/payload.ts';
 import { type PipelineTools, processEvent, requestDropReason } from '../ingest/pipeline.ts';
 import { createUserAgentParser } from '../ingest/user-agent.ts';
-import { SaltKeys } from '../ingest/visitor.ts';
+import { Salts, webCryptoHmacSha256 } from '../ingest/visitor.ts';
 import type { AppDeps } from '../ports.ts';
 import { SiteCache } from '../site-cache.ts';
 
@@ -23,10 +23,16 @@ const CORS = {
 
 type BodyResult = { text: string } | { tooLarge: true };
 
-/** Reads at most `limit` bytes, whatever Content-Length claims (it may be absent or false). */
-async function readBody(request: Request, limit: number): Promise<BodyResult> {
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) return { tooLarge: true };
+/**
+ * Reads at most `limit` bytes. With a Content-Length the HTTP parser already bounds the
+ * body, so it is read in one go (Node's fast path); a chunked body is counted as it streams.
+ */
+async function readBody(c: Context, limit: number): Promise<BodyResult> {
+  const length = c.req.header('content-length');
+  if (length !== undefined && /^\d+$/.test(length)) {
+    return Number(length) > limit ? { tooLarge: true } : { text: await c.req.text() };
+  }
+  const request = c.req.raw;
   if (!request.body) return { text: '' };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -56,7 +62,8 @@ export function collectRoutes(deps: AppDeps): Hono {
   const tools: PipelineTools = {
     country: deps.country,
     parseUserAgent: createUserAgentParser(),
-    salts: new SaltKeys(deps.db),
+    salts: new Salts(deps.db),
+    hmacSha256: deps.hmacSha256 ?? webCryptoHmacSha256(),
     ipStorage: deps.config.ipStorage,
   };
   let warnedLoopback = false;
@@ -71,7 +78,7 @@ export function collectRoutes(deps: AppDeps): Hono {
   app.options('/api/event', (c) => c.body(null, 204, CORS));
 
   app.post('/api/event', async (c) => {
-    const body = await readBody(c.req.raw, deps.config.maxBodyBytes);
+    const body = await readBody(c, deps.config.maxBodyBytes);
     if ('tooLarge' in body) return reply(c, 413, { error: `request body is larger than ${deps.config.maxBodyBytes} bytes` });
     const parsed = parseEventPayload(body.text, c.req.header('content-type') ?? '');
     if (!parsed.ok) return reply(c, 400, { error: parsed.error });

@@ -16,8 +16,7 @@ import { describePage } from './page.ts';
 import type { EventPayload } from './payload.ts';
 import { classifyReferrer } from './referrer.ts';
 import type { ClientHintHeaders, ClientInfo } from './user-agent.ts';
-import type { SaltKeys } from './visitor.ts';
-import { visitorHash } from './visitor.ts';
+import { type HmacSha256, type Salts, visitorHash } from './visitor.ts';
 
 export interface HeaderReader {
   get(name: string): string | null | undefined;
@@ -37,7 +36,8 @@ export interface RequestFacts {
 export interface PipelineTools {
   country: CountryLookup;
   parseUserAgent: (userAgent: string, hints: ClientHintHeaders, screenWidth: number | null) => ClientInfo;
-  salts: SaltKeys;
+  salts: Salts;
+  hmacSha256: HmacSha256;
   ipStorage: IpStorage;
 }
 
@@ -98,8 +98,8 @@ export async function processEvent(
   if (!exclusions.hostnameAllowed(page.hostname)) return { dropped: 'hostname-not-allowed' };
 
   const country = isPublicIp(facts.ip) ? tools.country(facts.ipText, facts.request) : null;
-  const key = await tools.salts.get(site.id, localDay(facts.nowMs, site.timezone));
-  const visitor = await visitorHash(key, site.id, facts.ipText, facts.userAgent);
+  const salt = await tools.salts.get(site.id, localDay(facts.nowMs, site.timezone));
+  const visitor = await visitorHash(tools.hmacSha256, salt, site.id, facts.ipText, facts.userAgent);
   const ip = (site.ipStorage ?? tools.ipStorage) === 'none' ? null : truncateIp(facts.ip);
   const client = tools.parseUserAgent(facts.userAgent, clientHints(facts.headers), payload.screenWidth);
   const acquisition = classifyReferrer(payload.referrer, payload.url, site.domain);

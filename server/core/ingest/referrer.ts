@@ -3,7 +3,7 @@
  * search words) and its UTM tags, worked out from the referrer and the landing page URL.
  *
  * Channels follow Plausible's rules (GA4's default channel grouping plus Plausible's own
- * additions), with Teller's 'AI Assistant' channel for chat assistants. It runs for every
+ * additions), with Teller's 'AI Assistants' channel for chat assistants. It runs for every
  * event, so the source tables become Maps once, at module load, and a lookup is a few
  * Map reads: the host, then each parent domain, then the `brand.*` country-domain pattern.
  * @module
@@ -34,7 +34,7 @@ export interface Acquisition {
   referrer: string | null;
   /** 'Google', 'Facebook'..., the host of an unknown referrer, or the tagged source; null = direct. */
   source: string | null;
-  /** Plausible's channel names, plus 'AI Assistant'. */
+  /** Plausible's channel names, plus 'AI Assistants'. */
   channel: string;
   /** The search engine when the source is one (organic or paid). */
   searchEngine: string | null;
@@ -63,7 +63,7 @@ type Channel =
   | 'Audio'
   | 'SMS'
   | 'Mobile Push Notifications'
-  | 'AI Assistant'
+  | 'AI Assistants'
   | 'Referral';
 
 interface Source {
@@ -164,7 +164,8 @@ export function classifyReferrer(referrer: string | null, pageUrl: URL, siteDoma
   const external = externalReferrer(referrer, pageUrl, siteDomain);
   const fromReferrer = external && originOfReferrer(external);
   const tag = taggedSource(pageUrl, utm);
-  const origin = fromReferrer || (tag === null ? null : originOfTag(tag));
+  // As in Plausible, a tag on the page URL (utm_source, source, ref) names the source before the referrer does.
+  const origin = (tag === null ? null : originOfTag(tag)) || fromReferrer;
   const known = origin?.known ?? null;
   return {
     referrer: external && formatReferrer(external),
@@ -301,7 +302,7 @@ function channelOf(origin: Origin | null, utm: UtmTags, pageUrl: URL): Channel {
   if (shopping) return 'Organic Shopping';
   if (kind === 'social' || SOCIAL_MEDIUMS.has(medium)) return 'Organic Social';
   if (kind === 'video' || medium.includes('video')) return 'Organic Video';
-  if (kind === 'ai') return 'AI Assistant';
+  if (kind === 'ai') return 'AI Assistants';
   if (kind === 'search') return 'Organic Search';
   if (kind === 'email' || EMAIL_TAGS.some((t) => tagSource.includes(t) || medium.includes(t))) return 'Email';
   if (medium === 'affiliate') return 'Affiliates';
