@@ -1,0 +1,158 @@
+/**
+ * Filters: compiled to SQL over visits (`v`) or events (`e`), and evaluated on a
+ * dimension label in JavaScript with exactly the same meaning. A leaf compares the label
+ * the API shows (`(not set)`, `Direct / None`, `(none)`) rather than the stored NULL, so a
+ * client can filter by any value it was given.
+ * @module
+ */
+import { countryNames } from './country-names.ts';
+import { dimensionSpec, labelSql, sqlLiteral, storedValueSql, type DimensionSpec, type SqlPart } from './dimensions.ts';
+import type { Filter, FilterLeaf } from './types.ts';
+
+/** Lower-cases ASCII letters only, as SQLite's lower() does. */
+export function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+function positiveMatch(leaf: FilterLeaf, label: string): boolean {
+  const fold = leaf.caseSensitive ? (s: string) => s : asciiLower;
+  const subject = fold(label);
+  if (leaf.op === 'is' || leaf.op === 'is_not') return leaf.values.some((v) => fold(v) === subject);
+  return leaf.values.some((v) => subject.includes(fold(v)));
+}
+
+/** True when a row whose dimension reads `label` passes `leaf`. */
+export function leafMatches(leaf: FilterLeaf, label: string): boolean {
+  const hit = positiveMatch(leaf, label);
+  return leaf.op === 'is' || leaf.op === 'contains' ? hit : !hit;
+}
+
+/** Evaluates a filter tree on a row, given the label of each dimension it names. */
+export function filterMatches(filter: Filter, labelOf: (dimension: string) => string): boolean {
+  switch (filter.op) {
+    case 'and':
+      return filter.filters.every((f) => filterMatches(f, labelOf));
+    case 'or':
+      return filter.filters.some((f) => filterMatches(f, labelOf));
+    case 'not':
+      return !filterMatches(filter.filter, labelOf);
+    default:
+      return leafMatches(filter, labelOf(filter.dimension));
+  }
+}
+
+/** Every dimension a filter tree names. */
+export function filterDimensions(filter: Filter): string[] {
+  switch (filter.op) {
+    case 'and':
+    case 'or':
+      return filter.filters.flatMap(filterDimensions);
+    case 'not':
+      return filterDimensions(filter.filter);
+    default:
+      return [filter.dimension];
+  }
+}
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+/** The positive form of a leaf (is / contains) as SQL that is never NULL. */
+function positiveSql(leaf: FilterLeaf, spec: DimensionSpec): SqlPart {
+  if (leaf.values.length === 0) return { sql: '0', params: [] };
+  if (spec.name === 'visit:country_name') return countryNameSql(leaf);
+  if (leaf.op === 'is' || leaf.op === 'is_not') {
+    if (!leaf.caseSensitive) {
+      const label = labelSql(spec);
+      return {
+        sql: `lower(${label.sql}) IN (${leaf.values.map(() => 'lower(?)').join(', ')})`,
+        params: [...label.params, ...leaf.values],
+      };
+    }
+    // Compared on the stored column so an index on it can serve the filter.
+    const stored = storedValueSql(spec);
+    const nullToo = leaf.values.includes(spec.nullLabel);
+    return {
+      sql: nullToo
+        ? `(${stored.sql} IS NULL OR ${stored.sql} IN (${placeholders(leaf.values.length)}))`
+        : `(${stored.sql} IS NOT NULL AND ${stored.sql} IN (${placeholders(leaf.values.length)}))`,
+      params: [...stored.params, ...stored.params, ...leaf.values],
+    };
+  }
+  const label = labelSql(spec);
+  const subject = leaf.caseSensitive ? label.sql : `lower(${label.sql})`;
+  const needle = leaf.caseSensitive ? '?' : 'lower(?)';
+  return {
+    sql: `(${leaf.values.map(() => `instr(${subject}, ${needle}) > 0`).join(' OR ')})`,
+    params: leaf.values.flatMap((v) => [...label.params, v]),
+  };
+}
+
+/** Country names are not stored: the leaf becomes a test on the codes whose names match. */
+function countryNameSql(leaf: FilterLeaf): SqlPart {
+  const positive: FilterLeaf = { ...leaf, op: leaf.op === 'is_not' ? 'is' : leaf.op === 'contains_not' ? 'contains' : leaf.op };
+  const names = countryNames();
+  const codes = [...names].filter(([, name]) => leafMatches(positive, name)).map(([code]) => code);
+  const parts: string[] = [];
+  // Codes are two capital letters from Intl's table, never client input: safe as literals.
+  if (codes.length > 0) parts.push(`v.country IN (${codes.map(sqlLiteral).join(', ')})`);
+  if (leafMatches(positive, spec('visit:country_name').nullLabel)) {
+    parts.push(`(v.country IS NULL OR v.country NOT IN (${[...names.keys()].map(sqlLiteral).join(', ')}))`);
+  }
+  return { sql: parts.length === 0 ? '0' : `(${parts.join(' OR ')})`, params: [] };
+}
+
+function spec(name: string): DimensionSpec {
+  const s = dimensionSpec(name);
+  if (!s) throw new Error(`unknown dimension ${name} reached the SQL builder`);
+  return s;
+}
+
+export interface FilterScope {
+  /** Which table the rows being filtered come from. */
+  rows: 'visits' | 'events';
+  siteId: number;
+  /** Events of a visit count for it when they fall in [start, end). */
+  start: number;
+  end: number;
+}
+
+function leafSql(leaf: FilterLeaf, scope: FilterScope): SqlPart {
+  const s = spec(leaf.dimension);
+  const positive = positiveSql(leaf, s);
+  const negate = leaf.op === 'is_not' || leaf.op === 'contains_not';
+  if (scope.rows === 'visits' && s.scope === 'event') {
+    // A visit passes an event filter when one of its events in the period passes it.
+    const sql = `v.id IN (SELECT e.visit_id FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${
+      negate ? `NOT ${positive.sql}` : positive.sql
+    })`;
+    return { sql, params: [scope.siteId, scope.start, scope.end, ...positive.params] };
+  }
+  return { sql: negate ? `NOT ${positive.sql}` : positive.sql, params: positive.params };
+}
+
+/** SQL for a filter tree over the rows of `scope`; events read their visit as `v`. */
+export function filterSql(filter: Filter, scope: FilterScope): SqlPart {
+  switch (filter.op) {
+    case 'and':
+    case 'or': {
+      const parts = filter.filters.map((f) => filterSql(f, scope));
+      return {
+        sql: `(${parts.map((p) => p.sql).join(filter.op === 'and' ? ' AND ' : ' OR ')})`,
+        params: parts.flatMap((p) => p.params),
+      };
+    }
+    case 'not': {
+      const inner = filterSql(filter.filter, scope);
+      return { sql: `NOT ${inner.sql}`, params: inner.params };
+    }
+    default:
+      return leafSql(filter, scope);
+  }
+}
+
+/** True when filtering events by `filters` needs each event's visit. */
+export function filtersNeedVisit(filters: Filter[]): boolean {
+  return filters.flatMap(filterDimensions).some((d) => spec(d).scope === 'visit');
+}

@@ -1,0 +1,80 @@
+/**
+ * The Stats API v2 query after validation: what the planner and executor work from.
+ * @module
+ */
+import type { Site } from '../sites.ts';
+
+export const METRICS = [
+  'visitors',
+  'visits',
+  'pageviews',
+  'views_per_visit',
+  'bounce_rate',
+  'visit_duration',
+  'events',
+  'percentage',
+] as const;
+export type Metric = (typeof METRICS)[number];
+
+/** Metrics computed from visits whatever the dimensions (Plausible's "session metrics"). */
+export const SESSION_METRICS: readonly Metric[] = ['bounce_rate', 'visit_duration', 'views_per_visit'];
+
+export type TimeDimension = 'time:hour' | 'time:day' | 'time:week' | 'time:month';
+
+/** Dimension names as the API spells them, `time` already resolved to a bucket. */
+export type Dimension = string;
+
+export type LeafOperator = 'is' | 'is_not' | 'contains' | 'contains_not';
+
+export interface FilterLeaf {
+  op: LeafOperator;
+  dimension: Dimension;
+  values: string[];
+  caseSensitive: boolean;
+}
+
+export type Filter =
+  | FilterLeaf
+  | { op: 'and' | 'or'; filters: Filter[] }
+  | { op: 'not'; filter: Filter };
+
+export type Compare =
+  | { mode: 'previous_period' }
+  | { mode: 'year_over_year' }
+  | { mode: 'custom'; first: string; last: string };
+
+/**
+ * The resolved period: local days `firstDay`..`lastDay` and the instants
+ * [`start`, `end`) in Unix seconds. For date ranges they coincide; a date-time range may
+ * start or end inside a day.
+ */
+export interface Period {
+  firstDay: string;
+  lastDay: string;
+  start: number;
+  end: number;
+}
+
+export interface Query {
+  site: Site;
+  metrics: Metric[];
+  period: Period;
+  /** `query.date_range` as echoed: ISO date-times in the site's timezone. */
+  dateRangeEcho: [string, string];
+  dimensions: Dimension[];
+  /** Top-level filters (an implicit `and`). */
+  filters: Filter[];
+  /** The filters exactly as the client sent them, for the echo. */
+  filtersEcho: unknown[];
+  orderBy: Array<[string, 'asc' | 'desc']>;
+  include: {
+    imports: boolean;
+    timeLabels: boolean;
+    totalRows: boolean;
+    compare: Compare | null;
+    compareMatchDayOfWeek: boolean;
+  };
+  pagination: { limit: number; offset: number };
+  /** The request instant, Unix seconds. */
+  now: number;
+}
