@@ -1,0 +1,86 @@
+/**
+ * For the tracker's browser tests: the built scripts served by the real static middleware,
+ * and a stand-in collector that records what the tracker sends (the real collector is
+ * exercised by test/e2e). Keeping the collector out lets these tests look at the exact
+ * wire format and at requests the real one would drop.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { Page } from 'playwright-core';
+import { serveAssets } from '../../server/node/static.ts';
+import { buildTracker } from '../../tracker/build.mjs';
+import { waitFor } from '../e2e/browser.ts';
+
+export interface Received {
+  method: string;
+  path: string;
+  contentType: string | null;
+  /** Parsed JSON body of a POST to /api/event. */
+  body: Record<string, unknown>;
+}
+
+export interface StubCollector {
+  origin: string;
+  /** Every request that reached the stub, in arrival order. */
+  requests: Received[];
+  /** Events (POST /api/event bodies) for one `data-domain`. */
+  events(domain: string): Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export async function startStubCollector(): Promise<StubCollector> {
+  const publicDir = await mkdtemp(join(tmpdir(), 'teller-tracker-'));
+  await buildTracker({ outDir: publicDir, quiet: true });
+  const requests: Received[] = [];
+  const app = new Hono();
+  app.use('*', serveAssets(publicDir));
+  app.all('/api/event', async (c) => {
+    const text = await c.req.text();
+    requests.push({
+      method: c.req.method,
+      path: c.req.path,
+      contentType: c.req.header('content-type') ?? null,
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    });
+    // What the real collector answers; CORS as the SPEC requires.
+    return c.body(null, 202, { 'access-control-allow-origin': '*' });
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests,
+    events: (domain) => requests.filter((r) => r.method === 'POST' && r.body.d === domain).map((r) => r.body),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(publicDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Proves a negative: whatever the page was going to send has been sent by the time this
+ * returns. The browser reports requests in the order the page makes them, so once a
+ * marker request made after the code under test has been seen, any event that code sent
+ * has been seen too. Returns the URLs of the event requests the page made.
+ */
+export async function eventRequestsMadeBy(page: Page, collectorOrigin: string, run: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const onRequest = (request: { url(): string }) => seen.push(request.url());
+  page.on('request', onRequest);
+  try {
+    await run();
+    const marker = `${collectorOrigin}/marker-${Math.random().toString(36).slice(2)}`;
+    await page.evaluate((url) => void fetch(url).catch(() => {}), marker);
+    await waitFor(`the marker request ${marker}`, () => seen.includes(marker));
+    return seen.filter((url) => url.endsWith('/api/event'));
+  } finally {
+    page.off('request', onRequest);
+  }
+}
