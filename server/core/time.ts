@@ -14,9 +14,21 @@ function dayFormatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The site-local calendar day (YYYY-MM-DD) of an instant given in milliseconds. */
+const lastDay = new Map<string, { minute: number; day: string }>();
+
+/**
+ * The site-local calendar day (YYYY-MM-DD) of an instant given in milliseconds. Every
+ * zone in use changes date on a whole minute, so one answer per zone and minute is kept:
+ * the collector asks for every event.
+ */
 export function localDay(ms: number, timeZone: string): string {
-  return dayFormatter(timeZone).format(ms);
+  const minute = Math.floor(ms / 60_000);
+  const hit = lastDay.get(timeZone);
+  if (hit?.minute === minute) return hit.day;
+  const day = dayFormatter(timeZone).format(ms);
+  if (lastDay.size > 1000) lastDay.clear();
+  lastDay.set(timeZone, { minute, day });
+  return day;
 }
 
 /** True when `timeZone` is an IANA zone name this runtime knows. */

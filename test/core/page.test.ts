@@ -46,3 +46,16 @@ describe('exclusions', () => {
     expect(compileExclusions({ excludedIps: [], excludedPaths: [], allowedHostnames: [] }).hostnameAllowed('anything.test')).toBe(true);
   });
 });
+
+describe('localDay', () => {
+  it('gives the site-local date, also across midnight and on DST days', async () => {
+    const { localDay } = await import('../../server/core/time.ts');
+    expect(localDay(Date.UTC(2026, 10, 24, 22, 59, 59), 'Europe/Oslo')).toBe('2026-11-24');
+    expect(localDay(Date.UTC(2026, 10, 24, 23, 0, 0), 'Europe/Oslo')).toBe('2026-11-25');
+    expect(localDay(Date.UTC(2026, 10, 24, 23, 0, 0), 'Etc/UTC')).toBe('2026-11-24');
+    expect(localDay(Date.UTC(2026, 10, 24, 18, 29, 0), 'Asia/Kolkata')).toBe('2026-11-24');
+    expect(localDay(Date.UTC(2026, 10, 24, 18, 30, 0), 'Asia/Kolkata')).toBe('2026-11-25');
+    expect(localDay(Date.UTC(2026, 2, 29, 21, 59, 0), 'Europe/Oslo')).toBe('2026-03-29');
+    expect(localDay(Date.UTC(2026, 2, 29, 22, 0, 0), 'Europe/Oslo')).toBe('2026-03-30');
+  });
+});

@@ -43,13 +43,30 @@ function isSpeculative(headers: { get(name: string): string | null | undefined }
   return PURPOSE_HEADERS.some((name) => SPECULATIVE.test(headers.get(name) ?? ''));
 }
 
+function agentReason(ua: string): BotReason | null {
+  if (PREVIEW_FETCHERS.test(ua)) return 'preview';
+  if (HEADLESS.test(ua)) return 'headless';
+  if (isbot(ua)) return 'bot';
+  return null;
+}
+
+/** isbot's pattern is large and a site sees the same few hundred agents all day: remember verdicts. */
+const MAX_VERDICTS = 5000;
+const verdicts = new Map<string, BotReason | null>();
+
+function cachedAgentReason(ua: string): BotReason | null {
+  let reason = verdicts.get(ua);
+  if (reason === undefined) {
+    reason = agentReason(ua);
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdicts.set(ua, reason);
+  }
+  return reason;
+}
+
 /** Reason string when the request comes from a bot, headless browser or link-preview fetcher; null for a person. */
 export function botReason(userAgent: string | null | undefined, headers: { get(name: string): string | null | undefined }): BotReason | null {
   const ua = userAgent?.trim();
   if (!ua) return 'no-user-agent';
-  if (PREVIEW_FETCHERS.test(ua)) return 'preview';
-  if (HEADLESS.test(ua)) return 'headless';
-  if (isbot(ua)) return 'bot';
-  if (isSpeculative(headers)) return 'prefetch';
-  return null;
+  return cachedAgentReason(ua) ?? (isSpeculative(headers) ? 'prefetch' : null);
 }
