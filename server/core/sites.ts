@@ -44,7 +44,18 @@ interface SiteRow {
 }
 
 /** Tables holding a site's data, deleted when the site is removed (children first). */
-export const SITE_DATA_TABLES: string[] = ['event_props', 'events', 'visits', 'salts', 'tokens'];
+export const SITE_DATA_TABLES: string[] = [
+  'event_props',
+  'events',
+  'visits',
+  'salts',
+  'tokens',
+  'rollup_visits',
+  'rollup_events',
+  'rollup_visits_monthly',
+  'rollup_events_monthly',
+  'rollup_state',
+];
 
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 

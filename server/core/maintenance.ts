@@ -1,0 +1,153 @@
+/**
+ * Periodic maintenance, run by the Node server on a timer and by the Workers cron: deletes
+ * salts that can no longer be used, rolls up closed site-local days (and whole months), and
+ * applies each site's raw-event retention once the days concerned are rolled up. Every
+ * step records its progress in the same batch as its work, so a run can stop anywhere and
+ * the next one carries on; with nothing to do a run is a few indexed reads per site.
+ * @module
+ */
+import type { Db } from './ports.ts';
+import { readRollupState, type RollupState } from './query/rollup-state.ts';
+import { addDays, dayStart, localDayAt } from './query/tz.ts';
+import { rollupDayStatements, rollupMonthStatements } from './rollups.ts';
+import { listSites, type Site } from './sites.ts';
+
+export interface MaintenanceResult {
+  saltsDeleted: number;
+  daysRolledUp: number;
+  rawRowsPurged: number;
+}
+
+export interface MaintenanceOptions {
+  /** Most days rolled up per site per run, so one run stays short on a large backlog. */
+  maxDaysPerSite?: number;
+  /** Most raw rows deleted per site per run. */
+  maxPurgePerSite?: number;
+}
+
+/**
+ * A day is rolled up only this long after it ends, so events the writer accepted just
+ * before midnight are committed first.
+ */
+const CLOSE_GRACE_SECONDS = 120;
+const PURGE_CHUNK = 5_000;
+
+function lastMonthEndingBy(day: string): string {
+  // The month of the day after `day` is the first month not yet over.
+  const next = addDays(day, 1).slice(0, 7);
+  return addDays(`${next}-01`, -1).slice(0, 7);
+}
+
+function nextMonth(month: string): string {
+  return addDays(`${month}-28`, 7).slice(0, 7);
+}
+
+async function firstDataDay(db: Db, site: Site): Promise<string | null> {
+  const row = await db.first<{ t: number | null }>('SELECT min(started_at) AS t FROM visits WHERE site_id = ?', [site.id]);
+  return row?.t == null ? null : localDayAt(site.timezone, row.t);
+}
+
+/**
+ * A site whose timezone changed has rollups cut along the old days: those that raw events
+ * can rebuild are dropped, so they are built again in the new timezone.
+ */
+async function dropRollupsOfOldTimezone(db: Db, site: Site, state: RollupState): Promise<void> {
+  const from = state.rawKeptFrom;
+  if (from === null) {
+    await db.batch(
+      ['rollup_visits', 'rollup_events', 'rollup_visits_monthly', 'rollup_events_monthly', 'rollup_state'].map((table) => ({
+        sql: `DELETE FROM ${table} WHERE site_id = ?`,
+        params: [site.id],
+      })),
+    );
+    return;
+  }
+  const month = from.slice(0, 7);
+  const lastKeptMonth = addDays(`${month}-01`, -1).slice(0, 7);
+  await db.batch([
+    { sql: 'DELETE FROM rollup_visits WHERE site_id = ? AND day >= ?', params: [site.id, from] },
+    { sql: 'DELETE FROM rollup_events WHERE site_id = ? AND day >= ?', params: [site.id, from] },
+    { sql: 'DELETE FROM rollup_visits_monthly WHERE site_id = ? AND month >= ?', params: [site.id, month] },
+    { sql: 'DELETE FROM rollup_events_monthly WHERE site_id = ? AND month >= ?', params: [site.id, month] },
+    {
+      sql: `UPDATE rollup_state SET timezone = ?, days_through = ?,
+        months_through = CASE WHEN months_through > ? THEN ? ELSE months_through END WHERE site_id = ?`,
+      params: [site.timezone, addDays(from, -1), lastKeptMonth, lastKeptMonth, site.id],
+    },
+  ]);
+}
+
+async function rollUp(db: Db, site: Site, yesterday: string, maxDays: number): Promise<number> {
+  let state = await readRollupState(db, site.id);
+  if (state && state.timezone !== site.timezone) {
+    await dropRollupsOfOldTimezone(db, site, state);
+    state = await readRollupState(db, site.id);
+  }
+  const first = state ? addDays(state.daysThrough, 1) : await firstDataDay(db, site);
+  let built = 0;
+  for (let day = first; day !== null && day <= yesterday && built < maxDays; day = addDays(day, 1)) {
+    await db.batch(rollupDayStatements(site.id, site.timezone, day));
+    built += 1;
+  }
+  state = await readRollupState(db, site.id);
+  if (!state) return built;
+  const lastMonth = lastMonthEndingBy(state.daysThrough);
+  const firstRow = await db.first<{ day: string | null }>("SELECT min(day) AS day FROM rollup_visits WHERE site_id = ? AND dimension = ''", [site.id]);
+  const firstMonth = state.monthsThrough ? nextMonth(state.monthsThrough) : (firstRow?.day ?? state.daysThrough).slice(0, 7);
+  for (let month = firstMonth; month <= lastMonth; month = nextMonth(month)) {
+    await db.batch(rollupMonthStatements(site.id, month));
+  }
+  return built;
+}
+
+/**
+ * Deletes raw visits and events older than the site's retention window, never past the
+ * last rolled-up day. The boundary is recorded first, so from then on a query needing the
+ * deleted rows is refused rather than answered short.
+ */
+async function applyRetention(db: Db, site: Site, today: string, maxRows: number): Promise<number> {
+  if (site.retentionDays === null) return 0;
+  const state = await readRollupState(db, site.id);
+  if (!state) return 0;
+  const window = addDays(today, -site.retentionDays);
+  const rolled = addDays(state.daysThrough, 1);
+  const target = window < rolled ? window : rolled;
+  let keptFrom = state.rawKeptFrom;
+  if (keptFrom === null || keptFrom < target) {
+    await db.run('UPDATE rollup_state SET raw_kept_from = ? WHERE site_id = ?', [target, site.id]);
+    keptFrom = target;
+  }
+  const before = dayStart(site.timezone, keptFrom);
+  const oldEvents = 'SELECT id FROM events WHERE site_id = ? AND ts < ? ORDER BY id LIMIT ?';
+  const params = [site.id, before, PURGE_CHUNK];
+  let purged = 0;
+  // Children first: an interrupted run leaves no event without its visit.
+  while (purged < maxRows) {
+    await db.run(`DELETE FROM event_props WHERE event_id IN (${oldEvents})`, params);
+    const events = await db.run(`DELETE FROM events WHERE id IN (${oldEvents})`, params);
+    purged += events.changes;
+    if (events.changes < PURGE_CHUNK) break;
+  }
+  while (purged < maxRows) {
+    const visits = await db.run('DELETE FROM visits WHERE id IN (SELECT id FROM visits WHERE site_id = ? AND started_at < ? ORDER BY id LIMIT ?)', params);
+    purged += visits.changes;
+    if (visits.changes < PURGE_CHUNK) break;
+  }
+  return purged;
+}
+
+/** Runs every maintenance step for every site at instant `nowMs`. */
+export async function runMaintenance(db: Db, nowMs: number, options: MaintenanceOptions = {}): Promise<MaintenanceResult> {
+  const result: MaintenanceResult = { saltsDeleted: 0, daysRolledUp: 0, rawRowsPurged: 0 };
+  const now = Math.floor(nowMs / 1000);
+  for (const site of await listSites(db)) {
+    const today = localDayAt(site.timezone, now);
+    // Salts of yesterday still serve visits that were open at midnight; older ones never.
+    const salts = await db.run('DELETE FROM salts WHERE site_id = ? AND day < ?', [site.id, addDays(today, -1)]);
+    result.saltsDeleted += salts.changes;
+    const closedThrough = addDays(localDayAt(site.timezone, now - CLOSE_GRACE_SECONDS), -1);
+    result.daysRolledUp += await rollUp(db, site, closedThrough, options.maxDaysPerSite ?? 31);
+    result.rawRowsPurged += await applyRetention(db, site, today, options.maxPurgePerSite ?? 50_000);
+  }
+  return result;
+}

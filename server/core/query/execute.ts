@@ -1,0 +1,194 @@
+/**
+ * Runs a validated query: reads the groups it needs, computes metrics, applies ordering
+ * and pagination, adds the comparison period, and shapes the Plausible v2 response.
+ * @module
+ */
+import type { Db } from '../ports.ts';
+import { comparisonPeriod, periodEcho } from './date-range.ts';
+import { dimensionSpec, isTimeDimension, type DimensionSpec } from './dimensions.ts';
+import { filterDimensions, filterMatches } from './filters.ts';
+import { metricChange, metricValue, missingValue, type GroupSums } from './metrics.ts';
+import { rollupsCanServe } from './plan.ts';
+import { readGroups, type ReadContext } from './read.ts';
+import { readRollupState } from './rollup-state.ts';
+import { KEY_SEPARATOR, type Key } from './sums.ts';
+import { timeLabels } from './time-buckets.ts';
+import { SESSION_METRICS, type Metric, type Period, type Query, type TimeDimension } from './types.ts';
+
+export interface ResultRow {
+  dimensions: string[];
+  metrics: Array<number | null>;
+  comparison?: { dimensions: Array<string | null>; metrics: Array<number | null>; change: Array<number | null> };
+}
+
+export interface QueryResponse {
+  results: ResultRow[];
+  meta: Record<string, unknown>;
+  query: Record<string, unknown>;
+}
+
+export interface RunOptions {
+  /** False reads raw tables only: the reference path the rollup path must agree with. */
+  useRollups: boolean;
+}
+
+const VISIT_METRICS: readonly Metric[] = ['visitors', 'visits', 'percentage', ...SESSION_METRICS];
+
+function keysOf(dimensions: string[]): Key[] {
+  return dimensions.map((d) => (isTimeDimension(d) ? { time: d } : { spec: dimensionSpec(d) as DimensionSpec }));
+}
+
+/** Session metrics of a page are those of the visits that entered on it. */
+function visitKeysForEventQuery(keys: Key[]): Key[] {
+  return keys.map((k) => ('spec' in k && k.spec.name === 'event:page' ? { spec: dimensionSpec('visit:entry_page') as DimensionSpec } : k));
+}
+
+/**
+ * Filters that only pick whole groups of the one dimension being broken down by can be
+ * applied to the groups afterwards, so rollups still serve the query. Not with
+ * `percentage` (its total is the filtered total) nor with session metrics of pages (their
+ * visits are selected by entry page, not by the pages filtered).
+ */
+function groupSelection(query: Query, keys: Key[], byEvent: boolean, needVisits: boolean): string | null {
+  if (query.filters.length === 0 || !rollupsCanServe(keys) || query.metrics.includes('percentage')) return null;
+  if (byEvent && needVisits) return null;
+  const specs = keys.flatMap((k) => ('spec' in k ? [k.spec.name] : []));
+  if (specs.length !== 1) return null;
+  return query.filters.flatMap(filterDimensions).every((d) => d === specs[0]) ? specs[0]! : null;
+}
+
+async function totalVisitors(ctx: ReadContext, query: Query, period: Period): Promise<number> {
+  const groups = await readGroups(ctx, 'visits', [], query.filters, period);
+  return [...groups.values()].reduce((n, g) => n + g.sums.visitors, 0);
+}
+
+/** Result rows of `query` over `period`, unordered and unpaginated. */
+async function computeRows(ctx: ReadContext, query: Query, period: Period): Promise<ResultRow[]> {
+  const keys = keysOf(query.dimensions);
+  const byEvent = keys.some((k) => 'spec' in k && k.spec.scope === 'event');
+  const needVisits = byEvent ? query.metrics.some((m) => SESSION_METRICS.includes(m)) : query.metrics.some((m) => VISIT_METRICS.includes(m));
+  const needEvents = byEvent || query.metrics.some((m) => m === 'pageviews' || m === 'events');
+  const selected = ctx.rollups ? groupSelection(query, keys, byEvent, needVisits) : null;
+  const filters = selected ? [] : query.filters;
+
+  const visits = needVisits ? await readGroups(ctx, 'visits', byEvent ? visitKeysForEventQuery(keys) : keys, filters, period) : new Map();
+  const events = needEvents ? await readGroups(ctx, 'events', keys, filters, period) : new Map();
+
+  const groups = new Map<string, { labels: string[] } & GroupSums>();
+  const sources = byEvent ? [events] : [visits, events];
+  for (const source of sources) {
+    for (const [key, g] of source) if (!groups.has(key)) groups.set(key, { labels: g.labels, visits: null, events: null });
+  }
+  if (keys.length === 0 && groups.size === 0) groups.set('', { labels: [], visits: null, events: null });
+  for (const [key, g] of groups) {
+    g.visits = visits.get(key)?.sums ?? null;
+    g.events = events.get(key)?.sums ?? null;
+  }
+
+  let rows = [...groups.values()];
+  if (selected) {
+    const position = query.dimensions.indexOf(selected);
+    rows = rows.filter((g) => query.filters.every((f) => filterMatches(f, () => g.labels[position]!)));
+  }
+  const total = query.metrics.includes('percentage') ? await totalVisitors(ctx, query, period) : 0;
+  return rows.map((g) => ({ dimensions: g.labels, metrics: query.metrics.map((m) => metricValue(m, g, byEvent, total)) }));
+}
+
+function compareValues(a: number | string | null, b: number | string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
+}
+
+/** Orders rows by `order_by`, then by every dimension ascending, so ties always break the same way. */
+function sortRows(rows: ResultRow[], query: Query): void {
+  const columns = query.orderBy.map(([key, direction]) => {
+    const metric = query.metrics.indexOf(key as Metric);
+    const pick =
+      metric >= 0 ? (r: ResultRow) => r.metrics[metric] ?? null : (r: ResultRow) => r.dimensions[query.dimensions.indexOf(key)] ?? null;
+    return { pick, sign: direction === 'asc' ? 1 : -1 };
+  });
+  rows.sort((a, b) => {
+    for (const c of columns) {
+      const d = compareValues(c.pick(a), c.pick(b)) * c.sign;
+      if (d !== 0) return d;
+    }
+    for (let i = 0; i < a.dimensions.length; i++) {
+      const d = compareValues(a.dimensions[i] ?? null, b.dimensions[i] ?? null);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+}
+
+function timeDimension(query: Query): TimeDimension | null {
+  return (query.dimensions.find(isTimeDimension) as TimeDimension | undefined) ?? null;
+}
+
+/** Attaches the comparison period's values and changes to each row, the way Plausible v2 does. */
+async function addComparison(ctx: ReadContext, query: Query, rows: ResultRow[], period: Period): Promise<ResultRow[]> {
+  const time = timeDimension(query);
+  const position = time ? query.dimensions.indexOf(time) : -1;
+  let all = rows;
+  const mainLabels = time ? timeLabels(time, query.period.firstDay, query.period.lastDay) : [];
+  if (time && query.dimensions.length === 1) {
+    // A time series gets a row for every bucket, so each can show its comparison.
+    const present = new Set(rows.map((r) => r.dimensions[0]));
+    const empty = mainLabels.filter((l) => !present.has(l));
+    all = [...rows, ...empty.map((l) => ({ dimensions: [l], metrics: query.metrics.map(missingValue) }))];
+  }
+  const previous = new Map((await computeRows(ctx, query, period)).map((r) => [r.dimensions.join(KEY_SEPARATOR), r.metrics]));
+  const previousLabels = time ? timeLabels(time, period.firstDay, period.lastDay) : [];
+  const shifted = new Map(mainLabels.map((l, i) => [l, previousLabels[i] ?? null]));
+  return all.map((row) => {
+    const dimensions = row.dimensions.map((d, i) => (i === position ? (shifted.get(d) ?? null) : d));
+    const metrics = previous.get(dimensions.join(KEY_SEPARATOR)) ?? query.metrics.map(missingValue);
+    const change = query.metrics.map((m, i) => metricChange(m, metrics[i] ?? null, row.metrics[i] ?? null));
+    return { ...row, comparison: { dimensions, metrics, change } };
+  });
+}
+
+function includeEcho(query: Query): Record<string, unknown> {
+  const include: Record<string, unknown> = {};
+  if (query.include.imports) include.imports = true;
+  if (query.include.timeLabels) include.time_labels = true;
+  if (query.include.totalRows) include.total_rows = true;
+  const compare = query.include.compare;
+  if (compare) include.compare = compare.mode === 'custom' ? [compare.first, compare.last] : compare.mode;
+  if (query.include.compareMatchDayOfWeek) include.compare_match_day_of_week = true;
+  return include;
+}
+
+/** Answers a validated query. */
+export async function runQuery(db: Db, query: Query, options: RunOptions = { useRollups: true }): Promise<QueryResponse> {
+  const ctx: ReadContext = { db, site: query.site, rollups: options.useRollups ? await readRollupState(db, query.site.id) : null };
+  let rows = await computeRows(ctx, query, query.period);
+  const meta: Record<string, unknown> = {};
+  const compare = query.include.compare;
+  if (compare) {
+    const period = comparisonPeriod(compare, query.period, query.site.timezone, query.now, query.include.compareMatchDayOfWeek);
+    rows = await addComparison(ctx, query, rows, period);
+    meta.comparison_date_range = periodEcho(query.site.timezone, period);
+  }
+  sortRows(rows, query);
+  if (query.include.imports) meta.imports_included = false;
+  const time = timeDimension(query);
+  if (query.include.timeLabels && time) meta.time_labels = timeLabels(time, query.period.firstDay, query.period.lastDay);
+  if (query.include.totalRows) meta.total_rows = rows.length;
+  const { limit, offset } = query.pagination;
+  return {
+    results: rows.slice(offset, offset + limit),
+    meta,
+    query: {
+      site_id: query.site.domain,
+      metrics: query.metrics,
+      date_range: query.dateRangeEcho,
+      filters: query.filtersEcho,
+      dimensions: query.dimensions,
+      order_by: query.orderBy,
+      include: includeEcho(query),
+      pagination: query.pagination,
+    },
+  };
+}

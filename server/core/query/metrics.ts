@@ -1,0 +1,71 @@
+/**
+ * Metric values from integer sums, rounded as Plausible returns them: bounce rate and
+ * visit duration whole, views per visit to two decimals, percentage to one (null when
+ * the total is 0). Ratios are rounded half up from the exact integer fraction, so both
+ * query paths print the same digits. Also the change against a comparison period.
+ * @module
+ */
+import type { EventSums, VisitSums } from './sums.ts';
+import type { Metric } from './types.ts';
+
+/** numerator / denominator rounded half up to `decimals` places (denominator > 0). */
+export function roundedRatio(numerator: number, denominator: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  return Math.floor((2 * numerator * scale + denominator) / (2 * denominator)) / scale;
+}
+
+export interface GroupSums {
+  visits: VisitSums | null;
+  events: EventSums | null;
+}
+
+const NO_VISITS: VisitSums = { visitors: 0, visits: 0, bounces: 0, duration: 0, visitPageviews: 0 };
+const NO_EVENTS: EventSums = { visitors: 0, visits: 0, pageviews: 0, events: 0 };
+
+/**
+ * The value of `metric` for a group. Grouped by an event dimension, visitors and visits
+ * are those with a matching event; otherwise those of the visits started in the period.
+ */
+export function metricValue(metric: Metric, group: GroupSums, byEvent: boolean, totalVisitors: number): number | null {
+  const v = group.visits ?? NO_VISITS;
+  const e = group.events ?? NO_EVENTS;
+  const visitors = byEvent ? e.visitors : v.visitors;
+  switch (metric) {
+    case 'visitors':
+      return visitors;
+    case 'visits':
+      return byEvent ? e.visits : v.visits;
+    case 'pageviews':
+      return e.pageviews;
+    case 'events':
+      return e.events;
+    case 'bounce_rate':
+      return v.visits > 0 ? roundedRatio(100 * v.bounces, v.visits, 0) : 0;
+    case 'visit_duration':
+      return v.visits > 0 ? roundedRatio(v.duration, v.visits, 0) : 0;
+    case 'views_per_visit':
+      return v.visits > 0 ? roundedRatio(v.visitPageviews, v.visits, 2) : 0;
+    case 'percentage':
+      return totalVisitors > 0 ? roundedRatio(100 * visitors, totalVisitors, 1) : null;
+  }
+}
+
+/** What a comparison shows for a group missing from the comparison period (Plausible's defaults). */
+export function missingValue(metric: Metric): number | null {
+  return metric === 'visit_duration' ? null : 0;
+}
+
+function roundHalfAwayFromZero(x: number): number {
+  return Math.sign(x) * Math.round(Math.abs(x));
+}
+
+/**
+ * The change from `previous` to `current`: percentage points for bounce rate (null when
+ * there was none before), else percent change rounded to a whole number.
+ */
+export function metricChange(metric: Metric, previous: number | null, current: number | null): number | null {
+  if (previous === null || current === null) return null;
+  if (metric === 'bounce_rate') return previous > 0 ? current - previous : null;
+  if (previous === 0) return current > 0 ? 100 : 0;
+  return roundHalfAwayFromZero(((current - previous) / previous) * 100);
+}

@@ -1,0 +1,99 @@
+/**
+ * The query planner: which stretches of a period are read from rollups (whole closed days
+ * already rolled up, and whole rolled-up months where the buckets allow) and which from
+ * the raw tables (the open day, partial days, and everything a rollup cannot answer).
+ * It also refuses a raw read that would reach before the site's retention window.
+ * @module
+ */
+import type { DimensionSpec } from './dimensions.ts';
+import { QueryError } from './errors.ts';
+import type { Key } from './sums.ts';
+import { addDays, dayStart } from './tz.ts';
+import type { Period } from './types.ts';
+
+export type Segment =
+  | { kind: 'raw'; start: number; end: number }
+  | { kind: 'days'; first: string; last: string }
+  | { kind: 'months'; first: string; last: string };
+
+export interface RollupCoverage {
+  /** Last day whose day rollups are complete. */
+  daysThrough: string;
+  /** Last month (YYYY-MM) whose month rollups are complete. */
+  monthsThrough: string | null;
+}
+
+/** True when rollups hold the answer for these keys: one rolled-up dimension at most, no hours. */
+export function rollupsCanServe(keys: Key[]): boolean {
+  const specs = keys.filter((k): k is { spec: DimensionSpec } => 'spec' in k);
+  const hourly = keys.some((k) => 'time' in k && k.time === 'time:hour');
+  return !hourly && specs.length <= 1 && specs.every((k) => k.spec.rolledUp);
+}
+
+/** True when month rows can stand in for their days: no buckets finer than a month. */
+export function monthsCanServe(keys: Key[]): boolean {
+  return keys.every((k) => !('time' in k) || k.time === 'time:month');
+}
+
+function monthEndDay(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+function nextMonth(month: string): string {
+  return addDays(monthEndDay(month), 1).slice(0, 7);
+}
+
+/** Splits whole days first..last into month segments where allowed, day segments elsewhere. */
+function rolledSegments(first: string, last: string, coverage: RollupCoverage, useMonths: boolean): Segment[] {
+  if (!useMonths || coverage.monthsThrough === null) return [{ kind: 'days', first, last }];
+  let firstMonth = first.slice(0, 7);
+  if (!first.endsWith('-01')) firstMonth = nextMonth(firstMonth);
+  let lastMonth = last.slice(0, 7);
+  if (last !== monthEndDay(lastMonth)) lastMonth = addDays(`${lastMonth}-01`, -1).slice(0, 7);
+  if (lastMonth > coverage.monthsThrough) lastMonth = coverage.monthsThrough;
+  if (firstMonth > lastMonth) return [{ kind: 'days', first, last }];
+  const segments: Segment[] = [];
+  const monthsFirstDay = `${firstMonth}-01`;
+  const monthsLastDay = monthEndDay(lastMonth);
+  if (first < monthsFirstDay) segments.push({ kind: 'days', first, last: addDays(monthsFirstDay, -1) });
+  segments.push({ kind: 'months', first: firstMonth, last: lastMonth });
+  if (monthsLastDay < last) segments.push({ kind: 'days', first: addDays(monthsLastDay, 1), last });
+  return segments;
+}
+
+/**
+ * Splits `period` into the stretches to read. Without coverage (or when rollups cannot
+ * serve the query) it is one raw stretch.
+ */
+export function planSegments(period: Period, timeZone: string, coverage: RollupCoverage | null, useMonths: boolean): Segment[] {
+  if (!coverage) return [{ kind: 'raw', start: period.start, end: period.end }];
+  // Whole days of the period: a date-time period may start or end inside a day.
+  const firstWhole = period.start === dayStart(timeZone, period.firstDay) ? period.firstDay : addDays(period.firstDay, 1);
+  const lastWhole = period.end === dayStart(timeZone, addDays(period.lastDay, 1)) ? period.lastDay : addDays(period.lastDay, -1);
+  const lastRolled = lastWhole < coverage.daysThrough ? lastWhole : coverage.daysThrough;
+  if (firstWhole > lastRolled) return [{ kind: 'raw', start: period.start, end: period.end }];
+  const segments: Segment[] = [];
+  const rolledStart = dayStart(timeZone, firstWhole);
+  const rolledEnd = dayStart(timeZone, addDays(lastRolled, 1));
+  if (period.start < rolledStart) segments.push({ kind: 'raw', start: period.start, end: rolledStart });
+  segments.push(...rolledSegments(firstWhole, lastRolled, coverage, useMonths));
+  if (rolledEnd < period.end) segments.push({ kind: 'raw', start: rolledEnd, end: period.end });
+  return segments;
+}
+
+/**
+ * Refuses a plan whose raw stretches reach before `rawKeptFrom`, the first day whose raw
+ * events retention has kept: the answer would silently miss them.
+ */
+export function checkRetention(segments: Segment[], timeZone: string, rawKeptFrom: string | null): void {
+  if (rawKeptFrom === null) return;
+  const kept = dayStart(timeZone, rawKeptFrom);
+  if (segments.some((s) => s.kind === 'raw' && s.start < kept)) {
+    throw new QueryError(
+      'date_range',
+      `Invalid date_range: this query needs raw events from before ${rawKeptFrom}, which the site's retention has deleted. ` +
+        'Daily totals and single-dimension breakdowns remain; filters, hourly buckets, custom properties and partial days need raw events.',
+    );
+  }
+}

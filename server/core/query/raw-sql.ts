@@ -1,0 +1,117 @@
+/**
+ * SQL over the raw visits and events tables for one stretch of time. Rows are first
+ * grouped per local day (to count each day's distinct visitors), then summed over days.
+ * The local wall-clock time `lt` is the Unix time plus the zone's offset, chosen from the
+ * offsets in force over the stretch, so SQLite's date functions label days and buckets in
+ * the site's timezone without timezone support of their own.
+ * @module
+ */
+import type { SqlValue, Stmt } from '../ports.ts';
+import { labelSql } from './dimensions.ts';
+import { filterSql, filtersNeedVisit } from './filters.ts';
+import type { Key, Relation } from './sums.ts';
+import { bucketOfLocalTime } from './time-buckets.ts';
+import { offsetSpans } from './tz.ts';
+import type { Filter } from './types.ts';
+
+export interface RawRead {
+  relation: Relation;
+  keys: Key[];
+  filters: Filter[];
+  siteId: number;
+  timeZone: string;
+  /** The stretch read: [start, end) in Unix seconds. */
+  start: number;
+  end: number;
+  /** The whole period of the query: events of a visit count for an event filter within it. */
+  periodStart: number;
+  periodEnd: number;
+  /** First day of the query period, where the first week bucket starts. */
+  firstDay: string;
+}
+
+/**
+ * `column` plus the zone's offset at that instant. Cast, because drivers bind JavaScript
+ * numbers as REAL, and day numbers are integer division of this.
+ */
+function localTimeSql(column: string, timeZone: string, start: number, end: number): { sql: string; params: SqlValue[] } {
+  const spans = offsetSpans(timeZone, start, end);
+  if (spans.length === 1) return { sql: `CAST(${column} + ? AS INTEGER)`, params: [spans[0]!.offset] };
+  const params: SqlValue[] = [];
+  const branches = spans.slice(0, -1).map((s) => {
+    params.push(s.until, s.offset);
+    return `WHEN ${column} < ? THEN ?`;
+  });
+  params.push(spans.at(-1)!.offset);
+  return { sql: `CAST(${column} + CASE ${branches.join(' ')} ELSE ? END AS INTEGER)`, params };
+}
+
+function keyName(i: number): string {
+  return `k${i}`;
+}
+
+const VISIT_MEASURES = {
+  inner: 'v.visitor AS visitor, (v.pageviews = 1 AND v.events = 0) AS bounce, v.ended_at - v.started_at AS duration, v.pageviews AS pageviews',
+  perDay: 'COUNT(DISTINCT visitor) AS visitors, COUNT(*) AS visits, SUM(bounce) AS bounces, SUM(duration) AS duration, SUM(pageviews) AS visit_pageviews',
+  total:
+    'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(bounces) AS bounces, SUM(duration) AS duration, SUM(visit_pageviews) AS visit_pageviews',
+};
+
+const EVENT_MEASURES = {
+  inner: 'e.visitor AS visitor, e.visit_id AS visit_id, e.name AS name',
+  perDay: "COUNT(DISTINCT visitor) AS visitors, COUNT(DISTINCT visit_id) AS visits, SUM(name = 'pageview') AS pageviews, COUNT(*) AS events",
+  total: 'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(pageviews) AS pageviews, SUM(events) AS events',
+};
+
+/**
+ * The statement for a raw read. Its rows have `k0`… (the keys' labels, in order; country
+ * names still as codes) and the relation's sums under their column names.
+ */
+export function rawStatement(read: RawRead): Stmt {
+  const visits = read.relation === 'visits';
+  const time = visits ? 'v.started_at' : 'e.ts';
+  const measures = visits ? VISIT_MEASURES : EVENT_MEASURES;
+  const names = read.keys.map((_, i) => keyName(i));
+
+  // Innermost: one row per visit or event, with its key labels and local time.
+  const innerColumns: string[] = [];
+  const innerParams: SqlValue[] = [];
+  read.keys.forEach((key, i) => {
+    if ('spec' in key) {
+      const label = labelSql(key.spec);
+      innerColumns.push(`${label.sql} AS ${keyName(i)}`);
+      innerParams.push(...label.params);
+    }
+  });
+  const lt = localTimeSql(time, read.timeZone, read.start, read.end);
+  innerColumns.push(measures.inner, `${lt.sql} AS lt`);
+  innerParams.push(...lt.params);
+  const needVisit = !visits && (read.keys.some((k) => 'spec' in k && k.spec.scope === 'visit') || filtersNeedVisit(read.filters));
+  const from = visits ? 'visits v' : needVisit ? 'events e JOIN visits v ON v.id = e.visit_id' : 'events e';
+  const where = [`${visits ? 'v' : 'e'}.site_id = ?`, `${time} >= ?`, `${time} < ?`];
+  innerParams.push(read.siteId, read.start, read.end);
+  for (const f of read.filters) {
+    const part = filterSql(f, { rows: read.relation, siteId: read.siteId, start: read.periodStart, end: read.periodEnd });
+    where.push(part.sql);
+    innerParams.push(...part.params);
+  }
+  const inner = `SELECT ${innerColumns.join(', ')} FROM ${from} WHERE ${where.join(' AND ')}`;
+
+  // Middle: per local day and key, where each day's visitors are counted distinct.
+  const dayColumns: string[] = [];
+  const dayParams: SqlValue[] = [];
+  read.keys.forEach((key, i) => {
+    if ('time' in key) {
+      const bucket = bucketOfLocalTime(key.time, 'lt', read.firstDay);
+      dayColumns.push(`${bucket.sql} AS ${keyName(i)}`);
+      dayParams.push(...bucket.params);
+    } else {
+      dayColumns.push(keyName(i));
+    }
+  });
+  const perDay = `SELECT ${[...dayColumns, measures.perDay].join(', ')} FROM (${inner}) GROUP BY ${['lt / 86400', ...names].join(', ')}`;
+
+  // Outer: summed over the days of each key.
+  const sql = `SELECT ${[...names, measures.total].join(', ')} FROM (${perDay})${names.length > 0 ? ` GROUP BY ${names.join(', ')}` : ''}`;
+  return { sql, params: [...dayParams, ...innerParams] };
+}

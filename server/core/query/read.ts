@@ -1,0 +1,111 @@
+/**
+ * Reads the groups of one relation over a period: plans the stretches, runs a rollup or
+ * raw statement for each and adds their sums together by labels. Day-scoped visitor
+ * counts make this exact: no day is ever read from two stretches.
+ * @module
+ */
+import type { Db, SqlValue, Stmt } from '../ports.ts';
+import type { Site } from '../sites.ts';
+import { countryName } from './country-names.ts';
+import { QueryError } from './errors.ts';
+import { checkRetention, monthsCanServe, planSegments, rollupsCanServe, type Segment } from './plan.ts';
+import { rawStatement } from './raw-sql.ts';
+import { rollupStatement } from './rollup-sql.ts';
+import type { RollupState } from './rollup-state.ts';
+import { addGroup, type EventSums, type Groups, type Key, type Relation, type SumsOf, type VisitSums } from './sums.ts';
+import type { Filter, Period } from './types.ts';
+
+/** D1 refuses statements with more bound parameters than this. */
+const MAX_PARAMS = 100;
+
+export interface ReadContext {
+  db: Db;
+  site: Site;
+  /** Rollup coverage, or null to read raw tables only. */
+  rollups: RollupState | null;
+}
+
+function num(value: SqlValue | undefined): number {
+  return typeof value === 'number' ? value : 0;
+}
+
+function sumsOf<R extends Relation>(relation: R, row: Record<string, SqlValue>): SumsOf<R> | null {
+  if (relation === 'visits') {
+    const sums: VisitSums = {
+      visitors: num(row.visitors),
+      visits: num(row.visits),
+      bounces: num(row.bounces),
+      duration: num(row.duration),
+      visitPageviews: num(row.visit_pageviews),
+    };
+    return (sums.visits > 0 ? sums : null) as SumsOf<R> | null;
+  }
+  const sums: EventSums = { visitors: num(row.visitors), visits: num(row.visits), pageviews: num(row.pageviews), events: num(row.events) };
+  return (sums.events > 0 ? sums : null) as SumsOf<R> | null;
+}
+
+function labelsOf(keys: Key[], row: Record<string, SqlValue>): string[] {
+  return keys.map((key, i) => {
+    const value = row[`k${i}`] ?? null;
+    if ('spec' in key && key.spec.name === 'visit:country_name') return countryName(value === null ? null : String(value));
+    return String(value);
+  });
+}
+
+function statementFor(relation: Relation, keys: Key[], filters: Filter[], period: Period, site: Site, segment: Segment): Stmt {
+  if (segment.kind === 'raw') {
+    return rawStatement({
+      relation,
+      keys,
+      filters,
+      siteId: site.id,
+      timeZone: site.timezone,
+      start: segment.start,
+      end: segment.end,
+      periodStart: period.start,
+      periodEnd: period.end,
+      firstDay: period.firstDay,
+    });
+  }
+  return rollupStatement({
+    relation,
+    keys,
+    siteId: site.id,
+    granularity: segment.kind === 'months' ? 'month' : 'day',
+    first: segment.first,
+    last: segment.last,
+    firstDay: period.firstDay,
+  });
+}
+
+/** The stretches `period` is read in for these keys and filters. */
+export function plan(ctx: ReadContext, keys: Key[], filters: Filter[], period: Period): Segment[] {
+  const state = ctx.rollups;
+  const usable = state !== null && state.timezone === ctx.site.timezone && filters.length === 0 && rollupsCanServe(keys);
+  const coverage = usable ? { daysThrough: state.daysThrough, monthsThrough: state.monthsThrough } : null;
+  const segments = planSegments(period, ctx.site.timezone, coverage, monthsCanServe(keys));
+  checkRetention(segments, ctx.site.timezone, state?.rawKeptFrom ?? null);
+  return segments;
+}
+
+/** Groups of `relation` over `period` by `keys`, with `filters` applied. */
+export async function readGroups<R extends Relation>(
+  ctx: ReadContext,
+  relation: R,
+  keys: Key[],
+  filters: Filter[],
+  period: Period,
+): Promise<Groups<R>> {
+  const statements = plan(ctx, keys, filters, period).map((s) => statementFor(relation, keys, filters, period, ctx.site, s));
+  if (statements.some((s) => s.params.length > MAX_PARAMS)) {
+    throw new QueryError('filters', `Invalid filters: the query needs more than ${MAX_PARAMS} values; use fewer filter values.`);
+  }
+  const groups: Groups<R> = new Map();
+  for (const stmt of statements) {
+    for (const row of await ctx.db.all<Record<string, SqlValue>>(stmt.sql, stmt.params)) {
+      const sums = sumsOf(relation, row);
+      if (sums) addGroup(groups, relation, labelsOf(keys, row), sums);
+    }
+  }
+  return groups;
+}
