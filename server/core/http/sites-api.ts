@@ -1,0 +1,83 @@
+/**
+ * The Sites API, with Plausible's request and response shapes where they overlap:
+ * create (JSON or form), list, show and delete sites. Admin tokens only: the operator's
+ * TELLER_ADMIN_TOKEN or a token made with `teller token create --admin`.
+ * @module
+ */
+import { Hono, type Context } from 'hono';
+import { createSite, findSite, listSites, removeSite, SiteError, type Site } from '../sites.ts';
+import { badRequest, requestGrant, unauthorized, type ApiDeps } from './api-auth.ts';
+
+const MAX_LIMIT = 100;
+const NOT_FOUND = 'Site could not be found';
+
+function siteJson(site: Site): { domain: string; timezone: string } {
+  return { domain: site.domain, timezone: site.timezone };
+}
+
+/** The fields of a JSON or form body; null when it is neither. */
+async function readFields(c: Context): Promise<Record<string, unknown> | null> {
+  const type = c.req.header('content-type') ?? '';
+  if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
+    try {
+      return await c.req.parseBody();
+    } catch {
+      return null;
+    }
+  }
+  const text = await c.req.text();
+  try {
+    const value: unknown = JSON.parse(text === '' ? '{}' : text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function sitesApi(deps: ApiDeps): Hono {
+  const app = new Hono();
+
+  app.use('/api/v1/sites', async (c, next) => ((await requestGrant(deps, c))?.admin ? next() : unauthorized(c)));
+  app.use('/api/v1/sites/*', async (c, next) => ((await requestGrant(deps, c))?.admin ? next() : unauthorized(c)));
+
+  app.post('/api/v1/sites', async (c) => {
+    const fields = await readFields(c);
+    if (!fields) return badRequest(c, 'The body must be a JSON object or a form with domain and timezone.');
+    if (typeof fields.domain !== 'string' || fields.domain === '') return badRequest(c, 'domain: can\'t be blank');
+    if (fields.timezone !== undefined && typeof fields.timezone !== 'string') return badRequest(c, 'timezone: must be a string');
+    try {
+      const site = await createSite(deps.db, { domain: fields.domain, timezone: fields.timezone || undefined }, deps.clock());
+      return c.json(siteJson(site));
+    } catch (e) {
+      if (e instanceof SiteError) return badRequest(c, e.message);
+      throw e;
+    }
+  });
+
+  app.get('/api/v1/sites', async (c) => {
+    const limitText = c.req.query('limit');
+    const limit = limitText === undefined ? MAX_LIMIT : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return badRequest(c, `limit: an integer from 1 to ${MAX_LIMIT}`);
+    const after = c.req.query('after');
+    const all = (await listSites(deps.db)).filter((s) => after === undefined || s.domain > after);
+    const page = all.slice(0, limit);
+    return c.json({
+      sites: page.map(siteJson),
+      meta: { after: all.length > limit ? page.at(-1)!.domain : null, before: null, limit },
+    });
+  });
+
+  app.get('/api/v1/sites/:domain', async (c) => {
+    const site = await findSite(deps.db, c.req.param('domain'));
+    if (!site) return c.json({ error: NOT_FOUND }, 404);
+    const keys = await deps.db.all<{ key: string }>('SELECT DISTINCT key FROM event_props WHERE site_id = ? ORDER BY key', [site.id]);
+    return c.json({ ...siteJson(site), custom_properties: keys.map((k) => k.key) });
+  });
+
+  app.delete('/api/v1/sites/:domain', async (c) => {
+    if (!(await removeSite(deps.db, c.req.param('domain')))) return c.json({ error: NOT_FOUND }, 404);
+    return c.json({ deleted: true });
+  });
+
+  return app;
+}

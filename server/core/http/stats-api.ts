@@ -1,0 +1,74 @@
+/**
+ * The Stats API (Plausible v2 compatible): POST /api/v2/query and the realtime count
+ * GET /api/v1/stats/realtime/visitors; it also mounts the Sites API. 401 for a token that
+ * may not read the site, 400 naming the field of an invalid query, never a 5xx for input.
+ * @module
+ */
+import { Hono } from 'hono';
+import type { Db } from '../ports.ts';
+import { QueryError } from '../query/errors.ts';
+import { runQuery } from '../query/execute.ts';
+import { parseQuery, readSiteId } from '../query/parse.ts';
+import { localDayAt } from '../query/tz.ts';
+import { findSite, type Site } from '../sites.ts';
+import { mayRead } from '../tokens.ts';
+import { badRequest, requestGrant, unauthorized, type ApiDeps } from './api-auth.ts';
+import { sitesApi } from './sites-api.ts';
+
+/** Largest query body read; a real query is a few hundred bytes. */
+const MAX_QUERY_BYTES = 64 * 1024;
+const REALTIME_SECONDS = 5 * 60;
+
+/** The site's first recorded day (from rollups or raw visits), for `date_range: "all"`. */
+async function statsStart(db: Db, site: Site): Promise<string | null> {
+  const rolled = await db.first<{ day: string | null }>("SELECT min(day) AS day FROM rollup_visits WHERE site_id = ? AND dimension = ''", [site.id]);
+  const raw = await db.first<{ t: number | null }>('SELECT min(started_at) AS t FROM visits WHERE site_id = ?', [site.id]);
+  const days = [rolled?.day ?? null, raw?.t == null ? null : localDayAt(site.timezone, raw.t)].filter((d): d is string => d !== null);
+  return days.length === 0 ? null : days.sort()[0]!;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new QueryError('body', 'Invalid JSON body.');
+  }
+}
+
+export function statsApi(deps: ApiDeps): Hono {
+  const app = new Hono();
+
+  app.post('/api/v2/query', async (c) => {
+    const grant = await requestGrant(deps, c);
+    if (!grant) return unauthorized(c);
+    const text = await c.req.text();
+    if (new TextEncoder().encode(text).length > MAX_QUERY_BYTES) return c.json({ error: 'Query body too large.' }, 413);
+    try {
+      const body = parseJson(text);
+      const site = await findSite(deps.db, readSiteId(body));
+      if (!site || !mayRead(grant, site.id)) return unauthorized(c);
+      const record = body as Record<string, unknown>;
+      const start = record.date_range === 'all' ? await statsStart(deps.db, site) : null;
+      const query = parseQuery(record, site, Math.floor(deps.clock() / 1000), start);
+      return c.json(await runQuery(deps.db, query));
+    } catch (e) {
+      if (e instanceof QueryError) return badRequest(c, e.message);
+      throw e;
+    }
+  });
+
+  app.get('/api/v1/stats/realtime/visitors', async (c) => {
+    const grant = await requestGrant(deps, c);
+    if (!grant) return unauthorized(c);
+    const domain = c.req.query('site_id');
+    if (!domain) return badRequest(c, 'Missing site ID. Please provide the required site_id parameter with your request.');
+    const site = await findSite(deps.db, domain);
+    if (!site || !mayRead(grant, site.id)) return unauthorized(c);
+    const since = Math.floor(deps.clock() / 1000) - REALTIME_SECONDS;
+    const row = await deps.db.first<{ n: number }>('SELECT COUNT(DISTINCT visitor) AS n FROM events WHERE site_id = ? AND ts >= ?', [site.id, since]);
+    return c.json(row?.n ?? 0);
+  });
+
+  app.route('/', sitesApi(deps));
+  return app;
+}

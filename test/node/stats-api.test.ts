@@ -1,0 +1,180 @@
+/**
+ * The Stats API over real HTTP: tokens and the 401/400 contract, the response shape, the
+ * realtime count, retention refusals, and random bodies that must never break the server.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMaintenance } from '../../server/core/maintenance.ts';
+import { updateSite, type Site } from '../../server/core/sites.ts';
+import { createToken } from '../../server/core/tokens.ts';
+import { addSite, insertVisitWithEvents } from '../core/query/store.ts';
+import { startStatsServer, type StatsServer } from './stats-server.ts';
+
+const ADMIN = 'operator-admin-token-0123456789abcdef';
+const at = (iso: string) => Date.parse(iso) / 1000;
+
+let server: StatsServer;
+let site: Site;
+let other: Site;
+let siteToken: string;
+let otherToken: string;
+
+beforeAll(async () => {
+  server = await startStatsServer(ADMIN);
+  const db = server.store.db;
+  site = await addSite(db, 'example.com', 'Europe/Oslo');
+  other = await addSite(db, 'other.example');
+  siteToken = await createToken(db, { siteId: site.id }, server.now.ms);
+  otherToken = await createToken(db, { siteId: other.id }, server.now.ms);
+  insertVisitWithEvents(db, site.id, { visitor: 1, source: 'Google', country: 'NO' }, [
+    { ts: at('2024-03-10T10:00:00Z'), path: '/' },
+    { ts: at('2024-03-10T10:02:00Z'), path: '/about' },
+  ]);
+  insertVisitWithEvents(db, site.id, { visitor: 2, country: 'SE' }, [{ ts: at('2024-03-11T10:00:00Z'), path: '/' }]);
+});
+afterAll(() => server.close());
+
+function post(body: unknown, token: string | null = siteToken): Promise<Response> {
+  return fetch(`${server.url}/api/v2/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+const QUERY = { site_id: 'example.com', metrics: ['visitors', 'pageviews'], date_range: ['2024-03-10', '2024-03-11'] };
+
+describe('POST /api/v2/query', () => {
+  it('answers in the Plausible v2 shape', async () => {
+    const res = await post({ ...QUERY, dimensions: ['visit:country'], include: { total_rows: true } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      results: [
+        { metrics: [1, 2], dimensions: ['NO'] },
+        { metrics: [1, 1], dimensions: ['SE'] },
+      ],
+      meta: { total_rows: 2 },
+      query: {
+        site_id: 'example.com',
+        metrics: ['visitors', 'pageviews'],
+        date_range: ['2024-03-10T00:00:00+01:00', '2024-03-11T23:59:59+01:00'],
+        filters: [],
+        dimensions: ['visit:country'],
+        order_by: [['visitors', 'desc']],
+        include: { total_rows: true },
+        pagination: { limit: 10000, offset: 0 },
+      },
+    });
+  });
+
+  it('accepts the operator admin token and admin tokens for any site', async () => {
+    expect((await post(QUERY, ADMIN)).status).toBe(200);
+    const admin = await createToken(server.store.db, { siteId: null }, server.now.ms);
+    expect((await post({ ...QUERY, site_id: 'other.example' }, admin)).status).toBe(200);
+  });
+
+  it('answers 401 with one message for no token, a bad token, another site and an unknown site', async () => {
+    const answers = await Promise.all([
+      post(QUERY, null),
+      post(QUERY, 'tlr_not-a-token'),
+      post(QUERY, otherToken),
+      post({ ...QUERY, site_id: 'unknown.example' }, siteToken),
+      post({ ...QUERY, site_id: 'unknown.example' }, ADMIN),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+    const messages = new Set(await Promise.all(answers.map(async (r) => JSON.stringify(await r.json()))));
+    expect(messages.size).toBe(1);
+  });
+
+  it.each([
+    ['{not json', 'JSON'],
+    [JSON.stringify({ metrics: ['visitors'], date_range: '7d' }), 'site_id'],
+    [JSON.stringify({ ...QUERY, metrics: ['visitorz'] }), 'metric'],
+    [JSON.stringify({ ...QUERY, filters: [['matches', 'event:page', ['^/']]] }), 'matches'],
+    [JSON.stringify({ ...QUERY, dimensions: ['visit:city'] }), 'cities'],
+    [JSON.stringify({ ...QUERY, metrics: ['conversion_rate'] }), 'goals'],
+    [JSON.stringify({ ...QUERY, date_range: 'fortnight' }), 'date_range'],
+  ])('answers 400 naming the problem for %s', async (body, words) => {
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toContain(words);
+  });
+
+  it('refuses a query that needs raw events deleted by retention, naming date_range', async () => {
+    const kept = await addSite(server.store.db, 'kept.example');
+    await updateSite(server.store.db, 'kept.example', { retentionDays: 30 });
+    insertVisitWithEvents(server.store.db, kept.id, { visitor: 5, country: 'NO' }, [{ ts: at('2024-01-05T10:00:00Z'), path: '/' }]);
+    insertVisitWithEvents(server.store.db, kept.id, { visitor: 6, country: 'NO' }, [{ ts: at('2024-03-11T10:00:00Z'), path: '/' }]);
+    for (let i = 0; i < 5 && (await runMaintenance(server.store.db, server.now.ms)).daysRolledUp > 0; i++);
+    const purged = server.store.db.raw.prepare('SELECT count(*) AS n FROM visits WHERE site_id = ?').get(kept.id);
+    expect(purged).toEqual({ n: 1 });
+
+    const range = { site_id: 'kept.example', metrics: ['visitors'], date_range: ['2024-01-01', '2024-03-11'] };
+    const fromRollups = await post({ ...range, dimensions: ['visit:country'] }, ADMIN);
+    expect(fromRollups.status).toBe(200);
+    expect(((await fromRollups.json()) as { results: unknown }).results).toEqual([{ metrics: [2], dimensions: ['NO'] }]);
+
+    const needsRaw = await post({ ...range, filters: [['is', 'visit:country', ['NO']]], dimensions: ['visit:source'] }, ADMIN);
+    expect(needsRaw.status).toBe(400);
+    expect(((await needsRaw.json()) as { error: string }).error).toContain('date_range');
+    const recent = await post({ ...range, date_range: ['2024-03-01', '2024-03-11'], filters: [['is', 'visit:country', ['NO']]] }, ADMIN);
+    expect(recent.status).toBe(200);
+  });
+
+  it('keeps serving 200, 400 or 401 whatever body it is sent', async () => {
+    const filterLeaf = fc.tuple(
+      fc.constantFrom('is', 'is_not', 'contains', 'contains_not', 'matches', 'has_done', 'nope'),
+      fc.constantFrom('event:page', 'visit:source', 'visit:country', 'visit:country_name', 'event:props:x', 'event:goal', 'time:day', 'bogus'),
+      fc.oneof(fc.array(fc.string(), { maxLength: 3 }), fc.string(), fc.integer()),
+    );
+    const filter = fc.oneof(filterLeaf, fc.tuple(fc.constantFrom('and', 'or'), fc.array(filterLeaf, { maxLength: 3 })), fc.tuple(fc.constant('not'), filterLeaf));
+    const body = fc.record(
+      {
+        site_id: fc.oneof(fc.constant('example.com'), fc.constant('other.example'), fc.string()),
+        metrics: fc.oneof(fc.subarray(['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration', 'events', 'percentage', 'x']), fc.anything()),
+        date_range: fc.oneof(
+          fc.constantFrom('day', '7d', '30d', 'month', '6mo', '12mo', 'year', 'all', '0d', '99999d'),
+          fc.tuple(fc.constantFrom('2024-03-01', '2024-02-30', '2024-03-10T10:00:00Z', 'x'), fc.constantFrom('2024-03-11', '2023-01-01', '2024-03-11T10:00:00+05:30')),
+          fc.anything(),
+        ),
+        dimensions: fc.oneof(fc.subarray(['time', 'time:hour', 'time:week', 'event:page', 'visit:source', 'event:props:x', 'event:name', 'visit:city']), fc.anything()),
+        filters: fc.oneof(fc.array(filter, { maxLength: 3 }), fc.anything()),
+        order_by: fc.oneof(fc.array(fc.tuple(fc.constantFrom('visitors', 'time', 'event:page', 'x'), fc.constantFrom('asc', 'desc', 'up'))), fc.anything()),
+        include: fc.oneof(
+          fc.record({ time_labels: fc.boolean(), total_rows: fc.boolean(), compare: fc.constantFrom('previous_period', 'year_over_year', 'x') }, { requiredKeys: [] }),
+          fc.anything(),
+        ),
+        pagination: fc.oneof(fc.record({ limit: fc.integer({ min: -1, max: 20_000 }), offset: fc.integer({ min: -1, max: 10 }) }, { requiredKeys: [] }), fc.anything()),
+        extra: fc.anything(),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(body, fc.anything()), async (b) => {
+        const res = await post(b === undefined ? 'null' : JSON.stringify(b));
+        expect([200, 400, 401]).toContain(res.status);
+        await res.text();
+      }),
+      { numRuns: 300 },
+    );
+    expect((await post(QUERY)).status).toBe(200);
+  });
+});
+
+describe('GET /api/v1/stats/realtime/visitors', () => {
+  it('counts distinct visitors of the last five minutes as a bare integer', async () => {
+    const now = server.now.ms / 1000;
+    insertVisitWithEvents(server.store.db, site.id, { visitor: 40 }, [{ ts: now - 60 }, { ts: now - 30 }]);
+    insertVisitWithEvents(server.store.db, site.id, { visitor: 41 }, [{ ts: now - 299 }]);
+    insertVisitWithEvents(server.store.db, site.id, { visitor: 42 }, [{ ts: now - 301 }]);
+    const res = await fetch(`${server.url}/api/v1/stats/realtime/visitors?site_id=example.com`, { headers: { authorization: `Bearer ${siteToken}` } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('2');
+  });
+
+  it('answers 401 for another site and 400 without site_id', async () => {
+    const headers = { authorization: `Bearer ${otherToken}` };
+    expect((await fetch(`${server.url}/api/v1/stats/realtime/visitors?site_id=example.com`, { headers })).status).toBe(401);
+    expect((await fetch(`${server.url}/api/v1/stats/realtime/visitors`, { headers })).status).toBe(400);
+  });
+});
