@@ -73,32 +73,33 @@ export async function newVisitor(browser: Browser, signals: PrivacySignals = {})
   return context;
 }
 
-/** A tiny site on a second origin: HTML pages registered by path, served to any `*.test` host. */
+/** A tiny site on a second origin: pages registered by path, served to any `*.test` host. */
 export interface PageServer {
   port: number;
   /** `http://<host>:<port>`; the host must end in `.test`. */
   origin(host?: string): string;
-  page(path: string, html: string): void;
+  /** Serves `body` at `path` (HTML unless another content type is given). */
+  page(path: string, body: string, contentType?: string): void;
   close(): Promise<void>;
 }
 
 export async function startPageServer(): Promise<PageServer> {
-  const pages = new Map<string, string>();
+  const pages = new Map<string, { body: string; contentType: string }>();
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const html = pages.get(path);
-    if (html === undefined) {
+    const page = pages.get(path);
+    if (page === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
+    res.writeHead(200, { 'content-type': page.contentType, 'cache-control': 'no-store' }).end(page.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     port,
     origin: (host = 'shop.test') => `http://${host}:${port}`,
-    page: (path, html) => void pages.set(path, html),
+    page: (path, body, contentType = 'text/html; charset=utf-8') => void pages.set(path, { body, contentType }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
