@@ -15,6 +15,7 @@ import { GroupCommitWriter } from '../core/writer/group-commit.ts';
 import { geoipCountryLookup } from './geo.ts';
 import { migrate } from './migrate.ts';
 import { type SqliteDb, openSqlite } from './sqlite-db.ts';
+import { startWriteThread } from './write-thread.ts';
 import { serveAssets } from './static.ts';
 
 export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', import.meta.url));
@@ -50,7 +51,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const config = { ...parseConfig(options.env ?? {}), ...options.config };
   const db = openSqlite(options.dbPath);
   migrate(db.raw);
-  const writer = new GroupCommitWriter(db, { schedule: setImmediate });
+  // Events are committed on a writer thread, so the main thread keeps serving during fsync.
+  const writeThread = startWriteThread(options.dbPath);
+  const writer = new GroupCommitWriter({ ...db, batch: (stmts) => writeThread.batch(stmts) }, { schedule: setImmediate });
   const deps: AppDeps = {
     db,
     writer,
@@ -80,6 +83,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       closing ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await writer.close();
+        await writeThread.close();
         db.close();
       })();
       return closing;
