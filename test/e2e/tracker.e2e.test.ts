@@ -217,8 +217,15 @@ describe('tracker → Teller → SQLite, in Chromium', () => {
       htmlPage({ head: snippet('js/script.outbound-links.js'), body: `<a id="out" href="${target}">partner</a>` }),
     );
     await storedCount('/t4/', 1);
+    // Hold the click's event back until the next page has loaded: it must survive the
+    // page that sent it (keepalive), not merely win the race against the navigation.
+    const next = page.waitForURL(target);
+    await page.route(endpoint(), async (route) => {
+      await next;
+      await route.continue();
+    });
     await page.click('#out');
-    await page.waitForURL(target);
+    await next;
     expect(await page.textContent('h1')).toBe('Partner site');
     const [, click] = await storedCount('/t4/', 2);
     expect(click).toMatchObject({ name: 'Outbound Link: Click', path: '/t4/links' });
