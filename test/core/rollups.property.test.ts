@@ -1,0 +1,331 @@
+/**
+ * Property: for random event streams and random valid queries, the planner's answer
+ * (rollups wherever it can use them, raw tables elsewhere), the raw-only answer and a
+ * straightforward computation in JavaScript over the stored rows are identical.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMaintenance } from '../../server/core/maintenance.ts';
+import { countryName } from '../../server/core/query/country-names.ts';
+import { dimensionSpec, isTimeDimension } from '../../server/core/query/dimensions.ts';
+import { QueryError } from '../../server/core/query/errors.ts';
+import { runQuery } from '../../server/core/query/execute.ts';
+import { leafMatches } from '../../server/core/query/filters.ts';
+import { parseQuery } from '../../server/core/query/parse.ts';
+import type { Filter, Query } from '../../server/core/query/types.ts';
+import type { Site } from '../../server/core/sites.ts';
+import { localDay } from '../../server/core/time.ts';
+import { addSite, insertVisitWithEvents, openTestStore, type TestStore } from './query/store.ts';
+
+const at = (iso: string) => Date.parse(iso) / 1000;
+const WINDOW_START = at('2024-02-20T00:00:00Z');
+const WINDOW_END = at('2024-04-30T00:00:00Z');
+const NOW = at('2024-04-25T12:00:00Z');
+const ZONES = ['Etc/UTC', 'Europe/Oslo', 'America/New_York', 'Asia/Kolkata', 'Australia/Adelaide', 'Pacific/Chatham'];
+
+interface GenEvent {
+  ts: number;
+  name: string;
+  path: string;
+  hostname: string;
+  site_search: string | null;
+  props: Record<string, string>;
+}
+interface GenVisit {
+  visitor: number;
+  attrs: Record<string, string | null>;
+  events: GenEvent[];
+}
+
+const VISIT_POOLS: Record<string, (string | null)[]> = {
+  source: ['Google', 'Bing', 'Twitter', null],
+  channel: ['Organic Search', 'Direct', 'Referral'],
+  referrer: ['google.com', 't.co', null],
+  search_engine: ['Google', null],
+  search_keyword: ['shoes', 'Shoes', null],
+  utm_source: ['news', null],
+  utm_campaign: ['spring', null],
+  country: ['NO', 'SE', 'US', null],
+  browser: ['Chrome', 'Firefox', 'Safari', null],
+  browser_version: ['120', '17', null],
+  os: ['Windows', 'Mac', 'iOS', null],
+  device: ['Desktop', 'Mobile', 'Tablet', null],
+};
+
+const eventArb = fc.record({
+  gap: fc.integer({ min: 0, max: 2400 }),
+  name: fc.constantFrom('pageview', 'pageview', 'pageview', 'Signup', 'Click'),
+  path: fc.constantFrom('/', '/blog', '/Blog/post', '/pricing', '/search'),
+  hostname: fc.constantFrom('example.com', 'shop.example.com'),
+  site_search: fc.constantFrom(null, null, null, 'red', 'Red shoes'),
+  props: fc.constantFrom({}, {}, { plan: 'pro' }, { plan: 'free' }, { author: 'ann', plan: 'pro' }),
+});
+
+const visitArb = fc.record({
+  visitor: fc.integer({ min: 1, max: 6 }),
+  start: fc.integer({ min: WINDOW_START, max: WINDOW_END }),
+  attrs: fc.record(Object.fromEntries(Object.entries(VISIT_POOLS).map(([k, pool]) => [k, fc.constantFrom(...pool)]))),
+  events: fc.array(eventArb, { minLength: 1, maxLength: 4 }),
+}).map((v): GenVisit => {
+  let ts = v.start;
+  const events = v.events.map((e) => {
+    ts += e.gap;
+    return { ts, name: e.name, path: e.path, hostname: e.hostname, site_search: e.site_search, props: e.props };
+  });
+  return { visitor: v.visitor, attrs: v.attrs as Record<string, string | null>, events };
+});
+
+const DIMENSIONS = [
+  'time', 'time:hour', 'time:day', 'time:week', 'time:month', 'event:page', 'event:name', 'event:hostname', 'event:site_search',
+  'event:props:plan', 'visit:source', 'visit:referrer', 'visit:channel', 'visit:utm_source', 'visit:country', 'visit:country_name',
+  'visit:browser', 'visit:browser_version', 'visit:os', 'visit:device', 'visit:entry_page', 'visit:exit_page', 'visit:search_engine',
+  'visit:search_keyword',
+];
+const FILTER_DIMENSIONS = DIMENSIONS.filter((d) => !d.startsWith('time'));
+const FILTER_VALUES = [
+  'Google', 'google', 'Twitter', 'Direct / None', '(not set)', '(none)', 'NO', 'SE', 'Norway', 'nor', 'Chrome', 'o', '/', '/blog', 'blog',
+  '/pricing', 'pageview', 'Signup', 'pro', 'Red shoes', 'red', 'shoes', 'Desktop', 'example.com', 'Organic Search', '120',
+];
+const METRICS = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration', 'events', 'percentage'];
+
+const leafArb = fc.tuple(
+  fc.constantFrom('is', 'is_not', 'contains', 'contains_not'),
+  fc.constantFrom(...FILTER_DIMENSIONS),
+  fc.array(fc.constantFrom(...FILTER_VALUES), { minLength: 1, maxLength: 3 }),
+  fc.constantFrom(undefined, { case_sensitive: false }),
+).map(([op, dim, values, modifiers]) => (modifiers ? [op, dim, values, modifiers] : [op, dim, values]));
+const filterArb: fc.Arbitrary<unknown[]> = fc.oneof(
+  { weight: 4, arbitrary: leafArb },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('and', 'or'), fc.array(leafArb, { minLength: 1, maxLength: 3 })) },
+  { weight: 1, arbitrary: fc.tuple(fc.constant('not'), leafArb) },
+);
+
+const dayArb = fc.integer({ min: 0, max: 75 }).map((n) => new Date((WINDOW_START + n * 86_400) * 1000).toISOString().slice(0, 10));
+const dateRangeArb = fc.oneof(
+  fc.constantFrom('day', '7d', '30d', 'month', '6mo', '12mo', 'year', 'all', '2mo'),
+  fc.tuple(dayArb, dayArb).map(([a, b]) => (a <= b ? [a, b] : [b, a])),
+  fc.tuple(fc.integer({ min: WINDOW_START, max: WINDOW_END }), fc.integer({ min: 0, max: 20 * 86_400 })).map(([s, len]) => [
+    new Date(s * 1000).toISOString().replace('.000Z', 'Z'),
+    new Date((s + len) * 1000).toISOString().replace('.000Z', '+00:00'),
+  ]),
+);
+
+const queryArb = fc.record({
+  metrics: fc.subarray(METRICS, { minLength: 1 }),
+  dimensions: fc.oneof({ weight: 1, arbitrary: fc.constant([]) }, { weight: 4, arbitrary: fc.uniqueArray(fc.constantFrom(...DIMENSIONS), { minLength: 1, maxLength: 2 }) }),
+  date_range: dateRangeArb,
+  filters: fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(filterArb, { minLength: 1, maxLength: 2 }) }),
+  compare: fc.constantFrom(undefined, undefined, 'previous_period', 'year_over_year'),
+});
+
+/** Rows as stored, read back for the reference computation. */
+interface Stored {
+  visits: Array<Record<string, string | number | null>>;
+  events: Array<Record<string, string | number | null> & { props: Record<string, string> }>;
+}
+
+function readStored(store: TestStore, siteId: number): Stored {
+  const visits = store.db.raw.prepare('SELECT * FROM visits WHERE site_id = ?').all(siteId) as Stored['visits'];
+  const events = (store.db.raw.prepare('SELECT * FROM events WHERE site_id = ?').all(siteId) as Stored['events']).map((e) => ({ ...e, props: {} }));
+  const byId = new Map(events.map((e) => [e.id, e]));
+  for (const p of store.db.raw.prepare('SELECT event_id, key, value FROM event_props WHERE site_id = ?').all(siteId) as Array<{ event_id: number; key: string; value: string }>) {
+    byId.get(p.event_id)!.props[p.key] = p.value;
+  }
+  return { visits, events };
+}
+
+const wallClock = new Map<string, Intl.DateTimeFormat>();
+function wall(ts: number, timeZone: string): string {
+  let f = wallClock.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    wallClock.set(timeZone, f);
+  }
+  return f.format(ts * 1000);
+}
+
+function mondayOf(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The meaning of a query, computed the plain way: filter the stored rows, group them by
+ * their labels and local day, count, and add the days up.
+ */
+function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
+  const tz = q.site.timezone;
+  const { start, end, firstDay } = q.period;
+  const visitById = new Map(data.visits.map((v) => [v.id, v]));
+  const visitLabel = (v: Record<string, string | number | null>, dim: string): string => {
+    const spec = dimensionSpec(dim)!;
+    const value = v[spec.column!] ?? null;
+    if (dim === 'visit:country_name') return countryName(value as string | null);
+    return value === null ? spec.nullLabel : String(value);
+  };
+  const eventLabel = (e: Stored['events'][number], dim: string): string => {
+    const spec = dimensionSpec(dim)!;
+    if (spec.scope === 'visit') return visitLabel(visitById.get(e.visit_id)!, dim);
+    const value = spec.prop !== null ? (e.props[spec.prop] ?? null) : (e[spec.column!] ?? null);
+    return value === null ? spec.nullLabel : String(value);
+  };
+  const bucket = (ts: number, time: string): string => {
+    const day = localDay(ts * 1000, tz);
+    if (time === 'time:hour') return `${wall(ts, tz).slice(0, 13)}:00:00`;
+    if (time === 'time:day') return day;
+    if (time === 'time:week') return mondayOf(day) < firstDay ? firstDay : mondayOf(day);
+    return `${day.slice(0, 7)}-01`;
+  };
+  const inPeriod = (ts: number) => ts >= start && ts < end;
+  const visitPasses = (f: Filter, v: Record<string, string | number | null>): boolean => {
+    if (f.op === 'and') return f.filters.every((g) => visitPasses(g, v));
+    if (f.op === 'or') return f.filters.some((g) => visitPasses(g, v));
+    if (f.op === 'not') return !visitPasses(f.filter, v);
+    if (dimensionSpec(f.dimension)!.scope === 'visit') return leafMatches(f, visitLabel(v, f.dimension));
+    return data.events.some((e) => e.visit_id === v.id && inPeriod(e.ts as number) && leafMatches(f, eventLabel(e, f.dimension)));
+  };
+  const eventPasses = (f: Filter, e: Stored['events'][number]): boolean => {
+    if (f.op === 'and') return f.filters.every((g) => eventPasses(g, e));
+    if (f.op === 'or') return f.filters.some((g) => eventPasses(g, e));
+    if (f.op === 'not') return !eventPasses(f.filter, e);
+    return leafMatches(f, eventLabel(e, f.dimension));
+  };
+
+  const byEvent = q.dimensions.some((d) => !isTimeDimension(d) && dimensionSpec(d)!.scope === 'event');
+  const visits = data.visits.filter((v) => inPeriod(v.started_at as number) && q.filters.every((f) => visitPasses(f, v)));
+  const events = data.events.filter((e) => inPeriod(e.ts as number) && q.filters.every((f) => eventPasses(f, e)));
+
+  type Day = { visitors: Set<number>; visitIds: Set<number>; n: number; bounces: number; duration: number; pageviews: number; events: number };
+  const group = <T>(rows: T[], keyOf: (r: T) => string[], ts: (r: T) => number, add: (d: Day, r: T) => void) => {
+    const groups = new Map<string, Map<string, Day>>();
+    for (const r of rows) {
+      const key = JSON.stringify(keyOf(r));
+      const days = groups.get(key) ?? new Map<string, Day>();
+      groups.set(key, days);
+      const day = localDay(ts(r) * 1000, tz);
+      const d = days.get(day) ?? { visitors: new Set(), visitIds: new Set(), n: 0, bounces: 0, duration: 0, pageviews: 0, events: 0 };
+      days.set(day, d);
+      add(d, r);
+    }
+    return new Map(
+      [...groups].map(([key, days]) => {
+        const all = [...days.values()];
+        const sum = (f: (d: Day) => number) => all.reduce((n, d) => n + f(d), 0);
+        return [key, { visitors: sum((d) => d.visitors.size), visits: sum((d) => d.visitIds.size), n: sum((d) => d.n), bounces: sum((d) => d.bounces), duration: sum((d) => d.duration), pageviews: sum((d) => d.pageviews), events: sum((d) => d.events) }];
+      }),
+    );
+  };
+  const visitKey = (v: Record<string, string | number | null>) =>
+    q.dimensions.map((d) => (isTimeDimension(d) ? bucket(v.started_at as number, d) : visitLabel(v, byEvent && d === 'event:page' ? 'visit:entry_page' : d)));
+  const vGroups = group(visits, visitKey, (v) => v.started_at as number, (d, v) => {
+    d.visitors.add(v.visitor as number);
+    d.n += 1;
+    d.bounces += v.pageviews === 1 && v.events === 0 ? 1 : 0;
+    d.duration += (v.ended_at as number) - (v.started_at as number);
+    d.pageviews += v.pageviews as number;
+  });
+  const eventKey = (e: Stored['events'][number]) => q.dimensions.map((d) => (isTimeDimension(d) ? bucket(e.ts as number, d) : eventLabel(e, d)));
+  const eGroups = group(events, eventKey, (e) => e.ts as number, (d, e) => {
+    d.visitors.add(e.visitor as number);
+    d.visitIds.add(e.visit_id as number);
+    d.events += 1;
+    d.pageviews += e.name === 'pageview' ? 1 : 0;
+  });
+
+  const needVisits = byEvent
+    ? q.metrics.some((m) => ['bounce_rate', 'visit_duration', 'views_per_visit'].includes(m))
+    : q.metrics.some((m) => m !== 'pageviews' && m !== 'events');
+  const needEvents = byEvent || q.metrics.some((m) => m === 'pageviews' || m === 'events');
+  const keys = new Set<string>([...(needEvents ? eGroups.keys() : []), ...(!byEvent && needVisits ? vGroups.keys() : [])]);
+  if (q.dimensions.length === 0) keys.add('[]');
+  const totalVisitors = visits.reduce((acc, v) => acc.add(`${localDay((v.started_at as number) * 1000, tz)}|${v.visitor}`), new Set<string>()).size;
+  const round = (n: number, d: number, decimals: number) => Math.floor((2 * n * 10 ** decimals + d) / (2 * d)) / 10 ** decimals;
+  const out = new Map<string, Array<number | null>>();
+  for (const key of keys) {
+    const v = vGroups.get(key) ?? { visitors: 0, n: 0, bounces: 0, duration: 0, pageviews: 0 };
+    const e = eGroups.get(key) ?? { visitors: 0, visits: 0, pageviews: 0, events: 0 };
+    const visitors = byEvent ? e.visitors : v.visitors;
+    const values = q.metrics.map((m): number | null => {
+      switch (m) {
+        case 'visitors': return visitors;
+        case 'visits': return byEvent ? e.visits : v.n;
+        case 'pageviews': return e.pageviews;
+        case 'events': return e.events;
+        case 'bounce_rate': return v.n ? round(100 * v.bounces, v.n, 0) : 0;
+        case 'visit_duration': return v.n ? round(v.duration, v.n, 0) : 0;
+        case 'views_per_visit': return v.n ? round(v.pageviews, v.n, 2) : 0;
+        default: return totalVisitors ? round(100 * visitors, totalVisitors, 1) : null;
+      }
+    });
+    out.set(key, values);
+  }
+  return out;
+}
+
+let store: TestStore;
+let sites = 0;
+beforeAll(() => {
+  store = openTestStore();
+});
+afterAll(() => store.close());
+
+async function seed(zone: string, visits: GenVisit[]): Promise<Site> {
+  sites += 1;
+  const site = await addSite(store.db, `site${sites}.example`, zone);
+  for (const v of visits) {
+    insertVisitWithEvents(store.db, site.id, { visitor: v.visitor, channel: 'Direct', ...v.attrs }, v.events);
+  }
+  return site;
+}
+
+describe('rollup path, raw path and a plain computation agree', () => {
+  it('for random event streams and random valid queries', async () => {
+    let served = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...ZONES),
+        fc.array(visitArb, { minLength: 1, maxLength: 60 }),
+        fc.array(queryArb, { minLength: 6, maxLength: 6 }),
+        async (zone, visits, queries) => {
+          const site = await seed(zone, visits);
+          await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 1000 });
+          const data = readStored(store, site.id);
+          for (const body of queries) {
+            let query: Query;
+            try {
+              query = parseQuery(
+                {
+                  site_id: site.domain,
+                  metrics: body.metrics,
+                  date_range: body.date_range,
+                  dimensions: body.dimensions,
+                  filters: body.filters,
+                  ...(body.compare ? { include: { compare: body.compare } } : {}),
+                },
+                site,
+                NOW,
+                '2024-02-20',
+              );
+            } catch (e) {
+              if (e instanceof QueryError) continue;
+              throw e;
+            }
+            const planned = await runQuery(store.db, query);
+            const raw = await runQuery(store.db, query, { useRollups: false });
+            expect(planned).toEqual(raw);
+            const expected = reference(data, query);
+            // A compared time series also lists its empty buckets, with zero metrics.
+            const filled = (r: { dimensions: string[]; metrics: Array<number | null> }) =>
+              query.include.compare !== null && !expected.has(JSON.stringify(r.dimensions)) && r.metrics.every((m) => m === 0 || m === null);
+            const got = new Map(planned.results.filter((r) => !filled(r)).map((r) => [JSON.stringify(r.dimensions), r.metrics]));
+            expect(Object.fromEntries(got)).toEqual(Object.fromEntries(expected));
+            served += 1;
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect(served).toBeGreaterThan(100);
+  });
+});
