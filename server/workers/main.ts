@@ -1,0 +1,107 @@
+/**
+ * The Cloudflare Workers runtime: the shared Hono app over D1, country from
+ * `request.cf.country`, the address from `CF-Connecting-IP`, one D1 batch per event, and
+ * maintenance (salt deletion, rollups, retention) in the cron trigger rather than on writes.
+ * Static files (the tracker, the opt-out widget) are served by Workers static assets
+ * before this code runs; see wrangler.toml.
+ * @module
+ */
+import type { Hono } from 'hono';
+import { canonicalScriptPath } from '../../tracker/variants.mjs';
+import { ConfigError, parseConfig } from '../core/config.ts';
+import { createApp } from '../core/http/app.ts';
+import { type MaintenanceOptions, runMaintenance } from '../core/maintenance.ts';
+import type { AppDeps, Logger } from '../core/ports.ts';
+import { DirectWriter } from '../core/writer/group-commit.ts';
+import { d1Db } from './d1-db.ts';
+import { cfConnectingIp, cfCountry } from './request.ts';
+
+/** Bindings from wrangler.toml, plus `[vars]` and secrets (`wrangler secret put`). */
+export interface Env {
+  DB: D1Database;
+  /** Static assets binding, present when wrangler.toml has `[assets] binding = "ASSETS"`. */
+  ASSETS?: Fetcher;
+  TELLER_ADMIN_TOKEN?: string;
+  TELLER_IP_STORAGE?: string;
+  TELLER_MAX_BODY_BYTES?: string;
+}
+
+/**
+ * One cron run stays well inside the Free plan's 50 D1 queries per invocation for a few
+ * sites; a backlog of days is worked off over the following runs.
+ */
+export const CRON_MAINTENANCE: MaintenanceOptions = { maxDaysPerSite: 3, maxPurgePerSite: 20_000 };
+
+const log: Logger = {
+  info: (m) => console.log(m),
+  warn: (m) => console.warn(m),
+  error: (m) => console.error(m),
+};
+
+type Built = { app: Hono } | { error: string };
+
+/**
+ * The app is built once per isolate and binding set. What it keeps between requests
+ * (sites for a few seconds, salts already read) is only a cache of rows in D1, so any
+ * isolate answers the same; each event is committed in its own D1 batch before the 202.
+ */
+const apps = new WeakMap<Env, Built>();
+
+function build(env: Env): Built {
+  try {
+    const config = parseConfig(env as unknown as Record<string, unknown>);
+    const db = d1Db(env.DB);
+    const deps: AppDeps = {
+      db,
+      writer: new DirectWriter(db),
+      country: cfCountry,
+      remoteAddress: cfConnectingIp,
+      clock: Date.now,
+      // CF-Connecting-IP is set by Cloudflare's edge; X-Forwarded-For is the client's to forge.
+      config: { ...config, trustProxy: 0 },
+      log,
+    };
+    return { app: createApp(deps) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    log.error(`teller: ${error.message}`);
+    return { error: error.message };
+  }
+}
+
+function appFor(env: Env): Built {
+  let built = apps.get(env);
+  if (!built) {
+    built = build(env);
+    apps.set(env, built);
+  }
+  return built;
+}
+
+/**
+ * A Plausible script name with its extensions in another order (`script.hash.outbound-links.js`)
+ * has no file of its own: serve the file it stands for, as the Node server does.
+ */
+async function scriptAlias(request: Request, env: Env): Promise<Response | null> {
+  if (!env.ASSETS || (request.method !== 'GET' && request.method !== 'HEAD')) return null;
+  const url = new URL(request.url);
+  const canonical = canonicalScriptPath(url.pathname);
+  if (canonical === null || canonical === url.pathname) return null;
+  url.pathname = canonical;
+  return env.ASSETS.fetch(new Request(url, request));
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    const built = appFor(env);
+    if ('error' in built) return Response.json({ error: `Teller is misconfigured: ${built.error}` }, { status: 500 });
+    return (await scriptAlias(request, env)) ?? built.app.fetch(request, env, ctx);
+  },
+
+  async scheduled(controller, env) {
+    const result = await runMaintenance(d1Db(env.DB), controller.scheduledTime, CRON_MAINTENANCE);
+    log.info(
+      `maintenance (${controller.cron}): ${result.saltsDeleted} salts deleted, ${result.daysRolledUp} days rolled up, ${result.rawRowsPurged} raw rows purged`,
+    );
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,153 @@
+/**
+ * Teller's Worker in real workerd through Miniflare: the bundle `wrangler deploy --dry-run`
+ * builds from wrangler.toml, Miniflare options read from the same wrangler.toml (D1
+ * binding, static assets, vars), a fresh in-memory local D1 with the migrations applied
+ * the way `wrangler d1 migrations apply --local` applies them, and the tracker built into
+ * a temporary assets directory.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Miniflare } from 'miniflare';
+import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wrangler';
+import { buildTracker } from '../../tracker/build.mjs';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const WRANGLER_CONFIG = join(ROOT, 'wrangler.toml');
+export const MIGRATIONS_DIR = join(ROOT, 'server/migrations');
+const WRANGLER_BIN = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
+
+/** Wrangler without telemetry, prompts or colours, whatever the developer's shell has set. */
+export const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' };
+
+export type D1 = Awaited<ReturnType<Miniflare['getD1Database']>>;
+
+export interface BuiltWorker {
+  /** Directory with wrangler's output: main.js and its source map. */
+  outDir: string;
+  script: string;
+  /** The tracker build, served as the Worker's static assets. */
+  publicDir: string;
+  /** What wrangler printed (it names the upload size). */
+  output: string;
+}
+
+/** Runs the wrangler CLI of this checkout; rejects with its output when it fails. */
+export async function wrangler(args: string[], cwd = ROOT): Promise<string> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [WRANGLER_BIN, ...args], {
+      cwd,
+      env: WRANGLER_ENV,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return `${stdout}\n${stderr}`;
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`wrangler ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+}
+
+let building: Promise<BuiltWorker> | null = null;
+
+/** Builds the tracker and the Worker bundle once per test process. */
+export function buildWorker(): Promise<BuiltWorker> {
+  building ??= (async () => {
+    const publicDir = mkdtempSync(join(tmpdir(), 'teller-wk-public-'));
+    await buildTracker({ outDir: publicDir, quiet: true });
+    const outDir = mkdtempSync(join(tmpdir(), 'teller-wk-bundle-'));
+    const output = await wrangler(['deploy', '--dry-run', '--outdir', outDir, '--assets', publicDir]);
+    return { outDir, script: join(outDir, 'main.js'), publicDir, output };
+  })();
+  return building;
+}
+
+/**
+ * Applies server/migrations to a D1 database as `wrangler d1 migrations apply --local`
+ * does: the d1_migrations table first, then each pending file, split by wrangler's own
+ * SQL splitter, with its d1_migrations row, in one batch. Returns the names applied.
+ */
+export async function applyMigrations(db: D1, dir = MIGRATIONS_DIR): Promise<string[]> {
+  await db.exec('CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL);');
+  const done = new Set((await db.prepare('SELECT name FROM d1_migrations').all<{ name: string }>()).results.map((r) => r.name));
+  const pending = readdirSync(dir)
+    .filter((f) => /^\d{4}_.+\.sql$/.test(f) && !done.has(f))
+    .sort();
+  for (const name of pending) {
+    const sql = `${readFileSync(join(dir, name), 'utf8')}\nINSERT INTO d1_migrations (name) values ('${name}');`;
+    await db.batch(unstable_splitSqlQuery(sql).map((q) => db.prepare(q)));
+  }
+  return pending;
+}
+
+export interface Visitor {
+  ip: string;
+  /** What Cloudflare puts in request.cf.country: a code, `XX` for unknown, `T1` for Tor. */
+  country: string;
+}
+
+export interface TellerWorker {
+  mf: Miniflare;
+  db: D1;
+  /** A request as Cloudflare's edge hands it to the Worker: CF-Connecting-IP and request.cf. */
+  fetch(path: string, init?: RequestInit, visitor?: Visitor): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  /** `[vars]` and secrets on top of wrangler.toml's. */
+  vars?: Record<string, string>;
+  /** Keep D1 in this directory (as `wrangler dev --persist-to` does) instead of in memory. */
+  d1Persist?: string;
+  /** Leave the database as it is (when it was migrated by wrangler itself). */
+  migrate?: boolean;
+}
+
+export const ORIGIN = 'https://teller.example.workers.dev';
+
+/** Starts the built Worker in workerd with a fresh, migrated local D1. */
+export async function startWorker(options: WorkerOptions = {}): Promise<TellerWorker> {
+  const built = await buildWorker();
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(WRANGLER_CONFIG, undefined, {
+    overrides: { assets: { directory: built.publicDir } },
+  });
+  const mf = new Miniflare({
+    ...workerOptions,
+    name: 'teller',
+    modules: [{ type: 'ESModule', path: built.script }],
+    modulesRoot: built.outDir,
+    bindings: { ...workerOptions.bindings, ...options.vars },
+    d1Persist: options.d1Persist ?? false,
+    host: '127.0.0.1',
+    port: 0,
+  });
+  await mf.ready;
+  const db = await mf.getD1Database('DB');
+  if (options.migrate !== false) await applyMigrations(db);
+  return {
+    mf,
+    db,
+    async fetch(path, init = {}, visitor) {
+      const headers = new Headers(init.headers);
+      if (visitor) headers.set('cf-connecting-ip', visitor.ip);
+      const response = await mf.dispatchFetch(`${ORIGIN}${path}`, {
+        ...(init as object),
+        headers: Object.fromEntries(headers),
+        ...(visitor ? { cf: { country: visitor.country } } : {}),
+        redirect: 'manual',
+      } as Parameters<Miniflare['dispatchFetch']>[1]);
+      return response as unknown as Response;
+    },
+    async close() {
+      await mf.dispose();
+    },
+  };
+}
+
+/** Removes the temporary build (called by the last suite of a process, best effort). */
+export function removeBuild(built: BuiltWorker): void {
+  rmSync(built.outDir, { recursive: true, force: true });
+  rmSync(built.publicDir, { recursive: true, force: true });
+}
