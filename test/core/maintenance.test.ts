@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runMaintenance } from '../../server/core/maintenance.ts';
+import { updateSite } from '../../server/core/sites.ts';
+import { addSite, insertVisitWithEvents, openTestStore, type TestStore } from './query/store.ts';
+
+const at = (iso: string) => Date.parse(iso);
+let store: TestStore;
+
+beforeEach(() => {
+  store = openTestStore();
+});
+afterEach(() => store.close());
+
+const state = (siteId: number) => store.db.raw.prepare('SELECT timezone, days_through, months_through, raw_kept_from FROM rollup_state WHERE site_id = ?').get(siteId);
+const count = (sql: string, ...params: unknown[]) => (store.db.raw.prepare(sql).get(...params) as { n: number }).n;
+
+describe('runMaintenance', () => {
+  it('deletes salts older than the site-local yesterday', async () => {
+    const site = await addSite(store.db, 'example.com', 'Pacific/Auckland');
+    const insert = store.db.raw.prepare("INSERT INTO salts (site_id, day, salt) VALUES (?, ?, 'x')");
+    for (const day of ['2024-03-08', '2024-03-09', '2024-03-10', '2024-03-11']) insert.run(site.id, day);
+    // 12:00 UTC on the 10th is already the 11th in Auckland: the 10th is yesterday there.
+    const result = await runMaintenance(store.db, at('2024-03-10T12:00:00Z'));
+    expect(result.saltsDeleted).toBe(2);
+    expect(store.db.raw.prepare('SELECT day FROM salts ORDER BY day').pluck().all()).toEqual(['2024-03-10', '2024-03-11']);
+  });
+
+  it('rolls up closed days once, after a grace period past midnight, and is idle afterwards', async () => {
+    const site = await addSite(store.db, 'example.com');
+    insertVisitWithEvents(store.db, site.id, { visitor: 1 }, [{ ts: at('2024-03-09T10:00:00Z') / 1000 }]);
+    insertVisitWithEvents(store.db, site.id, { visitor: 2 }, [{ ts: at('2024-03-10T23:59:59Z') / 1000 }]);
+
+    expect((await runMaintenance(store.db, at('2024-03-11T00:01:00Z'))).daysRolledUp).toBe(1);
+    expect(state(site.id)).toMatchObject({ days_through: '2024-03-09' });
+    expect((await runMaintenance(store.db, at('2024-03-11T00:03:00Z'))).daysRolledUp).toBe(1);
+    expect(state(site.id)).toMatchObject({ days_through: '2024-03-10' });
+    const rows = count('SELECT count(*) AS n FROM rollup_visits WHERE site_id = ?', site.id);
+    expect(await runMaintenance(store.db, at('2024-03-11T09:00:00Z'))).toEqual({ saltsDeleted: 0, daysRolledUp: 0, rawRowsPurged: 0 });
+    expect(count('SELECT count(*) AS n FROM rollup_visits WHERE site_id = ?', site.id)).toBe(rows);
+    expect(store.db.raw.prepare("SELECT day, visitors, visits, pageviews FROM rollup_visits WHERE site_id = ? AND dimension = '' ORDER BY day").all(site.id)).toEqual([
+      { day: '2024-03-09', visitors: 1, visits: 1, pageviews: 1 },
+      { day: '2024-03-10', visitors: 1, visits: 1, pageviews: 1 },
+    ]);
+  });
+
+  it('works through a backlog a bounded number of days per run, then adds up whole months', async () => {
+    const site = await addSite(store.db, 'example.com');
+    insertVisitWithEvents(store.db, site.id, { visitor: 1 }, [{ ts: at('2024-01-15T10:00:00Z') / 1000 }]);
+    insertVisitWithEvents(store.db, site.id, { visitor: 1 }, [{ ts: at('2024-02-15T10:00:00Z') / 1000 }]);
+    const now = at('2024-03-05T12:00:00Z');
+    expect((await runMaintenance(store.db, now, { maxDaysPerSite: 30 })).daysRolledUp).toBe(30);
+    expect(state(site.id)).toMatchObject({ days_through: '2024-02-13', months_through: '2024-01' });
+    expect((await runMaintenance(store.db, now, { maxDaysPerSite: 30 })).daysRolledUp).toBe(20);
+    expect(state(site.id)).toMatchObject({ days_through: '2024-03-04', months_through: '2024-02' });
+    expect(store.db.raw.prepare("SELECT month, visitors FROM rollup_visits_monthly WHERE site_id = ? AND dimension = '' ORDER BY month").all(site.id)).toEqual([
+      { month: '2024-01', visitors: 1 },
+      { month: '2024-02', visitors: 1 },
+    ]);
+  });
+
+  it('deletes raw events past the retention window only once their days are rolled up', async () => {
+    const site = await addSite(store.db, 'example.com');
+    await updateSite(store.db, 'example.com', { retentionDays: 10 });
+    insertVisitWithEvents(store.db, site.id, { visitor: 1 }, [{ ts: at('2024-01-01T10:00:00Z') / 1000, name: 'Signup', props: { plan: 'pro' } }]);
+    insertVisitWithEvents(store.db, site.id, { visitor: 2 }, [{ ts: at('2024-02-01T10:00:00Z') / 1000 }]);
+    insertVisitWithEvents(store.db, site.id, { visitor: 3 }, [{ ts: at('2024-03-01T10:00:00Z') / 1000 }]);
+    const now = at('2024-03-05T12:00:00Z');
+
+    const first = await runMaintenance(store.db, now, { maxDaysPerSite: 10 });
+    // Rolled up through 10 January: only the 1 January visit, its event and its prop may go.
+    expect(state(site.id)).toMatchObject({ days_through: '2024-01-10', raw_kept_from: '2024-01-11' });
+    expect(first.rawRowsPurged).toBe(2);
+    expect(count('SELECT count(*) AS n FROM event_props')).toBe(0);
+    expect(count('SELECT count(*) AS n FROM visits')).toBe(2);
+
+    for (let i = 0; i < 10; i++) await runMaintenance(store.db, now, { maxDaysPerSite: 10 });
+    expect(state(site.id)).toMatchObject({ days_through: '2024-03-04', raw_kept_from: '2024-02-24' });
+    expect(count('SELECT count(*) AS n FROM visits')).toBe(1);
+    expect(count('SELECT count(*) AS n FROM events')).toBe(1);
+    expect(count("SELECT sum(visitors) AS n FROM rollup_visits WHERE site_id = ? AND dimension = ''", site.id)).toBe(3);
+  });
+
+  it('rebuilds rollups in the new timezone when a site changes it', async () => {
+    const site = await addSite(store.db, 'example.com');
+    // 23:30 UTC on the 9th is the 10th in Oslo.
+    insertVisitWithEvents(store.db, site.id, { visitor: 1 }, [{ ts: at('2024-03-09T23:30:00Z') / 1000 }]);
+    await runMaintenance(store.db, at('2024-03-12T12:00:00Z'));
+    const days = () => store.db.raw.prepare("SELECT day FROM rollup_visits WHERE site_id = ? AND dimension = ''").pluck().all(site.id);
+    expect(days()).toEqual(['2024-03-09']);
+    await updateSite(store.db, 'example.com', { timezone: 'Europe/Oslo' });
+    await runMaintenance(store.db, at('2024-03-12T12:00:00Z'));
+    expect(days()).toEqual(['2024-03-10']);
+    expect(state(site.id)).toMatchObject({ timezone: 'Europe/Oslo', days_through: '2024-03-11' });
+  });
+});
