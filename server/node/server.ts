@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../core/config.ts';
 import { createApp } from '../core/http/app.ts';
+import { runMaintenance } from '../core/maintenance.ts';
 import type { AppDeps, Clock, Config, Logger } from '../core/ports.ts';
 import { GroupCommitWriter } from '../core/writer/group-commit.ts';
 import { geoipCountryLookup } from './geo.ts';
@@ -31,6 +32,8 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   clock?: Clock;
   log?: Logger;
+  /** How often salts are deleted, closed days rolled up and retention applied (default 5 minutes). */
+  maintenanceIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -74,6 +77,27 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   const port = (server.address() as AddressInfo).port;
 
+  // Salt deletion, rollups of closed days and retention: at start, then every few minutes.
+  let maintaining: Promise<void> | null = null;
+  const maintain = () => {
+    maintaining ??= runMaintenance(db, deps.clock())
+      .then(
+        (r) => {
+          if (r.daysRolledUp + r.rawRowsPurged + r.saltsDeleted > 0) {
+            deps.log.info(`maintenance: ${r.saltsDeleted} salts deleted, ${r.daysRolledUp} days rolled up, ${r.rawRowsPurged} raw rows purged`);
+          }
+        },
+        (error: unknown) => deps.log.error(`maintenance failed: ${error instanceof Error ? error.message : String(error)}`),
+      )
+      .finally(() => {
+        maintaining = null;
+      });
+    return maintaining;
+  };
+  const timer = setInterval(maintain, options.maintenanceIntervalMs ?? 5 * 60_000);
+  timer.unref();
+  void maintain();
+
   let closing: Promise<void> | null = null;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -81,7 +105,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     db,
     close() {
       closing ??= (async () => {
+        clearInterval(timer);
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await maintaining;
         await writer.close();
         await writeThread.close();
         db.close();

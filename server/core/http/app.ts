@@ -7,11 +7,13 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../ports.ts';
 import { collectRoutes } from './collect.ts';
 import { healthRoutes } from './health.ts';
+import { statsApi } from './stats-api.ts';
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.route('/', collectRoutes(deps));
   app.route('/', healthRoutes(deps));
+  app.route('/', statsApi(deps));
   app.onError((error, c) => {
     // Never echo the error: it could quote input. The log gets the message only.
     deps.log.error(`unhandled error on ${c.req.method} ${c.req.path}: ${error.message}`);
