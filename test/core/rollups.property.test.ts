@@ -70,7 +70,7 @@ const visitArb = fc.record({
   let ts = v.start;
   const events = v.events.map((e) => {
     ts += e.gap;
-    return { ts, name: e.name, path: e.path, hostname: e.hostname, site_search: e.site_search, props: e.props };
+    return { ts, name: e.name, path: e.path, hostname: e.hostname, site_search: e.site_search, props: e.props as Record<string, string> };
   });
   return { visitor: v.visitor, attrs: v.attrs as Record<string, string | null>, events };
 });
@@ -126,7 +126,8 @@ interface Stored {
 
 function readStored(store: TestStore, siteId: number): Stored {
   const visits = store.db.raw.prepare('SELECT * FROM visits WHERE site_id = ?').all(siteId) as Stored['visits'];
-  const events = (store.db.raw.prepare('SELECT * FROM events WHERE site_id = ?').all(siteId) as Stored['events']).map((e) => ({ ...e, props: {} }));
+  const rows = store.db.raw.prepare('SELECT * FROM events WHERE site_id = ?').all(siteId) as Array<Record<string, string | number | null>>;
+  const events: Stored['events'] = rows.map((e) => Object.assign({}, e, { props: {} as Record<string, string> }));
   const byId = new Map(events.map((e) => [e.id, e]));
   for (const p of store.db.raw.prepare('SELECT event_id, key, value FROM event_props WHERE site_id = ?').all(siteId) as Array<{ event_id: number; key: string; value: string }>) {
     byId.get(p.event_id)!.props[p.key] = p.value;
@@ -179,17 +180,29 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
   };
   const inPeriod = (ts: number) => ts >= start && ts < end;
   const visitPasses = (f: Filter, v: Record<string, string | number | null>): boolean => {
-    if (f.op === 'and') return f.filters.every((g) => visitPasses(g, v));
-    if (f.op === 'or') return f.filters.some((g) => visitPasses(g, v));
-    if (f.op === 'not') return !visitPasses(f.filter, v);
-    if (dimensionSpec(f.dimension)!.scope === 'visit') return leafMatches(f, visitLabel(v, f.dimension));
-    return data.events.some((e) => e.visit_id === v.id && inPeriod(e.ts as number) && leafMatches(f, eventLabel(e, f.dimension)));
+    switch (f.op) {
+      case 'and':
+      case 'or':
+        return f.op === 'and' ? f.filters.every((g) => visitPasses(g, v)) : f.filters.some((g) => visitPasses(g, v));
+      case 'not':
+        return !visitPasses(f.filter, v);
+      default: {
+        const leaf = f;
+        if (dimensionSpec(leaf.dimension)!.scope === 'visit') return leafMatches(leaf, visitLabel(v, leaf.dimension));
+        return data.events.some((e) => e.visit_id === v.id && inPeriod(e.ts as number) && leafMatches(leaf, eventLabel(e, leaf.dimension)));
+      }
+    }
   };
   const eventPasses = (f: Filter, e: Stored['events'][number]): boolean => {
-    if (f.op === 'and') return f.filters.every((g) => eventPasses(g, e));
-    if (f.op === 'or') return f.filters.some((g) => eventPasses(g, e));
-    if (f.op === 'not') return !eventPasses(f.filter, e);
-    return leafMatches(f, eventLabel(e, f.dimension));
+    switch (f.op) {
+      case 'and':
+      case 'or':
+        return f.op === 'and' ? f.filters.every((g) => eventPasses(g, e)) : f.filters.some((g) => eventPasses(g, e));
+      case 'not':
+        return !eventPasses(f.filter, e);
+      default:
+        return leafMatches(f, eventLabel(e, f.dimension));
+    }
   };
 
   const byEvent = q.dimensions.some((d) => !isTimeDimension(d) && dimensionSpec(d)!.scope === 'event');
