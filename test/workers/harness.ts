@@ -13,7 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wrangler';
+import type { Db, SqlValue } from '../../server/core/ports.ts';
+import { createSite } from '../../server/core/sites.ts';
 import { buildTracker } from '../../tracker/build.mjs';
+import type { ApiTarget, TargetOptions } from '../shared/target.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const WRANGLER_CONFIG = join(ROOT, 'wrangler.toml');
@@ -82,6 +85,22 @@ export async function applyMigrations(db: D1, dir = MIGRATIONS_DIR): Promise<str
   return pending;
 }
 
+/** The core's Db port over Miniflare's D1 binding, for test code that reuses core functions. */
+export function dbOf(d1: D1): Db {
+  const prepare = (sql: string, params: readonly SqlValue[]) => (params.length ? d1.prepare(sql).bind(...params) : d1.prepare(sql));
+  return {
+    all: async <T>(sql: string, params: readonly SqlValue[] = []) => (await prepare(sql, params).all<T>()).results,
+    first: async <T>(sql: string, params: readonly SqlValue[] = []) => (await prepare(sql, params).first<T>()) ?? null,
+    async run(sql, params = []) {
+      const { meta } = await prepare(sql, params).run();
+      return { changes: meta.changes, lastRowId: meta.last_row_id };
+    },
+    async batch(stmts) {
+      if (stmts.length) await d1.batch(stmts.map((s) => prepare(s.sql, s.params)));
+    },
+  };
+}
+
 export interface Visitor {
   ip: string;
   /** What Cloudflare puts in request.cf.country: a code, `XX` for unknown, `T1` for Tor. */
@@ -146,8 +165,34 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TellerWo
   };
 }
 
-/** Removes the temporary build (called by the last suite of a process, best effort). */
-export function removeBuild(built: BuiltWorker): void {
+/** Removes the temporary build. */
+function removeBuild(built: BuiltWorker): void {
   rmSync(built.outDir, { recursive: true, force: true });
   rmSync(built.publicDir, { recursive: true, force: true });
+}
+
+let liveTargets = 0;
+
+/** The Worker as an ApiTarget for the shared suites (test/shared). */
+export async function startWorkerTarget(options: TargetOptions = {}): Promise<ApiTarget> {
+  liveTargets += 1;
+  const worker = await startWorker({ vars: options.adminToken ? { TELLER_ADMIN_TOKEN: options.adminToken } : {} });
+  return {
+    request: (path, init, visitor) => worker.fetch(path, init, visitor),
+    addSite: async (domain, timezone) => (await createSite(dbOf(worker.db), { domain, timezone }, Date.now())).id,
+    async query<T>(sql: string, params: SqlValue[] = []) {
+      return (await worker.db.prepare(sql).bind(...params).all<T>()).results;
+    },
+    async execute(sql, params = []) {
+      await worker.db.prepare(sql).bind(...params).run();
+    },
+    async close() {
+      await worker.close();
+      liveTargets -= 1;
+      if (liveTargets === 0 && building) {
+        removeBuild(await building);
+        building = null;
+      }
+    },
+  };
 }
