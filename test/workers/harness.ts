@@ -29,7 +29,7 @@ export const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI
 export type D1 = Awaited<ReturnType<Miniflare['getD1Database']>>;
 
 export interface BuiltWorker {
-  /** Directory with wrangler's output: main.js and its source map. */
+  /** Directory with wrangler's output: main.js, its source map and esbuild's bundle-meta.json. */
   outDir: string;
   script: string;
   /** The tracker build, served as the Worker's static assets. */
@@ -61,7 +61,7 @@ export function buildWorker(): Promise<BuiltWorker> {
     const publicDir = mkdtempSync(join(tmpdir(), 'teller-wk-public-'));
     await buildTracker({ outDir: publicDir, quiet: true });
     const outDir = mkdtempSync(join(tmpdir(), 'teller-wk-bundle-'));
-    const output = await wrangler(['deploy', '--dry-run', '--outdir', outDir, '--assets', publicDir]);
+    const output = await wrangler(['deploy', '--dry-run', '--outdir', outDir, '--metafile', '--assets', publicDir]);
     return { outDir, script: join(outDir, 'main.js'), publicDir, output };
   })();
   return building;
