@@ -65,21 +65,26 @@ export async function startStubCollector(): Promise<StubCollector> {
 }
 
 /**
- * Proves a negative: whatever the page was going to send has been sent by the time this
- * returns. The browser reports requests in the order the page makes them, so once a
- * marker request made after the code under test has been seen, any event that code sent
- * has been seen too. Returns the URLs of the event requests the page made.
+ * Proves a negative: the URLs of the event requests the page made while `run` ran. The
+ * browser reports requests in the order the page makes them, though later than a server
+ * may see them; so requests are counted between a marker made before `run` (on a page
+ * already loaded) and one made after it: an event sent by `run` comes before the second.
  */
 export async function eventRequestsMadeBy(page: Page, collectorOrigin: string, run: () => Promise<unknown>): Promise<string[]> {
   const seen: string[] = [];
   const onRequest = (request: { url(): string }) => seen.push(request.url());
   page.on('request', onRequest);
-  try {
-    await run();
+  const mark = async () => {
     const marker = `${collectorOrigin}/marker-${Math.random().toString(36).slice(2)}`;
     await page.evaluate((url) => void fetch(url).catch(() => {}), marker);
     await waitFor(`the marker request ${marker}`, () => seen.includes(marker));
-    return seen.filter((url) => url.endsWith('/api/event'));
+    return seen.indexOf(marker);
+  };
+  try {
+    const from = page.url().startsWith('http') ? await mark() : 0;
+    await run();
+    const to = await mark();
+    return seen.slice(from, to).filter((url) => url.endsWith('/api/event'));
   } finally {
     page.off('request', onRequest);
   }
