@@ -17,6 +17,7 @@ let live = 0;
 function publicDir(): Promise<string> {
   tracker ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'teller-node-public-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     await buildTracker({ outDir: dir, quiet: true });
     return dir;
   })();

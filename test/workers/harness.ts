@@ -59,8 +59,13 @@ let building: Promise<BuiltWorker> | null = null;
 export function buildWorker(): Promise<BuiltWorker> {
   building ??= (async () => {
     const publicDir = mkdtempSync(join(tmpdir(), 'teller-wk-public-'));
-    await buildTracker({ outDir: publicDir, quiet: true });
     const outDir = mkdtempSync(join(tmpdir(), 'teller-wk-bundle-'));
+    // The test process owns both directories; they go when it exits, however it exits.
+    process.once('exit', () => {
+      rmSync(outDir, { recursive: true, force: true });
+      rmSync(publicDir, { recursive: true, force: true });
+    });
+    await buildTracker({ outDir: publicDir, quiet: true });
     const output = await wrangler(['deploy', '--dry-run', '--outdir', outDir, '--metafile', '--assets', publicDir]);
     return { outDir, script: join(outDir, 'main.js'), publicDir, output };
   })();
@@ -165,17 +170,8 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TellerWo
   };
 }
 
-/** Removes the temporary build. */
-function removeBuild(built: BuiltWorker): void {
-  rmSync(built.outDir, { recursive: true, force: true });
-  rmSync(built.publicDir, { recursive: true, force: true });
-}
-
-let liveTargets = 0;
-
 /** The Worker as an ApiTarget for the shared suites (test/shared). */
 export async function startWorkerTarget(options: TargetOptions = {}): Promise<ApiTarget> {
-  liveTargets += 1;
   const worker = await startWorker({ vars: options.adminToken ? { TELLER_ADMIN_TOKEN: options.adminToken } : {} });
   return {
     request: (path, init, visitor) => worker.fetch(path, init, visitor),
@@ -186,13 +182,6 @@ export async function startWorkerTarget(options: TargetOptions = {}): Promise<Ap
     async execute(sql, params = []) {
       await worker.db.prepare(sql).bind(...params).run();
     },
-    async close() {
-      await worker.close();
-      liveTargets -= 1;
-      if (liveTargets === 0 && building) {
-        removeBuild(await building);
-        building = null;
-      }
-    },
+    close: () => worker.close(),
   };
 }
