@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type ApiTarget, CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, NORWAY_3, NORWAY_V6, NOWHERE,
-  type Row, SAFARI_IPHONE, SWEDEN, type StartTarget, sendEvent,
+  SAFARI_IPHONE, SWEDEN, type StartTarget, sendEvent,
 } from './target.ts';
 
 export function describeEventsApi(runtime: string, start: StartTarget): void {
@@ -199,5 +199,3 @@ export function describeEventsApi(runtime: string, start: StartTarget): void {
     });
   });
 }
-
-export type { Row };
