@@ -94,9 +94,21 @@ export async function buildTracker({ outDir, quiet = false }) {
     names.set(key, [...(names.get(key) ?? []), file]);
   }
 
+  await writeFile(join(outDir, '_headers'), CLOUDFLARE_HEADERS);
   if (!quiet) report(outDir, results, names);
   return results;
 }
+
+/**
+ * Cloudflare's static assets send these with the scripts, as Node's serveAssets does: the
+ * tracker is loaded from other sites' pages, and is revalidated at most daily.
+ */
+const CLOUDFLARE_HEADERS = `/*.js
+  Access-Control-Allow-Origin: *
+  Cross-Origin-Resource-Policy: cross-origin
+  Cache-Control: public, max-age=86400, must-revalidate
+  X-Content-Type-Options: nosniff
+`;
 
 /** Files worth a line of their own: the names sites use most, and the largest of each kind. */
 const HEADLINES = [

@@ -92,7 +92,8 @@ function loadDir(root: string): Map<string, Asset> {
   if (!existsSync(root)) return assets;
   const walk = (dir: string, urlPrefix: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name.startsWith('.')) continue;
+      // Dot files and Cloudflare's `_headers` are configuration, not content.
+      if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full, `${urlPrefix}${entry.name}/`);
       else if (entry.isFile()) {

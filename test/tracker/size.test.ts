@@ -77,3 +77,12 @@ describe('tracker size budget', () => {
     }
   });
 });
+
+describe('Cloudflare static asset headers', () => {
+  it('gives the scripts CORS and cache headers on Workers as Node does', async () => {
+    const headers = await readFile(join(outDir, '_headers'), 'utf8');
+    expect(headers).toMatch(/^\/\*\.js\n/);
+    expect(headers).toContain('Access-Control-Allow-Origin: *');
+    expect(headers).toContain('Cache-Control: public, max-age=86400, must-revalidate');
+  });
+});

@@ -21,6 +21,7 @@ beforeAll(async () => {
   await writeFile(join(publicDir, 'js', 'script.hash.outbound-links.js'), 'hash+outbound');
   await writeFile(join(publicDir, 'index.html'), '<!doctype html><title>t</title>');
   await writeFile(join(publicDir, '.hidden.js'), 'secret');
+  await writeFile(join(publicDir, '_headers'), '/*.js\n  Access-Control-Allow-Origin: *\n');
   // Outside the public directory: must never be reachable.
   await writeFile(join(root, 'secret.js'), 'do not serve');
   app = new Hono();
@@ -35,6 +36,10 @@ const get = (path: string, headers: Record<string, string> = {}, method = 'GET')
   app.request(path, { method, headers });
 
 describe('serveAssets', () => {
+  it('does not serve Cloudflare\'s _headers configuration file', async () => {
+    expect(await (await get('/_headers')).text()).toBe('fell through');
+  });
+
   it('serves a script with content type, CORS, caching and a strong ETag, and no cookie', async () => {
     const res = await get('/script.js');
     expect(res.status).toBe(200);
