@@ -7,9 +7,10 @@
  * @module
  */
 import type { Db } from './ports.ts';
+import { shortcutDays } from './query/date-range.ts';
 import { readRollupState, type RollupState } from './query/rollup-state.ts';
 import { addDays, dayStart, localDayAt } from './query/tz.ts';
-import { rollupDayStatements, rollupMonthStatements } from './rollups.ts';
+import { deleteRangeStatements, rollupDayStatements, rollupMonthStatements, rollupRangeStatements } from './rollups.ts';
 import { listSites, type Site } from './sites.ts';
 
 export interface MaintenanceResult {
@@ -31,6 +32,8 @@ export interface MaintenanceOptions {
  */
 const CLOSE_GRACE_SECONDS = 120;
 const PURGE_CHUNK = 5_000;
+/** The `date_range` shortcuts whose rolled-up days are kept summed, ready to read. */
+const PRESETS = ['7d', '28d', '30d', '91d', 'month', 'year', '6mo', '12mo', 'all'];
 
 function lastMonthEndingBy(day: string): string {
   // The month of the day after `day` is the first month not yet over.
@@ -55,7 +58,7 @@ async function dropRollupsOfOldTimezone(db: Db, site: Site, state: RollupState):
   const from = state.rawKeptFrom;
   if (from === null) {
     await db.batch(
-      ['rollup_visits', 'rollup_events', 'rollup_visits_monthly', 'rollup_events_monthly', 'rollup_state'].map((table) => ({
+      ['rollup_visits', 'rollup_events', 'rollup_visits_monthly', 'rollup_events_monthly', 'rollup_ranges', 'rollup_range_visits', 'rollup_range_events', 'rollup_state'].map((table) => ({
         sql: `DELETE FROM ${table} WHERE site_id = ?`,
         params: [site.id],
       })),
@@ -65,6 +68,7 @@ async function dropRollupsOfOldTimezone(db: Db, site: Site, state: RollupState):
   const month = from.slice(0, 7);
   const lastKeptMonth = addDays(`${month}-01`, -1).slice(0, 7);
   await db.batch([
+    ...['rollup_ranges', 'rollup_range_visits', 'rollup_range_events'].map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ?`, params: [site.id] })),
     { sql: 'DELETE FROM rollup_visits WHERE site_id = ? AND day >= ?', params: [site.id, from] },
     { sql: 'DELETE FROM rollup_events WHERE site_id = ? AND day >= ?', params: [site.id, from] },
     { sql: 'DELETE FROM rollup_visits_monthly WHERE site_id = ? AND month >= ?', params: [site.id, month] },
@@ -93,11 +97,47 @@ async function rollUp(db: Db, site: Site, yesterday: string, maxDays: number): P
   if (!state) return built;
   const lastMonth = lastMonthEndingBy(state.daysThrough);
   const firstRow = await db.first<{ day: string | null }>("SELECT min(day) AS day FROM rollup_visits WHERE site_id = ? AND dimension = ''", [site.id]);
-  const firstMonth = state.monthsThrough ? nextMonth(state.monthsThrough) : (firstRow?.day ?? state.daysThrough).slice(0, 7);
+  const firstDay = firstRow?.day ?? state.daysThrough;
+  const firstMonth = state.monthsThrough ? nextMonth(state.monthsThrough) : firstDay.slice(0, 7);
   for (let month = firstMonth; month <= lastMonth; month = nextMonth(month)) {
     await db.batch(rollupMonthStatements(site.id, month));
   }
+  await refreshRanges(db, site, firstDay);
   return built;
+}
+
+/** The rolled-up days of each preset when `lastDay` is the last rolled-up day, as `first|last`. */
+function presetRanges(lastDay: string, statsStart: string): Set<string> {
+  const ranges = new Set<string>();
+  for (const preset of PRESETS) {
+    const days = shortcutDays(preset, addDays(lastDay, 1), statsStart);
+    if (!days) continue;
+    const last = days[1] < lastDay ? days[1] : lastDay;
+    if (days[0] <= last) ranges.add(`${days[0]}|${last}`);
+  }
+  return ranges;
+}
+
+/**
+ * Builds the preset ranges that end at the last rolled-up day and drops older ones. The
+ * previous day's ranges are kept one more day, for queries planned just before the switch.
+ */
+async function refreshRanges(db: Db, site: Site, statsStart: string): Promise<void> {
+  const state = await readRollupState(db, site.id);
+  if (!state) return;
+  const wanted = presetRanges(state.daysThrough, statsStart);
+  const keep = new Set([...wanted, ...presetRanges(addDays(state.daysThrough, -1), statsStart)]);
+  const coverage = { daysThrough: state.daysThrough, monthsThrough: state.monthsThrough, ranges: state.ranges };
+  for (const range of wanted) {
+    if (state.ranges.has(range)) continue;
+    const [first, last] = range.split('|') as [string, string];
+    await db.batch(rollupRangeStatements(site.id, first, last, coverage));
+  }
+  for (const range of state.ranges) {
+    if (keep.has(range)) continue;
+    const [first, last] = range.split('|') as [string, string];
+    await db.batch(deleteRangeStatements(site.id, first, last));
+  }
 }
 
 /**

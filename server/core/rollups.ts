@@ -1,43 +1,30 @@
 /**
- * Rollup builders: the statements that sum one closed site-local day (or one month of
- * day rows) into the rollup tables, one atomic batch each. The sums are exactly those the
- * raw query path computes for a whole day, so the planner may read either.
+ * Rollup builders: the statements that sum one closed site-local day, one month of day
+ * rows, or one preset range into the rollup tables, one atomic batch each. The sums are
+ * exactly those the raw query path computes for whole days, so the planner may read either.
  * @module
  */
 import type { Stmt } from './ports.ts';
 import { labelSql, ROLLED_UP_EVENT_DIMENSIONS, ROLLED_UP_VISIT_DIMENSIONS, type DimensionSpec } from './query/dimensions.ts';
+import { rolledSegments, type RollupCoverage } from './query/plan.ts';
 import { addDays, dayStart } from './query/tz.ts';
 
-/** Label SQL for a visit dimension, or the totals row ('' with no dimension). */
-function visitLabel(spec: DimensionSpec | null): string {
-  return spec ? labelSql(spec).sql : "''";
-}
+const VISIT_DIMENSIONS = ['', ...ROLLED_UP_VISIT_DIMENSIONS.map((s) => s.name)];
+const EVENT_DIMENSIONS = ROLLED_UP_EVENT_DIMENSIONS.map((s) => s.name);
+const VISIT_SUMS = 'visitors, visits, bounces, duration, pageviews, events';
+const EVENT_SUMS = 'visitors, visits, pageviews, events';
+const sumsOf = (columns: string) => columns.split(', ').map((c) => `SUM(${c})`).join(', ');
 
 function visitDayStatements(siteId: number, day: string, start: number, end: number, spec: DimensionSpec | null): Stmt[] {
   const dimension = spec ? spec.name : '';
-  const label = visitLabel(spec);
-  // The totals row has no dimension to group by; grouping by the site keeps an empty day empty.
-  const group = spec ? '4' : 'v.site_id';
-  const events = spec
-    ? `SELECT ?, ?, ?, ${label}, 0, 0, 0, 0, 0, SUM(ev.pageviews), SUM(ev.events)
-       FROM (SELECT e.visit_id, SUM(e.name = 'pageview') AS pageviews, COUNT(*) AS events
-             FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? GROUP BY e.visit_id) ev
-       JOIN visits v ON v.id = ev.visit_id WHERE 1 GROUP BY 4`
-    : `SELECT ?, ?, ?, '', 0, 0, 0, 0, 0, SUM(e.name = 'pageview'), COUNT(*)
-       FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? GROUP BY e.site_id`;
   return [
     { sql: 'DELETE FROM rollup_visits WHERE site_id = ? AND dimension = ? AND day = ?', params: [siteId, dimension, day] },
     {
-      sql: `INSERT INTO rollup_visits (site_id, dimension, day, value, visitors, visits, bounces, duration, visit_pageviews, pageviews, events)
-        SELECT ?, ?, ?, ${label}, COUNT(DISTINCT v.visitor), COUNT(*), SUM(v.pageviews = 1 AND v.events = 0),
-          SUM(v.ended_at - v.started_at), SUM(v.pageviews), 0, 0
-        FROM visits v WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ? GROUP BY ${group}`,
-      params: [siteId, dimension, day, siteId, start, end],
-    },
-    {
-      sql: `INSERT INTO rollup_visits (site_id, dimension, day, value, visitors, visits, bounces, duration, visit_pageviews, pageviews, events)
-        ${events}
-        ON CONFLICT (site_id, dimension, day, value) DO UPDATE SET pageviews = excluded.pageviews, events = excluded.events`,
+      // The totals row has no dimension to group by; grouping by the site keeps an empty day empty.
+      sql: `INSERT INTO rollup_visits (site_id, dimension, day, value, ${VISIT_SUMS})
+        SELECT ?, ?, ?, ${spec ? labelSql(spec).sql : "''"}, COUNT(DISTINCT v.visitor), COUNT(*), SUM(v.pageviews = 1 AND v.events = 0),
+          SUM(v.ended_at - v.started_at), SUM(v.pageviews), SUM(v.pageviews + v.events)
+        FROM visits v WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ? GROUP BY ${spec ? '4' : 'v.site_id'}`,
       params: [siteId, dimension, day, siteId, start, end],
     },
   ];
@@ -47,7 +34,7 @@ function eventDayStatements(siteId: number, day: string, start: number, end: num
   return [
     { sql: 'DELETE FROM rollup_events WHERE site_id = ? AND dimension = ? AND day = ?', params: [siteId, spec.name, day] },
     {
-      sql: `INSERT INTO rollup_events (site_id, dimension, day, value, visitors, visits, pageviews, events)
+      sql: `INSERT INTO rollup_events (site_id, dimension, day, value, ${EVENT_SUMS})
         SELECT ?, ?, ?, ${labelSql(spec).sql}, COUNT(DISTINCT e.visitor), COUNT(DISTINCT e.visit_id), SUM(e.name = 'pageview'), COUNT(*)
         FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? GROUP BY 4`,
       params: [siteId, spec.name, day, siteId, start, end],
@@ -73,29 +60,54 @@ export function rollupDayStatements(siteId: number, timeZone: string, day: strin
 
 /** Statements that add up the day rows of `month` (YYYY-MM) into month rows and record it. */
 export function rollupMonthStatements(siteId: number, month: string): Stmt[] {
-  const first = `${month}-01`;
-  const last = `${month}-31`;
-  const visitDimensions = ['', ...ROLLED_UP_VISIT_DIMENSIONS.map((s) => s.name)];
-  const eventDimensions = ROLLED_UP_EVENT_DIMENSIONS.map((s) => s.name);
+  const family = (table: string, dimensions: string[], sums: string): Stmt[] =>
+    dimensions.flatMap((dimension): Stmt[] => [
+      { sql: `DELETE FROM ${table}_monthly WHERE site_id = ? AND dimension = ? AND month = ?`, params: [siteId, dimension, month] },
+      {
+        sql: `INSERT INTO ${table}_monthly (site_id, dimension, month, value, ${sums})
+          SELECT site_id, dimension, ?, value, ${sumsOf(sums)}
+          FROM ${table} WHERE site_id = ? AND dimension = ? AND day >= ? AND day <= ? GROUP BY value`,
+        params: [month, siteId, dimension, `${month}-01`, `${month}-31`],
+      },
+    ]);
   return [
-    ...visitDimensions.flatMap((dimension): Stmt[] => [
-      { sql: 'DELETE FROM rollup_visits_monthly WHERE site_id = ? AND dimension = ? AND month = ?', params: [siteId, dimension, month] },
-      {
-        sql: `INSERT INTO rollup_visits_monthly (site_id, dimension, month, value, visitors, visits, bounces, duration, visit_pageviews, pageviews, events)
-          SELECT site_id, dimension, ?, value, SUM(visitors), SUM(visits), SUM(bounces), SUM(duration), SUM(visit_pageviews), SUM(pageviews), SUM(events)
-          FROM rollup_visits WHERE site_id = ? AND dimension = ? AND day >= ? AND day <= ? GROUP BY value`,
-        params: [month, siteId, dimension, first, last],
-      },
-    ]),
-    ...eventDimensions.flatMap((dimension): Stmt[] => [
-      { sql: 'DELETE FROM rollup_events_monthly WHERE site_id = ? AND dimension = ? AND month = ?', params: [siteId, dimension, month] },
-      {
-        sql: `INSERT INTO rollup_events_monthly (site_id, dimension, month, value, visitors, visits, pageviews, events)
-          SELECT site_id, dimension, ?, value, SUM(visitors), SUM(visits), SUM(pageviews), SUM(events)
-          FROM rollup_events WHERE site_id = ? AND dimension = ? AND day >= ? AND day <= ? GROUP BY value`,
-        params: [month, siteId, dimension, first, last],
-      },
-    ]),
+    ...family('rollup_visits', VISIT_DIMENSIONS, VISIT_SUMS),
+    ...family('rollup_events', EVENT_DIMENSIONS, EVENT_SUMS),
     { sql: 'UPDATE rollup_state SET months_through = ? WHERE site_id = ?', params: [month, siteId] },
   ];
+}
+
+/**
+ * Statements that sum rolled-up days `first`..`last` (reading whole months where they
+ * can) into a preset range, and record it as ready.
+ */
+export function rollupRangeStatements(siteId: number, first: string, last: string, coverage: RollupCoverage): Stmt[] {
+  const segments = rolledSegments(first, last, { ...coverage, ranges: new Set() }, { months: true, ranges: false });
+  const family = (table: string, dimensions: string[], sums: string): Stmt[] =>
+    dimensions.map((dimension) => {
+      const parts = segments.map((s) =>
+        s.kind === 'months'
+          ? { sql: `SELECT value, ${sums} FROM ${table}_monthly WHERE site_id = ? AND dimension = ? AND month >= ? AND month <= ?`, params: [siteId, dimension, s.first, s.last] }
+          : { sql: `SELECT value, ${sums} FROM ${table} WHERE site_id = ? AND dimension = ? AND day >= ? AND day <= ?`, params: [siteId, dimension, s.first, s.last] },
+      );
+      return {
+        sql: `INSERT INTO ${table.replace('rollup_', 'rollup_range_')} (site_id, first_day, last_day, dimension, value, ${sums})
+          SELECT ?, ?, ?, ?, value, ${sumsOf(sums)} FROM (${parts.map((p) => p.sql).join(' UNION ALL ')}) GROUP BY value`,
+        params: [siteId, first, last, dimension, ...parts.flatMap((p) => p.params)],
+      };
+    });
+  return [
+    ...deleteRangeStatements(siteId, first, last),
+    ...family('rollup_visits', VISIT_DIMENSIONS, VISIT_SUMS),
+    ...family('rollup_events', EVENT_DIMENSIONS, EVENT_SUMS),
+    { sql: 'INSERT INTO rollup_ranges (site_id, first_day, last_day) VALUES (?, ?, ?)', params: [siteId, first, last] },
+  ];
+}
+
+/** Statements that remove a preset range. */
+export function deleteRangeStatements(siteId: number, first: string, last: string): Stmt[] {
+  return ['rollup_ranges', 'rollup_range_visits', 'rollup_range_events'].map((table) => ({
+    sql: `DELETE FROM ${table} WHERE site_id = ? AND first_day = ? AND last_day = ?`,
+    params: [siteId, first, last],
+  }));
 }

@@ -54,6 +54,9 @@ export const SITE_DATA_TABLES: string[] = [
   'rollup_events',
   'rollup_visits_monthly',
   'rollup_events_monthly',
+  'rollup_ranges',
+  'rollup_range_visits',
+  'rollup_range_events',
   'rollup_state',
 ];
 

@@ -237,6 +237,7 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
     d.bounces += v.pageviews === 1 && v.events === 0 ? 1 : 0;
     d.duration += (v.ended_at as number) - (v.started_at as number);
     d.pageviews += v.pageviews as number;
+    d.events += (v.pageviews as number) + (v.events as number);
   });
   const eventKey = (e: Stored['events'][number]) => q.dimensions.map((d) => (isTimeDimension(d) ? bucket(e.ts as number, d) : eventLabel(e, d)));
   const eGroups = group(events, eventKey, (e) => e.ts as number, (d, e) => {
@@ -246,18 +247,22 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
     d.pageviews += e.name === 'pageview' ? 1 : 0;
   });
 
+  // Without an event filter, pageviews and events of visit-level rows are the visits' own counters.
+  const names = (f: Filter): string[] => (f.op === 'not' ? names(f.filter) : 'filters' in f ? f.filters.flatMap(names) : [f.dimension]);
+  const fromCounters = !byEvent && !q.filters.flatMap(names).some((d) => dimensionSpec(d)!.scope === 'event');
+  const wantsEvents = q.metrics.some((m) => m === 'pageviews' || m === 'events');
   const needVisits = byEvent
     ? q.metrics.some((m) => ['bounce_rate', 'visit_duration', 'views_per_visit'].includes(m))
-    : q.metrics.some((m) => m !== 'pageviews' && m !== 'events');
-  const needEvents = byEvent || q.metrics.some((m) => m === 'pageviews' || m === 'events');
+    : fromCounters || q.metrics.some((m) => m !== 'pageviews' && m !== 'events');
+  const needEvents = byEvent || (!fromCounters && wantsEvents);
   const keys = new Set<string>([...(needEvents ? eGroups.keys() : []), ...(!byEvent && needVisits ? vGroups.keys() : [])]);
   if (q.dimensions.length === 0) keys.add('[]');
   const totalVisitors = visits.reduce((acc, v) => acc.add(`${localDay((v.started_at as number) * 1000, tz)}|${v.visitor}`), new Set<string>()).size;
   const round = (n: number, d: number, decimals: number) => Math.floor((2 * n * 10 ** decimals + d) / (2 * d)) / 10 ** decimals;
   const out = new Map<string, Array<number | null>>();
   for (const key of keys) {
-    const v = vGroups.get(key) ?? { visitors: 0, n: 0, bounces: 0, duration: 0, pageviews: 0 };
-    const e = eGroups.get(key) ?? { visitors: 0, visits: 0, pageviews: 0, events: 0 };
+    const v = vGroups.get(key) ?? { visitors: 0, n: 0, bounces: 0, duration: 0, pageviews: 0, events: 0 };
+    const e = fromCounters ? { visitors: 0, visits: 0, pageviews: v.pageviews, events: v.events } : (eGroups.get(key) ?? { visitors: 0, visits: 0, pageviews: 0, events: 0 });
     const visitors = byEvent ? e.visitors : v.visitors;
     const values = q.metrics.map((m): number | null => {
       switch (m) {

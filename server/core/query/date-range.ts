@@ -66,7 +66,11 @@ export function periodOfDays(timeZone: string, firstDay: string, lastDay: string
   return { firstDay, lastDay, start: dayStart(timeZone, firstDay), end: dayStart(timeZone, addDays(lastDay, 1)) };
 }
 
-function relativeDays(input: string, today: string, statsStart: string | null): [string, string] | null {
+/**
+ * The first and last day of a `date_range` shortcut when today is `today`, or null when
+ * `input` is none.
+ */
+export function shortcutDays(input: string, today: string, statsStart: string | null): [string, string] | null {
   switch (input) {
     case 'day':
       return [today, today];
@@ -94,7 +98,7 @@ function invalid(input: unknown): QueryError {
  */
 export function resolveDateRange(input: unknown, timeZone: string, now: number, statsStart: string | null): Period {
   if (typeof input === 'string') {
-    const days = relativeDays(input, localDayAt(timeZone, now), statsStart);
+    const days = shortcutDays(input, localDayAt(timeZone, now), statsStart);
     if (!days) throw invalid(input);
     return periodOfDays(timeZone, days[0], days[1]);
   }

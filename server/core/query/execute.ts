@@ -66,8 +66,12 @@ async function totalVisitors(ctx: ReadContext, query: Query, period: Period): Pr
 async function computeRows(ctx: ReadContext, query: Query, period: Period): Promise<ResultRow[]> {
   const keys = keysOf(query.dimensions);
   const byEvent = keys.some((k) => 'spec' in k && k.spec.scope === 'event');
-  const needVisits = byEvent ? query.metrics.some((m) => SESSION_METRICS.includes(m)) : query.metrics.some((m) => VISIT_METRICS.includes(m));
-  const needEvents = byEvent || query.metrics.some((m) => m === 'pageviews' || m === 'events');
+  // Unless events are filtered, a visit's own counters are its pageviews and events, so
+  // visit-level queries never read the events table.
+  const fromCounters = !byEvent && !query.filters.flatMap(filterDimensions).some((d) => dimensionSpec(d)?.scope === 'event');
+  const wantsEvents = query.metrics.some((m) => m === 'pageviews' || m === 'events');
+  const needVisits = byEvent ? query.metrics.some((m) => SESSION_METRICS.includes(m)) : fromCounters || query.metrics.some((m) => VISIT_METRICS.includes(m));
+  const needEvents = byEvent || (!fromCounters && wantsEvents);
   const selected = ctx.rollups ? groupSelection(query, keys, byEvent, needVisits) : null;
   const filters = selected ? [] : query.filters;
 
@@ -82,7 +86,8 @@ async function computeRows(ctx: ReadContext, query: Query, period: Period): Prom
   if (keys.length === 0 && groups.size === 0) groups.set('', { labels: [], visits: null, events: null });
   for (const [key, g] of groups) {
     g.visits = visits.get(key)?.sums ?? null;
-    g.events = events.get(key)?.sums ?? null;
+    const counters = g.visits && fromCounters ? { visitors: 0, visits: 0, pageviews: g.visits.pageviews, events: g.visits.events } : null;
+    g.events = counters ?? events.get(key)?.sums ?? null;
   }
 
   let rows = [...groups.values()];

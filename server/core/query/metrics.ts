@@ -19,7 +19,7 @@ export interface GroupSums {
   events: EventSums | null;
 }
 
-const NO_VISITS: VisitSums = { visitors: 0, visits: 0, bounces: 0, duration: 0, visitPageviews: 0 };
+const NO_VISITS: VisitSums = { visitors: 0, visits: 0, bounces: 0, duration: 0, pageviews: 0, events: 0 };
 const NO_EVENTS: EventSums = { visitors: 0, visits: 0, pageviews: 0, events: 0 };
 
 /**
@@ -44,7 +44,7 @@ export function metricValue(metric: Metric, group: GroupSums, byEvent: boolean, 
     case 'visit_duration':
       return v.visits > 0 ? roundedRatio(v.duration, v.visits, 0) : 0;
     case 'views_per_visit':
-      return v.visits > 0 ? roundedRatio(v.visitPageviews, v.visits, 2) : 0;
+      return v.visits > 0 ? roundedRatio(v.pageviews, v.visits, 2) : 0;
     case 'percentage':
       return totalVisitors > 0 ? roundedRatio(100 * visitors, totalVisitors, 1) : null;
   }

@@ -11,16 +11,26 @@ import type { Key } from './sums.ts';
 import { addDays, dayStart } from './tz.ts';
 import type { Period } from './types.ts';
 
-export type Segment =
-  | { kind: 'raw'; start: number; end: number }
-  | { kind: 'days'; first: string; last: string }
-  | { kind: 'months'; first: string; last: string };
+/** A stretch read from rollups: days, months (YYYY-MM) or one ready preset range. */
+export type RolledSegment = { kind: 'days' | 'months' | 'range'; first: string; last: string };
+
+export type Segment = { kind: 'raw'; start: number; end: number } | RolledSegment;
 
 export interface RollupCoverage {
   /** Last day whose day rollups are complete. */
   daysThrough: string;
   /** Last month (YYYY-MM) whose month rollups are complete. */
   monthsThrough: string | null;
+  /** Preset ranges that are ready, as `first|last` days. */
+  ranges: ReadonlySet<string>;
+}
+
+/** How coarse the rollups read may be for these keys. */
+export interface Granularity {
+  /** Month rows can stand in for their days. */
+  months: boolean;
+  /** A preset range can stand in for its days: no time buckets at all. */
+  ranges: boolean;
 }
 
 /** True when rollups hold the answer for these keys: one rolled-up dimension at most, no hours. */
@@ -30,9 +40,9 @@ export function rollupsCanServe(keys: Key[]): boolean {
   return !hourly && specs.length <= 1 && specs.every((k) => k.spec.rolledUp);
 }
 
-/** True when month rows can stand in for their days: no buckets finer than a month. */
-export function monthsCanServe(keys: Key[]): boolean {
-  return keys.every((k) => !('time' in k) || k.time === 'time:month');
+/** Month rows serve buckets no finer than a month; preset ranges serve no buckets at all. */
+export function granularityFor(keys: Key[]): Granularity {
+  return { months: keys.every((k) => !('time' in k) || k.time === 'time:month'), ranges: keys.every((k) => !('time' in k)) };
 }
 
 function monthEndDay(month: string): string {
@@ -44,16 +54,20 @@ function nextMonth(month: string): string {
   return addDays(monthEndDay(month), 1).slice(0, 7);
 }
 
-/** Splits whole days first..last into month segments where allowed, day segments elsewhere. */
-function rolledSegments(first: string, last: string, coverage: RollupCoverage, useMonths: boolean): Segment[] {
-  if (!useMonths || coverage.monthsThrough === null) return [{ kind: 'days', first, last }];
+/**
+ * Splits whole rolled-up days first..last into a ready preset range, or month segments
+ * where allowed and day segments elsewhere.
+ */
+export function rolledSegments(first: string, last: string, coverage: RollupCoverage, granularity: Granularity): RolledSegment[] {
+  if (granularity.ranges && coverage.ranges.has(`${first}|${last}`)) return [{ kind: 'range', first, last }];
+  if (!granularity.months || coverage.monthsThrough === null) return [{ kind: 'days', first, last }];
   let firstMonth = first.slice(0, 7);
   if (!first.endsWith('-01')) firstMonth = nextMonth(firstMonth);
   let lastMonth = last.slice(0, 7);
   if (last !== monthEndDay(lastMonth)) lastMonth = addDays(`${lastMonth}-01`, -1).slice(0, 7);
   if (lastMonth > coverage.monthsThrough) lastMonth = coverage.monthsThrough;
   if (firstMonth > lastMonth) return [{ kind: 'days', first, last }];
-  const segments: Segment[] = [];
+  const segments: RolledSegment[] = [];
   const monthsFirstDay = `${firstMonth}-01`;
   const monthsLastDay = monthEndDay(lastMonth);
   if (first < monthsFirstDay) segments.push({ kind: 'days', first, last: addDays(monthsFirstDay, -1) });
@@ -66,7 +80,7 @@ function rolledSegments(first: string, last: string, coverage: RollupCoverage, u
  * Splits `period` into the stretches to read. Without coverage (or when rollups cannot
  * serve the query) it is one raw stretch.
  */
-export function planSegments(period: Period, timeZone: string, coverage: RollupCoverage | null, useMonths: boolean): Segment[] {
+export function planSegments(period: Period, timeZone: string, coverage: RollupCoverage | null, granularity: Granularity): Segment[] {
   if (!coverage) return [{ kind: 'raw', start: period.start, end: period.end }];
   // Whole days of the period: a date-time period may start or end inside a day.
   const firstWhole = period.start === dayStart(timeZone, period.firstDay) ? period.firstDay : addDays(period.firstDay, 1);
@@ -77,7 +91,7 @@ export function planSegments(period: Period, timeZone: string, coverage: RollupC
   const rolledStart = dayStart(timeZone, firstWhole);
   const rolledEnd = dayStart(timeZone, addDays(lastRolled, 1));
   if (period.start < rolledStart) segments.push({ kind: 'raw', start: period.start, end: rolledStart });
-  segments.push(...rolledSegments(firstWhole, lastRolled, coverage, useMonths));
+  segments.push(...rolledSegments(firstWhole, lastRolled, coverage, granularity));
   if (rolledEnd < period.end) segments.push({ kind: 'raw', start: rolledEnd, end: period.end });
   return segments;
 }

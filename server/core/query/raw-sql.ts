@@ -51,10 +51,12 @@ function keyName(i: number): string {
 }
 
 const VISIT_MEASURES = {
-  inner: 'v.visitor AS visitor, (v.pageviews = 1 AND v.events = 0) AS bounce, v.ended_at - v.started_at AS duration, v.pageviews AS pageviews',
-  perDay: 'COUNT(DISTINCT visitor) AS visitors, COUNT(*) AS visits, SUM(bounce) AS bounces, SUM(duration) AS duration, SUM(pageviews) AS visit_pageviews',
+  inner:
+    'v.visitor AS visitor, (v.pageviews = 1 AND v.events = 0) AS bounce, v.ended_at - v.started_at AS duration, v.pageviews AS pageviews, v.pageviews + v.events AS events',
+  perDay:
+    'COUNT(DISTINCT visitor) AS visitors, COUNT(*) AS visits, SUM(bounce) AS bounces, SUM(duration) AS duration, SUM(pageviews) AS pageviews, SUM(events) AS events',
   total:
-    'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(bounces) AS bounces, SUM(duration) AS duration, SUM(visit_pageviews) AS visit_pageviews',
+    'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(bounces) AS bounces, SUM(duration) AS duration, SUM(pageviews) AS pageviews, SUM(events) AS events',
 };
 
 const EVENT_MEASURES = {

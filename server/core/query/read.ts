@@ -8,7 +8,7 @@ import type { Db, SqlValue, Stmt } from '../ports.ts';
 import type { Site } from '../sites.ts';
 import { countryName } from './country-names.ts';
 import { QueryError } from './errors.ts';
-import { checkRetention, monthsCanServe, planSegments, rollupsCanServe, type Segment } from './plan.ts';
+import { checkRetention, granularityFor, planSegments, rollupsCanServe, type Segment } from './plan.ts';
 import { rawStatement } from './raw-sql.ts';
 import { rollupStatement } from './rollup-sql.ts';
 import type { RollupState } from './rollup-state.ts';
@@ -36,7 +36,8 @@ function sumsOf<R extends Relation>(relation: R, row: Record<string, SqlValue>):
       visits: num(row.visits),
       bounces: num(row.bounces),
       duration: num(row.duration),
-      visitPageviews: num(row.visit_pageviews),
+      pageviews: num(row.pageviews),
+      events: num(row.events),
     };
     return (sums.visits > 0 ? sums : null) as SumsOf<R> | null;
   }
@@ -71,7 +72,7 @@ function statementFor(relation: Relation, keys: Key[], filters: Filter[], period
     relation,
     keys,
     siteId: site.id,
-    granularity: segment.kind === 'months' ? 'month' : 'day',
+    granularity: segment.kind === 'months' ? 'month' : segment.kind === 'range' ? 'range' : 'day',
     first: segment.first,
     last: segment.last,
     firstDay: period.firstDay,
@@ -82,8 +83,8 @@ function statementFor(relation: Relation, keys: Key[], filters: Filter[], period
 export function plan(ctx: ReadContext, keys: Key[], filters: Filter[], period: Period): Segment[] {
   const state = ctx.rollups;
   const usable = state !== null && state.timezone === ctx.site.timezone && filters.length === 0 && rollupsCanServe(keys);
-  const coverage = usable ? { daysThrough: state.daysThrough, monthsThrough: state.monthsThrough } : null;
-  const segments = planSegments(period, ctx.site.timezone, coverage, monthsCanServe(keys));
+  const coverage = usable ? { daysThrough: state.daysThrough, monthsThrough: state.monthsThrough, ranges: state.ranges } : null;
+  const segments = planSegments(period, ctx.site.timezone, coverage, granularityFor(keys));
   checkRetention(segments, ctx.site.timezone, state?.rawKeptFrom ?? null);
   return segments;
 }

@@ -1,6 +1,7 @@
 /**
- * SQL over the rollup tables: sums of closed days (or whole months) for at most one
- * dimension, bucketed by day, week or month. Rows have the same shape as raw reads.
+ * SQL over the rollup tables: sums of closed days, whole months or a ready preset range,
+ * for at most one dimension, bucketed by day, week or month. Rows have the same shape as
+ * raw reads.
  * @module
  */
 import type { SqlValue, Stmt } from '../ports.ts';
@@ -12,8 +13,9 @@ export interface RollupRead {
   relation: Relation;
   keys: Key[];
   siteId: number;
-  granularity: 'day' | 'month';
-  /** First and last day (YYYY-MM-DD) or month (YYYY-MM) read. */
+  /** Day rows, month rows, or the rows of one preset range. */
+  granularity: 'day' | 'month' | 'range';
+  /** First and last day (YYYY-MM-DD) or month (YYYY-MM) read; a range's first and last day. */
   first: string;
   last: string;
   /** First day of the query period, where the first week bucket starts. */
@@ -21,39 +23,43 @@ export interface RollupRead {
 }
 
 const VISIT_SUMS =
-  'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(bounces) AS bounces, SUM(duration) AS duration, SUM(visit_pageviews) AS visit_pageviews';
-/** Event sums kept beside visit dimensions: visitors there are the visits' own. */
-const EVENT_SUMS_OF_VISITS = '0 AS visitors, 0 AS visits, SUM(pageviews) AS pageviews, SUM(events) AS events';
+  'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(bounces) AS bounces, SUM(duration) AS duration, SUM(pageviews) AS pageviews, SUM(events) AS events';
 const EVENT_SUMS = 'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(pageviews) AS pageviews, SUM(events) AS events';
 
+const TABLES = {
+  visits: { day: 'rollup_visits', month: 'rollup_visits_monthly', range: 'rollup_range_visits' },
+  events: { day: 'rollup_events', month: 'rollup_events_monthly', range: 'rollup_range_events' },
+};
+
 export function rollupStatement(read: RollupRead): Stmt {
-  const spec = read.keys.find((k) => 'spec' in k);
-  const dimension = spec && 'spec' in spec ? spec.spec : null;
-  const eventTable = dimension?.scope === 'event' && read.relation === 'events';
-  const base = eventTable ? 'rollup_events' : 'rollup_visits';
-  const table = read.granularity === 'month' ? `${base}_monthly` : base;
-  const period = read.granularity === 'month' ? 'month' : 'day';
-  const sums = read.relation === 'visits' ? VISIT_SUMS : eventTable ? EVENT_SUMS : EVENT_SUMS_OF_VISITS;
+  const spec = read.keys.flatMap((k) => ('spec' in k ? [k.spec] : []))[0] ?? null;
+  // Visit dimensions (and totals) live with the visits, event dimensions with the events.
+  if ((spec?.scope === 'event') !== (read.relation === 'events')) throw new Error(`no ${read.relation} rollup for ${spec?.name ?? 'totals'}`);
+  const table = TABLES[read.relation][read.granularity];
 
   const columns: string[] = [];
   const params: SqlValue[] = [];
   read.keys.forEach((key, i) => {
     if ('spec' in key) {
       columns.push(`value AS k${i}`);
-    } else if (read.granularity === 'month') {
+    } else if (read.granularity === 'month' && key.time === 'time:month') {
       columns.push(`month || '-01' AS k${i}`);
-    } else if (key.time !== 'time:hour') {
+    } else if (read.granularity === 'day' && key.time !== 'time:hour') {
       const bucket = bucketOfDay(key.time, 'day', read.firstDay);
       columns.push(`${bucket.sql} AS k${i}`);
       params.push(...bucket.params);
     } else {
-      throw new Error('hourly buckets are never read from rollups');
+      throw new Error(`${key.time} buckets cannot be read from ${table}`);
     }
   });
-  params.push(read.siteId, dimension ? rollupDimension(dimension) : '', read.first, read.last);
+  const where =
+    read.granularity === 'range'
+      ? 'site_id = ? AND first_day = ? AND last_day = ? AND dimension = ?'
+      : `site_id = ? AND dimension = ? AND ${read.granularity} >= ? AND ${read.granularity} <= ?`;
+  const dimension = spec ? rollupDimension(spec) : '';
+  params.push(...(read.granularity === 'range' ? [read.siteId, read.first, read.last, dimension] : [read.siteId, dimension, read.first, read.last]));
   const names = read.keys.map((_, i) => `k${i}`);
-  const sql =
-    `SELECT ${[...columns, sums].join(', ')} FROM ${table} WHERE site_id = ? AND dimension = ? AND ${period} >= ? AND ${period} <= ?` +
-    (names.length > 0 ? ` GROUP BY ${names.join(', ')}` : '');
+  const sums = read.relation === 'visits' ? VISIT_SUMS : EVENT_SUMS;
+  const sql = `SELECT ${[...columns, sums].join(', ')} FROM ${table} WHERE ${where}` + (names.length > 0 ? ` GROUP BY ${names.join(', ')}` : '');
   return { sql, params };
 }

@@ -1,5 +1,6 @@
 /**
- * How far a site's rollups reach, and how much raw data retention has kept.
+ * How far a site's rollups reach, which preset ranges are ready, and how much raw data
+ * retention has kept.
  * @module
  */
 import type { Db } from '../ports.ts';
@@ -11,6 +12,8 @@ export interface RollupState {
   daysThrough: string;
   monthsThrough: string | null;
   rawKeptFrom: string | null;
+  /** Ready preset ranges, as `first|last` days. */
+  ranges: ReadonlySet<string>;
 }
 
 interface Row {
@@ -24,11 +27,13 @@ interface Row {
 export async function readRollupState(db: Db, siteId: number): Promise<RollupState | null> {
   const row = await db.first<Row>('SELECT * FROM rollup_state WHERE site_id = ?', [siteId]);
   if (!row) return null;
+  const ranges = await db.all<{ first_day: string; last_day: string }>('SELECT first_day, last_day FROM rollup_ranges WHERE site_id = ?', [siteId]);
   return {
     siteId: row.site_id,
     timezone: row.timezone,
     daysThrough: row.days_through,
     monthsThrough: row.months_through,
     rawKeptFrom: row.raw_kept_from,
+    ranges: new Set(ranges.map((r) => `${r.first_day}|${r.last_day}`)),
   };
 }

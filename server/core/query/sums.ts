@@ -12,7 +12,9 @@ export interface VisitSums {
   visits: number;
   bounces: number;
   duration: number;
-  visitPageviews: number;
+  /** The visits' own counters: their pageviews, and pageviews plus custom events. */
+  pageviews: number;
+  events: number;
 }
 
 export interface EventSums {
@@ -41,7 +43,8 @@ export function addVisitSums(a: VisitSums, b: VisitSums): VisitSums {
     visits: a.visits + b.visits,
     bounces: a.bounces + b.bounces,
     duration: a.duration + b.duration,
-    visitPageviews: a.visitPageviews + b.visitPageviews,
+    pageviews: a.pageviews + b.pageviews,
+    events: a.events + b.events,
   };
 }
 
