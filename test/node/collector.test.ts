@@ -176,3 +176,21 @@ describe('client address', () => {
     }
   });
 });
+
+describe('storage failure', () => {
+  it('answers 503 with Retry-After, never a bare 500, and keeps serving', async () => {
+    const server = await startTestServer({ config: { trustProxy: 1 } });
+    try {
+      await server.addSite('example.com');
+      await server.db.run('DROP TABLE event_props');
+      const res = await sendEvent(server, { n: 'Signup', u: 'https://example.com/', d: 'example.com', p: { plan: 'pro' } }, { 'x-forwarded-for': NORWAY });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(server.log.lines.some((l) => l.startsWith('event not stored'))).toBe(true);
+      const ok = await sendEvent(server, { n: 'pageview', u: 'https://example.com/', d: 'example.com' }, { 'x-forwarded-for': NORWAY });
+      expect(ok.status).toBe(202);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -7,7 +7,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { clientAddress, formatIp, isLoopbackIp, parseIp } from '../ingest/ip.ts';
-import { parseEventPayload } from '../ingest/payload.ts';
+import { type EventPayload, parseEventPayload } from '../ingest/payload.ts';
 import { type PipelineTools, processEvent, requestDropReason } from '../ingest/pipeline.ts';
 import { createUserAgentParser } from '../ingest/user-agent.ts';
 import { Salts, webCryptoHmacSha256 } from '../ingest/visitor.ts';
@@ -75,15 +75,8 @@ export function collectRoutes(deps: AppDeps): Hono {
   const dropped = (c: Context, reason: string) =>
     reply(c, 202, 'ok', { 'x-plausible-dropped': '1', 'x-teller-dropped': reason });
 
-  app.options('/api/event', (c) => c.body(null, 204, CORS));
-
-  app.post('/api/event', async (c) => {
-    const body = await readBody(c, deps.config.maxBodyBytes);
-    if ('tooLarge' in body) return reply(c, 413, { error: `request body is larger than ${deps.config.maxBodyBytes} bytes` });
-    const parsed = parseEventPayload(body.text, c.req.header('content-type') ?? '');
-    if (!parsed.ok) return reply(c, 400, { error: parsed.error });
-    const payload = parsed.payload;
-
+  /** Everything after parsing: site, address, drops, pipeline, durable write. */
+  const accept = async (c: Context, payload: EventPayload): Promise<Response> => {
     const found = await Promise.all(payload.domains.map((d) => sites.get(d)));
     const known = found.filter((s) => s !== null);
     if (known.length === 0) return reply(c, 400, { error: `unknown site: ${payload.domains.join(', ')}` });
@@ -110,13 +103,24 @@ export function collectRoutes(deps: AppDeps): Hono {
       else writes.push(deps.writer.write(result.event));
     }
     if (writes.length === 0) return dropped(c, reasons.join(','));
+    await Promise.all(writes);
+    return reply(c, 202, 'ok');
+  };
+
+  app.options('/api/event', (c) => c.body(null, 204, CORS));
+
+  app.post('/api/event', async (c) => {
+    const body = await readBody(c, deps.config.maxBodyBytes);
+    if ('tooLarge' in body) return reply(c, 413, { error: `request body is larger than ${deps.config.maxBodyBytes} bytes` });
+    const parsed = parseEventPayload(body.text, c.req.header('content-type') ?? '');
+    if (!parsed.ok) return reply(c, 400, { error: parsed.error });
     try {
-      await Promise.all(writes);
+      return await accept(c, parsed.payload);
     } catch (error) {
+      // The store failed (disk full, D1 quota, lock timeout): not the client's fault, so 503.
       deps.log.error(`event not stored: ${error instanceof Error ? error.message : String(error)}`);
       return reply(c, 503, { error: 'event could not be stored, try again' }, { 'retry-after': '5' });
     }
-    return reply(c, 202, 'ok');
   });
 
   app.all('/api/event', (c) => reply(c, 405, { error: `method ${c.req.method} not allowed, use POST` }, { allow: 'POST, OPTIONS' }));
