@@ -1,0 +1,183 @@
+/**
+ * Query benchmark: the full set of Stats API queries the dashboard makes for one view
+ * (KPIs with comparison, time series, every panel), for 30 days and 12 months, without
+ * and with one filter, over 1 M synthetic events (and 10 M with TELLER_BENCH_10M=1).
+ * Databases are generated once and cached under bench/.cache/. Run alone with
+ * `npx tsx bench/run.ts query`.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runMaintenance } from '../server/core/maintenance.ts';
+import { runQuery } from '../server/core/query/execute.ts';
+import { parseQuery } from '../server/core/query/parse.ts';
+import { createSite, findSite, type Site } from '../server/core/sites.ts';
+import { migrate } from '../server/node/migrate.ts';
+import { openSqlite, type SqliteDb } from '../server/node/sqlite-db.ts';
+import { generateTraffic } from './generate.ts';
+
+const CACHE = fileURLToPath(new URL('./.cache/', import.meta.url));
+/** Bump when the generator or schema changes, so stale caches are rebuilt. */
+const DATASET_VERSION = 2;
+/** The instant the benchmark "is": fixed, so cached data and relative ranges line up. */
+const NOW = Date.parse('2026-01-15T14:00:00Z');
+const DOMAIN = 'bench.example';
+
+interface Dataset {
+  db: SqliteDb;
+  site: Site;
+  notes: string[];
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+async function openDataset(events: number): Promise<Dataset> {
+  mkdirSync(CACHE, { recursive: true });
+  const path = `${CACHE}queries-${events}-v${DATASET_VERSION}.db`;
+  const notes: string[] = [];
+  if (!existsSync(path)) {
+    const building = `${path}.building`;
+    rmSync(building, { force: true });
+    const db = openSqlite(building);
+    migrate(db.raw);
+    // Generation only: a large page cache keeps the random index inserts off the disk.
+    db.raw.pragma('cache_size = -1000000');
+    db.raw.pragma('synchronous = OFF');
+    const site = await createSite(db, { domain: DOMAIN, timezone: 'Europe/Oslo' }, NOW);
+    let t = performance.now();
+    const made = generateTraffic(db.raw, site.id, site.timezone, Math.floor(NOW / 1000), events);
+    notes.push(`generated ${made.events.toLocaleString('en')} events in ${made.visits.toLocaleString('en')} visits (${made.firstDay} to ${made.lastDay}) in ${seconds(performance.now() - t)}`);
+    t = performance.now();
+    let days = 0;
+    for (;;) {
+      const run = await runMaintenance(db, NOW, { maxDaysPerSite: 10_000 });
+      days += run.daysRolledUp;
+      if (run.daysRolledUp === 0) break;
+    }
+    notes.push(`rolled up ${days} days in ${seconds(performance.now() - t)} (${((performance.now() - t) / days).toFixed(0)} ms a day)`);
+    db.raw.pragma('wal_checkpoint(TRUNCATE)');
+    db.raw.exec('ANALYZE');
+    db.close();
+    renameSync(building, path);
+  }
+  const db = openSqlite(path);
+  migrate(db.raw);
+  const site = await findSite(db, DOMAIN);
+  if (!site) throw new Error(`${path} has no site ${DOMAIN}: delete it to regenerate`);
+  const count = (sql: string) => (db.raw.prepare(sql).get() as { n: number }).n;
+  notes.push(
+    `database ${(statSync(path).size / 2 ** 20).toFixed(0)} MiB: ${count('SELECT count(*) AS n FROM events').toLocaleString('en')} events, ` +
+      `${count('SELECT count(*) AS n FROM visits').toLocaleString('en')} visits, ` +
+      `${(count('SELECT count(*) AS n FROM rollup_visits') + count('SELECT count(*) AS n FROM rollup_events')).toLocaleString('en')} day rollup rows`,
+  );
+  return { db, site, notes };
+}
+
+type Body = Record<string, unknown>;
+
+/** The queries of one dashboard view, as the dashboard sends them. */
+function dashboardView(dateRange: string, filter: unknown[] | null): Array<[string, Body]> {
+  const withFilter = (own: unknown[] = []): unknown[] => [...(filter ? [filter] : []), ...own];
+  const top = (dimension: string, metrics: string[] = ['visitors'], own: unknown[] = []): Body => ({
+    metrics,
+    dimensions: [dimension],
+    filters: withFilter(own),
+    pagination: { limit: 10 },
+  });
+  return [
+    ['KPIs + comparison', { metrics: ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'], filters: withFilter(), include: { compare: 'previous_period' } }],
+    ['time series', { metrics: ['visitors', 'pageviews'], dimensions: ['time'], filters: withFilter(), include: { time_labels: true } }],
+    ['sources', top('visit:source')],
+    ['channels', top('visit:channel')],
+    ['search engines', top('visit:search_engine', ['visitors'], [['is_not', 'visit:search_engine', ['(not set)']]])],
+    ['search keywords', top('visit:search_keyword', ['visitors'], [['is_not', 'visit:search_keyword', ['(not set)']]])],
+    ['site search', top('event:site_search', ['visitors', 'events'], [['is_not', 'event:site_search', ['(not set)']]])],
+    ['top pages', top('event:page', ['visitors', 'pageviews'])],
+    ['entry pages', top('visit:entry_page', ['visitors', 'visits'])],
+    ['exit pages', top('visit:exit_page', ['visitors', 'visits'])],
+    ['countries', top('visit:country', ['visitors', 'percentage'])],
+    ['browsers', top('visit:browser', ['visitors', 'percentage'])],
+    ['operating systems', top('visit:os', ['visitors', 'percentage'])],
+    ['devices', top('visit:device', ['visitors', 'percentage'])],
+    ['custom events', top('event:name', ['visitors', 'events'], [['is_not', 'event:name', ['pageview']]])],
+  ].map(([name, body]) => [name as string, { site_id: DOMAIN, date_range: dateRange, ...(body as Body) }]);
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
+
+interface Timings {
+  perQuery: Map<string, number[]>;
+  view: number[];
+}
+
+/** Runs the view repeatedly: at least 5 and at most 25 times, or until ~20 s are spent. */
+async function timeView(data: Dataset, view: Array<[string, Body]>): Promise<Timings> {
+  const now = Math.floor(NOW / 1000);
+  const run = async (body: Body) => runQuery(data.db, parseQuery(body, data.site, now, '2025-01-01'));
+  for (const [, body] of view) await run(body);
+  const timings: Timings = { perQuery: new Map(view.map(([n]) => [n, []])), view: [] };
+  const started = performance.now();
+  while (timings.view.length < 5 || (timings.view.length < 25 && performance.now() - started < 20_000)) {
+    let total = 0;
+    for (const [name, body] of view) {
+      const t = performance.now();
+      await run(body);
+      const elapsed = performance.now() - t;
+      total += elapsed;
+      timings.perQuery.get(name)!.push(elapsed);
+    }
+    timings.view.push(total);
+  }
+  return timings;
+}
+
+async function benchDataset(events: number): Promise<string> {
+  const data = await openDataset(events);
+  const filter = ['is', 'visit:country', ['US']];
+  const configs: Array<[string, string, unknown[] | null]> = [
+    ['30 days', '30d', null],
+    ['12 months', '12mo', null],
+    ['30 days, filtered', '30d', filter],
+    ['12 months, filtered', '12mo', filter],
+  ];
+  const results: Timings[] = [];
+  for (const [label, range, f] of configs) {
+    console.log(`   ${events.toLocaleString('en')} events, ${label}`);
+    results.push(await timeView(data, dashboardView(range, f)));
+  }
+  data.db.close();
+  const names = dashboardView('30d', null).map(([n]) => n);
+  const header = `| query | ${configs.map(([l]) => `${l} p50 / p95 (ms)`).join(' | ')} |`;
+  const lines = [
+    `### ${events.toLocaleString('en')} events`,
+    '',
+    ...data.notes.map((n) => `- ${n}`),
+    `- one filter: \`${JSON.stringify(filter)}\` added to every query (the filtered view reads raw visits and events)`,
+    `- ${results.map((r, i) => `${configs[i]![0]}: ${r.view.length} runs`).join('; ')}`,
+    '',
+    header,
+    `|---|${configs.map(() => '---').join('|')}|`,
+    `| **whole view (${names.length} queries, one after another)** | ${results.map((r) => `**${ms(percentile(r.view, 50))} / ${ms(percentile(r.view, 95))}**`).join(' | ')} |`,
+    ...names.map((n) => `| ${n} | ${results.map((r) => `${ms(percentile(r.perQuery.get(n)!, 50))} / ${ms(percentile(r.perQuery.get(n)!, 95))}`).join(' | ')} |`),
+  ];
+  return lines.join('\n');
+}
+
+/** Markdown for docs/benchmarks.md: one table per dataset size. */
+export async function runQueryBench(): Promise<string> {
+  const sizes = [1_000_000, ...(process.env.TELLER_BENCH_10M === '1' ? [10_000_000] : [])];
+  const sections = [
+    'Stats API queries run in-process (parse + plan + SQLite) against a file database of synthetic traffic for one site ' +
+      '(Europe/Oslo, 13 months ending 2026-01-15, Zipf pages, realistic client, country and referrer mix), with rollups built by maintenance. ' +
+      '"30 days" and "12 months" are the `30d` and `12mo` ranges; the KPI query also reads its comparison period. ' +
+      'The 10 M run is opt-in: `TELLER_BENCH_10M=1 npm run bench` (the database is generated once into bench/.cache/).',
+  ];
+  for (const size of sizes) sections.push(await benchDataset(size));
+  return sections.join('\n\n');
+}
