@@ -102,7 +102,8 @@ async function rollUp(db: Db, site: Site, yesterday: string, maxDays: number): P
   for (let month = firstMonth; month <= lastMonth; month = nextMonth(month)) {
     await db.batch(rollupMonthStatements(site.id, month));
   }
-  await refreshRanges(db, site, firstDay);
+  // Preset ranges end at the last rolled-up day: only worth building once caught up.
+  if (state.daysThrough >= yesterday) await refreshRanges(db, site, firstDay);
   return built;
 }
 
