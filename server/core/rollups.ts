@@ -100,7 +100,8 @@ export function rollupRangeStatements(siteId: number, first: string, last: strin
     ...deleteRangeStatements(siteId, first, last),
     ...family('rollup_visits', VISIT_DIMENSIONS, VISIT_SUMS),
     ...family('rollup_events', EVENT_DIMENSIONS, EVENT_SUMS),
-    { sql: 'INSERT INTO rollup_ranges (site_id, first_day, last_day) VALUES (?, ?, ?)', params: [siteId, first, last] },
+    // OR REPLACE: two overlapping maintenance runs may both build the same range.
+    { sql: 'INSERT OR REPLACE INTO rollup_ranges (site_id, first_day, last_day) VALUES (?, ?, ?)', params: [siteId, first, last] },
   ];
 }
 

@@ -70,8 +70,8 @@ describe('Sites API', () => {
   });
 
   it('shows one site with the custom properties it has seen', async () => {
-    const site = (await server.store.db.first<{ id: number }>('SELECT id FROM sites WHERE domain = ?', ['new.example']))!;
-    insertVisitWithEvents(server.store.db, site.id, { visitor: 1 }, [{ ts: 1_710_000_000, name: 'Signup', props: { plan: 'pro', author: 'x' } }]);
+    const site = (await server.db.first<{ id: number }>('SELECT id FROM sites WHERE domain = ?', ['new.example']))!;
+    insertVisitWithEvents(server.db, site.id, { visitor: 1 }, [{ ts: 1_710_000_000, name: 'Signup', props: { plan: 'pro', author: 'x' } }]);
     const res = await call('GET', '/api/v1/sites/new.example');
     expect(await res.json()).toEqual({ domain: 'new.example', timezone: 'Etc/UTC', custom_properties: ['author', 'plan'] });
     expect((await call('GET', '/api/v1/sites/missing.example')).status).toBe(404);
@@ -81,14 +81,14 @@ describe('Sites API', () => {
     const res = await call('DELETE', '/api/v1/sites/new.example');
     expect(await res.json()).toEqual({ deleted: true });
     expect((await call('GET', '/api/v1/sites/new.example')).status).toBe(404);
-    expect(await server.store.db.first('SELECT count(*) AS n FROM events')).toEqual({ n: 0 });
+    expect(await server.db.first('SELECT count(*) AS n FROM events')).toEqual({ n: 0 });
     expect((await call('DELETE', '/api/v1/sites/new.example')).status).toBe(404);
   });
 
   it('accepts admin tokens from the CLI and refuses site tokens and no token', async () => {
-    const site = (await server.store.db.first<{ id: number }>('SELECT id FROM sites WHERE domain = ?', ['form.example']))!;
-    const admin = await createToken(server.store.db, { siteId: null }, server.now.ms);
-    const siteToken = await createToken(server.store.db, { siteId: site.id }, server.now.ms);
+    const site = (await server.db.first<{ id: number }>('SELECT id FROM sites WHERE domain = ?', ['form.example']))!;
+    const admin = await createToken(server.db, { siteId: null }, server.now.ms);
+    const siteToken = await createToken(server.db, { siteId: site.id }, server.now.ms);
     expect((await call('GET', '/api/v1/sites', { token: admin })).status).toBe(200);
     for (const token of [siteToken, null, 'operator-admin-token-0123456789abcdeX']) {
       const res = await call('GET', '/api/v1/sites', { token });

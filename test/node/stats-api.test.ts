@@ -21,7 +21,7 @@ let otherToken: string;
 
 beforeAll(async () => {
   server = await startStatsServer(ADMIN);
-  const db = server.store.db;
+  const db = server.db;
   site = await addSite(db, 'example.com', 'Europe/Oslo');
   other = await addSite(db, 'other.example');
   siteToken = await createToken(db, { siteId: site.id }, server.now.ms);
@@ -69,7 +69,7 @@ describe('POST /api/v2/query', () => {
 
   it('accepts the operator admin token and admin tokens for any site', async () => {
     expect((await post(QUERY, ADMIN)).status).toBe(200);
-    const admin = await createToken(server.store.db, { siteId: null }, server.now.ms);
+    const admin = await createToken(server.db, { siteId: null }, server.now.ms);
     expect((await post({ ...QUERY, site_id: 'other.example' }, admin)).status).toBe(200);
   });
 
@@ -101,12 +101,12 @@ describe('POST /api/v2/query', () => {
   });
 
   it('refuses a query that needs raw events deleted by retention, naming date_range', async () => {
-    const kept = await addSite(server.store.db, 'kept.example');
-    await updateSite(server.store.db, 'kept.example', { retentionDays: 30 });
-    insertVisitWithEvents(server.store.db, kept.id, { visitor: 5, country: 'NO' }, [{ ts: at('2024-01-05T10:00:00Z'), path: '/' }]);
-    insertVisitWithEvents(server.store.db, kept.id, { visitor: 6, country: 'NO' }, [{ ts: at('2024-03-11T10:00:00Z'), path: '/' }]);
-    for (let i = 0; i < 5 && (await runMaintenance(server.store.db, server.now.ms)).daysRolledUp > 0; i++);
-    const purged = server.store.db.raw.prepare('SELECT count(*) AS n FROM visits WHERE site_id = ?').get(kept.id);
+    const kept = await addSite(server.db, 'kept.example');
+    await updateSite(server.db, 'kept.example', { retentionDays: 30 });
+    insertVisitWithEvents(server.db, kept.id, { visitor: 5, country: 'NO' }, [{ ts: at('2024-01-05T10:00:00Z'), path: '/' }]);
+    insertVisitWithEvents(server.db, kept.id, { visitor: 6, country: 'NO' }, [{ ts: at('2024-03-11T10:00:00Z'), path: '/' }]);
+    for (let i = 0; i < 5 && (await runMaintenance(server.db, server.now.ms)).daysRolledUp > 0; i++);
+    const purged = server.db.raw.prepare('SELECT count(*) AS n FROM visits WHERE site_id = ?').get(kept.id);
     expect(purged).toEqual({ n: 1 });
 
     const range = { site_id: 'kept.example', metrics: ['visitors'], date_range: ['2024-01-01', '2024-03-11'] };
@@ -164,9 +164,9 @@ describe('POST /api/v2/query', () => {
 describe('GET /api/v1/stats/realtime/visitors', () => {
   it('counts distinct visitors of the last five minutes as a bare integer', async () => {
     const now = server.now.ms / 1000;
-    insertVisitWithEvents(server.store.db, site.id, { visitor: 40 }, [{ ts: now - 60 }, { ts: now - 30 }]);
-    insertVisitWithEvents(server.store.db, site.id, { visitor: 41 }, [{ ts: now - 299 }]);
-    insertVisitWithEvents(server.store.db, site.id, { visitor: 42 }, [{ ts: now - 301 }]);
+    insertVisitWithEvents(server.db, site.id, { visitor: 40 }, [{ ts: now - 60 }, { ts: now - 30 }]);
+    insertVisitWithEvents(server.db, site.id, { visitor: 41 }, [{ ts: now - 299 }]);
+    insertVisitWithEvents(server.db, site.id, { visitor: 42 }, [{ ts: now - 301 }]);
     const res = await fetch(`${server.url}/api/v1/stats/realtime/visitors?site_id=example.com`, { headers: { authorization: `Bearer ${siteToken}` } });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('2');
