@@ -60,6 +60,8 @@ export function rollupStatement(read: RollupRead): Stmt {
   params.push(...(read.granularity === 'range' ? [read.siteId, read.first, read.last, dimension] : [read.siteId, dimension, read.first, read.last]));
   const names = read.keys.map((_, i) => `k${i}`);
   const sums = read.relation === 'visits' ? VISIT_SUMS : EVENT_SUMS;
+  // A range already has one row per value: nothing to add up.
+  if (read.granularity === 'range') return { sql: `SELECT ${[...columns, sums.replace(/SUM\((\w+)\)/g, '$1')].join(', ')} FROM ${table} WHERE ${where}`, params };
   const sql = `SELECT ${[...columns, sums].join(', ')} FROM ${table} WHERE ${where}` + (names.length > 0 ? ` GROUP BY ${names.join(', ')}` : '');
   return { sql, params };
 }
