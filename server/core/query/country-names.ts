@@ -3,8 +3,7 @@
  * Workers has the same ICU data).
  * @module
  */
-
-export const NOT_SET = '(not set)';
+import { NOT_SET } from './dimensions.ts';
 
 let names: Map<string, string> | null = null;
 

@@ -80,7 +80,7 @@ function statementFor(relation: Relation, keys: Key[], filters: Filter[], period
 }
 
 /** The stretches `period` is read in for these keys and filters. */
-export function plan(ctx: ReadContext, keys: Key[], filters: Filter[], period: Period): Segment[] {
+function plan(ctx: ReadContext, keys: Key[], filters: Filter[], period: Period): Segment[] {
   const state = ctx.rollups;
   const usable = state !== null && state.timezone === ctx.site.timezone && filters.length === 0 && rollupsCanServe(keys);
   const coverage = usable ? { daysThrough: state.daysThrough, monthsThrough: state.monthsThrough, ranges: state.ranges } : null;
