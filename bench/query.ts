@@ -5,7 +5,7 @@
  * Databases are generated once and cached under bench/.cache/. Run alone with
  * `npx tsx bench/run.ts query`.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runMaintenance } from '../server/core/maintenance.ts';
 import { runQuery } from '../server/core/query/execute.ts';
@@ -35,6 +35,8 @@ function seconds(ms: number): string {
 async function openDataset(events: number): Promise<Dataset> {
   mkdirSync(CACHE, { recursive: true });
   const path = `${CACHE}queries-${events}-v${DATASET_VERSION}.db`;
+  // How the cached database was made, reported with every run that reuses it.
+  const madeNotes = `${path}.json`;
   const notes: string[] = [];
   if (!existsSync(path)) {
     const building = `${path}.building`;
@@ -59,7 +61,10 @@ async function openDataset(events: number): Promise<Dataset> {
     db.raw.pragma('wal_checkpoint(TRUNCATE)');
     db.raw.exec('ANALYZE');
     db.close();
+    writeFileSync(madeNotes, JSON.stringify(notes));
     renameSync(building, path);
+  } else if (existsSync(madeNotes)) {
+    notes.push(...(JSON.parse(readFileSync(madeNotes, 'utf8')) as string[]));
   }
   const db = openSqlite(path);
   migrate(db.raw);
