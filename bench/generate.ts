@@ -7,7 +7,7 @@
  * properties. Deterministic: the same size gives the same database.
  */
 import type Database from 'better-sqlite3';
-import { dayStart, addDays, localDayAt } from '../server/core/query/tz.ts';
+import { dayStart, addDays, localDayAt } from '../server/core/time.ts';
 
 /** A seeded PRNG (mulberry32): the benchmark database is the same on every run. */
 function prng(seed: number): () => number {

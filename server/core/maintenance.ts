@@ -9,7 +9,7 @@
 import type { Db } from './ports.ts';
 import { shortcutDays } from './query/date-range.ts';
 import { readRollupState, type RollupState } from './query/rollup-state.ts';
-import { addDays, dayStart, localDayAt } from './query/tz.ts';
+import { addDays, dayStart, localDayAt } from './time.ts';
 import { deleteRangeStatements, rollupDayStatements, rollupMonthStatements, rollupRangeStatements } from './rollups.ts';
 import { listSites, type Site } from './sites.ts';
 

@@ -9,7 +9,7 @@ import type { Db } from '../ports.ts';
 import { QueryError } from '../query/errors.ts';
 import { runQuery } from '../query/execute.ts';
 import { parseQuery, readSiteId } from '../query/parse.ts';
-import { localDayAt } from '../query/tz.ts';
+import { localDayAt } from '../time.ts';
 import { findSite, type Site } from '../sites.ts';
 import { mayRead } from '../tokens.ts';
 import { badRequest, requestGrant, unauthorized, type ApiDeps } from './api-auth.ts';

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Db } from '../ports.ts';
-import { previousDay } from '../time.ts';
+import { addDays } from '../time.ts';
 
 const encoder = new TextEncoder();
 
@@ -63,7 +63,7 @@ export class Salts {
 
   private forgetBefore(day: string): void {
     this.today = day;
-    const keep = previousDay(day);
+    const keep = addDays(day, -1);
     for (const id of this.keys.keys()) if (id.slice(id.indexOf('|') + 1) < keep) this.keys.delete(id);
   }
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { QueryError } from './errors.ts';
-import { addDays, dayNumber, dayStart, isoDateTime, localDayAt } from './tz.ts';
+import { addDays, dayNumber, dayStart, isoDateTime, localDayAt } from '../time.ts';
 import type { Compare, Period } from './types.ts';
 
 const MIN_YEAR = 1971;

@@ -8,7 +8,7 @@ import { comparisonPeriod, parseIsoDate, periodEcho, resolveDateRange } from './
 import { dimensionSpec, TIME_DIMENSIONS, UNSUPPORTED_DIMENSIONS } from './dimensions.ts';
 import { QueryError } from './errors.ts';
 import { resolveTime } from './time-buckets.ts';
-import { dayNumber } from './tz.ts';
+import { dayNumber } from '../time.ts';
 import { METRICS, SESSION_METRICS, type Compare, type Filter, type LeafOperator, type Metric, type Query } from './types.ts';
 
 const FIELDS = ['site_id', 'metrics', 'date_range', 'dimensions', 'filters', 'order_by', 'include', 'pagination'];

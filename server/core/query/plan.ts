@@ -8,7 +8,7 @@
 import type { DimensionSpec } from './dimensions.ts';
 import { QueryError } from './errors.ts';
 import type { Key } from './sums.ts';
-import { addDays, dayStart } from './tz.ts';
+import { addDays, dayStart } from '../time.ts';
 import type { Period } from './types.ts';
 
 /** A stretch read from rollups: days, months (YYYY-MM) or one ready preset range. */

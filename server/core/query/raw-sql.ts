@@ -11,7 +11,7 @@ import { labelSql } from './dimensions.ts';
 import { filterSql, filtersNeedVisit } from './filters.ts';
 import type { Key, Relation } from './sums.ts';
 import { bucketOfLocalTime } from './time-buckets.ts';
-import { offsetSpans } from './tz.ts';
+import { offsetSpans } from '../time.ts';
 import type { Filter } from './types.ts';
 
 export interface RawRead {

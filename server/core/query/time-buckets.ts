@@ -6,7 +6,7 @@
  * @module
  */
 import type { SqlValue } from '../ports.ts';
-import { addDays, dayNumber, dayString } from './tz.ts';
+import { addDays, dayNumber, dayString } from '../time.ts';
 import type { Period, TimeDimension } from './types.ts';
 
 /** The bucket `time` resolves to, by the length of the period (Plausible's thresholds). */

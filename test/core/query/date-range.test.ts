@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { comparisonPeriod, periodEcho, resolveDateRange } from '../../../server/core/query/date-range.ts';
 import { QueryError } from '../../../server/core/query/errors.ts';
 import { resolveTime, timeLabels, weekStart } from '../../../server/core/query/time-buckets.ts';
-import { dayStart, localDayAt, offsetSpans } from '../../../server/core/query/tz.ts';
+import { dayStart, localDayAt, offsetSpans } from '../../../server/core/time.ts';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 const NOW = at('2024-03-15T10:00:00Z');
