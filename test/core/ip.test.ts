@@ -69,6 +69,22 @@ describe('ranges', () => {
     expect(ipInCidr(ip('10.1.2.3'), parseCidr('::ffff:10.0.0.0/104')!)).toBe(true);
     for (const bad of ['10.0.0.0/33', '10.0.0.0/x', 'nope/8', '1.2.3.4/8/9']) expect(parseCidr(bad), bad).toBeNull();
   });
+  it('agrees with a bit-by-bit comparison for any address and prefix', () => {
+    const bits = (b: Uint8Array) => Array.from(b, (x) => x.toString(2).padStart(8, '0')).join('');
+    fc.assert(
+      fc.property(fc.oneof(fc.tuple(fc.ipV4(), fc.ipV4(), fc.integer({ min: 0, max: 32 })), fc.tuple(fc.ipV6(), fc.ipV6(), fc.integer({ min: 0, max: 128 }))), ([net, other, prefix]) => {
+        // An IPv4-mapped IPv6 network with a prefix under 96 names no IPv4 range.
+        const cidr = parseCidr(`${net}/${prefix}`);
+        fc.pre(cidr !== null && cidr.version === ip(net).version);
+        expect(ipInCidr(ip(net), cidr)).toBe(true);
+        const o = ip(other);
+        const expected = o.version === cidr.version && bits(o.bytes).slice(0, cidr.prefix) === bits(ip(net).bytes).slice(0, cidr.prefix);
+        expect(ipInCidr(o, cidr)).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('knows private and loopback ranges', () => {
     for (const s of ['10.0.0.1', '127.0.0.1', '192.168.1.1', '172.16.5.4', '::1', 'fd00::1', 'fe80::1', '100.64.1.1']) expect(isPublicIp(ip(s)), s).toBe(false);
     for (const s of ['81.167.1.25', '8.8.8.8', '2a02:2121::1']) expect(isPublicIp(ip(s)), s).toBe(true);
