@@ -1,10 +1,11 @@
 /**
- * `npm run bench`: measures ingest (and queries, once that benchmark exists) and writes
+ * `npm run bench` (or `npm run bench -- ingest|query`): measures ingest and queries and writes
  * the figures, with the machine and the date, into docs/benchmarks.md.
  */
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { runIngestBench } from './ingest.ts';
+import { runQueryBench } from './query.ts';
 
 const DOC = 'docs/benchmarks.md';
 
@@ -30,13 +31,9 @@ if (!only || only === 'ingest') {
   writeFileSync(DOC, doc);
 }
 if (!only || only === 'query') {
-  const queryBench = './query.ts';
-  if (existsSync(new URL(queryBench, import.meta.url))) {
-    console.log('== queries');
-    const { runQueryBench } = (await import(queryBench)) as { runQueryBench: () => Promise<string> };
-    const queries = await runQueryBench();
-    doc = replaceSection(doc, 'Queries', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${queries}`);
-    writeFileSync(DOC, doc);
-  }
+  console.log('== queries');
+  const queries = await runQueryBench();
+  doc = replaceSection(doc, 'Queries', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${queries}`);
+  writeFileSync(DOC, doc);
 }
 console.log(`figures written to ${DOC}`);
