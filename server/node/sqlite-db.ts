@@ -23,11 +23,15 @@ export function openSqlite(path: string): SqliteDb {
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = OFF');
 
+  // Queries vary with the Stats API's filters, so the cache is bounded: past the bound it
+  // starts over, and the few hot statements are prepared again on their next use.
+  const MAX_CACHED = 500;
   const cache = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
     let stmt = cache.get(sql);
     if (!stmt) {
       stmt = raw.prepare(sql);
+      if (cache.size >= MAX_CACHED) cache.clear();
       cache.set(sql, stmt);
     }
     return stmt;
