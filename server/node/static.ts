@@ -42,10 +42,18 @@ interface Representation {
   etag: string;
 }
 
+/** One content, shared by every name it is written under. */
+interface Content {
+  identity: Representation;
+  compressible: boolean;
+  /** Made on first request: brotli at its best quality is too slow to run for every file at start. */
+  compressed?: Partial<Record<'br' | 'gzip', Representation>>;
+}
+
 interface Asset {
   type: string;
   cacheControl: string;
-  encodings: Partial<Record<Encoding, Representation>> & { identity: Representation };
+  content: Content;
 }
 
 /** The ETag is derived from the bytes, so it stays the same across restarts and machines. */
@@ -54,27 +62,29 @@ function representation(bytes: Uint8Array, suffix: string): Representation {
   return { body: new Uint8Array(bytes), etag: `"${digest}${suffix}"` };
 }
 
-/**
- * Representations by content: the tracker is written under hundreds of names that share a
- * few dozen contents, and brotli at its best quality is too slow to run for each name.
- */
-type Encodings = Asset['encodings'];
-
-function loadAsset(file: string, ext: string, byContent: Map<string, Encodings>): Asset {
-  const body = readFileSync(file);
-  const identity = representation(body, '');
-  const key = `${ext} ${identity.etag}`;
-  let encodings = byContent.get(key);
-  if (!encodings) {
-    encodings = { identity };
-    if (COMPRESSIBLE.has(ext)) {
+function compressedOf(content: Content): Partial<Record<'br' | 'gzip', Representation>> {
+  if (!content.compressed) {
+    content.compressed = {};
+    if (content.compressible) {
+      const body = content.identity.body;
       const gz = gzipSync(body, { level: 9 });
       const br = brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } });
       // Only keep an encoding that actually saves bytes (tiny files can grow).
-      if (gz.length < body.length) encodings.gzip = representation(gz, '-gz');
-      if (br.length < body.length) encodings.br = representation(br, '-br');
+      if (gz.length < body.length) content.compressed.gzip = representation(gz, '-gz');
+      if (br.length < body.length) content.compressed.br = representation(br, '-br');
     }
-    byContent.set(key, encodings);
+  }
+  return content.compressed;
+}
+
+/** The tracker is written under hundreds of names that share a few dozen contents. */
+function loadAsset(file: string, ext: string, byContent: Map<string, Content>): Asset {
+  const identity = representation(readFileSync(file), '');
+  const key = `${ext} ${identity.etag}`;
+  let content = byContent.get(key);
+  if (!content) {
+    content = { identity, compressible: COMPRESSIBLE.has(ext) };
+    byContent.set(key, content);
   }
   return {
     type: CONTENT_TYPES[ext] ?? 'application/octet-stream',
@@ -82,13 +92,13 @@ function loadAsset(file: string, ext: string, byContent: Map<string, Encodings>)
     // a day (the tracker is fetched on every page view of every tracked site) and are
     // revalidated with the ETag afterwards, so an upgrade reaches every visitor within a day.
     cacheControl: ext === 'html' ? 'no-cache' : 'public, max-age=86400, must-revalidate',
-    encodings,
+    content,
   };
 }
 
 function loadDir(root: string): Map<string, Asset> {
   const assets = new Map<string, Asset>();
-  const byContent = new Map<string, Encodings>();
+  const byContent = new Map<string, Content>();
   if (!existsSync(root)) return assets;
   const walk = (dir: string, urlPrefix: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -107,8 +117,8 @@ function loadDir(root: string): Map<string, Asset> {
   return assets;
 }
 
-/** The best encoding the client accepts (q > 0) among those the asset has. */
-function negotiate(acceptEncoding: string | undefined, asset: Asset): Encoding {
+/** The best encoding the client accepts (q > 0) among those available. */
+function negotiate(acceptEncoding: string | undefined, available: Partial<Record<'br' | 'gzip', Representation>>): Encoding {
   if (!acceptEncoding) return 'identity';
   const accepted = new Set<string>();
   for (const part of acceptEncoding.toLowerCase().split(',')) {
@@ -117,7 +127,7 @@ function negotiate(acceptEncoding: string | undefined, asset: Asset): Encoding {
     if (q && !(Number(q.slice(2)) > 0)) continue;
     accepted.add(token.trim());
   }
-  for (const enc of ['br', 'gzip'] as const) if (asset.encodings[enc] && accepted.has(enc)) return enc;
+  for (const enc of ['br', 'gzip'] as const) if (available[enc] && accepted.has(enc)) return enc;
   return 'identity';
 }
 
@@ -142,8 +152,9 @@ export function serveAssets(dir: string): MiddlewareHandler {
     const asset = assets.get(path) ?? assets.get(canonicalScriptPath(path) ?? '');
     if (!asset) return next();
 
-    const encoding = negotiate(c.req.header('accept-encoding'), asset);
-    const rep = asset.encodings[encoding] ?? asset.encodings.identity;
+    const compressed = compressedOf(asset.content);
+    const encoding = negotiate(c.req.header('accept-encoding'), compressed);
+    const rep = (encoding === 'identity' ? undefined : compressed[encoding]) ?? asset.content.identity;
     const headers: Record<string, string> = {
       'Content-Type': asset.type,
       'Cache-Control': asset.cacheControl,
@@ -152,7 +163,7 @@ export function serveAssets(dir: string): MiddlewareHandler {
       'Cross-Origin-Resource-Policy': 'cross-origin',
       'X-Content-Type-Options': 'nosniff',
     };
-    if (asset.encodings.gzip || asset.encodings.br) headers.Vary = 'Accept-Encoding';
+    if (compressed.gzip || compressed.br) headers.Vary = 'Accept-Encoding';
     if (encoding !== 'identity') headers['Content-Encoding'] = encoding;
 
     if (matchesIfNoneMatch(c.req.header('if-none-match'), rep.etag)) {
