@@ -4,10 +4,9 @@
  * (TELLER_ADMIN_TOKEN) is compared in constant time and never stored.
  * @module
  */
+import { timingSafeEqual, toHex } from './bytes.ts';
+import { MIN_ADMIN_TOKEN_LENGTH } from './config.ts';
 import type { Config, Db } from './ports.ts';
-
-/** Shortest admin token the operator may configure. */
-export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 /** Whom a verified token speaks for: one site, or all of them. */
 export type TokenGrant = { admin: true } | { admin: false; siteId: number };
@@ -18,13 +17,9 @@ async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
 }
 
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** SHA-256 of a token as stored in `tokens.token_hash`. */
 export async function tokenHash(token: string): Promise<string> {
-  return hex(await sha256(token));
+  return toHex(await sha256(token));
 }
 
 /**
@@ -45,9 +40,7 @@ export async function createToken(db: Db, grant: { siteId: number | null }, nowM
 /** Compares two secrets in time independent of where they differ (equal-length digests). */
 async function sameSecret(a: string, b: string): Promise<boolean> {
   const [x, y] = await Promise.all([sha256(a), sha256(b)]);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
-  return diff === 0;
+  return timingSafeEqual(x, y);
 }
 
 /** The bearer token of an Authorization header, or null. */

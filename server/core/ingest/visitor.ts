@@ -4,6 +4,7 @@
  * recompute a hash later or follow a visitor from one day to the next.
  * @module
  */
+import { randomHex } from '../bytes.ts';
 import type { Db } from '../ports.ts';
 import { addDays } from '../time.ts';
 
@@ -24,11 +25,6 @@ export function webCryptoHmacSha256(): HmacSha256 {
     }
     return new Uint8Array(await crypto.subtle.sign('HMAC', await k, encoder.encode(message)));
   };
-}
-
-function randomSalt(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** 53 bits of an HMAC-SHA256, so D1 and better-sqlite3 both return it as an exact number. */
@@ -68,7 +64,7 @@ export class Salts {
   }
 
   private async load(siteId: number, day: string): Promise<string> {
-    await this.db.run('INSERT OR IGNORE INTO salts (site_id, day, salt) VALUES (?, ?, ?)', [siteId, day, randomSalt()]);
+    await this.db.run('INSERT OR IGNORE INTO salts (site_id, day, salt) VALUES (?, ?, ?)', [siteId, day, randomHex(32)]);
     const row = await this.db.first<{ salt: string }>('SELECT salt FROM salts WHERE site_id = ? AND day = ?', [siteId, day]);
     if (!row) throw new Error('salt row missing after insert');
     return row.salt;
