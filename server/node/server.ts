@@ -12,6 +12,7 @@ import { parseConfig } from '../core/config.ts';
 import { createApp } from '../core/http/app.ts';
 import { runMaintenance } from '../core/maintenance.ts';
 import type { AppDeps, Clock, Config, Logger } from '../core/ports.ts';
+import { isLoopbackIp, parseIp } from '../core/ingest/ip.ts';
 import { GroupCommitWriter } from '../core/writer/group-commit.ts';
 import { geoipCountryLookup } from './geo.ts';
 import { migrate } from './migrate.ts';
@@ -55,16 +56,27 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const db = openSqlite(options.dbPath);
   migrate(db.raw);
   // Events are committed on a writer thread, so the main thread keeps serving during fsync.
+  const log = options.log ?? consoleLogger;
+  // Trust-proxy exists only here (Workers has CF-Connecting-IP), so the hint about it does too.
+  let warnedLoopback = false;
   const writeThread = startWriteThread(options.dbPath);
   const writer = new GroupCommitWriter({ ...db, batch: (stmts) => writeThread.batch(stmts) }, { schedule: setImmediate });
   const deps: AppDeps = {
     db,
     writer,
     country: geoipCountryLookup(),
-    remoteAddress: (_request, env) => (env as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress ?? null,
+    remoteAddress: (_request, env) => {
+      const address = (env as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress ?? null;
+      const parsed = address === null ? null : parseIp(address);
+      if (!warnedLoopback && config.trustProxy === 0 && parsed !== null && isLoopbackIp(parsed)) {
+        warnedLoopback = true;
+        log.warn('events arrive from a loopback address and TELLER_TRUST_PROXY is off: behind a reverse proxy, set TELLER_TRUST_PROXY=1 so visitors are told apart');
+      }
+      return address;
+    },
     clock: options.clock ?? Date.now,
     config,
-    log: options.log ?? consoleLogger,
+    log,
     hmacSha256: (key, message) => createHmac('sha256', key).update(message).digest(),
   };
   const app = createApp(deps);

@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { clientAddress, formatIp, isLoopbackIp, parseIp } from '../ingest/ip.ts';
+import { clientAddress, formatIp, parseIp } from '../ingest/ip.ts';
 import { type EventPayload, parseEventPayload } from '../ingest/payload.ts';
 import { type PipelineTools, processEvent, requestDropReason } from '../ingest/pipeline.ts';
 import { createUserAgentParser } from '../ingest/user-agent.ts';
@@ -66,7 +66,6 @@ export function collectRoutes(deps: AppDeps): Hono {
     hmacSha256: deps.hmacSha256 ?? webCryptoHmacSha256(),
     ipStorage: deps.config.ipStorage,
   };
-  let warnedLoopback = false;
 
   const reply = (c: Context, status: 202 | 400 | 405 | 413 | 503, body: string | object, extra: Record<string, string> = {}) => {
     const headers = { ...CORS, ...extra };
@@ -84,10 +83,6 @@ export function collectRoutes(deps: AppDeps): Hono {
     const remote = clientAddress(deps.remoteAddress(c.req.raw, c.env), c.req.header('x-forwarded-for') ?? null, deps.config.trustProxy);
     const ip = remote === null ? null : parseIp(remote);
     if (!ip) return reply(c, 400, { error: 'client address is not a valid IP address (check X-Forwarded-For and TELLER_TRUST_PROXY)' });
-    if (!warnedLoopback && deps.config.trustProxy === 0 && isLoopbackIp(ip)) {
-      warnedLoopback = true;
-      deps.log.warn('events arrive from a loopback address and TELLER_TRUST_PROXY is off: behind a reverse proxy, set TELLER_TRUST_PROXY=1 so visitors are told apart');
-    }
 
     const userAgent = c.req.header('user-agent') ?? '';
     const headers = c.req.raw.headers;
