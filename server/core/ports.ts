@@ -30,10 +30,10 @@ export interface Db {
 }
 
 /**
- * Country of a visitor as ISO 3166 alpha-2, or null when unknown. Node looks up the full
- * IP in memory; Workers reads `request.cf.country` and ignores the IP.
+ * Country of a full IP address as ISO 3166 alpha-2, or null when unknown, looked up in
+ * memory (Node: geoip-lite). Workers has no lookup: the edge gives the country.
  */
-export type CountryLookup = (ip: string, request: Request) => string | null;
+export type CountryLookup = (ip: string) => string | null;
 
 /** Milliseconds since the Unix epoch. Injected so tests control time. */
 export type Clock = () => number;
@@ -60,16 +60,15 @@ export interface Config {
 /** What the Hono app needs, built once by each runtime's entry point. */
 export interface AppDeps {
   db: Db;
-  /** Hands a processed event to storage; resolves once it is durable. */
-  writer: EventWriter;
-  country: CountryLookup;
+  /** Processes and stores one Events API request (createIngest, inline or on another thread); resolves once it is durable. */
+  ingest: import('./ingest/ingest.ts').Ingest;
   /** The visitor's address as the runtime sees it (socket or CF-Connecting-IP), before trust-proxy. */
   remoteAddress: (request: Request, env: unknown) => string | null;
+  /** The country the platform's edge determined for a request (Workers' `request.cf`), if it has one. */
+  edgeCountry?: (request: Request) => string | null;
   clock: Clock;
   config: Config;
   log: Logger;
-  /** Defaults to Web Crypto; Node passes node:crypto's synchronous HMAC, several times cheaper per event. */
-  hmacSha256?: import('./ingest/visitor.ts').HmacSha256;
 }
 
 export interface EventWriter {

@@ -1,10 +1,10 @@
 /**
- * The Node runtime: better-sqlite3 file, geoip-lite country lookup, group-commit writer,
- * @hono/node-server on a socket. Used by main.ts, the tests and the benchmarks.
+ * The Node runtime: @hono/node-server on a socket, better-sqlite3 for reads and
+ * maintenance, and an ingest thread (geoip-lite country lookup, group-commit writes) for
+ * events. Used by main.ts, the tests and the benchmarks.
  * @module
  */
 import { serve } from '@hono/node-server';
-import { createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -13,11 +13,9 @@ import { createApp } from '../core/http/app.ts';
 import { runMaintenance } from '../core/maintenance.ts';
 import type { AppDeps, Clock, Config, Logger } from '../core/ports.ts';
 import { isLoopbackIp, parseIp } from '../core/ingest/ip.ts';
-import { GroupCommitWriter } from '../core/writer/group-commit.ts';
-import { geoipCountryLookup } from './geo.ts';
+import { startIngestThread } from './ingest-thread.ts';
 import { migrate } from './migrate.ts';
 import { type SqliteDb, openSqlite } from './sqlite-db.ts';
-import { startWriteThread } from './write-thread.ts';
 import { serveAssets } from './static.ts';
 
 export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', import.meta.url));
@@ -41,7 +39,7 @@ export interface RunningServer {
   url: string;
   port: number;
   db: SqliteDb;
-  /** Stops accepting, drains the writer (every acknowledged event is committed), closes the file. */
+  /** Stops accepting, drains the ingest thread (every acknowledged event is committed), closes the file. */
   close(): Promise<void>;
 }
 
@@ -55,16 +53,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const config = { ...parseConfig(options.env ?? {}), ...options.config };
   const db = openSqlite(options.dbPath);
   migrate(db.raw);
-  // Events are committed on a writer thread, so the main thread keeps serving during fsync.
   const log = options.log ?? consoleLogger;
   // Trust-proxy exists only here (Workers has CF-Connecting-IP), so the hint about it does too.
   let warnedLoopback = false;
-  const writeThread = startWriteThread(options.dbPath);
-  const writer = new GroupCommitWriter({ ...db, batch: (stmts) => writeThread.batch(stmts) }, { schedule: setImmediate });
+  // Events are processed and committed on their own thread: this one only reads and answers
+  // requests, so the two use both cores and an fsync never holds up HTTP.
+  const ingestThread = startIngestThread({ dbPath: options.dbPath, config: { trustProxy: config.trustProxy, ipStorage: config.ipStorage } });
   const deps: AppDeps = {
     db,
-    writer,
-    country: geoipCountryLookup(),
+    ingest: ingestThread.ingest,
     remoteAddress: (_request, env) => {
       const address = (env as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress ?? null;
       const parsed = address === null ? null : parseIp(address);
@@ -77,7 +74,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     clock: options.clock ?? Date.now,
     config,
     log,
-    hmacSha256: (key, message) => createHmac('sha256', key).update(message).digest(),
   };
   const app = createApp(deps);
   app.use('*', serveAssets(options.publicDir ?? DEFAULT_PUBLIC_DIR));
@@ -135,8 +131,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         stopping = true;
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await maintaining;
-        await writer.close();
-        await writeThread.close();
+        await ingestThread.close();
         db.close();
       })();
       return closing;

@@ -12,6 +12,7 @@ import { ConfigError, parseConfig } from '../core/config.ts';
 import { createApp } from '../core/http/app.ts';
 import { type MaintenanceOptions, runMaintenance } from '../core/maintenance.ts';
 import type { AppDeps, Logger } from '../core/ports.ts';
+import { createIngest } from '../core/ingest/ingest.ts';
 import { DirectWriter } from '../core/writer/group-commit.ts';
 import { d1Db } from './d1-db.ts';
 import { cfConnectingIp, cfCountry } from './request.ts';
@@ -53,9 +54,9 @@ function build(env: Env): Built {
     const db = d1Db(env.DB);
     const deps: AppDeps = {
       db,
-      writer: new DirectWriter(db),
-      country: cfCountry,
+      ingest: createIngest({ db, writer: new DirectWriter(db), config: { ...config, trustProxy: 0 } }),
       remoteAddress: cfConnectingIp,
+      edgeCountry: cfCountry,
       clock: Date.now,
       // CF-Connecting-IP is set by Cloudflare's edge; X-Forwarded-For is the client's to forge.
       config: { ...config, trustProxy: 0 },

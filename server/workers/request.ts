@@ -11,7 +11,7 @@
 const NOT_A_COUNTRY = new Set(['XX', 'T1']);
 
 /** ISO 3166 alpha-2 code of the visitor's country, or null when Cloudflare does not know it. */
-export function cfCountry(_ip: string, request: Request): string | null {
+export function cfCountry(request: Request): string | null {
   const cf = (request as { cf?: { country?: unknown } }).cf;
   const country = typeof cf?.country === 'string' ? cf.country.toUpperCase() : '';
   return /^[A-Z]{2}$/.test(country) && !NOT_A_COUNTRY.has(country) ? country : null;

@@ -85,6 +85,26 @@ describe('visits', () => {
     await expect(writer.write(event(siteId, 1, T0, 'pageview'))).rejects.toThrow(/closed/);
   });
 
+  it('writes at most maxGroup events per flush and leaves the rest to the next one', async () => {
+    const flushes: (() => void)[] = [];
+    const writer = new GroupCommitWriter(t.db, { maxGroup: 2, schedule: (run) => flushes.push(run) });
+    const settled: number[] = [];
+    const writes = Array.from({ length: 5 }, (_, i) => writer.write(event(siteId, i, T0, 'pageview')).then(() => settled.push(i)));
+    const count = async () => (await t.db.first<{ n: number }>('SELECT count(*) AS n FROM events'))!.n;
+    const flushOnce = async () => {
+      flushes.shift()!();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    };
+    expect(flushes).toHaveLength(1);
+    await flushOnce();
+    expect([await count(), settled]).toEqual([2, [0, 1]]);
+    await flushOnce();
+    expect([await count(), settled]).toEqual([4, [0, 1, 2, 3]]);
+    await flushOnce();
+    await Promise.all(writes);
+    expect([await count(), flushes.length]).toEqual([5, 0]);
+  });
+
   it('fails only the bad event of a group', async () => {
     const writer = new GroupCommitWriter(t.db);
     const bad = { ...event(siteId, 1, T0, 'pageview'), hostname: null as unknown as string };

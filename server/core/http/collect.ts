@@ -6,13 +6,8 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { clientAddress, formatIp, parseIp } from '../ingest/ip.ts';
-import { type EventPayload, parseEventPayload } from '../ingest/payload.ts';
-import { type PipelineTools, processEvent, requestDropReason } from '../ingest/pipeline.ts';
-import { createUserAgentParser } from '../ingest/user-agent.ts';
-import { Salts, webCryptoHmacSha256 } from '../ingest/visitor.ts';
+import { INGEST_HEADERS, type IngestRequest } from '../ingest/ingest.ts';
 import type { AppDeps } from '../ports.ts';
-import { SiteCache } from '../site-cache.ts';
 
 const CORS = {
   'access-control-allow-origin': '*',
@@ -56,50 +51,31 @@ async function readBody(c: Context, limit: number): Promise<BodyResult> {
   return { text: new TextDecoder().decode(bytes) };
 }
 
+/** The plain-data request the ingest works on: the body and the few headers it reads. */
+function ingestRequest(c: Context, deps: AppDeps, body: string): IngestRequest {
+  const headers: Record<string, string> = {};
+  for (const name of INGEST_HEADERS) {
+    const value = c.req.header(name);
+    if (value !== undefined) headers[name] = value;
+  }
+  const request: IngestRequest = {
+    body,
+    contentType: c.req.header('content-type') ?? '',
+    remoteAddress: deps.remoteAddress(c.req.raw, c.env),
+    forwardedFor: c.req.header('x-forwarded-for') ?? null,
+    headers,
+    receivedAt: deps.clock(),
+  };
+  if (deps.edgeCountry) request.edgeCountry = deps.edgeCountry(c.req.raw);
+  return request;
+}
+
 export function collectRoutes(deps: AppDeps): Hono {
   const app = new Hono();
-  const sites = new SiteCache(deps.db, deps.clock);
-  const tools: PipelineTools = {
-    country: deps.country,
-    parseUserAgent: createUserAgentParser(),
-    salts: new Salts(deps.db),
-    hmacSha256: deps.hmacSha256 ?? webCryptoHmacSha256(),
-    ipStorage: deps.config.ipStorage,
-  };
 
   const reply = (c: Context, status: 202 | 400 | 405 | 413 | 503, body: string | object, extra: Record<string, string> = {}) => {
     const headers = { ...CORS, ...extra };
     return typeof body === 'string' ? c.text(body, status, headers) : c.json(body, status, headers);
-  };
-  const dropped = (c: Context, reason: string) =>
-    reply(c, 202, 'ok', { 'x-plausible-dropped': '1', 'x-teller-dropped': reason });
-
-  /** Everything after parsing: site, address, drops, pipeline, durable write. */
-  const accept = async (c: Context, payload: EventPayload): Promise<Response> => {
-    const found = await Promise.all(payload.domains.map((d) => sites.get(d)));
-    const known = found.filter((s) => s !== null);
-    if (known.length === 0) return reply(c, 400, { error: `unknown site: ${payload.domains.join(', ')}` });
-
-    const remote = clientAddress(deps.remoteAddress(c.req.raw, c.env), c.req.header('x-forwarded-for') ?? null, deps.config.trustProxy);
-    const ip = remote === null ? null : parseIp(remote);
-    if (!ip) return reply(c, 400, { error: 'client address is not a valid IP address (check X-Forwarded-For and TELLER_TRUST_PROXY)' });
-
-    const userAgent = c.req.header('user-agent') ?? '';
-    const headers = c.req.raw.headers;
-    const early = requestDropReason(payload, { userAgent, headers });
-    if (early) return dropped(c, early);
-
-    const facts = { ip, ipText: formatIp(ip), userAgent, headers, request: c.req.raw, nowMs: deps.clock() };
-    const reasons: string[] = [];
-    const writes: Promise<void>[] = [];
-    for (const { site, exclusions } of known) {
-      const result = await processEvent(payload, site, exclusions, facts, tools);
-      if ('dropped' in result) reasons.push(result.dropped);
-      else writes.push(deps.writer.write(result.event));
-    }
-    if (writes.length === 0) return dropped(c, reasons.join(','));
-    await Promise.all(writes);
-    return reply(c, 202, 'ok');
   };
 
   app.options('/api/event', (c) => c.body(null, 204, CORS));
@@ -107,14 +83,17 @@ export function collectRoutes(deps: AppDeps): Hono {
   app.post('/api/event', async (c) => {
     const body = await readBody(c, deps.config.maxBodyBytes);
     if ('tooLarge' in body) return reply(c, 413, { error: `request body is larger than ${deps.config.maxBodyBytes} bytes` });
-    const parsed = parseEventPayload(body.text, c.req.header('content-type') ?? '');
-    if (!parsed.ok) return reply(c, 400, { error: parsed.error });
-    try {
-      return await accept(c, parsed.payload);
-    } catch (error) {
-      // The store failed (disk full, D1 quota, lock timeout): not the client's fault, so 503.
-      deps.log.error(`event not stored: ${error instanceof Error ? error.message : String(error)}`);
-      return reply(c, 503, { error: 'event could not be stored, try again' }, { 'retry-after': '5' });
+    const outcome = await deps.ingest(ingestRequest(c, deps, body.text));
+    switch (outcome.status) {
+      case 202:
+        return outcome.dropped === undefined
+          ? reply(c, 202, 'ok')
+          : reply(c, 202, 'ok', { 'x-plausible-dropped': '1', 'x-teller-dropped': outcome.dropped });
+      case 400:
+        return reply(c, 400, { error: outcome.error });
+      case 503:
+        deps.log.error(`event not stored: ${outcome.failure}`);
+        return reply(c, 503, { error: 'event could not be stored, try again' }, { 'retry-after': '5' });
     }
   });
 

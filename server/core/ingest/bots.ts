@@ -36,7 +36,7 @@ const HEADLESS = /Headless|PhantomJS|SlimerJS|Lighthouse|Puppeteer|Playwright|Se
  * page is still prerendering, before anyone has seen it; once the page is shown its requests
  * carry no such header, so a tracker that waits for activation is counted exactly once.
  */
-const PURPOSE_HEADERS = ['sec-purpose', 'purpose', 'x-purpose', 'x-moz'] as const;
+export const PURPOSE_HEADERS = ['sec-purpose', 'purpose', 'x-purpose', 'x-moz'] as const;
 const SPECULATIVE = /\b(?:prefetch|preview)\b/i;
 
 function isSpeculative(headers: { get(name: string): string | null | undefined }): boolean {

@@ -29,7 +29,8 @@ export interface RequestFacts {
   ipText: string;
   userAgent: string;
   headers: HeaderReader;
-  request: Request;
+  /** The country the platform's edge already determined, when it gives one (Workers). */
+  edgeCountry?: string | null;
   nowMs: number;
 }
 
@@ -48,7 +49,7 @@ export type DropReason =
 
 export type PipelineResult = { event: ProcessedEvent } | { dropped: DropReason | string };
 
-const CLIENT_HINTS = [
+export const CLIENT_HINTS = [
   'sec-ch-ua', 'sec-ch-ua-full-version-list', 'sec-ch-ua-platform', 'sec-ch-ua-platform-version',
   'sec-ch-ua-mobile', 'sec-ch-ua-model',
 ];
@@ -97,7 +98,7 @@ export async function processEvent(
   if (exclusions.pathExcluded(page.path)) return { dropped: 'excluded-path' };
   if (!exclusions.hostnameAllowed(page.hostname)) return { dropped: 'hostname-not-allowed' };
 
-  const country = isPublicIp(facts.ip) ? tools.country(facts.ipText, facts.request) : null;
+  const country = !isPublicIp(facts.ip) ? null : facts.edgeCountry !== undefined ? facts.edgeCountry : tools.country(facts.ipText);
   const salt = await tools.salts.get(site.id, localDay(facts.nowMs, site.timezone));
   const visitor = await visitorHash(tools.hmacSha256, salt, site.id, facts.ipText, facts.userAgent);
   const ip = (site.ipStorage ?? tools.ipStorage) === 'none' ? null : truncateIp(facts.ip);

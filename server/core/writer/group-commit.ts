@@ -21,7 +21,10 @@ export class WriterClosedError extends Error {
 }
 
 export interface GroupCommitOptions {
-  /** Most events per transaction, so one group never holds the database for long. */
+  /**
+   * Most events per transaction. Whatever is left waits for the next scheduled flush, so
+   * other work (answering the group just written) runs between groups.
+   */
   maxGroup?: number;
   /** Defers a flush until the current I/O callbacks have queued their events. */
   schedule?: (run: () => void) => void;
@@ -66,18 +69,11 @@ export class GroupCommitWriter implements EventWriter {
 
   private flushNow(): Promise<void> {
     if (this.flushing) return this.flushing;
-    this.flushing = this.flushGroups().finally(() => {
+    this.flushing = this.commit(this.queue.splice(0, this.maxGroup)).finally(() => {
       this.flushing = null;
       if (this.queue.length > 0) this.requestFlush();
     });
     return this.flushing;
-  }
-
-  private async flushGroups(): Promise<void> {
-    while (this.queue.length > 0) {
-      const group = this.queue.splice(0, this.maxGroup);
-      await this.commit(group);
-    }
   }
 
   private async commit(group: Pending[]): Promise<void> {

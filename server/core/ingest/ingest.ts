@@ -1,0 +1,107 @@
+/**
+ * Everything the Events API does to one request after its body is read: parse, find the
+ * site, resolve the client address, drop bots and refusals, run the pipeline, store.
+ * Its input and output are plain data, so a runtime may run it where it likes: Workers
+ * calls it inline, Node on the thread that owns the SQLite file.
+ * @module
+ */
+import type { Config, CountryLookup, Db, EventWriter } from '../ports.ts';
+import { SiteCache } from '../site-cache.ts';
+import { clientAddress, formatIp, parseIp } from './ip.ts';
+import { type EventPayload, parseEventPayload } from './payload.ts';
+import { CLIENT_HINTS, type HeaderReader, type PipelineTools, processEvent, requestDropReason } from './pipeline.ts';
+import { PURPOSE_HEADERS } from './bots.ts';
+import { createUserAgentParser } from './user-agent.ts';
+import { type HmacSha256, Salts, webCryptoHmacSha256 } from './visitor.ts';
+
+/** The request headers the pipeline reads; nothing else of the request crosses into it. */
+export const INGEST_HEADERS: readonly string[] = ['user-agent', 'dnt', 'sec-gpc', ...PURPOSE_HEADERS, ...CLIENT_HINTS];
+
+export interface IngestRequest {
+  /** The body, already bounded by the HTTP layer. */
+  body: string;
+  contentType: string;
+  /** The address the runtime saw (socket or CF-Connecting-IP), before trust-proxy. */
+  remoteAddress: string | null;
+  forwardedFor: string | null;
+  /** INGEST_HEADERS present on the request, by lower-case name. */
+  headers: Record<string, string>;
+  /** When the request arrived, in milliseconds since the epoch. */
+  receivedAt: number;
+  /** The country the platform's edge already determined (Workers); absent when it must be looked up. */
+  edgeCountry?: string | null;
+}
+
+export type IngestOutcome =
+  | { status: 202; dropped?: string }
+  | { status: 400; error: string }
+  /** The store failed (disk full, D1 quota, lock timeout): not the client's fault. */
+  | { status: 503; failure: string };
+
+export type Ingest = (request: IngestRequest) => Promise<IngestOutcome>;
+
+export interface IngestDeps {
+  db: Db;
+  writer: EventWriter;
+  /** Country of a full IP in memory; absent where the edge gives the country instead. */
+  country?: CountryLookup;
+  config: Pick<Config, 'trustProxy' | 'ipStorage'>;
+  /** Defaults to Web Crypto; Node passes node:crypto's synchronous HMAC, several times cheaper per event. */
+  hmacSha256?: HmacSha256;
+  /** For the site cache's expiry only; event times come from `receivedAt`. */
+  clock?: () => number;
+}
+
+const noCountry: CountryLookup = () => null;
+
+function headerReader(headers: Record<string, string>): HeaderReader {
+  return { get: (name) => headers[name] ?? null };
+}
+
+export function createIngest(deps: IngestDeps): Ingest {
+  const sites = new SiteCache(deps.db, deps.clock ?? Date.now);
+  const tools: PipelineTools = {
+    country: deps.country ?? noCountry,
+    parseUserAgent: createUserAgentParser(),
+    salts: new Salts(deps.db),
+    hmacSha256: deps.hmacSha256 ?? webCryptoHmacSha256(),
+    ipStorage: deps.config.ipStorage,
+  };
+
+  const accept = async (request: IngestRequest, payload: EventPayload): Promise<IngestOutcome> => {
+    const found = await Promise.all(payload.domains.map((d) => sites.get(d)));
+    const known = found.filter((s) => s !== null);
+    if (known.length === 0) return { status: 400, error: `unknown site: ${payload.domains.join(', ')}` };
+
+    const remote = clientAddress(request.remoteAddress, request.forwardedFor, deps.config.trustProxy);
+    const ip = remote === null ? null : parseIp(remote);
+    if (!ip) return { status: 400, error: 'client address is not a valid IP address (check X-Forwarded-For and TELLER_TRUST_PROXY)' };
+
+    const userAgent = request.headers['user-agent'] ?? '';
+    const headers = headerReader(request.headers);
+    const early = requestDropReason(payload, { userAgent, headers });
+    if (early) return { status: 202, dropped: early };
+
+    const facts = { ip, ipText: formatIp(ip), userAgent, headers, edgeCountry: request.edgeCountry, nowMs: request.receivedAt };
+    const reasons: string[] = [];
+    const writes: Promise<void>[] = [];
+    for (const { site, exclusions } of known) {
+      const result = await processEvent(payload, site, exclusions, facts, tools);
+      if ('dropped' in result) reasons.push(result.dropped);
+      else writes.push(deps.writer.write(result.event));
+    }
+    if (writes.length === 0) return { status: 202, dropped: reasons.join(',') };
+    await Promise.all(writes);
+    return { status: 202 };
+  };
+
+  return async (request) => {
+    const parsed = parseEventPayload(request.body, request.contentType);
+    if (!parsed.ok) return { status: 400, error: parsed.error };
+    try {
+      return await accept(request, parsed.payload);
+    } catch (error) {
+      return { status: 503, failure: error instanceof Error ? error.message : String(error) };
+    }
+  };
+}
