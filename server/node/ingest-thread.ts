@@ -1,12 +1,14 @@
 /**
  * The HTTP thread's side of the ingest thread (ingest-worker.ts): the Ingest port as
  * messages. Requests are sent as one list per event-loop turn; each resolves when the
- * thread answers, which for a stored event is after its group is committed.
+ * thread answers, which for a stored event is after its group is committed. A thread that
+ * dies is started again, after a pause that grows while it keeps failing; meanwhile
+ * events get 503 and clients retry.
  * @module
  */
 import { Worker } from 'node:worker_threads';
 import type { Ingest, IngestOutcome, IngestRequest } from '../core/ingest/ingest.ts';
-import type { Config } from '../core/ports.ts';
+import type { Config, Logger } from '../core/ports.ts';
 
 export interface IngestThreadData {
   dbPath: string;
@@ -14,6 +16,7 @@ export interface IngestThreadData {
 }
 
 export type ToIngestThread = { type: 'ingest'; requests: [number, IngestRequest][] } | { type: 'close' };
+export type FromIngestThread = { type: 'ready' } | { type: 'answers'; answers: [number, IngestOutcome][] };
 
 export interface IngestThread {
   ingest: Ingest;
@@ -21,44 +24,76 @@ export interface IngestThread {
   close(): Promise<void>;
 }
 
-export function startIngestThread(data: IngestThreadData): IngestThread {
-  const worker = new Worker(new URL('./ingest-worker.mjs', import.meta.url), { workerData: data });
+const FIRST_RESTART_MS = 250;
+const MAX_RESTART_MS = 30_000;
+
+export function startIngestThread(data: IngestThreadData, log: Logger): IngestThread {
   const waiting = new Map<number, (outcome: IngestOutcome) => void>();
   let queued: [number, IngestRequest][] = [];
   let sending = false;
   let nextId = 1;
-  let failure: string | null = null;
-  let closed: Promise<void> | null = null;
+  let worker: Worker | null = null;
+  let down = '';
+  let failures = 0;
+  let closing = false;
+  let restartTimer: NodeJS.Timeout | null = null;
+  let exited: Promise<void> = Promise.resolve();
+
+  const fail = (entries: Iterable<[number, unknown]>, failure: string) => {
+    for (const [id] of entries) {
+      waiting.get(id)?.({ status: 503, failure });
+      waiting.delete(id);
+    }
+  };
 
   const send = () => {
     sending = false;
     if (queued.length === 0) return;
-    const message: ToIngestThread = { type: 'ingest', requests: queued };
+    const requests = queued;
     queued = [];
-    worker.postMessage(message);
+    if (worker) worker.postMessage({ type: 'ingest', requests } satisfies ToIngestThread);
+    else fail(requests, down);
   };
-  worker.on('message', (answers: [number, IngestOutcome][]) => {
-    for (const [id, outcome] of answers) {
-      waiting.get(id)?.(outcome);
-      waiting.delete(id);
-    }
-  });
-  const failAll = (reason: string) => {
-    failure = reason;
-    for (const resolve of waiting.values()) resolve({ status: 503, failure: reason });
-    waiting.clear();
-  };
-  worker.on('error', (error) => failAll(`ingest thread failed: ${error.message}`));
-  const exited = new Promise<void>((resolve) => {
-    worker.once('exit', (code) => {
-      failAll(`ingest thread exited (${code})`);
-      resolve();
+
+  const start = () => {
+    restartTimer = null;
+    const w = new Worker(new URL('./ingest-worker.mjs', import.meta.url), { workerData: data });
+    worker = w;
+    w.on('message', (message: FromIngestThread) => {
+      if (message.type === 'ready') {
+        failures = 0;
+        return;
+      }
+      for (const [id, outcome] of message.answers) {
+        waiting.get(id)?.(outcome);
+        waiting.delete(id);
+      }
     });
-  });
+    let error: Error | null = null;
+    w.on('error', (e) => {
+      error = e;
+    });
+    exited = new Promise((resolve) => {
+      w.once('exit', (code) => {
+        worker = null;
+        down = `ingest thread ${error ? `failed: ${error.message}` : `exited (${code})`}`;
+        // Whatever it had not answered may or may not be committed: the clients retry.
+        fail([...waiting], down);
+        if (!closing) {
+          const delay = Math.min(MAX_RESTART_MS, FIRST_RESTART_MS * 2 ** failures++);
+          log.error(`${down}; starting it again in ${delay} ms`);
+          restartTimer = setTimeout(start, delay);
+          restartTimer.unref();
+        }
+        resolve();
+      });
+    });
+  };
+  start();
 
   return {
     ingest(request) {
-      if (failure !== null) return Promise.resolve({ status: 503, failure });
+      if (closing) return Promise.resolve({ status: 503, failure: 'server is shutting down' });
       return new Promise((resolve) => {
         const id = nextId++;
         waiting.set(id, resolve);
@@ -69,13 +104,14 @@ export function startIngestThread(data: IngestThreadData): IngestThread {
         }
       });
     },
-    close() {
-      closed ??= (async () => {
+    async close() {
+      if (!closing) {
+        closing = true;
+        if (restartTimer) clearTimeout(restartTimer);
         send();
-        worker.postMessage({ type: 'close' } satisfies ToIngestThread);
-        await exited;
-      })();
-      return closed;
+        worker?.postMessage({ type: 'close' } satisfies ToIngestThread);
+      }
+      await exited;
     },
   };
 }

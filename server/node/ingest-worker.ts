@@ -11,7 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { type IngestOutcome, createIngest } from '../core/ingest/ingest.ts';
 import { GroupCommitWriter } from '../core/writer/group-commit.ts';
 import { geoipCountryLookup } from './geo.ts';
-import type { IngestThreadData, ToIngestThread } from './ingest-thread.ts';
+import type { FromIngestThread, IngestThreadData, ToIngestThread } from './ingest-thread.ts';
 import { openSqlite } from './sqlite-db.ts';
 
 const port = parentPort!;
@@ -39,7 +39,7 @@ let replying = false;
 const flushReplies = () => {
   replying = false;
   if (outbox.length === 0) return;
-  port.postMessage(outbox);
+  port.postMessage({ type: 'answers', answers: outbox } satisfies FromIngestThread);
   outbox = [];
 };
 const answer = (id: number, outcome: IngestOutcome) => {
@@ -67,3 +67,5 @@ port.on('message', (message: ToIngestThread) => {
     port.close();
   });
 });
+
+port.postMessage({ type: 'ready' } satisfies FromIngestThread);

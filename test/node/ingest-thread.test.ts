@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { IngestOutcome, IngestRequest } from '../../server/core/ingest/ingest.ts';
+import { createSite } from '../../server/core/sites.ts';
+import { startIngestThread } from '../../server/node/ingest-thread.ts';
+import { migrate } from '../../server/node/migrate.ts';
+import { openSqlite } from '../../server/node/sqlite-db.ts';
+import { FIREFOX_WINDOWS, MemoryLog } from '../helpers/server.ts';
+
+const request = (path: string): IngestRequest => ({
+  body: JSON.stringify({ n: 'pageview', u: `https://example.com${path}`, d: 'example.com' }),
+  contentType: 'text/plain',
+  remoteAddress: '81.167.1.1',
+  forwardedFor: null,
+  headers: { 'user-agent': FIREFOX_WINDOWS },
+  receivedAt: Date.now(),
+});
+
+describe('ingest thread', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers 503 while its thread is down, starts it again, and then stores events', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teller-ingest-'));
+    dirs.push(dir);
+    // A file where the database's directory should be: the thread fails as it opens the database.
+    writeFileSync(join(dir, 'data'), 'not a directory');
+    const dbPath = join(dir, 'data', 'teller.db');
+    const log = new MemoryLog();
+    const thread = startIngestThread({ dbPath, config: { trustProxy: 0, ipStorage: 'truncated' } }, log);
+    try {
+      const first = await thread.ingest(request('/while-down'));
+      expect(first).toMatchObject({ status: 503, failure: expect.stringMatching(/^ingest thread failed/) });
+      expect(log.lines.some((l) => /^ingest thread failed: .*; starting it again in \d+ ms$/.test(l))).toBe(true);
+
+      rmSync(join(dir, 'data'));
+      const db = openSqlite(dbPath);
+      migrate(db.raw);
+      await createSite(db, { domain: 'example.com' }, Date.now());
+
+      let outcome: IngestOutcome = first;
+      for (let tries = 0; outcome.status !== 202 && tries < 200; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        outcome = await thread.ingest(request('/after-restart'));
+      }
+      expect(outcome).toEqual({ status: 202 });
+      expect(await db.all('SELECT path FROM events')).toEqual([{ path: '/after-restart' }]);
+      db.close();
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('commits everything it acknowledged before close, and refuses what comes after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teller-ingest-'));
+    dirs.push(dir);
+    const dbPath = join(dir, 'teller.db');
+    const db = openSqlite(dbPath);
+    migrate(db.raw);
+    await createSite(db, { domain: 'example.com' }, Date.now());
+    const thread = startIngestThread({ dbPath, config: { trustProxy: 0, ipStorage: 'truncated' } }, new MemoryLog());
+    const outcomes = Array.from({ length: 200 }, (_, i) => thread.ingest(request(`/p${i}`)));
+    const closed = thread.close();
+    expect(await thread.ingest(request('/late'))).toEqual({ status: 503, failure: 'server is shutting down' });
+    expect((await Promise.all(outcomes)).every((o) => o.status === 202)).toBe(true);
+    await closed;
+    expect((await db.first<{ n: number }>('SELECT count(*) AS n FROM events'))!.n).toBe(200);
+    db.close();
+  });
+});
