@@ -54,8 +54,12 @@ export interface IngestDeps {
 
 const noCountry: CountryLookup = () => null;
 
-function headerReader(headers: Record<string, string>): HeaderReader {
-  return { get: (name) => headers[name] ?? null };
+class RecordHeaders implements HeaderReader {
+  constructor(private readonly headers: Record<string, string>) {}
+
+  get(name: string): string | null {
+    return this.headers[name] ?? null;
+  }
 }
 
 export function createIngest(deps: IngestDeps): Ingest {
@@ -78,7 +82,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     if (!ip) return { status: 400, error: 'client address is not a valid IP address (check X-Forwarded-For and TELLER_TRUST_PROXY)' };
 
     const userAgent = request.headers['user-agent'] ?? '';
-    const headers = headerReader(request.headers);
+    const headers = new RecordHeaders(request.headers);
     const early = requestDropReason(payload, { userAgent, headers });
     if (early) return { status: 202, dropped: early };
 

@@ -85,9 +85,10 @@ export function parseIp(text: string): ParsedIp | null {
 }
 
 export function formatIp(ip: ParsedIp): string {
-  if (ip.version === 4) return Array.from(ip.bytes).join('.');
+  const b = ip.bytes;
+  if (ip.version === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
   const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((ip.bytes[i]! << 8) | ip.bytes[i + 1]!);
+  for (let i = 0; i < 16; i += 2) groups.push((b[i]! << 8) | b[i + 1]!);
   // RFC 5952: compress the longest run (of two or more) of zero groups.
   let bestStart = -1;
   let bestLen = 1;

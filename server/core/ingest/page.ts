@@ -33,7 +33,8 @@ export function describePage(url: URL, hashMode: boolean, searchParams: readonly
   if (hashMode && url.hash.length > 1) path += safeDecode(url.hash);
   if (path.length > 1 && path.endsWith('/') && !hashMode) path = path.replace(/\/+$/, '') || '/';
   let siteSearch: string | null = null;
-  for (const param of searchParams) {
+  // Reading searchParams parses the query; most page URLs have none.
+  for (const param of url.search === '' ? [] : searchParams) {
     const value = url.searchParams.get(param);
     if (value !== null) {
       siteSearch = cleanWords(value);

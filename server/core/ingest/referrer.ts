@@ -254,7 +254,8 @@ function lookupBrand(host: string): Source | undefined {
 
 /** Plausible's tagged source: `utm_source`, else `source`, else `ref` from the page URL. */
 function taggedSource(pageUrl: URL, utm: UtmTags): string | null {
-  return utm.source ?? clip(pageUrl.searchParams.get('source')) ?? clip(pageUrl.searchParams.get('ref'));
+  if (utm.source !== null || pageUrl.search === '') return utm.source;
+  return clip(pageUrl.searchParams.get('source')) ?? clip(pageUrl.searchParams.get('ref'));
 }
 
 /** A known tag (`google`, `fb`, `chatgpt.com`) takes the source's name; others are kept as written. */
@@ -272,14 +273,18 @@ function searchWords(url: URL, source: Source | null): string | null {
   return null;
 }
 
+const NO_UTM: UtmTags = Object.freeze({ source: null, medium: null, campaign: null, term: null, content: null });
+
 function readUtm(pageUrl: URL): UtmTags {
-  const param = (name: string) => clip(pageUrl.searchParams.get(`utm_${name}`));
+  // Most page URLs have no query: then there is nothing to parse.
+  if (pageUrl.search === '') return NO_UTM;
+  const params = pageUrl.searchParams;
   return {
-    source: param('source'),
-    medium: param('medium'),
-    campaign: param('campaign'),
-    term: param('term'),
-    content: param('content'),
+    source: clip(params.get('utm_source')),
+    medium: clip(params.get('utm_medium')),
+    campaign: clip(params.get('utm_campaign')),
+    term: clip(params.get('utm_term')),
+    content: clip(params.get('utm_content')),
   };
 }
 
