@@ -44,23 +44,36 @@ const REFERRERS = [
   'https://chatgpt.com/', 'https://www.ecosia.org/search?q=teller', 'https://blog.example.org/post/42', 'https://search.yahoo.com/search?p=ull',
 ];
 
-/** A wrk Lua script that cycles through pre-built requests: distinct visitors, pages, agents and referrers. */
-export function wrkScript(count: number): string {
+export interface BenchRequest {
+  body: string;
+  userAgent: string;
+  ip: string;
+}
+
+/** Distinct visitors, pages, agents and referrers, one custom event with props in ten. */
+export function benchRequests(count: number): BenchRequest[] {
   const uas = benchUserAgents();
-  const lines: string[] = ['local reqs = {}'];
-  for (let i = 0; i < count; i++) {
-    const ip = `${[84, 81, 193, 46, 2][i % 5]}.${(i * 7) % 250}.${(i * 13) % 250}.${(i * 31) % 250}`;
-    const body = JSON.stringify({
+  return Array.from({ length: count }, (_, i) => ({
+    body: JSON.stringify({
       n: i % 10 === 9 ? 'Signup' : 'pageview',
       u: `https://bench.example/page/${(i * 17) % 300}${i % 7 === 0 ? '?utm_source=newsletter&utm_medium=email' : ''}`,
       d: 'bench.example',
       r: REFERRERS[i % REFERRERS.length],
       w: [390, 768, 1280, 1440, 1920][i % 5],
       ...(i % 10 === 9 ? { p: { plan: ['free', 'pro'][i % 2] } } : {}),
-    });
-    const headers = `{["Host"]="127.0.0.1", ["Content-Type"]="text/plain", ["User-Agent"]=${JSON.stringify(uas[i % uas.length])}, ["X-Forwarded-For"]="${ip}"}`;
+    }),
+    userAgent: uas[i % uas.length]!,
+    ip: `${[84, 81, 193, 46, 2][i % 5]}.${(i * 7) % 250}.${(i * 13) % 250}.${(i * 31) % 250}`,
+  }));
+}
+
+/** A wrk Lua script that cycles through the benchmark's pre-built requests. */
+export function wrkScript(count: number): string {
+  const lines: string[] = ['local reqs = {}'];
+  benchRequests(count).forEach(({ body, userAgent, ip }, i) => {
+    const headers = `{["Host"]="127.0.0.1", ["Content-Type"]="text/plain", ["User-Agent"]=${JSON.stringify(userAgent)}, ["X-Forwarded-For"]="${ip}"}`;
     lines.push(`reqs[${i + 1}] = wrk.format("POST", "/api/event", ${headers}, ${JSON.stringify(body)})`);
-  }
+  });
   lines.push('local i = 0', 'request = function()', '  i = i % #reqs + 1', '  return reqs[i]', 'end');
   lines.push('done = function(summary, latency, requests)');
   lines.push('  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, latency:percentile(99)))');

@@ -5,6 +5,7 @@
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { runIngestBench } from './ingest.ts';
+import { runIngestStagesBench } from './ingest-stages.ts';
 import { runQueryBench } from './query.ts';
 
 const DOC = 'docs/benchmarks.md';
@@ -28,6 +29,9 @@ if (!only || only === 'ingest') {
   console.log('== ingest');
   const ingest = await runIngestBench();
   doc = replaceSection(doc, 'Ingest', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${ingest}`);
+  console.log('== ingest stages');
+  const stages = await runIngestStagesBench();
+  doc = replaceSection(doc, 'Ingest stages', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${stages}`);
   writeFileSync(DOC, doc);
 }
 if (!only || only === 'query') {

@@ -62,6 +62,8 @@ export interface AppDeps {
   db: Db;
   /** Processes and stores one Events API request (createIngest, inline or on another thread); resolves once it is durable. */
   ingest: import('./ingest/ingest.ts').Ingest;
+  /** Why events cannot be stored right now (Node: its ingest thread is down), or null. */
+  ingestDown?: () => string | null;
   /** The visitor's address as the runtime sees it (socket or CF-Connecting-IP), before trust-proxy. */
   remoteAddress: (request: Request, env: unknown) => string | null;
   /** The country the platform's edge determined for a request (Workers' `request.cf`), if it has one. */

@@ -20,6 +20,8 @@ export type FromIngestThread = { type: 'ready' } | { type: 'answers'; answers: [
 
 export interface IngestThread {
   ingest: Ingest;
+  /** Why the thread cannot take events now (it died and waits to be started again), or null. */
+  down(): string | null;
   /** Sends what is queued, lets the thread commit everything it accepted, and waits for it to end. */
   close(): Promise<void>;
 }
@@ -92,6 +94,7 @@ export function startIngestThread(data: IngestThreadData, log: Logger): IngestTh
   start();
 
   return {
+    down: () => (worker === null && !closing ? down : null),
     ingest(request) {
       if (closing) return Promise.resolve({ status: 503, failure: 'server is shutting down' });
       return new Promise((resolve) => {

@@ -62,6 +62,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const deps: AppDeps = {
     db,
     ingest: ingestThread.ingest,
+    ingestDown: ingestThread.down,
     remoteAddress: (_request, env) => {
       const address = (env as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress ?? null;
       const parsed = address === null ? null : parseIp(address);

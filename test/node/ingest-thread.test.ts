@@ -36,6 +36,7 @@ describe('ingest thread', () => {
       const first = await thread.ingest(request('/while-down'));
       expect(first).toMatchObject({ status: 503, failure: expect.stringMatching(/^ingest thread failed/) });
       expect(log.lines.some((l) => /^ingest thread failed: .*; starting it again in \d+ ms$/.test(l))).toBe(true);
+      expect(thread.down()).toMatch(/^ingest thread failed/);
 
       rmSync(join(dir, 'data'));
       const db = openSqlite(dbPath);
@@ -48,6 +49,7 @@ describe('ingest thread', () => {
         outcome = await thread.ingest(request('/after-restart'));
       }
       expect(outcome).toEqual({ status: 202 });
+      expect(thread.down()).toBeNull();
       expect(await db.all('SELECT path FROM events')).toEqual([{ path: '/after-restart' }]);
       db.close();
     } finally {

@@ -175,7 +175,7 @@ export function describeEventsApi(runtime: string, start: StartTarget): void {
     it('reports the database writable at /healthz', async () => {
       const health = await target.request('/healthz');
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ status: 'ok', database: 'writable' });
+      expect(await health.json()).toEqual({ status: 'ok', database: 'writable', ingest: 'ok' });
     });
 
     it('serves the tracker, Plausible’s file names in any order, and the opt-out widget', async () => {

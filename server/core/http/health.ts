@@ -19,7 +19,12 @@ export function healthRoutes(deps: AppDeps): Hono {
   const app = new Hono();
   app.get('/healthz', async (c) => {
     const writable = await databaseWritable(deps);
-    return c.json({ status: writable ? 'ok' : 'error', database: writable ? 'writable' : 'not writable' }, writable ? 200 : 503);
+    const ingestDown = deps.ingestDown?.() ?? null;
+    const ok = writable && ingestDown === null;
+    return c.json(
+      { status: ok ? 'ok' : 'error', database: writable ? 'writable' : 'not writable', ingest: ingestDown ?? 'ok' },
+      ok ? 200 : 503,
+    );
   });
   app.get('/', async (c) => {
     const row = await deps.db.first<{ n: number }>('SELECT count(*) AS n FROM sites');
