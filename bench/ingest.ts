@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
 const DURATION_S = Number(process.env.BENCH_INGEST_SECONDS ?? 8);
-const ROUNDS = 3;
+const ROUNDS = 5;
 const CONNECTIONS = 64;
 /** Also measured, one alternating round each: Teller's writes wait for group commits, so it needs concurrency to keep both threads busy. */
 const SWEEP_CONNECTIONS = [16, 32, 128];

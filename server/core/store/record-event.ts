@@ -2,7 +2,9 @@
  * The SQL that stores one processed event and folds it into its visit. The statements
  * find the visit themselves (the visitor's latest visit with activity in the last
  * 30 minutes), so they are correct in any batch order and need no state in memory:
- * the same statements serve better-sqlite3 group commits and D1 batches.
+ * the same statements serve better-sqlite3 group commits and D1 batches. They run in
+ * order in one transaction, so each may read what the one before it did through
+ * `changes()` and `last_insert_rowid()`: the open visit is looked up once, not per statement.
  * @module
  */
 import type { ProcessedEvent } from '../ingest/event.ts';
@@ -13,18 +15,20 @@ export const VISIT_TIMEOUT_SECONDS = 30 * 60;
 
 const OPEN_VISIT = 'SELECT id FROM visits WHERE site_id = ? AND visitor = ? AND ended_at >= ? ORDER BY ended_at DESC LIMIT 1';
 
-const START_VISIT = `INSERT INTO visits (site_id, visitor, started_at, ended_at, hostname, referrer, source, channel,
-  search_engine, search_keyword, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
-  country, browser, browser_version, os, os_version, device, ip)
-SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-WHERE NOT EXISTS (${OPEN_VISIT})`;
-
 const EXTEND_VISIT = `UPDATE visits SET ended_at = max(ended_at, ?), pageviews = pageviews + ?, events = events + ?,
   entry_page = coalesce(entry_page, ?), exit_page = coalesce(?, exit_page)
 WHERE id = (${OPEN_VISIT})`;
 
+/** Runs right after EXTEND_VISIT: a new visit only when that found none to extend. */
+const START_VISIT = `INSERT INTO visits (site_id, visitor, started_at, ended_at, hostname, referrer, source, channel,
+  search_engine, search_keyword, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+  country, browser, browser_version, os, os_version, device, ip, pageviews, events, entry_page, exit_page)
+SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+WHERE changes() = 0`;
+
+/** Runs right after START_VISIT: the visit it inserted, or else the open one EXTEND_VISIT extended. */
 const INSERT_EVENT = `INSERT INTO events (site_id, visit_id, visitor, ts, name, hostname, path, site_search, revenue_amount, revenue_currency)
-SELECT ?, (${OPEN_VISIT}), ?, ?, ?, ?, ?, ?, ?, ?`;
+SELECT ?, CASE WHEN changes() > 0 THEN last_insert_rowid() ELSE (${OPEN_VISIT}) END, ?, ?, ?, ?, ?, ?, ?, ?`;
 
 // event_props is WITHOUT ROWID, so last_insert_rowid() still names the event row.
 const INSERT_PROP = 'INSERT OR REPLACE INTO event_props (event_id, site_id, key, value) VALUES (last_insert_rowid(), ?, ?, ?)';
@@ -34,25 +38,25 @@ export function recordEventStatements(e: ProcessedEvent): Stmt[] {
   const since = e.ts - VISIT_TIMEOUT_SECONDS;
   const open: SqlValue[] = [e.siteId, e.visitor, since];
   const isPageview = e.kind === 'pageview';
-  const extend: Stmt = {
-    sql: EXTEND_VISIT,
-    params: [e.ts, isPageview ? 1 : 0, e.kind === 'custom' ? 1 : 0, isPageview ? e.path : null, isPageview ? e.path : null, ...open],
-  };
+  const pageviews = isPageview ? 1 : 0;
+  const events = e.kind === 'custom' ? 1 : 0;
+  const page = isPageview ? e.path : null;
+  const extend: Stmt = { sql: EXTEND_VISIT, params: [e.ts, pageviews, events, page, page, ...open] };
   // Engagement never opens a visit: it can only lengthen one that exists.
   if (e.kind === 'engagement') return [extend];
 
   const v = e.visit;
   const stmts: Stmt[] = [
+    extend,
     {
       sql: START_VISIT,
       params: [
         e.siteId, e.visitor, e.ts, e.ts, e.hostname, v.referrer, v.source, v.channel, v.searchEngine, v.searchKeyword,
         v.utmSource, v.utmMedium, v.utmCampaign, v.utmTerm, v.utmContent,
         v.country, v.browser, v.browserVersion, v.os, v.osVersion, v.device, v.ip,
-        ...open,
+        pageviews, events, page, page,
       ],
     },
-    extend,
     {
       sql: INSERT_EVENT,
       params: [
