@@ -85,9 +85,9 @@ describe('visits', () => {
     await expect(writer.write(event(siteId, 1, T0, 'pageview'))).rejects.toThrow(/closed/);
   });
 
-  it('writes at most maxGroup events per flush and leaves the rest to the next one', async () => {
+  it('writes the group size it is given per flush and leaves the rest to the next one', async () => {
     const flushes: (() => void)[] = [];
-    const writer = new GroupCommitWriter(t.db, { maxGroup: 2, schedule: (run) => flushes.push(run) });
+    const writer = new GroupCommitWriter(t.db, { groupSize: (queued) => Math.min(queued, 2), schedule: (run) => flushes.push(run) });
     const settled: number[] = [];
     const writes = Array.from({ length: 5 }, (_, i) => writer.write(event(siteId, i, T0, 'pageview')).then(() => settled.push(i)));
     const count = async () => (await t.db.first<{ n: number }>('SELECT count(*) AS n FROM events'))!.n;

@@ -22,10 +22,11 @@ export class WriterClosedError extends Error {
 
 export interface GroupCommitOptions {
   /**
-   * Most events per transaction. Whatever is left waits for the next scheduled flush, so
-   * other work (answering the group just written) runs between groups.
+   * How many of the queued events the next transaction takes (default: all, up to 1000).
+   * Whatever is left waits for the next scheduled flush, so other work (answering the
+   * group just written) runs between groups.
    */
-  maxGroup?: number;
+  groupSize?: (queued: number) => number;
   /** Defers a flush until the current I/O callbacks have queued their events. */
   schedule?: (run: () => void) => void;
 }
@@ -35,11 +36,11 @@ export class GroupCommitWriter implements EventWriter {
   private flushing: Promise<void> | null = null;
   private scheduled = false;
   private closed = false;
-  private readonly maxGroup: number;
+  private readonly groupSize: (queued: number) => number;
   private readonly schedule: (run: () => void) => void;
 
   constructor(private readonly db: Db, options: GroupCommitOptions = {}) {
-    this.maxGroup = options.maxGroup ?? 1000;
+    this.groupSize = options.groupSize ?? ((queued) => Math.min(queued, 1000));
     this.schedule = options.schedule ?? ((run) => setTimeout(run, 0));
   }
 
@@ -69,7 +70,7 @@ export class GroupCommitWriter implements EventWriter {
 
   private flushNow(): Promise<void> {
     if (this.flushing) return this.flushing;
-    this.flushing = this.commit(this.queue.splice(0, this.maxGroup)).finally(() => {
+    this.flushing = this.commit(this.queue.splice(0, Math.max(1, this.groupSize(this.queue.length)))).finally(() => {
       this.flushing = null;
       if (this.queue.length > 0) this.requestFlush();
     });
