@@ -20,7 +20,7 @@ const SWEEP_SECONDS = 5;
 /** Hundreds of distinct, realistic user agents: real templates times real version ranges. */
 export function benchUserAgents(): string[] {
   const uas: string[] = [];
-  for (let v = 110; v <= 131; v++) {
+  for (let v = 100; v <= 131; v++) {
     uas.push(`Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v}.0.0.0 Safari/537.36`);
     uas.push(`Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v}.0.0.0 Safari/537.36`);
     uas.push(`Mozilla/5.0 (Linux; Android 14; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v}.0.0.0 Mobile Safari/537.36`);
