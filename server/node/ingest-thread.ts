@@ -15,6 +15,14 @@ export interface IngestThreadData {
   config: Pick<Config, 'trustProxy' | 'ipStorage'>;
 }
 
+export interface IngestThreadOptions {
+  /**
+   * Most events waiting for the thread at once; beyond it events get 503 at once, so a
+   * disk that falls behind costs clients a retry instead of the server its memory.
+   */
+  maxWaiting?: number;
+}
+
 export type ToIngestThread = { type: 'ingest'; requests: [number, IngestRequest][] } | { type: 'close' };
 export type FromIngestThread = { type: 'ready' } | { type: 'answers'; answers: [number, IngestOutcome][] };
 
@@ -26,10 +34,13 @@ export interface IngestThread {
   close(): Promise<void>;
 }
 
+/** About two seconds of the benchmark's throughput. */
+const DEFAULT_MAX_WAITING = 20_000;
 const FIRST_RESTART_MS = 250;
 const MAX_RESTART_MS = 30_000;
 
-export function startIngestThread(data: IngestThreadData, log: Logger): IngestThread {
+export function startIngestThread(data: IngestThreadData, log: Logger, options: IngestThreadOptions = {}): IngestThread {
+  const maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
   const waiting = new Map<number, (outcome: IngestOutcome) => void>();
   let queued: [number, IngestRequest][] = [];
   let sending = false;
@@ -97,6 +108,7 @@ export function startIngestThread(data: IngestThreadData, log: Logger): IngestTh
     down: () => (worker === null && !closing ? down : null),
     ingest(request) {
       if (closing) return Promise.resolve({ status: 503, failure: 'server is shutting down' });
+      if (waiting.size >= maxWaiting) return Promise.resolve({ status: 503, failure: `${maxWaiting} events are already waiting to be stored` });
       return new Promise((resolve) => {
         const id = nextId++;
         waiting.set(id, resolve);

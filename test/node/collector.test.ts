@@ -79,4 +79,23 @@ describe('storage failure', () => {
       await server.stop();
     }
   });
+
+  it('logs a burst of failures as one line a second, with a count', async () => {
+    const server = await startTestServer({ config: { trustProxy: 1 } });
+    try {
+      await server.addSite('example.com');
+      await server.db.run('DROP TABLE event_props');
+      const failing = () => sendEvent(server, { n: 'Signup', u: 'https://example.com/', d: 'example.com', p: { plan: 'pro' } }, { 'x-forwarded-for': NORWAY });
+      const burst = await Promise.all(Array.from({ length: 20 }, failing));
+      expect(burst.every((r) => r.status === 503)).toBe(true);
+      const failures = () => server.log.lines.filter((l) => l.startsWith('event not stored'));
+      expect(failures()).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await failing()).status).toBe(503);
+      expect(failures()).toHaveLength(2);
+      expect(failures()[1]).toMatch(/\(and 19 more since the last report\)$/);
+    } finally {
+      await server.stop();
+    }
+  });
 });

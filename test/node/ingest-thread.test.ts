@@ -73,4 +73,27 @@ describe('ingest thread', () => {
     expect((await db.first<{ n: number }>('SELECT count(*) AS n FROM events'))!.n).toBe(200);
     db.close();
   });
+
+  it('answers 503 at once beyond the events it may hold waiting, and stores the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teller-ingest-'));
+    dirs.push(dir);
+    const dbPath = join(dir, 'teller.db');
+    const db = openSqlite(dbPath);
+    migrate(db.raw);
+    await createSite(db, { domain: 'example.com' }, Date.now());
+    const thread = startIngestThread({ dbPath, config: { trustProxy: 0, ipStorage: 'truncated' } }, new MemoryLog(), { maxWaiting: 10 });
+    try {
+      const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => thread.ingest(request(`/p${i}`))));
+      expect(outcomes.filter((o) => o.status === 202)).toHaveLength(10);
+      expect(outcomes.filter((o) => o.status === 503).map((o) => 'failure' in o && o.failure)).toEqual(
+        Array(40).fill('10 events are already waiting to be stored'),
+      );
+      expect((await db.first<{ n: number }>('SELECT count(*) AS n FROM events'))!.n).toBe(10);
+      // Once those are answered there is room again.
+      expect(await thread.ingest(request('/later'))).toEqual({ status: 202 });
+    } finally {
+      await thread.close();
+      db.close();
+    }
+  });
 });

@@ -70,8 +70,28 @@ function ingestRequest(c: Context, deps: AppDeps, body: string): IngestRequest {
   return request;
 }
 
+/**
+ * Logs a failure to store at most once a second, counting the rest: a full disk or an
+ * overloaded ingest fails every event, and one line per event would bury the log.
+ */
+function failureLog(log: AppDeps['log']): (failure: string) => void {
+  let last = -Infinity;
+  let unreported = 0;
+  return (failure) => {
+    const now = Date.now();
+    if (now - last < 1000) {
+      unreported++;
+      return;
+    }
+    log.error(`event not stored: ${failure}${unreported > 0 ? ` (and ${unreported} more since the last report)` : ''}`);
+    last = now;
+    unreported = 0;
+  };
+}
+
 export function collectRoutes(deps: AppDeps): Hono {
   const app = new Hono();
+  const logFailure = failureLog(deps.log);
 
   const reply = (c: Context, status: 202 | 400 | 405 | 413 | 503, body: string | object, extra: Record<string, string> = {}) => {
     const headers = { ...CORS, ...extra };
@@ -92,7 +112,7 @@ export function collectRoutes(deps: AppDeps): Hono {
       case 400:
         return reply(c, 400, { error: outcome.error });
       case 503:
-        deps.log.error(`event not stored: ${outcome.failure}`);
+        logFailure(outcome.failure);
         return reply(c, 503, { error: 'event could not be stored, try again' }, { 'retry-after': '5' });
     }
   });
