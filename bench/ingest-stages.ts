@@ -4,7 +4,6 @@
  * of the ingest thread's size and larger. Steadier than the wrk figures, so a change to
  * one stage shows here even when the machine is noisy.
  */
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { type IngestRequest, createIngest } from '../server/core/ingest/ingest.t
 import { createSite } from '../server/core/sites.ts';
 import { recordEventStatements } from '../server/core/store/record-event.ts';
 import { geoipCountryLookup } from '../server/node/geo.ts';
+import { nodeHmacSha256 } from '../server/node/hmac.ts';
 import { migrate } from '../server/node/migrate.ts';
 import { type SqliteDb, openSqlite } from '../server/node/sqlite-db.ts';
 import { benchRequests } from './ingest.ts';
@@ -40,7 +40,7 @@ async function timePipeline(db: SqliteDb, requests: IngestRequest[]): Promise<{ 
     writer: { write: async (e) => void events.push(e), close: async () => {} },
     country: geoipCountryLookup(),
     config: { trustProxy: 1, ipStorage: 'truncated' },
-    hmacSha256: (key, message) => createHmac('sha256', key).update(message).digest(),
+    hmacSha256: nodeHmacSha256,
   });
   const pass = async () => {
     // As the ingest thread gets them: lists of requests started together.

@@ -6,11 +6,11 @@
  * than an event's data.
  * @module
  */
-import { createHmac } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type IngestOutcome, createIngest } from '../core/ingest/ingest.ts';
 import { GroupCommitWriter } from '../core/writer/group-commit.ts';
 import { geoipCountryLookup } from './geo.ts';
+import { nodeHmacSha256 } from './hmac.ts';
 import type { FromIngestThread, IngestThreadData, ToIngestThread } from './ingest-thread.ts';
 import { openSqlite } from './sqlite-db.ts';
 
@@ -35,7 +35,7 @@ const ingest = createIngest({
   writer,
   country: geoipCountryLookup(),
   config,
-  hmacSha256: (key, message) => createHmac('sha256', key).update(message).digest(),
+  hmacSha256: nodeHmacSha256,
 });
 
 let outbox: [number, IngestOutcome][] = [];

@@ -50,16 +50,16 @@ const apps = new WeakMap<Env, Built>();
 
 function build(env: Env): Built {
   try {
-    const config = parseConfig(env as unknown as Record<string, unknown>);
+    // CF-Connecting-IP is set by Cloudflare's edge; X-Forwarded-For is the client's to forge.
+    const config = { ...parseConfig(env as unknown as Record<string, unknown>), trustProxy: 0 };
     const db = d1Db(env.DB);
     const deps: AppDeps = {
       db,
-      ingest: createIngest({ db, writer: new DirectWriter(db), config: { ...config, trustProxy: 0 } }),
+      ingest: createIngest({ db, writer: new DirectWriter(db), config }),
       remoteAddress: cfConnectingIp,
       edgeCountry: cfCountry,
       clock: Date.now,
-      // CF-Connecting-IP is set by Cloudflare's edge; X-Forwarded-For is the client's to forge.
-      config: { ...config, trustProxy: 0 },
+      config,
       log,
     };
     return { app: createApp(deps) };

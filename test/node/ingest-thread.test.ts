@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IngestOutcome, IngestRequest } from '../../server/core/ingest/ingest.ts';
 import { createSite } from '../../server/core/sites.ts';
-import { startIngestThread } from '../../server/node/ingest-thread.ts';
+import { type IngestThreadOptions, startIngestThread } from '../../server/node/ingest-thread.ts';
 import { migrate } from '../../server/node/migrate.ts';
 import { openSqlite } from '../../server/node/sqlite-db.ts';
+import { tempDb } from '../helpers/db.ts';
 import { FIREFOX_WINDOWS, MemoryLog } from '../helpers/server.ts';
+
+const CONFIG = { trustProxy: 0, ipStorage: 'truncated' } as const;
 
 const request = (path: string): IngestRequest => ({
   body: JSON.stringify({ n: 'pageview', u: `https://example.com${path}`, d: 'example.com' }),
@@ -19,19 +22,27 @@ const request = (path: string): IngestRequest => ({
 });
 
 describe('ingest thread', () => {
-  const dirs: string[] = [];
+  const cleanups: (() => void)[] = [];
   afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    for (const cleanup of cleanups.splice(0)) cleanup();
   });
+
+  /** A migrated database with example.com, and an ingest thread writing to it. */
+  const threadWithSite = async (options: IngestThreadOptions = {}) => {
+    const t = tempDb();
+    cleanups.push(t.cleanup);
+    await createSite(t.db, { domain: 'example.com' }, Date.now());
+    return { db: t.db, thread: startIngestThread({ dbPath: t.path, config: CONFIG }, new MemoryLog(), options) };
+  };
 
   it('answers 503 while its thread is down, starts it again, and then stores events', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'teller-ingest-'));
-    dirs.push(dir);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     // A file where the database's directory should be: the thread fails as it opens the database.
     writeFileSync(join(dir, 'data'), 'not a directory');
     const dbPath = join(dir, 'data', 'teller.db');
     const log = new MemoryLog();
-    const thread = startIngestThread({ dbPath, config: { trustProxy: 0, ipStorage: 'truncated' } }, log);
+    const thread = startIngestThread({ dbPath, config: CONFIG }, log);
     try {
       const first = await thread.ingest(request('/while-down'));
       expect(first).toMatchObject({ status: 503, failure: expect.stringMatching(/^ingest thread failed/) });
@@ -58,30 +69,17 @@ describe('ingest thread', () => {
   });
 
   it('commits everything it acknowledged before close, and refuses what comes after', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'teller-ingest-'));
-    dirs.push(dir);
-    const dbPath = join(dir, 'teller.db');
-    const db = openSqlite(dbPath);
-    migrate(db.raw);
-    await createSite(db, { domain: 'example.com' }, Date.now());
-    const thread = startIngestThread({ dbPath, config: { trustProxy: 0, ipStorage: 'truncated' } }, new MemoryLog());
+    const { db, thread } = await threadWithSite();
     const outcomes = Array.from({ length: 200 }, (_, i) => thread.ingest(request(`/p${i}`)));
     const closed = thread.close();
     expect(await thread.ingest(request('/late'))).toEqual({ status: 503, failure: 'server is shutting down' });
     expect((await Promise.all(outcomes)).every((o) => o.status === 202)).toBe(true);
     await closed;
     expect((await db.first<{ n: number }>('SELECT count(*) AS n FROM events'))!.n).toBe(200);
-    db.close();
   });
 
   it('answers 503 at once beyond the events it may hold waiting, and stores the rest', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'teller-ingest-'));
-    dirs.push(dir);
-    const dbPath = join(dir, 'teller.db');
-    const db = openSqlite(dbPath);
-    migrate(db.raw);
-    await createSite(db, { domain: 'example.com' }, Date.now());
-    const thread = startIngestThread({ dbPath, config: { trustProxy: 0, ipStorage: 'truncated' } }, new MemoryLog(), { maxWaiting: 10 });
+    const { db, thread } = await threadWithSite({ maxWaiting: 10 });
     try {
       const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => thread.ingest(request(`/p${i}`))));
       expect(outcomes.filter((o) => o.status === 202)).toHaveLength(10);
@@ -93,7 +91,6 @@ describe('ingest thread', () => {
       expect(await thread.ingest(request('/later'))).toEqual({ status: 202 });
     } finally {
       await thread.close();
-      db.close();
     }
   });
 });

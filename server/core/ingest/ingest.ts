@@ -48,8 +48,6 @@ export interface IngestDeps {
   config: Pick<Config, 'trustProxy' | 'ipStorage'>;
   /** Defaults to Web Crypto; Node passes node:crypto's synchronous HMAC, several times cheaper per event. */
   hmacSha256?: HmacSha256;
-  /** For the site cache's expiry only; event times come from `receivedAt`. */
-  clock?: () => number;
 }
 
 const noCountry: CountryLookup = () => null;
@@ -63,7 +61,8 @@ class RecordHeaders implements HeaderReader {
 }
 
 export function createIngest(deps: IngestDeps): Ingest {
-  const sites = new SiteCache(deps.db, deps.clock ?? Date.now);
+  // Event times come from `receivedAt`; the clock here only expires cached sites.
+  const sites = new SiteCache(deps.db, Date.now);
   const tools: PipelineTools = {
     country: deps.country ?? noCountry,
     parseUserAgent: createUserAgentParser(),
