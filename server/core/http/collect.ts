@@ -74,11 +74,11 @@ function ingestRequest(c: Context, deps: AppDeps, body: string): IngestRequest {
  * Logs a failure to store at most once a second, counting the rest: a full disk or an
  * overloaded ingest fails every event, and one line per event would bury the log.
  */
-function failureLog(log: AppDeps['log']): (failure: string) => void {
+function failureLog(log: AppDeps['log'], clock: AppDeps['clock']): (failure: string) => void {
   let last = -Infinity;
   let unreported = 0;
   return (failure) => {
-    const now = Date.now();
+    const now = clock();
     if (now - last < 1000) {
       unreported++;
       return;
@@ -91,7 +91,7 @@ function failureLog(log: AppDeps['log']): (failure: string) => void {
 
 export function collectRoutes(deps: AppDeps): Hono {
   const app = new Hono();
-  const logFailure = failureLog(deps.log);
+  const logFailure = failureLog(deps.log, deps.clock);
 
   const reply = (c: Context, status: 202 | 400 | 405 | 413 | 503, body: string | object, extra: Record<string, string> = {}) => {
     const headers = { ...CORS, ...extra };
