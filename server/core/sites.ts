@@ -111,13 +111,11 @@ function toSite(row: SiteRow): Site {
 
 export class SiteError extends Error {}
 
+/** The site for a domain as anyone may write it (`www.Example.com`, `https://example.com/`), as `createSite` stored it. */
 export async function findSite(db: Db, domain: string): Promise<Site | null> {
-  const row = await db.first<SiteRow>('SELECT * FROM sites WHERE domain = ?', [domain]);
-  return row ? toSite(row) : null;
-}
-
-export async function findSiteById(db: Db, id: number): Promise<Site | null> {
-  const row = await db.first<SiteRow>('SELECT * FROM sites WHERE id = ?', [id]);
+  const normalized = parseDomain(domain);
+  if (normalized === null) return null;
+  const row = await db.first<SiteRow>('SELECT * FROM sites WHERE domain = ?', [normalized]);
   return row ? toSite(row) : null;
 }
 

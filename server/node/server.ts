@@ -65,8 +65,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ingestDown: ingestThread.down,
     remoteAddress: (_request, env) => {
       const address = (env as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress ?? null;
-      const parsed = address === null ? null : parseIp(address);
-      if (!warnedLoopback && config.trustProxy === 0 && parsed !== null && isLoopbackIp(parsed)) {
+      // Parsed only until the warning is given: this runs on every request.
+      const parsed = warnedLoopback || config.trustProxy !== 0 || address === null ? null : parseIp(address);
+      if (parsed !== null && isLoopbackIp(parsed)) {
         warnedLoopback = true;
         log.warn('events arrive from a loopback address and TELLER_TRUST_PROXY is off: behind a reverse proxy, set TELLER_TRUST_PROXY=1 so visitors are told apart');
       }

@@ -204,6 +204,13 @@ export function describeStatsApi(runtime: string, start: StartTarget): void {
       expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
     });
 
+    it('finds a site however its domain is written, as creating it does', async () => {
+      expect((await api('GET', '/api/v1/sites/www.Stats.example')).status).toBe(200);
+      const res = await api('POST', '/api/v2/query', { json: { site_id: 'WWW.stats.example', metrics: ['visitors'], date_range: range } });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as QueryAnswer).results).toEqual([{ metrics: [4], dimensions: [] }]);
+    });
+
     it('shows a site with the custom properties it has seen, and deletes a site with its data', async () => {
       expect(await (await api('GET', '/api/v1/sites/stats.example')).json()).toEqual({ domain: 'stats.example', timezone: 'Etc/UTC', custom_properties: ['plan'] });
       const deleted = await api('DELETE', '/api/v1/sites/stats.example');

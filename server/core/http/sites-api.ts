@@ -1,12 +1,13 @@
 /**
  * The Sites API, with Plausible's request and response shapes where they overlap:
- * create (JSON or form), list, show and delete sites. Admin tokens only: the operator's
+ * create (JSON or URL-encoded form), list, show and delete sites. Admin tokens only: the operator's
  * TELLER_ADMIN_TOKEN or a token made with `teller token create --admin`.
  * @module
  */
 import { Hono, type Context } from 'hono';
 import { createSite, findSite, listSites, removeSite, SiteError, type Site } from '../sites.ts';
 import { badRequest, requestGrant, unauthorized, type ApiDeps } from './api-auth.ts';
+import { readBody } from './body.ts';
 
 const MAX_LIMIT = 100;
 const NOT_FOUND = 'Site could not be found';
@@ -15,17 +16,17 @@ function siteJson(site: Site): { domain: string; timezone: string } {
   return { domain: site.domain, timezone: site.timezone };
 }
 
-/** The fields of a JSON or form body; null when it is neither. */
+/** A site's domain and timezone fit in far less. */
+const MAX_BODY_BYTES = 16 * 1024;
+
+/** The fields of a JSON or URL-encoded form body; null when it is neither, or too large. */
 async function readFields(c: Context): Promise<Record<string, unknown> | null> {
-  const type = c.req.header('content-type') ?? '';
-  if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
-    try {
-      return await c.req.parseBody();
-    } catch {
-      return null;
-    }
+  const read = await readBody(c, MAX_BODY_BYTES);
+  if ('tooLarge' in read) return null;
+  const text = read.text;
+  if ((c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(text));
   }
-  const text = await c.req.text();
   try {
     const value: unknown = JSON.parse(text === '' ? '{}' : text);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
@@ -37,7 +38,7 @@ async function readFields(c: Context): Promise<Record<string, unknown> | null> {
 export function sitesApi(deps: ApiDeps): Hono {
   const app = new Hono();
 
-  app.use('/api/v1/sites', async (c, next) => ((await requestGrant(deps, c))?.admin ? next() : unauthorized(c)));
+  // Hono's `/api/v1/sites/*` matches `/api/v1/sites` too.
   app.use('/api/v1/sites/*', async (c, next) => ((await requestGrant(deps, c))?.admin ? next() : unauthorized(c)));
 
   app.post('/api/v1/sites', async (c) => {

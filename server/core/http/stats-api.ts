@@ -13,6 +13,7 @@ import { localDayAt } from '../time.ts';
 import { findSite, type Site } from '../sites.ts';
 import { mayRead } from '../tokens.ts';
 import { badRequest, requestGrant, unauthorized, type ApiDeps } from './api-auth.ts';
+import { readBody } from './body.ts';
 import { sitesApi } from './sites-api.ts';
 
 /** Largest query body read; a real query is a few hundred bytes. */
@@ -41,10 +42,10 @@ export function statsApi(deps: ApiDeps): Hono {
   app.post('/api/v2/query', async (c) => {
     const grant = await requestGrant(deps, c);
     if (!grant) return unauthorized(c);
-    const text = await c.req.text();
-    if (new TextEncoder().encode(text).length > MAX_QUERY_BYTES) return c.json({ error: 'Query body too large.' }, 413);
+    const read = await readBody(c, MAX_QUERY_BYTES);
+    if ('tooLarge' in read) return c.json({ error: 'Query body too large.' }, 413);
     try {
-      const body = parseJson(text);
+      const body = parseJson(read.text);
       const site = await findSite(deps.db, readSiteId(body));
       if (!site || !mayRead(grant, site.id)) return unauthorized(c);
       const record = body as Record<string, unknown>;
