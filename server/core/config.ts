@@ -18,7 +18,8 @@ function integer(env: Record<string, unknown>, name: string, fallback: number, m
 }
 
 export function parseConfig(env: Record<string, unknown>): Config {
-  const ipStorage = String(env.TELLER_IP_STORAGE ?? 'truncated');
+  // Unset and empty mean the default, as for the numeric settings.
+  const ipStorage = env.TELLER_IP_STORAGE === undefined || env.TELLER_IP_STORAGE === '' ? 'truncated' : String(env.TELLER_IP_STORAGE);
   if (ipStorage !== 'truncated' && ipStorage !== 'none') throw new ConfigError(`TELLER_IP_STORAGE must be "truncated" or "none", got "${ipStorage}"`);
   const adminToken = typeof env.TELLER_ADMIN_TOKEN === 'string' && env.TELLER_ADMIN_TOKEN !== '' ? env.TELLER_ADMIN_TOKEN : null;
   if (adminToken !== null && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {

@@ -4,6 +4,7 @@
  * @module
  */
 import { isbot } from 'isbot';
+import { MAX_UA_LENGTH } from './user-agent.ts';
 
 export type BotReason = 'no-user-agent' | 'preview' | 'headless' | 'bot' | 'prefetch';
 
@@ -55,6 +56,8 @@ const MAX_VERDICTS = 5000;
 const verdicts = new Map<string, BotReason | null>();
 
 function cachedAgentReason(ua: string): BotReason | null {
+  // Longer agents are judged but not remembered, so the cache stays bounded in bytes too.
+  if (ua.length > MAX_UA_LENGTH) return agentReason(ua);
   let reason = verdicts.get(ua);
   if (reason === undefined) {
     reason = agentReason(ua);

@@ -9,13 +9,13 @@ import type { Config, CountryLookup, Db, EventWriter } from '../ports.ts';
 import { SiteCache } from '../site-cache.ts';
 import { clientAddress, formatIp, parseIp } from './ip.ts';
 import { type EventPayload, parseEventPayload } from './payload.ts';
-import { CLIENT_HINTS, type HeaderReader, type PipelineTools, processEvent, requestDropReason } from './pipeline.ts';
+import { type HeaderReader, type PipelineTools, processEvent, requestDropReason } from './pipeline.ts';
 import { PURPOSE_HEADERS } from './bots.ts';
-import { createUserAgentParser } from './user-agent.ts';
+import { CLIENT_HINT_HEADERS, createUserAgentParser } from './user-agent.ts';
 import { type HmacSha256, Salts, webCryptoHmacSha256 } from './visitor.ts';
 
 /** The request headers the pipeline reads; nothing else of the request crosses into it. */
-export const INGEST_HEADERS: readonly string[] = ['user-agent', 'dnt', 'sec-gpc', ...PURPOSE_HEADERS, ...CLIENT_HINTS];
+export const INGEST_HEADERS: readonly string[] = ['user-agent', 'dnt', 'sec-gpc', ...PURPOSE_HEADERS, ...CLIENT_HINT_HEADERS];
 
 export interface IngestRequest {
   /** The body, already bounded by the HTTP layer. */

@@ -15,7 +15,7 @@ import { type ParsedIp, isPublicIp, truncateIp } from './ip.ts';
 import { describePage } from './page.ts';
 import type { EventPayload } from './payload.ts';
 import { classifyReferrer } from './referrer.ts';
-import type { ClientHintHeaders, ClientInfo } from './user-agent.ts';
+import { CLIENT_HINT_HEADERS, type ClientHintHeaders, type ClientInfo } from './user-agent.ts';
 import { type HmacSha256, type Salts, visitorHash } from './visitor.ts';
 
 export interface HeaderReader {
@@ -49,14 +49,9 @@ export type DropReason =
 
 export type PipelineResult = { event: ProcessedEvent } | { dropped: DropReason | string };
 
-export const CLIENT_HINTS = [
-  'sec-ch-ua', 'sec-ch-ua-full-version-list', 'sec-ch-ua-platform', 'sec-ch-ua-platform-version',
-  'sec-ch-ua-mobile', 'sec-ch-ua-model',
-];
-
 function clientHints(headers: HeaderReader): ClientHintHeaders {
   const hints: Record<string, string> = {};
-  for (const name of CLIENT_HINTS) {
+  for (const name of CLIENT_HINT_HEADERS) {
     const value = headers.get(name);
     if (value) hints[name] = value;
   }

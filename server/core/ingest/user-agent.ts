@@ -31,7 +31,7 @@ interface AgentInfo {
 }
 
 /** ua-parser reads only this many characters of a UA; cutting here as well bounds what a cache key holds. */
-const MAX_UA_LENGTH = 500;
+export const MAX_UA_LENGTH = 500;
 /** Real hint values are well under 200 characters; longer ones are abuse and are ignored. */
 const MAX_HINT_LENGTH = 500;
 const DEFAULT_CACHE_ENTRIES = 2000;
@@ -103,6 +103,9 @@ const HINTS: ReadonlyArray<readonly [name: string, accepts: (value: string) => b
   ['sec-ch-ua-platform', (v) => HINT_PLATFORMS.has(v)],
   ['sec-ch-ua-platform-version', (v) => /^"\d+(?:\.\d+)*"$/.test(v)],
 ];
+
+/** The request headers that carry Client Hints. */
+export const CLIENT_HINT_HEADERS: readonly string[] = HINTS.map(([name]) => name);
 
 function relevantHints(hints: ClientHintHeaders): Record<string, string> {
   const relevant: Record<string, string> = {};

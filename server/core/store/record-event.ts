@@ -4,7 +4,8 @@
  * 30 minutes), so they are correct in any batch order and need no state in memory:
  * the same statements serve better-sqlite3 group commits and D1 batches. They run in
  * order in one transaction, so each may read what the one before it did through
- * `changes()` and `last_insert_rowid()`: the open visit is looked up once, not per statement.
+ * `changes()` and `last_insert_rowid()`: a new visit is looked up once (and found missing),
+ * an extended one twice (to update it, then to file the event under it).
  * @module
  */
 import type { ProcessedEvent } from '../ingest/event.ts';

@@ -70,6 +70,8 @@ export class GroupCommitWriter implements EventWriter {
 
   private flushNow(): Promise<void> {
     if (this.flushing) return this.flushing;
+    // A flush scheduled before close() drained the queue finds nothing to write.
+    if (this.queue.length === 0) return Promise.resolve();
     this.flushing = this.commit(this.queue.splice(0, Math.max(1, this.groupSize(this.queue.length)))).finally(() => {
       this.flushing = null;
       if (this.queue.length > 0) this.requestFlush();
