@@ -15,15 +15,11 @@ import { geoipCountryLookup } from '../server/node/geo.ts';
 import { nodeHmacSha256 } from '../server/node/hmac.ts';
 import { migrate } from '../server/node/migrate.ts';
 import { type SqliteDb, openSqlite } from '../server/node/sqlite-db.ts';
-import { benchRequests } from './ingest.ts';
+import { benchRequests, median } from './ingest.ts';
 
 const REQUESTS = 4000;
 const REPEATS = 7;
 const WRITTEN = 16_000;
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-}
 
 async function freshDb(dir: string, name: string): Promise<SqliteDb> {
   const db = openSqlite(join(dir, name));

@@ -148,7 +148,7 @@ async function stopServerProcess(server: Server): Promise<void> {
   await new Promise((resolve) => server.child.once('exit', resolve));
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }

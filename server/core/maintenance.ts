@@ -11,7 +11,7 @@ import { shortcutDays } from './query/date-range.ts';
 import { readRollupState, type RollupState } from './query/rollup-state.ts';
 import { addDays, dayStart, localDayAt } from './time.ts';
 import { deleteRangeStatements, rollupDayStatements, rollupMonthStatements, rollupRangeStatements } from './rollups.ts';
-import { listSites, type Site } from './sites.ts';
+import { listSites, ROLLUP_TABLES, type Site } from './sites.ts';
 
 export interface MaintenanceResult {
   saltsDeleted: number;
@@ -58,7 +58,7 @@ async function dropRollupsOfOldTimezone(db: Db, site: Site, state: RollupState):
   const from = state.rawKeptFrom;
   if (from === null) {
     await db.batch(
-      ['rollup_visits', 'rollup_events', 'rollup_visits_monthly', 'rollup_events_monthly', 'rollup_ranges', 'rollup_range_visits', 'rollup_range_events', 'rollup_state'].map((table) => ({
+      ROLLUP_TABLES.map((table) => ({
         sql: `DELETE FROM ${table} WHERE site_id = ?`,
         params: [site.id],
       })),

@@ -43,13 +43,8 @@ interface SiteRow {
   created_at: number;
 }
 
-/** Tables holding a site's data, deleted when the site is removed (children first). */
-export const SITE_DATA_TABLES: string[] = [
-  'event_props',
-  'events',
-  'visits',
-  'salts',
-  'tokens',
+/** Tables of sums built from a site's raw rows: dropped with the site, or to be built again. */
+export const ROLLUP_TABLES: readonly string[] = [
   'rollup_visits',
   'rollup_events',
   'rollup_visits_monthly',
@@ -59,6 +54,9 @@ export const SITE_DATA_TABLES: string[] = [
   'rollup_range_events',
   'rollup_state',
 ];
+
+/** Tables holding a site's data, deleted when the site is removed (children first). */
+export const SITE_DATA_TABLES: readonly string[] = ['event_props', 'events', 'visits', 'salts', 'tokens', ...ROLLUP_TABLES];
 
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 

@@ -13,7 +13,7 @@ import { createApp } from '../core/http/app.ts';
 import { type MaintenanceOptions, runMaintenance } from '../core/maintenance.ts';
 import type { AppDeps, Logger } from '../core/ports.ts';
 import { createIngest } from '../core/ingest/ingest.ts';
-import { DirectWriter } from '../core/writer/group-commit.ts';
+import { DirectWriter } from '../core/writer/direct.ts';
 import { d1Db } from './d1-db.ts';
 import { cfConnectingIp, cfCountry } from './request.ts';
 

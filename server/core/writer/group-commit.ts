@@ -93,14 +93,3 @@ export class GroupCommitWriter implements EventWriter {
     }
   }
 }
-
-/** One batch per event: for runtimes (Workers) where no state may outlive a request. */
-export class DirectWriter implements EventWriter {
-  constructor(private readonly db: Db) {}
-
-  write(event: ProcessedEvent): Promise<void> {
-    return this.db.batch(recordEventStatements(event));
-  }
-
-  async close(): Promise<void> {}
-}
