@@ -106,6 +106,21 @@ describe('runMaintenance', () => {
     expect(count("SELECT sum(visitors) AS n FROM rollup_visits WHERE site_id = ? AND dimension = ''", site.id)).toBe(3);
   });
 
+  it('keeps a visit that went on past the retention cutoff, with the events it still has', async () => {
+    const site = await addSite(store.db, 'example.com');
+    await updateSite(store.db, 'example.com', { retentionDays: 10 });
+    const late = insertVisitWithEvents(store.db, site.id, { visitor: 1 }, [
+      { ts: at('2024-01-19T23:50:00Z') / 1000 },
+      { ts: at('2024-01-20T00:10:00Z') / 1000, path: '/after-midnight' },
+    ]);
+    insertVisitWithEvents(store.db, site.id, { visitor: 2 }, [{ ts: at('2024-01-10T12:00:00Z') / 1000 }]);
+    // Ten days rolled up, 10 to 19 January: raw rows before 20 January go.
+    await runMaintenance(store.db, at('2024-03-05T12:00:00Z'), { maxDaysPerSite: 10 });
+    expect(state(site.id)).toMatchObject({ raw_kept_from: '2024-01-20' });
+    expect(store.db.raw.prepare('SELECT id FROM visits').all()).toEqual([{ id: late }]);
+    expect(store.db.raw.prepare('SELECT visit_id, path FROM events').all()).toEqual([{ visit_id: late, path: '/after-midnight' }]);
+  });
+
   it('rebuilds rollups in the new timezone when a site changes it', async () => {
     const site = await addSite(store.db, 'example.com');
     // 23:30 UTC on the 9th is the 10th in Oslo.
