@@ -96,7 +96,8 @@ function countryNameSql(leaf: FilterLeaf): SqlPart {
   const codes = [...names].filter(([, name]) => leafMatches(positive, name)).map(([code]) => code);
   const parts: string[] = [];
   // Codes are two capital letters from Intl's table, never client input: safe as literals.
-  if (codes.length > 0) parts.push(`v.country IN (${codes.map(sqlLiteral).join(', ')})`);
+  // IS NOT NULL: a visit of unknown country must make the leaf false, not NULL, or `is_not` drops it.
+  if (codes.length > 0) parts.push(`(v.country IS NOT NULL AND v.country IN (${codes.map(sqlLiteral).join(', ')}))`);
   if (leafMatches(positive, spec('visit:country_name').nullLabel)) {
     parts.push(`(v.country IS NULL OR v.country NOT IN (${[...names.keys()].map(sqlLiteral).join(', ')}))`);
   }

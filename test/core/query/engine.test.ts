@@ -174,6 +174,8 @@ describe.each(stages)('query engine, %s', (stage) => {
     [['is', 'visit:country_name', ['Sweden', 'Norway']], 3],
     [['contains', 'visit:country_name', ['way']], 2],
     [['is', 'visit:country_name', ['(not set)']], 1],
+    [['is_not', 'visit:country_name', ['Norway']], 2],
+    [['contains_not', 'visit:country_name', ['way']], 2],
     [['or', [['is', 'visit:country', ['SE']], ['is', 'event:page', ['/search']]]], 2],
     [['and', [['is', 'visit:country', ['NO']], ['is', 'event:page', ['/pricing']]]], 2],
     [['is', 'event:props:plan', ['pro']], 1],
