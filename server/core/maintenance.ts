@@ -11,7 +11,7 @@ import { shortcutDays } from './query/date-range.ts';
 import { readRollupState, type RollupState } from './query/rollup-state.ts';
 import { addDays, dayStart, localDayAt } from './time.ts';
 import { deleteRangeStatements, rollupDayStatements, rollupMonthStatements, rollupRangeStatements } from './rollups.ts';
-import { listSites, ROLLUP_TABLES, type Site } from './sites.ts';
+import { listSites, RANGE_TABLES, ROLLUP_TABLES, type Site } from './sites.ts';
 
 export interface MaintenanceResult {
   saltsDeleted: number;
@@ -68,7 +68,7 @@ async function dropRollupsOfOldTimezone(db: Db, site: Site, state: RollupState):
   const month = from.slice(0, 7);
   const lastKeptMonth = addDays(`${month}-01`, -1).slice(0, 7);
   await db.batch([
-    ...['rollup_ranges', 'rollup_range_visits', 'rollup_range_events'].map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ?`, params: [site.id] })),
+    ...RANGE_TABLES.map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ?`, params: [site.id] })),
     { sql: 'DELETE FROM rollup_visits WHERE site_id = ? AND day >= ?', params: [site.id, from] },
     { sql: 'DELETE FROM rollup_events WHERE site_id = ? AND day >= ?', params: [site.id, from] },
     { sql: 'DELETE FROM rollup_visits_monthly WHERE site_id = ? AND month >= ?', params: [site.id, month] },

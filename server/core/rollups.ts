@@ -7,6 +7,7 @@
 import type { Stmt } from './ports.ts';
 import { labelSql, ROLLED_UP_EVENT_DIMENSIONS, ROLLED_UP_VISIT_DIMENSIONS, type DimensionSpec } from './query/dimensions.ts';
 import { rolledSegments, type RollupCoverage } from './query/plan.ts';
+import { RANGE_TABLES } from './sites.ts';
 import { addDays, dayStart } from './time.ts';
 
 const VISIT_DIMENSIONS = ['', ...ROLLED_UP_VISIT_DIMENSIONS.map((s) => s.name)];
@@ -107,7 +108,7 @@ export function rollupRangeStatements(siteId: number, first: string, last: strin
 
 /** Statements that remove a preset range. */
 export function deleteRangeStatements(siteId: number, first: string, last: string): Stmt[] {
-  return ['rollup_ranges', 'rollup_range_visits', 'rollup_range_events'].map((table) => ({
+  return RANGE_TABLES.map((table) => ({
     sql: `DELETE FROM ${table} WHERE site_id = ? AND first_day = ? AND last_day = ?`,
     params: [siteId, first, last],
   }));

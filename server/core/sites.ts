@@ -43,15 +43,16 @@ interface SiteRow {
   created_at: number;
 }
 
+/** Ready sums for preset ranges (last 30 days, this year…), rebuilt as days close. */
+export const RANGE_TABLES: readonly string[] = ['rollup_ranges', 'rollup_range_visits', 'rollup_range_events'];
+
 /** Tables of sums built from a site's raw rows: dropped with the site, or to be built again. */
 export const ROLLUP_TABLES: readonly string[] = [
   'rollup_visits',
   'rollup_events',
   'rollup_visits_monthly',
   'rollup_events_monthly',
-  'rollup_ranges',
-  'rollup_range_visits',
-  'rollup_range_events',
+  ...RANGE_TABLES,
   'rollup_state',
 ];
 
