@@ -490,6 +490,7 @@ describe('source tables', () => {
       // A subdomain list restricts brand.* matches and means nothing without one.
       if (entry.subdomains) expect(entry.hosts.some((host) => host.endsWith('.*')), entry.name).toBe(true);
     }
+    expect(all.some((entry) => entry.subdomains)).toBe(true);
   });
 });
 

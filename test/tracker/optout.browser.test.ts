@@ -85,6 +85,7 @@ describe('opt-out widget', () => {
     await page.evaluate(() => localStorage.setItem('plausible_ignore', 'true'));
     await page.reload();
     await expect.poll(() => page.getByRole('checkbox').isChecked()).toBe(false);
+    expect(await probe(page)).toBe('ignored');
   });
 
   it('speaks Norwegian (bokmål) for nb/no/nn pages or data-lang, English otherwise', async () => {
