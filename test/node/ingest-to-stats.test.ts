@@ -6,7 +6,9 @@ describe('events in, statistics out, on one Node server', () => {
   let server: TestServer;
   let token: string;
   beforeAll(async () => {
-    server = await startTestServer({ config: { trustProxy: 1 } });
+    // A fixed clock, so "day" is the day the events arrived even across a midnight in Oslo.
+    const now = Date.parse('2026-03-10T12:00:00Z');
+    server = await startTestServer({ config: { trustProxy: 1 }, clock: () => now });
     const siteId = await server.addSite('example.com', 'Europe/Oslo');
     token = await createToken(server.db, { siteId }, Date.now());
     const visits: Array<[string, string, string, string | null]> = [
