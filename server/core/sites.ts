@@ -129,8 +129,13 @@ export async function createSite(db: Db, input: { domain: string; timezone?: str
   if (!domain) throw new SiteError(`"${input.domain}" is not a valid domain`);
   const timezone = input.timezone ?? 'Etc/UTC';
   if (!isValidTimeZone(timezone)) throw new SiteError(`unknown timezone "${timezone}" (use an IANA name such as Europe/Oslo)`);
-  if (await findSite(db, domain)) throw new SiteError(`site ${domain} already exists`);
-  await db.run('INSERT INTO sites (domain, timezone, created_at) VALUES (?, ?, ?)', [domain, timezone, Math.floor(nowMs / 1000)]);
+  // One statement decides, so two clients adding the same domain at once get a SiteError, not a constraint error.
+  const inserted = await db.run('INSERT INTO sites (domain, timezone, created_at) VALUES (?, ?, ?) ON CONFLICT (domain) DO NOTHING', [
+    domain,
+    timezone,
+    Math.floor(nowMs / 1000),
+  ]);
+  if (inserted.changes === 0) throw new SiteError(`site ${domain} already exists`);
   const site = await findSite(db, domain);
   if (!site) throw new SiteError(`site ${domain} could not be created`);
   return site;

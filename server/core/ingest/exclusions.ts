@@ -3,7 +3,7 @@
  * Compiled once per settings value, since they are checked for every event.
  * @module
  */
-import type { Site } from '../sites.ts';
+import { normalizeHostname, type Site } from '../sites.ts';
 import { type Cidr, type ParsedIp, ipInCidr, parseCidr } from './ip.ts';
 
 export interface Exclusions {
@@ -28,7 +28,7 @@ export function pathPattern(glob: string): RegExp {
 
 /** `example.com` matches itself; `*.example.com` matches its subdomains. */
 export function hostnamePattern(pattern: string): (hostname: string) => boolean {
-  const p = pattern.trim().toLowerCase().replace(/^www\./, '');
+  const p = normalizeHostname(pattern);
   if (p.startsWith('*.')) {
     const suffix = p.slice(1);
     return (h) => h.endsWith(suffix) || h === p.slice(2);

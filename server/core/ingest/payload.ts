@@ -3,6 +3,7 @@
  * sizes and URL sanity. Pure: body text in, a payload or a named problem out.
  * @module
  */
+import { normalizeHostname } from '../sites.ts';
 
 export const MAX_PROPS = 30;
 export const MAX_PROP_KEY = 300;
@@ -117,7 +118,7 @@ function parseDomains(value: unknown, url: URL): string[] | string {
   if (text === null) return 'domain must be a string';
   const domains = text
     .split(',')
-    .map((d) => d.trim().toLowerCase().replace(/^www\./, ''))
+    .map((d) => normalizeHostname(d))
     .filter((d) => d.length > 0);
   if (domains.length === 0) return 'domain is empty';
   if (domains.length > 10 || domains.some((d) => d.length > 253)) return 'domain is too long';
