@@ -3,7 +3,7 @@
  * salts that can no longer be used, rolls up closed site-local days (and whole months), and
  * applies each site's raw-event retention once the days concerned are rolled up. Every
  * step records its progress in the same batch as its work, so a run can stop anywhere and
- * the next one carries on; with nothing to do a run is a few indexed reads per site.
+ * the next one carries on; with nothing to do a run is one delete and three indexed reads per site.
  * @module
  */
 import type { Db } from './ports.ts';
@@ -81,7 +81,8 @@ async function dropRollupsOfOldTimezone(db: Db, site: Site, state: RollupState):
   ]);
 }
 
-async function rollUp(db: Db, site: Site, yesterday: string, maxDays: number): Promise<number> {
+/** Rolls up closed days and whole months; returns the days built and the state after. */
+async function rollUp(db: Db, site: Site, yesterday: string, maxDays: number): Promise<{ built: number; state: RollupState | null }> {
   let state = await readRollupState(db, site.id);
   if (state && state.timezone !== site.timezone) {
     await dropRollupsOfOldTimezone(db, site, state);
@@ -93,18 +94,21 @@ async function rollUp(db: Db, site: Site, yesterday: string, maxDays: number): P
     await db.batch(rollupDayStatements(site.id, site.timezone, day));
     built += 1;
   }
-  state = await readRollupState(db, site.id);
-  if (!state) return built;
+  // Read again only when the day batches changed it: an idle run costs no second read.
+  if (built > 0) state = await readRollupState(db, site.id);
+  if (!state) return { built, state };
   const lastMonth = lastMonthEndingBy(state.daysThrough);
   const firstRow = await db.first<{ day: string | null }>("SELECT min(day) AS day FROM rollup_visits WHERE site_id = ? AND dimension = ''", [site.id]);
   const firstDay = firstRow?.day ?? state.daysThrough;
   const firstMonth = state.monthsThrough ? nextMonth(state.monthsThrough) : firstDay.slice(0, 7);
   for (let month = firstMonth; month <= lastMonth; month = nextMonth(month)) {
     await db.batch(rollupMonthStatements(site.id, month));
+    // Each month's batch records it as rolled up; the state follows without a read.
+    state = { ...state, monthsThrough: month };
   }
   // Preset ranges end at the last rolled-up day: only worth building once caught up.
-  if (state.daysThrough >= yesterday) await refreshRanges(db, site, firstDay);
-  return built;
+  if (state.daysThrough >= yesterday) await refreshRanges(db, site, firstDay, state);
+  return { built, state };
 }
 
 /** The rolled-up days of each preset when `lastDay` is the last rolled-up day, as `first|last`. */
@@ -123,9 +127,7 @@ function presetRanges(lastDay: string, statsStart: string): Set<string> {
  * Builds the preset ranges that end at the last rolled-up day and drops older ones. The
  * previous day's ranges are kept one more day, for queries planned just before the switch.
  */
-async function refreshRanges(db: Db, site: Site, statsStart: string): Promise<void> {
-  const state = await readRollupState(db, site.id);
-  if (!state) return;
+async function refreshRanges(db: Db, site: Site, statsStart: string, state: RollupState): Promise<void> {
   const wanted = presetRanges(state.daysThrough, statsStart);
   const keep = new Set([...wanted, ...presetRanges(addDays(state.daysThrough, -1), statsStart)]);
   const coverage = { daysThrough: state.daysThrough, monthsThrough: state.monthsThrough, ranges: state.ranges };
@@ -146,10 +148,8 @@ async function refreshRanges(db: Db, site: Site, statsStart: string): Promise<vo
  * last rolled-up day. The boundary is recorded first, so from then on a query needing the
  * deleted rows is refused rather than answered short.
  */
-async function applyRetention(db: Db, site: Site, today: string, maxRows: number): Promise<number> {
-  if (site.retentionDays === null) return 0;
-  const state = await readRollupState(db, site.id);
-  if (!state) return 0;
+async function applyRetention(db: Db, site: Site, state: RollupState | null, today: string, maxRows: number): Promise<number> {
+  if (site.retentionDays === null || !state) return 0;
   const window = addDays(today, -site.retentionDays);
   const rolled = addDays(state.daysThrough, 1);
   const target = window < rolled ? window : rolled;
@@ -192,8 +192,9 @@ export async function runMaintenance(db: Db, nowMs: number, options: Maintenance
     const salts = await db.run('DELETE FROM salts WHERE site_id = ? AND day < ?', [site.id, addDays(today, -1)]);
     result.saltsDeleted += salts.changes;
     const closedThrough = addDays(localDayAt(site.timezone, now - CLOSE_GRACE_SECONDS), -1);
-    result.daysRolledUp += await rollUp(db, site, closedThrough, options.maxDaysPerSite ?? 31);
-    result.rawRowsPurged += await applyRetention(db, site, today, options.maxPurgePerSite ?? 50_000);
+    const { built, state } = await rollUp(db, site, closedThrough, options.maxDaysPerSite ?? 31);
+    result.daysRolledUp += built;
+    result.rawRowsPurged += await applyRetention(db, site, state, today, options.maxPurgePerSite ?? 50_000);
   }
   return result;
 }
