@@ -4,6 +4,7 @@
  * @module
  */
 import { normalizeHostname } from '../sites.ts';
+import { cleanWords, truncate } from './text.ts';
 
 export const MAX_PATH_LENGTH = 2000;
 const MAX_SEARCH_LENGTH = 300;
@@ -22,11 +23,6 @@ function safeDecode(text: string): string {
   }
 }
 
-/** Trims, collapses whitespace and caps user-typed words. */
-export function cleanWords(text: string, max = MAX_SEARCH_LENGTH): string | null {
-  const words = text.replace(/\s+/g, ' ').trim().slice(0, max);
-  return words === '' ? null : words;
-}
 
 export function describePage(url: URL, hashMode: boolean, searchParams: readonly string[]): Page {
   let path = safeDecode(url.pathname) || '/';
@@ -37,9 +33,9 @@ export function describePage(url: URL, hashMode: boolean, searchParams: readonly
   for (const param of url.search === '' ? [] : searchParams) {
     const value = url.searchParams.get(param);
     if (value !== null) {
-      siteSearch = cleanWords(value);
+      siteSearch = cleanWords(value, MAX_SEARCH_LENGTH);
       if (siteSearch) break;
     }
   }
-  return { hostname: normalizeHostname(url.hostname), path: path.slice(0, MAX_PATH_LENGTH), siteSearch };
+  return { hostname: normalizeHostname(url.hostname), path: truncate(path, MAX_PATH_LENGTH), siteSearch };
 }

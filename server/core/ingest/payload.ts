@@ -4,6 +4,7 @@
  * @module
  */
 import { normalizeHostname } from '../sites.ts';
+import { truncate } from './text.ts';
 
 export const MAX_PROPS = 30;
 export const MAX_PROP_KEY = 300;
@@ -84,7 +85,7 @@ export function parseProps(value: unknown): Array<[string, string]> {
     else if (typeof raw === 'boolean') v = String(raw);
     else continue;
     if (v.trim() === '') continue;
-    props.push([k, v.slice(0, MAX_PROP_VALUE)]);
+    props.push([k, truncate(v, MAX_PROP_VALUE)]);
   }
   return props;
 }
@@ -154,7 +155,7 @@ export function parseEventPayload(text: string, contentType: string): PayloadRes
   if (typeof domains === 'string') return { ok: false, error: domains };
 
   const referrerValue = pick(fields, 'referrer', 'r');
-  const referrer = typeof referrerValue === 'string' && referrerValue.trim() !== '' ? referrerValue.trim().slice(0, MAX_REFERRER_LENGTH) : null;
+  const referrer = typeof referrerValue === 'string' && referrerValue.trim() !== '' ? truncate(referrerValue.trim(), MAX_REFERRER_LENGTH) : null;
 
   const interactiveValue = pick(fields, 'interactive', 'i');
   const interactive = name !== 'engagement' && interactiveValue !== false && interactiveValue !== 'false' && interactiveValue !== 0;

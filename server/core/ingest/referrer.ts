@@ -9,6 +9,7 @@
  * @module
  */
 import { normalizeHostname } from '../sites.ts';
+import { cleanWords, truncate } from './text.ts';
 import {
   AI_ASSISTANTS,
   DISPLAY_AD_NETWORKS,
@@ -156,7 +157,6 @@ const SOCIAL_MEDIUMS = new Set(['social', 'social-network', 'social-media', 'sm'
 const REFERRAL_MEDIUMS = new Set(['referral', 'app', 'link']);
 const EMAIL_TAGS = ['email', 'e-mail', 'e_mail', 'e mail', 'newsletter'];
 
-const WHITESPACE_RUNS = /\s+/g;
 
 /** pageUrl: the full page URL as sent by the tracker; siteDomain: the site's domain (lower-case, no www). */
 export function classifyReferrer(referrer: string | null, pageUrl: URL, siteDomain: string): Acquisition {
@@ -172,7 +172,7 @@ export function classifyReferrer(referrer: string | null, pageUrl: URL, siteDoma
     source: origin?.name ?? null,
     channel: channelOf(origin, utm, pageUrl),
     searchEngine: known && (known.kind === 'search' || known.kind === 'searchAds') ? known.name : null,
-    searchKeyword: (external && fromReferrer && searchWords(external.url, fromReferrer.known)) || cleanKeyword(utm.term),
+    searchKeyword: (external && fromReferrer && searchWords(external.url, fromReferrer.known)) || cleanWords(utm.term, MAX_TAG_LENGTH),
     utm,
   };
 }
@@ -267,7 +267,7 @@ function originOfTag(tag: string): Origin {
 
 function searchWords(url: URL, source: Source | null): string | null {
   for (const param of source?.queryParams ?? []) {
-    const words = cleanKeyword(url.searchParams.get(param));
+    const words = cleanWords(url.searchParams.get(param), MAX_TAG_LENGTH);
     if (words !== null) return words;
   }
   return null;
@@ -328,20 +328,9 @@ function hasSearchClickId(origin: Origin | null, pageUrl: URL): boolean {
   return SEARCH_CLICK_IDS.some(([param, engine]) => origin?.name === engine && pageUrl.searchParams.has(param));
 }
 
-/** Trimmed, whitespace runs made one space, bounded; null when nothing is left. */
-function cleanKeyword(value: string | null): string | null {
-  return clip(value === null ? null : value.replace(WHITESPACE_RUNS, ' '));
-}
 
 /** Trimmed and bounded; null when empty. */
 function clip(value: string | null): string | null {
   const trimmed = value?.trim();
   return trimmed ? truncate(trimmed, MAX_TAG_LENGTH) : null;
-}
-
-/** Cuts to `max` UTF-16 units without leaving half of a surrogate pair at the end. */
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const code = text.charCodeAt(max - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }
