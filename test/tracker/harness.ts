@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { serveAssets } from '../../server/node/static.ts';
 import { buildTracker } from '../../tracker/build.mjs';
-import { waitFor } from '../e2e/browser.ts';
+import { type PageServer, type PrivacySignals, launchChromium, newVisitor, startPageServer, waitFor } from '../e2e/browser.ts';
 
 export interface Received {
   method: string;
@@ -88,4 +89,35 @@ export async function eventRequestsMadeBy(page: Page, collectorOrigin: string, r
   } finally {
     page.off('request', onRequest);
   }
+}
+
+export interface TrackerBrowser {
+  browser: Browser;
+  stub: StubCollector;
+  /** The site whose pages embed the tracker. */
+  site: PageServer;
+  /** A fresh browser context (a new visitor), closed after the test. */
+  visitor(signals?: PrivacySignals): Promise<BrowserContext>;
+}
+
+/** Chromium, a stub collector and a page server for a test file: started once, visitors closed after each test. */
+export function useTrackerBrowser(): TrackerBrowser {
+  const contexts: BrowserContext[] = [];
+  const env = {
+    async visitor(signals: PrivacySignals = {}) {
+      const context = await newVisitor(env.browser, signals);
+      contexts.push(context);
+      return context;
+    },
+  } as TrackerBrowser;
+  beforeAll(async () => {
+    [env.browser, env.stub, env.site] = await Promise.all([launchChromium(), startStubCollector(), startPageServer()]);
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await Promise.all([env.browser?.close(), env.stub?.close(), env.site?.close()]);
+  });
+  return env;
 }

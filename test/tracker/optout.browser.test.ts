@@ -2,43 +2,29 @@
  * The opt-out widget (/optout.js) in Chromium: language, keyboard use, the flag it sets
  * (both names), and that the tracker on the same site then sends nothing.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type PageServer, type PrivacySignals, htmlPage, launchChromium, newVisitor, startPageServer, waitFor } from '../e2e/browser.ts';
-import { type StubCollector, eventRequestsMadeBy, startStubCollector } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { type PrivacySignals, htmlPage, waitFor } from '../e2e/browser.ts';
+import { eventRequestsMadeBy, useTrackerBrowser } from './harness.ts';
 
-let browser: Browser;
-let stub: StubCollector;
-let site: PageServer;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [browser, stub, site] = await Promise.all([launchChromium(), startStubCollector(), startPageServer()]);
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await Promise.all([browser?.close(), stub?.close(), site?.close()]);
-});
+const env = useTrackerBrowser();
 
 async function privacyPage(
   { lang = 'en', divAttrs = '', scriptAttrs = '', domain = 'optout.example' } = {},
   signals: PrivacySignals = {},
 ): Promise<Page> {
-  const context = await newVisitor(browser, signals);
-  contexts.push(context);
+  const context = await env.visitor(signals);
   const path = `/privacy-${Math.random().toString(36).slice(2)}`;
-  site.page(
+  env.site.page(
     path,
     htmlPage({
       lang,
-      head: `<script defer data-domain="${domain}" src="${stub.origin}/script.js"></script>`,
-      body: `<h1>Privacy</h1><div id="teller-optout" ${divAttrs}></div><script defer ${scriptAttrs} src="${stub.origin}/optout.js"></script>`,
+      head: `<script defer data-domain="${domain}" src="${env.stub.origin}/script.js"></script>`,
+      body: `<h1>Privacy</h1><div id="teller-optout" ${divAttrs}></div><script defer ${scriptAttrs} src="${env.stub.origin}/optout.js"></script>`,
     }),
   );
   const page = await context.newPage();
-  await page.goto(site.origin() + path);
+  await page.goto(env.site.origin() + path);
   return page;
 }
 
@@ -57,7 +43,7 @@ describe('opt-out widget', () => {
     expect(await status(page)).toBe('Your visits are counted anonymously, without cookies.');
     expect(await box.getAttribute('aria-describedby')).toBe('teller-optout-status');
     expect(await page.locator('#teller-optout-status').getAttribute('aria-live')).toBe('polite');
-    await waitFor('the pageview before opting out', () => stub.events(domain).length === 1);
+    await waitFor('the pageview before opting out', () => env.stub.events(domain).length === 1);
 
     await page.keyboard.press('Tab');
     expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
@@ -68,7 +54,7 @@ describe('opt-out widget', () => {
     expect(await probe(page)).toBe('ignored');
 
     // On the next visit the tracker sends nothing and the widget shows the choice.
-    const sent = await eventRequestsMadeBy(page, stub.origin, () => page.reload());
+    const sent = await eventRequestsMadeBy(page, env.stub.origin, () => page.reload());
     expect(sent).toEqual([]);
     expect(await box.isChecked()).toBe(false);
 

@@ -4,57 +4,32 @@
  * Negative cases prove the negative: `eventRequestsMadeBy` waits for a later marker
  * request, and each one has a positive control in the same setup.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type PageServer,
-  type PrivacySignals,
-  htmlPage,
-  launchChromium,
-  newVisitor,
-  startPageServer,
-  waitFor,
-} from '../e2e/browser.ts';
-import { type StubCollector, eventRequestsMadeBy, startStubCollector } from './harness.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { type PrivacySignals, htmlPage, waitFor } from '../e2e/browser.ts';
+import { eventRequestsMadeBy, useTrackerBrowser } from './harness.ts';
 
-let browser: Browser;
-let stub: StubCollector;
-let site: PageServer;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [browser, stub, site] = await Promise.all([launchChromium(), startStubCollector(), startPageServer()]);
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await Promise.all([browser?.close(), stub?.close(), site?.close()]);
-});
+const env = useTrackerBrowser();
 
 let counter = 0;
 const newDomain = () => `site${++counter}.example`;
 
 const tag = (domain: string, file = 'script.js', attrs = '') =>
-  `<script defer data-domain="${domain}" ${attrs} src="${stub.origin}/${file}"></script>`;
+  `<script defer data-domain="${domain}" ${attrs} src="${env.stub.origin}/${file}"></script>`;
 
-async function visitor(signals: PrivacySignals = {}): Promise<BrowserContext> {
-  const context = await newVisitor(browser, signals);
-  contexts.push(context);
-  return context;
-}
+const visitor = (signals: PrivacySignals = {}): Promise<BrowserContext> => env.visitor(signals);
 
 /** Registers `html` at `path` on the test site and opens it in a new tab of `context`. */
 async function open(context: BrowserContext, path: string, html: string, host = 'shop.test'): Promise<Page> {
-  site.page(new URL(path, 'http://x').pathname, html);
+  env.site.page(new URL(path, 'http://x').pathname, html);
   const page = await context.newPage();
-  await page.goto(site.origin(host) + path);
+  await page.goto(env.site.origin(host) + path);
   return page;
 }
 
 const events = (domain: string, count: number) =>
   waitFor(`${count} event(s) for ${domain}`, () => {
-    const list = stub.events(domain);
+    const list = env.stub.events(domain);
     expect(list.length).toBeLessThanOrEqual(count);
     return list.length === count && list;
   });
@@ -79,37 +54,37 @@ describe('tracker in Chromium', () => {
     const domain = newDomain();
     const context = await visitor();
     // Arrive by a link on another site, whose referrer policy lets the full URL through.
-    site.page('/products/shoes', htmlPage({ head: tag(domain) }));
+    env.site.page('/products/shoes', htmlPage({ head: tag(domain) }));
     const page = await context.newPage();
-    site.page('/story', htmlPage({ head: '<meta name="referrer" content="unsafe-url">', body: `<a id="go" href="${site.origin()}/products/shoes?color=red">shoes</a>` }));
-    await page.goto(`${site.origin('news.test')}/story`);
+    env.site.page('/story', htmlPage({ head: '<meta name="referrer" content="unsafe-url">', body: `<a id="go" href="${env.site.origin()}/products/shoes?color=red">shoes</a>` }));
+    await page.goto(`${env.site.origin('news.test')}/story`);
     await page.click('#go');
     const [event] = await events(domain, 1);
     expect(event).toEqual({
       n: 'pageview',
-      u: `${site.origin()}/products/shoes?color=red`,
+      u: `${env.site.origin()}/products/shoes?color=red`,
       d: domain,
-      r: `${site.origin('news.test')}/story`,
+      r: `${env.site.origin('news.test')}/story`,
       w: 1280,
     });
-    const request = stub.requests.find((r) => r.body.d === domain)!;
+    const request = env.stub.requests.find((r) => r.body.d === domain)!;
     expect(request.contentType).toBe('text/plain;charset=UTF-8');
     // text/plain needs no CORS preflight: not one OPTIONS request reached the collector.
-    expect(stub.requests.filter((r) => r.method === 'OPTIONS')).toEqual([]);
+    expect(env.stub.requests.filter((r) => r.method === 'OPTIONS')).toEqual([]);
   });
 
   it('sends to data-api when given, and omits d when there is no data-domain', async () => {
     const domain = newDomain();
     const page = await visitor().then((c) =>
-      eventRequestsMadeByOpen(c, '/api-override', tag(domain, 'script.js', `data-api="${stub.origin.replace('127.0.0.1', 'collector.test')}/api/event"`)),
+      eventRequestsMadeByOpen(c, '/api-override', tag(domain, 'script.js', `data-api="${env.stub.origin.replace('127.0.0.1', 'collector.test')}/api/event"`)),
     );
-    expect(page.urls).toEqual([`${stub.origin.replace('127.0.0.1', 'collector.test')}/api/event`]);
+    expect(page.urls).toEqual([`${env.stub.origin.replace('127.0.0.1', 'collector.test')}/api/event`]);
     await events(domain, 1);
 
     const bare = await visitor();
-    await open(bare, '/no-domain', htmlPage({ head: `<script defer src="${stub.origin}/script.js"></script>` }));
+    await open(bare, '/no-domain', htmlPage({ head: `<script defer src="${env.stub.origin}/script.js"></script>` }));
     const event = await waitFor('the event without domain', () =>
-      stub.requests.find((r) => typeof r.body.u === 'string' && r.body.u.endsWith('/no-domain'))?.body,
+      env.stub.requests.find((r) => typeof r.body.u === 'string' && r.body.u.endsWith('/no-domain'))?.body,
     );
     expect(event).not.toHaveProperty('d');
   });
@@ -127,10 +102,10 @@ describe('tracker in Chromium', () => {
     await events(domain, 3);
     await page.goBack(); // popstate to /app/a
     const list = await events(domain, 4);
-    expect(list.map((e) => e.u)).toEqual(['/app', '/app/a', '/app/b', '/app/a'].map((p) => site.origin() + p));
+    expect(list.map((e) => e.u)).toEqual(['/app', '/app/a', '/app/b', '/app/a'].map((p) => env.site.origin() + p));
     expect(list.every((e) => e.n === 'pageview' && !('h' in e))).toBe(true);
 
-    const none = await eventRequestsMadeBy(page, stub.origin, () =>
+    const none = await eventRequestsMadeBy(page, env.stub.origin, () =>
       page.evaluate(() => {
         history.replaceState({ x: 1 }, '', location.pathname);
         history.pushState({}, '', `${location.pathname}?q=1`);
@@ -155,7 +130,7 @@ describe('tracker in Chromium', () => {
       await page.evaluate(() => history.pushState({}, '', '#/checkout'));
       const list = await events(domain, 3);
       expect(list.map((e) => [e.u, e.h]), file).toEqual(
-        ['#/home', '#/cart', '#/checkout'].map((h) => [`${site.origin()}/spa${h}`, 1]),
+        ['#/home', '#/cart', '#/checkout'].map((h) => [`${env.site.origin()}/spa${h}`, 1]),
       );
     }
   });
@@ -178,7 +153,7 @@ describe('tracker in Chromium', () => {
     expect(await page.evaluate(() => window.teller === window.plausible)).toBe(true);
     expect(await callTeller(page, 'Later', { props: { x: '1' }, interactive: false })).toEqual({ status: 202 });
     const later = (await events(domain, 4))[3]!;
-    expect(later).toMatchObject({ n: 'Later', p: { x: '1' }, i: false, u: `${site.origin()}/queue` });
+    expect(later).toMatchObject({ n: 'Later', p: { x: '1' }, i: false, u: `${env.site.origin()}/queue` });
   });
 
   it('sends nothing when the visitor opted out with either flag, and again once the flag is cleared', async () => {
@@ -188,10 +163,10 @@ describe('tracker in Chromium', () => {
       await context.addInitScript((f) => {
         if (!sessionStorage.getItem('test-cleared')) localStorage.setItem(f, 'true');
       }, flag);
-      site.page('/flag', htmlPage({ head: tag(domain, 'script.local.js', 'data-local') }));
+      env.site.page('/flag', htmlPage({ head: tag(domain, 'script.local.js', 'data-local') }));
       const page = await context.newPage();
-      const sent = await eventRequestsMadeBy(page, stub.origin, async () => {
-        await page.goto(`${site.origin()}/flag`);
+      const sent = await eventRequestsMadeBy(page, env.stub.origin, async () => {
+        await page.goto(`${env.site.origin()}/flag`);
         expect(await callTeller(page, 'Probe')).toBe('ignored');
       });
       expect(sent, flag).toEqual([]);
@@ -209,10 +184,10 @@ describe('tracker in Chromium', () => {
     for (const signals of [{ dnt: true }, { gpc: true }]) {
       const domain = newDomain();
       const context = await visitor(signals);
-      site.page('/signal', htmlPage({ head: tag(domain, 'script.local.outbound-links.js', 'data-local') }));
+      env.site.page('/signal', htmlPage({ head: tag(domain, 'script.local.outbound-links.js', 'data-local') }));
       const page = await context.newPage();
-      const sent = await eventRequestsMadeBy(page, stub.origin, async () => {
-        await page.goto(`${site.origin()}/signal`);
+      const sent = await eventRequestsMadeBy(page, env.stub.origin, async () => {
+        await page.goto(`${env.site.origin()}/signal`);
         expect(await page.evaluate(() => [navigator.doNotTrack, navigator.globalPrivacyControl])).toEqual(
           signals.dnt ? ['1', undefined] : [null, true],
         );
@@ -235,9 +210,9 @@ describe('tracker in Chromium', () => {
       const domain = newDomain();
       const context = await visitor(signals);
       const page = await context.newPage();
-      site.page('/local', htmlPage({ head: tag(domain) }));
-      const origin = `http://${host}:${site.port}`;
-      const sent = await eventRequestsMadeBy(page, stub.origin, async () => {
+      env.site.page('/local', htmlPage({ head: tag(domain) }));
+      const origin = `http://${host}:${env.site.port}`;
+      const sent = await eventRequestsMadeBy(page, env.stub.origin, async () => {
         await page.goto(`${origin}/local`);
         expect(await callTeller(page, 'Probe')).toBe('ignored');
       });
@@ -246,7 +221,7 @@ describe('tracker in Chromium', () => {
         ['script.js', 'data-local'],
         ['script.local.js', ''],
       ] as const) {
-        site.page(`/local-${file}`, htmlPage({ head: tag(domain, file, attrs) }));
+        env.site.page(`/local-${file}`, htmlPage({ head: tag(domain, file, attrs) }));
         await page.goto(`${origin}/local-${file}`);
       }
       await events(domain, 2);
@@ -261,15 +236,15 @@ describe('tracker in Chromium', () => {
       const domain = newDomain();
       const context = await visitor();
       const page = await context.newPage();
-      site.page('/users/4711', htmlPage({ head: tag(domain, file, attrs) }));
-      const sent = await eventRequestsMadeBy(page, stub.origin, async () => {
-        await page.goto(`${site.origin()}/users/4711`);
+      env.site.page('/users/4711', htmlPage({ head: tag(domain, file, attrs) }));
+      const sent = await eventRequestsMadeBy(page, env.stub.origin, async () => {
+        await page.goto(`${env.site.origin()}/users/4711`);
         await page.evaluate(() => history.pushState({}, '', '/users/4712'));
       });
       expect(sent, file).toEqual([]);
       expect(await callTeller(page, 'pageview', { u: '/users/:id' })).toEqual({ status: 202 });
       const [event] = await events(domain, 1);
-      expect(event).toMatchObject({ n: 'pageview', u: `${site.origin()}/users/:id` });
+      expect(event).toMatchObject({ n: 'pageview', u: `${env.site.origin()}/users/:id` });
     }
   });
 
@@ -290,21 +265,21 @@ describe('tracker in Chromium', () => {
       ['/blog/2024/post', include, true],
       ['/shop', include, false],
     ];
-    const sent = await eventRequestsMadeBy(page, stub.origin, async () => {
+    const sent = await eventRequestsMadeBy(page, env.stub.origin, async () => {
       for (const [path, head] of cases) {
-        site.page(path, htmlPage({ head }));
-        await page.goto(site.origin() + path);
+        env.site.page(path, htmlPage({ head }));
+        await page.goto(env.site.origin() + path);
       }
     });
-    const expected = cases.filter(([, , counted]) => counted).map(([path]) => site.origin() + path);
+    const expected = cases.filter(([, , counted]) => counted).map(([path]) => env.site.origin() + path);
     expect(sent).toHaveLength(expected.length);
     expect((await events(domain, expected.length)).map((e) => e.u)).toEqual(expected);
   });
 
   it('records an outbound click without holding up the navigation', async () => {
     const domain = newDomain();
-    site.page('/landing', htmlPage({ body: '<h1>Elsewhere</h1>' }));
-    const target = `${site.origin('other.test')}/landing?ref=shop`;
+    env.site.page('/landing', htmlPage({ body: '<h1>Elsewhere</h1>' }));
+    const target = `${env.site.origin('other.test')}/landing?ref=shop`;
     const body = `<a id="out" href="${target}">out</a> <a id="in" href="/inside">in</a> <a id="mail" href="mailto:a@b.test">mail</a>`;
     const context = await visitor();
     const page = await open(context, '/links', htmlPage({ head: tag(domain, 'js/script.outbound-links.js'), body }));
@@ -313,7 +288,7 @@ describe('tracker in Chromium', () => {
     await page.waitForURL(target);
     expect(await page.textContent('h1')).toBe('Elsewhere');
     const [, click] = await events(domain, 2);
-    expect(click).toMatchObject({ n: 'Outbound Link: Click', p: { url: target }, u: `${site.origin()}/links` });
+    expect(click).toMatchObject({ n: 'Outbound Link: Click', p: { url: target }, u: `${env.site.origin()}/links` });
 
     // Middle-click opens a tab and counts; internal and mailto: links do not.
     const again = await open(context, '/links', htmlPage({ head: tag(domain, 'js/script.outbound-links.js'), body }));
@@ -322,7 +297,7 @@ describe('tracker in Chromium', () => {
     await again.click('#out', { button: 'middle' });
     await (await opened).close();
     await events(domain, 4);
-    const none = await eventRequestsMadeBy(again, stub.origin, async () => {
+    const none = await eventRequestsMadeBy(again, env.stub.origin, async () => {
       await again.evaluate(() => document.addEventListener('click', (e) => e.preventDefault()));
       await again.click('#mail');
       await again.click('#out', { button: 'right' });
@@ -332,13 +307,13 @@ describe('tracker in Chromium', () => {
   });
 
   it('switches the extras on by attribute in files that carry them', async () => {
-    const body = `<a id="out" href="${site.origin('other.test')}/landing">out</a> <a id="pdf" href="/files/guide.pdf">pdf</a>`;
+    const body = `<a id="out" href="${env.site.origin('other.test')}/landing">out</a> <a id="pdf" href="/files/guide.pdf">pdf</a>`;
     const run = async (file: string, attrs: string) => {
       const domain = newDomain();
       const page = await open(await visitor(), '/extras', htmlPage({ head: tag(domain, file, attrs), body }));
       await events(domain, 1);
       await page.evaluate(() => document.addEventListener('click', (e) => e.preventDefault()));
-      const sent = await eventRequestsMadeBy(page, stub.origin, async () => {
+      const sent = await eventRequestsMadeBy(page, env.stub.origin, async () => {
         await page.click('#out');
         await page.click('#pdf');
       });
@@ -362,13 +337,13 @@ describe('tracker in Chromium', () => {
       const page = await open(await visitor(), '/downloads', htmlPage({ head: tag(domain, 'script.file-downloads.js', attrs), body }));
       await events(domain, 1);
       await page.evaluate(() => document.addEventListener('click', (e) => e.preventDefault()));
-      const sent = await eventRequestsMadeBy(page, stub.origin, async () => {
+      const sent = await eventRequestsMadeBy(page, env.stub.origin, async () => {
         for (let i = 0; i < 4; i++) await page.click(`#l${i}`);
       });
       const list = await events(domain, 1 + sent.length);
       return list.slice(1).map((e) => {
         expect(e.n).toBe('File Download');
-        return (e.p as { url: string }).url.replace(`${site.origin()}/files/`, '');
+        return (e.p as { url: string }).url.replace(`${env.site.origin()}/files/`, '');
       });
     };
     // The query string is left out of the URL: it can carry tokens.
@@ -400,7 +375,7 @@ describe('tracker in Chromium', () => {
     const list = await events(domain, 5);
     expect(list.slice(1).map((e) => [e.n, e.p, e.$])).toEqual([
       ['Sign up', { plan: 'pro' }, {}],
-      ['Pricing', { url: `${site.origin()}/pricing` }, {}],
+      ['Pricing', { url: `${env.site.origin()}/pricing` }, {}],
       ['Buy', {}, { amount: '9.50', currency: 'EUR' }],
       ['Newsletter', {}, {}],
     ]);
@@ -428,13 +403,13 @@ describe('tracker in Chromium', () => {
   it('leaves no cookie and nothing in any storage', async () => {
     const domain = newDomain();
     const context = await visitor();
-    const body = `<a id="out" href="${site.origin('other.test')}/landing">out</a>`;
+    const body = `<a id="out" href="${env.site.origin('other.test')}/landing">out</a>`;
     const page = await open(context, '/clean', htmlPage({ head: tag(domain, 'script.extras.js', 'data-outbound-links data-hash'), body }));
     await events(domain, 1);
     await callTeller(page, 'Something', { props: { a: 1 } });
     await page.click('#out');
     await events(domain, 3);
-    await page.goto(`${site.origin()}/clean`);
+    await page.goto(`${env.site.origin()}/clean`);
     await events(domain, 4);
     const storage = await page.evaluate(async () => ({
       cookie: document.cookie,
@@ -449,8 +424,8 @@ describe('tracker in Chromium', () => {
 
 /** Opens a page and returns the event requests it made (see eventRequestsMadeBy). */
 async function eventRequestsMadeByOpen(context: BrowserContext, path: string, head: string) {
-  site.page(path, htmlPage({ head }));
+  env.site.page(path, htmlPage({ head }));
   const page = await context.newPage();
-  const urls = await eventRequestsMadeBy(page, stub.origin, () => page.goto(site.origin() + path));
+  const urls = await eventRequestsMadeBy(page, env.stub.origin, () => page.goto(env.site.origin() + path));
   return { page, urls };
 }
