@@ -13,23 +13,21 @@ export interface CachedSite {
   exclusions: Exclusions;
 }
 
+const TTL_MS = 5000;
+const MAX_ENTRIES = 10_000;
+
 export class SiteCache {
   private readonly entries = new Map<string, { value: Promise<CachedSite | null>; expires: number }>();
 
-  constructor(
-    private readonly db: Db,
-    private readonly clock: () => number,
-    private readonly ttlMs = 5000,
-    private readonly maxEntries = 10_000,
-  ) {}
+  constructor(private readonly db: Db) {}
 
   get(domain: string): Promise<CachedSite | null> {
-    const now = this.clock();
+    const now = Date.now();
     const hit = this.entries.get(domain);
     if (hit && hit.expires > now) return hit.value;
     const value = findSite(this.db, domain).then((site) => (site ? { site, exclusions: compileExclusions(site) } : null));
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(domain, { value, expires: now + this.ttlMs });
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(domain, { value, expires: now + TTL_MS });
     value.then(
       (v) => v === null && this.entries.delete(domain),
       () => this.entries.delete(domain),

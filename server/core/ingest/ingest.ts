@@ -61,8 +61,7 @@ class RecordHeaders implements HeaderReader {
 }
 
 export function createIngest(deps: IngestDeps): Ingest {
-  // Event times come from `receivedAt`; the clock here only expires cached sites.
-  const sites = new SiteCache(deps.db, Date.now);
+  const sites = new SiteCache(deps.db);
   const tools: PipelineTools = {
     country: deps.country ?? noCountry,
     parseUserAgent: createUserAgentParser(),

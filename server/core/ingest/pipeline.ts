@@ -8,7 +8,7 @@
 import type { CountryLookup, IpStorage } from '../ports.ts';
 import type { Site } from '../sites.ts';
 import { localDay } from '../time.ts';
-import { botReason } from './bots.ts';
+import { type BotReason, botReason } from './bots.ts';
 import type { EventKind, ProcessedEvent } from './event.ts';
 import type { Exclusions } from './exclusions.ts';
 import { type ParsedIp, isPublicIp, truncateIp } from './ip.ts';
@@ -43,11 +43,11 @@ export interface PipelineTools {
 }
 
 export type DropReason =
-  | 'bot' | 'headless' | 'preview' | 'prefetch' | 'no-user-agent'
+  | BotReason
   | 'do-not-track' | 'global-privacy-control' | 'localhost'
   | 'excluded-ip' | 'excluded-path' | 'hostname-not-allowed';
 
-export type PipelineResult = { event: ProcessedEvent } | { dropped: DropReason | string };
+export type PipelineResult = { event: ProcessedEvent } | { dropped: DropReason };
 
 function clientHints(headers: HeaderReader): ClientHintHeaders {
   const hints: Record<string, string> = {};
@@ -77,7 +77,7 @@ export function eventKind(payload: EventPayload): EventKind {
 }
 
 /** Checks that need no site: bots, privacy signals, local pages. */
-export function requestDropReason(payload: EventPayload, facts: Pick<RequestFacts, 'userAgent' | 'headers'>): DropReason | string | null {
+export function requestDropReason(payload: EventPayload, facts: Pick<RequestFacts, 'userAgent' | 'headers'>): DropReason | null {
   return botReason(facts.userAgent, facts.headers) ?? privacySignal(facts.headers) ?? (isLocalPage(payload.url) ? 'localhost' : null);
 }
 
