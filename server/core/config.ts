@@ -17,18 +17,29 @@ function integer(env: Record<string, unknown>, name: string, fallback: number, m
   return n;
 }
 
-export function parseConfig(env: Record<string, unknown>): Config {
+export interface ParseOptions {
+  /**
+   * What a TELLER_ADMIN_TOKEN shorter than MIN_ADMIN_TOKEN_LENGTH does: `fail` (Node, which
+   * then refuses to start) or `refuse` (Workers, which cannot refuse to start: events keep
+   * being collected and only the admin token is refused, see `Config.refusedAdminToken`).
+   */
+  shortAdminToken?: 'fail' | 'refuse';
+}
+
+export const SHORT_ADMIN_TOKEN = `TELLER_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`;
+
+export function parseConfig(env: Record<string, unknown>, options: ParseOptions = {}): Config {
   // Unset and empty mean the default, as for the numeric settings.
   const ipStorage = env.TELLER_IP_STORAGE === undefined || env.TELLER_IP_STORAGE === '' ? 'truncated' : String(env.TELLER_IP_STORAGE);
   if (ipStorage !== 'truncated' && ipStorage !== 'none') throw new ConfigError(`TELLER_IP_STORAGE must be "truncated" or "none", got "${ipStorage}"`);
-  const adminToken = typeof env.TELLER_ADMIN_TOKEN === 'string' && env.TELLER_ADMIN_TOKEN !== '' ? env.TELLER_ADMIN_TOKEN : null;
-  if (adminToken !== null && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
-    throw new ConfigError(`TELLER_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
-  }
+  const given = typeof env.TELLER_ADMIN_TOKEN === 'string' && env.TELLER_ADMIN_TOKEN !== '' ? env.TELLER_ADMIN_TOKEN : null;
+  const tooShort = given !== null && given.length < MIN_ADMIN_TOKEN_LENGTH;
+  if (tooShort && options.shortAdminToken !== 'refuse') throw new ConfigError(SHORT_ADMIN_TOKEN);
   return {
     trustProxy: integer(env, 'TELLER_TRUST_PROXY', 0, 0, 10),
     ipStorage: ipStorage as IpStorage,
     maxBodyBytes: integer(env, 'TELLER_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1024, 10 * 1024 * 1024),
-    adminToken,
+    adminToken: tooShort ? null : given,
+    refusedAdminToken: tooShort ? given : null,
   };
 }

@@ -55,6 +55,11 @@ export interface Config {
   maxBodyBytes: number;
   /** Operator's admin bearer token (at least 32 characters), if set. */
   adminToken: string | null;
+  /**
+   * A TELLER_ADMIN_TOKEN too short to be used (Workers only: Node refuses to start). It
+   * grants nothing; a request presenting it is told why it is refused.
+   */
+  refusedAdminToken?: string | null;
 }
 
 /** What the Hono app needs, built once by each runtime's entry point. */

@@ -8,7 +8,7 @@
  */
 import type { Hono } from 'hono';
 import { canonicalScriptPath } from '../../tracker/variants.mjs';
-import { ConfigError, parseConfig } from '../core/config.ts';
+import { ConfigError, parseConfig, SHORT_ADMIN_TOKEN } from '../core/config.ts';
 import { createApp } from '../core/http/app.ts';
 import { type MaintenanceOptions, runMaintenance } from '../core/maintenance.ts';
 import type { AppDeps, Logger } from '../core/ports.ts';
@@ -51,7 +51,9 @@ const apps = new WeakMap<Env, Built>();
 function build(env: Env): Built {
   try {
     // CF-Connecting-IP is set by Cloudflare's edge; X-Forwarded-For is the client's to forge.
-    const config = { ...parseConfig(env as unknown as Record<string, unknown>), trustProxy: 0 };
+    const config = { ...parseConfig(env as unknown as Record<string, unknown>, { shortAdminToken: 'refuse' }), trustProxy: 0 };
+    // Built once per isolate, so this is said once per isolate; events are still collected.
+    if (config.refusedAdminToken) log.error(`teller: ${SHORT_ADMIN_TOKEN}; it is refused, events are still collected`);
     const db = d1Db(env.DB);
     const deps: AppDeps = {
       db,

@@ -4,15 +4,20 @@ import { ConfigError, parseConfig } from '../../server/core/config.ts';
 describe('parseConfig', () => {
   it('takes unset and empty variables as the defaults', () => {
     for (const env of [{}, { TELLER_IP_STORAGE: '', TELLER_TRUST_PROXY: '', TELLER_ADMIN_TOKEN: '' }]) {
-      expect(parseConfig(env)).toEqual({ trustProxy: 0, ipStorage: 'truncated', maxBodyBytes: 131072, adminToken: null });
+      expect(parseConfig(env)).toEqual({ trustProxy: 0, ipStorage: 'truncated', maxBodyBytes: 131072, adminToken: null, refusedAdminToken: null });
     }
   });
 
   it('reads each variable', () => {
     const token = 'a'.repeat(32);
     expect(parseConfig({ TELLER_IP_STORAGE: 'none', TELLER_TRUST_PROXY: '2', TELLER_MAX_BODY_BYTES: '4096', TELLER_ADMIN_TOKEN: token })).toEqual({
-      trustProxy: 2, ipStorage: 'none', maxBodyBytes: 4096, adminToken: token,
+      trustProxy: 2, ipStorage: 'none', maxBodyBytes: 4096, adminToken: token, refusedAdminToken: null,
     });
+  });
+
+  it('refuses a short admin token without failing when asked to (Workers)', () => {
+    expect(parseConfig({ TELLER_ADMIN_TOKEN: 'short' }, { shortAdminToken: 'refuse' })).toMatchObject({ adminToken: null, refusedAdminToken: 'short' });
+    expect(parseConfig({ TELLER_ADMIN_TOKEN: 'b'.repeat(32) }, { shortAdminToken: 'refuse' })).toMatchObject({ adminToken: 'b'.repeat(32), refusedAdminToken: null });
   });
 
   it.each([

@@ -495,10 +495,10 @@ describe('source tables', () => {
 });
 
 /**
- * The Snowplow referer-parser test corpus (`../shared/corpora/referer-tests.json`), read
- * as reference data. It lives beside the repository (CI clones it there), never inside it.
+ * The Snowplow referer-parser test corpus, read as reference data: a copy lives in
+ * test/fixtures (source and licence in its README) so that a bare clone passes.
  */
-const CORPUS = fileURLToPath(new URL('../../../shared/corpora/referer-tests.json', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../fixtures/referer-tests.json', import.meta.url));
 
 interface CorpusCase {
   spec: string;

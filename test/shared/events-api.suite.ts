@@ -119,14 +119,35 @@ export function describeEventsApi(runtime: string, start: StartTarget): void {
       expect(((await noUrl.json()) as { error: string }).error).toMatch(/url/);
       const garbage = await sendEvent(target, '{"n": "pageview", "u": ', NORWAY);
       expect(garbage.status).toBe(400);
-      const big = await sendEvent(target, { n: 'pageview', u: 'https://example.com/', d: 'example.com', p: { x: 'a'.repeat(200_000) } }, NORWAY);
-      expect(big.status).toBe(413);
       const get = await target.request('/api/event', {}, NORWAY);
       expect(get.status).toBe(405);
       const preflight = await target.request('/api/event', { method: 'OPTIONS', headers: { origin: 'https://shop.test', 'access-control-request-method': 'POST' } }, NORWAY);
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
       expect(await events()).toHaveLength(0);
+    });
+
+    it('answers an oversized body with a 413 the client can read, with or without Content-Length', async () => {
+      const big = { n: 'pageview', u: 'https://example.com/', d: 'example.com', p: { x: 'a'.repeat(200_000) } };
+      const sized = await sendEvent(target, big, NORWAY);
+      expect(sized.status).toBe(413);
+      expect(((await sized.json()) as { error: string }).error).toMatch(/larger than \d+ bytes/);
+      const bytes = new TextEncoder().encode(JSON.stringify(big));
+      const chunked = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 16_384) controller.enqueue(bytes.subarray(i, i + 16_384));
+          controller.close();
+        },
+      });
+      const streamed = await target.request(
+        '/api/event',
+        { method: 'POST', headers: { 'content-type': 'text/plain' }, body: chunked, duplex: 'half' } as RequestInit,
+        NORWAY,
+      );
+      expect(streamed.status).toBe(413);
+      expect(await events()).toHaveLength(0);
+      // The connection is still good for the next event.
+      expect((await sendEvent(target, { n: 'pageview', u: 'https://example.com/after', d: 'example.com' }, NORWAY)).status).toBe(202);
     });
 
     it('parses the body whatever its content type', async () => {

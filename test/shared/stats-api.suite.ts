@@ -204,6 +204,13 @@ export function describeStatsApi(runtime: string, start: StartTarget): void {
       expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
     });
 
+    it('refuses a query body over 64 KiB with a 413 the client can read', async () => {
+      const res = await api('POST', '/api/v2/query', { json: { site_id: 'stats.example', metrics: ['visitors'], date_range: range, pad: 'x'.repeat(70_000) } });
+      expect(res.status).toBe(413);
+      expect(await res.json()).toEqual({ error: 'Query body too large.' });
+      expect((await query({ metrics: ['visitors'] })).status).toBe(200);
+    });
+
     it('finds a site however its domain is written, as creating it does', async () => {
       expect((await api('GET', '/api/v1/sites/www.Stats.example')).status).toBe(200);
       const res = await api('POST', '/api/v2/query', { json: { site_id: 'WWW.stats.example', metrics: ['visitors'], date_range: range } });

@@ -65,14 +65,48 @@ describe('the Worker entry in workerd', () => {
 });
 
 describe('a misconfigured Worker', () => {
-  it('answers 500 naming the setting, never echoing the secret', async () => {
+  it('goes on collecting events with a short admin token, and tells whoever presents that token why it is refused', async () => {
     const bad = await startWorker({ vars: { TELLER_ADMIN_TOKEN: 'short-secret' } });
+    try {
+      await bad.db.prepare("INSERT INTO sites (domain, timezone, created_at) VALUES ('example.com', 'Europe/Oslo', 0)").run();
+      const event = await bad.fetch(
+        '/api/event',
+        { method: 'POST', headers: { 'content-type': 'text/plain', 'user-agent': FIREFOX }, body: JSON.stringify({ n: 'pageview', u: 'https://example.com/', d: 'example.com' }) },
+        { ip: '84.208.20.110', country: 'NO' },
+      );
+      expect(event.status).toBe(202);
+      expect((await bad.db.prepare('SELECT count(*) AS n FROM events').first<{ n: number }>())?.n).toBe(1);
+      expect((await bad.fetch('/healthz')).status).toBe(200);
+
+      for (const path of ['/api/v1/sites', '/api/v1/stats/realtime/visitors?site_id=example.com']) {
+        const refused = await bad.fetch(path, { headers: { authorization: 'Bearer short-secret' } });
+        expect(refused.status).toBe(401);
+        const text = await refused.text();
+        expect(text).toContain('TELLER_ADMIN_TOKEN must be at least 32 characters');
+        expect(text).not.toContain('short-secret');
+      }
+      const query = await bad.fetch('/api/v2/query', {
+        method: 'POST',
+        headers: { authorization: 'Bearer short-secret', 'content-type': 'application/json' },
+        body: JSON.stringify({ site_id: 'example.com', metrics: ['visitors'], date_range: 'day' }),
+      });
+      expect(query.status).toBe(401);
+      expect(await query.text()).toContain('TELLER_ADMIN_TOKEN');
+      // Anyone else learns nothing about the configuration.
+      const stranger = await bad.fetch('/api/v1/sites', { headers: { authorization: 'Bearer something-else' } });
+      expect(stranger.status).toBe(401);
+      expect(await stranger.text()).not.toContain('TELLER_ADMIN_TOKEN');
+    } finally {
+      await bad.close();
+    }
+  });
+
+  it('answers 500 naming any other wrong setting', async () => {
+    const bad = await startWorker({ vars: { TELLER_IP_STORAGE: 'full' } });
     try {
       const res = await bad.fetch('/healthz');
       expect(res.status).toBe(500);
-      const text = await res.text();
-      expect(text).toContain('TELLER_ADMIN_TOKEN');
-      expect(text).not.toContain('short-secret');
+      expect(await res.text()).toContain('TELLER_IP_STORAGE');
     } finally {
       await bad.close();
     }

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { AppDeps } from '../ports.ts';
+import { SHORT_ADMIN_TOKEN } from '../config.ts';
 import { bearerToken, verifyToken, type TokenGrant } from '../tokens.ts';
 
 export const UNAUTHORIZED =
@@ -24,4 +25,15 @@ export function unauthorized(c: Context): Response {
 
 export function badRequest(c: Context, message: string): Response {
   return c.json({ error: message }, 400);
+}
+
+/**
+ * The answer to a request that presents a TELLER_ADMIN_TOKEN too short to be used (Workers
+ * goes on collecting events with one): the operator learns why, everyone else gets the
+ * usual 401 from the route itself.
+ */
+export function refusedAdminToken(deps: ApiDeps, c: Context): Response | null {
+  const refused = deps.config.refusedAdminToken;
+  if (!refused || bearerToken(c.req.header('authorization')) !== refused) return null;
+  return c.json({ error: `${SHORT_ADMIN_TOKEN}; this one is refused until it is replaced by a longer one.` }, 401);
 }

@@ -5,12 +5,17 @@
  */
 import { Hono } from 'hono';
 import type { AppDeps } from '../ports.ts';
+import { refusedAdminToken } from './api-auth.ts';
 import { collectRoutes } from './collect.ts';
 import { healthRoutes } from './health.ts';
 import { statsApi } from './stats-api.ts';
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  if (deps.config.refusedAdminToken) {
+    app.use('/api/v1/*', async (c, next) => refusedAdminToken(deps, c) ?? next());
+    app.use('/api/v2/*', async (c, next) => refusedAdminToken(deps, c) ?? next());
+  }
   app.route('/', collectRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', statsApi(deps));

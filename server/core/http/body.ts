@@ -8,15 +8,26 @@ import type { Context } from 'hono';
 export type BodyResult = { text: string } | { tooLarge: true };
 
 /**
+ * How much of an oversized body is read and thrown away before the 413 is sent. A runtime
+ * that answers while the client is still sending may close the connection under it (workerd
+ * does), and the client then sees a reset instead of the 413; reading the rest first makes
+ * the answer readable for any honest client. Past this, the client is not honest and gets
+ * the 413 at once, whatever its connection makes of it.
+ */
+export const DISCARD_LIMIT = 4 * 1024 * 1024;
+
+/**
  * Reads at most `limit` bytes. With a Content-Length the HTTP parser already bounds the
  * body, so it is read in one go (Node's fast path); a chunked body is counted as it streams.
  */
 export async function readBody(c: Context, limit: number): Promise<BodyResult> {
   const length = c.req.header('content-length');
-  if (length !== undefined && /^\d+$/.test(length)) {
-    return Number(length) > limit ? { tooLarge: true } : { text: await c.req.text() };
-  }
   const request = c.req.raw;
+  if (length !== undefined && /^\d+$/.test(length)) {
+    if (Number(length) <= limit) return { text: await c.req.text() };
+    if (Number(length) <= DISCARD_LIMIT && request.body) await discard(request.body.getReader(), 0);
+    return { tooLarge: true };
+  }
   if (!request.body) return { text: '' };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -26,7 +37,7 @@ export async function readBody(c: Context, limit: number): Promise<BodyResult> {
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => {});
+      await discard(reader, size);
       return { tooLarge: true };
     }
     chunks.push(value);
@@ -38,4 +49,20 @@ export async function readBody(c: Context, limit: number): Promise<BodyResult> {
     offset += c.byteLength;
   }
   return { text: new TextDecoder().decode(bytes) };
+}
+
+/** Reads and drops the rest of a body, up to DISCARD_LIMIT bytes in all; then stops reading. */
+async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number): Promise<void> {
+  let size = alreadyRead;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.byteLength;
+      if (size > DISCARD_LIMIT) break;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away: there is nobody left to answer.
+  }
 }
