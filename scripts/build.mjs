@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 /**
- * `npm run build`: builds what the server serves into dist/public (the tracker scripts,
- * and the dashboard once it exists). With --if-missing (used by `npm start`) it does
+ * `npm run build`: builds what the server serves into dist/public (the tracker scripts and
+ * the dashboard). With --if-missing (used by `npm start`) it does
  * nothing when the output is newer than every source file.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildDashboard } from '../dashboard/build.mjs';
 import { buildTracker } from '../tracker/build.mjs';
 
 const OUT = 'dist/public';
-const SOURCES = ['tracker'];
+const SOURCES = ['tracker', 'dashboard', 'server/core/dashboard'];
 
 function newestSource(dir) {
   let newest = 0;
@@ -22,11 +23,13 @@ function newestSource(dir) {
 
 function upToDate() {
   const marker = join(OUT, 'script.js');
-  if (!existsSync(marker)) return false;
+  if (!existsSync(marker) || !existsSync(join(OUT, 'dashboard', 'app.js'))) return false;
   const built = statSync(marker).mtimeMs;
   return SOURCES.every((dir) => newestSource(dir) <= built);
 }
 
 const ifMissing = process.argv.includes('--if-missing');
 if (ifMissing && upToDate()) process.exit(0);
+// The tracker writes _headers afresh; the dashboard appends its own rules to it.
 await buildTracker({ outDir: OUT, quiet: false });
+await buildDashboard({ outDir: OUT, quiet: false });

@@ -1,0 +1,82 @@
+/**
+ * The dashboard's only way to the server: JSON over fetch, same origin, the session cookie
+ * sent by the browser, or a shared link's token in its header. Errors carry the server's
+ * own message (every 4xx of Teller's APIs names its problem).
+ * @module
+ */
+import { SHARE_HEADER } from '../../server/core/dashboard/contract.ts';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** Seconds, from Retry-After (429, 503). */
+    readonly retryAfter: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+let shareToken: string | null = null;
+
+/** In a shared link's view every request carries its token instead of a session. */
+export function useShareToken(token: string | null): void {
+  shareToken = token;
+}
+
+export function sharing(): boolean {
+  return shareToken !== null;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (shareToken) headers[SHARE_HEADER] = shareToken;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!res.ok) {
+    const message = json && typeof json === 'object' && 'error' in json ? String((json as { error: unknown }).error) : `${res.status} ${res.statusText}`;
+    const retry = Number(res.headers.get('retry-after'));
+    throw new ApiError(res.status, message, Number.isFinite(retry) && retry > 0 ? retry : null);
+  }
+  return json as T;
+}
+
+export const get = <T>(path: string) => api<T>('GET', path);
+export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
+export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const del = <T>(path: string, body?: unknown) => api<T>('DELETE', path, body);
+
+/** The path of a site's dashboard route, with the domain encoded. */
+export const sitePath = (domain: string, rest = '') => `/api/dashboard/sites/${encodeURIComponent(domain)}${rest}`;
+
+/** One Stats API v2 query (the same API external clients use). */
+export interface StatsQuery {
+  site_id: string;
+  metrics: string[];
+  date_range: string | [string, string];
+  dimensions?: string[];
+  filters?: unknown[];
+  order_by?: Array<[string, 'asc' | 'desc']>;
+  include?: { compare?: 'previous_period' | 'year_over_year' | [string, string]; time_labels?: boolean; total_rows?: boolean };
+  pagination?: { limit: number; offset: number };
+}
+
+export interface StatsResult {
+  results: Array<{ metrics: Array<number | null>; dimensions: string[]; comparison?: { metrics: Array<number | null>; change: Array<number | null> } }>;
+  meta: Record<string, unknown> & { time_labels?: string[]; total_rows?: number };
+  query: Record<string, unknown>;
+}
+
+export const query = (q: StatsQuery) => post<StatsResult>('/api/v2/query', q);

@@ -1,0 +1,103 @@
+/**
+ * Bokmål and English. Every string the dashboard shows comes from a catalogue
+ * (`dashboard/i18n/*.<lang>.ts`); numbers, dates and durations go through `Intl`.
+ * The language is the browser's (nb, nn, no → bokmål) until the visitor picks one with
+ * the switch, which is remembered in this origin's localStorage.
+ * @module
+ */
+import { catalogues, type Key } from '../i18n/index.ts';
+
+export type Lang = 'en' | 'nb';
+export const LANGS: readonly Lang[] = ['en', 'nb'];
+const STORAGE_KEY = 'teller_lang';
+
+function detect(): Lang {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved === 'en' || saved === 'nb') return saved;
+  } catch {
+    // Storage may be disabled; the browser's language decides.
+  }
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (base === 'nb' || base === 'nn' || base === 'no') return 'nb';
+    if (base === 'en') return 'en';
+  }
+  return 'en';
+}
+
+let current: Lang = detect();
+
+export function lang(): Lang {
+  return current;
+}
+
+/** BCP 47 tag for Intl and <html lang>. */
+export function locale(): string {
+  return current === 'nb' ? 'nb-NO' : 'en-GB';
+}
+
+export function setLang(next: Lang): void {
+  current = next;
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // Not remembered, but applied.
+  }
+  document.documentElement.lang = next;
+}
+
+/** `t('kpi.visitors')`, `t('sites.count', { n: 3 })`: `{n}` placeholders are replaced. */
+export function t(key: Key, vars: Record<string, string | number> = {}): string {
+  const text = catalogues[current][key];
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? formatVar(vars[name]!) : whole));
+}
+
+function formatVar(value: string | number): string {
+  return typeof value === 'number' ? formatNumber(value) : value;
+}
+
+export function formatNumber(n: number, options: Intl.NumberFormatOptions = {}): string {
+  return new Intl.NumberFormat(locale(), options).format(n);
+}
+
+/** 1234 → 1.2k (en) / 1,2k (nb), for tight places (chart axes, sparkline labels). */
+export function formatCompact(n: number): string {
+  return new Intl.NumberFormat(locale(), { notation: 'compact', maximumFractionDigits: 1 }).format(n);
+}
+
+export function formatPercent(n: number, fractionDigits = 0): string {
+  return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: fractionDigits }).format(n / 100);
+}
+
+/** Seconds → "1 min 5 s" / "1 min 5 sek", through Intl's unit names. */
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  const unit = (value: number, name: 'hour' | 'minute' | 'second') =>
+    new Intl.NumberFormat(locale(), { style: 'unit', unit: name, unitDisplay: 'narrow' }).format(value);
+  if (s < 60) return unit(s, 'second');
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  return [h > 0 ? unit(h, 'hour') : '', m > 0 ? unit(m, 'minute') : '', rest > 0 && h === 0 ? unit(rest, 'second') : ''].filter(Boolean).join(' ');
+}
+
+/** A YYYY-MM-DD day as the reader writes dates ("1. des. 2026", "1 Dec 2026"). */
+export function formatDay(day: string, options: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric' }): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Intl.DateTimeFormat(locale(), { ...options, timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
+}
+
+/** A Unix time in the site's timezone. */
+export function formatTime(unixSeconds: number, timeZone: string, options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' }): string {
+  return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(unixSeconds * 1000);
+}
+
+/** A country's name in the UI's language, from its ISO 3166-1 alpha-2 code. */
+export function countryName(code: string): string {
+  try {
+    return new Intl.DisplayNames([locale()], { type: 'region' }).of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * The contract between the dashboard (browser, `dashboard/`) and the server (`server/core`):
+ * page paths, cookie and header names, and the JSON shapes of the dashboard's own routes.
+ * Aggregates are never here: the dashboard reads every number through the Stats API
+ * (`POST /api/v2/query`, `GET /api/v1/stats/realtime/visitors`), as external clients do.
+ *
+ * Both sides import these types (the dashboard with `import type`, so nothing of the
+ * server reaches the browser bundle).
+ *
+ * Pages (all answered with the same HTML shell, which loads /dashboard/app.js and
+ * /dashboard/app.css; the shell decides what to draw from the path):
+ *   /                          first run (create the owner), login, or the site list
+ *   /sites/<domain>            the site view; view state in the query string (see ViewQuery)
+ *   /sites/<domain>/settings   per-site settings (owner)
+ *   /users                     users and their sites (owner)
+ *   /share/<token>             a shared link's read-only site view
+ *
+ * Auth for the JSON routes and for the Stats API when called by the dashboard:
+ *   - session cookie SESSION_COOKIE (HttpOnly, SameSite=Lax, Secure behind TLS);
+ *   - or the shared link's token in header SHARE_HEADER (read-only, one site; the
+ *     recent-visits log only when the link allows it).
+ * A state-changing request (any method but GET/HEAD) authenticated by the cookie must be
+ * same-origin: its Origin header (or, without one, Sec-Fetch-Site: same-origin) must
+ * match the request's own origin; otherwise 403 { error }.
+ * @module
+ */
+
+export const SESSION_COOKIE = 'teller_session';
+export const SHARE_HEADER = 'x-teller-share';
+
+export type Role = 'owner' | 'viewer';
+
+/** GET /api/dashboard/session: what the shell should show. Never 401. */
+export type SessionState =
+  | { state: 'setup' }
+  | { state: 'login' }
+  | { state: 'in'; user: { email: string; role: Role } }
+  /** Only when the SHARE_HEADER names a live link. */
+  | { state: 'shared'; site: { domain: string; timezone: string }; showVisits: boolean };
+
+/**
+ * POST /api/dashboard/setup   { email, password, password2 }  -> 200 SessionState (in) + cookie;
+ *                               400 { error } (mismatch, short password, bad e-mail); 409 once any user exists.
+ * POST /api/dashboard/login   { email, password } -> 200 SessionState (in) + cookie (a new session id);
+ *                               401 { error: 'wrong e-mail or password' } (same answer and time for an
+ *                               unknown e-mail); 429 { error } + Retry-After when throttled.
+ * POST /api/dashboard/logout  -> 200 { ok: true }, session deleted, cookie cleared.
+ */
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+/** GET /api/dashboard/sites: the sites the session may read, by domain. */
+export interface SiteSummary {
+  domain: string;
+  timezone: string;
+  /** Unique visitors today (site-local day). */
+  visitorsToday: number;
+  /** Unique visitors of each of the last 30 site-local days, oldest first, today last. */
+  sparkline: number[];
+  /** True once the site has received any event. */
+  hasEvents: boolean;
+}
+
+/** POST /api/dashboard/sites { domain, timezone? } (owner) -> 200 SiteCreated; 400 { error }. */
+export interface SiteCreated {
+  domain: string;
+  timezone: string;
+  /** The exact <script> tag to paste, with this server's origin. */
+  snippet: string;
+}
+
+/** GET /api/dashboard/sites/<domain>/first-event -> { received } (the add-site check polls it). */
+export interface FirstEvent {
+  received: boolean;
+}
+
+/**
+ * GET /api/dashboard/sites/<domain>/settings (owner) -> SiteSettingsJson
+ * PATCH same path with any subset of the writable fields -> SiteSettingsJson; 400 { error } naming the field.
+ * DELETE /api/dashboard/sites/<domain> { confirm: '<domain>' } (owner) -> { deleted: true }; 400 when confirm differs.
+ */
+export interface SiteSettingsJson {
+  domain: string;
+  timezone: string;
+  /** null: the instance default (`instanceIpStorage`). */
+  ipStorage: 'truncated' | 'none' | null;
+  instanceIpStorage: 'truncated' | 'none';
+  /** null: forever. */
+  retentionDays: number | null;
+  excludedIps: string[];
+  excludedPaths: string[];
+  allowedHostnames: string[];
+  searchParams: string[];
+}
+
+/**
+ * GET /api/dashboard/sites/<domain>/tokens (owner) -> { tokens: TokenInfo[] }
+ * POST same -> { token: string, info: TokenInfo } (the token is shown this once)
+ * DELETE /api/dashboard/sites/<domain>/tokens/<id> -> { revoked: true }
+ */
+export interface TokenInfo {
+  id: number;
+  /** The first characters of the token (e.g. `tlr_AbCd`), enough to recognise it. */
+  prefix: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/**
+ * GET /api/dashboard/sites/<domain>/shared-link (owner) -> { link: SharedLinkInfo | null }
+ * POST same { showVisits?, embeddable? } -> { link: SharedLinkInfo, url: string } (replaces any old link; url shown once)
+ * PATCH same { showVisits?, embeddable? } -> { link }
+ * DELETE same -> { revoked: true }
+ */
+export interface SharedLinkInfo {
+  prefix: string;
+  showVisits: boolean;
+  /** When true the /share page may be framed by any site (frame-ancestors *). */
+  embeddable: boolean;
+  createdAt: number;
+}
+
+/**
+ * Users (owner only):
+ * GET /api/dashboard/users -> { users: UserInfo[] }
+ * POST /api/dashboard/users { email, password, role: 'viewer', sites: [domain] } -> { user: UserInfo }
+ * PATCH /api/dashboard/users/<id> { sites: [domain] } -> { user }   (a viewer's sites)
+ * DELETE /api/dashboard/users/<id> -> { deleted: true } (not the last owner; ends their sessions)
+ */
+export interface UserInfo {
+  id: number;
+  email: string;
+  role: Role;
+  /** Domains a viewer may read; every site for an owner. */
+  sites: string[];
+  createdAt: number;
+}
+
+/**
+ * Annotations (read: anyone who may read the site, except shared links get them read-only;
+ * write: owner):
+ * GET /api/dashboard/sites/<domain>/annotations?from=YYYY-MM-DD&to=YYYY-MM-DD -> { annotations: Annotation[] }
+ * POST same { day, text } -> { annotation }; DELETE .../annotations/<id> -> { deleted: true }
+ */
+export interface Annotation {
+  id: number;
+  /** Site-local day, YYYY-MM-DD. */
+  day: string;
+  text: string;
+}
+
+/**
+ * GET /api/dashboard/sites/<domain>/visits?date_range=<json>&filters=<json>&page=1&limit=50
+ * The recent-visits log, newest first. `date_range` and `filters` take the Stats API's
+ * forms (JSON-encoded), and the same 400s. Shared links only when showVisits.
+ */
+export interface RecentVisit {
+  /** Unix seconds. */
+  startedAt: number;
+  /** Truncated IP (`84.208.20.0`), or null when the site stores none. */
+  ip: string | null;
+  country: string | null;
+  browser: string | null;
+  browserVersion: string | null;
+  os: string | null;
+  osVersion: string | null;
+  device: string | null;
+  entryPage: string | null;
+  exitPage: string | null;
+  pageviews: number;
+  /** Seconds. */
+  duration: number;
+  source: string | null;
+  referrer: string | null;
+  searchEngine: string | null;
+  searchKeyword: string | null;
+}
+
+export interface RecentVisitsPage {
+  visits: RecentVisit[];
+  page: number;
+  limit: number;
+  hasMore: boolean;
+}
+
+/** Every error answer of these routes: 4xx with one readable message. */
+export interface ErrorJson {
+  error: string;
+}
+
+/**
+ * The site view's state, in the query string of /sites/<domain> and /share/<token>:
+ *   period   day | yesterday | 7d | 28d | 30d | 91d | month | last_month | year | 12mo | all | custom (default 28d)
+ *   from,to  YYYY-MM-DD, with period=custom
+ *   compare  previous | year   (absent: no comparison)
+ *   metric   visitors | visits | pageviews | views_per_visit | bounce_rate | visit_duration (the chart's KPI)
+ *   interval hour | day | week | month (absent: the default for the range)
+ *   f        repeated; one filter each, `<op>|<dimension>|<value>[|<value>…]` with op one of
+ *            is, is_not, contains, contains_not and dimension a Stats API dimension
+ *            (visit:country, event:page, …), values URI-encoded by URLSearchParams
+ *   tab.<panel>  the open tab of a panel (sources, pages, locations, devices, words)
+ *   lang     never: the language is the browser's or the remembered switch (localStorage, dashboard origin only)
+ */
+export type ViewQuery = Record<string, string | string[]>;
