@@ -1,0 +1,143 @@
+/**
+ * For the dashboard's browser tests: a real Teller server (SQLite file in a temporary
+ * directory, trusting one proxy so tests can name a visitor's address in X-Forwarded-For)
+ * serving the freshly built tracker and dashboard, Debian's Chromium, and helpers to get
+ * an owner, log in, open pages at a viewport and colour scheme, send events and keep
+ * screenshots (test/screenshots/, git-ignored) for a person to look at.
+ */
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildDashboard } from '../../dashboard/build.mjs';
+import { buildTracker } from '../../tracker/build.mjs';
+import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { chromeUserAgent, launchChromium, waitFor } from './browser.ts';
+
+export { waitFor };
+
+export const OWNER = { email: 'owner@example.com', password: 'correct horse battery staple' };
+export const SCREENSHOT_DIR = join(import.meta.dirname, '..', 'screenshots');
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 375, height: 812 };
+
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  colorScheme?: 'light' | 'dark';
+  /** The browser's language (the dashboard picks bokmål for nb/nn/no). */
+  locale?: string;
+}
+
+export interface DashboardHarness {
+  server: TestServer;
+  browser: Browser;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** A fresh context (own cookies and storage) and a page in it. */
+  newPage(options?: PageOptions): Promise<Page>;
+  /** Creates the owner through the API when the database is fresh (idempotent within a run). */
+  ensureOwner(): Promise<void>;
+  /** Logs the page's context in through the API (the cookie lands in the context), then opens `path`. */
+  loginAs(page: Page, credentials: { email: string; password: string }, path?: string): Promise<void>;
+  /** A page logged in as the owner at `path`. */
+  ownerPage(path?: string, options?: PageOptions): Promise<Page>;
+  /** Sends a pageview for `domain` as an ordinary Chrome visitor at `ip`. */
+  sendPageview(domain: string, path?: string, ip?: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startDashboard(): Promise<DashboardHarness> {
+  const publicDir = await mkdtemp(join(tmpdir(), 'teller-dashboard-public-'));
+  await buildTracker({ outDir: publicDir, quiet: true });
+  await buildDashboard({ outDir: publicDir, quiet: true });
+  const quietLog = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
+  const [server, browser] = await Promise.all([
+    startTestServer({ publicDir, log: quietLog as never, config: { trustProxy: 1 } }),
+    launchChromium(),
+  ]);
+  const contexts: BrowserContext[] = [];
+  let ownerExists = false;
+
+  const newPage = async ({ viewport = DESKTOP, colorScheme = 'light', locale = 'en-GB' }: PageOptions = {}) => {
+    const context = await browser.newContext({ userAgent: chromeUserAgent(browser), viewport, colorScheme, locale });
+    contexts.push(context);
+    return context.newPage();
+  };
+
+  const postJson = (page: Page, path: string, data: unknown) =>
+    page.context().request.post(`${server.url}${path}`, { data, headers: { origin: server.url }, failOnStatusCode: false });
+
+  const ensureOwner = async () => {
+    if (ownerExists) return;
+    const res = await fetch(`${server.url}/api/dashboard/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.url },
+      body: JSON.stringify({ ...OWNER, password2: OWNER.password }),
+    });
+    if (res.status !== 200 && res.status !== 409) throw new Error(`owner setup answered ${res.status}: ${await res.text()}`);
+    ownerExists = true;
+  };
+
+  const loginAs = async (page: Page, credentials: { email: string; password: string }, path = '/') => {
+    const res = await postJson(page, '/api/dashboard/login', credentials);
+    if (!res.ok()) throw new Error(`login as ${credentials.email} answered ${res.status()}: ${await res.text()}`);
+    await page.goto(`${server.url}${path}`);
+  };
+
+  return {
+    server,
+    browser,
+    url: server.url,
+    newPage,
+    ensureOwner,
+    loginAs,
+    async ownerPage(path = '/', options = {}) {
+      await ensureOwner();
+      const page = await newPage(options);
+      await loginAs(page, OWNER, path);
+      return page;
+    },
+    sendPageview(domain, path = '/', ip = '84.208.20.110') {
+      return fetch(`${server.url}/api/event`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', 'user-agent': chromeUserAgent(browser), 'x-forwarded-for': ip },
+        body: JSON.stringify({ n: 'pageview', u: `https://${domain}${path}`, d: domain, w: 1440 }),
+      });
+    },
+    async close() {
+      await Promise.all(contexts.map((c) => c.close().catch(() => {})));
+      await browser.close();
+      await server.stop();
+      await rm(publicDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Saves a full-page PNG as test/screenshots/<name>.png, for a person to judge. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Runs axe-core in the page; returns the serious and critical violations, described. */
+export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: join(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const result = await axe.run();
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.targets.slice(0, 3).join(', ')}`);
+}
+
+/** Text in the page that looks like a catalogue key left untranslated (`site.add.title`). */
+export async function rawKeysOnPage(page: Page): Promise<string[]> {
+  const text = await page.evaluate(() => document.body.innerText);
+  return text.match(/\b[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*){2,}\b/g)?.filter((m) => !/\.(com|no|test|org|net|js)$/.test(m)) ?? [];
+}
