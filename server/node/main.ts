@@ -2,16 +2,25 @@
  * `npm start`: serves Teller on PORT (8080) with the database at TELLER_DB (./data/teller.db).
  * @module
  */
+import { resolve } from 'node:path';
 import { ConfigError } from '../core/config.ts';
+import { isLoopbackIp, parseIp } from '../core/ingest/ip.ts';
 import { consoleLogger, startServer } from './server.ts';
+import { DatabaseFileError } from './sqlite-db.ts';
+
+/** True when HOST makes Teller reachable from other machines. */
+function listensPublicly(host: string): boolean {
+  if (host === 'localhost') return false;
+  const ip = parseIp(host.replace(/^\[|\]$/g, ''));
+  return ip === null || !isLoopbackIp(ip);
+}
 
 async function main(): Promise<void> {
   const dbPath = process.env.TELLER_DB ?? './data/teller.db';
   const port = Number(process.env.PORT ?? 8080);
   const host = process.env.HOST ?? '0.0.0.0';
   const server = await startServer({ dbPath, port, host, env: process.env });
-  consoleLogger.info(`Teller listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${server.port} (database ${dbPath})`);
-
+  // Before anything is printed: whoever reads the first line may stop the server at once.
   const stop = (signal: string) => {
     consoleLogger.info(`${signal}: finishing pending writes`);
     server.close().then(
@@ -24,10 +33,25 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  const sites = (await server.db.first<{ n: number }>('SELECT count(*) AS n FROM sites'))?.n ?? 0;
+  const users = (await server.db.first<{ n: number }>('SELECT count(*) AS n FROM users'))?.n ?? 0;
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  consoleLogger.info(`Teller listening on http://${shown}:${server.port} (open it${users === 0 ? ' and create the owner account' : ' to see the dashboard'})`);
+  consoleLogger.info(`database ${resolve(dbPath)}, ${sites} site${sites === 1 ? '' : 's'}`);
+  const trustProxy = Number(process.env.TELLER_TRUST_PROXY ?? 0) || 0;
+  if (listensPublicly(host) && trustProxy === 0) {
+    consoleLogger.warn(
+      `listening on ${host}, reachable from other machines, with no TLS proxy in front (TELLER_TRUST_PROXY=0): ` +
+        'passwords and session cookies would travel unencrypted. Put Teller behind HTTPS (docs/operations.md), or set HOST=127.0.0.1 for this machine only.',
+    );
+  }
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(`teller: ${error.message}`);
+  const code = (error as { code?: string }).code;
+  if (error instanceof ConfigError || error instanceof DatabaseFileError) console.error(`teller: ${error.message}`);
+  else if (code === 'EADDRINUSE') console.error(`teller: port ${process.env.PORT ?? 8080} is already in use; stop the other program or set PORT to a free port`);
+  else if (code === 'EACCES') console.error(`teller: not allowed to listen on port ${process.env.PORT ?? 8080}; ports below 1024 need privileges, set PORT to 8080 or another free port`);
   else console.error(error);
   process.exit(1);
 });

@@ -4,7 +4,7 @@
  * @module
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Db, RunResult, SqlValue, Stmt } from '../core/ports.ts';
 
@@ -13,9 +13,43 @@ export interface SqliteDb extends Db {
   close(): void;
 }
 
+/** The file at TELLER_DB is not a Teller database; it is left exactly as it is. */
+export class DatabaseFileError extends Error {}
+
+/** Tables every Teller database has from its first migration on. */
+const TELLER_TABLES = ['d1_migrations', 'sites', 'visits', 'events'];
+
+/**
+ * Refuses a file that is not a SQLite database, is damaged, or is some other program's
+ * database, before anything is written to it: opening it read-write would set WAL mode and
+ * create tables in it. An empty or missing file is a new database.
+ */
+export function checkDatabaseFile(path: string): void {
+  if (path === ':memory:' || !existsSync(path) || statSync(path).size === 0) return;
+  let tables: string[];
+  try {
+    const probe = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      tables = probe.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+    } finally {
+      probe.close();
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new DatabaseFileError(`${path} is not a readable SQLite database (${code}); it was left untouched. Restore it from a backup or point TELLER_DB at another file.`);
+    }
+    throw error;
+  }
+  if (tables.length > 0 && !TELLER_TABLES.every((t) => tables.includes(t))) {
+    throw new DatabaseFileError(`${path} is a SQLite database of another program (no Teller tables in it); it was left untouched. Point TELLER_DB at a Teller database or a new file.`);
+  }
+}
+
 /** Opens (creating if needed) a database file with WAL and synchronous=FULL. */
 export function openSqlite(path: string): SqliteDb {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  checkDatabaseFile(path);
   const raw = new Database(path);
   raw.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before the writer acknowledges it, so a kill -9 loses nothing acknowledged.
