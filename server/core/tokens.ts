@@ -8,8 +8,14 @@ import { timingSafeEqual, toHex } from './bytes.ts';
 import { MIN_ADMIN_TOKEN_LENGTH } from './config.ts';
 import type { Config, Db } from './ports.ts';
 
-/** Whom a verified token speaks for: one site, or all of them. */
-export type TokenGrant = { admin: true } | { admin: false; siteId: number };
+/**
+ * Whom a verified credential speaks for: every site (an admin token, an owner's session),
+ * one site (a site token, a shared link) or a viewer's granted sites.
+ */
+export type TokenGrant = { admin: true } | { admin: false; siteId: number } | { admin: false; siteIds: readonly number[] };
+
+/** Characters of a token kept in clear to recognise it in a list (`tlr_` and eight more). */
+export const TOKEN_PREFIX_LENGTH = 12;
 
 const encoder = new TextEncoder();
 
@@ -22,19 +28,51 @@ export async function tokenHash(token: string): Promise<string> {
   return toHex(await sha256(token));
 }
 
+/** `length` random bytes from the runtime's CSPRNG as base64url without padding. */
+export function randomUrlSafe(length: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 /**
  * Creates a token for one site (siteId) or an admin token (null) and returns its
  * plaintext, which is not kept anywhere: it can be shown once.
  */
 export async function createToken(db: Db, grant: { siteId: number | null }, nowMs: number): Promise<string> {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const token = `tlr_${btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
-  await db.run('INSERT INTO tokens (token_hash, site_id, created_at) VALUES (?, ?, ?)', [
+  return (await createTokenRow(db, grant, nowMs)).token;
+}
+
+/** As createToken, also returning the new row's id. */
+export async function createTokenRow(db: Db, grant: { siteId: number | null }, nowMs: number): Promise<{ token: string; id: number }> {
+  const token = `tlr_${randomUrlSafe(32)}`;
+  const { lastRowId } = await db.run('INSERT INTO tokens (token_hash, prefix, site_id, created_at) VALUES (?, ?, ?, ?)', [
     await tokenHash(token),
+    token.slice(0, TOKEN_PREFIX_LENGTH),
     grant.siteId,
     Math.floor(nowMs / 1000),
   ]);
-  return token;
+  return { token, id: lastRowId };
+}
+
+export interface TokenRow {
+  id: number;
+  prefix: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** A site's tokens, newest first; tokens made before prefixes were kept show `tlr_…`. */
+export async function listSiteTokens(db: Db, siteId: number): Promise<TokenRow[]> {
+  const rows = await db.all<{ id: number; prefix: string | null; created_at: number; last_used_at: number | null }>(
+    'SELECT id, prefix, created_at, last_used_at FROM tokens WHERE site_id = ? ORDER BY id DESC',
+    [siteId],
+  );
+  return rows.map((r) => ({ id: r.id, prefix: r.prefix ?? 'tlr_…', createdAt: r.created_at, lastUsedAt: r.last_used_at }));
+}
+
+/** Deletes one of a site's tokens; false when the site has no such token. */
+export async function revokeSiteToken(db: Db, siteId: number, id: number): Promise<boolean> {
+  return (await db.run('DELETE FROM tokens WHERE id = ? AND site_id = ?', [id, siteId])).changes > 0;
 }
 
 /** Compares two secrets in time independent of where they differ (equal-length digests). */
@@ -60,5 +98,6 @@ export async function verifyToken(db: Db, config: Pick<Config, 'adminToken'>, to
 
 /** True when `grant` may read the site with id `siteId`. */
 export function mayRead(grant: TokenGrant, siteId: number): boolean {
-  return grant.admin || grant.siteId === siteId;
+  if (grant.admin) return true;
+  return 'siteId' in grant ? grant.siteId === siteId : grant.siteIds.includes(siteId);
 }

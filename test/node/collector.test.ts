@@ -8,16 +8,15 @@ import { sendEvent, startTestServer } from '../helpers/server.ts';
 
 const NORWAY = '84.208.20.110';
 
-describe('status page', () => {
-  it('tells a new operator how to add a site and embed the tracker', async () => {
+describe('home page', () => {
+  it('is the dashboard shell, no longer a status page', async () => {
     const server = await startTestServer();
     try {
-      await server.addSite('example.com');
       const home = await fetch(`${server.url}/`);
+      expect(home.status).toBe(200);
       const text = await home.text();
-      expect(text).toContain('Teller is running');
-      expect(text).toContain('collects for 1 site.');
-      expect(text).toContain(`src="${server.url}/script.js"`);
+      expect(text).toContain('<div id="app"></div>');
+      expect(text).toContain('src="/dashboard/app.js"');
     } finally {
       await server.stop();
     }

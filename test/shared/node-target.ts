@@ -31,6 +31,7 @@ export async function startNodeTarget(options: TargetOptions = {}): Promise<ApiT
     config: { trustProxy: 1, adminToken: options.adminToken ?? null },
   });
   return {
+    origin: server.url,
     request(path, init = {}, visitor) {
       const headers = new Headers(init.headers);
       if (visitor) headers.set('x-forwarded-for', visitor.ip);

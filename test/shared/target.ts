@@ -17,6 +17,8 @@ export interface Visitor {
 export type Row = Record<string, SqlValue>;
 
 export interface ApiTarget {
+  /** The origin the server sees requests made to (`http://127.0.0.1:<port>` on Node, an https one on Workers). */
+  origin: string;
   /** An HTTP request to the server, from `visitor` when given (X-Forwarded-For on Node, CF-Connecting-IP and request.cf on Workers). */
   request(path: string, init?: RequestInit, visitor?: Visitor): Promise<Response>;
   /** Adds a site directly in the database, as the CLI does; returns its id. */

@@ -174,6 +174,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TellerWo
 export async function startWorkerTarget(options: TargetOptions = {}): Promise<ApiTarget> {
   const worker = await startWorker({ vars: options.adminToken ? { TELLER_ADMIN_TOKEN: options.adminToken } : {} });
   return {
+    origin: ORIGIN,
     request: (path, init, visitor) => worker.fetch(path, init, visitor),
     addSite: async (domain, timezone) => (await createSite(dbOf(worker.db), { domain, timezone }, Date.now())).id,
     async query<T>(sql: string, params: SqlValue[] = []) {

@@ -1,26 +1,77 @@
 /**
- * Bearer-token checks shared by the Stats and Sites APIs. One message for a missing or
- * invalid token and for a site the token may not read, so a site's existence never leaks.
+ * Who a request speaks for, shared by the Stats, Sites and dashboard APIs: a bearer token,
+ * a shared link's token (SHARE_HEADER) or a dashboard session cookie. One message for a
+ * missing or invalid credential and for a site it may not read, so a site's existence
+ * never leaks. A state-changing request authenticated by the cookie must be same-origin.
  * @module
  */
 import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import type { AppDeps } from '../ports.ts';
 import { SHORT_ADMIN_TOKEN } from '../config.ts';
+import { isSameOrigin } from '../auth/request-origin.ts';
+import { sessionUser } from '../auth/sessions.ts';
+import { linkOfToken, type SharedLink } from '../auth/shared-links.ts';
+import { SESSION_COOKIE, SHARE_HEADER } from '../dashboard/contract.ts';
 import { bearerToken, verifyToken, type TokenGrant } from '../tokens.ts';
+import { grantedSiteIds, type User } from '../users.ts';
 
 export const UNAUTHORIZED =
   "Invalid API key or site ID. Please make sure you're using a valid API key with access to the site you've requested.";
+export const CROSS_ORIGIN = 'cross-origin request refused: a change made with the session cookie must come from this server';
 
 export type ApiDeps = Pick<AppDeps, 'db' | 'config' | 'clock'>;
 
-/** The grant of the request's bearer token, or null. */
+/** A recognised credential and what it grants. */
+export type Access =
+  | { via: 'token'; grant: TokenGrant }
+  | { via: 'session'; grant: TokenGrant; user: User; sessionId: string }
+  | { via: 'share'; grant: TokenGrant; link: SharedLink };
+
+/** Access, or a cookie presented on a cross-origin state-changing request, or nothing valid. */
+export type AccessResult = Access | { crossOrigin: true } | null;
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+async function userGrant(deps: ApiDeps, user: User): Promise<TokenGrant> {
+  return user.role === 'owner' ? { admin: true } : { admin: false, siteIds: await grantedSiteIds(deps.db, user.id) };
+}
+
+/**
+ * The request's credential, in order: an Authorization header, the shared-link header, the
+ * session cookie. The first one present decides; an invalid one is not passed over.
+ */
+export async function requestAccess(deps: ApiDeps, c: Context): Promise<AccessResult> {
+  const authorization = c.req.header('authorization');
+  if (authorization !== undefined) {
+    const token = bearerToken(authorization);
+    const grant = token === null ? null : await verifyToken(deps.db, deps.config, token);
+    return grant && { via: 'token', grant };
+  }
+  const share = c.req.header(SHARE_HEADER);
+  if (share !== undefined) {
+    const link = await linkOfToken(deps.db, share.trim());
+    return link && { via: 'share', grant: { admin: false, siteId: link.siteId }, link };
+  }
+  const sessionId = getCookie(c, SESSION_COOKIE);
+  if (!sessionId) return null;
+  if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(deps, c)) return { crossOrigin: true };
+  const user = await sessionUser(deps.db, sessionId, deps.clock());
+  return user && { via: 'session', grant: await userGrant(deps, user), user, sessionId };
+}
+
+/** The grant of the request's credential, or null (also for a cross-origin cookie request). */
 export async function requestGrant(deps: ApiDeps, c: Context): Promise<TokenGrant | null> {
-  const token = bearerToken(c.req.header('authorization'));
-  return token === null ? null : verifyToken(deps.db, deps.config, token);
+  const access = await requestAccess(deps, c);
+  return access && 'grant' in access ? access.grant : null;
 }
 
 export function unauthorized(c: Context): Response {
   return c.json({ error: UNAUTHORIZED }, 401);
+}
+
+export function crossOrigin(c: Context): Response {
+  return c.json({ error: CROSS_ORIGIN }, 403);
 }
 
 export function badRequest(c: Context, message: string): Response {

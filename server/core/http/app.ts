@@ -7,6 +7,8 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../ports.ts';
 import { refusedAdminToken } from './api-auth.ts';
 import { collectRoutes } from './collect.ts';
+import { dashboardPages } from './dashboard-pages.ts';
+import { dashboardSession } from './dashboard-session.ts';
 import { healthRoutes } from './health.ts';
 import { statsApi } from './stats-api.ts';
 
@@ -19,6 +21,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', collectRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', statsApi(deps));
+  app.route('/', dashboardSession(deps));
+  app.route('/', dashboardPages(deps));
   app.onError((error, c) => {
     // Never echo the error: it could quote input. The log gets the message only.
     deps.log.error(`unhandled error on ${c.req.method} ${c.req.path}: ${error.message}`);

@@ -1,7 +1,9 @@
 /**
  * The Stats API (Plausible v2 compatible): POST /api/v2/query and the realtime count
- * GET /api/v1/stats/realtime/visitors; it also mounts the Sites API. 401 for a token that
- * may not read the site, 400 naming the field of an invalid query, never a 5xx for input.
+ * GET /api/v1/stats/realtime/visitors; it also mounts the Sites API. A bearer token, a
+ * dashboard session or a shared link may call it (see api-auth.ts). 401 for a credential
+ * that may not read the site, 403 for a cross-origin query by cookie, 400 naming the field
+ * of an invalid query, never a 5xx for input.
  * @module
  */
 import { Hono } from 'hono';
@@ -12,7 +14,7 @@ import { parseQuery, readSiteId } from '../query/parse.ts';
 import { localDayAt } from '../time.ts';
 import { findSite, type Site } from '../sites.ts';
 import { mayRead } from '../tokens.ts';
-import { badRequest, requestGrant, unauthorized, type ApiDeps } from './api-auth.ts';
+import { badRequest, crossOrigin, requestAccess, unauthorized, type ApiDeps } from './api-auth.ts';
 import { readBody } from './body.ts';
 import { sitesApi } from './sites-api.ts';
 
@@ -40,8 +42,10 @@ export function statsApi(deps: ApiDeps): Hono {
   const app = new Hono();
 
   app.post('/api/v2/query', async (c) => {
-    const grant = await requestGrant(deps, c);
-    if (!grant) return unauthorized(c);
+    const access = await requestAccess(deps, c);
+    if (!access) return unauthorized(c);
+    if (!('grant' in access)) return crossOrigin(c);
+    const grant = access.grant;
     const read = await readBody(c, MAX_QUERY_BYTES);
     if ('tooLarge' in read) return c.json({ error: 'Query body too large.' }, 413);
     try {
@@ -59,8 +63,9 @@ export function statsApi(deps: ApiDeps): Hono {
   });
 
   app.get('/api/v1/stats/realtime/visitors', async (c) => {
-    const grant = await requestGrant(deps, c);
-    if (!grant) return unauthorized(c);
+    const access = await requestAccess(deps, c);
+    if (!access || !('grant' in access)) return unauthorized(c);
+    const grant = access.grant;
     const domain = c.req.query('site_id');
     if (!domain) return badRequest(c, 'Missing site ID. Please provide the required site_id parameter with your request.');
     const site = await findSite(deps.db, domain);

@@ -1,0 +1,135 @@
+/**
+ * First run, login, logout and the session state the dashboard's shell starts from.
+ * A wrong password and an unknown e-mail get the same answer after the same work; failures
+ * are throttled per account and per truncated client address.
+ * @module
+ */
+import { Hono, type Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../auth/passwords.ts';
+import { isHttps, truncatedClientAddress } from '../auth/request-origin.ts';
+import { createSession, deleteSession, SESSION_IDLE_SECONDS } from '../auth/sessions.ts';
+import { clearAccountFailures, recordFailure, throttledFor, throttleKeys } from '../auth/throttle.ts';
+import { SESSION_COOKIE, type SessionState } from '../dashboard/contract.ts';
+import type { AppDeps } from '../ports.ts';
+import { findSite } from '../sites.ts';
+import { anyUserExists, createUser, findUserByEmail, UserError, type User } from '../users.ts';
+import { requestAccess } from './api-auth.ts';
+import { dashboardAccess, fail, jsonBody, stringField } from './dashboard-access.ts';
+
+export const WRONG_LOGIN = 'wrong e-mail or password';
+
+type SessionDeps = Pick<AppDeps, 'db' | 'config' | 'clock' | 'remoteAddress'>;
+
+/**
+ * A hash to verify against for an unknown e-mail, so it costs what a wrong password costs.
+ * Kept as a string, not a promise: a Workers isolate must not await another request's promise.
+ */
+let dummyHash: string | null = null;
+
+function signedIn(user: User): SessionState {
+  return { state: 'in', user: { email: user.email, role: user.role } };
+}
+
+async function startSession(deps: SessionDeps, c: Context, user: User): Promise<void> {
+  const id = await createSession(deps.db, user.id, deps.clock());
+  setCookie(c, SESSION_COOKIE, id, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    path: '/',
+    secure: isHttps(deps, c),
+    maxAge: SESSION_IDLE_SECONDS,
+  });
+}
+
+async function sessionState(deps: SessionDeps, c: Context): Promise<SessionState> {
+  const access = await requestAccess(deps, c);
+  if (access && 'via' in access && access.via === 'session') return signedIn(access.user);
+  if (access && 'via' in access && access.via === 'share') {
+    const site = await findSiteById(deps, access.link.siteId);
+    if (site) return { state: 'shared', site, showVisits: access.link.showVisits };
+  }
+  return (await anyUserExists(deps.db)) ? { state: 'login' } : { state: 'setup' };
+}
+
+async function findSiteById(deps: SessionDeps, id: number): Promise<{ domain: string; timezone: string } | null> {
+  const row = await deps.db.first<{ domain: string }>('SELECT domain FROM sites WHERE id = ?', [id]);
+  const site = row ? await findSite(deps.db, row.domain) : null;
+  return site && { domain: site.domain, timezone: site.timezone };
+}
+
+export function dashboardSession(deps: SessionDeps): Hono {
+  const app = new Hono();
+
+  app.get('/api/dashboard/session', async (c) => c.json(await sessionState(deps, c)));
+
+  app.post('/api/dashboard/setup', async (c) => {
+    if (await anyUserExists(deps.db)) return fail(c, 409, 'setup is done: an account exists already, log in instead').response;
+    const body = await jsonBody(c);
+    if ('response' in body) return body.response;
+    const email = stringField(c, body.ok, 'email', 254);
+    if ('response' in email) return email.response;
+    const password = stringField(c, body.ok, 'password');
+    if ('response' in password) return password.response;
+    const password2 = stringField(c, body.ok, 'password2');
+    if ('response' in password2) return password2.response;
+    if (password.ok !== password2.ok) return fail(c, 400, 'password2: the two passwords differ').response;
+    if (password.ok.length < MIN_PASSWORD_LENGTH) return fail(c, 400, `password: at least ${MIN_PASSWORD_LENGTH} characters`).response;
+    try {
+      await createUser(deps.db, email.ok, password.ok, deps.clock(), 'owner');
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      // Two first runs at once: the second finds a user there.
+      if (await anyUserExists(deps.db)) return fail(c, 409, 'setup is done: an account exists already, log in instead').response;
+      return fail(c, 400, `email: ${e.message}`).response;
+    }
+    // The guard above is not atomic: if another setup won the race, there are two owners,
+    // which is harmless (either may delete the other), and this one is logged in as made.
+    const user = await findUserByEmail(deps.db, email.ok);
+    if (!user) return fail(c, 409, 'setup is done: an account exists already, log in instead').response;
+    await startSession(deps, c, user);
+    return c.json(signedIn(user));
+  });
+
+  app.post('/api/dashboard/login', async (c) => {
+    const body = await jsonBody(c);
+    if ('response' in body) return body.response;
+    const email = stringField(c, body.ok, 'email', 254);
+    if ('response' in email) return email.response;
+    const password = stringField(c, body.ok, 'password');
+    if ('response' in password) return password.response;
+    const keys = throttleKeys(email.ok, truncatedClientAddress(deps, c));
+    const wait = await throttledFor(deps.db, keys, deps.clock());
+    if (wait > 0) {
+      return fail(c, 429, `too many failed logins: try again in ${Math.ceil(wait / 60)} minutes`, { 'Retry-After': String(wait) }).response;
+    }
+    const user = await findUserByEmail(deps.db, email.ok);
+    dummyHash ??= await hashPassword(crypto.getRandomValues(new Uint32Array(4)).join('-'));
+    const valid = await verifyPassword(password.ok, user?.passwordHash ?? dummyHash);
+    if (!user || !valid) {
+      await recordFailure(deps.db, keys, deps.clock());
+      return fail(c, 401, WRONG_LOGIN).response;
+    }
+    await clearAccountFailures(deps.db, keys);
+    // A new id at every login: an id planted before login is never the one that gets in.
+    const old = await requestAccess(deps, c);
+    if (old && 'via' in old && old.via === 'session') await deleteSession(deps.db, old.sessionId);
+    await startSession(deps, c, user);
+    return c.json(signedIn(user));
+  });
+
+  app.post('/api/dashboard/logout', async (c) => {
+    const access = await dashboardAccess(deps, c);
+    if ('response' in access) {
+      // Logging out without a session is already done; a cross-origin logout is refused.
+      if (access.response.status === 403) return access.response;
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.json({ ok: true });
+    }
+    if (access.ok.via === 'session') await deleteSession(deps.db, access.ok.sessionId);
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(deps, c) });
+    return c.json({ ok: true });
+  });
+
+  return app;
+}
