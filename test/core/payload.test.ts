@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_PROPS, parseEventPayload } from '../../server/core/ingest/payload.ts';
+import { requestDropReason } from '../../server/core/ingest/pipeline.ts';
 
 const ok = (body: unknown, contentType = 'text/plain') => {
   const r = parseEventPayload(typeof body === 'string' ? body : JSON.stringify(body), contentType);
@@ -77,5 +78,32 @@ describe('parseEventPayload', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe("the owner's own tests (data-local)", () => {
+  const HEADLESS = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36';
+  const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+  const CRAWLER = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
+  const headers = (entries: Record<string, string> = {}) => ({ get: (name: string) => entries[name] ?? null });
+  const drop = (body: object, userAgent: string, signals: Record<string, string> = {}) =>
+    requestDropReason(ok({ n: 'pageview', d: 'example.com', ...body }), { userAgent, headers: headers(signals) });
+
+  it('counts localhost and headless browsers only when the tracker says l: 1', () => {
+    expect(drop({ u: 'http://localhost:3000/' }, CHROME)).toBe('localhost');
+    expect(drop({ u: 'http://localhost:3000/', l: 1 }, CHROME)).toBeNull();
+    expect(drop({ u: 'https://example.com/' }, HEADLESS)).toBe('headless');
+    expect(drop({ u: 'https://example.com/', l: 1 }, HEADLESS)).toBeNull();
+  });
+
+  it('still refuses crawlers and the visitor’s privacy signals', () => {
+    expect(drop({ u: 'http://localhost:3000/', l: 1 }, CRAWLER)).toBe('bot');
+    expect(drop({ u: 'http://localhost:3000/', l: 1 }, CHROME, { dnt: '1' })).toBe('do-not-track');
+    expect(drop({ u: 'http://localhost:3000/', l: 1 }, CHROME, { 'sec-gpc': '1' })).toBe('global-privacy-control');
+  });
+
+  it('stores a page opened from disk as a localhost page, and refuses it without the flag, saying why', () => {
+    expect(ok({ n: 'pageview', u: 'file:///home/me/site/index.html?x=1', d: 'example.com', l: 1 }).url.href).toBe('http://localhost/home/me/site/index.html?x=1');
+    expect(err({ n: 'pageview', u: 'file:///home/me/site/index.html', d: 'example.com' })).toMatch(/file: pages count only with data-local/);
   });
 });

@@ -8,16 +8,17 @@
  * later marker request; in the database, no row for the page, checked only after a
  * positive event sent afterwards has been stored.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSite } from '../../server/core/sites.ts';
 import { type RunningServer, startServer } from '../../server/node/server.ts';
 import { buildTracker } from '../../tracker/build.mjs';
-import { type PageServer, type PrivacySignals, htmlPage, launchChromium, newVisitor, startPageServer, waitFor } from './browser.ts';
+import { type PageServer, type PrivacySignals, chromeUserAgent, htmlPage, launchChromium, newVisitor, startPageServer, waitFor } from './browser.ts';
 
 const DOMAIN = 'shop.test';
 
@@ -332,6 +333,31 @@ describe('tracker → Teller → SQLite, in Chromium', () => {
     const rows = await storedCount('/t8/', 2);
     expect(rows.map((r) => r.name)).toEqual(['pageview', 'Purchase']);
     expect(await propsOf(rows[1]!.id)).toEqual({ sku: 'boots-42' });
+  });
+
+  it("counts the owner's own tests with data-local: a localhost page, a page opened from disk, a headless browser", async () => {
+    // Without data-local the tracker on localhost sends nothing (tracker.browser.test.ts);
+    // with it, the collector must count what it sends.
+    site.page('/local-tests/local', htmlPage({ head: snippet('script.js', 'data-local') }));
+    const local = await (await visitor()).newPage();
+    await local.goto(`http://localhost:${site.port}/local-tests/local`);
+    const [row] = await storedCount('/local-tests/', 1);
+    expect(row).toMatchObject({ name: 'pageview', hostname: 'localhost', path: '/local-tests/local' });
+
+    // A file on disk, as an owner opens a draft page; it is stored as a localhost page.
+    const file = join(dir, 'local-draft.html');
+    await writeFile(file, htmlPage({ head: snippet('script.js', 'data-local') }));
+    await (await (await visitor()).newPage()).goto(pathToFileURL(file).href);
+    const fromDisk = () => teller.db.all<{ hostname: string; path: string }>('SELECT hostname, path FROM events WHERE site_id = ? AND path = ?', [siteId, file]);
+    await waitFor(`the pageview of ${file} (drops so far: ${drops.join('; ') || 'none'})`, async () => (await fromDisk()).length > 0);
+    expect(await fromDisk()).toEqual([{ hostname: 'localhost', path: file }]);
+
+    // A headless browser that says so in its user agent, as a CI smoke test would run.
+    const headless = await browser.newContext({ userAgent: chromeUserAgent(browser).replace('Chrome/', 'HeadlessChrome/') });
+    contexts.push(headless);
+    site.page('/local-tests/headless', htmlPage({ head: snippet('script.js', 'data-local') }));
+    await (await headless.newPage()).goto(`${site.origin()}/local-tests/headless`);
+    await waitFor('the headless pageview', async () => (await stored('/local-tests/headless')).length === 1);
   });
 
   it('never answered the browser with a Set-Cookie', () => {

@@ -107,6 +107,8 @@ function track(name: string, options: EventOptions = {}): void {
       h: hash ? 1 : undefined,
       i: options.interactive,
       $: options.revenue,
+      // Tells the collector that localhost, file: and headless browsers are the owner testing.
+      l: allowTestBrowsers ? 1 : undefined,
     }),
   }).then(
     (response) => callback?.({ status: response.status }),

@@ -26,6 +26,12 @@ export interface EventPayload {
   /** False for `engagement` events and events sent with `i: false`. */
   interactive: boolean;
   revenue: { amount: string; currency: string } | null;
+  /**
+   * `l: 1`: sent by a tracker whose tag says `data-local` (or script.local.js), from the
+   * owner's own machine or an automated browser: localhost pages, `file:` pages and headless
+   * browsers are then counted (bots and the visitor's privacy signals still are not).
+   */
+  ownerTest: boolean;
 }
 
 export type PayloadResult = { ok: true; payload: EventPayload } | { ok: false; error: string };
@@ -148,7 +154,12 @@ export function parseEventPayload(text: string, contentType: string): PayloadRes
   } catch {
     return { ok: false, error: 'url is not a valid absolute URL' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, error: 'url must be http or https' };
+  const ownerTest = isTruthyFlag(pick(fields, 'local', 'l'));
+  // A page opened from disk while the owner tests has no host: it counts as on localhost.
+  if (url.protocol === 'file:' && ownerTest) url = new URL(url.pathname + url.search + url.hash, 'http://localhost');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { ok: false, error: url.protocol === 'file:' ? 'url must be http or https (file: pages count only with data-local on the tracker tag)' : 'url must be http or https' };
+  }
   if (url.hostname === '') return { ok: false, error: 'url has no hostname' };
 
   const domains = parseDomains(pick(fields, 'domain', 'd'), url);
@@ -172,6 +183,7 @@ export function parseEventPayload(text: string, contentType: string): PayloadRes
       hashMode: isTruthyFlag(pick(fields, 'hash_mode', 'h')),
       interactive,
       revenue: parseRevenue(pick(fields, 'revenue', '$')),
+      ownerTest,
     },
   };
 }

@@ -76,9 +76,15 @@ export function eventKind(payload: EventPayload): EventKind {
   return payload.interactive ? 'custom' : 'engagement';
 }
 
-/** Checks that need no site: bots, privacy signals, local pages. */
+/**
+ * Checks that need no site: bots, privacy signals, local pages. The owner's own tests
+ * (`payload.ownerTest`) may come from localhost and from a headless browser; crawlers,
+ * previews, prefetches and the visitor's Do-Not-Track or GPC are refused all the same.
+ */
 export function requestDropReason(payload: EventPayload, facts: Pick<RequestFacts, 'userAgent' | 'headers'>): DropReason | null {
-  return botReason(facts.userAgent, facts.headers) ?? privacySignal(facts.headers) ?? (isLocalPage(payload.url) ? 'localhost' : null);
+  const bot = botReason(facts.userAgent, facts.headers);
+  if (bot !== null && !(bot === 'headless' && payload.ownerTest)) return bot;
+  return privacySignal(facts.headers) ?? (isLocalPage(payload.url) && !payload.ownerTest ? 'localhost' : null);
 }
 
 export async function processEvent(
