@@ -1,7 +1,165 @@
 /**
  * The dashboard's entry: asks the server what to show (first run, login, a shared link, or
- * a logged-in user) and draws the page the path names. Skeleton: pages/ and site-view/
- * fill it in.
+ * a logged-in user) and draws the page the path names inside the frame. Every redraw first
+ * disposes of the page before it, so no timer or listener outlives its page.
  * @module
  */
 import './app.css';
+import type { SessionState, SiteSummary } from '../server/core/dashboard/contract.ts';
+import { renderSiteView } from './site-view/index.ts';
+import { get, post, useShareToken } from './lib/api.ts';
+import { h, replace } from './lib/dom.ts';
+import { type Lang, lang, setLang, t } from './lib/i18n.ts';
+import { navigate, onNavigate } from './lib/router.ts';
+import { type Theme, applyTheme, setTheme } from './lib/theme.ts';
+import { errorText } from './lib/ui.ts';
+import type { AppContext, Dispose } from './pages/app.ts';
+import { renderLogin, renderSetup } from './pages/auth.ts';
+import { layout } from './pages/layout.ts';
+import { messagePage } from './pages/message.ts';
+import { renderSettings } from './pages/settings.ts';
+import { renderAddSite, renderSites } from './pages/sites.ts';
+import { renderUsers } from './pages/users.ts';
+import { type Route, routeOf } from './lib/route.ts';
+
+const root = document.getElementById('app') ?? document.body;
+let session: SessionState = { state: 'login' };
+let dispose: Dispose | undefined;
+/** The route drawn last: the site view keeps its own query string, so only a new path redraws it. */
+let drawn: Route | null = null;
+
+function stopPage(): void {
+  dispose?.();
+  dispose = undefined;
+}
+
+function frame(current?: 'sites' | 'users'): HTMLElement {
+  const user = session.state === 'in' ? session.user : undefined;
+  return layout(root, {
+    user,
+    current,
+    onLang: (next: Lang) => {
+      setLang(next);
+      draw(true);
+    },
+    onTheme: (next: Theme) => {
+      setTheme(next);
+      draw(true);
+    },
+    onLogout: user ? logout : undefined,
+  });
+}
+
+async function logout(): Promise<void> {
+  try {
+    await post('/api/dashboard/logout');
+  } catch {
+    // The session may already be gone; the login page is right either way.
+  }
+  session = { state: 'login' };
+  navigate('/');
+}
+
+function signedIn(next: SessionState): void {
+  session = next;
+  draw(true);
+}
+
+function context(): AppContext {
+  if (session.state !== 'in') throw new Error('not signed in');
+  return {
+    user: session.user,
+    loadSites: async () => (await get<{ sites: SiteSummary[] }>('/api/dashboard/sites')).sites,
+  };
+}
+
+async function drawSiteView(main: HTMLElement, domain: string, app: AppContext): Promise<void> {
+  const sites = await app.loadSites();
+  const site = sites.find((s) => s.domain === domain);
+  if (!site) {
+    messagePage(main, t('error.siteMissing.title'), t('error.siteMissing.body', { domain }));
+    return;
+  }
+  dispose = renderSiteView(main, {
+    site: { domain: site.domain, timezone: site.timezone },
+    sites: sites.map((s) => s.domain),
+    mode: app.user.role,
+    showVisits: true,
+    basePath: `/sites/${encodeURIComponent(domain)}`,
+  });
+}
+
+async function drawShared(token: string): Promise<void> {
+  const main = frame();
+  if (session.state !== 'shared') {
+    messagePage(main, t('error.shareGone.title'), t('error.shareGone.body'), false);
+    return;
+  }
+  dispose = renderSiteView(main, {
+    site: session.site,
+    sites: [session.site.domain],
+    mode: 'shared',
+    showVisits: session.showVisits,
+    basePath: `/share/${encodeURIComponent(token)}`,
+  });
+}
+
+async function drawSignedIn(route: Route): Promise<void> {
+  const app = context();
+  const owner = app.user.role === 'owner';
+  const main = frame(route.name === 'users' ? 'users' : 'sites');
+  switch (route.name) {
+    case 'sites':
+      dispose = renderSites(main, app);
+      return;
+    case 'add-site':
+      dispose = owner ? renderAddSite(main, app) : messagePage(main, t('error.ownerOnly.title'), t('error.ownerOnly.body'));
+      return;
+    case 'users':
+      dispose = owner ? renderUsers(main, app) : messagePage(main, t('error.ownerOnly.title'), t('error.ownerOnly.body'));
+      return;
+    case 'settings':
+      dispose = owner ? renderSettings(main, route.domain) : messagePage(main, t('error.ownerOnly.title'), t('error.ownerOnly.body'));
+      return;
+    case 'site':
+      await drawSiteView(main, route.domain, app);
+      return;
+    default:
+      messagePage(main, t('error.notFound.title'), t('error.notFound.body'));
+  }
+}
+
+/** Draws the page for the current URL; `force` redraws even when only the query changed. */
+function draw(force = false): void {
+  const route = routeOf(location.pathname, location.search);
+  if (!force && drawn && route.name === 'site' && drawn.name === 'site' && route.domain === drawn.domain) return;
+  drawn = route;
+  stopPage();
+  document.documentElement.lang = lang();
+  document.title = 'Teller';
+  const drawing =
+    route.name === 'share'
+      ? drawShared(route.token)
+      : session.state === 'setup'
+        ? Promise.resolve(void (dispose = renderSetup(frame(), signedIn)))
+        : session.state === 'login' || session.state === 'shared'
+          ? Promise.resolve(void (dispose = renderLogin(frame(), signedIn)))
+          : drawSignedIn(route);
+  drawing.catch((error: unknown) => messagePage(frame(), t('error.load.title'), errorText(error)));
+}
+
+async function start(): Promise<void> {
+  applyTheme();
+  const route = routeOf(location.pathname, location.search);
+  useShareToken(route.name === 'share' ? route.token : null);
+  try {
+    session = await get<SessionState>('/api/dashboard/session');
+  } catch (error) {
+    replace(root, h('main', { id: 'main' }, h('h1', null, t('error.load.title')), h('p', null, errorText(error))));
+    return;
+  }
+  onNavigate(() => draw());
+  draw();
+}
+
+void start();

@@ -1,0 +1,39 @@
+/**
+ * Which page a URL names. The shell is served for /, /users, /sites/* and /share/*; the
+ * add-site flow lives at `/?add` so it needs no path of its own.
+ * @module
+ */
+
+export type Route =
+  | { name: 'sites' }
+  | { name: 'add-site' }
+  | { name: 'users' }
+  | { name: 'site'; domain: string }
+  | { name: 'settings'; domain: string }
+  | { name: 'share'; token: string }
+  | { name: 'not-found' };
+
+function decode(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+}
+
+export function routeOf(pathname: string, search: string): Route {
+  if (pathname === '/' || pathname === '') return new URLSearchParams(search).has('add') ? { name: 'add-site' } : { name: 'sites' };
+  if (pathname === '/users' || pathname === '/users/') return { name: 'users' };
+  const parts = pathname.split('/').filter(Boolean);
+  const value = parts[1] === undefined ? null : decode(parts[1]);
+  if (parts[0] === 'share' && parts.length === 2 && value) return { name: 'share', token: value };
+  if (parts[0] === 'sites' && value) {
+    if (parts.length === 2) return { name: 'site', domain: value };
+    if (parts.length === 3 && parts[2] === 'settings') return { name: 'settings', domain: value };
+  }
+  return { name: 'not-found' };
+}
+
+/** The settings page of a site. */
+export const settingsHref = (domain: string) => `/sites/${encodeURIComponent(domain)}/settings`;
+export const siteHref = (domain: string) => `/sites/${encodeURIComponent(domain)}`;

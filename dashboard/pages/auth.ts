@@ -1,0 +1,120 @@
+/**
+ * First run (create the owner account) and login. The server's message is shown under
+ * the field it names, or above the button when it names none; throttling says how long
+ * to wait. Success hands the new session state back, and the app redraws in place.
+ * @module
+ */
+import type { SessionState } from '../../server/core/dashboard/contract.ts';
+import { ApiError, post } from '../lib/api.ts';
+import { h, replace } from '../lib/dom.ts';
+import { t } from '../lib/i18n.ts';
+import { type Field, errorText, field, input } from '../lib/ui.ts';
+import type { Dispose } from './app.ts';
+
+type SignedIn = (session: SessionState) => void;
+
+/** The field a server message is about, judged by the words it uses. */
+function fieldOfMessage(message: string, fields: { email: Field; password: Field }): Field | null {
+  if (/password/i.test(message)) return fields.password;
+  if (/e-?mail/i.test(message)) return fields.email;
+  return null;
+}
+
+function authForm(title: string, intro: string, fields: Field[], submitLabel: string, submit: (form: HTMLFormElement) => Promise<void>): HTMLElement {
+  const button = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, submitLabel);
+  const form = h('form', { class: 'stack', novalidate: true }, ...fields.map((f) => f.root), button);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    try {
+      await submit(form);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h('div', { class: 'auth' }, h('div', { class: 'card auth-card' }, h('h1', null, title), h('p', { class: 'muted' }, intro), form));
+}
+
+function formError(form: HTMLFormElement): (message: string | null) => void {
+  const box = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  form.insertBefore(box, form.lastElementChild);
+  return (message) => {
+    box.textContent = message ?? '';
+    box.hidden = message === null;
+  };
+}
+
+function credentialFields(passwordAutocomplete: string): { email: Field; password: Field } {
+  return {
+    email: field(t('auth.email'), input({ type: 'email', name: 'email', autocomplete: 'username', required: true })),
+    password: field(t('auth.password'), input({ type: 'password', name: 'password', autocomplete: passwordAutocomplete, required: true })),
+  };
+}
+
+function showError(message: string, fields: { email: Field; password: Field }, general: (m: string | null) => void): void {
+  const target = fieldOfMessage(message, fields);
+  if (target) target.setError(message);
+  else general(message);
+  (target?.input ?? fields.email.input).focus();
+}
+
+export function renderSetup(main: HTMLElement, signedIn: SignedIn): Dispose | undefined {
+  const fields = credentialFields('new-password');
+  const again = field(t('auth.passwordAgain'), input({ type: 'password', name: 'password2', autocomplete: 'new-password', required: true }));
+  let general: (m: string | null) => void = () => {};
+  const view = authForm(t('setup.title'), t('setup.intro'), [fields.email, fields.password, again], t('setup.submit'), async () => {
+    for (const f of [fields.email, fields.password, again]) f.setError(null);
+    general(null);
+    const email = fields.email.input.value.trim();
+    const password = fields.password.input.value;
+    if (password !== again.input.value) {
+      again.setError(t('setup.mismatch'));
+      again.input.focus();
+      return;
+    }
+    try {
+      signedIn(await post<SessionState>('/api/dashboard/setup', { email, password, password2: again.input.value }));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409) {
+        signedIn({ state: 'login' });
+        return;
+      }
+      showError(errorText(error), fields, general);
+    }
+  });
+  general = formError(view.querySelector('form')!);
+  replace(main, view);
+  fields.email.input.focus();
+  return undefined;
+}
+
+/** Minutes to wait, rounded up, from a Retry-After in seconds. */
+export function minutesToWait(seconds: number | null): number {
+  return Math.max(1, Math.ceil((seconds ?? 60) / 60));
+}
+
+export function renderLogin(main: HTMLElement, signedIn: SignedIn): Dispose | undefined {
+  const fields = credentialFields('current-password');
+  let general: (m: string | null) => void = () => {};
+  const view = authForm(t('login.title'), t('login.intro'), [fields.email, fields.password], t('login.submit'), async () => {
+    fields.email.setError(null);
+    fields.password.setError(null);
+    general(null);
+    try {
+      signedIn(await post<SessionState>('/api/dashboard/login', { email: fields.email.input.value.trim(), password: fields.password.input.value }));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 429) {
+        const n = minutesToWait(error.retryAfter);
+        general(n === 1 ? t('login.throttled.one') : t('login.throttled.other', { n }));
+        return;
+      }
+      // "Wrong e-mail or password" names both fields, so it belongs to the form.
+      general(errorText(error));
+      fields.password.input.select();
+    }
+  });
+  general = formError(view.querySelector('form')!);
+  replace(main, view);
+  fields.email.input.focus();
+  return undefined;
+}

@@ -1,0 +1,173 @@
+/**
+ * The site list (each site with its sparkline and today's visitors; a search box once the
+ * list is long; an empty state that says what to do first) and the add-site flow, which
+ * ends with the snippet and a live check for the first event.
+ * @module
+ */
+import type { FirstEvent, SiteCreated, SiteSummary } from '../../server/core/dashboard/contract.ts';
+import { get, post, sitePath } from '../lib/api.ts';
+import { h, replace } from '../lib/dom.ts';
+import { formatNumber, t } from '../lib/i18n.ts';
+import { link } from '../lib/router.ts';
+import { settingsHref, siteHref } from '../lib/route.ts';
+import { errorText, field, input, status, uid } from '../lib/ui.ts';
+import { copyBox } from '../lib/ui.ts';
+import type { AppContext, Dispose } from './app.ts';
+import { sparkline } from './sparkline.ts';
+
+/** More sites than this and the list gets a search box. */
+const SEARCH_FROM = 6;
+const FIRST_EVENT_POLL_MS = 3000;
+
+function siteCard(site: SiteSummary, owner: boolean): HTMLElement {
+  return h(
+    'li',
+    { class: 'card site-card' },
+    h(
+      'div',
+      { class: 'site-card-head' },
+      h('h2', { class: 'site-name' }, link(siteHref(site.domain), { class: 'site-link' }, site.domain)),
+      owner ? link(settingsHref(site.domain), { class: 'btn btn-ghost btn-small', 'aria-label': t('sites.settingsOf', { domain: site.domain }) }, t('sites.settings')) : null,
+    ),
+    h(
+      'div',
+      { class: 'site-card-body' },
+      h('p', { class: 'site-today' }, h('span', { class: 'figure' }, formatNumber(site.visitorsToday)), h('span', { class: 'muted' }, t('sites.visitorsToday'))),
+      sparkline(site.sparkline),
+    ),
+    site.hasEvents ? null : h('p', { class: 'chip chip-warn' }, t('sites.noEvents')),
+  );
+}
+
+function emptyState(owner: boolean): HTMLElement {
+  return h(
+    'div',
+    { class: 'card empty' },
+    h('h2', null, owner ? t('sites.empty.title') : t('sites.emptyViewer.title')),
+    h('p', { class: 'muted' }, owner ? t('sites.empty.body') : t('sites.emptyViewer.body')),
+    owner ? link('/?add', { class: 'btn btn-primary' }, t('sites.add')) : null,
+  );
+}
+
+function searchableList(sites: SiteSummary[], owner: boolean): HTMLElement {
+  const list = h('ul', { class: 'site-grid', role: 'list' });
+  const none = h('p', { class: 'muted', hidden: true }, t('sites.search.none'));
+  const show = (needle: string) => {
+    const matches = sites.filter((s) => s.domain.includes(needle.trim().toLowerCase()));
+    replace(list, matches.map((s) => siteCard(s, owner)));
+    none.hidden = matches.length > 0;
+  };
+  show('');
+  if (sites.length < SEARCH_FROM) return list;
+  const id = uid('search');
+  const box = input({ type: 'search', id, placeholder: t('sites.search.placeholder'), autocomplete: 'off' });
+  box.addEventListener('input', () => show(box.value));
+  return h('div', null, h('div', { class: 'search' }, h('label', { for: id, class: 'sr-only' }, t('sites.search.label')), box), list, none);
+}
+
+export function renderSites(main: HTMLElement, app: AppContext): Dispose {
+  const owner = app.user.role === 'owner';
+  const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, t('common.loading')));
+  replace(
+    main,
+    h(
+      'div',
+      { class: 'page' },
+      h('div', { class: 'page-head' }, h('h1', null, t('sites.title')), owner ? link('/?add', { class: 'btn btn-primary' }, t('sites.add')) : null),
+      body,
+    ),
+  );
+  let live = true;
+  app
+    .loadSites()
+    .then((sites) => {
+      if (live) replace(body, sites.length === 0 ? emptyState(owner) : searchableList(sites, owner));
+    })
+    .catch((error: unknown) => {
+      if (live) replace(body, h('p', { class: 'form-error', role: 'alert' }, errorText(error)));
+    });
+  return () => {
+    live = false;
+  };
+}
+
+/** Every IANA zone this browser knows, the browser's own among them. */
+function timeZones(): string[] {
+  const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return all.includes(own) ? all : [own, ...all].sort();
+}
+
+export function timeZoneSelect(selected: string = Intl.DateTimeFormat().resolvedOptions().timeZone): HTMLSelectElement {
+  const zones = timeZones();
+  if (!zones.includes(selected)) zones.unshift(selected);
+  return h('select', { class: 'input', name: 'timezone' }, ...zones.map((z) => h('option', { value: z, selected: z === selected }, z.replace(/_/g, ' '))));
+}
+
+/** Polls first-event until one arrives; returns the function that stops polling. */
+function watchFirstEvent(domain: string, line: HTMLElement): Dispose {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const check = async () => {
+    try {
+      const { received } = await get<FirstEvent>(sitePath(domain, '/first-event'));
+      if (stopped) return;
+      if (received) {
+        line.dataset.kind = 'ok';
+        replace(line, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('add.received'), ' ', link(siteHref(domain), {}, t('add.open', { domain })));
+        return;
+      }
+    } catch {
+      // A failed poll is retried at the next tick; the line keeps waiting.
+    }
+    if (!stopped) timer = setTimeout(check, FIRST_EVENT_POLL_MS);
+  };
+  void check();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
+
+function snippetStep(main: HTMLElement, created: SiteCreated): Dispose {
+  const line = h('p', { class: 'first-event', role: 'status', 'aria-live': 'polite', 'data-kind': 'waiting' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('add.waiting'));
+  replace(
+    main,
+    h(
+      'div',
+      { class: 'page narrow stack' },
+      h('h1', null, t('add.ready', { domain: created.domain })),
+      h('section', { class: 'card stack' }, h('h2', null, t('add.snippet.title')), h('p', { class: 'muted' }, t('add.snippet.body')), copyBox(created.snippet, t('add.snippet.title'), true)),
+      h('section', { class: 'card stack' }, h('h2', null, t('add.check.title')), h('p', { class: 'muted' }, t('add.check.body')), line),
+      h('p', null, link(settingsHref(created.domain), {}, t('add.toSettings'))),
+    ),
+  );
+  return watchFirstEvent(created.domain, line);
+}
+
+export function renderAddSite(main: HTMLElement, _app: AppContext): Dispose {
+  let stopWatching: Dispose | null = null;
+  const domain = field(t('add.domain'), input({ name: 'domain', placeholder: 'example.com', autocomplete: 'off', spellcheck: 'false', required: true }), t('add.domain.hint'));
+  const zone = field(t('add.timezone'), timeZoneSelect(), t('add.timezone.hint'));
+  const line = status();
+  const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('add.submit'));
+  const form = h('form', { class: 'card stack', novalidate: true }, domain.root, zone.root, h('div', { class: 'actions' }, button, link('/', { class: 'btn btn-ghost' }, t('common.cancel'))), line.root);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    domain.setError(null);
+    line.clear();
+    button.disabled = true;
+    try {
+      const created = await post<SiteCreated>('/api/dashboard/sites', { domain: domain.input.value.trim(), timezone: zone.input.value });
+      stopWatching = snippetStep(main, created);
+    } catch (error) {
+      domain.setError(errorText(error));
+      domain.input.focus();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  replace(main, h('div', { class: 'page narrow stack' }, h('h1', null, t('add.title')), h('p', { class: 'muted' }, t('add.intro')), form));
+  domain.input.focus();
+  return () => stopWatching?.();
+}

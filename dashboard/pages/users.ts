@@ -1,0 +1,105 @@
+/**
+ * Users (owner): everyone with their role and sites; add a viewer with the sites they may
+ * read; change a viewer's sites; delete a user after a confirm.
+ * @module
+ */
+import type { SiteSummary, UserInfo } from '../../server/core/dashboard/contract.ts';
+import { del, get, patch, post } from '../lib/api.ts';
+import { h, replace } from '../lib/dom.ts';
+import { t } from '../lib/i18n.ts';
+import { attempt, confirmDialog, errorText, field, input, section, status, uid } from '../lib/ui.ts';
+import type { AppContext, Dispose } from './app.ts';
+
+/** Checkboxes, one per site; returns the group and a reader of the ticked domains. */
+function siteChoices(legend: string, sites: SiteSummary[], ticked: string[]): { root: HTMLElement; value(): string[] } {
+  const boxes = sites.map((site) => {
+    const id = uid('site');
+    const box = h('input', { type: 'checkbox', id, value: site.domain, checked: ticked.includes(site.domain) });
+    return { box, root: h('div', { class: 'choice' }, box, h('label', { for: id }, site.domain)) };
+  });
+  const root = h(
+    'fieldset',
+    { class: 'choices' },
+    h('legend', null, legend),
+    boxes.length ? boxes.map((b) => b.root) : h('p', { class: 'muted' }, t('users.noSites')),
+  );
+  return { root, value: () => boxes.filter((b) => b.box.checked).map((b) => b.box.value) };
+}
+
+function userRow(user: UserInfo, sites: SiteSummary[], self: string, reload: () => void): HTMLElement {
+  const line = status();
+  const isOwner = user.role === 'owner';
+  const head = h(
+    'div',
+    { class: 'user-head' },
+    h('h3', { class: 'user-name' }, user.email),
+    h('span', { class: isOwner ? 'chip chip-accent' : 'chip' }, isOwner ? t('users.role.owner') : t('users.role.viewer')),
+  );
+  const parts: Array<Node | null> = [head];
+  if (isOwner) {
+    parts.push(h('p', { class: 'muted' }, t('users.ownerSites')));
+  } else {
+    const choices = siteChoices(t('users.sitesOf', { email: user.email }), sites, user.sites);
+    const save = h('button', { type: 'submit', class: 'btn' }, t('users.saveSites'));
+    const form = h('form', { class: 'stack-s' }, choices.root, h('div', { class: 'actions' }, save));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      await attempt(save, line, () => patch(`/api/dashboard/users/${user.id}`, { sites: choices.value() }), t('common.saved'));
+    });
+    parts.push(form);
+  }
+  if (user.email !== self) {
+    const remove = h('button', { type: 'button', class: 'btn btn-danger btn-small' }, t('users.delete'));
+    remove.addEventListener('click', async () => {
+      if (!(await confirmDialog(t('users.deleteConfirm', { email: user.email }), t('users.delete')))) return;
+      if (await attempt(remove, line, () => del(`/api/dashboard/users/${user.id}`))) reload();
+    });
+    parts.push(h('div', { class: 'actions' }, remove));
+  }
+  parts.push(line.root);
+  return h('li', { class: 'card stack-s user' }, ...parts);
+}
+
+function addViewerForm(sites: SiteSummary[], added: () => void): HTMLElement {
+  const email = field(t('auth.email'), input({ type: 'email', autocomplete: 'off', required: true }));
+  const password = field(t('auth.password'), input({ type: 'password', autocomplete: 'new-password', required: true }), t('users.add.passwordHint'));
+  const choices = siteChoices(t('users.add.sites'), sites, []);
+  const line = status();
+  const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('users.add.submit'));
+  const form = h('form', { class: 'stack', novalidate: true }, email.root, password.root, choices.root, h('div', { class: 'actions' }, button, line.root));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const made = await attempt(
+      button,
+      line,
+      () => post<{ user: UserInfo }>('/api/dashboard/users', { email: email.input.value.trim(), password: password.input.value, role: 'viewer', sites: choices.value() }),
+      t('users.add.done'),
+    );
+    if (made) added();
+  });
+  return section(t('users.add.title'), t('users.add.intro'), form);
+}
+
+export function renderUsers(main: HTMLElement, app: AppContext): Dispose {
+  const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, t('common.loading')));
+  replace(main, h('div', { class: 'page narrow' }, h('h1', null, t('users.title')), body));
+  let live = true;
+  const reload = () => {
+    Promise.all([get<{ users: UserInfo[] }>('/api/dashboard/users'), app.loadSites()])
+      .then(([{ users }, sites]) => {
+        if (!live) return;
+        replace(
+          body,
+          h('ul', { class: 'stack', role: 'list', 'aria-label': t('users.listLabel') }, users.map((u) => userRow(u, sites, app.user.email, reload))),
+          addViewerForm(sites, reload),
+        );
+      })
+      .catch((error: unknown) => {
+        if (live) replace(body, h('p', { class: 'form-error', role: 'alert' }, errorText(error)));
+      });
+  };
+  reload();
+  return () => {
+    live = false;
+  };
+}
