@@ -12,6 +12,12 @@ import { createUser, UserError } from '../core/users.ts';
 import { migrate } from './migrate.ts';
 import { openSqlite, type SqliteDb } from './sqlite-db.ts';
 import { parseCidr } from '../core/ingest/ip.ts';
+import { ConfigError, parseConfig } from '../core/config.ts';
+import { FORMATS, type Format } from '../core/privacy/document.ts';
+import { readPrivacyFacts } from '../core/privacy/facts.ts';
+import { LANGS, type Lang } from '../core/privacy/phrases.ts';
+import { operatorProblem, setOperator } from '../core/privacy/site-privacy.ts';
+import { privacyText } from '../core/privacy/text.ts';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -31,10 +37,13 @@ const USAGE = `Usage: npm run teller -- <command>
       --timezone <zone>  --ip-storage truncated|none|default  --retention-days <n>|forever
       --exclude-ip <cidr> (repeatable)  --exclude-path <pattern> (repeatable)
       --allow-host <host> (repeatable)  --search-params <a,b,c>  --clear-exclusions
+      --operator "<who runs this server>" (named in the privacy text; "" clears it)
   site remove <domain> [--yes]                   delete a site and ALL of its data
   user add <email>                               add a dashboard owner (password from TELLER_PASSWORD or stdin)
   token create --site <domain> | --admin         print a new Stats API token (shown once, last line)
   backup <file>                                  copy the database to <file> while it runs
+  privacy-text --site <domain> --lang nb|en [--format md|html|txt] [--url <https://teller-host>]
+                                                 print the analytics paragraph of the site's privacy policy
 
 Database: TELLER_DB (default ./data/teller.db)`;
 
@@ -94,6 +103,7 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
       'allow-host': { type: 'string', multiple: true },
       'search-params': { type: 'string' },
       'clear-exclusions': { type: 'boolean' },
+      operator: { type: 'string' },
     },
   });
   const [action, domainArg, ...extra] = positionals;
@@ -124,8 +134,13 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
         settings.excludedPaths ??= [];
         settings.allowedHostnames ??= [];
       }
+      if (values.operator !== undefined) {
+        const problem = operatorProblem(values.operator);
+        if (problem) throw new UsageError(`--${problem}`);
+      }
       const site = await updateSite(db, domain, settings);
-      io.stdout(JSON.stringify(site, null, 2));
+      const operator = values.operator === undefined ? undefined : await setOperator(db, site.id, values.operator);
+      io.stdout(JSON.stringify(operator === undefined ? site : { ...site, operator }, null, 2));
     } else {
       if (!(await findSite(db, domain))) throw new SiteError(`unknown site ${domain}`);
       if (!values.yes) {
@@ -191,6 +206,40 @@ async function backupCommand(args: string[], io: CliIo): Promise<void> {
   }
 }
 
+/** Where the opt-out widget is served in the text when `--url` is not given. */
+const PLACEHOLDER_URL = 'https://YOUR-TELLER-HOST';
+
+async function privacyTextCommand(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { site: { type: 'string' }, lang: { type: 'string' }, format: { type: 'string' }, url: { type: 'string' } },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const domain = requireDomain(values.site, '--site <domain>');
+  const lang = values.lang;
+  const format = values.format ?? 'md';
+  if (!LANGS.includes(lang as Lang)) throw new UsageError(`--lang must be one of ${LANGS.join(', ')}`);
+  if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  let origin = PLACEHOLDER_URL;
+  if (values.url !== undefined) {
+    const url = URL.canParse(values.url) ? new URL(values.url) : null;
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new UsageError('--url must be an http(s) address, such as https://stats.example.com');
+    origin = url.origin;
+  }
+  const ipStorage = parseConfig({ TELLER_IP_STORAGE: io.env.TELLER_IP_STORAGE }).ipStorage;
+  const db = openDb(io.env);
+  try {
+    const site = await findSite(db, domain);
+    if (!site) throw new SiteError(`unknown site ${domain}`);
+    const facts = await readPrivacyFacts(db, site, ipStorage, origin);
+    io.stdout(privacyText(facts, lang as Lang, format as Format).trimEnd());
+    if (values.url === undefined) io.stderr(`teller: pass --url <your Teller address> to replace ${PLACEHOLDER_URL} in the opt-out widget.`);
+  } finally {
+    db.close();
+  }
+}
+
 class CliExit extends Error {
   constructor(readonly code: number) {
     super(`exit ${code}`);
@@ -205,6 +254,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     else if (group === 'user') await userCommand(rest, io);
     else if (group === 'token') await tokenCommand(rest, io);
     else if (group === 'backup') await backupCommand(rest, io);
+    else if (group === 'privacy-text') await privacyTextCommand(rest, io);
     else if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
       io.stdout(USAGE);
       return group === undefined ? 2 : 0;
@@ -217,7 +267,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr('Run "npm run teller -- help" for usage.');
       return 2;
     }
-    if (error instanceof SiteError || error instanceof UserError) {
+    if (error instanceof SiteError || error instanceof UserError || error instanceof ConfigError) {
       io.stderr(`teller: ${error.message}`);
       return 1;
     }

@@ -9,7 +9,12 @@ import { refusedAdminToken } from './api-auth.ts';
 import { collectRoutes } from './collect.ts';
 import { dashboardPages } from './dashboard-pages.ts';
 import { dashboardSession } from './dashboard-session.ts';
+import { dashboardSiteData } from './dashboard-site-data.ts';
+import { dashboardSiteKeys } from './dashboard-site-keys.ts';
+import { dashboardSites } from './dashboard-sites.ts';
+import { dashboardUsers } from './dashboard-users.ts';
 import { healthRoutes } from './health.ts';
+import { privacyRoutes } from './privacy-routes.ts';
 import { statsApi } from './stats-api.ts';
 
 export function createApp(deps: AppDeps): Hono {
@@ -21,8 +26,15 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', collectRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', statsApi(deps));
+  app.route('/', privacyRoutes(deps));
   app.route('/', dashboardSession(deps));
+  app.route('/', dashboardSites(deps));
+  app.route('/', dashboardSiteKeys(deps));
+  app.route('/', dashboardSiteData(deps));
+  app.route('/', dashboardUsers(deps));
   app.route('/', dashboardPages(deps));
+  // Hono's default 404 is plain text; an API client gets JSON it can read like every other error.
+  app.notFound((c) => (c.req.path.startsWith('/api/') ? c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404) : c.text('Not Found', 404)));
   app.onError((error, c) => {
     // Never echo the error: it could quote input. The log gets the message only.
     deps.log.error(`unhandled error on ${c.req.method} ${c.req.path}: ${error.message}`);

@@ -1,0 +1,86 @@
+/**
+ * Privacy and data rights over HTTP, for the admin token (so Workers deployments, which
+ * have no CLI, have them too): the generated privacy text, the operator it names, purge,
+ * and the streamed export.
+ * @module
+ */
+import { Hono, type Context } from 'hono';
+import type { AppDeps } from '../ports.ts';
+import { FORMATS, type Format } from '../privacy/document.ts';
+import { readPrivacyFacts } from '../privacy/facts.ts';
+import { LANGS, type Lang } from '../privacy/phrases.ts';
+import { operatorProblem, setOperator } from '../privacy/site-privacy.ts';
+import { privacyText } from '../privacy/text.ts';
+import { findSite, type Site } from '../sites.ts';
+import { badRequest, requestGrant, unauthorized } from './api-auth.ts';
+import { readBody } from './body.ts';
+
+export type PrivacyDeps = Pick<AppDeps, 'db' | 'config' | 'clock' | 'log'>;
+
+const CONTENT_TYPES: Record<Format, string> = {
+  md: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+};
+
+/** A JSON object of a few short fields fits in far less. */
+const MAX_BODY_BYTES = 4 * 1024;
+
+function notFound(c: Context, domain: string): Response {
+  return c.json({ error: `unknown site ${domain}` }, 404);
+}
+
+/** The JSON object body, or an error message naming what is wrong with it. */
+async function jsonObject(c: Context): Promise<Record<string, unknown> | string> {
+  const read = await readBody(c, MAX_BODY_BYTES);
+  if ('tooLarge' in read) return `the body must be at most ${MAX_BODY_BYTES} bytes`;
+  try {
+    const value: unknown = JSON.parse(read.text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // Answered below, the same as a JSON value that is not an object.
+  }
+  return 'the body must be a JSON object';
+}
+
+/** The site the route's `:domain` names, found once by the middleware. */
+type PrivacyEnv = { Variables: { site: Site } };
+
+export function privacyRoutes(deps: PrivacyDeps): Hono<PrivacyEnv> {
+  const app = new Hono<PrivacyEnv>();
+
+  app.use('/api/v1/sites/:domain/*', async (c, next) => {
+    if (!(await requestGrant(deps, c))?.admin) return unauthorized(c);
+    const domain = c.req.param('domain');
+    const site = await findSite(deps.db, domain);
+    if (!site) return notFound(c, domain);
+    c.set('site', site);
+    return next();
+  });
+
+  app.get('/api/v1/sites/:domain/privacy-text', async (c) => {
+    const lang = c.req.query('lang') ?? 'en';
+    const format = c.req.query('format') ?? 'md';
+    if (!LANGS.includes(lang as Lang)) return badRequest(c, `lang: must be one of ${LANGS.join(', ')}, got "${lang}"`);
+    if (!FORMATS.includes(format as Format)) return badRequest(c, `format: must be one of ${FORMATS.join(', ')}, got "${format}"`);
+    const origin = new URL(c.req.url).origin;
+    const facts = await readPrivacyFacts(deps.db, c.get('site'), deps.config.ipStorage, origin);
+    return c.body(privacyText(facts, lang as Lang, format as Format), 200, {
+      'content-type': CONTENT_TYPES[format as Format],
+      // The HTML is for pasting into a page, not for running here.
+      'content-security-policy': "default-src 'none'; sandbox",
+      'x-content-type-options': 'nosniff',
+    });
+  });
+
+  app.put('/api/v1/sites/:domain/operator', async (c) => {
+    const body = await jsonObject(c);
+    if (typeof body === 'string') return badRequest(c, body);
+    if (typeof body.operator !== 'string') return badRequest(c, 'operator: must be a string (empty to clear it)');
+    const problem = operatorProblem(body.operator);
+    if (problem) return badRequest(c, problem);
+    return c.json({ operator: await setOperator(deps.db, c.get('site').id, body.operator) });
+  });
+
+  return app;
+}
