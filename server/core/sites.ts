@@ -59,6 +59,9 @@ export const ROLLUP_TABLES: readonly string[] = [
 /** Tables holding a site's data, deleted when the site is removed (children first). */
 export const SITE_DATA_TABLES: readonly string[] = ['event_props', 'events', 'visits', 'salts', 'tokens', ...ROLLUP_TABLES];
 
+/** The dashboard's rows about a site (who may see it, its shared link, its notes), deleted with it. */
+export const SITE_DASHBOARD_TABLES: readonly string[] = ['user_sites', 'shared_links', 'annotations'];
+
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 /** Lower-cases a hostname and strips a leading `www.`, the form sites are stored under. */
@@ -171,7 +174,7 @@ export async function removeSite(db: Db, domain: string): Promise<boolean> {
   const site = await findSite(db, domain);
   if (!site) return false;
   await db.batch([
-    ...SITE_DATA_TABLES.map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ?`, params: [site.id] })),
+    ...[...SITE_DATA_TABLES, ...SITE_DASHBOARD_TABLES].map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ?`, params: [site.id] })),
     { sql: 'DELETE FROM sites WHERE id = ?', params: [site.id] },
   ]);
   return true;

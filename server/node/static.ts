@@ -77,8 +77,18 @@ function compressedOf(content: Content): Partial<Record<'br' | 'gzip', Represent
   return content.compressed;
 }
 
+/**
+ * A page must pick up a new dashboard at once, so pages and the dashboard's own files are
+ * revalidated on every load (a 304 by ETag when unchanged). Scripts and the rest may be
+ * cached for a day (the tracker is fetched on every page view of every tracked site) and
+ * are revalidated with the ETag afterwards, so an upgrade reaches every visitor within a day.
+ */
+function cacheControlOf(urlPath: string, ext: string): string {
+  return ext === 'html' || urlPath.startsWith('/dashboard/') ? 'no-cache' : 'public, max-age=86400, must-revalidate';
+}
+
 /** The tracker is written under hundreds of names that share a few dozen contents. */
-function loadAsset(file: string, ext: string, byContent: Map<string, Content>): Asset {
+function loadAsset(file: string, urlPath: string, ext: string, byContent: Map<string, Content>): Asset {
   const identity = representation(readFileSync(file), '');
   const key = `${ext} ${identity.etag}`;
   let content = byContent.get(key);
@@ -88,10 +98,7 @@ function loadAsset(file: string, ext: string, byContent: Map<string, Content>): 
   }
   return {
     type: CONTENT_TYPES[ext] ?? 'application/octet-stream',
-    // A page must pick up a new dashboard at once; scripts and the rest may be cached for
-    // a day (the tracker is fetched on every page view of every tracked site) and are
-    // revalidated with the ETag afterwards, so an upgrade reaches every visitor within a day.
-    cacheControl: ext === 'html' ? 'no-cache' : 'public, max-age=86400, must-revalidate',
+    cacheControl: cacheControlOf(urlPath, ext),
     content,
   };
 }
@@ -109,7 +116,8 @@ function loadDir(root: string): Map<string, Asset> {
       else if (entry.isFile()) {
         const dot = entry.name.lastIndexOf('.');
         const ext = dot > 0 ? entry.name.slice(dot + 1).toLowerCase() : '';
-        assets.set(`${urlPrefix}${entry.name}`, loadAsset(full, ext, byContent));
+        const urlPath = `${urlPrefix}${entry.name}`;
+        assets.set(urlPath, loadAsset(full, urlPath, ext, byContent));
       }
     }
   };

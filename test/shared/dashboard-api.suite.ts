@@ -158,7 +158,8 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
         { origin: '', 'sec-fetch-site': 'cross-site' },
         { origin: '', 'sec-fetch-site': 'same-site' },
         { origin: `${target.origin}.evil.example` },
-        { origin: target.origin.replace(/:\d+$/, ':1') },
+        { origin: `${target.origin.replace(/:\d+$/, '')}:1` },
+        { origin: target.origin.replace(/^http(s?):/, (_, tls: string) => (tls ? 'http:' : 'https:')) },
       ];
       for (const headers of attempts) {
         const answer = await add(headers);

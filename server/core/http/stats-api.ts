@@ -23,7 +23,7 @@ const MAX_QUERY_BYTES = 64 * 1024;
 const REALTIME_SECONDS = 5 * 60;
 
 /** The site's first recorded day (from rollups or raw visits), for `date_range: "all"`. */
-async function statsStart(db: Db, site: Site): Promise<string | null> {
+export async function statsStart(db: Db, site: Site): Promise<string | null> {
   const rolled = await db.first<{ day: string | null }>("SELECT min(day) AS day FROM rollup_visits WHERE site_id = ? AND dimension = ''", [site.id]);
   const raw = await db.first<{ t: number | null }>('SELECT min(started_at) AS t FROM visits WHERE site_id = ?', [site.id]);
   const days = [rolled?.day ?? null, raw?.t == null ? null : localDayAt(site.timezone, raw.t)].filter((d): d is string => d !== null);
