@@ -1,23 +1,143 @@
 /**
- * Placeholder until the site view lands: the interface main.ts routes to, drawing only the
- * site's name. Replaced whole by the site view's own module.
+ * The site view: header, filter chips, KPIs, chart, breakdown panels and recent visits of
+ * one site, all drawn from the URL's query string. Every change pushes a new URL and draws
+ * again; queries whose answer is already known come from the cache, and a cold draw fires
+ * every query of the view at once (one parallel round after the page's own files).
  * @module
  */
+import './site-view.css';
+import { get } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
+import { t } from '../lib/i18n.ts';
+import { loadAnnotations } from './annotations.ts';
+import { cachedQuery } from './cache.ts';
+import { renderChart } from './chart.ts';
+import { chosenInterval, dateRange, daysBetween, localDay, span } from './dates.ts';
+import { renderEmptySite, renderNoMatch } from './empty.ts';
+import { renderFilterBar } from './filters.ts';
+import { renderHeader } from './header.ts';
+import { renderKpis } from './kpis.ts';
+import { renderPanel } from './panel.ts';
+import { eventParts, locationParts, sourceParts, wordParts } from './panel-parts.ts';
+import { PANELS, type PanelDef } from './panels.ts';
+import { everQuery, kpiQuery, seriesQuery } from './queries.ts';
+import { parseView, serializeView, withFilter } from './state.ts';
+import type { SiteViewContext, View } from './view.ts';
+import { renderVisits } from './visits.ts';
 
-export interface SiteViewContext {
-  site: { domain: string; timezone: string };
-  /** Domains the user may read, for the site picker (just this one for a shared link). */
-  sites: string[];
-  mode: 'owner' | 'viewer' | 'shared';
-  /** Whether the recent-visits log may be shown (always for owner/viewer; the link's setting when shared). */
-  showVisits: boolean;
-  /** `/sites/<domain>` or `/share/<token>`: the view's state lives in this path's query string. */
-  basePath: string;
+export type { SiteViewContext } from './view.ts';
+
+const REALTIME_MS = 30_000;
+
+function partsOf(view: View, panel: PanelDef) {
+  switch (panel.id) {
+    case 'locations':
+      return locationParts;
+    case 'sources':
+      return sourceParts;
+    case 'words':
+      return wordParts;
+    case 'events':
+      return eventParts(view);
+    default:
+      return {};
+  }
+}
+
+function startRealtime(ctx: SiteViewContext, into: HTMLElement): () => void {
+  const refresh = () =>
+    get<number>(`/api/v1/stats/realtime/visitors?site_id=${encodeURIComponent(ctx.site.domain)}`).then(
+      (n) => {
+        into.textContent = t('sv.realtime', { n });
+        into.hidden = false;
+      },
+      () => {
+        into.hidden = true;
+      },
+    );
+  refresh();
+  const timer = setInterval(refresh, REALTIME_MS);
+  return () => clearInterval(timer);
 }
 
 /** Draws the site view into root; returns a function that stops its timers and listeners. */
 export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => void {
-  replace(root, h('h1', { class: 'site-view-title' }, ctx.site.domain));
-  return () => {};
+  const realtime = h('span', { class: 'sv-realtime', 'aria-live': 'polite', hidden: true });
+  let cleanups: Array<() => void> = [];
+  let focusAfterDraw: string | null = null;
+
+  const stopDraw = () => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  };
+
+  const draw = () => {
+    stopDraw();
+    const focused = focusAfterDraw ?? document.activeElement?.getAttribute('data-key') ?? null;
+    focusAfterDraw = null;
+    const state = parseView(location.search);
+    const today = localDay(new Date(), ctx.site.timezone);
+    const days = span(state, today);
+    const base = { siteId: ctx.site.domain, range: dateRange(state, today), filters: state.filters, compare: state.compare };
+    const view: View = {
+      ctx,
+      state,
+      today,
+      span: days,
+      base,
+      go(next) {
+        const search = serializeView(next);
+        history.pushState(null, '', search ? `${ctx.basePath}?${search}` : ctx.basePath);
+        draw();
+      },
+      redraw: draw,
+      filterBy(filter) {
+        const next = withFilter(state, filter);
+        focusAfterDraw = `chip:${next.filters.length - 1}`;
+        view.go(next);
+      },
+      onDispose: (cleanup) => void cleanups.push(cleanup),
+    };
+
+    // Every query of the view starts here, in one synchronous pass: one parallel round.
+    const interval = state.period === 'all' && !state.interval ? null : chosenInterval(state.interval, daysBetween(days.from, days.to));
+    const kpis = cachedQuery(kpiQuery(base));
+    const series = cachedQuery(seriesQuery(base, interval));
+    const ever = cachedQuery(everQuery(ctx.site.domain));
+    const annotations = loadAnnotations(view);
+    const notice = h('div', { class: 'sv-notice' });
+    const content = h(
+      'div',
+      { class: 'sv-content' },
+      renderKpis(view, kpis),
+      renderChart(view, series, annotations),
+      h('div', { class: 'sv-grid' }, PANELS.map((panel) => renderPanel(view, panel, partsOf(view, panel))), ctx.showVisits ? renderVisits(view) : null),
+    );
+    document.title = t('sv.title', { domain: ctx.site.domain });
+    replace(root, h('div', { class: 'sv' }, renderHeader(view, realtime), renderFilterBar(view), notice, content));
+    if (focused) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus();
+
+    ever.then((r) => {
+      if ((r.results[0]?.metrics[0] ?? 0) === 0 && state.filters.length === 0) replace(content, renderEmptySite(ctx.site.domain));
+    }, () => {});
+    kpis.then((r) => {
+      if (state.filters.length > 0 && (r.results[0]?.metrics[1] ?? 0) === 0) replace(notice, renderNoMatch(view));
+    }, () => {});
+  };
+
+  const colorScheme = matchMedia('(prefers-color-scheme: dark)');
+  // The chart's canvas takes its colours from the theme when drawn: draw again when it changes.
+  const themeObserver = new MutationObserver(draw);
+  themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+  colorScheme.addEventListener('change', draw);
+  window.addEventListener('popstate', draw);
+  const stopRealtime = startRealtime(ctx, realtime);
+  draw();
+
+  return () => {
+    stopDraw();
+    stopRealtime();
+    themeObserver.disconnect();
+    colorScheme.removeEventListener('change', draw);
+    window.removeEventListener('popstate', draw);
+  };
 }

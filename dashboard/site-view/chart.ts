@@ -1,0 +1,174 @@
+/**
+ * The time series card: uPlot line of the chosen metric (the comparison dashed, in
+ * --compare), a hover legend with exact numbers and dates, the interval switch, annotations
+ * as markers with their text, a visually hidden table for screen readers, and CSV.
+ * @module
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { Annotation } from '../../server/core/dashboard/contract.ts';
+import type { StatsResult } from '../lib/api.ts';
+import { h, replace } from '../lib/dom.ts';
+import { formatCompact, formatDay, t } from '../lib/i18n.ts';
+import { type Key } from '../i18n/index.ts';
+import { renderAnnotationForm } from './annotations.ts';
+import { csvFileName, downloadCsv, toCsv } from './csv.ts';
+import { allowedIntervals, daysBetween } from './dates.ts';
+import { formatMetric } from './format.ts';
+import { metricLabel } from './kpis.ts';
+import { resolvedSpan } from './panel.ts';
+import { panelError, skeleton } from './rows.ts';
+import { type Series, bucketOfDay, toSeries } from './series.ts';
+import { type Interval, METRICS } from './state.ts';
+import type { View } from './view.ts';
+
+/** A bucket label for people: `14:00` within a day, `1 Dec` for days and weeks, `Dec 2026` for months. */
+export function bucketLabel(label: string, interval: Interval, long = false): string {
+  if (!label) return '';
+  if (interval === 'hour') {
+    const time = label.slice(11, 16);
+    return long ? `${formatDay(label.slice(0, 10))} ${time}` : time;
+  }
+  if (interval === 'month') return formatDay(label.slice(0, 10), { month: 'short', year: 'numeric' });
+  return formatDay(label.slice(0, 10), long ? undefined : { day: 'numeric', month: 'short' });
+}
+
+const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+function hiddenTable(series: Series, metric: string, caption: string): HTMLTableElement {
+  return h(
+    'table',
+    { class: 'sr-only' },
+    h('caption', null, caption),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('sv.chart.time')), h('th', { scope: 'col' }, t('sv.chart.now')), series.comparison ? h('th', { scope: 'col' }, t('sv.chart.then')) : null)),
+    h(
+      'tbody',
+      null,
+      series.labels.map((label, i) =>
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'row' }, bucketLabel(label, series.interval, true)),
+          h('td', null, formatMetric(metric, series.values[i] ?? null)),
+          series.comparison ? h('td', null, formatMetric(metric, series.comparison[i] ?? null)) : null,
+        ),
+      ),
+    ),
+  );
+}
+
+function plot(view: View, host: HTMLElement, series: Series, metric: string, annotations: Annotation[]): uPlot {
+  const accent = cssVar('--accent') || '#2563eb';
+  const compare = cssVar('--compare') || '#94a3b8';
+  const muted = cssVar('--muted') || '#64748b';
+  const grid = cssVar('--border') || '#e2e8f0';
+  const x = series.labels.map((_, i) => i);
+  const value = (v: number | null) => formatMetric(metric, v);
+  const axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { show: false }, font: '12px system-ui, sans-serif' };
+  const markers = h('div', { class: 'sv-markers' });
+  const options: uPlot.Options = {
+    width: Math.max(200, host.clientWidth),
+    height: host.clientWidth < 500 ? 200 : 260,
+    scales: { x: { time: false } },
+    cursor: { points: { size: 7 } },
+    legend: { live: true },
+    axes: [
+      { ...axis, values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? bucketLabel(series.labels[s] ?? '', series.interval) : '')), space: 60 },
+      { ...axis, values: (_u, splits) => splits.map((s) => (metric === 'visit_duration' || metric === 'bounce_rate' ? value(s) : formatCompact(s))), size: 56 },
+    ],
+    series: [
+      { label: t('sv.chart.time'), value: (_u, i) => (i === null ? '' : bucketLabel(series.labels[i] ?? '', series.interval, true)) },
+      { label: metricLabel(metric as (typeof METRICS)[number]), stroke: accent, width: 2, fill: `${accent}1f`, value: (_u, v) => value(v), points: { show: series.labels.length < 40 } },
+      ...(series.comparison
+        ? [{ label: t('sv.chart.then'), stroke: compare, width: 2, dash: [6, 4], value: (u: uPlot, v: number | null) => {
+            const i = u.cursor.idx ?? -1;
+            const day = series.comparisonLabels[i];
+            return day ? `${value(v)} (${bucketLabel(day, series.interval, true)})` : value(v);
+          }, points: { show: false } }]
+        : []),
+    ],
+    hooks: {
+      draw: [
+        (u) => {
+          replace(markers);
+          for (const note of annotations) {
+            const index = bucketOfDay(series.labels, note.day);
+            if (index < 0) continue;
+            const left = u.valToPos(index, 'x');
+            const mark = h('button', { type: 'button', class: 'sv-marker', title: `${formatDay(note.day)}: ${note.text}`, 'aria-label': `${formatDay(note.day)}: ${note.text}` });
+            mark.style.left = `${left}px`;
+            markers.appendChild(mark);
+          }
+        },
+      ],
+    },
+  };
+  const data: uPlot.AlignedData = series.comparison ? [x, series.values, series.comparison] : [x, series.values];
+  const u = new uPlot(options, data, host);
+  u.over.appendChild(markers);
+  const resize = new ResizeObserver(() => {
+    const width = Math.max(200, host.clientWidth);
+    if (width !== u.width) u.setSize({ width, height: width < 500 ? 200 : 260 });
+  });
+  resize.observe(host);
+  view.onDispose(() => {
+    resize.disconnect();
+    u.destroy();
+  });
+  return u;
+}
+
+function intervalSwitch(view: View, current: Interval, days: number): HTMLElement | null {
+  const allowed = allowedIntervals(days);
+  if (allowed.length < 2) return null;
+  return h(
+    'div',
+    { class: 'sv-segmented', role: 'group', 'aria-label': t('sv.chart.interval') },
+    allowed.map((interval) =>
+      h(
+        'button',
+        { type: 'button', class: 'btn btn-ghost', 'aria-pressed': String(interval === current), 'data-key': `interval:${interval}`, onclick: () => view.go({ ...view.state, interval }) },
+        t(`sv.interval.${interval}` as Key),
+      ),
+    ),
+  );
+}
+
+export function renderChart(view: View, result: Promise<StatsResult>, annotations: Promise<Annotation[]>): HTMLElement {
+  const metric = view.state.metric;
+  const metricIndex = METRICS.indexOf(metric);
+  const host = h('div', { class: 'sv-chart-host' }, skeleton(4));
+  const tools = h('div', { class: 'sv-chart-tools' });
+  const table = h('div');
+  const notes = h('div', { class: 'sv-annotations' });
+  const card = h(
+    'section',
+    { class: 'card sv-chart', 'aria-labelledby': 'sv-chart-title' },
+    h('header', { class: 'sv-panel-head' }, h('h2', { id: 'sv-chart-title' }, metricLabel(metric)), tools),
+    host,
+    table,
+    notes,
+  );
+  Promise.all([result, annotations.catch(() => [] as Annotation[])]).then(
+    ([r, list]) => {
+      const series = toSeries(r, metricIndex);
+      const span = resolvedSpan(r, view.span);
+      const csv = h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': t('sv.csv.label', { name: metricLabel(metric) }) }, t('sv.csv'));
+      csv.onclick = () => {
+        const header = [t('sv.chart.time'), metricLabel(metric), ...(series.comparison ? [t('sv.chart.time'), t('sv.chart.then')] : [])];
+        const rows = series.labels.map((label, i) => [label, series.values[i] ?? null, ...(series.comparison ? [series.comparisonLabels[i] ?? '', series.comparison[i] ?? null] : [])]);
+        downloadCsv(csvFileName(view.ctx.site.domain, `timeseries-${metric}`, span.from, span.to, view.state.filters), toCsv(header, rows));
+      };
+      replace(tools, intervalSwitch(view, series.interval, daysBetween(span.from, span.to)), csv);
+      replace(host);
+      replace(table, hiddenTable(series, metric, t('sv.chart.table', { metric: metricLabel(metric), interval: t(`sv.interval.${series.interval}` as Key) })));
+      // uPlot measures its host: draw after this frame's layout.
+      requestAnimationFrame(() => {
+        if (host.isConnected) plot(view, host, series, metric, list);
+      });
+      replace(notes, renderAnnotationForm(view, list, span));
+    },
+    (error) => replace(host, panelError(error)),
+  );
+  return card;
+}

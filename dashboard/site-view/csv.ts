@@ -1,0 +1,39 @@
+/**
+ * CSV export: RFC 4180 text (CRLF, quotes doubled, fields with a comma, quote or line
+ * break quoted) and file names that say what is inside: site, panel, days and filters.
+ * @module
+ */
+import type { Filter } from './state.ts';
+
+export function csvField(value: string | number | null): string {
+  const text = value === null ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(header: string[], rows: Array<Array<string | number | null>>): string {
+  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+const safe = (text: string) => text.replace(/[^A-Za-z0-9.+-]+/g, '-').replace(/^-+|-+$/g, '');
+
+/** `example.com_pages_2026-11-01_2026-11-28_country-NO.csv` */
+export function csvFileName(domain: string, part: string, from: string, to: string, filters: Filter[]): string {
+  const filterParts = filters.map((f) => {
+    const name = f.dimension.split(':').slice(1).join('-');
+    const op = f.op === 'is' ? '' : `${f.op.replace('_', '-')}-`;
+    return safe(`${name}-${op}${f.values.join('+')}`);
+  });
+  return [safe(domain), safe(part), from, to, ...filterParts].filter(Boolean).join('_') + '.csv';
+}
+
+/** Starts the browser's download of `text` as a CSV file. */
+export function downloadCsv(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

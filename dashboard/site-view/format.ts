@@ -1,0 +1,69 @@
+/**
+ * How the site view prints a metric, a change against the comparison, and a dimension's
+ * value (a country as flag + name in the UI's language, `(not set)` translated).
+ * @module
+ */
+import { type Key, catalogues } from '../i18n/index.ts';
+import { countryName, formatDuration, formatNumber, formatPercent, t } from '../lib/i18n.ts';
+import type { Filter } from './state.ts';
+
+export function formatMetric(metric: string, value: number | null): string {
+  if (value === null) return '–';
+  switch (metric) {
+    case 'bounce_rate':
+    case 'percentage':
+      return formatPercent(value, metric === 'percentage' ? 1 : 0);
+    case 'visit_duration':
+      return formatDuration(value);
+    case 'views_per_visit':
+      return formatNumber(value, { maximumFractionDigits: 2 });
+    default:
+      return formatNumber(value);
+  }
+}
+
+/** Whether a rise of this metric is good news (bounce rate is the one that is not). */
+export const upIsGood = (metric: string) => metric !== 'bounce_rate';
+
+export interface Change {
+  text: string;
+  direction: 'up' | 'down' | 'flat';
+  good: boolean | null;
+}
+
+/** The API's change: percent, or points for bounce rate; null when it cannot be said. */
+export function describeChange(metric: string, change: number | null): Change | null {
+  if (change === null) return null;
+  const direction = change > 0 ? 'up' : change < 0 ? 'down' : 'flat';
+  const magnitude = Math.abs(change);
+  const text = metric === 'bounce_rate' ? t('sv.kpi.points', { n: magnitude }) : formatPercent(magnitude);
+  return { text, direction, good: direction === 'flat' ? null : (direction === 'up') === upIsGood(metric) };
+}
+
+/** 🇳🇴 from `NO`: two regional-indicator letters. */
+export function flag(code: string): string {
+  if (!/^[A-Za-z]{2}$/.test(code)) return '';
+  return String.fromCodePoint(...[...code.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
+}
+
+const NOT_SET = new Set(['(not set)', '(none)']);
+
+/** A dimension value as the reader sees it. */
+export function valueLabel(dimension: string, value: string): string {
+  if (NOT_SET.has(value)) return t('sv.unknown');
+  if (dimension === 'visit:country') return countryName(value);
+  return value;
+}
+
+export function dimensionLabel(dimension: string): string {
+  const key = (dimension.startsWith('event:props:') ? 'sv.dim.event:props' : `sv.dim.${dimension}`) as Key;
+  // A hand-written URL may name a dimension the catalogue has no label for.
+  if (!(key in catalogues.en)) return dimension;
+  const label = t(key);
+  return dimension.startsWith('event:props:') ? `${label} ${dimension.slice(12)}` : label;
+}
+
+export function filterLabel(filter: Filter): string {
+  const values = filter.values.map((v) => valueLabel(filter.dimension, v)).join(', ');
+  return `${dimensionLabel(filter.dimension)} ${t(`sv.op.${filter.op}` as Key)} ${values}`;
+}

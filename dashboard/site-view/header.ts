@@ -1,0 +1,167 @@
+/**
+ * The site view's header: site picker (with more than one site), date range (presets, or a
+ * custom range picked on a small calendar), comparison, and the realtime count.
+ * @module
+ */
+import type { Key } from '../i18n/index.ts';
+import { h, replace } from '../lib/dom.ts';
+import { formatDay, t } from '../lib/i18n.ts';
+import { addMonths, monthGrid, PRESETS } from './dates.ts';
+import { type Compare, type Period, serializeView } from './state.ts';
+import type { View } from './view.ts';
+
+function sitePicker(view: View): HTMLElement | null {
+  if (view.ctx.sites.length < 2) return null;
+  const select = h(
+    'select',
+    { class: 'input', id: 'sv-site', onchange: () => {
+      const next = encodeURIComponent(select.value);
+      // Another site: a fresh page of the shell; the range and comparison come along, filters do not.
+      location.assign(`/sites/${next}?${serializeView({ ...view.state, filters: [], tabs: {} })}`);
+    } },
+    view.ctx.sites.map((domain) => h('option', { value: domain, selected: domain === view.ctx.site.domain }, domain)),
+  );
+  return h('label', { class: 'sv-field' }, h('span', { class: 'sr-only' }, t('sv.site')), select);
+}
+
+function rangePicker(view: View): HTMLElement {
+  const options: Period[] = [...PRESETS, 'custom'];
+  const select = h(
+    'select',
+    { class: 'input', id: 'sv-range', 'data-key': 'range' },
+    options.map((period) => h('option', { value: period, selected: period === view.state.period }, rangeLabel(view, period))),
+  );
+  select.addEventListener('change', () => {
+    const period = select.value as Period;
+    if (period === 'custom') openCalendar(view, () => (select.value = view.state.period));
+    else view.go({ ...view.state, period, from: null, to: null, interval: null });
+  });
+  return h('label', { class: 'sv-field' }, h('span', { class: 'sr-only' }, t('sv.range')), select);
+}
+
+function rangeLabel(view: View, period: Period): string {
+  if (period === 'custom' && view.state.period === 'custom' && view.state.from && view.state.to) {
+    return `${formatDay(view.state.from)} – ${formatDay(view.state.to)}`;
+  }
+  return t(`sv.range.${period}` as Key);
+}
+
+/** A month grid in a dialog: the first click picks the start, the second the end. */
+function openCalendar(view: View, onCancel: () => void): void {
+  let from = view.state.from ?? view.span.from;
+  let to = view.state.to ?? view.span.to;
+  let month = to.slice(0, 7) + '-01';
+  let picking: 'from' | 'to' = 'from';
+  const fromInput = h('input', { class: 'input', type: 'date', value: from, max: view.today });
+  const toInput = h('input', { class: 'input', type: 'date', value: to, max: view.today });
+  const grid = h('div', { class: 'sv-calendar' });
+  const apply = h('button', { type: 'submit', class: 'btn btn-primary' }, t('sv.range.apply'));
+  const cancel = h('button', { type: 'button', class: 'btn btn-ghost' }, t('sv.filter.cancel'));
+  const form = h(
+    'form',
+    { method: 'dialog' },
+    h('header', { class: 'sv-dialog-head' }, h('h2', { id: 'sv-calendar-title' }, t('sv.range.pick'))),
+    grid,
+    h('div', { class: 'sv-note-form' }, h('label', null, h('span', null, t('sv.range.from')), fromInput), h('label', null, h('span', null, t('sv.range.to')), toInput)),
+    h('footer', { class: 'sv-dialog-foot' }, cancel, apply),
+  );
+  const dialog = h('dialog', { class: 'dialog sv-calendar-dialog', 'aria-labelledby': 'sv-calendar-title' }, form);
+
+  const draw = () => {
+    const weeks = monthGrid(month);
+    const weekdays = weeks[1]!.map((day) => formatDay(day!, { weekday: 'narrow' }));
+    replace(
+      grid,
+      h(
+        'div',
+        { class: 'sv-calendar-head' },
+        h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': t('sv.calendar.prev'), onclick: () => ((month = addMonths(month, -1)), draw()) }, '‹'),
+        h('strong', { 'aria-live': 'polite' }, formatDay(month, { month: 'long', year: 'numeric' })),
+        h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': t('sv.calendar.next'), onclick: () => ((month = addMonths(month, 1)), draw()) }, '›'),
+      ),
+      h(
+        'table',
+        { class: 'sv-calendar-grid', role: 'presentation' },
+        h('thead', null, h('tr', null, weekdays.map((d) => h('th', { 'aria-hidden': 'true' }, d)))),
+        h(
+          'tbody',
+          null,
+          weeks.map((week) =>
+            h(
+              'tr',
+              null,
+              week.map((day) =>
+                h(
+                  'td',
+                  null,
+                  day
+                    ? h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: `sv-day${day >= from && day <= to ? ' in-range' : ''}`,
+                          disabled: day > view.today,
+                          'aria-pressed': String(day === from || day === to),
+                          'aria-label': formatDay(day, { dateStyle: 'full' }),
+                          onclick: () => {
+                            if (picking === 'from' || day < from) {
+                              from = day;
+                              to = day;
+                              picking = 'to';
+                            } else {
+                              to = day;
+                              picking = 'from';
+                            }
+                            fromInput.value = from;
+                            toInput.value = to;
+                            draw();
+                          },
+                        },
+                        day.slice(8).replace(/^0/, ''),
+                      )
+                    : null,
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  };
+  fromInput.addEventListener('change', () => ((from = fromInput.value || from), draw()));
+  toInput.addEventListener('change', () => ((to = toInput.value || to), draw()));
+  let applied = false;
+  form.addEventListener('submit', () => {
+    applied = true;
+  });
+  cancel.onclick = () => dialog.close();
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    if (applied && from && to) view.go({ ...view.state, period: 'custom', from: from <= to ? from : to, to: from <= to ? to : from, interval: null });
+    else onCancel();
+  });
+  view.onDispose(() => dialog.open && dialog.close());
+  document.body.appendChild(dialog);
+  draw();
+  dialog.showModal();
+}
+
+function comparePicker(view: View): HTMLElement {
+  const values: Array<Compare | 'off'> = ['off', 'previous', 'year'];
+  const select = h(
+    'select',
+    { class: 'input', id: 'sv-compare', 'data-key': 'compare' },
+    values.map((value) => h('option', { value, selected: (view.state.compare ?? 'off') === value }, t(`sv.compare.${value}` as Key))),
+  );
+  select.addEventListener('change', () => view.go({ ...view.state, compare: select.value === 'off' ? null : (select.value as Compare) }));
+  return h('label', { class: 'sv-field' }, h('span', { class: 'sr-only' }, t('sv.compare')), select);
+}
+
+export function renderHeader(view: View, realtime: HTMLElement): HTMLElement {
+  return h(
+    'header',
+    { class: 'sv-header' },
+    h('div', { class: 'sv-heading' }, h('h1', { class: 'sv-domain' }, view.ctx.site.domain), realtime, view.ctx.mode === 'shared' ? h('span', { class: 'chip' }, t('sv.shared')) : null),
+    h('div', { class: 'sv-controls' }, sitePicker(view), rangePicker(view), comparePicker(view)),
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * The world map of the locations panel, a lazily loaded chunk: the world-atlas outlines
+ * (fetched once, on demand), projected by projection.ts, shaded in --accent by visitors.
+ * Each country with visitors is a focusable link-like path: hover or focus names it with
+ * its visitors, a click or Enter filters the view by it.
+ * @module
+ */
+import type { Feature, Geometry } from 'geojson';
+import { feature } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import { svg } from '../lib/dom.ts';
+import { countryName, t } from '../lib/i18n.ts';
+import { WORLD, countryCode, ringsToPath } from './projection.ts';
+
+const WIDTH = 800;
+const ANTARCTICA = '010';
+
+interface Shape {
+  code: string | null;
+  path: string;
+}
+
+let shapes: Promise<Shape[]> | null = null;
+
+function polygons(geometry: Geometry): number[][][][] {
+  if (geometry.type === 'Polygon') return [geometry.coordinates];
+  if (geometry.type === 'MultiPolygon') return geometry.coordinates;
+  return [];
+}
+
+function loadShapes(): Promise<Shape[]> {
+  shapes ??= fetch('/dashboard/countries-110m.json')
+    .then((res) => {
+      if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+      return res.json() as Promise<Topology<{ countries: GeometryCollection<{ name: string }> }>>;
+    })
+    .then((topology) => {
+      const collection = feature(topology, topology.objects.countries);
+      return collection.features
+        .filter((f: Feature<Geometry, { name: string }>) => String(f.id) !== ANTARCTICA)
+        .map((f: Feature<Geometry, { name: string }>) => ({
+          code: countryCode(f.id, f.properties?.name),
+          path: polygons(f.geometry).map((rings) => ringsToPath(rings, WIDTH)).join(''),
+        }));
+    })
+    .catch((error: unknown) => {
+      shapes = null;
+      throw error;
+    });
+  return shapes;
+}
+
+export async function drawMap(visitors: Map<string, number>, onPick: (code: string) => void, tip: HTMLElement): Promise<SVGElement> {
+  const list = await loadShapes();
+  const max = Math.max(1, ...visitors.values());
+  const height = Math.round((WIDTH * WORLD.height) / WORLD.width * 0.86);
+  const root = svg('svg', { viewBox: `0 ${Math.round(WIDTH * WORLD.height / WORLD.width * 0.02)} ${WIDTH} ${height}`, class: 'sv-map', role: 'group', 'aria-label': t('sv.map.label') });
+  for (const shape of list) {
+    const n = shape.code ? (visitors.get(shape.code) ?? 0) : 0;
+    const path = svg('path', { d: shape.path, class: n > 0 ? 'sv-country has' : 'sv-country' });
+    if (n > 0 && shape.code) {
+      const code = shape.code;
+      // Square root: one big country should not wash every other one out.
+      path.style.fillOpacity = (0.25 + 0.75 * Math.sqrt(n / max)).toFixed(2);
+      const label = t('sv.map.tip', { country: countryName(code), n });
+      path.setAttribute('tabindex', '0');
+      path.setAttribute('role', 'button');
+      path.setAttribute('aria-label', label);
+      path.setAttribute('data-country', code);
+      const show = () => {
+        tip.textContent = label;
+      };
+      path.addEventListener('mouseenter', show);
+      path.addEventListener('focus', show);
+      path.addEventListener('click', () => onPick(code));
+      path.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          onPick(code);
+        }
+      });
+    }
+    root.appendChild(path);
+  }
+  return root;
+}

@@ -1,0 +1,100 @@
+/**
+ * What some panels add to the plain rows: the world map (lazy chunk), the UTM tag picker,
+ * the search words' "not provided" note, and a custom event's property breakdown.
+ * @module
+ */
+import type { StatsResult } from '../lib/api.ts';
+import { h, replace } from '../lib/dom.ts';
+import { formatPercent, t } from '../lib/i18n.ts';
+import { cachedQuery } from './cache.ts';
+import { dimensionLabel } from './format.ts';
+import { type PanelParts } from './panel.ts';
+import { type TabDef, TOP_ROWS, UTM_DIMENSIONS, eventPropertyTab } from './panels.ts';
+import { notProvidedQueries } from './queries.ts';
+import { panelError, rowsTable, skeleton } from './rows.ts';
+import { isFilterValue } from './state.ts';
+import type { View } from './view.ts';
+
+/** Every country is fetched (a few hundred rows at most): the map needs them all, the table its top rows. */
+const ALL_COUNTRIES = 300;
+
+const pickCountry = (view: View) => (code: string) => view.filterBy({ op: 'is', dimension: 'visit:country', values: [code] });
+
+function mapBody(view: View, result: Promise<StatsResult>): Node {
+  const holder = h('div', { class: 'sv-map-holder' }, h('p', { class: 'muted' }, t('sv.map.loading')));
+  const tip = h('p', { class: 'sv-map-tip muted', 'aria-live': 'polite' }, '\u00a0');
+  Promise.all([result, import('./map.ts')]).then(
+    async ([r, map]) => {
+      const visitors = new Map(r.results.map((row) => [row.dimensions[0] ?? '', row.metrics[0] ?? 0]));
+      replace(holder, await map.drawMap(visitors, pickCountry(view), tip));
+    },
+    (error) => replace(holder, panelError(error)),
+  ).catch((error) => replace(holder, panelError(error)));
+  return h('div', null, holder, tip);
+}
+
+export const locationParts: PanelParts = {
+  limit: ALL_COUNTRIES,
+  body: (view, tab, result) => {
+    if (tab.id === 'map') return mapBody(view, result);
+    const body = h('div', null, skeleton());
+    result.then(
+      (r) => replace(body, r.results.length ? rowsTable(tab, { ...r, results: r.results.slice(0, TOP_ROWS) }, { onPick: pickCountry(view) }) : h('p', { class: 'muted sv-empty' }, t('sv.panel.empty'))),
+      (error) => replace(body, panelError(error)),
+    );
+    return body;
+  },
+};
+
+export const sourceParts: PanelParts = {
+  extra: (view, tab) => {
+    if (tab.id !== 'utm') return null;
+    const select = h(
+      'select',
+      { class: 'input', 'data-key': 'utm-pick', onchange: () => view.go({ ...view.state, tabs: { ...view.state.tabs, sources: select.value.slice(6) } }) },
+      UTM_DIMENSIONS.map((d) => h('option', { value: d, selected: d === tab.dimension }, dimensionLabel(d))),
+    );
+    return h('label', { class: 'sv-field sv-inline' }, h('span', null, t('sv.utm.pick')), select);
+  },
+};
+
+export const wordParts: PanelParts = {
+  extra: (view) => {
+    const note = h('p', { class: 'muted sv-note' }, '\u00a0');
+    const [engines, withoutWords] = notProvidedQueries(view.base).map(cachedQuery) as [Promise<StatsResult>, Promise<StatsResult>];
+    Promise.all([engines, withoutWords]).then(
+      ([all, none]) => {
+        const total = all.results[0]?.metrics[0] ?? 0;
+        const hidden = none.results[0]?.metrics[0] ?? 0;
+        note.textContent = total > 0 ? t('sv.words.note', { share: formatPercent((hidden / total) * 100) }) : t('sv.words.noteNone');
+      },
+      () => note.remove(),
+    );
+    return note;
+  },
+};
+
+/** With one event filtered, a property's values; the key is typed (the Stats API has no list of keys for site tokens). */
+export function eventParts(view: View): PanelParts {
+  const event = isFilterValue(view.state.filters, 'event:name');
+  const propertyTab: TabDef | null = eventPropertyTab(view.state.tabs.events, view.state.filters);
+  return {
+    tab: propertyTab ?? undefined,
+    extra: () => {
+      if (!event || event === 'pageview') return h('p', { class: 'muted sv-note' }, t('sv.events.propHint'));
+      const input = h('input', { class: 'input', type: 'text', required: true, placeholder: t('sv.events.propPlaceholder'), value: propertyTab ? propertyTab.dimension.slice(12) : '' });
+      const form = h(
+        'form',
+        { class: 'sv-note-form' },
+        h('label', { class: 'sv-grow' }, h('span', null, t('sv.events.prop', { event })), input),
+        h('button', { type: 'submit', class: 'btn' }, t('sv.events.propShow')),
+      );
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        const key = input.value.trim();
+        view.go({ ...view.state, tabs: { ...view.state.tabs, events: key ? `prop:${key}` : 'events' } });
+      });
+      return form;
+    },
+  };
+}

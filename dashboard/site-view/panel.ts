@@ -1,0 +1,113 @@
+/**
+ * One breakdown card: title, tabs (role=tablist, arrow keys move between them), the top
+ * rows, and "Details" and CSV buttons. The card fires its query as it is drawn, so all
+ * cards of a draw ask the server in the same round.
+ * @module
+ */
+import type { StatsResult } from '../lib/api.ts';
+import { h, replace } from '../lib/dom.ts';
+import { t } from '../lib/i18n.ts';
+import { cachedQuery } from './cache.ts';
+import { csvFileName, downloadCsv, toCsv } from './csv.ts';
+import { openDetails } from './details.ts';
+import { type PanelDef, type TabDef, TOP_ROWS, activeTab } from './panels.ts';
+import { breakdownQuery } from './queries.ts';
+import { panelError, rowsCsv, rowsTable, skeleton } from './rows.ts';
+import type { View } from './view.ts';
+
+/** The days a result covers, as the server resolved them (`all` included). */
+export function resolvedSpan(result: StatsResult, fallback: { from: string; to: string }): { from: string; to: string } {
+  const range = result.query.date_range;
+  if (Array.isArray(range) && typeof range[0] === 'string' && typeof range[1] === 'string') {
+    return { from: range[0].slice(0, 10), to: range[1].slice(0, 10) };
+  }
+  return fallback;
+}
+
+export function exportRows(view: View, part: string, tab: TabDef, result: StatsResult): void {
+  const { header, rows } = rowsCsv(tab, result);
+  const { from, to } = resolvedSpan(result, view.span);
+  downloadCsv(csvFileName(view.ctx.site.domain, part, from, to, view.state.filters), toCsv(header, rows));
+}
+
+export function tablist(view: View, panel: PanelDef, current: string, label: string): HTMLElement | null {
+  if (panel.tabs.length < 2) return null;
+  const select = (id: string) => view.go({ ...view.state, tabs: { ...view.state.tabs, [panel.id]: id } });
+  const list = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('sv.tabs', { panel: label }) });
+  const ids = panel.tabs.map((tab) => tab.id);
+  for (const tab of panel.tabs) {
+    const selected = tab.id === current;
+    list.appendChild(
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'tab',
+          role: 'tab',
+          id: `sv-tab-${panel.id}-${tab.id}`,
+          'data-key': `tab:${panel.id}:${tab.id}`,
+          'aria-selected': String(selected),
+          'aria-controls': `sv-body-${panel.id}`,
+          tabindex: selected ? 0 : -1,
+          onclick: () => select(tab.id),
+          onkeydown: ((event: KeyboardEvent) => {
+            const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+            if (!step) return;
+            event.preventDefault();
+            select(ids[(ids.indexOf(tab.id) + step + ids.length) % ids.length]!);
+          }) as EventListener,
+        },
+        t(tab.label),
+      ),
+    );
+  }
+  return list;
+}
+
+export interface PanelParts {
+  /** Replaces the rows (the locations panel draws its map, the events panel its properties). */
+  body?: (view: View, tab: TabDef, result: Promise<StatsResult>) => Node;
+  /** Above the rows (the search words' note, the UTM tag picker, the property picker). */
+  extra?: (view: View, tab: TabDef) => Node | null;
+  /** Rows fetched (the map needs every country). */
+  limit?: number;
+  /** The tab shown, when the panel decides beyond the URL (a custom event's properties). */
+  tab?: TabDef;
+}
+
+export function renderPanel(view: View, panel: PanelDef, parts: PanelParts = {}): HTMLElement {
+  const tabValue = view.state.tabs[panel.id];
+  const tab = parts.tab ?? activeTab(panel, tabValue, view.state.filters);
+  const title = t(panel.title);
+  const result = cachedQuery(breakdownQuery(view.base, tab, { limit: parts.limit ?? TOP_ROWS }));
+  const tabbed = panel.tabs.length > 1;
+  const body = h('div', { class: 'sv-panel-body', id: `sv-body-${panel.id}`, role: tabbed ? 'tabpanel' : null, 'aria-labelledby': tabbed ? `sv-tab-${panel.id}-${tab.id}` : null });
+  const part = tab.id === panel.id ? panel.id : `${panel.id}-${tab.dimension.split(':').pop()}`;
+  const csv = h('button', { type: 'button', class: 'btn btn-ghost', disabled: true, 'aria-label': t('sv.csv.label', { name: title }) }, t('sv.csv'));
+  const details = h('button', { type: 'button', class: 'btn btn-ghost', disabled: true, 'aria-haspopup': 'dialog' }, t('sv.details'));
+
+  if (parts.body) {
+    replace(body, parts.body(view, tab, result));
+  } else {
+    replace(body, skeleton());
+    result.then(
+      (r) => replace(body, r.results.length ? rowsTable(tab, { ...r, results: r.results.slice(0, TOP_ROWS) }, { onPick: (value) => view.filterBy({ op: 'is', dimension: tab.dimension, values: [value] }) }) : h('p', { class: 'muted sv-empty' }, t('sv.panel.empty'))),
+      (error) => replace(body, panelError(error)),
+    );
+  }
+  result.then((r) => {
+    csv.disabled = r.results.length === 0;
+    details.disabled = r.results.length === 0;
+    csv.onclick = () => exportRows(view, part, tab, { ...r, results: r.results.slice(0, TOP_ROWS) });
+    details.onclick = () => openDetails(view, `${title}: ${t(tab.label)}`, part, tab);
+  }, () => {});
+
+  return h(
+    'section',
+    { class: 'card sv-panel', 'aria-labelledby': `sv-title-${panel.id}`, 'data-panel': panel.id },
+    h('header', { class: 'sv-panel-head' }, h('h2', { id: `sv-title-${panel.id}` }, title), tablist(view, panel, tab.id, title)),
+    parts.extra?.(view, tab) ?? null,
+    body,
+    h('footer', { class: 'sv-panel-foot' }, details, csv),
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * What each breakdown panel shows: its tabs, the Stats API dimension behind each, and the
+ * second column next to visitors. Drill-downs (browser → version, OS → version) follow the
+ * view's filters. Pure data and pure choices, so the tests can read them.
+ * @module
+ */
+import type { Key } from '../i18n/index.ts';
+import { type Filter, isFilterValue } from './state.ts';
+
+export type SecondMetric = 'percentage' | 'pageviews' | 'visits' | 'events';
+
+export interface TabDef {
+  id: string;
+  label: Key;
+  dimension: string;
+  second: SecondMetric;
+  /** Filters every query of this tab adds to the view's (custom events leave out pageviews). */
+  extraFilters?: Filter[];
+}
+
+export interface PanelDef {
+  id: 'sources' | 'words' | 'pages' | 'locations' | 'devices' | 'events';
+  title: Key;
+  tabs: TabDef[];
+}
+
+export const UTM_DIMENSIONS = ['visit:utm_medium', 'visit:utm_source', 'visit:utm_campaign', 'visit:utm_term', 'visit:utm_content'] as const;
+
+export const NOT_PAGEVIEW: Filter = { op: 'is_not', dimension: 'event:name', values: ['pageview'] };
+
+export const PANELS: PanelDef[] = [
+  {
+    id: 'sources',
+    title: 'sv.panel.sources',
+    tabs: [
+      { id: 'channels', label: 'sv.tab.channels', dimension: 'visit:channel', second: 'percentage' },
+      { id: 'sources', label: 'sv.tab.sources', dimension: 'visit:source', second: 'percentage' },
+      { id: 'referrers', label: 'sv.tab.referrers', dimension: 'visit:referrer', second: 'percentage' },
+      { id: 'engines', label: 'sv.tab.engines', dimension: 'visit:search_engine', second: 'percentage' },
+      { id: 'utm', label: 'sv.tab.utm', dimension: 'visit:utm_medium', second: 'percentage' },
+    ],
+  },
+  {
+    id: 'words',
+    title: 'sv.panel.words',
+    tabs: [
+      { id: 'keywords', label: 'sv.tab.keywords', dimension: 'visit:search_keyword', second: 'percentage' },
+      { id: 'utm_term', label: 'sv.tab.utm_term', dimension: 'visit:utm_term', second: 'percentage' },
+      { id: 'site_search', label: 'sv.tab.site_search', dimension: 'event:site_search', second: 'events' },
+    ],
+  },
+  {
+    id: 'pages',
+    title: 'sv.panel.pages',
+    tabs: [
+      { id: 'top', label: 'sv.tab.top', dimension: 'event:page', second: 'pageviews' },
+      { id: 'entry', label: 'sv.tab.entry', dimension: 'visit:entry_page', second: 'visits' },
+      { id: 'exit', label: 'sv.tab.exit', dimension: 'visit:exit_page', second: 'visits' },
+    ],
+  },
+  {
+    id: 'locations',
+    title: 'sv.panel.locations',
+    tabs: [
+      { id: 'map', label: 'sv.tab.map', dimension: 'visit:country', second: 'percentage' },
+      { id: 'countries', label: 'sv.tab.countries', dimension: 'visit:country', second: 'percentage' },
+    ],
+  },
+  {
+    id: 'devices',
+    title: 'sv.panel.devices',
+    tabs: [
+      { id: 'browser', label: 'sv.tab.browser', dimension: 'visit:browser', second: 'percentage' },
+      { id: 'os', label: 'sv.tab.os', dimension: 'visit:os', second: 'percentage' },
+      { id: 'device', label: 'sv.tab.device', dimension: 'visit:device', second: 'percentage' },
+    ],
+  },
+  {
+    id: 'events',
+    title: 'sv.panel.events',
+    tabs: [{ id: 'events', label: 'sv.tab.events', dimension: 'event:name', second: 'events', extraFilters: [NOT_PAGEVIEW] }],
+  },
+];
+
+/** Rows a panel shows before "Details". */
+export const TOP_ROWS = 9;
+
+/**
+ * The open tab of a panel from the URL's `tab.<panel>` (`utm_campaign` opens the UTM tab on
+ * that tag), with the dimension it reads after drill-downs.
+ */
+export function activeTab(panel: PanelDef, tabValue: string | undefined, filters: Filter[]): TabDef {
+  if (panel.id === 'sources' && tabValue && (UTM_DIMENSIONS as readonly string[]).includes(`visit:${tabValue}`)) {
+    return { ...panel.tabs.find((tab) => tab.id === 'utm')!, dimension: `visit:${tabValue}` };
+  }
+  const tab = panel.tabs.find((x) => x.id === tabValue) ?? panel.tabs[0]!;
+  if (tab.dimension === 'visit:browser' && isFilterValue(filters, 'visit:browser')) return { ...tab, dimension: 'visit:browser_version' };
+  if (tab.dimension === 'visit:os' && isFilterValue(filters, 'visit:os')) return { ...tab, dimension: 'visit:os_version' };
+  return tab;
+}
+
+/** A custom event's property breakdown: `tab.events=prop:<key>` with one event filtered. */
+export function eventPropertyTab(tabValue: string | undefined, filters: Filter[]): TabDef | null {
+  const event = isFilterValue(filters, 'event:name');
+  if (!event || !tabValue?.startsWith('prop:') || tabValue.length <= 5) return null;
+  return { id: 'events', label: 'sv.tab.events', dimension: `event:props:${tabValue.slice(5)}`, second: 'events' };
+}

@@ -1,0 +1,85 @@
+/**
+ * The Stats API queries of the site view, built from its state: the KPI row, the time
+ * series, each panel's rows, the search-word "not provided" share. Pure, so the e2e test
+ * can send the very same queries and compare numbers.
+ * @module
+ */
+import type { StatsQuery } from '../lib/api.ts';
+import type { DateRange } from './dates.ts';
+import { apiCompare } from './dates.ts';
+import type { SecondMetric, TabDef } from './panels.ts';
+import { type Compare, type Filter, type Interval, METRICS, apiFilters } from './state.ts';
+
+export interface QueryBase {
+  siteId: string;
+  range: DateRange;
+  filters: Filter[];
+  compare: Compare | null;
+}
+
+const compareInclude = (compare: Compare | null) => {
+  const value = apiCompare(compare);
+  return value ? { compare: value } : {};
+};
+
+export function kpiQuery(base: QueryBase): StatsQuery {
+  return {
+    site_id: base.siteId,
+    metrics: [...METRICS],
+    date_range: base.range,
+    filters: apiFilters(base.filters),
+    include: compareInclude(base.compare),
+  };
+}
+
+/** All six metrics per bucket, so switching the chart's metric needs no new query. `null`: the API picks (`time`). */
+export function seriesQuery(base: QueryBase, interval: Interval | null): StatsQuery {
+  return {
+    site_id: base.siteId,
+    metrics: [...METRICS],
+    date_range: base.range,
+    dimensions: [interval ? `time:${interval}` : 'time'],
+    filters: apiFilters(base.filters),
+    include: { time_labels: true, ...compareInclude(base.compare) },
+  };
+}
+
+export function secondMetrics(second: SecondMetric): string[] {
+  return ['visitors', second];
+}
+
+export interface BreakdownOptions {
+  limit: number;
+  offset?: number;
+  /** Narrows the rows (the Details dialog's search box): a `contains` on the tab's dimension. */
+  search?: string;
+  orderBy?: [string, 'asc' | 'desc'];
+}
+
+export function breakdownQuery(base: QueryBase, tab: TabDef, options: BreakdownOptions): StatsQuery {
+  const filters = [...base.filters, ...(tab.extraFilters ?? [])];
+  if (options.search) filters.push({ op: 'contains', dimension: tab.dimension, values: [options.search] });
+  return {
+    site_id: base.siteId,
+    metrics: secondMetrics(tab.second),
+    date_range: base.range,
+    dimensions: [tab.dimension],
+    filters: apiFilters(filters),
+    order_by: [options.orderBy ?? ['visitors', 'desc']],
+    include: { total_rows: true },
+    pagination: { limit: options.limit, offset: options.offset ?? 0 },
+  };
+}
+
+/** Search-engine visits, and those of them without search words: the "not provided" share. */
+export function notProvidedQueries(base: QueryBase): [StatsQuery, StatsQuery] {
+  const engine: Filter = { op: 'is_not', dimension: 'visit:search_engine', values: ['(not set)'] };
+  const noWords: Filter = { op: 'is', dimension: 'visit:search_keyword', values: ['(not set)'] };
+  const q = (filters: Filter[]): StatsQuery => ({ site_id: base.siteId, metrics: ['visits'], date_range: base.range, filters: apiFilters(filters) });
+  return [q([...base.filters, engine]), q([...base.filters, engine, noWords])];
+}
+
+/** Visitors of all time: zero means no event has arrived yet (the snippet's empty state). */
+export function everQuery(siteId: string): StatsQuery {
+  return { site_id: siteId, metrics: ['visitors'], date_range: 'all' };
+}

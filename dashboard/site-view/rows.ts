@@ -1,0 +1,76 @@
+/**
+ * A breakdown as a table: the value (a button that filters the view by it) with a bar behind
+ * it proportional to visitors, visitors, and the tab's second metric. Also its CSV form,
+ * so the export holds exactly what the table shows.
+ * @module
+ */
+import type { StatsResult } from '../lib/api.ts';
+import { h } from '../lib/dom.ts';
+import { type Key } from '../i18n/index.ts';
+import { t } from '../lib/i18n.ts';
+import { dimensionLabel, flag, formatMetric, valueLabel } from './format.ts';
+import type { TabDef } from './panels.ts';
+
+export const secondLabel = (tab: TabDef) => t(`sv.col.${tab.second}` as Key);
+
+export function rowsCsv(tab: TabDef, result: StatsResult): { header: string[]; rows: Array<Array<string | number | null>> } {
+  const country = tab.dimension === 'visit:country';
+  const header = [dimensionLabel(tab.dimension), ...(country ? ['ISO'] : []), t('sv.col.visitors'), secondLabel(tab)];
+  const rows = result.results.map((r) => {
+    const value = r.dimensions[0] ?? '';
+    return [valueLabel(tab.dimension, value), ...(country ? [value] : []), r.metrics[0] ?? null, r.metrics[1] ?? null];
+  });
+  return { header, rows };
+}
+
+export interface RowsOptions {
+  /** A click on a value: filter the view by it. Absent: values are plain text. */
+  onPick?: (value: string) => void;
+  /** Clickable column headers (the Details dialog sorts by them). */
+  sortHeader?: (column: 'value' | 'visitors' | 'second') => HTMLElement | null;
+}
+
+export function rowsTable(tab: TabDef, result: StatsResult, options: RowsOptions = {}): HTMLTableElement {
+  const max = Math.max(1, ...result.results.map((r) => r.metrics[0] ?? 0));
+  const th = (column: 'value' | 'visitors' | 'second', text: string, cls = '') =>
+    h('th', { scope: 'col', class: cls || null }, options.sortHeader?.(column) ?? text);
+  return h(
+    'table',
+    { class: 'table sv-rows' },
+    h('thead', null, h('tr', null, th('value', dimensionLabel(tab.dimension)), th('visitors', t('sv.col.visitors'), 'num'), th('second', secondLabel(tab), 'num'))),
+    h(
+      'tbody',
+      null,
+      result.results.map((r) => {
+        const value = r.dimensions[0] ?? '';
+        const label = valueLabel(tab.dimension, value);
+        const shown = tab.dimension === 'visit:country' ? `${flag(value)} ${label}`.trim() : label;
+        const bar = h('span', { class: 'sv-bar', 'aria-hidden': 'true' });
+        bar.style.width = `${(((r.metrics[0] ?? 0) / max) * 100).toFixed(1)}%`;
+        const name = options.onPick
+          ? h('button', { type: 'button', class: 'sv-pick', title: t('sv.row.filter', { value: label }), onclick: () => options.onPick!(value) }, shown)
+          : h('span', { class: 'sv-pick' }, shown);
+        return h(
+          'tr',
+          null,
+          h('td', { class: 'sv-name' }, bar, name),
+          h('td', { class: 'num' }, formatMetric('visitors', r.metrics[0] ?? null)),
+          h('td', { class: 'num muted' }, formatMetric(tab.second, r.metrics[1] ?? null)),
+        );
+      }),
+    ),
+  );
+}
+
+export function skeleton(lines = 6): HTMLElement {
+  return h(
+    'div',
+    { class: 'sv-skeleton', 'aria-busy': 'true', 'aria-label': t('sv.loading') },
+    Array.from({ length: lines }, () => h('span', { class: 'sv-skeleton-line' })),
+  );
+}
+
+export function panelError(error: unknown): HTMLElement {
+  const message = error instanceof Error ? error.message : String(error);
+  return h('p', { class: 'sv-error', role: 'alert' }, t('sv.panel.error', { message }));
+}

@@ -1,0 +1,43 @@
+/**
+ * The time series as the chart draws it: one value per bucket of the period (buckets the
+ * API returns no row for are zero), the comparison matched by position, and the bucket
+ * labels written for people. Pure.
+ * @module
+ */
+import type { StatsResult } from '../lib/api.ts';
+import type { Interval } from './state.ts';
+
+export interface Series {
+  interval: Interval;
+  labels: string[];
+  values: Array<number | null>;
+  /** Null when the view compares with nothing. */
+  comparison: Array<number | null> | null;
+  comparisonLabels: string[];
+}
+
+export function toSeries(result: StatsResult, metricIndex: number): Series {
+  const resolved = Array.isArray(result.query.dimensions) ? String(result.query.dimensions[0] ?? 'time:day') : 'time:day';
+  const interval = (resolved.split(':')[1] ?? 'day') as Interval;
+  const labels = result.meta.time_labels ?? result.results.map((r) => r.dimensions[0] ?? '');
+  const byLabel = new Map(result.results.map((r) => [r.dimensions[0], r]));
+  const compared = result.results.some((r) => r.comparison);
+  const values: Array<number | null> = [];
+  const comparison: Array<number | null> = [];
+  const comparisonLabels: string[] = [];
+  for (const label of labels) {
+    const row = byLabel.get(label);
+    values.push(row ? (row.metrics[metricIndex] ?? null) : 0);
+    comparison.push(row?.comparison ? (row.comparison.metrics[metricIndex] ?? null) : null);
+    comparisonLabels.push((row?.comparison as { dimensions?: string[] } | undefined)?.dimensions?.[0] ?? '');
+  }
+  return { interval, labels, values, comparison: compared ? comparison : null, comparisonLabels };
+}
+
+/** The bucket an annotated day falls in: its first hour, its day, or the week or month that holds it; -1 outside. */
+export function bucketOfDay(labels: string[], day: string): number {
+  if (labels[0] && labels[0].length > 10) return labels.findIndex((label) => label.slice(0, 10) === day);
+  let index = -1;
+  for (let i = 0; i < labels.length && labels[i]! <= day; i++) index = i;
+  return index;
+}

@@ -1,0 +1,92 @@
+/**
+ * Recent visits, as WP Statistics lists them: time, truncated IP (or "not stored"),
+ * country, browser, OS, device, entry page, pages viewed, source and search words; newest
+ * first, paged, under the view's range and filters.
+ * @module
+ */
+import type { RecentVisitsPage } from '../../server/core/dashboard/contract.ts';
+import { get, sitePath } from '../lib/api.ts';
+import { h, replace } from '../lib/dom.ts';
+import { countryName, formatNumber, formatTime, t } from '../lib/i18n.ts';
+import { flag } from './format.ts';
+import { panelError, skeleton } from './rows.ts';
+import { apiFilters } from './state.ts';
+import type { View } from './view.ts';
+
+const LIMIT = 20;
+
+const joined = (...parts: Array<string | null>) => parts.filter(Boolean).join(' ') || '–';
+
+export function visitsPath(view: View, page: number): string {
+  const params = new URLSearchParams({
+    date_range: JSON.stringify(view.base.range),
+    filters: JSON.stringify(apiFilters(view.base.filters)),
+    page: String(page),
+    limit: String(LIMIT),
+  });
+  return sitePath(view.ctx.site.domain, `/visits?${params}`);
+}
+
+export function renderVisits(view: View): HTMLElement {
+  const body = h('div', { class: 'sv-visits-body' });
+  const pager = h('div', { class: 'sv-pager' });
+  const columns = ['time', 'ip', 'country', 'browser', 'os', 'device', 'entry', 'pages', 'source', 'words'] as const;
+  const load = (page: number) => {
+    replace(body, skeleton(8));
+    get<RecentVisitsPage>(visitsPath(view, page)).then(
+      (answer) => {
+        if (answer.visits.length === 0) {
+          replace(body, h('p', { class: 'muted sv-empty' }, t('sv.panel.empty')));
+        } else {
+          replace(
+            body,
+            h(
+              'div',
+              { class: 'sv-scroll', tabindex: 0, role: 'region', 'aria-label': t('sv.panel.visits') },
+              h(
+                'table',
+                { class: 'table sv-visits' },
+                h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c === 'pages' ? 'num' : null }, t(`sv.visits.${c}`))))),
+                h(
+                  'tbody',
+                  null,
+                  answer.visits.map((v) =>
+                    h(
+                      'tr',
+                      null,
+                      h('td', { class: 'nowrap' }, formatTime(v.startedAt, view.ctx.site.timezone)),
+                      h('td', { class: 'mono' }, v.ip ?? h('span', { class: 'muted' }, t('sv.visits.ipNone'))),
+                      h('td', null, v.country ? `${flag(v.country)} ${countryName(v.country)}` : '–'),
+                      h('td', null, joined(v.browser, v.browserVersion)),
+                      h('td', null, joined(v.os, v.osVersion)),
+                      h('td', null, v.device ?? '–'),
+                      h('td', { class: 'sv-path' }, v.entryPage ?? '–'),
+                      h('td', { class: 'num' }, formatNumber(v.pageviews)),
+                      h('td', null, v.searchEngine ?? v.source ?? '–'),
+                      h('td', null, v.searchKeyword ?? '–'),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+          );
+        }
+        replace(
+          pager,
+          h('button', { type: 'button', class: 'btn', disabled: page <= 1, onclick: () => load(page - 1) }, t('sv.visits.newer')),
+          h('span', { class: 'muted' }, t('sv.visits.page', { n: page })),
+          h('button', { type: 'button', class: 'btn', disabled: !answer.hasMore, onclick: () => load(page + 1) }, t('sv.visits.older')),
+        );
+      },
+      (error) => replace(body, panelError(error)),
+    );
+  };
+  load(1);
+  return h(
+    'section',
+    { class: 'card sv-panel sv-wide', 'aria-labelledby': 'sv-title-visits', 'data-panel': 'visits' },
+    h('header', { class: 'sv-panel-head' }, h('h2', { id: 'sv-title-visits' }, t('sv.panel.visits'))),
+    body,
+    h('footer', { class: 'sv-panel-foot' }, pager),
+  );
+}
