@@ -2,6 +2,7 @@
  * Instance configuration from environment variables (Node's process.env, Workers' env).
  * @module
  */
+import { DEFAULT_EVENT_RATE_LIMIT } from './ingest/rate-limit.ts';
 import type { Config, IpStorage } from './ports.ts';
 
 export class ConfigError extends Error {}
@@ -39,6 +40,7 @@ export function parseConfig(env: Record<string, unknown>, options: ParseOptions 
     trustProxy: integer(env, 'TELLER_TRUST_PROXY', 0, 0, 10),
     ipStorage: ipStorage as IpStorage,
     maxBodyBytes: integer(env, 'TELLER_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1024, 10 * 1024 * 1024),
+    eventRateLimit: integer(env, 'TELLER_EVENT_RATE_LIMIT', DEFAULT_EVENT_RATE_LIMIT, 0, 1_000_000),
     adminToken: tooShort ? null : given,
     refusedAdminToken: tooShort ? given : null,
   };

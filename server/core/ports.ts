@@ -53,6 +53,8 @@ export interface Config {
   ipStorage: IpStorage;
   /** Largest accepted Events API body, in bytes. */
   maxBodyBytes: number;
+  /** Events per minute accepted per site and client address block (/24, /48); 0: no limit. */
+  eventRateLimit: number;
   /** Operator's admin bearer token (at least 32 characters), if set. */
   adminToken: string | null;
   /**

@@ -12,7 +12,7 @@ import type { Config, Logger } from '../core/ports.ts';
 
 export interface IngestThreadData {
   dbPath: string;
-  config: Pick<Config, 'trustProxy' | 'ipStorage'>;
+  config: Pick<Config, 'trustProxy' | 'ipStorage' | 'eventRateLimit'>;
 }
 
 export interface IngestThreadOptions {

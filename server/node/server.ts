@@ -58,7 +58,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let warnedLoopback = false;
   // Events are processed and committed on their own thread: this one only reads and answers
   // requests, so the two use both cores and an fsync never holds up HTTP.
-  const ingestThread = startIngestThread({ dbPath: options.dbPath, config: { trustProxy: config.trustProxy, ipStorage: config.ipStorage } }, log);
+  const ingestThread = startIngestThread({ dbPath: options.dbPath, config: { trustProxy: config.trustProxy, ipStorage: config.ipStorage, eventRateLimit: config.eventRateLimit } }, log);
   const deps: AppDeps = {
     db,
     ingest: ingestThread.ingest,

@@ -25,6 +25,7 @@ export interface Env {
   TELLER_ADMIN_TOKEN?: string;
   TELLER_IP_STORAGE?: string;
   TELLER_MAX_BODY_BYTES?: string;
+  TELLER_EVENT_RATE_LIMIT?: string;
 }
 
 /**

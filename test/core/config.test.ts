@@ -3,15 +3,15 @@ import { ConfigError, parseConfig } from '../../server/core/config.ts';
 
 describe('parseConfig', () => {
   it('takes unset and empty variables as the defaults', () => {
-    for (const env of [{}, { TELLER_IP_STORAGE: '', TELLER_TRUST_PROXY: '', TELLER_ADMIN_TOKEN: '' }]) {
-      expect(parseConfig(env)).toEqual({ trustProxy: 0, ipStorage: 'truncated', maxBodyBytes: 131072, adminToken: null, refusedAdminToken: null });
+    for (const env of [{}, { TELLER_IP_STORAGE: '', TELLER_TRUST_PROXY: '', TELLER_ADMIN_TOKEN: '', TELLER_EVENT_RATE_LIMIT: '' }]) {
+      expect(parseConfig(env)).toEqual({ trustProxy: 0, ipStorage: 'truncated', maxBodyBytes: 131072, eventRateLimit: 1200, adminToken: null, refusedAdminToken: null });
     }
   });
 
   it('reads each variable', () => {
     const token = 'a'.repeat(32);
-    expect(parseConfig({ TELLER_IP_STORAGE: 'none', TELLER_TRUST_PROXY: '2', TELLER_MAX_BODY_BYTES: '4096', TELLER_ADMIN_TOKEN: token })).toEqual({
-      trustProxy: 2, ipStorage: 'none', maxBodyBytes: 4096, adminToken: token, refusedAdminToken: null,
+    expect(parseConfig({ TELLER_IP_STORAGE: 'none', TELLER_TRUST_PROXY: '2', TELLER_MAX_BODY_BYTES: '4096', TELLER_ADMIN_TOKEN: token, TELLER_EVENT_RATE_LIMIT: '0' })).toEqual({
+      trustProxy: 2, ipStorage: 'none', maxBodyBytes: 4096, eventRateLimit: 0, adminToken: token, refusedAdminToken: null,
     });
   });
 
@@ -24,6 +24,7 @@ describe('parseConfig', () => {
     [{ TELLER_IP_STORAGE: 'full' }, /TELLER_IP_STORAGE/],
     [{ TELLER_TRUST_PROXY: '-1' }, /TELLER_TRUST_PROXY/],
     [{ TELLER_TRUST_PROXY: 'yes' }, /TELLER_TRUST_PROXY/],
+    [{ TELLER_EVENT_RATE_LIMIT: '-5' }, /TELLER_EVENT_RATE_LIMIT/],
     [{ TELLER_ADMIN_TOKEN: 'short' }, /at least 32/],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);

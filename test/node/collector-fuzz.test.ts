@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_MAC, type TestServer, sendEvent, startTestServer } from '../helpers/server.ts';
 
-const ALLOWED = new Set([202, 204, 400, 405, 413]);
+// 429: random events from one address block may pass the per-client limit, which is a fine answer.
+const ALLOWED = new Set([202, 204, 400, 405, 413, 429]);
 
 const fieldValue = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }));
 const url = fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.constant('https://example.com/x'), fc.string());
@@ -49,7 +50,7 @@ describe('Events API under random input', () => {
   });
   afterAll(() => server.stop());
 
-  it('answers only 202, 204, 400, 405 or 413, keeps serving and loses nothing stored', async () => {
+  it('answers only 202, 204, 400, 405, 413 or 429, keeps serving and loses nothing stored', async () => {
     for (let i = 0; i < 20; i++) {
       const res = await sendEvent(server, { n: 'pageview', u: `https://example.com/before/${i}`, d: 'example.com' }, { 'x-forwarded-for': `84.208.20.${i}`, 'user-agent': CHROME_MAC });
       expect(res.status).toBe(202);

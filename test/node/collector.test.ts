@@ -62,6 +62,30 @@ describe('client address', () => {
   });
 });
 
+describe('per-client rate limit', () => {
+  it('answers 429 with Retry-After past the limit for one site and address block, and stores nothing more', async () => {
+    const server = await startTestServer({ config: { trustProxy: 1, eventRateLimit: 3 } });
+    try {
+      await server.addSite('example.com');
+      await server.addSite('other.example');
+      const send = (ip: string, domain = 'example.com') =>
+        sendEvent(server, { n: 'pageview', u: `https://${domain}/`, d: domain }, { 'x-forwarded-for': ip });
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await send(`84.208.20.${i + 1}`)).status);
+      expect(statuses).toEqual([202, 202, 202, 429, 429]);
+      const refused = await send('84.208.20.99');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await refused.json()) as { error: string }).error).toMatch(/too many events/);
+      // Another address block, and another site from the same block, are not held back.
+      expect((await send('84.208.21.1')).status).toBe(202);
+      expect((await send('84.208.20.1', 'other.example')).status).toBe(202);
+      expect(await server.db.first('SELECT count(*) AS n FROM events')).toEqual({ n: 5 });
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('storage failure', () => {
   it('answers 503 with Retry-After, never a bare 500, and keeps serving', async () => {
     const server = await startTestServer({ config: { trustProxy: 1 } });

@@ -10,7 +10,7 @@ import { openSqlite } from '../../server/node/sqlite-db.ts';
 import { tempDb } from '../helpers/db.ts';
 import { FIREFOX_WINDOWS, MemoryLog } from '../helpers/server.ts';
 
-const CONFIG = { trustProxy: 0, ipStorage: 'truncated' } as const;
+const CONFIG = { trustProxy: 0, ipStorage: 'truncated', eventRateLimit: 0 } as const;
 
 const request = (path: string): IngestRequest => ({
   body: JSON.stringify({ n: 'pageview', u: `https://example.com${path}`, d: 'example.com' }),

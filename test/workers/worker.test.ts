@@ -64,6 +64,28 @@ describe('the Worker entry in workerd', () => {
   });
 });
 
+describe('the per-client rate limit on Workers', () => {
+  it('answers 429 with Retry-After past TELLER_EVENT_RATE_LIMIT', async () => {
+    const limited = await startWorker({ vars: { TELLER_EVENT_RATE_LIMIT: '2' } });
+    try {
+      await limited.db.prepare("INSERT INTO sites (domain, timezone, created_at) VALUES ('example.com', 'Europe/Oslo', 0)").run();
+      const send = () =>
+        limited.fetch(
+          '/api/event',
+          { method: 'POST', headers: { 'content-type': 'text/plain', 'user-agent': FIREFOX }, body: JSON.stringify({ n: 'pageview', u: 'https://example.com/', d: 'example.com' }) },
+          { ip: '84.208.20.110', country: 'NO' },
+        );
+      const statuses = [(await send()).status, (await send()).status];
+      const third = await send();
+      expect([...statuses, third.status]).toEqual([202, 202, 429]);
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await limited.db.prepare('SELECT count(*) AS n FROM events').first<{ n: number }>())?.n).toBe(2);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('a misconfigured Worker', () => {
   it('goes on collecting events with a short admin token, and tells whoever presents that token why it is refused', async () => {
     const bad = await startWorker({ vars: { TELLER_ADMIN_TOKEN: 'short-secret' } });

@@ -59,7 +59,7 @@ export function collectRoutes(deps: AppDeps): Hono {
   const app = new Hono();
   const logFailure = failureLog(deps.log, deps.clock);
 
-  const reply = (c: Context, status: 202 | 400 | 405 | 413 | 503, body: string | object, extra: Record<string, string> = {}) => {
+  const reply = (c: Context, status: 202 | 400 | 405 | 413 | 429 | 503, body: string | object, extra: Record<string, string> = {}) => {
     const headers = { ...CORS, ...extra };
     return typeof body === 'string' ? c.text(body, status, headers) : c.json(body, status, headers);
   };
@@ -77,6 +77,8 @@ export function collectRoutes(deps: AppDeps): Hono {
           : reply(c, 202, 'ok', { 'x-plausible-dropped': '1', 'x-teller-dropped': outcome.dropped });
       case 400:
         return reply(c, 400, { error: outcome.error });
+      case 429:
+        return reply(c, 429, { error: 'too many events from this address for this site, slow down' }, { 'retry-after': String(outcome.retryAfter) });
       case 503:
         logFailure(outcome.failure);
         return reply(c, 503, { error: 'event could not be stored, try again' }, { 'retry-after': '5' });

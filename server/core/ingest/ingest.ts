@@ -7,10 +7,11 @@
  */
 import type { Config, CountryLookup, Db, EventWriter } from '../ports.ts';
 import { SiteCache } from '../site-cache.ts';
-import { clientAddress, formatIp, parseIp } from './ip.ts';
+import { clientAddress, formatIp, parseIp, truncateIp } from './ip.ts';
 import { type EventPayload, parseEventPayload } from './payload.ts';
 import { type HeaderReader, type PipelineTools, processEvent, requestDropReason } from './pipeline.ts';
 import { PURPOSE_HEADERS } from './bots.ts';
+import { createRateLimiter } from './rate-limit.ts';
 import { CLIENT_HINT_HEADERS, createUserAgentParser } from './user-agent.ts';
 import { type HmacSha256, Salts, webCryptoHmacSha256 } from './visitor.ts';
 
@@ -35,6 +36,8 @@ export interface IngestRequest {
 export type IngestOutcome =
   | { status: 202; dropped?: string }
   | { status: 400; error: string }
+  /** Too many events from this address block for this site; `retryAfter` in seconds. */
+  | { status: 429; retryAfter: number }
   /** The store failed (disk full, D1 quota, lock timeout): not the client's fault. */
   | { status: 503; failure: string };
 
@@ -45,7 +48,7 @@ export interface IngestDeps {
   writer: EventWriter;
   /** Country of a full IP in memory; absent where the edge gives the country instead. */
   country?: CountryLookup;
-  config: Pick<Config, 'trustProxy' | 'ipStorage'>;
+  config: Pick<Config, 'trustProxy' | 'ipStorage' | 'eventRateLimit'>;
   /** Defaults to Web Crypto; Node passes node:crypto's synchronous HMAC, several times cheaper per event. */
   hmacSha256?: HmacSha256;
 }
@@ -62,6 +65,7 @@ class RecordHeaders implements HeaderReader {
 
 export function createIngest(deps: IngestDeps): Ingest {
   const sites = new SiteCache(deps.db);
+  const limiter = createRateLimiter(deps.config.eventRateLimit);
   const tools: PipelineTools = {
     country: deps.country ?? noCountry,
     parseUserAgent: createUserAgentParser(),
@@ -78,6 +82,11 @@ export function createIngest(deps: IngestDeps): Ingest {
     const remote = clientAddress(request.remoteAddress, request.forwardedFor, deps.config.trustProxy);
     const ip = remote === null ? null : parseIp(remote);
     if (!ip) return { status: 400, error: 'client address is not a valid IP address (check X-Forwarded-For and TELLER_TRUST_PROXY)' };
+    const block = truncateIp(ip);
+    for (const { site } of known) {
+      const retryAfter = limiter.take(`${site.id} ${block}`, request.receivedAt);
+      if (retryAfter !== null) return { status: 429, retryAfter };
+    }
 
     const userAgent = request.headers['user-agent'] ?? '';
     const headers = new RecordHeaders(request.headers);
