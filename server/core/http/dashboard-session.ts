@@ -7,14 +7,14 @@
 import { Hono, type Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../auth/passwords.ts';
-import { isHttps, truncatedClientAddress } from '../auth/request-origin.ts';
+import { isHttps, isSameOrigin, truncatedClientAddress } from '../auth/request-origin.ts';
 import { createSession, deleteSession, SESSION_IDLE_SECONDS } from '../auth/sessions.ts';
 import { clearAccountFailures, recordFailure, throttledFor, throttleKeys } from '../auth/throttle.ts';
 import { SESSION_COOKIE, type SessionState } from '../dashboard/contract.ts';
 import type { AppDeps } from '../ports.ts';
 import { findSite } from '../sites.ts';
 import { anyUserExists, createUser, findUserByEmail, UserError, type User } from '../users.ts';
-import { requestAccess } from './api-auth.ts';
+import { crossOrigin, requestAccess } from './api-auth.ts';
 import { dashboardAccess, fail, jsonBody, stringField } from './dashboard-access.ts';
 
 export const WRONG_LOGIN = 'wrong e-mail or password';
@@ -62,6 +62,10 @@ export function dashboardSession(deps: SessionDeps): Hono {
   const app = new Hono();
 
   app.get('/api/dashboard/session', async (c) => c.json(await sessionState(deps, c)));
+
+  // No cookie yet, but a foreign page must not log a visitor in to an account of its choosing (login CSRF).
+  app.use('/api/dashboard/setup', async (c, next) => (isSameOrigin(deps, c) ? next() : crossOrigin(c)));
+  app.use('/api/dashboard/login', async (c, next) => (isSameOrigin(deps, c) ? next() : crossOrigin(c)));
 
   app.post('/api/dashboard/setup', async (c) => {
     if (await anyUserExists(deps.db)) return fail(c, 409, 'setup is done: an account exists already, log in instead').response;
