@@ -3,6 +3,8 @@
  * TELLER_DB (./data/teller.db). Safe to run while the server is serving (WAL).
  * @module
  */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +20,7 @@ import { readPrivacyFacts } from '../core/privacy/facts.ts';
 import { LANGS, type Lang } from '../core/privacy/phrases.ts';
 import { operatorProblem, setOperator } from '../core/privacy/site-privacy.ts';
 import { privacyText } from '../core/privacy/text.ts';
+import { purgeDayProblem, purgeSite } from '../core/privacy/purge.ts';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -25,9 +28,13 @@ export interface CliIo {
   /** Reads one line from the user (a confirmation or a password); null when there is none. */
   prompt: (question: string) => Promise<string | null>;
   env: Record<string, string | undefined>;
+  /** True when a person is at a terminal to answer a confirmation. */
+  interactive?: boolean;
 }
 
 class UsageError extends Error {}
+/** A command that cannot do what was asked; said in one line, exit 1. */
+class CommandError extends Error {}
 
 const USAGE = `Usage: npm run teller -- <command>
 
@@ -41,9 +48,11 @@ const USAGE = `Usage: npm run teller -- <command>
   site remove <domain> [--yes]                   delete a site and ALL of its data
   user add <email>                               add a dashboard owner (password from TELLER_PASSWORD or stdin)
   token create --site <domain> | --admin         print a new Stats API token (shown once, last line)
-  backup <file>                                  copy the database to <file> while it runs
+  backup <file> [--force]                        copy the database to <file> while it runs (--force replaces an existing file)
   privacy-text --site <domain> --lang nb|en [--format md|html|txt] [--url <https://teller-host>]
                                                  print the analytics paragraph of the site's privacy policy
+  purge --site <domain> --before <YYYY-MM-DD> [--yes]
+                                                 delete ALL of the site's data before that site-local day (asks to confirm)
 
 Database: TELLER_DB (default ./data/teller.db)`;
 
@@ -195,8 +204,12 @@ async function tokenCommand(args: string[], io: CliIo): Promise<void> {
 }
 
 async function backupCommand(args: string[], io: CliIo): Promise<void> {
-  const [file, ...extra] = args;
-  if (!file || extra.length > 0) throw new UsageError('usage: backup <file>');
+  const { values, positionals } = parseArgs({ args, options: { force: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) throw new UsageError('usage: backup <file> [--force]');
+  const folder = dirname(resolve(file));
+  if (!existsSync(folder)) throw new CommandError(`the folder ${folder} does not exist; create it first`);
+  if (existsSync(file) && !values.force) throw new CommandError(`${file} already exists; choose a new name, or pass --force to replace it`);
   const db = openDb(io.env);
   try {
     await db.raw.backup(file);
@@ -240,6 +253,39 @@ async function privacyTextCommand(args: string[], io: CliIo): Promise<void> {
   }
 }
 
+async function purgeCommand(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { site: { type: 'string' }, before: { type: 'string' }, yes: { type: 'boolean' } },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const domain = requireDomain(values.site, '--site <domain>');
+  if (values.before === undefined) throw new UsageError('missing --before <YYYY-MM-DD>');
+  const db = openDb(io.env);
+  try {
+    const site = await findSite(db, domain);
+    if (!site) throw new SiteError(`unknown site ${domain}`);
+    const problem = purgeDayProblem(values.before, site, Math.floor(Date.now() / 1000));
+    if (problem) throw new UsageError(`--${problem}`);
+    if (!values.yes) {
+      if (!io.interactive) {
+        io.stderr('teller: purge deletes data for good; pass --yes to confirm when not at a terminal.');
+        throw new CliExit(1);
+      }
+      const answer = await io.prompt(`Delete ALL data of ${domain} before ${values.before} (${site.timezone})? Type the domain to confirm: `);
+      if (answer?.trim().toLowerCase() !== domain) {
+        io.stderr('Not confirmed; nothing deleted.');
+        throw new CliExit(1);
+      }
+    }
+    const result = await purgeSite(db, site, values.before);
+    io.stdout(`Purged ${domain} before ${result.purgedBefore}: ${result.rawRowsDeleted} raw events and visits deleted, with their rollups.`);
+  } finally {
+    db.close();
+  }
+}
+
 class CliExit extends Error {
   constructor(readonly code: number) {
     super(`exit ${code}`);
@@ -255,6 +301,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     else if (group === 'token') await tokenCommand(rest, io);
     else if (group === 'backup') await backupCommand(rest, io);
     else if (group === 'privacy-text') await privacyTextCommand(rest, io);
+    else if (group === 'purge') await purgeCommand(rest, io);
     else if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
       io.stdout(USAGE);
       return group === undefined ? 2 : 0;
@@ -267,7 +314,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr('Run "npm run teller -- help" for usage.');
       return 2;
     }
-    if (error instanceof SiteError || error instanceof UserError || error instanceof ConfigError) {
+    if (error instanceof SiteError || error instanceof UserError || error instanceof ConfigError || error instanceof CommandError) {
       io.stderr(`teller: ${error.message}`);
       return 1;
     }
@@ -292,6 +339,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     stderr: (l) => console.error(l),
     prompt: promptLine,
     env: process.env,
+    interactive: Boolean(process.stdin.isTTY),
   }).then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -9,6 +9,7 @@ import type { AppDeps } from '../ports.ts';
 import { FORMATS, type Format } from '../privacy/document.ts';
 import { readPrivacyFacts } from '../privacy/facts.ts';
 import { LANGS, type Lang } from '../privacy/phrases.ts';
+import { purgeDayProblem, purgeSite } from '../privacy/purge.ts';
 import { operatorProblem, setOperator } from '../privacy/site-privacy.ts';
 import { privacyText } from '../privacy/text.ts';
 import { findSite, type Site } from '../sites.ts';
@@ -22,6 +23,12 @@ const CONTENT_TYPES: Record<Format, string> = {
   html: 'text/html; charset=utf-8',
   txt: 'text/plain; charset=utf-8',
 };
+
+/**
+ * Statements one purge request runs at most: Workers allows an invocation only so many D1
+ * queries (50 on the free plan), so a large purge is finished over several requests.
+ */
+const PURGE_STATEMENTS_PER_REQUEST = 40;
 
 /** A JSON object of a few short fields fits in far less. */
 const MAX_BODY_BYTES = 4 * 1024;
@@ -80,6 +87,18 @@ export function privacyRoutes(deps: PrivacyDeps): Hono<PrivacyEnv> {
     const problem = operatorProblem(body.operator);
     if (problem) return badRequest(c, problem);
     return c.json({ operator: await setOperator(deps.db, c.get('site').id, body.operator) });
+  });
+
+  app.post('/api/v1/sites/:domain/purge', async (c) => {
+    const body = await jsonObject(c);
+    if (typeof body === 'string') return badRequest(c, body);
+    if (typeof body.before !== 'string') return badRequest(c, 'before: required, a date written YYYY-MM-DD');
+    const site = c.get('site');
+    const problem = purgeDayProblem(body.before, site, Math.floor(deps.clock() / 1000));
+    if (problem) return badRequest(c, problem);
+    const result = await purgeSite(deps.db, site, body.before, { maxStatements: PURGE_STATEMENTS_PER_REQUEST });
+    deps.log.info(`purge of ${site.domain} before ${body.before}: ${result.rawRowsDeleted} raw rows deleted${result.done ? '' : ', more to do'}`);
+    return c.json({ purged_before: result.purgedBefore, raw_rows_deleted: result.rawRowsDeleted, done: result.done });
   });
 
   return app;

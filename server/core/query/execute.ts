@@ -11,6 +11,8 @@ import { metricChange, metricValue, missingValue, type GroupSums } from './metri
 import { rollupsCanServe } from './plan.ts';
 import { readGroups, type ReadContext } from './read.ts';
 import { readRollupState } from './rollup-state.ts';
+import { reachesPurged } from '../privacy/purge-boundary.ts';
+import { readSitePrivacy } from '../privacy/site-privacy.ts';
 import { KEY_SEPARATOR, type Key } from './sums.ts';
 import { timeLabels } from './time-buckets.ts';
 import { SESSION_METRICS, type Metric, type Period, type Query, type TimeDimension } from './types.ts';
@@ -167,7 +169,8 @@ function includeEcho(query: Query): Record<string, unknown> {
 
 /** Answers a validated query. */
 export async function runQuery(db: Db, query: Query, options: RunOptions = { useRollups: true }): Promise<QueryResponse> {
-  const ctx: ReadContext = { db, site: query.site, rollups: options.useRollups ? await readRollupState(db, query.site.id) : null };
+  const { purgedBefore } = await readSitePrivacy(db, query.site.id);
+  const ctx: ReadContext = { db, site: query.site, rollups: options.useRollups ? await readRollupState(db, query.site.id) : null, purgedBefore };
   let rows = await computeRows(ctx, query, query.period);
   const meta: Record<string, unknown> = {};
   const compare = query.include.compare;
@@ -175,7 +178,10 @@ export async function runQuery(db: Db, query: Query, options: RunOptions = { use
     const period = comparisonPeriod(compare, query.period, query.site.timezone, query.now, query.include.compareMatchDayOfWeek);
     rows = await addComparison(ctx, query, rows, period);
     meta.comparison_date_range = periodEcho(query.site.timezone, period);
+    if (reachesPurged(period, purgedBefore)) meta.purged_before = purgedBefore;
   }
+  // Days before a purge read as empty because they are: said so, not left to look like no traffic.
+  if (reachesPurged(query.period, purgedBefore)) meta.purged_before = purgedBefore;
   sortRows(rows, query);
   if (query.include.imports) meta.imports_included = false;
   const time = timeDimension(query);

@@ -6,6 +6,7 @@
  */
 import type { Db, SqlValue, Stmt } from '../ports.ts';
 import type { Site } from '../sites.ts';
+import { periodAfterPurge } from '../privacy/purge-boundary.ts';
 import { countryName } from './country-names.ts';
 import { QueryError } from './errors.ts';
 import { checkRetention, granularityFor, planSegments, rollupsCanServe, type Segment } from './plan.ts';
@@ -23,6 +24,8 @@ export interface ReadContext {
   site: Site;
   /** Rollup coverage, or null to read raw tables only. */
   rollups: RollupState | null;
+  /** Every day before this one has been purged (nothing is read there); null: none. */
+  purgedBefore: string | null;
 }
 
 function num(value: SqlValue | undefined): number {
@@ -80,7 +83,9 @@ function statementFor(relation: Relation, keys: Key[], filters: Filter[], period
 }
 
 /** The stretches `period` is read in for these keys and filters. */
-function plan(ctx: ReadContext, keys: Key[], filters: Filter[], period: Period): Segment[] {
+function plan(ctx: ReadContext, keys: Key[], filters: Filter[], whole: Period): Segment[] {
+  const period = periodAfterPurge(whole, ctx.site.timezone, ctx.purgedBefore);
+  if (period === null) return [];
   const state = ctx.rollups;
   const usable = state !== null && state.timezone === ctx.site.timezone && filters.length === 0 && rollupsCanServe(keys);
   const coverage = usable ? { daysThrough: state.daysThrough, monthsThrough: state.monthsThrough, ranges: state.ranges } : null;
