@@ -3,7 +3,7 @@
  * TELLER_DB (./data/teller.db). Safe to run while the server is serving (WAL).
  * @module
  */
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
@@ -212,7 +212,12 @@ async function backupCommand(args: string[], io: CliIo): Promise<void> {
   if (existsSync(file) && !values.force) throw new CommandError(`${file} already exists; choose a new name, or pass --force to replace it`);
   const db = openDb(io.env);
   try {
-    await db.raw.backup(file);
+    // Written beside the target and renamed over it at the end: an interrupted backup
+    // never leaves a half copy under the name, nor destroys the file --force replaces.
+    const partial = `${file}.partial`;
+    rmSync(partial, { force: true });
+    await db.raw.backup(partial);
+    renameSync(partial, file);
     io.stdout(`Backed up to ${file}.`);
   } finally {
     db.close();
