@@ -38,7 +38,7 @@ const cssVar = (name: string) => getComputedStyle(document.documentElement).getP
 function hiddenTable(series: Series, metric: string, caption: string): HTMLTableElement {
   return h(
     'table',
-    { class: 'sr-only' },
+    { class: 'sr-only sv-chart-table' },
     h('caption', null, caption),
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('sv.chart.time')), h('th', { scope: 'col' }, t('sv.chart.now')), series.comparison ? h('th', { scope: 'col' }, t('sv.chart.then')) : null)),
     h(
@@ -47,10 +47,10 @@ function hiddenTable(series: Series, metric: string, caption: string): HTMLTable
       series.labels.map((label, i) =>
         h(
           'tr',
-          null,
+          { 'data-bucket': label },
           h('th', { scope: 'row' }, bucketLabel(label, series.interval, true)),
-          h('td', null, formatMetric(metric, series.values[i] ?? null)),
-          series.comparison ? h('td', null, formatMetric(metric, series.comparison[i] ?? null)) : null,
+          h('td', { 'data-value': series.values[i] ?? '' }, formatMetric(metric, series.values[i] ?? null)),
+          series.comparison ? h('td', { 'data-value': series.comparison[i] ?? '' }, formatMetric(metric, series.comparison[i] ?? null)) : null,
         ),
       ),
     ),

@@ -45,6 +45,7 @@ export function renderKpis(view: View, result: Promise<StatsResult>): HTMLElemen
       cells.forEach((cell, i) => {
         cell.value.classList.remove('sv-skeleton-text');
         cell.value.textContent = formatMetric(cell.metric, first?.metrics[i] ?? 0);
+        cell.value.dataset.value = String(first?.metrics[i] ?? 0);
         const comparison = first?.comparison;
         if (!comparison) return;
         const change = describeChange(cell.metric, comparison.change[i] ?? null);
@@ -53,8 +54,9 @@ export function renderKpis(view: View, result: Promise<StatsResult>): HTMLElemen
           replace(cell.change, h('span', { class: 'muted' }, before));
           return;
         }
+        cell.change.dataset.change = String(comparison.change[i]);
         cell.change.classList.add(change.good === null ? 'flat' : change.good ? 'good' : 'bad');
-        replace(cell.change, h('span', { 'aria-hidden': 'true' }, ARROWS[change.direction], ' '), change.text, h('span', { class: 'sr-only' }, ` (${before})`));
+        replace(cell.change, `${ARROWS[change.direction]} `, change.text, h('span', { class: 'sr-only' }, ` (${before})`));
         cell.change.title = before;
       });
     },

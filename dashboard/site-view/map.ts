@@ -10,10 +10,17 @@ import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { svg } from '../lib/dom.ts';
 import { countryName, t } from '../lib/i18n.ts';
-import { WORLD, countryCode, ringsToPath } from './projection.ts';
+import { WORLD, countryCode, naturalEarth, ringsToPath } from './projection.ts';
 
 const WIDTH = 800;
 const ANTARCTICA = '010';
+/** Without Antarctica the land lies between about 84° N (Greenland) and 56° S (Cape Horn). */
+const VIEW_BOX = (() => {
+  const scale = WIDTH / WORLD.width;
+  const top = (naturalEarth(0, 84)[1] + WORLD.height / 2) * scale;
+  const bottom = (naturalEarth(0, -57)[1] + WORLD.height / 2) * scale;
+  return `0 ${top.toFixed(0)} ${WIDTH} ${(bottom - top).toFixed(0)}`;
+})();
 
 interface Shape {
   code: string | null;
@@ -53,8 +60,7 @@ function loadShapes(): Promise<Shape[]> {
 export async function drawMap(visitors: Map<string, number>, onPick: (code: string) => void, tip: HTMLElement): Promise<SVGElement> {
   const list = await loadShapes();
   const max = Math.max(1, ...visitors.values());
-  const height = Math.round((WIDTH * WORLD.height) / WORLD.width * 0.86);
-  const root = svg('svg', { viewBox: `0 ${Math.round(WIDTH * WORLD.height / WORLD.width * 0.02)} ${WIDTH} ${height}`, class: 'sv-map', role: 'group', 'aria-label': t('sv.map.label') });
+  const root = svg('svg', { viewBox: VIEW_BOX, class: 'sv-map', role: 'group', 'aria-label': t('sv.map.label') });
   for (const shape of list) {
     const n = shape.code ? (visitors.get(shape.code) ?? 0) : 0;
     const path = svg('path', { d: shape.path, class: n > 0 ? 'sv-country has' : 'sv-country' });

@@ -50,9 +50,10 @@ export function rowsTable(tab: TabDef, result: StatsResult, options: RowsOptions
         const name = options.onPick
           ? h('button', { type: 'button', class: 'sv-pick', title: t('sv.row.filter', { value: label }), onclick: () => options.onPick!(value) }, shown)
           : h('span', { class: 'sv-pick' }, shown);
+        // Raw numbers ride along as data attributes: tests compare them with the Stats API.
         return h(
           'tr',
-          null,
+          { 'data-value': value, 'data-visitors': r.metrics[0] ?? '', 'data-second': r.metrics[1] ?? '' },
           h('td', { class: 'sv-name' }, bar, name),
           h('td', { class: 'num' }, formatMetric('visitors', r.metrics[0] ?? null)),
           h('td', { class: 'num muted' }, formatMetric(tab.second, r.metrics[1] ?? null)),

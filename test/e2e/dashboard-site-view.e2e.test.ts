@@ -1,0 +1,223 @@
+/**
+ * The site view in real Chromium against a real server: a known set of events goes in
+ * through /api/event, and every number the view shows (KPIs, the chart's table, each
+ * panel) must be the Stats API's answer to the same query; clicks filter, the URL carries
+ * the view, CSV holds the panel's rows, a shared link is read-only, axe finds nothing
+ * serious, a phone has no horizontal scroll. Screenshots for a person to judge.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken } from '../../server/core/tokens.ts';
+import { dateRange, localDay } from '../../dashboard/site-view/dates.ts';
+import { PANELS, TOP_ROWS, activeTab } from '../../dashboard/site-view/panels.ts';
+import { breakdownQuery, kpiQuery, seriesQuery } from '../../dashboard/site-view/queries.ts';
+import { type Filter, parseView } from '../../dashboard/site-view/state.ts';
+import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, NORWAY_3, SAFARI_IPHONE, SWEDEN, type Visitor } from '../shared/target.ts';
+import { type DashboardHarness, PHONE, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
+
+const DOMAIN = 'example.com';
+let harness: DashboardHarness;
+let token: string;
+
+async function send(visitor: Visitor, userAgent: string, body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${harness.url}/api/event`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain', 'user-agent': userAgent, 'x-forwarded-for': visitor.ip },
+    body: JSON.stringify({ d: DOMAIN, w: 1440, n: 'pageview', ...body }),
+  });
+  expect(res.status).toBe(202);
+  expect(res.headers.get('x-teller-dropped')).toBeNull();
+}
+
+const page = (path: string) => `https://${DOMAIN}${path}`;
+
+async function ingest(): Promise<void> {
+  await send(NORWAY, FIREFOX_WINDOWS, { u: page('/'), r: 'https://www.bing.com/search?q=privacy+analytics' });
+  await send(NORWAY, FIREFOX_WINDOWS, { u: page('/pricing') });
+  await send(NORWAY_2, CHROME_MAC, { u: page('/?utm_source=newsletter&utm_medium=email&utm_campaign=launch') });
+  await send(NORWAY_3, SAFARI_IPHONE, { u: page('/blog/hello'), r: 'https://news.ycombinator.com/item?id=1' });
+  await send(NORWAY_3, SAFARI_IPHONE, { u: page('/search?q=teller') });
+  await send(SWEDEN, FIREFOX_WINDOWS, { u: page('/pricing'), r: 'https://www.google.com/' });
+  await send(SWEDEN, FIREFOX_WINDOWS, { u: page('/pricing'), n: 'Signup', p: { plan: 'pro' } });
+  await send(GERMANY, CHROME_MAC, { u: page('/docs'), r: 'https://duckduckgo.com/' });
+}
+
+async function stats(q: unknown): Promise<{ results: Array<{ dimensions: string[]; metrics: Array<number | null>; comparison?: { metrics: Array<number | null> } }>; meta: { time_labels?: string[] } }> {
+  const res = await fetch(`${harness.url}/api/v2/query`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(q) });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+/** The queries the view sends for the URL's state, rebuilt here from the same modules. */
+function baseOf(search: string) {
+  const state = parseView(search);
+  const today = localDay(new Date(), 'Etc/UTC');
+  return { state, base: { siteId: DOMAIN, range: dateRange(state, today), filters: state.filters, compare: state.compare } };
+}
+
+beforeAll(async () => {
+  harness = await startDashboard();
+  const siteId = await harness.server.addSite(DOMAIN);
+  token = await createToken(harness.server.db, { siteId }, Date.now());
+  await ingest();
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+type Row = [string, number, number | null];
+
+async function kpiValues(p: Page): Promise<number[]> {
+  return p.$$eval('.sv-kpi-value', (els) => els.map((el) => Number((el as HTMLElement).dataset.value)));
+}
+
+async function panelRows(p: Page, panel: string): Promise<Row[]> {
+  return p.$$eval(`[data-panel="${panel}"] .sv-panel-body tr[data-value]`, (trs) =>
+    trs.map((tr) => {
+      const d = (tr as HTMLElement).dataset;
+      return [d.value ?? '', Number(d.visitors), d.second === '' ? null : Number(d.second)] as [string, number, number | null];
+    }),
+  );
+}
+
+async function settled(p: Page): Promise<void> {
+  await p.waitForSelector('.sv-kpi-value[data-value]');
+  await waitFor('every panel filled', () => p.evaluate(() => document.querySelectorAll('.sv-skeleton').length === 0));
+}
+
+const search = (p: Page) => new URL(p.url()).search;
+
+/** The KPI row and every tab of every panel show the Stats API's numbers for the page's URL. */
+async function expectViewMatchesApi(p: Page): Promise<void> {
+  await settled(p);
+  const { base } = baseOf(search(p));
+  const kpi = await stats(kpiQuery(base));
+  expect(await kpiValues(p)).toEqual(kpi.results[0]!.metrics);
+
+  for (const panel of PANELS) {
+    for (const tabDef of panel.tabs) {
+      if (tabDef.id === 'map') continue;
+      if (panel.tabs.length > 1) await p.click(`#sv-tab-${panel.id}-${tabDef.id}`);
+      await settled(p);
+      const { state } = baseOf(search(p));
+      const tab = activeTab(panel, state.tabs[panel.id], state.filters);
+      const expected = await stats(breakdownQuery(base, tab, { limit: panel.id === 'locations' ? 300 : TOP_ROWS }));
+      const rows = expected.results.slice(0, TOP_ROWS).map((r) => [r.dimensions[0], r.metrics[0], r.metrics[1]] as Row);
+      expect(await panelRows(p, panel.id), `${panel.id}/${tabDef.id}`).toEqual(rows);
+    }
+  }
+}
+
+describe('site view', { timeout: 120_000 }, () => {
+  it('shows exactly the Stats API numbers in the KPIs, the chart table and every panel tab', async () => {
+    const p = await harness.ownerPage(`/sites/${DOMAIN}?period=day&compare=previous`);
+    await settled(p);
+    await expectViewMatchesApi(p);
+
+    const { base } = baseOf('?period=day&compare=previous');
+    const series = await stats(seriesQuery(base, 'hour'));
+    const byLabel = new Map(series.results.map((r) => [r.dimensions[0], r]));
+    const table = await p.$$eval('.sv-chart-table tbody tr', (trs) =>
+      trs.map((tr) => [(tr as HTMLElement).dataset.bucket, ...[...tr.querySelectorAll('td')].map((td) => Number(td.dataset.value))]),
+    );
+    expect(table).toEqual(series.meta.time_labels!.map((label) => [label, byLabel.get(label)?.metrics[0] ?? 0, byLabel.get(label)?.comparison?.metrics[0] ?? 0]));
+    expect(table.reduce((sum, row) => sum + Number(row[1]), 0)).toBeGreaterThan(0);
+    await screenshot(p, 'site-view-desktop-light');
+  });
+
+  it('filters every panel by a clicked country row and by a clicked map country, and the URL carries the view through a reload', async () => {
+    const p = await harness.ownerPage(`/sites/${DOMAIN}?period=day&tab.locations=countries`);
+    await settled(p);
+    await p.click('[data-panel="locations"] tr[data-value="SE"] button');
+    await settled(p);
+    expect(parseView(search(p)).filters).toEqual([{ op: 'is', dimension: 'visit:country', values: ['SE'] }] satisfies Filter[]);
+    await expect.poll(() => p.locator('.sv-chip').count()).toBe(1);
+    await expectViewMatchesApi(p);
+    expect(await kpiValues(p).then((v) => v[0])).toBe(1);
+
+    await p.click('.sv-chip-remove');
+    await p.click('#sv-tab-locations-map');
+    await p.waitForSelector('.sv-map path[data-country="NO"]');
+    await p.click('.sv-map path[data-country="NO"]');
+    await settled(p);
+    expect(parseView(search(p)).filters).toEqual([{ op: 'is', dimension: 'visit:country', values: ['NO'] }] satisfies Filter[]);
+    await expectViewMatchesApi(p);
+
+    const before = { url: p.url(), kpis: await kpiValues(p), pages: await panelRows(p, 'pages'), tabs: await p.$$eval('[role=tab][aria-selected=true]', (els) => els.map((el) => el.id)) };
+    await p.reload();
+    await settled(p);
+    expect({ url: p.url(), kpis: await kpiValues(p), pages: await panelRows(p, 'pages'), tabs: await p.$$eval('[role=tab][aria-selected=true]', (els) => els.map((el) => el.id)) }).toEqual(before);
+    // The last click of the tour above was the Device tab: back shows the OS tab again.
+    await p.goBack();
+    await settled(p);
+    expect(parseView(search(p)).tabs.devices).toBe('os');
+    expect(await p.getAttribute('#sv-tab-devices-os', 'aria-selected')).toBe('true');
+    expect(await panelRows(p, 'devices')).toEqual((await stats(breakdownQuery(baseOf(search(p)).base, PANELS.find((x) => x.id === 'devices')!.tabs[1]!, { limit: TOP_ROWS }))).results.map((r) => [r.dimensions[0], r.metrics[0], r.metrics[1]]));
+  });
+
+  it('exports a panel as the CSV of exactly its rows, named by site, range and filter', async () => {
+    const p = await harness.ownerPage(`/sites/${DOMAIN}?period=day&f=${encodeURIComponent('is|visit:country|NO')}`);
+    await settled(p);
+    const rows = await panelRows(p, 'pages');
+    const [download] = await Promise.all([p.waitForEvent('download'), p.click('[data-panel="pages"] .sv-panel-foot button:last-child')]);
+    const today = localDay(new Date(), 'Etc/UTC');
+    expect(download.suggestedFilename()).toBe(`${DOMAIN}_pages-page_${today}_${today}_country-NO.csv`);
+    const text = await new Response((await download.createReadStream()) as unknown as ReadableStream).text();
+    expect(text).toBe(['Page,Visitors,Pageviews', ...rows.map(([value, visitors, second]) => `${value},${visitors},${second}`)].join('\r\n') + '\r\n');
+  });
+
+  it('lets the owner add and delete an annotation, drawn on the chart with its text', async () => {
+    const p = await harness.ownerPage(`/sites/${DOMAIN}?period=7d`);
+    await settled(p);
+    await p.click('.sv-notes summary');
+    await p.fill('.sv-note-form input[name="text"]', 'Launch');
+    await p.click('.sv-note-form button[type="submit"]');
+    await p.waitForSelector('.sv-marker[aria-label$="Launch"]');
+    await p.click('.sv-note-delete');
+    await waitFor('annotation deleted', async () => (await p.locator('.sv-marker').count()) === 0 && (await p.locator('.sv-note-delete').count()) === 0);
+  });
+
+  it('teaches: the snippet before the first event, and a way out of a filter that matches nothing', async () => {
+    await harness.server.addSite('empty.example');
+    const p = await harness.ownerPage('/sites/empty.example');
+    await p.waitForSelector('.sv-empty-site');
+    expect(await p.textContent('.sv-snippet')).toBe(`<script defer data-domain="empty.example" src="${harness.url}/script.js"></script>`);
+
+    await p.goto(`${harness.url}/sites/${DOMAIN}?period=day&f=${encodeURIComponent('is|visit:country|JP')}`);
+    await p.waitForSelector('.sv-no-match');
+    await p.click('.sv-no-match button');
+    await settled(p);
+    expect(parseView(search(p)).filters).toEqual([]);
+    expect((await kpiValues(p))[0]).toBeGreaterThan(0);
+  });
+
+  it('shows a shared link read-only', async () => {
+    const owner = await harness.ownerPage('/');
+    const res = await owner.context().request.post(`${harness.url}/api/dashboard/sites/${DOMAIN}/shared-link`, { data: { showVisits: false }, headers: { origin: harness.url } });
+    expect(res.status()).toBe(200);
+    const { url } = (await res.json()) as { url: string };
+    const p = await harness.newPage();
+    await p.goto(`${url}${url.includes('?') ? '&' : '?'}period=day`);
+    await settled(p);
+    const { base } = baseOf('?period=day');
+    expect(await kpiValues(p)).toEqual((await stats(kpiQuery(base))).results[0]!.metrics);
+    expect(await p.locator('.sv-note-form').count()).toBe(0);
+    expect(await p.locator('[data-panel="visits"]').count()).toBe(0);
+  });
+
+  it('passes axe in light and dark, and fits a phone without horizontal scroll', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const p = await harness.ownerPage(`/sites/${DOMAIN}?period=day`, { colorScheme });
+      await settled(p);
+      await p.waitForSelector('.sv-map');
+      expect(await seriousA11yViolations(p), colorScheme).toEqual([]);
+      if (colorScheme === 'dark') await screenshot(p, 'site-view-desktop-dark');
+    }
+    const phone = await harness.ownerPage(`/sites/${DOMAIN}?period=day`, { viewport: PHONE });
+    await settled(phone);
+    await phone.waitForSelector('.sv-map');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await screenshot(phone, 'site-view-phone');
+  });
+});
