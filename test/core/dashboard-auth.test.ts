@@ -1,0 +1,166 @@
+/**
+ * The dashboard's auth building blocks on a real migrated SQLite file: login throttling
+ * windows, the origin a request was made to, shared-link tokens, users and grants, the
+ * settings patch parser, and the migration's upgrade of existing users.
+ */
+import { Hono } from 'hono';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isSameOrigin, requestOrigin, truncatedClientAddress } from '../../server/core/auth/request-origin.ts';
+import { createSharedLink, linkOfToken, revokeSharedLink, siteLink } from '../../server/core/auth/shared-links.ts';
+import {
+  clearAccountFailures, MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES, recordFailure, THROTTLE_WINDOW_SECONDS, throttledFor, throttleKeys,
+} from '../../server/core/auth/throttle.ts';
+import { parseSettingsPatch, SettingsError } from '../../server/core/dashboard/settings.ts';
+import type { AppDeps } from '../../server/core/ports.ts';
+import { createUser, deleteUser, findUserByEmail, grantedSiteIds, setGrantedSites, UserError } from '../../server/core/users.ts';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MIGRATIONS_DIR, migrate } from '../../server/node/migrate.ts';
+import { openSqlite } from '../../server/node/sqlite-db.ts';
+import { addSite, openTestStore, type TestStore } from './query/store.ts';
+
+let store: TestStore;
+beforeEach(() => {
+  store = openTestStore();
+});
+afterEach(() => store.close());
+
+const T0 = Date.parse('2026-05-01T10:00:00Z');
+
+describe('login throttle', () => {
+  it('blocks an account after its failures in the window, for the rest of the window, and a success clears it', async () => {
+    const keys = throttleKeys('Owner@Example.com', '84.208.20.0');
+    for (let i = 0; i < MAX_ACCOUNT_FAILURES - 1; i++) await recordFailure(store.db, keys, T0 + i * 1000);
+    expect(await throttledFor(store.db, keys, T0 + 10_000)).toBe(0);
+    await recordFailure(store.db, keys, T0 + 10_000);
+    // The window runs from the first failure.
+    expect(await throttledFor(store.db, keys, T0 + 10_000)).toBe(THROTTLE_WINDOW_SECONDS - 10);
+    expect(await throttledFor(store.db, throttleKeys('owner@example.com', '10.0.0.0'), T0 + 60_000)).toBe(THROTTLE_WINDOW_SECONDS - 60);
+    // Another account from the same address is not blocked by this one's failures.
+    expect(await throttledFor(store.db, throttleKeys('other@example.com', '84.208.20.0'), T0 + 10_000)).toBe(0);
+    expect(await throttledFor(store.db, keys, T0 + THROTTLE_WINDOW_SECONDS * 1000)).toBe(0);
+    await clearAccountFailures(store.db, keys);
+    expect(await throttledFor(store.db, keys, T0 + 20_000)).toBe(0);
+  });
+
+  it('blocks an address prefix after many failures across accounts, and starts a new window once the old one passed', async () => {
+    for (let i = 0; i < MAX_ADDRESS_FAILURES; i++) await recordFailure(store.db, throttleKeys(`user${i}@example.com`, '84.208.20.0'), T0);
+    expect(await throttledFor(store.db, throttleKeys('fresh@example.com', '84.208.20.0'), T0)).toBeGreaterThan(0);
+    expect(await throttledFor(store.db, throttleKeys('fresh@example.com', '84.208.21.0'), T0)).toBe(0);
+    expect(await throttledFor(store.db, throttleKeys('fresh@example.com', null), T0)).toBe(0);
+    const later = T0 + THROTTLE_WINDOW_SECONDS * 1000 + 1000;
+    await recordFailure(store.db, throttleKeys('fresh@example.com', '84.208.20.0'), later);
+    expect(await throttledFor(store.db, throttleKeys('fresh@example.com', '84.208.20.0'), later)).toBe(0);
+    // Old windows are swept as new failures arrive.
+    expect(store.db.raw.prepare('SELECT key, failures FROM login_failures ORDER BY key').all()).toEqual([
+      { key: 'addr:84.208.20.0', failures: 1 },
+      { key: 'email:fresh@example.com', failures: 1 },
+    ]);
+  });
+});
+
+describe('request origin', () => {
+  const probe = (trustProxy: number, remote = '203.0.113.7') => {
+    const deps = { config: { trustProxy, ipStorage: 'truncated', maxBodyBytes: 1, adminToken: null }, remoteAddress: () => remote } as unknown as AppDeps;
+    const app = new Hono();
+    app.all('*', (c) => c.json({ origin: requestOrigin(deps, c), same: isSameOrigin(deps, c), address: truncatedClientAddress(deps, c) }));
+    return async (headers: Record<string, string>, url = 'http://teller.local:8080/api/x') =>
+      (await (await app.request(url, { method: 'POST', headers })).json()) as { origin: string; same: boolean; address: string | null };
+  };
+
+  it('uses forwarded proto and host only behind a trusted proxy', async () => {
+    const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'stats.example.org', 'x-forwarded-for': '84.208.20.110' };
+    expect(await probe(0)(forwarded)).toEqual({ origin: 'http://teller.local:8080', same: false, address: '203.0.113.0' });
+    expect(await probe(1)({ ...forwarded, origin: 'https://stats.example.org' })).toEqual({ origin: 'https://stats.example.org', same: true, address: '84.208.20.0' });
+    expect(await probe(0)({}, 'https://teller.example.workers.dev/api/x')).toMatchObject({ origin: 'https://teller.example.workers.dev' });
+  });
+
+  it('is same-origin only with a matching Origin, or without one when Sec-Fetch-Site says same-origin', async () => {
+    const ask = probe(0);
+    expect((await ask({ origin: 'http://teller.local:8080' })).same).toBe(true);
+    expect((await ask({ origin: 'HTTP://TELLER.LOCAL:8080' })).same).toBe(true);
+    const refused: Array<Record<string, string>> = [{}, { origin: 'null' }, { origin: 'http://teller.local' }, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'none' }, { origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' }];
+    for (const headers of refused) {
+      expect((await ask(headers)).same, JSON.stringify(headers)).toBe(false);
+    }
+    expect((await ask({ 'sec-fetch-site': 'same-origin' })).same).toBe(true);
+  });
+});
+
+describe('shared links', () => {
+  it('are found by their token only while they live; a new link replaces the old', async () => {
+    const site = await addSite(store.db, 'link.example');
+    const first = await createSharedLink(store.db, site.id, { showVisits: true }, T0);
+    expect(first.token.length).toBeGreaterThanOrEqual(43);
+    expect(await linkOfToken(store.db, first.token)).toMatchObject({ siteId: site.id, showVisits: true, embeddable: false, prefix: first.token.slice(0, 6) });
+    expect(JSON.stringify(store.db.raw.prepare('SELECT * FROM shared_links').all())).not.toContain(first.token);
+    const second = await createSharedLink(store.db, site.id, {}, T0);
+    expect(await linkOfToken(store.db, first.token)).toBeNull();
+    expect(await linkOfToken(store.db, second.token)).toMatchObject({ showVisits: false });
+    expect(await linkOfToken(store.db, '')).toBeNull();
+    expect(await revokeSharedLink(store.db, site.id)).toBe(true);
+    expect(await linkOfToken(store.db, second.token)).toBeNull();
+    expect(await siteLink(store.db, site.id)).toBeNull();
+  });
+});
+
+describe('users', () => {
+  it('grants viewers sites, refuses duplicates and never deletes the last owner', async () => {
+    const a = await addSite(store.db, 'a.example');
+    const b = await addSite(store.db, 'b.example');
+    const owner = await createUser(store.db, 'Owner@Example.com', 'long enough password', T0);
+    const viewer = await createUser(store.db, 'viewer@example.com', 'long enough password', T0, 'viewer');
+    await expect(createUser(store.db, 'OWNER@example.com', 'long enough password', T0)).rejects.toThrow(UserError);
+    await setGrantedSites(store.db, viewer, [b.id, a.id, a.id]);
+    expect(await grantedSiteIds(store.db, viewer)).toEqual([a.id, b.id]);
+    expect((await findUserByEmail(store.db, ' VIEWER@example.com '))?.role).toBe('viewer');
+    await expect(deleteUser(store.db, owner)).rejects.toThrow('last owner');
+    expect(await deleteUser(store.db, viewer)).toBe(true);
+    expect(await grantedSiteIds(store.db, viewer)).toEqual([]);
+    expect(await deleteUser(store.db, viewer)).toBe(false);
+  });
+
+  it('makes every user that existed before roles an owner, and tokens listable from then on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teller-mig-'));
+    const db = openSqlite(join(dir, 'teller.db'));
+    try {
+      // The database as it was before 0003: a user made by `teller user add`, a token.
+      const before = join(dir, 'before');
+      mkdirSync(before);
+      for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < '0003')) copyFileSync(join(MIGRATIONS_DIR, f), join(before, f));
+      migrate(db.raw, before);
+      db.raw.prepare("INSERT INTO users (email, password_hash, created_at) VALUES ('old@example.com', 'x', 1)").run();
+      db.raw.prepare("INSERT INTO tokens (token_hash, site_id, created_at) VALUES ('h', NULL, 1)").run();
+      expect(migrate(db.raw)).toContain('0003_dashboard.sql');
+      expect(db.raw.prepare('SELECT email, role FROM users').all()).toEqual([{ email: 'old@example.com', role: 'owner' }]);
+      expect(db.raw.prepare('SELECT prefix FROM tokens').all()).toEqual([{ prefix: null }]);
+      const owner = await findUserByEmail(db, 'old@example.com');
+      expect(owner?.role).toBe('owner');
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('settings patch', () => {
+  it('accepts every writable field and names the first bad one', () => {
+    expect(parseSettingsPatch({})).toEqual({});
+    expect(parseSettingsPatch({ excludedIps: [' 10.0.0.0/8 ', '10.0.0.0/8'], retentionDays: null })).toEqual({ excludedIps: ['10.0.0.0/8'], retentionDays: null });
+    const bad = (body: Record<string, unknown>) => {
+      try {
+        parseSettingsPatch(body);
+        return 'accepted';
+      } catch (e) {
+        expect(e).toBeInstanceOf(SettingsError);
+        return (e as Error).message.split(':')[0];
+      }
+    };
+    expect(bad({ retentionDays: 1.5 })).toBe('retentionDays');
+    expect(bad({ excludedPaths: Array.from({ length: 101 }, (_, i) => `/p${i}`) })).toBe('excludedPaths');
+    expect(bad({ allowedHostnames: ['bad host'] })).toBe('allowedHostnames');
+    expect(bad({ searchParams: ['a=b'] })).toBe('searchParams');
+    expect(bad({ domain: 'x.example' })).toBe('domain');
+  });
+});
