@@ -12,10 +12,10 @@ describe('/healthz', () => {
   });
   afterEach(() => t.cleanup());
 
-  const app = (ingestDown: () => string | null) => {
+  const app = (ingestDown: () => string | null, ingest: AppDeps['ingest'] = async () => ({ status: 503, failure: 'not used here' })) => {
     const deps: AppDeps = {
       db: t.db,
-      ingest: async () => ({ status: 503, failure: 'not used here' }),
+      ingest,
       ingestDown,
       remoteAddress: () => null,
       clock: Date.now,
@@ -35,5 +35,17 @@ describe('/healthz', () => {
     const res = await app(() => null).request('/healthz');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok', database: 'writable', ingest: 'ok' });
+  });
+
+  it('reports a failed store until an event is stored again, though its own probe passes', async () => {
+    const outcomes: Array<Awaited<ReturnType<AppDeps['ingest']>>> = [{ status: 503, failure: 'database or disk is full' }, { status: 202 }];
+    const served = app(() => null, async () => outcomes.shift()!);
+    const event = () => served.request('/api/event', { method: 'POST', body: '{"n":"pageview","u":"https://example.com/","d":"example.com"}' });
+    expect((await event()).status).toBe(503);
+    const down = await served.request('/healthz');
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({ status: 'error', database: 'not writable: database or disk is full', ingest: 'ok' });
+    expect((await event()).status).toBe(202);
+    expect((await served.request('/healthz')).status).toBe(200);
   });
 });

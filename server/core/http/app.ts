@@ -16,6 +16,7 @@ import { dashboardUsers } from './dashboard-users.ts';
 import { healthRoutes } from './health.ts';
 import { privacyRoutes } from './privacy-routes.ts';
 import { statsApi } from './stats-api.ts';
+import { StoreStatus } from './store-status.ts';
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -23,8 +24,9 @@ export function createApp(deps: AppDeps): Hono {
     app.use('/api/v1/*', async (c, next) => refusedAdminToken(deps, c) ?? next());
     app.use('/api/v2/*', async (c, next) => refusedAdminToken(deps, c) ?? next());
   }
-  app.route('/', collectRoutes(deps));
-  app.route('/', healthRoutes(deps));
+  const store = new StoreStatus();
+  app.route('/', collectRoutes(deps, store));
+  app.route('/', healthRoutes(deps, store));
   app.route('/', statsApi(deps));
   app.route('/', privacyRoutes(deps));
   app.route('/', dashboardSession(deps));

@@ -9,6 +9,7 @@ import type { Context } from 'hono';
 import { INGEST_HEADERS, type IngestRequest } from '../ingest/ingest.ts';
 import { readBody } from './body.ts';
 import type { AppDeps } from '../ports.ts';
+import type { StoreStatus } from './store-status.ts';
 
 const CORS = {
   'access-control-allow-origin': '*',
@@ -55,7 +56,7 @@ function failureLog(log: AppDeps['log'], clock: AppDeps['clock']): (failure: str
   };
 }
 
-export function collectRoutes(deps: AppDeps): Hono {
+export function collectRoutes(deps: AppDeps, store: StoreStatus): Hono {
   const app = new Hono();
   const logFailure = failureLog(deps.log, deps.clock);
 
@@ -72,14 +73,15 @@ export function collectRoutes(deps: AppDeps): Hono {
     const outcome = await deps.ingest(ingestRequest(c, deps, body.text));
     switch (outcome.status) {
       case 202:
-        return outcome.dropped === undefined
-          ? reply(c, 202, 'ok')
-          : reply(c, 202, 'ok', { 'x-plausible-dropped': '1', 'x-teller-dropped': outcome.dropped });
+        if (outcome.dropped !== undefined) return reply(c, 202, 'ok', { 'x-plausible-dropped': '1', 'x-teller-dropped': outcome.dropped });
+        store.stored();
+        return reply(c, 202, 'ok');
       case 400:
         return reply(c, 400, { error: outcome.error });
       case 429:
         return reply(c, 429, { error: 'too many events from this address for this site, slow down' }, { 'retry-after': String(outcome.retryAfter) });
       case 503:
+        store.failed(outcome.failure);
         logFailure(outcome.failure);
         return reply(c, 503, { error: 'event could not be stored, try again' }, { 'retry-after': '5' });
     }

@@ -1,9 +1,11 @@
 /**
- * `/healthz` for monitors: is the database writable, is ingest running.
+ * `/healthz` for monitors: is the database writable (and were the last events stored), is
+ * ingest running.
  * @module
  */
 import { Hono } from 'hono';
 import type { AppDeps } from '../ports.ts';
+import type { StoreStatus } from './store-status.ts';
 
 /** A write that changes nothing but must take the write lock and commit. */
 async function databaseWritable(deps: AppDeps): Promise<boolean> {
@@ -15,16 +17,16 @@ async function databaseWritable(deps: AppDeps): Promise<boolean> {
   }
 }
 
-export function healthRoutes(deps: AppDeps): Hono {
+export function healthRoutes(deps: AppDeps, store: StoreStatus): Hono {
   const app = new Hono();
   app.get('/healthz', async (c) => {
     const writable = await databaseWritable(deps);
     const ingestDown = deps.ingestDown?.() ?? null;
-    const ok = writable && ingestDown === null;
-    return c.json(
-      { status: ok ? 'ok' : 'error', database: writable ? 'writable' : 'not writable', ingest: ingestDown ?? 'ok' },
-      ok ? 200 : 503,
-    );
+    // A probe that changes nothing passes on a full disk; the last event's fate does not.
+    const storeProblem = store.problem();
+    const ok = writable && ingestDown === null && storeProblem === null;
+    const database = !writable ? 'not writable' : storeProblem !== null ? `not writable: ${storeProblem}` : 'writable';
+    return c.json({ status: ok ? 'ok' : 'error', database, ingest: ingestDown ?? 'ok' }, ok ? 200 : 503);
   });
   return app;
 }
