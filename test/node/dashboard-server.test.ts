@@ -54,15 +54,23 @@ describe('session cookie', () => {
     const s = await start({ clock: () => now });
     const cookie = await setupOwner(s);
     const lastSeen = () => (s.db.raw.prepare('SELECT last_seen_at FROM sessions').get() as { last_seen_at: number }).last_seen_at;
-    const state = async () => (await call(s, 'GET', '/api/dashboard/session', { cookie })).body.state;
+    let resent: string | null = null;
+    const state = async () => {
+      const answer = await call(s, 'GET', '/api/dashboard/session', { cookie });
+      resent = sessionCookieOf(answer.headers);
+      return answer.body.state;
+    };
     const first = lastSeen();
 
     now += 30 * 60_000;
     expect(await state()).toBe('in');
     expect(lastSeen()).toBe(first);
+    expect(resent).toBeNull();
     now += 60 * 60_000;
     expect(await state()).toBe('in');
     expect(lastSeen()).toBe(Math.floor(now / 1000));
+    // The cookie is sent again with the write, so the browser keeps it as long as the session lives.
+    expect(resent).toBe(cookie);
 
     now += 29 * DAY_MS;
     expect(await state()).toBe('in');

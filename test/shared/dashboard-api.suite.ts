@@ -238,7 +238,14 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
       expect((await query(share, 'other.example')).body).toEqual(wrongToken.body);
       expect((await query(share, 'other.example')).status).toBe(401);
       expect((await realtime(share, 'other.example')).status).toBe(401);
-      for (const path of ['/api/dashboard/sites/dash.example/settings', '/api/dashboard/users', '/api/dashboard/sites/dash.example/tokens']) {
+      for (const path of [
+        '/api/dashboard/sites',
+        '/api/dashboard/sites/dash.example/settings',
+        '/api/dashboard/sites/dash.example/shared-link',
+        '/api/dashboard/users',
+        '/api/dashboard/sites/dash.example/tokens',
+        '/api/v1/sites',
+      ]) {
         expect([401, 403], path).toContain((await call('GET', path, share)).status);
       }
       expect([401, 403]).toContain((await call('POST', '/api/dashboard/sites/dash.example/annotations', { ...share, json: { day: '2026-01-01', text: 'x' } })).status);

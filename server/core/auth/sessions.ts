@@ -19,8 +19,11 @@ export async function createSession(db: Db, userId: number, nowMs: number): Prom
   return id;
 }
 
-/** The user of a live session, refreshing its idle clock; an expired session is deleted. */
-export async function sessionUser(db: Db, id: string, nowMs: number): Promise<User | null> {
+/**
+ * The user of a live session, refreshing its idle clock (`refreshed` when it was written);
+ * an expired session is deleted.
+ */
+export async function sessionUser(db: Db, id: string, nowMs: number): Promise<{ user: User; refreshed: boolean } | null> {
   const hash = await tokenHash(id);
   const row = await db.first<{ user_id: number; last_seen_at: number }>('SELECT user_id, last_seen_at FROM sessions WHERE id_hash = ?', [hash]);
   if (!row) return null;
@@ -31,8 +34,9 @@ export async function sessionUser(db: Db, id: string, nowMs: number): Promise<Us
   }
   const user = await findUserById(db, row.user_id);
   if (!user) return null;
-  if (now - row.last_seen_at >= SESSION_TOUCH_SECONDS) await db.run('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?', [now, hash]);
-  return user;
+  const refreshed = now - row.last_seen_at >= SESSION_TOUCH_SECONDS;
+  if (refreshed) await db.run('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?', [now, hash]);
+  return { user, refreshed };
 }
 
 export async function deleteSession(db: Db, id: string): Promise<void> {

@@ -10,6 +10,7 @@ import { getCookie } from 'hono/cookie';
 import type { AppDeps } from '../ports.ts';
 import { SHORT_ADMIN_TOKEN } from '../config.ts';
 import { isSameOrigin } from '../auth/request-origin.ts';
+import { setSessionCookie } from '../auth/session-cookie.ts';
 import { sessionUser } from '../auth/sessions.ts';
 import { linkOfToken, type SharedLink } from '../auth/shared-links.ts';
 import { SESSION_COOKIE, SHARE_HEADER } from '../dashboard/contract.ts';
@@ -56,8 +57,10 @@ export async function requestAccess(deps: ApiDeps, c: Context): Promise<AccessRe
   const sessionId = getCookie(c, SESSION_COOKIE);
   if (!sessionId) return null;
   if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(deps, c)) return { crossOrigin: true };
-  const user = await sessionUser(deps.db, sessionId, deps.clock());
-  return user && { via: 'session', grant: await userGrant(deps, user), user, sessionId };
+  const session = await sessionUser(deps.db, sessionId, deps.clock());
+  if (!session) return null;
+  if (session.refreshed) setSessionCookie(deps, c, sessionId);
+  return { via: 'session', grant: await userGrant(deps, session.user), user: session.user, sessionId };
 }
 
 /** The grant of the request's credential, or null (also for a cross-origin cookie request). */

@@ -31,6 +31,14 @@ export async function dashboardAccess(deps: ApiDeps, c: Context): Promise<Outcom
   return { ok: access };
 }
 
+/** A logged-in user (owner or viewer); 403 for a shared link, which sees its site's statistics only. */
+export async function sessionAccess(deps: ApiDeps, c: Context): Promise<Outcome<Extract<Access, { via: 'session' }>>> {
+  const access = await dashboardAccess(deps, c);
+  if ('response' in access) return access;
+  if (access.ok.via !== 'session') return fail(c, 403, 'a shared link reads its site\'s statistics only');
+  return { ok: access.ok };
+}
+
 /** The owner's session; 401 without a session, 403 for a viewer or a shared link. */
 export async function ownerAccess(deps: ApiDeps, c: Context): Promise<Outcome<Extract<Access, { via: 'session' }>>> {
   const access = await dashboardAccess(deps, c);

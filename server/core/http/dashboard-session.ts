@@ -5,12 +5,12 @@
  * @module
  */
 import { Hono, type Context } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../auth/passwords.ts';
-import { isHttps, isSameOrigin, truncatedClientAddress } from '../auth/request-origin.ts';
-import { createSession, deleteSession, SESSION_IDLE_SECONDS } from '../auth/sessions.ts';
+import { isSameOrigin, truncatedClientAddress } from '../auth/request-origin.ts';
+import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie.ts';
+import { createSession, deleteSession } from '../auth/sessions.ts';
 import { clearAccountFailures, recordFailure, throttledFor, throttleKeys } from '../auth/throttle.ts';
-import { SESSION_COOKIE, type SessionState } from '../dashboard/contract.ts';
+import type { SessionState } from '../dashboard/contract.ts';
 import type { AppDeps } from '../ports.ts';
 import { findSite } from '../sites.ts';
 import { anyUserExists, createUser, findUserByEmail, UserError, type User } from '../users.ts';
@@ -32,14 +32,7 @@ function signedIn(user: User): SessionState {
 }
 
 async function startSession(deps: SessionDeps, c: Context, user: User): Promise<void> {
-  const id = await createSession(deps.db, user.id, deps.clock());
-  setCookie(c, SESSION_COOKIE, id, {
-    httpOnly: true,
-    sameSite: 'Lax',
-    path: '/',
-    secure: isHttps(deps, c),
-    maxAge: SESSION_IDLE_SECONDS,
-  });
+  setSessionCookie(deps, c, await createSession(deps.db, user.id, deps.clock()));
 }
 
 async function sessionState(deps: SessionDeps, c: Context): Promise<SessionState> {
@@ -127,11 +120,11 @@ export function dashboardSession(deps: SessionDeps): Hono {
     if ('response' in access) {
       // Logging out without a session is already done; a cross-origin logout is refused.
       if (access.response.status === 403) return access.response;
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      clearSessionCookie(deps, c);
       return c.json({ ok: true });
     }
     if (access.ok.via === 'session') await deleteSession(deps.db, access.ok.sessionId);
-    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(deps, c) });
+    clearSessionCookie(deps, c);
     return c.json({ ok: true });
   });
 

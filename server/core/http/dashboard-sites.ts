@@ -11,7 +11,7 @@ import { siteSummary } from '../dashboard/site-summary.ts';
 import { createSite, listSites, removeSite, SiteError, updateSite } from '../sites.ts';
 import { mayRead } from '../tokens.ts';
 import type { ApiDeps } from './api-auth.ts';
-import { dashboardAccess, fail, jsonBody, ownerAccess, readableSite } from './dashboard-access.ts';
+import { fail, jsonBody, ownerAccess, readableSite, sessionAccess } from './dashboard-access.ts';
 
 export function snippetFor(origin: string, domain: string): string {
   return `<script defer data-domain="${domain}" src="${origin}/script.js"></script>`;
@@ -21,7 +21,7 @@ export function dashboardSites(deps: ApiDeps): Hono {
   const app = new Hono();
 
   app.get('/api/dashboard/sites', async (c) => {
-    const access = await dashboardAccess(deps, c);
+    const access = await sessionAccess(deps, c);
     if ('response' in access) return access.response;
     const sites = (await listSites(deps.db)).filter((s) => mayRead(access.ok.grant, s.id));
     const now = deps.clock();
@@ -49,7 +49,7 @@ export function dashboardSites(deps: ApiDeps): Hono {
   });
 
   app.get('/api/dashboard/sites/:domain/first-event', async (c) => {
-    const access = await dashboardAccess(deps, c);
+    const access = await sessionAccess(deps, c);
     if ('response' in access) return access.response;
     const site = await readableSite(deps, c, access.ok);
     if ('response' in site) return site.response;
