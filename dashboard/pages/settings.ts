@@ -25,7 +25,8 @@ function saveButton(): HTMLButtonElement {
 function savingForm(save: Save, change: () => Partial<SiteSettingsJson> | null, ...controls: Array<Node | null>): HTMLFormElement {
   const line = status();
   const button = saveButton();
-  const form = h('form', { class: 'stack' }, ...controls, h('div', { class: 'actions' }, button, line.root));
+  // novalidate: the server's message, next to the section, says what is wrong in the reader's terms.
+  const form = h('form', { class: 'stack', novalidate: true }, ...controls, h('div', { class: 'actions' }, button, line.root));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const body = change();

@@ -10,8 +10,7 @@ import { h, replace } from '../lib/dom.ts';
 import { formatNumber, t } from '../lib/i18n.ts';
 import { link } from '../lib/router.ts';
 import { settingsHref, siteHref } from '../lib/route.ts';
-import { errorText, field, input, status, uid } from '../lib/ui.ts';
-import { copyBox } from '../lib/ui.ts';
+import { copyBox, errorText, field, input, uid } from '../lib/ui.ts';
 import type { AppContext, Dispose } from './app.ts';
 import { sparkline } from './sparkline.ts';
 
@@ -149,20 +148,22 @@ export function renderAddSite(main: HTMLElement, _app: AppContext): Dispose {
   let stopWatching: Dispose | null = null;
   const domain = field(t('add.domain'), input({ name: 'domain', placeholder: 'example.com', autocomplete: 'off', spellcheck: 'false', required: true }), t('add.domain.hint'));
   const zone = field(t('add.timezone'), timeZoneSelect(), t('add.timezone.hint'));
-  const line = status();
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('add.submit'));
-  const form = h('form', { class: 'card stack', novalidate: true }, domain.root, zone.root, h('div', { class: 'actions' }, button, link('/', { class: 'btn btn-ghost' }, t('common.cancel'))), line.root);
+  const form = h('form', { class: 'card stack', novalidate: true }, domain.root, zone.root, h('div', { class: 'actions' }, button, link('/', { class: 'btn btn-ghost' }, t('common.cancel'))));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     domain.setError(null);
-    line.clear();
+    zone.setError(null);
     button.disabled = true;
     try {
       const created = await post<SiteCreated>('/api/dashboard/sites', { domain: domain.input.value.trim(), timezone: zone.input.value });
       stopWatching = snippetStep(main, created);
     } catch (error) {
-      domain.setError(errorText(error));
-      domain.input.focus();
+      // The server names the field first ("timezone: …", "domain: …").
+      const message = errorText(error);
+      const target = /^timezone\b/i.test(message) ? zone : domain;
+      target.setError(message);
+      target.input.focus();
     } finally {
       button.disabled = false;
     }

@@ -1,0 +1,358 @@
+/**
+ * The dashboard's admin side end to end: a real Teller server (fresh SQLite file) serving
+ * the built dashboard, driven by Debian's Chromium. First run, login and logout, throttling,
+ * adding a site until its first event arrives, settings that survive a reload, a viewer
+ * who sees only their site, a shared link until it is revoked, both languages, a phone's
+ * width, and axe-core on the main screens. Screenshots land in test/screenshots/.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHARE_HEADER } from '../../server/core/dashboard/contract.ts';
+import {
+  type DashboardHarness,
+  DESKTOP,
+  OWNER,
+  PHONE,
+  type PageOptions,
+  rawKeysOnPage,
+  screenshot,
+  seriousA11yViolations,
+  startDashboard,
+  waitFor,
+} from './dashboard-harness.ts';
+
+const SHOP = 'shop.example.com';
+const BLOG = 'blog.example.com';
+const VIEWER = { email: 'viewer@example.com', password: 'viewer password 123' };
+
+let d: DashboardHarness;
+
+beforeAll(async () => {
+  d = await startDashboard();
+});
+
+afterAll(async () => {
+  await d?.close();
+});
+
+/** The owner's API calls from the test itself (same-origin, with the owner's cookie). */
+async function ownerApi(method: 'POST' | 'PATCH' | 'DELETE' | 'GET', path: string, data?: unknown) {
+  const page = await d.ownerPage();
+  const res = await page.context().request.fetch(`${d.url}${path}`, { method, data, headers: { origin: d.url }, failOnStatusCode: false });
+  return { status: res.status(), json: (await res.json()) as Record<string, unknown> };
+}
+
+const VARIANTS: Array<[string, PageOptions]> = [
+  ['desktop-light', { viewport: DESKTOP, colorScheme: 'light' }],
+  ['desktop-dark', { viewport: DESKTOP, colorScheme: 'dark' }],
+  ['phone', { viewport: PHONE, colorScheme: 'dark' }],
+];
+
+async function noHorizontalScroll(page: Page): Promise<void> {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
+}
+
+describe('dashboard admin', () => {
+  it('creates the owner on a fresh database, with the mismatch shown inline', async () => {
+    const page = await d.newPage();
+    await page.goto(d.url);
+    await page.getByRole('heading', { name: 'Create the owner account' }).waitFor();
+    await page.getByLabel('E-mail').fill(OWNER.email);
+    await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
+    await page.getByLabel('Password again').fill('something else');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('The two passwords differ.').waitFor();
+    await page.getByLabel('Password again').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Add your first site' }).waitFor();
+    expect(await page.getByRole('banner').innerText()).toContain(OWNER.email);
+    await screenshot(page, 'sites-empty-desktop-light');
+    // A second owner cannot be made once one exists.
+    const again = await fetch(`${d.url}/api/dashboard/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: d.url },
+      body: JSON.stringify({ email: 'other@example.com', password: OWNER.password, password2: OWNER.password }),
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it('logs out and in again without reloading the page', async () => {
+    const page = await d.ownerPage('/');
+    await page.getByRole('heading', { name: 'Sites' }).waitFor();
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    expect((await page.context().cookies()).some((c) => c.name === 'teller_session' && c.value !== '')).toBe(false);
+    await page.getByLabel('E-mail').fill(OWNER.email);
+    await page.getByLabel('Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Sites' }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  });
+
+  it('refuses a wrong password with the server’s message, then throttles', async () => {
+    await ownerApi('POST', '/api/dashboard/users', { email: 'locked@example.com', password: 'locked password 123', role: 'viewer', sites: [] });
+    const page = await d.newPage();
+    await page.goto(d.url);
+    await page.getByLabel('E-mail').fill('locked@example.com');
+    await page.getByLabel('Password').fill('not the password');
+    const attempt = async () => {
+      const answer = page.waitForResponse((r) => r.url().endsWith('/api/dashboard/login'));
+      await page.getByRole('button', { name: 'Log in' }).click();
+      return (await answer).status();
+    };
+    expect(await attempt()).toBe(401);
+    const alert = page.locator('.form-error');
+    expect(await alert.innerText()).toMatch(/wrong e-mail or password/i);
+    let status = 401;
+    for (let i = 0; i < 10 && status === 401; i++) status = await attempt();
+    expect(status).toBe(429);
+    await waitFor('the throttle message', async () => /Too many attempts\. Try again in \d+ minutes?\./.test(await alert.innerText()));
+    // The right password is refused too while throttled.
+    await page.getByLabel('Password').fill('locked password 123');
+    expect(await attempt()).toBe(429);
+  });
+
+  it('adds a site, shows the snippet and turns the check green on the first event', async () => {
+    const page = await d.ownerPage('/');
+    await page.getByRole('link', { name: 'Add site' }).first().click();
+    await page.getByLabel('Domain').fill(SHOP);
+    expect(await page.getByLabel('Timezone').inputValue()).toBe(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone));
+    await page.getByLabel('Timezone').selectOption('Europe/Oslo');
+    await page.getByRole('button', { name: 'Add site' }).click();
+    const snippet = page.getByLabel('Snippet');
+    await snippet.waitFor();
+    expect(await snippet.inputValue()).toBe(`<script defer data-domain="${SHOP}" src="${d.url}/script.js"></script>`);
+    const check = page.locator('.first-event');
+    expect(await check.innerText()).toContain('Waiting for the first event');
+    await screenshot(page, 'add-site-snippet-desktop-light');
+    const sent = await d.sendPageview(SHOP, '/pricing');
+    expect(sent.status).toBe(202);
+    expect(sent.headers.get('x-teller-dropped')).toBeNull();
+    await page.locator('.first-event[data-kind=ok]').waitFor({ timeout: 15_000 });
+    expect(await check.innerText()).toContain('First event received.');
+    // The site list now shows it, with a labelled sparkline.
+    await page.getByRole('link', { name: 'Sites', exact: true }).click();
+    await page.getByRole('link', { name: SHOP, exact: true }).waitFor();
+    expect(await page.locator('svg.sparkline').getAttribute('aria-label')).toMatch(/Visitors over the last 30 days/);
+  });
+
+  it('stops polling for the first event once the page changes', async () => {
+    const page = await d.ownerPage('/?add');
+    await page.getByLabel('Domain').fill(BLOG);
+    const polls: string[] = [];
+    page.on('request', (r) => void (r.url().endsWith('/first-event') && polls.push(r.url())));
+    await page.getByRole('button', { name: 'Add site' }).click();
+    await waitFor('a first poll', () => polls.length > 0);
+    await page.getByRole('link', { name: 'Sites', exact: true }).click();
+    await page.getByRole('link', { name: BLOG, exact: true }).waitFor();
+    const seen = polls.length;
+    // Two poll intervals: a poll still running would have asked again.
+    await page.waitForTimeout(6500);
+    expect(polls.length).toBe(seen);
+  });
+
+  it('saves settings, shows the server’s error next to a bad one, and keeps them after a reload', async () => {
+    const page = await d.ownerPage(`/sites/${SHOP}/settings`);
+    const retention = page.locator('section', { has: page.getByRole('heading', { name: 'Raw event retention' }) });
+    await retention.getByLabel('Keep for', { exact: true }).check();
+    await retention.getByLabel('Days to keep raw events').fill('0');
+    await retention.getByRole('button', { name: 'Save' }).click();
+    await retention.locator('.status[data-kind=error]').waitFor();
+    expect(await retention.locator('.status').innerText()).toMatch(/retention/i);
+    await retention.getByLabel('Days to keep raw events').fill('90');
+    await retention.getByRole('button', { name: 'Save' }).click();
+    await retention.getByText('Saved.').waitFor();
+
+    const exclusions = page.locator('section', { has: page.getByRole('heading', { name: 'Exclusions' }) });
+    await exclusions.getByLabel('Pages').fill('/admin/*');
+    await exclusions.getByRole('button', { name: 'Add' }).nth(1).click();
+    await exclusions.getByText('/admin/*', { exact: true }).waitFor();
+
+    await page.reload();
+    await retention.getByLabel('Days to keep raw events').waitFor();
+    expect(await retention.getByLabel('Keep for', { exact: true }).isChecked()).toBe(true);
+    expect(await retention.getByLabel('Days to keep raw events').inputValue()).toBe('90');
+    await exclusions.getByText('/admin/*', { exact: true }).waitFor();
+    const saved = await ownerApi('GET', `/api/dashboard/sites/${SHOP}/settings`);
+    expect(saved.json).toMatchObject({ retentionDays: 90, excludedPaths: ['/admin/*'], timezone: 'Europe/Oslo' });
+  });
+
+  it('creates a token shown once, lists it by prefix and revokes it after a confirm', async () => {
+    const page = await d.ownerPage(`/sites/${SHOP}/settings`);
+    const tokens = page.locator('section', { has: page.getByRole('heading', { name: 'Stats API tokens' }) });
+    await tokens.getByRole('button', { name: 'Create token' }).click();
+    const shown = tokens.locator('.secret input');
+    await shown.waitFor();
+    const token = await shown.inputValue();
+    expect(token).toMatch(/^tlr_/);
+    const query = (auth: string) =>
+      fetch(`${d.url}/api/v2/query`, { method: 'POST', headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' }, body: JSON.stringify({ site_id: SHOP, metrics: ['visitors'], date_range: 'all' }) });
+    expect((await query(token)).status).toBe(200);
+    const row = tokens.locator('tbody tr');
+    expect(await row.count()).toBe(1);
+    expect(await row.innerText()).toContain(token.slice(0, 6));
+    expect(await row.innerText()).not.toContain(token);
+    await row.getByRole('button', { name: /Revoke token/ }).click();
+    await page.locator('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await tokens.getByText('No tokens.').waitFor();
+    expect((await query(token)).status).toBe(401);
+  });
+
+  it('gives a viewer one site: they see only it, and the API refuses the other', async () => {
+    const page = await d.ownerPage('/users');
+    const form = page.locator('section', { has: page.getByRole('heading', { name: 'Add a viewer' }) });
+    await form.getByLabel('E-mail').fill(VIEWER.email);
+    await form.getByLabel('Password').fill(VIEWER.password);
+    await form.getByLabel(SHOP).check();
+    await form.getByRole('button', { name: 'Add viewer' }).click();
+    await page.getByRole('heading', { name: VIEWER.email }).waitFor();
+
+    const viewer = await d.newPage();
+    await d.loginAs(viewer, VIEWER);
+    await viewer.getByRole('link', { name: SHOP, exact: true }).waitFor();
+    expect(await viewer.locator('.site-card').count()).toBe(1);
+    expect(await viewer.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    expect(await viewer.getByRole('link', { name: /Settings/ }).count()).toBe(0);
+    const refused = await viewer.context().request.get(`${d.url}/api/dashboard/sites/${BLOG}/first-event`, { failOnStatusCode: false });
+    expect([403, 404]).toContain(refused.status());
+    const stats = await viewer.context().request.post(`${d.url}/api/v2/query`, {
+      data: { site_id: BLOG, metrics: ['visitors'], date_range: 'all' },
+      headers: { origin: d.url },
+      failOnStatusCode: false,
+    });
+    expect([401, 403, 404]).toContain(stats.status());
+    await viewer.goto(`${d.url}/sites/${BLOG}`);
+    await viewer.getByRole('heading', { name: 'Site not found' }).waitFor();
+  });
+
+  it('opens a shared link without a session until it is revoked', async () => {
+    const page = await d.ownerPage(`/sites/${SHOP}/settings`);
+    const share = page.locator('section', { has: page.getByRole('heading', { name: 'Shared link' }) });
+    await share.getByRole('button', { name: 'Create link' }).click();
+    const shown = share.locator('.secret input');
+    await shown.waitFor();
+    const url = await shown.inputValue();
+    expect(url.startsWith(`${d.url}/share/`)).toBe(true);
+
+    const visitor = await d.newPage();
+    await visitor.goto(url);
+    await visitor.locator('main').getByText(SHOP).first().waitFor();
+    expect(await visitor.getByRole('heading', { name: 'Log in' }).count()).toBe(0);
+    expect(await visitor.getByRole('button', { name: 'Log out' }).count()).toBe(0);
+
+    await share.getByRole('button', { name: 'Revoke link' }).click();
+    await page.locator('dialog').getByRole('button', { name: 'Revoke link' }).click();
+    await share.getByText('There is no shared link.').waitFor();
+
+    const later = await d.newPage();
+    await later.goto(url);
+    await later.getByRole('heading', { name: 'This link no longer works' }).waitFor();
+    const token = decodeURIComponent(new URL(url).pathname.split('/')[2]!);
+    const stats = await fetch(`${d.url}/api/v2/query`, {
+      method: 'POST',
+      headers: { [SHARE_HEADER]: token, 'content-type': 'application/json' },
+      body: JSON.stringify({ site_id: SHOP, metrics: ['visitors'], date_range: 'all' }),
+    });
+    expect([401, 403]).toContain(stats.status);
+  });
+
+  it('renders both languages with no missing key, and remembers the switch', async () => {
+    const pages = ['/', '/?add', `/sites/${SHOP}/settings`, '/users'];
+    for (const locale of ['en-GB', 'nb-NO']) {
+      const page = await d.ownerPage('/', { locale });
+      for (const path of pages) {
+        await page.goto(`${d.url}${path}`);
+        await page.locator('main h1').waitFor();
+        await page.locator('main .muted', { hasText: /Loading|Laster/ }).waitFor({ state: 'detached' });
+        expect(await rawKeysOnPage(page), `${locale} ${path}`).toEqual([]);
+        expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale.slice(0, 2));
+        expect(await page.getByRole('button', { name: locale === 'nb-NO' ? 'Logg ut' : 'Log out' }).count()).toBe(1);
+      }
+    }
+    const page = await d.ownerPage('/');
+    await page.getByLabel('Language').selectOption('nb');
+    await page.getByRole('heading', { name: 'Nettsteder' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Logg ut' }).waitFor();
+    await page.getByLabel('Språk').selectOption('en');
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
+  });
+
+  it('switches the theme and remembers it', async () => {
+    const page = await d.ownerPage('/');
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await background();
+    await page.getByLabel('Theme').selectOption('dark');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await background()).not.toBe(light);
+    await page.reload();
+    await page.getByLabel('Theme').waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await background()).not.toBe(light);
+  });
+
+  it('fits a 375 px phone without horizontal scrolling', async () => {
+    const page = await d.ownerPage('/', { viewport: PHONE });
+    for (const path of ['/', '/?add', `/sites/${SHOP}/settings`, '/users']) {
+      await page.goto(`${d.url}${path}`);
+      await page.locator('main h1').waitFor();
+      await page.locator('main .muted', { hasText: 'Loading' }).waitFor({ state: 'detached' });
+      await noHorizontalScroll(page);
+    }
+    const loggedOut = await d.newPage({ viewport: PHONE });
+    await loggedOut.goto(d.url);
+    await loggedOut.getByRole('heading', { name: 'Log in' }).waitFor();
+    await noHorizontalScroll(loggedOut);
+  });
+
+  it('has no serious or critical axe violations on login, site list and settings, in light and dark', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const login = await d.newPage({ colorScheme });
+      await login.goto(d.url);
+      await login.getByRole('heading', { name: 'Log in' }).waitFor();
+      expect(await seriousA11yViolations(login), `login ${colorScheme}`).toEqual([]);
+      const sites = await d.ownerPage('/', { colorScheme });
+      await sites.locator('.site-card').first().waitFor();
+      expect(await seriousA11yViolations(sites), `sites ${colorScheme}`).toEqual([]);
+      const settings = await d.ownerPage(`/sites/${SHOP}/settings`, { colorScheme });
+      await settings.locator('.danger-zone').waitFor();
+      await settings.locator('main .muted', { hasText: 'Loading' }).waitFor({ state: 'detached' });
+      expect(await seriousA11yViolations(settings), `settings ${colorScheme}`).toEqual([]);
+    }
+  });
+
+  it('saves screenshots of login, site list, add-site and settings for review', async () => {
+    for (const [variant, options] of VARIANTS) {
+      const login = await d.newPage(options);
+      await login.goto(d.url);
+      await login.getByRole('heading', { name: 'Log in' }).waitFor();
+      await screenshot(login, `login-${variant}`);
+      const page = await d.ownerPage('/', options);
+      await page.locator('.site-card').first().waitFor();
+      await screenshot(page, `sites-${variant}`);
+      await page.goto(`${d.url}/?add`);
+      await page.getByLabel('Domain').waitFor();
+      await screenshot(page, `add-site-${variant}`);
+      await page.goto(`${d.url}/sites/${SHOP}/settings`);
+      await page.locator('.danger-zone').waitFor();
+      await page.locator('main .muted', { hasText: 'Loading' }).waitFor({ state: 'detached' });
+      await screenshot(page, `settings-${variant}`);
+      await page.goto(`${d.url}/users`);
+      await page.locator('.user').first().waitFor();
+      await screenshot(page, `users-${variant}`);
+    }
+  });
+
+  it('removes a site after its domain is typed', async () => {
+    const page = await d.ownerPage(`/sites/${BLOG}/settings`);
+    const remove = page.locator('section.danger-zone');
+    const button = remove.getByRole('button', { name: 'Remove site and its data' });
+    expect(await button.isDisabled()).toBe(true);
+    await remove.getByLabel(`Type ${BLOG} to confirm`).fill(BLOG);
+    await button.click();
+    await page.getByRole('heading', { name: 'Sites' }).waitFor();
+    await page.getByRole('link', { name: SHOP, exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: BLOG, exact: true }).count()).toBe(0);
+  });
+});
