@@ -13,7 +13,7 @@ import { formatCompact, formatDay, t } from '../lib/i18n.ts';
 import { type Key } from '../i18n/index.ts';
 import { renderAnnotationForm } from './annotations.ts';
 import { csvFileName, downloadCsv, toCsv } from './csv.ts';
-import { allowedIntervals, daysBetween } from './dates.ts';
+import { allowedIntervals, daysBetween, localHour } from './dates.ts';
 import { formatMetric } from './format.ts';
 import { metricLabel } from './kpis.ts';
 import { resolvedSpan } from './panel.ts';
@@ -151,7 +151,7 @@ export function renderChart(view: View, result: Promise<StatsResult>, annotation
   );
   Promise.all([result, annotations.catch(() => [] as Annotation[])]).then(
     ([r, list]) => {
-      const series = toSeries(r, metricIndex);
+      const series = toSeries(r, metricIndex, localHour(new Date(), view.ctx.site.timezone));
       const span = resolvedSpan(r, view.span);
       const csv = h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': t('sv.csv.label', { name: metricLabel(metric) }) }, t('sv.csv'));
       csv.onclick = () => {

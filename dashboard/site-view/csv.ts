@@ -14,7 +14,7 @@ export function toCsv(header: string[], rows: Array<Array<string | number | null
   return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
-const safe = (text: string) => text.replace(/[^A-Za-z0-9.+-]+/g, '-').replace(/^-+|-+$/g, '');
+const safe = (text: string) => text.replace(/[^A-Za-z0-9.+]+/g, '-').replace(/^-+|-+$/g, '');
 
 /** `example.com_pages_2026-11-01_2026-11-28_country-NO.csv` */
 export function csvFileName(domain: string, part: string, from: string, to: string, filters: Filter[]): string {

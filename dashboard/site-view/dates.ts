@@ -13,6 +13,12 @@ export function localDay(now: Date, timeZone: string): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
+/** The site-local wall-clock hour of an instant, as the API labels hour buckets (`2026-12-01 14:00:00`). */
+export function localHour(now: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, hour: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  return `${localDay(now, timeZone)} ${parts.find((p) => p.type === 'hour')?.value ?? '00'}:00:00`;
+}
+
 const toDate = (day: string) => {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d));

@@ -16,7 +16,11 @@ export interface Series {
   comparisonLabels: string[];
 }
 
-export function toSeries(result: StatsResult, metricIndex: number): Series {
+/**
+ * `now` is the current bucket's label (`localHour`): later buckets of the period have not
+ * happened yet and are left empty rather than drawn as zero.
+ */
+export function toSeries(result: StatsResult, metricIndex: number, now: string): Series {
   const resolved = Array.isArray(result.query.dimensions) ? String(result.query.dimensions[0] ?? 'time:day') : 'time:day';
   const interval = (resolved.split(':')[1] ?? 'day') as Interval;
   const labels = result.meta.time_labels ?? result.results.map((r) => r.dimensions[0] ?? '');
@@ -27,7 +31,7 @@ export function toSeries(result: StatsResult, metricIndex: number): Series {
   const comparisonLabels: string[] = [];
   for (const label of labels) {
     const row = byLabel.get(label);
-    values.push(row ? (row.metrics[metricIndex] ?? null) : 0);
+    values.push(label > now ? null : row ? (row.metrics[metricIndex] ?? null) : 0);
     comparison.push(row?.comparison ? (row.comparison.metrics[metricIndex] ?? null) : null);
     comparisonLabels.push((row?.comparison as { dimensions?: string[] } | undefined)?.dimensions?.[0] ?? '');
   }

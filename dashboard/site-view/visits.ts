@@ -15,6 +15,12 @@ import type { View } from './view.ts';
 
 const LIMIT = 20;
 
+/** A cell that names its column too: on a phone each visit is a card of labelled lines. */
+const cell = (column: Column, content: Node | string, cls: string | null = null) => h('td', { class: cls, 'data-label': t(`sv.visits.${column}`) }, content);
+
+const COLUMNS = ['time', 'ip', 'country', 'browser', 'os', 'device', 'entry', 'pages', 'source', 'words'] as const;
+type Column = (typeof COLUMNS)[number];
+
 const joined = (...parts: Array<string | null>) => parts.filter(Boolean).join(' ') || '–';
 
 export function visitsPath(view: View, page: number): string {
@@ -30,7 +36,6 @@ export function visitsPath(view: View, page: number): string {
 export function renderVisits(view: View): HTMLElement {
   const body = h('div', { class: 'sv-visits-body' });
   const pager = h('div', { class: 'sv-pager' });
-  const columns = ['time', 'ip', 'country', 'browser', 'os', 'device', 'entry', 'pages', 'source', 'words'] as const;
   const load = (page: number) => {
     replace(body, skeleton(8));
     get<RecentVisitsPage>(visitsPath(view, page)).then(
@@ -46,7 +51,7 @@ export function renderVisits(view: View): HTMLElement {
               h(
                 'table',
                 { class: 'table sv-visits' },
-                h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c === 'pages' ? 'num' : null }, t(`sv.visits.${c}`))))),
+                h('thead', null, h('tr', null, COLUMNS.map((c) => h('th', { scope: 'col', class: c === 'pages' ? 'num' : null }, t(`sv.visits.${c}`))))),
                 h(
                   'tbody',
                   null,
@@ -54,16 +59,16 @@ export function renderVisits(view: View): HTMLElement {
                     h(
                       'tr',
                       null,
-                      h('td', { class: 'nowrap' }, formatTime(v.startedAt, view.ctx.site.timezone)),
-                      h('td', { class: 'mono' }, v.ip ?? h('span', { class: 'muted' }, t('sv.visits.ipNone'))),
-                      h('td', null, v.country ? `${flag(v.country)} ${countryName(v.country)}` : '–'),
-                      h('td', null, joined(v.browser, v.browserVersion)),
-                      h('td', null, joined(v.os, v.osVersion)),
-                      h('td', null, v.device ?? '–'),
-                      h('td', { class: 'sv-path' }, v.entryPage ?? '–'),
-                      h('td', { class: 'num' }, formatNumber(v.pageviews)),
-                      h('td', null, v.searchEngine ?? v.source ?? '–'),
-                      h('td', null, v.searchKeyword ?? '–'),
+                      cell('time', formatTime(v.startedAt, view.ctx.site.timezone), 'nowrap'),
+                      cell('ip', v.ip ?? h('span', { class: 'muted' }, t('sv.visits.ipNone')), 'mono'),
+                      cell('country', v.country ? `${flag(v.country)} ${countryName(v.country)}` : '–'),
+                      cell('browser', joined(v.browser, v.browserVersion)),
+                      cell('os', joined(v.os, v.osVersion)),
+                      cell('device', v.device ?? '–'),
+                      cell('entry', v.entryPage ?? '–', 'sv-path'),
+                      cell('pages', formatNumber(v.pageviews), 'num'),
+                      cell('source', v.searchEngine ?? v.source ?? '–'),
+                      cell('words', v.searchKeyword ?? '–'),
                     ),
                   ),
                 ),
