@@ -3,9 +3,11 @@
  * TELLER_DB (./data/teller.db). Safe to run while the server is serving (WAL).
  * @module
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { createSite, listSites, parseDomain, removeSite, SiteError, findSite, updateSite, type SiteSettings } from '../core/sites.ts';
@@ -21,6 +23,8 @@ import { LANGS, type Lang } from '../core/privacy/phrases.ts';
 import { operatorProblem, setOperator } from '../core/privacy/site-privacy.ts';
 import { privacyText } from '../core/privacy/text.ts';
 import { purgeDayProblem, purgeSite } from '../core/privacy/purge.ts';
+import { exportEntries, resolveExportRange } from '../core/privacy/export.ts';
+import { zipStream } from '../core/privacy/zip.ts';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -53,6 +57,8 @@ const USAGE = `Usage: npm run teller -- <command>
                                                  print the analytics paragraph of the site's privacy policy
   purge --site <domain> --before <YYYY-MM-DD> [--yes]
                                                  delete ALL of the site's data before that site-local day (asks to confirm)
+  export --site <domain> [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] <file.zip>
+                                                 write the site's data as CSV files (Plausible's layout) in a ZIP
 
 Database: TELLER_DB (default ./data/teller.db)`;
 
@@ -291,6 +297,34 @@ async function purgeCommand(args: string[], io: CliIo): Promise<void> {
   }
 }
 
+async function exportCommand(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { site: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+  });
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) throw new UsageError('usage: export --site <domain> [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] <file.zip>');
+  const domain = requireDomain(values.site, '--site <domain>');
+  const db = openDb(io.env);
+  try {
+    const site = await findSite(db, domain);
+    if (!site) throw new SiteError(`unknown site ${domain}`);
+    const range = await resolveExportRange(db, site, { from: values.from, to: values.to }, Math.floor(Date.now() / 1000));
+    if ('error' in range) throw new UsageError(`--${range.error}`);
+    const zip = zipStream(exportEntries(db, site, range), new Date());
+    try {
+      await pipeline(Readable.fromWeb(zip as import('node:stream/web').ReadableStream<Uint8Array>), createWriteStream(file));
+    } catch (error) {
+      rmSync(file, { force: true });
+      throw error;
+    }
+    io.stdout(`Exported ${domain} from ${range.from} to ${range.to} to ${file}.`);
+  } finally {
+    db.close();
+  }
+}
+
 class CliExit extends Error {
   constructor(readonly code: number) {
     super(`exit ${code}`);
@@ -307,6 +341,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     else if (group === 'backup') await backupCommand(rest, io);
     else if (group === 'privacy-text') await privacyTextCommand(rest, io);
     else if (group === 'purge') await purgeCommand(rest, io);
+    else if (group === 'export') await exportCommand(rest, io);
     else if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
       io.stdout(USAGE);
       return group === undefined ? 2 : 0;

@@ -9,7 +9,9 @@ import type { AppDeps } from '../ports.ts';
 import { FORMATS, type Format } from '../privacy/document.ts';
 import { readPrivacyFacts } from '../privacy/facts.ts';
 import { LANGS, type Lang } from '../privacy/phrases.ts';
+import { exportEntries, resolveExportRange } from '../privacy/export.ts';
 import { purgeDayProblem, purgeSite } from '../privacy/purge.ts';
+import { zipStream } from '../privacy/zip.ts';
 import { operatorProblem, setOperator } from '../privacy/site-privacy.ts';
 import { privacyText } from '../privacy/text.ts';
 import { findSite, type Site } from '../sites.ts';
@@ -99,6 +101,20 @@ export function privacyRoutes(deps: PrivacyDeps): Hono<PrivacyEnv> {
     const result = await purgeSite(deps.db, site, body.before, { maxStatements: PURGE_STATEMENTS_PER_REQUEST });
     deps.log.info(`purge of ${site.domain} before ${body.before}: ${result.rawRowsDeleted} raw rows deleted${result.done ? '' : ', more to do'}`);
     return c.json({ purged_before: result.purgedBefore, raw_rows_deleted: result.rawRowsDeleted, done: result.done });
+  });
+
+  app.get('/api/v1/sites/:domain/export', async (c) => {
+    const site = c.get('site');
+    const range = await resolveExportRange(deps.db, site, { from: c.req.query('from'), to: c.req.query('to') }, Math.floor(deps.clock() / 1000));
+    if ('error' in range) return badRequest(c, range.error);
+    const body = zipStream(exportEntries(deps.db, site, range), new Date(deps.clock()));
+    return new Response(body, {
+      headers: {
+        'content-type': 'application/zip',
+        'content-disposition': `attachment; filename="teller-${site.domain}-${range.from}-${range.to}.zip"`,
+        'cache-control': 'no-store',
+      },
+    });
   });
 
   return app;
