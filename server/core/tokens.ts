@@ -87,12 +87,25 @@ export function bearerToken(header: string | null | undefined): string | null {
   return match ? match[1]! : null;
 }
 
-/** What `token` may read, or null when it is no valid token. */
-export async function verifyToken(db: Db, config: Pick<Config, 'adminToken'>, token: string): Promise<TokenGrant | null> {
+/** last_used_at moves at most this often, so a busy client does not cost a write per query. */
+const LAST_USED_RESOLUTION_SECONDS = 3_600;
+
+/**
+ * What `token` may read, or null when it is no valid token. With `nowMs`, a stored token's
+ * last use is recorded (to the hour), for the dashboard's token list.
+ */
+export async function verifyToken(db: Db, config: Pick<Config, 'adminToken'>, token: string, nowMs?: number): Promise<TokenGrant | null> {
   const admin = config.adminToken;
   if (admin !== null && admin.length >= MIN_ADMIN_TOKEN_LENGTH && (await sameSecret(token, admin))) return { admin: true };
-  const row = await db.first<{ site_id: number | null }>('SELECT site_id FROM tokens WHERE token_hash = ?', [await tokenHash(token)]);
+  const hash = await tokenHash(token);
+  const row = await db.first<{ site_id: number | null; last_used_at: number | null }>('SELECT site_id, last_used_at FROM tokens WHERE token_hash = ?', [hash]);
   if (!row) return null;
+  if (nowMs !== undefined) {
+    const now = Math.floor(nowMs / 1000);
+    if (row.last_used_at === null || now - row.last_used_at >= LAST_USED_RESOLUTION_SECONDS) {
+      await db.run('UPDATE tokens SET last_used_at = ? WHERE token_hash = ?', [now, hash]);
+    }
+  }
   return row.site_id === null ? { admin: true } : { admin: false, siteId: row.site_id };
 }
 

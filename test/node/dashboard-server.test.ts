@@ -233,6 +233,8 @@ describe("owner's routes", () => {
         body: JSON.stringify({ site_id: 'tokens.example', metrics: ['visitors'], date_range: 'day' }),
       });
     expect((await query()).status).toBe(200);
+    const used = ((await call(s, 'GET', path, { cookie })).body.tokens as Array<{ lastUsedAt: number | null }>)[0]!;
+    expect(used.lastUsedAt).toBeGreaterThan(0);
     expect((await call(s, 'DELETE', `${path}/${info.id}`, { cookie })).body).toEqual({ revoked: true });
     expect((await query()).status).toBe(401);
     expect((await call(s, 'GET', path, { cookie })).body).toEqual({ tokens: [] });

@@ -46,7 +46,7 @@ export async function requestAccess(deps: ApiDeps, c: Context): Promise<AccessRe
   const authorization = c.req.header('authorization');
   if (authorization !== undefined) {
     const token = bearerToken(authorization);
-    const grant = token === null ? null : await verifyToken(deps.db, deps.config, token);
+    const grant = token === null ? null : await verifyToken(deps.db, deps.config, token, deps.clock());
     return grant && { via: 'token', grant };
   }
   const share = c.req.header(SHARE_HEADER);
