@@ -84,7 +84,8 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
       today,
       span: days,
       base,
-      go(next) {
+      go(next, focusKey) {
+        if (focusKey) focusAfterDraw = focusKey;
         const search = serializeView(next);
         history.pushState(null, '', search ? `${ctx.basePath}?${search}` : ctx.basePath);
         draw();
@@ -92,8 +93,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
       redraw: draw,
       filterBy(filter) {
         const next = withFilter(state, filter);
-        focusAfterDraw = `chip:${next.filters.length - 1}`;
-        view.go(next);
+        view.go(next, `chip:${next.filters.length - 1}`);
       },
       onDispose: (cleanup) => void cleanups.push(cleanup),
     };

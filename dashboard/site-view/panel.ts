@@ -32,7 +32,7 @@ export function exportRows(view: View, part: string, tab: TabDef, result: StatsR
 
 export function tablist(view: View, panel: PanelDef, current: string, label: string): HTMLElement | null {
   if (panel.tabs.length < 2) return null;
-  const select = (id: string) => view.go({ ...view.state, tabs: { ...view.state.tabs, [panel.id]: id } });
+  const select = (id: string) => view.go({ ...view.state, tabs: { ...view.state.tabs, [panel.id]: id } }, `tab:${panel.id}:${id}`);
   const list = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('sv.tabs', { panel: label }) });
   const ids = panel.tabs.map((tab) => tab.id);
   for (const tab of panel.tabs) {

@@ -25,8 +25,8 @@ export interface View {
   /** The days shown (for `all`, from the site's first day once known). */
   span: { from: string; to: string };
   base: QueryBase;
-  /** Pushes the new state to the URL and redraws. */
-  go(next: ViewState): void;
+  /** Pushes the new state to the URL and redraws; focus then goes to the element of `data-key` focusKey, else stays on the same key. */
+  go(next: ViewState, focusKey?: string): void;
   /** Draws again from the same URL (after a write such as an annotation). */
   redraw(): void;
   /** Adds an `is` filter (a click on a row, a country, a tab value). */

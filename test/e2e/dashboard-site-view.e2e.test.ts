@@ -156,6 +156,62 @@ describe('site view', { timeout: 120_000 }, () => {
     expect(await panelRows(p, 'devices')).toEqual((await stats(breakdownQuery(baseOf(search(p)).base, PANELS.find((x) => x.id === 'devices')!.tabs[1]!, { limit: TOP_ROWS }))).results.map((r) => [r.dimensions[0], r.metrics[0], r.metrics[1]]));
   });
 
+  it('Details lists, searches and sorts the full list; the filter dialog, event properties, tabs by keyboard and the calendar work', async () => {
+    const p = await harness.ownerPage(`/sites/${DOMAIN}?period=day`);
+    await settled(p);
+    const { base } = baseOf('?period=day');
+    const top = PANELS.find((x) => x.id === 'pages')!.tabs[0]!;
+    const dialogRows = () => p.$$eval('dialog.sv-details tr[data-value]', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.value));
+
+    await p.click('[data-panel="pages"] .sv-panel-foot button:first-child');
+    await p.waitForSelector('dialog.sv-details tr[data-value]');
+    expect(await dialogRows()).toEqual((await stats(breakdownQuery(base, top, { limit: 50 }))).results.map((r) => r.dimensions[0]));
+    await p.fill('dialog.sv-details input[type="search"]', 'pri');
+    await waitFor('search applied', async () => JSON.stringify(await dialogRows()) === JSON.stringify(['/pricing']));
+    await p.fill('dialog.sv-details input[type="search"]', '');
+    await p.click('dialog.sv-details th:first-child .sv-sort');
+    const byPage = (await stats(breakdownQuery(base, top, { limit: 50, orderBy: ['event:page', 'desc'] }))).results.map((r) => r.dimensions[0]);
+    await waitFor('sorted by page', async () => JSON.stringify(await dialogRows()) === JSON.stringify(byPage));
+    expect(await p.textContent('dialog.sv-details .sv-dialog-foot p')).toContain(String(byPage.length));
+    await p.keyboard.press('Escape');
+    expect(await p.locator('dialog.sv-details').count()).toBe(0);
+
+    await p.click('[data-key="filter-add"]');
+    await p.selectOption('dialog select >> nth=0', 'visit:browser');
+    await p.selectOption('dialog select >> nth=1', 'is_not');
+    await p.fill('dialog input', 'Firefox');
+    await p.click('dialog button[type="submit"]');
+    await settled(p);
+    expect(parseView(search(p)).filters).toEqual([{ op: 'is_not', dimension: 'visit:browser', values: ['Firefox'] }] satisfies Filter[]);
+    expect(await kpiValues(p)).toEqual((await stats(kpiQuery(baseOf(search(p)).base))).results[0]!.metrics);
+    await p.click('.sv-chip-remove');
+    await settled(p);
+
+    await p.click('[data-panel="events"] tr[data-value="Signup"] button');
+    await settled(p);
+    await p.fill('[data-panel="events"] form input', 'plan');
+    await p.click('[data-panel="events"] form button');
+    await settled(p);
+    expect(await panelRows(p, 'events')).toEqual([['pro', 1, 1]]);
+    await p.click('.sv-chip-remove');
+
+    await p.focus('#sv-tab-devices-browser');
+    await p.keyboard.press('ArrowRight');
+    await settled(p);
+    expect(parseView(search(p)).tabs.devices).toBe('os');
+    expect(await p.evaluate(() => document.activeElement?.id)).toBe('sv-tab-devices-os');
+
+    await p.selectOption('#sv-range', 'custom');
+    await p.waitForSelector('dialog .sv-calendar');
+    const today = localDay(new Date(), 'Etc/UTC');
+    await p.fill('dialog input[type="date"] >> nth=0', today);
+    await p.fill('dialog input[type="date"] >> nth=1', today);
+    await p.click('dialog button[type="submit"]');
+    await settled(p);
+    expect(parseView(search(p))).toMatchObject({ period: 'custom', from: today, to: today });
+    expect(await kpiValues(p)).toEqual((await stats(kpiQuery(base))).results[0]!.metrics);
+  });
+
   it('exports a panel as the CSV of exactly its rows, named by site, range and filter', async () => {
     const p = await harness.ownerPage(`/sites/${DOMAIN}?period=day&f=${encodeURIComponent('is|visit:country|NO')}`);
     await settled(p);
