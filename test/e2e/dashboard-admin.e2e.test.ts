@@ -190,6 +190,7 @@ describe('dashboard admin', () => {
       fetch(`${d.url}/api/v2/query`, { method: 'POST', headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' }, body: JSON.stringify({ site_id: SHOP, metrics: ['visitors'], date_range: 'all' }) });
     expect((await query(token)).status).toBe(200);
     const row = tokens.locator('tbody tr');
+    await row.first().waitFor();
     expect(await row.count()).toBe(1);
     expect(await row.innerText()).toContain(token.slice(0, 6));
     expect(await row.innerText()).not.toContain(token);

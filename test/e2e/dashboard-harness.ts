@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildDashboard } from '../../dashboard/build.mjs';
+import { catalogues } from '../../dashboard/i18n/index.ts';
 import { buildTracker } from '../../tracker/build.mjs';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { chromeUserAgent, launchChromium, waitFor } from './browser.ts';
@@ -137,8 +138,16 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.targets.slice(0, 3).join(', ')}`);
 }
 
-/** Text in the page that looks like a catalogue key left untranslated (`site.add.title`). */
+/**
+ * Catalogue keys showing on the page (text, labels, placeholders, titles): a string that
+ * was never translated, or a key missing from the language shown.
+ */
 export async function rawKeysOnPage(page: Page): Promise<string[]> {
-  const text = await page.evaluate(() => document.body.innerText);
-  return text.match(/\b[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*){2,}\b/g)?.filter((m) => !/\.(com|no|test|org|net|js)$/.test(m)) ?? [];
+  const shown = await page.evaluate(() => {
+    const attributes = [...document.querySelectorAll('[aria-label],[placeholder],[title]')].flatMap((el) =>
+      ['aria-label', 'placeholder', 'title'].map((name) => el.getAttribute(name) ?? ''),
+    );
+    return [document.body.innerText, document.title, ...attributes].join('\n');
+  });
+  return Object.keys(catalogues.en).filter((key) => new RegExp(`(^|[^\\w.])${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w.])`).test(shown));
 }

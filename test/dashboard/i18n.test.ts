@@ -1,0 +1,37 @@
+/**
+ * The catalogues: bokmål and English have the same keys, no empty string, the same
+ * `{placeholders}`, and no string is left in English in the bokmål file by mistake.
+ */
+import { describe, expect, it } from 'vitest';
+import { admin as adminEn } from '../../dashboard/i18n/admin.en.ts';
+import { admin as adminNb } from '../../dashboard/i18n/admin.nb.ts';
+import { common as commonEn } from '../../dashboard/i18n/common.en.ts';
+import { common as commonNb } from '../../dashboard/i18n/common.nb.ts';
+import { catalogues } from '../../dashboard/i18n/index.ts';
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('dashboard catalogues', () => {
+  const en = catalogues.en as Record<string, string>;
+  const nb = catalogues.nb as Record<string, string>;
+
+  it('have the same keys in both languages', () => {
+    expect(Object.keys(nb).sort()).toEqual(Object.keys(en).sort());
+  });
+
+  it('have no empty or blank strings', () => {
+    for (const [lang, catalogue] of Object.entries({ en, nb })) {
+      for (const [key, text] of Object.entries(catalogue)) expect(text.trim(), `${lang} ${key}`).not.toBe('');
+    }
+  });
+
+  it('use the same placeholders in both languages', () => {
+    for (const key of Object.keys(en)) expect(placeholders(nb[key] ?? ''), key).toEqual(placeholders(en[key]!));
+  });
+
+  it('translate every admin and common string (no English left in the bokmål files)', () => {
+    const english: Record<string, string> = { ...commonEn, ...adminEn };
+    const bokmal: Record<string, string> = { ...commonNb, ...adminNb };
+    expect(Object.keys(english).filter((key) => english[key] === bokmal[key])).toEqual([]);
+  });
+});
