@@ -10,9 +10,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { createSite, listSites, parseDomain, removeSite, SiteError, findSite, updateSite, type SiteSettings } from '../core/sites.ts';
+import { createSite, listSites, parseDomain, removeSite, SiteError, findSite, updateSite, type Site, type SiteSettings } from '../core/sites.ts';
+import { listTokens, revokeToken } from '../core/token-registry.ts';
 import { createToken } from '../core/tokens.ts';
-import { createUser, UserError } from '../core/users.ts';
+import { createUser, grantedSiteIds, listUsers, UserError } from '../core/users.ts';
+import { hostnamePattern } from '../core/ingest/exclusions.ts';
 import { migrate } from './migrate.ts';
 import { openSqlite, type SqliteDb } from './sqlite-db.ts';
 import { parseCidr } from '../core/ingest/ip.ts';
@@ -46,12 +48,17 @@ const USAGE = `Usage: npm run teller -- <command>
   site list                                      list sites
   site set <domain> [options]                    change a site's settings:
       --timezone <zone>  --ip-storage truncated|none|default  --retention-days <n>|forever
-      --exclude-ip <cidr> (repeatable)  --exclude-path <pattern> (repeatable)
+      --exclude-ip <cidr> (repeatable)  --exclude-path </pattern> (repeatable)
       --allow-host <host> (repeatable)  --search-params <a,b,c>  --clear-exclusions
+      Each list option replaces that list: name every entry in one command. --allow-host
+      counts only the hosts listed (the site's own domain too only if you list it).
       --operator "<who runs this server>" (named in the privacy text; "" clears it)
   site remove <domain> [--yes]                   delete a site and ALL of its data
   user add <email>                               add a dashboard owner (password from TELLER_PASSWORD or stdin)
+  user list                                      list users, their role and the sites a viewer may read
   token create --site <domain> | --admin         print a new Stats API token (shown once, last line)
+  token list                                     list tokens by id and prefix, with their site and last use
+  token revoke <id | prefix>                     delete a token (a leaked one stops working at once)
   backup <file> [--force]                        copy the database to <file> while it runs (--force replaces an existing file)
   privacy-text --site <domain> --lang nb|en [--format md|html|txt] [--url <https://teller-host>]
                                                  print the analytics paragraph of the site's privacy policy
@@ -96,7 +103,12 @@ function siteSettings(values: Record<string, string | boolean | string[] | undef
     if (bad !== undefined) throw new UsageError(`--exclude-ip "${bad}" is not an IP address or CIDR range`);
     settings.excludedIps = ips;
   }
-  if (list('exclude-path')) settings.excludedPaths = list('exclude-path');
+  const paths = list('exclude-path');
+  if (paths) {
+    const bad = paths.find((p) => !p.startsWith('/'));
+    if (bad !== undefined) throw new UsageError(`--exclude-path "${bad}" can never match: paths start with "/" (did you mean "/${bad}"?)`);
+    settings.excludedPaths = paths;
+  }
   if (list('allow-host')) settings.allowedHostnames = list('allow-host');
   if (typeof values['search-params'] === 'string') {
     settings.searchParams = values['search-params'].split(',').map((s) => s.trim()).filter(Boolean);
@@ -104,9 +116,25 @@ function siteSettings(values: Record<string, string | boolean | string[] | undef
   return settings;
 }
 
+/**
+ * `--retention-days -3` would make parseArgs take `-3` for an option and answer with a
+ * puzzle; joined as `--retention-days=-3`, the value reaches the check that explains it.
+ */
+function joinNegativeValues(args: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const next = args[i + 1];
+    if (args[i]!.startsWith('--') && !args[i]!.includes('=') && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${args[i]}=${next}`);
+      i++;
+    } else joined.push(args[i]!);
+  }
+  return joined;
+}
+
 async function siteCommand(args: string[], io: CliIo): Promise<void> {
   const { values, positionals } = parseArgs({
-    args,
+    args: joinNegativeValues(args),
     allowPositionals: true,
     options: {
       timezone: { type: 'string' },
@@ -154,6 +182,9 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
         if (problem) throw new UsageError(`--${problem}`);
       }
       const site = await updateSite(db, domain, settings);
+      if (settings.allowedHostnames?.length && !site.allowedHostnames.some((h) => hostnamePattern(h)(site.domain))) {
+        io.stderr(`Note: ${site.domain} itself is not in --allow-host, so its own pages are no longer counted. Add "--allow-host ${site.domain}" to count them.`);
+      }
       const operator = values.operator === undefined ? undefined : await setOperator(db, site.id, values.operator);
       io.stdout(JSON.stringify(operator === undefined ? site : { ...site, operator }, null, 2));
     } else {
@@ -161,7 +192,7 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
       if (!values.yes) {
         const answer = await io.prompt(`Delete ${domain} and ALL of its data? Type the domain to confirm: `);
         if (answer?.trim().toLowerCase() !== domain) {
-          io.stderr('Not confirmed; nothing deleted.');
+          io.stderr(answer === null ? 'Not confirmed (no terminal to ask at); nothing deleted. Pass --yes to confirm.' : 'Not confirmed; nothing deleted.');
           throw new CliExit(1);
         }
       }
@@ -175,6 +206,7 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
 
 async function userCommand(args: string[], io: CliIo): Promise<void> {
   const [action, email, ...extra] = args;
+  if (action === 'list' && email === undefined) return userList(io);
   if (action !== 'add') throw new UsageError(`unknown user command "${action ?? ''}"`);
   if (!email) throw new UsageError('missing e-mail address');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
@@ -189,21 +221,66 @@ async function userCommand(args: string[], io: CliIo): Promise<void> {
   }
 }
 
+async function userList(io: CliIo): Promise<void> {
+  const db = openDb(io.env);
+  try {
+    const users = await listUsers(db);
+    const domains = new Map((await listSites(db)).map((s) => [s.id, s.domain]));
+    if (users.length === 0) io.stdout('No users yet. Open the dashboard to create the owner, or: npm run teller -- user add you@example.com');
+    for (const u of users) {
+      const sites = u.role === 'owner' ? 'all sites' : (await grantedSiteIds(db, u.id)).map((id) => domains.get(id) ?? `#${id}`).join(', ') || 'no sites';
+      io.stdout(`${u.email}\t${u.role}\t${sites}`);
+    }
+  } finally {
+    db.close();
+  }
+}
+
 async function tokenCommand(args: string[], io: CliIo): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { site: { type: 'string' }, admin: { type: 'boolean' } } });
-  if (positionals[0] !== 'create' || positionals.length > 1) throw new UsageError('usage: token create --site <domain> | --admin');
+  if (positionals[0] === 'list' && positionals.length === 1) return tokenList(io);
+  if (positionals[0] === 'revoke') {
+    if (positionals.length !== 2) throw new UsageError('usage: token revoke <id | prefix>');
+    return tokenRevoke(positionals[1]!, io);
+  }
+  if (positionals[0] !== 'create' || positionals.length > 1) throw new UsageError('usage: token create --site <domain> | --admin, token list, token revoke <id | prefix>');
   if (Boolean(values.site) === Boolean(values.admin)) throw new UsageError('token create needs exactly one of --site <domain> or --admin');
   const db = openDb(io.env);
   try {
-    let siteId: number | null = null;
+    let site: Site | null = null;
     if (values.site) {
-      const site = await findSite(db, requireDomain(values.site));
+      site = await findSite(db, requireDomain(values.site));
       if (!site) throw new SiteError(`unknown site ${values.site}`);
-      siteId = site.id;
     }
-    const token = await createToken(db, { siteId }, Date.now());
-    io.stdout(values.admin ? 'Admin token (all sites; shown once, store it safely):' : `Stats API token for ${values.site} (shown once):`);
+    const token = await createToken(db, { siteId: site?.id ?? null }, Date.now());
+    io.stdout(site === null ? 'Admin token (all sites; shown once, store it safely):' : `Stats API token for ${site.domain} (shown once):`);
     io.stdout(token);
+  } finally {
+    db.close();
+  }
+}
+
+const day = (unixSeconds: number | null) => (unixSeconds === null ? 'never' : new Date(unixSeconds * 1000).toISOString().slice(0, 10));
+
+async function tokenList(io: CliIo): Promise<void> {
+  const db = openDb(io.env);
+  try {
+    const tokens = await listTokens(db);
+    if (tokens.length === 0) io.stdout('No tokens. Make one with: npm run teller -- token create --site example.com');
+    else io.stdout('id\tprefix\treads\tcreated\tlast used');
+    for (const t of tokens) io.stdout(`${t.id}\t${t.prefix ?? '(older token)'}\t${t.site ?? 'all sites (admin)'}\t${day(t.createdAt)}\t${day(t.lastUsedAt)}`);
+  } finally {
+    db.close();
+  }
+}
+
+async function tokenRevoke(key: string, io: CliIo): Promise<void> {
+  const db = openDb(io.env);
+  try {
+    const result = await revokeToken(db, key);
+    if ('problem' in result) throw new CommandError(result.problem);
+    const t = result.revoked;
+    io.stdout(`Revoked token ${t.id} (${t.prefix ?? 'older token'}, ${t.site ?? 'all sites'}); it no longer works.`);
   } finally {
     db.close();
   }

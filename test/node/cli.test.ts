@@ -106,6 +106,58 @@ describe('teller CLI', () => {
     expect(await run('token', 'create', '--site', 'unknown.example')).toBe(1);
   });
 
+  it('lists and revokes tokens by id or prefix, and names the site as stored', async () => {
+    expect(await run('site', 'add', 'example.com')).toBe(0);
+    out = [];
+    expect(await run('token', 'create', '--site', 'WWW.Example.com')).toBe(0);
+    expect(out[0]).toBe('Stats API token for example.com (shown once):');
+    const siteToken = out.at(-1)!;
+    expect(await run('token', 'create', '--admin')).toBe(0);
+    const adminToken = out.at(-1)!;
+    out = [];
+    expect(await run('token', 'list')).toBe(0);
+    expect(out[0]).toBe('id\tprefix\treads\tcreated\tlast used');
+    expect(out.slice(1).map((l) => l.split('\t').slice(0, 3))).toEqual([
+      ['1', siteToken.slice(0, 12), 'example.com'],
+      ['2', adminToken.slice(0, 12), 'all sites (admin)'],
+    ]);
+    expect(out.join('\n')).not.toContain(siteToken);
+    expect(await run('token', 'revoke', siteToken.slice(0, 10))).toBe(0);
+    expect(out.at(-1)).toMatch(/^Revoked token 1 \(tlr_.{8}, example\.com\); it no longer works\.$/);
+    expect(await run('token', 'revoke', '2')).toBe(0);
+    expect(query('SELECT id FROM tokens')).toEqual([]);
+    err = [];
+    expect(await run('token', 'revoke', '2')).toBe(1);
+    expect(err).toEqual(['teller: no token with id or prefix "2" (see: token list)']);
+  });
+
+  it('lists users with their role and sites', async () => {
+    env.TELLER_PASSWORD = 'long enough password';
+    expect(await run('user', 'add', 'Owner@Example.com')).toBe(0);
+    out = [];
+    expect(await run('user', 'list')).toBe(0);
+    expect(out).toEqual(['owner@example.com\towner\tall sites']);
+  });
+
+  it('explains what a setting will do instead of accepting what cannot work', async () => {
+    expect(await run('site', 'add', 'example.com')).toBe(0);
+    err = [];
+    expect(await run('site', 'set', 'example.com', '--exclude-path', 'admin')).toBe(2);
+    expect(err[0]).toBe('teller: --exclude-path "admin" can never match: paths start with "/" (did you mean "/admin"?)');
+    err = [];
+    expect(await run('site', 'set', 'example.com', '--retention-days', '-3')).toBe(2);
+    expect(err[0]).toBe('teller: --retention-days must be a whole number of days (at least 1) or "forever"');
+    err = [];
+    expect(await run('site', 'set', 'example.com', '--allow-host', 'shop.example.com')).toBe(0);
+    expect(err).toEqual(['Note: example.com itself is not in --allow-host, so its own pages are no longer counted. Add "--allow-host example.com" to count them.']);
+    err = [];
+    expect(await run('site', 'set', 'example.com', '--allow-host', 'shop.example.com', '--allow-host', 'example.com')).toBe(0);
+    expect(err).toEqual([]);
+    // Without a terminal there is nobody to ask: say how to confirm.
+    expect(await run('site', 'remove', 'example.com')).toBe(1);
+    expect(err).toEqual(['Not confirmed (no terminal to ask at); nothing deleted. Pass --yes to confirm.']);
+  });
+
   it('backs up the database', async () => {
     await run('site', 'add', 'example.com');
     const file = join(dir, 'backup.db');
