@@ -46,17 +46,31 @@ function toUser(row: UserRow): User {
 
 /** Creates a user and returns its id; throws UserError for a bad address, a short password or a duplicate. */
 export async function createUser(db: Db, email: string, password: string, nowMs: number, role: Role = 'owner'): Promise<number> {
+  const id = await insertUser(db, email, password, nowMs, role, false);
+  if (id === null) throw new UserError(`user ${normalizeEmail(email)} already exists`);
+  return id;
+}
+
+/**
+ * Creates the first owner, only while there is no user at all: the check is part of the
+ * insert, so two first runs at once cannot both succeed. Null when a user exists.
+ */
+export async function createFirstOwner(db: Db, email: string, password: string, nowMs: number): Promise<number | null> {
+  return insertUser(db, email, password, nowMs, 'owner', true);
+}
+
+async function insertUser(db: Db, email: string, password: string, nowMs: number, role: Role, onlyFirst: boolean): Promise<number | null> {
   const address = normalizeEmail(email);
   if (address === null) throw new UserError(`"${email}" is not an e-mail address`);
   if (password.length < MIN_PASSWORD_LENGTH) throw new UserError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   const passwordHash = await hashPassword(password);
-  // One statement decides, so two simultaneous adds of one address get a UserError, not a constraint error.
+  // One statement decides, so simultaneous adds get a clear answer, not a constraint error.
   const inserted = await db.run(
-    'INSERT INTO users (email, password_hash, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING',
+    `INSERT INTO users (email, password_hash, role, created_at) SELECT ?, ?, ?, ?
+      WHERE ${onlyFirst ? 'NOT EXISTS (SELECT 1 FROM users)' : '1'} ON CONFLICT (email) DO NOTHING`,
     [address, passwordHash, role, Math.floor(nowMs / 1000)],
   );
-  if (inserted.changes === 0) throw new UserError(`user ${address} already exists`);
-  return inserted.lastRowId;
+  return inserted.changes === 0 ? null : inserted.lastRowId;
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<User | null> {

@@ -96,6 +96,17 @@ describe('session cookie', () => {
   });
 });
 
+describe('first run', () => {
+  it('makes exactly one owner when several setups race', async () => {
+    const s = await start();
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map((i) => call(s, 'POST', '/api/dashboard/setup', { json: { email: `owner${i}@teller.example`, password: OWNER.password, password2: OWNER.password } })),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409, 409]);
+    expect(s.db.raw.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 1 });
+  });
+});
+
 describe('pages', () => {
   it('answer the shell with the security headers; an embeddable shared link may be framed', async () => {
     const s = await start();

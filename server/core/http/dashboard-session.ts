@@ -13,7 +13,7 @@ import { clearAccountFailures, recordFailure, throttledFor, throttleKeys } from 
 import type { SessionState } from '../dashboard/contract.ts';
 import type { AppDeps } from '../ports.ts';
 import { findSite } from '../sites.ts';
-import { anyUserExists, createUser, findUserByEmail, UserError, type User } from '../users.ts';
+import { anyUserExists, createFirstOwner, findUserByEmail, findUserById, UserError, type User } from '../users.ts';
 import { crossOrigin, requestAccess } from './api-auth.ts';
 import { dashboardAccess, fail, jsonBody, stringField } from './dashboard-access.ts';
 
@@ -72,17 +72,15 @@ export function dashboardSession(deps: SessionDeps): Hono {
     if ('response' in password2) return password2.response;
     if (password.ok !== password2.ok) return fail(c, 400, 'password2: the two passwords differ').response;
     if (password.ok.length < MIN_PASSWORD_LENGTH) return fail(c, 400, `password: at least ${MIN_PASSWORD_LENGTH} characters`).response;
+    let id: number | null;
     try {
-      await createUser(deps.db, email.ok, password.ok, deps.clock(), 'owner');
+      id = await createFirstOwner(deps.db, email.ok, password.ok, deps.clock());
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      // Two first runs at once: the second finds a user there.
-      if (await anyUserExists(deps.db)) return fail(c, 409, 'setup is done: an account exists already, log in instead').response;
       return fail(c, 400, `email: ${e.message}`).response;
     }
-    // The guard above is not atomic: if another setup won the race, there are two owners,
-    // which is harmless (either may delete the other), and this one is logged in as made.
-    const user = await findUserByEmail(deps.db, email.ok);
+    // Another first run got there between the check above and this insert.
+    const user = id === null ? null : await findUserById(deps.db, id);
     if (!user) return fail(c, 409, 'setup is done: an account exists already, log in instead').response;
     await startSession(deps, c, user);
     return c.json(signedIn(user));
