@@ -54,7 +54,7 @@ describe('privacy text: each setting changes what it says', () => {
     expect(text({}, 'nb')).toContain('lagres til de slettes; det er ikke satt noen automatisk tidsgrense.');
     for (const v of [{}, { retentionDays: 90 }]) {
       expect(text(v, 'en')).toContain('Totals, such as the number of visitors per day');
-      expect(text(v, 'nb')).toContain('Summer, for eksempel antall besøkende per dag');
+      expect(text(v, 'nb')).toContain('Samletall, for eksempel antall besøkende per dag');
     }
   });
 

@@ -84,12 +84,12 @@ const EN: Phrases = {
   searchWords: (params) =>
     params.length === 0
       ? [
-          "search words where they are available: the search engine's query parameter when the referrer carries it, and the ",
+          "search words where they are available: the words in the search engine's address when the referrer carries them, and the ",
           code('utm_term'),
           ' tag (searches on this website are not recorded);',
         ]
       : [
-          "search words where they are available: the search engine's query parameter when the referrer carries it, the ",
+          "search words where they are available: the words in the search engine's address when the referrer carries them, the ",
           code('utm_term'),
           ` tag, and searches on this website, read from the ${params.length === 1 ? 'parameter' : 'parameters'} `,
           ...listOf(params, 'and'),
@@ -170,9 +170,9 @@ const NB: Phrases = {
   campaignTags: ['kampanjemerker i lenken du fulgte (', ...listOf(UTM_TAGS, 'og'), ');'],
   searchWords: (params) =>
     params.length === 0
-      ? ['søkeord der de finnes: søkemotorens søkeparameter når henviseren har den med, og merket ', code('utm_term'), ' (søk på dette nettstedet registreres ikke);']
+      ? ['søkeord der de finnes: søkeordene i søkemotorens adresse når henviseren har dem med, og merket ', code('utm_term'), ' (søk på dette nettstedet registreres ikke);']
       : [
-          'søkeord der de finnes: søkemotorens søkeparameter når henviseren har den med, merket ',
+          'søkeord der de finnes: søkeordene i søkemotorens adresse når henviseren har dem med, merket ',
           code('utm_term'),
           ` og søk på dette nettstedet, hentet fra ${params.length === 1 ? 'parameteren' : 'parameterne'} `,
           ...listOf(params, 'og'),
@@ -212,7 +212,7 @@ const NB: Phrases = {
     days === null
       ? 'Opplysningene om enkeltbesøk og enkelthendelser lagres til de slettes; det er ikke satt noen automatisk tidsgrense.'
       : `Opplysningene om enkeltbesøk og enkelthendelser slettes etter ${days} ${days === 1 ? 'dag' : 'dager'}.`,
-    ' Summer, for eksempel antall besøkende per dag, per side eller per land, beholdes; de inneholder verken IP-adresser eller besøksnøkler.',
+    ' Samletall, for eksempel antall besøkende per dag, per side eller per land, beholdes; de inneholder verken IP-adresser eller besøksnøkler.',
   ],
   optOutHeading: 'Slik reserverer du deg',
   optOut: [
