@@ -19,7 +19,7 @@ import { grantedSiteIds, type User } from '../users.ts';
 
 export const UNAUTHORIZED =
   "Invalid API key or site ID. Please make sure you're using a valid API key with access to the site you've requested.";
-export const CROSS_ORIGIN = 'cross-origin request refused: a change made with the session cookie must come from this server';
+export const CROSS_ORIGIN = 'cross-origin request refused: changes must come from the dashboard on this server';
 
 export type ApiDeps = Pick<AppDeps, 'db' | 'config' | 'clock'>;
 

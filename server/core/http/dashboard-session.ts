@@ -57,8 +57,8 @@ export function dashboardSession(deps: SessionDeps): Hono {
   app.get('/api/dashboard/session', async (c) => c.json(await sessionState(deps, c)));
 
   // No cookie yet, but a foreign page must not log a visitor in to an account of its choosing (login CSRF).
-  app.use('/api/dashboard/setup', async (c, next) => (isSameOrigin(deps, c) ? next() : crossOrigin(c)));
-  app.use('/api/dashboard/login', async (c, next) => (isSameOrigin(deps, c) ? next() : crossOrigin(c)));
+  app.post('/api/dashboard/setup', async (c, next) => (isSameOrigin(deps, c) ? next() : crossOrigin(c)));
+  app.post('/api/dashboard/login', async (c, next) => (isSameOrigin(deps, c) ? next() : crossOrigin(c)));
 
   app.post('/api/dashboard/setup', async (c) => {
     if (await anyUserExists(deps.db)) return fail(c, 409, 'setup is done: an account exists already, log in instead').response;
