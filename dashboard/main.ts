@@ -15,7 +15,7 @@ import { type Theme, applyTheme, setTheme } from './lib/theme.ts';
 import { errorText } from './lib/ui.ts';
 import type { AppContext, Dispose } from './pages/app.ts';
 import { renderLogin, renderSetup } from './pages/auth.ts';
-import { layout } from './pages/layout.ts';
+import { LANG_SWITCH_ID, THEME_SWITCH_ID, layout } from './pages/layout.ts';
 import { messagePage } from './pages/message.ts';
 import { renderSettings } from './pages/settings.ts';
 import { renderAddSite, renderSites } from './pages/sites.ts';
@@ -27,6 +27,10 @@ let session: SessionState = { state: 'login' };
 let dispose: Dispose | undefined;
 /** The route drawn last: the site view keeps its own query string, so only a new path redraws it. */
 let drawn: Route | null = null;
+/** False until the first page is drawn: the first load keeps the browser's own focus. */
+let navigated = false;
+/** Counts draws, so a page whose data arrives after the next draw does not draw itself. */
+let generation = 0;
 
 function stopPage(): void {
   dispose?.();
@@ -40,11 +44,11 @@ function frame(current?: 'sites' | 'users'): HTMLElement {
     current,
     onLang: (next: Lang) => {
       setLang(next);
-      draw(true);
+      draw(true, LANG_SWITCH_ID);
     },
     onTheme: (next: Theme) => {
       setTheme(next);
-      draw(true);
+      draw(true, THEME_SWITCH_ID);
     },
     onLogout: user ? logout : undefined,
   });
@@ -74,7 +78,10 @@ function context(): AppContext {
 }
 
 async function drawSiteView(main: HTMLElement, domain: string, app: AppContext): Promise<void> {
+  const drawing = generation;
   const sites = await app.loadSites();
+  // Another page was drawn while the list loaded: this one is no longer wanted.
+  if (drawing !== generation) return;
   const site = sites.find((s) => s.domain === domain);
   if (!site) {
     messagePage(main, t('error.siteMissing.title'), t('error.siteMissing.body', { domain }));
@@ -89,7 +96,7 @@ async function drawSiteView(main: HTMLElement, domain: string, app: AppContext):
   });
 }
 
-async function drawShared(token: string): Promise<void> {
+function drawShared(token: string): void {
   const main = frame();
   if (session.state !== 'shared') {
     messagePage(main, t('error.shareGone.title'), t('error.shareGone.body'), false);
@@ -129,23 +136,30 @@ async function drawSignedIn(route: Route): Promise<void> {
   }
 }
 
-/** Draws the page for the current URL; `force` redraws even when only the query changed. */
-function draw(force = false): void {
+function drawRoute(route: Route): Promise<void> {
+  if (route.name === 'share') drawShared(route.token);
+  else if (session.state === 'setup') dispose = renderSetup(frame(), signedIn);
+  else if (session.state !== 'in') dispose = renderLogin(frame(), signedIn);
+  else return drawSignedIn(route);
+  return Promise.resolve();
+}
+
+/**
+ * Draws the page for the current URL; `force` redraws even when only the query changed.
+ * Focus goes to `focusId` when given (the switch just used), else to `<main>` after an
+ * in-app navigation, so a screen reader starts at the new page.
+ */
+function draw(force = false, focusId?: string): void {
   const route = routeOf(location.pathname, location.search);
   if (!force && drawn && route.name === 'site' && drawn.name === 'site' && route.domain === drawn.domain) return;
   drawn = route;
   stopPage();
   document.documentElement.lang = lang();
-  document.title = 'Teller';
-  const drawing =
-    route.name === 'share'
-      ? drawShared(route.token)
-      : session.state === 'setup'
-        ? Promise.resolve(void (dispose = renderSetup(frame(), signedIn)))
-        : session.state === 'login' || session.state === 'shared'
-          ? Promise.resolve(void (dispose = renderLogin(frame(), signedIn)))
-          : drawSignedIn(route);
-  drawing.catch((error: unknown) => messagePage(frame(), t('error.load.title'), errorText(error)));
+  generation += 1;
+  drawRoute(route).catch((error: unknown) => messagePage(frame(), t('error.load.title'), errorText(error)));
+  if (focusId) document.getElementById(focusId)?.focus();
+  else if (navigated && !document.getElementById('main')?.contains(document.activeElement)) document.getElementById('main')?.focus({ preventScroll: true });
+  navigated = true;
 }
 
 async function start(): Promise<void> {

@@ -126,5 +126,6 @@ export const admin = {
   'users.add.passwordHint': 'Give it to them in person or through a password manager.',
   'users.add.sites': 'Sites',
   'users.add.submit': 'Add viewer',
-  'users.add.done': 'Viewer added.',
+  'users.add.done': '{email} can now log in.',
+  'users.deleted': '{email} is deleted.',
 } satisfies Record<string, string>;

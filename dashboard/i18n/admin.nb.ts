@@ -128,5 +128,6 @@ export const admin: Record<keyof typeof English, string> = {
   'users.add.passwordHint': 'Gi det videre ansikt til ansikt eller gjennom en passordbehandler.',
   'users.add.sites': 'Nettsteder',
   'users.add.submit': 'Legg til leser',
-  'users.add.done': 'Leseren er lagt til.',
+  'users.add.done': '{email} kan nå logge inn.',
+  'users.deleted': '{email} er slettet.',
 };

@@ -16,6 +16,11 @@ export function uid(prefix: string): string {
   return `${prefix}-${nextId}`;
 }
 
+/** The tab's title: the page's heading, then the product. */
+export function setTitle(page: string): void {
+  document.title = `${page} · Teller`;
+}
+
 /** What to tell the person about a failed request: the server's message, or that it is unreachable. */
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) return error.message;

@@ -8,7 +8,7 @@ import type { SessionState } from '../../server/core/dashboard/contract.ts';
 import { ApiError, post } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
-import { type Field, errorText, field, input } from '../lib/ui.ts';
+import { type Field, errorText, field, input, setTitle } from '../lib/ui.ts';
 import type { Dispose } from './app.ts';
 
 type SignedIn = (session: SessionState) => void;
@@ -32,6 +32,7 @@ function authForm(title: string, intro: string, fields: Field[], submitLabel: st
       button.disabled = false;
     }
   });
+  setTitle(title);
   return h('div', { class: 'auth' }, h('div', { class: 'card auth-card' }, h('h1', null, title), h('p', { class: 'muted' }, intro), form));
 }
 

@@ -7,7 +7,6 @@ import { h } from '../lib/dom.ts';
 import { LANGS, type Lang, lang, t } from '../lib/i18n.ts';
 import { link } from '../lib/router.ts';
 import { THEMES, type Theme, theme } from '../lib/theme.ts';
-import { uid } from '../lib/ui.ts';
 
 export interface LayoutOptions {
   /** Absent for a shared link's visitor, who has no account. */
@@ -19,10 +18,13 @@ export interface LayoutOptions {
   onLogout?(): void;
 }
 
+/** Fixed ids, so focus can return to a switch after the page is drawn again in its new language or theme. */
+export const LANG_SWITCH_ID = 'lang-switch';
+export const THEME_SWITCH_ID = 'theme-switch';
+
 const LANG_NAMES: Record<Lang, string> = { en: 'English', nb: 'Norsk bokmål' };
 
-function select<V extends string>(label: string, values: readonly V[], current: V, name: (v: V) => string, onChange: (v: V) => void): HTMLElement {
-  const id = uid('sw');
+function select<V extends string>(id: string, label: string, values: readonly V[], current: V, name: (v: V) => string, onChange: (v: V) => void): HTMLElement {
   const control = h('select', { class: 'input input-compact', id }, ...values.map((v) => h('option', { value: v, selected: v === current }, name(v))));
   control.addEventListener('change', () => onChange(control.value as V));
   return h('div', { class: 'switch' }, h('label', { for: id, class: 'sr-only' }, label), control);
@@ -61,8 +63,8 @@ export function layout(root: HTMLElement, options: LayoutOptions): HTMLElement {
       h(
         'div',
         { class: 'topbar-tools' },
-        select(t('switch.language'), LANGS, lang(), (v) => LANG_NAMES[v], options.onLang),
-        select(t('switch.theme'), THEMES, theme(), (v) => t(`theme.${v}`), options.onTheme),
+        select(LANG_SWITCH_ID, t('switch.language'), LANGS, lang(), (v) => LANG_NAMES[v], options.onLang),
+        select(THEME_SWITCH_ID, t('switch.theme'), THEMES, theme(), (v) => t(`theme.${v}`), options.onTheme),
         account(options),
       ),
     ),

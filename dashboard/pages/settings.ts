@@ -10,7 +10,7 @@ import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
 import { link } from '../lib/router.ts';
 import { siteHref } from '../lib/route.ts';
-import { attempt, errorText, field, input, section, status, uid } from '../lib/ui.ts';
+import { attempt, errorText, field, input, section, setTitle, status, uid } from '../lib/ui.ts';
 import type { Dispose } from './app.ts';
 import { removeSection, sharedLinkSection, tokensSection, viewersSection } from './settings-access.ts';
 import { timeZoneSelect } from './sites.ts';
@@ -151,6 +151,7 @@ export function renderSettings(main: HTMLElement, domain: string): Dispose {
       body,
     ),
   );
+  setTitle(t('settings.title', { domain }));
   let live = true;
   const save: Save = (change) => patch<SiteSettingsJson>(sitePath(domain, '/settings'), change);
   get<SiteSettingsJson>(sitePath(domain, '/settings'))

@@ -10,7 +10,7 @@ import { h, replace } from '../lib/dom.ts';
 import { formatNumber, t } from '../lib/i18n.ts';
 import { link } from '../lib/router.ts';
 import { settingsHref, siteHref } from '../lib/route.ts';
-import { copyBox, errorText, field, input, uid } from '../lib/ui.ts';
+import { copyBox, errorText, field, input, setTitle, uid } from '../lib/ui.ts';
 import type { AppContext, Dispose } from './app.ts';
 import { sparkline } from './sparkline.ts';
 
@@ -76,6 +76,7 @@ export function renderSites(main: HTMLElement, app: AppContext): Dispose {
       body,
     ),
   );
+  setTitle(t('sites.title'));
   let live = true;
   app
     .loadSites()
@@ -169,6 +170,7 @@ export function renderAddSite(main: HTMLElement, _app: AppContext): Dispose {
     }
   });
   replace(main, h('div', { class: 'page narrow stack' }, h('h1', null, t('add.title')), h('p', { class: 'muted' }, t('add.intro')), form));
+  setTitle(t('add.title'));
   domain.input.focus();
   return () => stopWatching?.();
 }

@@ -7,7 +7,7 @@ import type { SiteSummary, UserInfo } from '../../server/core/dashboard/contract
 import { del, get, patch, post } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
-import { attempt, confirmDialog, errorText, field, input, section, status, uid } from '../lib/ui.ts';
+import { attempt, confirmDialog, errorText, field, input, section, setTitle, status, uid } from '../lib/ui.ts';
 import type { AppContext, Dispose } from './app.ts';
 
 /** Checkboxes, one per site; returns the group and a reader of the ticked domains. */
@@ -26,7 +26,9 @@ function siteChoices(legend: string, sites: SiteSummary[], ticked: string[]): { 
   return { root, value: () => boxes.filter((b) => b.box.checked).map((b) => b.box.value) };
 }
 
-function userRow(user: UserInfo, sites: SiteSummary[], self: string, reload: () => void): HTMLElement {
+type Reload = (notice?: string) => void;
+
+function userRow(user: UserInfo, sites: SiteSummary[], self: string, reload: Reload): HTMLElement {
   const line = status();
   const isOwner = user.role === 'owner';
   const head = h(
@@ -52,7 +54,7 @@ function userRow(user: UserInfo, sites: SiteSummary[], self: string, reload: () 
     const remove = h('button', { type: 'button', class: 'btn btn-danger btn-small' }, t('users.delete'));
     remove.addEventListener('click', async () => {
       if (!(await confirmDialog(t('users.deleteConfirm', { email: user.email }), t('users.delete')))) return;
-      if (await attempt(remove, line, () => del(`/api/dashboard/users/${user.id}`))) reload();
+      if (await attempt(remove, line, () => del(`/api/dashboard/users/${user.id}`))) reload(t('users.deleted', { email: user.email }));
     });
     parts.push(h('div', { class: 'actions' }, remove));
   }
@@ -60,7 +62,7 @@ function userRow(user: UserInfo, sites: SiteSummary[], self: string, reload: () 
   return h('li', { class: 'card stack-s user' }, ...parts);
 }
 
-function addViewerForm(sites: SiteSummary[], added: () => void): HTMLElement {
+function addViewerForm(sites: SiteSummary[], added: Reload): HTMLElement {
   const email = field(t('auth.email'), input({ type: 'email', autocomplete: 'off', required: true }));
   const password = field(t('auth.password'), input({ type: 'password', autocomplete: 'new-password', required: true }), t('users.add.passwordHint'));
   const choices = siteChoices(t('users.add.sites'), sites, []);
@@ -69,13 +71,10 @@ function addViewerForm(sites: SiteSummary[], added: () => void): HTMLElement {
   const form = h('form', { class: 'stack', novalidate: true }, email.root, password.root, choices.root, h('div', { class: 'actions' }, button, line.root));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const made = await attempt(
-      button,
-      line,
-      () => post<{ user: UserInfo }>('/api/dashboard/users', { email: email.input.value.trim(), password: password.input.value, role: 'viewer', sites: choices.value() }),
-      t('users.add.done'),
+    const made = await attempt(button, line, () =>
+      post<{ user: UserInfo }>('/api/dashboard/users', { email: email.input.value.trim(), password: password.input.value, role: 'viewer', sites: choices.value() }),
     );
-    if (made) added();
+    if (made) added(t('users.add.done', { email: made.user.email }));
   });
   return section(t('users.add.title'), t('users.add.intro'), form);
 }
@@ -83,13 +82,17 @@ function addViewerForm(sites: SiteSummary[], added: () => void): HTMLElement {
 export function renderUsers(main: HTMLElement, app: AppContext): Dispose {
   const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, t('common.loading')));
   replace(main, h('div', { class: 'page narrow' }, h('h1', null, t('users.title')), body));
+  setTitle(t('users.title'));
   let live = true;
-  const reload = () => {
+  const reload: Reload = (notice) => {
     Promise.all([get<{ users: UserInfo[] }>('/api/dashboard/users'), app.loadSites()])
       .then(([{ users }, sites]) => {
         if (!live) return;
+        const done = status();
+        if (notice) done.ok(notice);
         replace(
           body,
+          done.root,
           h('ul', { class: 'stack', role: 'list', 'aria-label': t('users.listLabel') }, users.map((u) => userRow(u, sites, app.user.email, reload))),
           addViewerForm(sites, reload),
         );

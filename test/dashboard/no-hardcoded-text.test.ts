@@ -19,11 +19,12 @@ const FILES = [
 const ELEMENT_BUILDERS = new Set(['h', 'link']);
 const VISIBLE_ATTRIBUTES = new Set(['aria-label', 'placeholder', 'title', 'alt']);
 const VISIBLE_PROPERTIES = new Set(['textContent', 'title', 'placeholder', 'innerText']);
-const ALLOWED = new Set(['Teller']);
+/** The product's name reads the same in every language. */
+const NAME = /\bTeller\b/g;
 
 /** Words people read; code-like examples (example.com, /admin/*, 203.0.113.0/24, q) are not. */
-function isProse(text: string): boolean {
-  if (ALLOWED.has(text.trim())) return false;
+function isProse(literal: string): boolean {
+  const text = literal.replace(NAME, '');
   if (!/[A-Za-zÆØÅæøå]{2,}/.test(text)) return false;
   return !/^[\w*\/:@.-]*[.\/*:@][\w*\/:@.-]*$/.test(text.trim());
 }
