@@ -78,10 +78,11 @@ function plot(view: View, host: HTMLElement, series: Series, metric: string, ann
     ],
     series: [
       { label: t('sv.chart.time'), value: (_u, i) => (i === null ? '' : bucketLabel(series.labels[i] ?? '', series.interval, true)) },
-      { label: metricLabel(metric as (typeof METRICS)[number]), stroke: accent, width: 2, fill: `${accent}1f`, value: (_u, v) => value(v), points: { show: series.labels.length < 40 } },
+      { label: metricLabel(metric as (typeof METRICS)[number]), stroke: accent, width: 2, fill: `${accent}1f`, value: (u, v) => (u.cursor.idx == null ? '' : value(v)), points: { show: series.labels.length < 40 } },
       ...(series.comparison
         ? [{ label: t('sv.chart.then'), stroke: compare, width: 2, dash: [6, 4], value: (u: uPlot, v: number | null) => {
-            const i = u.cursor.idx ?? -1;
+            const i = u.cursor.idx;
+            if (i == null) return '';
             const day = series.comparisonLabels[i];
             return day ? `${value(v)} (${bucketLabel(day, series.interval, true)})` : value(v);
           }, points: { show: false } }]
