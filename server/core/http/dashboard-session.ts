@@ -12,7 +12,6 @@ import { createSession, deleteSession } from '../auth/sessions.ts';
 import { clearAccountFailures, recordFailure, throttledFor, throttleKeys } from '../auth/throttle.ts';
 import type { SessionState } from '../dashboard/contract.ts';
 import type { AppDeps } from '../ports.ts';
-import { findSite } from '../sites.ts';
 import { anyUserExists, createFirstOwner, findUserByEmail, findUserById, UserError, type User } from '../users.ts';
 import { crossOrigin, requestAccess } from './api-auth.ts';
 import { dashboardAccess, fail, jsonBody, stringField } from './dashboard-access.ts';
@@ -45,10 +44,8 @@ async function sessionState(deps: SessionDeps, c: Context): Promise<SessionState
   return (await anyUserExists(deps.db)) ? { state: 'login' } : { state: 'setup' };
 }
 
-async function findSiteById(deps: SessionDeps, id: number): Promise<{ domain: string; timezone: string } | null> {
-  const row = await deps.db.first<{ domain: string }>('SELECT domain FROM sites WHERE id = ?', [id]);
-  const site = row ? await findSite(deps.db, row.domain) : null;
-  return site && { domain: site.domain, timezone: site.timezone };
+function findSiteById(deps: SessionDeps, id: number): Promise<{ domain: string; timezone: string } | null> {
+  return deps.db.first<{ domain: string; timezone: string }>('SELECT domain, timezone FROM sites WHERE id = ?', [id]);
 }
 
 export function dashboardSession(deps: SessionDeps): Hono {
