@@ -35,7 +35,8 @@ function polygons(geometry: Geometry): number[][][][] {
   return [];
 }
 
-function loadShapes(): Promise<Shape[]> {
+/** Fetches the outlines once; called early so they load alongside the view's queries. */
+export function loadShapes(): Promise<Shape[]> {
   shapes ??= fetch('/dashboard/countries-110m.json')
     .then((res) => {
       if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);

@@ -23,7 +23,9 @@ const pickCountry = (view: View) => (code: string) => view.filterBy({ op: 'is', 
 function mapBody(view: View, result: Promise<StatsResult>): Node {
   const holder = h('div', { class: 'sv-map-holder' }, h('p', { class: 'muted' }, t('sv.map.loading')));
   const tip = h('p', { class: 'sv-map-tip muted', 'aria-live': 'polite' }, '\u00a0');
-  Promise.all([result, import('./map.ts')]).then(
+  const map = import('./map.ts');
+  map.then((m) => m.loadShapes()).catch(() => {});
+  Promise.all([result, map]).then(
     async ([r, map]) => {
       const visitors = new Map(r.results.map((row) => [row.dimensions[0] ?? '', row.metrics[0] ?? 0]));
       replace(holder, await map.drawMap(visitors, pickCountry(view), tip));

@@ -16,6 +16,11 @@ export interface TabDef {
   second: SecondMetric;
   /** Filters every query of this tab adds to the view's (custom events leave out pageviews). */
   extraFilters?: Filter[];
+  /**
+   * Leaves out the `(not set)` row: visits without a search engine, UTM tag or search words
+   * are most visits, and the row would only repeat that.
+   */
+  hideNotSet?: boolean;
 }
 
 export interface PanelDef {
@@ -36,17 +41,17 @@ export const PANELS: PanelDef[] = [
       { id: 'channels', label: 'sv.tab.channels', dimension: 'visit:channel', second: 'percentage' },
       { id: 'sources', label: 'sv.tab.sources', dimension: 'visit:source', second: 'percentage' },
       { id: 'referrers', label: 'sv.tab.referrers', dimension: 'visit:referrer', second: 'percentage' },
-      { id: 'engines', label: 'sv.tab.engines', dimension: 'visit:search_engine', second: 'percentage' },
-      { id: 'utm', label: 'sv.tab.utm', dimension: 'visit:utm_medium', second: 'percentage' },
+      { id: 'engines', hideNotSet: true, label: 'sv.tab.engines', dimension: 'visit:search_engine', second: 'percentage' },
+      { id: 'utm', hideNotSet: true, label: 'sv.tab.utm', dimension: 'visit:utm_medium', second: 'percentage' },
     ],
   },
   {
     id: 'words',
     title: 'sv.panel.words',
     tabs: [
-      { id: 'keywords', label: 'sv.tab.keywords', dimension: 'visit:search_keyword', second: 'percentage' },
-      { id: 'utm_term', label: 'sv.tab.utm_term', dimension: 'visit:utm_term', second: 'percentage' },
-      { id: 'site_search', label: 'sv.tab.site_search', dimension: 'event:site_search', second: 'events' },
+      { id: 'keywords', hideNotSet: true, label: 'sv.tab.keywords', dimension: 'visit:search_keyword', second: 'percentage' },
+      { id: 'utm_term', hideNotSet: true, label: 'sv.tab.utm_term', dimension: 'visit:utm_term', second: 'percentage' },
+      { id: 'site_search', hideNotSet: true, label: 'sv.tab.site_search', dimension: 'event:site_search', second: 'events' },
     ],
   },
   {

@@ -58,6 +58,7 @@ export interface BreakdownOptions {
 
 export function breakdownQuery(base: QueryBase, tab: TabDef, options: BreakdownOptions): StatsQuery {
   const filters = [...base.filters, ...(tab.extraFilters ?? [])];
+  if (tab.hideNotSet) filters.push({ op: 'is_not', dimension: tab.dimension, values: ['(not set)'] });
   if (options.search) filters.push({ op: 'contains', dimension: tab.dimension, values: [options.search] });
   return {
     site_id: base.siteId,

@@ -33,6 +33,8 @@ describe('site view queries', () => {
       include: { total_rows: true },
       pagination: { limit: 50, offset: 100 },
     });
+    expect(breakdownQuery(base, activeTab(panel('sources'), 'utm_campaign', []), { limit: 9 }).filters).toContainEqual(['is_not', 'visit:utm_campaign', ['(not set)']]);
+    expect(breakdownQuery(base, activeTab(panel('words'), 'site_search', []), { limit: 9 }).filters).toContainEqual(['is_not', 'event:site_search', ['(not set)']]);
     expect(breakdownQuery(base, activeTab(panel('events'), undefined, []), { limit: 9 }).filters).toContainEqual([NOT_PAGEVIEW.op, NOT_PAGEVIEW.dimension, NOT_PAGEVIEW.values]);
   });
 

@@ -13,7 +13,7 @@ import { PANELS, TOP_ROWS, activeTab } from '../../dashboard/site-view/panels.ts
 import { breakdownQuery, kpiQuery, seriesQuery } from '../../dashboard/site-view/queries.ts';
 import { type Filter, parseView } from '../../dashboard/site-view/state.ts';
 import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, NORWAY_3, SAFARI_IPHONE, SWEDEN, type Visitor } from '../shared/target.ts';
-import { type DashboardHarness, PHONE, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
+import { type DashboardHarness, OWNER, PHONE, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
 
 const DOMAIN = 'example.com';
 let harness: DashboardHarness;
@@ -111,8 +111,28 @@ async function expectViewMatchesApi(p: Page): Promise<void> {
 
 describe('site view', { timeout: 120_000 }, () => {
   it('shows exactly the Stats API numbers in the KPIs, the chart table and every panel tab', async () => {
-    const p = await harness.ownerPage(`/sites/${DOMAIN}?period=day&compare=previous`);
+    await harness.ensureOwner();
+    const p = await harness.newPage();
+    // Every API call the page makes, in order, and every answer's arrival.
+    await p.addInitScript(() => {
+      const log: Array<[string, string]> = [];
+      (window as unknown as { apiLog: typeof log }).apiLog = log;
+      const original = window.fetch;
+      window.fetch = (input, init) => {
+        const url = new URL(String(input instanceof Request ? input.url : input), location.href).pathname;
+        log.push(['call', url]);
+        return original(input, init).finally(() => log.push(['done', url]));
+      };
+    });
+    await harness.loginAs(p, OWNER, `/sites/${DOMAIN}?period=day&compare=previous`);
     await settled(p);
+    // The shell's own calls (session, site list) come first; the view's then start together,
+    // none waiting for another's answer.
+    const shell = new Set(['/api/dashboard/session', '/api/dashboard/sites']);
+    const viewLog = (await p.evaluate(() => (window as unknown as { apiLog: Array<[string, string]> }).apiLog)).filter(([, url]) => url.startsWith('/api/') && !shell.has(url));
+    const firstAnswer = viewLog.findIndex(([kind]) => kind === 'done');
+    expect(firstAnswer).toBeGreaterThanOrEqual(12);
+    expect(viewLog.slice(firstAnswer).filter(([kind]) => kind === 'call')).toEqual([]);
     await expectViewMatchesApi(p);
 
     const { base } = baseOf('?period=day&compare=previous');
