@@ -27,6 +27,7 @@ export const siteView = {
   'sv.compare.previous': 'Previous period',
   'sv.compare.year': 'Same period last year',
   'sv.realtime': '{n} current visitors',
+  'sv.kpis': 'Key figures',
   'sv.kpi.visitors': 'Unique visitors',
   'sv.kpi.visits': 'Visits',
   'sv.kpi.pageviews': 'Pageviews',

@@ -29,6 +29,7 @@ export const siteView: Record<keyof typeof English, string> = {
   'sv.compare.previous': 'Forrige periode',
   'sv.compare.year': 'Samme periode i fjor',
   'sv.realtime': '{n} besøkende nå',
+  'sv.kpis': 'Nøkkeltall',
   'sv.kpi.visitors': 'Unike besøkende',
   'sv.kpi.visits': 'Besøk',
   'sv.kpi.pageviews': 'Sidevisninger',

@@ -69,7 +69,8 @@ function plot(view: View, host: HTMLElement, series: Series, metric: string, ann
   const options: uPlot.Options = {
     width: Math.max(200, host.clientWidth),
     height: host.clientWidth < 500 ? 200 : 260,
-    scales: { x: { time: false } },
+    // From zero, and 0–1 rather than uPlot's 0–100 when the period is empty.
+    scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
     cursor: { points: { size: 7 } },
     legend: { live: true },
     axes: [

@@ -17,7 +17,7 @@ export const metricLabel = (metric: Metric) => t(`sv.kpi.${metric}` as Key);
 const ARROWS = { up: '↑', down: '↓', flat: '→' } as const;
 
 export function renderKpis(view: View, result: Promise<StatsResult>): HTMLElement {
-  const row = h('div', { class: 'sv-kpis', role: 'group', 'aria-label': t('sv.chart') });
+  const row = h('div', { class: 'sv-kpis', role: 'group', 'aria-label': t('sv.kpis') });
   const cells = METRICS.map((metric) => {
     const value = h('span', { class: 'sv-kpi-value sv-skeleton-text' }, '\u00a0');
     const change = h('span', { class: 'sv-kpi-change' });
