@@ -10,7 +10,7 @@ import { renderSiteView } from './site-view/index.ts';
 import { get, post, useShareToken } from './lib/api.ts';
 import { h, replace } from './lib/dom.ts';
 import { type Lang, lang, setLang, t } from './lib/i18n.ts';
-import { navigate, onNavigate } from './lib/router.ts';
+import { onNavigate } from './lib/router.ts';
 import { type Theme, applyTheme, setTheme } from './lib/theme.ts';
 import { errorText } from './lib/ui.ts';
 import type { AppContext, Dispose } from './pages/app.ts';
@@ -27,6 +27,7 @@ let session: SessionState = { state: 'login' };
 let dispose: Dispose | undefined;
 /** The route drawn last: the site view keeps its own query string, so only a new path redraws it. */
 let drawn: Route | null = null;
+let drawnUrl = '';
 /** False until the first page is drawn: the first load keeps the browser's own focus. */
 let navigated = false;
 /** Counts draws, so a page whose data arrives after the next draw does not draw itself. */
@@ -61,7 +62,8 @@ async function logout(): Promise<void> {
     // The session may already be gone; the login page is right either way.
   }
   session = { state: 'login' };
-  navigate('/');
+  if (location.pathname + location.search !== '/') history.pushState(null, '', '/');
+  draw(true);
 }
 
 function signedIn(next: SessionState): void {
@@ -151,6 +153,10 @@ function drawRoute(route: Route): Promise<void> {
  */
 function draw(force = false, focusId?: string): void {
   const route = routeOf(location.pathname, location.search);
+  const url = location.pathname + location.search;
+  // A change of the hash alone (the skip link, a section link) is no new page.
+  if (!force && url === drawnUrl) return;
+  drawnUrl = url;
   if (!force && drawn && route.name === 'site' && drawn.name === 'site' && route.domain === drawn.domain) return;
   drawn = route;
   stopPage();

@@ -43,6 +43,7 @@ export const admin = {
   'add.open': 'Open the dashboard for {domain}',
   'add.toSettings': 'Change this site’s settings',
   'settings.title': 'Settings for {domain}',
+  'settings.contents': 'Sections',
   'settings.back': '← Dashboard for {domain}',
   'settings.timezone.title': 'Timezone',
   'settings.timezone.intro': 'Reports count days from midnight to midnight in this zone.',

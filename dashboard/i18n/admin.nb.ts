@@ -45,6 +45,7 @@ export const admin: Record<keyof typeof English, string> = {
   'add.open': 'Åpne statistikken for {domain}',
   'add.toSettings': 'Endre innstillingene for nettstedet',
   'settings.title': 'Innstillinger for {domain}',
+  'settings.contents': 'Deler av siden',
   'settings.back': '← Statistikk for {domain}',
   'settings.timezone.title': 'Tidssone',
   'settings.timezone.intro': 'Rapportene regner døgnet fra midnatt til midnatt i denne sonen.',

@@ -7,7 +7,7 @@ export const common = {
   'nav.skip': 'Skip to content',
   'switch.language': 'Language',
   'switch.theme': 'Theme',
-  'theme.system': 'System theme',
+  'theme.system': 'Automatic',
   'theme.light': 'Light',
   'theme.dark': 'Dark',
   'common.add': 'Add',

@@ -9,7 +9,7 @@ export const common: Record<keyof typeof English, string> = {
   'nav.skip': 'Hopp til innholdet',
   'switch.language': 'Språk',
   'switch.theme': 'Fargetema',
-  'theme.system': 'Systemets tema',
+  'theme.system': 'Automatisk',
   'theme.light': 'Lyst',
   'theme.dark': 'Mørkt',
   'common.add': 'Legg til',

@@ -139,16 +139,27 @@ function listsSection(settings: SiteSettingsJson, save: Save): HTMLElement[] {
   ];
 }
 
+/** In-page links to every section, for a long page on a wide screen. */
+function contents(body: HTMLElement): HTMLElement {
+  const headings = [...body.querySelectorAll<HTMLHeadingElement>('section > h2')];
+  return h(
+    'nav',
+    { class: 'toc', 'aria-label': t('settings.contents') },
+    h('ul', { role: 'list' }, headings.map((heading) => h('li', null, h('a', { href: `#${heading.id}` }, heading.textContent ?? '')))),
+  );
+}
+
 export function renderSettings(main: HTMLElement, domain: string): Dispose {
   const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, t('common.loading')));
+  const aside = h('div', { class: 'toc-column' });
   replace(
     main,
     h(
       'div',
-      { class: 'page narrow' },
+      { class: 'page' },
       h('p', { class: 'crumb' }, link(siteHref(domain), {}, t('settings.back', { domain }))),
       h('h1', null, t('settings.title', { domain })),
-      body,
+      h('div', { class: 'settings-layout' }, aside, body),
     ),
   );
   setTitle(t('settings.title', { domain }));
@@ -168,6 +179,7 @@ export function renderSettings(main: HTMLElement, domain: string): Dispose {
         viewersSection(domain),
         removeSection(domain),
       );
+      replace(aside, contents(body));
     })
     .catch((error: unknown) => {
       if (live) replace(body, h('p', { class: 'form-error', role: 'alert' }, errorText(error)));

@@ -11,7 +11,7 @@ import { attempt, confirmDialog, errorText, field, input, section, setTitle, sta
 import type { AppContext, Dispose } from './app.ts';
 
 /** Checkboxes, one per site; returns the group and a reader of the ticked domains. */
-function siteChoices(legend: string, sites: SiteSummary[], ticked: string[]): { root: HTMLElement; value(): string[] } {
+function siteChoices(legend: string, sites: SiteSummary[], ticked: string[], name?: string): { root: HTMLElement; value(): string[] } {
   const boxes = sites.map((site) => {
     const id = uid('site');
     const box = h('input', { type: 'checkbox', id, value: site.domain, checked: ticked.includes(site.domain) });
@@ -19,7 +19,8 @@ function siteChoices(legend: string, sites: SiteSummary[], ticked: string[]): { 
   });
   const root = h(
     'fieldset',
-    { class: 'choices' },
+    // The visible legend is short; the accessible name says whose sites these are.
+    { class: 'choices', 'aria-label': name },
     h('legend', null, legend),
     boxes.length ? boxes.map((b) => b.root) : h('p', { class: 'muted' }, t('users.noSites')),
   );
@@ -37,29 +38,27 @@ function userRow(user: UserInfo, sites: SiteSummary[], self: string, reload: Rel
     h('h3', { class: 'user-name' }, user.email),
     h('span', { class: isOwner ? 'chip chip-accent' : 'chip' }, isOwner ? t('users.role.owner') : t('users.role.viewer')),
   );
-  const parts: Array<Node | null> = [head];
-  if (isOwner) {
-    parts.push(h('p', { class: 'muted' }, t('users.ownerSites')));
-  } else {
-    const choices = siteChoices(t('users.sitesOf', { email: user.email }), sites, user.sites);
+  const actions = h('div', { class: 'actions' });
+  let body: HTMLElement = h('p', { class: 'muted' }, t('users.ownerSites'));
+  if (!isOwner) {
+    const choices = siteChoices(t('users.add.sites'), sites, user.sites, t('users.sitesOf', { email: user.email }));
     const save = h('button', { type: 'submit', class: 'btn' }, t('users.saveSites'));
-    const form = h('form', { class: 'stack-s' }, choices.root, h('div', { class: 'actions' }, save));
-    form.addEventListener('submit', async (event) => {
+    actions.append(save);
+    body = h('form', { class: 'stack-s' }, choices.root, actions);
+    body.addEventListener('submit', async (event) => {
       event.preventDefault();
       await attempt(save, line, () => patch(`/api/dashboard/users/${user.id}`, { sites: choices.value() }), t('common.saved'));
     });
-    parts.push(form);
   }
   if (user.email !== self) {
-    const remove = h('button', { type: 'button', class: 'btn btn-danger btn-small' }, t('users.delete'));
+    const remove = h('button', { type: 'button', class: 'btn btn-danger btn-push' }, t('users.delete'));
     remove.addEventListener('click', async () => {
       if (!(await confirmDialog(t('users.deleteConfirm', { email: user.email }), t('users.delete')))) return;
       if (await attempt(remove, line, () => del(`/api/dashboard/users/${user.id}`))) reload(t('users.deleted', { email: user.email }));
     });
-    parts.push(h('div', { class: 'actions' }, remove));
+    actions.append(remove);
   }
-  parts.push(line.root);
-  return h('li', { class: 'card stack-s user' }, ...parts);
+  return h('li', { class: 'card stack-s user' }, head, body, isOwner && actions.firstChild ? actions : null, line.root);
 }
 
 function addViewerForm(sites: SiteSummary[], added: Reload): HTMLElement {
@@ -79,6 +78,10 @@ function addViewerForm(sites: SiteSummary[], added: Reload): HTMLElement {
   return section(t('users.add.title'), t('users.add.intro'), form);
 }
 
+function ownersFirst(users: UserInfo[]): UserInfo[] {
+  return [...users].sort((a, b) => Number(b.role === 'owner') - Number(a.role === 'owner') || a.email.localeCompare(b.email));
+}
+
 export function renderUsers(main: HTMLElement, app: AppContext): Dispose {
   const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, t('common.loading')));
   replace(main, h('div', { class: 'page narrow' }, h('h1', null, t('users.title')), body));
@@ -93,7 +96,7 @@ export function renderUsers(main: HTMLElement, app: AppContext): Dispose {
         replace(
           body,
           done.root,
-          h('ul', { class: 'stack', role: 'list', 'aria-label': t('users.listLabel') }, users.map((u) => userRow(u, sites, app.user.email, reload))),
+          h('ul', { class: 'stack', role: 'list', 'aria-label': t('users.listLabel') }, ownersFirst(users).map((u) => userRow(u, sites, app.user.email, reload))),
           addViewerForm(sites, reload),
         );
       })

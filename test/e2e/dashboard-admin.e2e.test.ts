@@ -48,6 +48,11 @@ const VARIANTS: Array<[string, PageOptions]> = [
   ['phone', { viewport: PHONE, colorScheme: 'dark' }],
 ];
 
+/** Waits until nothing in the page still says it is loading. */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => ![...document.querySelectorAll('main .muted')].some((el) => /^(Loading|Laster)/.test(el.textContent ?? '')));
+}
+
 async function noHorizontalScroll(page: Page): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
 }
@@ -265,7 +270,7 @@ describe('dashboard admin', () => {
       for (const path of pages) {
         await page.goto(`${d.url}${path}`);
         await page.locator('main h1').waitFor();
-        await page.locator('main .muted', { hasText: /Loading|Laster/ }).waitFor({ state: 'detached' });
+        await settled(page);
         expect(await rawKeysOnPage(page), `${locale} ${path}`).toEqual([]);
         expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale.slice(0, 2));
         expect(await page.getByRole('button', { name: locale === 'nb-NO' ? 'Logg ut' : 'Log out' }).count()).toBe(1);
@@ -298,7 +303,7 @@ describe('dashboard admin', () => {
     for (const path of ['/', '/?add', `/sites/${SHOP}/settings`, '/users']) {
       await page.goto(`${d.url}${path}`);
       await page.locator('main h1').waitFor();
-      await page.locator('main .muted', { hasText: 'Loading' }).waitFor({ state: 'detached' });
+      await settled(page);
       await noHorizontalScroll(page);
     }
     const loggedOut = await d.newPage({ viewport: PHONE });
@@ -318,7 +323,7 @@ describe('dashboard admin', () => {
       expect(await seriousA11yViolations(sites), `sites ${colorScheme}`).toEqual([]);
       const settings = await d.ownerPage(`/sites/${SHOP}/settings`, { colorScheme });
       await settings.locator('.danger-zone').waitFor();
-      await settings.locator('main .muted', { hasText: 'Loading' }).waitFor({ state: 'detached' });
+      await settled(settings);
       expect(await seriousA11yViolations(settings), `settings ${colorScheme}`).toEqual([]);
     }
   });
@@ -337,7 +342,7 @@ describe('dashboard admin', () => {
       await screenshot(page, `add-site-${variant}`);
       await page.goto(`${d.url}/sites/${SHOP}/settings`);
       await page.locator('.danger-zone').waitFor();
-      await page.locator('main .muted', { hasText: 'Loading' }).waitFor({ state: 'detached' });
+      await settled(page);
       await screenshot(page, `settings-${variant}`);
       await page.goto(`${d.url}/users`);
       await page.locator('.user').first().waitFor();
