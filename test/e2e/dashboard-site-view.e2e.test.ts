@@ -13,7 +13,7 @@ import { PANELS, TOP_ROWS, activeTab } from '../../dashboard/site-view/panels.ts
 import { breakdownQuery, kpiQuery, seriesQuery } from '../../dashboard/site-view/queries.ts';
 import { type Filter, parseView } from '../../dashboard/site-view/state.ts';
 import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, NORWAY_3, SAFARI_IPHONE, SWEDEN, type Visitor } from '../shared/target.ts';
-import { type DashboardHarness, OWNER, PHONE, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
+import { type DashboardHarness, OWNER, PHONE, rawKeysOnPage, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
 
 const DOMAIN = 'example.com';
 let harness: DashboardHarness;
@@ -282,7 +282,7 @@ describe('site view', { timeout: 120_000 }, () => {
     expect(await p.locator('[data-panel="visits"]').count()).toBe(0);
   });
 
-  it('passes axe in light and dark, and fits a phone without horizontal scroll', async () => {
+  it('passes axe in light and dark, speaks bokmål with no raw key, and fits a phone without horizontal scroll', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const p = await harness.ownerPage(`/sites/${DOMAIN}?period=day`, { colorScheme });
       await settled(p);
@@ -290,6 +290,12 @@ describe('site view', { timeout: 120_000 }, () => {
       expect(await seriousA11yViolations(p), colorScheme).toEqual([]);
       if (colorScheme === 'dark') await screenshot(p, 'site-view-desktop-dark');
     }
+    const nb = await harness.ownerPage(`/sites/${DOMAIN}?period=day`, { locale: 'nb-NO' });
+    await settled(nb);
+    expect(await rawKeysOnPage(nb)).toEqual([]);
+    expect(await nb.textContent('[data-metric="visitors"] .sv-kpi-label')).toBe('Unike besøkende');
+    expect(await nb.textContent('#sv-title-visits')).toBe('Nylige besøk');
+
     const phone = await harness.ownerPage(`/sites/${DOMAIN}?period=day`, { viewport: PHONE });
     await settled(phone);
     await phone.waitForSelector('.sv-map');
