@@ -46,6 +46,7 @@ const VARIANTS: Array<[string, PageOptions]> = [
   ['desktop-light', { viewport: DESKTOP, colorScheme: 'light' }],
   ['desktop-dark', { viewport: DESKTOP, colorScheme: 'dark' }],
   ['phone', { viewport: PHONE, colorScheme: 'dark' }],
+  ['nb-desktop-light', { viewport: DESKTOP, colorScheme: 'light', locale: 'nb-NO' }],
 ];
 
 /** Waits until nothing in the page still says it is loading. */
@@ -332,13 +333,13 @@ describe('dashboard admin', () => {
     for (const [variant, options] of VARIANTS) {
       const login = await d.newPage(options);
       await login.goto(d.url);
-      await login.getByRole('heading', { name: 'Log in' }).waitFor();
+      await login.locator('main h1').waitFor();
       await screenshot(login, `login-${variant}`);
       const page = await d.ownerPage('/', options);
       await page.locator('.site-card').first().waitFor();
       await screenshot(page, `sites-${variant}`);
       await page.goto(`${d.url}/?add`);
-      await page.getByLabel('Domain').waitFor();
+      await page.locator('input[name=domain]').waitFor();
       await screenshot(page, `add-site-${variant}`);
       await page.goto(`${d.url}/sites/${SHOP}/settings`);
       await page.locator('.danger-zone').waitFor();
@@ -348,6 +349,20 @@ describe('dashboard admin', () => {
       await page.locator('.user').first().waitFor();
       await screenshot(page, `users-${variant}`);
     }
+  });
+
+  it('offers a search box once there are more than five sites', async () => {
+    const page = await d.ownerPage('/');
+    await page.locator('.site-card').first().waitFor();
+    expect(await page.getByLabel('Search sites').count()).toBe(0);
+    for (const name of ['one', 'two', 'three', 'four']) await d.server.addSite(`${name}.example.org`);
+    await page.reload();
+    const search = page.getByLabel('Search sites');
+    await search.fill('thr');
+    await waitFor('the list to narrow', async () => (await page.locator('.site-card').count()) === 1);
+    expect(await page.locator('.site-card').innerText()).toContain('three.example.org');
+    await search.fill('nothing-like-it');
+    await page.getByText('No site matches.').waitFor();
   });
 
   it('removes a site after its domain is typed', async () => {
