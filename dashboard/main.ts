@@ -7,7 +7,7 @@
 import './app.css';
 import type { SessionState, SiteSummary } from '../server/core/dashboard/contract.ts';
 import { renderSiteView } from './site-view/index.ts';
-import { get, post, useShareToken } from './lib/api.ts';
+import { get, onUnauthorized, post, useShareToken } from './lib/api.ts';
 import { h, replace } from './lib/dom.ts';
 import { type Lang, lang, setLang, t } from './lib/i18n.ts';
 import { onNavigate } from './lib/router.ts';
@@ -168,6 +168,24 @@ function draw(force = false, focusId?: string): void {
   navigated = true;
 }
 
+/** After a 401: if the session (or link) is gone, draw what the server now says to show. */
+let rechecking = false;
+async function recheckSession(): Promise<void> {
+  if (rechecking) return;
+  rechecking = true;
+  try {
+    const next = await get<SessionState>('/api/dashboard/session');
+    if (next.state !== session.state) {
+      session = next;
+      draw(true);
+    }
+  } catch {
+    // Unreachable server: the page already shows the failed request's error.
+  } finally {
+    rechecking = false;
+  }
+}
+
 async function start(): Promise<void> {
   applyTheme();
   const route = routeOf(location.pathname, location.search);
@@ -178,6 +196,7 @@ async function start(): Promise<void> {
     replace(root, h('main', { id: 'main' }, h('h1', null, t('error.load.title')), h('p', null, errorText(error))));
     return;
   }
+  onUnauthorized(() => void recheckSession());
   onNavigate(() => draw());
   draw();
 }

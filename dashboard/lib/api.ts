@@ -18,6 +18,18 @@ export class ApiError extends Error {
 }
 
 let shareToken: string | null = null;
+let unauthorized: () => void = () => {};
+
+/**
+ * Called when a request is refused for want of a session or a live link (the session
+ * expired, the user was deleted, the link revoked), so the app can ask again what to show.
+ * A refused login or first run is an answer for its form, not this.
+ */
+export function onUnauthorized(handler: () => void): void {
+  unauthorized = handler;
+}
+
+const FORM_ROUTES = ['/api/dashboard/login', '/api/dashboard/setup'];
 
 /** In a shared link's view every request carries its token instead of a session. */
 export function useShareToken(token: string | null): void {
@@ -47,6 +59,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
   if (!res.ok) {
     const message = json && typeof json === 'object' && 'error' in json ? String((json as { error: unknown }).error) : `${res.status} ${res.statusText}`;
+    if (res.status === 401 && !FORM_ROUTES.includes(path)) unauthorized();
     const retry = Number(res.headers.get('retry-after'));
     throw new ApiError(res.status, message, Number.isFinite(retry) && retry > 0 ? retry : null);
   }

@@ -129,6 +129,10 @@ describe('dashboard admin', () => {
     const snippet = page.getByLabel('Snippet');
     await snippet.waitFor();
     expect(await snippet.inputValue()).toBe(`<script defer data-domain="${SHOP}" src="${d.url}/script.js"></script>`);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: d.url });
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByText('Copied.').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await snippet.inputValue());
     const check = page.locator('.first-event');
     expect(await check.innerText()).toContain('Waiting for the first event');
     await screenshot(page, 'add-site-snippet-desktop-light');
@@ -231,6 +235,17 @@ describe('dashboard admin', () => {
     expect([401, 403, 404]).toContain(stats.status());
     await viewer.goto(`${d.url}/sites/${BLOG}`);
     await viewer.getByRole('heading', { name: 'Site not found' }).waitFor();
+  });
+
+  it('goes back to the login form when the session ends elsewhere', async () => {
+    const made = await ownerApi('POST', '/api/dashboard/users', { email: 'leaving@example.com', password: 'leaving password 1', role: 'viewer', sites: [SHOP] });
+    const page = await d.newPage();
+    await d.loginAs(page, { email: 'leaving@example.com', password: 'leaving password 1' });
+    await page.getByRole('link', { name: SHOP, exact: true }).waitFor();
+    const id = (made.json.user as { id: number }).id;
+    expect((await ownerApi('DELETE', `/api/dashboard/users/${id}`)).status).toBe(200);
+    await page.getByRole('link', { name: SHOP, exact: true }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
   });
 
   it('opens a shared link without a session until it is revoked', async () => {
