@@ -2,13 +2,15 @@
  * Instance configuration from environment variables (Node's process.env, Workers' env).
  * @module
  */
-import { DEFAULT_EVENT_RATE_LIMIT } from './ingest/rate-limit.ts';
+import { DEFAULT_EVENT_RATE_LIMIT } from './rate-limit.ts';
 import type { Config, IpStorage } from './ports.ts';
 
 export class ConfigError extends Error {}
 
 export const DEFAULT_MAX_BODY_BYTES = 128 * 1024;
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
+/** Stats API requests a minute per credential: a dashboard view makes about twenty. */
+export const DEFAULT_QUERY_RATE_LIMIT = 600;
 
 function integer(env: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -41,6 +43,7 @@ export function parseConfig(env: Record<string, unknown>, options: ParseOptions 
     ipStorage: ipStorage as IpStorage,
     maxBodyBytes: integer(env, 'TELLER_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1024, 10 * 1024 * 1024),
     eventRateLimit: integer(env, 'TELLER_EVENT_RATE_LIMIT', DEFAULT_EVENT_RATE_LIMIT, 0, 1_000_000),
+    queryRateLimit: integer(env, 'TELLER_QUERY_RATE_LIMIT', DEFAULT_QUERY_RATE_LIMIT, 0, 1_000_000),
     adminToken: tooShort ? null : given,
     refusedAdminToken: tooShort ? given : null,
   };

@@ -55,6 +55,8 @@ export interface Config {
   maxBodyBytes: number;
   /** Events per minute accepted per site and client address block (/24, /48); 0: no limit. */
   eventRateLimit: number;
+  /** Stats API requests per minute per token, user or shared link; 0: no limit. */
+  queryRateLimit: number;
   /** Operator's admin bearer token (at least 32 characters), if set. */
   adminToken: string | null;
   /**

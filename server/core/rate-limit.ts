@@ -1,8 +1,8 @@
 /**
- * A per-client limit on events: a fixed one-minute window per key, where the key is the
- * site and the client's truncated address (IPv4 /24, IPv6 /48), so the limiter never holds
- * a full IP. It guards the store against one client flooding a site; real visitors, even
- * many behind one address block, stay far below the default.
+ * A fixed one-minute window per key. The Events API keys it on the site and the client's
+ * truncated address (IPv4 /24, IPv6 /48), so the limiter never holds a full IP: it guards
+ * the store against one client flooding a site, while real visitors, even many behind one
+ * address block, stay far below the default. The Stats API keys it on the credential.
  *
  * State lives in memory: on Node in the ingest thread (one for the process), on Workers
  * per isolate, so there it is a best effort against floods that reach one isolate.

@@ -26,6 +26,7 @@ export interface Env {
   TELLER_IP_STORAGE?: string;
   TELLER_MAX_BODY_BYTES?: string;
   TELLER_EVENT_RATE_LIMIT?: string;
+  TELLER_QUERY_RATE_LIMIT?: string;
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../../server/core/ingest/rate-limit.ts';
+import { createRateLimiter } from '../../server/core/rate-limit.ts';
 
 describe('createRateLimiter', () => {
   it('lets `perMinute` events through per key and window, then says how long to wait', () => {

@@ -8,6 +8,7 @@ import { runMaintenance } from '../../server/core/maintenance.ts';
 import { updateSite, type Site } from '../../server/core/sites.ts';
 import { createToken } from '../../server/core/tokens.ts';
 import { addSite, insertVisitWithEvents } from '../core/query/store.ts';
+import { startTestServer } from '../helpers/server.ts';
 import { startStatsServer, type StatsServer } from './stats-server.ts';
 
 const ADMIN = 'operator-admin-token-0123456789abcdef';
@@ -158,6 +159,32 @@ describe('POST /api/v2/query', () => {
       { numRuns: 300 },
     );
     expect((await post(QUERY)).status).toBe(200);
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 429 with Retry-After past TELLER_QUERY_RATE_LIMIT for one token, not for another', async () => {
+    const limited = await startTestServer({ config: { queryRateLimit: 2 } });
+    try {
+      const site = await addSite(limited.db, 'limited.example');
+      const [one, two] = [await createToken(limited.db, { siteId: site.id }, Date.now()), await createToken(limited.db, { siteId: site.id }, Date.now())];
+      const ask = (token: string) =>
+        fetch(`${limited.url}/api/v2/query`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ site_id: 'limited.example', metrics: ['visitors'], date_range: 'day' }),
+        });
+      expect([(await ask(one)).status, (await ask(one)).status]).toEqual([200, 200]);
+      const refused = await ask(one);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await refused.json()) as { error: string }).error).toMatch(/at most 2 a minute per API key/);
+      const realtime = await fetch(`${limited.url}/api/v1/stats/realtime/visitors?site_id=limited.example`, { headers: { authorization: `Bearer ${one}` } });
+      expect(realtime.status).toBe(429);
+      expect((await ask(two)).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
   });
 });
 

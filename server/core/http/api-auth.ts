@@ -25,7 +25,7 @@ export type ApiDeps = Pick<AppDeps, 'db' | 'config' | 'clock'>;
 
 /** A recognised credential and what it grants. */
 export type Access =
-  | { via: 'token'; grant: TokenGrant }
+  | { via: 'token'; grant: TokenGrant; token: string }
   | { via: 'session'; grant: TokenGrant; user: User; sessionId: string }
   | { via: 'share'; grant: TokenGrant; link: SharedLink };
 
@@ -47,7 +47,7 @@ export async function requestAccess(deps: ApiDeps, c: Context): Promise<AccessRe
   if (authorization !== undefined) {
     const token = bearerToken(authorization);
     const grant = token === null ? null : await verifyToken(deps.db, deps.config, token, deps.clock());
-    return grant && { via: 'token', grant };
+    return grant && { via: 'token', grant, token: token! };
   }
   const share = c.req.header(SHARE_HEADER);
   if (share !== undefined) {

@@ -6,15 +6,16 @@
  * of an invalid query, never a 5xx for input.
  * @module
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { Db } from '../ports.ts';
 import { QueryError } from '../query/errors.ts';
 import { runQuery } from '../query/execute.ts';
 import { parseQuery, readSiteId } from '../query/parse.ts';
 import { localDayAt } from '../time.ts';
 import { findSite, type Site } from '../sites.ts';
-import { mayRead } from '../tokens.ts';
-import { badRequest, crossOrigin, requestAccess, unauthorized, type ApiDeps } from './api-auth.ts';
+import { createRateLimiter } from '../rate-limit.ts';
+import { mayRead, TOKEN_PREFIX_LENGTH } from '../tokens.ts';
+import { type Access, badRequest, crossOrigin, requestAccess, unauthorized, type ApiDeps } from './api-auth.ts';
 import { readBody } from './body.ts';
 import { sitesApi } from './sites-api.ts';
 
@@ -38,13 +39,34 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * What the Stats API's rate limit counts against: one API token (keyed by its public
+ * prefix, never the secret) or one shared link, which anyone holding the URL may use.
+ * Logged-in dashboard users are not limited: they are the owner and the people they chose.
+ */
+function limitKey(access: Access): string | null {
+  if (access.via === 'share') return `link ${access.link.siteId}`;
+  if (access.via === 'token') return `token ${access.token.slice(0, TOKEN_PREFIX_LENGTH)}`;
+  return null;
+}
+
 export function statsApi(deps: ApiDeps): Hono {
   const app = new Hono();
+  const limiter = createRateLimiter(deps.config.queryRateLimit);
+  /** A 429 when the credential has asked too often this minute, else null. */
+  const tooMany = (c: Context, access: Access): Response | null => {
+    const key = limitKey(access);
+    const retryAfter = key === null ? null : limiter.take(key, deps.clock());
+    if (retryAfter === null) return null;
+    return c.json({ error: `Too many requests: at most ${deps.config.queryRateLimit} a minute per API key. Try again in ${retryAfter} s.` }, 429, { 'retry-after': String(retryAfter) });
+  };
 
   app.post('/api/v2/query', async (c) => {
     const access = await requestAccess(deps, c);
     if (!access) return unauthorized(c);
     if (!('grant' in access)) return crossOrigin(c);
+    const limited = tooMany(c, access);
+    if (limited) return limited;
     const grant = access.grant;
     const read = await readBody(c, MAX_QUERY_BYTES);
     if ('tooLarge' in read) return c.json({ error: 'Query body too large.' }, 413);
@@ -65,6 +87,8 @@ export function statsApi(deps: ApiDeps): Hono {
   app.get('/api/v1/stats/realtime/visitors', async (c) => {
     const access = await requestAccess(deps, c);
     if (!access || !('grant' in access)) return unauthorized(c);
+    const limited = tooMany(c, access);
+    if (limited) return limited;
     const grant = access.grant;
     const domain = c.req.query('site_id');
     if (!domain) return badRequest(c, 'Missing site ID. Please provide the required site_id parameter with your request.');

@@ -11,7 +11,7 @@ import { clientAddress, formatIp, parseIp, truncateIp } from './ip.ts';
 import { type EventPayload, parseEventPayload } from './payload.ts';
 import { type HeaderReader, type PipelineTools, processEvent, requestDropReason } from './pipeline.ts';
 import { PURPOSE_HEADERS } from './bots.ts';
-import { createRateLimiter } from './rate-limit.ts';
+import { createRateLimiter } from '../rate-limit.ts';
 import { CLIENT_HINT_HEADERS, createUserAgentParser } from './user-agent.ts';
 import { type HmacSha256, Salts, webCryptoHmacSha256 } from './visitor.ts';
 
