@@ -8,10 +8,10 @@ import { h, replace } from '../lib/dom.ts';
 import { formatPercent, t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
 import { dimensionLabel } from './format.ts';
-import { type PanelParts } from './panel.ts';
+import { type PanelParts, topRows } from './panel.ts';
 import { type TabDef, TOP_ROWS, UTM_DIMENSIONS, eventPropertyTab } from './panels.ts';
 import { notProvidedQueries } from './queries.ts';
-import { panelError, rowsTable, skeleton } from './rows.ts';
+import { panelError } from './rows.ts';
 import { isFilterValue } from './state.ts';
 import type { View } from './view.ts';
 
@@ -23,29 +23,22 @@ const pickCountry = (view: View) => (code: string) => view.filterBy({ op: 'is', 
 function mapBody(view: View, result: Promise<StatsResult>): Node {
   const holder = h('div', { class: 'sv-map-holder' }, h('p', { class: 'muted' }, t('sv.map.loading')));
   const tip = h('p', { class: 'sv-map-tip muted', 'aria-live': 'polite' }, '\u00a0');
-  const map = import('./map.ts');
-  map.then((m) => m.loadShapes()).catch(() => {});
-  Promise.all([result, map]).then(
-    async ([r, map]) => {
+  const chunk = import('./map.ts');
+  // The outlines start loading now, next to the view's queries, not after the countries' answer.
+  chunk.then((map) => map.loadShapes()).catch(() => {});
+  Promise.all([result, chunk])
+    .then(async ([r, map]) => {
       const visitors = new Map(r.results.map((row) => [row.dimensions[0] ?? '', row.metrics[0] ?? 0]));
       replace(holder, await map.drawMap(visitors, pickCountry(view), tip));
-    },
-    (error) => replace(holder, panelError(error)),
-  ).catch((error) => replace(holder, panelError(error)));
+    })
+    .catch((error: unknown) => replace(holder, panelError(error)));
   return h('div', null, holder, tip);
 }
 
 export const locationParts: PanelParts = {
   limit: ALL_COUNTRIES,
-  body: (view, tab, result) => {
-    if (tab.id === 'map') return mapBody(view, result);
-    const body = h('div', null, skeleton());
-    result.then(
-      (r) => replace(body, r.results.length ? rowsTable(tab, { ...r, results: r.results.slice(0, TOP_ROWS) }, { onPick: pickCountry(view) }) : h('p', { class: 'muted sv-empty' }, t('sv.panel.empty'))),
-      (error) => replace(body, panelError(error)),
-    );
-    return body;
-  },
+  rowsShown: (tab) => (tab.id === 'map' ? ALL_COUNTRIES : TOP_ROWS),
+  body: (view, tab, result) => (tab.id === 'map' ? mapBody(view, result) : topRows(view, tab, result)),
 };
 
 export const sourceParts: PanelParts = {

@@ -64,13 +64,25 @@ export function tablist(view: View, panel: PanelDef, current: string, label: str
   return list;
 }
 
+/** The first rows of a result as a table whose values filter the view, or "nothing" when there are none. */
+export function topRows(view: View, tab: TabDef, result: Promise<StatsResult>, onPick = (value: string) => view.filterBy({ op: 'is', dimension: tab.dimension, values: [value] })): HTMLElement {
+  const body = h('div', null, skeleton());
+  result.then(
+    (r) => replace(body, r.results.length ? rowsTable(tab, { ...r, results: r.results.slice(0, TOP_ROWS) }, { onPick }) : h('p', { class: 'muted sv-empty' }, t('sv.panel.empty'))),
+    (error) => replace(body, panelError(error)),
+  );
+  return body;
+}
+
 export interface PanelParts {
-  /** Replaces the rows (the locations panel draws its map, the events panel its properties). */
+  /** Replaces the rows (the locations panel's map and country table). */
   body?: (view: View, tab: TabDef, result: Promise<StatsResult>) => Node;
   /** Above the rows (the search words' note, the UTM tag picker, the property picker). */
   extra?: (view: View, tab: TabDef) => Node | null;
   /** Rows fetched (the map needs every country). */
   limit?: number;
+  /** Rows the tab shows, and so exports (default TOP_ROWS; the map shows every country). */
+  rowsShown?: (tab: TabDef) => number;
   /** The tab shown, when the panel decides beyond the URL (a custom event's properties). */
   tab?: TabDef;
 }
@@ -86,19 +98,12 @@ export function renderPanel(view: View, panel: PanelDef, parts: PanelParts = {})
   const csv = h('button', { type: 'button', class: 'btn btn-ghost', disabled: true, 'aria-label': t('sv.csv.label', { name: title }) }, t('sv.csv'));
   const details = h('button', { type: 'button', class: 'btn btn-ghost', disabled: true, 'aria-haspopup': 'dialog' }, t('sv.details'));
 
-  if (parts.body) {
-    replace(body, parts.body(view, tab, result));
-  } else {
-    replace(body, skeleton());
-    result.then(
-      (r) => replace(body, r.results.length ? rowsTable(tab, { ...r, results: r.results.slice(0, TOP_ROWS) }, { onPick: (value) => view.filterBy({ op: 'is', dimension: tab.dimension, values: [value] }) }) : h('p', { class: 'muted sv-empty' }, t('sv.panel.empty'))),
-      (error) => replace(body, panelError(error)),
-    );
-  }
+  replace(body, parts.body ? parts.body(view, tab, result) : topRows(view, tab, result));
+  const shown = parts.rowsShown?.(tab) ?? TOP_ROWS;
   result.then((r) => {
     csv.disabled = r.results.length === 0;
     details.disabled = r.results.length === 0;
-    csv.onclick = () => exportRows(view, part, tab, { ...r, results: r.results.slice(0, TOP_ROWS) });
+    csv.onclick = () => exportRows(view, part, tab, { ...r, results: r.results.slice(0, shown) });
     details.onclick = () => openDetails(view, `${title}: ${t(tab.label)}`, part, tab);
   }, () => {});
 
