@@ -13,11 +13,10 @@ import type { Dispose } from './app.ts';
 
 type SignedIn = (session: SessionState) => void;
 
-/** The field a server message is about, judged by the words it uses. */
-function fieldOfMessage(message: string, fields: { email: Field; password: Field }): Field | null {
-  if (/password/i.test(message)) return fields.password;
-  if (/e-?mail/i.test(message)) return fields.email;
-  return null;
+/** The field a server message is about: the server names it first (`password2: …`). */
+function fieldOfMessage(message: string, fields: Record<string, Field>): Field | null {
+  const named = /^(\w+):/.exec(message)?.[1];
+  return named === undefined ? null : (fields[named] ?? null);
 }
 
 function authForm(title: string, intro: string, fields: Field[], submitLabel: string, submit: (form: HTMLFormElement) => Promise<void>): HTMLElement {
@@ -52,7 +51,7 @@ function credentialFields(passwordAutocomplete: string): { email: Field; passwor
   };
 }
 
-function showError(message: string, fields: { email: Field; password: Field }, general: (m: string | null) => void): void {
+function showError(message: string, fields: Record<string, Field> & { email: Field }, general: (m: string | null) => void): void {
   const target = fieldOfMessage(message, fields);
   if (target) target.setError(message);
   else general(message);
@@ -80,7 +79,7 @@ export function renderSetup(main: HTMLElement, signedIn: SignedIn): Dispose | un
         signedIn({ state: 'login' });
         return;
       }
-      showError(errorText(error), fields, general);
+      showError(errorText(error), { ...fields, password2: again }, general);
     }
   });
   general = formError(view.querySelector('form')!);

@@ -68,6 +68,15 @@ describe('dashboard admin', () => {
     await page.getByLabel('Password again').fill('something else');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByText('The two passwords differ.').waitFor();
+    // The server's own message appears under the field it names.
+    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByLabel('Password again').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const passwordError = page.locator('.field', { has: page.getByLabel('Password', { exact: true }) }).locator('.field-error');
+    await passwordError.waitFor();
+    expect(await passwordError.innerText()).toMatch(/^password: at least \d+ characters/);
+    expect(await page.getByLabel('Password', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
     await page.getByLabel('Password again').fill(OWNER.password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Add your first site' }).waitFor();
@@ -235,6 +244,25 @@ describe('dashboard admin', () => {
     expect([401, 403, 404]).toContain(stats.status());
     await viewer.goto(`${d.url}/sites/${BLOG}`);
     await viewer.getByRole('heading', { name: 'Site not found' }).waitFor();
+  });
+
+  it('changes a viewer’s sites and deletes a user after a confirm', async () => {
+    const page = await d.ownerPage('/users');
+    const card = page.locator('li.user', { has: page.getByRole('heading', { name: VIEWER.email }) });
+    await card.getByLabel(BLOG).check();
+    await card.getByRole('button', { name: 'Save sites' }).click();
+    await card.getByText('Saved.').waitFor();
+    const users = (await ownerApi('GET', '/api/dashboard/users')).json.users as Array<{ email: string; sites: string[] }>;
+    expect(users.find((u) => u.email === VIEWER.email)?.sites.sort()).toEqual([BLOG, SHOP]);
+
+    const locked = page.locator('li.user', { has: page.getByRole('heading', { name: 'locked@example.com' }) });
+    await locked.getByRole('button', { name: 'Delete user' }).click();
+    await page.locator('dialog').getByRole('button', { name: 'Cancel' }).click();
+    expect(await locked.count()).toBe(1);
+    await locked.getByRole('button', { name: 'Delete user' }).click();
+    await page.locator('dialog').getByRole('button', { name: 'Delete user' }).click();
+    await page.getByText('locked@example.com is deleted.').waitFor();
+    expect(await page.getByRole('heading', { name: 'locked@example.com' }).count()).toBe(0);
   });
 
   it('goes back to the login form when the session ends elsewhere', async () => {
