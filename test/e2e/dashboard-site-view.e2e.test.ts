@@ -12,7 +12,7 @@ import { dateRange, localDay } from '../../dashboard/site-view/dates.ts';
 import { PANELS, TOP_ROWS, activeTab } from '../../dashboard/site-view/panels.ts';
 import { breakdownQuery, kpiQuery, seriesQuery } from '../../dashboard/site-view/queries.ts';
 import { type Filter, parseView } from '../../dashboard/site-view/state.ts';
-import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, NORWAY_3, SAFARI_IPHONE, SWEDEN, type Visitor } from '../shared/target.ts';
+import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, NORWAY_3, NORWAY_V6, SAFARI_IPHONE, SWEDEN, type Visitor } from '../shared/target.ts';
 import { type DashboardHarness, OWNER, PHONE, rawKeysOnPage, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
 
 const DOMAIN = 'example.com';
@@ -302,5 +302,21 @@ describe('site view', { timeout: 120_000 }, () => {
     await phone.waitForSelector('.sv-map');
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await screenshot(phone, 'site-view-phone');
+  });
+  it('counts current visitors and refreshes the count every 30 seconds by itself', async () => {
+    await harness.ensureOwner();
+    const p = await harness.newPage();
+    await p.clock.install();
+    await harness.loginAs(p, OWNER, `/sites/${DOMAIN}?period=day`);
+    const realtime = async () => {
+      const res = await fetch(`${harness.url}/api/v1/stats/realtime/visitors?site_id=${DOMAIN}`, { headers: { authorization: `Bearer ${token}` } });
+      return Number(await res.text());
+    };
+    const before = await realtime();
+    await p.waitForSelector(`.sv-realtime:not([hidden]):text("${before} current visitors")`);
+    await send(NORWAY_V6, SAFARI_IPHONE, { u: page('/late') });
+    expect(await realtime()).toBe(before + 1);
+    await p.clock.runFor(30_000);
+    await p.waitForSelector(`.sv-realtime:text("${before + 1} current visitors")`);
   });
 });
