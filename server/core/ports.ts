@@ -30,6 +30,12 @@ export interface Db {
 }
 
 /**
+ * A read the store cannot take now (Node: its reader thread is restarting, or too many reads
+ * are waiting). The app answers it 503 with Retry-After: the client may simply ask again.
+ */
+export class StoreBusyError extends Error {}
+
+/**
  * Country of a full IP address as ISO 3166 alpha-2, or null when unknown, looked up in
  * memory (Node: geoip-lite). Workers has no lookup: the edge gives the country.
  */
@@ -69,6 +75,14 @@ export interface Config {
 /** What the Hono app needs, built once by each runtime's entry point. */
 export interface AppDeps {
   db: Db;
+  /**
+   * Where the Stats API and the dashboard's heavy reads go; `db` when absent. On Node a
+   * reader thread with its own read-only connection, so a slow query never holds up the
+   * HTTP thread; it refuses writes.
+   */
+  readDb?: Db;
+  /** Why `readDb` cannot answer right now (Node: its reader thread is down), or null. */
+  readerDown?: () => string | null;
   /** Processes and stores one Events API request (createIngest, inline or on another thread); resolves once it is durable. */
   ingest: import('./ingest/ingest.ts').Ingest;
   /** Why events cannot be stored right now (Node: its ingest thread is down), or null. */

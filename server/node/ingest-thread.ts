@@ -3,11 +3,13 @@
  * messages. Requests are sent as one list per event-loop turn; each resolves when the
  * thread answers, which for a stored event is after its group is committed. A thread that
  * dies is started again, after a pause that grows while it keeps failing; meanwhile
- * events get 503 and clients retry.
+ * events get 503 and clients retry. Maintenance runs there too, since it writes: the HTTP
+ * thread asks for a pass and is told its result.
  * @module
  */
 import { Worker } from 'node:worker_threads';
 import type { Ingest, IngestOutcome, IngestRequest } from '../core/ingest/ingest.ts';
+import type { MaintenanceResult } from '../core/maintenance.ts';
 import type { Config, Logger } from '../core/ports.ts';
 
 export interface IngestThreadData {
@@ -23,13 +25,22 @@ export interface IngestThreadOptions {
   maxWaiting?: number;
 }
 
-export type ToIngestThread = { type: 'ingest'; requests: [number, IngestRequest][] } | { type: 'close' };
-export type FromIngestThread = { type: 'ready' } | { type: 'answers'; answers: [number, IngestOutcome][] };
+export type ToIngestThread = { type: 'ingest'; requests: [number, IngestRequest][] } | { type: 'maintain'; nowMs: number } | { type: 'close' };
+export type FromIngestThread =
+  | { type: 'ready' }
+  | { type: 'answers'; answers: [number, IngestOutcome][] }
+  | { type: 'maintained'; result: MaintenanceResult }
+  | { type: 'maintenanceFailed'; message: string };
 
 export interface IngestThread {
   ingest: Ingest;
   /** Why the thread cannot take events now (it died and waits to be started again), or null. */
   down(): string | null;
+  /**
+   * Runs maintenance on the thread at instant `nowMs` until its backlog is worked off (or the
+   * thread closes); one pass at a time, a second call while one runs shares it.
+   */
+  maintain(nowMs: number): Promise<MaintenanceResult>;
   /** Sends what is queued, lets the thread commit everything it accepted, and waits for it to end. */
   close(): Promise<void>;
 }
@@ -51,6 +62,14 @@ export function startIngestThread(data: IngestThreadData, log: Logger, options: 
   let closing = false;
   let restartTimer: NodeJS.Timeout | null = null;
   let exited: Promise<void> = Promise.resolve();
+  /** The maintenance pass the thread is running, if any. */
+  let maintenance: { done: Promise<MaintenanceResult>; settle(outcome: MaintenanceResult | Error): void } | null = null;
+
+  const endMaintenance = (outcome: MaintenanceResult | Error) => {
+    const pass = maintenance;
+    maintenance = null;
+    pass?.settle(outcome);
+  };
 
   const fail = (entries: Iterable<[number, unknown]>, failure: string) => {
     for (const [id] of entries) {
@@ -77,6 +96,8 @@ export function startIngestThread(data: IngestThreadData, log: Logger, options: 
         failures = 0;
         return;
       }
+      if (message.type === 'maintained') return endMaintenance(message.result);
+      if (message.type === 'maintenanceFailed') return endMaintenance(new Error(message.message));
       for (const [id, outcome] of message.answers) {
         waiting.get(id)?.(outcome);
         waiting.delete(id);
@@ -92,6 +113,7 @@ export function startIngestThread(data: IngestThreadData, log: Logger, options: 
         down = `ingest thread ${error ? `failed: ${error.message}` : `exited (${code})`}`;
         // Whatever it had not answered may or may not be committed: the clients retry.
         fail([...waiting], down);
+        endMaintenance(new Error(down));
         if (!closing) {
           const delay = Math.min(MAX_RESTART_MS, FIRST_RESTART_MS * 2 ** failures++);
           log.error(`${down}; starting it again in ${delay} ms`);
@@ -118,6 +140,17 @@ export function startIngestThread(data: IngestThreadData, log: Logger, options: 
           setImmediate(send);
         }
       });
+    },
+    maintain(nowMs) {
+      if (maintenance) return maintenance.done;
+      if (!worker || closing) return Promise.reject(new Error(closing ? 'server is shutting down' : down));
+      let settle!: (outcome: MaintenanceResult | Error) => void;
+      const done = new Promise<MaintenanceResult>((resolve, reject) => {
+        settle = (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
+      });
+      maintenance = { done, settle };
+      worker.postMessage({ type: 'maintain', nowMs } satisfies ToIngestThread);
+      return done;
     },
     async close() {
       if (!closing) {

@@ -3,7 +3,8 @@
  * group-commit writes) on the connection that owns all event writes. The HTTP thread
  * only reads requests and answers them, so the two share the machine's cores.
  * Messages carry lists, one per event-loop turn each way, since a message costs more
- * than an event's data.
+ * than an event's data. Maintenance runs here too, on the connection that owns the writes,
+ * when the HTTP thread asks.
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -12,6 +13,7 @@ import { GroupCommitWriter } from '../core/writer/group-commit.ts';
 import { geoipCountryLookup } from './geo.ts';
 import { nodeHmacSha256 } from './hmac.ts';
 import type { FromIngestThread, IngestThreadData, ToIngestThread } from './ingest-thread.ts';
+import { workOffBacklog } from './maintenance-backlog.ts';
 import { openSqlite } from './sqlite-db.ts';
 
 const port = parentPort!;
@@ -54,7 +56,17 @@ const answer = (id: number, outcome: IngestOutcome) => {
   }
 };
 
+let closing = false;
+let maintaining: Promise<void> = Promise.resolve();
+const maintain = (nowMs: number) => {
+  maintaining = workOffBacklog(db, nowMs, () => closing).then(
+    (result) => port.postMessage({ type: 'maintained', result } satisfies FromIngestThread),
+    (error: unknown) => port.postMessage({ type: 'maintenanceFailed', message: error instanceof Error ? error.message : String(error) } satisfies FromIngestThread),
+  );
+};
+
 port.on('message', (message: ToIngestThread) => {
+  if (message.type === 'maintain') return maintain(message.nowMs);
   if (message.type === 'ingest') {
     for (const [id, request] of message.requests) {
       ingest(request).then(
@@ -64,7 +76,9 @@ port.on('message', (message: ToIngestThread) => {
     }
     return;
   }
-  void writer.close().then(() => {
+  closing = true;
+  // A maintenance pass stops after its current step and reports before the thread ends.
+  void Promise.all([maintaining, writer.close()]).then(() => {
     flushReplies();
     db.close();
     // With the port closed and nothing pending, the thread ends.

@@ -1,7 +1,8 @@
 /**
- * The Node runtime: @hono/node-server on a socket, better-sqlite3 for reads and
- * maintenance, and an ingest thread (geoip-lite country lookup, group-commit writes) for
- * events. Used by main.ts, the tests and the benchmarks.
+ * The Node runtime: @hono/node-server on a socket, better-sqlite3 for the dashboard's small
+ * reads and writes, a reader thread for the Stats API's queries, and an ingest thread
+ * (geoip-lite country lookup, group-commit writes, maintenance) for events. Used by
+ * main.ts, the tests and the benchmarks.
  * @module
  */
 import { serve } from '@hono/node-server';
@@ -10,11 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../core/config.ts';
 import { createApp } from '../core/http/app.ts';
-import { runMaintenance } from '../core/maintenance.ts';
-import type { AppDeps, Clock, Config, Logger } from '../core/ports.ts';
+import type { AppDeps, Clock, Config, Db, Logger } from '../core/ports.ts';
 import { isLoopbackIp, parseIp } from '../core/ingest/ip.ts';
 import { startIngestThread } from './ingest-thread.ts';
 import { migrate } from './migrate.ts';
+import { startReaderThread } from './reader-thread.ts';
 import { type SqliteDb, openSqlite } from './sqlite-db.ts';
 import { serveAssets } from './static.ts';
 
@@ -39,6 +40,8 @@ export interface RunningServer {
   url: string;
   port: number;
   db: SqliteDb;
+  /** The reader thread's connection, where the Stats API's queries run. */
+  readDb: Db;
   /** Stops accepting, drains the ingest thread (every acknowledged event is committed), closes the file. */
   close(): Promise<void>;
 }
@@ -59,8 +62,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Events are processed and committed on their own thread: this one only reads and answers
   // requests, so the two use both cores and an fsync never holds up HTTP.
   const ingestThread = startIngestThread({ dbPath: options.dbPath, config: { trustProxy: config.trustProxy, ipStorage: config.ipStorage, eventRateLimit: config.eventRateLimit } }, log);
+  // Queries take their own thread too: one that reads a year of raw events for seconds
+  // holds up neither events nor other requests.
+  const reader = startReaderThread({ dbPath: options.dbPath }, log);
   const deps: AppDeps = {
     db,
+    readDb: reader.db,
+    readerDown: reader.down,
     ingest: ingestThread.ingest,
     ingestDown: ingestThread.down,
     remoteAddress: (_request, env) => {
@@ -87,24 +95,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   const port = (server.address() as AddressInfo).port;
 
-  // Salt deletion, rollups of closed days and retention: at start, then every few minutes.
+  // Salt deletion, rollups of closed days and retention: at start, then every few minutes,
+  // on the ingest thread, which owns the writes (maintenance-backlog.ts).
   let maintaining: Promise<void> | null = null;
-  let stopping = false;
-  // better-sqlite3 blocks the HTTP thread while it works, so a backlog is rolled up one day
-  // per site at a time, with a turn of the event loop between, and events keep flowing.
-  const workOffBacklog = async () => {
-    const total = { saltsDeleted: 0, daysRolledUp: 0, rawRowsPurged: 0 };
-    for (;;) {
-      const r = await runMaintenance(db, deps.clock(), { maxDaysPerSite: 1 });
-      total.saltsDeleted += r.saltsDeleted;
-      total.daysRolledUp += r.daysRolledUp;
-      total.rawRowsPurged += r.rawRowsPurged;
-      if (stopping || r.daysRolledUp + r.rawRowsPurged === 0) return total;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
   const maintain = () => {
-    maintaining ??= workOffBacklog()
+    maintaining ??= ingestThread
+      .maintain(deps.clock())
       .then(
         (r) => {
           if (r.daysRolledUp + r.rawRowsPurged + r.saltsDeleted > 0) {
@@ -127,13 +123,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     db,
+    readDb: reader.db,
     close() {
       closing ??= (async () => {
         clearInterval(timer);
-        stopping = true;
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await maintaining;
-        await ingestThread.close();
+        // The ingest thread ends a maintenance pass after its current step, and reports it first.
+        await Promise.all([ingestThread.close(), reader.close(), maintaining]);
         db.close();
       })();
       return closing;

@@ -4,7 +4,7 @@
  * @module
  */
 import { Hono } from 'hono';
-import type { AppDeps } from '../ports.ts';
+import { type AppDeps, StoreBusyError } from '../ports.ts';
 import { refusedAdminToken } from './api-auth.ts';
 import { collectRoutes } from './collect.ts';
 import { dashboardPages } from './dashboard-pages.ts';
@@ -38,6 +38,8 @@ export function createApp(deps: AppDeps): Hono {
   // Hono's default 404 is plain text; an API client gets JSON it can read like every other error.
   app.notFound((c) => (c.req.path.startsWith('/api/') ? c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404) : c.text('Not Found', 404)));
   app.onError((error, c) => {
+    // The reader thread is restarting or too many queries wait: a retry soon will do.
+    if (error instanceof StoreBusyError) return c.json({ error: `busy, try again: ${error.message}` }, 503, { 'retry-after': '1' });
     // Never echo the error: it could quote input. The log gets the message only.
     deps.log.error(`unhandled error on ${c.req.method} ${c.req.path}: ${error.message}`);
     return c.json({ error: 'internal error' }, 500);

@@ -67,8 +67,10 @@ export function dashboardSiteData(deps: ApiDeps): Hono {
     const q = (name: string) => c.req.query(name);
     try {
       const dateRange = q('date_range');
-      const start = dateRange !== undefined && dateRange.includes('"all"') ? await statsStart(deps.db, site.ok) : null;
-      const page = await recentVisits(deps.db, site.ok, { dateRange, filters: q('filters'), page: q('page'), limit: q('limit') }, deps.clock(), start);
+      // Reads raw visits and events over the range: on the reader thread where there is one.
+      const readDb = deps.readDb ?? deps.db;
+      const start = dateRange !== undefined && dateRange.includes('"all"') ? await statsStart(readDb, site.ok) : null;
+      const page = await recentVisits(readDb, site.ok, { dateRange, filters: q('filters'), page: q('page'), limit: q('limit') }, deps.clock(), start);
       return c.json(page);
     } catch (e) {
       if (e instanceof QueryError) return fail(c, 400, e.message).response;

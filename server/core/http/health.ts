@@ -1,6 +1,6 @@
 /**
  * `/healthz` for monitors: is the database writable (and were the last events stored), is
- * ingest running.
+ * ingest running, and on Node, is the reader thread that answers queries up.
  * @module
  */
 import { Hono } from 'hono';
@@ -24,9 +24,12 @@ export function healthRoutes(deps: AppDeps, store: StoreStatus): Hono {
     const ingestDown = deps.ingestDown?.() ?? null;
     // A probe that changes nothing passes on a full disk; the last event's fate does not.
     const storeProblem = store.problem();
-    const ok = writable && ingestDown === null && storeProblem === null;
+    const readerDown = deps.readerDown?.() ?? null;
+    const ok = writable && ingestDown === null && storeProblem === null && readerDown === null;
     const database = !writable ? 'not writable' : storeProblem !== null ? `not writable: ${storeProblem}` : 'writable';
-    return c.json({ status: ok ? 'ok' : 'error', database, ingest: ingestDown ?? 'ok' }, ok ? 200 : 503);
+    // `reader` only when it is down, so the answer keeps its shape on both runtimes otherwise.
+    const reader = readerDown === null ? {} : { reader: readerDown };
+    return c.json({ status: ok ? 'ok' : 'error', database, ingest: ingestDown ?? 'ok', ...reader }, ok ? 200 : 503);
   });
   return app;
 }

@@ -53,6 +53,8 @@ function limitKey(access: Access): string | null {
 export function statsApi(deps: ApiDeps): Hono {
   const app = new Hono();
   const limiter = createRateLimiter(deps.config.queryRateLimit);
+  // Queries may take seconds: on Node they run on the reader thread, off the HTTP thread.
+  const readDb = deps.readDb ?? deps.db;
   /** A 429 when the credential has asked too often this minute, else null. */
   const tooMany = (c: Context, access: Access): Response | null => {
     const key = limitKey(access);
@@ -75,9 +77,9 @@ export function statsApi(deps: ApiDeps): Hono {
       const site = await findSite(deps.db, readSiteId(body));
       if (!site || !mayRead(grant, site.id)) return unauthorized(c);
       const record = body as Record<string, unknown>;
-      const start = record.date_range === 'all' ? await statsStart(deps.db, site) : null;
+      const start = record.date_range === 'all' ? await statsStart(readDb, site) : null;
       const query = parseQuery(record, site, Math.floor(deps.clock() / 1000), start);
-      return c.json(await runQuery(deps.db, query));
+      return c.json(await runQuery(readDb, query));
     } catch (e) {
       if (e instanceof QueryError) return badRequest(c, e.message);
       throw e;
@@ -95,7 +97,7 @@ export function statsApi(deps: ApiDeps): Hono {
     const site = await findSite(deps.db, domain);
     if (!site || !mayRead(grant, site.id)) return unauthorized(c);
     const since = Math.floor(deps.clock() / 1000) - REALTIME_SECONDS;
-    const row = await deps.db.first<{ n: number }>('SELECT COUNT(DISTINCT visitor) AS n FROM events WHERE site_id = ? AND ts >= ?', [site.id, since]);
+    const row = await readDb.first<{ n: number }>('SELECT COUNT(DISTINCT visitor) AS n FROM events WHERE site_id = ? AND ts >= ?', [site.id, since]);
     return c.json(row?.n ?? 0);
   });
 

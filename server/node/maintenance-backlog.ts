@@ -1,0 +1,21 @@
+/**
+ * Maintenance as the Node server runs it, on the ingest thread that owns the writes: a
+ * backlog of closed days is rolled up one day per site at a time, with a turn of the event
+ * loop between steps, so event groups keep being committed while it works.
+ * @module
+ */
+import { type MaintenanceResult, runMaintenance } from '../core/maintenance.ts';
+import type { Db } from '../core/ports.ts';
+
+/** Runs maintenance steps at instant `nowMs` until nothing is left to do or `stopping()` says so. */
+export async function workOffBacklog(db: Db, nowMs: number, stopping: () => boolean): Promise<MaintenanceResult> {
+  const total: MaintenanceResult = { saltsDeleted: 0, daysRolledUp: 0, rawRowsPurged: 0 };
+  for (;;) {
+    const r = await runMaintenance(db, nowMs, { maxDaysPerSite: 1 });
+    total.saltsDeleted += r.saltsDeleted;
+    total.daysRolledUp += r.daysRolledUp;
+    total.rawRowsPurged += r.rawRowsPurged;
+    if (stopping() || r.daysRolledUp + r.rawRowsPurged === 0) return total;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
