@@ -284,6 +284,9 @@ describe('dashboard admin', () => {
     await shown.waitFor();
     const url = await shown.inputValue();
     expect(url.startsWith(`${d.url}/share/`)).toBe(true);
+    await share.getByLabel('Show recent visits').check();
+    await share.getByText('Saved.').waitFor();
+    expect((await ownerApi('GET', `/api/dashboard/sites/${SHOP}/shared-link`)).json.link).toMatchObject({ showVisits: true, embeddable: false });
 
     const visitor = await d.newPage();
     await visitor.goto(url);
