@@ -24,26 +24,23 @@ function sitePicker(view: View): HTMLElement | null {
   return h('label', { class: 'sv-field' }, h('span', { class: 'sr-only' }, t('sv.site')), select);
 }
 
+/** A custom range shows as its own option, and "Custom range…" stays selectable to pick another one. */
+const PICK = 'pick';
+
 function rangePicker(view: View): HTMLElement {
-  const options: Period[] = [...PRESETS, 'custom'];
+  const { period, from, to } = view.state;
   const select = h(
     'select',
     { class: 'input', id: 'sv-range', 'data-key': 'range' },
-    options.map((period) => h('option', { value: period, selected: period === view.state.period }, rangeLabel(view, period))),
+    PRESETS.map((p) => h('option', { value: p, selected: p === period }, t(`sv.range.${p}` as Key))),
+    period === 'custom' && from && to ? h('option', { value: 'custom', selected: true }, `${formatDay(from)} – ${formatDay(to)}`) : null,
+    h('option', { value: PICK }, t('sv.range.custom')),
   );
   select.addEventListener('change', () => {
-    const period = select.value as Period;
-    if (period === 'custom') openCalendar(view, () => (select.value = view.state.period));
-    else view.go({ ...view.state, period, from: null, to: null, interval: null });
+    if (select.value === PICK) openCalendar(view, () => (select.value = period));
+    else view.go({ ...view.state, period: select.value as Period, from: null, to: null, interval: null });
   });
   return h('label', { class: 'sv-field' }, h('span', { class: 'sr-only' }, t('sv.range')), select);
-}
-
-function rangeLabel(view: View, period: Period): string {
-  if (period === 'custom' && view.state.period === 'custom' && view.state.from && view.state.to) {
-    return `${formatDay(view.state.from)} – ${formatDay(view.state.to)}`;
-  }
-  return t(`sv.range.${period}` as Key);
 }
 
 /** A month grid in a dialog: the first click picks the start, the second the end. */

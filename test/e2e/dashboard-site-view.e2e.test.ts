@@ -133,6 +133,8 @@ describe('site view', { timeout: 120_000 }, () => {
     const firstAnswer = viewLog.findIndex(([kind]) => kind === 'done');
     expect(firstAnswer).toBeGreaterThanOrEqual(12);
     expect(viewLog.slice(firstAnswer).filter(([kind]) => kind === 'call')).toEqual([]);
+    await p.waitForSelector('.sv-map');
+    await screenshot(p, 'site-view-desktop-light');
     await expectViewMatchesApi(p);
 
     const { base } = baseOf('?period=day&compare=previous');
@@ -143,7 +145,6 @@ describe('site view', { timeout: 120_000 }, () => {
     );
     expect(table).toEqual(series.meta.time_labels!.map((label) => [label, byLabel.get(label)?.metrics[0] ?? 0, byLabel.get(label)?.comparison?.metrics[0] ?? 0]));
     expect(table.reduce((sum, row) => sum + Number(row[1]), 0)).toBeGreaterThan(0);
-    await screenshot(p, 'site-view-desktop-light');
   });
 
   it('filters every panel by a clicked country row and by a clicked map country, and the URL carries the view through a reload', async () => {
@@ -222,7 +223,7 @@ describe('site view', { timeout: 120_000 }, () => {
     expect(parseView(search(p)).tabs.devices).toBe('os');
     expect(await p.evaluate(() => document.activeElement?.id)).toBe('sv-tab-devices-os');
 
-    await p.selectOption('#sv-range', 'custom');
+    await p.selectOption('#sv-range', 'pick');
     await p.waitForSelector('dialog .sv-calendar');
     const today = localDay(new Date(), 'Etc/UTC');
     await p.fill('dialog input[type="date"] >> nth=0', today);
@@ -231,6 +232,10 @@ describe('site view', { timeout: 120_000 }, () => {
     await settled(p);
     expect(parseView(search(p))).toMatchObject({ period: 'custom', from: today, to: today });
     expect(await kpiValues(p)).toEqual((await stats(kpiQuery(base))).results[0]!.metrics);
+    await p.selectOption('#sv-range', 'pick');
+    await p.waitForSelector('dialog .sv-calendar');
+    await p.keyboard.press('Escape');
+    expect(await p.inputValue('#sv-range')).toBe('custom');
   });
 
   it('exports a panel as the CSV of exactly its rows, named by site, range and filter', async () => {
