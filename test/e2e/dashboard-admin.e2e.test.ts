@@ -98,11 +98,22 @@ describe('dashboard admin', () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
     expect((await page.context().cookies()).some((c) => c.name === 'teller_session' && c.value !== '')).toBe(false);
-    await page.getByLabel('E-mail').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    // By keyboard alone: the e-mail field has focus, Tab reaches the password, Enter submits.
+    await page.keyboard.type(OWNER.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(OWNER.password);
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Sites' }).waitFor();
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    // After the login, focus is in <main>, where the new page begins.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    // On a fresh load the skip link is the first stop and lands in <main>.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sites' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip-link');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
   });
 
   it('refuses a wrong password with the server’s message, then throttles', async () => {
