@@ -17,8 +17,6 @@ export interface ReaderThreadData {
 export interface ReaderThreadOptions {
   /** Most reads waiting at once; past it a read fails at once rather than queueing behind minutes of work. */
   maxWaiting?: number;
-  /** Upper bound of the thread's JavaScript heap, in MB (Node's default when absent): a runaway result ends the reader, not the server. */
-  maxHeapMb?: number;
 }
 
 export type ReadMethod = 'all' | 'first';
@@ -65,8 +63,7 @@ export function startReaderThread(data: ReaderThreadData, log: Logger, options: 
 
   const start = () => {
     restartTimer = null;
-    const resourceLimits = options.maxHeapMb === undefined ? undefined : { maxOldGenerationSizeMb: options.maxHeapMb };
-    const w = new Worker(new URL('./reader-worker.mjs', import.meta.url), { workerData: data, resourceLimits });
+    const w = new Worker(new URL('./reader-worker.mjs', import.meta.url), { workerData: data });
     worker = w;
     w.on('message', (message: FromReaderThread) => {
       if (message.type === 'ready') {
