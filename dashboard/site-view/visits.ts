@@ -16,12 +16,14 @@ import type { View } from './view.ts';
 const LIMIT = 20;
 
 /** A cell that names its column too: on a phone each visit is a card of labelled lines. */
-const cell = (column: Column, content: Node | string, cls: string | null = null) => h('td', { class: cls, 'data-label': t(`sv.visits.${column}`) }, content);
+const cell = (column: Column, content: Node | string, cls: string | null = null) =>
+  h('td', { class: [cls, content === NONE ? 'sv-none' : null].filter(Boolean).join(' ') || null, 'data-label': t(`sv.visits.${column}`) }, content);
 
 const COLUMNS = ['time', 'ip', 'country', 'browser', 'os', 'device', 'entry', 'pages', 'source', 'words'] as const;
 type Column = (typeof COLUMNS)[number];
 
-const joined = (...parts: Array<string | null>) => parts.filter(Boolean).join(' ') || '–';
+const NONE = '–';
+const joined = (...parts: Array<string | null>) => parts.filter(Boolean).join(' ') || NONE;
 
 export function visitsPath(view: View, page: number): string {
   const params = new URLSearchParams({
@@ -61,14 +63,14 @@ export function renderVisits(view: View): HTMLElement {
                       null,
                       cell('time', formatTime(v.startedAt, view.ctx.site.timezone), 'nowrap'),
                       cell('ip', v.ip ?? h('span', { class: 'muted' }, t('sv.visits.ipNone')), 'mono'),
-                      cell('country', v.country ? `${flag(v.country)} ${countryName(v.country)}` : '–'),
+                      cell('country', v.country ? `${flag(v.country)} ${countryName(v.country)}` : NONE),
                       cell('browser', joined(v.browser, v.browserVersion)),
                       cell('os', joined(v.os, v.osVersion)),
-                      cell('device', v.device ?? '–'),
-                      cell('entry', v.entryPage ?? '–', 'sv-path'),
+                      cell('device', v.device ?? NONE),
+                      cell('entry', v.entryPage ?? NONE, 'sv-path'),
                       cell('pages', formatNumber(v.pageviews), 'num'),
-                      cell('source', v.searchEngine ?? v.source ?? '–'),
-                      cell('words', v.searchKeyword ?? '–'),
+                      cell('source', v.searchEngine ?? v.source ?? NONE),
+                      cell('words', v.searchKeyword ?? NONE),
                     ),
                   ),
                 ),

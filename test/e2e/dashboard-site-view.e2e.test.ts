@@ -6,6 +6,7 @@
  * serious, a phone has no horizontal scroll. Screenshots for a person to judge.
  */
 import type { Page } from 'playwright-core';
+import type { RecentVisitsPage } from '../../server/core/dashboard/contract.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../server/core/tokens.ts';
 import { dateRange, localDay } from '../../dashboard/site-view/dates.ts';
@@ -145,6 +146,13 @@ describe('site view', { timeout: 120_000 }, () => {
     );
     expect(table).toEqual(series.meta.time_labels!.map((label) => [label, byLabel.get(label)?.metrics[0] ?? 0, byLabel.get(label)?.comparison?.metrics[0] ?? 0]));
     expect(table.reduce((sum, row) => sum + Number(row[1]), 0)).toBeGreaterThan(0);
+
+    const params = new URLSearchParams({ date_range: JSON.stringify('day'), filters: '[]', page: '1', limit: '20' });
+    const answer = await p.context().request.get(`${harness.url}/api/dashboard/sites/${DOMAIN}/visits?${params}`);
+    const { visits } = (await answer.json()) as RecentVisitsPage;
+    expect(visits.length).toBeGreaterThan(0);
+    const shown = await p.$$eval('[data-panel="visits"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(shown.map((cells) => [cells[1], cells[5], cells[6], cells[7]])).toEqual(visits.map((v) => [v.ip ?? 'not stored', v.device, v.entryPage, String(v.pageviews)]));
   });
 
   it('filters every panel by a clicked country row and by a clicked map country, and the URL carries the view through a reload', async () => {
