@@ -246,6 +246,23 @@ describe('site view', { timeout: 120_000 }, () => {
     expect(await p.inputValue('#sv-range')).toBe('custom');
   });
 
+  it('shows a failing query in its own panel only, with the server\'s message', async () => {
+    await harness.ensureOwner();
+    const p = await harness.newPage();
+    // The channels query is made invalid on its way, so the real server refuses it.
+    await p.route('**/api/v2/query', (route) => {
+      const body = route.request().postDataJSON() as { dimensions?: string[] };
+      if (body.dimensions?.[0] !== 'visit:channel') return route.continue();
+      return route.continue({ postData: JSON.stringify({ ...body, metrics: ['bogus'] }) });
+    });
+    await harness.loginAs(p, OWNER, `/sites/${DOMAIN}?period=day`);
+    await settled(p);
+    expect(await p.textContent('[data-panel="sources"] .sv-error')).toContain('Unknown metric "bogus"');
+    expect(await p.locator('.sv-error').count()).toBe(1);
+    expect((await panelRows(p, 'pages')).length).toBeGreaterThan(0);
+    expect((await kpiValues(p))[0]).toBeGreaterThan(0);
+  });
+
   it('exports a panel as the CSV of exactly its rows, named by site, range and filter', async () => {
     const p = await harness.ownerPage(`/sites/${DOMAIN}?period=day&f=${encodeURIComponent('is|visit:country|NO')}`);
     await settled(p);
