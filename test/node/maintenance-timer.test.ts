@@ -47,4 +47,30 @@ describe('maintenance on the Node server', () => {
     expect(rolled?.visitors).toBe(6);
     await expect.poll(() => log.lines.some((l) => /maintenance: \d+ salts deleted, \d+ days rolled up/.test(l))).toBe(true);
   });
+
+  it('runs again every maintenanceIntervalMs on the ingest thread, at the server’s clock', async () => {
+    const t = tempDb();
+    const siteId = (await createSite(t.db, { domain: 'example.com' }, NOW)).id;
+    t.db.close();
+    const now = { ms: NOW };
+    const server = await startServer({ dbPath: t.path, port: 0, clock: () => now.ms, log: new MemoryLog(), maintenanceIntervalMs: 50 });
+    cleanup = async () => {
+      await server.close();
+      t.cleanup();
+    };
+    const daysThrough = async () => (await server.db.first<{ days_through: string }>('SELECT days_through FROM rollup_state WHERE site_id = ?', [siteId]))?.days_through ?? null;
+
+    // Today, as the server's clock has it, is not closed: nothing to roll up yet.
+    await server.db.batch(recordEventStatements(pageview(siteId, NOW / 1000, 1)));
+    await server.db.batch(recordEventStatements(pageview(siteId, NOW / 1000 + DAY, 2)));
+    await server.db.batch(recordEventStatements(pageview(siteId, NOW / 1000 + DAY, 3)));
+    // Two days later by that clock, the timer's next passes roll both days up.
+    now.ms = NOW + 2 * DAY * 1000;
+    await expect.poll(daysThrough, { timeout: 10_000 }).toBe('2026-11-25');
+    const rolled = await server.db.all<{ day: string; visitors: number }>("SELECT day, visitors FROM rollup_visits WHERE site_id = ? AND dimension = '' ORDER BY day", [siteId]);
+    expect(rolled).toEqual([
+      { day: '2026-11-24', visitors: 1 },
+      { day: '2026-11-25', visitors: 2 },
+    ]);
+  });
 });
