@@ -93,4 +93,37 @@ describe('ingest thread', () => {
       await thread.close();
     }
   });
+
+  /** Noon UTC of a day in the past, and events on each of the `days` days before it. */
+  const NOON = Date.UTC(2026, 0, 10, 12);
+  const eventsOnDaysBefore = (thread: ReturnType<typeof startIngestThread>, days: number) =>
+    Promise.all(Array.from({ length: days }, (_, i) => thread.ingest({ ...request(`/day-${i + 1}`), receivedAt: NOON - (i + 1) * 86_400_000 })));
+
+  it('runs maintenance on the thread at the instant it is given, one pass at a time, and reports it', async () => {
+    const { db, thread } = await threadWithSite();
+    try {
+      expect((await eventsOnDaysBefore(thread, 3)).every((o) => o.status === 202)).toBe(true);
+      const pass = thread.maintain(NOON);
+      expect(thread.maintain(NOON)).toBe(pass);
+      // Salts of the two oldest days go; yesterday's still serves visits open at midnight.
+      expect(await pass).toEqual({ saltsDeleted: 2, daysRolledUp: 3, rawRowsPurged: 0 });
+      expect(await db.first('SELECT days_through FROM rollup_state')).toEqual({ days_through: '2026-01-09' });
+      expect(await thread.maintain(NOON)).toEqual({ saltsDeleted: 0, daysRolledUp: 0, rawRowsPurged: 0 });
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('ends a maintenance pass after its current step when closed, and reports what it did', async () => {
+    const { db, thread } = await threadWithSite();
+    expect((await eventsOnDaysBefore(thread, 30)).every((o) => o.status === 202)).toBe(true);
+    const pass = thread.maintain(NOON);
+    await thread.close();
+    const done = await pass;
+    expect(done.daysRolledUp).toBeGreaterThan(0);
+    expect(done.daysRolledUp).toBeLessThan(30);
+    const rolled = await db.first<{ n: number }>("SELECT count(DISTINCT day) AS n FROM rollup_visits WHERE dimension = ''");
+    expect(rolled!.n).toBe(done.daysRolledUp);
+    await expect(thread.maintain(NOON)).rejects.toThrow('server is shutting down');
+  });
 });
