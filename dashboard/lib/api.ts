@@ -40,7 +40,17 @@ export function sharing(): boolean {
   return shareToken !== null;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** Parses a body as JSON, or null when it is empty or not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sends one request; answers the body's text, or throws the server's error. */
+async function send(method: string, path: string, body?: unknown): Promise<string> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (shareToken) headers[SHARE_HEADER] = shareToken;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -51,20 +61,22 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     credentials: 'same-origin',
   });
   const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = null;
-  }
   if (!res.ok) {
+    const json = parseJson(text);
     const message = json && typeof json === 'object' && 'error' in json ? String((json as { error: unknown }).error) : `${res.status} ${res.statusText}`;
     if (res.status === 401 && !FORM_ROUTES.includes(path)) unauthorized();
     const retry = Number(res.headers.get('retry-after'));
     throw new ApiError(res.status, message, Number.isFinite(retry) && retry > 0 ? retry : null);
   }
-  return json as T;
+  return text;
 }
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return parseJson(await send(method, path, body)) as T;
+}
+
+/** A text answer (the generated privacy text), with the same errors as api(). */
+export const getText = (path: string) => send('GET', path);
 
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);

@@ -13,6 +13,7 @@ import { siteHref } from '../lib/route.ts';
 import { attempt, errorText, field, input, section, setTitle, status, uid } from '../lib/ui.ts';
 import type { Dispose } from './app.ts';
 import { removeSection, sharedLinkSection, tokensSection, viewersSection } from './settings-access.ts';
+import { privacySection } from './settings-privacy.ts';
 import { timeZoneSelect } from './sites.ts';
 
 type Save = (change: Partial<SiteSettingsJson>) => Promise<SiteSettingsJson>;
@@ -177,6 +178,7 @@ export function renderSettings(main: HTMLElement, domain: string): Dispose {
         tokensSection(domain),
         sharedLinkSection(domain),
         viewersSection(domain),
+        privacySection(domain),
         removeSection(domain),
       );
       replace(aside, contents(body));

@@ -32,6 +32,8 @@ describe('dashboard catalogues', () => {
   it('translate every admin and common string (no English left in the bokmål files)', () => {
     const english: Record<string, string> = { ...commonEn, ...adminEn };
     const bokmal: Record<string, string> = { ...commonNb, ...adminNb };
-    expect(Object.keys(english).filter((key) => english[key] === bokmal[key])).toEqual([]);
+    // Names and words that are spelt the same in both languages.
+    const sameInBoth = new Set(['Format', 'Markdown', 'HTML']);
+    expect(Object.keys(english).filter((key) => english[key] === bokmal[key] && !sameInBoth.has(english[key]!))).toEqual([]);
   });
 });

@@ -204,6 +204,10 @@ describe('dashboard admin', () => {
     expect(await retention.getByLabel('Keep for', { exact: true }).isChecked()).toBe(true);
     expect(await retention.getByLabel('Days to keep raw events').inputValue()).toBe('90');
     await exclusions.getByText('/admin/*', { exact: true }).waitFor();
+    const privacy = page.locator('section', { has: page.getByRole('heading', { name: 'Privacy policy' }) });
+    await privacy.getByLabel('Language of the text').selectOption('nb');
+    await privacy.getByLabel('Format').selectOption('txt');
+    await waitFor('the bokmål privacy text', async () => /besøk/i.test(await privacy.locator('textarea').inputValue()));
     const saved = await ownerApi('GET', `/api/dashboard/sites/${SHOP}/settings`);
     expect(saved.json).toMatchObject({ retentionDays: 90, excludedPaths: ['/admin/*'], timezone: 'Europe/Oslo' });
   });

@@ -1,0 +1,39 @@
+/**
+ * The analytics paragraph of the site's privacy policy, which the server writes from what
+ * this instance is configured to collect: picked by language and format, shown, copied.
+ * @module
+ */
+import { getText } from '../lib/api.ts';
+import { h, replace } from '../lib/dom.ts';
+import { lang, t } from '../lib/i18n.ts';
+import { copyBox, errorText, field, section } from '../lib/ui.ts';
+
+const FORMATS = ['md', 'html', 'txt'] as const;
+type Format = (typeof FORMATS)[number];
+/** The privacy text's languages, named in their own language as the language switch does. */
+const LANGUAGES: Array<[string, string]> = [
+  ['nb', 'Norsk bokmål'],
+  ['en', 'English'],
+];
+
+export function privacySection(domain: string): HTMLElement {
+  const language = h('select', { class: 'input' }, LANGUAGES.map(([code, name]) => h('option', { value: code, selected: code === lang() }, name)));
+  const format = h('select', { class: 'input' }, FORMATS.map((f: Format) => h('option', { value: f }, t(`settings.privacy.format.${f}`))));
+  const shown = h('div', null, h('p', { class: 'muted' }, t('common.loading')));
+  const load = () => {
+    const path = `/api/v1/sites/${encodeURIComponent(domain)}/privacy-text?lang=${language.value}&format=${format.value}`;
+    getText(path).then(
+      (text) => replace(shown, copyBox(text, t('settings.privacy.title'), true)),
+      (error: unknown) => replace(shown, h('p', { class: 'form-error', role: 'alert' }, errorText(error))),
+    );
+  };
+  language.addEventListener('change', load);
+  format.addEventListener('change', load);
+  load();
+  return section(
+    t('settings.privacy.title'),
+    t('settings.privacy.intro'),
+    h('div', { class: 'field-row' }, field(t('settings.privacy.language'), language).root, field(t('settings.privacy.format'), format).root),
+    shown,
+  );
+}
