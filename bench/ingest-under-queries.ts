@@ -1,0 +1,198 @@
+/**
+ * Ingest latency while Stats API queries run: wrk sends events to a Teller server holding
+ * the query benchmark's 1 M-event database, while this process asks the server's Stats API
+ * for a filtered 12-month view in a loop, one query after another, so its reader thread is
+ * never idle. Rounds without queries alternate with rounds with them; the median round of
+ * each is reported. Needs that database (bench/.cache/, built by `npm run bench -- query`).
+ *
+ * The server runs in a child process (this file, run directly with `serve <db>`) whose
+ * clock starts at the dataset's instant, so "12 months" covers the generated traffic.
+ * @module
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { startServer } from '../server/node/server.ts';
+import { benchRequests, median } from './ingest.ts';
+
+const DATASET = fileURLToPath(new URL('./.cache/queries-1000000-v2.db', import.meta.url));
+/** The query benchmark's instant: its data ends here. */
+const DATASET_NOW = Date.parse('2026-01-15T14:00:00Z');
+const DOMAIN = 'bench.example';
+const DURATION_S = Number(process.env.BENCH_INGEST_SECONDS ?? 8);
+const ROUNDS = 3;
+/** Fewer than the throughput benchmark's 64: latency here, not the most events a second. */
+const CONNECTIONS = 16;
+const FILTER = ['is', 'visit:country', ['US']];
+
+/** The heaviest queries of the dashboard's view, filtered, over 12 months (the view in bench/query.ts). */
+function filteredYearView(): Record<string, unknown>[] {
+  const top = (dimension: string, metrics: string[]) => ({ metrics, dimensions: [dimension], pagination: { limit: 10 } });
+  return [
+    { metrics: ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'], include: { compare: 'previous_period' } },
+    { metrics: ['visitors', 'pageviews'], dimensions: ['time'], include: { time_labels: true } },
+    top('visit:source', ['visitors']),
+    top('event:page', ['visitors', 'pageviews']),
+    top('visit:entry_page', ['visitors', 'visits']),
+    top('visit:browser', ['visitors', 'percentage']),
+    top('visit:device', ['visitors', 'percentage']),
+  ].map((body) => ({ site_id: DOMAIN, date_range: '12mo', filters: [FILTER], ...body }));
+}
+
+/** A wrk Lua script cycling through the ingest benchmark's requests, reporting p50 and p99. */
+function wrkScript(): string {
+  const lines = ['local reqs = {}'];
+  benchRequests(4000).forEach(({ body, userAgent, ip }, i) => {
+    const headers = `{["Host"]="127.0.0.1", ["Content-Type"]="text/plain", ["User-Agent"]=${JSON.stringify(userAgent)}, ["X-Forwarded-For"]="${ip}"}`;
+    lines.push(`reqs[${i + 1}] = wrk.format("POST", "/api/event", ${headers}, ${JSON.stringify(body)})`);
+  });
+  lines.push('local i = 0', 'request = function()', '  i = i % #reqs + 1', '  return reqs[i]', 'end');
+  lines.push('done = function(summary, latency, requests)');
+  lines.push(
+    '  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration, summary.errors.status, latency:percentile(50), latency:percentile(99)))',
+  );
+  lines.push('end');
+  return lines.join('\n');
+}
+
+interface Round {
+  rps: number;
+  non2xx: number;
+  p50ms: number;
+  p99ms: number;
+}
+
+/** wrk in the background (execFile, not execFileSync): this process keeps asking queries meanwhile. */
+async function runWrk(port: number, script: string, seconds: number): Promise<Round> {
+  const { stdout } = await promisify(execFile)('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', script, `http://127.0.0.1:${port}/api/event`]);
+  const m = /RESULT (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(stdout);
+  if (!m) throw new Error(`unexpected wrk output:\n${stdout}`);
+  const [requests, durationUs, non2xx, p50us, p99us] = m.slice(1).map(Number) as [number, number, number, number, number];
+  return { rps: Math.round(requests / (durationUs / 1e6)), non2xx, p50ms: p50us / 1000, p99ms: p99us / 1000 };
+}
+
+interface QueryLoop {
+  /** Stops after the query in flight; resolves to the durations of the queries answered. */
+  stop(): Promise<number[]>;
+}
+
+/** Asks the view's queries one after another, over and over, until stopped. */
+function startQueryLoop(url: string, token: string): QueryLoop {
+  let stopping = false;
+  const durations: number[] = [];
+  const view = filteredYearView();
+  const loop = (async () => {
+    for (let i = 0; !stopping; i = (i + 1) % view.length) {
+      const t = performance.now();
+      const res = await fetch(`${url}/api/v2/query`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(view[i]),
+      });
+      if (res.status !== 200) throw new Error(`query answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+      durations.push(performance.now() - t);
+    }
+  })();
+  return {
+    async stop() {
+      stopping = true;
+      await loop;
+      return durations;
+    },
+  };
+}
+
+async function startServerProcess(dbPath: string, token: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'serve', dbPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TELLER_ADMIN_TOKEN: token },
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /port (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+const fmt = (ms: number) => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
+
+/** Runs the benchmark; returns markdown for docs/benchmarks.md. */
+export async function runIngestUnderQueriesBench(): Promise<string> {
+  if (!existsSync(DATASET)) throw new Error(`${DATASET} is missing: run \`npm run bench -- query\` first, which builds it`);
+  const dir = mkdtempSync(join(tmpdir(), 'teller-bench-iuq-'));
+  const token = `bench-${Math.random().toString(36).slice(2)}-0123456789abcdef0123456789`;
+  try {
+    // A copy: the events written here must not change the query benchmark's database.
+    const dbPath = join(dir, 'teller.db');
+    copyFileSync(DATASET, dbPath);
+    const script = join(dir, 'events.lua');
+    writeFileSync(script, wrkScript());
+    const server = await startServerProcess(dbPath, token);
+    const url = `http://127.0.0.1:${server.port}`;
+    const quiet: Round[] = [];
+    const loaded: Round[] = [];
+    const queryMs: number[] = [];
+    try {
+      // Warm-up of both: the dataset's pages into the OS cache, the code through the JIT.
+      const warm = startQueryLoop(url, token);
+      await runWrk(server.port, script, 5);
+      await warm.stop();
+      for (let round = 0; round < ROUNDS; round++) {
+        quiet.push(await runWrk(server.port, script, DURATION_S));
+        const loop = startQueryLoop(url, token);
+        loaded.push(await runWrk(server.port, script, DURATION_S));
+        queryMs.push(...(await loop.stop()));
+      }
+    } finally {
+      server.child.kill('SIGTERM');
+      await new Promise((resolve) => server.child.once('exit', resolve));
+    }
+    const row = (label: string, rounds: Round[], queries: string) =>
+      `| ${label} | ${median(rounds.map((r) => r.rps))} | ${fmt(median(rounds.map((r) => r.p50ms)))} ms | ${fmt(median(rounds.map((r) => r.p99ms)))} ms | ${rounds.reduce((a, r) => a + r.non2xx, 0)} | ${queries} |`;
+    const rows = [
+      `Events sent by wrk (-t1 -c${CONNECTIONS}, ${ROUNDS} alternating rounds of ${DURATION_S} s, median round) to a server holding the 1 M-event query benchmark database, ` +
+        `without and with this process asking the Stats API, one query after another, for ${filteredYearView().length} queries of the dashboard's 12-month view filtered by \`${JSON.stringify(FILTER)}\` ` +
+        '(they run on the reader thread; events on the HTTP and ingest threads).',
+      '',
+      '| Stats API meanwhile | events/s | p50 latency | p99 latency | non-2xx | queries answered (median) |',
+      '|---|---:|---:|---:|---:|---:|',
+      row('none', quiet, '–'),
+      row('filtered 12-month view in a loop', loaded, `${queryMs.length} (${fmt(queryMs.length === 0 ? NaN : median(queryMs))} ms)`),
+    ];
+    console.log(rows.join('\n'));
+    return rows.join('\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The child: Teller on the copied database, its clock running from the dataset's instant. */
+async function serve(dbPath: string): Promise<void> {
+  const started = Date.now();
+  const quiet = { info() {}, warn() {}, error: (m: string) => console.error(m) };
+  const server = await startServer({
+    dbPath,
+    port: 0,
+    host: '127.0.0.1',
+    env: process.env,
+    // Thousands of made-up visitors from few address blocks, and a loop of queries: no limits.
+    config: { trustProxy: 1, eventRateLimit: 0, queryRateLimit: 0 },
+    clock: () => DATASET_NOW + (Date.now() - started),
+    log: quiet,
+  });
+  console.log(`port ${server.port}`);
+  process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
+}
+
+if (process.argv[2] === 'serve' && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await serve(process.argv[3]!);
+}
