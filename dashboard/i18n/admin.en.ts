@@ -110,6 +110,8 @@ export const admin = {
   'settings.viewers.newHint': 'New viewers are added under',
   'settings.privacy.title': 'Privacy policy',
   'settings.privacy.intro': 'Teller writes the analytics paragraph of your privacy policy from what this server actually collects. Paste it into your privacy page, and fetch it again after changing a setting above.',
+  'settings.privacy.operator': 'Responsible for the site',
+  'settings.privacy.operator.hint': 'The person or company the text names, for example Butikken AS. Leave empty to leave the name out.',
   'settings.privacy.language': 'Language of the text',
   'settings.privacy.format': 'Format',
   'settings.privacy.format.md': 'Markdown',

@@ -112,6 +112,8 @@ export const admin: Record<keyof typeof English, string> = {
   'settings.viewers.newHint': 'Nye lesere legger du til under',
   'settings.privacy.title': 'Personvernerklæring',
   'settings.privacy.intro': 'Teller skriver avsnittet om besøksstatistikk i personvernerklæringen din ut fra hva denne serveren faktisk samler inn. Lim det inn på personvernsiden din, og hent det på nytt når du har endret en innstilling over.',
+  'settings.privacy.operator': 'Ansvarlig for nettstedet',
+  'settings.privacy.operator.hint': 'Personen eller firmaet teksten nevner, for eksempel Butikken AS. La feltet stå tomt for å utelate navnet.',
   'settings.privacy.language': 'Språk i teksten',
   'settings.privacy.format': 'Format',
   'settings.privacy.format.md': 'Markdown',

@@ -81,6 +81,7 @@ export const getText = (path: string) => send('GET', path);
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
 export const del = <T>(path: string, body?: unknown) => api<T>('DELETE', path, body);
 
 /** The path of a site's dashboard route, with the domain encoded. */

@@ -3,10 +3,10 @@
  * this instance is configured to collect: picked by language and format, shown, copied.
  * @module
  */
-import { getText } from '../lib/api.ts';
+import { getText, put } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { lang, t } from '../lib/i18n.ts';
-import { copyBox, errorText, field, section } from '../lib/ui.ts';
+import { attempt, copyBox, errorText, field, input, section, status } from '../lib/ui.ts';
 
 const FORMATS = ['md', 'html', 'txt'] as const;
 type Format = (typeof FORMATS)[number];
@@ -33,7 +33,22 @@ export function privacySection(domain: string): HTMLElement {
   return section(
     t('settings.privacy.title'),
     t('settings.privacy.intro'),
+    operatorForm(domain, load),
     h('div', { class: 'field-row' }, field(t('settings.privacy.language'), language).root, field(t('settings.privacy.format'), format).root),
     shown,
   );
+}
+
+/** Who the text names as responsible for the site; saving fetches the text again. */
+function operatorForm(domain: string, saved: () => void): HTMLElement {
+  const operator = field(t('settings.privacy.operator'), input({ autocomplete: 'organization' }), t('settings.privacy.operator.hint'));
+  const line = status();
+  const button = h('button', { type: 'submit', class: 'btn' }, t('common.save'));
+  const form = h('form', { class: 'stack-s', novalidate: true }, operator.root, h('div', { class: 'actions' }, button, line.root));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const path = `/api/v1/sites/${encodeURIComponent(domain)}/operator`;
+    if (await attempt(button, line, () => put(path, { operator: operator.input.value }), t('common.saved'))) saved();
+  });
+  return form;
 }

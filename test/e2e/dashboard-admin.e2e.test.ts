@@ -208,6 +208,9 @@ describe('dashboard admin', () => {
     await privacy.getByLabel('Language of the text').selectOption('nb');
     await privacy.getByLabel('Format').selectOption('txt');
     await waitFor('the bokmål privacy text', async () => /besøk/i.test(await privacy.locator('textarea').inputValue()));
+    await privacy.getByLabel('Responsible for the site').fill('Butikken AS');
+    await privacy.getByRole('button', { name: 'Save' }).click();
+    await waitFor('the operator in the text', async () => (await privacy.locator('textarea').inputValue()).includes('Butikken AS'));
     const saved = await ownerApi('GET', `/api/dashboard/sites/${SHOP}/settings`);
     expect(saved.json).toMatchObject({ retentionDays: 90, excludedPaths: ['/admin/*'], timezone: 'Europe/Oslo' });
   });
