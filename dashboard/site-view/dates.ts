@@ -1,7 +1,7 @@
 /**
  * Date arithmetic of the site view, on YYYY-MM-DD strings in the site's timezone: the range
  * presets as Stats API `date_range` values, the days they cover, the chart intervals a
- * range allows, and the calendar's month grid. Pure: "now" is always passed in.
+ * range allows. Pure: "now" is always passed in.
  * @module
  */
 import type { Compare, Interval, Period, ViewState } from './state.ts';
@@ -118,19 +118,6 @@ export function apiCompare(compare: Compare | null): 'previous_period' | 'year_o
   if (compare === 'previous') return 'previous_period';
   if (compare === 'year') return 'year_over_year';
   return undefined;
-}
-
-/** Monday-first weeks of a month: each cell a day of that month or null. */
-export function monthGrid(month: string): Array<Array<string | null>> {
-  const first = monthStart(month);
-  const last = monthEnd(month);
-  const lead = (toDate(first).getUTCDay() + 6) % 7;
-  const cells: Array<string | null> = Array.from({ length: lead }, () => null);
-  for (let d = first; d <= last; d = addDays(d, 1)) cells.push(d);
-  while (cells.length % 7) cells.push(null);
-  const weeks: Array<Array<string | null>> = [];
-  for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
-  return weeks;
 }
 
 /** Which presets need no custom dates (all but `custom`). */

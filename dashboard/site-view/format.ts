@@ -4,7 +4,7 @@
  * @module
  */
 import { type Key, catalogues } from '../i18n/index.ts';
-import { countryName, formatDuration, formatNumber, formatPercent, t } from '../lib/i18n.ts';
+import { countryName, formatDuration, formatNumber, formatPercent, locale, t } from '../lib/i18n.ts';
 import type { Filter } from './state.ts';
 
 export function formatMetric(metric: string, value: number | null): string {
@@ -66,4 +66,10 @@ export function dimensionLabel(dimension: string): string {
 export function filterLabel(filter: Filter): string {
   const values = filter.values.map((v) => valueLabel(filter.dimension, v)).join(', ');
   return `${dimensionLabel(filter.dimension)} ${t(`sv.op.${filter.op}` as Key)} ${values}`;
+}
+
+/** `key.one` for a count the language calls singular, else `key`: "1 current visitor", "2 current visitors". */
+export function plural(key: 'sv.realtime' | 'sv.map.tip', n: number, vars: Record<string, string | number> = {}): string {
+  const one = new Intl.PluralRules(locale()).select(n) === 'one';
+  return t(one ? `${key}.one` : key, { ...vars, n });
 }

@@ -1,12 +1,12 @@
 /**
  * The site view's header: site picker (with more than one site), date range (presets, or a
- * custom range picked on a small calendar), comparison, and the realtime count.
+ * custom range picked in the browser's date pickers), comparison, and the realtime count.
  * @module
  */
 import type { Key } from '../i18n/index.ts';
-import { h, replace } from '../lib/dom.ts';
+import { h } from '../lib/dom.ts';
 import { formatDay, t } from '../lib/i18n.ts';
-import { addMonths, monthGrid, PRESETS } from './dates.ts';
+import { PRESETS } from './dates.ts';
 import { type Compare, type Period, serializeView } from './state.ts';
 import type { View } from './view.ts';
 
@@ -43,103 +43,33 @@ function rangePicker(view: View): HTMLElement {
   return h('label', { class: 'sv-field' }, h('span', { class: 'sr-only' }, t('sv.range')), select);
 }
 
-/** A month grid in a dialog: the first click picks the start, the second the end. */
+/**
+ * The first and last day in a dialog. Native date inputs: each opens the browser's own
+ * calendar, localised and keyboard-operable, for no bytes of ours.
+ */
 function openCalendar(view: View, onCancel: () => void): void {
-  let from = view.state.from ?? view.span.from;
-  let to = view.state.to ?? view.span.to;
-  let month = to.slice(0, 7) + '-01';
-  let picking: 'from' | 'to' = 'from';
-  const fromInput = h('input', { class: 'input', type: 'date', value: from, max: view.today });
-  const toInput = h('input', { class: 'input', type: 'date', value: to, max: view.today });
-  const grid = h('div', { class: 'sv-calendar' });
-  const apply = h('button', { type: 'submit', class: 'btn btn-primary' }, t('sv.range.apply'));
+  const fromInput = h('input', { class: 'input', type: 'date', required: true, value: view.state.from ?? view.span.from, max: view.today });
+  const toInput = h('input', { class: 'input', type: 'date', required: true, value: view.state.to ?? view.span.to, max: view.today });
   const cancel = h('button', { type: 'button', class: 'btn btn-ghost' }, t('sv.filter.cancel'));
+  let applied = false;
   const form = h(
     'form',
-    { method: 'dialog' },
+    { method: 'dialog', class: 'sv-filter-form', onsubmit: () => (applied = true) },
     h('header', { class: 'sv-dialog-head' }, h('h2', { id: 'sv-calendar-title' }, t('sv.range.pick'))),
-    grid,
-    h('div', { class: 'sv-note-form' }, h('label', null, h('span', null, t('sv.range.from')), fromInput), h('label', null, h('span', null, t('sv.range.to')), toInput)),
-    h('footer', { class: 'sv-dialog-foot' }, cancel, apply),
+    h('label', null, h('span', null, t('sv.range.from')), fromInput),
+    h('label', null, h('span', null, t('sv.range.to')), toInput),
+    h('footer', { class: 'sv-dialog-foot' }, cancel, h('button', { type: 'submit', class: 'btn btn-primary' }, t('sv.range.apply'))),
   );
-  const dialog = h('dialog', { class: 'dialog sv-calendar-dialog', 'aria-labelledby': 'sv-calendar-title' }, form);
-
-  const draw = () => {
-    const weeks = monthGrid(month);
-    const weekdays = weeks[1]!.map((day) => formatDay(day!, { weekday: 'narrow' }));
-    replace(
-      grid,
-      h(
-        'div',
-        { class: 'sv-calendar-head' },
-        h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': t('sv.calendar.prev'), onclick: () => ((month = addMonths(month, -1)), draw()) }, '‹'),
-        h('strong', { 'aria-live': 'polite' }, formatDay(month, { month: 'long', year: 'numeric' })),
-        h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': t('sv.calendar.next'), onclick: () => ((month = addMonths(month, 1)), draw()) }, '›'),
-      ),
-      h(
-        'table',
-        { class: 'sv-calendar-grid', role: 'presentation' },
-        h('thead', null, h('tr', null, weekdays.map((d) => h('th', { 'aria-hidden': 'true' }, d)))),
-        h(
-          'tbody',
-          null,
-          weeks.map((week) =>
-            h(
-              'tr',
-              null,
-              week.map((day) =>
-                h(
-                  'td',
-                  null,
-                  day
-                    ? h(
-                        'button',
-                        {
-                          type: 'button',
-                          class: `sv-day${day >= from && day <= to ? ' in-range' : ''}`,
-                          disabled: day > view.today,
-                          'aria-pressed': String(day === from || day === to),
-                          'aria-label': formatDay(day, { dateStyle: 'full' }),
-                          onclick: () => {
-                            if (picking === 'from' || day < from) {
-                              from = day;
-                              to = day;
-                              picking = 'to';
-                            } else {
-                              to = day;
-                              picking = 'from';
-                            }
-                            fromInput.value = from;
-                            toInput.value = to;
-                            draw();
-                          },
-                        },
-                        day.slice(8).replace(/^0/, ''),
-                      )
-                    : null,
-                ),
-              ),
-            ),
-          ),
-        ),
-      ),
-    );
-  };
-  fromInput.addEventListener('change', () => ((from = fromInput.value || from), draw()));
-  toInput.addEventListener('change', () => ((to = toInput.value || to), draw()));
-  let applied = false;
-  form.addEventListener('submit', () => {
-    applied = true;
-  });
+  const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'sv-calendar-title' }, form);
   cancel.onclick = () => dialog.close();
   dialog.addEventListener('close', () => {
     dialog.remove();
-    if (applied && from && to) view.go({ ...view.state, period: 'custom', from: from <= to ? from : to, to: from <= to ? to : from, interval: null });
+    const [from, to] = [fromInput.value, toInput.value].sort();
+    if (applied && from && to) view.go({ ...view.state, period: 'custom', from, to, interval: null });
     else onCancel();
   });
   view.onDispose(() => dialog.open && dialog.close());
   document.body.appendChild(dialog);
-  draw();
   dialog.showModal();
 }
 

@@ -15,6 +15,7 @@ import { renderChart } from './chart.ts';
 import { chosenInterval, dateRange, daysBetween, localDay, span } from './dates.ts';
 import { renderEmptySite, renderNoMatch } from './empty.ts';
 import { renderFilterBar } from './filters.ts';
+import { plural } from './format.ts';
 import { renderHeader } from './header.ts';
 import { renderKpis } from './kpis.ts';
 import { renderPanel } from './panel.ts';
@@ -48,7 +49,7 @@ function startRealtime(ctx: SiteViewContext, into: HTMLElement): () => void {
   const refresh = () =>
     get<number>(`/api/v1/stats/realtime/visitors?site_id=${encodeURIComponent(ctx.site.domain)}`).then(
       (n) => {
-        into.textContent = t('sv.realtime', { n });
+        into.textContent = plural('sv.realtime', n);
         into.hidden = false;
       },
       () => {

@@ -9,7 +9,7 @@ import type { Feature, Geometry } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { svg } from '../lib/dom.ts';
-import { countryName, t } from '../lib/i18n.ts';
+import { t } from '../lib/i18n.ts';
 import { WORLD, countryCode, naturalEarth, ringsToPath } from './projection.ts';
 
 const WIDTH = 800;
@@ -58,7 +58,8 @@ export function loadShapes(): Promise<Shape[]> {
   return shapes;
 }
 
-export async function drawMap(visitors: Map<string, number>, onPick: (code: string) => void, tip: HTMLElement): Promise<SVGElement> {
+/** `label` names a country with its visitors (given by the caller, so this chunk stays small). */
+export async function drawMap(visitors: Map<string, number>, label: (code: string, n: number) => string, onPick: (code: string) => void, tip: HTMLElement): Promise<SVGElement> {
   const list = await loadShapes();
   const max = Math.max(1, ...visitors.values());
   const root = svg('svg', { viewBox: VIEW_BOX, class: 'sv-map', role: 'group', 'aria-label': t('sv.map.label') });
@@ -69,13 +70,13 @@ export async function drawMap(visitors: Map<string, number>, onPick: (code: stri
       const code = shape.code;
       // Square root: one big country should not wash every other one out.
       path.style.fillOpacity = (0.25 + 0.75 * Math.sqrt(n / max)).toFixed(2);
-      const label = t('sv.map.tip', { country: countryName(code), n });
+      const text = label(code, n);
       path.setAttribute('tabindex', '0');
       path.setAttribute('role', 'button');
-      path.setAttribute('aria-label', label);
+      path.setAttribute('aria-label', text);
       path.setAttribute('data-country', code);
       const show = () => {
-        tip.textContent = label;
+        tip.textContent = text;
       };
       path.addEventListener('mouseenter', show);
       path.addEventListener('focus', show);

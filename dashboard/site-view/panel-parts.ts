@@ -5,9 +5,9 @@
  */
 import type { StatsResult } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
-import { formatPercent, t } from '../lib/i18n.ts';
+import { countryName, formatPercent, t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
-import { dimensionLabel } from './format.ts';
+import { dimensionLabel, plural } from './format.ts';
 import { type PanelParts, topRows } from './panel.ts';
 import { type TabDef, TOP_ROWS, UTM_DIMENSIONS, eventPropertyTab } from './panels.ts';
 import { notProvidedQueries } from './queries.ts';
@@ -29,7 +29,7 @@ function mapBody(view: View, result: Promise<StatsResult>): Node {
   Promise.all([result, chunk])
     .then(async ([r, map]) => {
       const visitors = new Map(r.results.map((row) => [row.dimensions[0] ?? '', row.metrics[0] ?? 0]));
-      replace(holder, await map.drawMap(visitors, pickCountry(view), tip));
+      replace(holder, await map.drawMap(visitors, (code, n) => plural('sv.map.tip', n, { country: countryName(code) }), pickCountry(view), tip));
     })
     .catch((error: unknown) => replace(holder, panelError(error)));
   return h('div', null, holder, tip);
@@ -75,8 +75,13 @@ export function eventParts(view: View): PanelParts {
   const propertyTab: TabDef | null = eventPropertyTab(view.state.tabs.events, view.state.filters);
   return {
     tab: propertyTab ?? undefined,
-    extra: () => {
-      if (!event || event === 'pageview') return h('p', { class: 'muted sv-note' }, t('sv.events.propHint'));
+    extra: (_view, _tab, result) => {
+      if (!event || event === 'pageview') {
+        const hint = h('p', { class: 'muted sv-note' }, t('sv.events.propHint'));
+        // No event to click: the hint would point at nothing.
+        result.then((r) => r.results.length === 0 && hint.remove(), () => hint.remove());
+        return hint;
+      }
       const input = h('input', { class: 'input', type: 'text', required: true, placeholder: t('sv.events.propPlaceholder'), value: propertyTab ? propertyTab.dimension.slice(12) : '' });
       const form = h(
         'form',

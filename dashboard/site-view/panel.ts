@@ -78,7 +78,7 @@ export interface PanelParts {
   /** Replaces the rows (the locations panel's map and country table). */
   body?: (view: View, tab: TabDef, result: Promise<StatsResult>) => Node;
   /** Above the rows (the search words' note, the UTM tag picker, the property picker). */
-  extra?: (view: View, tab: TabDef) => Node | null;
+  extra?: (view: View, tab: TabDef, result: Promise<StatsResult>) => Node | null;
   /** Rows fetched (the map needs every country). */
   limit?: number;
   /** Rows the tab shows, and so exports (default TOP_ROWS; the map shows every country). */
@@ -111,7 +111,7 @@ export function renderPanel(view: View, panel: PanelDef, parts: PanelParts = {})
     'section',
     { class: 'card sv-panel', 'aria-labelledby': `sv-title-${panel.id}`, 'data-panel': panel.id },
     h('header', { class: 'sv-panel-head' }, h('h2', { id: `sv-title-${panel.id}` }, title), tablist(view, panel, tab.id, title)),
-    parts.extra?.(view, tab) ?? null,
+    parts.extra?.(view, tab, result) ?? null,
     body,
     h('footer', { class: 'sv-panel-foot' }, details, csv),
   );

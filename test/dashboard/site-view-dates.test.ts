@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedIntervals, chosenInterval, dateRange, daysBetween, defaultInterval, localDay, localHour, monthGrid, span } from '../../dashboard/site-view/dates.ts';
+import { allowedIntervals, chosenInterval, dateRange, daysBetween, defaultInterval, localDay, localHour, span } from '../../dashboard/site-view/dates.ts';
 import { defaultState } from '../../dashboard/site-view/state.ts';
 
 const at = (period: string, extra = {}) => ({ ...defaultState(), period, ...extra }) as ReturnType<typeof defaultState>;
@@ -46,12 +46,5 @@ describe('site view dates', () => {
     expect(allowedIntervals(365)).toEqual(['day', 'week', 'month']);
     expect(chosenInterval('week', 28)).toBe('week');
     expect(chosenInterval('hour', 365)).toBe('month');
-  });
-
-  it('lays a month out in Monday-first weeks', () => {
-    const grid = monthGrid('2026-12-01');
-    expect(grid[0]).toEqual([null, '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04', '2026-12-05', '2026-12-06']);
-    expect(grid.flat().filter(Boolean)).toHaveLength(31);
-    expect(grid.every((week) => week.length === 7)).toBe(true);
   });
 });

@@ -232,7 +232,7 @@ describe('site view', { timeout: 120_000 }, () => {
     expect(await p.evaluate(() => document.activeElement?.id)).toBe('sv-tab-devices-os');
 
     await p.selectOption('#sv-range', 'pick');
-    await p.waitForSelector('dialog .sv-calendar');
+    await p.waitForSelector('dialog input[type="date"]');
     const today = localDay(new Date(), 'Etc/UTC');
     await p.fill('dialog input[type="date"] >> nth=0', today);
     await p.fill('dialog input[type="date"] >> nth=1', today);
@@ -241,7 +241,7 @@ describe('site view', { timeout: 120_000 }, () => {
     expect(parseView(search(p))).toMatchObject({ period: 'custom', from: today, to: today });
     expect(await kpiValues(p)).toEqual((await stats(kpiQuery(base))).results[0]!.metrics);
     await p.selectOption('#sv-range', 'pick');
-    await p.waitForSelector('dialog .sv-calendar');
+    await p.waitForSelector('dialog input[type="date"]');
     await p.keyboard.press('Escape');
     expect(await p.inputValue('#sv-range')).toBe('custom');
   });
