@@ -78,7 +78,7 @@ export const siteView = {
   'sv.tab.referrers': 'Referrers',
   'sv.tab.engines': 'Search engines',
   'sv.tab.utm': 'UTM',
-  'sv.tab.keywords': 'Search engines',
+  'sv.tab.keywords': 'Engine keywords',
   'sv.tab.utm_term': 'UTM term',
   'sv.tab.site_search': 'Site search',
   'sv.tab.top': 'Top pages',

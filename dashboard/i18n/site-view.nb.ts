@@ -80,7 +80,7 @@ export const siteView: Record<keyof typeof English, string> = {
   'sv.tab.referrers': 'Henvisere',
   'sv.tab.engines': 'Søkemotorer',
   'sv.tab.utm': 'UTM',
-  'sv.tab.keywords': 'Søkemotorer',
+  'sv.tab.keywords': 'Fra søkemotorer',
   'sv.tab.utm_term': 'UTM-term',
   'sv.tab.site_search': 'Søk på nettstedet',
   'sv.tab.top': 'Mest besøkt',
