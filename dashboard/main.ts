@@ -122,7 +122,7 @@ async function drawSignedIn(route: Route): Promise<void> {
       dispose = renderSites(main, app);
       return;
     case 'add-site':
-      dispose = owner ? renderAddSite(main, app) : messagePage(main, t('error.ownerOnly.title'), t('error.ownerOnly.body'));
+      dispose = owner ? renderAddSite(main) : messagePage(main, t('error.ownerOnly.title'), t('error.ownerOnly.body'));
       return;
     case 'users':
       dispose = owner ? renderUsers(main, app) : messagePage(main, t('error.ownerOnly.title'), t('error.ownerOnly.body'));

@@ -145,7 +145,7 @@ function snippetStep(main: HTMLElement, created: SiteCreated): Dispose {
   return watchFirstEvent(created.domain, line);
 }
 
-export function renderAddSite(main: HTMLElement, _app: AppContext): Dispose {
+export function renderAddSite(main: HTMLElement): Dispose {
   let stopWatching: Dispose | null = null;
   const domain = field(t('add.domain'), input({ name: 'domain', placeholder: 'example.com', autocomplete: 'off', spellcheck: 'false', required: true }), t('add.domain.hint'));
   const zone = field(t('add.timezone'), timeZoneSelect(), t('add.timezone.hint'));
