@@ -2,7 +2,6 @@
 import type { siteView as English } from './site-view.en.ts';
 
 export const siteView: Record<keyof typeof English, string> = {
-  'sv.title': 'Statistikk for {domain}',
   'sv.site': 'Nettsted',
   'sv.shared': 'Delt visning (kun lesing)',
   'sv.range': 'Periode',
@@ -37,8 +36,6 @@ export const siteView: Record<keyof typeof English, string> = {
   'sv.kpi.visit_duration': 'Besøkslengde',
   'sv.kpi.points': '{n} pp',
   'sv.kpi.before': 'før: {value}',
-  'sv.kpi.show': 'Vis {metric} i diagrammet',
-  'sv.chart': 'Diagram',
   'sv.chart.interval': 'Intervall',
   'sv.chart.table': '{metric} per {interval}',
   'sv.chart.time': 'Tid',
@@ -148,14 +145,8 @@ export const siteView: Record<keyof typeof English, string> = {
   'sv.dim.visit:search_keyword': 'Søkeord',
   'sv.visits.time': 'Tid',
   'sv.visits.ip': 'IP-adresse',
-  'sv.visits.country': 'Land',
-  'sv.visits.browser': 'Nettleser',
   'sv.visits.os': 'OS',
-  'sv.visits.device': 'Enhet',
-  'sv.visits.entry': 'Inngangsside',
   'sv.visits.pages': 'Sider',
-  'sv.visits.source': 'Kilde',
-  'sv.visits.words': 'Søkeord',
   'sv.visits.ipNone': 'ikke lagret',
   'sv.visits.newer': 'Nyere',
   'sv.visits.older': 'Eldre',

@@ -8,7 +8,7 @@
 import './site-view.css';
 import { get } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
-import { t } from '../lib/i18n.ts';
+import { setTitle } from '../lib/ui.ts';
 import { loadAnnotations } from './annotations.ts';
 import { cachedQuery } from './cache.ts';
 import { renderChart } from './chart.ts';
@@ -113,7 +113,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
       renderChart(view, series, annotations),
       h('div', { class: 'sv-grid' }, PANELS.map((panel) => renderPanel(view, panel, partsOf(view, panel))), ctx.showVisits ? renderVisits(view) : null),
     );
-    document.title = t('sv.title', { domain: ctx.site.domain });
+    setTitle(ctx.site.domain);
     replace(root, h('div', { class: 'sv' }, renderHeader(view, realtime), renderFilterBar(view), notice, content));
     if (focused) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus();
 

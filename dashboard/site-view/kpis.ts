@@ -29,7 +29,6 @@ export function renderKpis(view: View, result: Promise<StatsResult>): HTMLElemen
         'data-metric': metric,
         'data-key': `kpi:${metric}`,
         'aria-pressed': String(view.state.metric === metric),
-        title: t('sv.kpi.show', { metric: metricLabel(metric) }),
         onclick: () => view.go({ ...view.state, metric }),
       },
       h('span', { class: 'sv-kpi-label' }, metricLabel(metric)),

@@ -8,6 +8,7 @@ import type { StatsResult } from '../lib/api.ts';
 import { h } from '../lib/dom.ts';
 import { type Key } from '../i18n/index.ts';
 import { t } from '../lib/i18n.ts';
+import { errorText } from '../lib/ui.ts';
 import { dimensionLabel, flag, formatMetric, valueLabel } from './format.ts';
 import type { TabDef } from './panels.ts';
 
@@ -72,6 +73,5 @@ export function skeleton(lines = 6): HTMLElement {
 }
 
 export function panelError(error: unknown): HTMLElement {
-  const message = error instanceof Error ? error.message : String(error);
-  return h('p', { class: 'sv-error', role: 'alert' }, t('sv.panel.error', { message }));
+  return h('p', { class: 'sv-error', role: 'alert' }, t('sv.panel.error', { message: errorText(error) }));
 }

@@ -8,7 +8,7 @@ import type { RecentVisitsPage } from '../../server/core/dashboard/contract.ts';
 import { get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { countryName, formatNumber, formatTime, t } from '../lib/i18n.ts';
-import { flag } from './format.ts';
+import { dimensionLabel, flag } from './format.ts';
 import { panelError, skeleton } from './rows.ts';
 import { apiFilters } from './state.ts';
 import type { View } from './view.ts';
@@ -16,11 +16,13 @@ import type { View } from './view.ts';
 const LIMIT = 20;
 
 /** A cell that names its column too: on a phone each visit is a card of labelled lines. */
-const cell = (column: Column, content: Node | string, cls: string | null = null) =>
-  h('td', { class: [cls, content === NONE ? 'sv-none' : null].filter(Boolean).join(' ') || null, 'data-label': t(`sv.visits.${column}`) }, content);
-
-const COLUMNS = ['time', 'ip', 'country', 'browser', 'os', 'device', 'entry', 'pages', 'source', 'words'] as const;
+/** Column headings: the log's own, or the dimension the column shows. */
+const COLUMNS = ['time', 'ip', 'visit:country', 'visit:browser', 'os', 'visit:device', 'visit:entry_page', 'pages', 'visit:source', 'visit:search_keyword'] as const;
 type Column = (typeof COLUMNS)[number];
+const heading = (column: Column) => (column.includes(':') ? dimensionLabel(column) : t(`sv.visits.${column as 'time' | 'ip' | 'os' | 'pages'}`));
+
+const cell = (column: Column, content: Node | string, cls: string | null = null) =>
+  h('td', { class: [cls, content === NONE ? 'sv-none' : null].filter(Boolean).join(' ') || null, 'data-label': heading(column) }, content);
 
 const NONE = '–';
 const joined = (...parts: Array<string | null>) => parts.filter(Boolean).join(' ') || NONE;
@@ -53,7 +55,7 @@ export function renderVisits(view: View): HTMLElement {
               h(
                 'table',
                 { class: 'table sv-visits' },
-                h('thead', null, h('tr', null, COLUMNS.map((c) => h('th', { scope: 'col', class: c === 'pages' ? 'num' : null }, t(`sv.visits.${c}`))))),
+                h('thead', null, h('tr', null, COLUMNS.map((c) => h('th', { scope: 'col', class: c === 'pages' ? 'num' : null }, heading(c))))),
                 h(
                   'tbody',
                   null,
@@ -63,14 +65,14 @@ export function renderVisits(view: View): HTMLElement {
                       null,
                       cell('time', formatTime(v.startedAt, view.ctx.site.timezone), 'nowrap'),
                       cell('ip', v.ip ?? h('span', { class: 'muted' }, t('sv.visits.ipNone')), 'mono'),
-                      cell('country', v.country ? `${flag(v.country)} ${countryName(v.country)}` : NONE),
-                      cell('browser', joined(v.browser, v.browserVersion)),
+                      cell('visit:country', v.country ? `${flag(v.country)} ${countryName(v.country)}` : NONE),
+                      cell('visit:browser', joined(v.browser, v.browserVersion)),
                       cell('os', joined(v.os, v.osVersion)),
-                      cell('device', v.device ?? NONE),
-                      cell('entry', v.entryPage ?? NONE, 'sv-path'),
+                      cell('visit:device', v.device ?? NONE),
+                      cell('visit:entry_page', v.entryPage ?? NONE, 'sv-path'),
                       cell('pages', formatNumber(v.pageviews), 'num'),
-                      cell('source', v.searchEngine ?? v.source ?? NONE),
-                      cell('words', v.searchKeyword ?? NONE),
+                      cell('visit:source', v.searchEngine ?? v.source ?? NONE),
+                      cell('visit:search_keyword', v.searchKeyword ?? NONE),
                     ),
                   ),
                 ),

@@ -243,7 +243,7 @@ describe('site view', { timeout: 120_000 }, () => {
     await p.selectOption('#sv-range', 'pick');
     await p.waitForSelector('dialog input[type="date"]');
     await p.keyboard.press('Escape');
-    expect(await p.inputValue('#sv-range')).toBe('custom');
+    await expect.poll(() => p.inputValue('#sv-range')).toBe('custom');
   });
 
   it('shows a failing query in its own panel only, with the server\'s message', async () => {
