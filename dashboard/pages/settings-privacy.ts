@@ -52,3 +52,24 @@ function operatorForm(domain: string, saved: () => void): HTMLElement {
   });
   return form;
 }
+
+/**
+ * Everything the site has, as a ZIP of CSV files (Plausible's export layout, plus the raw
+ * events as stored): streamed by the server, downloaded by the browser with the session.
+ */
+export function exportSection(domain: string): HTMLElement {
+  const from = field(t('settings.export.from'), input({ type: 'date' }), t('settings.export.from.hint'));
+  const to = field(t('settings.export.to'), input({ type: 'date' }), t('settings.export.to.hint'));
+  const download = h('a', { class: 'btn btn-primary', download: '' }, t('settings.export.download'));
+  const update = () => {
+    const params = new URLSearchParams();
+    if (from.input.value) params.set('from', from.input.value);
+    if (to.input.value) params.set('to', to.input.value);
+    const query = params.toString();
+    download.setAttribute('href', `/api/v1/sites/${encodeURIComponent(domain)}/export${query ? `?${query}` : ''}`);
+  };
+  from.input.addEventListener('change', update);
+  to.input.addEventListener('change', update);
+  update();
+  return section(t('settings.export.title'), t('settings.export.intro'), h('div', { class: 'field-row' }, from.root, to.root), h('div', { class: 'actions' }, download));
+}

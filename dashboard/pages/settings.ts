@@ -13,7 +13,7 @@ import { siteHref } from '../lib/route.ts';
 import { attempt, errorText, field, input, section, setTitle, status, uid } from '../lib/ui.ts';
 import type { Dispose } from './app.ts';
 import { removeSection, sharedLinkSection, tokensSection, viewersSection } from './settings-access.ts';
-import { privacySection } from './settings-privacy.ts';
+import { exportSection, privacySection } from './settings-privacy.ts';
 import { timeZoneSelect } from './sites.ts';
 
 type Save = (change: Partial<SiteSettingsJson>) => Promise<SiteSettingsJson>;
@@ -179,6 +179,7 @@ export function renderSettings(main: HTMLElement, domain: string): Dispose {
         sharedLinkSection(domain),
         viewersSection(domain),
         privacySection(domain),
+        exportSection(domain),
         removeSection(domain),
       );
       replace(aside, contents(body));

@@ -6,7 +6,9 @@
  * width, and axe-core on the main screens. Screenshots land in test/screenshots/.
  */
 import type { Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv, unzip } from '../helpers/privacy-zip.ts';
 import { SHARE_HEADER } from '../../server/core/dashboard/contract.ts';
 import {
   type DashboardHarness,
@@ -213,6 +215,20 @@ describe('dashboard admin', () => {
     await waitFor('the operator in the text', async () => (await privacy.locator('textarea').inputValue()).includes('Butikken AS'));
     const saved = await ownerApi('GET', `/api/dashboard/sites/${SHOP}/settings`);
     expect(saved.json).toMatchObject({ retentionDays: 90, excludedPaths: ['/admin/*'], timezone: 'Europe/Oslo' });
+  });
+
+  it('downloads the site’s data as a ZIP of CSV files from the settings', async () => {
+    const page = await d.ownerPage(`/sites/${SHOP}/settings`);
+    const section = page.locator('section', { has: page.getByRole('heading', { name: 'Export' }) });
+    const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('link', { name: 'Download ZIP' }).click()]);
+    const path = await download.path();
+    const files = unzip(new Uint8Array(await readFile(path)));
+    // Plausible's names: imported_<table>_<YYYYMMDD>_<YYYYMMDD>.csv.
+    const named = (table: string) => [...files.keys()].find((name) => new RegExp(`^imported_${table}_\\d{8}_\\d{8}\\.csv$`).test(name));
+    for (const table of ['visitors', 'sources', 'pages', 'locations', 'devices', 'browsers']) expect(named(table), table).toBeDefined();
+    // The first event sent in this run (the add-site test) is in the daily totals.
+    const visitors = parseCsv(files.get(named('visitors')!)!);
+    expect(visitors.rows.reduce((sum, row) => sum + Number(row.visitors), 0)).toBeGreaterThan(0);
   });
 
   it('creates a token shown once, lists it by prefix and revokes it after a confirm', async () => {
