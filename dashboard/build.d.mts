@@ -5,5 +5,15 @@ export interface DashboardFile {
   file: string;
   bytes: number;
   gzipped: number;
+  /** `initial`: fetched by every cold load; `language`: one of these per load; `on demand`: when first needed (the map). */
+  load: 'initial' | 'language' | 'on demand';
 }
-export declare function buildDashboard(options: { outDir: string; quiet?: boolean }): Promise<{ files: DashboardFile[]; gzipped: number; budget: number }>;
+export interface DashboardBuild {
+  files: DashboardFile[];
+  /** Gzipped bytes of a cold load: the initial files and the larger language. */
+  initial: number;
+  /** Gzipped bytes of every JavaScript and CSS file. */
+  total: number;
+  budget: number;
+}
+export declare function buildDashboard(options: { outDir: string; quiet?: boolean }): Promise<DashboardBuild>;

@@ -9,7 +9,7 @@ import type { SessionState, SiteSummary } from '../server/core/dashboard/contrac
 import { renderSiteView } from './site-view/index.ts';
 import { get, onUnauthorized, post, useShareToken } from './lib/api.ts';
 import { h, replace } from './lib/dom.ts';
-import { type Lang, lang, setLang, t } from './lib/i18n.ts';
+import { type Lang, lang, loadLang, setLang, t } from './lib/i18n.ts';
 import { onNavigate } from './lib/router.ts';
 import { type Theme, applyTheme, setTheme } from './lib/theme.ts';
 import { errorText } from './lib/ui.ts';
@@ -44,8 +44,7 @@ function frame(current?: 'sites' | 'users'): HTMLElement {
     user,
     current,
     onLang: (next: Lang) => {
-      setLang(next);
-      draw(true, LANG_SWITCH_ID);
+      void setLang(next).then(() => draw(true, LANG_SWITCH_ID));
     },
     onTheme: (next: Theme) => {
       setTheme(next);
@@ -191,8 +190,10 @@ async function start(): Promise<void> {
   const route = routeOf(location.pathname, location.search);
   useShareToken(route.name === 'share' ? route.token : null);
   try {
-    session = await get<SessionState>('/api/dashboard/session');
+    // The strings and the session in one round: neither waits for the other.
+    [session] = await Promise.all([get<SessionState>('/api/dashboard/session'), loadLang()]);
   } catch (error) {
+    await loadLang();
     replace(root, h('main', { id: 'main' }, h('h1', null, t('error.load.title')), h('p', null, errorText(error))));
     return;
   }

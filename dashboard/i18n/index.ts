@@ -1,19 +1,18 @@
 /**
- * The two catalogues, each merged from one file per area of the dashboard. Every key of the
- * English catalogues must exist in the bokmål ones and the other way round: the type below
- * makes a missing key a compile error, and test/dashboard/i18n.test.ts checks it at run time
- * (with no empty strings and the same {placeholders} in both languages).
+ * The two catalogues, each merged from one file per area of the dashboard (en.ts, nb.ts).
+ * Every key of the English catalogue must exist in the bokmål one and the other way round:
+ * the types make a missing key a compile error, and test/dashboard/i18n.test.ts checks it at
+ * run time (with no empty strings and the same {placeholders} in both languages).
+ *
+ * Each language is its own chunk of the build, loaded when it is needed: a reader downloads
+ * only the strings they read.
  * @module
  */
-import { common as commonEn } from './common.en.ts';
-import { common as commonNb } from './common.nb.ts';
-import { admin as adminEn } from './admin.en.ts';
-import { admin as adminNb } from './admin.nb.ts';
-import { siteView as siteViewEn } from './site-view.en.ts';
-import { siteView as siteViewNb } from './site-view.nb.ts';
+import type { catalogue as English } from './en.ts';
 
-const en = { ...commonEn, ...adminEn, ...siteViewEn };
-export type Key = keyof typeof en;
-const nb: Record<Key, string> = { ...commonNb, ...adminNb, ...siteViewNb };
+export type Key = keyof typeof English;
+export type Catalogue = Record<Key, string>;
 
-export const catalogues: Record<'en' | 'nb', Record<Key, string>> = { en, nb };
+export function loadCatalogue(lang: 'en' | 'nb'): Promise<Catalogue> {
+  return lang === 'nb' ? import('./nb.ts').then((m) => m.catalogue) : import('./en.ts').then((m) => m.catalogue);
+}

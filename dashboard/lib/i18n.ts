@@ -5,7 +5,7 @@
  * the switch, which is remembered in this origin's localStorage.
  * @module
  */
-import { catalogues, type Key } from '../i18n/index.ts';
+import { type Catalogue, type Key, loadCatalogue } from '../i18n/index.ts';
 
 export type Lang = 'en' | 'nb';
 export const LANGS: readonly Lang[] = ['en', 'nb'];
@@ -37,8 +37,19 @@ export function locale(): string {
   return current === 'nb' ? 'nb-NO' : 'en-GB';
 }
 
-export function setLang(next: Lang): void {
+let table: Catalogue | null = null;
+
+/** Loads the current language's strings; the app awaits it once before drawing anything. */
+export async function loadLang(): Promise<void> {
+  table = await loadCatalogue(current);
+  document.documentElement.lang = current;
+}
+
+/** Switches language, remembered on this device; resolves once its strings are loaded. */
+export async function setLang(next: Lang): Promise<void> {
+  const loaded = await loadCatalogue(next);
   current = next;
+  table = loaded;
   try {
     localStorage.setItem(STORAGE_KEY, next);
   } catch {
@@ -47,9 +58,15 @@ export function setLang(next: Lang): void {
   document.documentElement.lang = next;
 }
 
+/** Whether the catalogue has `key`: for labels made from data (a dimension's name). */
+export function hasKey(key: string): key is Key {
+  return table !== null && key in table;
+}
+
 /** `t('kpi.visitors')`, `t('sites.count', { n: 3 })`: `{n}` placeholders are replaced. */
 export function t(key: Key, vars: Record<string, string | number> = {}): string {
-  const text = catalogues[current][key];
+  if (table === null) throw new Error('t() before loadLang()');
+  const text = table[key];
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? formatVar(vars[name]!) : whole));
 }
 

@@ -3,8 +3,8 @@
  * value (a country as flag + name in the UI's language, `(not set)` translated).
  * @module
  */
-import { type Key, catalogues } from '../i18n/index.ts';
-import { countryName, formatDuration, formatNumber, formatPercent, locale, t } from '../lib/i18n.ts';
+import type { Key } from '../i18n/index.ts';
+import { countryName, formatDuration, formatNumber, formatPercent, hasKey, locale, t } from '../lib/i18n.ts';
 import type { Filter } from './state.ts';
 
 export function formatMetric(metric: string, value: number | null): string {
@@ -58,7 +58,7 @@ export function valueLabel(dimension: string, value: string): string {
 export function dimensionLabel(dimension: string): string {
   const key = (dimension.startsWith('event:props:') ? 'sv.dim.event:props' : `sv.dim.${dimension}`) as Key;
   // A hand-written URL may name a dimension the catalogue has no label for.
-  if (!(key in catalogues.en)) return dimension;
+  if (!hasKey(key)) return dimension;
   const label = t(key);
   return dimension.startsWith('event:props:') ? `${label} ${dimension.slice(12)}` : label;
 }

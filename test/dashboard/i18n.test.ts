@@ -7,13 +7,20 @@ import { admin as adminEn } from '../../dashboard/i18n/admin.en.ts';
 import { admin as adminNb } from '../../dashboard/i18n/admin.nb.ts';
 import { common as commonEn } from '../../dashboard/i18n/common.en.ts';
 import { common as commonNb } from '../../dashboard/i18n/common.nb.ts';
-import { catalogues } from '../../dashboard/i18n/index.ts';
+import { catalogue as english } from '../../dashboard/i18n/en.ts';
+import { loadCatalogue } from '../../dashboard/i18n/index.ts';
+import { catalogue as bokmal } from '../../dashboard/i18n/nb.ts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe('dashboard catalogues', () => {
-  const en = catalogues.en as Record<string, string>;
-  const nb = catalogues.nb as Record<string, string>;
+  const en = english as Record<string, string>;
+  const nb = bokmal as Record<string, string>;
+
+  it('load each language on its own, as the dashboard does', async () => {
+    expect(await loadCatalogue('en')).toBe(english);
+    expect(await loadCatalogue('nb')).toBe(bokmal);
+  });
 
   it('have the same keys in both languages', () => {
     expect(Object.keys(nb).sort()).toEqual(Object.keys(en).sort());

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildDashboard } from '../../dashboard/build.mjs';
-import { catalogues } from '../../dashboard/i18n/index.ts';
+import { catalogue as english } from '../../dashboard/i18n/en.ts';
 import { buildTracker } from '../../tracker/build.mjs';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { chromeUserAgent, launchChromium, waitFor } from './browser.ts';
@@ -149,5 +149,5 @@ export async function rawKeysOnPage(page: Page): Promise<string[]> {
     );
     return [document.body.innerText, document.title, ...attributes].join('\n');
   });
-  return Object.keys(catalogues.en).filter((key) => new RegExp(`(^|[^\\w.])${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w.])`).test(shown));
+  return Object.keys(english).filter((key) => new RegExp(`(^|[^\\w.])${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w.])`).test(shown));
 }
