@@ -2,13 +2,18 @@
  * Ingest throughput: the full collector (parse, bot filter, geo, hash, UA, referrer,
  * group-commit writes to SQLite with synchronous=FULL) against a bare Hono handler that
  * only reads and JSON-parses the same bodies, both driven by wrk on 127.0.0.1 in the
- * same run. wrk, not a Node load generator: on 2 cores a Node client tops out first.
+ * same run, for each traffic mix (bench/traffic.ts). wrk, not a Node load generator: on
+ * 2 cores a Node client tops out first.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { type TrafficMix, TRAFFIC_MIXES, cycledWrkScript, describeMix, realisticWrkScript } from './traffic.ts';
+
+/** The cycled mix's requests, for bench/ingest-under-queries.ts. */
+export { benchRequests } from './traffic.ts';
 
 const DURATION_S = Number(process.env.BENCH_INGEST_SECONDS ?? 8);
 const ROUNDS = 5;
@@ -16,72 +21,10 @@ const CONNECTIONS = 64;
 /** Also measured, one alternating round each: Teller's writes wait for group commits, so it needs concurrency to keep both threads busy. */
 const SWEEP_CONNECTIONS = [16, 32, 128];
 const SWEEP_SECONDS = 5;
+/** New visitors numbered per wrk run, so no run meets an earlier run's visitors (see realisticWrkScript). */
+const VISITORS_PER_RUN = 4_000_000;
 
-/** Hundreds of distinct, realistic user agents: real templates times real version ranges. */
-export function benchUserAgents(): string[] {
-  const uas: string[] = [];
-  for (let v = 100; v <= 131; v++) {
-    uas.push(`Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v}.0.0.0 Safari/537.36`);
-    uas.push(`Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v}.0.0.0 Safari/537.36`);
-    uas.push(`Mozilla/5.0 (Linux; Android 14; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v}.0.0.0 Mobile Safari/537.36`);
-    uas.push(`Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:${v}.0) Gecko/20100101 Firefox/${v}.0`);
-    uas.push(`Mozilla/5.0 (X11; Linux x86_64; rv:${v}.0) Gecko/20100101 Firefox/${v}.0`);
-    uas.push(`Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v}.0.0.0 Safari/537.36 Edg/${v}.0.0.0`);
-    uas.push(`Mozilla/5.0 (Linux; Android 13; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/${v - 87}.0 Chrome/${v}.0.0.0 Mobile Safari/537.36`);
-  }
-  for (const ios of ['15_8', '16_6', '17_0', '17_1', '17_2', '17_3', '17_4', '17_5', '17_6', '18_0', '18_1', '18_2']) {
-    const version = ios.replace('_', '.');
-    uas.push(`Mozilla/5.0 (iPhone; CPU iPhone OS ${ios} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${version} Mobile/15E148 Safari/604.1`);
-    uas.push(`Mozilla/5.0 (iPad; CPU OS ${ios} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${version} Mobile/15E148 Safari/604.1`);
-    uas.push(`Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${version} Safari/605.1.15`);
-  }
-  return uas;
-}
-
-const REFERRERS = [
-  null, null, null, 'https://www.google.com/', 'https://www.google.no/', 'https://www.bing.com/search?q=ullsokker+dame',
-  'https://duckduckgo.com/', 'https://l.facebook.com/', 'https://t.co/abc', 'https://news.ycombinator.com/item?id=1',
-  'https://chatgpt.com/', 'https://www.ecosia.org/search?q=teller', 'https://blog.example.org/post/42', 'https://search.yahoo.com/search?p=ull',
-];
-
-export interface BenchRequest {
-  body: string;
-  userAgent: string;
-  ip: string;
-}
-
-/** Distinct visitors, pages, agents and referrers, one custom event with props in ten. */
-export function benchRequests(count: number): BenchRequest[] {
-  const uas = benchUserAgents();
-  return Array.from({ length: count }, (_, i) => ({
-    body: JSON.stringify({
-      n: i % 10 === 9 ? 'Signup' : 'pageview',
-      u: `https://bench.example/page/${(i * 17) % 300}${i % 7 === 0 ? '?utm_source=newsletter&utm_medium=email' : ''}`,
-      d: 'bench.example',
-      r: REFERRERS[i % REFERRERS.length],
-      w: [390, 768, 1280, 1440, 1920][i % 5],
-      ...(i % 10 === 9 ? { p: { plan: ['free', 'pro'][i % 2] } } : {}),
-    }),
-    userAgent: uas[i % uas.length]!,
-    ip: `${[84, 81, 193, 46, 2][i % 5]}.${(i * 7) % 250}.${(i * 13) % 250}.${(i * 31) % 250}`,
-  }));
-}
-
-/** A wrk Lua script that cycles through the benchmark's pre-built requests. */
-export function wrkScript(count: number): string {
-  const lines: string[] = ['local reqs = {}'];
-  benchRequests(count).forEach(({ body, userAgent, ip }, i) => {
-    const headers = `{["Host"]="127.0.0.1", ["Content-Type"]="text/plain", ["User-Agent"]=${JSON.stringify(userAgent)}, ["X-Forwarded-For"]="${ip}"}`;
-    lines.push(`reqs[${i + 1}] = wrk.format("POST", "/api/event", ${headers}, ${JSON.stringify(body)})`);
-  });
-  lines.push('local i = 0', 'request = function()', '  i = i % #reqs + 1', '  return reqs[i]', 'end');
-  lines.push('done = function(summary, latency, requests)');
-  lines.push('  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, latency:percentile(99)))');
-  lines.push('end');
-  return lines.join('\n');
-}
-
-function ensureWrk(): void {
+export function ensureWrk(): void {
   try {
     execFileSync('wrk', ['--version'], { stdio: 'ignore' });
   } catch (error) {
@@ -109,27 +52,48 @@ async function startProcess(args: string[]): Promise<{ child: ChildProcess; port
   return { child, port };
 }
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+function statusKb(pid: number, field: string): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
 }
 
-interface Run {
+/** Resident memory now, in MB. */
+export function rssMb(pid: number): number {
+  return Math.round(statusKb(pid, 'VmRSS') / 1024);
+}
+
+/** The most resident memory the process has had, in MB. */
+export function peakRssMb(pid: number): number {
+  return Math.round(statusKb(pid, 'VmHWM') / 1024);
+}
+
+interface WrkResult {
   rps: number;
   requests: number;
   non2xx: number;
   socketErrors: number;
   p99ms: number;
-  rssIdleMb: number;
-  rssLoadMb: number;
+  /** 202 and 503 answers, when the script counts them. */
+  accepted: number;
+  unavailable: number;
 }
 
-function runWrk(port: number, script: string, seconds: number, connections = CONNECTIONS): Omit<Run, 'rssIdleMb' | 'rssLoadMb'> {
-  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, `http://127.0.0.1:${port}/api/event`], { encoding: 'utf8' });
-  const m = /RESULT (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(out);
+export function wrkArgs(port: number, script: string, seconds: number, connections: number, extra: string[] = []): string[] {
+  return ['-t1', `-c${connections}`, `-d${seconds}s`, ...extra, '-s', script, `http://127.0.0.1:${port}/api/event`];
+}
+
+export function parseWrk(out: string): WrkResult {
+  const m = /RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(out);
   if (!m) throw new Error(`unexpected wrk output:\n${out}`);
-  const [requests, durationUs, non2xx, socketErrors, p99us] = m.slice(1).map(Number) as [number, number, number, number, number];
-  return { rps: Math.round(requests / (durationUs / 1e6)), requests, non2xx, socketErrors, p99ms: Math.round(p99us / 100) / 10 };
+  const [requests, durationUs, non2xx, socketErrors, p99us, accepted, unavailable] = m.slice(1).map(Number) as [number, number, number, number, number, number, number];
+  return { rps: Math.round(requests / (durationUs / 1e6)), requests, non2xx, socketErrors, p99ms: Math.round(p99us / 100) / 10, accepted, unavailable };
+}
+
+/** Writes the wrk script of a mix; the realistic mix's numbers its new visitors from `run`'s block. */
+export function writeWrkScript(dir: string, mix: TrafficMix, run: number, options: { pipeline?: number; countStatuses?: boolean } = {}): string {
+  const path = join(dir, `${mix}-${run}.lua`);
+  writeFileSync(path, mix === 'cycled' ? cycledWrkScript() : realisticWrkScript({ firstVisitor: run * VISITORS_PER_RUN, ...options }));
+  return path;
 }
 
 interface Server {
@@ -138,12 +102,12 @@ interface Server {
   rssIdleMb: number;
 }
 
-async function startServerProcess(args: string[]): Promise<Server> {
+export async function startServerProcess(args: string[]): Promise<Server> {
   const { child, port } = await startProcess(args);
   return { child, port, rssIdleMb: rssMb(child.pid!) };
 }
 
-async function stopServerProcess(server: Server): Promise<void> {
+export async function stopServerProcess(server: Server): Promise<void> {
   server.child.kill('SIGTERM');
   await new Promise((resolve) => server.child.once('exit', resolve));
 }
@@ -153,75 +117,120 @@ export function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Runs the ingest benchmark; returns markdown for docs/benchmarks.md. */
+interface Summary {
+  rps: number;
+  non2xx: number;
+  socketErrors: number;
+  p99ms: number;
+  rssIdleMb: number;
+  rssLoadMb: number;
+}
+
+interface MixResult {
+  mix: TrafficMix;
+  bare: Summary;
+  teller: Summary;
+  roundRatios: string[];
+  stored: number;
+  visits: number;
+  sweep: Array<{ connections: number; bareRps: number; tellerRps: number }>;
+}
+
+function summarize(runs: WrkResult[], server: Server, rssLoadMb: number): Summary {
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+    socketErrors: runs.reduce((a, r) => a + r.socketErrors, 0),
+    p99ms: median(runs.map((r) => r.p99ms)),
+    rssIdleMb: server.rssIdleMb,
+    rssLoadMb,
+  };
+}
+
+/** One mix: a fresh Teller database, measured against the bare handler in alternating rounds. */
+async function measureMix(dir: string, mix: TrafficMix, bareServer: Server): Promise<MixResult> {
+  const dbPath = join(dir, `${mix}.db`);
+  const tellerServer = await startServerProcess(['teller', dbPath]);
+  let run = 0;
+  const wrk = (server: Server, seconds: number, connections = CONNECTIONS) =>
+    parseWrk(execFileSync('wrk', wrkArgs(server.port, writeWrkScript(dir, mix, run++), seconds, connections), { encoding: 'utf8' }));
+  const bareRuns: WrkResult[] = [];
+  const tellerRuns: WrkResult[] = [];
+  const sweep: MixResult['sweep'] = [];
+  let bareRss = NaN;
+  let tellerRss = NaN;
+  try {
+    wrk(bareServer, 2);
+    wrk(tellerServer, 2);
+    // Both servers are measured in alternating rounds, so a noisy neighbour on this shared
+    // machine weighs on both alike; the median round is reported.
+    for (let round = 0; round < ROUNDS; round++) {
+      bareRuns.push(wrk(bareServer, DURATION_S));
+      tellerRuns.push(wrk(tellerServer, DURATION_S));
+    }
+    bareRss = rssMb(bareServer.child.pid!);
+    tellerRss = rssMb(tellerServer.child.pid!);
+    for (const connections of SWEEP_CONNECTIONS) {
+      const bareRps = wrk(bareServer, SWEEP_SECONDS, connections).rps;
+      const tellerRps = wrk(tellerServer, SWEEP_SECONDS, connections).rps;
+      sweep.push({ connections, bareRps, tellerRps });
+    }
+  } finally {
+    await stopServerProcess(tellerServer);
+  }
+  const db = new Database(dbPath, { readonly: true });
+  const stored = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  const visits = (db.prepare('SELECT count(*) AS n FROM visits').get() as { n: number }).n;
+  db.close();
+  return {
+    mix,
+    bare: summarize(bareRuns, bareServer, bareRss),
+    teller: summarize(tellerRuns, tellerServer, tellerRss),
+    roundRatios: tellerRuns.map((t, i) => (t.rps / bareRuns[i]!.rps).toFixed(2)),
+    stored,
+    visits,
+    sweep,
+  };
+}
+
+function report(results: MixResult[]): string {
+  const row = (mix: TrafficMix, name: string, s: Summary) =>
+    `| ${mix} | ${name} | ${s.rps} | ${s.p99ms} ms | ${s.non2xx} | ${s.socketErrors} | ${s.rssIdleMb} MB | ${s.rssLoadMb} MB |`;
+  const ratio = (r: MixResult) => (r.teller.rps / r.bare.rps).toFixed(2);
+  return [
+    '| Mix | Server | events/s | p99 latency | non-2xx | socket errors | RSS idle | RSS under load |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+    ...results.flatMap((r) => [row(r.mix, 'bare Hono: read + JSON.parse', r.bare), row(r.mix, 'Teller collector, full pipeline', r.teller)]),
+    '',
+    ...results.map((r) => `- **Ratio, ${r.mix} mix: ${ratio(r)}** (median rounds; each round's ratio: ${r.roundRatios.join(', ')}). ${r.stored} events in ${r.visits} visits were committed in its measured, warm-up and sweep runs.`),
+    '',
+    `Target ≥ 0.5 for both mixes. wrk -t1 -c${CONNECTIONS}, ${ROUNDS} alternating rounds of ${DURATION_S} s per mix after a 2 s warm-up of each server; a fresh Teller database per mix. Both mixes: 300 pages, 14 referrers (UTM tags on one landing in seven), one custom event with props in ten.`,
+    '',
+    ...TRAFFIC_MIXES.map((m) => `- ${m}: ${describeMix(m)}.`),
+    '',
+    `Other connection counts, one alternating round of ${SWEEP_SECONDS} s each (the HTTP thread waits for group commits, so fewer connections leave it idle):`,
+    '',
+    `| wrk connections | ${results.map((r) => `${r.mix}: bare / Teller events/s | ratio`).join(' | ')} |`,
+    `|---:|${results.map(() => '---:|---:').join('|')}|`,
+    ...SWEEP_CONNECTIONS.map((c, i) => `| ${c} | ${results.map((r) => `${r.sweep[i]!.bareRps} / ${r.sweep[i]!.tellerRps} | ${(r.sweep[i]!.tellerRps / r.sweep[i]!.bareRps).toFixed(2)}`).join(' | ')} |`),
+  ].join('\n');
+}
+
+/** Runs the ingest benchmark for every traffic mix; returns markdown for docs/benchmarks.md. */
 export async function runIngestBench(): Promise<string> {
   ensureWrk();
   const dir = mkdtempSync(join(tmpdir(), 'teller-bench-'));
   try {
-    const script = join(dir, 'events.lua');
-    writeFileSync(script, wrkScript(4000));
-    const dbPath = join(dir, 'teller.db');
-    // Both servers run side by side and are measured in alternating rounds, so a noisy
-    // neighbour on this shared machine weighs on both alike; the median round is reported.
     const bareServer = await startServerProcess(['bare']);
-    const tellerServer = await startServerProcess(['teller', dbPath]);
-    const bareRuns: Array<ReturnType<typeof runWrk>> = [];
-    const tellerRuns: Array<ReturnType<typeof runWrk>> = [];
-    let bareRss = NaN;
-    let tellerRss = NaN;
-    const sweep: Array<{ connections: number; bareRps: number; tellerRps: number }> = [];
+    const results: MixResult[] = [];
     try {
-      runWrk(bareServer.port, script, 2);
-      runWrk(tellerServer.port, script, 2);
-      for (let round = 0; round < ROUNDS; round++) {
-        bareRuns.push(runWrk(bareServer.port, script, DURATION_S));
-        tellerRuns.push(runWrk(tellerServer.port, script, DURATION_S));
-      }
-      bareRss = rssMb(bareServer.child.pid!);
-      tellerRss = rssMb(tellerServer.child.pid!);
-      for (const connections of SWEEP_CONNECTIONS) {
-        const bareRps = runWrk(bareServer.port, script, SWEEP_SECONDS, connections).rps;
-        const tellerRps = runWrk(tellerServer.port, script, SWEEP_SECONDS, connections).rps;
-        sweep.push({ connections, bareRps, tellerRps });
-      }
+      for (const mix of TRAFFIC_MIXES) results.push(await measureMix(dir, mix, bareServer));
     } finally {
       await stopServerProcess(bareServer);
-      await stopServerProcess(tellerServer);
     }
-    const summary = (runs: Array<ReturnType<typeof runWrk>>, server: Server, rssLoadMb: number): Run => ({
-      rps: median(runs.map((r) => r.rps)),
-      requests: runs.reduce((a, r) => a + r.requests, 0),
-      non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
-      socketErrors: runs.reduce((a, r) => a + r.socketErrors, 0),
-      p99ms: median(runs.map((r) => r.p99ms)),
-      rssIdleMb: server.rssIdleMb,
-      rssLoadMb,
-    });
-    const bare = summary(bareRuns, bareServer, bareRss);
-    const teller = summary(tellerRuns, tellerServer, tellerRss);
-    const roundRatios = tellerRuns.map((t, i) => (t.rps / bareRuns[i]!.rps).toFixed(2));
-    const db = new Database(dbPath, { readonly: true });
-    const stored = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
-    const visits = (db.prepare('SELECT count(*) AS n FROM visits').get() as { n: number }).n;
-    db.close();
-    const ratio = teller.rps / bare.rps;
-    const rows = [
-      `| Server | events/s | p99 latency | non-2xx | socket errors | RSS idle | RSS under load |`,
-      `|---|---:|---:|---:|---:|---:|---:|`,
-      `| bare Hono: read + JSON.parse | ${bare.rps} | ${bare.p99ms} ms | ${bare.non2xx} | ${bare.socketErrors} | ${bare.rssIdleMb} MB | ${bare.rssLoadMb} MB |`,
-      `| Teller collector, full pipeline | ${teller.rps} | ${teller.p99ms} ms | ${teller.non2xx} | ${teller.socketErrors} | ${teller.rssIdleMb} MB | ${teller.rssLoadMb} MB |`,
-      '',
-      `**Ratio: ${ratio.toFixed(2)}** (median rounds; each round's ratio: ${roundRatios.join(', ')}; target ≥ 0.5, aiming at 0.7). ${stored} events in ${visits} visits were committed in the measured and warm-up runs.`,
-      `wrk -t1 -c${CONNECTIONS}, ${ROUNDS} alternating rounds of ${DURATION_S} s after a 2 s warm-up of each server, 4,000 distinct requests cycled (${benchUserAgents().length} user agents, thousands of visitor IPs, 300 pages, 14 referrers, one custom event with props in ten).`,
-      '',
-      `Other connection counts, one alternating round of ${SWEEP_SECONDS} s each (the HTTP thread waits for group commits, so fewer connections leave it idle):`,
-      '',
-      '| wrk connections | bare events/s | Teller events/s | ratio |',
-      '|---:|---:|---:|---:|',
-      ...sweep.map((r) => `| ${r.connections} | ${r.bareRps} | ${r.tellerRps} | ${(r.tellerRps / r.bareRps).toFixed(2)} |`),
-    ];
-    console.log(rows.join('\n'));
-    return rows.join('\n');
+    const text = report(results);
+    console.log(text);
+    return text;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,12 +1,14 @@
 /**
- * `npm run bench` (or `npm run bench -- ingest|query`): measures ingest and queries and writes
- * the figures, with the machine and the date, into docs/benchmarks.md.
+ * `npm run bench` (or `npm run bench -- ingest|soak|query`): measures ingest, a soak under
+ * overload and queries, and writes the figures, with the machine and the date, into
+ * docs/benchmarks.md.
  */
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { runIngestBench } from './ingest.ts';
 import { runIngestStagesBench } from './ingest-stages.ts';
 import { runQueryBench } from './query.ts';
+import { runSoakBench } from './soak.ts';
 
 const DOC = 'docs/benchmarks.md';
 
@@ -32,6 +34,12 @@ if (!only || only === 'ingest') {
   const ingest = await runIngestBench();
   doc = replaceSection(doc, 'Ingest', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${ingest}`);
   doc = replaceSection(doc, 'Ingest stages', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${stages}`);
+  writeFileSync(DOC, doc);
+}
+if (!only || only === 'soak') {
+  console.log('== soak');
+  const soak = await runSoakBench();
+  doc = replaceSection(doc, 'Soak', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${soak}`);
   writeFileSync(DOC, doc);
 }
 if (!only || only === 'query') {

@@ -12,6 +12,7 @@ import { type IngestOutcome, createIngest } from '../core/ingest/ingest.ts';
 import { GroupCommitWriter } from '../core/writer/group-commit.ts';
 import { geoipCountryLookup } from './geo.ts';
 import { nodeHmacSha256 } from './hmac.ts';
+import { tuneIngestConnection } from './ingest-db.ts';
 import type { FromIngestThread, IngestThreadData, ToIngestThread } from './ingest-thread.ts';
 import { workOffBacklog } from './maintenance-backlog.ts';
 import { openSqlite } from './sqlite-db.ts';
@@ -19,6 +20,7 @@ import { openSqlite } from './sqlite-db.ts';
 const port = parentPort!;
 const { dbPath, config } = workerData as IngestThreadData;
 const db = openSqlite(dbPath);
+tuneIngestConnection(db);
 /**
  * Groups of 32 events, or half the queue when more wait (at most 1000), each answered as
  * soon as it is committed (answers go out from a microtask, before the next group is

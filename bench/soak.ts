@@ -1,0 +1,75 @@
+/**
+ * A bounded soak: 60 s of overload on 127.0.0.1 with the realistic mix, more requests at once
+ * than Teller lets wait (wrk pipelines requests on each connection), so it must answer 503
+ * past its bound while it keeps storing. Reports the server's resident memory at the start,
+ * every 10 s, at its peak and at the end, the share of 503s, and checks that every event
+ * answered 202 is in the database.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ensureWrk, parseWrk, peakRssMb, rssMb, startServerProcess, stopServerProcess, wrkArgs, writeWrkScript } from './ingest.ts';
+
+const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
+const CONNECTIONS = 400;
+/** Requests sent back to back on each connection: 400 × 64 = 25,600 at once, past the 20,000 that may wait. */
+const PIPELINE = 64;
+const SAMPLE_MS = 1000;
+
+export async function runSoakBench(): Promise<string> {
+  ensureWrk();
+  const dir = mkdtempSync(join(tmpdir(), 'teller-soak-'));
+  try {
+    const dbPath = join(dir, 'soak.db');
+    const server = await startServerProcess(['teller', dbPath]);
+    const pid = server.child.pid!;
+    const script = writeWrkScript(dir, 'realistic', 0, { pipeline: PIPELINE, countStatuses: true });
+    const samples: number[] = [];
+    let peak = NaN;
+    let out = '';
+    try {
+      const wrk = spawn('wrk', wrkArgs(server.port, script, SECONDS, CONNECTIONS, ['--timeout', '60s']), { stdio: ['ignore', 'pipe', 'inherit'] });
+      wrk.stdout.on('data', (c: Buffer) => void (out += c.toString()));
+      const sampler = setInterval(() => samples.push(rssMb(pid)), SAMPLE_MS);
+      const code = await new Promise<number | null>((resolve) => wrk.once('exit', resolve));
+      clearInterval(sampler);
+      if (code !== 0) throw new Error(`wrk exited with ${code}:\n${out}`);
+    } finally {
+      samples.push(rssMb(pid));
+      peak = peakRssMb(pid);
+      // SIGTERM drains: whatever was taken in is committed before the process ends.
+      await stopServerProcess(server);
+    }
+    const result = parseWrk(out);
+    const db = new Database(dbPath, { readonly: true });
+    const stored = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    db.close();
+
+    const end = samples.at(-1)!;
+    const tenths = samples.filter((_, i) => (i + 1) % 10 === 0);
+    const firstHalf = Math.max(...samples.slice(0, Math.ceil(samples.length / 2)));
+    const secondHalf = Math.max(...samples.slice(Math.ceil(samples.length / 2)));
+    const levelled = secondHalf <= firstHalf * 1.1;
+    const share = (n: number) => `${((n / result.requests) * 100).toFixed(1)} %`;
+    const other = result.requests - result.accepted - result.unavailable;
+    const allStored = stored >= result.accepted;
+    const text = [
+      '| RSS start | RSS every 10 s | RSS peak | RSS end | answers | 202 | 503 | other | events stored |',
+      '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+      `| ${server.rssIdleMb} MB | ${tenths.join(', ')} MB | ${peak} MB | ${end} MB | ${result.requests} | ${result.accepted} (${share(result.accepted)}) | ${result.unavailable} (${share(result.unavailable)}) | ${other} | ${stored} |`,
+      '',
+      `- Memory ${levelled ? 'levelled off' : 'did NOT level off'}: highest in the second half ${secondHalf} MB against ${firstHalf} MB in the first.`,
+      `- ${allStored ? 'Every' : 'NOT every'} acknowledged event is stored: ${result.accepted} answered 202, ${stored} in the database (${stored - result.accepted} more: requests still unanswered when wrk stopped, at most ${CONNECTIONS * PIPELINE}).`,
+      `- p99 latency ${result.p99ms} ms, socket errors ${result.socketErrors}, ${Math.round(result.accepted / SECONDS)} events/s acknowledged.`,
+      '',
+      `wrk -t1 -c${CONNECTIONS} for ${SECONDS} s, ${PIPELINE} requests pipelined per connection (${(CONNECTIONS * PIPELINE).toLocaleString('en')} at once; Teller lets 20,000 wait and answers 503 past that), the realistic mix, a fresh database; RSS of the server process (HTTP and ingest threads) sampled every second; events counted after a SIGTERM drain.`,
+    ].join('\n');
+    console.log(text);
+    if (!allStored || !levelled) process.exitCode = 1;
+    return text;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
