@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { startServer } from '../server/node/server.ts';
-import { benchRequests, median } from './ingest.ts';
+import { ensureWrk, median } from './ingest.ts';
+import { benchRequests } from './traffic.ts';
 
 const DATASET = fileURLToPath(new URL('./.cache/queries-1000000-v2.db', import.meta.url));
 /** The query benchmark's instant: its data ends here. */
@@ -128,6 +129,7 @@ const fmt = (ms: number) => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
 /** Runs the benchmark; returns markdown for docs/benchmarks.md. */
 export async function runIngestUnderQueriesBench(): Promise<string> {
   if (!existsSync(DATASET)) throw new Error(`${DATASET} is missing: run \`npm run bench -- query\` first, which builds it`);
+  ensureWrk();
   const dir = mkdtempSync(join(tmpdir(), 'teller-bench-iuq-'));
   const token = `bench-${Math.random().toString(36).slice(2)}-0123456789abcdef0123456789`;
   try {
