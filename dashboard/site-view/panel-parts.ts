@@ -3,7 +3,8 @@
  * the search words' "not provided" note, and a custom event's property breakdown.
  * @module
  */
-import type { StatsResult } from '../lib/api.ts';
+import type { PropertyKeys } from '../../server/core/dashboard/contract.ts';
+import { type StatsResult, get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { countryName, formatPercent, t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
@@ -69,7 +70,10 @@ export const wordParts: PanelParts = {
   },
 };
 
-/** With one event filtered, a property's values; the key is typed (the Stats API has no list of keys for site tokens). */
+/**
+ * With one event filtered, the event's property names as buttons; the chosen one's values
+ * replace the event list (`tab.events=prop:<key>`), and "Events" goes back to it.
+ */
 export function eventParts(view: View): PanelParts {
   const event = isFilterValue(view.state.filters, 'event:name');
   const propertyTab: TabDef | null = eventPropertyTab(view.state.tabs.events, view.state.filters);
@@ -82,19 +86,19 @@ export function eventParts(view: View): PanelParts {
         result.then((r) => r.results.length === 0 && hint.remove(), () => hint.remove());
         return hint;
       }
-      const input = h('input', { class: 'input', type: 'text', required: true, placeholder: t('sv.events.propPlaceholder'), value: propertyTab ? propertyTab.dimension.slice(12) : '' });
-      const form = h(
-        'form',
-        { class: 'sv-note-form' },
-        h('label', { class: 'sv-grow' }, h('span', null, t('sv.events.prop', { event })), input),
-        h('button', { type: 'submit', class: 'btn' }, t('sv.events.propShow')),
+      const chosen = propertyTab ? propertyTab.dimension.slice(12) : null;
+      const show = (key: string | null) => view.go({ ...view.state, tabs: { ...view.state.tabs, events: key === null ? 'events' : `prop:${key}` } });
+      const choice = (label: string, key: string | null) =>
+        h('button', { type: 'button', class: 'btn btn-ghost sv-prop', 'aria-pressed': String(chosen === key), onclick: () => show(key) }, label);
+      const box = h('div', { class: 'sv-props', role: 'group', 'aria-label': t('sv.events.prop', { event }) }, h('span', { class: 'muted' }, t('sv.events.prop', { event })));
+      get<PropertyKeys>(sitePath(view.ctx.site.domain, `/properties?event=${encodeURIComponent(event)}`)).then(
+        ({ keys }) => {
+          if (keys.length === 0) box.append(h('span', { class: 'muted' }, t('sv.events.noProps')));
+          else box.append(choice(t('sv.events.all'), null), ...keys.map((key) => choice(key, key)));
+        },
+        (error: unknown) => box.append(panelError(error)),
       );
-      form.addEventListener('submit', (e) => {
-        e.preventDefault();
-        const key = input.value.trim();
-        view.go({ ...view.state, tabs: { ...view.state.tabs, events: key ? `prop:${key}` : 'events' } });
-      });
-      return form;
+      return box;
     },
   };
 }

@@ -204,7 +204,8 @@ describe('site view', { timeout: 120_000 }, () => {
     await waitFor('sorted by page', async () => JSON.stringify(await dialogRows()) === JSON.stringify(byPage));
     expect(await p.textContent('dialog.sv-details .sv-dialog-foot p')).toContain(String(byPage.length));
     await p.keyboard.press('Escape');
-    expect(await p.locator('dialog.sv-details').count()).toBe(0);
+    // The dialog leaves the page on its close event, a moment after the key.
+    await p.waitForSelector('dialog.sv-details', { state: 'detached' });
 
     await p.click('[data-key="filter-add"]');
     await p.selectOption('dialog select >> nth=0', 'visit:browser');
@@ -217,12 +218,16 @@ describe('site view', { timeout: 120_000 }, () => {
     await p.click('.sv-chip-remove');
     await settled(p);
 
+    // Clicking an event filters by it and offers the property names it was sent with.
     await p.click('[data-panel="events"] tr[data-value="Signup"] button');
     await settled(p);
-    await p.fill('[data-panel="events"] form input', 'plan');
-    await p.click('[data-panel="events"] form button');
+    await p.waitForSelector('[data-panel="events"] .sv-prop');
+    expect(await p.$$eval('[data-panel="events"] .sv-prop', (bs) => bs.map((b) => b.textContent))).toEqual(['Events', 'plan']);
+    await p.click('[data-panel="events"] .sv-prop:text-is("plan")');
     await settled(p);
+    expect(parseView(search(p)).tabs.events).toBe('prop:plan');
     expect(await panelRows(p, 'events')).toEqual([['pro', 1, 1]]);
+    expect(await p.getAttribute('[data-panel="events"] .sv-prop:text-is("plan")', 'aria-pressed')).toBe('true');
     await p.click('.sv-chip-remove');
 
     await p.focus('#sv-tab-devices-browser');

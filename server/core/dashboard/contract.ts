@@ -185,6 +185,15 @@ export interface RecentVisitsPage {
   hasMore: boolean;
 }
 
+/**
+ * GET /api/dashboard/sites/<domain>/properties?event=<name> -> PropertyKeys: the property
+ * names sent with that custom event (every property name of the site without `event`), so
+ * the custom-events panel can offer each breakdown (`event:props:<key>`) by a click.
+ */
+export interface PropertyKeys {
+  keys: string[];
+}
+
 /** Every error answer of these routes: 4xx with one readable message. */
 export interface ErrorJson {
   error: string;

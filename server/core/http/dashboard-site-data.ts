@@ -6,6 +6,7 @@
  */
 import { Hono } from 'hono';
 import { addAnnotation, AnnotationError, annotationDay, deleteAnnotation, listAnnotations } from '../dashboard/annotations.ts';
+import { propertyKeys } from '../dashboard/property-keys.ts';
 import { recentVisits } from '../dashboard/visits-log.ts';
 import { QueryError } from '../query/errors.ts';
 import type { ApiDeps } from './api-auth.ts';
@@ -56,6 +57,16 @@ export function dashboardSiteData(deps: ApiDeps): Hono {
     const id = c.req.param('id');
     if (!/^\d{1,15}$/.test(id) || !(await deleteAnnotation(deps.db, site.ok.id, Number(id)))) return fail(c, 404, 'unknown annotation').response;
     return c.json({ deleted: true });
+  });
+
+  app.get('/api/dashboard/sites/:domain/properties', async (c) => {
+    const access = await dashboardAccess(deps, c);
+    if ('response' in access) return access.response;
+    const site = await readableSite(deps, c, access.ok);
+    if ('response' in site) return site.response;
+    const event = c.req.query('event');
+    if (event !== undefined && (event === '' || event.length > 120)) return fail(c, 400, 'event: a custom event name is expected').response;
+    return c.json({ keys: await propertyKeys(deps.readDb ?? deps.db, site.ok.id, event) });
   });
 
   app.get('/api/dashboard/sites/:domain/visits', async (c) => {
