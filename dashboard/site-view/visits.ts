@@ -68,7 +68,7 @@ export function renderVisits(view: View): HTMLElement {
                       cell('visit:country', v.country ? `${flag(v.country)} ${countryName(v.country)}` : NONE),
                       cell('visit:browser', joined(v.browser, v.browserVersion)),
                       cell('os', joined(v.os, v.osVersion)),
-                      cell('visit:device', v.device ?? NONE),
+                      cell('visit:device', v.device ?? NONE, 'nowrap'),
                       cell('visit:entry_page', v.entryPage ?? NONE, 'sv-path'),
                       cell('pages', formatNumber(v.pageviews), 'num'),
                       cell('visit:source', v.searchEngine ?? v.source ?? NONE),

@@ -87,7 +87,7 @@ const path = fc.oneof(
   ),
   domain.map((d) => `/api/v1/sites/${encodeURIComponent(d)}`),
   fc.tuple(domain, fc.constantFrom('privacy-text', 'purge', 'export')).map(([d, r]) => `/api/v1/sites/${encodeURIComponent(d)}/${r}`),
-  fc.tuple(domain, fc.constantFrom('', '/settings', '/first-event', '/tokens', '/tokens/1', '/shared-link', '/annotations', '/annotations/1', '/visits')).map(
+  fc.tuple(domain, fc.constantFrom('', '/settings', '/first-event', '/tokens', '/tokens/1', '/shared-link', '/annotations', '/annotations/1', '/visits', '/properties', '/properties?event=Signup')).map(
     ([d, r]) => `/api/dashboard/sites/${encodeURIComponent(d)}${r}`,
   ),
   domain.map((d) => `/sites/${encodeURIComponent(d)}`),
