@@ -5,7 +5,7 @@
  * @module
  */
 import './app.css';
-import type { SessionState, SiteSummary } from '../server/core/dashboard/contract.ts';
+import { SESSION_META, type SessionState, type SiteSummary } from '../server/core/dashboard/contract.ts';
 import { renderSiteView } from './site-view/index.ts';
 import { get, onUnauthorized, post, useShareToken } from './lib/api.ts';
 import { h, replace } from './lib/dom.ts';
@@ -79,10 +79,15 @@ function context(): AppContext {
 }
 
 async function drawSiteView(main: HTMLElement, domain: string, app: AppContext): Promise<void> {
-  const drawing = generation;
-  const sites = await app.loadSites();
-  // Another page was drawn while the list loaded: this one is no longer wanted.
-  if (drawing !== generation) return;
+  // The sites the session reads came with it; after adding or removing one, ask again.
+  const known = session.state === 'in' ? session.sites.some((s) => s.domain === domain) : false;
+  if (!known) {
+    const drawing = generation;
+    session = await get<SessionState>('/api/dashboard/session');
+    // Another page was drawn while the state loaded: this one is no longer wanted.
+    if (drawing !== generation) return;
+  }
+  const sites = session.state === 'in' ? session.sites : [];
   const site = sites.find((s) => s.domain === domain);
   if (!site) {
     messagePage(main, t('error.siteMissing.title'), t('error.siteMissing.body', { domain }));
@@ -185,13 +190,24 @@ async function recheckSession(): Promise<void> {
   }
 }
 
+/** The session state the server wrote into the page (SESSION_META), if it did. */
+function pageSession(): SessionState | null {
+  const content = document.querySelector(`meta[name="${SESSION_META}"]`)?.getAttribute('content');
+  if (!content) return null;
+  try {
+    return JSON.parse(content) as SessionState;
+  } catch {
+    return null;
+  }
+}
+
 async function start(): Promise<void> {
   applyTheme();
   const route = routeOf(location.pathname, location.search);
   useShareToken(route.name === 'share' ? route.token : null);
   try {
-    // The strings and the session in one round: neither waits for the other.
-    [session] = await Promise.all([get<SessionState>('/api/dashboard/session'), loadLang()]);
+    // The page carries its session state; the strings load beside the page's own files.
+    [session] = await Promise.all([pageSession() ?? get<SessionState>('/api/dashboard/session'), loadLang()]);
   } catch (error) {
     await loadLang();
     replace(root, h('main', { id: 'main' }, h('h1', null, t('error.load.title')), h('p', null, errorText(error))));

@@ -121,7 +121,7 @@ describe('pages', () => {
       expect(res.headers.get('content-security-policy')).toBe(expectedCsp);
       expect(res.headers.get('referrer-policy')).toBe('same-origin');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(res.headers.get('cache-control')).toBe('no-cache');
+      expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.headers.get('set-cookie')).toBeNull();
       const html = await res.text();
       expect(html).toMatch(/^<!doctype html>/);
@@ -136,9 +136,16 @@ describe('pages', () => {
       expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
       expect(html).not.toMatch(/<style|style=/);
     }
+    // The page carries the session's state for the dashboard to start from, HTML-escaped.
+    const meta = (html: string) => JSON.parse(/<meta name="teller-session" content="([^"]*)">/.exec(html)![1]!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+    expect(meta(await (await fetch(`${s.url}/`)).text())).toEqual({ state: 'login' });
+    const mine = await fetch(`${s.url}/sites/page.example`, { headers: { cookie: `teller_session=${cookie}` } });
+    expect(mine.headers.get('cache-control')).toBe('no-store');
+    expect(meta(await mine.text())).toEqual({ state: 'in', user: { email: 'owner@teller.example', role: 'owner' }, sites: [{ domain: 'page.example', timezone: 'Etc/UTC' }] });
     const made = await call(s, 'POST', '/api/dashboard/sites/page.example/shared-link', { cookie, json: { embeddable: true } });
     const sharePath = new URL(made.body.url as string).pathname;
     const framed = await fetch(`${s.url}${sharePath}`);
+    expect(meta(await framed.clone().text())).toEqual({ state: 'shared', site: { domain: 'page.example', timezone: 'Etc/UTC' }, showVisits: false });
     expect(framed.headers.get('content-security-policy')).toContain('frame-ancestors *');
     expect(framed.headers.get('content-security-policy')).not.toContain("frame-ancestors 'none'");
     await call(s, 'PATCH', '/api/dashboard/sites/page.example/shared-link', { cookie, json: { embeddable: false } });

@@ -8,7 +8,8 @@
  * server reaches the browser bundle).
  *
  * Pages (all answered with the same HTML shell, which loads /dashboard/app.js and
- * /dashboard/app.css; the shell decides what to draw from the path):
+ * /dashboard/app.css and carries the session state (SESSION_META); the shell decides what
+ * to draw from the path):
  *   /                          first run (create the owner), login, or the site list
  *   /sites/<domain>            the site view; view state in the query string (see ViewQuery)
  *   /sites/<domain>/settings   per-site settings (owner)
@@ -27,14 +28,26 @@
 
 export const SESSION_COOKIE = 'teller_session';
 export const SHARE_HEADER = 'x-teller-share';
+/** The page's `<meta name>` holding its SessionState as JSON. */
+export const SESSION_META = 'teller-session';
 
 export type Role = 'owner' | 'viewer';
 
-/** GET /api/dashboard/session: what the shell should show. Never 401. */
+/** A site the session may read: enough to draw its view. */
+export interface SiteRef {
+  domain: string;
+  timezone: string;
+}
+
+/**
+ * What the shell should show: GET /api/dashboard/session, never 401. The page itself carries
+ * the same state in `<meta name="teller-session" content="<JSON>">`, so a cold load goes
+ * from its files straight to one round of queries.
+ */
 export type SessionState =
   | { state: 'setup' }
   | { state: 'login' }
-  | { state: 'in'; user: { email: string; role: Role } }
+  | { state: 'in'; user: { email: string; role: Role }; sites: SiteRef[] }
   /** Only when the SHARE_HEADER names a live link. */
   | { state: 'shared'; site: { domain: string; timezone: string }; showVisits: boolean };
 

@@ -3,12 +3,25 @@
  * which draw whatever the path asks for. No inline script or style, so the CSP can forbid both.
  * @module
  */
+import { SESSION_META, type SessionState } from './contract.ts';
 
-export const SHELL_HTML = `<!doctype html>
+/** Text safe inside a double-quoted HTML attribute. */
+function attribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * The page, carrying what the dashboard would otherwise ask for first (the session state) in
+ * a meta element: data, not script, so the CSP stays strict, and the dashboard's first
+ * requests after its files are the queries themselves.
+ */
+export function shellHtml(state: SessionState): string {
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="${SESSION_META}" content="${attribute(JSON.stringify(state))}">
 <title>Teller</title>
 <link rel="stylesheet" href="/dashboard/app.css">
 <script type="module" src="/dashboard/app.js"></script>
@@ -19,6 +32,7 @@ export const SHELL_HTML = `<!doctype html>
 </body>
 </html>
 `;
+}
 
 /** frame-ancestors is 'none' except for a shared link the owner marked embeddable. */
 export function contentSecurityPolicy(embeddable: boolean): string {
@@ -43,6 +57,7 @@ export function pageHeaders(embeddable: boolean): Record<string, string> {
     'Content-Security-Policy': contentSecurityPolicy(embeddable),
     'Referrer-Policy': 'same-origin',
     'X-Content-Type-Options': 'nosniff',
-    'Cache-Control': 'no-cache',
+    // The page carries the session's state (e-mail, sites): never kept by any cache.
+    'Cache-Control': 'no-store',
   };
 }

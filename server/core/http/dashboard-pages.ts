@@ -4,22 +4,24 @@
  */
 import { Hono, type Context } from 'hono';
 import { linkOfToken } from '../auth/shared-links.ts';
-import { pageHeaders, SHELL_HTML } from '../dashboard/shell.ts';
-import type { AppDeps } from '../ports.ts';
+import type { SessionState } from '../dashboard/contract.ts';
+import { pageHeaders, shellHtml } from '../dashboard/shell.ts';
+import { sessionState, sharedState, type SessionDeps } from './dashboard-session.ts';
 
 /** Paths the shell answers; wrangler.toml's run_worker_first lists the same ones. */
 export const PAGE_PATHS: readonly string[] = ['/', '/users', '/sites/*', '/share/*'];
 
-function page(c: Context, embeddable: boolean): Response {
-  return c.body(SHELL_HTML, 200, pageHeaders(embeddable));
+function page(c: Context, state: SessionState, embeddable: boolean): Response {
+  return c.body(shellHtml(state), 200, pageHeaders(embeddable));
 }
 
-export function dashboardPages(deps: Pick<AppDeps, 'db'>): Hono {
+export function dashboardPages(deps: SessionDeps): Hono {
   const app = new Hono();
   app.get('/share/:token', async (c) => {
     const link = await linkOfToken(deps.db, c.req.param('token'));
-    return page(c, link?.embeddable === true);
+    const shared = link && (await sharedState(deps, link));
+    return page(c, shared ?? (await sessionState(deps, c)), link?.embeddable === true);
   });
-  for (const path of PAGE_PATHS) app.get(path, (c) => page(c, false));
+  for (const path of PAGE_PATHS) app.get(path, async (c) => page(c, await sessionState(deps, c), false));
   return app;
 }

@@ -9,16 +9,18 @@ import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../auth/passw
 import { isSameOrigin, truncatedClientAddress } from '../auth/request-origin.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie.ts';
 import { createSession, deleteSession } from '../auth/sessions.ts';
+import type { SharedLink } from '../auth/shared-links.ts';
 import { clearAccountFailures, recordFailure, throttledFor, throttleKeys } from '../auth/throttle.ts';
 import type { SessionState } from '../dashboard/contract.ts';
 import type { AppDeps } from '../ports.ts';
-import { anyUserExists, createFirstOwner, findUserByEmail, findUserById, UserError, type User } from '../users.ts';
+import { listSites } from '../sites.ts';
+import { anyUserExists, createFirstOwner, findUserByEmail, findUserById, grantedSiteIds, UserError, type User } from '../users.ts';
 import { crossOrigin, requestAccess } from './api-auth.ts';
 import { dashboardAccess, fail, jsonBody, stringField } from './dashboard-access.ts';
 
 export const WRONG_LOGIN = 'wrong e-mail or password';
 
-type SessionDeps = Pick<AppDeps, 'db' | 'config' | 'clock' | 'remoteAddress'>;
+export type SessionDeps = Pick<AppDeps, 'db' | 'config' | 'clock' | 'remoteAddress'>;
 
 /**
  * A hash to verify against for an unknown e-mail, so it costs what a wrong password costs.
@@ -26,25 +28,36 @@ type SessionDeps = Pick<AppDeps, 'db' | 'config' | 'clock' | 'remoteAddress'>;
  */
 let dummyHash: string | null = null;
 
-function signedIn(user: User): SessionState {
-  return { state: 'in', user: { email: user.email, role: user.role } };
+/** The signed-in state, with the sites the user may read (an owner: all of them). */
+async function signedIn(deps: SessionDeps, user: User): Promise<SessionState> {
+  const all = await listSites(deps.db);
+  const granted = user.role === 'owner' ? null : new Set(await grantedSiteIds(deps.db, user.id));
+  const sites = all.filter((s) => granted === null || granted.has(s.id)).map((s) => ({ domain: s.domain, timezone: s.timezone }));
+  return { state: 'in', user: { email: user.email, role: user.role }, sites };
 }
 
 async function startSession(deps: SessionDeps, c: Context, user: User): Promise<void> {
   setSessionCookie(deps, c, await createSession(deps.db, user.id, deps.clock()));
 }
 
-async function sessionState(deps: SessionDeps, c: Context): Promise<SessionState> {
+/** What the shell should show for this request; also written into every page (dashboard-pages.ts). */
+export async function sessionState(deps: SessionDeps, c: Context): Promise<SessionState> {
   const access = await requestAccess(deps, c);
-  if (access && 'via' in access && access.via === 'session') return signedIn(access.user);
+  if (access && 'via' in access && access.via === 'session') return signedIn(deps, access.user);
   if (access && 'via' in access && access.via === 'share') {
-    const site = await findSiteById(deps, access.link.siteId);
-    if (site) return { state: 'shared', site, showVisits: access.link.showVisits };
+    const shared = await sharedState(deps, access.link);
+    if (shared) return shared;
   }
   return (await anyUserExists(deps.db)) ? { state: 'login' } : { state: 'setup' };
 }
 
-function findSiteById(deps: SessionDeps, id: number): Promise<{ domain: string; timezone: string } | null> {
+/** A live shared link's state, or null when its site is gone. */
+export async function sharedState(deps: Pick<AppDeps, 'db'>, link: SharedLink): Promise<SessionState | null> {
+  const site = await findSiteById(deps, link.siteId);
+  return site && { state: 'shared', site, showVisits: link.showVisits };
+}
+
+function findSiteById(deps: Pick<AppDeps, 'db'>, id: number): Promise<{ domain: string; timezone: string } | null> {
   return deps.db.first<{ domain: string; timezone: string }>('SELECT domain, timezone FROM sites WHERE id = ?', [id]);
 }
 
@@ -80,7 +93,7 @@ export function dashboardSession(deps: SessionDeps): Hono {
     const user = id === null ? null : await findUserById(deps.db, id);
     if (!user) return fail(c, 409, 'setup is done: an account exists already, log in instead').response;
     await startSession(deps, c, user);
-    return c.json(signedIn(user));
+    return c.json(await signedIn(deps, user));
   });
 
   app.post('/api/dashboard/login', async (c) => {
@@ -107,7 +120,7 @@ export function dashboardSession(deps: SessionDeps): Hono {
     const old = await requestAccess(deps, c);
     if (old && 'via' in old && old.via === 'session') await deleteSession(deps.db, old.sessionId);
     await startSession(deps, c, user);
-    return c.json(signedIn(user));
+    return c.json(await signedIn(deps, user));
   });
 
   app.post('/api/dashboard/logout', async (c) => {
