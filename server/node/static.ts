@@ -11,7 +11,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, brotliCompressSync, constants as zlib, gzip, gzipSync } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
 import type { MiddlewareHandler } from 'hono';
 import { canonicalScriptPath } from '../../tracker/variants.mjs';
 
@@ -60,6 +64,27 @@ interface Asset {
 function representation(bytes: Uint8Array, suffix: string): Representation {
   const digest = createHash('sha256').update(bytes).digest('base64url').slice(0, 27);
   return { body: new Uint8Array(bytes), etag: `"${digest}${suffix}"` };
+}
+
+/** From this size, brotli at its best quality takes long enough for a visitor to notice. */
+const PRECOMPRESS_BYTES = 16 * 1024;
+
+/**
+ * Compresses the large files (the dashboard's script, the map's outlines) on zlib's thread
+ * pool right after start, so no first visitor waits for brotli at its best quality (about half
+ * a second for the dashboard's script) and the event loop is never held. Small files are
+ * compressed on their first request, as a request that comes sooner is.
+ */
+async function precompress(contents: Iterable<Content>): Promise<void> {
+  for (const content of contents) {
+    if (content.compressed || !content.compressible || content.identity.body.byteLength < PRECOMPRESS_BYTES) continue;
+    const body = content.identity.body;
+    const [gz, br] = await Promise.all([gzipAsync(body, { level: 9 }), brotliAsync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } })]);
+    if (content.compressed) continue;
+    content.compressed = {};
+    if (gz.length < body.length) content.compressed.gzip = representation(gz, '-gz');
+    if (br.length < body.length) content.compressed.br = representation(br, '-br');
+  }
 }
 
 function compressedOf(content: Content): Partial<Record<'br' | 'gzip', Representation>> {
@@ -154,6 +179,9 @@ function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
  */
 export function serveAssets(dir: string): MiddlewareHandler {
   const assets = loadDir(dir);
+  void precompress(new Set([...assets.values()].map((a) => a.content))).catch(() => {
+    // Compression then happens on first request, as before.
+  });
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     const path = c.req.path;
