@@ -19,10 +19,10 @@ const CACHE = fileURLToPath(new URL('./.cache/', import.meta.url));
 /** Bump when the generator or schema changes, so stale caches are rebuilt. */
 const DATASET_VERSION = 2;
 /** The instant the benchmark "is": fixed, so cached data and relative ranges line up. */
-const NOW = Date.parse('2026-01-15T14:00:00Z');
-const DOMAIN = 'bench.example';
+export const NOW = Date.parse('2026-01-15T14:00:00Z');
+export const DOMAIN = 'bench.example';
 
-interface Dataset {
+export interface Dataset {
   db: SqliteDb;
   site: Site;
   notes: string[];
@@ -32,7 +32,7 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-async function openDataset(events: number): Promise<Dataset> {
+export async function openDataset(events: number): Promise<Dataset> {
   mkdirSync(CACHE, { recursive: true });
   const path = `${CACHE}queries-${events}-v${DATASET_VERSION}.db`;
   // How the cached database was made, reported with every run that reuses it.

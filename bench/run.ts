@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (or `npm run bench -- ingest|soak|query`): measures ingest, a soak under
+ * `npm run bench` (or `npm run bench -- ingest|soak|query|dashboard`): measures ingest, a soak under
  * overload and queries, and writes the figures, with the machine and the date, into
  * docs/benchmarks.md.
  */
@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { runIngestBench } from './ingest.ts';
 import { runIngestStagesBench } from './ingest-stages.ts';
+import { runDashboardBench } from './dashboard.ts';
 import { runQueryBench } from './query.ts';
 import { runSoakBench } from './soak.ts';
 
@@ -46,6 +47,12 @@ if (!only || only === 'query') {
   console.log('== queries');
   const queries = await runQueryBench();
   doc = replaceSection(doc, 'Queries', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${queries}`);
+  writeFileSync(DOC, doc);
+}
+if (!only || only === 'dashboard') {
+  console.log('== dashboard');
+  const dashboard = await runDashboardBench();
+  doc = replaceSection(doc, 'Dashboard', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${dashboard}`);
   writeFileSync(DOC, doc);
 }
 console.log(`figures written to ${DOC}`);

@@ -1,0 +1,160 @@
+/**
+ * Dashboard benchmark: a cold load of the site view in Chromium against the 1 M-event bench
+ * database (bench/query.ts builds and caches it), from navigation until every panel is
+ * filled, for 30 days and 12 months, without and with one filter; next to it, the Stats API's
+ * own time for exactly the queries the page sent, fired the same way (all at once) from Node.
+ * Also the build's sizes (what a cold load fetches, and every file), and the README's
+ * screenshots of the site view, taken from the same data.
+ * Run alone with `npx tsx bench/run.ts dashboard`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { buildDashboard } from '../dashboard/build.mjs';
+import { createUser } from '../server/core/users.ts';
+import { startServer } from '../server/node/server.ts';
+import { buildTracker } from '../tracker/build.mjs';
+import { launchChromium } from '../test/e2e/browser.ts';
+import { DOMAIN, NOW, openDataset } from './query.ts';
+
+const OWNER = { email: 'bench@teller.example', password: 'bench password 123' };
+const RUNS = 5;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
+
+interface Load {
+  /** Navigation start to every panel filled, by the page's own clock. */
+  filled: number;
+  /** The Stats API request bodies the page sent. */
+  queries: string[];
+}
+
+async function coldLoad(browser: Browser, url: string, cookie: { name: string; value: string; url: string }): Promise<Load> {
+  // A fresh context: no cached files, as a first visit of the day.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    await context.addCookies([cookie]);
+    const page = await context.newPage();
+    // The browser's clock is the bench database's "now", as the server's is.
+    await page.clock.setFixedTime(NOW);
+    const queries: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/v2/query')) queries.push(r.postData() ?? '');
+    });
+    await page.goto(url);
+    // Measured in the page: from its navigation's start (performance.timeOrigin), so the
+    // browser's own work of making a tab for a fresh profile is not counted.
+    const filled = await page.waitForFunction(
+      () => document.querySelector('.sv-kpi-value[data-value]') !== null && document.querySelectorAll('.sv-skeleton').length === 0 && performance.now(),
+      undefined,
+      { timeout: 120_000, polling: 'raf' },
+    );
+    return { filled: (await filled.jsonValue()) as number, queries };
+  } finally {
+    await context.close();
+  }
+}
+
+/** The same queries straight to the Stats API, all at once as the page sends them. */
+async function apiRound(base: string, session: string, queries: string[]): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    queries.map(async (body) => {
+      const res = await fetch(`${base}/api/v2/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: `teller_session=${session}`, origin: base },
+        body,
+      });
+      if (!res.ok) throw new Error(`query answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+    }),
+  );
+  return performance.now() - started;
+}
+
+/**
+ * The README's pictures of the site view, from the bench database (a year of synthetic
+ * traffic reads like a real site): last 30 days, desktop in light and a phone in dark.
+ */
+async function screenshots(browser: Browser, base: string, cookie: { name: string; value: string; url: string }): Promise<void> {
+  const shots: Array<[string, { width: number; height: number }, 'light' | 'dark']> = [
+    ['docs/screenshot-site-view.png', { width: 1280, height: 900 }, 'light'],
+    ['docs/screenshot-site-view-phone.png', { width: 375, height: 812 }, 'dark'],
+  ];
+  for (const [file, viewport, colorScheme] of shots) {
+    const context = await browser.newContext({ viewport, colorScheme, locale: 'en-GB', deviceScaleFactor: 1 });
+    try {
+      await context.addCookies([cookie]);
+      const page = await context.newPage();
+      await page.clock.setFixedTime(NOW);
+      await page.goto(`${base}/sites/${DOMAIN}?period=30d&compare=previous`);
+      await page.waitForFunction(() => document.querySelectorAll('.sv-skeleton').length === 0 && document.querySelector('.sv-kpi-value[data-value]') !== null, undefined, { timeout: 120_000 });
+      await page.screenshot({ path: file, fullPage: viewport.width < 600 ? false : true });
+    } finally {
+      await context.close();
+    }
+  }
+}
+
+export async function runDashboardBench(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'teller-bench-dash-'));
+  const publicDir = join(dir, 'public');
+  await buildTracker({ outDir: publicDir, quiet: true });
+  const build = await buildDashboard({ outDir: publicDir, quiet: true });
+
+  const data = await openDataset(1_000_000);
+  const dbPath = data.db.raw.name;
+  if (!(await data.db.first('SELECT 1 FROM users WHERE email = ?', [OWNER.email]))) await createUser(data.db, OWNER.email, OWNER.password, NOW);
+  data.db.close();
+
+  const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
+  const server = await startServer({ dbPath, port: 0, host: '127.0.0.1', publicDir, clock: () => NOW, log: quiet, maintenanceIntervalMs: 24 * 3_600_000 });
+  const browser = await launchChromium();
+  const rows: string[] = [];
+  try {
+    const login = await fetch(`${server.url}/api/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify(OWNER) });
+    const session = /teller_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
+    if (!session) throw new Error(`login failed: ${login.status}`);
+    const cookie = { name: 'teller_session', value: session, url: server.url };
+    const views: Array<[string, string]> = [
+      ['30 days', 'period=30d'],
+      ['12 months', 'period=12mo'],
+      ['30 days, filtered', `period=30d&f=${encodeURIComponent('is|visit:country|US')}`],
+      ['12 months, filtered', `period=12mo&f=${encodeURIComponent('is|visit:country|US')}`],
+    ];
+    await screenshots(browser, server.url, cookie);
+    for (const [label, query] of views) {
+      console.log(`   dashboard, ${label}`);
+      const url = `${server.url}/sites/${DOMAIN}?${query}`;
+      // One untimed load: the database's pages into the OS cache, the server's code warm.
+      const warm = await coldLoad(browser, url, cookie);
+      const filled: number[] = [];
+      const api: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        filled.push((await coldLoad(browser, url, cookie)).filled);
+        api.push(await apiRound(server.url, session, warm.queries));
+      }
+      rows.push(`| ${label} | ${warm.queries.length} | **${ms(median(filled))}** | ${ms(median(api))} | ${ms(median(filled) - median(api))} |`);
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  return [
+    `The site view in Debian's Chromium (headless, 1280 × 900, a fresh profile for every load) against the 1 M-event bench database (${data.notes.at(-1) ?? ''}), ` +
+      `served by \`startServer\` on 127.0.0.1 with its clock at the data's "now". "Filled" runs from navigation to the last panel drawn (the page's files, the session, ` +
+      `one parallel round of Stats API queries, drawing). "Stats API" sends the page's own query bodies from Node, all at once, as the page does. Median of ${RUNS} loads after one untimed.`,
+    '',
+    '| view | queries | filled (ms) | Stats API, same queries (ms) | page, files and drawing (ms) |',
+    '|---|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    `Dashboard files (gzip): **${kb(build.initial)} for a cold load** (budget ${kb(build.budget)}: the page's JavaScript and CSS with uPlot, and one language's strings), ` +
+      `${kb(build.total)} in all; the map's code (${kb(build.files.filter((f) => f.load === 'on demand').reduce((n, f) => n + f.gzipped, 0))}) and outlines load when the map is shown.`,
+  ].join('\n');
+}
