@@ -57,6 +57,13 @@ export async function readableSite(deps: ApiDeps, c: Context, access: Access): P
   return { ok: site };
 }
 
+/** The owner's session and the `:domain` site, or the answer to send. */
+export async function ownedSite(deps: ApiDeps, c: Context): Promise<Outcome<Site>> {
+  const owner = await ownerAccess(deps, c);
+  if ('response' in owner) return owner;
+  return readableSite(deps, c, owner.ok);
+}
+
 /** The request's JSON object body (an empty body reads as `{}`), read with a bound. */
 export async function jsonBody(c: Context): Promise<Outcome<Record<string, unknown>>> {
   const read = await readBody(c, MAX_DASHBOARD_BODY);

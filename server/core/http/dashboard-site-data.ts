@@ -10,7 +10,7 @@ import { propertyKeys } from '../dashboard/property-keys.ts';
 import { recentVisits } from '../dashboard/visits-log.ts';
 import { QueryError } from '../query/errors.ts';
 import type { ApiDeps } from './api-auth.ts';
-import { dashboardAccess, fail, jsonBody, ownerAccess, readableSite } from './dashboard-access.ts';
+import { dashboardAccess, fail, jsonBody, ownedSite, readableSite } from './dashboard-access.ts';
 import { statsStart } from './stats-api.ts';
 
 export function dashboardSiteData(deps: ApiDeps): Hono {
@@ -35,9 +35,7 @@ export function dashboardSiteData(deps: ApiDeps): Hono {
   });
 
   app.post('/api/dashboard/sites/:domain/annotations', async (c) => {
-    const owner = await ownerAccess(deps, c);
-    if ('response' in owner) return owner.response;
-    const site = await readableSite(deps, c, owner.ok);
+    const site = await ownedSite(deps, c);
     if ('response' in site) return site.response;
     const body = await jsonBody(c);
     if ('response' in body) return body.response;
@@ -50,9 +48,7 @@ export function dashboardSiteData(deps: ApiDeps): Hono {
   });
 
   app.delete('/api/dashboard/sites/:domain/annotations/:id', async (c) => {
-    const owner = await ownerAccess(deps, c);
-    if ('response' in owner) return owner.response;
-    const site = await readableSite(deps, c, owner.ok);
+    const site = await ownedSite(deps, c);
     if ('response' in site) return site.response;
     const id = c.req.param('id');
     if (!/^\d{1,15}$/.test(id) || !(await deleteAnnotation(deps.db, site.ok.id, Number(id)))) return fail(c, 404, 'unknown annotation').response;

@@ -10,17 +10,10 @@ import type { SharedLinkInfo, TokenInfo } from '../dashboard/contract.ts';
 import type { Site } from '../sites.ts';
 import { createTokenRow, listSiteTokens, revokeSiteToken, TOKEN_PREFIX_LENGTH } from '../tokens.ts';
 import type { ApiDeps } from './api-auth.ts';
-import { booleanField, fail, jsonBody, ownerAccess, readableSite, type Outcome } from './dashboard-access.ts';
+import { booleanField, fail, jsonBody, ownedSite, type Outcome } from './dashboard-access.ts';
 
 function linkInfo(link: SharedLink): SharedLinkInfo {
   return { prefix: link.prefix, showVisits: link.showVisits, embeddable: link.embeddable, createdAt: link.createdAt };
-}
-
-/** The owner's session and the `:domain` site, or the answer to send. */
-async function ownedSite(deps: ApiDeps, c: Context): Promise<Outcome<Site>> {
-  const owner = await ownerAccess(deps, c);
-  if ('response' in owner) return owner;
-  return readableSite(deps, c, owner.ok);
 }
 
 async function linkOptions(c: Context): Promise<Outcome<{ showVisits?: boolean; embeddable?: boolean }>> {

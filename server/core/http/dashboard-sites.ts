@@ -11,7 +11,7 @@ import { siteSummary } from '../dashboard/site-summary.ts';
 import { createSite, listSites, removeSite, SiteError, updateSite } from '../sites.ts';
 import { mayRead } from '../tokens.ts';
 import type { ApiDeps } from './api-auth.ts';
-import { fail, jsonBody, ownerAccess, readableSite, sessionAccess } from './dashboard-access.ts';
+import { fail, jsonBody, ownedSite, ownerAccess, readableSite, sessionAccess } from './dashboard-access.ts';
 
 export function snippetFor(origin: string, domain: string): string {
   return `<script defer data-domain="${domain}" src="${origin}/script.js"></script>`;
@@ -59,17 +59,13 @@ export function dashboardSites(deps: ApiDeps): Hono {
   });
 
   app.get('/api/dashboard/sites/:domain/settings', async (c) => {
-    const owner = await ownerAccess(deps, c);
-    if ('response' in owner) return owner.response;
-    const site = await readableSite(deps, c, owner.ok);
+    const site = await ownedSite(deps, c);
     if ('response' in site) return site.response;
     return c.json(settingsJson(site.ok, deps.config.ipStorage));
   });
 
   app.patch('/api/dashboard/sites/:domain/settings', async (c) => {
-    const owner = await ownerAccess(deps, c);
-    if ('response' in owner) return owner.response;
-    const site = await readableSite(deps, c, owner.ok);
+    const site = await ownedSite(deps, c);
     if ('response' in site) return site.response;
     const body = await jsonBody(c);
     if ('response' in body) return body.response;
@@ -84,9 +80,7 @@ export function dashboardSites(deps: ApiDeps): Hono {
   });
 
   app.delete('/api/dashboard/sites/:domain', async (c) => {
-    const owner = await ownerAccess(deps, c);
-    if ('response' in owner) return owner.response;
-    const site = await readableSite(deps, c, owner.ok);
+    const site = await ownedSite(deps, c);
     if ('response' in site) return site.response;
     const body = await jsonBody(c);
     if ('response' in body) return body.response;
