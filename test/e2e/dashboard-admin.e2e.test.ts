@@ -131,7 +131,8 @@ describe('dashboard admin', () => {
     };
     expect(await attempt()).toBe(401);
     const alert = page.locator('.form-error');
-    expect(await alert.innerText()).toMatch(/wrong e-mail or password/i);
+    // The message is drawn a moment after the answer arrives.
+    await alert.filter({ hasText: /wrong e-mail or password/i }).waitFor();
     let status = 401;
     for (let i = 0; i < 10 && status === 401; i++) status = await attempt();
     expect(status).toBe(429);
