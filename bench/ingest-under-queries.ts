@@ -3,26 +3,23 @@
  * the query benchmark's 1 M-event database, while this process asks the server's Stats API
  * for a filtered 12-month view in a loop, one query after another, so its reader thread is
  * never idle. Rounds without queries alternate with rounds with them; the median round of
- * each is reported. Needs that database (bench/.cache/, built by `npm run bench -- query`).
+ * each is reported. The database is the query benchmark's (bench/.cache/, built on first use).
  *
  * The server runs in a child process (this file, run directly with `serve <db>`) whose
  * clock starts at the dataset's instant, so "12 months" covers the generated traffic.
  * @module
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { startServer } from '../server/node/server.ts';
 import { ensureWrk, median } from './ingest.ts';
+import { DOMAIN, NOW, openDataset } from './query.ts';
 import { benchRequests } from './traffic.ts';
 
-const DATASET = fileURLToPath(new URL('./.cache/queries-1000000-v2.db', import.meta.url));
-/** The query benchmark's instant: its data ends here. */
-const DATASET_NOW = Date.parse('2026-01-15T14:00:00Z');
-const DOMAIN = 'bench.example';
 const DURATION_S = Number(process.env.BENCH_INGEST_SECONDS ?? 8);
 const ROUNDS = 3;
 /** Fewer than the throughput benchmark's 64: latency here, not the most events a second. */
@@ -128,14 +125,17 @@ const fmt = (ms: number) => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
 
 /** Runs the benchmark; returns markdown for docs/benchmarks.md. */
 export async function runIngestUnderQueriesBench(): Promise<string> {
-  if (!existsSync(DATASET)) throw new Error(`${DATASET} is missing: run \`npm run bench -- query\` first, which builds it`);
+  // The query benchmark's database, built and cached on first use.
+  const dataset = await openDataset(1_000_000);
+  const datasetPath = dataset.db.raw.name;
+  dataset.db.close();
   ensureWrk();
   const dir = mkdtempSync(join(tmpdir(), 'teller-bench-iuq-'));
   const token = `bench-${Math.random().toString(36).slice(2)}-0123456789abcdef0123456789`;
   try {
     // A copy: the events written here must not change the query benchmark's database.
     const dbPath = join(dir, 'teller.db');
-    copyFileSync(DATASET, dbPath);
+    copyFileSync(datasetPath, dbPath);
     const script = join(dir, 'events.lua');
     writeFileSync(script, wrkScript());
     const server = await startServerProcess(dbPath, token);
@@ -188,7 +188,7 @@ async function serve(dbPath: string): Promise<void> {
     env: process.env,
     // Thousands of made-up visitors from few address blocks, and a loop of queries: no limits.
     config: { trustProxy: 1, eventRateLimit: 0, queryRateLimit: 0 },
-    clock: () => DATASET_NOW + (Date.now() - started),
+    clock: () => NOW + (Date.now() - started),
     log: quiet,
   });
   console.log(`port ${server.port}`);

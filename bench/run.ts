@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (or `npm run bench -- ingest|soak|query|dashboard`): measures ingest, a soak under
+ * `npm run bench` (or `npm run bench -- ingest|soak|query|ingest-under-queries|dashboard`): measures ingest, a soak under
  * overload and queries, and writes the figures, with the machine and the date, into
  * docs/benchmarks.md.
  */
@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { runIngestBench } from './ingest.ts';
 import { runIngestStagesBench } from './ingest-stages.ts';
 import { runDashboardBench } from './dashboard.ts';
+import { runIngestUnderQueriesBench } from './ingest-under-queries.ts';
 import { runQueryBench } from './query.ts';
 import { runSoakBench } from './soak.ts';
 
@@ -47,6 +48,13 @@ if (!only || only === 'query') {
   console.log('== queries');
   const queries = await runQueryBench();
   doc = replaceSection(doc, 'Queries', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${queries}`);
+  writeFileSync(DOC, doc);
+}
+if (!only || only === 'ingest-under-queries') {
+  // Needs the query step's database (built on first use).
+  console.log('== ingest while queries run');
+  const under = await runIngestUnderQueriesBench();
+  doc = replaceSection(doc, 'Ingest while queries run', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${under}`);
   writeFileSync(DOC, doc);
 }
 if (!only || only === 'dashboard') {
