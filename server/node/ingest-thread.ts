@@ -7,6 +7,7 @@
  * thread asks for a pass and is told its result.
  * @module
  */
+import { restartDelay } from './restart-delay.ts';
 import { Worker } from 'node:worker_threads';
 import type { Ingest, IngestOutcome, IngestRequest } from '../core/ingest/ingest.ts';
 import type { MaintenanceResult } from '../core/maintenance.ts';
@@ -47,8 +48,6 @@ export interface IngestThread {
 
 /** About two seconds of the benchmark's throughput. */
 const DEFAULT_MAX_WAITING = 20_000;
-const FIRST_RESTART_MS = 250;
-const MAX_RESTART_MS = 30_000;
 
 export function startIngestThread(data: IngestThreadData, log: Logger, options: IngestThreadOptions = {}): IngestThread {
   const maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
@@ -115,7 +114,7 @@ export function startIngestThread(data: IngestThreadData, log: Logger, options: 
         fail([...waiting], down);
         endMaintenance(new Error(down));
         if (!closing) {
-          const delay = Math.min(MAX_RESTART_MS, FIRST_RESTART_MS * 2 ** failures++);
+          const delay = restartDelay(failures++);
           log.error(`${down}; starting it again in ${delay} ms`);
           restartTimer = setTimeout(start, delay);
           restartTimer.unref();

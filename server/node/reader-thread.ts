@@ -7,6 +7,7 @@
  * meanwhile reads fail with StoreBusyError (503 with Retry-After).
  * @module
  */
+import { restartDelay } from './restart-delay.ts';
 import { Worker } from 'node:worker_threads';
 import { type Db, type Logger, type SqlValue, StoreBusyError } from '../core/ports.ts';
 
@@ -37,8 +38,6 @@ export interface ReaderThread {
 
 /** Enough for many dashboards opening at once (a site view asks about 15 queries together). */
 const DEFAULT_MAX_WAITING = 256;
-const FIRST_RESTART_MS = 250;
-const MAX_RESTART_MS = 30_000;
 
 interface Waiting {
   resolve(rows: unknown): void;
@@ -86,7 +85,7 @@ export function startReaderThread(data: ReaderThreadData, log: Logger, options: 
         for (const entry of waiting.values()) entry.reject(new StoreBusyError(down));
         waiting.clear();
         if (!closing) {
-          const delay = Math.min(MAX_RESTART_MS, FIRST_RESTART_MS * 2 ** failures++);
+          const delay = restartDelay(failures++);
           log.error(`${down}; starting it again in ${delay} ms`);
           restartTimer = setTimeout(start, delay);
           restartTimer.unref();

@@ -87,6 +87,15 @@ export function stringField(c: Context, body: Record<string, unknown>, name: str
   return { ok: value };
 }
 
+/** The `email` and `password` of a login, a first run or a new user, or the 400 naming the field. */
+export function credentialsField(c: Context, body: Record<string, unknown>): Outcome<{ email: string; password: string }> {
+  const email = stringField(c, body, 'email', 254);
+  if ('response' in email) return email;
+  const password = stringField(c, body, 'password');
+  if ('response' in password) return password;
+  return { ok: { email: email.ok, password: password.ok } };
+}
+
 /** An optional boolean field, or the 400 naming it. */
 export function booleanField(c: Context, body: Record<string, unknown>, name: string): Outcome<boolean | undefined> {
   const value = body[name];

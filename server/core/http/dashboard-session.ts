@@ -16,7 +16,7 @@ import type { AppDeps } from '../ports.ts';
 import { listSites } from '../sites.ts';
 import { anyUserExists, createFirstOwner, findUserByEmail, findUserById, grantedSiteIds, UserError, type User } from '../users.ts';
 import { crossOrigin, requestAccess } from './api-auth.ts';
-import { dashboardAccess, fail, jsonBody, stringField } from './dashboard-access.ts';
+import { credentialsField, dashboardAccess, fail, jsonBody, stringField } from './dashboard-access.ts';
 
 export const WRONG_LOGIN = 'wrong e-mail or password';
 
@@ -74,17 +74,16 @@ export function dashboardSession(deps: SessionDeps): Hono {
     if (await anyUserExists(deps.db)) return fail(c, 409, 'setup is done: an account exists already, log in instead').response;
     const body = await jsonBody(c);
     if ('response' in body) return body.response;
-    const email = stringField(c, body.ok, 'email', 254);
-    if ('response' in email) return email.response;
-    const password = stringField(c, body.ok, 'password');
-    if ('response' in password) return password.response;
+    const credentials = credentialsField(c, body.ok);
+    if ('response' in credentials) return credentials.response;
+    const { email, password } = credentials.ok;
     const password2 = stringField(c, body.ok, 'password2');
     if ('response' in password2) return password2.response;
-    if (password.ok !== password2.ok) return fail(c, 400, 'password2: the two passwords differ').response;
-    if (password.ok.length < MIN_PASSWORD_LENGTH) return fail(c, 400, `password: at least ${MIN_PASSWORD_LENGTH} characters`).response;
+    if (password !== password2.ok) return fail(c, 400, 'password2: the two passwords differ').response;
+    if (password.length < MIN_PASSWORD_LENGTH) return fail(c, 400, `password: at least ${MIN_PASSWORD_LENGTH} characters`).response;
     let id: number | null;
     try {
-      id = await createFirstOwner(deps.db, email.ok, password.ok, deps.clock());
+      id = await createFirstOwner(deps.db, email, password, deps.clock());
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       return fail(c, 400, `email: ${e.message}`).response;
@@ -99,18 +98,17 @@ export function dashboardSession(deps: SessionDeps): Hono {
   app.post('/api/dashboard/login', async (c) => {
     const body = await jsonBody(c);
     if ('response' in body) return body.response;
-    const email = stringField(c, body.ok, 'email', 254);
-    if ('response' in email) return email.response;
-    const password = stringField(c, body.ok, 'password');
-    if ('response' in password) return password.response;
-    const keys = throttleKeys(email.ok, truncatedClientAddress(deps, c));
+    const credentials = credentialsField(c, body.ok);
+    if ('response' in credentials) return credentials.response;
+    const { email, password } = credentials.ok;
+    const keys = throttleKeys(email, truncatedClientAddress(deps, c));
     const wait = await throttledFor(deps.db, keys, deps.clock());
     if (wait > 0) {
       return fail(c, 429, `too many failed logins: try again in ${Math.ceil(wait / 60)} minutes`, { 'Retry-After': String(wait) }).response;
     }
-    const user = await findUserByEmail(deps.db, email.ok);
+    const user = await findUserByEmail(deps.db, email);
     dummyHash ??= await hashPassword(crypto.getRandomValues(new Uint32Array(4)).join('-'));
-    const valid = await verifyPassword(password.ok, user?.passwordHash ?? dummyHash);
+    const valid = await verifyPassword(password, user?.passwordHash ?? dummyHash);
     if (!user || !valid) {
       await recordFailure(deps.db, keys, deps.clock());
       return fail(c, 401, WRONG_LOGIN).response;

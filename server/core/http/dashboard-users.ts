@@ -8,7 +8,7 @@ import type { UserInfo } from '../dashboard/contract.ts';
 import { findSite, listSites } from '../sites.ts';
 import { createUser, deleteUser, findUserById, grantedSiteIds, listUsers, setGrantedSites, UserError, type User } from '../users.ts';
 import type { ApiDeps } from './api-auth.ts';
-import { fail, jsonBody, ownerAccess, stringField, type Outcome } from './dashboard-access.ts';
+import { credentialsField, fail, jsonBody, ownerAccess, type Outcome } from './dashboard-access.ts';
 
 const MAX_SITES_PER_REQUEST = 1000;
 
@@ -57,16 +57,15 @@ export function dashboardUsers(deps: ApiDeps): Hono {
     if ('response' in owner) return owner.response;
     const body = await jsonBody(c);
     if ('response' in body) return body.response;
-    const email = stringField(c, body.ok, 'email', 254);
-    if ('response' in email) return email.response;
-    const password = stringField(c, body.ok, 'password');
-    if ('response' in password) return password.response;
+    const credentials = credentialsField(c, body.ok);
+    if ('response' in credentials) return credentials.response;
+    const { email, password } = credentials.ok;
     if (body.ok.role !== undefined && body.ok.role !== 'viewer') return fail(c, 400, 'role: only viewers can be added here').response;
     const sites = await siteIdsOf(deps, c, body.ok.sites ?? []);
     if ('response' in sites) return sites.response;
     let id: number;
     try {
-      id = await createUser(deps.db, email.ok, password.ok, deps.clock(), 'viewer');
+      id = await createUser(deps.db, email, password, deps.clock(), 'viewer');
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       return fail(c, 400, `${e.message.startsWith('password') ? '' : 'email: '}${e.message}`).response;
