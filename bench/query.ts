@@ -82,7 +82,7 @@ export async function openDataset(events: number): Promise<Dataset> {
 type Body = Record<string, unknown>;
 
 /** The queries of one dashboard view, as the dashboard sends them. */
-function dashboardView(dateRange: string, filter: unknown[] | null): Array<[string, Body]> {
+export function dashboardView(dateRange: string, filter: unknown[] | null): Array<[string, Body]> {
   const withFilter = (own: unknown[] = []): unknown[] => [...(filter ? [filter] : []), ...own];
   const top = (dimension: string, metrics: string[] = ['visitors'], own: unknown[] = []): Body => ({
     metrics,

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Db } from '../ports.ts';
+import type { ColumnReader } from './columns.ts';
 import { comparisonPeriod, periodEcho } from './date-range.ts';
 import { dimensionSpec, isTimeDimension, type DimensionSpec } from './dimensions.ts';
 import { filterDimensions, filterMatches } from './filters.ts';
@@ -32,6 +33,8 @@ export interface QueryResponse {
 export interface RunOptions {
   /** False reads raw tables only: the reference path the rollup path must agree with. */
   useRollups: boolean;
+  /** The columnar copy of closed days, read where rollups cannot answer (Node). */
+  columns?: ColumnReader | null;
 }
 
 const VISIT_METRICS: readonly Metric[] = ['visitors', 'visits', 'percentage', ...SESSION_METRICS];
@@ -170,7 +173,14 @@ function includeEcho(query: Query): Record<string, unknown> {
 /** Answers a validated query. */
 export async function runQuery(db: Db, query: Query, options: RunOptions = { useRollups: true }): Promise<QueryResponse> {
   const { purgedBefore } = await readSitePrivacy(db, query.site.id);
-  const ctx: ReadContext = { db, site: query.site, rollups: options.useRollups ? await readRollupState(db, query.site.id) : null, purgedBefore };
+  const coverage = options.columns ? await options.columns.coverage(query.site.id, query.site.timezone) : null;
+  const ctx: ReadContext = {
+    db,
+    site: query.site,
+    rollups: options.useRollups ? await readRollupState(db, query.site.id) : null,
+    purgedBefore,
+    columns: options.columns && coverage ? { reader: options.columns, coverage } : null,
+  };
   let rows = await computeRows(ctx, query, query.period);
   const meta: Record<string, unknown> = {};
   const compare = query.include.compare;

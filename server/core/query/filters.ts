@@ -60,7 +60,7 @@ function placeholders(n: number): string {
 
 /** The positive form of a leaf (is / contains) as SQL that is never NULL. */
 function positiveSql(leaf: FilterLeaf, spec: DimensionSpec): SqlPart {
-  if (leaf.values.length === 0) return { sql: '0', params: [] };
+  if (leaf.values.length === 0) return { sql: 'FALSE', params: [] };
   if (spec.name === 'visit:country_name') return countryNameSql(leaf);
   if (leaf.op === 'is' || leaf.op === 'is_not') {
     if (!leaf.caseSensitive) {
@@ -101,7 +101,7 @@ function countryNameSql(leaf: FilterLeaf): SqlPart {
   if (leafMatches(positive, spec('visit:country_name').nullLabel)) {
     parts.push(`(v.country IS NULL OR v.country NOT IN (${[...names.keys()].map(sqlLiteral).join(', ')}))`);
   }
-  return { sql: parts.length === 0 ? '0' : `(${parts.join(' OR ')})`, params: [] };
+  return { sql: parts.length === 0 ? 'FALSE' : `(${parts.join(' OR ')})`, params: [] };
 }
 
 function spec(name: string): DimensionSpec {
@@ -110,6 +110,13 @@ function spec(name: string): DimensionSpec {
   return s;
 }
 
+/**
+ * For each event leaf, visits that pass it through events the tables being read do not
+ * hold. The columnar copy ends at its last closed day; a visit that began there and went
+ * on past midnight can have events after it, in SQLite only, that make it pass.
+ */
+export type VisitsBeyond = ReadonlyMap<FilterLeaf, readonly number[]>;
+
 export interface FilterScope {
   /** Which table the rows being filtered come from. */
   rows: 'visits' | 'events';
@@ -117,6 +124,7 @@ export interface FilterScope {
   /** Events of a visit count for it when they fall in [start, end). */
   start: number;
   end: number;
+  visitsBeyond?: VisitsBeyond;
 }
 
 function leafSql(leaf: FilterLeaf, scope: FilterScope): SqlPart {
@@ -128,7 +136,11 @@ function leafSql(leaf: FilterLeaf, scope: FilterScope): SqlPart {
     const sql = `v.id IN (SELECT e.visit_id FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${
       negate ? `NOT ${positive.sql}` : positive.sql
     })`;
-    return { sql, params: [scope.siteId, scope.start, scope.end, ...positive.params] };
+    const params = [scope.siteId, scope.start, scope.end, ...positive.params];
+    const beyond = scope.visitsBeyond?.get(leaf) ?? [];
+    // Visit ids are integers read from the database, never client input: safe as literals.
+    if (beyond.length > 0) return { sql: `(${sql} OR v.id IN (${beyond.map((id) => String(Math.trunc(id))).join(', ')}))`, params };
+    return { sql, params };
   }
   return { sql: negate ? `NOT ${positive.sql}` : positive.sql, params: positive.params };
 }
@@ -151,6 +163,33 @@ export function filterSql(filter: Filter, scope: FilterScope): SqlPart {
     default:
       return leafSql(filter, scope);
   }
+}
+
+/** The leaves of a filter tree on event dimensions. */
+export function eventLeaves(filter: Filter): FilterLeaf[] {
+  switch (filter.op) {
+    case 'and':
+    case 'or':
+      return filter.filters.flatMap(eventLeaves);
+    case 'not':
+      return eventLeaves(filter.filter);
+    default:
+      return spec(filter.dimension).scope === 'event' ? [filter] : [];
+  }
+}
+
+/**
+ * SQLite statement for the visits begun before `from` that pass `leaf` through one of their
+ * events in [from, to): what a read of visits that ends at `from` cannot see (VisitsBeyond).
+ */
+export function visitsBeyondSql(leaf: FilterLeaf, siteId: number, from: number, to: number): SqlPart {
+  const positive = positiveSql(leaf, spec(leaf.dimension));
+  const negate = leaf.op === 'is_not' || leaf.op === 'contains_not';
+  return {
+    sql: `SELECT DISTINCT e.visit_id AS id FROM events e JOIN visits v ON v.id = e.visit_id
+      WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND v.started_at < ? AND ${negate ? `NOT ${positive.sql}` : positive.sql}`,
+    params: [siteId, from, to, from, ...positive.params],
+  };
 }
 
 /** True when filtering events by `filters` needs each event's visit. */

@@ -1,7 +1,9 @@
 /**
  * The query planner: which stretches of a period are read from rollups (whole closed days
- * already rolled up, and whole rolled-up months where the buckets allow) and which from
- * the raw tables (the open day, partial days, and everything a rollup cannot answer).
+ * already rolled up, and whole rolled-up months where the buckets allow), which from the
+ * columnar copy of closed days (Node, where a rollup cannot answer: filters, hours, two
+ * dimensions, properties) and which from the raw tables (the open day and the rest).
+ * Stretches are cut at day boundaries only, so no day's visitors are counted in two.
  * It also refuses a raw read that would reach before the site's retention window.
  * @module
  */
@@ -14,7 +16,16 @@ import type { Period } from './types.ts';
 /** A stretch read from rollups: days, months (YYYY-MM) or one ready preset range. */
 export type RolledSegment = { kind: 'days' | 'months' | 'range'; first: string; last: string };
 
-export type Segment = { kind: 'raw'; start: number; end: number } | RolledSegment;
+/** A stretch [start, end) in Unix seconds read row by row: SQLite's raw tables, or the columnar copy. */
+export type RowSegment = { kind: 'raw'; start: number; end: number } | { kind: 'columnar'; start: number; end: number };
+
+export type Segment = RowSegment | RolledSegment;
+
+/** The whole local days first..through a site's columnar copy holds. */
+export interface ColumnCoverage {
+  first: string;
+  through: string;
+}
 
 export interface RollupCoverage {
   /** Last day whose day rollups are complete. */
@@ -97,13 +108,34 @@ export function planSegments(period: Period, timeZone: string, coverage: RollupC
 }
 
 /**
+ * Hands the parts of raw stretches that fall on days the columnar copy holds to it; what
+ * lies outside its days (today, days not copied yet) stays raw.
+ */
+export function useColumns(segments: Segment[], timeZone: string, coverage: ColumnCoverage | null): Segment[] {
+  if (!coverage) return segments;
+  const copiedStart = dayStart(timeZone, coverage.first);
+  const copiedEnd = dayStart(timeZone, addDays(coverage.through, 1));
+  return segments.flatMap((s): Segment[] => {
+    if (s.kind !== 'raw') return [s];
+    const start = Math.max(s.start, copiedStart);
+    const end = Math.min(s.end, copiedEnd);
+    if (start >= end) return [s];
+    const parts: Segment[] = [];
+    if (s.start < start) parts.push({ kind: 'raw', start: s.start, end: start });
+    parts.push({ kind: 'columnar', start, end });
+    if (end < s.end) parts.push({ kind: 'raw', start: end, end: s.end });
+    return parts;
+  });
+}
+
+/**
  * Refuses a plan whose raw stretches reach before `rawKeptFrom`, the first day whose raw
  * events retention has kept: the answer would silently miss them.
  */
 export function checkRetention(segments: Segment[], timeZone: string, rawKeptFrom: string | null): void {
   if (rawKeptFrom === null) return;
   const kept = dayStart(timeZone, rawKeptFrom);
-  if (segments.some((s) => s.kind === 'raw' && s.start < kept)) {
+  if (segments.some((s) => (s.kind === 'raw' || s.kind === 'columnar') && s.start < kept)) {
     throw new QueryError(
       'date_range',
       `Invalid date_range: this query needs raw events from before ${rawKeptFrom}, which the site's retention has deleted. ` +

@@ -1,20 +1,22 @@
 /**
- * SQL over the raw visits and events tables for one stretch of time. Rows are first
- * grouped per local day (to count each day's distinct visitors), then summed over days.
- * The local wall-clock time `lt` is the Unix time plus the zone's offset, chosen from the
- * offsets in force over the stretch, so SQLite's date functions label days and buckets in
- * the site's timezone without timezone support of their own.
+ * SQL over raw visits and events for one stretch of time: SQLite's raw tables, or the
+ * columnar copy of closed days in DuckDB, which has the same tables and columns (see
+ * dialect.ts for the few differences). Rows are first grouped per local day (to count each
+ * day's distinct visitors), then summed over days. The local wall-clock time `lt` is the
+ * Unix time plus the zone's offset, so date functions label days and buckets in the site's
+ * timezone without timezone support of their own.
  * @module
  */
 import type { SqlValue, Stmt } from '../ports.ts';
+import type { Dialect } from './dialect.ts';
 import { labelSql } from './dimensions.ts';
-import { filterSql, filtersNeedVisit } from './filters.ts';
+import { filterSql, filtersNeedVisit, type VisitsBeyond } from './filters.ts';
 import type { Key, Relation } from './sums.ts';
-import { bucketOfLocalTime } from './time-buckets.ts';
-import { offsetSpans } from '../time.ts';
 import type { Filter } from './types.ts';
 
 export interface RawRead {
+  /** SQLite over the raw tables, or DuckDB over the columnar copy of closed days. */
+  dialect: Dialect;
   relation: Relation;
   keys: Key[];
   filters: Filter[];
@@ -28,31 +30,18 @@ export interface RawRead {
   periodEnd: number;
   /** First day of the query period, where the first week bucket starts. */
   firstDay: string;
-}
-
-/**
- * `column` plus the zone's offset at that instant. Cast, because drivers bind JavaScript
- * numbers as REAL, and day numbers are integer division of this.
- */
-function localTimeSql(column: string, timeZone: string, start: number, end: number): { sql: string; params: SqlValue[] } {
-  const spans = offsetSpans(timeZone, start, end);
-  if (spans.length === 1) return { sql: `CAST(${column} + ? AS INTEGER)`, params: [spans[0]!.offset] };
-  const params: SqlValue[] = [];
-  const branches = spans.slice(0, -1).map((s) => {
-    params.push(s.until, s.offset);
-    return `WHEN ${column} < ? THEN ?`;
-  });
-  params.push(spans.at(-1)!.offset);
-  return { sql: `CAST(${column} + CASE ${branches.join(' ')} ELSE ? END AS INTEGER)`, params };
+  /** Visits passing event filters on events the tables read do not hold (see filters.ts). */
+  visitsBeyond?: VisitsBeyond;
 }
 
 function keyName(i: number): string {
   return `k${i}`;
 }
 
+// Booleans summed as CASE: SQLite and DuckDB agree on that, not on summing a comparison.
 const VISIT_MEASURES = {
   inner:
-    'v.visitor AS visitor, (v.pageviews = 1 AND v.events = 0) AS bounce, v.ended_at - v.started_at AS duration, v.pageviews AS pageviews, v.pageviews + v.events AS events',
+    'v.visitor AS visitor, CASE WHEN v.pageviews = 1 AND v.events = 0 THEN 1 ELSE 0 END AS bounce, v.ended_at - v.started_at AS duration, v.pageviews AS pageviews, v.pageviews + v.events AS events',
   perDay:
     'COUNT(DISTINCT visitor) AS visitors, COUNT(*) AS visits, SUM(bounce) AS bounces, SUM(duration) AS duration, SUM(pageviews) AS pageviews, SUM(events) AS events',
   total:
@@ -60,8 +49,8 @@ const VISIT_MEASURES = {
 };
 
 const EVENT_MEASURES = {
-  inner: 'e.visitor AS visitor, e.visit_id AS visit_id, e.name AS name',
-  perDay: "COUNT(DISTINCT visitor) AS visitors, COUNT(DISTINCT visit_id) AS visits, SUM(name = 'pageview') AS pageviews, COUNT(*) AS events",
+  inner: "e.visitor AS visitor, e.visit_id AS visit_id, CASE WHEN e.name = 'pageview' THEN 1 ELSE 0 END AS pageview",
+  perDay: 'COUNT(DISTINCT visitor) AS visitors, COUNT(DISTINCT visit_id) AS visits, SUM(pageview) AS pageviews, COUNT(*) AS events',
   total: 'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(pageviews) AS pageviews, SUM(events) AS events',
 };
 
@@ -85,7 +74,7 @@ export function rawStatement(read: RawRead): Stmt {
       innerParams.push(...label.params);
     }
   });
-  const lt = localTimeSql(time, read.timeZone, read.start, read.end);
+  const lt = read.dialect.localTime(visits ? 'v' : 'e', time, read.timeZone, read.start, read.end);
   innerColumns.push(measures.inner, `${lt.sql} AS lt`);
   innerParams.push(...lt.params);
   const needVisit = !visits && (read.keys.some((k) => 'spec' in k && k.spec.scope === 'visit') || filtersNeedVisit(read.filters));
@@ -93,7 +82,7 @@ export function rawStatement(read: RawRead): Stmt {
   const where = [`${visits ? 'v' : 'e'}.site_id = ?`, `${time} >= ?`, `${time} < ?`];
   innerParams.push(read.siteId, read.start, read.end);
   for (const f of read.filters) {
-    const part = filterSql(f, { rows: read.relation, siteId: read.siteId, start: read.periodStart, end: read.periodEnd });
+    const part = filterSql(f, { rows: read.relation, siteId: read.siteId, start: read.periodStart, end: read.periodEnd, visitsBeyond: read.visitsBeyond });
     where.push(part.sql);
     innerParams.push(...part.params);
   }
@@ -104,14 +93,14 @@ export function rawStatement(read: RawRead): Stmt {
   const dayParams: SqlValue[] = [];
   read.keys.forEach((key, i) => {
     if ('time' in key) {
-      const bucket = bucketOfLocalTime(key.time, 'lt', read.firstDay);
+      const bucket = read.dialect.bucket(key.time, 'lt', read.firstDay);
       dayColumns.push(`${bucket.sql} AS ${keyName(i)}`);
       dayParams.push(...bucket.params);
     } else {
       dayColumns.push(keyName(i));
     }
   });
-  const perDay = `SELECT ${[...dayColumns, measures.perDay].join(', ')} FROM (${inner}) GROUP BY ${['lt / 86400', ...names].join(', ')}`;
+  const perDay = `SELECT ${[...dayColumns, measures.perDay].join(', ')} FROM (${inner}) GROUP BY ${[read.dialect.dayOf('lt'), ...names].join(', ')}`;
 
   // Outer: summed over the days of each key.
   const sql = `SELECT ${[...names, measures.total].join(', ')} FROM (${perDay})${names.length > 0 ? ` GROUP BY ${names.join(', ')}` : ''}`;

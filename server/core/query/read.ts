@@ -7,14 +7,17 @@
 import type { Db, SqlValue, Stmt } from '../ports.ts';
 import type { Site } from '../sites.ts';
 import { periodAfterPurge } from '../privacy/purge-boundary.ts';
+import type { ColumnReader } from './columns.ts';
 import { countryName } from './country-names.ts';
+import { DUCKDB, SQLITE } from './dialect.ts';
 import { QueryError } from './errors.ts';
-import { checkRetention, granularityFor, planSegments, rollupsCanServe, type Segment } from './plan.ts';
+import { eventLeaves, visitsBeyondSql, type VisitsBeyond } from './filters.ts';
+import { checkRetention, granularityFor, planSegments, rollupsCanServe, useColumns, type ColumnCoverage, type RowSegment, type Segment } from './plan.ts';
 import { rawStatement } from './raw-sql.ts';
 import { rollupStatement } from './rollup-sql.ts';
 import type { RollupState } from './rollup-state.ts';
 import { addGroup, type EventSums, type Groups, type Key, type Relation, type SumsOf, type VisitSums } from './sums.ts';
-import type { Filter, Period } from './types.ts';
+import type { Filter, FilterLeaf, Period } from './types.ts';
 
 /** D1 refuses statements with more bound parameters than this. */
 const MAX_PARAMS = 100;
@@ -26,6 +29,8 @@ export interface ReadContext {
   rollups: RollupState | null;
   /** Every day before this one has been purged (nothing is read there); null: none. */
   purgedBefore: string | null;
+  /** The columnar copy of closed days and what it holds of this site, or null to read SQLite only. */
+  columns: { reader: ColumnReader; coverage: ColumnCoverage } | null;
 }
 
 function num(value: SqlValue | undefined): number {
@@ -56,9 +61,10 @@ function labelsOf(keys: Key[], row: Record<string, SqlValue>): string[] {
   });
 }
 
-function statementFor(relation: Relation, keys: Key[], filters: Filter[], period: Period, site: Site, segment: Segment): Stmt {
-  if (segment.kind === 'raw') {
+function statementFor(relation: Relation, keys: Key[], filters: Filter[], period: Period, site: Site, segment: Segment, visitsBeyond?: VisitsBeyond): Stmt {
+  if (segment.kind === 'raw' || segment.kind === 'columnar') {
     return rawStatement({
+      dialect: segment.kind === 'raw' ? SQLITE : DUCKDB,
       relation,
       keys,
       filters,
@@ -69,6 +75,7 @@ function statementFor(relation: Relation, keys: Key[], filters: Filter[], period
       periodStart: period.start,
       periodEnd: period.end,
       firstDay: period.firstDay,
+      visitsBeyond,
     });
   }
   return rollupStatement({
@@ -89,9 +96,26 @@ function plan(ctx: ReadContext, keys: Key[], filters: Filter[], whole: Period): 
   const state = ctx.rollups;
   const usable = state !== null && state.timezone === ctx.site.timezone && filters.length === 0 && rollupsCanServe(keys);
   const coverage = usable ? { daysThrough: state.daysThrough, monthsThrough: state.monthsThrough, ranges: state.ranges } : null;
-  const segments = planSegments(period, ctx.site.timezone, coverage, granularityFor(keys));
+  const segments = useColumns(planSegments(period, ctx.site.timezone, coverage, granularityFor(keys)), ctx.site.timezone, ctx.columns?.coverage ?? null);
   checkRetention(segments, ctx.site.timezone, state?.rawKeptFrom ?? null);
   return segments;
+}
+
+/**
+ * For a columnar read of visits under event filters: the visits begun in it whose passing
+ * events come after it, within the period, found in SQLite (a handful: visits that went
+ * on past the copy's last midnight).
+ */
+async function visitsBeyond(ctx: ReadContext, filters: Filter[], segment: RowSegment, period: Period): Promise<VisitsBeyond | undefined> {
+  if (segment.end >= period.end) return undefined;
+  const leaves = filters.flatMap(eventLeaves);
+  if (leaves.length === 0) return undefined;
+  const beyond = new Map<FilterLeaf, number[]>();
+  for (const leaf of leaves) {
+    const part = visitsBeyondSql(leaf, ctx.site.id, segment.end, period.end);
+    beyond.set(leaf, (await ctx.db.all<{ id: number }>(part.sql, part.params)).map((r) => r.id));
+  }
+  return beyond;
 }
 
 /** Groups of `relation` over `period` by `keys`, with `filters` applied. */
@@ -102,13 +126,19 @@ export async function readGroups<R extends Relation>(
   filters: Filter[],
   period: Period,
 ): Promise<Groups<R>> {
-  const statements = plan(ctx, keys, filters, period).map((s) => statementFor(relation, keys, filters, period, ctx.site, s));
-  if (statements.some((s) => s.params.length > MAX_PARAMS)) {
+  const segments = plan(ctx, keys, filters, period);
+  const statements: Array<{ stmt: Stmt; columnar: boolean }> = [];
+  for (const s of segments) {
+    const beyond = s.kind === 'columnar' && relation === 'visits' ? await visitsBeyond(ctx, filters, s, period) : undefined;
+    statements.push({ stmt: statementFor(relation, keys, filters, period, ctx.site, s, beyond), columnar: s.kind === 'columnar' });
+  }
+  if (statements.some((s) => s.stmt.params.length > MAX_PARAMS)) {
     throw new QueryError('filters', `Invalid filters: the query needs more than ${MAX_PARAMS} values; use fewer filter values.`);
   }
   const groups: Groups<R> = new Map();
-  for (const stmt of statements) {
-    for (const row of await ctx.db.all<Record<string, SqlValue>>(stmt.sql, stmt.params)) {
+  for (const { stmt, columnar } of statements) {
+    const rows = columnar ? await ctx.columns!.reader.all(stmt.sql, stmt.params) : await ctx.db.all<Record<string, SqlValue>>(stmt.sql, stmt.params);
+    for (const row of rows) {
       const sums = sumsOf(relation, row);
       if (sums) addGroup(groups, relation, labelsOf(keys, row), sums);
     }

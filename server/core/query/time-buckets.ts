@@ -23,20 +23,6 @@ export interface BucketSql {
   params: SqlValue[];
 }
 
-/** SQL labelling the bucket of a local wall-clock time `lt` (Unix seconds shifted by the offset). */
-export function bucketOfLocalTime(time: TimeDimension, lt: string, firstDay: string): BucketSql {
-  switch (time) {
-    case 'time:hour':
-      return { sql: `strftime('%Y-%m-%d %H:00:00', ${lt}, 'unixepoch')`, params: [] };
-    case 'time:day':
-      return { sql: `date(${lt}, 'unixepoch')`, params: [] };
-    case 'time:week':
-      return { sql: `max(date(${lt}, 'unixepoch', '-6 days', 'weekday 1'), ?)`, params: [firstDay] };
-    case 'time:month':
-      return { sql: `strftime('%Y-%m-01', ${lt}, 'unixepoch')`, params: [] };
-  }
-}
-
 /** SQL labelling the bucket of a `YYYY-MM-DD` day column (rollups; never hourly). */
 export function bucketOfDay(time: Exclude<TimeDimension, 'time:hour'>, day: string, firstDay: string): BucketSql {
   switch (time) {

@@ -1,0 +1,88 @@
+/**
+ * Keeps the columnar copy in step with SQLite: each closed day that maintenance has rolled
+ * up is copied once (oldest first, so a backfill of an existing database grows the copy
+ * without gaps), days that retention or a purge removed from the raw tables are removed
+ * from it, and so are removed sites and a site's days cut along a timezone it no longer
+ * has. A pass copies a bounded number of days and says whether more are waiting, so a
+ * backfill proceeds in small steps between queries.
+ * @module
+ */
+import type { Db } from '../ports.ts';
+import type { ColumnReader } from '../query/columns.ts';
+import { readRollupState } from '../query/rollup-state.ts';
+import { readSitePrivacy } from '../privacy/site-privacy.ts';
+import { listSites } from '../sites.ts';
+import { addDays, dayStart, localDayAt } from '../time.ts';
+import { readDayRows, type DayRows } from './day-rows.ts';
+
+/** What the copy holds of one site: whole days first..through, cut along `timezone`'s days. */
+export interface HeldSite {
+  siteId: number;
+  timezone: string;
+  first: string;
+  through: string;
+}
+
+/** The columnar copy: the reader's queries plus the writes this module makes. */
+export interface ColumnStore extends ColumnReader {
+  held(): Promise<HeldSite[]>;
+  /** Writes one day [start, end) atomically, replacing anything it held of that day. */
+  writeDay(siteId: number, timezone: string, day: string, start: number, end: number, rows: DayRows): Promise<void>;
+  /** Removes the site's days before `day` (which starts at `before`) and their rows. */
+  deleteBefore(siteId: number, day: string, before: number): Promise<void>;
+  deleteSite(siteId: number): Promise<void>;
+}
+
+export interface SyncResult {
+  daysWritten: number;
+  sitesDropped: number;
+  /** True when days are still waiting to be copied: call again soon. */
+  behind: boolean;
+}
+
+const later = (a: string | null, b: string | null) => (a === null ? b : b === null || a > b ? a : b);
+
+/** One pass; `maxDays` bounds the days copied per site. */
+export async function syncColumns(db: Db, store: ColumnStore, maxDays: number): Promise<SyncResult> {
+  const result: SyncResult = { daysWritten: 0, sitesDropped: 0, behind: false };
+  const sites = await listSites(db);
+  const held = new Map((await store.held()).map((h) => [h.siteId, h]));
+  for (const siteId of held.keys()) {
+    if (!sites.some((s) => s.id === siteId)) {
+      await store.deleteSite(siteId);
+      result.sitesDropped += 1;
+    }
+  }
+  for (const site of sites) {
+    let copy = held.get(site.id) ?? null;
+    if (copy && copy.timezone !== site.timezone) {
+      await store.deleteSite(site.id);
+      copy = null;
+    }
+    const state = await readRollupState(db, site.id);
+    if (!state || state.timezone !== site.timezone) continue;
+    // Nothing is read before the raw rows retention kept nor before a purge.
+    const keptFrom = later(state.rawKeptFrom, (await readSitePrivacy(db, site.id)).purgedBefore);
+    if (copy && keptFrom !== null && copy.first < keptFrom) await store.deleteBefore(site.id, keptFrom, dayStart(site.timezone, keptFrom));
+    let next: string | null;
+    if (copy && (keptFrom === null || copy.through >= keptFrom)) {
+      next = addDays(copy.through, 1);
+    } else {
+      const row = await db.first<{ t: number | null }>('SELECT min(started_at) AS t FROM visits WHERE site_id = ?', [site.id]);
+      next = later(row?.t == null ? null : localDayAt(site.timezone, row.t), keptFrom);
+    }
+    let written = 0;
+    for (let day = next; day !== null && day <= state.daysThrough; day = addDays(day, 1)) {
+      if (written === maxDays) {
+        result.behind = true;
+        break;
+      }
+      const start = dayStart(site.timezone, day);
+      const end = dayStart(site.timezone, addDays(day, 1));
+      await store.writeDay(site.id, site.timezone, day, start, end, await readDayRows(db, site.id, site.timezone, start, end));
+      written += 1;
+    }
+    result.daysWritten += written;
+  }
+  return result;
+}
