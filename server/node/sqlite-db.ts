@@ -4,8 +4,8 @@
  * @module
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Db, RunResult, SqlValue, Stmt } from '../core/ports.ts';
 
 export interface SqliteDb extends Db {
@@ -46,16 +46,88 @@ export function checkDatabaseFile(path: string): void {
   }
 }
 
-/** Opens (creating if needed) a database file with WAL and synchronous=FULL. */
-export function openSqlite(path: string): SqliteDb {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  checkDatabaseFile(path);
+/** The database file, its -wal and -shm files (those present) and its folder, where this process may not write. */
+function unwritableParts(path: string): string[] {
+  const dir = dirname(path);
+  const parts = [path, `${path}-wal`, `${path}-shm`].filter((p) => existsSync(p));
+  // The folder matters only when SQLite must create the -wal or -shm file there.
+  if (!existsSync(`${path}-wal`) || !existsSync(`${path}-shm`)) parts.push(dir);
+  return parts.filter((p) => {
+    try {
+      accessSync(p, constants.W_OK);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
+ * A database this process cannot write, told in one line. SQLite opens such a file (or one
+ * whose -wal or -shm file it cannot write) read-only without a word, every write then fails
+ * with SQLITE_READONLY, and the connection stays read-only when write access returns: a
+ * server would start and answer 503 to every event.
+ */
+function notWritable(path: string, cause: string): DatabaseFileError {
+  const user = process.getuid ? ` (uid ${process.getuid()})` : '';
+  return new DatabaseFileError(`${path} cannot be written by this user${user}: ${cause}. Give this user write access (chown or chmod) and start again.`);
+}
+
+const isNotWritable = (error: unknown): boolean => /^SQLITE_(READONLY|CANTOPEN)/.test((error as { code?: string }).code ?? '');
+
+/** The one-line refusal for SQLite's read-only and cannot-open errors, or null for any other. */
+function notWritableError(path: string, error: unknown): DatabaseFileError | null {
+  if (!isNotWritable(error)) return null;
+  return notWritable(path, `${error instanceof Error ? error.message : String(error)} (${(error as { code: string }).code})`);
+}
+
+/**
+ * Refuses before SQLite opens anything: opened read-only, SQLite creates the -wal and -shm
+ * files with the database file's mode, so they would stay read-only after its mode is fixed.
+ */
+function checkPermissions(path: string): void {
+  const parts = unwritableParts(path).map((p) => (p === dirname(path) ? `its folder ${p}` : basename(p)));
+  if (parts.length > 0) throw notWritable(path, `no write permission on ${parts.join(', ')}`);
+}
+
+function connect(path: string): Database.Database {
   const raw = new Database(path);
-  raw.pragma('journal_mode = WAL');
-  // FULL: a commit is on disk before the writer acknowledges it, so a kill -9 loses nothing acknowledged.
-  raw.pragma('synchronous = FULL');
-  raw.pragma('busy_timeout = 5000');
-  raw.pragma('foreign_keys = OFF');
+  try {
+    raw.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk before the writer acknowledges it, so a kill -9 loses nothing acknowledged.
+    raw.pragma('synchronous = FULL');
+    raw.pragma('foreign_keys = OFF');
+    // A write that changes nothing: SQLite tells a read-only connection (a read-only
+    // filesystem, or what the permission check cannot see) only when it writes. It says so
+    // before it waits for the lock, so the probe does not wait; a busy database or a full
+    // disk is no reason to refuse, the writes that follow meet and report it.
+    raw.pragma('busy_timeout = 0');
+    try {
+      raw.pragma(`user_version = ${Number(raw.pragma('user_version', { simple: true }))}`);
+    } catch (error) {
+      if (isNotWritable(error)) throw error;
+    }
+    raw.pragma('busy_timeout = 5000');
+    return raw;
+  } catch (error) {
+    raw.close();
+    throw error;
+  }
+}
+
+/** Opens (creating if needed) a database file with WAL and synchronous=FULL; refuses one it cannot write. */
+export function openSqlite(path: string): SqliteDb {
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+    checkPermissions(path);
+  }
+  checkDatabaseFile(path);
+  let raw: Database.Database;
+  try {
+    raw = connect(path);
+  } catch (error) {
+    throw notWritableError(path, error) ?? error;
+  }
 
   // Queries vary with the Stats API's filters, so the cache is bounded: past the bound it
   // starts over, and the few hot statements are prepared again on their next use.
