@@ -83,6 +83,8 @@ export interface AppDeps {
   readDb?: Db;
   /** Why `readDb` cannot answer right now (Node: its reader thread is down), or null. */
   readerDown?: () => string | null;
+  /** The columnar copy of closed days (Node), read where rollups cannot answer. */
+  columns?: import('./query/columns.ts').ColumnReader;
   /** Processes and stores one Events API request (createIngest, inline or on another thread); resolves once it is durable. */
   ingest: import('./ingest/ingest.ts').Ingest;
   /** Why events cannot be stored right now (Node: its ingest thread is down), or null. */

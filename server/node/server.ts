@@ -13,6 +13,7 @@ import { parseConfig } from '../core/config.ts';
 import { createApp } from '../core/http/app.ts';
 import type { AppDeps, Clock, Config, Db, Logger } from '../core/ports.ts';
 import { isLoopbackIp, parseIp } from '../core/ingest/ip.ts';
+import { columnarOptions } from './columnar/options.ts';
 import { startIngestThread } from './ingest-thread.ts';
 import { migrate } from './migrate.ts';
 import { startReaderThread } from './reader-thread.ts';
@@ -64,11 +65,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const ingestThread = startIngestThread({ dbPath: options.dbPath, config: { trustProxy: config.trustProxy, ipStorage: config.ipStorage, eventRateLimit: config.eventRateLimit } }, log);
   // Queries take their own thread too: one that reads a year of raw events for seconds
   // holds up neither events nor other requests.
-  const reader = startReaderThread({ dbPath: options.dbPath }, log);
+  const reader = startReaderThread({ dbPath: options.dbPath, columns: columnarOptions(options.env ?? {}, options.dbPath) }, log);
   const deps: AppDeps = {
     db,
     readDb: reader.db,
     readerDown: reader.down,
+    columns: reader.columns,
     ingest: ingestThread.ingest,
     ingestDown: ingestThread.down,
     remoteAddress: (_request, env) => {

@@ -21,7 +21,7 @@ export const UNAUTHORIZED =
   "Invalid API key or site ID. Please make sure you're using a valid API key with access to the site you've requested.";
 export const CROSS_ORIGIN = 'cross-origin request refused: changes must come from the dashboard on this server';
 
-export type ApiDeps = Pick<AppDeps, 'db' | 'readDb' | 'config' | 'clock'>;
+export type ApiDeps = Pick<AppDeps, 'db' | 'readDb' | 'columns' | 'config' | 'clock'>;
 
 /** A recognised credential and what it grants. */
 export type Access =

@@ -79,7 +79,7 @@ export function statsApi(deps: ApiDeps): Hono {
       const record = body as Record<string, unknown>;
       const start = record.date_range === 'all' ? await statsStart(readDb, site) : null;
       const query = parseQuery(record, site, Math.floor(deps.clock() / 1000), start);
-      return c.json(await runQuery(readDb, query));
+      return c.json(await runQuery(readDb, query, { useRollups: true, columns: deps.columns ?? null }));
     } catch (e) {
       if (e instanceof QueryError) return badRequest(c, e.message);
       throw e;

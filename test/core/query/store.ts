@@ -11,6 +11,8 @@ import { createSite, type Site } from '../../../server/core/sites.ts';
 
 export interface TestStore {
   db: SqliteDb;
+  /** The temporary folder holding the file. */
+  dir: string;
   close(): void;
 }
 
@@ -20,6 +22,7 @@ export function openTestStore(): TestStore {
   migrate(db.raw);
   return {
     db,
+    dir,
     close() {
       db.close();
       rmSync(dir, { recursive: true, force: true });
