@@ -3,9 +3,10 @@
  * `query_only`. WAL lets it read a consistent snapshot while the ingest thread writes, and
  * better-sqlite3 being synchronous, it answers SQLite reads one at a time, in the order asked.
  *
- * It also owns the columnar copy of closed days (DuckDB, columnar/duckdb-store.ts): it keeps
- * the copy in step with what maintenance has rolled up, a few days per step so reads go on
- * between steps, and answers the copy's reads on DuckDB's own threads.
+ * It also owns the columnar copy of closed days (DuckDB, columnar/duckdb-store.ts): when it
+ * opens and after each maintenance pass it brings the copy in step with what maintenance
+ * has rolled up, a few days per step so reads go on between steps, and answers the copy's
+ * reads on DuckDB's own threads.
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -22,8 +23,8 @@ db.raw.pragma('query_only = ON');
 
 /** Days copied per step: small, so a backfill holds up reads for a few milliseconds at a time. */
 const DAYS_PER_STEP = 4;
-/** How often the copy looks for days maintenance has newly rolled up. */
-const SYNC_EVERY_MS = 60_000;
+/** After a failed step, when to try again (maintenance asks again too, every few minutes). */
+const RETRY_MS = 60_000;
 
 const answer = (message: FromReaderThread) => port.postMessage(message);
 const log = (level: 'info' | 'warn' | 'error', message: string) => answer({ type: 'log', level, message });
@@ -33,15 +34,22 @@ let store: DuckStore | null = null;
 let closing = false;
 let syncTimer: NodeJS.Timeout | null = null;
 let syncing: Promise<void> | null = null;
+/** Asked to sync while a step ran: one more pass once it ends. */
+let again = false;
 let copied = 0;
 let copyStarted = 0;
 
 const scheduleSync = (delay: number) => {
   if (closing || !store) return;
+  if (syncTimer) clearTimeout(syncTimer);
   syncTimer = setTimeout(() => {
     syncTimer = null;
     syncing = sync().finally(() => {
       syncing = null;
+      if (again) {
+        again = false;
+        scheduleSync(0);
+      }
     });
   }, delay);
 };
@@ -55,9 +63,9 @@ async function sync(): Promise<void> {
     if (copied > 0) log('info', `columnar copy: ${copied} closed days copied in ${((performance.now() - copyStarted) / 1000).toFixed(1)} s`);
     copied = 0;
   } catch (error) {
-    log('error', `columnar copy failed: ${reason(error)}; trying again in ${SYNC_EVERY_MS / 1000} s (queries read SQLite meanwhile)`);
+    log('error', `columnar copy failed: ${reason(error)}; trying again in ${RETRY_MS / 1000} s (queries read SQLite meanwhile)`);
+    scheduleSync(RETRY_MS);
   }
-  scheduleSync(SYNC_EVERY_MS);
 }
 
 const opened = columns
@@ -88,6 +96,10 @@ port.on('message', (message: ToReaderThread) => {
         // With the port closed and nothing pending, the thread ends.
         port.close();
       })();
+      return;
+    case 'sync':
+      if (syncing) again = true;
+      else scheduleSync(0);
       return;
     case 'coverage':
       void (store ? store.coverage(message.siteId, message.timeZone) : Promise.resolve(null)).then((rows) => answer({ type: 'answer', id: message.id, rows }));

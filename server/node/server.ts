@@ -9,9 +9,12 @@ import { serve } from '@hono/node-server';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { parseConfig } from '../core/config.ts';
 import { createApp } from '../core/http/app.ts';
 import type { AppDeps, Clock, Config, Db, Logger } from '../core/ports.ts';
+import type { ColumnReader } from '../core/query/columns.ts';
+import type { Ingest } from '../core/ingest/ingest.ts';
 import { isLoopbackIp, parseIp } from '../core/ingest/ip.ts';
 import { columnarOptions } from './columnar/options.ts';
 import { startIngestThread } from './ingest-thread.ts';
@@ -43,6 +46,8 @@ export interface RunningServer {
   db: SqliteDb;
   /** The reader thread's connection, where the Stats API's queries run. */
   readDb: Db;
+  /** The columnar copy of closed days the reader thread keeps. */
+  columns: ColumnReader;
   /** Stops accepting, drains the ingest thread (every acknowledged event is committed), closes the file. */
   close(): Promise<void>;
 }
@@ -53,7 +58,42 @@ export const consoleLogger: Logger = {
   error: (m) => console.error(`${new Date().toISOString()} error ${m}`),
 };
 
+/**
+ * How far a V8 heap may grow past what survived its last full collection before the next one
+ * starts. V8 picks between 10 % and 300 % from how cheap collecting is, so on a machine with
+ * room it takes 300 %: under overload the HTTP and ingest threads hold 20,000 waiting events
+ * that die old, about 250 MB live together, and the soak peaked at 1.2 GB resident, mostly
+ * garbage. At 50 % it peaked at about 650 MB with the ingest benchmark's ratio unchanged
+ * (docs/benchmarks.md, Soak). The flag is read at every collection and holds for every
+ * thread of the process.
+ */
+const HEAP_GROWING_PERCENT = 50;
+
+/**
+ * Most characters of request bodies that may wait for the ingest thread at once. Tracker
+ * bodies are a few hundred characters, so for real traffic the ingest thread's bound of
+ * 20,000 waiting events comes first; bodies near the 128 KB limit would otherwise let
+ * 20,000 of them hold gigabytes on both threads.
+ */
+export const MAX_WAITING_BODY_CHARS = 32 * 2 ** 20;
+
+/** The ingest, answering 503 at once while `maxChars` characters of bodies wait for it (one body always may). */
+export function boundWaitingBodies(ingest: Ingest, maxChars = MAX_WAITING_BODY_CHARS): Ingest {
+  let waitingChars = 0;
+  return (request) => {
+    const chars = request.body.length;
+    if (waitingChars > 0 && waitingChars + chars > maxChars) {
+      return Promise.resolve({ status: 503, failure: `${maxChars} characters of event bodies are already waiting to be stored` });
+    }
+    waitingChars += chars;
+    return ingest(request).finally(() => {
+      waitingChars -= chars;
+    });
+  };
+}
+
 export async function startServer(options: StartOptions): Promise<RunningServer> {
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const config = { ...parseConfig(options.env ?? {}), ...options.config };
   const db = openSqlite(options.dbPath);
   migrate(db.raw);
@@ -71,7 +111,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     readDb: reader.db,
     readerDown: reader.down,
     columns: reader.columns,
-    ingest: ingestThread.ingest,
+    ingest: boundWaitingBodies(ingestThread.ingest),
     ingestDown: ingestThread.down,
     remoteAddress: (_request, env) => {
       const address = (env as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress ?? null;
@@ -108,6 +148,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           if (r.daysRolledUp + r.rawRowsPurged + r.saltsDeleted > 0) {
             deps.log.info(`maintenance: ${r.saltsDeleted} salts deleted, ${r.daysRolledUp} days rolled up, ${r.rawRowsPurged} raw rows purged`);
           }
+          // Newly rolled-up days are copied to the columnar store; purged ones leave it.
+          reader.syncColumns();
         },
         (error: unknown) => deps.log.error(`maintenance failed: ${error instanceof Error ? error.message : String(error)}`),
       )
@@ -126,6 +168,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port,
     db,
     readDb: reader.db,
+    columns: reader.columns,
     close() {
       closing ??= (async () => {
         clearInterval(timer);
