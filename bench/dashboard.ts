@@ -107,6 +107,8 @@ export async function runDashboardBench(): Promise<string> {
   const data = await openDataset(1_000_000);
   const dbPath = data.db.raw.name;
   if (!(await data.db.first('SELECT 1 FROM users WHERE email = ?', [OWNER.email]))) await createUser(data.db, OWNER.email, OWNER.password, NOW);
+  // The server opens the same columnar copy, which one process may hold at a time.
+  data.columns.close();
   data.db.close();
 
   const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };

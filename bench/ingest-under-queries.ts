@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { startServer } from '../server/node/server.ts';
 import { ensureWrk, median } from './ingest.ts';
+import { columnarPath } from '../server/node/columnar/options.ts';
 import { DOMAIN, NOW, openDataset } from './query.ts';
 import { benchRequests } from './traffic.ts';
 
@@ -128,6 +129,7 @@ export async function runIngestUnderQueriesBench(): Promise<string> {
   // The query benchmark's database, built and cached on first use.
   const dataset = await openDataset(1_000_000);
   const datasetPath = dataset.db.raw.name;
+  dataset.columns.close();
   dataset.db.close();
   ensureWrk();
   const dir = mkdtempSync(join(tmpdir(), 'teller-bench-iuq-'));
@@ -136,6 +138,8 @@ export async function runIngestUnderQueriesBench(): Promise<string> {
     // A copy: the events written here must not change the query benchmark's database.
     const dbPath = join(dir, 'teller.db');
     copyFileSync(datasetPath, dbPath);
+    // And its columnar copy, which the server would otherwise backfill during the rounds.
+    copyFileSync(columnarPath(datasetPath), columnarPath(dbPath));
     const script = join(dir, 'events.lua');
     writeFileSync(script, wrkScript());
     const server = await startServerProcess(dbPath, token);

@@ -1,13 +1,19 @@
 /**
  * Query benchmark: the full set of Stats API queries the dashboard makes for one view
  * (KPIs with comparison, time series, every panel), for 30 days and 12 months, without
- * and with one filter, over 1 M synthetic events (and 10 M with TELLER_BENCH_10M=1).
- * Databases are generated once and cached under bench/.cache/. Run alone with
- * `npx tsx bench/run.ts query`.
+ * filters, with one and with two, over 1 M synthetic events (and 10 M with
+ * TELLER_BENCH_10M=1). Filtered views are timed reading SQLite alone and with the columnar
+ * copy of closed days (DuckDB), as the server plans them. Databases and their copies are
+ * generated once and cached under bench/.cache/. Run alone with `npm run bench -- query`.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { syncColumns } from '../server/core/columnar/sync.ts';
 import { runMaintenance } from '../server/core/maintenance.ts';
+import type { ColumnReader } from '../server/core/query/columns.ts';
+import { openDuckStore, type DuckStore } from '../server/node/columnar/duckdb-store.ts';
+import { columnarPath } from '../server/node/columnar/options.ts';
+import { availableParallelism } from 'node:os';
 import { runQuery } from '../server/core/query/execute.ts';
 import { parseQuery } from '../server/core/query/parse.ts';
 import { createSite, findSite, type Site } from '../server/core/sites.ts';
@@ -26,6 +32,36 @@ export interface Dataset {
   db: SqliteDb;
   site: Site;
   notes: string[];
+  /** The columnar copy of the dataset's closed days. */
+  columns: DuckStore;
+}
+
+const MIB = 2 ** 20;
+
+function folderSize(path: string): number {
+  return [path, `${path}.wal`].filter(existsSync).reduce((n, f) => n + statSync(f).size, 0);
+}
+
+/** Opens the dataset's columnar copy, building it (as the server's backfill does) when missing. */
+async function openColumns(db: SqliteDb, path: string, notes: string[]): Promise<DuckStore> {
+  const copyPath = columnarPath(path);
+  const madeNotes = `${copyPath}.json`;
+  const fresh = !existsSync(copyPath);
+  const columns = await openDuckStore({ path: copyPath, memoryLimit: '256MB', threads: availableParallelism() });
+  if (fresh) {
+    const t = performance.now();
+    let days = 0;
+    for (;;) {
+      const r = await syncColumns(db, columns, 4);
+      days += r.daysWritten;
+      if (!r.behind) break;
+    }
+    const elapsed = performance.now() - t;
+    writeFileSync(madeNotes, JSON.stringify([`columnar copy backfilled: ${days} days in ${seconds(elapsed)} (${(elapsed / days).toFixed(0)} ms a day, 4 days a step as the server does)`]));
+  }
+  if (existsSync(madeNotes)) notes.push(...(JSON.parse(readFileSync(madeNotes, 'utf8')) as string[]));
+  notes.push(`columnar copy ${(folderSize(copyPath) / MIB).toFixed(0)} MiB on disk (DuckDB, memory_limit 256MB, ${availableParallelism()} threads)`);
+  return columns;
 }
 
 function seconds(ms: number): string {
@@ -76,14 +112,15 @@ export async function openDataset(events: number): Promise<Dataset> {
       `${count('SELECT count(*) AS n FROM visits').toLocaleString('en')} visits, ` +
       `${(count('SELECT count(*) AS n FROM rollup_visits') + count('SELECT count(*) AS n FROM rollup_events')).toLocaleString('en')} day rollup rows`,
   );
-  return { db, site, notes };
+  const columns = await openColumns(db, path, notes);
+  return { db, site, notes, columns };
 }
 
 type Body = Record<string, unknown>;
 
 /** The queries of one dashboard view, as the dashboard sends them. */
-export function dashboardView(dateRange: string, filter: unknown[] | null): Array<[string, Body]> {
-  const withFilter = (own: unknown[] = []): unknown[] => [...(filter ? [filter] : []), ...own];
+export function dashboardView(dateRange: string, filters: unknown[][] | null): Array<[string, Body]> {
+  const withFilter = (own: unknown[] = []): unknown[] => [...(filters ?? []), ...own];
   const top = (dimension: string, metrics: string[] = ['visitors'], own: unknown[] = []): Body => ({
     metrics,
     dimensions: [dimension],
@@ -122,9 +159,9 @@ interface Timings {
 }
 
 /** Runs the view repeatedly: at least 5 and at most 25 times, or until ~20 s are spent. */
-async function timeView(data: Dataset, view: Array<[string, Body]>): Promise<Timings> {
+async function timeView(data: Dataset, view: Array<[string, Body]>, columns: ColumnReader | null): Promise<Timings> {
   const now = Math.floor(NOW / 1000);
-  const run = async (body: Body) => runQuery(data.db, parseQuery(body, data.site, now, '2025-01-01'));
+  const run = async (body: Body) => runQuery(data.db, parseQuery(body, data.site, now, '2025-01-01'), { useRollups: true, columns });
   // Three untimed passes: the file's pages into the OS cache, the code through the JIT.
   for (let i = 0; i < 3; i++) for (const [, body] of view) await run(body);
   const timings: Timings = { perQuery: new Map(view.map(([n]) => [n, []])), view: [] };
@@ -143,20 +180,29 @@ async function timeView(data: Dataset, view: Array<[string, Body]>): Promise<Tim
   return timings;
 }
 
+const FILTER = ['is', 'visit:country', ['US']];
+const SOURCE = ['is', 'visit:source', ['Google']];
+
 async function benchDataset(events: number): Promise<string> {
   const data = await openDataset(events);
-  const filter = ['is', 'visit:country', ['US']];
-  const configs: Array<[string, string, unknown[] | null]> = [
-    ['30 days', '30d', null],
-    ['12 months', '12mo', null],
-    ['30 days, filtered', '30d', filter],
-    ['12 months, filtered', '12mo', filter],
+  const configs: Array<[string, string, unknown[][] | null, 'sqlite' | 'columnar']> = [
+    ['30 days', '30d', null, 'columnar'],
+    ['12 months', '12mo', null, 'columnar'],
+    ['30 days, 1 filter, SQLite', '30d', [FILTER], 'sqlite'],
+    ['30 days, 1 filter, columnar', '30d', [FILTER], 'columnar'],
+    ['12 months, 1 filter, SQLite', '12mo', [FILTER], 'sqlite'],
+    ['12 months, 1 filter, columnar', '12mo', [FILTER], 'columnar'],
+    ['30 days, 2 filters, columnar', '30d', [FILTER, SOURCE], 'columnar'],
+    ['12 months, 2 filters, columnar', '12mo', [FILTER, SOURCE], 'columnar'],
   ];
   const results: Timings[] = [];
-  for (const [label, range, f] of configs) {
+  let peakRss = process.memoryUsage().rss;
+  for (const [label, range, filters, engine] of configs) {
     console.log(`   ${events.toLocaleString('en')} events, ${label}`);
-    results.push(await timeView(data, dashboardView(range, f)));
+    results.push(await timeView(data, dashboardView(range, filters), engine === 'columnar' ? data.columns : null));
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
+  data.columns.close();
   data.db.close();
   const names = dashboardView('30d', null).map(([n]) => n);
   const header = `| query | ${configs.map(([l]) => `${l} p50 / p95 (ms)`).join(' | ')} |`;
@@ -164,7 +210,9 @@ async function benchDataset(events: number): Promise<string> {
     `### ${events.toLocaleString('en')} events`,
     '',
     ...data.notes.map((n) => `- ${n}`),
-    `- one filter: \`${JSON.stringify(filter)}\` added to every query (the filtered view reads raw visits and events)`,
+    `- 1 filter: \`${JSON.stringify(FILTER)}\` added to every query; 2 filters: and \`${JSON.stringify(SOURCE)}\``,
+    '- "SQLite": raw visits and events in SQLite (as before the columnar copy, and as with `TELLER_COLUMNAR=off`); "columnar": closed days from the copy, today from SQLite, as the server plans it. Unfiltered views are answered from rollups either way.',
+    `- RSS of the benchmark process (SQLite page cache + DuckDB) after the runs: peak ${(peakRss / MIB).toFixed(0)} MiB`,
     `- ${results.map((r, i) => `${configs[i]![0]}: ${r.view.length} runs`).join('; ')}`,
     '',
     header,
