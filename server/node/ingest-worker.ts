@@ -12,15 +12,16 @@ import { type IngestOutcome, createIngest } from '../core/ingest/ingest.ts';
 import { GroupCommitWriter } from '../core/writer/group-commit.ts';
 import { geoipCountryLookup } from './geo.ts';
 import { nodeHmacSha256 } from './hmac.ts';
-import { tuneIngestConnection } from './ingest-db.ts';
+import { explainedWrites, tuneIngestConnection } from './ingest-db.ts';
 import type { FromIngestThread, IngestThreadData, ToIngestThread } from './ingest-thread.ts';
 import { workOffBacklog } from './maintenance-backlog.ts';
 import { openSqlite } from './sqlite-db.ts';
 
 const port = parentPort!;
 const { dbPath, config } = workerData as IngestThreadData;
-const db = openSqlite(dbPath);
-tuneIngestConnection(db);
+const connection = openSqlite(dbPath);
+tuneIngestConnection(connection);
+const db = explainedWrites(connection, dbPath);
 /**
  * Groups of 32 events, or half the queue when more wait (at most 1000), each answered as
  * soon as it is committed (answers go out from a microtask, before the next group is
@@ -82,7 +83,7 @@ port.on('message', (message: ToIngestThread) => {
   // A maintenance pass stops after its current step and reports before the thread ends.
   void Promise.all([maintaining, writer.close()]).then(() => {
     flushReplies();
-    db.close();
+    connection.close();
     // With the port closed and nothing pending, the thread ends.
     port.close();
   });

@@ -4,7 +4,7 @@
  * @module
  */
 import Database from 'better-sqlite3';
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Db, RunResult, SqlValue, Stmt } from '../core/ports.ts';
 
@@ -46,18 +46,21 @@ export function checkDatabaseFile(path: string): void {
   }
 }
 
-/** The database file, its -wal and -shm files (those present) and its folder, where this process may not write. */
-function unwritableParts(path: string): string[] {
+/**
+ * The database file, its -wal and -shm files (those present) and its folder, where this
+ * process may not write, each with access()'s error code (EACCES, EROFS).
+ */
+function unwritableParts(path: string): { part: string; errno: string }[] {
   const dir = dirname(path);
   const parts = [path, `${path}-wal`, `${path}-shm`].filter((p) => existsSync(p));
   // The folder matters only when SQLite must create the -wal or -shm file there.
   if (!existsSync(`${path}-wal`) || !existsSync(`${path}-shm`)) parts.push(dir);
-  return parts.filter((p) => {
+  return parts.flatMap((part) => {
     try {
-      accessSync(p, constants.W_OK);
-      return false;
-    } catch {
-      return true;
+      accessSync(part, constants.W_OK);
+      return [];
+    } catch (error) {
+      return [{ part, errno: (error as { code?: string }).code ?? '' }];
     }
   });
 }
@@ -70,7 +73,7 @@ function unwritableParts(path: string): string[] {
  */
 function notWritable(path: string, cause: string): DatabaseFileError {
   const user = process.getuid ? ` (uid ${process.getuid()})` : '';
-  return new DatabaseFileError(`${path} cannot be written by this user${user}: ${cause}. Give this user write access (chown or chmod) and start again.`);
+  return new DatabaseFileError(`${path} cannot be written by this user${user}: ${cause}.`);
 }
 
 const isNotWritable = (error: unknown): boolean => /^SQLITE_(READONLY|CANTOPEN)/.test((error as { code?: string }).code ?? '');
@@ -78,7 +81,39 @@ const isNotWritable = (error: unknown): boolean => /^SQLITE_(READONLY|CANTOPEN)/
 /** The one-line refusal for SQLite's read-only and cannot-open errors, or null for any other. */
 function notWritableError(path: string, error: unknown): DatabaseFileError | null {
   if (!isNotWritable(error)) return null;
-  return notWritable(path, `${error instanceof Error ? error.message : String(error)} (${(error as { code: string }).code})`);
+  return notWritable(path, `${error instanceof Error ? error.message : String(error)} (${(error as { code: string }).code}). Give this user write access (chown or chmod) and start again`);
+}
+
+/**
+ * The options that make the filesystem holding `path` read-only, or null (or where there is
+ * no /proc/self/mountinfo). Read there, since access() and statfs() do not see ext4's
+ * emergency_ro, and opening the file to try would release SQLite's locks on it.
+ */
+export function readOnlyMount(path: string): string | null {
+  let mounts: string;
+  let dir: string;
+  try {
+    mounts = readFileSync('/proc/self/mountinfo', 'utf8');
+    dir = realpathSync(dirname(path));
+  } catch {
+    return null;
+  }
+  let options: string[] = [];
+  let longest = -1;
+  for (const line of mounts.split('\n')) {
+    // ID parent major:minor root mount-point mount-options [tags] - type source super-options
+    const [head, tail] = line.split(' - ');
+    const fields = head?.split(' ') ?? [];
+    const point = fields[4]?.replace(/\\(\d{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+    if (tail === undefined || point === undefined) continue;
+    const holds = dir === point || dir.startsWith(point.endsWith('/') ? point : `${point}/`);
+    // The longest mount point holding the folder; of two on one point, the later covers the earlier.
+    if (!holds || point.length < longest) continue;
+    longest = point.length;
+    options = [...(fields[5] ?? '').split(','), ...(tail.split(' ')[2] ?? '').split(',')];
+  }
+  const readOnly = options.filter((o) => o === 'ro' || o === 'emergency_ro');
+  return readOnly.length > 0 ? [...new Set(readOnly)].join(',') : null;
 }
 
 /**
@@ -86,8 +121,12 @@ function notWritableError(path: string, error: unknown): DatabaseFileError | nul
  * files with the database file's mode, so they would stay read-only after its mode is fixed.
  */
 function checkPermissions(path: string): void {
-  const parts = unwritableParts(path).map((p) => (p === dirname(path) ? `its folder ${p}` : basename(p)));
-  if (parts.length > 0) throw notWritable(path, `no write permission on ${parts.join(', ')}`);
+  const parts = unwritableParts(path);
+  const readOnly = readOnlyMount(path) ?? (parts.some((p) => p.errno === 'EROFS') ? 'ro' : null);
+  if (readOnly) throw notWritable(path, `its filesystem is mounted read-only (${readOnly}); after a disk error the kernel does that: see the system log, unmount, run fsck`);
+  if (parts.length === 0) return;
+  const names = parts.map(({ part }) => (part === dirname(path) ? `its folder ${part}` : basename(part)));
+  throw notWritable(path, `no write permission on ${names.join(', ')}. Give this user write access (chown or chmod) and start again`);
 }
 
 function connect(path: string): Database.Database {
