@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncColumns } from '../../server/core/columnar/sync.ts';
 import { runMaintenance } from '../../server/core/maintenance.ts';
+import { purgeSite } from '../../server/core/privacy/purge.ts';
 import { runQuery } from '../../server/core/query/execute.ts';
 import { parseQuery } from '../../server/core/query/parse.ts';
 import { findSite, removeSite, updateSite } from '../../server/core/sites.ts';
@@ -214,7 +215,7 @@ describe('the columnar store on its own', () => {
     expect(await counts(store, p.siteId)).toMatchObject({ visits: all.visits, events: all.events, days: 6 });
   });
 
-  it('deletes the rows retention removed, and a removed site', async () => {
+  it('deletes the rows retention and a purge removed, and a removed site', async () => {
     const p = await prepare(20, 8);
     const { db, store } = await copyOf(p);
     await runMaintenance(db, p.nowMs, { maxDaysPerSite: 100 });
@@ -233,6 +234,15 @@ describe('the columnar store on its own', () => {
     const kept = await counts(store, p.siteId);
     expect(kept.first_ts).toBeGreaterThanOrEqual(dayStart(ZONE, keptFrom));
     expect(kept.events).toBe(sqliteCounts(db, p.siteId, 0, dayStart(ZONE, addDays(p.lastClosed, 1))).events);
+
+    // A purge (data rights) takes the copy's days before its boundary too.
+    const purgeBefore = addDays(keptFrom, 4);
+    expect(await purgeSite(db, (await findSite(db, DOMAIN))!, purgeBefore, { maxStatements: 10_000 })).toMatchObject({ done: true });
+    await syncColumns(db, store, 100);
+    expect(await store.coverage(p.siteId, ZONE)).toEqual({ first: purgeBefore, through: p.lastClosed });
+    const purged = await counts(store, p.siteId);
+    expect(purged.first_ts).toBeGreaterThanOrEqual(dayStart(ZONE, purgeBefore));
+    expect(purged.events).toBe(sqliteCounts(db, p.siteId, 0, dayStart(ZONE, addDays(p.lastClosed, 1))).events);
 
     expect(await removeSite(db, DOMAIN)).toBe(true);
     expect(await syncColumns(db, store, 100)).toMatchObject({ sitesDropped: 1 });
