@@ -1,0 +1,186 @@
+/**
+ * D1 rows read per dashboard view: the Stats API queries of one view (bench/query.ts's
+ * dashboardView) run through the Workers D1 adapter against a local D1 in real workerd
+ * (Miniflare), which meters each statement as Cloudflare bills it (`meta.rows_read`).
+ * The traffic is the query benchmark's generated database; its raw tables are copied into
+ * D1 with batches of multi-row INSERTs, and the rollups are then built by the Worker's own
+ * cron handler, run as many times as the backlog needs. Every answer is checked against
+ * the same query on the Node store, so the rows counted are those of correct answers.
+ * The filtered views are measured again without the country index (migration 0006), and
+ * a new visit's rows written with and without it, which is the index's whole trade.
+ * Run alone with `npm run bench -- d1-rows`.
+ */
+import type { Db, SqlValue } from '../server/core/ports.ts';
+import type { ProcessedEvent } from '../server/core/ingest/event.ts';
+import { runQuery } from '../server/core/query/execute.ts';
+import { parseQuery } from '../server/core/query/parse.ts';
+import { recordEventStatements } from '../server/core/store/record-event.ts';
+import { d1Db, newD1Meter } from '../server/workers/d1-db.ts';
+import { type D1, type TellerWorker, startWorker } from '../test/workers/harness.ts';
+import { dashboardView, NOW, openDataset, type Dataset } from './query.ts';
+
+/** D1 refuses SQL statements longer than 100 KB. */
+const MAX_STATEMENT_BYTES = 90_000;
+const STATEMENTS_PER_BATCH = 20;
+const RAW_TABLES = ['sites', 'visits', 'events', 'event_props'];
+const FILTER = ['is', 'visit:country', ['US']];
+const INDEX = 'visits_site_country';
+const INDEX_SQL = `CREATE INDEX ${INDEX} ON visits (site_id, country, started_at)`;
+const CONFIGS: Array<[string, string, unknown[] | null]> = [
+  ['30 days', '30d', null],
+  ['12 months', '12mo', null],
+  ['30 days, filtered', '30d', FILTER],
+  ['12 months, filtered', '12mo', FILTER],
+];
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const thousands = (n: number) => Math.round(n).toLocaleString('en');
+
+function literal(value: unknown): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return `'${String(value).replaceAll("'", "''")}'`;
+}
+
+/**
+ * Copies the raw tables of the Node database into D1. Of the ways tried, multi-row
+ * INSERTs of literals (D1 binds at most 100 parameters) in batches were the fastest.
+ */
+async function load(data: Dataset, d1: D1): Promise<string> {
+  const started = performance.now();
+  let rows = 0;
+  let statements = 0;
+  for (const table of RAW_TABLES) {
+    const columns = (data.db.raw.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as Array<{ name: string }>).map((c) => c.name);
+    const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
+    let pending: string[] = [];
+    let values: string[] = [];
+    let size = head.length;
+    const flush = async (force: boolean) => {
+      if (values.length > 0 && (force || size > MAX_STATEMENT_BYTES)) {
+        pending.push(head + values.join(','));
+        values = [];
+        size = head.length;
+      }
+      if (pending.length > 0 && (force || pending.length >= STATEMENTS_PER_BATCH)) {
+        await d1.batch(pending.map((sql) => d1.prepare(sql)));
+        statements += pending.length;
+        pending = [];
+      }
+    };
+    for (const row of data.db.raw.prepare(`SELECT * FROM ${table}`).raw().iterate() as IterableIterator<unknown[]>) {
+      const tuple = `(${row.map(literal).join(',')})`;
+      values.push(tuple);
+      size += tuple.length + 1;
+      rows += 1;
+      await flush(false);
+    }
+    await flush(true);
+  }
+  return `loaded ${thousands(rows)} raw rows (site, visits, events, event properties) into D1 in ${seconds(performance.now() - started)}, as ${thousands(statements)} multi-row INSERTs in batches of ${STATEMENTS_PER_BATCH}`;
+}
+
+/** Runs the Worker's cron handler at the benchmark's "now" until every closed day is rolled up. */
+async function rollUp(worker: TellerWorker): Promise<string> {
+  const started = performance.now();
+  const handler = await worker.mf.getWorker('teller');
+  const through = async () => (await worker.db.prepare('SELECT days_through FROM rollup_state').first<{ days_through: string }>())?.days_through ?? null;
+  let runs = 0;
+  for (let last: string | null = null; ; ) {
+    const result = await handler.scheduled({ scheduledTime: new Date(NOW), cron: '7 * * * *' });
+    if (result.outcome !== 'ok') throw new Error(`cron run failed: ${result.outcome}`);
+    runs += 1;
+    const now = await through();
+    if (now === last) break;
+    last = now;
+  }
+  return `rollups built by ${runs} runs of the Worker's cron handler (3 days a run, as deployed) in ${seconds(performance.now() - started)}`;
+}
+
+/** Rows read by each query of one dashboard view, in dashboardView order; each answer checked against the Node store. */
+async function viewRowsRead(data: Dataset, d1: D1, range: string, filter: unknown[] | null): Promise<number[]> {
+  const now = Math.floor(NOW / 1000);
+  const perQuery: number[] = [];
+  for (const [name, body] of dashboardView(range, filter ? [filter] : null)) {
+    const meter = newD1Meter();
+    // Miniflare's binding is a proxy to workerd's own D1 binding: the same API.
+    const db: Db = d1Db(d1 as unknown as Parameters<typeof d1Db>[0], meter);
+    const onD1 = await runQuery(db, parseQuery(body, data.site, now, '2025-01-01'));
+    const onNode = await runQuery(data.db, parseQuery(body, data.site, now, '2025-01-01'));
+    if (JSON.stringify(onD1.results) !== JSON.stringify(onNode.results)) throw new Error(`D1 and the Node store disagree on ${name} (${range})`);
+    perQuery.push(meter.rowsRead);
+  }
+  return perQuery;
+}
+
+/** Rows written by a new visit's first pageview, sent as the Worker sends it. */
+async function newVisitRowsWritten(d1: D1, visitor: number): Promise<number> {
+  const ts = Math.floor(NOW / 1000) - 60;
+  const event: ProcessedEvent = {
+    siteId: 1, ts, kind: 'pageview', name: 'pageview', visitor, hostname: 'example.com', path: '/', siteSearch: null, props: [], revenue: null,
+    visit: {
+      referrer: null, source: null, channel: 'Direct', searchEngine: null, searchKeyword: null, utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null,
+      country: 'US', browser: 'Firefox', browserVersion: '140', os: 'Windows', osVersion: '11', device: 'Desktop', ip: null,
+    },
+  };
+  const results = await d1.batch(recordEventStatements(event).map((s) => d1.prepare(s.sql).bind(...(s.params as SqlValue[]))));
+  return results.reduce((n, r) => n + (r.meta.rows_written ?? 0), 0);
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+async function benchDataset(events: number): Promise<string> {
+  const data = await openDataset(events);
+  const worker = await startWorker();
+  try {
+    const notes = [...data.notes, await load(data, worker.db), await rollUp(worker)];
+    const visits = (data.db.raw.prepare('SELECT count(*) AS n FROM visits').get() as { n: number }).n;
+    const columns: Array<[string, number[]]> = [];
+    for (const [label, range, filter] of CONFIGS) {
+      console.log(`   ${thousands(events)} events, ${label}`);
+      columns.push([label, await viewRowsRead(data, worker.db, range, filter)]);
+    }
+    await worker.db.exec(`DROP INDEX ${INDEX}`);
+    for (const [label, range, filter] of CONFIGS.filter(([, , f]) => f)) {
+      console.log(`   ${thousands(events)} events, ${label}, without ${INDEX}`);
+      columns.push([`${label}, without ${INDEX}`, await viewRowsRead(data, worker.db, range, filter)]);
+    }
+    const writtenWithout = await newVisitRowsWritten(worker.db, 1);
+    const created = await worker.db.prepare(INDEX_SQL).run();
+    const writtenWith = await newVisitRowsWritten(worker.db, 2);
+    const names = dashboardView('30d', null).map(([n]) => n);
+    return [
+      `### ${thousands(events)} events`,
+      '',
+      ...notes.map((n) => `- ${n}`),
+      `- filter: \`${JSON.stringify(FILTER)}\` added to every query of the view`,
+      `- a new visit's first pageview writes ${writtenWith} rows with ${INDEX}, ${writtenWithout} without; further events write the same either way (a visit's country and start never change); ` +
+        `${thousands(events)} events are ${thousands(visits)} visits, so the index adds ${(visits / events).toFixed(2)} rows written per event`,
+      `- creating ${INDEX} on these stored visits (migration 0006 on an existing database) writes ${thousands(created.meta.rows_written ?? 0)} rows, once`,
+      '',
+      `| query | ${columns.map(([l]) => l).join(' | ')} |`,
+      `|---|${columns.map(() => '---:').join('|')}|`,
+      `| **whole view (${names.length} queries)** | ${columns.map(([, c]) => `**${thousands(sum(c))}**`).join(' | ')} |`,
+      ...names.map((n, i) => `| ${n} | ${columns.map(([, c]) => thousands(c[i]!)).join(' | ')} |`),
+    ].join('\n');
+  } finally {
+    await worker.close();
+    data.columns.close();
+    data.db.close();
+  }
+}
+
+/** Markdown for docs/benchmarks.md: one table per dataset size. */
+export async function runD1RowsBench(): Promise<string> {
+  const sizes = (process.env.TELLER_BENCH_D1_EVENTS ?? '100000,1000000').split(',').map(Number);
+  const sections = [
+    'D1 rows read (what Cloudflare bills) by the Stats API queries of one dashboard view, the same 15 queries as in "Queries", ' +
+      'run through the Workers D1 adapter (`d1Db` with a meter) against a local D1 in workerd via Miniflare, which meters as D1 does. ' +
+      'Data: the query benchmark\'s generated traffic, copied into D1; rollups built by the Worker\'s cron handler. ' +
+      'Every answer is checked against the Node store. Counted: the query engine\'s statements only; a request\'s token or session and ' +
+      'site lookups add a few rows more. Rows read do not depend on the machine, so these figures are exact and repeatable. ' +
+      'Sizes: `TELLER_BENCH_D1_EVENTS=100000,1000000` (the default).',
+  ];
+  for (const size of sizes) sections.push(await benchDataset(size));
+  return sections.join('\n\n');
+}
