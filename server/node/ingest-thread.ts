@@ -109,7 +109,8 @@ export function startIngestThread(data: IngestThreadData, log: Logger, options: 
     exited = new Promise((resolve) => {
       w.once('exit', (code) => {
         worker = null;
-        down = `ingest thread ${error ? `failed: ${error.message}` : `exited (${code})`}`;
+        // Without a closing full stop: the reason is followed by "; starting it again in N ms".
+        down = `ingest thread ${error ? `failed: ${error.message.replace(/\.$/, '')}` : `exited (${code})`}`;
         // Whatever it had not answered may or may not be committed: the clients retry.
         fail([...waiting], down);
         endMaintenance(new Error(down));
