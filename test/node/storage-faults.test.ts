@@ -2,10 +2,9 @@
  * A full disk, made real with a small tmpfs mounted for the test (root only; where mounting
  * is not allowed the test says so and is skipped):
  * events get 503 with Retry-After, the log says why at most once a second, /healthz
- * reports it, and when space or write access returns Teller recovers by itself, having
- * lost nothing it acknowledged. (A read-only file cannot be made here: the tests run as
- * root, which writes through file modes, and a tmpfs with open files cannot be remounted
- * read-only.)
+ * reports it, and when space returns Teller recovers by itself, having lost nothing it
+ * acknowledged. A read-only database file and a filesystem turned read-only are in
+ * readonly-db.test.ts (Teller run as another user; ext4 on a loop device).
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
