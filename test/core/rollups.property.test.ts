@@ -367,5 +367,6 @@ describe('rollup path, raw path and a plain computation agree', () => {
     expect(served).toBeGreaterThan(100);
     // The copy took part: not every query fell back to SQLite.
     expect(columnarReads).toBeGreaterThan(100);
-  });
+    // Five answers per query, 240 queries: a minute or two on a busy 2-core machine.
+  }, 300_000);
 });

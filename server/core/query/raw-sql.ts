@@ -81,6 +81,11 @@ export function rawStatement(read: RawRead): Stmt {
   const from = visits ? 'visits v' : needVisit ? 'events e JOIN visits v ON v.id = e.visit_id' : 'events e';
   const where = [`${visits ? 'v' : 'e'}.site_id = ?`, `${time} >= ?`, `${time} < ?`];
   innerParams.push(read.siteId, read.start, read.end);
+  const joined = needVisit ? read.dialect.joinedVisits(read.siteId, read.start, read.end) : null;
+  if (joined) {
+    where.push(joined.sql);
+    innerParams.push(...joined.params);
+  }
   for (const f of read.filters) {
     const part = filterSql(f, { rows: read.relation, siteId: read.siteId, start: read.periodStart, end: read.periodEnd, visitsBeyond: read.visitsBeyond });
     where.push(part.sql);

@@ -11,7 +11,7 @@
  * @module
  */
 import { rmSync } from 'node:fs';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { EVENT_COLUMNS, PROP_COLUMNS, VISIT_COLUMNS, type ColumnKind } from '../../core/columnar/day-rows.ts';
 import type { ColumnStore, HeldSite } from '../../core/columnar/sync.ts';
 import type { SqlValue } from '../../core/ports.ts';
@@ -53,6 +53,9 @@ function plain(row: Record<string, unknown>): Record<string, SqlValue> {
   for (const [k, v] of Object.entries(row)) out[k] = typeof v === 'bigint' ? Number(v) : (v as SqlValue);
   return out;
 }
+
+/** Prepared statements kept per connection: the generator writes few distinct shapes. */
+const PREPARED_KEPT = 64;
 
 /** Runs tasks one after another: a DuckDB connection runs one statement at a time. */
 function serial(): <T>(task: () => Promise<T>) => Promise<T> {
@@ -98,6 +101,23 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
 
   const reads = serial();
   const writes = serial();
+  // Parsing and planning cost DuckDB a few milliseconds a statement; a dashboard asks the same ones again.
+  const prepared = new Map<string, DuckDBPreparedStatement>();
+  const prepare = async (sql: string) => {
+    let statement = prepared.get(sql);
+    if (statement) {
+      prepared.delete(sql);
+    } else {
+      statement = await reader.prepare(sql);
+      if (prepared.size >= PREPARED_KEPT) {
+        const [oldest, old] = prepared.entries().next().value!;
+        prepared.delete(oldest);
+        old.destroySync();
+      }
+    }
+    prepared.set(sql, statement);
+    return statement;
+  };
   // What each site's copy holds, kept in memory: every query asks.
   const held = new Map<number, HeldSite>();
   const loadHeld = async () => {
@@ -144,7 +164,12 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
       const h = held.get(siteId);
       return Promise.resolve(h && h.timezone === timeZone ? { first: h.first, through: h.through } : null);
     },
-    all: (sql, params) => reads(async () => (await reader.runAndReadAll(sql, params.map(bindable))).getRowObjectsJS().map(plain)),
+    all: (sql, params) =>
+      reads(async () => {
+        const statement = await prepare(sql);
+        statement.bind(params.map(bindable));
+        return (await statement.runAndReadAll()).getRowObjectsJS().map(plain);
+      }),
     held: () => Promise.resolve([...held.values()]),
     writeDay: (siteId, timezone, day, start, end, rows) =>
       inTransaction(async () => {
@@ -172,6 +197,7 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
         for (const table of ['visits', 'events', 'event_props', 'copied_days']) await writer.run(`DELETE FROM ${table} WHERE site_id = ?`, [BigInt(siteId)]);
       }),
     close() {
+      for (const statement of prepared.values()) statement.destroySync();
       reader.closeSync();
       writer.closeSync();
       instance.closeSync();
