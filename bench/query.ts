@@ -52,7 +52,7 @@ async function openColumns(db: SqliteDb, path: string, notes: string[]): Promise
     const t = performance.now();
     let days = 0;
     for (;;) {
-      const r = await syncColumns(db, columns, 4);
+      const r = await syncColumns(db, columns, 4, Math.floor(NOW / 1000));
       days += r.daysWritten;
       if (!r.behind) break;
     }

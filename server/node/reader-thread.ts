@@ -30,7 +30,7 @@ export type ToReaderThread =
   | { type: 'read'; id: number; method: ReadMethod; sql: string; params: readonly SqlValue[] }
   | { type: 'columns'; id: number; sql: string; params: readonly SqlValue[] }
   | { type: 'coverage'; id: number; siteId: number; timeZone: string }
-  | { type: 'sync' }
+  | { type: 'sync'; nowMs: number }
   | { type: 'close' };
 export type FromReaderThread =
   | { type: 'ready' }
@@ -43,8 +43,8 @@ export interface ReaderThread {
   db: Db;
   /** The columnar copy the reader thread keeps; it holds nothing when the copy is off or unavailable. */
   columns: ColumnReader;
-  /** Asks the thread to bring the copy in step with the rollups (after maintenance). */
-  syncColumns(): void;
+  /** Asks the thread to bring the copy in step with the rollups (after maintenance), at the server's instant `nowMs`. */
+  syncColumns(nowMs: number): void;
   /** Why the thread cannot answer now (it died and waits to be started again), or null. */
   down(): string | null;
   /** Answers every read already asked, then ends the thread; later reads are refused. */
@@ -138,8 +138,8 @@ export function startReaderThread(data: ReaderThreadData, log: Logger, options: 
       coverage: (siteId, timeZone) => ask((id) => ({ type: 'coverage', id, siteId, timeZone })) as Promise<ColumnCoverage | null>,
       all: (sql, params) => ask((id) => ({ type: 'columns', id, sql, params })) as Promise<Array<Record<string, SqlValue>>>,
     },
-    syncColumns: () => {
-      if (!closing) worker?.postMessage({ type: 'sync' } satisfies ToReaderThread);
+    syncColumns: (nowMs) => {
+      if (!closing) worker?.postMessage({ type: 'sync', nowMs } satisfies ToReaderThread);
     },
     down: () => (worker === null && !closing ? down : null),
     async close() {

@@ -3,9 +3,8 @@
  * `query_only`. WAL lets it read a consistent snapshot while the ingest thread writes, and
  * better-sqlite3 being synchronous, it answers SQLite reads one at a time, in the order asked.
  *
- * It also owns the columnar copy of closed days (DuckDB, columnar/duckdb-store.ts): when it
- * opens and after each maintenance pass it brings the copy in step with what maintenance
- * has rolled up, a few days per step so reads go on between steps, and answers the copy's
+ * It also owns the columnar copy of closed days (DuckDB, columnar/duckdb-store.ts): after
+ * each maintenance pass it brings the copy in step with what maintenance has rolled up, a few days per step so reads go on between steps, and answers the copy's
  * reads on DuckDB's own threads.
  * @module
  */
@@ -38,6 +37,9 @@ let syncing: Promise<void> | null = null;
 let again = false;
 let copied = 0;
 let copyStarted = 0;
+/** The server's clock, as of its last request to sync, and how long ago that was here. */
+let askedAt = { serverMs: 0, localMs: 0 };
+const syncNowMs = () => askedAt.serverMs + (Date.now() - askedAt.localMs);
 
 const scheduleSync = (delay: number) => {
   if (closing || !store) return;
@@ -57,7 +59,7 @@ const scheduleSync = (delay: number) => {
 async function sync(): Promise<void> {
   try {
     if (copied === 0) copyStarted = performance.now();
-    const result = await syncColumns(db, store!, DAYS_PER_STEP);
+    const result = await syncColumns(db, store!, DAYS_PER_STEP, Math.floor(syncNowMs() / 1000));
     copied += result.daysWritten;
     if (result.behind) return scheduleSync(0);
     if (copied > 0) log('info', `columnar copy: ${copied} closed days copied in ${((performance.now() - copyStarted) / 1000).toFixed(1)} s`);
@@ -72,7 +74,8 @@ const opened = columns
   ? openDuckStore(columns).then(
       (s) => {
         store = s;
-        scheduleSync(0);
+        // The first request to sync comes once the server's first maintenance pass is done.
+        if (askedAt.serverMs > 0) scheduleSync(0);
       },
       (error: unknown) => log('warn', `columnar copy unavailable (${reason(error)}): filtered views are answered from SQLite alone, more slowly`),
     )
@@ -98,6 +101,7 @@ port.on('message', (message: ToReaderThread) => {
       })();
       return;
     case 'sync':
+      askedAt = { serverMs: message.nowMs, localMs: Date.now() };
       if (syncing) again = true;
       else scheduleSync(0);
       return;

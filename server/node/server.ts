@@ -149,7 +149,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             deps.log.info(`maintenance: ${r.saltsDeleted} salts deleted, ${r.daysRolledUp} days rolled up, ${r.rawRowsPurged} raw rows purged`);
           }
           // Newly rolled-up days are copied to the columnar store; purged ones leave it.
-          reader.syncColumns();
+          reader.syncColumns(deps.clock());
         },
         (error: unknown) => deps.log.error(`maintenance failed: ${error instanceof Error ? error.message : String(error)}`),
       )

@@ -318,7 +318,7 @@ describe('rollup path, raw path and a plain computation agree', () => {
         async (zone, visits, queries) => {
           const site = await seed(zone, visits);
           await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 1000 });
-          while ((await syncColumns(store.db, duck, 1000)).behind);
+          while ((await syncColumns(store.db, duck, 1000, NOW)).behind);
           const data = readStored(store, site.id);
           for (const body of queries) {
             let query: Query;

@@ -205,7 +205,7 @@ describe('the columnar store on its own', () => {
     const through = sqliteCounts(sqlite, p.siteId, 0, dayStart(ZONE, dieIn));
     expect(await counts(store, p.siteId)).toMatchObject({ visits: through.visits, events: through.events, days: 3 });
 
-    while ((await syncColumns(sqlite, store, 100)).behind);
+    while ((await syncColumns(sqlite, store, 100, p.nowMs / 1000)).behind);
     const all = sqliteCounts(sqlite, p.siteId, 0, dayStart(ZONE, addDays(p.lastClosed, 1)));
     expect(await counts(store, p.siteId)).toMatchObject({ visits: all.visits, events: all.events, days: 6 });
     // Writing a day again replaces it.
@@ -219,7 +219,7 @@ describe('the columnar store on its own', () => {
     const p = await prepare(20, 8);
     const { db, store } = await copyOf(p);
     await runMaintenance(db, p.nowMs, { maxDaysPerSite: 100 });
-    while ((await syncColumns(db, store, 100)).behind);
+    while ((await syncColumns(db, store, 100, p.nowMs / 1000)).behind);
     const full = await counts(store, p.siteId);
     expect(full).toMatchObject({ days: 20 });
     expect(full.props).toBeGreaterThan(0);
@@ -229,7 +229,7 @@ describe('the columnar store on its own', () => {
     await runMaintenance(db, p.nowMs, { maxDaysPerSite: 100 });
     const keptFrom = (db.raw.prepare('SELECT raw_kept_from AS d FROM rollup_state WHERE site_id = ?').get(p.siteId) as { d: string }).d;
     expect(keptFrom > FIRST_DAY).toBe(true);
-    await syncColumns(db, store, 100);
+    await syncColumns(db, store, 100, p.nowMs / 1000);
     expect(await store.coverage(p.siteId, ZONE)).toEqual({ first: keptFrom, through: p.lastClosed });
     const kept = await counts(store, p.siteId);
     expect(kept.first_ts).toBeGreaterThanOrEqual(dayStart(ZONE, keptFrom));
@@ -238,16 +238,30 @@ describe('the columnar store on its own', () => {
     // A purge (data rights) takes the copy's days before its boundary too.
     const purgeBefore = addDays(keptFrom, 4);
     expect(await purgeSite(db, (await findSite(db, DOMAIN))!, purgeBefore, { maxStatements: 10_000 })).toMatchObject({ done: true });
-    await syncColumns(db, store, 100);
+    await syncColumns(db, store, 100, p.nowMs / 1000);
     expect(await store.coverage(p.siteId, ZONE)).toEqual({ first: purgeBefore, through: p.lastClosed });
     const purged = await counts(store, p.siteId);
     expect(purged.first_ts).toBeGreaterThanOrEqual(dayStart(ZONE, purgeBefore));
     expect(purged.events).toBe(sqliteCounts(db, p.siteId, 0, dayStart(ZONE, addDays(p.lastClosed, 1))).events);
 
     expect(await removeSite(db, DOMAIN)).toBe(true);
-    expect(await syncColumns(db, store, 100)).toMatchObject({ sitesDropped: 1 });
+    expect(await syncColumns(db, store, 100, p.nowMs / 1000)).toMatchObject({ sitesDropped: 1 });
     expect(await counts(store, p.siteId)).toMatchObject({ visits: 0, events: 0, props: 0, days: 0 });
     expect(await store.coverage(p.siteId, ZONE)).toBeNull();
+  });
+
+  it('copies a day once every visit begun on it has ended, so copied visits are final', async () => {
+    const p = await prepare(5, 4);
+    const { db, store } = await copyOf(p);
+    // Twenty minutes after the last midnight: the visit begun ten minutes before it ended ten minutes ago.
+    const justAfter = dayStart(ZONE, addDays(p.lastClosed, 1)) + 20 * 60;
+    await runMaintenance(db, justAfter * 1000, { maxDaysPerSite: 100 });
+    expect((db.raw.prepare('SELECT days_through AS d FROM rollup_state').get() as { d: string }).d).toBe(p.lastClosed);
+    await syncColumns(db, store, 100, justAfter);
+    expect(await store.coverage(p.siteId, ZONE)).toEqual({ first: FIRST_DAY, through: addDays(p.lastClosed, -1) });
+    // Half an hour without an event ends a visit: from then on the day is copied.
+    await syncColumns(db, store, 100, justAfter + 20 * 60);
+    expect(await store.coverage(p.siteId, ZONE)).toEqual({ first: FIRST_DAY, through: p.lastClosed });
   });
 
   it('rejects when DuckDB cannot be loaded, so the server goes on without it', async () => {

@@ -1,7 +1,8 @@
 /**
  * Keeps the columnar copy in step with SQLite: each closed day that maintenance has rolled
  * up is copied once (oldest first, so a backfill of an existing database grows the copy
- * without gaps), days that retention or a purge removed from the raw tables are removed
+ * without gaps) as soon as every visit begun that day has ended, so the copied visits are
+ * final; days that retention or a purge removed from the raw tables are removed
  * from it, and so are removed sites and a site's days cut along a timezone it no longer
  * has. A pass copies a bounded number of days and says whether more are waiting, so a
  * backfill proceeds in small steps between queries.
@@ -12,6 +13,7 @@ import type { ColumnReader } from '../query/columns.ts';
 import { readRollupState } from '../query/rollup-state.ts';
 import { readSitePrivacy } from '../privacy/site-privacy.ts';
 import { listSites } from '../sites.ts';
+import { VISIT_TIMEOUT_SECONDS } from '../store/record-event.ts';
 import { addDays, dayStart, localDayAt } from '../time.ts';
 import { readDayRows, type DayRows } from './day-rows.ts';
 
@@ -42,8 +44,14 @@ export interface SyncResult {
 
 const later = (a: string | null, b: string | null) => (a === null ? b : b === null || a > b ? a : b);
 
-/** One pass; `maxDays` bounds the days copied per site. */
-export async function syncColumns(db: Db, store: ColumnStore, maxDays: number): Promise<SyncResult> {
+/** True while a visit begun in [start, end) may still be extended at `nowSec`. */
+async function visitsOpen(db: Db, siteId: number, start: number, end: number, nowSec: number): Promise<boolean> {
+  const row = await db.first<{ t: number | null }>('SELECT max(ended_at) AS t FROM visits WHERE site_id = ? AND started_at >= ? AND started_at < ?', [siteId, start, end]);
+  return row?.t != null && row.t + VISIT_TIMEOUT_SECONDS > nowSec;
+}
+
+/** One pass at instant `nowSec`; `maxDays` bounds the days copied per site. */
+export async function syncColumns(db: Db, store: ColumnStore, maxDays: number, nowSec: number): Promise<SyncResult> {
   const result: SyncResult = { daysWritten: 0, sitesDropped: 0, behind: false };
   const sites = await listSites(db);
   const held = new Map((await store.held()).map((h) => [h.siteId, h]));
@@ -79,6 +87,8 @@ export async function syncColumns(db: Db, store: ColumnStore, maxDays: number): 
       }
       const start = dayStart(site.timezone, day);
       const end = dayStart(site.timezone, addDays(day, 1));
+      // A visit that went on past midnight is copied once it has ended (a later pass).
+      if (await visitsOpen(db, site.id, start, end, nowSec)) break;
       await store.writeDay(site.id, site.timezone, day, start, end, await readDayRows(db, site.id, site.timezone, start, end));
       written += 1;
     }
