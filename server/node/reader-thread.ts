@@ -10,14 +10,9 @@
 import { restartDelay } from './restart-delay.ts';
 import { Worker } from 'node:worker_threads';
 import { type Db, type Logger, type SqlValue, StoreBusyError } from '../core/ports.ts';
-import type { ColumnReader } from '../core/query/columns.ts';
-import type { ColumnCoverage } from '../core/query/plan.ts';
-import type { DuckStoreOptions } from './columnar/duckdb-store.ts';
 
 export interface ReaderThreadData {
   dbPath: string;
-  /** The columnar copy of closed days, or null to read SQLite alone. */
-  columns: DuckStoreOptions | null;
 }
 
 export interface ReaderThreadOptions {
@@ -26,25 +21,15 @@ export interface ReaderThreadOptions {
 }
 
 export type ReadMethod = 'all' | 'first';
-export type ToReaderThread =
-  | { type: 'read'; id: number; method: ReadMethod; sql: string; params: readonly SqlValue[] }
-  | { type: 'columns'; id: number; sql: string; params: readonly SqlValue[] }
-  | { type: 'coverage'; id: number; siteId: number; timeZone: string }
-  | { type: 'sync'; nowMs: number }
-  | { type: 'close' };
+export type ToReaderThread = { type: 'read'; id: number; method: ReadMethod; sql: string; params: readonly SqlValue[] } | { type: 'close' };
 export type FromReaderThread =
   | { type: 'ready' }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'answer'; id: number; rows: unknown }
   | { type: 'failed'; id: number; message: string; code: string | null };
 
 export interface ReaderThread {
   /** Reads (`all`, `first`) on the reader thread; `run` and `batch` reject. */
   db: Db;
-  /** The columnar copy the reader thread keeps; it holds nothing when the copy is off or unavailable. */
-  columns: ColumnReader;
-  /** Asks the thread to bring the copy in step with the rollups (after maintenance), at the server's instant `nowMs`. */
-  syncColumns(nowMs: number): void;
   /** Why the thread cannot answer now (it died and waits to be started again), or null. */
   down(): string | null;
   /** Answers every read already asked, then ends the thread; later reads are refused. */
@@ -84,10 +69,6 @@ export function startReaderThread(data: ReaderThreadData, log: Logger, options: 
         failures = 0;
         return;
       }
-      if (message.type === 'log') {
-        log[message.level](message.message);
-        return;
-      }
       const entry = waiting.get(message.id);
       waiting.delete(message.id);
       if (message.type === 'answer') entry?.resolve(message.rows);
@@ -115,15 +96,14 @@ export function startReaderThread(data: ReaderThreadData, log: Logger, options: 
   };
   start();
 
-  const ask = (message: (id: number) => ToReaderThread): Promise<unknown> => {
+  const read = (method: ReadMethod, sql: string, params: readonly SqlValue[]): Promise<unknown> => {
     if (closing) return Promise.reject(new StoreBusyError('server is shutting down'));
     if (!worker) return Promise.reject(new StoreBusyError(down));
     if (waiting.size >= maxWaiting) return Promise.reject(new StoreBusyError(`${maxWaiting} queries are already waiting to be answered`));
     const id = nextId++;
-    worker.postMessage(message(id));
+    worker.postMessage({ type: 'read', id, method, sql, params } satisfies ToReaderThread);
     return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
   };
-  const read = (method: ReadMethod, sql: string, params: readonly SqlValue[]) => ask((id) => ({ type: 'read', id, method, sql, params }));
 
   const refuseWrite = () => Promise.reject(new Error('the reader thread only reads: writes go to the HTTP thread’s connection'));
 
@@ -133,13 +113,6 @@ export function startReaderThread(data: ReaderThreadData, log: Logger, options: 
       first: <T>(sql: string, params: readonly SqlValue[] = []) => read('first', sql, params) as Promise<T | null>,
       run: refuseWrite,
       batch: refuseWrite,
-    },
-    columns: {
-      coverage: (siteId, timeZone) => ask((id) => ({ type: 'coverage', id, siteId, timeZone })) as Promise<ColumnCoverage | null>,
-      all: (sql, params) => ask((id) => ({ type: 'columns', id, sql, params })) as Promise<Array<Record<string, SqlValue>>>,
-    },
-    syncColumns: (nowMs) => {
-      if (!closing) worker?.postMessage({ type: 'sync', nowMs } satisfies ToReaderThread);
     },
     down: () => (worker === null && !closing ? down : null),
     async close() {

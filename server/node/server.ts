@@ -16,6 +16,7 @@ import type { AppDeps, Clock, Config, Db, Logger } from '../core/ports.ts';
 import type { ColumnReader } from '../core/query/columns.ts';
 import type { Ingest } from '../core/ingest/ingest.ts';
 import { isLoopbackIp, parseIp } from '../core/ingest/ip.ts';
+import { startCopyProcess } from './columnar/copy-client.ts';
 import { columnarOptions } from './columnar/options.ts';
 import { startIngestThread } from './ingest-thread.ts';
 import { migrate } from './migrate.ts';
@@ -105,12 +106,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const ingestThread = startIngestThread({ dbPath: options.dbPath, config: { trustProxy: config.trustProxy, ipStorage: config.ipStorage, eventRateLimit: config.eventRateLimit } }, log);
   // Queries take their own thread too: one that reads a year of raw events for seconds
   // holds up neither events nor other requests.
-  const reader = startReaderThread({ dbPath: options.dbPath, columns: columnarOptions(options.env ?? {}, options.dbPath) }, log);
+  const reader = startReaderThread({ dbPath: options.dbPath }, log);
+  // The columnar copy of closed days, in a process of its own (columnar/copy-process.ts).
+  const copyOptions = columnarOptions(options.env ?? {}, options.dbPath);
+  const copy = copyOptions ? startCopyProcess({ dbPath: options.dbPath, options: copyOptions }, log) : null;
+  const noColumns: ColumnReader = { coverage: () => Promise.resolve(null), all: () => Promise.reject(new Error('the columnar copy is off')) };
+  const columns = copy?.columns ?? noColumns;
   const deps: AppDeps = {
     db,
     readDb: reader.db,
     readerDown: reader.down,
-    columns: reader.columns,
+    columns,
     ingest: boundWaitingBodies(ingestThread.ingest),
     ingestDown: ingestThread.down,
     remoteAddress: (_request, env) => {
@@ -149,7 +155,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             deps.log.info(`maintenance: ${r.saltsDeleted} salts deleted, ${r.daysRolledUp} days rolled up, ${r.rawRowsPurged} raw rows purged`);
           }
           // Newly rolled-up days are copied to the columnar store; purged ones leave it.
-          reader.syncColumns(deps.clock());
+          copy?.sync(deps.clock());
         },
         (error: unknown) => deps.log.error(`maintenance failed: ${error instanceof Error ? error.message : String(error)}`),
       )
@@ -168,13 +174,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port,
     db,
     readDb: reader.db,
-    columns: reader.columns,
+    columns,
     close() {
       closing ??= (async () => {
         clearInterval(timer);
         await new Promise<void>((resolve) => server.close(() => resolve()));
         // The ingest thread ends a maintenance pass after its current step, and reports it first.
-        await Promise.all([ingestThread.close(), reader.close(), maintaining]);
+        await Promise.all([ingestThread.close(), reader.close(), copy?.close(), maintaining]);
         db.close();
       })();
       return closing;

@@ -5,7 +5,7 @@
  * removal delete its rows; and Teller answers without it when DuckDB cannot open.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -91,6 +91,20 @@ function queries(p: Prepared): Array<Record<string, unknown>> {
   ];
 }
 
+/** The pid of the columnar copy's process serving the database at `dbPath` (Linux). */
+function copyProcessOf(dbPath: string): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = readFileSync(`/proc/${entry}/environ`, 'utf8');
+      if (env.includes('TELLER_COPY_PROCESS=') && env.includes(JSON.stringify(dbPath).slice(1, -1))) return Number(entry);
+    } catch {
+      // A process that ended meanwhile, or one this user may not read.
+    }
+  }
+  throw new Error(`no columnar copy process for ${dbPath}`);
+}
+
 async function copiedThrough(server: RunningServer, p: Prepared): Promise<string | null> {
   return (await server.columns.coverage(p.siteId, ZONE))?.through ?? null;
 }
@@ -151,6 +165,22 @@ describe('the columnar copy in a running server', () => {
     for (const body of queries(p)) expect(await ask(server, p, body)).toEqual(await rawAnswer(reference, p, body));
     expect(await server.columns.coverage(p.siteId, ZONE)).toBeNull();
   });
+
+  it('answers exactly while the copy process is killed, and starts it again', async () => {
+    const p = await prepare(30, 8);
+    const { server, log } = await serve(p);
+    await expect.poll(() => copiedThrough(server, p), { timeout: 30_000 }).toBe(p.lastClosed);
+    const reference = openSqlite(p.dbPath);
+    cleanups.push(() => reference.close());
+    const pid = copyProcessOf(p.dbPath);
+    process.kill(pid, 'SIGKILL');
+    // Queries asked while it is down, or planned with it and read after it died, come from SQLite.
+    for (const body of queries(p)) expect(await ask(server, p, body), JSON.stringify(body)).toEqual(await rawAnswer(reference, p, body));
+    await expect.poll(() => log.lines.some((l) => /^columnar copy process killed \(SIGKILL\); queries read SQLite alone until it is started again in \d+ ms$/.test(l)), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => copiedThrough(server, p), { timeout: 30_000 }).toBe(p.lastClosed);
+    expect(copyProcessOf(p.dbPath)).not.toBe(pid);
+    for (const body of queries(p)) expect(await ask(server, p, body)).toEqual(await rawAnswer(reference, p, body));
+  }, 90_000);
 
   it('keeps no copy with TELLER_COLUMNAR=off', async () => {
     const p = await prepare(5, 4);

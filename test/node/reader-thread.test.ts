@@ -53,7 +53,7 @@ describe('reader thread', () => {
     await createSite(t.db, { domain: 'example.com', timezone: 'Europe/Oslo' }, Date.UTC(2026, 0, 1));
     await createSite(t.db, { domain: 'example.org' }, Date.UTC(2026, 0, 2));
     const log = new MemoryLog();
-    const reader = startReaderThread({ dbPath: t.path, columns: null }, log, options);
+    const reader = startReaderThread({ dbPath: t.path }, log, options);
     cleanups.push(() => reader.close());
     return { db: t.db, reader, log, app: appWithReader(t.db, reader, log) };
   };
@@ -123,7 +123,7 @@ describe('reader thread', () => {
     writeFileSync(join(dir, 'data'), 'not a directory');
     const dbPath = join(dir, 'data', 'teller.db');
     const log = new MemoryLog();
-    const reader = startReaderThread({ dbPath, columns: null }, log);
+    const reader = startReaderThread({ dbPath }, log);
     cleanups.push(() => reader.close());
     await expect.poll(() => reader.down(), { timeout: 10_000 }).toMatch(/^reader thread failed/);
     expect(log.lines.some((l) => /^reader thread failed: .*; starting it again in \d+ ms$/.test(l))).toBe(true);

@@ -118,6 +118,19 @@ async function visitsBeyond(ctx: ReadContext, filters: Filter[], segment: RowSeg
   return beyond;
 }
 
+/**
+ * A columnar read, or the same stretch from SQLite's raw rows when the copy fails to answer
+ * (Node: its process died between planning and reading): slower, never wrong.
+ */
+async function readColumnar(ctx: ReadContext, stmt: Stmt, raw: () => Stmt): Promise<Array<Record<string, SqlValue>>> {
+  try {
+    return await ctx.columns!.reader.all(stmt.sql, stmt.params);
+  } catch {
+    const fallback = raw();
+    return ctx.db.all<Record<string, SqlValue>>(fallback.sql, fallback.params);
+  }
+}
+
 /** Groups of `relation` over `period` by `keys`, with `filters` applied. */
 export async function readGroups<R extends Relation>(
   ctx: ReadContext,
@@ -127,17 +140,17 @@ export async function readGroups<R extends Relation>(
   period: Period,
 ): Promise<Groups<R>> {
   const segments = plan(ctx, keys, filters, period);
-  const statements: Array<{ stmt: Stmt; columnar: boolean }> = [];
+  const statements: Array<{ stmt: Stmt; segment: Segment }> = [];
   for (const s of segments) {
     const beyond = s.kind === 'columnar' && relation === 'visits' ? await visitsBeyond(ctx, filters, s, period) : undefined;
-    statements.push({ stmt: statementFor(relation, keys, filters, period, ctx.site, s, beyond), columnar: s.kind === 'columnar' });
+    statements.push({ stmt: statementFor(relation, keys, filters, period, ctx.site, s, beyond), segment: s });
   }
   if (statements.some((s) => s.stmt.params.length > MAX_PARAMS)) {
     throw new QueryError('filters', `Invalid filters: the query needs more than ${MAX_PARAMS} values; use fewer filter values.`);
   }
   const groups: Groups<R> = new Map();
-  for (const { stmt, columnar } of statements) {
-    const rows = columnar ? await ctx.columns!.reader.all(stmt.sql, stmt.params) : await ctx.db.all<Record<string, SqlValue>>(stmt.sql, stmt.params);
+  for (const { stmt, segment } of statements) {
+    const rows = segment.kind === 'columnar' ? await readColumnar(ctx, stmt, () => statementFor(relation, keys, filters, period, ctx.site, { ...segment, kind: 'raw' })) : await ctx.db.all<Record<string, SqlValue>>(stmt.sql, stmt.params);
     for (const row of rows) {
       const sums = sumsOf(relation, row);
       if (sums) addGroup(groups, relation, labelsOf(keys, row), sums);

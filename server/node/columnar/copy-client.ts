@@ -1,0 +1,117 @@
+/**
+ * The server's side of the columnar copy's process (copy-process.ts): a ColumnReader
+ * whose reads go to that process, and the request to sync after maintenance. While the
+ * process is starting, or down, the copy holds nothing (`coverage` is null) and every
+ * query reads SQLite alone; a process that died is started again after a pause that grows
+ * while it keeps failing. One that cannot run DuckDB at all (exit code 3) is not.
+ * @module
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Logger, SqlValue } from '../../core/ports.ts';
+import type { ColumnReader } from '../../core/query/columns.ts';
+import type { ColumnCoverage } from '../../core/query/plan.ts';
+import { restartDelay } from '../restart-delay.ts';
+import type { CopyProcessData, FromCopyProcess, ToCopyProcess } from './copy-process.ts';
+
+export interface CopyClient {
+  columns: ColumnReader;
+  /** Asks the copy to follow the rollups, at the server's instant `nowMs`. */
+  sync(nowMs: number): void;
+  close(): Promise<void>;
+}
+
+interface Waiting {
+  resolve(rows: unknown): void;
+  reject(error: Error): void;
+}
+
+/** Exit code of a copy process that cannot run DuckDB here. */
+const UNAVAILABLE = 3;
+
+export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient {
+  const waiting = new Map<number, Waiting>();
+  let nextId = 1;
+  let child: ChildProcess | null = null;
+  let ready = false;
+  let failures = 0;
+  let closing = false;
+  let lastSync: number | null = null;
+  let restartTimer: NodeJS.Timeout | null = null;
+  let exited: Promise<void> = Promise.resolve();
+
+  const post = (message: ToCopyProcess) => {
+    if (child?.connected) child.send(message);
+  };
+
+  const start = () => {
+    restartTimer = null;
+    const c = fork(new URL('./copy-process.mjs', import.meta.url), [], {
+      env: { ...process.env, TELLER_COPY_PROCESS: JSON.stringify(data) },
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child = c;
+    c.on('message', (message: FromCopyProcess) => {
+      switch (message.type) {
+        case 'ready':
+          ready = true;
+          failures = 0;
+          if (lastSync !== null) post({ type: 'sync', nowMs: lastSync });
+          return;
+        case 'log':
+          log[message.level](message.message);
+          return;
+        default: {
+          const entry = waiting.get(message.id);
+          waiting.delete(message.id);
+          if (message.type === 'answer') entry?.resolve(message.rows);
+          else entry?.reject(new Error(message.message));
+        }
+      }
+    });
+    exited = new Promise((resolve) => {
+      c.once('exit', (code, signal) => {
+        child = null;
+        ready = false;
+        const why = `columnar copy process ${signal ? `killed (${signal})` : `exited (${code})`}`;
+        for (const entry of waiting.values()) entry.reject(new Error(why));
+        waiting.clear();
+        if (!closing && code !== UNAVAILABLE && code !== 0) {
+          const delay = restartDelay(failures++);
+          log.error(`${why}; queries read SQLite alone until it is started again in ${delay} ms`);
+          restartTimer = setTimeout(start, delay);
+          restartTimer.unref();
+        }
+        resolve();
+      });
+    });
+  };
+  start();
+
+  const ask = (message: (id: number) => ToCopyProcess): Promise<unknown> => {
+    if (!ready || !child) return Promise.reject(new Error('the columnar copy is not running'));
+    const id = nextId++;
+    post(message(id));
+    return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
+  };
+
+  return {
+    columns: {
+      // Not running: the copy holds nothing, and the planner reads SQLite alone.
+      coverage: (siteId, timeZone) => (ready ? (ask((id) => ({ type: 'coverage', id, siteId, timeZone })) as Promise<ColumnCoverage | null>).catch(() => null) : Promise.resolve(null)),
+      all: (sql, params) => ask((id) => ({ type: 'columns', id, sql, params })) as Promise<Array<Record<string, SqlValue>>>,
+    },
+    sync(nowMs) {
+      lastSync = nowMs;
+      if (ready) post({ type: 'sync', nowMs });
+    },
+    async close() {
+      if (!closing) {
+        closing = true;
+        if (restartTimer) clearTimeout(restartTimer);
+        post({ type: 'close' });
+      }
+      await exited;
+    },
+  };
+}

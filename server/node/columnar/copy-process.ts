@@ -1,0 +1,129 @@
+/**
+ * The columnar copy's own process: it holds the DuckDB copy (duckdb-store.ts) and a
+ * read-only SQLite connection to fill it from. DuckDB is native code that may abort the
+ * process on a storage failure it cannot report (a failing disk under its WAL): in a
+ * process of its own, that costs only the copy, which copy-client.ts starts again, while
+ * events, rollups and SQLite reads go on in the server.
+ *
+ * After each maintenance pass the server asks it to bring the copy in step with what
+ * maintenance has rolled up, a few days per step so reads go on between steps; it answers
+ * the copy's reads on DuckDB's own threads.
+ * @module
+ */
+import { syncColumns } from '../../core/columnar/sync.ts';
+import type { SqlValue } from '../../core/ports.ts';
+import { openSqlite } from '../sqlite-db.ts';
+import { openDuckStore, type DuckStore, type DuckStoreOptions } from './duckdb-store.ts';
+
+export interface CopyProcessData {
+  dbPath: string;
+  options: DuckStoreOptions;
+}
+
+export type ToCopyProcess =
+  | { type: 'columns'; id: number; sql: string; params: readonly SqlValue[] }
+  | { type: 'coverage'; id: number; siteId: number; timeZone: string }
+  | { type: 'sync'; nowMs: number }
+  | { type: 'close' };
+
+export type FromCopyProcess =
+  | { type: 'ready' }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'answer'; id: number; rows: unknown }
+  | { type: 'failed'; id: number; message: string };
+
+/** Days copied per step: small, so a backfill holds up reads for a few milliseconds at a time. */
+const DAYS_PER_STEP = 4;
+/** After a failed step, when to try again (maintenance asks again too, every few minutes). */
+const RETRY_MS = 60_000;
+
+const { dbPath, options } = JSON.parse(process.env.TELLER_COPY_PROCESS ?? '{}') as CopyProcessData;
+const send = (message: FromCopyProcess) => process.send!(message);
+const log = (level: 'info' | 'warn' | 'error', message: string) => send({ type: 'log', level, message });
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const db = openSqlite(dbPath);
+// A statement that would write fails here instead of taking the write lock from the writers.
+db.raw.pragma('query_only = ON');
+
+let store: DuckStore;
+try {
+  store = await openDuckStore(options);
+} catch (error) {
+  log('warn', `columnar copy unavailable (${reason(error)}): filtered views are answered from SQLite alone, more slowly`);
+  db.close();
+  // Exit code 3: the copy cannot run here; the client does not start it again.
+  process.exit(3);
+}
+
+let closing = false;
+let syncTimer: NodeJS.Timeout | null = null;
+let syncing: Promise<void> | null = null;
+/** Asked to sync while a step ran: one more pass once it ends. */
+let again = false;
+let copied = 0;
+let copyStarted = 0;
+/** The server's clock, as of its last request to sync, and how long ago that was here. */
+let askedAt = { serverMs: 0, localMs: 0 };
+const syncNowMs = () => askedAt.serverMs + (Date.now() - askedAt.localMs);
+
+const scheduleSync = (delay: number) => {
+  if (closing) return;
+  if (syncTimer) clearTimeout(syncTimer);
+  syncTimer = setTimeout(() => {
+    syncTimer = null;
+    syncing = sync().finally(() => {
+      syncing = null;
+      if (again) {
+        again = false;
+        scheduleSync(0);
+      }
+    });
+  }, delay);
+};
+
+async function sync(): Promise<void> {
+  try {
+    if (copied === 0) copyStarted = performance.now();
+    const result = await syncColumns(db, store, DAYS_PER_STEP, Math.floor(syncNowMs() / 1000));
+    copied += result.daysWritten;
+    if (result.behind) return scheduleSync(0);
+    if (copied > 0) log('info', `columnar copy: ${copied} closed days copied in ${((performance.now() - copyStarted) / 1000).toFixed(1)} s`);
+    copied = 0;
+  } catch (error) {
+    log('error', `columnar copy failed: ${reason(error)}; trying again in ${RETRY_MS / 1000} s (queries read SQLite meanwhile)`);
+    scheduleSync(RETRY_MS);
+  }
+}
+
+process.on('message', (message: ToCopyProcess) => {
+  switch (message.type) {
+    case 'close':
+      closing = true;
+      if (syncTimer) clearTimeout(syncTimer);
+      void (async () => {
+        await syncing;
+        store.close();
+        db.close();
+        process.exit(0);
+      })();
+      return;
+    case 'sync':
+      askedAt = { serverMs: message.nowMs, localMs: Date.now() };
+      if (syncing) again = true;
+      else scheduleSync(0);
+      return;
+    case 'coverage':
+      void store.coverage(message.siteId, message.timeZone).then((rows) => send({ type: 'answer', id: message.id, rows }));
+      return;
+    case 'columns':
+      store.all(message.sql, message.params).then(
+        (rows) => send({ type: 'answer', id: message.id, rows }),
+        (error: unknown) => send({ type: 'failed', id: message.id, message: reason(error) }),
+      );
+  }
+});
+// The server went away without saying so: nothing is left to answer.
+process.on('disconnect', () => process.exit(0));
+
+send({ type: 'ready' });
