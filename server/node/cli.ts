@@ -16,7 +16,7 @@ import { createToken } from '../core/tokens.ts';
 import { createUser, grantedSiteIds, listUsers, UserError } from '../core/users.ts';
 import { hostnamePattern } from '../core/ingest/exclusions.ts';
 import { migrate } from './migrate.ts';
-import { openSqlite, type SqliteDb } from './sqlite-db.ts';
+import { DatabaseFileError, openSqlite, type SqliteDb } from './sqlite-db.ts';
 import { parseCidr } from '../core/ingest/ip.ts';
 import { ConfigError, parseConfig } from '../core/config.ts';
 import { FORMATS, type Format } from '../core/privacy/document.ts';
@@ -431,7 +431,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr('Run "npm run teller -- help" for usage.');
       return 2;
     }
-    if (error instanceof SiteError || error instanceof UserError || error instanceof ConfigError || error instanceof CommandError) {
+    if (error instanceof SiteError || error instanceof UserError || error instanceof ConfigError || error instanceof CommandError || error instanceof DatabaseFileError) {
       io.stderr(`teller: ${error.message}`);
       return 1;
     }

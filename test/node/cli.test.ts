@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +33,14 @@ describe('teller CLI', () => {
       db.close();
     }
   };
+
+  it('refuses a file that is not a Teller database in one line, leaving it untouched', async () => {
+    writeFileSync(env.TELLER_DB!, 'notes, not a database\n'.repeat(100));
+    expect(await run('site', 'list')).toBe(1);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/^teller: .*teller\.db/);
+    expect(readFileSync(env.TELLER_DB!, 'utf8')).toBe('notes, not a database\n'.repeat(100));
+  });
 
   it('adds, lists and configures sites', async () => {
     expect(await run('site', 'add', 'WWW.Example.com', '--timezone', 'Europe/Oslo')).toBe(0);
