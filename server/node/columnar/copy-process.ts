@@ -125,5 +125,8 @@ process.on('message', (message: ToCopyProcess) => {
 });
 // The server went away without saying so: nothing is left to answer.
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C and systemd signal the whole process group: the server decides when this process closes.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
 
 send({ type: 'ready' });
