@@ -2,15 +2,15 @@
  * A bounded soak: 60 s of overload on 127.0.0.1 with the realistic mix, more requests at once
  * than Teller lets wait (wrk pipelines requests on each connection), so it must answer 503
  * past its bound while it keeps storing. Reports the server's resident memory at the start,
- * every 10 s, at its peak and at the end, the share of 503s, and checks that every event
- * answered 202 is in the database.
+ * every 10 s, at its peak and at the end, each thread's V8 heap at its peak, the share of
+ * 503s, and checks that every event answered 202 is in the database.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ensureWrk, parseWrk, peakRssMb, rssMb, startServerProcess, stopServerProcess, wrkArgs, writeWrkScript } from './ingest.ts';
+import { ensureWrk, parseWrk, peakRssMb, rssMb, stopServerProcess, wrkArgs, writeWrkScript } from './ingest.ts';
 
 const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
 const CONNECTIONS = 400;
@@ -18,12 +18,60 @@ const CONNECTIONS = 400;
 const PIPELINE = 64;
 const SAMPLE_MS = 1000;
 
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+interface HeapPeak {
+  /** The most the thread's V8 heap took, and what was in use then. */
+  total: number;
+  usedAtPeak: number;
+  /** The least in use over the soak once load began, about what survives a full collection. */
+  usedLow: number;
+  /** Memory outside the V8 heap that V8 knows of (buffers, array buffers), at its most. */
+  external: number;
+}
+
+/** bench/ingest-server.ts with bench/memory-probe.mjs in each thread; `heaps` follows its reports. */
+async function startSoakServer(dbPath: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './bench/memory-probe.mjs', 'bench/ingest-server.ts', 'teller', dbPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const heaps = new Map<string, HeapPeak>();
+  let loaded = false;
+  let pending = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      const lines = (pending + c.toString()).split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        const m = /^port (\d+)$/.exec(line);
+        if (m) resolve(Number(m[1]));
+        if (!line.startsWith('mem ')) continue;
+        const r = JSON.parse(line.slice(4)) as { thread: string; heapTotal: number; heapUsed: number; external: number };
+        const h = heaps.get(r.thread) ?? { total: 0, usedAtPeak: 0, usedLow: Infinity, external: 0 };
+        if (r.heapTotal > h.total) Object.assign(h, { total: r.heapTotal, usedAtPeak: r.heapUsed });
+        if (loaded) h.usedLow = Math.min(h.usedLow, r.heapUsed);
+        h.external = Math.max(h.external, r.external);
+        heaps.set(r.thread, h);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`soak server exited with ${code}`)));
+  });
+  return {
+    child,
+    port,
+    rssIdleMb: rssMb(child.pid!),
+    heaps,
+    /** From now on the lowest heap in use counts (idle heaps before the load would say nothing). */
+    loadStarted: () => void (loaded = true),
+  };
+}
+
 export async function runSoakBench(): Promise<string> {
   ensureWrk();
   const dir = mkdtempSync(join(tmpdir(), 'teller-soak-'));
   try {
     const dbPath = join(dir, 'soak.db');
-    const server = await startServerProcess(['teller', dbPath]);
+    const server = await startSoakServer(dbPath);
     const pid = server.child.pid!;
     const script = writeWrkScript(dir, 'realistic', 0, { pipeline: PIPELINE, countStatuses: true });
     const samples: number[] = [];
@@ -32,9 +80,12 @@ export async function runSoakBench(): Promise<string> {
     try {
       const wrk = spawn('wrk', wrkArgs(server.port, script, SECONDS, CONNECTIONS, ['--timeout', '60s']), { stdio: ['ignore', 'pipe', 'inherit'] });
       wrk.stdout.on('data', (c: Buffer) => void (out += c.toString()));
+      // Past the first seconds the 20,000 waiting events are there for the rest of the run.
+      const loaded = setTimeout(server.loadStarted, 5000);
       const sampler = setInterval(() => samples.push(rssMb(pid)), SAMPLE_MS);
       const code = await new Promise<number | null>((resolve) => wrk.once('exit', resolve));
       clearInterval(sampler);
+      clearTimeout(loaded);
       if (code !== 0) throw new Error(`wrk exited with ${code}:\n${out}`);
     } finally {
       samples.push(rssMb(pid));
@@ -55,6 +106,10 @@ export async function runSoakBench(): Promise<string> {
     const share = (n: number) => `${((n / result.requests) * 100).toFixed(1)} %`;
     const other = result.requests - result.accepted - result.unavailable;
     const allStored = stored >= result.accepted;
+    const heap = (thread: string) => {
+      const h = server.heaps.get(thread);
+      return h ? `| ${thread} | ${mb(h.total)} MB | ${mb(h.usedAtPeak)} MB | ${mb(h.usedLow)} MB | ${mb(h.external)} MB |` : `| ${thread} | not reported | | | |`;
+    };
     const text = [
       '| RSS start | RSS every 10 s | RSS peak | RSS end | answers | 202 | 503 | other | events stored |',
       '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -64,7 +119,13 @@ export async function runSoakBench(): Promise<string> {
       `- ${allStored ? 'Every' : 'NOT every'} acknowledged event is stored: ${result.accepted} answered 202, ${stored} in the database (${stored - result.accepted} more: requests still unanswered when wrk stopped, at most ${CONNECTIONS * PIPELINE}).`,
       `- p99 latency ${result.p99ms} ms, socket errors ${result.socketErrors}, ${Math.round(result.accepted / SECONDS)} events/s acknowledged.`,
       '',
-      `wrk -t1 -c${CONNECTIONS} for ${SECONDS} s, ${PIPELINE} requests pipelined per connection (${(CONNECTIONS * PIPELINE).toLocaleString('en')} at once; Teller lets 20,000 wait and answers 503 past that), the realistic mix, a fresh database; RSS of the server process (HTTP and ingest threads) sampled every second; events counted after a SIGTERM drain.`,
+      '| thread | V8 heap at its peak | in use then | least in use under load | external at most |',
+      '|---|---:|---:|---:|---:|',
+      heap('http'),
+      heap('ingest'),
+      heap('reader'),
+      '',
+      `wrk -t1 -c${CONNECTIONS} for ${SECONDS} s, ${PIPELINE} requests pipelined per connection (${(CONNECTIONS * PIPELINE).toLocaleString('en')} at once; Teller lets 20,000 wait and answers 503 past that), the realistic mix, a fresh database; RSS of the server process (all its threads) sampled every second, each thread's V8 heap reported by itself every second (bench/memory-probe.mjs); events counted after a SIGTERM drain.`,
     ].join('\n');
     console.log(text);
     if (!allStored || !levelled) process.exitCode = 1;
