@@ -63,9 +63,9 @@ export const consoleLogger: Logger = {
  * How far a V8 heap may grow past what survived its last full collection before the next one
  * starts. V8 picks between 10 % and 300 % from how cheap collecting is, so on a machine with
  * room it takes 300 %: under overload the HTTP and ingest threads hold 20,000 waiting events
- * that die old, about 250 MB live together, and the soak peaked at 1.2 GB resident, mostly
- * garbage. At 50 % it peaked at about 650 MB with the ingest benchmark's ratio unchanged
- * (docs/benchmarks.md, Soak). The flag is read at every collection and holds for every
+ * that die old, about 230 MB live together, and the soak peaked at 1.2 GB resident, mostly
+ * garbage. At 50 % it peaked at about 700 MB with the ingest benchmark's ratio unchanged
+ * (docs/benchmarks.md, Soak: where the memory goes). The flag is read at every collection and holds for every
  * thread of the process.
  */
 const HEAP_GROWING_PERCENT = 50;
