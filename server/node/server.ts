@@ -65,8 +65,8 @@ export const consoleLogger: Logger = {
  * room it takes 300 %: under overload the HTTP and ingest threads hold 20,000 waiting events
  * that die old, about 230 MB live together, and the soak peaked at 1.2 GB resident, mostly
  * garbage. At 50 % it peaked at about 700 MB with the ingest benchmark's ratio unchanged
- * (docs/benchmarks.md, Soak: where the memory goes). The flag is read at every collection and holds for every
- * thread of the process.
+ * (docs/benchmarks.md, Soak: where the memory goes). The flag is read at every collection
+ * and holds for every thread of the process.
  */
 const HEAP_GROWING_PERCENT = 50;
 
