@@ -227,7 +227,7 @@ async function benchDataset(events: number): Promise<string> {
 export async function runQueryBench(): Promise<string> {
   const sizes = [1_000_000, ...(process.env.TELLER_BENCH_10M === '1' ? [10_000_000] : [])];
   const sections = [
-    'Stats API queries run in-process (parse + plan + SQLite) against a file database of synthetic traffic for one site ' +
+    'Stats API queries run in-process (parse + plan + SQLite, and DuckDB for the columnar copy of closed days) against a file database of synthetic traffic for one site ' +
       '(Europe/Oslo, 13 months ending 2026-01-15, Zipf pages, realistic client, country and referrer mix), with rollups built by maintenance. ' +
       '"30 days" and "12 months" are the `30d` and `12mo` ranges; the KPI query also reads its comparison period. ' +
       'The 10 M run is opt-in: `TELLER_BENCH_10M=1 npm run bench` (the database is generated once into bench/.cache/).',
