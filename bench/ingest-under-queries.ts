@@ -105,10 +105,10 @@ function startQueryLoop(url: string, token: string): QueryLoop {
   };
 }
 
-async function startServerProcess(dbPath: string, token: string): Promise<{ child: ChildProcess; port: number }> {
+async function startServerProcess(dbPath: string, token: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'serve', dbPath], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, TELLER_ADMIN_TOKEN: token },
+    env: { ...process.env, ...env, TELLER_ADMIN_TOKEN: token },
   });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -124,6 +124,42 @@ async function startServerProcess(dbPath: string, token: string): Promise<{ chil
 
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
 
+interface Measured {
+  quiet: Round[];
+  loaded: Round[];
+  queryMs: number[];
+}
+
+/** Alternating rounds without and with the query loop, against a server started with `env`. */
+async function measure(dataset: string, dir: string, token: string, env: Record<string, string>): Promise<Measured> {
+  // A copy: the events written here must not change the query benchmark's database.
+  const dbPath = join(dir, `teller-${Object.values(env).join('-') || 'default'}.db`);
+  copyFileSync(dataset, dbPath);
+  // And its columnar copy, which the server would otherwise backfill during the rounds.
+  copyFileSync(columnarPath(dataset), columnarPath(dbPath));
+  const script = join(dir, 'events.lua');
+  writeFileSync(script, wrkScript());
+  const server = await startServerProcess(dbPath, token, env);
+  const url = `http://127.0.0.1:${server.port}`;
+  const measured: Measured = { quiet: [], loaded: [], queryMs: [] };
+  try {
+    // Warm-up of both: the dataset's pages into the OS cache, the code through the JIT.
+    const warm = startQueryLoop(url, token);
+    await runWrk(server.port, script, 5);
+    await warm.stop();
+    for (let round = 0; round < ROUNDS; round++) {
+      measured.quiet.push(await runWrk(server.port, script, DURATION_S));
+      const loop = startQueryLoop(url, token);
+      measured.loaded.push(await runWrk(server.port, script, DURATION_S));
+      measured.queryMs.push(...(await loop.stop()));
+    }
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+  }
+  return measured;
+}
+
 /** Runs the benchmark; returns markdown for docs/benchmarks.md. */
 export async function runIngestUnderQueriesBench(): Promise<string> {
   // The query benchmark's database, built and cached on first use.
@@ -135,44 +171,23 @@ export async function runIngestUnderQueriesBench(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'teller-bench-iuq-'));
   const token = `bench-${Math.random().toString(36).slice(2)}-0123456789abcdef0123456789`;
   try {
-    // A copy: the events written here must not change the query benchmark's database.
-    const dbPath = join(dir, 'teller.db');
-    copyFileSync(datasetPath, dbPath);
-    // And its columnar copy, which the server would otherwise backfill during the rounds.
-    copyFileSync(columnarPath(datasetPath), columnarPath(dbPath));
-    const script = join(dir, 'events.lua');
-    writeFileSync(script, wrkScript());
-    const server = await startServerProcess(dbPath, token);
-    const url = `http://127.0.0.1:${server.port}`;
-    const quiet: Round[] = [];
-    const loaded: Round[] = [];
-    const queryMs: number[] = [];
-    try {
-      // Warm-up of both: the dataset's pages into the OS cache, the code through the JIT.
-      const warm = startQueryLoop(url, token);
-      await runWrk(server.port, script, 5);
-      await warm.stop();
-      for (let round = 0; round < ROUNDS; round++) {
-        quiet.push(await runWrk(server.port, script, DURATION_S));
-        const loop = startQueryLoop(url, token);
-        loaded.push(await runWrk(server.port, script, DURATION_S));
-        queryMs.push(...(await loop.stop()));
-      }
-    } finally {
-      server.child.kill('SIGTERM');
-      await new Promise((resolve) => server.child.once('exit', resolve));
-    }
+    const columnar = await measure(datasetPath, dir, token, {});
+    const sqlite = await measure(datasetPath, dir, token, { TELLER_COLUMNAR: 'off' });
     const row = (label: string, rounds: Round[], queries: string) =>
       `| ${label} | ${median(rounds.map((r) => r.rps))} | ${fmt(median(rounds.map((r) => r.p50ms)))} ms | ${fmt(median(rounds.map((r) => r.p99ms)))} ms | ${rounds.reduce((a, r) => a + r.non2xx, 0)} | ${queries} |`;
+    const queries = (m: Measured) => `${m.queryMs.length} (${fmt(m.queryMs.length === 0 ? NaN : median(m.queryMs))} ms)`;
     const rows = [
       `Events sent by wrk (-t1 -c${CONNECTIONS}, ${ROUNDS} alternating rounds of ${DURATION_S} s, median round) to a server holding the 1 M-event query benchmark database, ` +
-        `without and with this process asking the Stats API, one query after another, for ${filteredYearView().length} queries of the dashboard's 12-month view filtered by \`${JSON.stringify(FILTER)}\` ` +
-        '(they run on the reader thread; events on the HTTP and ingest threads).',
+        `without and with this process asking the Stats API, one query after another, for ${filteredYearView().length} queries of the dashboard's 12-month view filtered by \`${JSON.stringify(FILTER)}\`. ` +
+        'Events run on the HTTP and ingest threads; queries on the reader thread (SQLite) and, for closed days, in the columnar copy\'s process (DuckDB, 2 threads). ' +
+        'Each server is measured on its own copy of the database, the default one first, then one with `TELLER_COLUMNAR=off`.',
       '',
       '| Stats API meanwhile | events/s | p50 latency | p99 latency | non-2xx | queries answered (median) |',
       '|---|---:|---:|---:|---:|---:|',
-      row('none', quiet, '–'),
-      row('filtered 12-month view in a loop', loaded, `${queryMs.length} (${fmt(queryMs.length === 0 ? NaN : median(queryMs))} ms)`),
+      row('none', columnar.quiet, '–'),
+      row('filtered 12-month view in a loop, columnar copy (default)', columnar.loaded, queries(columnar)),
+      row('none, `TELLER_COLUMNAR=off`', sqlite.quiet, '–'),
+      row('filtered 12-month view in a loop, SQLite alone', sqlite.loaded, queries(sqlite)),
     ];
     console.log(rows.join('\n'));
     return rows.join('\n');
