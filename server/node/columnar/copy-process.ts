@@ -10,6 +10,7 @@
  * the copy's reads on DuckDB's own threads.
  * @module
  */
+import { setPriority } from 'node:os';
 import { syncColumns } from '../../core/columnar/sync.ts';
 import type { SqlValue } from '../../core/ports.ts';
 import { openSqlite } from '../sqlite-db.ts';
@@ -41,6 +42,18 @@ const { dbPath, options } = JSON.parse(process.env.TELLER_COPY_PROCESS ?? '{}') 
 const send = (message: FromCopyProcess) => process.send!(message);
 const log = (level: 'info' | 'warn' | 'error', message: string) => send({ type: 'log', level, message });
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Below the server's priority: DuckDB takes every core for a query, which is what makes a
+ * filtered view fast on an idle machine, but where events and queries compete for the
+ * cores, the kernel lets the events through first.
+ */
+const NICENESS = 10;
+try {
+  setPriority(NICENESS);
+} catch {
+  // Not allowed here (some containers): the copy runs at the server's priority.
+}
 
 const db = openSqlite(dbPath);
 // A statement that would write fails here instead of taking the write lock from the writers.
