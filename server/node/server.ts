@@ -1,8 +1,9 @@
 /**
  * The Node runtime: @hono/node-server on a socket, better-sqlite3 for the dashboard's small
- * reads and writes, a reader thread for the Stats API's queries, and an ingest thread
- * (geoip-lite country lookup, group-commit writes, maintenance) for events. Used by
- * main.ts, the tests and the benchmarks.
+ * reads and writes, a reader thread for the Stats API's queries, an ingest thread
+ * (geoip-lite country lookup, group-commit writes, maintenance) for events, and a process
+ * holding the columnar copy of closed days (DuckDB) for filtered views. Used by main.ts,
+ * the tests and the benchmarks.
  * @module
  */
 import { serve } from '@hono/node-server';
@@ -47,7 +48,7 @@ export interface RunningServer {
   db: SqliteDb;
   /** The reader thread's connection, where the Stats API's queries run. */
   readDb: Db;
-  /** The columnar copy of closed days the reader thread keeps. */
+  /** The columnar copy of closed days, kept in a process of its own. */
   columns: ColumnReader;
   /** Stops accepting, drains the ingest thread (every acknowledged event is committed), closes the file. */
   close(): Promise<void>;
