@@ -5,7 +5,7 @@
  * removal delete its rows; and Teller answers without it when DuckDB cannot open.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -181,6 +181,21 @@ describe('the columnar copy in a running server', () => {
     expect(copyProcessOf(p.dbPath)).not.toBe(pid);
     for (const body of queries(p)) expect(await ask(server, p, body)).toEqual(await rawAnswer(reference, p, body));
   }, 90_000);
+
+  it('sets a damaged copy aside and writes it again', async () => {
+    const p = await prepare(10, 6);
+    writeFileSync(columnarPath(p.dbPath), 'not a DuckDB file\n'.repeat(1000));
+    const { server, log } = await serve(p);
+    await expect.poll(() => copiedThrough(server, p), { timeout: 30_000 }).toBe(p.lastClosed);
+    const aside = `${columnarPath(p.dbPath)}.broken`;
+    expect(log.lines.filter((l) => l.startsWith('columnar copy ') && l.includes('could not be opened'))).toEqual([
+      expect.stringMatching(new RegExp(`^columnar copy .*teller\\.columns\\.duckdb could not be opened \\(.+\\): set aside as .*\\.broken, copying the closed days again$`)),
+    ]);
+    expect(readFileSync(aside, 'utf8')).toBe('not a DuckDB file\n'.repeat(1000));
+    const reference = openSqlite(p.dbPath);
+    cleanups.push(() => reference.close());
+    for (const body of queries(p)) expect(await ask(server, p, body)).toEqual(await rawAnswer(reference, p, body));
+  });
 
   it('keeps no copy with TELLER_COLUMNAR=off', async () => {
     const p = await prepare(5, 4);

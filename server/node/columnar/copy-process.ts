@@ -10,6 +10,7 @@
  * the copy's reads on DuckDB's own threads.
  * @module
  */
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { syncColumns } from '../../core/columnar/sync.ts';
 import type { SqlValue } from '../../core/ports.ts';
@@ -59,9 +60,31 @@ const db = openSqlite(dbPath);
 // A statement that would write fails here instead of taking the write lock from the writers.
 db.raw.pragma('query_only = ON');
 
+/**
+ * Opens the copy. A file DuckDB cannot open (damaged, or left by another program) is set
+ * aside and the copy written again, since it is derived data; when DuckDB itself cannot be
+ * loaded, or the path is no file, this rejects.
+ */
+async function openCopy(): Promise<DuckStore> {
+  try {
+    return await openDuckStore(options);
+  } catch (error) {
+    const loads = await import('@duckdb/node-api').then(
+      () => true,
+      () => false,
+    );
+    if (!loads || !existsSync(options.path) || !statSync(options.path).isFile()) throw error;
+    const aside = `${options.path}.broken`;
+    renameSync(options.path, aside);
+    rmSync(`${options.path}.wal`, { force: true });
+    log('warn', `columnar copy ${options.path} could not be opened (${reason(error)}): set aside as ${aside}, copying the closed days again`);
+    return openDuckStore(options);
+  }
+}
+
 let store: DuckStore;
 try {
-  store = await openDuckStore(options);
+  store = await openCopy();
 } catch (error) {
   log('warn', `columnar copy unavailable (${reason(error)}): filtered views are answered from SQLite alone, more slowly`);
   db.close();
