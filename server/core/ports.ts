@@ -85,6 +85,8 @@ export interface AppDeps {
   readerDown?: () => string | null;
   /** The columnar copy of closed days (Node), read where rollups cannot answer. */
   columns?: import('./query/columns.ts').ColumnReader;
+  /** Why the columnar copy is not serving (queries then read SQLite alone, more slowly), or null. */
+  columnsDown?: () => string | null;
   /** Processes and stores one Events API request (createIngest, inline or on another thread); resolves once it is durable. */
   ingest: import('./ingest/ingest.ts').Ingest;
   /** Why events cannot be stored right now (Node: its ingest thread is down), or null. */

@@ -118,6 +118,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     readDb: reader.db,
     readerDown: reader.down,
     columns,
+    columnsDown: copy?.down,
     ingest: boundWaitingBodies(ingestThread.ingest),
     ingestDown: ingestThread.down,
     remoteAddress: (_request, env) => {

@@ -164,6 +164,10 @@ describe('the columnar copy in a running server', () => {
     expect(log.lines.find((l) => l.startsWith('columnar copy unavailable ('))).toMatch(/: filtered views are answered from SQLite alone, more slowly$/);
     for (const body of queries(p)) expect(await ask(server, p, body)).toEqual(await rawAnswer(reference, p, body));
     expect(await server.columns.coverage(p.siteId, ZONE)).toBeNull();
+    // Events are stored as ever: healthy, with the copy named.
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', columns: expect.stringMatching(/^unavailable: /) });
   });
 
   it('answers exactly while the copy process is killed, and starts it again', async () => {
@@ -179,6 +183,7 @@ describe('the columnar copy in a running server', () => {
     await expect.poll(() => log.lines.some((l) => /^columnar copy process killed \(SIGKILL\); queries read SQLite alone until it is started again in \d+ ms$/.test(l)), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => copiedThrough(server, p), { timeout: 30_000 }).toBe(p.lastClosed);
     expect(copyProcessOf(p.dbPath)).not.toBe(pid);
+    expect(await (await fetch(`${server.url}/healthz`)).json()).not.toHaveProperty('columns');
     for (const body of queries(p)) expect(await ask(server, p, body)).toEqual(await rawAnswer(reference, p, body));
   }, 90_000);
 

@@ -1,6 +1,8 @@
 /**
  * `/healthz` for monitors: is the database writable (and were the last events stored), is
- * ingest running, and on Node, is the reader thread that answers queries up.
+ * ingest running, and on Node, is the reader thread that answers queries up. On Node it
+ * also names a columnar copy that is not serving; that slows filtered views but loses
+ * nothing, so the status stays ok.
  * @module
  */
 import { Hono } from 'hono';
@@ -29,7 +31,9 @@ export function healthRoutes(deps: AppDeps, store: StoreStatus): Hono {
     const database = !writable ? 'not writable' : storeProblem !== null ? `not writable: ${storeProblem}` : 'writable';
     // `reader` only when it is down, so the answer keeps its shape on both runtimes otherwise.
     const reader = readerDown === null ? {} : { reader: readerDown };
-    return c.json({ status: ok ? 'ok' : 'error', database, ingest: ingestDown ?? 'ok', ...reader }, ok ? 200 : 503);
+    const columnsDown = deps.columnsDown?.() ?? null;
+    const columns = columnsDown === null ? {} : { columns: columnsDown };
+    return c.json({ status: ok ? 'ok' : 'error', database, ingest: ingestDown ?? 'ok', ...reader, ...columns }, ok ? 200 : 503);
   });
   return app;
 }

@@ -15,6 +15,8 @@ import type { CopyProcessData, FromCopyProcess, ToCopyProcess } from './copy-pro
 
 export interface CopyClient {
   columns: ColumnReader;
+  /** Why the copy is not serving now, or null. */
+  down(): string | null;
   /** Asks the copy to follow the rollups, at the server's instant `nowMs`. */
   sync(nowMs: number): void;
   close(): Promise<void>;
@@ -33,6 +35,8 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
   let nextId = 1;
   let child: ChildProcess | null = null;
   let ready = false;
+  // Starting is no trouble: only a copy that died or cannot run is reported.
+  let down: string | null = null;
   let failures = 0;
   let closing = false;
   let lastSync: number | null = null;
@@ -55,6 +59,7 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
       switch (message.type) {
         case 'ready':
           ready = true;
+          down = null;
           failures = 0;
           if (lastSync !== null) post({ type: 'sync', nowMs: lastSync });
           return;
@@ -76,8 +81,10 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
         const why = `columnar copy process ${signal ? `killed (${signal})` : `exited (${code})`}`;
         for (const entry of waiting.values()) entry.reject(new Error(why));
         waiting.clear();
+        if (code === UNAVAILABLE) down = 'unavailable: DuckDB cannot run here (see the log); queries read SQLite alone';
         if (!closing && code !== UNAVAILABLE && code !== 0) {
           const delay = restartDelay(failures++);
+          down = `${why}; starting it again`;
           log.error(`${why}; queries read SQLite alone until it is started again in ${delay} ms`);
           restartTimer = setTimeout(start, delay);
           restartTimer.unref();
@@ -101,6 +108,7 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
       coverage: (siteId, timeZone) => (ready ? (ask((id) => ({ type: 'coverage', id, siteId, timeZone })) as Promise<ColumnCoverage | null>).catch(() => null) : Promise.resolve(null)),
       all: (sql, params) => ask((id) => ({ type: 'columns', id, sql, params })) as Promise<Array<Record<string, SqlValue>>>,
     },
+    down: () => (closing ? null : down),
     sync(nowMs) {
       lastSync = nowMs;
       if (ready) post({ type: 'sync', nowMs });
