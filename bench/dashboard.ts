@@ -148,7 +148,7 @@ export async function runDashboardBench(): Promise<string> {
 
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   return [
-    `The site view in Debian's Chromium (headless, 1280 × 900, a fresh profile for every load) against the 1 M-event bench database (${data.notes.at(-1) ?? ''}), ` +
+    `The site view in Debian's Chromium (headless, 1280 × 900, a fresh profile for every load) against the 1 M-event bench database (${data.notes.filter((n) => n.startsWith('database') || n.startsWith('columnar copy ')).join('; ')}), ` +
       `served by \`startServer\` on 127.0.0.1 with its clock at the data's "now". "Filled" runs from navigation to the last panel drawn (the page's files, the session, ` +
       `one parallel round of Stats API queries, drawing). "Stats API" sends the page's own query bodies from Node, all at once, as the page does. Median of ${RUNS} loads after one untimed.`,
     '',
