@@ -1,5 +1,5 @@
 /**
- * The port to the columnar copy of closed days (Node: DuckDB on the reader thread). It
+ * The port to the columnar copy of closed days (Node: DuckDB in a process of its own). It
  * holds the same visits, events and properties as SQLite's raw tables for whole closed
  * days, and answers the SQL raw-sql.ts writes in the DuckDB dialect.
  * @module
