@@ -87,6 +87,8 @@ export interface AppDeps {
   columns?: import('./query/columns.ts').ColumnReader;
   /** Why the columnar copy is not serving (queries then read SQLite alone, more slowly), or null. */
   columnsDown?: () => string | null;
+  /** What would stop the next start though events are stored now (Node: write access to the file taken away), or null. */
+  restartProblem?: () => string | null;
   /** Processes and stores one Events API request (createIngest, inline or on another thread); resolves once it is durable. */
   ingest: import('./ingest/ingest.ts').Ingest;
   /** Why events cannot be stored right now (Node: its ingest thread is down), or null. */

@@ -22,7 +22,7 @@ import { columnarOptions } from './columnar/options.ts';
 import { startIngestThread } from './ingest-thread.ts';
 import { migrate } from './migrate.ts';
 import { startReaderThread } from './reader-thread.ts';
-import { type SqliteDb, openSqlite } from './sqlite-db.ts';
+import { type SqliteDb, openSqlite, permissionProblem } from './sqlite-db.ts';
 import { serveAssets } from './static.ts';
 
 export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', import.meta.url));
@@ -119,6 +119,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     readerDown: reader.down,
     columns,
     columnsDown: copy?.down,
+    restartProblem: () => permissionProblem(options.dbPath),
     ingest: boundWaitingBodies(ingestThread.ingest),
     ingestDown: ingestThread.down,
     remoteAddress: (_request, env) => {

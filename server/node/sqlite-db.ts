@@ -121,12 +121,22 @@ export function readOnlyMount(path: string): string | null {
  * files with the database file's mode, so they would stay read-only after its mode is fixed.
  */
 function checkPermissions(path: string): void {
+  const problem = permissionProblem(path);
+  if (problem) throw notWritable(path, problem);
+}
+
+/**
+ * Why this process could not open the database for writing now (a read-only filesystem, or
+ * a file or folder it may not write), or null. A running server keeps writing through the
+ * files it has open, so for it this is what its next start would refuse.
+ */
+export function permissionProblem(path: string): string | null {
   const parts = unwritableParts(path);
   const readOnly = readOnlyMount(path) ?? (parts.some((p) => p.errno === 'EROFS') ? 'ro' : null);
-  if (readOnly) throw notWritable(path, `its filesystem is mounted read-only (${readOnly}); after a disk error the kernel does that: see the system log, unmount, run fsck`);
-  if (parts.length === 0) return;
+  if (readOnly) return `its filesystem is mounted read-only (${readOnly}); after a disk error the kernel does that: see the system log, unmount, run fsck`;
+  if (parts.length === 0) return null;
   const names = parts.map(({ part }) => (part === dirname(path) ? `its folder ${part}` : basename(part)));
-  throw notWritable(path, `no write permission on ${names.join(', ')}. Give this user write access (chown or chmod) and start again`);
+  return `no write permission on ${names.join(', ')}. Give this user write access (chown or chmod) and start again`;
 }
 
 function connect(path: string): Database.Database {

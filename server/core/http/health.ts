@@ -1,8 +1,9 @@
 /**
  * `/healthz` for monitors: is the database writable (and were the last events stored), is
  * ingest running, and on Node, is the reader thread that answers queries up. On Node it
- * also names a columnar copy that is not serving; that slows filtered views but loses
- * nothing, so the status stays ok.
+ * also names a columnar copy that is not serving, and warns when write access to the
+ * database was taken away under it (the next start would refuse); neither stops events
+ * being stored, so the status stays ok.
  * @module
  */
 import { Hono } from 'hono';
@@ -33,7 +34,10 @@ export function healthRoutes(deps: AppDeps, store: StoreStatus): Hono {
     const reader = readerDown === null ? {} : { reader: readerDown };
     const columnsDown = deps.columnsDown?.() ?? null;
     const columns = columnsDown === null ? {} : { columns: columnsDown };
-    return c.json({ status: ok ? 'ok' : 'error', database, ingest: ingestDown ?? 'ok', ...reader, ...columns }, ok ? 200 : 503);
+    // Events are stored now, so no 503 (a load balancer would drop a working server); a monitor can still see it.
+    const restartProblem = writable ? (deps.restartProblem?.() ?? null) : null;
+    const warning = restartProblem === null ? {} : { warning: `a restart would fail: ${restartProblem}` };
+    return c.json({ status: ok ? 'ok' : 'error', database, ingest: ingestDown ?? 'ok', ...reader, ...columns, ...warning }, ok ? 200 : 503);
   });
   return app;
 }
