@@ -300,6 +300,30 @@ describe('the columnar store on its own', () => {
     expect(await store.coverage(p.siteId, ZONE)).toBeNull();
   });
 
+  it('writes the copy of a site again along the days of its new timezone', async () => {
+    const p = await prepare(12, 6);
+    const { db, store } = await copyOf(p);
+    await runMaintenance(db, p.nowMs, { maxDaysPerSite: 100 });
+    while ((await syncColumns(db, store, 100, p.nowMs / 1000)).behind);
+    expect(await store.coverage(p.siteId, ZONE)).toEqual({ first: FIRST_DAY, through: p.lastClosed });
+
+    const site = (await findSite(db, DOMAIN))!;
+    await updateSite(db, DOMAIN, { ...site, timezone: 'America/New_York' });
+    await runMaintenance(db, p.nowMs, { maxDaysPerSite: 100 });
+    while ((await syncColumns(db, store, 100, p.nowMs / 1000)).behind);
+    expect(await store.coverage(p.siteId, ZONE)).toBeNull();
+    const moved = (await store.coverage(p.siteId, 'America/New_York'))!;
+    expect(moved.through >= addDays(p.lastClosed, -1)).toBe(true);
+
+    // Answers through the copy cut along New York's days equal the raw rows'.
+    const nySite = (await findSite(db, DOMAIN))!;
+    const columns = { coverage: store.coverage, all: store.all };
+    for (const body of queries(p)) {
+      const query = parseQuery({ site_id: DOMAIN, ...body }, nySite, Math.floor(p.nowMs / 1000), null);
+      expect(await runQuery(db, query, { useRollups: true, columns }), JSON.stringify(body)).toEqual(await runQuery(db, query, { useRollups: false }));
+    }
+  });
+
   it('copies a day once every visit begun on it has ended, so copied visits are final', async () => {
     const p = await prepare(5, 4);
     const { db, store } = await copyOf(p);
