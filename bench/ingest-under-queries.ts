@@ -9,14 +9,14 @@
  * clock starts at the dataset's instant, so "12 months" covers the generated traffic.
  * @module
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { startServer } from '../server/node/server.ts';
-import { ensureWrk, median } from './ingest.ts';
+import { ensureWrk, median, startProcess } from './ingest.ts';
 import { columnarPath } from '../server/node/columnar/options.ts';
 import { DOMAIN, NOW, openDataset } from './query.ts';
 import { benchRequests } from './traffic.ts';
@@ -105,21 +105,8 @@ function startQueryLoop(url: string, token: string): QueryLoop {
   };
 }
 
-async function startServerProcess(dbPath: string, token: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'serve', dbPath], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env, TELLER_ADMIN_TOKEN: token },
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /port (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  return { child, port };
+function startServerProcess(dbPath: string, token: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  return startProcess(['serve', dbPath], fileURLToPath(import.meta.url), { ...process.env, ...env, TELLER_ADMIN_TOKEN: token });
 }
 
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));

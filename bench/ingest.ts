@@ -38,8 +38,9 @@ export function ensureWrk(): void {
   }
 }
 
-async function startProcess(args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ingest-server.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Runs a bench server script (`bench/ingest-server.ts` unless told) and waits for the port it prints. */
+export async function startProcess(args: string[], script = 'bench/ingest-server.ts', env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {

@@ -38,7 +38,8 @@ export interface Dataset {
 
 const MIB = 2 ** 20;
 
-function folderSize(path: string): number {
+/** A DuckDB file and its WAL, in bytes. */
+function duckSize(path: string): number {
   return [path, `${path}.wal`].filter(existsSync).reduce((n, f) => n + statSync(f).size, 0);
 }
 
@@ -60,7 +61,7 @@ async function openColumns(db: SqliteDb, path: string, notes: string[]): Promise
     writeFileSync(madeNotes, JSON.stringify([`columnar copy backfilled: ${days} days in ${seconds(elapsed)} (${(elapsed / days).toFixed(0)} ms a day, 4 days a step as the server does)`]));
   }
   if (existsSync(madeNotes)) notes.push(...(JSON.parse(readFileSync(madeNotes, 'utf8')) as string[]));
-  notes.push(`columnar copy ${(folderSize(copyPath) / MIB).toFixed(0)} MiB on disk (DuckDB, memory_limit 256MB, ${availableParallelism()} threads)`);
+  notes.push(`columnar copy ${(duckSize(copyPath) / MIB).toFixed(0)} MiB on disk (DuckDB, memory_limit 256MB, ${availableParallelism()} threads)`);
   return columns;
 }
 

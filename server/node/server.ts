@@ -48,8 +48,8 @@ export interface RunningServer {
   db: SqliteDb;
   /** The reader thread's connection, where the Stats API's queries run. */
   readDb: Db;
-  /** The columnar copy of closed days, kept in a process of its own. */
-  columns: ColumnReader;
+  /** The columnar copy of closed days, kept in a process of its own; absent with TELLER_COLUMNAR=off. */
+  columns?: ColumnReader;
   /** Stops accepting, drains the ingest thread (every acknowledged event is committed), closes the file. */
   close(): Promise<void>;
 }
@@ -97,6 +97,8 @@ export function boundWaitingBodies(ingest: Ingest, maxChars = MAX_WAITING_BODY_C
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const config = { ...parseConfig(options.env ?? {}), ...options.config };
+  // Read with the rest of the settings: a bad value stops the start before any thread runs.
+  const copyOptions = columnarOptions(options.env ?? {}, options.dbPath);
   const db = openSqlite(options.dbPath);
   migrate(db.raw);
   const log = options.log ?? consoleLogger;
@@ -109,10 +111,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // holds up neither events nor other requests.
   const reader = startReaderThread({ dbPath: options.dbPath }, log);
   // The columnar copy of closed days, in a process of its own (columnar/copy-process.ts).
-  const copyOptions = columnarOptions(options.env ?? {}, options.dbPath);
   const copy = copyOptions ? startCopyProcess({ dbPath: options.dbPath, options: copyOptions }, log) : null;
-  const noColumns: ColumnReader = { coverage: () => Promise.resolve(null), all: () => Promise.reject(new Error('the columnar copy is off')) };
-  const columns = copy?.columns ?? noColumns;
+  const columns = copy?.columns;
   const deps: AppDeps = {
     db,
     readDb: reader.db,

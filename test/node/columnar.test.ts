@@ -18,7 +18,7 @@ import { findSite, removeSite, updateSite } from '../../server/core/sites.ts';
 import { addDays, dayStart } from '../../server/core/time.ts';
 import { createToken } from '../../server/core/tokens.ts';
 import { openDuckStore, type DuckStore } from '../../server/node/columnar/duckdb-store.ts';
-import { columnarPath } from '../../server/node/columnar/options.ts';
+import { columnarOptions, columnarPath } from '../../server/node/columnar/options.ts';
 import { migrate } from '../../server/node/migrate.ts';
 import { startServer, type RunningServer } from '../../server/node/server.ts';
 import { openSqlite, type SqliteDb } from '../../server/node/sqlite-db.ts';
@@ -106,7 +106,7 @@ function copyProcessOf(dbPath: string): number {
 }
 
 async function copiedThrough(server: RunningServer, p: Prepared): Promise<string | null> {
-  return (await server.columns.coverage(p.siteId, ZONE))?.through ?? null;
+  return (await server.columns!.coverage(p.siteId, ZONE))?.through ?? null;
 }
 
 describe('the columnar copy in a running server', () => {
@@ -114,7 +114,7 @@ describe('the columnar copy in a running server', () => {
     const p = await prepare(40, 12);
     const { server, log } = await serve(p);
     await expect.poll(() => copiedThrough(server, p), { timeout: 30_000 }).toBe(p.lastClosed);
-    expect(await server.columns.coverage(p.siteId, ZONE)).toEqual({ first: FIRST_DAY, through: p.lastClosed });
+    expect(await server.columns!.coverage(p.siteId, ZONE)).toEqual({ first: FIRST_DAY, through: p.lastClosed });
     expect(log.lines.some((l) => /^columnar copy: \d+ closed days copied in [\d.]+ s$/.test(l))).toBe(true);
     expect(existsSync(columnarPath(p.dbPath))).toBe(true);
 
@@ -163,7 +163,7 @@ describe('the columnar copy in a running server', () => {
     await expect.poll(() => log.lines.filter((l) => l.startsWith('columnar copy unavailable (')).length, { timeout: 10_000 }).toBe(1);
     expect(log.lines.find((l) => l.startsWith('columnar copy unavailable ('))).toMatch(/: filtered views are answered from SQLite alone, more slowly$/);
     for (const body of queries(p)) expect(await ask(server, p, body)).toEqual(await rawAnswer(reference, p, body));
-    expect(await server.columns.coverage(p.siteId, ZONE)).toBeNull();
+    expect(await server.columns!.coverage(p.siteId, ZONE)).toBeNull();
     // Events are stored as ever: healthy, with the copy named.
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
@@ -210,6 +210,18 @@ describe('the columnar copy in a running server', () => {
     for (const body of queries(p)) expect(await ask(server, p, body)).toEqual(await rawAnswer(reference, p, body));
     expect(existsSync(columnarPath(p.dbPath))).toBe(false);
     expect(log.lines.filter((l) => l.startsWith('columnar'))).toEqual([]);
+  });
+});
+
+describe('the columnar copy settings', () => {
+  it('lives beside the database, follows TELLER_COLUMNAR* and refuses bad values', () => {
+    expect(columnarPath('/var/lib/teller/teller.db')).toBe('/var/lib/teller/teller.columns.duckdb');
+    expect(columnarPath('/srv/stats')).toBe('/srv/stats.columns.duckdb');
+    expect(columnarOptions({}, '/d/teller.db')).toMatchObject({ path: '/d/teller.columns.duckdb', memoryLimit: '256MB' });
+    expect(columnarOptions({ TELLER_COLUMNAR_MEMORY: '1GB', TELLER_COLUMNAR_PATH: '/fast/copy.duckdb' }, '/d/teller.db')).toMatchObject({ path: '/fast/copy.duckdb', memoryLimit: '1GB' });
+    expect(columnarOptions({ TELLER_COLUMNAR: 'off' }, '/d/teller.db')).toBeNull();
+    expect(() => columnarOptions({ TELLER_COLUMNAR: 'yes' }, '/d/teller.db')).toThrow(/TELLER_COLUMNAR must be "on" or "off", got "yes"/);
+    expect(() => columnarOptions({ TELLER_COLUMNAR_MEMORY: 'lots' }, '/d/teller.db')).toThrow(/TELLER_COLUMNAR_MEMORY must be a size such as 256MB or 1GB, got "lots"/);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import type { Db } from '../ports.ts';
 import type { ColumnReader } from './columns.ts';
+import type { ColumnCoverage } from './plan.ts';
 import { comparisonPeriod, periodEcho } from './date-range.ts';
 import { dimensionSpec, isTimeDimension, type DimensionSpec } from './dimensions.ts';
 import { filterDimensions, filterMatches } from './filters.ts';
@@ -173,13 +174,14 @@ function includeEcho(query: Query): Record<string, unknown> {
 /** Answers a validated query. */
 export async function runQuery(db: Db, query: Query, options: RunOptions = { useRollups: true }): Promise<QueryResponse> {
   const { purgedBefore } = await readSitePrivacy(db, query.site.id);
-  const coverage = options.columns ? await options.columns.coverage(query.site.id, query.site.timezone) : null;
+  const reader = options.columns ?? null;
+  let coverage: Promise<ColumnCoverage | null> | null = null;
   const ctx: ReadContext = {
     db,
     site: query.site,
     rollups: options.useRollups ? await readRollupState(db, query.site.id) : null,
     purgedBefore,
-    columns: options.columns && coverage ? { reader: options.columns, coverage } : null,
+    columns: reader && { reader, coverage: () => (coverage ??= reader.coverage(query.site.id, query.site.timezone)) },
   };
   let rows = await computeRows(ctx, query, query.period);
   const meta: Record<string, unknown> = {};

@@ -127,22 +127,25 @@ export interface FilterScope {
   visitsBeyond?: VisitsBeyond;
 }
 
-function leafSql(leaf: FilterLeaf, scope: FilterScope): SqlPart {
-  const s = spec(leaf.dimension);
-  const positive = positiveSql(leaf, s);
+/** A leaf as a condition on the row it names (an event for event dimensions), negated for `is_not` / `contains_not`. */
+function rowSql(leaf: FilterLeaf): SqlPart {
+  const positive = positiveSql(leaf, spec(leaf.dimension));
   const negate = leaf.op === 'is_not' || leaf.op === 'contains_not';
-  if (scope.rows === 'visits' && s.scope === 'event') {
+  return negate ? { sql: `NOT ${positive.sql}`, params: positive.params } : positive;
+}
+
+function leafSql(leaf: FilterLeaf, scope: FilterScope): SqlPart {
+  const condition = rowSql(leaf);
+  if (scope.rows === 'visits' && spec(leaf.dimension).scope === 'event') {
     // A visit passes an event filter when one of its events in the period passes it.
-    const sql = `v.id IN (SELECT e.visit_id FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${
-      negate ? `NOT ${positive.sql}` : positive.sql
-    })`;
-    const params = [scope.siteId, scope.start, scope.end, ...positive.params];
+    const sql = `v.id IN (SELECT e.visit_id FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${condition.sql})`;
+    const params = [scope.siteId, scope.start, scope.end, ...condition.params];
     const beyond = scope.visitsBeyond?.get(leaf) ?? [];
     // Visit ids are integers read from the database, never client input: safe as literals.
     if (beyond.length > 0) return { sql: `(${sql} OR v.id IN (${beyond.map((id) => String(Math.trunc(id))).join(', ')}))`, params };
     return { sql, params };
   }
-  return { sql: negate ? `NOT ${positive.sql}` : positive.sql, params: positive.params };
+  return condition;
 }
 
 /** SQL for a filter tree over the rows of `scope`; events read their visit as `v`. */
@@ -183,12 +186,11 @@ export function eventLeaves(filter: Filter): FilterLeaf[] {
  * events in [from, to): what a read of visits that ends at `from` cannot see (VisitsBeyond).
  */
 export function visitsBeyondSql(leaf: FilterLeaf, siteId: number, from: number, to: number): SqlPart {
-  const positive = positiveSql(leaf, spec(leaf.dimension));
-  const negate = leaf.op === 'is_not' || leaf.op === 'contains_not';
+  const condition = rowSql(leaf);
   return {
     sql: `SELECT DISTINCT e.visit_id AS id FROM events e JOIN visits v ON v.id = e.visit_id
-      WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND v.started_at < ? AND ${negate ? `NOT ${positive.sql}` : positive.sql}`,
-    params: [siteId, from, to, from, ...positive.params],
+      WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND v.started_at < ? AND ${condition.sql}`,
+    params: [siteId, from, to, from, ...condition.params],
   };
 }
 

@@ -29,8 +29,11 @@ export interface ReadContext {
   rollups: RollupState | null;
   /** Every day before this one has been purged (nothing is read there); null: none. */
   purgedBefore: string | null;
-  /** The columnar copy of closed days and what it holds of this site, or null to read SQLite only. */
-  columns: { reader: ColumnReader; coverage: ColumnCoverage } | null;
+  /**
+   * The columnar copy of closed days, or null to read SQLite only. What it holds of this
+   * site is asked once, and only by a query with raw stretches: rollups answer the rest.
+   */
+  columns: { reader: ColumnReader; coverage(): Promise<ColumnCoverage | null> } | null;
 }
 
 function num(value: SqlValue | undefined): number {
@@ -90,13 +93,14 @@ function statementFor(relation: Relation, keys: Key[], filters: Filter[], period
 }
 
 /** The stretches `period` is read in for these keys and filters. */
-function plan(ctx: ReadContext, keys: Key[], filters: Filter[], whole: Period): Segment[] {
+async function plan(ctx: ReadContext, keys: Key[], filters: Filter[], whole: Period): Promise<Segment[]> {
   const period = periodAfterPurge(whole, ctx.site.timezone, ctx.purgedBefore);
   if (period === null) return [];
   const state = ctx.rollups;
   const usable = state !== null && state.timezone === ctx.site.timezone && filters.length === 0 && rollupsCanServe(keys);
   const coverage = usable ? { daysThrough: state.daysThrough, monthsThrough: state.monthsThrough, ranges: state.ranges } : null;
-  const segments = useColumns(planSegments(period, ctx.site.timezone, coverage, granularityFor(keys)), ctx.site.timezone, ctx.columns?.coverage ?? null);
+  let segments = planSegments(period, ctx.site.timezone, coverage, granularityFor(keys));
+  if (ctx.columns && segments.some((s) => s.kind === 'raw')) segments = useColumns(segments, ctx.site.timezone, await ctx.columns.coverage());
   checkRetention(segments, ctx.site.timezone, state?.rawKeptFrom ?? null);
   return segments;
 }
@@ -139,7 +143,7 @@ export async function readGroups<R extends Relation>(
   filters: Filter[],
   period: Period,
 ): Promise<Groups<R>> {
-  const segments = plan(ctx, keys, filters, period);
+  const segments = await plan(ctx, keys, filters, period);
   const statements: Array<{ stmt: Stmt; segment: Segment }> = [];
   for (const s of segments) {
     const beyond = s.kind === 'columnar' && relation === 'visits' ? await visitsBeyond(ctx, filters, s, period) : undefined;
