@@ -115,6 +115,16 @@ const CLIENTS: Weighted<Client> = [
   [{ device: 'Tablet', os: 'Android', osVersions: ['14', '13'], browsers: [[CHROME, 80], [['Samsung Internet', ['28.0']], 20]] }, 1],
 ];
 const pickClient = picker(CLIENTS);
+
+/** A visitor of one day: its hash, and what the address and user agent behind it fix. */
+interface Returning {
+  id: number;
+  country: string | null;
+  client: Client;
+  browser: string;
+  version: string;
+  osVersion: string;
+}
 const browserPickers = new Map(CLIENTS.map(([c]) => [c, picker(c.browsers)]));
 
 /** Relative traffic by local hour: quiet nights, a working-day plateau, an evening peak. */
@@ -157,18 +167,31 @@ export function generateTraffic(raw: Database.Database, siteId: number, timeZone
   const writeDay = raw.transaction((day: string, budget: number) => {
     const start = dayStart(timeZone, day);
     const end = dayStart(timeZone, addDays(day, 1));
-    const returning: number[] = [];
+    const returning: Returning[] = [];
     let written = 0;
     while (written < budget) {
       const hour = HOURS(random());
       let startedAt = start + hour * 3600 + Math.floor(random() * 3600);
       if (startedAt > end - 4) startedAt = end - 4;
       if (startedAt > now) break;
-      const visitor = returning.length > 0 && random() < 0.15 ? returning[Math.floor(random() * returning.length)]! : Math.floor(random() * 2 ** 53);
-      if (returning.length < 500) returning.push(visitor);
+      // A returning visitor keeps its country and client: the visitor hash is made from the address and user agent.
+      let visitor: Returning;
+      if (returning.length > 0 && random() < 0.15) {
+        visitor = returning[Math.floor(random() * returning.length)]!;
+      } else {
+        const client = pickClient(random());
+        const [browser, versions] = browserPickers.get(client)!(random());
+        visitor = {
+          id: Math.floor(random() * 2 ** 53),
+          country: pickCountry(random()),
+          client,
+          browser,
+          version: versions[Math.floor(random() * versions.length)]!,
+          osVersion: client.osVersions[Math.floor(random() * client.osVersions.length)]!,
+        };
+        if (returning.length < 500) returning.push(visitor);
+      }
       const acquisition = pickAcquisition(random());
-      const client = pickClient(random());
-      const [browser, versions] = browserPickers.get(client)!(random());
       const bounce = random() < 0.42;
       const pageCount = bounce ? 1 : 2 + Math.min(18, Math.floor(Math.log(1 - random()) / Math.log(0.55)));
       const keyword = random() < acquisition.keywordShare ? pickPhrase(random()) : null;
@@ -194,16 +217,15 @@ export function generateTraffic(raw: Database.Database, siteId: number, timeZone
 
       const visitId = Number(
         insertVisit.run(
-          siteId, visitor, startedAt, endedAt, pages.length, customs.length, pages[0]!.path, pages.at(-1)!.path, hostname,
+          siteId, visitor.id, startedAt, endedAt, pages.length, customs.length, pages[0]!.path, pages.at(-1)!.path, hostname,
           acquisition.referrer, acquisition.source, acquisition.channel, acquisition.engine, keyword,
           acquisition.utm?.[0] ?? null, acquisition.utm?.[1] ?? null, acquisition.utm?.[2] ?? null, acquisition.utm && keyword ? keyword : null, null,
-          pickCountry(random()), browser, versions[Math.floor(random() * versions.length)]!, client.os,
-          client.osVersions[Math.floor(random() * client.osVersions.length)]!, client.device, '192.0.2.0',
+          visitor.country, visitor.browser, visitor.version, visitor.client.os, visitor.osVersion, visitor.client.device, '192.0.2.0',
         ).lastInsertRowid,
       );
-      for (const p of pages) insertEvent.run(siteId, visitId, visitor, p.ts, 'pageview', hostname, p.path, p.search);
+      for (const p of pages) insertEvent.run(siteId, visitId, visitor.id, p.ts, 'pageview', hostname, p.path, p.search);
       for (const c of customs) {
-        const id = insertEvent.run(siteId, visitId, visitor, c.ts, c.name, hostname, c.path, null).lastInsertRowid;
+        const id = insertEvent.run(siteId, visitId, visitor.id, c.ts, c.name, hostname, c.path, null).lastInsertRowid;
         for (const [k, v] of c.props) insertProp.run(id, siteId, k, v);
       }
       written += pages.length + customs.length;

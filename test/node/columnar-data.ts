@@ -24,10 +24,12 @@ export function fillTraffic(db: SqliteDb, siteId: number, days: number, perDay: 
       n += 1;
       const t = midnight + ((i * 7919) % 80_000) + 600;
       const pages = 1 + (n % 3);
+      const visitor = d * 1000 + (i % Math.max(1, perDay - 3));
       insertVisitWithEvents(
         db,
         siteId,
-        { visitor: d * 1000 + (i % Math.max(1, perDay - 3)), country: COUNTRIES[n % 4]!, browser: BROWSERS[n % 3]!, source: SOURCES[n % 5]!, channel: 'Direct' },
+        // The browser follows the visitor, as a visitor hash's user agent does; the country does not, so the copy lists it as varying.
+        { visitor, country: COUNTRIES[n % 4]!, browser: BROWSERS[visitor % 3]!, source: SOURCES[n % 5]!, channel: 'Direct' },
         Array.from({ length: pages }, (_, p) => ({
           ts: t + p * 90,
           path: PAGES[(n + p * 5) % PAGES.length]!,

@@ -6,9 +6,15 @@
  * @module
  */
 import type { Db, SqlValue } from '../ports.ts';
+import { COLUMN_DIMENSIONS, labelOf, type DimensionSpec } from '../query/dimensions.ts';
+import { flagColumn, VISITOR_COLUMNS } from '../query/first-flags.ts';
 import { offsetSpans, type OffsetSpan } from '../time.ts';
 
-export type ColumnKind = 'int' | 'text';
+/** `flag`: 0 or 1, see first-flags.ts. */
+export type ColumnKind = 'int' | 'text' | 'flag';
+
+const VISIT_DIMENSIONS = COLUMN_DIMENSIONS.filter((s) => s.scope === 'visit');
+const EVENT_DIMENSIONS = COLUMN_DIMENSIONS.filter((s) => s.scope === 'event');
 
 /** Columns of the copy's tables, in order, with their kinds. `lt` is the local time. */
 export const VISIT_COLUMNS: ReadonlyArray<readonly [string, ColumnKind]> = [
@@ -23,6 +29,8 @@ export const VISIT_COLUMNS: ReadonlyArray<readonly [string, ColumnKind]> = [
   ...(['entry_page', 'exit_page', 'hostname', 'referrer', 'source', 'channel', 'search_engine', 'search_keyword'] as const).map((c) => [c, 'text'] as const),
   ...(['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const).map((c) => [c, 'text'] as const),
   ...(['country', 'browser', 'browser_version', 'os', 'os_version', 'device'] as const).map((c) => [c, 'text'] as const),
+  ['first_day', 'flag'],
+  ...VISIT_DIMENSIONS.map((s) => [flagColumn('day', s), 'flag'] as const),
 ];
 
 export const EVENT_COLUMNS: ReadonlyArray<readonly [string, ColumnKind]> = [
@@ -36,6 +44,9 @@ export const EVENT_COLUMNS: ReadonlyArray<readonly [string, ColumnKind]> = [
   ['hostname', 'text'],
   ['path', 'text'],
   ['site_search', 'text'],
+  ['first_day', 'flag'],
+  ['first_visit', 'flag'],
+  ...EVENT_DIMENSIONS.flatMap((s) => [[flagColumn('day', s), 'flag'] as const, [flagColumn('visit', s), 'flag'] as const]),
 ];
 
 export const PROP_COLUMNS: ReadonlyArray<readonly [string, ColumnKind]> = [
@@ -51,6 +62,8 @@ export interface DayRows {
   visits: SqlValue[][];
   events: SqlValue[][];
   props: SqlValue[][];
+  /** VISITOR_COLUMNS some visitor hash of the day had two values of (see first-flags.ts). */
+  varying: string[];
 }
 
 function localTimes(spans: OffsetSpan[]): (sec: number) => number {
@@ -58,7 +71,36 @@ function localTimes(spans: OffsetSpan[]): (sec: number) => number {
 }
 
 const names = (columns: ReadonlyArray<readonly [string, ColumnKind]>, prefix: string) =>
-  columns.filter(([c]) => c !== 'lt' && c !== 'site_id').map(([c]) => `${prefix}.${c}`).join(', ');
+  columns.filter(([c, kind]) => c !== 'lt' && c !== 'site_id' && kind !== 'flag').map(([c]) => `${prefix}.${c}`).join(', ');
+
+/**
+ * Sets each flag of `flags` on the first row of its group, the group being the values of
+ * `group` (visitor or visit) and, for a dimension's flag, the row's label of it.
+ */
+function markFirsts(rows: Array<Record<string, SqlValue>>, group: string, flags: Array<[string, DimensionSpec | null]>): void {
+  for (const [flag, spec] of flags) {
+    const seen = new Set<string>();
+    for (const row of rows) {
+      const label = spec ? labelOf(spec, row[spec.column!] ?? null) : '';
+      // JSON keeps a NULL label apart from the text 'null'.
+      const key = `${String(row[group])}|${JSON.stringify(label)}`;
+      row[flag] = seen.has(key) ? 0 : 1;
+      seen.add(key);
+    }
+  }
+}
+
+/** VISITOR_COLUMNS whose value is not the same for all rows of one visitor hash. */
+function varyingColumns(rows: Array<Record<string, SqlValue>>, prefix: string): string[] {
+  return VISITOR_COLUMNS.filter((column) => {
+    const value = new Map<SqlValue, SqlValue>();
+    return rows.some((row) => {
+      const v = row[`${prefix}${column}`] ?? null;
+      if (!value.has(row.visitor!)) value.set(row.visitor!, v);
+      return value.get(row.visitor!) !== v;
+    });
+  });
+}
 
 /** Reads the rows of [start, end), one site-local day, from SQLite. */
 export async function readDayRows(db: Db, siteId: number, timeZone: string, start: number, end: number): Promise<DayRows> {
@@ -67,20 +109,26 @@ export async function readDayRows(db: Db, siteId: number, timeZone: string, star
     `SELECT ${names(VISIT_COLUMNS, 'v')} FROM visits v WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ?`,
     [siteId, start, end],
   );
-  const events = await db.all<Record<string, SqlValue>>(`SELECT ${names(EVENT_COLUMNS, 'e')} FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ?`, [
-    siteId,
-    start,
-    end,
-  ]);
+  // With the columns of each event's visit that the visitor hash determines, to check that it does.
+  const events = await db.all<Record<string, SqlValue>>(
+    `SELECT ${names(EVENT_COLUMNS, 'e')}, ${VISITOR_COLUMNS.map((c) => `v.${c} AS visit_${c}`).join(', ')}
+    FROM events e LEFT JOIN visits v ON v.id = e.visit_id WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ?`,
+    [siteId, start, end],
+  );
   const props = await db.all<Record<string, SqlValue>>(
     'SELECT p.event_id, e.ts, p.key, p.value FROM event_props p JOIN events e ON e.id = p.event_id WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ?',
     [siteId, start, end],
   );
+  markFirsts(visits, 'visitor', [['first_day', null], ...VISIT_DIMENSIONS.map((s): [string, DimensionSpec] => [flagColumn('day', s), s])]);
+  markFirsts(events, 'visitor', [['first_day', null], ...EVENT_DIMENSIONS.map((s): [string, DimensionSpec] => [flagColumn('day', s), s])]);
+  markFirsts(events, 'visit_id', [['first_visit', null], ...EVENT_DIMENSIONS.map((s): [string, DimensionSpec] => [flagColumn('visit', s), s])]);
+  const varying = new Set([...varyingColumns(visits, ''), ...varyingColumns(events, 'visit_')]);
   const shape = (columns: ReadonlyArray<readonly [string, ColumnKind]>, row: Record<string, SqlValue>, time: string) =>
     columns.map(([c]) => (c === 'site_id' ? siteId : c === 'lt' ? local(row[time] as number) : (row[c] ?? null)));
   return {
     visits: visits.map((r) => shape(VISIT_COLUMNS, r, 'started_at')),
     events: events.map((r) => shape(EVENT_COLUMNS, r, 'ts')),
     props: props.map((r) => shape(PROP_COLUMNS, r, 'ts')),
+    varying: VISITOR_COLUMNS.filter((c) => varying.has(c)),
   };
 }

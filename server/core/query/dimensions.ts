@@ -62,6 +62,9 @@ const SPECS: DimensionSpec[] = [
 
 const BY_NAME = new Map(SPECS.map((s) => [s.name, s]));
 
+/** Every dimension held in a column of visits or events (all but custom properties). */
+export const COLUMN_DIMENSIONS: readonly DimensionSpec[] = SPECS;
+
 /** Visit dimensions the rollups are built for (country_name reads the country rollup). */
 export const ROLLED_UP_VISIT_DIMENSIONS = SPECS.filter((s) => s.scope === 'visit' && s.name !== 'visit:country_name');
 /** Event dimensions the rollups are built for. */
@@ -120,6 +123,12 @@ export function storedValueSql(spec: DimensionSpec): SqlPart {
 /** A constant as an SQL string literal (for fixed labels, never for client input). */
 export function sqlLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** The label labelSql gives a stored value, in JavaScript. */
+export function labelOf(spec: DimensionSpec, value: SqlValue): SqlValue {
+  if (spec.name === 'visit:country_name') return value;
+  return value ?? spec.nullLabel;
 }
 
 /**

@@ -10,14 +10,19 @@
 import type { DimensionSpec } from './dimensions.ts';
 import { QueryError } from './errors.ts';
 import type { Key } from './sums.ts';
-import { addDays, dayStart } from '../time.ts';
+import { addDays, dayStart, localDayAt } from '../time.ts';
 import type { Period } from './types.ts';
 
 /** A stretch read from rollups: days, months (YYYY-MM) or one ready preset range. */
 export type RolledSegment = { kind: 'days' | 'months' | 'range'; first: string; last: string };
 
 /** A stretch [start, end) in Unix seconds read row by row: SQLite's raw tables, or the columnar copy. */
-export type RowSegment = { kind: 'raw'; start: number; end: number } | { kind: 'columnar'; start: number; end: number };
+/**
+ * A columnar stretch's `varying` lists the columns some visitor hash had two values of on
+ * one of its days (first-flags.ts); null when it does not start and end at midnight, so its
+ * first-of-day flags cannot be summed.
+ */
+export type RowSegment = { kind: 'raw'; start: number; end: number } | { kind: 'columnar'; start: number; end: number; varying: string[] | null };
 
 export type Segment = RowSegment | RolledSegment;
 
@@ -25,6 +30,8 @@ export type Segment = RowSegment | RolledSegment;
 export interface ColumnCoverage {
   first: string;
   through: string;
+  /** The days on which some visitor hash had two values of a column, and those columns. */
+  varying: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface RollupCoverage {
@@ -107,6 +114,15 @@ export function planSegments(period: Period, timeZone: string, coverage: RollupC
   return segments;
 }
 
+function varyingWithin(coverage: ColumnCoverage, timeZone: string, start: number, end: number): string[] | null {
+  const first = localDayAt(timeZone, start);
+  const after = localDayAt(timeZone, end);
+  if (dayStart(timeZone, first) !== start || dayStart(timeZone, after) !== end) return null;
+  const columns = new Set<string>();
+  for (const [day, varying] of Object.entries(coverage.varying)) if (day >= first && day < after) for (const c of varying) columns.add(c);
+  return [...columns];
+}
+
 /**
  * Hands the parts of raw stretches that fall on days the columnar copy holds to it; what
  * lies outside its days (today, days not copied yet) stays raw.
@@ -122,7 +138,7 @@ export function useColumns(segments: Segment[], timeZone: string, coverage: Colu
     if (start >= end) return [s];
     const parts: Segment[] = [];
     if (s.start < start) parts.push({ kind: 'raw', start: s.start, end: start });
-    parts.push({ kind: 'columnar', start, end });
+    parts.push({ kind: 'columnar', start, end, varying: varyingWithin(coverage, timeZone, start, end) });
     if (end < s.end) parts.push({ kind: 'raw', start: end, end: s.end });
     return parts;
   });

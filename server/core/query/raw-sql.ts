@@ -11,6 +11,7 @@ import type { SqlValue, Stmt } from '../ports.ts';
 import type { Dialect } from './dialect.ts';
 import { labelSql } from './dimensions.ts';
 import { filterSql, filtersNeedVisit, type VisitsBeyond } from './filters.ts';
+import { firstFlags, type FirstFlags } from './first-flags.ts';
 import type { Key, Relation } from './sums.ts';
 import type { Filter } from './types.ts';
 
@@ -32,6 +33,11 @@ export interface RawRead {
   firstDay: string;
   /** Visits passing event filters on events the tables read do not hold (see filters.ts). */
   visitsBeyond?: VisitsBeyond;
+  /**
+   * Whole days of the columnar copy: the columns whose first-of-day flags the stretch cannot
+   * rely on (first-flags.ts). Absent or null: visitors are counted distinct.
+   */
+  varying?: readonly string[] | null;
 }
 
 function keyName(i: number): string {
@@ -39,9 +45,12 @@ function keyName(i: number): string {
 }
 
 // Booleans summed as CASE: SQLite and DuckDB agree on that, not on summing a comparison.
+const VISIT_ROW =
+  'CASE WHEN v.pageviews = 1 AND v.events = 0 THEN 1 ELSE 0 END AS bounce, v.ended_at - v.started_at AS duration, v.pageviews AS pageviews, v.pageviews + v.events AS events';
+const EVENT_ROW = "CASE WHEN e.name = 'pageview' THEN 1 ELSE 0 END AS pageview";
+
 const VISIT_MEASURES = {
-  inner:
-    'v.visitor AS visitor, CASE WHEN v.pageviews = 1 AND v.events = 0 THEN 1 ELSE 0 END AS bounce, v.ended_at - v.started_at AS duration, v.pageviews AS pageviews, v.pageviews + v.events AS events',
+  inner: `v.visitor AS visitor, ${VISIT_ROW}`,
   perDay:
     'COUNT(DISTINCT visitor) AS visitors, COUNT(*) AS visits, SUM(bounce) AS bounces, SUM(duration) AS duration, SUM(pageviews) AS pageviews, SUM(events) AS events',
   total:
@@ -49,10 +58,24 @@ const VISIT_MEASURES = {
 };
 
 const EVENT_MEASURES = {
-  inner: "e.visitor AS visitor, e.visit_id AS visit_id, CASE WHEN e.name = 'pageview' THEN 1 ELSE 0 END AS pageview",
+  inner: `e.visitor AS visitor, e.visit_id AS visit_id, ${EVENT_ROW}`,
   perDay: 'COUNT(DISTINCT visitor) AS visitors, COUNT(DISTINCT visit_id) AS visits, SUM(pageview) AS pageviews, COUNT(*) AS events',
   total: 'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(pageviews) AS pageviews, SUM(events) AS events',
 };
+
+/** Sums of first-of-day flags in place of distinct counts (first-flags.ts), over the rows at once. */
+function flagMeasures(visits: boolean, flags: FirstFlags): { inner: string; total: string } {
+  if (visits) {
+    return {
+      inner: `v.${flags.visitors} AS first_day, ${VISIT_ROW}`,
+      total: 'SUM(first_day) AS visitors, COUNT(*) AS visits, SUM(bounce) AS bounces, SUM(duration) AS duration, SUM(pageviews) AS pageviews, SUM(events) AS events',
+    };
+  }
+  return {
+    inner: `e.${flags.visitors} AS first_day, e.${flags.visits} AS first_visit, ${EVENT_ROW}`,
+    total: 'SUM(first_day) AS visitors, SUM(first_visit) AS visits, SUM(pageview) AS pageviews, COUNT(*) AS events',
+  };
+}
 
 /**
  * The statement for a raw read. Its rows have `k0`… (the keys' labels, in order; country
@@ -61,7 +84,9 @@ const EVENT_MEASURES = {
 export function rawStatement(read: RawRead): Stmt {
   const visits = read.relation === 'visits';
   const time = visits ? 'v.started_at' : 'e.ts';
-  const measures = visits ? VISIT_MEASURES : EVENT_MEASURES;
+  const flags = read.dialect.name === 'duckdb' && read.varying ? firstFlags(read.relation, read.keys, read.filters, read.varying) : null;
+  const distinct = visits ? VISIT_MEASURES : EVENT_MEASURES;
+  const summed = flags ? flagMeasures(visits, flags) : null;
   const names = read.keys.map((_, i) => keyName(i));
 
   // Innermost: one row per visit or event, with its key labels and local time.
@@ -75,7 +100,7 @@ export function rawStatement(read: RawRead): Stmt {
     }
   });
   const lt = read.dialect.localTime(visits ? 'v' : 'e', time, read.timeZone, read.start, read.end);
-  innerColumns.push(measures.inner, `${lt.sql} AS lt`);
+  innerColumns.push((summed ?? distinct).inner, `${lt.sql} AS lt`);
   innerParams.push(...lt.params);
   const needVisit = !visits && (read.keys.some((k) => 'spec' in k && k.spec.scope === 'visit') || filtersNeedVisit(read.filters));
   const from = visits ? 'visits v' : needVisit ? 'events e JOIN visits v ON v.id = e.visit_id' : 'events e';
@@ -93,7 +118,8 @@ export function rawStatement(read: RawRead): Stmt {
   }
   const inner = `SELECT ${innerColumns.join(', ')} FROM ${from} WHERE ${where.join(' AND ')}`;
 
-  // Middle: per local day and key, where each day's visitors are counted distinct.
+  // Middle: per local day and key, where each day's visitors are counted distinct (or,
+  // with flags, the one level that sums them).
   const dayColumns: string[] = [];
   const dayParams: SqlValue[] = [];
   read.keys.forEach((key, i) => {
@@ -105,9 +131,12 @@ export function rawStatement(read: RawRead): Stmt {
       dayColumns.push(keyName(i));
     }
   });
-  const perDay = `SELECT ${[...dayColumns, measures.perDay].join(', ')} FROM (${inner}) GROUP BY ${[read.dialect.dayOf('lt'), ...names].join(', ')}`;
+  const grouped = names.length > 0 ? ` GROUP BY ${names.join(', ')}` : '';
+  // Flags sum to each day's distinct counts, so the days need no groups of their own.
+  if (summed) return { sql: `SELECT ${[...dayColumns, summed.total].join(', ')} FROM (${inner})${grouped}`, params: [...dayParams, ...innerParams] };
+  const perDay = `SELECT ${[...dayColumns, distinct.perDay].join(', ')} FROM (${inner}) GROUP BY ${[read.dialect.dayOf('lt'), ...names].join(', ')}`;
 
   // Outer: summed over the days of each key.
-  const sql = `SELECT ${[...names, measures.total].join(', ')} FROM (${perDay})${names.length > 0 ? ` GROUP BY ${names.join(', ')}` : ''}`;
+  const sql = `SELECT ${[...names, distinct.total].join(', ')} FROM (${perDay})${grouped}`;
   return { sql, params: [...dayParams, ...innerParams] };
 }

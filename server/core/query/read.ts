@@ -79,6 +79,7 @@ function statementFor(relation: Relation, keys: Key[], filters: Filter[], period
       periodEnd: period.end,
       firstDay: period.firstDay,
       visitsBeyond,
+      varying: segment.kind === 'columnar' ? segment.varying : null,
     });
   }
   return rollupStatement({

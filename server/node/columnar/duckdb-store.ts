@@ -29,7 +29,7 @@ export interface DuckStore extends ColumnStore {
 }
 
 /** Bump when the tables change: a copy of another format is dropped and written again. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 type Columns = ReadonlyArray<readonly [string, ColumnKind]>;
 
@@ -39,8 +39,10 @@ const TABLES: Array<[string, Columns]> = [
   ['event_props', PROP_COLUMNS],
 ];
 
+const SQL_TYPES: Record<ColumnKind, string> = { int: 'BIGINT', text: 'VARCHAR', flag: 'UTINYINT' };
+
 function createTable(name: string, columns: Columns): string {
-  return `CREATE TABLE IF NOT EXISTS ${name} (${columns.map(([c, kind]) => `${c} ${kind === 'int' ? 'BIGINT' : 'VARCHAR'}`).join(', ')})`;
+  return `CREATE TABLE IF NOT EXISTS ${name} (${columns.map(([c, kind]) => `${c} ${SQL_TYPES[kind]}`).join(', ')})`;
 }
 
 /** JavaScript values for DuckDB: integers bound as BIGINT so they compare with the BIGINT columns as such. */
@@ -95,7 +97,10 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
   const writer: DuckDBConnection = await instance.connect();
   const reader: DuckDBConnection = await instance.connect();
   for (const [name, columns] of TABLES) await writer.run(createTable(name, columns));
-  await writer.run('CREATE TABLE IF NOT EXISTS copied_days (site_id BIGINT NOT NULL, day VARCHAR NOT NULL, timezone VARCHAR NOT NULL, PRIMARY KEY (site_id, day))');
+  // `varying`: the columns first-flags.ts must not rely on for that day, comma-separated.
+  await writer.run(
+    'CREATE TABLE IF NOT EXISTS copied_days (site_id BIGINT NOT NULL, day VARCHAR NOT NULL, timezone VARCHAR NOT NULL, varying VARCHAR NOT NULL, PRIMARY KEY (site_id, day))',
+  );
   await writer.run('DELETE FROM copy_format');
   await writer.run('INSERT INTO copy_format VALUES (?)', [FORMAT]);
 
@@ -118,14 +123,24 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
     prepared.set(sql, statement);
     return statement;
   };
-  // What each site's copy holds, kept in memory: every query asks.
-  const held = new Map<number, HeldSite>();
+  // What each site's copy holds, kept in memory: every query asks. Replaced whole once read,
+  // so a query never sees the days of one write with the varying columns of another.
+  let held = new Map<number, HeldSite>();
+  let varying = new Map<number, Record<string, string[]>>();
   const loadHeld = async () => {
-    held.clear();
+    const sites = new Map<number, HeldSite>();
+    const days = new Map<number, Record<string, string[]>>();
     const rows = (
       await writer.runAndReadAll('SELECT site_id, min(timezone) AS timezone, min(day) AS first, max(day) AS through FROM copied_days GROUP BY site_id')
     ).getRowObjectsJS();
-    for (const r of rows) held.set(Number(r.site_id), { siteId: Number(r.site_id), timezone: String(r.timezone), first: String(r.first), through: String(r.through) });
+    for (const r of rows) sites.set(Number(r.site_id), { siteId: Number(r.site_id), timezone: String(r.timezone), first: String(r.first), through: String(r.through) });
+    for (const r of (await writer.runAndReadAll("SELECT site_id, day, varying FROM copied_days WHERE varying <> ''")).getRowObjectsJS()) {
+      const site = days.get(Number(r.site_id)) ?? {};
+      site[String(r.day)] = String(r.varying).split(',');
+      days.set(Number(r.site_id), site);
+    }
+    held = sites;
+    varying = days;
   };
   await loadHeld();
 
@@ -151,6 +166,7 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
         const value = row[i] ?? null;
         if (value === null) appender.appendNull();
         else if (kind === 'int') appender.appendBigInt(BigInt(value));
+        else if (kind === 'flag') appender.appendUTinyInt(Number(value));
         else appender.appendVarchar(String(value));
       });
       appender.endRow();
@@ -162,7 +178,7 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
   return {
     coverage: (siteId: number, timeZone: string): Promise<ColumnCoverage | null> => {
       const h = held.get(siteId);
-      return Promise.resolve(h && h.timezone === timeZone ? { first: h.first, through: h.through } : null);
+      return Promise.resolve(h && h.timezone === timeZone ? { first: h.first, through: h.through, varying: varying.get(siteId) ?? {} } : null);
     },
     all: (sql, params) =>
       reads(async () => {
@@ -181,7 +197,7 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
         await append('visits', VISIT_COLUMNS, rows.visits);
         await append('events', EVENT_COLUMNS, rows.events);
         await append('event_props', PROP_COLUMNS, rows.props);
-        await writer.run('INSERT INTO copied_days VALUES (?, ?, ?)', [BigInt(siteId), day, timezone]);
+        await writer.run('INSERT INTO copied_days VALUES (?, ?, ?, ?)', [BigInt(siteId), day, timezone, rows.varying.join(',')]);
       }),
     deleteBefore: (siteId, day, before) =>
       inTransaction(async () => {
