@@ -1,7 +1,8 @@
 /**
- * When a columnar read may sum first-of-day flags instead of counting distinct visitors.
- * That the sums then equal the distinct counts is the rollup property test's job; this
- * pins down the cases where they would not, and so must not be used.
+ * When a columnar read may sum first-of-day flags instead of counting distinct visitors, and
+ * which columns it then relies on being fixed by the visitor hash. That the sums equal the
+ * distinct counts is the rollup property test's job; this pins down the cases where they
+ * would not, and so must not be used.
  */
 import { describe, expect, it } from 'vitest';
 import { dimensionSpec } from '../../server/core/query/dimensions.ts';
@@ -14,35 +15,39 @@ const is = (dimension: string, value: string): Filter => ({ op: 'is', dimension,
 
 describe('firstFlags', () => {
   it('sums the day flag, or the flag of the dimension grouped by, without filters', () => {
-    expect(firstFlags('visits', [], [], [])).toEqual({ visitors: 'first_day', visits: null });
-    expect(firstFlags('visits', [{ time: 'time:month' }], [], [])).toEqual({ visitors: 'first_day', visits: null });
-    expect(firstFlags('visits', [{ time: 'time:week' }, key('visit:source')], [], [])).toEqual({ visitors: 'first_day_source', visits: null });
-    expect(firstFlags('events', [key('event:page')], [], [])).toEqual({ visitors: 'first_day_page', visits: 'first_visit_page' });
-    expect(firstFlags('events', [], [], [])).toEqual({ visitors: 'first_day', visits: 'first_visit' });
+    expect(firstFlags('visits', [], [])).toEqual({ visitors: 'first_day', visits: null, relyOn: [] });
+    expect(firstFlags('visits', [{ time: 'time:month' }], [])).toEqual({ visitors: 'first_day', visits: null, relyOn: [] });
+    expect(firstFlags('visits', [{ time: 'time:week' }, key('visit:source')], [])).toEqual({ visitors: 'first_day_source', visits: null, relyOn: [] });
+    expect(firstFlags('events', [key('event:page')], [])).toEqual({ visitors: 'first_day_page', visits: 'first_visit_page', relyOn: [] });
+    expect(firstFlags('events', [], [])).toEqual({ visitors: 'first_day', visits: 'first_visit', relyOn: [] });
   });
 
   it('counts distinct values for hours, two dimensions, properties, and a dimension of the other table', () => {
-    expect(firstFlags('visits', [{ time: 'time:hour' }], [], [])).toBeNull();
-    expect(firstFlags('visits', [key('visit:source'), key('visit:country')], [], [])).toBeNull();
-    expect(firstFlags('events', [key('event:props:plan')], [], [])).toBeNull();
-    expect(firstFlags('events', [key('visit:source')], [], [])).toBeNull();
+    expect(firstFlags('visits', [{ time: 'time:hour' }], [])).toBeNull();
+    expect(firstFlags('visits', [key('visit:source'), key('visit:country')], [])).toBeNull();
+    expect(firstFlags('events', [key('event:props:plan')], [])).toBeNull();
+    expect(firstFlags('events', [key('visit:source')], [])).toBeNull();
   });
 
-  it('takes filters on what the visitor hash is made from, unless a day read showed a hash with two values', () => {
+  it('takes filters on what the visitor hash is made from, and names the columns they rely on', () => {
     const country = is('visit:country', 'US');
-    expect(firstFlags('visits', [key('visit:source')], [country], [])).toEqual({ visitors: 'first_day_source', visits: null });
-    expect(firstFlags('events', [key('event:page')], [country, is('visit:device', 'Mobile')], ['browser'])).toEqual({ visitors: 'first_day_page', visits: 'first_visit_page' });
-    expect(firstFlags('events', [key('event:page')], [is('visit:country_name', 'Norway')], [])).not.toBeNull();
-    expect(firstFlags('visits', [key('visit:source')], [country], ['country'])).toBeNull();
-    expect(firstFlags('events', [key('event:page')], [{ op: 'not', filter: is('visit:os', 'iOS') }], ['os'])).toBeNull();
+    expect(firstFlags('visits', [key('visit:source')], [country])).toEqual({ visitors: 'first_day_source', visits: null, relyOn: ['country'] });
+    expect(firstFlags('events', [key('event:page')], [country, { op: 'not', filter: is('visit:device', 'Mobile') }])).toEqual({
+      visitors: 'first_day_page',
+      visits: 'first_visit_page',
+      relyOn: ['country', 'device'],
+    });
+    expect(firstFlags('events', [key('event:page')], [is('visit:country_name', 'Norway')])?.relyOn).toEqual(['country']);
+    // The dimension grouped by is its own group: nothing to rely on.
+    expect(firstFlags('visits', [key('visit:country')], [country])?.relyOn).toEqual([]);
   });
 
   it('takes a filter on the dimension grouped by, and no other that varies within a visitor’s day', () => {
-    expect(firstFlags('visits', [key('visit:search_engine')], [{ op: 'is_not', dimension: 'visit:search_engine', values: ['(not set)'], caseSensitive: true }], [])).not.toBeNull();
-    expect(firstFlags('events', [key('event:name')], [is('event:name', 'Signup')], [])).not.toBeNull();
-    expect(firstFlags('visits', [key('visit:browser')], [is('visit:source', 'Google')], [])).toBeNull();
-    expect(firstFlags('events', [key('event:page')], [is('event:name', 'Signup')], [])).toBeNull();
-    expect(firstFlags('visits', [], [is('event:page', '/checkout')], [])).toBeNull();
-    expect(firstFlags('events', [key('event:page')], [is('event:props:plan', 'pro')], [])).toBeNull();
+    expect(firstFlags('visits', [key('visit:search_engine')], [{ op: 'is_not', dimension: 'visit:search_engine', values: ['(not set)'], caseSensitive: true }])).not.toBeNull();
+    expect(firstFlags('events', [key('event:name')], [is('event:name', 'Signup')])).not.toBeNull();
+    expect(firstFlags('visits', [key('visit:browser')], [is('visit:source', 'Google')])).toBeNull();
+    expect(firstFlags('events', [key('event:page')], [is('event:name', 'Signup')])).toBeNull();
+    expect(firstFlags('visits', [], [is('event:page', '/checkout')])).toBeNull();
+    expect(firstFlags('events', [key('event:page')], [is('event:props:plan', 'pro')])).toBeNull();
   });
 });

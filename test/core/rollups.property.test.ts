@@ -303,11 +303,17 @@ afterAll(() => {
 /** What a visitor hash is made from (address, user agent) fixes these for the day, as in real traffic. */
 const CLIENT_ATTRS = ['country', 'browser', 'browser_version', 'os', 'os_version', 'device'].filter((k) => k in VISIT_POOLS);
 
-/** With `steady`, each visitor keeps one country and client, so the copy's first-of-day flags serve their filters too. */
-async function seed(zone: string, visits: GenVisit[], steady: boolean): Promise<Site> {
+/**
+ * `steady`: each visitor keeps one country and client, so the copy's first-of-day flags serve
+ * their filters too; `mixed`: so on two days in three, and the third the copy counts distinct.
+ */
+type Clients = 'random' | 'steady' | 'mixed';
+
+async function seed(zone: string, visits: GenVisit[], clients: Clients): Promise<Site> {
   sites += 1;
   const site = await addSite(store.db, `site${sites}.example`, zone);
   for (const v of visits) {
+    const steady = clients === 'steady' || (clients === 'mixed' && Math.floor(v.events[0]!.ts / 86400) % 3 !== 0);
     const client = steady ? Object.fromEntries(CLIENT_ATTRS.map((k) => [k, VISIT_POOLS[k]![v.visitor % VISIT_POOLS[k]!.length]!])) : {};
     insertVisitWithEvents(store.db, site.id, { visitor: v.visitor, channel: 'Direct', ...v.attrs, ...client }, v.events);
   }
@@ -322,9 +328,9 @@ describe('rollup path, raw path and a plain computation agree', () => {
         fc.constantFrom(...ZONES),
         fc.array(visitArb, { minLength: 1, maxLength: 60 }),
         fc.array(queryArb, { minLength: 6, maxLength: 6 }),
-        fc.boolean(),
-        async (zone, visits, queries, steady) => {
-          const site = await seed(zone, visits, steady);
+        fc.constantFrom<Clients>('random', 'steady', 'mixed'),
+        async (zone, visits, queries, clients) => {
+          const site = await seed(zone, visits, clients);
           await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 1000 });
           while ((await syncColumns(store.db, duck, 1000, NOW)).behind);
           const data = readStored(store, site.id);

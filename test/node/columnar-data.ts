@@ -28,8 +28,9 @@ export function fillTraffic(db: SqliteDb, siteId: number, days: number, perDay: 
       insertVisitWithEvents(
         db,
         siteId,
-        // The browser follows the visitor, as a visitor hash's user agent does; the country does not, so the copy lists it as varying.
-        { visitor, country: COUNTRIES[n % 4]!, browser: BROWSERS[visitor % 3]!, source: SOURCES[n % 5]!, channel: 'Direct' },
+        // The browser follows the visitor, as a visitor hash's user agent does; the country does
+        // too except on every third day, which the copy then lists as varying in country.
+        { visitor, country: COUNTRIES[(d % 3 === 0 ? n : visitor) % 4]!, browser: BROWSERS[visitor % 3]!, source: SOURCES[n % 5]!, channel: 'Direct' },
         Array.from({ length: pages }, (_, p) => ({
           ts: t + p * 90,
           path: PAGES[(n + p * 5) % PAGES.length]!,

@@ -12,9 +12,9 @@
  * are visit filters for the `first_visit` groups; and so are filters on what the visitor
  * hash itself is made from (the address and user agent: country, browser, OS, device),
  * within a day, as long as no visitor hash of that day was seen with two values (checked
- * when each day is copied; such columns are listed for the day as varying). Anything else
- * (event filters on visits, properties, hours, two dimensions) counts distinct values as
- * before.
+ * when each day is copied; such columns are listed for the day as varying, and such a day
+ * is counted distinct). Anything else (event filters on visits, properties, hours, two
+ * dimensions) counts distinct values as before.
  * @module
  */
 import { dimensionSpec, type DimensionSpec } from './dimensions.ts';
@@ -36,14 +36,18 @@ export interface FirstFlags {
   visitors: string;
   /** Summed for visits (events only; a visit row is its own visit). */
   visits: string | null;
+  /**
+   * The VISITOR_COLUMNS the filters rely on: a day on which some visitor hash had two values
+   * of one of them counts distinct values instead.
+   */
+  relyOn: string[];
 }
 
 /**
  * The flags a columnar read of whole days can sum instead of counting distinct visitors and
- * visits, or null when it must count them. `varying` names the VISITOR_COLUMNS that some
- * visitor hash had two values of on a day read.
+ * visits, or null when it must count them.
  */
-export function firstFlags(relation: Relation, keys: Key[], filters: Filter[], varying: readonly string[]): FirstFlags | null {
+export function firstFlags(relation: Relation, keys: Key[], filters: Filter[]): FirstFlags | null {
   // Hours are finer than the flags' day; day, week and month buckets are unions of days.
   if (keys.some((k) => 'time' in k && k.time === 'time:hour')) return null;
   const specs = keys.flatMap((k) => ('spec' in k ? [k.spec] : []));
@@ -51,12 +55,14 @@ export function firstFlags(relation: Relation, keys: Key[], filters: Filter[], v
   const spec = specs[0] ?? null;
   const scope = relation === 'visits' ? 'visit' : 'event';
   if (spec && (spec.scope !== scope || spec.column === null)) return null;
+  const relyOn = new Set<string>();
   for (const name of filters.flatMap(filterDimensions)) {
     const leaf = dimensionSpec(name);
     if (!leaf || leaf.column === null) return null;
     if (spec && leaf.scope === spec.scope && leaf.column === spec.column) continue;
-    if (leaf.scope === 'visit' && VISITOR_COLUMNS.includes(leaf.column) && !varying.includes(leaf.column)) continue;
-    return null;
+    if (leaf.scope !== 'visit' || !VISITOR_COLUMNS.includes(leaf.column)) return null;
+    relyOn.add(leaf.column);
   }
-  return relation === 'visits' ? { visitors: flagColumn('day', spec), visits: null } : { visitors: flagColumn('day', spec), visits: flagColumn('visit', spec) };
+  const visits = relation === 'visits' ? null : flagColumn('visit', spec);
+  return { visitors: flagColumn('day', spec), visits, relyOn: [...relyOn] };
 }

@@ -18,11 +18,13 @@ export type RolledSegment = { kind: 'days' | 'months' | 'range'; first: string; 
 
 /** A stretch [start, end) in Unix seconds read row by row: SQLite's raw tables, or the columnar copy. */
 /**
- * A columnar stretch's `varying` lists the columns some visitor hash had two values of on
- * one of its days (first-flags.ts); null when it does not start and end at midnight, so its
- * first-of-day flags cannot be summed.
+ * A columnar stretch's `varying` holds its days on which some visitor hash had two values of
+ * a column, with those columns (first-flags.ts); null when it does not start and end at
+ * midnight, so its first-of-day flags cannot be summed.
  */
-export type RowSegment = { kind: 'raw'; start: number; end: number } | { kind: 'columnar'; start: number; end: number; varying: string[] | null };
+export type RowSegment =
+  | { kind: 'raw'; start: number; end: number }
+  | { kind: 'columnar'; start: number; end: number; varying: Readonly<Record<string, readonly string[]>> | null };
 
 export type Segment = RowSegment | RolledSegment;
 
@@ -114,13 +116,11 @@ export function planSegments(period: Period, timeZone: string, coverage: RollupC
   return segments;
 }
 
-function varyingWithin(coverage: ColumnCoverage, timeZone: string, start: number, end: number): string[] | null {
+function varyingWithin(coverage: ColumnCoverage, timeZone: string, start: number, end: number): Record<string, readonly string[]> | null {
   const first = localDayAt(timeZone, start);
   const after = localDayAt(timeZone, end);
   if (dayStart(timeZone, first) !== start || dayStart(timeZone, after) !== end) return null;
-  const columns = new Set<string>();
-  for (const [day, varying] of Object.entries(coverage.varying)) if (day >= first && day < after) for (const c of varying) columns.add(c);
-  return [...columns];
+  return Object.fromEntries(Object.entries(coverage.varying).filter(([day]) => day >= first && day < after));
 }
 
 /**

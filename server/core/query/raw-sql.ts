@@ -8,8 +8,9 @@
  * @module
  */
 import type { SqlValue, Stmt } from '../ports.ts';
+import { dayNumber } from '../time.ts';
 import type { Dialect } from './dialect.ts';
-import { labelSql } from './dimensions.ts';
+import { labelSql, type SqlPart } from './dimensions.ts';
 import { filterSql, filtersNeedVisit, type VisitsBeyond } from './filters.ts';
 import { firstFlags, type FirstFlags } from './first-flags.ts';
 import type { Key, Relation } from './sums.ts';
@@ -34,10 +35,10 @@ export interface RawRead {
   /** Visits passing event filters on events the tables read do not hold (see filters.ts). */
   visitsBeyond?: VisitsBeyond;
   /**
-   * Whole days of the columnar copy: the columns whose first-of-day flags the stretch cannot
-   * rely on (first-flags.ts). Absent or null: visitors are counted distinct.
+   * Whole days of the columnar copy: its days on which some visitor hash had two values of a
+   * column, with those columns (first-flags.ts). Absent or null: visitors are counted distinct.
    */
-  varying?: readonly string[] | null;
+  varying?: Readonly<Record<string, readonly string[]>> | null;
 }
 
 function keyName(i: number): string {
@@ -77,66 +78,99 @@ function flagMeasures(visits: boolean, flags: FirstFlags): { inner: string; tota
   };
 }
 
-/**
- * The statement for a raw read. Its rows have `k0`… (the keys' labels, in order; country
- * names still as codes) and the relation's sums under their column names.
- */
-export function rawStatement(read: RawRead): Stmt {
+/** A condition on the local day of a row, given its local time (which it names once). */
+type DayCondition = (lt: string) => string;
+
+/** The innermost rows of a read: one per visit or event, with its key labels, `measures` and local time. */
+function rowsSql(read: RawRead, measures: string, days: DayCondition | null): SqlPart {
   const visits = read.relation === 'visits';
   const time = visits ? 'v.started_at' : 'e.ts';
-  const flags = read.dialect.name === 'duckdb' && read.varying ? firstFlags(read.relation, read.keys, read.filters, read.varying) : null;
-  const distinct = visits ? VISIT_MEASURES : EVENT_MEASURES;
-  const summed = flags ? flagMeasures(visits, flags) : null;
-  const names = read.keys.map((_, i) => keyName(i));
-
-  // Innermost: one row per visit or event, with its key labels and local time.
-  const innerColumns: string[] = [];
-  const innerParams: SqlValue[] = [];
+  const columns: string[] = [];
+  const params: SqlValue[] = [];
   read.keys.forEach((key, i) => {
     if ('spec' in key) {
       const label = labelSql(key.spec);
-      innerColumns.push(`${label.sql} AS ${keyName(i)}`);
-      innerParams.push(...label.params);
+      columns.push(`${label.sql} AS ${keyName(i)}`);
+      params.push(...label.params);
     }
   });
   const lt = read.dialect.localTime(visits ? 'v' : 'e', time, read.timeZone, read.start, read.end);
-  innerColumns.push((summed ?? distinct).inner, `${lt.sql} AS lt`);
-  innerParams.push(...lt.params);
+  columns.push(measures, `${lt.sql} AS lt`);
+  params.push(...lt.params);
   const needVisit = !visits && (read.keys.some((k) => 'spec' in k && k.spec.scope === 'visit') || filtersNeedVisit(read.filters));
   const from = visits ? 'visits v' : needVisit ? 'events e JOIN visits v ON v.id = e.visit_id' : 'events e';
   const where = [`${visits ? 'v' : 'e'}.site_id = ?`, `${time} >= ?`, `${time} < ?`];
-  innerParams.push(read.siteId, read.start, read.end);
+  params.push(read.siteId, read.start, read.end);
   const joined = needVisit ? read.dialect.joinedVisits(read.siteId, read.start, read.end) : null;
   if (joined) {
     where.push(joined.sql);
-    innerParams.push(...joined.params);
+    params.push(...joined.params);
   }
   for (const f of read.filters) {
     const part = filterSql(f, { rows: read.relation, siteId: read.siteId, start: read.periodStart, end: read.periodEnd, visitsBeyond: read.visitsBeyond });
     where.push(part.sql);
-    innerParams.push(...part.params);
+    params.push(...part.params);
   }
-  const inner = `SELECT ${innerColumns.join(', ')} FROM ${from} WHERE ${where.join(' AND ')}`;
+  if (days) {
+    where.push(days(lt.sql));
+    params.push(...lt.params);
+  }
+  return { sql: `SELECT ${columns.join(', ')} FROM ${from} WHERE ${where.join(' AND ')}`, params };
+}
 
-  // Middle: per local day and key, where each day's visitors are counted distinct (or,
-  // with flags, the one level that sums them).
-  const dayColumns: string[] = [];
-  const dayParams: SqlValue[] = [];
+/** The select list of the keys above the rows: dimension labels as they are, time buckets from `lt`. */
+function keyColumns(read: RawRead): SqlPart {
+  const columns: string[] = [];
+  const params: SqlValue[] = [];
   read.keys.forEach((key, i) => {
     if ('time' in key) {
       const bucket = read.dialect.bucket(key.time, 'lt', read.firstDay);
-      dayColumns.push(`${bucket.sql} AS ${keyName(i)}`);
-      dayParams.push(...bucket.params);
+      columns.push(`${bucket.sql} AS ${keyName(i)}`);
+      params.push(...bucket.params);
     } else {
-      dayColumns.push(keyName(i));
+      columns.push(keyName(i));
     }
   });
-  const grouped = names.length > 0 ? ` GROUP BY ${names.join(', ')}` : '';
-  // Flags sum to each day's distinct counts, so the days need no groups of their own.
-  if (summed) return { sql: `SELECT ${[...dayColumns, summed.total].join(', ')} FROM (${inner})${grouped}`, params: [...dayParams, ...innerParams] };
-  const perDay = `SELECT ${[...dayColumns, distinct.perDay].join(', ')} FROM (${inner}) GROUP BY ${[read.dialect.dayOf('lt'), ...names].join(', ')}`;
+  return { sql: columns.join(', '), params };
+}
 
-  // Outer: summed over the days of each key.
-  const sql = `SELECT ${[...names, distinct.total].join(', ')} FROM (${perDay})${grouped}`;
-  return { sql, params: [...dayParams, ...innerParams] };
+const groupBy = (names: string[]) => (names.length > 0 ? ` GROUP BY ${names.join(', ')}` : '');
+
+/** Each local day's visitors counted distinct, then summed over the days. */
+function distinctStatement(read: RawRead, days: DayCondition | null): Stmt {
+  const measures = read.relation === 'visits' ? VISIT_MEASURES : EVENT_MEASURES;
+  const names = read.keys.map((_, i) => keyName(i));
+  const rows = rowsSql(read, measures.inner, days);
+  const keys = keyColumns(read);
+  const perDay = `SELECT ${[keys.sql, measures.perDay].filter(Boolean).join(', ')} FROM (${rows.sql}) GROUP BY ${[read.dialect.dayOf('lt'), ...names].join(', ')}`;
+  return { sql: `SELECT ${[...names, measures.total].join(', ')} FROM (${perDay})${groupBy(names)}`, params: [...keys.params, ...rows.params] };
+}
+
+/** First-of-day flags summed: each day's distinct counts without grouping by day at all. */
+function flagStatement(read: RawRead, flags: FirstFlags, days: DayCondition | null): Stmt {
+  const measures = flagMeasures(read.relation === 'visits', flags);
+  const names = read.keys.map((_, i) => keyName(i));
+  const rows = rowsSql(read, measures.inner, days);
+  const keys = keyColumns(read);
+  return { sql: `SELECT ${[keys.sql, measures.total].filter(Boolean).join(', ')} FROM (${rows.sql})${groupBy(names)}`, params: [...keys.params, ...rows.params] };
+}
+
+/**
+ * The statement for a raw read. Its rows have `k0`… (the keys' labels, in order; country
+ * names still as codes) and the relation's sums under their column names. A key's rows may
+ * come in more than one row; their sums add up.
+ */
+export function rawStatement(read: RawRead): Stmt {
+  const flags = read.dialect.name === 'duckdb' && read.varying ? firstFlags(read.relation, read.keys, read.filters) : null;
+  if (!flags) return distinctStatement(read, null);
+  // Days on which a column the filters rely on varied within a visitor hash are counted distinct.
+  const counted = Object.entries(read.varying!)
+    .filter(([, columns]) => columns.some((c) => flags.relyOn.includes(c)))
+    .map(([day]) => dayNumber(day));
+  if (counted.length === 0) return flagStatement(read, flags, null);
+  // Day numbers computed here from the copy's own day strings: safe as literals.
+  const list = counted.join(', ');
+  const summed = flagStatement(read, flags, (lt) => `${read.dialect.dayOf(lt)} NOT IN (${list})`);
+  const distinct = distinctStatement(read, (lt) => `${read.dialect.dayOf(lt)} IN (${list})`);
+  return { sql: `${summed.sql} UNION ALL ${distinct.sql}`, params: [...summed.params, ...distinct.params] };
 }
