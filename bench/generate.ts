@@ -182,7 +182,8 @@ export function generateTraffic(raw: Database.Database, siteId: number, timeZone
         const client = pickClient(random());
         const [browser, versions] = browserPickers.get(client)!(random());
         visitor = {
-          id: Math.floor(random() * 2 ** 53),
+          // 53 bits from two draws: one draw has 32, and ids of one day would collide, as real visitor hashes do not.
+          id: Math.floor(random() * 2 ** 21) * 2 ** 32 + Math.floor(random() * 2 ** 32),
           country: pickCountry(random()),
           client,
           browser,

@@ -23,7 +23,7 @@ import { generateTraffic } from './generate.ts';
 
 const CACHE = fileURLToPath(new URL('./.cache/', import.meta.url));
 /** Bump when the generator or schema changes, so stale caches are rebuilt. */
-const DATASET_VERSION = 3;
+const DATASET_VERSION = 4;
 /** The instant the benchmark "is": fixed, so cached data and relative ranges line up. */
 export const NOW = Date.parse('2026-01-15T14:00:00Z');
 export const DOMAIN = 'bench.example';

@@ -2,13 +2,14 @@
  * SQL over raw visits and events for one stretch of time: SQLite's raw tables, or the
  * columnar copy of closed days in DuckDB, which has the same tables and columns (see
  * dialect.ts for the few differences). Rows are first grouped per local day (to count each
- * day's distinct visitors), then summed over days. The local wall-clock time `lt` is the
+ * day's distinct visitors), then summed over days; over the copy, first-of-day flags often
+ * stand in for the distinct counts (first-flags.ts). The local wall-clock time `lt` is the
  * Unix time plus the zone's offset, so date functions label days and buckets in the site's
  * timezone without timezone support of their own.
  * @module
  */
 import type { SqlValue, Stmt } from '../ports.ts';
-import { dayNumber } from '../time.ts';
+import { addDays, dayNumber, dayStart } from '../time.ts';
 import type { Dialect } from './dialect.ts';
 import { labelSql, type SqlPart } from './dimensions.ts';
 import { filterSql, filtersNeedVisit, type VisitsBeyond } from './filters.ts';
@@ -157,20 +158,33 @@ function flagStatement(read: RawRead, flags: FirstFlags, days: DayCondition | nu
 
 /**
  * The statement for a raw read. Its rows have `k0`… (the keys' labels, in order; country
- * names still as codes) and the relation's sums under their column names. A key's rows may
- * come in more than one row; their sums add up.
+ * names still as codes) and the relation's sums under their column names.
  */
 export function rawStatement(read: RawRead): Stmt {
-  const flags = read.dialect.name === 'duckdb' && read.varying ? firstFlags(read.relation, read.keys, read.filters) : null;
-  if (!flags) return distinctStatement(read, null);
-  // Days on which a column the filters rely on varied within a visitor hash are counted distinct.
+  return distinctStatement(read, null);
+}
+
+/**
+ * The statements for a read of whole days of the columnar copy: rows as rawStatement's, and
+ * a key's sums are added up over the statements. First-of-day flags are summed where they
+ * can be; days on which a column the filters rely on varied within a visitor hash are
+ * counted distinct, by a statement of their own (in one with the flags' part, DuckDB holds
+ * both joins' tables at once, past its memory limit).
+ */
+export function columnarStatements(read: RawRead): Stmt[] {
+  const flags = read.varying ? firstFlags(read.relation, read.keys, read.filters) : null;
+  if (!flags) return [distinctStatement(read, null)];
   const counted = Object.entries(read.varying!)
     .filter(([, columns]) => columns.some((c) => flags.relyOn.includes(c)))
-    .map(([day]) => dayNumber(day));
-  if (counted.length === 0) return flagStatement(read, flags, null);
+    .map(([day]) => day)
+    .sort();
+  if (counted.length === 0) return [flagStatement(read, flags, null)];
   // Day numbers computed here from the copy's own day strings: safe as literals.
-  const list = counted.join(', ');
-  const summed = flagStatement(read, flags, (lt) => `${read.dialect.dayOf(lt)} NOT IN (${list})`);
-  const distinct = distinctStatement(read, (lt) => `${read.dialect.dayOf(lt)} IN (${list})`);
-  return { sql: `${summed.sql} UNION ALL ${distinct.sql}`, params: [...summed.params, ...distinct.params] };
+  const list = counted.map(dayNumber).join(', ');
+  // Narrowed to the days from the first to the last such day, so the engine skips the rest.
+  const narrowed = { ...read, start: dayStart(read.timeZone, counted[0]!), end: dayStart(read.timeZone, addDays(counted.at(-1)!, 1)) };
+  return [
+    flagStatement(read, flags, (lt) => `${read.dialect.dayOf(lt)} NOT IN (${list})`),
+    distinctStatement(narrowed, (lt) => `${read.dialect.dayOf(lt)} IN (${list})`),
+  ];
 }

@@ -13,7 +13,7 @@ import { DUCKDB, SQLITE } from './dialect.ts';
 import { QueryError } from './errors.ts';
 import { eventLeaves, visitsBeyondSql, type VisitsBeyond } from './filters.ts';
 import { checkRetention, granularityFor, planSegments, rollupsCanServe, useColumns, type ColumnCoverage, type RowSegment, type Segment } from './plan.ts';
-import { rawStatement } from './raw-sql.ts';
+import { columnarStatements, rawStatement, type RawRead } from './raw-sql.ts';
 import { rollupStatement } from './rollup-sql.ts';
 import type { RollupState } from './rollup-state.ts';
 import { addGroup, type EventSums, type Groups, type Key, type Relation, type SumsOf, type VisitSums } from './sums.ts';
@@ -64,9 +64,10 @@ function labelsOf(keys: Key[], row: Record<string, SqlValue>): string[] {
   });
 }
 
-function statementFor(relation: Relation, keys: Key[], filters: Filter[], period: Period, site: Site, segment: Segment, visitsBeyond?: VisitsBeyond): Stmt {
+/** The statements of one stretch: one, but for whole columnar days, whose sums are added up. */
+function statementsFor(relation: Relation, keys: Key[], filters: Filter[], period: Period, site: Site, segment: Segment, visitsBeyond?: VisitsBeyond): Stmt[] {
   if (segment.kind === 'raw' || segment.kind === 'columnar') {
-    return rawStatement({
+    const read: RawRead = {
       dialect: segment.kind === 'raw' ? SQLITE : DUCKDB,
       relation,
       keys,
@@ -80,17 +81,20 @@ function statementFor(relation: Relation, keys: Key[], filters: Filter[], period
       firstDay: period.firstDay,
       visitsBeyond,
       varying: segment.kind === 'columnar' ? segment.varying : null,
-    });
+    };
+    return segment.kind === 'raw' ? [rawStatement(read)] : columnarStatements(read);
   }
-  return rollupStatement({
-    relation,
-    keys,
-    siteId: site.id,
-    granularity: segment.kind === 'months' ? 'month' : segment.kind === 'range' ? 'range' : 'day',
-    first: segment.first,
-    last: segment.last,
-    firstDay: period.firstDay,
-  });
+  return [
+    rollupStatement({
+      relation,
+      keys,
+      siteId: site.id,
+      granularity: segment.kind === 'months' ? 'month' : segment.kind === 'range' ? 'range' : 'day',
+      first: segment.first,
+      last: segment.last,
+      firstDay: period.firstDay,
+    }),
+  ];
 }
 
 /** The stretches `period` is read in for these keys and filters. */
@@ -127,9 +131,11 @@ async function visitsBeyond(ctx: ReadContext, filters: Filter[], segment: RowSeg
  * A columnar read, or the same stretch from SQLite's raw rows when the copy fails to answer
  * (Node: its process died between planning and reading): slower, never wrong.
  */
-async function readColumnar(ctx: ReadContext, stmt: Stmt, raw: () => Stmt): Promise<Array<Record<string, SqlValue>>> {
+async function readColumnar(ctx: ReadContext, stmts: Stmt[], raw: () => Stmt): Promise<Array<Record<string, SqlValue>>> {
   try {
-    return await ctx.columns!.reader.all(stmt.sql, stmt.params);
+    const rows: Array<Record<string, SqlValue>> = [];
+    for (const stmt of stmts) rows.push(...(await ctx.columns!.reader.all(stmt.sql, stmt.params)));
+    return rows;
   } catch {
     const fallback = raw();
     return ctx.db.all<Record<string, SqlValue>>(fallback.sql, fallback.params);
@@ -145,17 +151,21 @@ export async function readGroups<R extends Relation>(
   period: Period,
 ): Promise<Groups<R>> {
   const segments = await plan(ctx, keys, filters, period);
-  const statements: Array<{ stmt: Stmt; segment: Segment }> = [];
+  const statements: Array<{ stmts: Stmt[]; segment: Segment; raw: () => Stmt }> = [];
   for (const s of segments) {
     const beyond = s.kind === 'columnar' && relation === 'visits' ? await visitsBeyond(ctx, filters, s, period) : undefined;
-    statements.push({ stmt: statementFor(relation, keys, filters, period, ctx.site, s, beyond), segment: s });
+    const stmts = statementsFor(relation, keys, filters, period, ctx.site, s, beyond);
+    const raw = s.kind === 'columnar' ? () => statementsFor(relation, keys, filters, period, ctx.site, { kind: 'raw', start: s.start, end: s.end })[0]! : () => stmts[0]!;
+    statements.push({ stmts, segment: s, raw });
   }
-  if (statements.some((s) => s.stmt.params.length > MAX_PARAMS)) {
+  // SQLite's bound (and D1's), so a query is refused alike with or without the copy.
+  if (statements.some((s) => s.raw().params.length > MAX_PARAMS)) {
     throw new QueryError('filters', `Invalid filters: the query needs more than ${MAX_PARAMS} values; use fewer filter values.`);
   }
   const groups: Groups<R> = new Map();
-  for (const { stmt, segment } of statements) {
-    const rows = segment.kind === 'columnar' ? await readColumnar(ctx, stmt, () => statementFor(relation, keys, filters, period, ctx.site, { ...segment, kind: 'raw' })) : await ctx.db.all<Record<string, SqlValue>>(stmt.sql, stmt.params);
+  for (const { stmts, segment, raw } of statements) {
+    const rows =
+      segment.kind === 'columnar' ? await readColumnar(ctx, stmts, raw) : await ctx.db.all<Record<string, SqlValue>>(stmts[0]!.sql, stmts[0]!.params);
     for (const row of rows) {
       const sums = sumsOf(relation, row);
       if (sums) addGroup(groups, relation, labelsOf(keys, row), sums);
