@@ -2,10 +2,9 @@
  * The ingest thread's work, stage by stage, in process and without HTTP, for both traffic
  * mixes: the pipeline (parse, site, drops, geo, hash, user agent, referrer) and the SQLite
  * writes in groups of the ingest thread's size and larger, with the ingest thread's
- * settings and writer (commits with synchronous=NORMAL, answered after an fdatasync of the
- * WAL that overlaps the next group). Steadier than the wrk figures, so a change to one
- * stage shows here even when the machine is noisy; CPU time is given beside wall time,
- * since waiting for fsync on a shared machine varies more than the work does.
+ * settings. Steadier than the wrk figures, so a change to one stage shows here even when
+ * the machine is noisy; CPU time is given beside wall time, since waiting for fsync on a
+ * shared machine varies more than the work does.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +12,10 @@ import { join } from 'node:path';
 import type { ProcessedEvent } from '../server/core/ingest/event.ts';
 import { type IngestRequest, createIngest } from '../server/core/ingest/ingest.ts';
 import { createSite } from '../server/core/sites.ts';
-import { GroupCommitWriter } from '../server/core/writer/group-commit.ts';
+import { recordEventStatements } from '../server/core/store/record-event.ts';
 import { geoipCountryLookup } from '../server/node/geo.ts';
 import { nodeHmacSha256 } from '../server/node/hmac.ts';
-import { deferredWalSync, tuneIngestConnection } from '../server/node/ingest-db.ts';
+import { tuneIngestConnection } from '../server/node/ingest-db.ts';
 import { migrate } from '../server/node/migrate.ts';
 import { type SqliteDb, openSqlite } from '../server/node/sqlite-db.ts';
 import { median } from './ingest.ts';
@@ -30,13 +29,12 @@ const WRITTEN = 32_000;
 /** The requests' arrival times advance at about the benchmark's rate, so events spread over seconds as they do under wrk. */
 const EVENTS_PER_SECOND = 5000;
 
-async function freshDb(dir: string, name: string): Promise<{ db: SqliteDb; path: string }> {
-  const path = join(dir, name);
-  const db = openSqlite(path);
+async function freshDb(dir: string, name: string): Promise<SqliteDb> {
+  const db = openSqlite(join(dir, name));
   migrate(db.raw);
   tuneIngestConnection(db);
   await createSite(db, { domain: 'bench.example', timezone: 'Europe/Oslo' }, Date.now());
-  return { db, path };
+  return db;
 }
 
 function ingestRequests(requests: BenchRequest[], start: number): IngestRequest[] {
@@ -91,22 +89,9 @@ async function timePipeline(db: SqliteDb, passes: IngestRequest[][]): Promise<{ 
   return { cost: { wallUs: median(samples.map((s) => s.wallUs)), cpuUs: median(samples.map((s) => s.cpuUs)) }, events };
 }
 
-/**
- * Writes `events` in groups of `group` through the ingest thread's writer, each group its
- * own transaction, with two groups in flight (as at 64 connections with groups of 32): the
- * next group is written while the one before waits for its fdatasync.
- */
-async function write(db: SqliteDb, path: string, events: ProcessedEvent[], group: number): Promise<void> {
-  const walSync = deferredWalSync(db, db.raw, path);
-  const writer = new GroupCommitWriter(db, { groupSize: (queued) => Math.min(queued, group), schedule: setImmediate, deferredSync: walSync, groupWhileSyncing: group });
-  const inFlight: Promise<unknown>[] = [];
-  for (let i = 0; i < events.length; i += group) {
-    inFlight.push(Promise.all(events.slice(i, i + group).map((e) => writer.write(e))));
-    if (inFlight.length >= 2) await inFlight.shift();
-  }
-  await Promise.all(inFlight);
-  await writer.close();
-  walSync.close();
+/** Commits `events` in groups of `group`, each its own transaction. */
+async function write(db: SqliteDb, events: ProcessedEvent[], group: number): Promise<void> {
+  for (let i = 0; i < events.length; i += group) await db.batch(events.slice(i, i + group).flatMap(recordEventStatements));
 }
 
 interface MixStages {
@@ -126,23 +111,23 @@ async function measureMix(dir: string, mix: TrafficMix): Promise<MixStages> {
     const all = ingestRequests(realisticRequests(count), start);
     for (let p = 0; p < count; p += PASS) passes.push(all.slice(p, p + PASS));
   }
-  const { db: pipelineDb } = await freshDb(dir, `${mix}-pipeline.db`);
+  const pipelineDb = await freshDb(dir, `${mix}-pipeline.db`);
   const { cost: pipeline, events } = await timePipeline(pipelineDb, passes);
   pipelineDb.close();
 
   const writes: Array<[number, Cost]> = [];
   for (const group of [32, 256]) {
-    const { db, path } = await freshDb(dir, `${mix}-writes-${group}.db`);
+    const db = await freshDb(dir, `${mix}-writes-${group}.db`);
     let measured: ProcessedEvent[];
     if (mix === 'cycled') {
       // 4,000 visits, extended again and again: the same events with later times.
       const first = events.slice(0, CYCLED_REQUESTS);
       measured = Array.from({ length: WRITTEN }, (_, k) => ({ ...first[k % CYCLED_REQUESTS]!, ts: first[0]!.ts + Math.floor(k / EVENTS_PER_SECOND) }));
     } else {
-      await write(db, path, events.slice(0, PREFILL), group);
+      await write(db, events.slice(0, PREFILL), group);
       measured = events.slice(PREFILL, PREFILL + WRITTEN);
     }
-    writes.push([group, await timed(measured.length, () => write(db, path, measured, group))]);
+    writes.push([group, await timed(measured.length, () => write(db, measured, group))]);
     db.close();
   }
   return { pipeline, writes };
@@ -165,12 +150,12 @@ export async function runIngestStagesBench(): Promise<string> {
       `|---|${TRAFFIC_MIXES.map(() => '---:').join('|')}|`,
       `| JSON.parse of the body alone (for scale) | ${TRAFFIC_MIXES.map(() => f(parse)).join(' | ')} |`,
       `| pipeline: parse, site, drops, geo, visitor hash, user agent, referrer | ${column((s) => s.pipeline)} |`,
-      ...[0, 1].map((i) => `| SQLite, groups of ${stages.get('cycled')!.writes[i]![0]} (synchronous=NORMAL, an fdatasync of the WAL per group, overlapping the next) | ${column((s) => s.writes[i]![1])} |`),
+      ...[0, 1].map((i) => `| SQLite, groups of ${stages.get('cycled')!.writes[i]![0]} (synchronous=FULL, one fsync per group) | ${column((s) => s.writes[i]![1])} |`),
     ];
     const text = [
       ...rows,
       '',
-      `In process, no HTTP, the ingest thread's SQLite settings and writer (CPU includes the fdatasyncs in libuv's threads). Pipeline: the median pass of ${PASS.toLocaleString('en')} requests after a warm-up pass (the cycled mix's same requests ${REPEATS} times, new ones every pass for the realistic mix). SQLite: ${WRITTEN.toLocaleString('en')} events written per group size; the cycled mix into its 4,000 visits, the realistic mix after ${PREFILL.toLocaleString('en')} events of it already stored. Arrival times advance by ${EVENTS_PER_SECOND.toLocaleString('en')} events a second. At 64 connections the ingest thread commits groups of 32.`,
+      `In process, no HTTP, the ingest thread's SQLite settings. Pipeline: the median pass of ${PASS.toLocaleString('en')} requests after a warm-up pass (the cycled mix's same requests ${REPEATS} times, new ones every pass for the realistic mix). SQLite: ${WRITTEN.toLocaleString('en')} events written per group size; the cycled mix into its 4,000 visits, the realistic mix after ${PREFILL.toLocaleString('en')} events of it already stored. Arrival times advance by ${EVENTS_PER_SECOND.toLocaleString('en')} events a second. At 64 connections the ingest thread commits groups of 32.`,
     ].join('\n');
     console.log(text);
     return text;

@@ -3,7 +3,7 @@
  * what its failed writes say.
  * @module
  */
-import { type BigIntStats, type NoParamCallback, closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
+import { type BigIntStats, type NoParamCallback, closeSync, fsync as fsFsync, fstatSync, openSync, statSync } from 'node:fs';
 import type { Db, Stmt } from '../core/ports.ts';
 import type { DeferredSync } from '../core/writer/group-commit.ts';
 import { type SqliteDb, readOnlyMount } from './sqlite-db.ts';
@@ -58,8 +58,8 @@ function explain(error: unknown, path: string): unknown {
 /**
  * Event groups committed without waiting for the disk, made durable by an fsync of the WAL
  * file in libuv's thread pool while this thread writes the next group (GroupCommitWriter's
- * `deferredSync`). A group of 32 costs 2–3 ms of CPU, its fsync 0.4–2 ms (more on a busy
- * disk); with the fsync inside the commit (synchronous=FULL) this thread, and the HTTP
+ * `deferredSync`). A group of 32 costs a few milliseconds of CPU and its fsync about as
+ * long again; with the fsync inside the commit (synchronous=FULL) this thread, and the HTTP
  * thread waiting for its answers, sat idle through every one.
  *
  * Why an answer after `sync()` resolves is as safe as one after a synchronous=FULL commit:
@@ -67,9 +67,9 @@ function explain(error: unknown, path: string): unknown {
  *   commit's frames are written; nothing else is written or synced differently (on Linux,
  *   SQLite pads no frames to a sector: its unix files claim powersafe overwrite). A WAL
  *   commit is on disk once its frames are, the frames before it being on disk already.
- * - fdatasync() (what SQLite itself calls there on Linux) on any descriptor of a file writes
- *   back all of that file's dirty pages and its size; `sync()` runs it on a descriptor of its
- *   own, opened on the same file, after the commits it covers were written, so it covers them.
+ * - fsync() on any descriptor of a file writes back all of that file's dirty pages and its
+ *   size; `sync()` runs it on a descriptor of its own, opened on the same file, after the
+ *   commits it covers were written, so it covers them.
  * - Same file: SQLite creates the -wal file anew only when the last connection to the
  *   database closes or leaves WAL mode. This connection stays open, in WAL mode, while the
  *   writer runs (and holds a shared lock on the database file, so no other connection
@@ -93,7 +93,7 @@ function explain(error: unknown, path: string): unknown {
  *   frames whose write-back failed from the page cache; a disk that loses written pages
  *   is beyond what any synchronous setting protects against.
  */
-export function deferredWalSync(db: Db, raw: SqliteDb['raw'], dbPath: string, fsync: (fd: number, done: NoParamCallback) => void = fdatasync): DeferredSync & { close(): void } {
+export function deferredWalSync(db: Db, raw: SqliteDb['raw'], dbPath: string, fsync: (fd: number, done: NoParamCallback) => void = fsFsync): DeferredSync & { close(): void } {
   const walPath = `${dbPath}-wal`;
   const normal = raw.prepare('PRAGMA synchronous = NORMAL');
   const full = raw.prepare('PRAGMA synchronous = FULL');

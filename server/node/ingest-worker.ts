@@ -12,7 +12,7 @@ import { type IngestOutcome, createIngest } from '../core/ingest/ingest.ts';
 import { GroupCommitWriter } from '../core/writer/group-commit.ts';
 import { geoipCountryLookup } from './geo.ts';
 import { nodeHmacSha256 } from './hmac.ts';
-import { deferredWalSync, explainedWrites, tuneIngestConnection } from './ingest-db.ts';
+import { explainedWrites, tuneIngestConnection } from './ingest-db.ts';
 import type { FromIngestThread, IngestThreadData, ToIngestThread } from './ingest-thread.ts';
 import { workOffBacklog } from './maintenance-backlog.ts';
 import { openSqlite } from './sqlite-db.ts';
@@ -22,24 +22,18 @@ const { dbPath, config } = workerData as IngestThreadData;
 const connection = openSqlite(dbPath);
 tuneIngestConnection(connection);
 const db = explainedWrites(connection, dbPath);
-const walSync = deferredWalSync(db, connection.raw, dbPath);
 /**
- * Groups of 32 events, or half the queue when more wait (at most 1000). A group is
- * committed without waiting for the disk and answered once an fsync of the WAL that
- * started after its commit has ended (deferredWalSync, where the argument for its safety
- * is): this thread meanwhile parses and writes the next group, instead of sitting through
- * the fsync while the HTTP thread waits for answers. While an fsync runs, a group is
- * written only once 32 events wait (its answers wait for the next fsync anyway, and a
- * smaller group costs more per event); when it ends, whatever waits is written. With 64
- * connections, groups of 24 to 48 did best here, and unbounded groups ran about a quarter
- * slower. A long queue means the HTTP thread has work of its own, so larger groups there
- * save commits (a group of 32 costs about 45 µs of SQLite per event, one of 256 about 22 µs).
+ * Groups of 32 events, or half the queue when more wait (at most 1000), each answered as
+ * soon as it is committed (answers go out from a microtask, before the next group is
+ * written). The HTTP thread then answers and reads new requests while this one writes,
+ * instead of both waiting on one large group in turn: with 64 connections, 24 to 48 did
+ * best here, and unbounded groups ran about a quarter slower. A long queue means the HTTP
+ * thread has work of its own, so larger groups there save fsyncs (a group of 32 costs about
+ * 45 µs of SQLite per event, one of 256 about 22 µs).
  */
 const writer = new GroupCommitWriter(db, {
   groupSize: (queued) => Math.min(queued, Math.max(32, Math.min(1000, Math.ceil(queued / 2)))),
   schedule: setImmediate,
-  deferredSync: walSync,
-  groupWhileSyncing: 32,
 });
 const ingest = createIngest({
   db,
@@ -89,7 +83,6 @@ port.on('message', (message: ToIngestThread) => {
   // A maintenance pass stops after its current step and reports before the thread ends.
   void Promise.all([maintaining, writer.close()]).then(() => {
     flushReplies();
-    walSync.close();
     connection.close();
     // With the port closed and nothing pending, the thread ends.
     port.close();
