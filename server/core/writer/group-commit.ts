@@ -29,28 +29,6 @@ export interface GroupCommitOptions {
   groupSize?: (queued: number) => number;
   /** Defers a flush until the current I/O callbacks have queued their events. */
   schedule?: (run: () => void) => void;
-  /**
-   * Durability after the commit instead of inside it: groups are committed with
-   * `commit`, which need not wait for the disk, and answered only once a `sync()` called
-   * after their commit has resolved. One sync runs at a time while the next groups are
-   * written; the groups committed meanwhile share the next one. A failed sync fails the
-   * groups it covered. Without it, `db.batch` is durable by itself (synchronous=FULL).
-   */
-  deferredSync?: DeferredSync;
-  /**
-   * With `deferredSync`: while a sync runs, a group is written only once this many events
-   * wait (default 1). Its answers wait for the next sync anyway, and a small group costs
-   * more per event (each commit writes every page it changed); when the sync ends, what
-   * waits is written whatever its size.
-   */
-  groupWhileSyncing?: number;
-}
-
-export interface DeferredSync {
-  /** Commits the statements atomically; they may not be on disk yet when it resolves. */
-  commit(stmts: readonly Stmt[]): Promise<void>;
-  /** Resolves once everything committed before the call is on disk, or rejects. */
-  sync(): Promise<void>;
 }
 
 export class GroupCommitWriter implements EventWriter {
@@ -58,19 +36,12 @@ export class GroupCommitWriter implements EventWriter {
   private flushing: Promise<void> | null = null;
   private scheduled = false;
   private closed = false;
-  /** Committed, waiting for a sync to start. */
-  private unsynced: Pending[] = [];
-  private syncing: Promise<void> | null = null;
   private readonly groupSize: (queued: number) => number;
   private readonly schedule: (run: () => void) => void;
-  private readonly deferredSync: DeferredSync | undefined;
-  private readonly groupWhileSyncing: number;
 
   constructor(private readonly db: Db, options: GroupCommitOptions = {}) {
     this.groupSize = options.groupSize ?? ((queued) => Math.min(queued, 1000));
     this.schedule = options.schedule ?? ((run) => setTimeout(run, 0));
-    this.deferredSync = options.deferredSync;
-    this.groupWhileSyncing = options.groupWhileSyncing ?? 1;
   }
 
   write(event: ProcessedEvent): Promise<void> {
@@ -83,15 +54,13 @@ export class GroupCommitWriter implements EventWriter {
 
   async close(): Promise<void> {
     this.closed = true;
-    while (this.flushing || this.queue.length > 0 || this.syncing || this.unsynced.length > 0) {
-      await (this.flushing ?? this.syncing ?? this.flushNow());
+    while (this.flushing || this.queue.length > 0) {
+      await (this.flushing ?? this.flushNow());
     }
   }
 
   private requestFlush(): void {
     if (this.scheduled || this.flushing) return;
-    // The sync's end asks again (close() flushes regardless).
-    if (this.syncing && this.queue.length < this.groupWhileSyncing) return;
     this.scheduled = true;
     this.schedule(() => {
       this.scheduled = false;
@@ -102,13 +71,9 @@ export class GroupCommitWriter implements EventWriter {
   private flushNow(): Promise<void> {
     if (this.flushing) return this.flushing;
     // A flush scheduled before close() drained the queue finds nothing to write.
-    if (this.queue.length === 0) {
-      this.startSync();
-      return this.syncing ?? Promise.resolve();
-    }
+    if (this.queue.length === 0) return Promise.resolve();
     this.flushing = this.commit(this.queue.splice(0, Math.max(1, this.groupSize(this.queue.length)))).finally(() => {
       this.flushing = null;
-      this.startSync();
       if (this.queue.length > 0) this.requestFlush();
     });
     return this.flushing;
@@ -116,14 +81,8 @@ export class GroupCommitWriter implements EventWriter {
 
   private async commit(group: Pending[]): Promise<void> {
     try {
-      const stmts = group.flatMap((p) => p.stmts);
-      if (this.deferredSync) {
-        await this.deferredSync.commit(stmts);
-        this.unsynced.push(...group);
-      } else {
-        await this.db.batch(stmts);
-        for (const p of group) p.resolve();
-      }
+      await this.db.batch(group.flatMap((p) => p.stmts));
+      for (const p of group) p.resolve();
     } catch (error) {
       if (group.length === 1) {
         group[0]!.reject(error);
@@ -132,28 +91,5 @@ export class GroupCommitWriter implements EventWriter {
       // One bad event must not fail its neighbours: retry each on its own.
       for (const p of group) await this.commit([p]);
     }
-  }
-
-  /** Syncs the groups committed so far, unless a sync runs (its end starts the next one). */
-  private startSync(): void {
-    if (this.syncing || this.unsynced.length === 0) return;
-    const covered = this.unsynced;
-    this.unsynced = [];
-    this.syncing = Promise.resolve()
-      .then(() => this.deferredSync!.sync())
-      .then(
-        () => {
-          for (const p of covered) p.resolve();
-        },
-        (error: unknown) => {
-          for (const p of covered) p.reject(error);
-        },
-      )
-      .finally(() => {
-        this.syncing = null;
-        // Events that waited are committed first, so the next sync covers them too.
-        if (this.queue.length > 0 || this.flushing || this.scheduled) this.requestFlush();
-        else this.startSync();
-      });
   }
 }
