@@ -17,7 +17,7 @@ import { parseQuery } from '../server/core/query/parse.ts';
 import { recordEventStatements } from '../server/core/store/record-event.ts';
 import { d1Db, newD1Meter } from '../server/workers/d1-db.ts';
 import { type D1, type TellerWorker, startWorker } from '../test/workers/harness.ts';
-import { dashboardView, NOW, openDataset, type Dataset } from './query.ts';
+import { dashboardView, datasetSections, NOW, openDataset, type Dataset } from './query.ts';
 
 /** D1 refuses SQL statements longer than 100 KB. */
 const MAX_STATEMENT_BYTES = 90_000;
@@ -175,14 +175,12 @@ async function benchDataset(events: number): Promise<string> {
 /** Markdown for docs/benchmarks.md: one table per dataset size. */
 export async function runD1RowsBench(): Promise<string> {
   const sizes = (process.env.TELLER_BENCH_D1_EVENTS ?? '100000,1000000').split(',').map(Number);
-  const sections = [
+  const description =
     'D1 rows read (what Cloudflare bills) by the Stats API queries of one dashboard view, the same 15 queries as in "Queries", ' +
       'run through the Workers D1 adapter (`d1Db` with a meter) against a local D1 in workerd via Miniflare, which meters as D1 does. ' +
       'Data: the query benchmark\'s generated traffic, copied into D1; rollups built by the Worker\'s cron handler. ' +
       'Every answer is checked against the Node store. Counted: the query engine\'s statements only; a request\'s token or session and ' +
       'site lookups add a few rows more. Rows read do not depend on the machine, so these figures are exact and repeatable; the times in the notes (generation, load, rollups) do, and were taken on a machine shared with other work. ' +
-      'Sizes: `TELLER_BENCH_D1_EVENTS=100000,1000000` (the default).',
-  ];
-  for (const size of sizes) sections.push(await benchDataset(size));
-  return sections.join('\n\n');
+      'Sizes: `TELLER_BENCH_D1_EVENTS=100000,1000000` (the default).';
+  return datasetSections(description, sizes, benchDataset);
 }

@@ -227,12 +227,17 @@ async function benchDataset(events: number): Promise<string> {
 /** Markdown for docs/benchmarks.md: one table per dataset size. */
 export async function runQueryBench(): Promise<string> {
   const sizes = [1_000_000, ...(process.env.TELLER_BENCH_10M === '1' ? [10_000_000] : [])];
-  const sections = [
+  const description =
     'Stats API queries run in-process (parse + plan + SQLite, and DuckDB for the columnar copy of closed days) against a file database of synthetic traffic for one site ' +
       '(Europe/Oslo, 13 months ending 2026-01-15, Zipf pages, realistic client, country and referrer mix), with rollups built by maintenance. ' +
       '"30 days" and "12 months" are the `30d` and `12mo` ranges; the KPI query also reads its comparison period. ' +
-      'The 10 M run is opt-in: `TELLER_BENCH_10M=1 npm run bench` (the database is generated once into bench/.cache/).',
-  ];
-  for (const size of sizes) sections.push(await benchDataset(size));
+      'The 10 M run is opt-in: `TELLER_BENCH_10M=1 npm run bench` (the database is generated once into bench/.cache/).';
+  return datasetSections(description, sizes, benchDataset);
+}
+
+/** A benchmark's section: its description, then one table per dataset size, measured in turn. */
+export async function datasetSections(description: string, sizes: number[], bench: (events: number) => Promise<string>): Promise<string> {
+  const sections = [description];
+  for (const size of sizes) sections.push(await bench(size));
   return sections.join('\n\n');
 }

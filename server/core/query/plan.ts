@@ -16,11 +16,11 @@ import type { Period } from './types.ts';
 /** A stretch read from rollups: days, months (YYYY-MM) or one ready preset range. */
 export type RolledSegment = { kind: 'days' | 'months' | 'range'; first: string; last: string };
 
-/** A stretch [start, end) in Unix seconds read row by row: SQLite's raw tables, or the columnar copy. */
 /**
- * A columnar stretch's `varying` holds its days on which some visitor hash had two values of
- * a column, with those columns (first-flags.ts); null when it does not start and end at
- * midnight, so its first-of-day flags cannot be summed.
+ * A stretch [start, end) in Unix seconds read row by row: SQLite's raw tables, or the columnar
+ * copy. A columnar stretch's `varying` holds its days on which some visitor hash had two
+ * values of a column, with those columns (first-flags.ts); null when it does not start and
+ * end at midnight, so its first-of-day flags cannot be summed.
  */
 export type RowSegment =
   | { kind: 'raw'; start: number; end: number }

@@ -35,11 +35,6 @@ export interface RawRead {
   firstDay: string;
   /** Visits passing event filters on events the tables read do not hold (see filters.ts). */
   visitsBeyond?: VisitsBeyond;
-  /**
-   * Whole days of the columnar copy: its days on which some visitor hash had two values of a
-   * column, with those columns (first-flags.ts). Absent or null: visitors are counted distinct.
-   */
-  varying?: Readonly<Record<string, readonly string[]>> | null;
 }
 
 function keyName(i: number): string {
@@ -165,16 +160,17 @@ export function rawStatement(read: RawRead): Stmt {
 }
 
 /**
- * The statements for a read of whole days of the columnar copy: rows as rawStatement's, and
- * a key's sums are added up over the statements. First-of-day flags are summed where they
- * can be; days on which a column the filters rely on varied within a visitor hash are
- * counted distinct, by a statement of their own (in one with the flags' part, DuckDB holds
- * both joins' tables at once, past its memory limit).
+ * The statements for a read of the columnar copy: rows as rawStatement's, and a key's sums
+ * are added up over the statements. Over whole days (`varying` not null: the days on which
+ * some visitor hash had two values of a column, with those columns), first-of-day flags are
+ * summed where they can be; days on which a column the filters rely on varied are counted
+ * distinct, by a statement of their own (in one with the flags' part, DuckDB holds both
+ * joins' tables at once, past its memory limit).
  */
-export function columnarStatements(read: RawRead): Stmt[] {
-  const flags = read.varying ? firstFlags(read.relation, read.keys, read.filters) : null;
-  if (!flags) return [distinctStatement(read, null)];
-  const counted = Object.entries(read.varying!)
+export function columnarStatements(read: RawRead, varying: Readonly<Record<string, readonly string[]>> | null): Stmt[] {
+  const flags = varying ? firstFlags(read.relation, read.keys, read.filters) : null;
+  if (!varying || !flags) return [distinctStatement(read, null)];
+  const counted = Object.entries(varying)
     .filter(([, columns]) => columns.some((c) => flags.relyOn.includes(c)))
     .map(([day]) => day)
     .sort();

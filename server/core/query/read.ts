@@ -80,9 +80,8 @@ function statementsFor(relation: Relation, keys: Key[], filters: Filter[], perio
       periodEnd: period.end,
       firstDay: period.firstDay,
       visitsBeyond,
-      varying: segment.kind === 'columnar' ? segment.varying : null,
     };
-    return segment.kind === 'raw' ? [rawStatement(read)] : columnarStatements(read);
+    return segment.kind === 'raw' ? [rawStatement(read)] : columnarStatements(read, segment.varying);
   }
   return [
     rollupStatement({
@@ -131,14 +130,13 @@ async function visitsBeyond(ctx: ReadContext, filters: Filter[], segment: RowSeg
  * A columnar read, or the same stretch from SQLite's raw rows when the copy fails to answer
  * (Node: its process died between planning and reading): slower, never wrong.
  */
-async function readColumnar(ctx: ReadContext, stmts: Stmt[], raw: () => Stmt): Promise<Array<Record<string, SqlValue>>> {
+async function readColumnar(ctx: ReadContext, stmts: Stmt[], raw: Stmt): Promise<Array<Record<string, SqlValue>>> {
   try {
     const rows: Array<Record<string, SqlValue>> = [];
     for (const stmt of stmts) rows.push(...(await ctx.columns!.reader.all(stmt.sql, stmt.params)));
     return rows;
   } catch {
-    const fallback = raw();
-    return ctx.db.all<Record<string, SqlValue>>(fallback.sql, fallback.params);
+    return ctx.db.all<Record<string, SqlValue>>(raw.sql, raw.params);
   }
 }
 
@@ -151,21 +149,22 @@ export async function readGroups<R extends Relation>(
   period: Period,
 ): Promise<Groups<R>> {
   const segments = await plan(ctx, keys, filters, period);
-  const statements: Array<{ stmts: Stmt[]; segment: Segment; raw: () => Stmt }> = [];
+  // `raw`: the stretch as SQLite reads it; for a columnar one, what a failed read falls back to.
+  const statements: Array<{ stmts: Stmt[]; segment: Segment; raw: Stmt }> = [];
   for (const s of segments) {
     const beyond = s.kind === 'columnar' && relation === 'visits' ? await visitsBeyond(ctx, filters, s, period) : undefined;
     const stmts = statementsFor(relation, keys, filters, period, ctx.site, s, beyond);
-    const raw = s.kind === 'columnar' ? () => statementsFor(relation, keys, filters, period, ctx.site, { kind: 'raw', start: s.start, end: s.end })[0]! : () => stmts[0]!;
+    const raw = s.kind === 'columnar' ? statementsFor(relation, keys, filters, period, ctx.site, { kind: 'raw', start: s.start, end: s.end })[0]! : stmts[0]!;
     statements.push({ stmts, segment: s, raw });
   }
   // SQLite's bound (and D1's), so a query is refused alike with or without the copy.
-  if (statements.some((s) => s.raw().params.length > MAX_PARAMS)) {
+  if (statements.some((s) => s.raw.params.length > MAX_PARAMS)) {
     throw new QueryError('filters', `Invalid filters: the query needs more than ${MAX_PARAMS} values; use fewer filter values.`);
   }
   const groups: Groups<R> = new Map();
   for (const { stmts, segment, raw } of statements) {
     const rows =
-      segment.kind === 'columnar' ? await readColumnar(ctx, stmts, raw) : await ctx.db.all<Record<string, SqlValue>>(stmts[0]!.sql, stmts[0]!.params);
+      segment.kind === 'columnar' ? await readColumnar(ctx, stmts, raw) : await ctx.db.all<Record<string, SqlValue>>(raw.sql, raw.params);
     for (const row of rows) {
       const sums = sumsOf(relation, row);
       if (sums) addGroup(groups, relation, labelsOf(keys, row), sums);

@@ -130,14 +130,18 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
   const loadHeld = async () => {
     const sites = new Map<number, HeldSite>();
     const days = new Map<number, Record<string, string[]>>();
-    const rows = (
-      await writer.runAndReadAll('SELECT site_id, min(timezone) AS timezone, min(day) AS first, max(day) AS through FROM copied_days GROUP BY site_id')
-    ).getRowObjectsJS();
-    for (const r of rows) sites.set(Number(r.site_id), { siteId: Number(r.site_id), timezone: String(r.timezone), first: String(r.first), through: String(r.through) });
-    for (const r of (await writer.runAndReadAll("SELECT site_id, day, varying FROM copied_days WHERE varying <> ''")).getRowObjectsJS()) {
-      const site = days.get(Number(r.site_id)) ?? {};
-      site[String(r.day)] = String(r.varying).split(',');
-      days.set(Number(r.site_id), site);
+    // A row a day: a few hundred a site, read once after each write.
+    const rows = (await writer.runAndReadAll('SELECT site_id, day, timezone, varying FROM copied_days ORDER BY site_id, day')).getRowObjectsJS();
+    for (const r of rows) {
+      const siteId = Number(r.site_id);
+      const day = String(r.day);
+      const site = sites.get(siteId);
+      if (site) site.through = day;
+      else sites.set(siteId, { siteId, timezone: String(r.timezone), first: day, through: day });
+      if (r.varying === '') continue;
+      const varied = days.get(siteId) ?? {};
+      varied[day] = String(r.varying).split(',');
+      days.set(siteId, varied);
     }
     held = sites;
     varying = days;
