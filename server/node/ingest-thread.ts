@@ -7,8 +7,7 @@
  * thread asks for a pass and is told its result.
  * @module
  */
-import { restartDelay } from './restart-delay.ts';
-import { Worker } from 'node:worker_threads';
+import { superviseWorker } from './supervised-worker.ts';
 import type { Ingest, IngestOutcome, IngestRequest } from '../core/ingest/ingest.ts';
 import type { MaintenanceResult } from '../core/maintenance.ts';
 import type { Config, Logger } from '../core/ports.ts';
@@ -55,12 +54,6 @@ export function startIngestThread(data: IngestThreadData, log: Logger, options: 
   let queued: [number, IngestRequest][] = [];
   let sending = false;
   let nextId = 1;
-  let worker: Worker | null = null;
-  let down = '';
-  let failures = 0;
-  let closing = false;
-  let restartTimer: NodeJS.Timeout | null = null;
-  let exited: Promise<void> = Promise.resolve();
   /** The maintenance pass the thread is running, if any. */
   let maintenance: { done: Promise<MaintenanceResult>; settle(outcome: MaintenanceResult | Error): void } | null = null;
 
@@ -77,59 +70,40 @@ export function startIngestThread(data: IngestThreadData, log: Logger, options: 
     }
   };
 
-  const send = () => {
-    sending = false;
-    if (queued.length === 0) return;
-    const requests = queued;
-    queued = [];
-    if (worker) worker.postMessage({ type: 'ingest', requests } satisfies ToIngestThread);
-    else fail(requests, down);
-  };
-
-  const start = () => {
-    restartTimer = null;
-    const w = new Worker(new URL('./ingest-worker.mjs', import.meta.url), { workerData: data });
-    worker = w;
-    w.on('message', (message: FromIngestThread) => {
-      if (message.type === 'ready') {
-        failures = 0;
-        return;
-      }
+  const thread = superviseWorker<FromIngestThread>({
+    name: 'ingest thread',
+    url: new URL('./ingest-worker.mjs', import.meta.url),
+    workerData: data,
+    log,
+    onMessage(message) {
       if (message.type === 'maintained') return endMaintenance(message.result);
       if (message.type === 'maintenanceFailed') return endMaintenance(new Error(message.message));
       for (const [id, outcome] of message.answers) {
         waiting.get(id)?.(outcome);
         waiting.delete(id);
       }
-    });
-    let error: Error | null = null;
-    w.on('error', (e) => {
-      error = e;
-    });
-    exited = new Promise((resolve) => {
-      w.once('exit', (code) => {
-        worker = null;
-        // Without a closing full stop: the reason is followed by "; starting it again in N ms".
-        down = `ingest thread ${error ? `failed: ${error.message.replace(/\.$/, '')}` : `exited (${code})`}`;
-        // Whatever it had not answered may or may not be committed: the clients retry.
-        fail([...waiting], down);
-        endMaintenance(new Error(down));
-        if (!closing) {
-          const delay = restartDelay(failures++);
-          log.error(`${down}; starting it again in ${delay} ms`);
-          restartTimer = setTimeout(start, delay);
-          restartTimer.unref();
-        }
-        resolve();
-      });
-    });
+    },
+    onExit(why) {
+      // Whatever it had not answered may or may not be committed: the clients retry.
+      fail([...waiting], why);
+      endMaintenance(new Error(why));
+    },
+  });
+
+  const send = () => {
+    sending = false;
+    if (queued.length === 0) return;
+    const requests = queued;
+    queued = [];
+    const worker = thread.current();
+    if (worker) worker.postMessage({ type: 'ingest', requests } satisfies ToIngestThread);
+    else fail(requests, thread.down() ?? 'ingest thread is not running');
   };
-  start();
 
   return {
-    down: () => (worker === null && !closing ? down : null),
+    down: thread.down,
     ingest(request) {
-      if (closing) return Promise.resolve({ status: 503, failure: 'server is shutting down' });
+      if (thread.closing()) return Promise.resolve({ status: 503, failure: 'server is shutting down' });
       if (waiting.size >= maxWaiting) return Promise.resolve({ status: 503, failure: `${maxWaiting} events are already waiting to be stored` });
       return new Promise((resolve) => {
         const id = nextId++;
@@ -143,7 +117,8 @@ export function startIngestThread(data: IngestThreadData, log: Logger, options: 
     },
     maintain(nowMs) {
       if (maintenance) return maintenance.done;
-      if (!worker || closing) return Promise.reject(new Error(closing ? 'server is shutting down' : down));
+      const worker = thread.current();
+      if (!worker || thread.closing()) return Promise.reject(new Error(thread.closing() ? 'server is shutting down' : (thread.down() ?? 'ingest thread is not running')));
       let settle!: (outcome: MaintenanceResult | Error) => void;
       const done = new Promise<MaintenanceResult>((resolve, reject) => {
         settle = (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
@@ -152,14 +127,10 @@ export function startIngestThread(data: IngestThreadData, log: Logger, options: 
       worker.postMessage({ type: 'maintain', nowMs } satisfies ToIngestThread);
       return done;
     },
-    async close() {
-      if (!closing) {
-        closing = true;
-        if (restartTimer) clearTimeout(restartTimer);
-        send();
-        worker?.postMessage({ type: 'close' } satisfies ToIngestThread);
-      }
-      await exited;
+    close() {
+      // What is queued goes first, so the thread commits it before it ends.
+      if (!thread.closing()) send();
+      return thread.close({ type: 'close' } satisfies ToIngestThread);
     },
   };
 }

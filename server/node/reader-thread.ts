@@ -7,8 +7,7 @@
  * meanwhile reads fail with StoreBusyError (503 with Retry-After).
  * @module
  */
-import { restartDelay } from './restart-delay.ts';
-import { Worker } from 'node:worker_threads';
+import { superviseWorker } from './supervised-worker.ts';
 import { type Db, type Logger, type SqlValue, StoreBusyError } from '../core/ports.ts';
 
 export interface ReaderThreadData {
@@ -53,52 +52,28 @@ export function startReaderThread(data: ReaderThreadData, log: Logger, options: 
   const maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
   const waiting = new Map<number, Waiting>();
   let nextId = 1;
-  let worker: Worker | null = null;
-  let down = '';
-  let failures = 0;
-  let closing = false;
-  let restartTimer: NodeJS.Timeout | null = null;
-  let exited: Promise<void> = Promise.resolve();
 
-  const start = () => {
-    restartTimer = null;
-    const w = new Worker(new URL('./reader-worker.mjs', import.meta.url), { workerData: data });
-    worker = w;
-    w.on('message', (message: FromReaderThread) => {
-      if (message.type === 'ready') {
-        failures = 0;
-        return;
-      }
+  const thread = superviseWorker<FromReaderThread>({
+    name: 'reader thread',
+    url: new URL('./reader-worker.mjs', import.meta.url),
+    workerData: data,
+    log,
+    onMessage(message) {
       const entry = waiting.get(message.id);
       waiting.delete(message.id);
       if (message.type === 'answer') entry?.resolve(message.rows);
       else entry?.reject(sqlError(message.message, message.code));
-    });
-    let error: Error | null = null;
-    w.on('error', (e) => {
-      error = e;
-    });
-    exited = new Promise((resolve) => {
-      w.once('exit', (code) => {
-        worker = null;
-        down = `reader thread ${error ? `failed: ${error.message}` : `exited (${code})`}`;
-        for (const entry of waiting.values()) entry.reject(new StoreBusyError(down));
-        waiting.clear();
-        if (!closing) {
-          const delay = restartDelay(failures++);
-          log.error(`${down}; starting it again in ${delay} ms`);
-          restartTimer = setTimeout(start, delay);
-          restartTimer.unref();
-        }
-        resolve();
-      });
-    });
-  };
-  start();
+    },
+    onExit(why) {
+      for (const entry of waiting.values()) entry.reject(new StoreBusyError(why));
+      waiting.clear();
+    },
+  });
 
   const read = (method: ReadMethod, sql: string, params: readonly SqlValue[]): Promise<unknown> => {
-    if (closing) return Promise.reject(new StoreBusyError('server is shutting down'));
-    if (!worker) return Promise.reject(new StoreBusyError(down));
+    if (thread.closing()) return Promise.reject(new StoreBusyError('server is shutting down'));
+    const worker = thread.current();
+    if (!worker) return Promise.reject(new StoreBusyError(thread.down() ?? 'reader thread is not running'));
     if (waiting.size >= maxWaiting) return Promise.reject(new StoreBusyError(`${maxWaiting} queries are already waiting to be answered`));
     const id = nextId++;
     worker.postMessage({ type: 'read', id, method, sql, params } satisfies ToReaderThread);
@@ -114,15 +89,8 @@ export function startReaderThread(data: ReaderThreadData, log: Logger, options: 
       run: refuseWrite,
       batch: refuseWrite,
     },
-    down: () => (worker === null && !closing ? down : null),
-    async close() {
-      if (!closing) {
-        closing = true;
-        if (restartTimer) clearTimeout(restartTimer);
-        // After every read already sent: the thread answers them first.
-        worker?.postMessage({ type: 'close' } satisfies ToReaderThread);
-      }
-      await exited;
-    },
+    down: thread.down,
+    // After every read already sent: the thread answers them first.
+    close: () => thread.close({ type: 'close' } satisfies ToReaderThread),
   };
 }
