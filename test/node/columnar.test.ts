@@ -192,6 +192,17 @@ describe('the columnar copy in a running server', () => {
     for (const body of queries(p)) expect(await ask(server, p, body)).toEqual(await rawAnswer(reference, p, body));
   }, 90_000);
 
+  it('says in the log, once a minute at most, when DuckDB refuses a read', async () => {
+    const p = await prepare(5, 4);
+    const { server, log } = await serve(p);
+    await expect.poll(() => copiedThrough(server, p), { timeout: 30_000 }).toBe(p.lastClosed);
+    const refused = /^columnar copy could not answer a query \(.*no_such_table.*\): answered from SQLite instead, more slowly$/;
+    for (let i = 0; i < 3; i++) await expect(server.columns!.all('SELECT * FROM no_such_table', [])).rejects.toThrow(/no_such_table/);
+    expect(log.lines.filter((l) => refused.test(l))).toHaveLength(1);
+    // The copy goes on serving.
+    expect(await copiedThrough(server, p)).toBe(p.lastClosed);
+  });
+
   it('sets a damaged copy aside and writes it again', async () => {
     const p = await prepare(10, 6);
     writeFileSync(columnarPath(p.dbPath), 'not a DuckDB file\n'.repeat(1000));

@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { INGEST_HEADERS, type IngestRequest } from '../ingest/ingest.ts';
 import { readBody } from './body.ts';
+import { throttledLog } from '../log-throttle.ts';
 import type { AppDeps } from '../ports.ts';
 import type { StoreStatus } from './store-status.ts';
 
@@ -37,28 +38,10 @@ function ingestRequest(c: Context, deps: AppDeps, body: string): IngestRequest {
   return request;
 }
 
-/**
- * Logs a failure to store at most once a second, counting the rest: a full disk or an
- * overloaded ingest fails every event, and one line per event would bury the log.
- */
-function failureLog(log: AppDeps['log'], clock: AppDeps['clock']): (failure: string) => void {
-  let last = -Infinity;
-  let unreported = 0;
-  return (failure) => {
-    const now = clock();
-    if (now - last < 1000) {
-      unreported++;
-      return;
-    }
-    log.error(`event not stored: ${failure}${unreported > 0 ? ` (and ${unreported} more since the last report)` : ''}`);
-    last = now;
-    unreported = 0;
-  };
-}
-
 export function collectRoutes(deps: AppDeps, store: StoreStatus): Hono {
   const app = new Hono();
-  const logFailure = failureLog(deps.log, deps.clock);
+  // A full disk or an overloaded ingest fails every event: one line a second.
+  const logFailure = throttledLog((line) => deps.log.error(line), deps.clock, 1000);
 
   const reply = (c: Context, status: 202 | 400 | 405 | 413 | 429 | 503, body: string | object, extra: Record<string, string> = {}) => {
     const headers = { ...CORS, ...extra };
@@ -82,7 +65,7 @@ export function collectRoutes(deps: AppDeps, store: StoreStatus): Hono {
         return reply(c, 429, { error: 'too many events from this address for this site, slow down' }, { 'retry-after': String(outcome.retryAfter) });
       case 503:
         store.failed(outcome.failure);
-        logFailure(outcome.failure);
+        logFailure(`event not stored: ${outcome.failure}`);
         return reply(c, 503, { error: 'event could not be stored, try again' }, { 'retry-after': '5' });
     }
   });

@@ -7,6 +7,7 @@
  * @module
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { throttledLog } from '../../core/log-throttle.ts';
 import type { Logger, SqlValue } from '../../core/ports.ts';
 import type { ColumnReader } from '../../core/query/columns.ts';
 import type { ColumnCoverage } from '../../core/query/plan.ts';
@@ -30,8 +31,15 @@ interface Waiting {
 /** Exit code of a copy process that cannot run DuckDB here. */
 const UNAVAILABLE = 3;
 
+/**
+ * A read DuckDB refuses (its memory limit, say) is answered from SQLite, correct but slower,
+ * so the log is the operator's only sign of it; it is said once a minute at most.
+ */
+const READ_FAILURE_LOG_MS = 60_000;
+
 export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient {
   const waiting = new Map<number, Waiting>();
+  const reportReadFailure = throttledLog((line) => log.error(line), Date.now, READ_FAILURE_LOG_MS);
   let nextId = 1;
   let child: ChildProcess | null = null;
   let ready = false;
@@ -69,8 +77,10 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
         default: {
           const entry = waiting.get(message.id);
           waiting.delete(message.id);
-          if (message.type === 'answer') entry?.resolve(message.rows);
-          else entry?.reject(new Error(message.message));
+          if (message.type === 'answer') return entry?.resolve(message.rows);
+          entry?.reject(new Error(message.message));
+          // DuckDB's messages go on for lines (the query, a caret under it): the first says what went wrong.
+          reportReadFailure(`columnar copy could not answer a query (${message.message.split('\n', 1)[0]}): answered from SQLite instead, more slowly`);
         }
       }
     });
