@@ -136,6 +136,14 @@ describe('site view', { timeout: 120_000 }, () => {
     expect(apiLog.slice(firstAnswer).filter(([kind]) => kind === 'call')).toEqual([]);
     await p.waitForSelector('.sv-map');
     await screenshot(p, 'site-view-desktop-light');
+    // Away from the chart its legend only names the lines; on a bucket it gives the time and values.
+    const legend = () => p.locator('.sv-chart .u-legend').innerText();
+    expect(await legend()).toBe('Unique visitorsComparison');
+    const over = (await p.locator('.sv-chart .u-over').boundingBox())!;
+    // The day's first hour, which has begun whatever the time (a later one may be in the future, shown as –).
+    await p.mouse.move(over.x + 2, over.y + over.height / 2);
+    await expect.poll(legend).toMatch(/^Time\s*\d+ \w+ \d{4} 00:00\s*Unique visitors\s*\d+\s*Comparison\s*\d+ \(/);
+    await p.mouse.move(0, 0);
     await expectViewMatchesApi(p);
 
     const { base } = baseOf('?period=day&compare=previous');
