@@ -98,17 +98,29 @@ export interface TrackerBrowser {
   site: PageServer;
   /** A fresh browser context (a new visitor), closed after the test. */
   visitor(signals?: PrivacySignals): Promise<BrowserContext>;
+  /**
+   * The event bodies visitors' pages sent for one `data-domain`, in the order the pages sent
+   * them. Each event is a request of its own, so the stub may receive two sent close together
+   * in either order; a test of order compares this, and the stub's set with it.
+   */
+  sent(domain: string): Array<Record<string, unknown>>;
 }
 
 /** Chromium, a stub collector and a page server for a test file: started once, visitors closed after each test. */
 export function useTrackerBrowser(): TrackerBrowser {
   const contexts: BrowserContext[] = [];
+  const sent: Array<Record<string, unknown>> = [];
   const env = {
     async visitor(signals: PrivacySignals = {}) {
       const context = await newVisitor(env.browser, signals);
+      context.on('request', (request) => {
+        const body = request.method() === 'POST' && new URL(request.url()).pathname === '/api/event' ? request.postData() : null;
+        if (body) sent.push(JSON.parse(body) as Record<string, unknown>);
+      });
       contexts.push(context);
       return context;
     },
+    sent: (domain) => sent.filter((body) => body.d === domain),
   } as TrackerBrowser;
   beforeAll(async () => {
     [env.browser, env.stub, env.site] = await Promise.all([launchChromium(), startStubCollector(), startPageServer()]);

@@ -27,11 +27,21 @@ async function open(context: BrowserContext, path: string, html: string, host = 
   return page;
 }
 
+/** Order-free form of a list of events, to compare what arrived with what was sent. */
+const asSet = (list: Array<Record<string, unknown>>) => list.map((e) => JSON.stringify(e)).sort();
+
+/**
+ * The first `count` events for `domain`, once the stub has received them all, in the order
+ * the page sent them (two sent close together may arrive in either order).
+ */
 const events = (domain: string, count: number) =>
   waitFor(`${count} event(s) for ${domain}`, () => {
-    const list = env.stub.events(domain);
-    expect(list.length).toBeLessThanOrEqual(count);
-    return list.length === count && list;
+    const received = env.stub.events(domain);
+    expect(received.length).toBeLessThanOrEqual(count);
+    const sent = env.sent(domain);
+    if (received.length < count || sent.length < count) return false;
+    expect(asSet(received)).toEqual(asSet(sent));
+    return sent;
   });
 
 /** Calls teller() in the page and resolves with what its callback received. */
