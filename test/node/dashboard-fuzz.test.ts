@@ -75,7 +75,8 @@ describe('dashboard routes under random input', () => {
         const qs = new URLSearchParams(q).toString();
         const answer = await call(server, method, `${p}${qs ? `?${qs}` : ''}`, { cookie, body: b, headers: { ...headers, 'content-type': 'application/json' } });
         expect(answer.status, `${method} ${p}?${qs} ${b ?? ''}`).toBeLessThan(500);
-        expect(answer.headers.get('content-type'), `${method} ${p}`).toContain('application/json');
+        // A client resolves '..' segments before sending, as fetch does: '/api/dashboard/../../x' asks for the page '/x'.
+        if (new URL(p, server.url).pathname.startsWith('/api/')) expect(answer.headers.get('content-type'), `${method} ${p}`).toContain('application/json');
       }),
       { numRuns: 300 },
     );
