@@ -203,6 +203,25 @@ describe('the columnar copy in a running server', () => {
     expect(await copiedThrough(server, p)).toBe(p.lastClosed);
   });
 
+  it('survives reads sent while the copy process dies, and answers each of them', async () => {
+    const p = await prepare(5, 4);
+    const { server } = await serve(p);
+    await expect.poll(() => copiedThrough(server, p), { timeout: 30_000 }).toBe(p.lastClosed);
+    const pid = copyProcessOf(p.dbPath);
+    process.kill(pid, 'SIGKILL');
+    // Until the server notices, reads still go to the dead process's closed end: EPIPE, which
+    // must not become an uncaught error (it would end the server) or a read never answered.
+    const reads: Promise<unknown>[] = [];
+    for (let i = 0; i < 200; i++) {
+      reads.push(server.columns!.all('SELECT 1 AS one', []));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const outcomes = await Promise.allSettled(reads);
+    expect(outcomes.some((o) => o.status === 'rejected')).toBe(true);
+    await expect.poll(() => copiedThrough(server, p), { timeout: 30_000 }).toBe(p.lastClosed);
+    expect(await server.columns!.all('SELECT 1 AS one', [])).toEqual([{ one: 1 }]);
+  });
+
   it('sets a damaged copy aside and writes it again', async () => {
     const p = await prepare(10, 6);
     writeFileSync(columnarPath(p.dbPath), 'not a DuckDB file\n'.repeat(1000));

@@ -52,7 +52,11 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
   let exited: Promise<void> = Promise.resolve();
 
   const post = (message: ToCopyProcess) => {
-    if (child?.connected) child.send(message);
+    // A process that just died is still connected until its end of the channel is seen
+    // closed: the write then fails (EPIPE). Given a callback, Node hands the failure to it
+    // instead of raising it on the child, where it would end the server; the exit that
+    // follows answers every read still waiting.
+    if (child?.connected) child.send(message, () => {});
   };
 
   const start = () => {

@@ -40,7 +40,8 @@ const DAYS_PER_STEP = 4;
 const RETRY_MS = 60_000;
 
 const { dbPath, options } = JSON.parse(process.env.TELLER_COPY_PROCESS ?? '{}') as CopyProcessData;
-const send = (message: FromCopyProcess) => process.send!(message);
+// The server may be gone (killed) while an answer is on the way; this process then ends on 'disconnect'.
+const send = (message: FromCopyProcess) => process.send!(message, () => {});
 const log = (level: 'info' | 'warn' | 'error', message: string) => send({ type: 'log', level, message });
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
