@@ -89,6 +89,18 @@ async function settled(p: Page): Promise<void> {
 
 const search = (p: Page) => new URL(p.url()).search;
 
+/**
+ * Submits the open dialog and waits for the view it asks for. The dialog applies its choice
+ * on its close event, a task after the submit, so until then the old view is still on the
+ * page, settled.
+ */
+async function submitDialog(p: Page): Promise<void> {
+  const before = p.url();
+  await p.click('dialog button[type="submit"]');
+  await waitFor('the view the dialog asked for', () => p.url() !== before);
+  await settled(p);
+}
+
 /** The KPI row and every tab of every panel show the Stats API's numbers for the page's URL. */
 async function expectViewMatchesApi(p: Page): Promise<void> {
   await settled(p);
@@ -219,8 +231,7 @@ describe('site view', { timeout: 120_000 }, () => {
     await p.selectOption('dialog select >> nth=0', 'visit:browser');
     await p.selectOption('dialog select >> nth=1', 'is_not');
     await p.fill('dialog input', 'Firefox');
-    await p.click('dialog button[type="submit"]');
-    await settled(p);
+    await submitDialog(p);
     expect(parseView(search(p)).filters).toEqual([{ op: 'is_not', dimension: 'visit:browser', values: ['Firefox'] }] satisfies Filter[]);
     expect(await kpiValues(p)).toEqual((await stats(kpiQuery(baseOf(search(p)).base))).results[0]!.metrics);
     await p.click('.sv-chip-remove');
@@ -249,8 +260,7 @@ describe('site view', { timeout: 120_000 }, () => {
     const today = localDay(new Date(), 'Etc/UTC');
     await p.fill('dialog input[type="date"] >> nth=0', today);
     await p.fill('dialog input[type="date"] >> nth=1', today);
-    await p.click('dialog button[type="submit"]');
-    await settled(p);
+    await submitDialog(p);
     expect(parseView(search(p))).toMatchObject({ period: 'custom', from: today, to: today });
     expect(await kpiValues(p)).toEqual((await stats(kpiQuery(base))).results[0]!.metrics);
     await p.selectOption('#sv-range', 'pick');
