@@ -95,15 +95,16 @@ export function startIngestThread(data: IngestThreadData, log: Logger, options: 
     if (queued.length === 0) return;
     const requests = queued;
     queued = [];
-    const worker = thread.current();
-    if (worker) worker.postMessage({ type: 'ingest', requests } satisfies ToIngestThread);
-    else fail(requests, thread.down() ?? 'ingest thread is not running');
+    // close() sends first, before the thread counts as closing, so what was accepted reaches it.
+    const unavailable = thread.post({ type: 'ingest', requests } satisfies ToIngestThread);
+    if (unavailable) fail(requests, unavailable);
   };
 
   return {
     down: thread.down,
     ingest(request) {
-      if (thread.closing()) return Promise.resolve({ status: 503, failure: 'server is shutting down' });
+      const unavailable = thread.unavailable();
+      if (unavailable) return Promise.resolve({ status: 503, failure: unavailable });
       if (waiting.size >= maxWaiting) return Promise.resolve({ status: 503, failure: `${maxWaiting} events are already waiting to be stored` });
       return new Promise((resolve) => {
         const id = nextId++;
@@ -117,19 +118,19 @@ export function startIngestThread(data: IngestThreadData, log: Logger, options: 
     },
     maintain(nowMs) {
       if (maintenance) return maintenance.done;
-      const worker = thread.current();
-      if (!worker || thread.closing()) return Promise.reject(new Error(thread.closing() ? 'server is shutting down' : (thread.down() ?? 'ingest thread is not running')));
+      const unavailable = thread.post({ type: 'maintain', nowMs } satisfies ToIngestThread);
+      if (unavailable) return Promise.reject(new Error(unavailable));
+      // The thread answers in a later message, so the pass is recorded before it can end.
       let settle!: (outcome: MaintenanceResult | Error) => void;
       const done = new Promise<MaintenanceResult>((resolve, reject) => {
         settle = (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
       });
       maintenance = { done, settle };
-      worker.postMessage({ type: 'maintain', nowMs } satisfies ToIngestThread);
       return done;
     },
     close() {
       // What is queued goes first, so the thread commits it before it ends.
-      if (!thread.closing()) send();
+      send();
       return thread.close({ type: 'close' } satisfies ToIngestThread);
     },
   };

@@ -71,12 +71,10 @@ export function startReaderThread(data: ReaderThreadData, log: Logger, options: 
   });
 
   const read = (method: ReadMethod, sql: string, params: readonly SqlValue[]): Promise<unknown> => {
-    if (thread.closing()) return Promise.reject(new StoreBusyError('server is shutting down'));
-    const worker = thread.current();
-    if (!worker) return Promise.reject(new StoreBusyError(thread.down() ?? 'reader thread is not running'));
     if (waiting.size >= maxWaiting) return Promise.reject(new StoreBusyError(`${maxWaiting} queries are already waiting to be answered`));
     const id = nextId++;
-    worker.postMessage({ type: 'read', id, method, sql, params } satisfies ToReaderThread);
+    const unavailable = thread.post({ type: 'read', id, method, sql, params } satisfies ToReaderThread);
+    if (unavailable) return Promise.reject(new StoreBusyError(unavailable));
     return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
   };
 

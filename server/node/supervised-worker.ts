@@ -22,11 +22,12 @@ export interface SupervisedWorkerOptions<M> {
 }
 
 export interface SupervisedWorker {
-  /** The running thread, or null while it is down (or after close). */
-  current(): Worker | null;
+  /** Posts `message` to the thread; or, when it takes no work now, leaves it and says why. */
+  post(message: unknown): string | null;
   /** Why the thread is down and waits to be started again, or null. */
   down(): string | null;
-  closing(): boolean;
+  /** Why no new work may go to the thread now (closing, or down), or null while it takes work. */
+  unavailable(): string | null;
   /** Stops restarts, posts `message` (the thread's own request to end) and resolves once it has ended. */
   close(message: unknown): Promise<void>;
 }
@@ -69,10 +70,16 @@ export function superviseWorker<M extends { type: string }>(options: SupervisedW
   };
   start();
 
+  const unavailable = () => (closing ? 'server is shutting down' : worker === null ? down : null);
+
   return {
-    current: () => worker,
     down: () => (worker === null && !closing ? down : null),
-    closing: () => closing,
+    unavailable,
+    post(message) {
+      const why = unavailable();
+      if (why === null) worker!.postMessage(message);
+      return why;
+    },
     async close(message) {
       if (!closing) {
         closing = true;

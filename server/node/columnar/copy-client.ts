@@ -51,12 +51,13 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
   let restartTimer: NodeJS.Timeout | null = null;
   let exited: Promise<void> = Promise.resolve();
 
-  const post = (message: ToCopyProcess) => {
-    // A process that just died is still connected until its end of the channel is seen
-    // closed: the write then fails (EPIPE). Given a callback, Node hands the failure to it
-    // instead of raising it on the child, where it would end the server; the exit that
-    // follows answers every read still waiting.
-    if (child?.connected) child.send(message, () => {});
+  /**
+   * A process that just died is still connected until its end of the channel is seen closed:
+   * the write then fails (EPIPE). Given a callback, Node hands the failure to it instead of
+   * raising it on the child, where it would end the server.
+   */
+  const post = (message: ToCopyProcess, failed: (error: Error) => void = () => {}) => {
+    if (child?.connected) child.send(message, (error) => error && failed(error));
   };
 
   const start = () => {
@@ -112,8 +113,14 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
   const ask = (message: (id: number) => ToCopyProcess): Promise<unknown> => {
     if (!ready || !child) return Promise.reject(new Error('the columnar copy is not running'));
     const id = nextId++;
-    post(message(id));
-    return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
+    return new Promise((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      // Not sent: the caller reads SQLite at once rather than when the exit is seen.
+      post(message(id), (error) => {
+        waiting.delete(id);
+        reject(error);
+      });
+    });
   };
 
   return {
