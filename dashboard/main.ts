@@ -14,6 +14,7 @@ import { onNavigate } from './lib/router.ts';
 import { type Theme, applyTheme, setTheme } from './lib/theme.ts';
 import { errorText } from './lib/ui.ts';
 import type { AppContext, Dispose } from './pages/app.ts';
+import { renderAccount } from './pages/account.ts';
 import { renderLogin, renderSetup } from './pages/auth.ts';
 import { LANG_SWITCH_ID, THEME_SWITCH_ID, layout } from './pages/layout.ts';
 import { messagePage } from './pages/message.ts';
@@ -67,6 +68,8 @@ async function logout(): Promise<void> {
 
 function signedIn(next: SessionState): void {
   session = next;
+  // The setup address carries the code: once used it leaves the address bar and the history entry.
+  if (location.pathname.startsWith('/setup')) history.replaceState(null, '', '/');
   draw(true);
 }
 
@@ -122,8 +125,16 @@ async function drawSignedIn(route: Route): Promise<void> {
   const owner = app.user.role === 'owner';
   const main = frame(route.name === 'users' ? 'users' : 'sites');
   switch (route.name) {
+    case 'setup':
+      // The owner exists: the setup address has nothing left to do.
+      history.replaceState(null, '', '/');
+      dispose = renderSites(main, app);
+      return;
     case 'sites':
       dispose = renderSites(main, app);
+      return;
+    case 'account':
+      dispose = renderAccount(main);
       return;
     case 'add-site':
       dispose = owner ? renderAddSite(main) : messagePage(main, t('error.ownerOnly.title'), t('error.ownerOnly.body'));
@@ -144,7 +155,7 @@ async function drawSignedIn(route: Route): Promise<void> {
 
 function drawRoute(route: Route): Promise<void> {
   if (route.name === 'share') drawShared(route.token);
-  else if (session.state === 'setup') dispose = renderSetup(frame(), signedIn);
+  else if (session.state === 'setup') dispose = renderSetup(frame(), signedIn, route.name === 'setup' ? route.code : '');
   else if (session.state !== 'in') dispose = renderLogin(frame(), signedIn);
   else return drawSignedIn(route);
   return Promise.resolve();

@@ -3,6 +3,7 @@ export const common = {
   'nav.label': 'Main',
   'nav.sites': 'Sites',
   'nav.users': 'Users',
+  'nav.account': "Account",
   'nav.logout': 'Log out',
   'nav.skip': 'Skip to content',
   'switch.language': 'Language',

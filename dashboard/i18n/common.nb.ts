@@ -5,6 +5,7 @@ export const common: Record<keyof typeof English, string> = {
   'nav.label': 'Hovedmeny',
   'nav.sites': 'Nettsteder',
   'nav.users': 'Brukere',
+  'nav.account': "Konto",
   'nav.logout': 'Logg ut',
   'nav.skip': 'Hopp til innholdet',
   'switch.language': 'Språk',

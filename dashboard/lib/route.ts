@@ -1,6 +1,6 @@
 /**
- * Which page a URL names. The shell is served for /, /users, /sites/* and /share/*; the
- * add-site flow lives at `/?add` so it needs no path of its own.
+ * Which page a URL names. The shell is served for /, /setup, /account, /users, /sites/* and
+ * /share/*; the add-site flow lives at `/?add` so it needs no path of its own.
  * @module
  */
 
@@ -8,6 +8,9 @@ export type Route =
   | { name: 'sites' }
   | { name: 'add-site' }
   | { name: 'users' }
+  | { name: 'account' }
+  /** The first-run address the start banner prints; once an owner exists it shows the site list. */
+  | { name: 'setup'; code: string }
   | { name: 'site'; domain: string }
   | { name: 'settings'; domain: string }
   | { name: 'share'; token: string }
@@ -24,6 +27,8 @@ function decode(part: string): string | null {
 export function routeOf(pathname: string, search: string): Route {
   if (pathname === '/' || pathname === '') return new URLSearchParams(search).has('add') ? { name: 'add-site' } : { name: 'sites' };
   if (pathname === '/users' || pathname === '/users/') return { name: 'users' };
+  if (pathname === '/account' || pathname === '/account/') return { name: 'account' };
+  if (pathname === '/setup' || pathname === '/setup/') return { name: 'setup', code: new URLSearchParams(search).get('code') ?? '' };
   const parts = pathname.split('/').filter(Boolean);
   const value = parts[1] === undefined ? null : decode(parts[1]);
   if (parts[0] === 'share' && parts.length === 2 && value) return { name: 'share', token: value };

@@ -1,5 +1,6 @@
 /**
- * First run (create the owner account) and login. The server's message is shown under
+ * First run (create the owner account, with the setup code from the start banner's
+ * address) and login. The server's message is shown under
  * the field it names, or above the button when it names none; throttling says how long
  * to wait. Success hands the new session state back, and the app redraws in place.
  * @module
@@ -58,12 +59,14 @@ function showError(message: string, fields: Record<string, Field> & { email: Fie
   (target?.input ?? fields.email.input).focus();
 }
 
-export function renderSetup(main: HTMLElement, signedIn: SignedIn): Dispose | undefined {
+export function renderSetup(main: HTMLElement, signedIn: SignedIn, code: string): Dispose | undefined {
   const fields = credentialFields('new-password');
   const again = field(t('auth.passwordAgain'), input({ type: 'password', name: 'password2', autocomplete: 'new-password', required: true }));
+  const codeField = field(t('setup.code'), input({ name: 'code', autocomplete: 'off', spellcheck: 'false', required: true, value: code }), t('setup.code.hint'));
   let general: (m: string | null) => void = () => {};
-  const view = authForm(t('setup.title'), t('setup.intro'), [fields.email, fields.password, again], t('setup.submit'), async () => {
-    for (const f of [fields.email, fields.password, again]) f.setError(null);
+  const all = [codeField, fields.email, fields.password, again];
+  const view = authForm(t('setup.title'), t('setup.intro'), all, t('setup.submit'), async () => {
+    for (const f of all) f.setError(null);
     general(null);
     const email = fields.email.input.value.trim();
     const password = fields.password.input.value;
@@ -73,10 +76,20 @@ export function renderSetup(main: HTMLElement, signedIn: SignedIn): Dispose | un
       return;
     }
     try {
-      signedIn(await post<SessionState>('/api/dashboard/setup', { email, password, password2: again.input.value }));
+      signedIn(await post<SessionState>('/api/dashboard/setup', { email, password, password2: again.input.value, code: codeField.input.value.trim() }));
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) {
         signedIn({ state: 'login' });
+        return;
+      }
+      if (error instanceof ApiError && error.status === 429) {
+        const n = minutesToWait(error.retryAfter);
+        general(n === 1 ? t('login.throttled.one') : t('login.throttled.other', { n }));
+        return;
+      }
+      if (error instanceof ApiError && error.message.startsWith('code:')) {
+        codeField.setError(t('setup.code.wrong'));
+        codeField.input.select();
         return;
       }
       showError(errorText(error), { ...fields, password2: again }, general);
@@ -84,7 +97,7 @@ export function renderSetup(main: HTMLElement, signedIn: SignedIn): Dispose | un
   });
   general = formError(view.querySelector('form')!);
   replace(main, view);
-  fields.email.input.focus();
+  (code ? fields.email : codeField).input.focus();
   return undefined;
 }
 

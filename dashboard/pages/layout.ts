@@ -45,7 +45,8 @@ function account(options: LayoutOptions): HTMLElement | null {
   if (!options.user || !options.onLogout) return null;
   const logout = h('button', { type: 'button', class: 'btn btn-ghost' }, t('nav.logout'));
   logout.addEventListener('click', () => options.onLogout?.());
-  return h('div', { class: 'account' }, h('span', { class: 'user-email muted', title: options.user.email }, options.user.email), logout);
+  const me = link('/account', { class: 'user-email muted', title: `${t('nav.account')}: ${options.user.email}` }, options.user.email);
+  return h('div', { class: 'account' }, me, logout);
 }
 
 /** Draws the frame into `root`; returns the `<main>` to draw the page into. */

@@ -1,6 +1,6 @@
 /**
  * Users (owner): everyone with their role and sites; add a viewer with the sites they may
- * read; change a viewer's sites; delete a user after a confirm.
+ * read; change a viewer's sites or set a new password for them; delete a user after a confirm.
  * @module
  */
 import type { SiteSummary, UserInfo } from '../../server/core/dashboard/contract.ts';
@@ -44,11 +44,12 @@ function userRow(user: UserInfo, sites: SiteSummary[], self: string, reload: Rel
     const choices = siteChoices(t('users.add.sites'), sites, user.sites, t('users.sitesOf', { email: user.email }));
     const save = h('button', { type: 'submit', class: 'btn' }, t('users.saveSites'));
     actions.append(save);
-    body = h('form', { class: 'stack-s' }, choices.root, actions);
-    body.addEventListener('submit', async (event) => {
+    const sitesForm = h('form', { class: 'stack-s' }, choices.root, actions);
+    sitesForm.addEventListener('submit', async (event) => {
       event.preventDefault();
       await attempt(save, line, () => patch(`/api/dashboard/users/${user.id}`, { sites: choices.value() }), t('common.saved'));
     });
+    body = h('div', { class: 'stack-s' }, sitesForm, passwordReset(user, line));
   }
   if (user.email !== self) {
     const remove = h('button', { type: 'button', class: 'btn btn-danger btn-push' }, t('users.delete'));
@@ -59,6 +60,19 @@ function userRow(user: UserInfo, sites: SiteSummary[], self: string, reload: Rel
     actions.append(remove);
   }
   return h('li', { class: 'card stack-s user' }, head, body, isOwner && actions.firstChild ? actions : null, line.root);
+}
+
+/** A new password for a viewer who lost theirs; the server ends the viewer's sessions with it. */
+function passwordReset(user: UserInfo, line: ReturnType<typeof status>): HTMLElement {
+  const password = field(t('users.password.label', { email: user.email }), input({ type: 'password', autocomplete: 'new-password', required: true }), t('users.add.passwordHint'));
+  const save = h('button', { type: 'submit', class: 'btn' }, t('users.password.save'));
+  const form = h('form', { class: 'stack-s', novalidate: true }, password.root, h('div', { class: 'actions' }, save));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const done = await attempt(save, line, () => patch(`/api/dashboard/users/${user.id}`, { password: password.input.value }), t('users.password.done', { email: user.email }));
+    if (done) password.input.value = '';
+  });
+  return h('details', { class: 'password-reset' }, h('summary', null, t('users.password')), form);
 }
 
 function addViewerForm(sites: SiteSummary[], added: Reload): HTMLElement {

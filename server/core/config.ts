@@ -30,6 +30,37 @@ export interface ParseOptions {
 }
 
 export const SHORT_ADMIN_TOKEN = `TELLER_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`;
+/** A setup code the operator chooses must be as hard to guess as the one Teller makes. */
+export const MIN_SETUP_CODE_LENGTH = 20;
+
+/**
+ * TELLER_PUBLIC_URL as an origin (`https://stats.example.com`), or null when unset. Only
+ * scheme, host and port count: a path would mean Teller is served under a prefix, which it
+ * is not built for.
+ */
+export function parsePublicUrl(raw: unknown): string | null {
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(String(raw));
+  } catch {
+    throw new ConfigError(`TELLER_PUBLIC_URL must be an absolute URL such as https://stats.example.com, got "${String(raw)}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`TELLER_PUBLIC_URL must start with https:// or http://, got "${String(raw)}"`);
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new ConfigError(`TELLER_PUBLIC_URL must be an origin only (scheme, host, port), without a path, query or login, got "${String(raw)}"`);
+  }
+  return url.origin;
+}
+
+function parseSetupCode(raw: unknown): string | null {
+  if (raw === undefined || raw === '') return null;
+  const code = String(raw);
+  if (code.length < MIN_SETUP_CODE_LENGTH || !/^[\x21-\x7e]+$/.test(code)) {
+    throw new ConfigError(`TELLER_SETUP_CODE must be at least ${MIN_SETUP_CODE_LENGTH} printable characters without spaces`);
+  }
+  return code;
+}
 
 export function parseConfig(env: Record<string, unknown>, options: ParseOptions = {}): Config {
   // Unset and empty mean the default, as for the numeric settings.
@@ -46,5 +77,7 @@ export function parseConfig(env: Record<string, unknown>, options: ParseOptions 
     queryRateLimit: integer(env, 'TELLER_QUERY_RATE_LIMIT', DEFAULT_QUERY_RATE_LIMIT, 0, 1_000_000),
     adminToken: tooShort ? null : given,
     refusedAdminToken: tooShort ? given : null,
+    publicOrigin: parsePublicUrl(env.TELLER_PUBLIC_URL),
+    setupCode: parseSetupCode(env.TELLER_SETUP_CODE),
   };
 }

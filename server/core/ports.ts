@@ -70,6 +70,18 @@ export interface Config {
    * grants nothing; a request presenting it is told why it is refused.
    */
   refusedAdminToken?: string | null;
+  /**
+   * The origin browsers reach Teller at (TELLER_PUBLIC_URL), or null: then the request's own
+   * Host header (and, behind a trusted proxy, X-Forwarded-Proto) says it. Never the client's
+   * X-Forwarded-Host.
+   */
+  publicOrigin?: string | null;
+  /**
+   * The code that proves a first-run setup comes from the operator (TELLER_SETUP_CODE; on
+   * Node a random one per start when unset; on Workers derived from the admin token when
+   * unset). Null: no first-run setup is possible through the dashboard.
+   */
+  setupCode?: string | null;
 }
 
 /** What the Hono app needs, built once by each runtime's entry point. */

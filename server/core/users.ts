@@ -126,3 +126,9 @@ export async function deleteUser(db: Db, id: number): Promise<boolean> {
   ]);
   return true;
 }
+
+/** Replaces a user's password; throws UserError for one too short. */
+export async function setPassword(db: Db, userId: number, password: string): Promise<void> {
+  if (password.length < MIN_PASSWORD_LENGTH) throw new UserError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  await db.run('UPDATE users SET password_hash = ? WHERE id = ?', [await hashPassword(password), userId]);
+}

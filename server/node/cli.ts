@@ -13,16 +13,17 @@ import { pathToFileURL } from 'node:url';
 import { createSite, listSites, parseDomain, removeSite, SiteError, findSite, updateSite, type Site, type SiteSettings } from '../core/sites.ts';
 import { listTokens, revokeToken } from '../core/token-registry.ts';
 import { createToken } from '../core/tokens.ts';
-import { createUser, grantedSiteIds, listUsers, UserError } from '../core/users.ts';
+import { endSessionsOf } from '../core/auth/sessions.ts';
+import { createUser, findUserByEmail, grantedSiteIds, listUsers, setPassword, UserError } from '../core/users.ts';
 import { hostnamePattern } from '../core/ingest/exclusions.ts';
 import { migrate } from './migrate.ts';
 import { DatabaseFileError, openSqlite, type SqliteDb } from './sqlite-db.ts';
 import { parseCidr } from '../core/ingest/ip.ts';
-import { ConfigError, parseConfig } from '../core/config.ts';
+import { ConfigError, parseConfig, parsePublicUrl } from '../core/config.ts';
 import { FORMATS, type Format } from '../core/privacy/document.ts';
 import { readPrivacyFacts } from '../core/privacy/facts.ts';
 import { LANGS, type Lang } from '../core/privacy/phrases.ts';
-import { operatorProblem, setOperator } from '../core/privacy/site-privacy.ts';
+import { operatorProblem, parsePrivacyProps, privacyPropsJson, setOperator, setPrivacyProps } from '../core/privacy/site-privacy.ts';
 import { privacyText } from '../core/privacy/text.ts';
 import { purgeDayProblem, purgeSite } from '../core/privacy/purge.ts';
 import { exportEntries, resolveExportRange } from '../core/privacy/export.ts';
@@ -53,8 +54,11 @@ const USAGE = `Usage: npm run teller -- <command>
       Each list option replaces that list: name every entry in one command. --allow-host
       counts only the hosts listed (the site's own domain too only if you list it).
       --operator "<who runs this server>" (named in the privacy text; "" clears it)
+      --privacy-prop <name> (repeatable) the custom property names the privacy text lists;
+      names received but not given here are left out of it (--privacy-prop "" lists none)
   site remove <domain> [--yes]                   delete a site and ALL of its data
   user add <email>                               add a dashboard owner (password from TELLER_PASSWORD or stdin)
+  user password <email>                          set a user's password (TELLER_PASSWORD or stdin) and end their sessions
   user list                                      list users, their role and the sites a viewer may read
   token create --site <domain> | --admin         print a new Stats API token (shown once, last line)
   token list                                     list tokens by id and prefix, with their site and last use
@@ -147,6 +151,7 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
       'search-params': { type: 'string' },
       'clear-exclusions': { type: 'boolean' },
       operator: { type: 'string' },
+      'privacy-prop': { type: 'string', multiple: true },
     },
   });
   const [action, domainArg, ...extra] = positionals;
@@ -181,12 +186,21 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
         const problem = operatorProblem(values.operator);
         if (problem) throw new UsageError(`--${problem}`);
       }
+      const privacyProps = values['privacy-prop'] === undefined ? undefined : parsePrivacyProps(values['privacy-prop']);
+      if (privacyProps !== undefined && 'problem' in privacyProps) throw new UsageError(`--privacy-prop: ${privacyProps.problem}`);
       const site = await updateSite(db, domain, settings);
       if (settings.allowedHostnames?.length && !site.allowedHostnames.some((h) => hostnamePattern(h)(site.domain))) {
         io.stderr(`Note: ${site.domain} itself is not in --allow-host, so its own pages are no longer counted. Add "--allow-host ${site.domain}" to count them.`);
       }
-      const operator = values.operator === undefined ? undefined : await setOperator(db, site.id, values.operator);
-      io.stdout(JSON.stringify(operator === undefined ? site : { ...site, operator }, null, 2));
+      const shown: Record<string, unknown> = { ...site };
+      if (values.operator !== undefined) shown.operator = await setOperator(db, site.id, values.operator);
+      if (privacyProps !== undefined) {
+        shown.privacyProps = await setPrivacyProps(db, site.id, privacyProps);
+        // The owner's terminal, not the text: what else arrived, so a name the site sends is not missed.
+        const { unconfirmed } = await privacyPropsJson(db, site.id);
+        if (unconfirmed.length > 0) io.stderr(`Note: received with events but not in the privacy text: ${unconfirmed.join(', ')}`);
+      }
+      io.stdout(JSON.stringify(shown, null, 2));
     } else {
       if (!(await findSite(db, domain))) throw new SiteError(`unknown site ${domain}`);
       if (!values.yes) {
@@ -207,15 +221,24 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
 async function userCommand(args: string[], io: CliIo): Promise<void> {
   const [action, email, ...extra] = args;
   if (action === 'list' && email === undefined) return userList(io);
-  if (action !== 'add') throw new UsageError(`unknown user command "${action ?? ''}"`);
+  if (action !== 'add' && action !== 'password') throw new UsageError(`unknown user command "${action ?? ''}"`);
   if (!email) throw new UsageError('missing e-mail address');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  const password = io.env.TELLER_PASSWORD ?? (await io.prompt('Password: '));
+  const password = io.env.TELLER_PASSWORD ?? (await io.prompt(action === 'add' ? 'Password: ' : 'New password: '));
   if (!password) throw new UsageError('no password: set TELLER_PASSWORD or type it on stdin');
   const db = openDb(io.env);
   try {
-    await createUser(db, email, password, Date.now());
-    io.stdout(`Added user ${email.trim().toLowerCase()}.`);
+    if (action === 'add') {
+      await createUser(db, email, password, Date.now());
+      io.stdout(`Added user ${email.trim().toLowerCase()}.`);
+      return;
+    }
+    // The way back in for an owner who forgot the password: whoever runs this has the database already.
+    const user = await findUserByEmail(db, email);
+    if (!user) throw new CommandError(`no user ${email.trim().toLowerCase()}; see: npm run teller -- user list`);
+    await setPassword(db, user.id, password);
+    const ended = await endSessionsOf(db, user.id, null);
+    io.stdout(`Changed the password of ${user.email}; ${ended} session${ended === 1 ? '' : 's'} ended.`);
   } finally {
     db.close();
   }
@@ -322,7 +345,8 @@ async function privacyTextCommand(args: string[], io: CliIo): Promise<void> {
   const format = values.format ?? 'md';
   if (!LANGS.includes(lang as Lang)) throw new UsageError(`--lang must be one of ${LANGS.join(', ')}`);
   if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-  let origin = PLACEHOLDER_URL;
+  const publicOrigin = parsePublicUrl(io.env.TELLER_PUBLIC_URL);
+  let origin = publicOrigin ?? PLACEHOLDER_URL;
   if (values.url !== undefined) {
     const url = URL.canParse(values.url) ? new URL(values.url) : null;
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new UsageError('--url must be an http(s) address, such as https://stats.example.com');
@@ -335,7 +359,7 @@ async function privacyTextCommand(args: string[], io: CliIo): Promise<void> {
     if (!site) throw new SiteError(`unknown site ${domain}`);
     const facts = await readPrivacyFacts(db, site, ipStorage, origin);
     io.stdout(privacyText(facts, lang as Lang, format as Format).trimEnd());
-    if (values.url === undefined) io.stderr(`teller: pass --url <your Teller address> to replace ${PLACEHOLDER_URL} in the opt-out widget.`);
+    if (values.url === undefined && publicOrigin === null) io.stderr(`teller: pass --url <your Teller address> to replace ${PLACEHOLDER_URL} in the opt-out widget.`);
   } finally {
     db.close();
   }
@@ -451,6 +475,8 @@ async function promptLine(question: string): Promise<string | null> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // A database or backup this command creates is private to its user, as the server's are.
+  process.umask(0o077);
   runCli(process.argv.slice(2), {
     stdout: (l) => console.log(l),
     stderr: (l) => console.error(l),

@@ -3,7 +3,8 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { ConfigError } from '../core/config.ts';
+import { setupUrl } from '../core/auth/setup-code.ts';
+import { ConfigError, parsePublicUrl } from '../core/config.ts';
 import { isLoopbackIp, parseIp } from '../core/ingest/ip.ts';
 import { consoleLogger, startServer } from './server.ts';
 import { DatabaseFileError } from './sqlite-db.ts';
@@ -16,6 +17,8 @@ function listensPublicly(host: string): boolean {
 }
 
 async function main(): Promise<void> {
+  // Every file Teller makes (database, its -wal and -shm, the columnar copy) is private to its user.
+  process.umask(0o077);
   const dbPath = process.env.TELLER_DB ?? './data/teller.db';
   const port = Number(process.env.PORT ?? 8080);
   const host = process.env.HOST ?? '0.0.0.0';
@@ -36,7 +39,13 @@ async function main(): Promise<void> {
   const sites = (await server.db.first<{ n: number }>('SELECT count(*) AS n FROM sites'))?.n ?? 0;
   const users = (await server.db.first<{ n: number }>('SELECT count(*) AS n FROM users'))?.n ?? 0;
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  consoleLogger.info(`Teller listening on http://${shown}:${server.port} (open it${users === 0 ? ' and create the owner account' : ' to see the dashboard'})`);
+  const local = `http://${shown}:${server.port}`;
+  consoleLogger.info(`Teller listening on ${local}${users === 0 ? '' : ' (open it to see the dashboard)'}`);
+  if (users === 0) {
+    // The one place the setup code appears: whoever reads this log is the operator.
+    const origin = parsePublicUrl(process.env.TELLER_PUBLIC_URL) ?? local;
+    consoleLogger.info(`no owner yet: open ${setupUrl(origin, server.setupCode)} to create the owner account (this address works until the owner exists)`);
+  }
   consoleLogger.info(`database ${resolve(dbPath)}, ${sites} site${sites === 1 ? '' : 's'}`);
   const trustProxy = Number(process.env.TELLER_TRUST_PROXY ?? 0) || 0;
   if (listensPublicly(host) && trustProxy === 0) {

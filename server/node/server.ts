@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { parseConfig } from '../core/config.ts';
+import { randomUrlSafe } from '../core/tokens.ts';
 import { createApp } from '../core/http/app.ts';
 import type { AppDeps, Clock, Config, Db, Logger } from '../core/ports.ts';
 import type { ColumnReader } from '../core/query/columns.ts';
@@ -50,9 +51,14 @@ export interface RunningServer {
   readDb: Db;
   /** The columnar copy of closed days, kept in a process of its own; absent with TELLER_COLUMNAR=off. */
   columns?: ColumnReader;
+  /** The code a first-run setup must show (printed in the start banner by main.ts). */
+  setupCode: string;
   /** Stops accepting, drains the ingest thread (every acknowledged event is committed), closes the file. */
   close(): Promise<void>;
 }
+
+/** 18 random bytes: 24 characters, 144 bits, beyond guessing at any rate the throttle allows. */
+const SETUP_CODE_BYTES = 18;
 
 export const consoleLogger: Logger = {
   info: (m) => console.log(`${new Date().toISOString()} info ${m}`),
@@ -97,6 +103,8 @@ export function boundWaitingBodies(ingest: Ingest, maxChars = MAX_WAITING_BODY_C
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const config = { ...parseConfig(options.env ?? {}), ...options.config };
+  // Unless the operator chose one, a new code each start, known only to whoever reads the banner.
+  config.setupCode ??= randomUrlSafe(SETUP_CODE_BYTES);
   // Read with the rest of the settings: a bad value stops the start before any thread runs.
   const copyOptions = columnarOptions(options.env ?? {}, options.dbPath);
   const db = openSqlite(options.dbPath);
@@ -178,6 +186,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     db,
     readDb: reader.db,
     columns,
+    setupCode: config.setupCode,
     close() {
       closing ??= (async () => {
         clearInterval(timer);

@@ -4,7 +4,7 @@
  * @module
  */
 import Database from 'better-sqlite3';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Db, RunResult, SqlValue, Stmt } from '../core/ports.ts';
 
@@ -167,7 +167,10 @@ function connect(path: string): Database.Database {
 /** Opens (creating if needed) a database file with WAL and synchronous=FULL; refuses one it cannot write. */
 export function openSqlite(path: string): SqliteDb {
   if (path !== ':memory:') {
-    mkdirSync(dirname(path), { recursive: true });
+    // Visitors' hashes, sessions and settings are nobody else's to read: a new folder and
+    // file are the owner's alone, whatever the umask (SQLite gives -wal and -shm the file's mode).
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
     checkPermissions(path);
   }
   checkDatabaseFile(path);

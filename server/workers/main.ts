@@ -27,6 +27,10 @@ export interface Env {
   TELLER_MAX_BODY_BYTES?: string;
   TELLER_EVENT_RATE_LIMIT?: string;
   TELLER_QUERY_RATE_LIMIT?: string;
+  /** The origin browsers use (a custom domain in front of the worker); default: the request's own. */
+  TELLER_PUBLIC_URL?: string;
+  /** The first-run setup code (a secret); default: derived from TELLER_ADMIN_TOKEN, told by GET /api/v1/setup-code. */
+  TELLER_SETUP_CODE?: string;
 }
 
 /**

@@ -8,8 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isSameOrigin, requestOrigin, truncatedClientAddress } from '../../server/core/auth/request-origin.ts';
 import { createSharedLink, linkOfToken, revokeSharedLink, siteLink } from '../../server/core/auth/shared-links.ts';
 import {
-  clearAccountFailures, MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES, recordFailure, THROTTLE_WINDOW_SECONDS, throttledFor, throttleKeys,
+  admitAttempt, admitSetupAttempt, attemptSucceeded, MAX_ACCOUNT_ATTEMPTS, MAX_ADDRESS_ATTEMPTS, MAX_PAIR_ATTEMPTS, MAX_SETUP_ATTEMPTS, THROTTLE_WINDOW_SECONDS, throttleKeys,
 } from '../../server/core/auth/throttle.ts';
+import { derivedSetupCode, expectedSetupCode, setupCodeMatches } from '../../server/core/auth/setup-code.ts';
+import { ConfigError, parseConfig } from '../../server/core/config.ts';
 import { parseSettingsPatch, SettingsError } from '../../server/core/dashboard/settings.ts';
 import type { AppDeps } from '../../server/core/ports.ts';
 import { createUser, deleteUser, findUserByEmail, grantedSiteIds, setGrantedSites, UserError } from '../../server/core/users.ts';
@@ -29,51 +31,109 @@ afterEach(() => store.close());
 const T0 = Date.parse('2026-05-01T10:00:00Z');
 
 describe('login throttle', () => {
-  it('blocks an account after its failures in the window, for the rest of the window, and a success clears it', async () => {
+  it('refuses one account from one address block past its attempts, for the rest of the window; a success starts it again', async () => {
     const keys = throttleKeys('Owner@Example.com', '84.208.20.0');
-    for (let i = 0; i < MAX_ACCOUNT_FAILURES - 1; i++) await recordFailure(store.db, keys, T0 + i * 1000);
-    expect(await throttledFor(store.db, keys, T0 + 10_000)).toBe(0);
-    await recordFailure(store.db, keys, T0 + 10_000);
-    // The window runs from the first failure.
-    expect(await throttledFor(store.db, keys, T0 + 10_000)).toBe(THROTTLE_WINDOW_SECONDS - 10);
-    expect(await throttledFor(store.db, throttleKeys('owner@example.com', '10.0.0.0'), T0 + 60_000)).toBe(THROTTLE_WINDOW_SECONDS - 60);
-    // Another account from the same address is not blocked by this one's failures.
-    expect(await throttledFor(store.db, throttleKeys('other@example.com', '84.208.20.0'), T0 + 10_000)).toBe(0);
-    expect(await throttledFor(store.db, keys, T0 + THROTTLE_WINDOW_SECONDS * 1000)).toBe(0);
-    await clearAccountFailures(store.db, keys);
-    expect(await throttledFor(store.db, keys, T0 + 20_000)).toBe(0);
+    for (let i = 0; i < MAX_PAIR_ATTEMPTS; i++) expect(await admitAttempt(store.db, keys, T0 + i * 1000)).toBe(0);
+    // The window runs from the first attempt.
+    expect(await admitAttempt(store.db, keys, T0 + 10_000)).toBe(THROTTLE_WINDOW_SECONDS - 10);
+    // The same account from another block, and another account from this block, go on.
+    expect(await admitAttempt(store.db, throttleKeys('owner@example.com', '10.0.0.0'), T0 + 60_000)).toBe(0);
+    expect(await admitAttempt(store.db, throttleKeys('other@example.com', '84.208.20.0'), T0 + 10_000)).toBe(0);
+    expect(await admitAttempt(store.db, keys, T0 + THROTTLE_WINDOW_SECONDS * 1000)).toBe(0);
+    await attemptSucceeded(store.db, keys, T0 + THROTTLE_WINDOW_SECONDS * 1000);
+    for (let i = 0; i < MAX_PAIR_ATTEMPTS; i++) expect(await admitAttempt(store.db, keys, T0 + THROTTLE_WINDOW_SECONDS * 1000 + 1000)).toBe(0);
   });
 
-  it('blocks an address prefix after many failures across accounts, and starts a new window once the old one passed', async () => {
-    for (let i = 0; i < MAX_ADDRESS_FAILURES; i++) await recordFailure(store.db, throttleKeys(`user${i}@example.com`, '84.208.20.0'), T0);
-    expect(await throttledFor(store.db, throttleKeys('fresh@example.com', '84.208.20.0'), T0)).toBeGreaterThan(0);
-    expect(await throttledFor(store.db, throttleKeys('fresh@example.com', '84.208.21.0'), T0)).toBe(0);
-    expect(await throttledFor(store.db, throttleKeys('fresh@example.com', null), T0)).toBe(0);
+  it('refuses an address block past its attempts across accounts, and takes a success back from that count', async () => {
+    for (let i = 0; i < MAX_ADDRESS_ATTEMPTS - 1; i++) expect(await admitAttempt(store.db, throttleKeys(`user${i}@example.com`, '84.208.20.0'), T0)).toBe(0);
+    const good = throttleKeys('good@example.com', '84.208.20.0');
+    expect(await admitAttempt(store.db, good, T0)).toBe(0);
+    await attemptSucceeded(store.db, good, T0);
+    expect(await admitAttempt(store.db, throttleKeys('fresh@example.com', '84.208.20.0'), T0)).toBe(0);
+    expect(await admitAttempt(store.db, throttleKeys('fresh2@example.com', '84.208.20.0'), T0)).toBeGreaterThan(0);
+    expect(await admitAttempt(store.db, throttleKeys('fresh@example.com', '84.208.21.0'), T0)).toBe(0);
+    // Old windows are swept as new attempts arrive.
     const later = T0 + THROTTLE_WINDOW_SECONDS * 1000 + 1000;
-    await recordFailure(store.db, throttleKeys('fresh@example.com', '84.208.20.0'), later);
-    expect(await throttledFor(store.db, throttleKeys('fresh@example.com', '84.208.20.0'), later)).toBe(0);
-    // Old windows are swept as new failures arrive.
+    expect(await admitAttempt(store.db, throttleKeys('fresh@example.com', '84.208.20.0'), later)).toBe(0);
     expect(store.db.raw.prepare('SELECT key, failures FROM login_failures ORDER BY key').all()).toEqual([
       { key: 'addr:84.208.20.0', failures: 1 },
       { key: 'email:fresh@example.com', failures: 1 },
+      { key: 'pair:fresh@example.com|84.208.20.0', failures: 1 },
     ]);
+  });
+
+  it('past the account\'s attempts from everywhere, refuses only blocks that never logged in to it, and keeps no address', async () => {
+    const home = throttleKeys('owner@example.com', '84.208.20.0');
+    await attemptSucceeded(store.db, home, T0);
+    for (let block = 0; block < MAX_ACCOUNT_ATTEMPTS; block++) await admitAttempt(store.db, throttleKeys('owner@example.com', `203.0.${block}.0`), T0);
+    expect(await admitAttempt(store.db, throttleKeys('owner@example.com', '198.18.0.0'), T0)).toBeGreaterThan(0);
+    expect(await admitAttempt(store.db, throttleKeys('owner@example.com', null), T0)).toBeGreaterThan(0);
+    expect(await admitAttempt(store.db, home, T0)).toBe(0);
+    expect(JSON.stringify(store.db.raw.prepare('SELECT * FROM login_known_blocks').all())).not.toContain('84.208');
+  });
+
+  it('counts setup attempts per address block', async () => {
+    for (let i = 0; i < MAX_SETUP_ATTEMPTS; i++) expect(await admitSetupAttempt(store.db, '84.208.20.0', T0)).toBe(0);
+    expect(await admitSetupAttempt(store.db, '84.208.20.0', T0)).toBe(THROTTLE_WINDOW_SECONDS);
+    expect(await admitSetupAttempt(store.db, '84.208.21.0', T0)).toBe(0);
+  });
+});
+
+describe('setup code', () => {
+  it('is TELLER_SETUP_CODE, else derived from the admin token, else none', async () => {
+    const admin = 'a'.repeat(40);
+    expect(await expectedSetupCode(parseConfig({ TELLER_SETUP_CODE: 'chosen-by-the-operator-123' }))).toBe('chosen-by-the-operator-123');
+    const derived = await expectedSetupCode(parseConfig({ TELLER_ADMIN_TOKEN: admin }));
+    expect(derived).toBe(await derivedSetupCode(admin));
+    expect(derived).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(derived).not.toContain(admin.slice(0, 8));
+    expect(await derivedSetupCode('b'.repeat(40))).not.toBe(derived);
+    expect(await expectedSetupCode(parseConfig({}))).toBeNull();
+    expect(() => parseConfig({ TELLER_SETUP_CODE: 'short' })).toThrow(ConfigError);
+    expect(() => parseConfig({ TELLER_SETUP_CODE: 'has a space in it somewhere ok' })).toThrow(ConfigError);
+  });
+
+  it('matches only the exact code', async () => {
+    expect(await setupCodeMatches('abc-def-0123456789-xyz', 'abc-def-0123456789-xyz')).toBe(true);
+    for (const wrong of ['', 'abc-def-0123456789-xy', 'abc-def-0123456789-xyz ', 'ABC-def-0123456789-xyz']) {
+      expect(await setupCodeMatches(wrong, 'abc-def-0123456789-xyz'), wrong).toBe(false);
+    }
   });
 });
 
 describe('request origin', () => {
-  const probe = (trustProxy: number, remote = '203.0.113.7') => {
-    const deps = { config: { trustProxy, ipStorage: 'truncated', maxBodyBytes: 1, adminToken: null }, remoteAddress: () => remote } as unknown as AppDeps;
+  const probe = (trustProxy: number, remote = '203.0.113.7', publicOrigin: string | null = null) => {
+    const deps = { config: { trustProxy, ipStorage: 'truncated', maxBodyBytes: 1, adminToken: null, publicOrigin }, remoteAddress: () => remote } as unknown as AppDeps;
     const app = new Hono();
     app.all('*', (c) => c.json({ origin: requestOrigin(deps, c), same: isSameOrigin(deps, c), address: truncatedClientAddress(deps, c) }));
     return async (headers: Record<string, string>, url = 'http://teller.local:8080/api/x') =>
       (await (await app.request(url, { method: 'POST', headers })).json()) as { origin: string; same: boolean; address: string | null };
   };
 
-  it('uses forwarded proto and host only behind a trusted proxy', async () => {
+  it('uses the forwarded proto only behind a trusted proxy, and never the client\'s forwarded host', async () => {
     const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'stats.example.org', 'x-forwarded-for': '84.208.20.110' };
     expect(await probe(0)(forwarded)).toEqual({ origin: 'http://teller.local:8080', same: false, address: '203.0.113.0' });
-    expect(await probe(1)({ ...forwarded, origin: 'https://stats.example.org' })).toEqual({ origin: 'https://stats.example.org', same: true, address: '84.208.20.0' });
+    expect(await probe(1)({ ...forwarded, origin: 'https://teller.local:8080' })).toEqual({ origin: 'https://teller.local:8080', same: true, address: '84.208.20.0' });
+    // A client that names its own host in X-Forwarded-Host and Origin is still foreign.
+    expect(await probe(1)({ ...forwarded, origin: 'https://stats.example.org' })).toMatchObject({ same: false });
     expect(await probe(0)({}, 'https://teller.example.workers.dev/api/x')).toMatchObject({ origin: 'https://teller.example.workers.dev' });
+  });
+
+  it('is the configured public origin when there is one, whatever Host the request names', async () => {
+    const ask = probe(1, '203.0.113.7', 'https://stats.example.com');
+    expect(await ask({ origin: 'https://stats.example.com' })).toMatchObject({ origin: 'https://stats.example.com', same: true });
+    // DNS rebinding: a foreign name pointed at this server, with Origin to match its Host.
+    expect(await ask({ origin: 'http://rebound.evil.example:8080' }, 'http://rebound.evil.example:8080/api/x')).toMatchObject({ same: false });
+    expect(await ask({ origin: 'http://teller.local:8080' })).toMatchObject({ same: false });
+  });
+
+  it('reads TELLER_PUBLIC_URL as an origin and refuses anything else', () => {
+    expect(parseConfig({ TELLER_PUBLIC_URL: 'https://Stats.Example.com/' }).publicOrigin).toBe('https://stats.example.com');
+    expect(parseConfig({ TELLER_PUBLIC_URL: 'http://localhost:8080' }).publicOrigin).toBe('http://localhost:8080');
+    expect(parseConfig({}).publicOrigin).toBeNull();
+    for (const bad of ['stats.example.com', 'ftp://stats.example.com', 'https://stats.example.com/teller', 'https://a@stats.example.com', 'https://stats.example.com/?x=1']) {
+      expect(() => parseConfig({ TELLER_PUBLIC_URL: bad }), bad).toThrow(ConfigError);
+    }
   });
 
   it('is same-origin only with a matching Origin, or without one when Sec-Fetch-Site says same-origin', async () => {

@@ -61,10 +61,14 @@ async function noHorizontalScroll(page: Page): Promise<void> {
 }
 
 describe('dashboard admin', () => {
-  it('creates the owner on a fresh database, with the mismatch shown inline', async () => {
+  it('creates the owner on a fresh database only with the setup code, with the mismatch shown inline', async () => {
     const page = await d.newPage();
     await page.goto(d.url);
     await page.getByRole('heading', { name: 'Create the owner account' }).waitFor();
+    // Without the start banner's address the code field is empty, and says where the code is.
+    expect(await page.getByLabel('Setup code').inputValue()).toBe('');
+    expect(await page.getByText(/Printed by Teller when it started/).count()).toBe(1);
+    await page.getByLabel('Setup code').fill('a-guessed-code-that-is-wrong');
     await page.getByLabel('E-mail').fill(OWNER.email);
     await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
     await page.getByLabel('Password again').fill('something else');
@@ -78,17 +82,33 @@ describe('dashboard admin', () => {
     await passwordError.waitFor();
     expect(await passwordError.innerText()).toMatch(/^password: at least \d+ characters/);
     expect(await page.getByLabel('Password', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    // Everything right but the code: refused, and said under the code.
     await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
     await page.getByLabel('Password again').fill(OWNER.password);
     await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('This setup code is wrong.', { exact: false }).waitFor();
+    expect(await page.getByLabel('Setup code').getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'setup-wrong-code-desktop-light');
+    expect((await d.server.db.all('SELECT id FROM users')).length).toBe(0);
+
+    // The address the start banner prints fills the code in; once used it leaves the address bar.
+    await page.goto(`${d.url}/setup?code=${encodeURIComponent(d.server.setupCode)}`);
+    await page.getByRole('heading', { name: 'Create the owner account' }).waitFor();
+    expect(await page.getByLabel('Setup code').inputValue()).toBe(d.server.setupCode);
+    await page.getByLabel('E-mail').fill(OWNER.email);
+    await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
+    await page.getByLabel('Password again').fill(OWNER.password);
+    await screenshot(page, 'setup-desktop-light');
+    await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Add your first site' }).waitFor();
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/');
     expect(await page.getByRole('banner').innerText()).toContain(OWNER.email);
     await screenshot(page, 'sites-empty-desktop-light');
-    // A second owner cannot be made once one exists.
+    // A second owner cannot be made once one exists, not even with the code.
     const again = await fetch(`${d.url}/api/dashboard/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: d.url },
-      body: JSON.stringify({ email: 'other@example.com', password: OWNER.password, password2: OWNER.password }),
+      body: JSON.stringify({ email: 'other@example.com', password: OWNER.password, password2: OWNER.password, code: d.server.setupCode }),
     });
     expect(again.status).toBe(409);
   });

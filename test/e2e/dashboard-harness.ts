@@ -75,7 +75,7 @@ export async function startDashboard(): Promise<DashboardHarness> {
     const res = await fetch(`${server.url}/api/dashboard/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: server.url },
-      body: JSON.stringify({ ...OWNER, password2: OWNER.password }),
+      body: JSON.stringify({ ...OWNER, password2: OWNER.password, code: server.setupCode }),
     });
     if (res.status !== 200 && res.status !== 409) throw new Error(`owner setup answered ${res.status}: ${await res.text()}`);
     ownerExists = true;

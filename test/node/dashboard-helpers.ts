@@ -35,9 +35,9 @@ export async function call(
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
-/** Creates the owner through first-run setup; returns the session cookie's value. */
-export async function setupOwner(server: Pick<TestServer, 'url'>): Promise<string> {
-  const answer = await call(server, 'POST', '/api/dashboard/setup', { json: { ...OWNER, password2: OWNER.password } });
+/** Creates the owner through first-run setup, with the code the start banner prints; returns the session cookie's value. */
+export async function setupOwner(server: Pick<TestServer, 'url' | 'setupCode'>): Promise<string> {
+  const answer = await call(server, 'POST', '/api/dashboard/setup', { json: { ...OWNER, password2: OWNER.password, code: server.setupCode } });
   if (answer.status !== 200) throw new Error(`setup failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   return sessionCookieOf(answer.headers)!;
 }

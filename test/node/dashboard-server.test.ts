@@ -3,7 +3,8 @@
  * trusted proxy, and round trips through the owner's routes.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendEvent, startTestServer, type TestServer } from '../helpers/server.ts';
@@ -26,27 +27,33 @@ describe('session cookie', () => {
   const secureFlag = async (trustProxy: number) => {
     const s = await start({ config: { trustProxy } });
     const answer = await call(s, 'POST', '/api/dashboard/setup', {
-      json: { ...OWNER, password2: OWNER.password },
-      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': new URL(s.url).host, origin: s.url.replace('http:', 'https:') },
+      json: { ...OWNER, password2: OWNER.password, code: s.setupCode },
+      headers: { 'x-forwarded-proto': 'https', origin: s.url.replace('http:', 'https:') },
     });
     await s.stop();
     server = null;
-    return { status: answer.status, line: answer.headers.getSetCookie().find((l) => l.startsWith('teller_session=')) ?? '' };
+    return { status: answer.status, line: answer.headers.getSetCookie().find((l) => /^(__Host-)?teller_session=/.test(l)) ?? '', hsts: answer.headers.get('strict-transport-security') };
   };
 
-  it('is Secure behind a trusted proxy that says https, and not when the proxy is not trusted', async () => {
+  it('is Secure and __Host- behind a trusted proxy that says https, and not when the proxy is not trusted', async () => {
     const trusted = await secureFlag(1);
     expect(trusted.status).toBe(200);
+    expect(trusted.line).toMatch(/^__Host-teller_session=/);
     expect(trusted.line).toMatch(/; Secure/i);
     expect(trusted.line).toMatch(/; HttpOnly/i);
+    expect(trusted.line).toMatch(/; Path=\//i);
+    expect(trusted.line).not.toMatch(/; Domain=/i);
+    expect(trusted.hsts).toBe('max-age=31536000');
     // Untrusted: X-Forwarded-Proto is the client's to forge, and the https Origin is then foreign.
     const untrusted = await secureFlag(0);
     expect(untrusted.status).toBe(403);
     const s = await start({ config: { trustProxy: 0 } });
-    const plain = await call(s, 'POST', '/api/dashboard/setup', { json: { ...OWNER, password2: OWNER.password }, headers: { 'x-forwarded-proto': 'https' } });
+    const plain = await call(s, 'POST', '/api/dashboard/setup', { json: { ...OWNER, password2: OWNER.password, code: s.setupCode }, headers: { 'x-forwarded-proto': 'https' } });
     expect(plain.status).toBe(200);
     const line = plain.headers.getSetCookie().find((l) => l.startsWith('teller_session='))!;
     expect(line).not.toMatch(/; Secure/i);
+    // The client's own X-Forwarded-Proto asks for nothing: no HSTS over plain http.
+    expect(plain.headers.get('strict-transport-security')).toBeNull();
   });
 
   it('ends after 30 days without a request, and its last-seen time is written at most once an hour', async () => {
@@ -97,13 +104,73 @@ describe('session cookie', () => {
 });
 
 describe('first run', () => {
+  it('needs the code of this start (or the operator\'s TELLER_SETUP_CODE)', async () => {
+    const first = await start();
+    const code = first.setupCode;
+    expect(code).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    await first.stop();
+    const second = await start();
+    expect(second.setupCode).not.toBe(code);
+    // The last start's code is dead.
+    expect((await call(second, 'POST', '/api/dashboard/setup', { json: { ...OWNER, password2: OWNER.password, code } })).status).toBe(403);
+    await second.stop();
+    const chosen = await start({ env: { TELLER_SETUP_CODE: 'the-operators-own-code-42' } });
+    expect(chosen.setupCode).toBe('the-operators-own-code-42');
+    expect((await call(chosen, 'POST', '/api/dashboard/setup', { json: { ...OWNER, password2: OWNER.password, code: 'the-operators-own-code-42' } })).status).toBe(200);
+  });
+
+  it('compares Origin with TELLER_PUBLIC_URL when it is set, not with the Host the request names', async () => {
+    const s = await start({ env: { TELLER_PUBLIC_URL: 'https://stats.example.test' } });
+    const json = { ...OWNER, password2: OWNER.password, code: s.setupCode };
+    // Origin matching the Host header, as a DNS-rebinding page's requests have it.
+    const rebound = await call(s, 'POST', '/api/dashboard/setup', { json });
+    expect(rebound.status).toBe(403);
+    expect(rebound.body.error).toContain('cross-origin');
+    const proper = await call(s, 'POST', '/api/dashboard/setup', { json, headers: { origin: 'https://stats.example.test' } });
+    expect(proper.status).toBe(200);
+    expect(proper.headers.getSetCookie()[0]).toMatch(/^__Host-teller_session=.*; Secure/);
+  });
+
+
   it('makes exactly one owner when several setups race', async () => {
     const s = await start();
     const answers = await Promise.all(
-      [1, 2, 3, 4].map((i) => call(s, 'POST', '/api/dashboard/setup', { json: { email: `owner${i}@teller.example`, password: OWNER.password, password2: OWNER.password } })),
+      [1, 2, 3, 4].map((i) => call(s, 'POST', '/api/dashboard/setup', { json: { email: `owner${i}@teller.example`, password: OWNER.password, password2: OWNER.password, code: s.setupCode } })),
     );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409, 409]);
     expect(s.db.raw.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 1 });
+  });
+});
+
+describe('files and links', () => {
+  it('creates the database file for its user alone (0600, folder 0700), whatever the umask', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'teller-mode-'));
+      const s = await start({ dbPath: join(dir, 'new', 'teller.db') });
+      expect(statSync(join(dir, 'new', 'teller.db')).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, 'new')).mode & 0o777).toBe(0o700);
+      // SQLite gives its -wal and -shm the database file's mode.
+      for (const f of ['teller.db-wal', 'teller.db-shm']) {
+        if (existsSync(join(dir, 'new', f))) expect(statSync(join(dir, 'new', f)).mode & 0o777, f).toBe(0o600);
+      }
+      await s.stop();
+      rmSync(dir, { recursive: true, force: true });
+      server = null;
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('links the opt-out widget over https behind a TLS proxy', async () => {
+    const admin = 'privacy-admin-token-0123456789abcdefgh';
+    const s = await start({ config: { trustProxy: 1, adminToken: admin } });
+    await s.addSite('optout.example');
+    const text = async (headers: Record<string, string>) =>
+      (await fetch(`${s.url}/api/v1/sites/optout.example/privacy-text?format=html`, { headers: { authorization: `Bearer ${admin}`, ...headers } })).text();
+    const host = new URL(s.url).host;
+    expect(await text({ 'x-forwarded-proto': 'https' })).toContain(`src="https://${host}/optout.js"`);
+    expect(await text({})).toContain(`src="http://${host}/optout.js"`);
   });
 });
 

@@ -19,10 +19,18 @@ export interface Answer {
   headers: Headers;
 }
 
+/** The admin token the suite's server is started with, to ask for the setup code as the operator. */
+const ADMIN_TOKEN = 'suite-admin-token-0123456789abcdefghij';
+
+/** The session cookie's name at an origin: browsers take `__Host-` names only over TLS. */
+export function sessionCookieName(origin: string): string {
+  return origin.startsWith('https:') ? '__Host-teller_session' : 'teller_session';
+}
+
 /** The value of the session cookie a response sets, or null. */
 export function sessionCookieOf(headers: Headers): string | null {
   for (const line of headers.getSetCookie()) {
-    const match = /^teller_session=([^;]*)/.exec(line);
+    const match = /^(?:__Host-)?teller_session=([^;]*)/.exec(line);
     if (match) return match[1]!;
   }
   return null;
@@ -41,7 +49,7 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
     ): Promise<Answer> => {
       const headers: Record<string, string> = {};
       if (method !== 'GET' && method !== 'HEAD') headers.origin = target.origin;
-      if (init.cookie) headers.cookie = `teller_session=${init.cookie}`;
+      if (init.cookie) headers.cookie = `${sessionCookieName(target.origin)}=${init.cookie}`;
       if (init.json !== undefined) headers['content-type'] = 'application/json';
       Object.assign(headers, init.headers);
       for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k];
@@ -61,8 +69,16 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
     const realtime = (init: { cookie?: string; headers?: Record<string, string> }, site = 'dash.example') =>
       call('GET', `/api/v1/stats/realtime/visitors?site_id=${site}`, init);
 
+    /** Asks for the setup code as the operator of a Workers deployment does: by the admin token. */
+    const operatorSetupCode = async (): Promise<string> => {
+      const answer = await call('GET', '/api/v1/setup-code', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(answer.body.url).toBe(`${target.origin}/setup?code=${encodeURIComponent(answer.body.code as string)}`);
+      return answer.body.code as string;
+    };
+
     beforeAll(async () => {
-      target = await start();
+      target = await start({ adminToken: ADMIN_TOKEN });
       await target.addSite('dash.example');
       await target.addSite('other.example');
       const url = (path: string) => ({ n: 'pageview', u: `https://dash.example${path}`, d: 'dash.example' });
@@ -72,33 +88,77 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
     });
     afterAll(() => target?.close());
 
-    it('asks for the owner account on a fresh database, creates it once, then answers 409', async () => {
+    it('makes nobody the owner without the setup code, whatever Host and Origin say', async () => {
       expect((await call('GET', '/api/dashboard/session')).body).toEqual({ state: 'setup' });
-      const mismatch = await call('POST', '/api/dashboard/setup', { json: { ...OWNER, password2: 'something else entirely' } });
+      const owner = { ...OWNER, password2: OWNER.password };
+      // The server side of DNS rebinding: a foreign name that resolves to this server, Origin to match.
+      const rebound = { host: 'rebound.evil.example', origin: 'http://rebound.evil.example' };
+      const attempts: Array<{ json: Record<string, unknown>; headers?: Record<string, string> }> = [
+        { json: owner },
+        { json: { ...owner, code: '' } },
+        { json: { ...owner, code: 'not-the-code-0123456789abcdef' } },
+        { json: owner, headers: rebound },
+        { json: { ...owner, code: 'not-the-code-0123456789abcdef' }, headers: rebound },
+        { json: { ...owner, code: ['an', 'array'] } },
+      ];
+      for (const attempt of attempts) {
+        const answer = await call('POST', '/api/dashboard/setup', attempt);
+        expect(answer.status, JSON.stringify(attempt)).toBe(403);
+        expect(sessionCookieOf(answer.headers)).toBeNull();
+      }
+      expect((await call('POST', '/api/dashboard/setup', { json: owner })).body.error).toMatch(/^code: the setup code is missing or wrong/);
+      expect(await target.query('SELECT id FROM users')).toEqual([]);
+      // The setup code is the operator's: no credential but the admin token is told it.
+      expect((await call('GET', '/api/v1/setup-code')).status).toBe(401);
+      expect((await call('GET', '/api/v1/setup-code', { headers: { authorization: 'Bearer tlr_wrong' } })).status).toBe(401);
+    });
+
+    it('throttles wrong setup codes per address block, counting attempts made at once', async () => {
+      const guesser: Visitor = { ip: '198.51.100.7', country: 'XX' };
+      const answers = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          call('POST', '/api/dashboard/setup', { json: { ...OWNER, password2: OWNER.password, code: `guess-${i}-0123456789abcdefgh` }, visitor: guesser }),
+        ),
+      );
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses.filter((s) => s === 403).length).toBe(10);
+      expect(statuses.filter((s) => s === 429).length).toBe(6);
+      const throttled = answers.find((a) => a.status === 429)!;
+      expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Even the right code waits there; another address block is not held up.
+      const code = await operatorSetupCode();
+      expect((await call('POST', '/api/dashboard/setup', { json: { ...OWNER, password2: OWNER.password, code }, visitor: guesser })).status).toBe(429);
+      expect(await target.query('SELECT id FROM users')).toEqual([]);
+    });
+
+    it('creates the owner with the operator\'s setup code once, then answers 409 and tells the code no more', async () => {
+      const code = await operatorSetupCode();
+      const mismatch = await call('POST', '/api/dashboard/setup', { json: { ...OWNER, password2: 'something else entirely', code } });
       expect(mismatch.status).toBe(400);
       expect(mismatch.body.error).toContain('password2');
-      const short = await call('POST', '/api/dashboard/setup', { json: { email: OWNER.email, password: 'short', password2: 'short' } });
+      const short = await call('POST', '/api/dashboard/setup', { json: { email: OWNER.email, password: 'short', password2: 'short', code } });
       expect(short.status).toBe(400);
       expect(short.body.error).toContain('at least 10');
-      const bad = await call('POST', '/api/dashboard/setup', { json: { email: 'not-an-address', password: OWNER.password, password2: OWNER.password } });
+      const bad = await call('POST', '/api/dashboard/setup', { json: { email: 'not-an-address', password: OWNER.password, password2: OWNER.password, code } });
       expect(bad.status).toBe(400);
       expect(bad.body.error).toContain('email');
 
-      const setup = await call('POST', '/api/dashboard/setup', { json: { ...OWNER, password2: OWNER.password } });
+      const setup = await call('POST', '/api/dashboard/setup', { json: { ...OWNER, password2: OWNER.password, code: ` ${code} ` }, visitor: NORWAY });
       expect(setup.status).toBe(200);
       expect(setup.body).toMatchObject({ state: 'in', user: { email: OWNER.email, role: 'owner' } });
       expect(sessionCookieOf(setup.headers)).toBeTruthy();
 
-      const again = await call('POST', '/api/dashboard/setup', { json: { email: 'second@teller.example', password: OWNER.password, password2: OWNER.password } });
+      const again = await call('POST', '/api/dashboard/setup', { json: { email: 'second@teller.example', password: OWNER.password, password2: OWNER.password, code } });
       expect(again.status).toBe(409);
       expect((await call('GET', '/api/dashboard/session')).body).toEqual({ state: 'login' });
+      expect((await call('GET', '/api/v1/setup-code', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(409);
     });
 
     it('logs in with an HttpOnly SameSite=Lax cookie, knows the session, and logout ends it', async () => {
       const answer = await login(OWNER);
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ state: 'in', user: { email: OWNER.email, role: 'owner' } });
-      const line = answer.headers.getSetCookie().find((l) => l.startsWith('teller_session='))!;
+      const line = answer.headers.getSetCookie().find((l) => l.startsWith(`${sessionCookieName(target.origin)}=`))!;
       expect(line).toMatch(/; HttpOnly/i);
       expect(line).toMatch(/; SameSite=Lax/i);
       expect(line).toMatch(/; Path=\//i);
@@ -133,7 +193,7 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
       expect([...wrong.headers.keys()].sort()).toEqual([...unknown.headers.keys()].sort());
     });
 
-    it('throttles an account after repeated failures (429 + Retry-After) while another account still logs in', async () => {
+    it('throttles an account from one address block (429 + Retry-After) without locking its owner out elsewhere', async () => {
       const victim = { email: 'victim@teller.example', password: 'victim password 1' };
       const setupViewer = await call('POST', '/api/dashboard/users', { cookie: ownerCookie, json: { ...victim, role: 'viewer', sites: ['dash.example'] } });
       expect(setupViewer.status).toBe(200);
@@ -143,10 +203,100 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(blocked.body.error).toMatch(/too many/);
-      // Even the right password waits: the throttle is decided before the password is checked.
-      expect((await login(victim, NORWAY)).status).toBe(429);
+      // Even the right password waits there: the throttle is decided before the password is checked.
+      expect((await login(victim, attacker)).status).toBe(429);
+      // The victim, elsewhere, is not locked out by someone else's wrong passwords.
+      expect((await login(victim, NORWAY)).status).toBe(200);
       // Another account, from the attacker's own address, still gets in.
       expect((await login(OWNER, attacker)).status).toBe(200);
+    });
+
+    it('counts parallel guesses before checking any of them: no more than the limit are checked', async () => {
+      const target2 = { email: 'parallel@teller.example', password: 'parallel password 1' };
+      expect((await call('POST', '/api/dashboard/users', { cookie: ownerCookie, json: { ...target2, role: 'viewer', sites: [] } })).status).toBe(200);
+      const guesser: Visitor = { ip: '198.51.100.77', country: 'XX' };
+      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => login({ email: target2.email, password: `parallel guess ${i}` }, guesser)));
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s === 401).length).toBe(5);
+      expect(statuses.filter((s) => s === 429).length).toBe(25);
+    });
+
+    it('under attack from many address blocks, refuses new blocks but lets a block that logged in before go on', async () => {
+      const account = { email: 'besieged@teller.example', password: 'besieged password 1' };
+      expect((await call('POST', '/api/dashboard/users', { cookie: ownerCookie, json: { ...account, role: 'viewer', sites: [] } })).status).toBe(200);
+      const home: Visitor = { ip: '192.0.2.10', country: 'XX' };
+      expect((await login(account, home)).status).toBe(200);
+      // Eleven blocks, five wrong passwords each: 55 attempts, past the account's 50.
+      for (let block = 0; block < 11; block++) {
+        const from: Visitor = { ip: `203.0.${block + 1}.50`, country: 'XX' };
+        await Promise.all(Array.from({ length: 5 }, (_, i) => login({ email: account.email, password: `wrong ${block}-${i}` }, from)));
+      }
+      const stranger: Visitor = { ip: '198.18.0.1', country: 'XX' };
+      const refused = await login(account, stranger);
+      expect(refused.status).toBe(429);
+      expect((await login(account, home)).status).toBe(200);
+    });
+
+    it('changes a password only with the current one, and the change ends every other session', async () => {
+      const person = { email: 'changer@teller.example', password: 'first password 1' };
+      expect((await call('POST', '/api/dashboard/users', { cookie: ownerCookie, json: { ...person, role: 'viewer', sites: ['dash.example'] } })).status).toBe(200);
+      const home: Visitor = { ip: '192.0.2.20', country: 'XX' };
+      const laptop = sessionCookieOf((await login(person, home)).headers)!;
+      const phone = sessionCookieOf((await login(person, home)).headers)!;
+      const tablet = sessionCookieOf((await login(person, home)).headers)!;
+      expect((await call('GET', '/api/dashboard/account', { cookie: laptop })).body).toEqual({ email: person.email, role: 'viewer', otherSessions: 2 });
+      const change = (json: Record<string, unknown>, headers?: Record<string, string>) =>
+        call('POST', '/api/dashboard/account/password', { cookie: laptop, json, headers, visitor: home });
+      const wrong = await change({ current: 'not it at all', password: 'second password 2', password2: 'second password 2' });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.error).toBe('current: wrong password');
+      expect((await change({ current: person.password, password: 'short', password2: 'short' })).body.error).toMatch(/^password: at least/);
+      expect((await change({ current: person.password, password: 'second password 2', password2: 'second password 3' })).body.error).toMatch(/^password2/);
+      expect((await change({ current: person.password, password: 'second password 2', password2: 'second password 2' }, { origin: 'https://evil.example' })).status).toBe(403);
+      const changed = await change({ current: person.password, password: 'second password 2', password2: 'second password 2' });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toEqual({ ok: true, sessionsEnded: 2 });
+      expect((await call('GET', '/api/dashboard/session', { cookie: laptop })).body).toMatchObject({ state: 'in' });
+      for (const other of [phone, tablet]) expect((await call('GET', '/api/dashboard/session', { cookie: other })).body).toEqual({ state: 'login' });
+      expect((await login(person, home)).status).toBe(401);
+      const again = sessionCookieOf((await login({ ...person, password: 'second password 2' }, home)).headers)!;
+      expect(again).toBeTruthy();
+      // Signing out elsewhere ends every session but this one.
+      const out = await call('POST', '/api/dashboard/account/sign-out-others', { cookie: laptop });
+      expect(out.body).toEqual({ ok: true, sessionsEnded: 1 });
+      expect((await call('GET', '/api/dashboard/session', { cookie: again })).body).toEqual({ state: 'login' });
+      expect((await call('GET', '/api/dashboard/account', { cookie: laptop })).body).toMatchObject({ otherSessions: 0 });
+    });
+
+    it('lets the owner set a viewer\'s lost password, which ends the viewer\'s sessions', async () => {
+      const person = { email: 'forgetful@teller.example', password: 'forgotten password 1' };
+      const made = await call('POST', '/api/dashboard/users', { cookie: ownerCookie, json: { ...person, role: 'viewer', sites: ['dash.example'] } });
+      const id = (made.body.user as { id: number }).id;
+      const session = sessionCookieOf((await login(person, NORWAY)).headers)!;
+      expect((await call('PATCH', `/api/dashboard/users/${id}`, { cookie: ownerCookie, json: { password: 'short' } })).status).toBe(400);
+      const set = await call('PATCH', `/api/dashboard/users/${id}`, { cookie: ownerCookie, json: { password: 'a new password 1' } });
+      expect(set.status).toBe(200);
+      expect(set.body.user).toMatchObject({ email: person.email, sites: ['dash.example'] });
+      expect((await call('GET', '/api/dashboard/session', { cookie: session })).body).toEqual({ state: 'login' });
+      expect((await login({ ...person, password: 'a new password 1' }, NORWAY)).status).toBe(200);
+      // The viewer cannot do the same to anyone.
+      const viewerSession = sessionCookieOf((await login({ ...person, password: 'a new password 1' }, NORWAY)).headers)!;
+      expect((await call('PATCH', `/api/dashboard/users/${id}`, { cookie: viewerSession, json: { password: 'taken over 12345' } })).status).toBe(403);
+    });
+
+    it('marks logged-in JSON as never cached nor sniffed, and asks for HTTPS only over TLS', async () => {
+      for (const [method, path, json] of [
+        ['GET', '/api/dashboard/session', undefined],
+        ['GET', '/api/dashboard/users', undefined],
+        ['GET', '/api/dashboard/account', undefined],
+        ['POST', '/api/v2/query', { site_id: 'dash.example', metrics: ['visitors'], date_range: 'day' }],
+      ] as const) {
+        const answer = await call(method, path, { cookie: ownerCookie, json });
+        expect(answer.status, path).toBe(200);
+        expect(answer.headers.get('cache-control'), path).toBe('no-store');
+        expect(answer.headers.get('x-content-type-options'), path).toBe('nosniff');
+        expect(answer.headers.get('strict-transport-security'), path).toBe(target.origin.startsWith('https:') ? 'max-age=31536000' : null);
+      }
     });
 
     it('refuses a state-changing request by cookie that is not same-origin (403), however it is dressed', async () => {
@@ -271,7 +421,7 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
     });
 
     it('answers the page paths with the shell', async () => {
-      for (const path of ['/', '/sites/dash.example', '/sites/dash.example/settings', '/users', '/share/abc']) {
+      for (const path of ['/', '/setup', '/account', '/sites/dash.example', '/sites/dash.example/settings', '/users', '/share/abc']) {
         const res = await target.request(path);
         expect(res.status, path).toBe(200);
         expect(res.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");

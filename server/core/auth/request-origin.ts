@@ -1,7 +1,7 @@
 /**
  * What a request says about where it came from: the origin it was made to (for the
- * same-origin check and the Secure flag), its client's truncated address (for login
- * throttling). Forwarded headers count only when the instance trusts a proxy.
+ * same-origin check, the Secure flag and links Teller writes), its client's truncated
+ * address (for login throttling). Forwarded headers count only when the instance trusts a proxy.
  * @module
  */
 import type { Context } from 'hono';
@@ -15,14 +15,18 @@ function firstValue(header: string | undefined): string | null {
   return value ? value : null;
 }
 
-/** `https://host[:port]` as the client addressed this server (behind a trusted proxy: its X-Forwarded-Proto/Host). */
+/**
+ * `https://host[:port]` as the client addressed this server: TELLER_PUBLIC_URL when the
+ * operator set it; else the Host header, with X-Forwarded-Proto behind a trusted proxy.
+ * X-Forwarded-Host is never read: a proxy that does not strip it passes on the client's
+ * own value, and the same-origin check would then compare the client with itself.
+ */
 export function requestOrigin(deps: OriginDeps, c: Context): string {
+  if (deps.config.publicOrigin) return deps.config.publicOrigin;
   const url = new URL(c.req.url);
   if (deps.config.trustProxy > 0) {
     const proto = firstValue(c.req.header('x-forwarded-proto'))?.toLowerCase();
-    const host = firstValue(c.req.header('x-forwarded-host')) ?? c.req.header('host') ?? url.host;
-    if (proto === 'https' || proto === 'http') return `${proto}://${host.toLowerCase()}`;
-    return `${url.protocol}//${host.toLowerCase()}`;
+    if (proto === 'https' || proto === 'http') return `${proto}://${url.host}`;
   }
   return url.origin;
 }

@@ -42,3 +42,18 @@ export async function sessionUser(db: Db, id: string, nowMs: number): Promise<{ 
 export async function deleteSession(db: Db, id: string): Promise<void> {
   await db.run('DELETE FROM sessions WHERE id_hash = ?', [await tokenHash(id)]);
 }
+
+/**
+ * Ends every session of a user but the one whose id is given (null: all of them), as a
+ * password change or "sign out other sessions" does. Returns how many ended.
+ */
+export async function endSessionsOf(db: Db, userId: number, keepId: string | null): Promise<number> {
+  const keep = keepId === null ? '' : await tokenHash(keepId);
+  return (await db.run('DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?', [userId, keep])).changes;
+}
+
+/** How many live sessions a user has (expired ones not yet presented are not counted). */
+export async function sessionCount(db: Db, userId: number, nowMs: number): Promise<number> {
+  const since = Math.floor(nowMs / 1000) - SESSION_IDLE_SECONDS;
+  return (await db.first<{ n: number }>('SELECT count(*) AS n FROM sessions WHERE user_id = ? AND last_seen_at > ?', [userId, since]))?.n ?? 0;
+}

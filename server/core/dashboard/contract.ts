@@ -52,13 +52,26 @@ export type SessionState =
   | { state: 'shared'; site: { domain: string; timezone: string }; showVisits: boolean };
 
 /**
- * POST /api/dashboard/setup   { email, password, password2 }  -> 200 SessionState (in) + cookie;
- *                               400 { error } (mismatch, short password, bad e-mail); 409 once any user exists.
+ * POST /api/dashboard/setup   { email, password, password2, code }  -> 200 SessionState (in) + cookie;
+ *                               400 { error } (mismatch, short password, bad e-mail); 403 { error: 'code: …' }
+ *                               for a missing or wrong setup code (the page /setup?code=… fills it in);
+ *                               429 + Retry-After after too many wrong codes; 409 once any user exists.
  * POST /api/dashboard/login   { email, password } -> 200 SessionState (in) + cookie (a new session id);
  *                               401 { error: 'wrong e-mail or password' } (same answer and time for an
  *                               unknown e-mail); 429 { error } + Retry-After when throttled.
  * POST /api/dashboard/logout  -> 200 { ok: true }, session deleted, cookie cleared.
+ * GET  /api/dashboard/account -> AccountInfo (a logged-in user).
+ * POST /api/dashboard/account/password { current, password, password2 } -> { ok, sessionsEnded }:
+ *                               every other session of the account ends; 400 'current: wrong password'.
+ * POST /api/dashboard/account/sign-out-others -> { ok, sessionsEnded }.
  */
+export interface AccountInfo {
+  email: string;
+  role: Role;
+  /** Live sessions of this account besides the one asking. */
+  otherSessions: number;
+}
+
 export interface Credentials {
   email: string;
   password: string;
@@ -139,7 +152,8 @@ export interface SharedLinkInfo {
  * Users (owner only):
  * GET /api/dashboard/users -> { users: UserInfo[] }
  * POST /api/dashboard/users { email, password, role: 'viewer', sites: [domain] } -> { user: UserInfo }
- * PATCH /api/dashboard/users/<id> { sites: [domain] } -> { user }   (a viewer's sites)
+ * PATCH /api/dashboard/users/<id> { sites?: [domain], password?: string } -> { user }   (a viewer's sites;
+ *                               a new password for a viewer, which ends the viewer's sessions)
  * DELETE /api/dashboard/users/<id> -> { deleted: true } (not the last owner; ends their sessions)
  */
 export interface UserInfo {

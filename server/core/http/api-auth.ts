@@ -6,14 +6,13 @@
  * @module
  */
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
 import type { AppDeps } from '../ports.ts';
 import { SHORT_ADMIN_TOKEN } from '../config.ts';
 import { isSameOrigin } from '../auth/request-origin.ts';
-import { setSessionCookie } from '../auth/session-cookie.ts';
+import { readSessionCookie, setSessionCookie } from '../auth/session-cookie.ts';
 import { sessionUser } from '../auth/sessions.ts';
 import { linkOfToken, type SharedLink } from '../auth/shared-links.ts';
-import { SESSION_COOKIE, SHARE_HEADER } from '../dashboard/contract.ts';
+import { SHARE_HEADER } from '../dashboard/contract.ts';
 import { bearerToken, verifyToken, type TokenGrant } from '../tokens.ts';
 import { grantedSiteIds, type User } from '../users.ts';
 
@@ -54,7 +53,7 @@ export async function requestAccess(deps: ApiDeps, c: Context): Promise<AccessRe
     const link = await linkOfToken(deps.db, share.trim());
     return link && { via: 'share', grant: { admin: false, siteId: link.siteId }, link };
   }
-  const sessionId = getCookie(c, SESSION_COOKIE);
+  const sessionId = readSessionCookie(deps, c);
   if (!sessionId) return null;
   if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(deps, c)) return { crossOrigin: true };
   const session = await sessionUser(deps.db, sessionId, deps.clock());

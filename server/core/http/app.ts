@@ -3,7 +3,8 @@
  * runtime's entry point inject their own store, country lookup, clock and settings.
  * @module
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { isHttps } from '../auth/request-origin.ts';
 import { type AppDeps, StoreBusyError } from '../ports.ts';
 import { refusedAdminToken } from './api-auth.ts';
 import { collectRoutes } from './collect.ts';
@@ -18,12 +19,31 @@ import { privacyRoutes } from './privacy-routes.ts';
 import { statsApi } from './stats-api.ts';
 import { StoreStatus } from './store-status.ts';
 
+/** A year: browsers then keep to https for this host, as they should once it has TLS. */
+const HSTS = 'max-age=31536000';
+
+/**
+ * Headers every answer gets: API answers (sessions, e-mails, statistics) are never stored
+ * by a cache or read as another type; over TLS, browsers are told to keep to it.
+ */
+function securityHeaders(deps: AppDeps, c: Context): void {
+  if (c.req.path.startsWith('/api/')) {
+    if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');
+    c.header('X-Content-Type-Options', 'nosniff');
+  }
+  if (isHttps(deps, c)) c.header('Strict-Transport-Security', HSTS);
+}
+
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   if (deps.config.refusedAdminToken) {
     app.use('/api/v1/*', async (c, next) => refusedAdminToken(deps, c) ?? next());
     app.use('/api/v2/*', async (c, next) => refusedAdminToken(deps, c) ?? next());
   }
+  app.use('*', async (c, next) => {
+    await next();
+    securityHeaders(deps, c);
+  });
   const store = new StoreStatus();
   app.route('/', collectRoutes(deps, store));
   app.route('/', healthRoutes(deps, store));

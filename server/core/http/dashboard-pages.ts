@@ -9,7 +9,7 @@ import { pageHeaders, shellHtml } from '../dashboard/shell.ts';
 import { sessionState, sharedState, type SessionDeps } from './dashboard-session.ts';
 
 /** Paths the shell answers; wrangler.toml's run_worker_first lists the same ones. */
-export const PAGE_PATHS: readonly string[] = ['/', '/users', '/sites/*', '/share/*'];
+export const PAGE_PATHS: readonly string[] = ['/', '/setup', '/account', '/users', '/sites/*', '/share/*'];
 
 function page(c: Context, state: SessionState, embeddable: boolean): Response {
   return c.body(shellHtml(state), 200, pageHeaders(embeddable));

@@ -1,26 +1,46 @@
 /**
- * First run, login, logout and the session state the dashboard's shell starts from.
- * A wrong password and an unknown e-mail get the same answer after the same work; failures
- * are throttled per account and per truncated client address.
+ * First run, login, logout, the signed-in user's own account (password, other sessions)
+ * and the session state the dashboard's shell starts from. The first run needs the setup
+ * code (setup-code.ts). A wrong password and an unknown e-mail get the same answer after
+ * the same work; attempts are counted before the password is checked (throttle.ts).
  * @module
  */
 import { Hono, type Context } from 'hono';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../auth/passwords.ts';
-import { isSameOrigin, truncatedClientAddress } from '../auth/request-origin.ts';
+import { isSameOrigin, requestOrigin, truncatedClientAddress } from '../auth/request-origin.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie.ts';
-import { createSession, deleteSession } from '../auth/sessions.ts';
+import { createSession, deleteSession, endSessionsOf, sessionCount } from '../auth/sessions.ts';
+import { expectedSetupCode, setupCodeMatches, setupUrl } from '../auth/setup-code.ts';
 import type { SharedLink } from '../auth/shared-links.ts';
-import { clearAccountFailures, recordFailure, throttledFor, throttleKeys } from '../auth/throttle.ts';
-import type { SessionState } from '../dashboard/contract.ts';
+import { admitAttempt, admitSetupAttempt, attemptSucceeded, throttleKeys } from '../auth/throttle.ts';
+import type { AccountInfo, SessionState } from '../dashboard/contract.ts';
 import type { AppDeps } from '../ports.ts';
 import { listSites } from '../sites.ts';
-import { anyUserExists, createFirstOwner, findUserByEmail, findUserById, grantedSiteIds, UserError, type User } from '../users.ts';
-import { crossOrigin, requestAccess } from './api-auth.ts';
-import { credentialsField, dashboardAccess, fail, jsonBody, stringField } from './dashboard-access.ts';
+import { anyUserExists, createFirstOwner, findUserByEmail, findUserById, grantedSiteIds, setPassword, UserError, type User } from '../users.ts';
+import { crossOrigin, requestAccess, requestGrant, unauthorized } from './api-auth.ts';
+import { credentialsField, dashboardAccess, fail, jsonBody, sessionAccess, stringField } from './dashboard-access.ts';
 
 export const WRONG_LOGIN = 'wrong e-mail or password';
+export const SETUP_DONE = 'setup is done: an account exists already, log in instead';
+export const WRONG_SETUP_CODE =
+  'code: the setup code is missing or wrong. Open the setup address Teller printed when it started (…/setup?code=…); on Cloudflare Workers, see docs/deploy-workers.md';
+export const SETUP_CLOSED =
+  'setup is closed: this server has no setup code. Set TELLER_SETUP_CODE (or TELLER_ADMIN_TOKEN) and try again, or add the owner with `npm run teller -- user add`';
 
 export type SessionDeps = Pick<AppDeps, 'db' | 'config' | 'clock' | 'remoteAddress'>;
+
+function tooManyAttempts(c: Context, wait: number, what: string): Response {
+  return fail(c, 429, `too many ${what}: try again in ${Math.ceil(wait / 60)} minutes`, { 'Retry-After': String(wait) }).response;
+}
+
+/** A password and its repetition as a new password, or the 400 naming the field. */
+function newPasswordField(c: Context, body: Record<string, unknown>, password: string): Response | null {
+  const password2 = stringField(c, body, 'password2');
+  if ('response' in password2) return password2.response;
+  if (password !== password2.ok) return fail(c, 400, 'password2: the two passwords differ').response;
+  if (password.length < MIN_PASSWORD_LENGTH) return fail(c, 400, `password: at least ${MIN_PASSWORD_LENGTH} characters`).response;
+  return null;
+}
 
 /**
  * A hash to verify against for an unknown e-mail, so it costs what a wrong password costs.
@@ -71,16 +91,21 @@ export function dashboardSession(deps: SessionDeps): Hono {
   app.post('/api/dashboard/login', async (c, next) => (isSameOrigin(deps, c) ? next() : crossOrigin(c)));
 
   app.post('/api/dashboard/setup', async (c) => {
-    if (await anyUserExists(deps.db)) return fail(c, 409, 'setup is done: an account exists already, log in instead').response;
+    if (await anyUserExists(deps.db)) return fail(c, 409, SETUP_DONE).response;
     const body = await jsonBody(c);
     if ('response' in body) return body.response;
     const credentials = credentialsField(c, body.ok);
     if ('response' in credentials) return credentials.response;
     const { email, password } = credentials.ok;
-    const password2 = stringField(c, body.ok, 'password2');
-    if ('response' in password2) return password2.response;
-    if (password !== password2.ok) return fail(c, 400, 'password2: the two passwords differ').response;
-    if (password.length < MIN_PASSWORD_LENGTH) return fail(c, 400, `password: at least ${MIN_PASSWORD_LENGTH} characters`).response;
+    const invalid = newPasswordField(c, body.ok, password);
+    if (invalid) return invalid;
+    const expected = await expectedSetupCode(deps.config);
+    if (expected === null) return fail(c, 403, SETUP_CLOSED).response;
+    // Counted before the comparison, so parallel guesses see each other.
+    const wait = await admitSetupAttempt(deps.db, truncatedClientAddress(deps, c), deps.clock());
+    if (wait > 0) return tooManyAttempts(c, wait, 'wrong setup codes');
+    const code = typeof body.ok.code === 'string' ? body.ok.code.trim() : '';
+    if (!(await setupCodeMatches(code, expected))) return fail(c, 403, WRONG_SETUP_CODE).response;
     let id: number | null;
     try {
       id = await createFirstOwner(deps.db, email, password, deps.clock());
@@ -90,9 +115,18 @@ export function dashboardSession(deps: SessionDeps): Hono {
     }
     // Another first run got there between the check above and this insert.
     const user = id === null ? null : await findUserById(deps.db, id);
-    if (!user) return fail(c, 409, 'setup is done: an account exists already, log in instead').response;
+    if (!user) return fail(c, 409, SETUP_DONE).response;
     await startSession(deps, c, user);
     return c.json(await signedIn(deps, user));
+  });
+
+  // For the operator of a Workers deployment, who has no start banner: the setup address, by the admin token.
+  app.get('/api/v1/setup-code', async (c) => {
+    if (!(await requestGrant(deps, c))?.admin) return unauthorized(c);
+    if (await anyUserExists(deps.db)) return c.json({ error: SETUP_DONE }, 409);
+    const code = await expectedSetupCode(deps.config);
+    if (code === null) return c.json({ error: SETUP_CLOSED }, 404);
+    return c.json({ code, url: setupUrl(requestOrigin(deps, c), code) }, 200, { 'Cache-Control': 'no-store' });
   });
 
   app.post('/api/dashboard/login', async (c) => {
@@ -102,23 +136,56 @@ export function dashboardSession(deps: SessionDeps): Hono {
     if ('response' in credentials) return credentials.response;
     const { email, password } = credentials.ok;
     const keys = throttleKeys(email, truncatedClientAddress(deps, c));
-    const wait = await throttledFor(deps.db, keys, deps.clock());
-    if (wait > 0) {
-      return fail(c, 429, `too many failed logins: try again in ${Math.ceil(wait / 60)} minutes`, { 'Retry-After': String(wait) }).response;
-    }
+    const wait = await admitAttempt(deps.db, keys, deps.clock());
+    if (wait > 0) return tooManyAttempts(c, wait, 'failed logins');
     const user = await findUserByEmail(deps.db, email);
     dummyHash ??= await hashPassword(crypto.getRandomValues(new Uint32Array(4)).join('-'));
     const valid = await verifyPassword(password, user?.passwordHash ?? dummyHash);
-    if (!user || !valid) {
-      await recordFailure(deps.db, keys, deps.clock());
-      return fail(c, 401, WRONG_LOGIN).response;
-    }
-    await clearAccountFailures(deps.db, keys);
+    if (!user || !valid) return fail(c, 401, WRONG_LOGIN).response;
+    await attemptSucceeded(deps.db, keys, deps.clock());
     // A new id at every login: an id planted before login is never the one that gets in.
     const old = await requestAccess(deps, c);
     if (old && 'via' in old && old.via === 'session') await deleteSession(deps.db, old.sessionId);
     await startSession(deps, c, user);
     return c.json(await signedIn(deps, user));
+  });
+
+  app.get('/api/dashboard/account', async (c) => {
+    const access = await sessionAccess(deps, c);
+    if ('response' in access) return access.response;
+    const sessions = await sessionCount(deps.db, access.ok.user.id, deps.clock());
+    const account: AccountInfo = { email: access.ok.user.email, role: access.ok.user.role, otherSessions: Math.max(0, sessions - 1) };
+    return c.json(account);
+  });
+
+  // A new password ends every other session of the account: whoever had the old one is out.
+  app.post('/api/dashboard/account/password', async (c) => {
+    const access = await sessionAccess(deps, c);
+    if ('response' in access) return access.response;
+    const user = access.ok.user;
+    const body = await jsonBody(c);
+    if ('response' in body) return body.response;
+    const current = stringField(c, body.ok, 'current');
+    if ('response' in current) return current.response;
+    const password = stringField(c, body.ok, 'password');
+    if ('response' in password) return password.response;
+    const invalid = newPasswordField(c, body.ok, password.ok);
+    if (invalid) return invalid;
+    // A stolen session must not become a way to guess the password: counted as logins are.
+    const keys = throttleKeys(user.email, truncatedClientAddress(deps, c));
+    const wait = await admitAttempt(deps.db, keys, deps.clock());
+    if (wait > 0) return tooManyAttempts(c, wait, 'wrong passwords');
+    if (!(await verifyPassword(current.ok, user.passwordHash))) return fail(c, 400, 'current: wrong password').response;
+    await attemptSucceeded(deps.db, keys, deps.clock());
+    await setPassword(deps.db, user.id, password.ok);
+    const ended = await endSessionsOf(deps.db, user.id, access.ok.sessionId);
+    return c.json({ ok: true, sessionsEnded: ended });
+  });
+
+  app.post('/api/dashboard/account/sign-out-others', async (c) => {
+    const access = await sessionAccess(deps, c);
+    if ('response' in access) return access.response;
+    return c.json({ ok: true, sessionsEnded: await endSessionsOf(deps.db, access.ok.user.id, access.ok.sessionId) });
   });
 
   app.post('/api/dashboard/logout', async (c) => {

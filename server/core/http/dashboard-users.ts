@@ -1,14 +1,15 @@
 /**
- * Users, for the owner: list, add a viewer with their sites, change a viewer's sites,
- * delete (never the last owner; their sessions end with them).
+ * Users, for the owner: list, add a viewer with their sites, change a viewer's sites or
+ * password, delete (never the last owner; their sessions end with them).
  * @module
  */
 import { Hono, type Context } from 'hono';
 import type { UserInfo } from '../dashboard/contract.ts';
 import { findSite, listSites } from '../sites.ts';
-import { createUser, deleteUser, findUserById, grantedSiteIds, listUsers, setGrantedSites, UserError, type User } from '../users.ts';
+import { endSessionsOf } from '../auth/sessions.ts';
+import { createUser, deleteUser, findUserById, grantedSiteIds, listUsers, setGrantedSites, setPassword, UserError, type User } from '../users.ts';
 import type { ApiDeps } from './api-auth.ts';
-import { credentialsField, fail, jsonBody, ownerAccess, type Outcome } from './dashboard-access.ts';
+import { credentialsField, fail, jsonBody, ownerAccess, stringField, type Outcome } from './dashboard-access.ts';
 
 const MAX_SITES_PER_REQUEST = 1000;
 
@@ -76,18 +77,33 @@ export function dashboardUsers(deps: ApiDeps): Hono {
     return c.json({ user: await userInfo(deps, user, await siteDomains(deps)) });
   });
 
+  // A viewer's sites, or a new password for a viewer who lost theirs (their sessions end with it).
   app.patch('/api/dashboard/users/:id', async (c) => {
     const owner = await ownerAccess(deps, c);
     if ('response' in owner) return owner.response;
     const id = userId(c);
     const user = id === null ? null : await findUserById(deps.db, id);
     if (!user) return fail(c, 404, 'unknown user').response;
-    if (user.role !== 'viewer') return fail(c, 400, 'sites: an owner reads every site').response;
     const body = await jsonBody(c);
     if ('response' in body) return body.response;
-    const sites = await siteIdsOf(deps, c, body.ok.sites);
-    if ('response' in sites) return sites.response;
-    await setGrantedSites(deps.db, user.id, sites.ok);
+    if (body.ok.sites === undefined && body.ok.password === undefined) return fail(c, 400, 'sites or password: nothing to change').response;
+    if (user.role !== 'viewer') {
+      return fail(c, 400, body.ok.sites !== undefined ? 'sites: an owner reads every site' : 'password: owners change their own password under Account').response;
+    }
+    const sites = body.ok.sites === undefined ? null : await siteIdsOf(deps, c, body.ok.sites);
+    if (sites && 'response' in sites) return sites.response;
+    if (body.ok.password !== undefined) {
+      const password = stringField(c, body.ok, 'password');
+      if ('response' in password) return password.response;
+      try {
+        await setPassword(deps.db, user.id, password.ok);
+      } catch (e) {
+        if (e instanceof UserError) return fail(c, 400, e.message).response;
+        throw e;
+      }
+      await endSessionsOf(deps.db, user.id, null);
+    }
+    if (sites) await setGrantedSites(deps.db, user.id, sites.ok);
     return c.json({ user: await userInfo(deps, user, await siteDomains(deps)) });
   });
 

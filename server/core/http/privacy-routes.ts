@@ -1,10 +1,11 @@
 /**
  * Privacy and data rights over HTTP, for the admin token (so Workers deployments, which
- * have no CLI, have them too): the generated privacy text, the operator it names, purge,
- * and the streamed export.
+ * have no CLI, have them too): the generated privacy text, the operator and the confirmed
+ * property names it names, purge, and the streamed export.
  * @module
  */
 import { Hono, type Context } from 'hono';
+import { requestOrigin } from '../auth/request-origin.ts';
 import type { AppDeps } from '../ports.ts';
 import { FORMATS, type Format } from '../privacy/document.ts';
 import { readPrivacyFacts } from '../privacy/facts.ts';
@@ -12,7 +13,7 @@ import { LANGS, type Lang } from '../privacy/phrases.ts';
 import { exportEntries, resolveExportRange } from '../privacy/export.ts';
 import { purgeDayProblem, purgeSite } from '../privacy/purge.ts';
 import { zipStream } from '../privacy/zip.ts';
-import { operatorProblem, setOperator } from '../privacy/site-privacy.ts';
+import { operatorProblem, parsePrivacyProps, privacyPropsJson, setOperator, setPrivacyProps } from '../privacy/site-privacy.ts';
 import { privacyText } from '../privacy/text.ts';
 import { findSite, type Site } from '../sites.ts';
 import { badRequest, requestGrant, unauthorized } from './api-auth.ts';
@@ -34,15 +35,17 @@ const PURGE_STATEMENTS_PER_REQUEST = 40;
 
 /** A JSON object of a few short fields fits in far less. */
 const MAX_BODY_BYTES = 4 * 1024;
+/** The longest list of confirmed property names (50 names of 300 characters, escaped) fits. */
+const MAX_PROPS_BODY_BYTES = 64 * 1024;
 
 function notFound(c: Context, domain: string): Response {
   return c.json({ error: `unknown site ${domain}` }, 404);
 }
 
 /** The JSON object body, or an error message naming what is wrong with it. */
-async function jsonObject(c: Context): Promise<Record<string, unknown> | string> {
-  const read = await readBody(c, MAX_BODY_BYTES);
-  if ('tooLarge' in read) return `the body must be at most ${MAX_BODY_BYTES} bytes`;
+async function jsonObject(c: Context, maxBytes = MAX_BODY_BYTES): Promise<Record<string, unknown> | string> {
+  const read = await readBody(c, maxBytes);
+  if ('tooLarge' in read) return `the body must be at most ${maxBytes} bytes`;
   try {
     const value: unknown = JSON.parse(read.text);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
@@ -72,8 +75,8 @@ export function privacyRoutes(deps: PrivacyDeps): Hono<PrivacyEnv> {
     const format = c.req.query('format') ?? 'md';
     if (!LANGS.includes(lang as Lang)) return badRequest(c, `lang: must be one of ${LANGS.join(', ')}, got "${lang}"`);
     if (!FORMATS.includes(format as Format)) return badRequest(c, `format: must be one of ${FORMATS.join(', ')}, got "${format}"`);
-    const origin = new URL(c.req.url).origin;
-    const facts = await readPrivacyFacts(deps.db, c.get('site'), deps.config.ipStorage, origin);
+    // As the visitor's browser must load the widget: behind a TLS proxy that is https.
+    const facts = await readPrivacyFacts(deps.db, c.get('site'), deps.config.ipStorage, requestOrigin(deps, c));
     return c.body(privacyText(facts, lang as Lang, format as Format), 200, {
       'content-type': CONTENT_TYPES[format as Format],
       // The HTML is for pasting into a page, not for running here.
@@ -89,6 +92,19 @@ export function privacyRoutes(deps: PrivacyDeps): Hono<PrivacyEnv> {
     const problem = operatorProblem(body.operator);
     if (problem) return badRequest(c, problem);
     return c.json({ operator: await setOperator(deps.db, c.get('site').id, body.operator) });
+  });
+
+  // The names the text may list, and those received but not (yet) confirmed, for the owner to choose from.
+  app.get('/api/v1/sites/:domain/privacy-props', async (c) => c.json(await privacyPropsJson(deps.db, c.get('site').id)));
+
+  app.put('/api/v1/sites/:domain/privacy-props', async (c) => {
+    const body = await jsonObject(c, MAX_PROPS_BODY_BYTES);
+    if (typeof body === 'string') return badRequest(c, body);
+    const names = parsePrivacyProps(body.confirmed);
+    if ('problem' in names) return badRequest(c, `confirmed: ${names.problem}`);
+    const site = c.get('site');
+    await setPrivacyProps(deps.db, site.id, names);
+    return c.json(await privacyPropsJson(deps.db, site.id));
   });
 
   app.post('/api/v1/sites/:domain/purge', async (c) => {
