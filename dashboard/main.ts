@@ -39,7 +39,7 @@ function stopPage(): void {
   dispose = undefined;
 }
 
-function frame(current?: 'sites' | 'users'): HTMLElement {
+function frame(current?: 'sites' | 'users' | 'account'): HTMLElement {
   const user = session.state === 'in' ? session.user : undefined;
   return layout(root, {
     user,
@@ -123,7 +123,7 @@ function drawShared(token: string): void {
 async function drawSignedIn(route: Route): Promise<void> {
   const app = context();
   const owner = app.user.role === 'owner';
-  const main = frame(route.name === 'users' ? 'users' : 'sites');
+  const main = frame(route.name === 'users' || route.name === 'account' ? route.name : 'sites');
   switch (route.name) {
     case 'setup':
       // The owner exists: the setup address has nothing left to do.

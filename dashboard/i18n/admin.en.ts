@@ -23,6 +23,7 @@ export const admin = {
   'account.password.done': "Password changed. Sessions ended elsewhere: {n}.",
   'account.sessions.title': "Other sessions",
   'account.sessions.none': "You are signed in here only.",
+  'account.sessions.one': "You are also signed in on 1 other browser or device.",
   'account.sessions.some': "You are also signed in on {n} other browsers or devices.",
   'account.sessions.submit': "Sign out everywhere else",
   'account.sessions.done': "Signed out of {n} other sessions.",

@@ -25,6 +25,7 @@ export const admin: Record<keyof typeof English, string> = {
   'account.password.done': "Passordet er byttet. Økter avsluttet andre steder: {n}.",
   'account.sessions.title': "Andre økter",
   'account.sessions.none': "Du er bare logget inn her.",
+  'account.sessions.one': "Du er også logget inn i 1 annen nettleser eller enhet.",
   'account.sessions.some': "Du er også logget inn i {n} andre nettlesere eller enheter.",
   'account.sessions.submit': "Logg ut alle andre steder",
   'account.sessions.done': "Logget ut av {n} andre økter.",

@@ -13,7 +13,8 @@ import type { Dispose } from './app.ts';
 type Ended = { ok: true; sessionsEnded: number };
 
 function sessionsText(others: number): string {
-  return others === 0 ? t('account.sessions.none') : t('account.sessions.some', { n: others });
+  if (others === 0) return t('account.sessions.none');
+  return others === 1 ? t('account.sessions.one') : t('account.sessions.some', { n: others });
 }
 
 function passwordSection(onChanged: () => void): HTMLElement {

@@ -12,7 +12,7 @@ export interface LayoutOptions {
   /** Absent for a shared link's visitor, who has no account. */
   user?: { email: string; role: 'owner' | 'viewer' };
   /** Which nav entry is current. */
-  current?: 'sites' | 'users';
+  current?: 'sites' | 'users' | 'account';
   onLang(next: Lang): void;
   onTheme(next: Theme): void;
   onLogout?(): void;
@@ -32,12 +32,18 @@ function select<V extends string>(id: string, label: string, values: readonly V[
 
 function nav(options: LayoutOptions): HTMLElement | null {
   if (!options.user) return null;
-  const item = (key: 'sites' | 'users', href: string, text: string) =>
+  const item = (key: 'sites' | 'users' | 'account', href: string, text: string) =>
     h('li', null, link(href, options.current === key ? { 'aria-current': 'page' } : {}, text));
   return h(
     'nav',
     { 'aria-label': t('nav.label') },
-    h('ul', null, item('sites', '/', t('nav.sites')), options.user.role === 'owner' ? item('users', '/users', t('nav.users')) : null),
+    h(
+      'ul',
+      null,
+      item('sites', '/', t('nav.sites')),
+      options.user.role === 'owner' ? item('users', '/users', t('nav.users')) : null,
+      item('account', '/account', t('nav.account')),
+    ),
   );
 }
 
@@ -45,8 +51,7 @@ function account(options: LayoutOptions): HTMLElement | null {
   if (!options.user || !options.onLogout) return null;
   const logout = h('button', { type: 'button', class: 'btn btn-ghost' }, t('nav.logout'));
   logout.addEventListener('click', () => options.onLogout?.());
-  const me = link('/account', { class: 'user-email muted', title: `${t('nav.account')}: ${options.user.email}` }, options.user.email);
-  return h('div', { class: 'account' }, me, logout);
+  return h('div', { class: 'account' }, h('span', { class: 'user-email muted', title: options.user.email }, options.user.email), logout);
 }
 
 /** Draws the frame into `root`; returns the `<main>` to draw the page into. */

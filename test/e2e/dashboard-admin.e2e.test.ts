@@ -331,6 +331,34 @@ describe('dashboard admin', () => {
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
   });
 
+  it('changes the password on the account page, which signs the other sessions out', async () => {
+    const person = { email: 'account@example.com', password: 'account password 1' };
+    await ownerApi('POST', '/api/dashboard/users', { ...person, role: 'viewer', sites: [SHOP] });
+    const elsewhere = await d.newPage();
+    await d.loginAs(elsewhere, person);
+    const page = await d.newPage();
+    await d.loginAs(page, person);
+    await page.getByRole('navigation').getByRole('link', { name: 'Account' }).click();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    await page.getByText('You are also signed in on 1 other browser or device.').waitFor();
+    await page.getByLabel('Current password').fill('not my password');
+    await page.getByLabel('New password').fill('account password 2');
+    await page.getByLabel('Password again').fill('account password 2');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const currentError = page.locator('.field', { has: page.getByLabel('Current password') }).locator('.field-error');
+    await currentError.filter({ hasText: 'current: wrong password' }).waitFor();
+    await page.getByLabel('Current password').fill(person.password);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed. Sessions ended elsewhere: 1.').waitFor();
+    await page.getByText('You are signed in here only.').waitFor();
+    await screenshot(page, 'account-desktop-light');
+    // The other browser is out; this one stays in.
+    const other = await elsewhere.context().request.get(`${d.url}/api/dashboard/session`);
+    expect(await other.json()).toEqual({ state: 'login' });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+  });
+
   it('opens a shared link without a session until it is revoked', async () => {
     const page = await d.ownerPage(`/sites/${SHOP}/settings`);
     const share = page.locator('section', { has: page.getByRole('heading', { name: 'Shared link' }) });
@@ -402,7 +430,7 @@ describe('dashboard admin', () => {
 
   it('fits a 375 px phone without horizontal scrolling', async () => {
     const page = await d.ownerPage('/', { viewport: PHONE });
-    for (const path of ['/', '/?add', `/sites/${SHOP}/settings`, '/users']) {
+    for (const path of ['/', '/?add', `/sites/${SHOP}/settings`, '/users', '/account']) {
       await page.goto(`${d.url}${path}`);
       await page.locator('main h1').waitFor();
       await settled(page);
@@ -449,6 +477,9 @@ describe('dashboard admin', () => {
       await page.goto(`${d.url}/users`);
       await page.locator('.user').first().waitFor();
       await screenshot(page, `users-${variant}`);
+      await page.goto(`${d.url}/account`);
+      await page.locator('form').first().waitFor();
+      await screenshot(page, `account-${variant}`);
     }
   });
 

@@ -101,6 +101,28 @@ describe('teller CLI', () => {
     expect(await run('user', 'add', 'b@example.com')).toBe(1);
   });
 
+  it('sets a forgotten password from the terminal and ends that user\'s sessions', async () => {
+    env.TELLER_PASSWORD = 'correct horse battery';
+    expect(await run('user', 'add', 'owner@example.com')).toBe(0);
+    env.TELLER_PASSWORD = undefined;
+    const db = openSqlite(env.TELLER_DB!);
+    db.raw.prepare("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES ('a', 1, 0, 0), ('b', 1, 0, 0)").run();
+    db.close();
+    answers = ['a brand new password'];
+    out = [];
+    expect(await run('user', 'password', 'Owner@Example.com')).toBe(0);
+    expect(out).toEqual(['Changed the password of owner@example.com; 2 sessions ended.']);
+    const [row] = query<{ password_hash: string }>('SELECT password_hash FROM users');
+    expect(await verifyPassword('a brand new password', row!.password_hash)).toBe(true);
+    expect(query('SELECT * FROM sessions')).toEqual([]);
+    answers = ['short'];
+    expect(await run('user', 'password', 'owner@example.com')).toBe(1);
+    answers = ['a brand new password'];
+    err = [];
+    expect(await run('user', 'password', 'nobody@example.com')).toBe(1);
+    expect(err[0]).toMatch(/no user nobody@example.com/);
+  });
+
   it('creates tokens, printed last and stored only as a hash', async () => {
     await run('site', 'add', 'example.com');
     out = [];

@@ -5,7 +5,7 @@
  * Teller's or the port is taken.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,12 +61,49 @@ describe('npm start', () => {
     t.db.close();
     try {
       const run = await runMain({ TELLER_DB: t.path }, /sites?\b/);
-      expect(run.out).toMatch(/Teller listening on http:\/\/127\.0\.0\.1:\d+ \(open it and create the owner account\)/);
+      expect(run.out).toMatch(/Teller listening on http:\/\/127\.0\.0\.1:\d+\n/);
+      expect(run.out).toMatch(/no owner yet: open http:\/\/127\.0\.0\.1:\d+\/setup\?code=[\w-]{24} to create the owner account/);
       expect(run.out).toContain(`database ${t.path}, 2 sites`);
       expect(run.out).not.toMatch(/no TLS proxy/);
       expect(run.code).toBe(0);
     } finally {
       t.cleanup();
+    }
+  });
+
+  it('prints the one address that creates the owner, and writes its database for its user alone', async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/node/main.ts'], {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TELLER_TRUST_PROXY: '', TELLER_DB: join(dir, 'data', 'teller.db') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await expect.poll(() => /open (http:\S+\/setup\?code=\S+) to create/.exec(out)?.[1] ?? null).not.toBeNull();
+      const url = new URL(/open (http:\S+\/setup\?code=\S+) to create/.exec(out)![1]!);
+      const setup = (code: string | null) =>
+        fetch(`${url.origin}/api/dashboard/setup`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: url.origin },
+          body: JSON.stringify({ email: 'owner@teller.example', password: 'correct horse battery', password2: 'correct horse battery', ...(code === null ? {} : { code }) }),
+        });
+      expect((await setup(null)).status).toBe(403);
+      expect((await setup('x'.repeat(24))).status).toBe(403);
+      // The page at the printed address is the first-run page.
+      expect((await fetch(url)).status).toBe(200);
+      expect((await setup(url.searchParams.get('code'))).status).toBe(200);
+      expect((await setup(url.searchParams.get('code'))).status).toBe(409);
+      for (const f of ['teller.db', 'teller.db-wal', 'teller.db-shm']) expect(statSync(join(dir, 'data', f)).mode & 0o777, f).toBe(0o600);
+      expect(statSync(join(dir, 'data')).mode & 0o777).toBe(0o700);
+      // Written nowhere but the banner: not in the database.
+      const code = url.searchParams.get('code')!;
+      for (const f of ['teller.db', 'teller.db-wal']) expect(readFileSync(join(dir, 'data', f)).includes(Buffer.from(code)), f).toBe(false);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
     }
   });
 

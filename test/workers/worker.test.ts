@@ -134,3 +134,32 @@ describe('a misconfigured Worker', () => {
     }
   });
 });
+
+describe('first run on Workers', () => {
+  const setup = (w: TellerWorker, code?: string) =>
+    w.fetch('/api/dashboard/setup', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://teller.example.workers.dev' },
+      body: JSON.stringify({ email: 'owner@teller.example', password: 'correct horse battery', password2: 'correct horse battery', code }),
+    });
+
+  it('is closed without TELLER_SETUP_CODE or TELLER_ADMIN_TOKEN, and says what to set', async () => {
+    const res = await setup(worker, 'anything-at-all-0123456789');
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^setup is closed: .*TELLER_SETUP_CODE/);
+    expect((await worker.db.prepare('SELECT count(*) AS n FROM users').first<{ n: number }>())?.n).toBe(0);
+  });
+
+  it('takes the operator\'s TELLER_SETUP_CODE secret', async () => {
+    const own = await startWorker({ vars: { TELLER_SETUP_CODE: 'set-with-wrangler-secret-put' } });
+    try {
+      expect((await setup(own, 'set-with-wrangler-secret-pu')).status).toBe(403);
+      const res = await setup(own, 'set-with-wrangler-secret-put');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('set-cookie')).toMatch(/^__Host-teller_session=[^;]+;.*Secure/);
+      expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000');
+    } finally {
+      await own.close();
+    }
+  });
+});
