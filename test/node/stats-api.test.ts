@@ -162,6 +162,82 @@ describe('POST /api/v2/query', () => {
   });
 });
 
+/** The query body with `filters` written as JSON text: deep values are built as text, since JSON.stringify would overflow on them. */
+const withFilters = (filters: string) => `${JSON.stringify(QUERY).slice(0, -1)},"filters":${filters}}`;
+/** `depth` wrappers around `inner`, as text. */
+const wrapText = (depth: number, [open, close]: readonly [string, string], inner: string) => open.repeat(depth) + inner + close.repeat(depth);
+const WRAPPERS = { not: ['["not",', ']'], and: ['["and",[', ']]'], or: ['["or",[', ']]'], list: ['[', ']'], has_done: ['["has_done",', ']'] } as const;
+/** The Stats API's largest body (stats-api.ts): beyond it the answer is 413 before any parsing. */
+const MAX_BODY = 64 * 1024;
+
+describe('filter limits over HTTP', () => {
+  const error = async (res: Response) => ((await res.json()) as { error: string }).error;
+
+  it('answers 400 naming the depth limit for a filter 10,000 deep, not 500', async () => {
+    const lists = await post(withFilters(`[${wrapText(10_000, WRAPPERS.list, '["is","event:page",["/"]]')}]`));
+    expect(lists.status).toBe(400);
+    expect(await error(lists)).toBe('Invalid filters: nested deeper than 8 levels.');
+    // 10,000 `not`s take 80 kB, past the body limit; the deepest that fits gets the same 400.
+    const nots = await post(withFilters(`[${wrapText(7_000, WRAPPERS.not, '["is","event:page",["/"]]')}]`));
+    expect(nots.status).toBe(400);
+    expect(await error(nots)).toBe('Invalid filters: nested deeper than 8 levels.');
+    expect((await post(withFilters(`[${wrapText(10_000, WRAPPERS.not, '["is","event:page",["/"]]')}]`))).status).toBe(413);
+    const range = await post(`${JSON.stringify({ ...QUERY, date_range: undefined }).slice(0, -1)},"date_range":${wrapText(10_000, WRAPPERS.list, '"7d"')}}`);
+    expect(range.status).toBe(400);
+    expect(await error(range)).toBe('Invalid date_range: nested deeper than 8 levels.');
+  });
+
+  it('answers 400 naming the condition limit for an or of 1,100 empty leaves, not 500', async () => {
+    const leaves = Array.from({ length: 1_100 }, () => ['is', 'visit:country', []]);
+    const res = await post({ ...QUERY, filters: [['or', leaves]] });
+    expect(res.status).toBe(400);
+    expect(await error(res)).toBe('Invalid filters: at most 50 conditions in all.');
+    const fifty = await post({ ...QUERY, filters: [['or', leaves.slice(0, 50)]] });
+    expect(fifty.status).toBe(200);
+  });
+
+  it('answers 200 or 400, never 5xx, for generated filter trees of any depth and width', async () => {
+    const value = fc.oneof(fc.constantFrom('NO', 'SE', '/', '/about', 'Google', '(not set)', 'Direct / None', ''), fc.string({ maxLength: 4 }));
+    const leaf = fc.tuple(
+      fc.constantFrom('is', 'is', 'is_not', 'contains', 'contains_not', 'matches'),
+      fc.constantFrom('visit:country', 'visit:country_name', 'visit:source', 'visit:browser', 'event:page', 'event:name', 'event:props:plan', 'time:day'),
+      fc.array(value, { maxLength: 4 }),
+    );
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof(
+        { depthSize: 'small', maxDepth: 6 },
+        leaf,
+        fc.tuple(fc.constantFrom('and', 'or'), fc.array(tie('tree'), { minLength: 1, maxLength: 4 })),
+        fc.tuple(fc.constantFrom('not', 'not', 'not', 'has_done', 'has_not_done'), tie('tree')),
+      ),
+    }));
+    // One leaf many times: with an empty value list, a thousand of them reach SQLite's expression depth.
+    const wideLeaf = fc.tuple(fc.constantFrom('is', 'is_not', 'contains', 'contains_not'), fc.constantFrom('visit:country', 'visit:source', 'event:page'), fc.oneof({ arbitrary: fc.constant([]), weight: 3 }, fc.array(value, { maxLength: 2 })));
+    const width = fc.oneof(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1_000, max: 1_200 }));
+    const wide = fc.tuple(fc.constantFrom('and', 'or'), wideLeaf, width).map(([op, l, n]) => [op, Array.from({ length: n }, () => l)]);
+    const wrapped = fc.record({
+      inner: fc.oneof(tree, { arbitrary: wide, weight: 2 }),
+      wrapper: fc.constantFrom(...Object.values(WRAPPERS)),
+      depth: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 4 }), weight: 3 }, fc.integer({ min: 0, max: 5_000 })),
+    });
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(wrapped, { minLength: 1, maxLength: 2 }), async (filters) => {
+        const body = withFilters(`[${filters.map(({ inner, wrapper, depth }) => wrapText(depth, wrapper, JSON.stringify(inner))).join(',')}]`);
+        const res = await post(body);
+        await res.text();
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        expect(Buffer.byteLength(body) > MAX_BODY ? [413] : [200, 400], body.slice(0, 300)).toContain(res.status);
+      }),
+      { numRuns: 200 },
+    );
+    // The generator reaches accepted trees as well as refused ones.
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+    expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
+    expect((await post(QUERY)).status).toBe(200);
+  });
+});
+
 describe('rate limit', () => {
   it('answers 429 with Retry-After past TELLER_QUERY_RATE_LIMIT for one token, not for another', async () => {
     const limited = await startTestServer({ config: { queryRateLimit: 2 } });

@@ -29,13 +29,55 @@ const UNSUPPORTED_OPERATORS: Readonly<Record<string, string>> = {
   has_done: 'behavioural filters (`has_done`)',
   has_not_done: 'behavioural filters (`has_not_done`)',
 };
-const MAX_FILTER_DEPTH = 8;
-const MAX_FILTER_VALUES = 50;
+export const MAX_FILTER_DEPTH = 8;
+export const MAX_FILTER_VALUES = 50;
+/**
+ * Leaves in all. A leaf with values already spends one of the 50 values, so this bounds
+ * only leaves with an empty list, which would otherwise grow SQLite's expression tree
+ * past its depth of 1,000.
+ */
+export const MAX_FILTER_CONDITIONS = 50;
+/**
+ * JSON levels a filter list of at most MAX_FILTER_DEPTH can take: the list, two per
+ * and/or, one per not, and two for a leaf with its values.
+ */
+const MAX_FILTERS_NESTING = 2 * MAX_FILTER_DEPTH + 1;
+/** No other field needs more than two levels (order_by, include.compare). */
+export const MAX_FIELD_NESTING = 8;
 const MAX_LIMIT = 10_000;
 /** Hourly buckets beyond this many days would be a response nobody can read. */
 const MAX_HOURLY_DAYS = 1_000;
+/** Longest quote of the client's input in a message. */
+const MAX_SHOWN = 100;
 
-const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
+/** Called only on input checkNesting has bounded, so JSON.stringify cannot overflow the stack. */
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
+}
+
+/** True when `value` nests deeper than `limit`, found with a stack of its own so no depth overflows the call stack. */
+export function nestsDeeper(value: unknown, limit: number): boolean {
+  const pending: Array<[value: unknown, level: number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [item, level] = pending.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (level > limit) return true;
+    for (const child of Object.values(item)) pending.push([child, level + 1]);
+  }
+  return false;
+}
+
+const tooDeep = () => new QueryError('filters', `Invalid filters: nested deeper than ${MAX_FILTER_DEPTH} levels.`);
+
+/** Refuses a field nested deeper than any valid one, before anything reads, recurses into or quotes it. */
+function checkNesting(body: Record<string, unknown>): void {
+  for (const [field, value] of Object.entries(body)) {
+    const filters = field === 'filters';
+    if (!nestsDeeper(value, filters ? MAX_FILTERS_NESTING : MAX_FIELD_NESTING)) continue;
+    throw filters ? tooDeep() : new QueryError(field, `Invalid ${field}: nested deeper than ${MAX_FIELD_NESTING} levels.`);
+  }
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -92,12 +134,14 @@ function parseDimensions(input: unknown): string[] {
   return dims;
 }
 
+/** What the filter tree has spent so far, across all its branches and the top-level list. */
 interface FilterBudget {
   values: number;
+  conditions: number;
 }
 
 function parseFilter(input: unknown, depth: number, budget: FilterBudget): Filter {
-  if (depth > MAX_FILTER_DEPTH) throw new QueryError('filters', `Invalid filters: nested deeper than ${MAX_FILTER_DEPTH} levels.`);
+  if (depth > MAX_FILTER_DEPTH) throw tooDeep();
   if (!Array.isArray(input) || typeof input[0] !== 'string') throw new QueryError('filters', `Invalid filter ${show(input)}.`);
   const op = input[0];
   if (op in UNSUPPORTED_OPERATORS) throw new QueryError('filters', `Unsupported filter: Teller does not support ${UNSUPPORTED_OPERATORS[op]}.`);
@@ -122,6 +166,8 @@ function parseFilter(input: unknown, depth: number, budget: FilterBudget): Filte
   if (!Array.isArray(clauses) || !clauses.every((c) => typeof c === 'string')) {
     throw new QueryError('filters', `Invalid filter ${show(input)}: the third element must be a list of strings.`);
   }
+  budget.conditions += 1;
+  if (budget.conditions > MAX_FILTER_CONDITIONS) throw new QueryError('filters', `Invalid filters: at most ${MAX_FILTER_CONDITIONS} conditions in all.`);
   budget.values += clauses.length;
   if (budget.values > MAX_FILTER_VALUES) throw new QueryError('filters', `Invalid filters: at most ${MAX_FILTER_VALUES} values in all.`);
   if (dimension === 'visit:country' && (op === 'is' || op === 'is_not') && !clauses.every((c) => c.length === 2 || c === '(not set)')) {
@@ -140,7 +186,7 @@ function parseFilter(input: unknown, depth: number, budget: FilterBudget): Filte
 function parseFilters(input: unknown): Filter[] {
   if (input === undefined || input === null) return [];
   if (!Array.isArray(input)) throw new QueryError('filters', 'Invalid filters: a list of filters is expected.');
-  const budget = { values: 0 };
+  const budget = { values: 0, conditions: 0 };
   return input.map((f) => parseFilter(f, 1, budget));
 }
 
@@ -239,6 +285,7 @@ export function parseQuery(body: Record<string, unknown>, site: Site, now: numbe
   for (const key of Object.keys(body)) {
     if (!FIELDS.includes(key)) throw new QueryError(key, `Unknown field '${key}'.`);
   }
+  checkNesting(body);
   const metrics = parseMetrics(body.metrics);
   if (body.date_range === undefined) throw new QueryError('date_range', 'Missing date_range.');
   const period = resolveDateRange(body.date_range, site.timezone, now, statsStart);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QueryError } from '../../../server/core/query/errors.ts';
-import { parseQuery, readSiteId } from '../../../server/core/query/parse.ts';
+import { MAX_FIELD_NESTING, MAX_FILTER_CONDITIONS, MAX_FILTER_DEPTH, MAX_FILTER_VALUES, nestsDeeper, parseQuery, readSiteId } from '../../../server/core/query/parse.ts';
 import type { Site } from '../../../server/core/sites.ts';
 
 const site: Site = {
@@ -130,5 +130,91 @@ describe('parseQuery', () => {
     expect(readSiteId({ site_id: 'a.com' })).toBe('a.com');
     expect(() => readSiteId([])).toThrow(QueryError);
     expect(() => readSiteId({ site_id: 3 })).toThrow(/site_id/);
+  });
+});
+
+/** `depth` levels of `wrap` around `leaf`, built in a loop: deeper than any recursion could build. */
+function nest(depth: number, wrap: (inner: unknown) => unknown, leaf: unknown): unknown {
+  let value = leaf;
+  for (let i = 0; i < depth; i++) value = wrap(value);
+  return value;
+}
+
+const page = (value = '/') => ['is', 'event:page', [value]];
+const not = (f: unknown) => ['not', f];
+const and = (f: unknown) => ['and', [f]];
+const list = (v: unknown) => [v];
+const tooDeep = `Invalid filters: nested deeper than ${MAX_FILTER_DEPTH} levels.`;
+
+describe('query limits', () => {
+  it('accepts filters exactly 8 levels deep, of and/or as of not', () => {
+    expect(() => parse({ filters: [nest(MAX_FILTER_DEPTH - 1, and, ['contains', 'event:page', ['/'], { case_sensitive: false }])] })).not.toThrow();
+    expect(() => parse({ filters: [nest(MAX_FILTER_DEPTH - 1, not, page())] })).not.toThrow();
+    expect(refusal({ filters: [nest(MAX_FILTER_DEPTH, and, page())] }).message).toBe(tooDeep);
+    expect(refusal({ filters: [nest(MAX_FILTER_DEPTH, not, page())] }).message).toBe(tooDeep);
+  });
+
+  it.each([
+    ['not', not],
+    ['and', and],
+    ['bare lists', list],
+  ])('refuses filters of %s 10,000 deep with a 400 naming the limit, not a stack overflow', (_, wrap) => {
+    const e = refusal({ filters: [nest(10_000, wrap, page())] });
+    expect(e.field).toBe('filters');
+    expect(e.message).toBe(tooDeep);
+  });
+
+  it('refuses deep lists inside a leaf the same way, without quoting them', () => {
+    expect(refusal({ filters: [['is', 'event:page', nest(10_000, list, '/')]] }).message).toBe(tooDeep);
+    expect(refusal({ filters: [['not', ['is', 'event:page', ['/'], nest(10_000, (m) => ({ case_sensitive: m }), true)]]] }).message).toBe(tooDeep);
+  });
+
+  it.each(['metrics', 'dimensions', 'date_range', 'order_by', 'include', 'pagination'])('refuses %s nested 10,000 deep, naming the field and the limit', (field) => {
+    const e = refusal({ [field]: nest(10_000, list, 'x') });
+    expect(e.field).toBe(field);
+    expect(e.message).toBe(`Invalid ${field}: nested deeper than ${MAX_FIELD_NESTING} levels.`);
+  });
+
+  it('still names the problem of a shallow bad value, quoting at most 100 characters of it', () => {
+    expect(refusal({ metrics: [['visitors']] }).message).toBe('Unknown metric ["visitors"].');
+    const long = refusal({ filters: [['is', 'event:page', 'x'.repeat(10_000)]] }).message;
+    expect(long).toContain('list of strings');
+    expect(long.length).toBeLessThan(250);
+  });
+
+  it(`counts every leaf toward ${MAX_FILTER_CONDITIONS} conditions, empty value lists included`, () => {
+    const empty = (i: number) => [['is', 'visit:country', []], ['is_not', 'event:page', []], ['contains', 'event:props:plan', []], ['not', ['contains_not', 'visit:source', []]]][i % 4];
+    const leaves = (n: number) => Array.from({ length: n }, (_, i) => empty(i));
+    expect(parse({ filters: [['or', leaves(MAX_FILTER_CONDITIONS)]] }).filters).toHaveLength(1);
+    for (const filters of [[['or', leaves(1_100)]], [['and', leaves(1_100)]], leaves(1_100), [['or', leaves(25)], ['and', leaves(26)]]]) {
+      const e = refusal({ filters });
+      expect(e.field).toBe('filters');
+      expect(e.message).toBe(`Invalid filters: at most ${MAX_FILTER_CONDITIONS} conditions in all.`);
+    }
+  });
+
+  it(`counts values across the whole tree toward ${MAX_FILTER_VALUES}`, () => {
+    const values = (n: number) => Array.from({ length: n }, (_, i) => `/p${i}`);
+    expect(() => parse({ filters: [['is', 'event:page', values(MAX_FILTER_VALUES)]] })).not.toThrow();
+    const e = refusal({ filters: [['or', [['is', 'event:page', values(30)], ['not', ['contains', 'visit:source', values(21)]]]]] });
+    expect(e.message).toBe(`Invalid filters: at most ${MAX_FILTER_VALUES} values in all.`);
+  });
+
+  it('accepts an empty value list as Plausible does', () => {
+    expect(parse({ filters: [['is', 'visit:country', []]] }).filters).toEqual([{ op: 'is', dimension: 'visit:country', values: [], caseSensitive: true }]);
+  });
+
+  it('refuses behavioural filters before reading what they wrap', () => {
+    for (const op of ['has_done', 'has_not_done']) {
+      expect(refusal({ filters: [[op, ['or', Array.from({ length: 1_100 }, () => ['is', 'event:name', []])]]] }).message).toContain(`\`${op}\``);
+    }
+  });
+
+  it('finds nesting with a stack of its own', () => {
+    expect(nestsDeeper('x', 0)).toBe(false);
+    expect(nestsDeeper([], 0)).toBe(true);
+    expect(nestsDeeper([[1], { a: [2] }], 3)).toBe(false);
+    expect(nestsDeeper([[1], { a: [[2]] }], 3)).toBe(true);
+    expect(nestsDeeper(nest(100_000, list, 1), 8)).toBe(true);
   });
 });
