@@ -1,12 +1,14 @@
 /**
  * The analytics paragraph of the site's privacy policy, which the server writes from what
- * this instance is configured to collect: picked by language and format, shown, copied.
+ * this instance is configured to collect: picked by language and format, shown, copied;
+ * with the operator it names and the property names it may list.
  * @module
  */
-import { getText, put } from '../lib/api.ts';
+import type { PrivacyPropsJson } from '../../server/core/privacy/site-privacy.ts';
+import { get, getText, put } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { lang, t } from '../lib/i18n.ts';
-import { attempt, copyBox, errorText, field, input, section, status } from '../lib/ui.ts';
+import { attempt, copyBox, errorText, field, input, section, status, uid } from '../lib/ui.ts';
 
 const FORMATS = ['md', 'html', 'txt'] as const;
 type Format = (typeof FORMATS)[number];
@@ -34,6 +36,7 @@ export function privacySection(domain: string): HTMLElement {
     t('settings.privacy.title'),
     t('settings.privacy.intro'),
     operatorForm(domain, load),
+    propsChooser(domain, load),
     h('div', { class: 'field-row' }, field(t('settings.privacy.language'), language).root, field(t('settings.privacy.format'), format).root),
     shown,
   );
@@ -51,6 +54,45 @@ function operatorForm(domain: string, saved: () => void): HTMLElement {
     if (await attempt(button, line, () => put(path, { operator: operator.input.value }), t('common.saved'))) saved();
   });
   return form;
+}
+
+/**
+ * The custom property names the text may list. Anyone can send an event with any property
+ * name, so a name is listed only once the owner ticks it here; each tick saves at once and
+ * fetches the text again. Names are shown as text nodes, whatever a visitor sent.
+ */
+function propsChooser(domain: string, saved: () => void): HTMLElement {
+  const path = `/api/v1/sites/${encodeURIComponent(domain)}/privacy-props`;
+  const boxes = h('div', { class: 'stack-s' }, h('p', { class: 'muted' }, t('common.loading')));
+  const group = h('fieldset', { class: 'choices' }, h('legend', null, t('settings.privacy.props')), h('p', { class: 'hint' }, t('settings.privacy.props.hint')), boxes);
+  const line = status();
+  const draw = ({ confirmed, unconfirmed }: PrivacyPropsJson) => {
+    const names = [...confirmed, ...unconfirmed];
+    replace(
+      boxes,
+      names.length === 0
+        ? h('p', { class: 'muted' }, t('settings.privacy.props.none'))
+        : names.map((name) => {
+            const id = uid('prop');
+            const box = h('input', { type: 'checkbox', id, value: name, checked: confirmed.includes(name), 'aria-label': t('settings.privacy.props.listOne', { name }) });
+            box.addEventListener('change', () => void save());
+            return h('div', { class: 'choice' }, box, h('label', { for: id }, h('code', null, name)));
+          }),
+    );
+  };
+  const save = async () => {
+    const confirmed = [...boxes.querySelectorAll<HTMLInputElement>('input:checked')].map((box) => box.value);
+    // One change at a time: each request sends the whole list as the boxes show it.
+    group.disabled = true;
+    const result = await attempt(null, line, () => put<PrivacyPropsJson>(path, { confirmed }), t('common.saved'));
+    group.disabled = false;
+    if (result) {
+      draw(result);
+      saved();
+    }
+  };
+  get<PrivacyPropsJson>(path).then(draw, (error: unknown) => replace(boxes, h('p', { class: 'form-error', role: 'alert' }, errorText(error))));
+  return h('div', { class: 'stack-s' }, group, line.root);
 }
 
 /**

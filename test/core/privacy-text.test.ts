@@ -11,6 +11,7 @@ const BASE: PrivacyFacts = {
   searchParams: ['s', 'q', 'search', 'query'],
   customEvents: false,
   propKeys: [],
+  unconfirmedPropKeys: 0,
   operator: 'Eksempel AS',
   tellerOrigin: 'https://stats.example.com',
 };
@@ -27,6 +28,8 @@ const VARIANTS: Array<Partial<PrivacyFacts>> = [
   { searchParams: ['k'] },
   { customEvents: true },
   { customEvents: true, propKeys: ['plan', 'method'] },
+  { customEvents: true, unconfirmedPropKeys: 1 },
+  { customEvents: true, propKeys: ['plan'], unconfirmedPropKeys: 12 },
   { operator: null },
 ];
 
@@ -76,6 +79,29 @@ describe('privacy text: each setting changes what it says', () => {
     expect(text({ customEvents: true, propKeys: ['method', 'plan'] }, 'nb', 'html')).toContain(
       'med disse opplysningene: <code>method</code> og <code>plan</code>;',
     );
+  });
+
+  it('property names: only confirmed ones are named; the owner is told how many others arrived, never which', () => {
+    const en = text({ customEvents: true, propKeys: ['plan'], unconfirmedPropKeys: 12 }, 'en', 'md');
+    expect(en).toContain('with these details: `plan`;');
+    expect(en).toMatch(/\n\n> \*\*For the site owner \(remove before publishing\):\*\* 12 property names received with events are not named above/);
+    expect(en).toContain('`teller site set example.com --privacy-prop <name>`');
+    expect(text({ customEvents: true, unconfirmedPropKeys: 1 }, 'en')).toContain('one property name received with events is not named above');
+    expect(text({ customEvents: true, unconfirmedPropKeys: 1 }, 'nb')).toContain('ett egenskapsnavn som er mottatt med hendelser, er ikke nevnt ovenfor');
+    expect(text({ customEvents: true, unconfirmedPropKeys: 3 }, 'nb', 'html')).toContain(
+      '<p class="teller-owner-note"><strong>Til nettstedseieren (fjern før publisering):</strong> 3 egenskapsnavn som er mottatt',
+    );
+    for (const lang of LANGS) expect(text({ customEvents: true, propKeys: ['plan'] }, lang)).not.toContain('--privacy-prop');
+  });
+
+  it('addresses: the query string, fragment parameters and `;` parameters are said to be dropped; what is kept is named', () => {
+    const en = text({}, 'en', 'md');
+    expect(en).toContain("the page's address without its query string: its path, and on websites that show their pages after a `#` (as in `/#/cart`) the path written there;");
+    expect(en).toContain('the rest of the page and referrer addresses, and of addresses in event details: the query string (after `?`)');
+    expect(en).toContain('(`utm_source`, `utm_medium`, `utm_campaign`, `utm_content`, `utm_term`, `ref` and `source`)');
+    const nb = text({}, 'nb', 'txt');
+    expect(nb).toContain('adressen til siden uten spørrestrengen: stien, og på nettsteder som viser sidene sine etter et # (som i /#/handlekurv) stien som står der;');
+    expect(nb).toContain('parametere etter ; fjernes, bortsett fra kampanjemerkene og søkeordene nevnt ovenfor;');
   });
 
   it('operator: named when set; otherwise the owner is told how to set it and the text names no one', () => {

@@ -92,6 +92,29 @@ describe('the stored referrer', () => {
     expect(classify('http://news.example.net:8080/a//').referrer).toBe('news.example.net/a');
   });
 
+  it('keeps nothing of the referrer’s query, fragment or `;` parameters but a search engine’s words', () => {
+    const unknown = classify('https://partner.example/reset;jsessionid=SECRET?token=SECRET&email=jane@example.com&q=ull#SECRET');
+    expect(unknown).toMatchObject({ referrer: 'partner.example/reset', source: 'partner.example', searchKeyword: null });
+    expect(JSON.stringify(unknown)).not.toMatch(/SECRET|jane/);
+    const engine = classify('https://www.google.com/search?q=varme+sokker&token=SECRET&email=jane@example.com#SECRET');
+    expect(engine).toMatchObject({ referrer: 'google.com/search', source: 'Google', searchKeyword: 'varme sokker' });
+    expect(JSON.stringify(engine)).not.toMatch(/SECRET|jane/);
+  });
+
+  it('never holds a referrer parameter other than the engine’s search words (property)', () => {
+    const mark = 'zqxsecret';
+    const host = fc.constantFrom('partner.example', 'www.google.com', 'bing.com', 'duckduckgo.com', 't.co', 'news.ycombinator.com');
+    const param = fc.constantFrom('token', 'email', 'session', 'utm_source', 'ref', 'id');
+    const value = fc.string({ maxLength: 8 }).map((noise) => `${noise}${mark}`);
+    fc.assert(
+      fc.property(host, fc.array(fc.tuple(param, value), { minLength: 1, maxLength: 4 }), fc.string({ maxLength: 8 }), (h, pairs, fragment) => {
+        const query = new URLSearchParams(pairs).toString();
+        const result = classify(`https://${h}/p;${mark}?${query}#${encodeURIComponent(fragment + mark)}`);
+        expect(JSON.stringify(result).toLowerCase()).not.toContain(mark);
+      }),
+    );
+  });
+
   it('is bounded', () => {
     const referrer = classify(`https://example.net/${'a'.repeat(5000)}`).referrer;
     expect(referrer).toHaveLength(2000);

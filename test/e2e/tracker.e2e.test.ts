@@ -247,7 +247,7 @@ describe('tracker → Teller → SQLite, in Chromium', () => {
     expect(await page.textContent('h1')).toBe('Partner site');
     const [, click] = await storedCount('/t4/', 2);
     expect(click).toMatchObject({ name: 'Outbound Link: Click', path: '/t4/links' });
-    expect(await propsOf(click!.id)).toEqual({ url: target });
+    expect(await propsOf(click!.id)).toEqual({ url: `${site.origin('partner.test')}/landing` });
   });
 
   it('stores nothing once the visitor opts out with the widget', async () => {

@@ -70,6 +70,38 @@ describe('privacy commands', () => {
     expect(rows('SELECT operator FROM sites')).toEqual([{ operator: null }]);
   });
 
+  it('site set --privacy-prop names the property names the text lists; others received are only counted, and shown on the terminal', async () => {
+    const db = openSqlite(env.TELLER_DB!);
+    try {
+      db.raw.exec(`INSERT INTO events (site_id, visit_id, visitor, ts, name, hostname, path) VALUES (1, 1, 1, 1704103200, 'Signup', 'example.com', '/');
+        INSERT INTO event_props (event_id, site_id, key, value) VALUES (1, 1, 'plan', 'pro'), (1, 1, 'Call 555-0100 now', '1');`);
+    } finally {
+      db.close();
+    }
+    const text = async () => {
+      out = [];
+      expect(await run('privacy-text', '--site', 'example.com', '--lang', 'en', '--format', 'txt')).toBe(0);
+      return out.join('\n');
+    };
+    expect(await text()).not.toMatch(/plan|555/);
+    expect(await text()).toContain('2 property names received with events are not named above');
+    out = [];
+    err = [];
+    expect(await run('site', 'set', 'example.com', '--privacy-prop', 'plan', '--privacy-prop', 'seats')).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ domain: 'example.com', privacyProps: ['plan', 'seats'] });
+    expect(err.join('\n')).toContain('received with events but not in the privacy text: Call 555-0100 now');
+    expect(rows('SELECT privacy_props FROM sites')).toEqual([{ privacy_props: '["plan","seats"]' }]);
+    const listed = await text();
+    expect(listed).toContain('with these details: plan and seats;');
+    expect(listed).toContain('one property name received with events is not named above');
+    expect(listed).not.toContain('555');
+    // Other settings leave the list alone; an empty value empties it.
+    expect(await run('site', 'set', 'example.com', '--retention-days', '30')).toBe(0);
+    expect(rows('SELECT privacy_props FROM sites')).toEqual([{ privacy_props: '["plan","seats"]' }]);
+    expect(await run('site', 'set', 'example.com', '--privacy-prop', '')).toBe(0);
+    expect(await text()).not.toMatch(/plan|555/);
+  });
+
   it('privacy-text and site set --operator name bad input', async () => {
     const cases: Array<[string[], number, string]> = [
       [['privacy-text', '--site', 'example.com', '--lang', 'de'], 2, '--lang must be one of nb, en'],
@@ -78,6 +110,7 @@ describe('privacy commands', () => {
       [['privacy-text', '--site', 'nope.example', '--lang', 'en'], 1, 'unknown site nope.example'],
       [['privacy-text', '--site', 'example.com', '--lang', 'en', '--url', 'ftp://x'], 2, '--url must be an http(s) address'],
       [['site', 'set', 'example.com', '--operator', 'a\nb'], 2, 'operator: one line of text'],
+      [['site', 'set', 'example.com', '--privacy-prop', 'a'.repeat(301)], 2, '--privacy-prop: a property name is at most 300 characters'],
     ];
     for (const [argv, code, words] of cases) {
       err = [];

@@ -36,7 +36,7 @@ const CONFIGS: Config[] = [
     setup: [
       [
         'site', 'set', 'shop.example', '--ip-storage', 'none', '--retention-days', '90',
-        '--search-params', 's,q,search,query,k', '--operator', 'Butikken AS, Storgata 1, 0155 Oslo',
+        '--search-params', 's,q,search,query,k', '--operator', 'Butikken AS, Storgata 1, 0155 Oslo', '--privacy-prop', 'plan',
       ],
     ],
     customEvents: true,
@@ -97,7 +97,11 @@ function goldenDocument(lang: 'nb' | 'en', texts: string[]): string {
     const setup = [['site', 'add', config.domain, '--timezone', 'Europe/Oslo'], ...config.setup]
       .map((argv) => `npm run teller -- ${argv.map(shellWord).join(' ')}`)
       .join('\n');
-    const events = config.customEvents ? (lang === 'nb' ? '\n\nNettstedet har en egen hendelse med egenskapene `plan` og `method`.' : '\n\nThe site has a custom event with the properties `plan` and `method`.') : '';
+    const events = config.customEvents
+      ? lang === 'nb'
+        ? '\n\nNettstedet har en egen hendelse med egenskapene `plan` og `method`; eieren har bekreftet `plan` for teksten.'
+        : '\n\nThe site has a custom event with the properties `plan` and `method`; the owner confirmed `plan` for the text.'
+      : '';
     return `## ${config.title[lang]}\n\n\`\`\`sh\n${setup}\nnpm run teller -- ${command(config, lang).join(' ')}\n\`\`\`${events}\n\n\`\`\`\`markdown\n${texts[i]}\n\`\`\`\``;
   });
   return `${INTRO[lang](lang === 'nb' ? 'privacy-text.en.md' : 'privacy-text.nb.md')}\n${sections.join('\n\n')}\n`;

@@ -49,6 +49,30 @@ export function describeEventsApi(runtime: string, start: StartTarget): void {
       expect(everything).not.toContain('84.208.20.110');
     });
 
+    it('keeps no query string or fragment parameters: not of hash-routed pages, addresses in props or referrers', async () => {
+      const secrets = 'token=SECRET&email=jane@example.com';
+      const bodies = [
+        { n: 'pageview', u: `https://example.com/app#/account/reset?${secrets}`, d: 'example.com', h: 1, r: `https://partner.example/mail;jsessionid=SECRET?${secrets}#SECRET` },
+        { n: 'pageview', u: `https://example.com/callback#access_token=SECRET&state=${secrets}`, d: 'example.com', h: 1 },
+        { n: 'pageview', u: `https://example.com/sok;jsessionid=SECRET?q=varme+sokker&${secrets}#SECRET`, d: 'example.com' },
+        {
+          n: 'Outbound Link: Click', u: 'https://example.com/app', d: 'example.com',
+          p: { url: `https://jane:SECRET@partner.example/checkout?${secrets}#pay`, return_to: `/account/reset?${secrets}`, plan: 'pro', note: 'Hva? #1' },
+        },
+      ];
+      for (const body of bodies) expect((await sendEvent(target, body, NORWAY)).status).toBe(202);
+      expect((await events()).map((e) => [e.path, e.site_search])).toEqual([
+        ['/app#/account/reset', null], ['/callback#access_token', null], ['/sok', 'varme sokker'], ['/app', null],
+      ]);
+      expect(await target.query('SELECT key, value FROM event_props ORDER BY key')).toEqual([
+        { key: 'note', value: 'Hva? #1' }, { key: 'plan', value: 'pro' }, { key: 'return_to', value: '/account/reset' }, { key: 'url', value: 'https://partner.example/checkout' },
+      ]);
+      const [v] = await visits();
+      expect(v).toMatchObject({ referrer: 'partner.example/mail', entry_page: '/app#/account/reset' });
+      const everything = JSON.stringify([await visits(), await events(), await target.query('SELECT * FROM event_props')]);
+      expect(everything).not.toMatch(/SECRET|jane/);
+    });
+
     it('accepts what the official Plausible tracker sends, in one visit', async () => {
       const h = { 'user-agent': CHROME_MAC };
       const page = 'https://example.com/pricing';

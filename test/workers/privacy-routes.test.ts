@@ -1,6 +1,6 @@
 /**
  * Privacy and data rights on Workers, in real workerd with D1: the privacy text, the
- * operator, purge (over several requests when needed) and the streamed export, through
+ * operator and confirmed property names, purge (over several requests when needed) and the streamed export, through
  * the admin API, the only way a Workers deployment has.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,7 +76,15 @@ describe('privacy routes on Workers', () => {
     const html = await res.text();
     expect(html).toContain('den lagres aldri');
     expect(html).toContain('slettes etter 60 dager.');
-    expect(html).toContain('med disse opplysningene: <code>plan</code>;');
+    // A property name received is not listed until the owner confirms it.
+    expect(html).not.toContain('<code>plan</code>');
+    expect(html).toContain('ett egenskapsnavn som er mottatt med hendelser, er ikke nevnt ovenfor');
+    expect(await (await admin('/api/v1/sites/wk.example/privacy-props')).json()).toEqual({ confirmed: [], unconfirmed: ['plan'] });
+    const confirmed = await admin('/api/v1/sites/wk.example/privacy-props', { method: 'PUT', body: JSON.stringify({ confirmed: ['plan'] }) });
+    expect(await confirmed.json()).toEqual({ confirmed: ['plan'], unconfirmed: [] });
+    const listed = await (await admin('/api/v1/sites/wk.example/privacy-text?lang=nb&format=html')).text();
+    expect(listed).toContain('med disse opplysningene: <code>plan</code>;');
+    expect(listed).not.toContain('--privacy-prop');
     expect(html).toContain(`<script defer src="${ORIGIN}/optout.js"></script>`);
     expect(html).toContain('teksten sier ikke hvem som drifter statistikkserveren');
 
@@ -88,6 +96,7 @@ describe('privacy routes on Workers', () => {
 
     expect((await admin('/api/v1/sites/wk.example/privacy-text?lang=sv')).status).toBe(400);
     expect((await admin('/api/v1/sites/wk.example/operator', { method: 'PUT', body: JSON.stringify({ operator: 'x'.repeat(201) }) })).status).toBe(400);
+    expect((await admin('/api/v1/sites/wk.example/privacy-props', { method: 'PUT', body: JSON.stringify({ confirmed: 'plan' }) })).status).toBe(400);
     expect((await admin('/api/v1/sites/none.example/privacy-text')).status).toBe(404);
     expect((await worker.fetch('/api/v1/sites/wk.example/privacy-text')).status).toBe(401);
   });

@@ -199,8 +199,9 @@ if (EXTRAS_CODE) {
     // mailto:, tel: and SVG links have no host.
     if (!link?.host) return;
     // Nothing here waits or calls preventDefault: track() uses keepalive, so the browser
-    // navigates at once and still delivers the event.
-    if (outbound && link.host != loc.host) track('Outbound Link: Click', { props: { url: link.href } });
+    // navigates at once and still delivers the event. A link's query string and fragment
+    // can carry tokens: they are not sent (and the collector drops them too).
+    if (outbound && link.host != loc.host) track('Outbound Link: Click', { props: { url: link.origin + link.pathname } });
     else if (downloads && fileTypes.includes(link.pathname.split('.').pop()!.toLowerCase()))
       track('File Download', { props: { url: link.origin + link.pathname } });
   };

@@ -2,6 +2,7 @@
  * One event, in the SPEC's order: drop bots, Do-Not-Track, GPC and exclusions; country
  * from the full IP; visitor hash; truncate the IP; user agent; referrer. Every step is a
  * small function; the result is a ProcessedEvent or the reason it was dropped.
+ * Addresses lose their query strings here: the page's path and any address in a property.
  * The full IP and the user-agent string exist only inside this function.
  * @module
  */
@@ -12,7 +13,7 @@ import { type BotReason, botReason } from './bots.ts';
 import type { EventKind, ProcessedEvent } from './event.ts';
 import type { Exclusions } from './exclusions.ts';
 import { type ParsedIp, isPublicIp, truncateIp } from './ip.ts';
-import { describePage } from './page.ts';
+import { addressWithoutQuery, describePage } from './page.ts';
 import type { EventPayload } from './payload.ts';
 import { classifyReferrer } from './referrer.ts';
 import { CLIENT_HINT_HEADERS, type ClientHintHeaders, type ClientInfo } from './user-agent.ts';
@@ -116,7 +117,7 @@ export async function processEvent(
       hostname: page.hostname,
       path: page.path,
       siteSearch: page.siteSearch,
-      props: payload.props,
+      props: payload.props.map(([key, value]) => [key, addressWithoutQuery(value)] as const),
       revenue: payload.revenue,
       visit: {
         referrer: acquisition.referrer,

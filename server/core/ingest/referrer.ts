@@ -9,6 +9,7 @@
  * @module
  */
 import { normalizeHostname } from '../sites.ts';
+import { withoutPathParams } from './page.ts';
 import { cleanWords, truncate } from './text.ts';
 import {
   AI_ASSISTANTS,
@@ -31,7 +32,7 @@ export interface UtmTags {
 }
 
 export interface Acquisition {
-  /** Referrer host (lower-case, no `www.`) and path, never its query or fragment; null for direct/internal. */
+  /** Referrer host (lower-case, no `www.`) and path, never its query, fragment or `;` parameters; null for direct/internal. */
   referrer: string | null;
   /** 'Google', 'Facebook'..., the host of an unknown referrer, or the tagged source; null = direct. */
   source: string | null;
@@ -218,7 +219,7 @@ function originOfReferrer({ url, host }: Referrer): Origin {
 }
 
 function formatReferrer({ url, host }: Referrer): string {
-  return truncate(appPrefix(url) + host + trimTrailingSlashes(url.pathname), MAX_REFERRER_LENGTH);
+  return truncate(appPrefix(url) + host + trimTrailingSlashes(withoutPathParams(url.pathname)), MAX_REFERRER_LENGTH);
 }
 
 function trimTrailingSlashes(path: string): string {

@@ -1,11 +1,12 @@
 /**
  * What the privacy text is written from: a site's settings as they are now, the instance
- * default for IP storage, and whether the site has custom events (and their property keys).
+ * default for IP storage, and whether the site has custom events (and the property names
+ * its owner confirmed).
  * @module
  */
 import type { Db, IpStorage } from '../ports.ts';
 import type { Site } from '../sites.ts';
-import { readSitePrivacy } from './site-privacy.ts';
+import { readPrivacyProps, readSitePrivacy, unconfirmedPropCount } from './site-privacy.ts';
 
 export interface PrivacyFacts {
   domain: string;
@@ -15,15 +16,14 @@ export interface PrivacyFacts {
   /** Site-search parameters of the page address. */
   searchParams: string[];
   customEvents: boolean;
-  /** Distinct custom property keys, sorted. */
+  /** Custom property names the owner confirmed, sorted: the only ones the text names. */
   propKeys: string[];
+  /** How many names the site received that are not confirmed: the owner is told, the text names none. */
+  unconfirmedPropKeys: number;
   operator: string | null;
   /** Where the opt-out widget script is served: this Teller server's origin. */
   tellerOrigin: string;
 }
-
-/** More keys than this are not a list a visitor reads; the text names the first ones. */
-const MAX_PROP_KEYS = 50;
 
 async function hasCustomEvents(db: Db, siteId: number): Promise<boolean> {
   // Raw events first; rolled-up names still tell once retention deleted the raw rows.
@@ -37,18 +37,17 @@ async function hasCustomEvents(db: Db, siteId: number): Promise<boolean> {
 }
 
 export async function readPrivacyFacts(db: Db, site: Site, defaultIpStorage: IpStorage, tellerOrigin: string): Promise<PrivacyFacts> {
-  const keys = await db.all<{ key: string }>('SELECT DISTINCT key FROM event_props WHERE site_id = ? ORDER BY key LIMIT ?', [
-    site.id,
-    MAX_PROP_KEYS,
-  ]);
+  const propKeys = await readPrivacyProps(db, site.id);
+  const unconfirmedPropKeys = await unconfirmedPropCount(db, site.id, propKeys);
   const { operator } = await readSitePrivacy(db, site.id);
   return {
     domain: site.domain,
     ipStorage: site.ipStorage ?? defaultIpStorage,
     retentionDays: site.retentionDays,
     searchParams: site.searchParams,
-    customEvents: keys.length > 0 || (await hasCustomEvents(db, site.id)),
-    propKeys: keys.map((k) => k.key),
+    customEvents: propKeys.length > 0 || unconfirmedPropKeys > 0 || (await hasCustomEvents(db, site.id)),
+    propKeys,
+    unconfirmedPropKeys,
     operator,
     tellerOrigin,
   };

@@ -25,6 +25,7 @@ export interface Phrases {
   client: Inline[];
   truncatedIp: Inline[];
   customEvents(propKeys: string[]): Inline[];
+  unconfirmedPropsNote(count: number, domain: string): Inline[];
   visitorKey: Inline[];
   notRecordedHeading: string;
   fullIp: Inline[];
@@ -56,7 +57,8 @@ function listOf(names: string[], and: string): Inline[] {
   return parts;
 }
 
-const UTM_TAGS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term'];
+/** The page address's parameters that are kept: UTM tags, and `ref` and `source`, which name the source when there is no `utm_source`. */
+const CAMPAIGN_TAGS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'ref', 'source'];
 
 const EN: Phrases = {
   title: 'Visitor statistics',
@@ -78,9 +80,15 @@ const EN: Phrases = {
   ],
   recordedHeading: 'What is recorded',
   recordedLead: ['When you open a page, the following is recorded about the visit:'],
-  page: ["the page's address (its path, without the query string) and the time of the visit;"],
+  page: [
+    "the page's address without its query string: its path, and on websites that show their pages after a ",
+    code('#'),
+    ' (as in ',
+    code('/#/cart'),
+    ') the path written there; and the time of the visit;',
+  ],
   referrer: ['the address of the page that linked here (the referrer): its host and path, without the query string;'],
-  campaignTags: ['campaign tags in the link you followed (', ...listOf(UTM_TAGS, 'and'), ');'],
+  campaignTags: ['campaign tags in the link you followed (', ...listOf(CAMPAIGN_TAGS, 'and'), ');'],
   searchWords: (params) =>
     params.length === 0
       ? [
@@ -106,6 +114,12 @@ const EN: Phrases = {
     keys.length === 0
       ? ['actions this website counts as events, such as a sign-up or a download;']
       : ['actions this website counts as events, such as a sign-up or a download, with these details: ', ...listOf(keys, 'and'), ';'],
+  unconfirmedPropsNote: (count, domain) => [
+    { strong: 'For the site owner (remove before publishing):' },
+    ` ${count === 1 ? 'one property name' : `${count} property names`} received with events ${count === 1 ? 'is' : 'are'} not named above, because anyone can send an event with any name. Confirm the names your website sends in the site's settings (Privacy policy), or with `,
+    code(`teller site set ${domain} --privacy-prop <name>`),
+    ', repeating the option for each name, and generate the text again.',
+  ],
   visitorKey: [
     "a visitor key: a number computed from your IP address, your browser's User-Agent header, the website and a random key of the day (see below).",
   ],
@@ -116,7 +130,13 @@ const EN: Phrases = {
   ],
   userAgent: ['the User-Agent header itself;'],
   restOfAddresses: [
-    'the rest of the page and referrer addresses: query strings and fragments are dropped, except the campaign tags and search parameters named above;',
+    'the rest of the page and referrer addresses, and of addresses in event details: the query string (after ',
+    code('?'),
+    '), what follows a ',
+    code('#'),
+    ' beyond the page path named above, and parameters after ',
+    code(';'),
+    ' are dropped, except the campaign tags and search words named above;',
   ],
   noIdentity: ['your name, e-mail address, account or anything else that says who you are, and nothing that follows you from one website to another.'],
   dailyKeyHeading: 'Unique visitors without cookies',
@@ -165,9 +185,15 @@ const NB: Phrases = {
   ],
   recordedHeading: 'Dette registreres',
   recordedLead: ['Når du åpner en side, registreres dette om besøket:'],
-  page: ['adressen til siden (stien, uten spørrestrengen) og tidspunktet for besøket;'],
+  page: [
+    'adressen til siden uten spørrestrengen: stien, og på nettsteder som viser sidene sine etter et ',
+    code('#'),
+    ' (som i ',
+    code('/#/handlekurv'),
+    ') stien som står der; og tidspunktet for besøket;',
+  ],
   referrer: ['adressen til siden som lenket hit (henviseren): vertsnavn og sti, uten spørrestrengen;'],
-  campaignTags: ['kampanjemerker i lenken du fulgte (', ...listOf(UTM_TAGS, 'og'), ');'],
+  campaignTags: ['kampanjemerker i lenken du fulgte (', ...listOf(CAMPAIGN_TAGS, 'og'), ');'],
   searchWords: (params) =>
     params.length === 0
       ? ['søkeord der de finnes: søkeordene i søkemotorens adresse når henviseren har dem med, og merket ', code('utm_term'), ' (søk på dette nettstedet registreres ikke);']
@@ -189,6 +215,12 @@ const NB: Phrases = {
     keys.length === 0
       ? ['handlinger som dette nettstedet teller som hendelser, for eksempel en påmelding eller en nedlasting;']
       : ['handlinger som dette nettstedet teller som hendelser, for eksempel en påmelding eller en nedlasting, med disse opplysningene: ', ...listOf(keys, 'og'), ';'],
+  unconfirmedPropsNote: (count, domain) => [
+    { strong: 'Til nettstedseieren (fjern før publisering):' },
+    ` ${count === 1 ? 'ett egenskapsnavn' : `${count} egenskapsnavn`} som er mottatt med hendelser, er ikke nevnt ovenfor, fordi hvem som helst kan sende en hendelse med et hvilket som helst navn. Bekreft navnene nettstedet ditt sender, i innstillingene for nettstedet (Personvernerklæring) eller med `,
+    code(`teller site set ${domain} --privacy-prop <navn>`),
+    ', med valget gjentatt for hvert navn, og lag teksten på nytt.',
+  ],
   visitorKey: [
     'en besøksnøkkel: et tall som regnes ut fra IP-adressen din, nettleserens User-Agent-felt, nettstedet og en tilfeldig nøkkel for dagen (se nedenfor).',
   ],
@@ -199,7 +231,13 @@ const NB: Phrases = {
   ],
   userAgent: ['selve User-Agent-feltet;'],
   restOfAddresses: [
-    'resten av side- og henviseradressene: spørrestrenger og fragmenter fjernes, bortsett fra kampanjemerkene og søkeparameterne nevnt ovenfor;',
+    'resten av side- og henviseradressene og av adresser i hendelsesopplysninger: spørrestrengen (etter ',
+    code('?'),
+    '), det som følger etter et ',
+    code('#'),
+    ' utover sidestien nevnt ovenfor, og parametere etter ',
+    code(';'),
+    ' fjernes, bortsett fra kampanjemerkene og søkeordene nevnt ovenfor;',
   ],
   noIdentity: ['navnet ditt, e-postadressen din, en konto eller noe annet som sier hvem du er, og ingenting som følger deg fra ett nettsted til et annet.'],
   dailyKeyHeading: 'Unike besøkende uten informasjonskapsler',

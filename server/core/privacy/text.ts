@@ -36,6 +36,7 @@ export function privacyDocument(facts: PrivacyFacts, lang: Lang): Block[] {
     { kind: 'heading', level: 3, text: t.recordedHeading },
     { kind: 'paragraph', parts: t.recordedLead },
     { kind: 'list', items: recorded },
+    ...(facts.unconfirmedPropKeys > 0 ? [{ kind: 'ownerNote' as const, parts: t.unconfirmedPropsNote(facts.unconfirmedPropKeys, facts.domain) }] : []),
     { kind: 'heading', level: 3, text: t.notRecordedHeading },
     { kind: 'list', items: notRecorded },
     { kind: 'heading', level: 3, text: t.dailyKeyHeading },
