@@ -1,12 +1,24 @@
 /**
  * CSV export: RFC 4180 text (CRLF, quotes doubled, fields with a comma, quote or line
  * break quoted) and file names that say what is inside: site, panel, days and filters.
+ * Text cells are safe to open in a spreadsheet (OWASP's CSV-injection rule).
  * @module
  */
 import type { Filter } from './state.ts';
 
+/** What makes a spreadsheet read a cell as a formula (OWASP's list). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Text as a spreadsheet shows it without running it: visitors write event names, tags and
+ * search words, so `=HYPERLINK(…)` gets a leading `'`. Numbers are never passed here.
+ */
+function inertText(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
 export function csvField(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
+  const text = value === null ? '' : typeof value === 'number' ? String(value) : inertText(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

