@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (or `npm run bench -- ingest|soak|query|ingest-under-queries|dashboard|d1-rows`): measures ingest, a soak under
+ * `npm run bench` (or `npm run bench -- ingest|soak|query|ingest-under-queries|fair-share|dashboard|d1-rows`): measures ingest, a soak under
  * overload and queries, and writes the figures, with the machine and the date, into
  * docs/benchmarks.md.
  */
@@ -9,6 +9,7 @@ import { runIngestBench } from './ingest.ts';
 import { runIngestStagesBench } from './ingest-stages.ts';
 import { runDashboardBench } from './dashboard.ts';
 import { runD1RowsBench } from './d1-rows.ts';
+import { runFairShareBench } from './fair-share.ts';
 import { runIngestUnderQueriesBench } from './ingest-under-queries.ts';
 import { runQueryBench } from './query.ts';
 import { runSoakBench } from './soak.ts';
@@ -56,6 +57,13 @@ if (!only || only === 'ingest-under-queries') {
   console.log('== ingest while queries run');
   const under = await runIngestUnderQueriesBench();
   doc = replaceSection(doc, 'Ingest while queries run', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${under}`);
+  writeFileSync(DOC, doc);
+}
+if (!only || only === 'fair-share') {
+  // Needs the query step's database (built on first use).
+  console.log('== fair share of the reader');
+  const fair = await runFairShareBench();
+  doc = replaceSection(doc, 'Fair share of the reader', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${fair}`);
   writeFileSync(DOC, doc);
 }
 if (!only || only === 'dashboard') {

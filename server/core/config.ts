@@ -3,6 +3,7 @@
  * @module
  */
 import { DEFAULT_EVENT_RATE_LIMIT } from './rate-limit.ts';
+import { DEFAULT_QUERIES_PER_CREDENTIAL } from './query/fair-share.ts';
 import type { Config, IpStorage } from './ports.ts';
 
 export class ConfigError extends Error {}
@@ -75,6 +76,7 @@ export function parseConfig(env: Record<string, unknown>, options: ParseOptions 
     maxBodyBytes: integer(env, 'TELLER_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1024, 10 * 1024 * 1024),
     eventRateLimit: integer(env, 'TELLER_EVENT_RATE_LIMIT', DEFAULT_EVENT_RATE_LIMIT, 0, 1_000_000),
     queryRateLimit: integer(env, 'TELLER_QUERY_RATE_LIMIT', DEFAULT_QUERY_RATE_LIMIT, 0, 1_000_000),
+    queryQueueLimit: integer(env, 'TELLER_QUERY_QUEUE_LIMIT', DEFAULT_QUERIES_PER_CREDENTIAL, 0, 100_000),
     adminToken: tooShort ? null : given,
     refusedAdminToken: tooShort ? given : null,
     publicOrigin: parsePublicUrl(env.TELLER_PUBLIC_URL),

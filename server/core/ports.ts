@@ -63,6 +63,8 @@ export interface Config {
   eventRateLimit: number;
   /** Stats API requests per minute per token, user or shared link; 0: no limit. */
   queryRateLimit: number;
+  /** Queries (Stats API, realtime count, recent visits, property keys) one token, user or shared link may have in flight; 0: no limit. */
+  queryQueueLimit: number;
   /** Operator's admin bearer token (at least 32 characters), if set. */
   adminToken: string | null;
   /**
@@ -95,6 +97,12 @@ export interface AppDeps {
   readDb?: Db;
   /** Why `readDb` cannot answer right now (Node: its reader thread is down), or null. */
   readerDown?: () => string | null;
+  /**
+   * Turns by credential on `readDb` and `columns`, and each credential's bound on queries in
+   * flight (Node: each store reads one query's statements at a time; Workers: the bound
+   * alone). Absent: no turns, no bound.
+   */
+  queryShare?: import('./query/fair-share.ts').FairShare;
   /** The columnar copy of closed days (Node), read where rollups cannot answer. */
   columns?: import('./query/columns.ts').ColumnReader;
   /** Why the columnar copy is not serving (queries then read SQLite alone, more slowly), or null. */

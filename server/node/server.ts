@@ -16,6 +16,7 @@ import { randomUrlSafe } from '../core/tokens.ts';
 import { createApp } from '../core/http/app.ts';
 import type { AppDeps, Clock, Config, Db, Logger } from '../core/ports.ts';
 import type { ColumnReader } from '../core/query/columns.ts';
+import { createFairShare, type FairShare } from '../core/query/fair-share.ts';
 import type { Ingest } from '../core/ingest/ingest.ts';
 import { isLoopbackIp, parseIp } from '../core/ingest/ip.ts';
 import { startCopyProcess } from './columnar/copy-client.ts';
@@ -41,6 +42,12 @@ export interface StartOptions {
   log?: Logger;
   /** How often salts are deleted, closed days rolled up and retention applied (default 5 minutes). */
   maintenanceIntervalMs?: number;
+  /**
+   * False: reads go to the reader thread and the columnar copy as they come, not in turns by
+   * credential (the bound per credential still holds). Only the fair-share benchmark's
+   * baseline wants this.
+   */
+  queryTurns?: boolean;
 }
 
 export interface RunningServer {
@@ -51,6 +58,8 @@ export interface RunningServer {
   readDb: Db;
   /** The columnar copy of closed days, kept in a process of its own; absent with TELLER_COLUMNAR=off. */
   columns?: ColumnReader;
+  /** The turns credentials take on the reader thread and the columnar copy (tests hold a turn to line queries up). */
+  queryShare: FairShare;
   /** The code a first-run setup must show (printed in the start banner by main.ts). */
   setupCode: string;
   /** Stops accepting, drains the ingest thread (every acknowledged event is committed), closes the file. */
@@ -121,10 +130,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // The columnar copy of closed days, in a process of its own (columnar/copy-process.ts).
   const copy = copyOptions ? startCopyProcess({ dbPath: options.dbPath, options: copyOptions }, log) : null;
   const columns = copy?.columns;
+  // The reader thread and the columnar copy each read one query's statements at a time,
+  // credentials in turn: a query waits for the one reading now, not for everything another
+  // credential has queued (query/fair-share.ts).
+  const queryShare = createFairShare({ turns: options.queryTurns !== false, perCredential: config.queryQueueLimit });
   const deps: AppDeps = {
     db,
     readDb: reader.db,
     readerDown: reader.down,
+    queryShare,
     columns,
     columnsDown: copy?.down,
     restartProblem: () => permissionProblem(options.dbPath),
@@ -186,6 +200,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     db,
     readDb: reader.db,
     columns,
+    queryShare,
     setupCode: config.setupCode,
     close() {
       closing ??= (async () => {

@@ -11,6 +11,7 @@ import { canonicalScriptPath } from '../../tracker/variants.mjs';
 import { ConfigError, parseConfig, SHORT_ADMIN_TOKEN } from '../core/config.ts';
 import { createApp } from '../core/http/app.ts';
 import { type MaintenanceOptions, runMaintenance } from '../core/maintenance.ts';
+import { createFairShare } from '../core/query/fair-share.ts';
 import type { AppDeps, Logger } from '../core/ports.ts';
 import { createIngest } from '../core/ingest/ingest.ts';
 import { DirectWriter } from '../core/writer/direct.ts';
@@ -27,6 +28,7 @@ export interface Env {
   TELLER_MAX_BODY_BYTES?: string;
   TELLER_EVENT_RATE_LIMIT?: string;
   TELLER_QUERY_RATE_LIMIT?: string;
+  TELLER_QUERY_QUEUE_LIMIT?: string;
   /** The origin browsers use (a custom domain in front of the worker); default: the request's own. */
   TELLER_PUBLIC_URL?: string;
   /** The first-run setup code (a secret); default: derived from TELLER_ADMIN_TOKEN, told by GET /api/v1/setup-code. */
@@ -66,6 +68,8 @@ function build(env: Env): Built {
       ingest: createIngest({ db, writer: new DirectWriter(db), config }),
       remoteAddress: cfConnectingIp,
       edgeCountry: cfCountry,
+      // D1 takes each request as it comes, so no turns: only the bound, and per isolate, as the rate limit is.
+      queryShare: createFairShare({ turns: false, perCredential: config.queryQueueLimit }),
       clock: Date.now,
       config,
       log,

@@ -1,7 +1,8 @@
 /**
  * What the site view reads besides the Stats API: annotations (anyone who may read the
- * site; written by the owner) and the recent-visits log (sessions, and shared links that
- * allow it).
+ * site; written by the owner), custom events' property keys and the recent-visits log
+ * (sessions, and shared links that allow it). The last two read through the reader in the
+ * credential's turns, like its Stats API queries.
  * @module
  */
 import { Hono } from 'hono';
@@ -9,11 +10,11 @@ import { addAnnotation, AnnotationError, annotationDay, deleteAnnotation, listAn
 import { propertyKeys } from '../dashboard/property-keys.ts';
 import { recentVisits } from '../dashboard/visits-log.ts';
 import { QueryError } from '../query/errors.ts';
-import type { ApiDeps } from './api-auth.ts';
 import { dashboardAccess, fail, jsonBody, ownedSite, readableSite } from './dashboard-access.ts';
+import { inTurn, type ReaderDeps } from './reader-turns.ts';
 import { statsStart } from './stats-api.ts';
 
-export function dashboardSiteData(deps: ApiDeps): Hono {
+export function dashboardSiteData(deps: ReaderDeps): Hono {
   const app = new Hono();
 
   app.get('/api/dashboard/sites/:domain/annotations', async (c) => {
@@ -62,7 +63,8 @@ export function dashboardSiteData(deps: ApiDeps): Hono {
     if ('response' in site) return site.response;
     const event = c.req.query('event');
     if (event !== undefined && (event === '' || event.length > 120)) return fail(c, 400, 'event: a custom event name is expected').response;
-    return c.json({ keys: await propertyKeys(deps.readDb ?? deps.db, site.ok.id, event) });
+    const keys = await inTurn(deps, c, access.ok, ({ db }) => propertyKeys(db, site.ok.id, event));
+    return 'response' in keys ? keys.response : c.json({ keys: keys.ok });
   });
 
   app.get('/api/dashboard/sites/:domain/visits', async (c) => {
@@ -75,10 +77,11 @@ export function dashboardSiteData(deps: ApiDeps): Hono {
     try {
       const dateRange = q('date_range');
       // Reads raw visits and events over the range: on the reader thread where there is one.
-      const readDb = deps.readDb ?? deps.db;
-      const start = dateRange !== undefined && dateRange.includes('"all"') ? await statsStart(readDb, site.ok) : null;
-      const page = await recentVisits(readDb, site.ok, { dateRange, filters: q('filters'), page: q('page'), limit: q('limit') }, deps.clock(), start);
-      return c.json(page);
+      const page = await inTurn(deps, c, access.ok, async ({ db }) => {
+        const start = dateRange !== undefined && dateRange.includes('"all"') ? await statsStart(db, site.ok) : null;
+        return recentVisits(db, site.ok, { dateRange, filters: q('filters'), page: q('page'), limit: q('limit') }, deps.clock(), start);
+      });
+      return 'response' in page ? page.response : c.json(page.ok);
     } catch (e) {
       if (e instanceof QueryError) return fail(c, 400, e.message).response;
       throw e;

@@ -3,7 +3,8 @@
  * GET /api/v1/stats/realtime/visitors; it also mounts the Sites API. A bearer token, a
  * dashboard session or a shared link may call it (see api-auth.ts). 401 for a credential
  * that may not read the site, 403 for a cross-origin query by cookie, 400 naming the field
- * of an invalid query, never a 5xx for input.
+ * of an invalid query, never a 5xx for input; 429 past a credential's requests a minute or
+ * its queries in flight. Queries take turns by credential (fair-share.ts).
  * @module
  */
 import { Hono, type Context } from 'hono';
@@ -14,9 +15,10 @@ import { parseQuery, readSiteId } from '../query/parse.ts';
 import { localDayAt } from '../time.ts';
 import { findSite, type Site } from '../sites.ts';
 import { createRateLimiter } from '../rate-limit.ts';
-import { mayRead, TOKEN_PREFIX_LENGTH } from '../tokens.ts';
-import { type Access, badRequest, crossOrigin, requestAccess, unauthorized, type ApiDeps } from './api-auth.ts';
+import { mayRead } from '../tokens.ts';
+import { type Access, badRequest, crossOrigin, requestAccess, unauthorized } from './api-auth.ts';
 import { readBody } from './body.ts';
+import { credentialKey, inTurn, type ReaderDeps } from './reader-turns.ts';
 import { sitesApi } from './sites-api.ts';
 
 /** Largest query body read; a real query is a few hundred bytes. */
@@ -39,26 +41,15 @@ function parseJson(text: string): unknown {
   }
 }
 
-/**
- * What the Stats API's rate limit counts against: one API token (keyed by its public
- * prefix, never the secret) or one shared link, which anyone holding the URL may use.
- * Logged-in dashboard users are not limited: they are the owner and the people they chose.
- */
-function limitKey(access: Access): string | null {
-  if (access.via === 'share') return `link ${access.link.siteId}`;
-  if (access.via === 'token') return `token ${access.token.slice(0, TOKEN_PREFIX_LENGTH)}`;
-  return null;
-}
-
-export function statsApi(deps: ApiDeps): Hono {
+export function statsApi(deps: ReaderDeps): Hono {
   const app = new Hono();
   const limiter = createRateLimiter(deps.config.queryRateLimit);
-  // Queries may take seconds: on Node they run on the reader thread, off the HTTP thread.
-  const readDb = deps.readDb ?? deps.db;
-  /** A 429 when the credential has asked too often this minute, else null. */
+  /**
+   * A 429 when the credential has asked too often this minute, else null. Logged-in
+   * dashboard users are not limited: they are the owner and the people they chose.
+   */
   const tooMany = (c: Context, access: Access): Response | null => {
-    const key = limitKey(access);
-    const retryAfter = key === null ? null : limiter.take(key, deps.clock());
+    const retryAfter = access.via === 'session' ? null : limiter.take(credentialKey(access), deps.clock());
     if (retryAfter === null) return null;
     return c.json({ error: `Too many requests: at most ${deps.config.queryRateLimit} a minute per API key. Try again in ${retryAfter} s.` }, 429, { 'retry-after': String(retryAfter) });
   };
@@ -77,9 +68,13 @@ export function statsApi(deps: ApiDeps): Hono {
       const site = await findSite(deps.db, readSiteId(body));
       if (!site || !mayRead(grant, site.id)) return unauthorized(c);
       const record = body as Record<string, unknown>;
-      const start = record.date_range === 'all' ? await statsStart(readDb, site) : null;
-      const query = parseQuery(record, site, Math.floor(deps.clock() / 1000), start);
-      return c.json(await runQuery(readDb, query, { useRollups: true, columns: deps.columns ?? null }));
+      // Queries may take seconds: on Node they run on the reader thread, off the HTTP thread.
+      const answer = await inTurn(deps, c, access, async ({ db, columns }) => {
+        const start = record.date_range === 'all' ? await statsStart(db, site) : null;
+        const query = parseQuery(record, site, Math.floor(deps.clock() / 1000), start);
+        return runQuery(db, query, { useRollups: true, columns });
+      });
+      return 'response' in answer ? answer.response : c.json(answer.ok);
     } catch (e) {
       if (e instanceof QueryError) return badRequest(c, e.message);
       throw e;
@@ -97,8 +92,8 @@ export function statsApi(deps: ApiDeps): Hono {
     const site = await findSite(deps.db, domain);
     if (!site || !mayRead(grant, site.id)) return unauthorized(c);
     const since = Math.floor(deps.clock() / 1000) - REALTIME_SECONDS;
-    const row = await readDb.first<{ n: number }>('SELECT COUNT(DISTINCT visitor) AS n FROM events WHERE site_id = ? AND ts >= ?', [site.id, since]);
-    return c.json(row?.n ?? 0);
+    const row = await inTurn(deps, c, access, ({ db }) => db.first<{ n: number }>('SELECT COUNT(DISTINCT visitor) AS n FROM events WHERE site_id = ? AND ts >= ?', [site.id, since]));
+    return 'response' in row ? row.response : c.json(row.ok?.n ?? 0);
   });
 
   app.route('/', sitesApi(deps));
