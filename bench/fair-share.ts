@@ -16,9 +16,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findSite } from '../server/core/sites.ts';
 import { createToken } from '../server/core/tokens.ts';
 import { columnarPath } from '../server/node/columnar/options.ts';
-import { startServer } from '../server/node/server.ts';
 import { openSqlite } from '../server/node/sqlite-db.ts';
 import { startProcess } from './ingest.ts';
+import { serveDataset } from './dataset-server.ts';
 import { DOMAIN, NOW, dashboardView, openDataset } from './query.ts';
 
 const SECONDS = Number(process.env.BENCH_FAIR_SECONDS ?? 15);
@@ -187,24 +187,6 @@ export async function runFairShareBench(): Promise<string> {
   }
 }
 
-/** The child: Teller on the copied database, its clock running from the dataset's instant. */
-async function serve(dbPath: string): Promise<void> {
-  const started = Date.now();
-  const quiet = { info() {}, warn() {}, error: (m: string) => console.error(m) };
-  const server = await startServer({
-    dbPath,
-    port: 0,
-    host: '127.0.0.1',
-    env: process.env,
-    config: { queryRateLimit: 0 },
-    clock: () => NOW + (Date.now() - started),
-    log: quiet,
-    queryTurns: process.env.BENCH_TURNS !== 'off',
-  });
-  console.log(`port ${server.port}`);
-  process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
-}
-
 if (process.argv[2] === 'serve' && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await serve(process.argv[3]!);
+  await serveDataset(process.argv[3]!, { config: { queryRateLimit: 0 }, queryTurns: process.env.BENCH_TURNS !== 'off' });
 }

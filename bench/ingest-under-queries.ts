@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { startServer } from '../server/node/server.ts';
 import { ensureWrk, median, startProcess } from './ingest.ts';
 import { columnarPath } from '../server/node/columnar/options.ts';
-import { DOMAIN, NOW, openDataset } from './query.ts';
+import { serveDataset } from './dataset-server.ts';
+import { DOMAIN, openDataset } from './query.ts';
 import { benchRequests } from './traffic.ts';
 
 const DURATION_S = Number(process.env.BENCH_INGEST_SECONDS ?? 8);
@@ -183,24 +183,9 @@ export async function runIngestUnderQueriesBench(): Promise<string> {
   }
 }
 
-/** The child: Teller on the copied database, its clock running from the dataset's instant. */
-async function serve(dbPath: string): Promise<void> {
-  const started = Date.now();
-  const quiet = { info() {}, warn() {}, error: (m: string) => console.error(m) };
-  const server = await startServer({
-    dbPath,
-    port: 0,
-    host: '127.0.0.1',
-    env: process.env,
+if (process.argv[2] === 'serve' && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await serveDataset(process.argv[3]!, {
     // Thousands of made-up visitors from few address blocks, and a loop of queries: no limits.
     config: { trustProxy: 1, eventRateLimit: 0, queryRateLimit: 0 },
-    clock: () => NOW + (Date.now() - started),
-    log: quiet,
   });
-  console.log(`port ${server.port}`);
-  process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
-}
-
-if (process.argv[2] === 'serve' && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await serve(process.argv[3]!);
 }
