@@ -13,6 +13,11 @@ export function fromHex(text: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/** Bytes as base64url without padding (tokens, codes, ids in URLs and cookies). */
+export function toBase64Url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 /** `length` random bytes as hex, from the runtime's CSPRNG. */
 export function randomHex(length: number): string {
   return toHex(crypto.getRandomValues(new Uint8Array(length)));

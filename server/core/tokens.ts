@@ -4,7 +4,7 @@
  * (TELLER_ADMIN_TOKEN) is compared in constant time and never stored.
  * @module
  */
-import { timingSafeEqual, toHex } from './bytes.ts';
+import { timingSafeEqual, toBase64Url, toHex } from './bytes.ts';
 import { MIN_ADMIN_TOKEN_LENGTH } from './config.ts';
 import type { Config, Db } from './ports.ts';
 
@@ -30,8 +30,7 @@ export async function tokenHash(token: string): Promise<string> {
 
 /** `length` random bytes from the runtime's CSPRNG as base64url without padding. */
 export function randomUrlSafe(length: number): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(length));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(length)));
 }
 
 /**

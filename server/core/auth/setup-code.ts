@@ -6,14 +6,10 @@
  * It dies with the first owner: setup refuses once any account exists.
  * @module
  */
-import { timingSafeEqual } from '../bytes.ts';
+import { timingSafeEqual, toBase64Url } from '../bytes.ts';
 import type { Config } from '../ports.ts';
 
 const encoder = new TextEncoder();
-
-function base64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
 
 /**
  * A setup code only the admin token's holder can compute: a keyed hash, so the code in a
@@ -22,7 +18,7 @@ function base64Url(bytes: Uint8Array): string {
 export async function derivedSetupCode(adminToken: string): Promise<string> {
   const key = await crypto.subtle.importKey('raw', encoder.encode(adminToken), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode('teller first-run setup code')));
-  return base64Url(mac.slice(0, 18));
+  return toBase64Url(mac.slice(0, 18));
 }
 
 /** The code a first-run setup must show, or null when none is configured (setup is then closed). */
