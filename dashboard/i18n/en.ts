@@ -2,5 +2,6 @@
 import { admin } from './admin.en.ts';
 import { common } from './common.en.ts';
 import { siteView } from './site-view.en.ts';
+import { siteViewRange } from './site-view-range.en.ts';
 
-export const catalogue = { ...common, ...admin, ...siteView };
+export const catalogue = { ...common, ...admin, ...siteView, ...siteViewRange };

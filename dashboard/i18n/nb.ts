@@ -3,5 +3,6 @@ import type { Key } from './index.ts';
 import { admin } from './admin.nb.ts';
 import { common } from './common.nb.ts';
 import { siteView } from './site-view.nb.ts';
+import { siteViewRange } from './site-view-range.nb.ts';
 
-export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView };
+export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...siteViewRange };

@@ -69,6 +69,8 @@ function plot(view: View, host: HTMLElement, series: Series, metric: string, ann
   const options: uPlot.Options = {
     width: Math.max(200, host.clientWidth),
     height: host.clientWidth < 500 ? 200 : 260,
+    // Room right of the plot for half of the last x label ("Dec 2026"), which is centred on the edge.
+    padding: [null, 40, null, null],
     // From zero, and 0–1 rather than uPlot's 0–100 when the period is empty.
     scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
     cursor: { points: { size: 7 } },

@@ -1,14 +1,22 @@
 /**
  * The site view's header: site picker (with more than one site), date range (presets, or a
- * custom range picked in the browser's date pickers), comparison, and the realtime count.
+ * custom range picked in the browser's date pickers) with the days it covers and arrows to
+ * the previous and next period, comparison, the realtime count, and the owner's way to the
+ * site's settings. Plausible's keyboard shortcuts pick a range (see SHORTCUTS).
  * @module
  */
 import type { Key } from '../i18n/index.ts';
 import { h } from '../lib/dom.ts';
-import { formatDay, t } from '../lib/i18n.ts';
-import { PRESETS } from './dates.ts';
-import { type Compare, type Period, serializeView } from './state.ts';
+import { locale, t } from '../lib/i18n.ts';
+import { settingsHref } from '../lib/route.ts';
+import { link } from '../lib/router.ts';
+import { resolvedSpan } from './panel.ts';
+import { cachedQuery } from './cache.ts';
+import { PRESETS, shiftPeriod } from './dates.ts';
+import { everQuery } from './queries.ts';
+import { type Compare, type Period, type ViewState, serializeView } from './state.ts';
 import type { View } from './view.ts';
+import './range.css';
 
 function sitePicker(view: View): HTMLElement | null {
   if (view.ctx.sites.length < 2) return null;
@@ -27,20 +35,96 @@ function sitePicker(view: View): HTMLElement | null {
 /** A custom range shows as its own option, and "Custom range…" stays selectable to pick another one. */
 const PICK = 'pick';
 
-function rangePicker(view: View): HTMLElement {
+/** Plausible's dashboard keys (docs/dashboard.md lists them). */
+const SHORTCUTS: Record<string, Period> = { d: 'day', e: 'yesterday', w: '7d', f: '28d', t: '30d', n: '91d', m: 'month', p: 'last_month', y: 'year', l: '12mo', a: 'all' };
+
+/** Days as the reader writes a span: "8 Nov – 5 Dec 2026", "1–31 Dec 2026", "5 Dec 2026". */
+export function formatDays(from: string, to: string): string {
+  const format = new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const date = (day: string) => new Date(`${day}T00:00:00Z`);
+  return from === to ? format.format(date(from)) : format.formatRange(date(from), date(to));
+}
+
+const withPeriod = (state: ViewState, period: Period): ViewState => ({ ...state, period, from: null, to: null, interval: null });
+
+/** The days shown beside the picker; all time learns its first day from the server. */
+function rangeDays(view: View): HTMLElement {
+  const { from, to } = view.span;
+  const today = from <= view.today && view.today <= to && from !== to ? h('span', { class: 'sv-range-today' }, t('sv.range.withToday')) : null;
+  const days = h('span', { class: 'sv-range-days', 'data-from': from, 'data-to': to }, formatDays(from, to));
+  if (view.state.period === 'all') {
+    cachedQuery(everQuery(view.ctx.site.domain)).then((r) => {
+      const known = resolvedSpan(r, view.span);
+      days.dataset.from = known.from;
+      days.textContent = formatDays(known.from, known.to);
+    }, () => {});
+  }
+  return h('span', { class: 'sv-range-dates', id: 'sv-range-dates' }, days, today);
+}
+
+function stepButton(view: View, direction: -1 | 1): HTMLElement {
+  const next = shiftPeriod(view.state, view.today, direction);
+  const key = direction < 0 ? 'range-prev' : 'range-next';
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn-ghost sv-range-step',
+      'data-key': key,
+      'aria-label': t(direction < 0 ? 'sv.range.prev' : 'sv.range.next'),
+      title: t(direction < 0 ? 'sv.range.prev' : 'sv.range.next'),
+      'aria-keyshortcuts': direction < 0 ? 'ArrowLeft' : 'ArrowRight',
+      disabled: next === null,
+      onclick: () => next && view.go(next, key),
+    },
+    direction < 0 ? '‹' : '›',
+  );
+}
+
+function rangePicker(view: View, pickDays: (onCancel: () => void) => void): HTMLElement {
   const { period, from, to } = view.state;
   const select = h(
     'select',
-    { class: 'input', id: 'sv-range', 'data-key': 'range' },
+    { class: 'input', id: 'sv-range', 'data-key': 'range', 'aria-describedby': period === 'custom' ? null : 'sv-range-dates' },
     PRESETS.map((p) => h('option', { value: p, selected: p === period }, t(`sv.range.${p}` as Key))),
-    period === 'custom' && from && to ? h('option', { value: 'custom', selected: true }, `${formatDay(from)} – ${formatDay(to)}`) : null,
+    period === 'custom' && from && to ? h('option', { value: 'custom', selected: true }, formatDays(from, to)) : null,
     h('option', { value: PICK }, t('sv.range.custom')),
   );
   select.addEventListener('change', () => {
-    if (select.value === PICK) openCalendar(view, () => (select.value = period));
-    else view.go({ ...view.state, period: select.value as Period, from: null, to: null, interval: null });
+    if (select.value === PICK) pickDays(() => (select.value = period));
+    else view.go(withPeriod(view.state, select.value as Period));
   });
-  return h('label', { class: 'sv-field' }, h('span', { class: 'sr-only' }, t('sv.range')), select);
+  return h(
+    'div',
+    { class: 'sv-range', role: 'group', 'aria-label': t('sv.range') },
+    stepButton(view, -1),
+    h('label', { class: 'sv-field' }, h('span', { class: 'sr-only' }, t('sv.range')), select),
+    stepButton(view, 1),
+    period === 'custom' ? null : rangeDays(view),
+  );
+}
+
+/** Keys typed into a field, a list or a dialog are theirs; a key with a modifier is the browser's (Alt+← is back). */
+function isShortcut(event: KeyboardEvent): boolean {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return false;
+  const target = event.target instanceof Element ? event.target : null;
+  if (target?.closest('input, textarea, select, [contenteditable], [role=region], [role=tablist], dialog')) return false;
+  return document.querySelector('dialog[open]') === null;
+}
+
+function shortcuts(view: View, pickDays: () => void): (event: KeyboardEvent) => void {
+  return (event) => {
+    if (!isShortcut(event)) return;
+    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    let next: ViewState | null = null;
+    if (key === 'ArrowLeft' || key === 'ArrowRight') next = shiftPeriod(view.state, view.today, key === 'ArrowLeft' ? -1 : 1);
+    else if (key in SHORTCUTS) next = withPeriod(view.state, SHORTCUTS[key]!);
+    else if (key === 'x') next = { ...view.state, compare: view.state.compare ? null : 'previous' };
+    else if (key === 'c') pickDays();
+    else return;
+    event.preventDefault();
+    if (next && serializeView(next) !== serializeView(view.state)) view.go(next);
+  };
 }
 
 /**
@@ -84,11 +168,22 @@ function comparePicker(view: View): HTMLElement {
   return h('label', { class: 'sv-field' }, h('span', { class: 'sr-only' }, t('sv.compare')), select);
 }
 
+/** Only the owner changes a site's settings; a viewer or a shared link gets no way there. */
+function settingsLink(view: View): HTMLElement | null {
+  if (view.ctx.mode !== 'owner') return null;
+  const { domain } = view.ctx.site;
+  return link(settingsHref(domain), { class: 'btn btn-ghost btn-small sv-settings', 'data-key': 'settings', 'aria-label': t('sites.settingsOf', { domain }) }, t('sites.settings'));
+}
+
 export function renderHeader(view: View, realtime: HTMLElement): HTMLElement {
+  const pickDays = (onCancel = () => {}) => openCalendar(view, onCancel);
+  const onKey = shortcuts(view, pickDays);
+  document.addEventListener('keydown', onKey);
+  view.onDispose(() => document.removeEventListener('keydown', onKey));
   return h(
     'header',
     { class: 'sv-header' },
-    h('div', { class: 'sv-heading' }, h('h1', { class: 'sv-domain' }, view.ctx.site.domain), realtime, view.ctx.mode === 'shared' ? h('span', { class: 'chip' }, t('sv.shared')) : null),
-    h('div', { class: 'sv-controls' }, sitePicker(view), rangePicker(view), comparePicker(view)),
+    h('div', { class: 'sv-heading' }, h('h1', { class: 'sv-domain' }, view.ctx.site.domain), realtime, view.ctx.mode === 'shared' ? h('span', { class: 'chip' }, t('sv.shared')) : null, settingsLink(view)),
+    h('div', { class: 'sv-controls' }, sitePicker(view), rangePicker(view, pickDays), comparePicker(view)),
   );
 }

@@ -2,7 +2,9 @@
  * The site view: header, filter chips, KPIs, chart, breakdown panels and recent visits of
  * one site, all drawn from the URL's query string. Every change pushes a new URL and draws
  * again; queries whose answer is already known come from the cache, and a cold draw fires
- * every query of the view at once (one parallel round after the page's own files).
+ * every query of the view at once (one parallel round after the page's own files). A tab
+ * switch (or back and forward over one) draws its panel only: the page keeps its place, the
+ * chart, and the recent visits' page.
  * @module
  */
 import './site-view.css';
@@ -22,7 +24,7 @@ import { renderPanel } from './panel.ts';
 import { eventParts, locationParts, sourceParts, wordParts } from './panel-parts.ts';
 import { PANELS, type PanelDef } from './panels.ts';
 import { everQuery, kpiQuery, seriesQuery } from './queries.ts';
-import { parseView, serializeView, withFilter } from './state.ts';
+import { type ViewState, parseView, serializeView, tabChanges, withFilter } from './state.ts';
 import type { SiteViewContext, View } from './view.ts';
 import { renderVisits } from './visits.ts';
 
@@ -65,10 +67,41 @@ function startRealtime(ctx: SiteViewContext, into: HTMLElement): () => void {
 export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => void {
   const realtime = h('span', { class: 'sv-realtime', 'aria-live': 'polite', hidden: true });
   let cleanups: Array<() => void> = [];
+  /** Each panel's own timers and listeners, and its card: a tab switch replaces one card. */
+  const panels = new Map<string, { card: HTMLElement; cleanups: Array<() => void> }>();
   let focusAfterDraw: string | null = null;
+  let current: View | null = null;
+
+  const stopPanel = (id: string) => {
+    for (const cleanup of panels.get(id)?.cleanups.splice(0) ?? []) cleanup();
+  };
 
   const stopDraw = () => {
     for (const cleanup of cleanups.splice(0)) cleanup();
+    for (const id of panels.keys()) stopPanel(id);
+    panels.clear();
+  };
+
+  /** A card drawn with its own dispose list; it reads the view's state as it is at each click. */
+  const drawPanel = (view: View, panel: PanelDef): HTMLElement => {
+    const own: Array<() => void> = [];
+    const scoped: View = Object.create(view, { onDispose: { value: (cleanup: () => void) => void own.push(cleanup) } });
+    const card = renderPanel(scoped, panel, partsOf(scoped, panel));
+    panels.set(panel.id, { card, cleanups: own });
+    return card;
+  };
+
+  /** The new state differs only in open tabs: those cards are drawn again, nothing else moves. */
+  const switchTabs = (view: View, next: ViewState, changed: string[], focusKey: string | null) => {
+    const focused = focusKey ?? document.activeElement?.getAttribute('data-key') ?? null;
+    view.state = next;
+    for (const panel of PANELS) {
+      const drawn = panels.get(panel.id);
+      if (!changed.includes(panel.id) || !drawn?.card.isConnected) continue;
+      stopPanel(panel.id);
+      drawn.card.replaceWith(drawPanel(view, panel));
+    }
+    if (focused) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
   };
 
   const draw = () => {
@@ -86,18 +119,21 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
       span: days,
       base,
       go(next, focusKey) {
-        if (focusKey) focusAfterDraw = focusKey;
         const search = serializeView(next);
         history.pushState(null, '', search ? `${ctx.basePath}?${search}` : ctx.basePath);
+        const changed = tabChanges(view.state, next);
+        if (changed) return switchTabs(view, next, changed, focusKey ?? null);
+        if (focusKey) focusAfterDraw = focusKey;
         draw();
       },
       redraw: draw,
       filterBy(filter) {
-        const next = withFilter(state, filter);
+        const next = withFilter(view.state, filter);
         view.go(next, `chip:${next.filters.length - 1}`);
       },
       onDispose: (cleanup) => void cleanups.push(cleanup),
     };
+    current = view;
 
     // Every query of the view starts here, in one synchronous pass: one parallel round.
     const interval = state.period === 'all' && !state.interval ? null : chosenInterval(state.interval, daysBetween(days.from, days.to));
@@ -111,7 +147,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
       { class: 'sv-content' },
       renderKpis(view, kpis),
       renderChart(view, series, annotations),
-      h('div', { class: 'sv-grid' }, PANELS.map((panel) => renderPanel(view, panel, partsOf(view, panel))), ctx.showVisits ? renderVisits(view) : null),
+      h('div', { class: 'sv-grid' }, PANELS.map((panel) => drawPanel(view, panel)), ctx.showVisits ? renderVisits(view) : null),
     );
     setTitle(ctx.site.domain);
     replace(root, h('div', { class: 'sv' }, renderHeader(view, realtime), renderFilterBar(view), notice, content));
@@ -130,7 +166,13 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
   const themeObserver = new MutationObserver(draw);
   themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
   colorScheme.addEventListener('change', draw);
-  window.addEventListener('popstate', draw);
+  const onHistory = () => {
+    const next = parseView(location.search);
+    const changed = current && tabChanges(current.state, next);
+    if (current && changed) switchTabs(current, next, changed, null);
+    else draw();
+  };
+  window.addEventListener('popstate', onHistory);
   const stopRealtime = startRealtime(ctx, realtime);
   draw();
 
@@ -139,6 +181,6 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     stopRealtime();
     themeObserver.disconnect();
     colorScheme.removeEventListener('change', draw);
-    window.removeEventListener('popstate', draw);
+    window.removeEventListener('popstate', onHistory);
   };
 }

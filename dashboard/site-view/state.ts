@@ -127,3 +127,13 @@ export function isFilterValue(filters: Filter[], dimension: string): string | nu
   const f = filters.find((x) => x.op === 'is' && x.dimension === dimension && x.values.length === 1);
   return f ? f.values[0]! : null;
 }
+
+/**
+ * The panels whose open tab differs between two states that differ in nothing else, or
+ * null when something else differs too (then the whole view is drawn again).
+ */
+export function tabChanges(from: ViewState, to: ViewState): string[] | null {
+  if (serializeView({ ...to, tabs: from.tabs }) !== serializeView(from)) return null;
+  const names = new Set([...Object.keys(from.tabs), ...Object.keys(to.tabs)]);
+  return [...names].filter((name) => from.tabs[name] !== to.tabs[name]);
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Filter, INTERVALS, METRICS, OPS, PERIODS, type ViewState, decodeFilter, defaultState, encodeFilter, parseView, serializeView, withFilter, withoutFilter } from '../../dashboard/site-view/state.ts';
+import { type Filter, INTERVALS, METRICS, OPS, PERIODS, type ViewState, decodeFilter, defaultState, encodeFilter, parseView, serializeView, tabChanges, withFilter, withoutFilter } from '../../dashboard/site-view/state.ts';
 
 const day = fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
 const filter: fc.Arbitrary<Filter> = fc.record({
@@ -60,5 +60,14 @@ describe('site view URL state', () => {
     s = withFilter(s, { op: 'is', dimension: 'visit:country', values: ['SE'] });
     expect(s.filters).toEqual([{ op: 'is', dimension: 'event:page', values: ['/'] }, { op: 'is', dimension: 'visit:country', values: ['SE'] }]);
     expect(withoutFilter(s, 0).filters).toEqual([{ op: 'is', dimension: 'visit:country', values: ['SE'] }]);
+  });
+
+  it('tells a tab switch, which redraws its panel only, from any other change', () => {
+    const s = parseView('tab.sources=channels&tab.pages=entry');
+    expect(tabChanges(s, { ...s, tabs: { ...s.tabs, sources: 'referrers' } })).toEqual(['sources']);
+    expect(tabChanges(s, { ...s, tabs: { pages: 'entry', devices: 'os' } })).toEqual(['sources', 'devices']);
+    expect(tabChanges(s, { ...s })).toEqual([]);
+    expect(tabChanges(s, { ...s, period: 'day', tabs: { ...s.tabs, sources: 'referrers' } })).toBeNull();
+    expect(tabChanges(s, withFilter(s, { op: 'is', dimension: 'visit:country', values: ['NO'] }))).toBeNull();
   });
 });
