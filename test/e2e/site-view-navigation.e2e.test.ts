@@ -6,11 +6,12 @@
  * keys, and takes Plausible's shortcuts; the owner, and only the owner, has a way to the
  * site's settings. Screenshots for a person to judge.
  */
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, localDay } from '../../dashboard/site-view/dates.ts';
 import { parseView } from '../../dashboard/site-view/state.ts';
-import { type DashboardHarness, DESKTOP, PHONE, screenshot, startDashboard, waitFor } from './dashboard-harness.ts';
+import { type DashboardHarness, DESKTOP, PHONE, SCREENSHOT_DIR, screenshot, startDashboard, waitFor } from './dashboard-harness.ts';
 
 const DOMAIN = 'busy.example';
 const FRESH = 'fresh.example';
@@ -205,6 +206,7 @@ describe('site view navigation', { timeout: 120_000 }, () => {
       return { right: canvas.right - over.right, half: widest / 2 };
     });
     expect(room.right).toBeGreaterThanOrEqual(room.half);
+    await p.locator('.sv-chart').screenshot({ path: join(SCREENSHOT_DIR, 'site-view-navigation-chart-12mo.png') });
   });
 
   it('gives the owner a way to the site\'s settings, and a viewer or a shared link none', async () => {
@@ -251,6 +253,7 @@ describe('site view navigation', { timeout: 120_000 }, () => {
       }
       if (locale === 'nb-NO') expect(await p.textContent('.sv-range-dates')).toContain('i dag medregnet');
       await screenshot(p, `site-view-navigation-phone-${locale}-${colorScheme}`);
+      await p.locator('.sv-header').screenshot({ path: join(SCREENSHOT_DIR, `site-view-navigation-phone-header-${locale}-${colorScheme}.png`) });
     }
     const desktop = await harness.ownerPage(`/sites/${DOMAIN}`, { colorScheme: 'dark', locale: 'nb-NO' });
     await settled(desktop);
