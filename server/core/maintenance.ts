@@ -32,8 +32,12 @@ export interface MaintenanceOptions {
  */
 const CLOSE_GRACE_SECONDS = 120;
 const PURGE_CHUNK = 5_000;
-/** The `date_range` shortcuts whose rolled-up days are kept summed, ready to read. */
-const PRESETS = ['7d', '28d', '30d', '91d', 'month', 'year', '6mo', '12mo', 'all'];
+/**
+ * The `date_range` shortcuts whose rolled-up days are kept summed, ready to read. `6d`,
+ * `27d`, `29d` and `90d` are the closed days of the dashboard's "last 7 / 28 / 30 / 91 days",
+ * which end today (dashboard/site-view/dates.ts): today itself is read raw.
+ */
+const PRESETS = ['7d', '28d', '30d', '91d', '6d', '27d', '29d', '90d', 'month', 'year', '6mo', '12mo', 'all'];
 
 function lastMonthEndingBy(day: string): string {
   // The month of the day after `day` is the first month not yet over.

@@ -73,16 +73,20 @@ describe('runMaintenance', () => {
     insertVisitWithEvents(store.db, site.id, { visitor: 1 }, [{ ts: at('2024-02-20T10:00:00Z') / 1000 }]);
     const ranges = () => store.db.raw.prepare('SELECT first_day || \'|\' || last_day FROM rollup_ranges WHERE site_id = ? ORDER BY 1').pluck().all(site.id);
     await runMaintenance(store.db, at('2024-03-05T12:00:00Z'));
-    // Today is 5 March: 7d, 28d, 30d, 91d, month, year, 6mo, 12mo and all.
+    // Today is 5 March: 7d, 28d, 30d, 91d, the dashboard's 6d, 27d, 29d, 90d, month, year, 6mo, 12mo and all.
     expect(ranges()).toEqual([
       '2023-03-01|2024-02-29',
       '2023-09-01|2024-02-29',
       '2023-12-05|2024-03-04',
+      '2023-12-06|2024-03-04',
       '2024-01-01|2024-03-04',
       '2024-02-04|2024-03-04',
+      '2024-02-05|2024-03-04',
       '2024-02-06|2024-03-04',
+      '2024-02-07|2024-03-04',
       '2024-02-20|2024-03-04',
       '2024-02-27|2024-03-04',
+      '2024-02-28|2024-03-04',
       '2024-03-01|2024-03-04',
     ]);
     expect(store.db.raw.prepare("SELECT visitors FROM rollup_range_visits WHERE site_id = ? AND first_day = '2024-02-04' AND dimension = ''").pluck().get(site.id)).toBe(1);
@@ -90,8 +94,9 @@ describe('runMaintenance', () => {
     await runMaintenance(store.db, at('2024-03-07T12:00:00Z'));
     const after = ranges() as string[];
     expect(after.filter((r) => r.endsWith('2024-03-04'))).toEqual([]);
-    expect(after.filter((r) => r.endsWith('2024-03-05'))).toHaveLength(7);
-    expect(after.filter((r) => r.endsWith('2024-03-06'))).toHaveLength(7);
+    expect(after.filter((r) => r.endsWith('2024-03-05'))).toHaveLength(11);
+    // On the 7th, 6d and month are the same days: one range serves both.
+    expect(after.filter((r) => r.endsWith('2024-03-06'))).toHaveLength(10);
   });
 
   it('deletes raw events past the retention window only once their days are rolled up', async () => {
