@@ -1,6 +1,7 @@
 /**
- * Stats API answers kept for a minute, by query: a tab switch or a back/forward redraws the
- * whole view from its URL, and only the queries that changed go to the server.
+ * Stats API answers kept for a minute, by query: a back/forward or a change of range redraws
+ * the view from its URL (a tab switch, its panel), and only the queries that changed go to
+ * the server.
  * @module
  */
 import { type StatsQuery, type StatsResult, query } from '../lib/api.ts';
