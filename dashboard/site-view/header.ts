@@ -63,7 +63,8 @@ function rangeDays(view: View): HTMLElement {
 }
 
 function stepButton(view: View, direction: -1 | 1): HTMLElement {
-  const next = shiftPeriod(view.state, view.today, direction);
+  // Read again on click: a tab switch since this was drawn changed the state, not the period.
+  const target = () => shiftPeriod(view.state, view.today, direction);
   const key = direction < 0 ? 'range-prev' : 'range-next';
   return h(
     'button',
@@ -74,8 +75,11 @@ function stepButton(view: View, direction: -1 | 1): HTMLElement {
       'aria-label': t(direction < 0 ? 'sv.range.prev' : 'sv.range.next'),
       title: t(direction < 0 ? 'sv.range.prev' : 'sv.range.next'),
       'aria-keyshortcuts': direction < 0 ? 'ArrowLeft' : 'ArrowRight',
-      disabled: next === null,
-      onclick: () => next && view.go(next, key),
+      disabled: target() === null,
+      onclick: () => {
+        const next = target();
+        if (next) view.go(next, key);
+      },
     },
     direction < 0 ? '‹' : '›',
   );

@@ -120,8 +120,9 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
       base,
       go(next, focusKey) {
         const search = serializeView(next);
-        history.pushState(null, '', search ? `${ctx.basePath}?${search}` : ctx.basePath);
         const changed = tabChanges(view.state, next);
+        // The tab already open: nothing to draw, and no history entry that changes nothing.
+        if (changed?.length !== 0) history.pushState(null, '', search ? `${ctx.basePath}?${search}` : ctx.basePath);
         if (changed) return switchTabs(view, next, changed, focusKey ?? null);
         if (focusKey) focusAfterDraw = focusKey;
         draw();

@@ -125,10 +125,19 @@ describe('site view navigation', { timeout: 120_000 }, () => {
     // Both tabs' rows were known: back and forward asked the server nothing more.
     expect(requests).toEqual(['/api/v2/query visit:referrer']);
 
-    // A row of the switched panel still filters with the tab kept; a filter redraws the whole view.
+    // Clicking the open tab again changes nothing, not even the history.
+    const length = await p.evaluate(() => history.length);
+    await p.click('#sv-tab-sources-referrers');
+    expect(await p.evaluate(() => history.length)).toBe(length);
+
+    // A row of another panel filters with the tab kept; a filter redraws the whole view.
     await after(p, () => p.click('[data-panel="pages"] tr[data-value="/docs"] button'));
     expect(parseView(search(p))).toMatchObject({ tabs: { sources: 'referrers' }, filters: [{ op: 'is', dimension: 'event:page', values: ['/docs'] }] });
     expect(await kept()).toEqual(['redrawn', 'redrawn', 'redrawn', 'redrawn']);
+    await p.click('#sv-tab-sources-sources');
+    await waitFor('sources tab', () => p.evaluate(() => new URLSearchParams(location.search).get('tab.sources') === 'sources'));
+    // The arrows, drawn before that switch, keep it too.
+    expect(parseView(await after(p, () => p.click('[data-key="range-prev"]')))).toMatchObject({ period: 'yesterday', tabs: { sources: 'sources' } });
   });
 
   it('shows the days a range covers, moves by period with the arrows and keys, never past today, and takes Plausible\'s shortcuts', async () => {
