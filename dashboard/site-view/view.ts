@@ -25,7 +25,12 @@ export interface View {
   /** The days shown (for `all`, from the site's first day once known). */
   span: { from: string; to: string };
   base: QueryBase;
-  /** Pushes the new state to the URL and redraws; focus then goes to the element of `data-key` focusKey, else stays on the same key. */
+  /**
+   * Pushes the new state to the URL and redraws: only the cards whose tab changed when
+   * nothing else did, else the whole view. Focus then goes to the element of `data-key`
+   * focusKey, else stays on the same key. `state` is then the new state: read it at each
+   * click, not when drawing.
+   */
   go(next: ViewState, focusKey?: string): void;
   /** Draws again from the same URL (after a write such as an annotation). */
   redraw(): void;
