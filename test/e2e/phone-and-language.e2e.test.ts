@@ -1,0 +1,188 @@
+/**
+ * Every screen on a 375 px phone, in English and bokmål (and some in dark): no sideways
+ * scroll, no text of a table header, tab row, KPI row or top bar running into its
+ * neighbour's, and a tab row that scrolls says so. Screenshots of each for a person to
+ * judge (test/screenshots/phone-<lang>-<screen>.png). Also what bokmål shows of
+ * Plausible's English vocabulary (channels, devices) and where the search-words note
+ * belongs.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, NORWAY_3, SAFARI_IPHONE, SWEDEN, type Visitor } from '../shared/target.ts';
+import { type DashboardHarness, PHONE, type PageOptions, screenshot, startDashboard, waitFor } from './dashboard-harness.ts';
+
+const DOMAIN = 'example.com';
+const EMPTY = 'empty.example';
+let harness: DashboardHarness;
+
+async function send(visitor: Visitor, userAgent: string, body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${harness.url}/api/event`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain', 'user-agent': userAgent, 'x-forwarded-for': visitor.ip },
+    body: JSON.stringify({ d: DOMAIN, w: 1440, n: 'pageview', ...body }),
+  });
+  expect(res.status).toBe(202);
+}
+
+const url = (path: string) => `https://${DOMAIN}${path}`;
+
+beforeAll(async () => {
+  harness = await startDashboard();
+  await harness.server.addSite(DOMAIN);
+  await harness.server.addSite(EMPTY);
+  await send(NORWAY, FIREFOX_WINDOWS, { u: url('/'), r: 'https://www.bing.com/search?q=privacy+analytics' });
+  await send(NORWAY, FIREFOX_WINDOWS, { u: url('/pricing') });
+  await send(NORWAY_2, CHROME_MAC, { u: url('/?utm_source=newsletter&utm_medium=email&utm_campaign=launch&utm_term=analytics') });
+  await send(NORWAY_3, SAFARI_IPHONE, { u: url('/blog/a-rather-long-article-name-about-privacy-friendly-analytics'), r: 'https://news.ycombinator.com/item?id=1' });
+  await send(NORWAY_3, SAFARI_IPHONE, { u: url('/search?q=teller') });
+  await send(SWEDEN, FIREFOX_WINDOWS, { u: url('/pricing'), r: 'https://www.google.com/' });
+  await send(SWEDEN, FIREFOX_WINDOWS, { u: url('/pricing'), n: 'Signup', p: { plan: 'pro' } });
+  await send(GERMANY, CHROME_MAC, { u: url('/docs'), r: 'https://www.facebook.com/' });
+}, 120_000);
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+const LANGS = [
+  ['en', 'en-GB'],
+  ['nb', 'nb-NO'],
+] as const;
+
+/**
+ * Text that runs into its neighbour's: in each row of table headers, tab list, KPI row, top
+ * bar and panel head, the boxes of the children's text must not intersect, and a table
+ * header's text must stay inside its cell. A tab list wider than its box must show a cue
+ * (`data-more`) that it scrolls. Returns what is wrong, described.
+ */
+function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const textBox = (el: Element): DOMRect | null => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+      if (rects.length === 0) return null;
+      const left = Math.min(...rects.map((r) => r.left));
+      const right = Math.max(...rects.map((r) => r.right));
+      const top = Math.min(...rects.map((r) => r.top));
+      const bottom = Math.max(...rects.map((r) => r.bottom));
+      return new DOMRect(left, top, right - left, bottom - top);
+    };
+    const meet = (a: DOMRect, b: DOMRect) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}"`;
+    const visible = (el: Element) => (el as HTMLElement).offsetParent !== null && getComputedStyle(el).visibility !== 'hidden';
+    for (const row of document.querySelectorAll('thead tr, [role="tablist"], .sv-kpis, .topbar-inner, .sv-panel-head, .sv-dialog-foot, .page-head')) {
+      if (!visible(row) || row.closest('.sr-only')) continue;
+      const children = [...row.children].filter(visible);
+      const boxes = children.map(textBox);
+      for (let i = 0; i < children.length; i++) {
+        for (let j = i + 1; j < children.length; j++) {
+          const a = boxes[i];
+          const b = boxes[j];
+          if (a && b && meet(a, b)) problems.push(`${name(children[i]!)} runs into ${name(children[j]!)}`);
+        }
+      }
+    }
+    for (const cell of document.querySelectorAll('thead th')) {
+      if (!visible(cell) || cell.closest('.sr-only')) continue;
+      const box = textBox(cell);
+      const own = cell.getBoundingClientRect();
+      if (box && (box.left < own.left - 1 || box.right > own.right + 1)) problems.push(`${name(cell)} overflows its cell`);
+    }
+    for (const list of document.querySelectorAll<HTMLElement>('[role="tablist"]')) {
+      if (!visible(list) || list.scrollWidth <= list.clientWidth + 1) continue;
+      const cue = list.closest('[data-more]')?.getAttribute('data-more') ?? '';
+      if (!cue) problems.push(`${name(list)} scrolls without a cue`);
+    }
+    return problems;
+  });
+}
+
+async function fits(page: Page, screen: string): Promise<void> {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect.soft(width, `${screen}: page width`).toBeLessThanOrEqual(PHONE.width);
+  expect.soft(await layoutProblems(page), screen).toEqual([]);
+  await screenshot(page, `phone-${screen}`);
+}
+
+async function settled(page: Page): Promise<void> {
+  await page.locator('main h1').first().waitFor();
+  await waitFor('nothing loading', () =>
+    page.evaluate(() => document.querySelectorAll('.sv-skeleton').length === 0 && ![...document.querySelectorAll('main .muted')].some((el) => /^(Loading|Laster|Henter)/.test(el.textContent ?? ''))),
+  );
+}
+
+async function siteView(page: Page): Promise<void> {
+  await settled(page);
+  await page.waitForSelector('.sv-kpi-value[data-value]');
+  await page.waitForSelector('.sv-visits-body tbody tr');
+}
+
+const phone = (lang: string, colorScheme: 'light' | 'dark' = 'light'): PageOptions => ({ viewport: PHONE, colorScheme, locale: lang });
+
+describe('375 px phone, English and bokmål', { timeout: 240_000 }, () => {
+  it('the first-run and login screens fit', async () => {
+    for (const [lang, locale] of LANGS) {
+      const page = await harness.newPage(phone(locale));
+      await page.goto(`${harness.url}/setup`);
+      await page.locator('input[type="password"]').first().waitFor();
+      await fits(page, `${lang}-setup`);
+    }
+    await harness.ensureOwner();
+    for (const [lang, locale] of LANGS) {
+      const page = await harness.newPage(phone(locale, lang === 'nb' ? 'dark' : 'light'));
+      await page.goto(harness.url);
+      await page.locator('input[type="password"]').waitFor();
+      await fits(page, `${lang}-login`);
+    }
+  });
+
+  it('the owner pages fit: site list, add site, settings (access, privacy), users, account', async () => {
+    for (const [lang, locale] of LANGS) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const page = await harness.ownerPage('/', phone(locale, colorScheme));
+        const suffix = colorScheme === 'dark' ? '-dark' : '';
+        for (const [screen, path] of [
+          ['sites', '/'],
+          ['add-site', '/?add'],
+          ['settings', `/sites/${DOMAIN}/settings`],
+          ['users', '/users'],
+          ['account', '/account'],
+        ] as const) {
+          await page.goto(`${harness.url}${path}`);
+          await settled(page);
+          await fits(page, `${lang}-${screen}${suffix}`);
+        }
+      }
+    }
+  });
+
+  it('the site view fits, with data and empty, with its details and filter dialogs', async () => {
+    for (const [lang, locale] of LANGS) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const suffix = colorScheme === 'dark' ? '-dark' : '';
+        const page = await harness.ownerPage(`/sites/${DOMAIN}?period=day&tab.pages=exit&tab.sources=utm`, phone(locale, colorScheme));
+        await siteView(page);
+        await page.waitForSelector('.sv-map');
+        await fits(page, `${lang}-site-view${suffix}`);
+
+        await page.click('[data-panel="pages"] .sv-panel-foot button:first-child');
+        await page.waitForSelector('dialog[open] tbody tr');
+        await fits(page, `${lang}-details${suffix}`);
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Escape');
+        await waitFor('details closed', () => page.evaluate(() => !document.querySelector('dialog[open]')));
+
+        await page.click('[data-key="filter-add"]');
+        await page.waitForSelector('dialog[open]');
+        await fits(page, `${lang}-filter${suffix}`);
+        await page.keyboard.press('Escape');
+
+        await page.goto(`${harness.url}/sites/${EMPTY}`);
+        await settled(page);
+        await fits(page, `${lang}-empty-site${suffix}`);
+      }
+    }
+  });
+});
