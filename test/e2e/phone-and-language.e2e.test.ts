@@ -8,7 +8,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, NORWAY_3, SAFARI_IPHONE, SWEDEN, type Visitor } from '../shared/target.ts';
+import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, NORWAY_3, NOWHERE, SAFARI_IPHONE, SWEDEN, type Visitor } from '../shared/target.ts';
 import { type DashboardHarness, PHONE, type PageOptions, screenshot, startDashboard, waitFor } from './dashboard-harness.ts';
 
 const DOMAIN = 'example.com';
@@ -38,6 +38,7 @@ beforeAll(async () => {
   await send(SWEDEN, FIREFOX_WINDOWS, { u: url('/pricing'), r: 'https://www.google.com/' });
   await send(SWEDEN, FIREFOX_WINDOWS, { u: url('/pricing'), n: 'Signup', p: { plan: 'pro' } });
   await send(GERMANY, CHROME_MAC, { u: url('/docs'), r: 'https://www.facebook.com/' });
+  await send(NOWHERE, FIREFOX_WINDOWS, { u: url('/about') });
 }, 120_000);
 
 afterAll(async () => {
@@ -116,7 +117,7 @@ async function settled(page: Page): Promise<void> {
 async function siteView(page: Page): Promise<void> {
   await settled(page);
   await page.waitForSelector('.sv-kpi-value[data-value]');
-  await page.waitForSelector('.sv-visits-body tbody tr');
+  await page.waitForSelector('.sv-visits-body tbody tr, .sv-visits-body .sv-empty');
 }
 
 const phone = (lang: string, colorScheme: 'light' | 'dark' = 'light'): PageOptions => ({ viewport: PHONE, colorScheme, locale: lang });
@@ -184,5 +185,149 @@ describe('375 px phone, English and bokmål', { timeout: 240_000 }, () => {
         await fits(page, `${lang}-empty-site${suffix}`);
       }
     }
+  });
+});
+
+describe('what a phone and a bokmål reader see', { timeout: 120_000 }, () => {
+  it('keeps the page in 375 px over long ranges too (the chart’s hidden table)', async () => {
+    const page = await harness.ownerPage(`/sites/${DOMAIN}`, phone('nb-NO'));
+    for (const period of ['28d', '91d', '12mo', 'all']) {
+      await page.goto(`${harness.url}/sites/${DOMAIN}?period=${period}`);
+      await siteView(page);
+      await page.waitForSelector('.sv-chart-table');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), period).toBeLessThanOrEqual(PHONE.width);
+    }
+  });
+
+  it('shows that a tab row scrolls, with the chosen tab in sight', async () => {
+    const page = await harness.ownerPage(`/sites/${DOMAIN}?period=day&tab.pages=exit`, phone('nb-NO'));
+    await siteView(page);
+    const cue = (panel: string) => page.$eval(`[data-panel="${panel}"] [role="tablist"]`, (list) => list.parentElement!.dataset.more);
+    await waitFor('the cues drawn', async () => (await cue('sources')) === 'end');
+    expect(await cue('pages')).toMatch(/^(start|both)$/);
+    const inSight = await page.$eval('#sv-tab-pages-exit', (tab) => {
+      const list = tab.parentElement!.getBoundingClientRect();
+      const own = tab.getBoundingClientRect();
+      return own.left >= list.left - 1 && own.right <= list.right + 1;
+    });
+    expect(inSight).toBe(true);
+    await page.$eval('[data-panel="sources"] [role="tablist"]', (list) => list.scrollTo({ left: list.scrollWidth }));
+    await waitFor('the sources cue turned', async () => (await cue('sources')) === 'start');
+    // A wide screen wraps the tabs: no cue.
+    const desktop = await harness.ownerPage(`/sites/${DOMAIN}?period=day`, { locale: 'nb-NO' });
+    await siteView(desktop);
+    expect(await desktop.$eval('[data-panel="sources"] [role="tablist"]', (list) => list.parentElement!.dataset.more)).toBe('');
+  });
+
+  it('lists recent visits on a phone as one line each, ten to a page, each opening to the rest', async () => {
+    const page = await harness.ownerPage(`/sites/${DOMAIN}?period=day`, phone('en-GB'));
+    await siteView(page);
+    const rows = page.locator('.sv-visits tbody tr');
+    const count = await rows.count();
+    expect(count).toBeGreaterThan(1);
+    expect(count).toBeLessThanOrEqual(10);
+    const first = rows.first();
+    const closed = (await first.boundingBox())!.height;
+    expect(closed).toBeLessThan(48);
+    expect(await first.locator('td[data-col="visit:browser"]').isVisible()).toBe(false);
+    await first.getByRole('button', { name: 'More about this visit' }).click();
+    expect(await first.getByRole('button', { name: 'More about this visit' }).getAttribute('aria-expanded')).toBe('true');
+    expect(await first.locator('td[data-col="visit:browser"]').isVisible()).toBe(true);
+    expect((await first.boundingBox())!.height).toBeGreaterThan(closed * 3);
+    await screenshot(page, 'phone-en-visit-open');
+    // A wide screen keeps the table, 20 to a page, without the buttons.
+    const desktop = await harness.ownerPage(`/sites/${DOMAIN}?period=day`);
+    await siteView(desktop);
+    expect(await desktop.locator('.sv-visit-toggle').first().isVisible()).toBe(false);
+    expect(await desktop.locator('.sv-visits th').count()).toBe(10);
+    const requested = await desktop.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).find((n) => n.includes('/visits?')) ?? '');
+    expect(new URL(requested).searchParams.get('limit')).toBe('20');
+  });
+
+  it('names channels, devices and direct visits in bokmål, in rows, chips and recent visits', async () => {
+    const page = await harness.ownerPage(`/sites/${DOMAIN}?period=day&tab.devices=device`, { locale: 'nb-NO' });
+    await siteView(page);
+    const names = (panel: string) => page.$$eval(`[data-panel="${panel}"] .sv-panel-body tr[data-value]`, (trs) => trs.map((tr) => [(tr as HTMLElement).dataset.value, tr.querySelector('.sv-pick')!.textContent]));
+    expect(await names('sources')).toEqual(expect.arrayContaining([['Organic Search', 'Organisk søk'], ['Organic Social', 'Organisk sosialt'], ['Email', 'E-post'], ['Direct', 'Direkte']]));
+    expect(await names('devices')).toEqual(expect.arrayContaining([['Desktop', 'Datamaskin'], ['Mobile', 'Mobil']]));
+    await page.click('#sv-tab-sources-sources');
+    await page.waitForSelector('[data-panel="sources"] tr[data-value="Direct / None"]');
+    expect(await names('sources')).toEqual(expect.arrayContaining([['Direct / None', 'Direkte / ingen'], ['Google', 'Google']]));
+    await page.click('#sv-tab-sources-channels');
+    await page.waitForSelector('[data-panel="sources"] tr[data-value="Organic Search"]');
+    await page.click('[data-panel="sources"] tr[data-value="Organic Search"] .sv-pick');
+    await page.waitForSelector('.sv-chip');
+    expect(await page.textContent('.sv-chip')).toContain('Organisk søk');
+    expect(new URL(page.url()).searchParams.toString()).toContain('Organic+Search');
+    await siteView(page);
+    expect(await page.textContent('.sv-visits tbody')).toMatch(/Datamaskin/);
+    expect(await page.textContent('.sv-visits tbody')).not.toMatch(/Desktop|Mobile/);
+    // The Stats API keeps Plausible's names.
+    expect(await page.textContent('body')).not.toMatch(/Organic Search|Desktop/);
+  });
+
+  it('says search engines hide search words on the search-engine tab only', async () => {
+    const page = await harness.ownerPage(`/sites/${DOMAIN}?period=day`, { locale: 'en-GB' });
+    await siteView(page);
+    const note = () => page.locator('[data-panel="words"] .sv-note').count();
+    await page.waitForSelector('[data-panel="words"] .sv-note:text-matches("search engines hide")');
+    for (const tab of ['utm_term', 'site_search']) {
+      await page.click(`#sv-tab-words-${tab}`);
+      await page.waitForSelector(`#sv-tab-words-${tab}[aria-selected="true"]`);
+      await siteView(page);
+      expect(await note(), tab).toBe(0);
+    }
+    await page.click('#sv-tab-words-keywords');
+    await page.waitForSelector('[data-panel="words"] .sv-note:text-matches("search engines hide")');
+  });
+
+  it('gives the map a legend from the fewest to the most visitors, and countries without any show in dark mode', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await harness.ownerPage(`/sites/${DOMAIN}?period=day`, { colorScheme });
+      await siteView(page);
+      const legend = page.locator('.sv-map-legend');
+      await legend.waitFor();
+      // Norway 3 visitors, Sweden and Germany 1 each.
+      expect(await legend.getAttribute('data-min')).toBe('1');
+      expect(await legend.getAttribute('data-max')).toBe('3');
+      expect(await legend.textContent()).toMatch(/Visitors per country.*None.*1.*3/);
+      const contrast = await page.evaluate(() => {
+        const rgb = (text: string) => {
+          const srgb = text.match(/color\(srgb ([\d.]+) ([\d.]+) ([\d.]+)/);
+          if (srgb) return srgb.slice(1, 4).map((v) => Number(v) * 255);
+          return (text.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+        };
+        const luminance = (text: string) => {
+          const [r, g, b] = rgb(text).map((v) => {
+            const c = v / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        const empty = getComputedStyle(document.querySelector('.sv-country:not(.has)')!).fill;
+        const card = getComputedStyle(document.querySelector('[data-panel="locations"]')!).backgroundColor;
+        const [a, b] = [luminance(empty), luminance(card)].sort((x, y) => y - x);
+        return (a! + 0.05) / (b! + 0.05);
+      });
+      expect(contrast, colorScheme).toBeGreaterThan(1.15);
+      await page.locator('[data-panel="locations"]').screenshot({ path: `${import.meta.dirname}/../screenshots/map-${colorScheme}.png` });
+    }
+  });
+
+  it('shows flag emoji only where the system draws them as flags', async () => {
+    const page = await harness.ownerPage(`/sites/${DOMAIN}?period=day&tab.locations=countries`, { locale: 'en-GB' });
+    await siteView(page);
+    const drawn = await page.evaluate(() => {
+      const context = document.createElement('canvas').getContext('2d')!;
+      context.font = '16px sans-serif';
+      context.textBaseline = 'top';
+      context.fillText('\u{1F1F3}\u{1F1F4}', 0, 0);
+      const pixels = context.getImageData(0, 0, 20, 20).data;
+      for (let i = 0; i < pixels.length; i += 4) if (pixels[i] !== pixels[i + 1] || pixels[i + 1] !== pixels[i + 2]) return true;
+      return false;
+    });
+    const text = await page.textContent('[data-panel="locations"] tr[data-value="NO"]');
+    expect(text).toContain('Norway');
+    expect(/\u{1F1F3}\u{1F1F4}/u.test(text ?? '')).toBe(drawn);
   });
 });
