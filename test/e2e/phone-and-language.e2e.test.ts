@@ -6,10 +6,11 @@
  * Plausible's English vocabulary (channels, devices) and where the search-words note
  * belongs.
  */
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, NORWAY_3, NOWHERE, SAFARI_IPHONE, SWEDEN, type Visitor } from '../shared/target.ts';
-import { type DashboardHarness, PHONE, type PageOptions, screenshot, startDashboard, waitFor } from './dashboard-harness.ts';
+import { type DashboardHarness, PHONE, type PageOptions, SCREENSHOT_DIR, screenshot, startDashboard, waitFor } from './dashboard-harness.ts';
 
 const DOMAIN = 'example.com';
 const EMPTY = 'empty.example';
@@ -72,9 +73,14 @@ function layoutProblems(page: Page): Promise<string[]> {
     };
     const meet = (a: DOMRect, b: DOMRect) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
     const name = (el: Element) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}"`;
-    const visible = (el: Element) => (el as HTMLElement).offsetParent !== null && getComputedStyle(el).visibility !== 'hidden';
+    // Shown, and not in a visually hidden box (the sr-only pattern: clipped to 1 px).
+    const visible = (el: Element) => {
+      if ((el as HTMLElement).offsetParent === null || getComputedStyle(el).visibility === 'hidden') return false;
+      for (let at: Element | null = el; at; at = at.parentElement) if (getComputedStyle(at).clip !== 'auto') return false;
+      return true;
+    };
     for (const row of document.querySelectorAll('thead tr, [role="tablist"], .sv-kpis, .topbar-inner, .sv-panel-head, .sv-dialog-foot, .page-head')) {
-      if (!visible(row) || row.closest('.sr-only')) continue;
+      if (!visible(row)) continue;
       const children = [...row.children].filter(visible);
       const boxes = children.map(textBox);
       for (let i = 0; i < children.length; i++) {
@@ -86,7 +92,7 @@ function layoutProblems(page: Page): Promise<string[]> {
       }
     }
     for (const cell of document.querySelectorAll('thead th')) {
-      if (!visible(cell) || cell.closest('.sr-only')) continue;
+      if (!visible(cell)) continue;
       const box = textBox(cell);
       const own = cell.getBoundingClientRect();
       if (box && (box.left < own.left - 1 || box.right > own.right + 1)) problems.push(`${name(cell)} overflows its cell`);
@@ -100,11 +106,13 @@ function layoutProblems(page: Page): Promise<string[]> {
   });
 }
 
-async function fits(page: Page, screen: string): Promise<void> {
+/** `dialog`: the screenshot is of the screen as seen (a full-page one would centre the dialog on the whole page). */
+async function fits(page: Page, screen: string, dialog = false): Promise<void> {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect.soft(width, `${screen}: page width`).toBeLessThanOrEqual(PHONE.width);
   expect.soft(await layoutProblems(page), screen).toEqual([]);
-  await screenshot(page, `phone-${screen}`);
+  if (dialog) await page.screenshot({ path: join(SCREENSHOT_DIR, `phone-${screen}.png`) });
+  else await screenshot(page, `phone-${screen}`);
 }
 
 async function settled(page: Page): Promise<void> {
@@ -170,14 +178,14 @@ describe('375 px phone, English and bokmål', { timeout: 240_000 }, () => {
 
         await page.click('[data-panel="pages"] .sv-panel-foot button:first-child');
         await page.waitForSelector('dialog[open] tbody tr');
-        await fits(page, `${lang}-details${suffix}`);
+        await fits(page, `${lang}-details${suffix}`, true);
         await page.keyboard.press('Escape');
         await page.keyboard.press('Escape');
         await waitFor('details closed', () => page.evaluate(() => !document.querySelector('dialog[open]')));
 
         await page.click('[data-key="filter-add"]');
         await page.waitForSelector('dialog[open]');
-        await fits(page, `${lang}-filter${suffix}`);
+        await fits(page, `${lang}-filter${suffix}`, true);
         await page.keyboard.press('Escape');
 
         await page.goto(`${harness.url}/sites/${EMPTY}`);
@@ -310,7 +318,7 @@ describe('what a phone and a bokmål reader see', { timeout: 120_000 }, () => {
         return (a! + 0.05) / (b! + 0.05);
       });
       expect(contrast, colorScheme).toBeGreaterThan(1.15);
-      await page.locator('[data-panel="locations"]').screenshot({ path: `${import.meta.dirname}/../screenshots/map-${colorScheme}.png` });
+      await page.locator('[data-panel="locations"]').screenshot({ path: join(SCREENSHOT_DIR, `map-${colorScheme}.png`) });
     }
   });
 
