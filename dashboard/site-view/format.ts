@@ -6,6 +6,7 @@
  */
 import type { Key } from '../i18n/index.ts';
 import { countryName, formatDuration, formatNumber, formatPercent, hasKey, locale, t } from '../lib/i18n.ts';
+import { NAMED_PREFIX, nameKey } from './names.ts';
 import type { Filter } from './state.ts';
 
 export function formatMetric(metric: string, value: number | null): string {
@@ -70,13 +71,10 @@ export function flag(code: string): string {
   return String.fromCodePoint(...[...code.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
 }
 
-/** Plausible's English names the API keeps (channels, devices, "Direct / None"), by catalogue prefix. */
-const NAMED: Record<string, string> = { 'visit:channel': 'sv.channel.', 'visit:device': 'sv.device.', 'visit:source': 'sv.source.' };
-
 function namedValue(dimension: string, value: string): string | null {
-  const prefix = NAMED[dimension];
+  const prefix = NAMED_PREFIX[dimension];
   if (!prefix) return null;
-  const key = prefix + value.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  const key = prefix + nameKey(value);
   return hasKey(key) ? t(key) : null;
 }
 
