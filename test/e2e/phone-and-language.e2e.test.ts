@@ -60,10 +60,20 @@ const LANGS = [
 function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
+    const clipped = (el: Element | null) => {
+      for (let at = el; at; at = at.parentElement) if (getComputedStyle(at).clip !== 'auto') return true;
+      return false;
+    };
+    // The boxes of the text a reader sees (a visually hidden span's text is for screen readers).
     const textBox = (el: Element): DOMRect | null => {
-      const range = document.createRange();
-      range.selectNodeContents(el);
-      const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      const rects: DOMRect[] = [];
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (clipped(node.parentElement)) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        rects.push(...[...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0));
+      }
       if (rects.length === 0) return null;
       const left = Math.min(...rects.map((r) => r.left));
       const right = Math.max(...rects.map((r) => r.right));
@@ -74,11 +84,7 @@ function layoutProblems(page: Page): Promise<string[]> {
     const meet = (a: DOMRect, b: DOMRect) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
     const name = (el: Element) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}"`;
     // Shown, and not in a visually hidden box (the sr-only pattern: clipped to 1 px).
-    const visible = (el: Element) => {
-      if ((el as HTMLElement).offsetParent === null || getComputedStyle(el).visibility === 'hidden') return false;
-      for (let at: Element | null = el; at; at = at.parentElement) if (getComputedStyle(at).clip !== 'auto') return false;
-      return true;
-    };
+    const visible = (el: Element) => (el as HTMLElement).offsetParent !== null && getComputedStyle(el).visibility !== 'hidden' && !clipped(el);
     for (const row of document.querySelectorAll('thead tr, [role="tablist"], .sv-kpis, .topbar-inner, .sv-panel-head, .sv-dialog-foot, .page-head')) {
       if (!visible(row)) continue;
       const children = [...row.children].filter(visible);
@@ -179,6 +185,19 @@ describe('375 px phone, English and bokmål', { timeout: 240_000 }, () => {
         await page.click('[data-panel="pages"] .sv-panel-foot button:first-child');
         await page.waitForSelector('dialog[open] tbody tr');
         await fits(page, `${lang}-details${suffix}`, true);
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Escape');
+        await waitFor('details closed', () => page.evaluate(() => !document.querySelector('dialog[open]')));
+
+        // Top pages: the longest heading ("Sidevisninger"), with the sort arrow.
+        await page.click('#sv-tab-pages-top');
+        await page.waitForSelector('#sv-tab-pages-top[aria-selected="true"]');
+        await siteView(page);
+        await page.click('[data-panel="pages"] .sv-panel-foot button:first-child');
+        await page.waitForSelector('dialog[open] tbody tr');
+        await page.click('dialog[open] th.num:last-child .sv-sort');
+        await page.waitForSelector('dialog[open] th.num:last-child .sv-sort[aria-sort]');
+        await fits(page, `${lang}-details-top${suffix}`, true);
         await page.keyboard.press('Escape');
         await page.keyboard.press('Escape');
         await waitFor('details closed', () => page.evaluate(() => !document.querySelector('dialog[open]')));
