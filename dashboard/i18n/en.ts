@@ -1,7 +1,8 @@
 /** The English catalogue, merged from one file per area of the dashboard. */
 import { admin } from './admin.en.ts';
 import { common } from './common.en.ts';
-import { siteView } from './site-view.en.ts';
+import { phone } from './phone.en.ts';
 import { siteViewRange } from './site-view-range.en.ts';
+import { siteView } from './site-view.en.ts';
 
-export const catalogue = { ...common, ...admin, ...siteView, ...siteViewRange };
+export const catalogue = { ...common, ...admin, ...siteView, ...phone, ...siteViewRange };

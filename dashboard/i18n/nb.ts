@@ -2,7 +2,8 @@
 import type { Key } from './index.ts';
 import { admin } from './admin.nb.ts';
 import { common } from './common.nb.ts';
-import { siteView } from './site-view.nb.ts';
+import { phone } from './phone.nb.ts';
 import { siteViewRange } from './site-view-range.nb.ts';
+import { siteView } from './site-view.nb.ts';
 
-export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...siteViewRange };
+export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...phone, ...siteViewRange };

@@ -11,7 +11,7 @@ import { dimensionLabel } from './format.ts';
 import { exportRows } from './panel.ts';
 import type { TabDef } from './panels.ts';
 import { breakdownQuery } from './queries.ts';
-import { panelError, rowsTable, secondLabel, skeleton } from './rows.ts';
+import { columnHeading, panelError, rowsTable, secondLabel, skeleton } from './rows.ts';
 import type { View } from './view.ts';
 
 const PAGE = 50;
@@ -58,7 +58,7 @@ export function openDetails(view: View, title: string, part: string, tab: TabDef
           load();
         },
       },
-      text,
+      column === 'value' ? text : columnHeading(column === 'second' ? tab.second : column, text),
       active ? (sort[1] === 'asc' ? ' ▲' : ' ▼') : '',
     );
   };

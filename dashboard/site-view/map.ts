@@ -2,13 +2,13 @@
  * The world map of the locations panel, a lazily loaded chunk: the world-atlas outlines
  * (fetched once, on demand), projected by projection.ts, shaded in --accent by visitors.
  * Each country with visitors is a focusable link-like path: hover or focus names it with
- * its visitors, a click or Enter filters the view by it.
+ * its visitors, a click or Enter filters the view by it. A legend under it gives the scale.
  * @module
  */
 import type { Feature, Geometry } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import { svg } from '../lib/dom.ts';
+import { h, svg } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
 import { WORLD, countryCode, naturalEarth, ringsToPath } from './projection.ts';
 
@@ -58,6 +58,27 @@ export function loadShapes(): Promise<Shape[]> {
   return shapes;
 }
 
+/** The lightest shade a country with visitors gets: still apart from a country without any. */
+const MIN_OPACITY = 0.3;
+
+export const shade = (n: number, max: number) => MIN_OPACITY + (1 - MIN_OPACITY) * Math.sqrt(n / max);
+
+/**
+ * The key under the map: the shade of a country without visitors, then the ramp from the
+ * fewest visitors a country has to the most (`format` prints a count).
+ */
+export function mapLegend(visitors: Map<string, number>, format: (n: number) => string): HTMLElement {
+  const counts = [...visitors.values()].filter((n) => n > 0);
+  const ramp = h('span', { class: 'sv-map-ramp', 'aria-hidden': 'true' });
+  return h(
+    'div',
+    { class: 'sv-map-legend', 'data-min': counts.length ? Math.min(...counts) : 0, 'data-max': counts.length ? Math.max(...counts) : 0 },
+    h('span', null, t('sv.map.legend')),
+    h('span', { class: 'sv-map-key' }, h('span', { class: 'sv-map-swatch', 'aria-hidden': 'true' }), t('sv.map.none')),
+    counts.length ? h('span', { class: 'sv-map-key' }, format(Math.min(...counts)), ramp, format(Math.max(...counts))) : null,
+  );
+}
+
 /** `label` names a country with its visitors (given by the caller, so this chunk stays small). */
 export async function drawMap(visitors: Map<string, number>, label: (code: string, n: number) => string, onPick: (code: string) => void, tip: HTMLElement): Promise<SVGElement> {
   const list = await loadShapes();
@@ -69,7 +90,7 @@ export async function drawMap(visitors: Map<string, number>, label: (code: strin
     if (n > 0 && shape.code) {
       const code = shape.code;
       // Square root: one big country should not wash every other one out.
-      path.style.fillOpacity = (0.25 + 0.75 * Math.sqrt(n / max)).toFixed(2);
+      path.style.fillOpacity = shade(n, max).toFixed(2);
       const text = label(code, n);
       path.setAttribute('tabindex', '0');
       path.setAttribute('role', 'button');

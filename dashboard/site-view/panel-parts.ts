@@ -6,7 +6,7 @@
 import type { PropertyKeys } from '../../server/core/dashboard/contract.ts';
 import { type StatsResult, get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
-import { countryName, formatPercent, t } from '../lib/i18n.ts';
+import { countryName, formatNumber, formatPercent, t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
 import { dimensionLabel, plural } from './format.ts';
 import { type PanelParts, topRows } from './panel.ts';
@@ -30,7 +30,7 @@ function mapBody(view: View, result: Promise<StatsResult>): Node {
   Promise.all([result, chunk])
     .then(async ([r, map]) => {
       const visitors = new Map(r.results.map((row) => [row.dimensions[0] ?? '', row.metrics[0] ?? 0]));
-      replace(holder, await map.drawMap(visitors, (code, n) => plural('sv.map.tip', n, { country: countryName(code) }), pickCountry(view), tip));
+      replace(holder, await map.drawMap(visitors, (code, n) => plural('sv.map.tip', n, { country: countryName(code) }), pickCountry(view), tip), map.mapLegend(visitors, (n) => formatNumber(n)));
     })
     .catch((error: unknown) => replace(holder, panelError(error)));
   return h('div', null, holder, tip);
@@ -55,7 +55,9 @@ export const sourceParts: PanelParts = {
 };
 
 export const wordParts: PanelParts = {
-  extra: (view) => {
+  // Only search engines hide the words; UTM terms and the site's own search are all there.
+  extra: (view, tab) => {
+    if (tab.id !== 'keywords') return null;
     const note = h('p', { class: 'muted sv-note' }, '\u00a0');
     const [engines, withoutWords] = notProvidedQueries(view.base).map(cachedQuery) as [Promise<StatsResult>, Promise<StatsResult>];
     Promise.all([engines, withoutWords]).then(

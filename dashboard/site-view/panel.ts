@@ -13,6 +13,7 @@ import { openDetails } from './details.ts';
 import { type PanelDef, type TabDef, TOP_ROWS, activeTab } from './panels.ts';
 import { breakdownQuery } from './queries.ts';
 import { panelError, rowsCsv, rowsTable, skeleton } from './rows.ts';
+import { scrollCue } from './scroll-cue.ts';
 import type { View } from './view.ts';
 
 /** The days a result covers, as the server resolved them (`all` included). */
@@ -61,7 +62,7 @@ export function tablist(view: View, panel: PanelDef, current: string, label: str
       ),
     );
   }
-  return list;
+  return scrollCue(list);
 }
 
 /** The first rows of a result as a table whose values filter the view, or "nothing" when there are none. */

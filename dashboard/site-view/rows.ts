@@ -7,12 +7,22 @@
 import type { StatsResult } from '../lib/api.ts';
 import { h } from '../lib/dom.ts';
 import { type Key } from '../i18n/index.ts';
-import { t } from '../lib/i18n.ts';
+import { hasKey, t } from '../lib/i18n.ts';
 import { errorText } from '../lib/ui.ts';
 import { dimensionLabel, flag, formatMetric, valueLabel } from './format.ts';
 import type { TabDef } from './panels.ts';
 
 export const secondLabel = (tab: TabDef) => t(`sv.col.${tab.second}` as Key);
+
+/**
+ * A column heading with the shorter word a phone shows where the full one does not fit
+ * ("Views" for "Pageviews"); screen readers read the full one.
+ */
+export function columnHeading(metric: string, text: string): Node | string {
+  const key = `sv.col.short.${metric}`;
+  if (!hasKey(key)) return text;
+  return h('span', null, h('span', { class: 'sv-col-long' }, text), h('span', { class: 'sv-col-short', 'aria-hidden': 'true' }, t(key)));
+}
 
 export function rowsCsv(tab: TabDef, result: StatsResult): { header: string[]; rows: Array<Array<string | number | null>> } {
   const country = tab.dimension === 'visit:country';
@@ -34,7 +44,7 @@ export interface RowsOptions {
 export function rowsTable(tab: TabDef, result: StatsResult, options: RowsOptions = {}): HTMLTableElement {
   const max = Math.max(1, ...result.results.map((r) => r.metrics[0] ?? 0));
   const th = (column: 'value' | 'visitors' | 'second', text: string, cls = '') =>
-    h('th', { scope: 'col', class: cls || null }, options.sortHeader?.(column) ?? text);
+    h('th', { scope: 'col', class: cls || null }, options.sortHeader?.(column) ?? columnHeading(column === 'second' ? tab.second : column, text));
   return h(
     'table',
     { class: 'table sv-rows' },

@@ -8,12 +8,13 @@ import type { RecentVisitsPage } from '../../server/core/dashboard/contract.ts';
 import { get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { countryName, formatNumber, formatTime, t } from '../lib/i18n.ts';
-import { dimensionLabel, flag } from './format.ts';
+import { dimensionLabel, flag, valueLabel } from './format.ts';
 import { panelError, skeleton } from './rows.ts';
 import { apiFilters } from './state.ts';
 import type { View } from './view.ts';
 
-const LIMIT = 20;
+/** Visits a page holds: fewer on a phone, where each is a line that opens (`Older` pages on). */
+const pageSize = () => (window.matchMedia('(max-width: 760px)').matches ? 10 : 20);
 
 /** A cell that names its column too: on a phone each visit is a card of labelled lines. */
 /** Column headings: the log's own, or the dimension the column shows. */
@@ -22,7 +23,18 @@ type Column = (typeof COLUMNS)[number];
 const heading = (column: Column) => (column.includes(':') ? dimensionLabel(column) : t(`sv.visits.${column as 'time' | 'ip' | 'os' | 'pages'}`));
 
 const cell = (column: Column, content: Node | string, cls: string | null = null) =>
-  h('td', { class: [cls, content === NONE ? 'sv-none' : null].filter(Boolean).join(' ') || null, 'data-label': heading(column) }, content);
+  h('td', { class: [cls, content === NONE ? 'sv-none' : null].filter(Boolean).join(' ') || null, 'data-label': heading(column), 'data-col': column }, content);
+
+/** On a phone a visit is one line (time, country, source) and this button opens the rest; hidden on a wide screen. */
+function expandCell(): HTMLElement {
+  const button = h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'aria-expanded': 'false', 'aria-label': t('sv.visits.expand') }, '▸');
+  button.onclick = () => {
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    button.setAttribute('aria-expanded', String(open));
+    button.closest('tr')?.classList.toggle('sv-open', open);
+  };
+  return h('td', { class: 'sv-visit-toggle' }, button);
+}
 
 const NONE = '–';
 const joined = (...parts: Array<string | null>) => parts.filter(Boolean).join(' ') || NONE;
@@ -32,7 +44,7 @@ export function visitsPath(view: View, page: number): string {
     date_range: JSON.stringify(view.base.range),
     filters: JSON.stringify(apiFilters(view.base.filters)),
     page: String(page),
-    limit: String(LIMIT),
+    limit: String(pageSize()),
   });
   return sitePath(view.ctx.site.domain, `/visits?${params}`);
 }
@@ -68,11 +80,12 @@ export function renderVisits(view: View): HTMLElement {
                       cell('visit:country', v.country ? `${flag(v.country)} ${countryName(v.country)}` : NONE),
                       cell('visit:browser', joined(v.browser, v.browserVersion)),
                       cell('os', joined(v.os, v.osVersion)),
-                      cell('visit:device', v.device ?? NONE, 'nowrap'),
+                      cell('visit:device', v.device ? valueLabel('visit:device', v.device) : NONE, 'nowrap'),
                       cell('visit:entry_page', v.entryPage ?? NONE, 'sv-path'),
                       cell('pages', formatNumber(v.pageviews), 'num'),
-                      cell('visit:source', v.searchEngine ?? v.source ?? NONE),
+                      cell('visit:source', v.searchEngine ?? (v.source ? valueLabel('visit:source', v.source) : NONE)),
                       cell('visit:search_keyword', v.searchKeyword ?? NONE),
+                      expandCell(),
                     ),
                   ),
                 ),

@@ -1,0 +1,35 @@
+/**
+ * Phone layout and display names (issue 19, "Phone and language"): short column labels,
+ * recent visits on a phone, the map's legend, and Plausible's channel, device and source
+ * names as shown to the reader (the API keeps Plausible's English values).
+ */
+export const phone = {
+  'sv.col.short.pageviews': 'Views',
+  'sv.visits.expand': 'More about this visit',
+  'sv.map.legend': 'Visitors per country',
+  'sv.map.none': 'None',
+  'sv.channel.direct': 'Direct',
+  'sv.channel.organic_search': 'Organic Search',
+  'sv.channel.paid_search': 'Paid Search',
+  'sv.channel.organic_social': 'Organic Social',
+  'sv.channel.paid_social': 'Paid Social',
+  'sv.channel.organic_video': 'Organic Video',
+  'sv.channel.paid_video': 'Paid Video',
+  'sv.channel.organic_shopping': 'Organic Shopping',
+  'sv.channel.paid_shopping': 'Paid Shopping',
+  'sv.channel.paid_other': 'Paid Other',
+  'sv.channel.display': 'Display',
+  'sv.channel.cross_network': 'Cross-network',
+  'sv.channel.email': 'Email',
+  'sv.channel.affiliates': 'Affiliates',
+  'sv.channel.audio': 'Audio',
+  'sv.channel.sms': 'SMS',
+  'sv.channel.mobile_push_notifications': 'Mobile Push Notifications',
+  'sv.channel.ai_assistants': 'AI Assistants',
+  'sv.channel.referral': 'Referral',
+  'sv.device.desktop': 'Desktop',
+  'sv.device.laptop': 'Laptop',
+  'sv.device.tablet': 'Tablet',
+  'sv.device.mobile': 'Mobile',
+  'sv.source.direct_none': 'Direct / None',
+};

@@ -1,0 +1,33 @@
+/** Bokmål for phone.en.ts; channel names as Google Analytics' Norwegian names them. */
+import type { phone as English } from './phone.en.ts';
+
+export const phone: Record<keyof typeof English, string> = {
+  'sv.col.short.pageviews': 'Visninger',
+  'sv.visits.expand': 'Mer om dette besøket',
+  'sv.map.legend': 'Besøkende per land',
+  'sv.map.none': 'Ingen',
+  'sv.channel.direct': 'Direkte',
+  'sv.channel.organic_search': 'Organisk søk',
+  'sv.channel.paid_search': 'Betalt søk',
+  'sv.channel.organic_social': 'Organisk sosialt',
+  'sv.channel.paid_social': 'Betalt sosialt',
+  'sv.channel.organic_video': 'Organisk video',
+  'sv.channel.paid_video': 'Betalt video',
+  'sv.channel.organic_shopping': 'Organisk shopping',
+  'sv.channel.paid_shopping': 'Betalt shopping',
+  'sv.channel.paid_other': 'Annet betalt',
+  'sv.channel.display': 'Bannerannonser',
+  'sv.channel.cross_network': 'På tvers av nettverk',
+  'sv.channel.email': 'E-post',
+  'sv.channel.affiliates': 'Tilknyttede nettsteder',
+  'sv.channel.audio': 'Lyd',
+  'sv.channel.sms': 'SMS',
+  'sv.channel.mobile_push_notifications': 'Pushvarsler',
+  'sv.channel.ai_assistants': 'KI-assistenter',
+  'sv.channel.referral': 'Henvisning',
+  'sv.device.desktop': 'Datamaskin',
+  'sv.device.laptop': 'Bærbar',
+  'sv.device.tablet': 'Nettbrett',
+  'sv.device.mobile': 'Mobil',
+  'sv.source.direct_none': 'Direkte / ingen',
+};

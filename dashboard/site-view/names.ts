@@ -1,0 +1,11 @@
+/**
+ * The catalogue keys of the names the Stats API keeps in Plausible's English (channels,
+ * devices, "Direct / None"), so bokmål shows its own. Pure, for the tests to read.
+ * @module
+ */
+
+/** Catalogue prefix of each dimension whose values have display names. */
+export const NAMED_PREFIX: Readonly<Record<string, string>> = { 'visit:channel': 'sv.channel.', 'visit:device': 'sv.device.', 'visit:source': 'sv.source.' };
+
+/** `Organic Search` → `organic_search`: a value's part of its catalogue key. */
+export const nameKey = (value: string) => value.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
