@@ -6,8 +6,9 @@
 import type { Key } from '../i18n/index.ts';
 import { h } from '../lib/dom.ts';
 import { formatDay, t } from '../lib/i18n.ts';
+import { renderComparePicker } from './compare-picker.ts';
 import { PRESETS } from './dates.ts';
-import { type Compare, type Period, serializeView } from './state.ts';
+import { type Period, serializeView } from './state.ts';
 import type { View } from './view.ts';
 
 function sitePicker(view: View): HTMLElement | null {
@@ -73,22 +74,11 @@ function openCalendar(view: View, onCancel: () => void): void {
   dialog.showModal();
 }
 
-function comparePicker(view: View): HTMLElement {
-  const values: Array<Compare | 'off'> = ['off', 'previous', 'year'];
-  const select = h(
-    'select',
-    { class: 'input', id: 'sv-compare', 'data-key': 'compare' },
-    values.map((value) => h('option', { value, selected: (view.state.compare ?? 'off') === value }, t(`sv.compare.${value}` as Key))),
-  );
-  select.addEventListener('change', () => view.go({ ...view.state, compare: select.value === 'off' ? null : (select.value as Compare) }));
-  return h('label', { class: 'sv-field' }, h('span', { class: 'sr-only' }, t('sv.compare')), select);
-}
-
 export function renderHeader(view: View, realtime: HTMLElement): HTMLElement {
   return h(
     'header',
     { class: 'sv-header' },
     h('div', { class: 'sv-heading' }, h('h1', { class: 'sv-domain' }, view.ctx.site.domain), realtime, view.ctx.mode === 'shared' ? h('span', { class: 'chip' }, t('sv.shared')) : null),
-    h('div', { class: 'sv-controls' }, sitePicker(view), rangePicker(view), comparePicker(view)),
+    h('div', { class: 'sv-controls' }, sitePicker(view), rangePicker(view), renderComparePicker(view)),
   );
 }

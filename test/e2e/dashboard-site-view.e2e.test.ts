@@ -305,6 +305,7 @@ describe('site view', { timeout: 120_000 }, () => {
     await p.click('.sv-note-form button[type="submit"]');
     await p.waitForSelector('.sv-marker[aria-label$="Launch"]');
     await p.click('.sv-note-delete');
+    await p.click('.sv-note-confirm');
     await waitFor('annotation deleted', async () => (await p.locator('.sv-marker').count()) === 0 && (await p.locator('.sv-note-delete').count()) === 0);
   });
 
