@@ -42,7 +42,7 @@ const cssVar = (name: string) => getComputedStyle(document.documentElement).getP
 function hiddenTable(series: Series, metric: string, caption: string): HTMLTableElement {
   return h(
     'table',
-    { class: 'sr-only sv-chart-table' },
+    { class: 'sv-chart-table' },
     h('caption', null, caption),
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('sv.chart.time')), h('th', { scope: 'col' }, t('sv.chart.now')), series.comparison ? h('th', { scope: 'col' }, t('sv.chart.then')) : null)),
     h(
@@ -173,7 +173,8 @@ export function renderChart(view: View, result: Promise<StatsResult>, annotation
   const metricIndex = METRICS.indexOf(metric);
   const host = h('div', { class: 'sv-chart-host' }, skeleton(4));
   const tools = h('div', { class: 'sv-chart-tools' });
-  const table = h('div');
+  // A table is as wide as its content whatever its width says: the hiding box is a div around it.
+  const table = h('div', { class: 'sr-only' });
   const notes = h('div', { class: 'sv-annotations' });
   const card = h(
     'section',
