@@ -16,7 +16,7 @@ import { PANELS, TOP_ROWS, activeTab } from '../../dashboard/site-view/panels.ts
 import { breakdownQuery, kpiQuery } from '../../dashboard/site-view/queries.ts';
 import { parseView } from '../../dashboard/site-view/state.ts';
 import { createToken } from '../../server/core/tokens.ts';
-import { type DashboardHarness, OWNER, PHONE, SCREENSHOT_DIR, screenshot, startDashboard, waitFor } from './dashboard-harness.ts';
+import { type DashboardHarness, OWNER, PHONE, SCREENSHOT_DIR, rawKeysOnPage, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
 
 const DOMAIN = 'compare.example';
 const NOW = Date.UTC(2026, 11, 5, 10, 30);
@@ -112,6 +112,7 @@ describe('comparison', () => {
     // Four visitors last Saturday morning, two today.
     expect(await p.getAttribute('[data-metric="visitors"] .sv-kpi-change', 'data-change')).toBe('-50');
     expect(await p.isChecked('[data-key="compare-match"]')).toBe(true);
+    expect(await seriousA11yViolations(p)).toEqual([]);
     await p.selectOption('#sv-compare', 'off');
     await waitFor('comparison off', () => !new URL(p.url()).searchParams.has('compare'));
     expect(new URL(p.url()).searchParams.has('match')).toBe(false);
@@ -246,6 +247,7 @@ describe('annotations', () => {
     expect(await p.textContent('.sv-note-ask')).toBe(`Delete the annotation of 5 Dec 2026, “Launch”?`);
     expect(await p.evaluate(() => document.activeElement?.classList.contains('sv-note-keep'))).toBe(true);
     await screenshot(p, 'annotation-confirm');
+    expect(await seriousA11yViolations(p)).toEqual([]);
     await p.click('.sv-note-keep');
     expect(await p.locator('.sv-note-ask').count()).toBe(0);
     await p.click('.sv-note-delete');
@@ -261,6 +263,7 @@ describe('annotations', () => {
     await phone.click('.sv-note-form button[type="submit"]');
     expect(await phone.textContent('.sv-note-problem')).toBe(bokmal['sv.ann.missing.text']);
     expect(await fitsWidth(phone)).toBe(true);
+    expect(await rawKeysOnPage(phone)).toEqual([]);
     await screenshot(phone, 'annotation-phone-dark-nb');
     await phone.locator('.sv-chart').screenshot({ path: join(SCREENSHOT_DIR, 'annotation-phone-dark-nb-chart.png') });
   });
