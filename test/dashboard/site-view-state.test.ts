@@ -21,7 +21,7 @@ const state: fc.Arbitrary<ViewState> = fc
   })
   .map(({ period, days, match, ...rest }) => {
     const [a, b] = days.sort();
-    return { ...rest, matchWeekday: rest.compare !== null && match, period, from: period === 'custom' ? a! : null, to: period === 'custom' ? b! : null };
+    return { ...rest, matchWeekday: rest.compare === null || match, period, from: period === 'custom' ? a! : null, to: period === 'custom' ? b! : null };
   });
 
 describe('site view URL state', () => {
@@ -48,11 +48,13 @@ describe('site view URL state', () => {
     expect(serializeView({ ...defaultState(), period: 'day', compare: 'previous' })).toBe('period=day&compare=previous');
   });
 
-  it('matches the day of week only with a comparison', () => {
-    expect(parseView('compare=year&match=weekday')).toMatchObject({ compare: 'year', matchWeekday: true });
-    expect(parseView('match=weekday').matchWeekday).toBe(false);
-    expect(parseView('compare=previous&match=day').matchWeekday).toBe(false);
-    expect(serializeView({ ...defaultState(), compare: 'previous', matchWeekday: true })).toBe('compare=previous&match=weekday');
+  it('matches the day of week unless told match=date, as Plausible does', () => {
+    expect(parseView('compare=year')).toMatchObject({ compare: 'year', matchWeekday: true });
+    expect(parseView('compare=year&match=weekday').matchWeekday).toBe(true);
+    expect(parseView('compare=previous&match=date').matchWeekday).toBe(false);
+    expect(parseView('match=date').matchWeekday).toBe(true);
+    expect(serializeView({ ...defaultState(), compare: 'previous', matchWeekday: false })).toBe('compare=previous&match=date');
+    expect(serializeView({ ...defaultState(), compare: 'previous' })).toBe('compare=previous');
   });
 
     it('falls back to defaults on malformed parameters', () => {

@@ -1,8 +1,8 @@
 /**
  * Issue 19 in real Chromium against a real server, both held at one instant (Saturday
- * 2026-12-05 10:30 UTC) so the comparison's arithmetic is fixed: "today" compares with
- * yesterday until 10:30 (not all of yesterday), "match day of week" moves it to last
- * Saturday, a comparison before the site's first day says there is nothing to compare; the
+ * 2026-12-05 10:30 UTC) so the comparison's arithmetic is fixed: "today" compares with last
+ * Saturday until 10:30 (matching the day of week, Plausible's default), or with exact dates
+ * yesterday until 10:30 (not all of yesterday); a comparison before the site's first day says there is nothing to compare; the
  * chart's values show in a tooltip beside the cursor; a channel opens its sources and a
  * source its referrers; annotations ask before deleting, fit one row, and say what is missing.
  */
@@ -90,10 +90,23 @@ const fitsWidth = (p: Page) =>
   );
 
 describe('comparison', () => {
-  it('compares today until now with yesterday until the same time of day', async () => {
+  it('matches the day of week by default: today against last Saturday until 10:30', async () => {
     const p = await open('?period=day&compare=previous');
-    const state = parseView('?period=day&compare=previous');
-    const api = await stats(kpiQuery({ siteId: DOMAIN, range: dateRange(state, TODAY), filters: [], compare: 'previous' }));
+    expect(await p.isChecked('[data-key="compare-match"]')).toBe(true);
+    expect(await p.textContent('.sv-compare-note')).toBe('Compared with 28 Nov 2026 until 10:30.');
+    // Four visitors last Saturday morning, two today.
+    expect(await p.getAttribute('[data-metric="visitors"] .sv-kpi-change', 'data-change')).toBe('-50');
+    expect(await seriousA11yViolations(p)).toEqual([]);
+  });
+
+  it('with exact dates, compares today until now with yesterday until the same time of day, kept in the URL', async () => {
+    const p = await open('?period=day&compare=previous');
+    await p.uncheck('[data-key="compare-match"]');
+    await waitFor('match=date in the URL', () => new URL(p.url()).searchParams.get('match') === 'date');
+    await settled(p);
+    const state = parseView(new URL(p.url()).search);
+    expect(state.matchWeekday).toBe(false);
+    const api = await stats(kpiQuery({ siteId: DOMAIN, range: dateRange(state, TODAY), filters: [], compare: 'previous', matchWeekday: false }));
     expect(api.meta.comparison_date_range).toEqual(['2026-12-04T00:00:00Z', '2026-12-04T10:30:00Z']);
     // Two visitors today against the two of yesterday morning: no change (all of yesterday would say −60 %).
     expect(api.results[0]!.comparison!.metrics[0]).toBe(2);
@@ -101,34 +114,27 @@ describe('comparison', () => {
     expect(await changes(p)).toEqual(api.results[0]!.comparison!.change.map((c) => (c === null ? null : String(c))));
     expect(await p.textContent('.sv-compare-note')).toBe('Compared with 4 Dec 2026 until 10:30.');
     await screenshot(p, 'compare-today-previous');
-  });
 
-  it('matches the day of week: today against last Saturday until 10:30, kept in the URL', async () => {
-    const p = await open('?period=day&compare=previous');
-    await p.check('[data-key="compare-match"]');
-    await waitFor('match=weekday in the URL', () => new URL(p.url()).searchParams.get('match') === 'weekday');
+    await p.reload();
     await settled(p);
-    expect(await p.textContent('.sv-compare-note')).toBe('Compared with 28 Nov 2026 until 10:30.');
-    // Four visitors last Saturday morning, two today.
-    expect(await p.getAttribute('[data-metric="visitors"] .sv-kpi-change', 'data-change')).toBe('-50');
-    expect(await p.isChecked('[data-key="compare-match"]')).toBe(true);
-    expect(await seriousA11yViolations(p)).toEqual([]);
+    expect(await p.isChecked('[data-key="compare-match"]')).toBe(false);
     await p.selectOption('#sv-compare', 'off');
     await waitFor('comparison off', () => !new URL(p.url()).searchParams.has('compare'));
     expect(new URL(p.url()).searchParams.has('match')).toBe(false);
     expect(await p.locator('[data-key="compare-match"]').count()).toBe(0);
+    expect(await p.locator('.sv-compare-note').count()).toBe(0);
   });
 
   it('says there is nothing to compare before tracking began, with no change shown and no comparison line', async () => {
     const p = await open('?period=day&compare=year');
     await p.waitForSelector('.sv-compare-note[data-coverage="none"]');
-    expect(await p.textContent('.sv-compare-note')).toBe('Nothing to compare: tracking began on 28 Nov 2026, after the comparison period (5 Dec 2025 until 10:30).');
+    expect(await p.textContent('.sv-compare-note')).toBe('Nothing to compare: tracking began on 28 Nov 2026, after the comparison period (6 Dec 2025 until 10:30).');
     expect(await changes(p)).toEqual([null, null, null, null, null, null]);
     expect(await p.$$eval('.sv-kpi-change', (els) => els.map((el) => el.textContent).join(''))).toBe('');
     expect(await p.locator('.sv-chart-table thead th').count()).toBe(2);
     await screenshot(p, 'compare-nothing-before');
 
-    // This month so far (1–5 Dec) against 26–30 Nov: tracking began on the 28th, within it.
+    // This month so far (1–5 Dec, from a Tuesday) against 24–28 Nov (from a Tuesday): tracking began on the 28th.
     const dark = await open('?period=month&compare=previous', { colorScheme: 'dark', viewport: PHONE, locale: 'nb-NO' });
     await dark.waitForSelector('.sv-compare-note[data-coverage="partial"]');
     const note = (await dark.textContent('.sv-compare-note'))!;
@@ -155,7 +161,7 @@ describe('chart', () => {
     const tip = p.locator('.sv-tip');
     await tip.waitFor({ state: 'visible' });
     const lines = await tip.locator('.sv-tip-time, .sv-tip-line').evaluateAll((els) => els.map((el) => [...el.children].map((c) => c.textContent).join('|') || el.textContent));
-    expect(lines).toEqual(['5 Dec 2026 09:00', '|Unique visitors|2', '|4 Dec 2026 09:00|0']);
+    expect(lines).toEqual(['5 Dec 2026 09:00', '|Unique visitors|2', '|28 Nov 2026 09:00|0']);
     const at = (await tip.boundingBox())!;
     expect(at.x - x).toBeGreaterThan(0);
     expect(at.x - x).toBeLessThan(30);
