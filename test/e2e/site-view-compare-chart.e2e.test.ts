@@ -175,6 +175,12 @@ describe('chart', () => {
     expect(right.x + right.width).toBeLessThanOrEqual(box.x + box.width - 3);
     await p.mouse.move(box.x + box.width / 2, box.y - 40);
     await tip.waitFor({ state: 'hidden' });
+    const dark = await open('?period=day&compare=previous', { colorScheme: 'dark', locale: 'nb-NO' });
+    const darkBox = (await dark.locator('.sv-chart .u-over').boundingBox())!;
+    await dark.mouse.move(darkBox.x + (9 / 23) * darkBox.width, darkBox.y + darkBox.height / 2);
+    await dark.locator('.sv-tip').waitFor({ state: 'visible' });
+    expect(await dark.locator('.sv-tip .sv-tip-line span:nth-child(2)').first().textContent()).toBe(bokmal['sv.kpi.visitors']);
+    await dark.locator('.sv-chart').screenshot({ path: join(SCREENSHOT_DIR, 'chart-tooltip-dark-nb.png') });
     // The values stay in the hidden table for screen readers and keyboards.
     expect(await p.getAttribute('.sv-chart-table tr[data-bucket="2026-12-05 09:00:00"] td', 'data-value')).toBe('2');
   });
