@@ -1,8 +1,9 @@
 /** The English catalogue, merged from one file per area of the dashboard. */
 import { admin } from './admin.en.ts';
 import { common } from './common.en.ts';
+import { compareChart } from './compare-chart.en.ts';
 import { phone } from './phone.en.ts';
 import { siteViewRange } from './site-view-range.en.ts';
 import { siteView } from './site-view.en.ts';
 
-export const catalogue = { ...common, ...admin, ...siteView, ...phone, ...siteViewRange };
+export const catalogue = { ...common, ...admin, ...siteView, ...compareChart, ...phone, ...siteViewRange };

@@ -95,7 +95,7 @@ export interface StatsQuery {
   dimensions?: string[];
   filters?: unknown[];
   order_by?: Array<[string, 'asc' | 'desc']>;
-  include?: { compare?: 'previous_period' | 'year_over_year' | [string, string]; time_labels?: boolean; total_rows?: boolean };
+  include?: { compare?: 'previous_period' | 'year_over_year' | [string, string]; compare_match_day_of_week?: boolean; time_labels?: boolean; total_rows?: boolean };
   pagination?: { limit: number; offset: number };
 }
 

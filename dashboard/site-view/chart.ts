@@ -1,24 +1,28 @@
 /**
  * The time series card: uPlot line of the chosen metric (the comparison dashed, in
- * --compare), a hover legend with exact numbers and dates, the interval switch, annotations
+ * --compare, left out when the site was not tracked yet then), a tooltip beside the cursor
+ * with exact numbers and dates, round steps on a duration axis, the interval switch, annotations
  * as markers with their text, a visually hidden table for screen readers, and CSV.
  * @module
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import './compare-chart.css';
 import type { Annotation } from '../../server/core/dashboard/contract.ts';
 import type { StatsResult } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatCompact, formatDay, t } from '../lib/i18n.ts';
 import { type Key } from '../i18n/index.ts';
 import { renderAnnotationForm } from './annotations.ts';
+import { firstDay } from './compare-picker.ts';
+import { comparedRange, coverage } from './comparison.ts';
 import { csvFileName, downloadCsv, toCsv } from './csv.ts';
 import { allowedIntervals, daysBetween, localHour } from './dates.ts';
 import { formatMetric } from './format.ts';
 import { metricLabel } from './kpis.ts';
 import { resolvedSpan } from './panel.ts';
 import { panelError, skeleton } from './rows.ts';
-import { type Series, bucketOfDay, toSeries } from './series.ts';
+import { type Series, bucketOfDay, durationTicks, toSeries } from './series.ts';
 import { type Interval, METRICS } from './state.ts';
 import type { View } from './view.ts';
 
@@ -38,7 +42,7 @@ const cssVar = (name: string) => getComputedStyle(document.documentElement).getP
 function hiddenTable(series: Series, metric: string, caption: string): HTMLTableElement {
   return h(
     'table',
-    { class: 'sr-only sv-chart-table' },
+    { class: 'sv-chart-table' },
     h('caption', null, caption),
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('sv.chart.time')), h('th', { scope: 'col' }, t('sv.chart.now')), series.comparison ? h('th', { scope: 'col' }, t('sv.chart.then')) : null)),
     h(
@@ -57,6 +61,33 @@ function hiddenTable(series: Series, metric: string, caption: string): HTMLTable
   );
 }
 
+/** The tooltip beside the cursor: the bucket, this period's value and the comparison's, with its own date. */
+function showTip(u: uPlot, tip: HTMLElement, series: Series, metric: string): void {
+  const i = u.cursor.idx;
+  const left = u.cursor.left ?? -1;
+  if (i == null || left < 0) {
+    tip.hidden = true;
+    return;
+  }
+  const line = (cls: string, label: string, v: number | null) =>
+    h('div', { class: 'sv-tip-line' }, h('span', { class: `sv-tip-swatch ${cls}` }), h('span', null, label), h('strong', null, formatMetric(metric, v)));
+  const then = series.comparisonLabels[i];
+  replace(
+    tip,
+    h('div', { class: 'sv-tip-time' }, bucketLabel(series.labels[i] ?? '', series.interval, true)),
+    line('now', metricLabel(metric as (typeof METRICS)[number]), series.values[i] ?? null),
+    series.comparison ? line('then', then ? bucketLabel(then, series.interval, true) : t('sv.chart.then'), series.comparison[i] ?? null) : null,
+  );
+  tip.hidden = false;
+  // Right of the cursor, or left of it where the right has no room; vertically near it, inside the plot.
+  const width = tip.offsetWidth;
+  const height = tip.offsetHeight;
+  const area = u.over.clientWidth;
+  const x = left + 14 + width <= area ? left + 14 : Math.max(0, left - 14 - width);
+  const y = Math.min(Math.max(0, (u.cursor.top ?? 0) - height / 2), Math.max(0, u.over.clientHeight - height));
+  tip.style.transform = `translate(${Math.round(x)}px, ${Math.round(y)}px)`;
+}
+
 function plot(view: View, host: HTMLElement, series: Series, metric: string, annotations: Annotation[]): uPlot {
   const accent = cssVar('--accent') || '#2563eb';
   const compare = cssVar('--compare') || '#94a3b8';
@@ -66,6 +97,7 @@ function plot(view: View, host: HTMLElement, series: Series, metric: string, ann
   const value = (v: number | null) => formatMetric(metric, v);
   const axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { show: false }, font: '12px system-ui, sans-serif' };
   const markers = h('div', { class: 'sv-markers' });
+  const tip = h('div', { class: 'sv-tip', 'aria-hidden': 'true', hidden: true });
   const options: uPlot.Options = {
     width: Math.max(200, host.clientWidth),
     height: host.clientWidth < 500 ? 200 : 260,
@@ -74,24 +106,24 @@ function plot(view: View, host: HTMLElement, series: Series, metric: string, ann
     // From zero, and 0–1 rather than uPlot's 0–100 when the period is empty.
     scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
     cursor: { points: { size: 7 } },
-    legend: { live: true },
+    // The numbers go in a tooltip beside the cursor (the hidden table carries them for screen readers).
+    legend: { show: false },
     axes: [
       { ...axis, values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? bucketLabel(series.labels[s] ?? '', series.interval) : '')), space: 60 },
-      { ...axis, values: (_u, splits) => splits.map((s) => (metric === 'visit_duration' || metric === 'bounce_rate' ? value(s) : formatCompact(s))), size: 56 },
+      {
+        ...axis,
+        ...(metric === 'visit_duration' ? { splits: (u: uPlot, _i: number, _min: number, max: number) => durationTicks(max, Math.max(2, Math.floor(u.bbox.height / uPlot.pxRatio / 50))) } : {}),
+        values: (_u, splits) => splits.map((s) => (metric === 'visit_duration' || metric === 'bounce_rate' ? value(s) : formatCompact(s))),
+        size: 64,
+      },
     ],
     series: [
-      { label: t('sv.chart.time'), value: (_u, i) => (i === null ? '' : bucketLabel(series.labels[i] ?? '', series.interval, true)) },
-      { label: metricLabel(metric as (typeof METRICS)[number]), stroke: accent, width: 2, fill: `${accent}1f`, value: (u, v) => (u.cursor.idx == null ? '' : value(v)), points: { show: series.labels.length < 40 } },
-      ...(series.comparison
-        ? [{ label: t('sv.chart.then'), stroke: compare, width: 2, dash: [6, 4], value: (u: uPlot, v: number | null) => {
-            const i = u.cursor.idx;
-            if (i == null) return '';
-            const day = series.comparisonLabels[i];
-            return day ? `${value(v)} (${bucketLabel(day, series.interval, true)})` : value(v);
-          }, points: { show: false } }]
-        : []),
+      {},
+      { stroke: accent, width: 2, fill: `${accent}1f`, points: { show: series.labels.length < 40 } },
+      ...(series.comparison ? [{ stroke: compare, width: 2, dash: [6, 4], points: { show: false } }] : []),
     ],
     hooks: {
+      setCursor: [(u) => showTip(u, tip, series, metric)],
       draw: [
         (u) => {
           replace(markers);
@@ -109,7 +141,7 @@ function plot(view: View, host: HTMLElement, series: Series, metric: string, ann
   };
   const data: uPlot.AlignedData = series.comparison ? [x, series.values, series.comparison] : [x, series.values];
   const u = new uPlot(options, data, host);
-  u.over.appendChild(markers);
+  u.over.append(markers, tip);
   const resize = new ResizeObserver(() => {
     const width = Math.max(200, host.clientWidth);
     if (width !== u.width) u.setSize({ width, height: width < 500 ? 200 : 260 });
@@ -143,7 +175,8 @@ export function renderChart(view: View, result: Promise<StatsResult>, annotation
   const metricIndex = METRICS.indexOf(metric);
   const host = h('div', { class: 'sv-chart-host' }, skeleton(4));
   const tools = h('div', { class: 'sv-chart-tools' });
-  const table = h('div');
+  // A table is as wide as its content whatever its width says: the hiding box is a div around it.
+  const table = h('div', { class: 'sr-only' });
   const notes = h('div', { class: 'sv-annotations' });
   const card = h(
     'section',
@@ -153,9 +186,12 @@ export function renderChart(view: View, result: Promise<StatsResult>, annotation
     table,
     notes,
   );
-  Promise.all([result, annotations.catch(() => [] as Annotation[])]).then(
-    ([r, list]) => {
+  Promise.all([result, annotations.catch(() => [] as Annotation[]), firstDay(view)]).then(
+    ([r, list, since]) => {
+      const compared = comparedRange(r);
+      const nothingBefore = compared !== null && since !== null && coverage(compared, since) === 'none';
       const series = toSeries(r, metricIndex, localHour(new Date(), view.ctx.site.timezone));
+      if (nothingBefore) series.comparison = null;
       const span = resolvedSpan(r, view.span);
       const csv = h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': t('sv.csv.label', { name: metricLabel(metric) }) }, t('sv.csv'));
       csv.onclick = () => {

@@ -12,9 +12,10 @@ import { settingsHref } from '../lib/route.ts';
 import { link } from '../lib/router.ts';
 import { resolvedSpan } from './panel.ts';
 import { cachedQuery } from './cache.ts';
+import { renderComparePicker } from './compare-picker.ts';
 import { PRESETS, shiftPeriod } from './dates.ts';
 import { everQuery } from './queries.ts';
-import { type Compare, type Period, type ViewState, serializeView } from './state.ts';
+import { type Period, type ViewState, serializeView } from './state.ts';
 import type { View } from './view.ts';
 import './range.css';
 
@@ -161,17 +162,6 @@ function openCalendar(view: View, onCancel: () => void): void {
   dialog.showModal();
 }
 
-function comparePicker(view: View): HTMLElement {
-  const values: Array<Compare | 'off'> = ['off', 'previous', 'year'];
-  const select = h(
-    'select',
-    { class: 'input', id: 'sv-compare', 'data-key': 'compare' },
-    values.map((value) => h('option', { value, selected: (view.state.compare ?? 'off') === value }, t(`sv.compare.${value}` as Key))),
-  );
-  select.addEventListener('change', () => view.go({ ...view.state, compare: select.value === 'off' ? null : (select.value as Compare) }));
-  return h('label', { class: 'sv-field' }, h('span', { class: 'sr-only' }, t('sv.compare')), select);
-}
-
 /** Only the owner changes a site's settings; a viewer or a shared link gets no way there. */
 function settingsLink(view: View): HTMLElement | null {
   if (view.ctx.mode !== 'owner') return null;
@@ -188,6 +178,6 @@ export function renderHeader(view: View, realtime: HTMLElement): HTMLElement {
     'header',
     { class: 'sv-header' },
     h('div', { class: 'sv-heading' }, h('h1', { class: 'sv-domain' }, view.ctx.site.domain), realtime, view.ctx.mode === 'shared' ? h('span', { class: 'chip' }, t('sv.shared')) : null, settingsLink(view)),
-    h('div', { class: 'sv-controls' }, sitePicker(view), rangePicker(view, pickDays), comparePicker(view)),
+    h('div', { class: 'sv-controls' }, sitePicker(view), rangePicker(view, pickDays), renderComparePicker(view)),
   );
 }

@@ -22,7 +22,7 @@ import { renderHeader } from './header.ts';
 import { renderKpis } from './kpis.ts';
 import { renderPanel } from './panel.ts';
 import { eventParts, locationParts, sourceParts, wordParts } from './panel-parts.ts';
-import { PANELS, type PanelDef } from './panels.ts';
+import { PANELS, type PanelDef, drillDown } from './panels.ts';
 import { everQuery, kpiQuery, seriesQuery } from './queries.ts';
 import { type ViewState, parseView, serializeView, tabChanges, withFilter } from './state.ts';
 import type { SiteViewContext, View } from './view.ts';
@@ -111,7 +111,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     const state = parseView(location.search);
     const today = localDay(new Date(), ctx.site.timezone);
     const days = span(state, today);
-    const base = { siteId: ctx.site.domain, range: dateRange(state, today), filters: state.filters, compare: state.compare };
+    const base = { siteId: ctx.site.domain, range: dateRange(state, today), filters: state.filters, compare: state.compare, matchWeekday: state.matchWeekday };
     const view: View = {
       ctx,
       state,
@@ -129,7 +129,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
       },
       redraw: draw,
       filterBy(filter) {
-        const next = withFilter(view.state, filter);
+        const next = { ...withFilter(view.state, filter), tabs: drillDown(view.state.tabs, filter) };
         view.go(next, `chip:${next.filters.length - 1}`);
       },
       onDispose: (cleanup) => void cleanups.push(cleanup),

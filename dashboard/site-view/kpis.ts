@@ -1,5 +1,6 @@
 /**
- * The KPI row: six numbers with their change against the comparison. Each is a toggle
+ * The KPI row: six numbers with their change against the comparison, and a line naming the
+ * period compared with (or that there is nothing to compare). Each number is a toggle
  * button (aria-pressed) that puts its metric in the chart.
  * @module
  */
@@ -7,6 +8,8 @@ import type { Key } from '../i18n/index.ts';
 import type { StatsResult } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
+import { comparisonNote, firstDay } from './compare-picker.ts';
+import { comparedRange } from './comparison.ts';
 import { describeChange, formatMetric } from './format.ts';
 import { panelError } from './rows.ts';
 import { METRICS, type Metric } from './state.ts';
@@ -38,15 +41,18 @@ export function renderKpis(view: View, result: Promise<StatsResult>): HTMLElemen
     return { metric, button, value, change };
   });
   replace(row, cells.map((c) => c.button));
-  result.then(
-    (r) => {
+  Promise.all([result, firstDay(view)]).then(
+    ([r, since]) => {
       const first = r.results[0];
+      const range = comparedRange(r);
+      const note = range ? comparisonNote(range, since) : null;
+      if (note) row.appendChild(h('p', { class: `sv-compare-note ${note.kind}`, 'data-coverage': note.kind }, note.text));
       cells.forEach((cell, i) => {
         cell.value.classList.remove('sv-skeleton-text');
         cell.value.textContent = formatMetric(cell.metric, first?.metrics[i] ?? 0);
         cell.value.dataset.value = String(first?.metrics[i] ?? 0);
         const comparison = first?.comparison;
-        if (!comparison) return;
+        if (!comparison || !note?.show) return;
         const change = describeChange(cell.metric, comparison.change[i] ?? null);
         const before = t('sv.kpi.before', { value: formatMetric(cell.metric, comparison.metrics[i] ?? null) });
         if (!change) {

@@ -1,7 +1,7 @@
 /**
  * What each breakdown panel shows: its tabs, the Stats API dimension behind each, and the
- * second column next to visitors. Drill-downs (browser → version, OS → version) follow the
- * view's filters. Pure data and pure choices, so the tests can read them.
+ * second column next to visitors. Drill-downs (channel → sources → referrers, browser →
+ * version, OS → version) follow the view's filters. Pure data and pure choices, so the tests can read them.
  * @module
  */
 import type { Key } from '../i18n/index.ts';
@@ -98,10 +98,26 @@ export function activeTab(panel: PanelDef, tabValue: string | undefined, filters
   if (panel.id === 'sources' && tabValue && (UTM_DIMENSIONS as readonly string[]).includes(`visit:${tabValue}`)) {
     return { ...panel.tabs.find((tab) => tab.id === 'utm')!, dimension: `visit:${tabValue}` };
   }
-  const tab = panel.tabs.find((x) => x.id === tabValue) ?? panel.tabs[0]!;
+  const tab = panel.tabs.find((x) => x.id === (tabValue ?? drilledTab(panel, filters))) ?? panel.tabs[0]!;
   if (tab.dimension === 'visit:browser' && isFilterValue(filters, 'visit:browser')) return { ...tab, dimension: 'visit:browser_version' };
   if (tab.dimension === 'visit:os' && isFilterValue(filters, 'visit:os')) return { ...tab, dimension: 'visit:os_version' };
   return tab;
+}
+
+/** Where a click on a value leads in the Sources panel: a channel opens its sources, a source its referrers. */
+const DRILL: Record<string, string> = { 'visit:channel': 'sources', 'visit:source': 'referrers' };
+
+/** The tabs after a click filters by `filter`: the Sources panel moves on to the next level. */
+export function drillDown(tabs: Record<string, string>, filter: Filter): Record<string, string> {
+  const next = filter.op === 'is' && filter.values.length === 1 ? DRILL[filter.dimension] : undefined;
+  return next ? { ...tabs, sources: next } : tabs;
+}
+
+/** The Sources tab a filtered view opens on when the URL names none (a channel filter shows its sources). */
+function drilledTab(panel: PanelDef, filters: Filter[]): string | undefined {
+  if (panel.id !== 'sources') return undefined;
+  if (isFilterValue(filters, 'visit:source')) return 'referrers';
+  return isFilterValue(filters, 'visit:channel') ? 'sources' : undefined;
 }
 
 /** A custom event's property breakdown: `tab.events=prop:<key>` with one event filtered. */

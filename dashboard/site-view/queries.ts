@@ -15,11 +15,14 @@ export interface QueryBase {
   range: DateRange;
   filters: Filter[];
   compare: Compare | null;
+  /** Plausible's "match day of week": the comparison starts on the weekday the period starts on. */
+  matchWeekday?: boolean;
 }
 
-const compareInclude = (compare: Compare | null) => {
-  const value = apiCompare(compare);
-  return value ? { compare: value } : {};
+const compareInclude = (base: QueryBase) => {
+  const value = apiCompare(base.compare);
+  if (!value) return {};
+  return base.matchWeekday ? { compare: value, compare_match_day_of_week: true } : { compare: value };
 };
 
 export function kpiQuery(base: QueryBase): StatsQuery {
@@ -28,7 +31,7 @@ export function kpiQuery(base: QueryBase): StatsQuery {
     metrics: [...METRICS],
     date_range: base.range,
     filters: apiFilters(base.filters),
-    include: compareInclude(base.compare),
+    include: compareInclude(base),
   };
 }
 
@@ -40,7 +43,7 @@ export function seriesQuery(base: QueryBase, interval: Interval | null): StatsQu
     date_range: base.range,
     dimensions: [interval ? `time:${interval}` : 'time'],
     filters: apiFilters(base.filters),
-    include: { time_labels: true, ...compareInclude(base.compare) },
+    include: { time_labels: true, ...compareInclude(base) },
   };
 }
 

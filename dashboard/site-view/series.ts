@@ -18,7 +18,7 @@ export interface Series {
 
 /**
  * `now` is the current bucket's label (`localHour`): later buckets of the period have not
- * happened yet and are left empty rather than drawn as zero.
+ * happened yet and are left empty rather than drawn as zero, in the comparison too.
  */
 export function toSeries(result: StatsResult, metricIndex: number, now: string): Series {
   const resolved = Array.isArray(result.query.dimensions) ? String(result.query.dimensions[0] ?? 'time:day') : 'time:day';
@@ -32,7 +32,8 @@ export function toSeries(result: StatsResult, metricIndex: number, now: string):
   for (const label of labels) {
     const row = byLabel.get(label);
     values.push(label > now ? null : row ? (row.metrics[metricIndex] ?? null) : 0);
-    comparison.push(row?.comparison ? (row.comparison.metrics[metricIndex] ?? null) : null);
+    // The comparison stops where this period stops: like is drawn against like.
+    comparison.push(row?.comparison && label <= now ? (row.comparison.metrics[metricIndex] ?? null) : null);
     comparisonLabels.push((row?.comparison as { dimensions?: string[] } | undefined)?.dimensions?.[0] ?? '');
   }
   return { interval, labels, values, comparison: compared ? comparison : null, comparisonLabels };
@@ -44,4 +45,19 @@ export function bucketOfDay(labels: string[], day: string): number {
   let index = -1;
   for (let i = 0; i < labels.length && labels[i]! <= day; i++) index = i;
   return index;
+}
+
+/** Round steps for a duration axis, in seconds: 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6, 12 h, days. */
+export const DURATION_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400];
+
+/**
+ * Ticks of a duration axis from 0 to `max` seconds: the smallest round step that needs no
+ * more than `most` intervals, so labels read 30 s, 1 m, 1 m 30 s rather than 25 s, 1 m 15 s.
+ */
+export function durationTicks(max: number, most: number): number[] {
+  if (!(max > 0)) return [0];
+  const step = DURATION_STEPS.find((s) => max / s <= most) ?? Math.ceil(max / most / 86_400) * 86_400;
+  const ticks: number[] = [];
+  for (let v = 0; v <= max + 1e-9; v += step) ticks.push(v);
+  return ticks;
 }

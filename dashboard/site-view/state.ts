@@ -31,6 +31,11 @@ export interface ViewState {
   from: string | null;
   to: string | null;
   compare: Compare | null;
+  /**
+   * The comparison moved to start on the same weekday, as Plausible does by default;
+   * `match=date` compares the exact dates instead.
+   */
+  matchWeekday: boolean;
   metric: Metric;
   /** null: the default for the range. */
   interval: Interval | null;
@@ -42,7 +47,7 @@ export interface ViewState {
 export const DEFAULT_PERIOD: Period = '28d';
 
 export function defaultState(): ViewState {
-  return { period: DEFAULT_PERIOD, from: null, to: null, compare: null, metric: 'visitors', interval: null, filters: [], tabs: {} };
+  return { period: DEFAULT_PERIOD, from: null, to: null, compare: null, matchWeekday: true, metric: 'visitors', interval: null, filters: [], tabs: {} };
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -82,6 +87,7 @@ export function parseView(search: string | URLSearchParams): ViewState {
   }
   const compare = params.get('compare');
   state.compare = compare === 'previous' || compare === 'year' ? compare : null;
+  state.matchWeekday = state.compare === null || params.get('match') !== 'date';
   state.metric = oneOf(METRICS, params.get('metric')) ?? 'visitors';
   state.interval = oneOf(INTERVALS, params.get('interval'));
   state.filters = params.getAll('f').map(decodeFilter).filter((f): f is Filter => f !== null);
@@ -100,6 +106,7 @@ export function serializeView(state: ViewState): string {
     params.set('to', state.to);
   }
   if (state.compare) params.set('compare', state.compare);
+  if (state.compare && !state.matchWeekday) params.set('match', 'date');
   if (state.metric !== 'visitors') params.set('metric', state.metric);
   if (state.interval) params.set('interval', state.interval);
   for (const filter of state.filters) params.append('f', encodeFilter(filter));

@@ -13,14 +13,15 @@ const state: fc.Arbitrary<ViewState> = fc
     period: fc.constantFrom(...PERIODS),
     days: fc.tuple(day, day),
     compare: fc.constantFrom(null, 'previous' as const, 'year' as const),
+    match: fc.boolean(),
     metric: fc.constantFrom(...METRICS),
     interval: fc.constantFrom(null, ...INTERVALS),
     filters: fc.array(filter, { maxLength: 4 }),
     tabs: fc.dictionary(fc.constantFrom('sources', 'pages', 'locations', 'devices', 'words', 'events'), fc.string({ minLength: 1 })),
   })
-  .map(({ period, days, ...rest }) => {
+  .map(({ period, days, match, ...rest }) => {
     const [a, b] = days.sort();
-    return { ...rest, period, from: period === 'custom' ? a! : null, to: period === 'custom' ? b! : null };
+    return { ...rest, matchWeekday: rest.compare === null || match, period, from: period === 'custom' ? a! : null, to: period === 'custom' ? b! : null };
   });
 
 describe('site view URL state', () => {
@@ -47,7 +48,16 @@ describe('site view URL state', () => {
     expect(serializeView({ ...defaultState(), period: 'day', compare: 'previous' })).toBe('period=day&compare=previous');
   });
 
-  it('falls back to defaults on malformed parameters', () => {
+  it('matches the day of week unless told match=date, as Plausible does', () => {
+    expect(parseView('compare=year')).toMatchObject({ compare: 'year', matchWeekday: true });
+    expect(parseView('compare=year&match=weekday').matchWeekday).toBe(true);
+    expect(parseView('compare=previous&match=date').matchWeekday).toBe(false);
+    expect(parseView('match=date').matchWeekday).toBe(true);
+    expect(serializeView({ ...defaultState(), compare: 'previous', matchWeekday: false })).toBe('compare=previous&match=date');
+    expect(serializeView({ ...defaultState(), compare: 'previous' })).toBe('compare=previous');
+  });
+
+    it('falls back to defaults on malformed parameters', () => {
     const s = parseView('period=forever&metric=x&interval=minute&compare=maybe&f=matches|visit:country|NO&f=is|bogus|x&f=is|event:page&period=custom');
     expect(s).toEqual(defaultState());
     expect(parseView('period=custom&from=2026-02-01').period).toBe('28d');

@@ -49,13 +49,14 @@ export interface DashboardHarness {
   close(): Promise<void>;
 }
 
-export async function startDashboard(): Promise<DashboardHarness> {
+/** `clock`: the server's time in ms (a test that needs yesterday's events moves it). */
+export async function startDashboard(options: { clock?: () => number } = {}): Promise<DashboardHarness> {
   const publicDir = await mkdtemp(join(tmpdir(), 'teller-dashboard-public-'));
   await buildTracker({ outDir: publicDir, quiet: true });
   await buildDashboard({ outDir: publicDir, quiet: true });
   const quietLog = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
   const [server, browser] = await Promise.all([
-    startTestServer({ publicDir, log: quietLog as never, config: { trustProxy: 1 } }),
+    startTestServer({ publicDir, log: quietLog as never, config: { trustProxy: 1 }, ...(options.clock ? { clock: options.clock } : {}) }),
     launchChromium(),
   ]);
   const contexts: BrowserContext[] = [];

@@ -149,7 +149,8 @@ function matchWeekday(first: string, last: string, mainFirst: string): [string, 
 /**
  * The period to compare with: the previous period of equal length, the same days a year
  * before, or custom dates. Like Plausible, a period reaching past today is compared up to
- * today only, and comparison periods are whole days.
+ * today only, and up to the same time of day: today's first hours meet yesterday's first
+ * hours, not its whole day (Plausible does this for "today"; here every running period).
  */
 export function comparisonPeriod(
   compare: Compare,
@@ -164,5 +165,8 @@ export function comparisonPeriod(
   const shift = compare.mode === 'previous_period' ? dayNumber(last) - dayNumber(main.firstDay) + 1 : 365;
   let days: [string, string] = [addDays(main.firstDay, -shift), addDays(last, -shift)];
   if (matchDayOfWeek) days = matchWeekday(days[0], days[1], main.firstDay);
-  return periodOfDays(timeZone, days[0], days[1]);
+  const period = periodOfDays(timeZone, days[0], days[1]);
+  if (last !== today || main.end <= now) return period;
+  const elapsed = Math.floor(now) - dayStart(timeZone, today);
+  return { ...period, end: Math.min(period.end, dayStart(timeZone, days[1]) + elapsed + 1) };
 }

@@ -141,6 +141,19 @@ describe('comparison periods', () => {
     // 2024-03-08 is a Friday; 2023-03-09 a Thursday: the nearest Friday is 2023-03-10.
     expect(cmp(main('2024-03-08', '2024-03-14'), 'year_over_year', true)).toEqual(['2023-03-10', '2023-03-16']);
   });
+  it('a running period is compared up to the same time of day', () => {
+    // NOW is 10:00 UTC on 2024-03-15: today until now against yesterday until 10:00.
+    const today = comparisonPeriod({ mode: 'previous_period' }, resolveDateRange('day', 'Etc/UTC', NOW, null), 'Etc/UTC', NOW, false);
+    expect(periodEcho('Etc/UTC', today)).toEqual(['2024-03-14T00:00:00Z', '2024-03-14T10:00:00Z']);
+    const month = comparisonPeriod({ mode: 'previous_period' }, resolveDateRange('month', 'Europe/Oslo', NOW, null), 'Europe/Oslo', NOW, false);
+    expect(periodEcho('Europe/Oslo', month)).toEqual(['2024-02-15T00:00:00+01:00', '2024-02-29T11:00:00+01:00']);
+    const week = comparisonPeriod({ mode: 'previous_period' }, resolveDateRange('day', 'Etc/UTC', NOW, null), 'Etc/UTC', NOW, true);
+    expect(periodEcho('Etc/UTC', week)).toEqual(['2024-03-08T00:00:00Z', '2024-03-08T10:00:00Z']);
+  });
+  it('a period that has ended is compared in whole days', () => {
+    const yesterday = comparisonPeriod({ mode: 'previous_period' }, main('2024-03-14', '2024-03-14'), 'Etc/UTC', NOW, false);
+    expect(periodEcho('Etc/UTC', yesterday)).toEqual(['2024-03-13T00:00:00Z', '2024-03-13T23:59:59Z']);
+  });
   it('custom dates are taken as given', () => {
     const c = comparisonPeriod({ mode: 'custom', first: '2023-01-01', last: '2023-01-31' }, main('2024-03-01', '2024-03-07'), 'Etc/UTC', NOW, false);
     expect([c.firstDay, c.lastDay]).toEqual(['2023-01-01', '2023-01-31']);
