@@ -1,12 +1,17 @@
 /**
  * "Details": the whole list of a tab in a <dialog>, with a search box (a `contains` filter
- * on the tab's dimension), sorting by any column, paging through the Stats API's
- * pagination and total_rows, and the CSV of the full list.
+ * on the tab's dimension; on countries, the codes of the countries whose shown name matches),
+ * sorting by any column, paging through the Stats API's pagination and total_rows, and the
+ * CSV of the full list. The dialog, its search, sort and page live in the URL: opening pushes
+ * a history entry (Back closes it), changes replace it, and a reload reopens the same list.
+ * One Escape closes it, search text or not, as Plausible's does.
  * @module
  */
+import './details.css';
 import { h, replace } from '../lib/dom.ts';
-import { formatNumber, t } from '../lib/i18n.ts';
+import { formatNumber, locale, t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
+import { type DetailsColumn, type DetailsState, DEFAULT_SORT, parseDetails, searchedTab, withDetails } from './details-state.ts';
 import { dimensionLabel } from './format.ts';
 import { exportRows } from './panel.ts';
 import type { TabDef } from './panels.ts';
@@ -18,19 +23,30 @@ const PAGE = 50;
 /** Rows in the full-list CSV: the API's page bound. */
 const ALL = 10_000;
 
-type Column = 'value' | 'visitors' | 'second';
+/** The panel whose Details the URL asks for, if any. */
+export const requestedDetails = (): string | null => parseDetails(location.search)?.panel ?? null;
 
-export function openDetails(view: View, title: string, part: string, tab: TabDef): void {
-  let search = '';
-  let offset = 0;
-  let sort: [Column, 'asc' | 'desc'] = ['visitors', 'desc'];
-  const orderBy = (): [string, 'asc' | 'desc'] => [sort[0] === 'value' ? tab.dimension : sort[0] === 'visitors' ? 'visitors' : tab.second, sort[1]];
+/** Opens the list; `restore` reads its search, sort and page from the URL instead of starting afresh. */
+export function openDetails(view: View, panel: string, title: string, part: string, tab: TabDef, restore = false): void {
+  const state: DetailsState = (restore ? parseDetails(location.search) : null) ?? { panel, search: '', sort: DEFAULT_SORT, page: 1 };
+  const address = (s: DetailsState | null) => {
+    const search = withDetails(location.search, s);
+    return search ? `${view.ctx.basePath}?${search}` : view.ctx.basePath;
+  };
+  // An entry of its own only when opened here: Back then closes the dialog, not the page.
+  const pushed = !restore;
+  if (pushed) history.pushState(null, '', address(state));
+  const remember = () => history.replaceState(null, '', address(state));
+  /** Why the dialog closed decides what happens to its history entry. */
+  let closing: 'dismiss' | 'pick' | 'dispose' = 'dismiss';
+  const orderBy = (): [string, 'asc' | 'desc'] => [state.sort[0] === 'value' ? tab.dimension : state.sort[0] === 'visitors' ? 'visitors' : tab.second, state.sort[1]];
 
   const body = h('div', { class: 'sv-details-body' });
   const status = h('p', { class: 'muted', 'aria-live': 'polite' });
   const prev = h('button', { type: 'button', class: 'btn', disabled: true }, t('sv.details.prev'));
   const next = h('button', { type: 'button', class: 'btn', disabled: true }, t('sv.details.next'));
   const input = h('input', { class: 'input', type: 'search', 'aria-label': t('sv.details.search'), placeholder: t('sv.details.search') });
+  input.value = state.search;
   const csv = h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': t('sv.csv.label', { name: title }) }, t('sv.csv'));
   const close = h('button', { type: 'button', class: 'btn btn-ghost' }, t('sv.details.close'));
   const dialog = h(
@@ -42,37 +58,53 @@ export function openDetails(view: View, title: string, part: string, tab: TabDef
     h('footer', { class: 'sv-dialog-foot' }, status, h('span', { class: 'sv-pager' }, prev, next, csv)),
   );
 
-  const header = (column: Column): HTMLElement => {
+  const header = (column: DetailsColumn): HTMLElement => {
     const text = column === 'value' ? dimensionLabel(tab.dimension) : column === 'visitors' ? t('sv.col.visitors') : secondLabel(tab);
-    const active = sort[0] === column;
+    const active = state.sort[0] === column;
     return h(
       'button',
       {
         type: 'button',
         class: 'sv-sort',
         'aria-label': t('sv.details.sort', { column: text }),
-        'aria-sort': active ? (sort[1] === 'asc' ? 'ascending' : 'descending') : null,
+        'aria-sort': active ? (state.sort[1] === 'asc' ? 'ascending' : 'descending') : null,
         onclick: () => {
-          sort = [column, active && sort[1] === 'desc' ? 'asc' : 'desc'];
-          offset = 0;
+          state.sort = [column, active && state.sort[1] === 'desc' ? 'asc' : 'desc'];
+          state.page = 1;
           load();
         },
       },
       text,
-      active ? (sort[1] === 'asc' ? ' ▲' : ' ▼') : '',
+      active ? (state.sort[1] === 'asc' ? ' ▲' : ' ▼') : '',
     );
   };
 
+  const empty = () => {
+    replace(body, h('p', { class: 'muted sv-empty' }, t('sv.panel.empty')));
+    status.textContent = '';
+    prev.disabled = next.disabled = true;
+  };
+
   const load = () => {
+    remember();
+    const searched = searchedTab(tab, state.search, locale());
+    if (!searched) return empty();
     replace(body, skeleton(10));
-    const q = breakdownQuery(view.base, tab, { limit: PAGE, offset, search: search || undefined, orderBy: orderBy() });
+    const offset = (state.page - 1) * PAGE;
+    const q = breakdownQuery(view.base, searched.tab, { limit: PAGE, offset, search: searched.search, orderBy: orderBy() });
     cachedQuery(q).then(
       (r) => {
         const total = r.meta.total_rows ?? r.results.length;
+        if (r.results.length === 0 && state.page > 1) {
+          // A shared link's page past the end (the data changed): show the first.
+          state.page = 1;
+          return load();
+        }
         replace(
           body,
-          rowsTable(tab, r, {
+          rowsTable(searched.tab, r, {
             onPick: (value) => {
+              closing = 'pick';
               dialog.close();
               view.filterBy({ op: 'is', dimension: tab.dimension, values: [value] });
             },
@@ -80,7 +112,7 @@ export function openDetails(view: View, title: string, part: string, tab: TabDef
           }),
         );
         status.textContent = total ? t('sv.details.range', { from: formatNumber(offset + 1), to: formatNumber(offset + r.results.length), total: formatNumber(total) }) : t('sv.panel.empty');
-        prev.disabled = offset === 0;
+        prev.disabled = state.page === 1;
         next.disabled = offset + PAGE >= total;
       },
       (error) => replace(body, panelError(error)),
@@ -91,21 +123,33 @@ export function openDetails(view: View, title: string, part: string, tab: TabDef
   input.addEventListener('input', () => {
     clearTimeout(typing);
     typing = setTimeout(() => {
-      search = input.value.trim();
-      offset = 0;
+      state.search = input.value.trim();
+      state.page = 1;
       load();
     }, 250);
   });
+  // Before the search box's own Escape (which would only clear it): one press closes.
+  dialog.addEventListener(
+    'keydown',
+    (event) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      dialog.close();
+    },
+    true,
+  );
   prev.onclick = () => {
-    offset = Math.max(0, offset - PAGE);
+    state.page = Math.max(1, state.page - 1);
     load();
   };
   next.onclick = () => {
-    offset += PAGE;
+    state.page += 1;
     load();
   };
   csv.onclick = () => {
-    cachedQuery(breakdownQuery(view.base, tab, { limit: ALL, search: search || undefined, orderBy: orderBy() })).then(
+    const searched = searchedTab(tab, state.search, locale());
+    if (!searched) return;
+    cachedQuery(breakdownQuery(view.base, searched.tab, { limit: ALL, search: searched.search, orderBy: orderBy() })).then(
       (r) => exportRows(view, part, tab, r),
       (error) => replace(body, panelError(error)),
     );
@@ -114,8 +158,14 @@ export function openDetails(view: View, title: string, part: string, tab: TabDef
   dialog.addEventListener('close', () => {
     clearTimeout(typing);
     dialog.remove();
+    if (closing !== 'dismiss') return;
+    if (pushed) history.back();
+    else history.replaceState(null, '', address(null));
   });
-  view.onDispose(() => dialog.open && dialog.close());
+  view.onDispose(() => {
+    closing = 'dispose';
+    if (dialog.open) dialog.close();
+  });
   document.body.appendChild(dialog);
   dialog.showModal();
   load();
