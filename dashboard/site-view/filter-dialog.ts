@@ -110,8 +110,10 @@ export function openFilterDialog(view: View): void {
     } else value.removeAttribute('aria-activedescendant');
   };
 
-  const drawOptions = (next: Suggestion[]) => {
+  const drawOptions = (next: Suggestion[], text: string) => {
     options = next;
+    // What the list answers, for a test (or a reader of the DOM) to know it is current.
+    list.dataset.for = text;
     const items = next.map((s, i) =>
       h(
         'li',
@@ -143,9 +145,9 @@ export function openFilterDialog(view: View): void {
       (r) => {
         // A slower answer to an earlier keystroke must not replace a newer list.
         if (ticket !== asked) return;
-        drawOptions(dim === COUNTRY ? countrySuggestions(r, text, countries(locale()), chosen) : suggestionsOf(r, chosen));
+        drawOptions(dim === COUNTRY ? countrySuggestions(r, text, countries(locale()), chosen) : suggestionsOf(r, text, chosen), text);
       },
-      () => ticket === asked && drawOptions([]),
+      () => ticket === asked && drawOptions([], text),
     );
   };
 

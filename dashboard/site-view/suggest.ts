@@ -6,7 +6,7 @@
  * @module
  */
 import type { StatsQuery, StatsResult } from '../lib/api.ts';
-import { type Country, matchCountries } from './countries.ts';
+import { type Country, fold, matchCountries } from './countries.ts';
 import type { QueryBase } from './queries.ts';
 import { apiFilters } from './state.ts';
 
@@ -16,6 +16,8 @@ export interface Suggestion {
 }
 
 export const SUGGESTIONS = 10;
+/** Rows asked for: an event dimension's filter keeps whole visits, whose other values come too and are dropped here. */
+const ASKED = 50;
 /** Every country a site can have, in one breakdown. */
 export const ALL_COUNTRIES = 300;
 
@@ -34,15 +36,16 @@ export function suggestionQuery(base: QueryBase, dimension: string, text: string
     dimensions: [dimension],
     filters,
     order_by: [['visitors', 'desc']],
-    pagination: { limit: country ? ALL_COUNTRIES : SUGGESTIONS, offset: 0 },
+    pagination: { limit: country ? ALL_COUNTRIES : ASKED, offset: 0 },
   };
 }
 
-/** The rows as suggestions, leaving out values already chosen. */
-export function suggestionsOf(result: StatsResult, chosen: readonly string[]): Suggestion[] {
+/** The rows that hold the typed text as suggestions, leaving out values already chosen. */
+export function suggestionsOf(result: StatsResult, text: string, chosen: readonly string[]): Suggestion[] {
+  const needle = fold(text);
   return result.results
     .map((r) => ({ value: r.dimensions[0] ?? '', visitors: r.metrics[0] ?? null }))
-    .filter((s) => !chosen.includes(s.value))
+    .filter((s) => !chosen.includes(s.value) && fold(s.value).includes(needle))
     .slice(0, SUGGESTIONS);
 }
 

@@ -97,7 +97,7 @@ describe('suggestions', () => {
       dimensions: ['event:page'],
       filters: [['is', 'visit:browser', ['Firefox']], ['is', 'visit:country', ['NO']], ['contains', 'event:page', ['blog'], { case_sensitive: false }]],
       order_by: [['visitors', 'desc']],
-      pagination: { limit: 10, offset: 0 },
+      pagination: { limit: 50, offset: 0 },
     });
     // Countries: every one of the site's, named and matched here; not the country filter itself.
     expect(suggestionQuery(base, 'visit:country', 'Nor')).toMatchObject({ filters: [['is', 'visit:browser', ['Firefox']]], pagination: { limit: 300 } });
@@ -109,7 +109,9 @@ describe('suggestions', () => {
     expect(countrySuggestions(site, 'Nor', EN, [])[0]).toEqual({ value: 'NO', visitors: 5 });
     expect(countrySuggestions(site, 'Norge', NB, ['NO'])).toEqual([]);
     expect(countrySuggestions(site, '', EN, ['SE'])).toEqual([{ value: 'NO', visitors: 5 }, { value: 'KP', visitors: 1 }]);
-    expect(suggestionsOf(result([['/a', 3], ['/b', 2]]), ['/a'])).toEqual([{ value: '/b', visitors: 2 }]);
+    expect(suggestionsOf(result([['/a', 3], ['/b', 2]]), '', ['/a'])).toEqual([{ value: '/b', visitors: 2 }]);
+    // An event dimension's filter keeps whole visits: their other values are not suggestions.
+    expect(suggestionsOf(result([['(none)', 2], ['pro', 1], ['team', 1]]), 'PR', [])).toEqual([{ value: 'pro', visitors: 1 }]);
   });
 });
 
