@@ -45,7 +45,8 @@ export function openDetails(view: View, panel: string, title: string, part: stri
   const status = h('p', { class: 'muted', 'aria-live': 'polite' });
   const prev = h('button', { type: 'button', class: 'btn', disabled: true }, t('sv.details.prev'));
   const next = h('button', { type: 'button', class: 'btn', disabled: true }, t('sv.details.next'));
-  const input = h('input', { class: 'input', type: 'search', 'aria-label': t('sv.details.search'), placeholder: t('sv.details.search') });
+  // Focus starts in the search box, as in Plausible: type to narrow, Escape to close.
+  const input = h('input', { class: 'input', type: 'search', autofocus: true, 'aria-label': t('sv.details.search'), placeholder: t('sv.details.search') });
   input.value = state.search;
   const csv = h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': t('sv.csv.label', { name: title }) }, t('sv.csv'));
   const close = h('button', { type: 'button', class: 'btn btn-ghost' }, t('sv.details.close'));
@@ -67,7 +68,7 @@ export function openDetails(view: View, panel: string, title: string, part: stri
         type: 'button',
         class: 'sv-sort',
         'aria-label': t('sv.details.sort', { column: text }),
-        'aria-sort': active ? (state.sort[1] === 'asc' ? 'ascending' : 'descending') : null,
+        'data-sort': active ? (state.sort[1] === 'asc' ? 'ascending' : 'descending') : null,
         onclick: () => {
           state.sort = [column, active && state.sort[1] === 'desc' ? 'asc' : 'desc'];
           state.page = 1;
@@ -100,17 +101,18 @@ export function openDetails(view: View, panel: string, title: string, part: stri
           state.page = 1;
           return load();
         }
-        replace(
-          body,
-          rowsTable(searched.tab, r, {
-            onPick: (value) => {
-              closing = 'pick';
-              dialog.close();
-              view.filterBy({ op: 'is', dimension: tab.dimension, values: [value] });
-            },
-            sortHeader: header,
-          }),
-        );
+        const table = rowsTable(searched.tab, r, {
+          onPick: (value) => {
+            closing = 'pick';
+            dialog.close();
+            view.filterBy({ op: 'is', dimension: tab.dimension, values: [value] });
+          },
+          sortHeader: header,
+        });
+        // aria-sort belongs to the column header, not to the button inside it.
+        const sorted = table.querySelector<HTMLElement>('.sv-sort[data-sort]');
+        sorted?.parentElement?.setAttribute('aria-sort', sorted.dataset.sort!);
+        replace(body, table);
         status.textContent = total ? t('sv.details.range', { from: formatNumber(offset + 1), to: formatNumber(offset + r.results.length), total: formatNumber(total) }) : t('sv.panel.empty');
         prev.disabled = state.page === 1;
         next.disabled = offset + PAGE >= total;

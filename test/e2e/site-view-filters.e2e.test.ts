@@ -7,6 +7,7 @@
  * wide (a phone's whole screen), closes on one Escape, and lives in the URL (a reload reopens
  * it, Back closes it). Screenshots for a person to judge.
  */
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../server/core/tokens.ts';
@@ -15,7 +16,7 @@ import { parseDetails } from '../../dashboard/site-view/details-state.ts';
 import { kpiQuery } from '../../dashboard/site-view/queries.ts';
 import { type Filter, parseView } from '../../dashboard/site-view/state.ts';
 import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, SWEDEN, type Visitor } from '../shared/target.ts';
-import { type DashboardHarness, PHONE, screenshot, startDashboard, waitFor } from './dashboard-harness.ts';
+import { type DashboardHarness, PHONE, SCREENSHOT_DIR, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
 
 const DOMAIN = 'filters.example';
 const VIEW = `/sites/${DOMAIN}?period=day`;
@@ -44,6 +45,8 @@ beforeAll(async () => {
   await send(SWEDEN, FIREFOX_WINDOWS, { u: url('/pricing') });
   await send(SWEDEN, FIREFOX_WINDOWS, { u: url('/pricing'), n: 'Signup', p: { plan: 'team' } });
   await send(GERMANY, CHROME_MAC, { u: url('/docs') });
+  // More pages than one page of Details holds.
+  for (let i = 10; i < 62; i++) await send(GERMANY, CHROME_MAC, { u: url(`/docs/${i}`) });
 });
 
 afterAll(async () => {
@@ -76,6 +79,9 @@ const search = (p: Page) => new URL(p.url()).search;
 const kpiValues = (p: Page) => p.$$eval('.sv-kpi-value', (els) => els.map((el) => Number((el as HTMLElement).dataset.value)));
 const combobox = 'dialog input[role="combobox"]';
 const option = (value: string) => `#sv-filter-suggest [role="option"][data-value="${value}"]`;
+
+/** What a phone's screen shows (a full-page shot hides a modal dialog in a long page). */
+const screen = (p: Page, name: string) => p.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 
 /** Types into the value box and waits for the suggestions of exactly that text. */
 async function type(p: Page, text: string): Promise<void> {
@@ -196,7 +202,8 @@ describe('the filter dialog', () => {
       return d.left < 0 || d.right > window.innerWidth;
     });
     expect(overflow).toBe(false);
-    await screenshot(p, 'site-view-filter-phone-dark');
+    expect(await seriousA11yViolations(p)).toEqual([]);
+    await screen(p, 'site-view-filter-phone-dark');
   });
 });
 
@@ -233,6 +240,7 @@ describe('the Details dialog', () => {
     await waitFor('search in the URL', () => details(p)?.search === 'pri');
     await p.click('dialog.sv-details th:first-child .sv-sort');
     await waitFor('sort in the URL', () => details(p)?.sort[0] === 'value');
+    expect(await seriousA11yViolations(p)).toEqual([]);
     await screenshot(p, 'site-view-details-wide');
 
     // A reload (or the link, shared) reopens the same list.
@@ -240,7 +248,7 @@ describe('the Details dialog', () => {
     await p.waitForSelector('dialog.sv-details[open] tr[data-value]');
     expect(await p.inputValue('dialog.sv-details input[type="search"]')).toBe('pri');
     expect(await rows(p)).toEqual(['/pricing']);
-    expect(await p.getAttribute('dialog.sv-details th:first-child .sv-sort', 'aria-sort')).toBe('descending');
+    expect(await p.getAttribute('dialog.sv-details th:first-child', 'aria-sort')).toBe('descending');
 
     await p.focus('dialog.sv-details input[type="search"]');
     await p.keyboard.press('Escape');
@@ -279,11 +287,25 @@ describe('the Details dialog', () => {
     expect(parseView(search(p)).filters).toEqual([{ op: 'is', dimension: 'visit:country', values: ['SE'] }]);
   });
 
+  it('keeps its page in the URL', async () => {
+    const p = await harness.ownerPage(VIEW);
+    await settled(p);
+    await p.click('[data-key="details:pages"]');
+    await p.waitForSelector('dialog.sv-details tr[data-value]');
+    expect(await p.textContent('dialog.sv-details .sv-dialog-foot p')).toBe('1–50 of 56');
+    await p.click('dialog.sv-details .sv-pager button:nth-child(2)');
+    await waitFor('page 2 in the URL', () => details(p)?.page === 2);
+    await p.reload();
+    await p.waitForSelector('dialog.sv-details[open] tr[data-value]');
+    expect(await p.textContent('dialog.sv-details .sv-dialog-foot p')).toBe('51–56 of 56');
+    expect(await rows(p)).toHaveLength(6);
+  });
+
   it('fills a phone screen', async () => {
     const p = await harness.ownerPage(`${VIEW}&details=pages`, { viewport: PHONE, locale: 'nb-NO' });
     await p.waitForSelector('dialog.sv-details[open] tr[data-value]');
     const box = (await p.locator('dialog.sv-details').boundingBox())!;
     expect(box).toMatchObject({ x: 0, y: 0, width: PHONE.width, height: PHONE.height });
-    await screenshot(p, 'site-view-details-phone-nb');
+    await screen(p, 'site-view-details-phone-nb');
   });
 });
