@@ -75,3 +75,14 @@ export function resolveCountry(text: string, list: Country[]): Resolved {
 export function countryContains(op: 'contains' | 'contains_not', text: string, list: Country[]): { op: 'is' | 'is_not'; values: string[] } {
   return { op: op === 'contains' ? 'is' : 'is_not', values: matchCountries(text, list).map((c) => c.code) };
 }
+
+/**
+ * A country value of an `is` filter from a URL as the API takes it: a code in capitals, or
+ * `(not set)`; a name (an old or hand-written link) becomes its code; anything else null.
+ */
+export function countryValue(value: string): string | null {
+  if (value === '(not set)') return value;
+  if (/^[A-Za-z]{2}$/.test(value)) return value.toUpperCase();
+  const resolved = resolveCountry(value, countries('en'));
+  return 'code' in resolved ? resolved.code : null;
+}

@@ -76,6 +76,12 @@ describe('the filter the dialog makes', () => {
     expect(filterOf('event:page', 'is', [], '', 'en-GB')).toEqual({ error: 'needValue', text: '' });
   });
 
+  it('repairs or drops a country in a URL that is no code, so no card answers 400', () => {
+    expect(parseView('f=is|visit:country|NORWAY|se|Atlantis|(not set)').filters).toEqual([{ op: 'is', dimension: 'visit:country', values: ['NO', 'SE', '(not set)'] }]);
+    expect(parseView('f=is_not|visit:country|Atlantis').filters).toEqual([]);
+    expect(parseView('f=contains|visit:country|nor').filters).toEqual([{ op: 'contains', dimension: 'visit:country', values: ['nor'] }]);
+  });
+
   it('keeps several values and a property filter through the URL', () => {
     const state = parseView('');
     state.filters = [

@@ -16,7 +16,7 @@ import { parseDetails } from '../../dashboard/site-view/details-state.ts';
 import { kpiQuery } from '../../dashboard/site-view/queries.ts';
 import { type Filter, parseView } from '../../dashboard/site-view/state.ts';
 import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, SWEDEN, type Visitor } from '../shared/target.ts';
-import { type DashboardHarness, PHONE, SCREENSHOT_DIR, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
+import { type DashboardHarness, OWNER, type PageOptions, PHONE, SCREENSHOT_DIR, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
 
 const DOMAIN = 'filters.example';
 const VIEW = `/sites/${DOMAIN}?period=day`;
@@ -61,13 +61,16 @@ async function kpis(search: string): Promise<Array<number | null>> {
   return ((await res.json()) as { results: Array<{ metrics: Array<number | null> }> }).results[0]!.metrics;
 }
 
-/** Every answer of 400 or more the page got, as `<status> <url>`. */
-function failures(p: Page): string[] {
+/** The owner's page at `path`, and every answer of 400 or more it gets from its first request, as `<status> <url>`. */
+async function watched(path: string, options?: PageOptions): Promise<{ p: Page; bad: string[] }> {
+  await harness.ensureOwner();
+  const p = await harness.newPage(options);
   const bad: string[] = [];
   p.on('response', (r) => {
     if (r.status() >= 400) bad.push(`${r.status()} ${r.url()}`);
   });
-  return bad;
+  await harness.loginAs(p, OWNER, path);
+  return { p, bad };
 }
 
 async function settled(p: Page): Promise<void> {
@@ -114,8 +117,7 @@ async function expectFiltered(p: Page, bad: string[], filters: Filter[]): Promis
 
 describe('the filter dialog', () => {
   it('suggests "Norway" for "Norw", stores NO, shows Norway on the chip, and every card loads', async () => {
-    const p = await harness.ownerPage(VIEW);
-    const bad = failures(p);
+    const { p, bad } = await watched(VIEW);
     await settled(p);
     await openFilter(p, 'visit:country');
     await type(p, 'Norw');
@@ -131,9 +133,15 @@ describe('the filter dialog', () => {
     expect(await kpiValues(p)).not.toEqual(await kpis('?period=day'));
   });
 
+  it('opens an old link that says Country is NORWAY as Norway, with no query answered 400', async () => {
+    const { p, bad } = await watched(`${VIEW}&f=is%7Cvisit%3Acountry%7CNORWAY`);
+    await settled(p);
+    await expectFiltered(p, bad, [{ op: 'is', dimension: 'visit:country', values: ['NO'] }]);
+    expect(await p.textContent('.sv-filters .sv-chip')).toBe('Country is Norway×');
+  });
+
   it('in bokmål takes "Norge" and "Sverige" by keyboard as two values of one filter', async () => {
-    const p = await harness.ownerPage(VIEW, { locale: 'nb-NO' });
-    const bad = failures(p);
+    const { p, bad } = await watched(VIEW, { locale: 'nb-NO' });
     await settled(p);
     await openFilter(p, 'visit:country');
     const box = p.locator(combobox);
@@ -155,8 +163,7 @@ describe('the filter dialog', () => {
   });
 
   it('says a name that is no country in the dialog and sends nothing; "contains" becomes the matching countries', async () => {
-    const p = await harness.ownerPage(VIEW);
-    const bad = failures(p);
+    const { p, bad } = await watched(VIEW);
     await settled(p);
     await openFilter(p, 'visit:country');
     await p.fill(combobox, 'Atlantis');
@@ -177,8 +184,7 @@ describe('the filter dialog', () => {
   });
 
   it('filters on a custom property, suggested from the values sent', async () => {
-    const p = await harness.ownerPage(VIEW);
-    const bad = failures(p);
+    const { p, bad } = await watched(VIEW);
     await settled(p);
     await openFilter(p, 'event:props:plan');
     await type(p, 'pr');
