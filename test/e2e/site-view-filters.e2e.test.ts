@@ -219,7 +219,7 @@ describe('the Details dialog', () => {
 
   it('searches countries by the shown name, in English and bokmål', async () => {
     for (const [locale, name] of [['en-GB', 'Norway'], ['nb-NO', 'Norge']] as const) {
-      const p = await harness.ownerPage(`${VIEW}&tab.locations=countries`, { locale });
+      const p = await harness.ownerPage(`${VIEW}&tab.locations=countries`, { locale, colorScheme: locale === 'nb-NO' ? 'dark' : 'light' });
       await settled(p);
       await p.click('[data-key="details:locations"]');
       await p.waitForSelector('dialog.sv-details tr[data-value]');
@@ -229,6 +229,7 @@ describe('the Details dialog', () => {
       await p.fill('dialog.sv-details input[type="search"]', name);
       await waitFor(`search for ${name}`, async () => JSON.stringify(await rows(p)) === '["NO"]');
       expect(await p.textContent('dialog.sv-details tr[data-value="NO"]')).toContain(name);
+      await screen(p, `site-view-details-country-${locale}`);
     }
   });
 
