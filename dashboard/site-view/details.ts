@@ -24,7 +24,23 @@ const PAGE = 50;
 const ALL = 10_000;
 
 /** The panel whose Details the URL asks for, if any. */
-export const requestedDetails = (): string | null => parseDetails(location.search)?.panel ?? null;
+const requestedDetails = (): string | null => parseDetails(location.search)?.panel ?? null;
+
+/** The open dialog's token: one Details at a time, and a closed one's late event must not clear a newer one's. */
+let shown: object | null = null;
+
+/**
+ * Opens the panel's Details whenever the URL asks for it: as the card is drawn (a reload, a
+ * shared link) and on Forward to it, even when the view does not draw its cards again then.
+ */
+export function followDetails(view: View, panel: string, open: () => void): void {
+  const sync = () => {
+    if (requestedDetails() === panel && shown === null) open();
+  };
+  sync();
+  window.addEventListener('popstate', sync);
+  view.onDispose(() => window.removeEventListener('popstate', sync));
+}
 
 /** Opens the list; `restore` reads its search, sort and page from the URL instead of starting afresh. */
 export function openDetails(view: View, panel: string, title: string, part: string, tab: TabDef, restore = false): void {
@@ -39,6 +55,20 @@ export function openDetails(view: View, panel: string, title: string, part: stri
   const remember = () => history.replaceState(null, '', address(state));
   /** Why the dialog closed decides what happens to its history entry. */
   let closing: 'dismiss' | 'pick' | 'dispose' = 'dismiss';
+  const me = {};
+  shown = me;
+  /** Closes for a reason other than the reader's dismissal; synchronous, so a draw right after may open it again. */
+  const end = (reason: 'pick' | 'dispose') => {
+    closing = reason;
+    if (shown === me) shown = null;
+    window.removeEventListener('popstate', onHistory);
+    if (dialog.open) dialog.close();
+  };
+  // Back (or any history step) to a URL without this list closes it, whatever the view redraws.
+  const onHistory = () => {
+    if (requestedDetails() !== panel) end('dispose');
+  };
+  window.addEventListener('popstate', onHistory);
   const orderBy = (): [string, 'asc' | 'desc'] => [state.sort[0] === 'value' ? tab.dimension : state.sort[0] === 'visitors' ? 'visitors' : tab.second, state.sort[1]];
 
   const body = h('div', { class: 'sv-details-body' });
@@ -103,8 +133,7 @@ export function openDetails(view: View, panel: string, title: string, part: stri
         }
         const table = rowsTable(searched.tab, r, {
           onPick: (value) => {
-            closing = 'pick';
-            dialog.close();
+            end('pick');
             view.filterBy({ op: 'is', dimension: tab.dimension, values: [value] });
           },
           sortHeader: header,
@@ -160,14 +189,13 @@ export function openDetails(view: View, panel: string, title: string, part: stri
   dialog.addEventListener('close', () => {
     clearTimeout(typing);
     dialog.remove();
+    if (shown === me) shown = null;
+    window.removeEventListener('popstate', onHistory);
     if (closing !== 'dismiss') return;
     if (pushed) history.back();
     else history.replaceState(null, '', address(null));
   });
-  view.onDispose(() => {
-    closing = 'dispose';
-    if (dialog.open) dialog.close();
-  });
+  view.onDispose(() => end('dispose'));
   document.body.appendChild(dialog);
   dialog.showModal();
   load();

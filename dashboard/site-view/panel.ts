@@ -9,7 +9,7 @@ import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
 import { csvFileName, downloadCsv, toCsv } from './csv.ts';
-import { openDetails, requestedDetails } from './details.ts';
+import { followDetails, openDetails } from './details.ts';
 import { type PanelDef, type TabDef, TOP_ROWS, activeTab } from './panels.ts';
 import { breakdownQuery } from './queries.ts';
 import { panelError, rowsCsv, rowsTable, skeleton } from './rows.ts';
@@ -106,7 +106,7 @@ export function renderPanel(view: View, panel: PanelDef, parts: PanelParts = {})
     csv.onclick = () => exportRows(view, part, tab, { ...r, results: r.results.slice(0, shown) });
     details.onclick = () => openDetails(view, panel.id, `${title}: ${t(tab.label)}`, part, tab);
   }, () => {});
-  if (requestedDetails() === panel.id) openDetails(view, panel.id, `${title}: ${t(tab.label)}`, part, tab, true);
+  followDetails(view, panel.id, () => openDetails(view, panel.id, `${title}: ${t(tab.label)}`, part, tab, true));
 
   return h(
     'section',

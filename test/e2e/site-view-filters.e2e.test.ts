@@ -264,16 +264,24 @@ describe('the Details dialog', () => {
     expect(parseView(search(p)).period).toBe('day');
   });
 
-  it('closes with Back, and Escape takes its history entry back', async () => {
+  it('closes with Back, opens again with Forward, and Escape takes its history entry back', async () => {
     const p = await harness.ownerPage(VIEW);
     await settled(p);
     const before = p.url();
     await p.click('[data-key="details:sources"]');
     await p.waitForSelector('dialog.sv-details tr[data-value]');
     await waitFor('the dialog in the URL', () => details(p)?.panel === 'sources');
+    await p.fill('dialog.sv-details input[type="search"]', 'Dir');
+    await waitFor('search in the URL', () => details(p)?.search === 'Dir');
     await p.goBack();
     await p.waitForSelector('dialog.sv-details', { state: 'detached' });
     expect(p.url()).toBe(before);
+    // Forward opens it again as it was.
+    await p.goForward();
+    await p.waitForSelector('dialog.sv-details[open] tr[data-value]');
+    expect(await p.inputValue('dialog.sv-details input[type="search"]')).toBe('Dir');
+    await p.goBack();
+    await p.waitForSelector('dialog.sv-details', { state: 'detached' });
 
     await p.click('[data-key="details:sources"]');
     await p.waitForSelector('dialog.sv-details tr[data-value]');
