@@ -9,5 +9,6 @@ export const filters = {
   'sv.filter.needValue': 'Pick or type a value.',
   'sv.filter.noCountry': 'No country is called “{text}”.',
   'sv.filter.severalCountries': 'Several countries match “{text}”: pick one from the list.',
+  'sv.filter.tooManyCountries': '“{text}” is in the names of too many countries: type more of the name, or pick countries from the list.',
   'sv.filter.countryContains': 'Saved as the countries whose name contains the text.',
 };

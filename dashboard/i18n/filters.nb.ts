@@ -9,5 +9,6 @@ export const filters = {
   'sv.filter.needValue': 'Velg eller skriv en verdi.',
   'sv.filter.noCountry': 'Ingen land heter «{text}».',
   'sv.filter.severalCountries': 'Flere land passer til «{text}»: velg ett fra listen.',
+  'sv.filter.tooManyCountries': '«{text}» finnes i navnet til for mange land: skriv mer av navnet, eller velg land fra listen.',
   'sv.filter.countryContains': 'Lagres som landene der navnet inneholder teksten.',
 };

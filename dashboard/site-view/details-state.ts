@@ -6,7 +6,7 @@
  * @module
  */
 import { countries, matchCountries } from './countries.ts';
-import type { TabDef } from './panels.ts';
+import type { StatsResult } from '../lib/api.ts';
 
 export const DETAILS_COLUMNS = ['value', 'visitors', 'second'] as const;
 export type DetailsColumn = (typeof DETAILS_COLUMNS)[number];
@@ -47,13 +47,12 @@ export function withDetails(search: string, state: DetailsState | null): string 
 }
 
 /**
- * The tab with the search applied. Countries are searched by the names the reader sees (in
- * the UI's language or English) through their codes; null when no country matches.
+ * A page of a country search: the site's countries (every one, in one answer) narrowed to
+ * those whose shown or English name or code matches, counted again. Done here, not by the
+ * API, which knows codes and English names only, and takes no more than 50 values in all.
  */
-export function searchedTab(tab: TabDef, search: string, lang: string): { tab: TabDef; search?: string } | null {
-  if (!search) return { tab };
-  if (tab.dimension !== 'visit:country') return { tab, search };
-  const codes = matchCountries(search, countries(lang)).map((c) => c.code);
-  if (codes.length === 0) return null;
-  return { tab: { ...tab, extraFilters: [...(tab.extraFilters ?? []), { op: 'is', dimension: tab.dimension, values: codes }] } };
+export function countryPage(result: StatsResult, search: string, lang: string, offset: number, limit: number): StatsResult {
+  const codes = new Set(matchCountries(search, countries(lang)).map((c) => c.code));
+  const rows = result.results.filter((r) => codes.has(r.dimensions[0] ?? ''));
+  return { ...result, results: rows.slice(offset, offset + limit), meta: { ...result.meta, total_rows: rows.length } };
 }

@@ -11,11 +11,13 @@ import './details.css';
 import { h, replace } from '../lib/dom.ts';
 import { formatNumber, locale, t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
-import { type DetailsColumn, type DetailsState, DEFAULT_SORT, parseDetails, searchedTab, withDetails } from './details-state.ts';
+import type { StatsResult } from '../lib/api.ts';
+import { type DetailsColumn, type DetailsState, DEFAULT_SORT, countryPage, parseDetails, withDetails } from './details-state.ts';
 import { dimensionLabel } from './format.ts';
 import { exportRows } from './panel.ts';
 import type { TabDef } from './panels.ts';
 import { breakdownQuery } from './queries.ts';
+import { ALL_COUNTRIES } from './suggest.ts';
 import { panelError, rowsTable, secondLabel, skeleton } from './rows.ts';
 import type { View } from './view.ts';
 
@@ -110,20 +112,19 @@ export function openDetails(view: View, panel: string, title: string, part: stri
     );
   };
 
-  const empty = () => {
-    replace(body, h('p', { class: 'muted sv-empty' }, t('sv.panel.empty')));
-    status.textContent = '';
-    prev.disabled = next.disabled = true;
+  /** Rows from `offset`: the API pages and searches, except a country search (by shown name), done over every country of the site. */
+  const fetchRows = (offset: number, limit: number): Promise<StatsResult> => {
+    if (tab.dimension !== 'visit:country' || !state.search) {
+      return cachedQuery(breakdownQuery(view.base, tab, { limit, offset, search: state.search || undefined, orderBy: orderBy() }));
+    }
+    return cachedQuery(breakdownQuery(view.base, tab, { limit: ALL_COUNTRIES, orderBy: orderBy() })).then((r) => countryPage(r, state.search, locale(), offset, limit));
   };
 
   const load = () => {
     remember();
-    const searched = searchedTab(tab, state.search, locale());
-    if (!searched) return empty();
     replace(body, skeleton(10));
     const offset = (state.page - 1) * PAGE;
-    const q = breakdownQuery(view.base, searched.tab, { limit: PAGE, offset, search: searched.search, orderBy: orderBy() });
-    cachedQuery(q).then(
+    fetchRows(offset, PAGE).then(
       (r) => {
         const total = r.meta.total_rows ?? r.results.length;
         if (r.results.length === 0 && state.page > 1) {
@@ -131,7 +132,7 @@ export function openDetails(view: View, panel: string, title: string, part: stri
           state.page = 1;
           return load();
         }
-        const table = rowsTable(searched.tab, r, {
+        const table = rowsTable(tab, r, {
           onPick: (value) => {
             end('pick');
             view.filterBy({ op: 'is', dimension: tab.dimension, values: [value] });
@@ -178,9 +179,7 @@ export function openDetails(view: View, panel: string, title: string, part: stri
     load();
   };
   csv.onclick = () => {
-    const searched = searchedTab(tab, state.search, locale());
-    if (!searched) return;
-    cachedQuery(breakdownQuery(view.base, searched.tab, { limit: ALL, search: searched.search, orderBy: orderBy() })).then(
+    fetchRows(0, ALL).then(
       (r) => exportRows(view, part, tab, r),
       (error) => replace(body, panelError(error)),
     );

@@ -7,9 +7,11 @@
 import { countries, countryContains, resolveCountry } from './countries.ts';
 import type { Filter, Op } from './state.ts';
 
-export type Outcome = { filter: Filter } | { error: 'needValue' | 'noCountry' | 'severalCountries'; text: string };
+export type Outcome = { filter: Filter } | { error: 'needValue' | 'noCountry' | 'severalCountries' | 'tooManyCountries'; text: string };
 
 const COUNTRY = 'visit:country';
+/** Countries one "contains" may stand for: the Stats API takes 50 filter values in all, the view's other filters included. */
+export const MAX_COUNTRIES = 30;
 
 export function filterOf(dimension: string, op: Op, chosen: readonly string[], typed: string, locale: string): Outcome {
   const text = typed.trim();
@@ -19,6 +21,7 @@ export function filterOf(dimension: string, op: Op, chosen: readonly string[], t
   if (op === 'contains' || op === 'contains_not') {
     const matched = countryContains(op, text, list);
     if (text && matched.values.length === 0) return { error: 'noCountry', text };
+    if (matched.values.length > MAX_COUNTRIES) return { error: 'tooManyCountries', text };
     return made(matched.op, [...new Set([...chosen, ...matched.values])]);
   }
   if (!text) return made(op, [...chosen]);
