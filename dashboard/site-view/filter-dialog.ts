@@ -6,7 +6,6 @@
  * query the API refuses. "Contains" on countries becomes the list of matching countries.
  * @module
  */
-import './filters.css';
 import type { PropertyKeys } from '../../server/core/dashboard/contract.ts';
 import { get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';

@@ -1,12 +1,14 @@
 /**
  * The view's filters as removable chips, and the button to the "Filter" dialog
  * (filter-dialog.ts) that adds `is`, `is not`, `contains` or `does not contain` on any
- * dimension or custom property, with one or more values.
+ * dimension or custom property, with one or more values. The dialog's code loads on the
+ * first click, outside the page's size budget; its styles (a chunk's CSS would not load by
+ * itself) come with the page.
  * @module
  */
+import './filters.css';
 import { h } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
-import { openFilterDialog } from './filter-dialog.ts';
 import { filterLabel } from './format.ts';
 import { withoutFilter } from './state.ts';
 import type { View } from './view.ts';
@@ -25,7 +27,7 @@ export function renderFilterBar(view: View): HTMLElement {
         h('button', { type: 'button', class: 'sv-chip-remove', 'aria-label': t('sv.filter.remove', { filter: label }), 'data-key': `chip:${index}`, onclick: () => view.go(withoutFilter(view.state, index)) }, '×'),
       );
     }),
-    h('button', { type: 'button', class: 'btn', 'aria-haspopup': 'dialog', 'data-key': 'filter-add', onclick: () => openFilterDialog(view) }, t('sv.filter')),
+    h('button', { type: 'button', class: 'btn', 'aria-haspopup': 'dialog', 'data-key': 'filter-add', onclick: () => void import('./filter-dialog.ts').then((m) => m.openFilterDialog(view)) }, t('sv.filter')),
     filters.length > 1 ? h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => view.go({ ...view.state, filters: [] }) }, t('sv.filter.clear')) : null,
   );
 }
