@@ -210,6 +210,16 @@ describe('the filter dialog', () => {
     expect(overflow).toBe(false);
     expect(await seriousA11yViolations(p)).toEqual([]);
     await screen(p, 'site-view-filter-phone-dark');
+
+    // "Contains nor" keeps Norway, North Korea, North Macedonia…: a long chip that must wrap.
+    await p.selectOption('dialog select >> nth=1', 'contains');
+    await p.fill(combobox, 'nor');
+    await submit(p);
+    const chip = await p.$eval('.sv-filters .sv-chip', (el) => ({ right: el.getBoundingClientRect().right, text: el.textContent ?? '' }));
+    expect(chip.text).toContain('Norway');
+    expect(chip.text).toContain('North Korea');
+    expect(chip.right).toBeLessThanOrEqual(PHONE.width);
+    await screen(p, 'site-view-filter-chip-phone-dark');
   });
 });
 
