@@ -11,4 +11,7 @@ export const filters = {
   'sv.filter.severalCountries': 'Several countries match “{text}”: pick one from the list.',
   'sv.filter.tooManyCountries': '“{text}” is in the names of too many countries: type more of the name, or pick countries from the list.',
   'sv.filter.countryContains': 'Saved as the countries whose name contains the text.',
+  'sv.filter.edit': 'Change this filter',
+  'sv.filter.editTitle': 'Change the filter',
+  'sv.filter.save': 'Save filter',
 };

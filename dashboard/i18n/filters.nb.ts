@@ -11,4 +11,7 @@ export const filters = {
   'sv.filter.severalCountries': 'Flere land passer til «{text}»: velg ett fra listen.',
   'sv.filter.tooManyCountries': '«{text}» finnes i navnet til for mange land: skriv mer av navnet, eller velg land fra listen.',
   'sv.filter.countryContains': 'Lagres som landene der navnet inneholder teksten.',
+  'sv.filter.edit': 'Endre dette filteret',
+  'sv.filter.editTitle': 'Endre filteret',
+  'sv.filter.save': 'Lagre filter',
 };

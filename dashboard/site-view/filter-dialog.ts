@@ -15,7 +15,7 @@ import { cachedQuery } from './cache.ts';
 import { countries } from './countries.ts';
 import { dimensionLabel, valueLabel } from './format.ts';
 import { filterOf } from './filter-values.ts';
-import { type Filter, type Op, OPS, withFilter } from './state.ts';
+import { type Filter, type Op, OPS, withFilter, withoutFilter } from './state.ts';
 import { type Suggestion, countrySuggestions, suggestionQuery, suggestionsOf } from './suggest.ts';
 import type { View } from './view.ts';
 
@@ -29,8 +29,13 @@ export const FILTER_DIMENSIONS = [
 const COUNTRY = 'visit:country';
 const TYPING_MS = 150;
 
-export function openFilterDialog(view: View): void {
-  const dimension = h('select', { class: 'input', required: true }, FILTER_DIMENSIONS.map((d) => h('option', { value: d }, dimensionLabel(d))));
+/** Opens the dialog to add a filter, or with `editing`, to change the view's filter at that index. */
+export function openFilterDialog(view: View, editing?: number): void {
+  const existing = editing === undefined ? undefined : view.state.filters[editing];
+  const dimensions: string[] = [...FILTER_DIMENSIONS];
+  // A filter from a click or a link may be on a field the list leaves out (a property).
+  if (existing && !dimensions.includes(existing.dimension)) dimensions.push(existing.dimension);
+  const dimension = h('select', { class: 'input', required: true }, dimensions.map((d) => h('option', { value: d }, dimensionLabel(d))));
   const op = h('select', { class: 'input' }, OPS.map((o) => h('option', { value: o }, t(`sv.op.${o}` as Key))));
   const listId = 'sv-filter-suggest';
   const value = h('input', {
@@ -52,18 +57,18 @@ export function openFilterDialog(view: View): void {
   const form = h(
     'form',
     { method: 'dialog', class: 'sv-filter-form', novalidate: true },
-    h('header', { class: 'sv-dialog-head' }, h('h2', { id: 'sv-filter-title' }, t('sv.filter.title'))),
+    h('header', { class: 'sv-dialog-head' }, h('h2', { id: 'sv-filter-title' }, t(existing ? 'sv.filter.editTitle' : 'sv.filter.title'))),
     h('label', null, h('span', null, t('sv.filter.dimension')), dimension),
     h('label', null, h('span', null, t('sv.filter.op')), op),
     h('div', { class: 'sv-filter-value' }, h('label', null, h('span', null, t('sv.filter.value')), value), list),
     chosenList,
     hint,
     error,
-    h('footer', { class: 'sv-dialog-foot' }, cancel, h('button', { type: 'submit', class: 'btn btn-primary' }, t('sv.filter.add'))),
+    h('footer', { class: 'sv-dialog-foot' }, cancel, h('button', { type: 'submit', class: 'btn btn-primary' }, t(existing ? 'sv.filter.save' : 'sv.filter.add'))),
   );
   const dialog = h('dialog', { class: 'dialog sv-filter-dialog', 'aria-labelledby': 'sv-filter-title' }, form);
 
-  let chosen: string[] = [];
+  let chosen: string[] = existing ? [...existing.values] : [];
   let options: Suggestion[] = [];
   let active = -1;
   let added: Filter | null = null;
@@ -73,7 +78,7 @@ export function openFilterDialog(view: View): void {
   get<PropertyKeys>(sitePath(view.ctx.site.domain, '/properties')).then(
     ({ keys }) => {
       if (keys.length === 0) return;
-      props.append(...keys.map((key) => h('option', { value: `event:props:${key}` }, key)));
+      props.append(...keys.filter((key) => !dimensions.includes(`event:props:${key}`)).map((key) => h('option', { value: `event:props:${key}` }, key)));
       dimension.append(props);
     },
     // Without the list the dialog still filters every built-in field.
@@ -194,6 +199,12 @@ export function openFilterDialog(view: View): void {
     suggest();
   });
   op.addEventListener('change', showHint);
+  if (existing) {
+    dimension.value = existing.dimension;
+    op.value = existing.op;
+    drawChosen();
+    showHint();
+  }
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -210,7 +221,8 @@ export function openFilterDialog(view: View): void {
   dialog.addEventListener('close', () => {
     clearTimeout(typing);
     dialog.remove();
-    if (added) view.go(withFilter(view.state, added));
+    if (!added) return;
+    view.go(withFilter(editing === undefined ? view.state : withoutFilter(view.state, editing), added));
   });
   view.onDispose(() => dialog.open && dialog.close());
   document.body.appendChild(dialog);

@@ -140,7 +140,7 @@ describe('the filter dialog', () => {
     expect(await p.textContent('.sv-filters .sv-chip')).toBe('Country is Norway×');
   });
 
-  it('in bokmål takes "Norge" and "Sverige" by keyboard as two values of one filter', async () => {
+  it('in bokmål takes "Norge" and "Sverige" by keyboard as two values of one filter, and the chip opens it to change', async () => {
     const { p, bad } = await watched(VIEW, { locale: 'nb-NO' });
     await settled(p);
     await openFilter(p, 'visit:country');
@@ -160,6 +160,16 @@ describe('the filter dialog', () => {
     await submit(p);
     await expectFiltered(p, bad, [{ op: 'is', dimension: 'visit:country', values: ['NO', 'SE'] }]);
     expect(await p.textContent('.sv-filters .sv-chip')).toBe('Land er Norge, Sverige×');
+
+    // Clicking the chip opens it to change: Sverige out.
+    await p.click('.sv-filters .sv-chip-edit');
+    await p.waitForSelector('dialog.sv-filter-dialog[open]');
+    expect(await p.textContent('#sv-filter-title')).toBe('Endre filteret');
+    expect(await p.inputValue('dialog select >> nth=0')).toBe('visit:country');
+    expect(await p.$$eval('dialog .sv-filter-values li', (els) => els.map((el) => el.firstChild?.textContent))).toEqual(['Norge', 'Sverige']);
+    await p.click('dialog .sv-filter-values li:nth-child(2) button');
+    await submit(p);
+    await expectFiltered(p, bad, [{ op: 'is', dimension: 'visit:country', values: ['NO'] }]);
   });
 
   it('says a name that is no country in the dialog and sends nothing; "contains" becomes the matching countries', async () => {
