@@ -2,8 +2,9 @@
 import { admin } from './admin.en.ts';
 import { common } from './common.en.ts';
 import { compareChart } from './compare-chart.en.ts';
+import { filters } from './filters.en.ts';
 import { phone } from './phone.en.ts';
 import { siteViewRange } from './site-view-range.en.ts';
 import { siteView } from './site-view.en.ts';
 
-export const catalogue = { ...common, ...admin, ...siteView, ...compareChart, ...phone, ...siteViewRange };
+export const catalogue = { ...common, ...admin, ...siteView, ...compareChart, ...filters, ...phone, ...siteViewRange };

@@ -3,8 +3,9 @@ import type { Key } from './index.ts';
 import { admin } from './admin.nb.ts';
 import { common } from './common.nb.ts';
 import { compareChart } from './compare-chart.nb.ts';
+import { filters } from './filters.nb.ts';
 import { phone } from './phone.nb.ts';
 import { siteViewRange } from './site-view-range.nb.ts';
 import { siteView } from './site-view.nb.ts';
 
-export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...compareChart, ...phone, ...siteViewRange };
+export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...compareChart, ...filters, ...phone, ...siteViewRange };

@@ -1,54 +1,20 @@
 /**
- * The view's filters as removable chips, and the "Filter" dialog that adds `is`, `is not`,
- * `contains` or `does not contain` on any dimension.
+ * The view's filters as chips (click one to change it, × to remove it), and the button to the "Filter" dialog
+ * (filter-dialog.ts) that adds `is`, `is not`, `contains` or `does not contain` on any
+ * dimension or custom property, with one or more values. The dialog's code loads on the
+ * first click, outside the page's size budget; its styles (a chunk's CSS would not load by
+ * itself) come with the page.
  * @module
  */
-import type { Key } from '../i18n/index.ts';
+import './filters.css';
 import { h } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
-import { dimensionLabel, filterLabel } from './format.ts';
-import { type Op, OPS, withFilter, withoutFilter } from './state.ts';
+import { filterLabel } from './format.ts';
+import { withoutFilter } from './state.ts';
 import type { View } from './view.ts';
 
-export const FILTER_DIMENSIONS = [
-  'event:page', 'visit:entry_page', 'visit:exit_page', 'visit:source', 'visit:referrer', 'visit:channel',
-  'visit:search_engine', 'visit:search_keyword', 'event:site_search', 'visit:utm_source', 'visit:utm_medium',
-  'visit:utm_campaign', 'visit:utm_term', 'visit:utm_content', 'visit:country', 'visit:browser',
-  'visit:browser_version', 'visit:os', 'visit:os_version', 'visit:device', 'event:name', 'event:hostname',
-] as const;
-
-function openFilterDialog(view: View): void {
-  const dimension = h('select', { class: 'input', required: true }, FILTER_DIMENSIONS.map((d) => h('option', { value: d }, dimensionLabel(d))));
-  const op = h('select', { class: 'input' }, OPS.map((o) => h('option', { value: o }, t(`sv.op.${o}` as Key))));
-  const value = h('input', { class: 'input', type: 'text', required: true, autocomplete: 'off' });
-  const cancel = h('button', { type: 'button', class: 'btn btn-ghost' }, t('sv.filter.cancel'));
-  const form = h(
-    'form',
-    { method: 'dialog', class: 'sv-filter-form' },
-    h('header', { class: 'sv-dialog-head' }, h('h2', { id: 'sv-filter-title' }, t('sv.filter.title'))),
-    h('label', null, h('span', null, t('sv.filter.dimension')), dimension),
-    h('label', null, h('span', null, t('sv.filter.op')), op),
-    h('label', null, h('span', null, t('sv.filter.value')), value),
-    h('footer', { class: 'sv-dialog-foot' }, cancel, h('button', { type: 'submit', class: 'btn btn-primary' }, t('sv.filter.add'))),
-  );
-  const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'sv-filter-title' }, form);
-  let added = false;
-  form.addEventListener('submit', () => {
-    added = value.value.trim() !== '';
-  });
-  cancel.onclick = () => dialog.close();
-  dialog.addEventListener('close', () => {
-    dialog.remove();
-    if (!added) return;
-    // Country filters take ISO codes; people type them in either case.
-    const text = value.value.trim();
-    const values = [dimension.value === 'visit:country' && (op.value === 'is' || op.value === 'is_not') ? text.toUpperCase() : text];
-    view.go(withFilter(view.state, { op: op.value as Op, dimension: dimension.value, values }));
-  });
-  view.onDispose(() => dialog.open && dialog.close());
-  document.body.appendChild(dialog);
-  dialog.showModal();
-}
+/** Opens the dialog, to add a filter or to change the one at `index`. */
+const openDialog = (view: View, index?: number) => void import('./filter-dialog.ts').then((m) => m.openFilterDialog(view, index));
 
 export function renderFilterBar(view: View): HTMLElement {
   const filters = view.state.filters;
@@ -60,11 +26,11 @@ export function renderFilterBar(view: View): HTMLElement {
       return h(
         'span',
         { class: 'chip sv-chip' },
-        label,
+        h('button', { type: 'button', class: 'sv-chip-edit', 'aria-haspopup': 'dialog', title: t('sv.filter.edit'), 'data-key': `chip-edit:${index}`, onclick: () => openDialog(view, index) }, label),
         h('button', { type: 'button', class: 'sv-chip-remove', 'aria-label': t('sv.filter.remove', { filter: label }), 'data-key': `chip:${index}`, onclick: () => view.go(withoutFilter(view.state, index)) }, '×'),
       );
     }),
-    h('button', { type: 'button', class: 'btn', 'aria-haspopup': 'dialog', 'data-key': 'filter-add', onclick: () => openFilterDialog(view) }, t('sv.filter')),
+    h('button', { type: 'button', class: 'btn', 'aria-haspopup': 'dialog', 'data-key': 'filter-add', onclick: () => openDialog(view) }, t('sv.filter')),
     filters.length > 1 ? h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => view.go({ ...view.state, filters: [] }) }, t('sv.filter.clear')) : null,
   );
 }

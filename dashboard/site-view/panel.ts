@@ -9,7 +9,7 @@ import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
 import { csvFileName, downloadCsv, toCsv } from './csv.ts';
-import { openDetails } from './details.ts';
+import { followDetails, openDetails } from './details.ts';
 import { type PanelDef, type TabDef, TOP_ROWS, activeTab } from './panels.ts';
 import { breakdownQuery } from './queries.ts';
 import { panelError, rowsCsv, rowsTable, skeleton } from './rows.ts';
@@ -97,7 +97,7 @@ export function renderPanel(view: View, panel: PanelDef, parts: PanelParts = {})
   const body = h('div', { class: 'sv-panel-body', id: `sv-body-${panel.id}`, role: tabbed ? 'tabpanel' : null, 'aria-labelledby': tabbed ? `sv-tab-${panel.id}-${tab.id}` : null });
   const part = tab.id === panel.id ? panel.id : `${panel.id}-${tab.dimension.split(':').pop()}`;
   const csv = h('button', { type: 'button', class: 'btn btn-ghost', disabled: true, 'aria-label': t('sv.csv.label', { name: title }) }, t('sv.csv'));
-  const details = h('button', { type: 'button', class: 'btn btn-ghost', disabled: true, 'aria-haspopup': 'dialog' }, t('sv.details'));
+  const details = h('button', { type: 'button', class: 'btn btn-ghost', disabled: true, 'aria-haspopup': 'dialog', 'data-key': `details:${panel.id}` }, t('sv.details'));
 
   replace(body, parts.body ? parts.body(view, tab, result) : topRows(view, tab, result));
   const shown = parts.rowsShown?.(tab) ?? TOP_ROWS;
@@ -105,8 +105,9 @@ export function renderPanel(view: View, panel: PanelDef, parts: PanelParts = {})
     csv.disabled = r.results.length === 0;
     details.disabled = r.results.length === 0;
     csv.onclick = () => exportRows(view, part, tab, { ...r, results: r.results.slice(0, shown) });
-    details.onclick = () => openDetails(view, `${title}: ${t(tab.label)}`, part, tab);
+    details.onclick = () => openDetails(view, panel.id, `${title}: ${t(tab.label)}`, part, tab);
   }, () => {});
+  followDetails(view, panel.id, () => openDetails(view, panel.id, `${title}: ${t(tab.label)}`, part, tab, true));
 
   return h(
     'section',

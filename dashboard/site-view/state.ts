@@ -4,6 +4,7 @@
  * parameters fall back to defaults instead of failing: a hand-edited link still opens.
  * @module
  */
+import { countryValue } from './countries.ts';
 
 export const PERIODS = ['day', 'yesterday', '7d', '28d', '30d', '91d', 'month', 'last_month', 'year', '12mo', 'all', 'custom'] as const;
 export type Period = (typeof PERIODS)[number];
@@ -68,7 +69,10 @@ export function decodeFilter(text: string): Filter | null {
   const [op, dimension, ...values] = text.split('|');
   const validOp = oneOf(OPS, op ?? null);
   if (!validOp || !dimension || !DIMENSION.test(dimension) || values.length === 0) return null;
-  return { op: validOp, dimension, values: values.map(unescapeValue) };
+  let decoded = values.map(unescapeValue);
+  // The API refuses a country that is no code, and every card would say so: repair or drop it.
+  if (dimension === 'visit:country' && (validOp === 'is' || validOp === 'is_not')) decoded = decoded.map(countryValue).filter((v): v is string => v !== null);
+  return decoded.length ? { op: validOp, dimension, values: decoded } : null;
 }
 
 export function parseView(search: string | URLSearchParams): ViewState {

@@ -196,7 +196,7 @@ describe('375 px phone, English and bokmål', { timeout: 240_000 }, () => {
         await page.click('[data-panel="pages"] .sv-panel-foot button:first-child');
         await page.waitForSelector('dialog[open] tbody tr');
         await page.click('dialog[open] th.num:last-child .sv-sort');
-        await page.waitForSelector('dialog[open] th.num:last-child .sv-sort[aria-sort]');
+        await page.waitForSelector('dialog[open] th.num:last-child[aria-sort]');
         await fits(page, `${lang}-details-top${suffix}`, true);
         await page.keyboard.press('Escape');
         await page.keyboard.press('Escape');

@@ -4,23 +4,13 @@
  * @module
  */
 import { NOT_SET } from './dimensions.ts';
+import { regionNames } from './regions.ts';
 
 let names: Map<string, string> | null = null;
 
 /** Every two-letter code Intl names as a region, with its English name. */
 export function countryNames(): ReadonlyMap<string, string> {
-  if (!names) {
-    names = new Map();
-    const display = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
-    for (let a = 65; a <= 90; a++) {
-      for (let b = 65; b <= 90; b++) {
-        const code = String.fromCharCode(a, b);
-        const name = display.of(code);
-        // ZZ is "Unknown Region": stored as unknown, it reads as not set.
-        if (name && name !== code && code !== 'ZZ') names.set(code, name);
-      }
-    }
-  }
+  names ??= regionNames('en');
   return names;
 }
 

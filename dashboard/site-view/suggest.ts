@@ -1,0 +1,61 @@
+/**
+ * The filter dialog's suggestions: the values this site has for a dimension over the view's
+ * range (a Stats API breakdown), narrowed by what was typed, most visitors first. Countries
+ * are matched by the names the reader sees, here rather than in the API (which knows codes
+ * and English only), and countries without visits are offered after those with. Pure.
+ * @module
+ */
+import type { StatsQuery, StatsResult } from '../lib/api.ts';
+import { type Country, fold, matchCountries } from './countries.ts';
+import type { QueryBase } from './queries.ts';
+import { apiFilters } from './state.ts';
+
+export interface Suggestion {
+  value: string;
+  visitors: number | null;
+}
+
+export const SUGGESTIONS = 10;
+/** Rows asked for: an event dimension's filter keeps whole visits, whose other values come too and are dropped here. */
+const ASKED = 50;
+/** Every country a site can have, in one breakdown. */
+export const ALL_COUNTRIES = 300;
+
+/**
+ * The breakdown the suggestions come from. The view's other filters narrow it, as they narrow
+ * everything on the page; those on the dimension itself would only repeat its current choice.
+ */
+export function suggestionQuery(base: QueryBase, dimension: string, text: string): StatsQuery {
+  const country = dimension === 'visit:country';
+  const filters: unknown[] = apiFilters(base.filters.filter((f) => f.dimension !== dimension));
+  if (text && !country) filters.push(['contains', dimension, [text], { case_sensitive: false }]);
+  return {
+    site_id: base.siteId,
+    metrics: ['visitors'],
+    date_range: base.range,
+    dimensions: [dimension],
+    filters,
+    order_by: [['visitors', 'desc']],
+    pagination: { limit: country ? ALL_COUNTRIES : ASKED, offset: 0 },
+  };
+}
+
+/** The rows that hold the typed text as suggestions, leaving out values already chosen. */
+export function suggestionsOf(result: StatsResult, text: string, chosen: readonly string[]): Suggestion[] {
+  const needle = fold(text);
+  return result.results
+    .map((r) => ({ value: r.dimensions[0] ?? '', visitors: r.metrics[0] ?? null }))
+    .filter((s) => !chosen.includes(s.value) && fold(s.value).includes(needle))
+    .slice(0, SUGGESTIONS);
+}
+
+/** Countries for typed text: the site's countries whose name matches, by visitors, then the other matching countries. */
+export function countrySuggestions(result: StatsResult, text: string, list: Country[], chosen: readonly string[]): Suggestion[] {
+  const visitors = new Map(result.results.map((r) => [r.dimensions[0] ?? '', r.metrics[0] ?? 0]));
+  const matching = text ? matchCountries(text, list).map((c) => c.code) : [];
+  const seen = text ? matching.filter((code) => visitors.has(code)).sort((a, b) => visitors.get(b)! - visitors.get(a)!) : [...visitors.keys()].filter((code) => code.length === 2);
+  const unseen = matching.filter((code) => !visitors.has(code));
+  return [...seen.map((value) => ({ value, visitors: visitors.get(value)! })), ...unseen.map((value) => ({ value, visitors: null }))]
+    .filter((s) => !chosen.includes(s.value))
+    .slice(0, SUGGESTIONS);
+}
