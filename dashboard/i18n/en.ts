@@ -1,7 +1,8 @@
 /** The English catalogue, merged from one file per area of the dashboard. */
 import { admin } from './admin.en.ts';
 import { common } from './common.en.ts';
+import { realtime } from './realtime.en.ts';
 import { sharedLinks } from './shared-links.en.ts';
 import { siteView } from './site-view.en.ts';
 
-export const catalogue = { ...common, ...admin, ...siteView, ...sharedLinks };
+export const catalogue = { ...common, ...admin, ...siteView, ...sharedLinks, ...realtime };

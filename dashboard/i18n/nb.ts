@@ -2,7 +2,8 @@
 import type { Key } from './index.ts';
 import { admin } from './admin.nb.ts';
 import { common } from './common.nb.ts';
+import { realtime } from './realtime.nb.ts';
 import { sharedLinks } from './shared-links.nb.ts';
 import { siteView } from './site-view.nb.ts';
 
-export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...sharedLinks };
+export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...sharedLinks, ...realtime };

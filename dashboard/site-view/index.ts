@@ -22,6 +22,7 @@ import { renderPanel } from './panel.ts';
 import { eventParts, locationParts, sourceParts, wordParts } from './panel-parts.ts';
 import { PANELS, type PanelDef } from './panels.ts';
 import { everQuery, kpiQuery, seriesQuery } from './queries.ts';
+import { isRealtime, keepTodayFresh, realtimeLabel, renderRealtime } from './realtime.ts';
 import { parseView, serializeView, withFilter } from './state.ts';
 import type { SiteViewContext, View } from './view.ts';
 import { renderVisits } from './visits.ts';
@@ -63,7 +64,7 @@ function startRealtime(ctx: SiteViewContext, into: HTMLElement): () => void {
 
 /** Draws the site view into root; returns a function that stops its timers and listeners. */
 export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => void {
-  const realtime = h('span', { class: 'sv-realtime', 'aria-live': 'polite', hidden: true });
+  const realtime = realtimeLabel(ctx);
   let cleanups: Array<() => void> = [];
   let focusAfterDraw: string | null = null;
 
@@ -73,6 +74,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
 
   const draw = () => {
     stopDraw();
+    if (isRealtime(location.search)) return void cleanups.push(renderRealtime(root, ctx));
     const focused = focusAfterDraw ?? document.activeElement?.getAttribute('data-key') ?? null;
     focusAfterDraw = null;
     const state = parseView(location.search);
@@ -116,6 +118,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     setTitle(ctx.site.domain);
     replace(root, h('div', { class: 'sv' }, renderHeader(view, realtime), renderFilterBar(view), notice, content));
     if (focused) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus();
+    if (state.period === 'day') cleanups.push(keepTodayFresh(root, base.range, draw));
 
     ever.then((r) => {
       if ((r.results[0]?.metrics[0] ?? 0) === 0 && state.filters.length === 0) replace(content, renderEmptySite(ctx.site.domain));
