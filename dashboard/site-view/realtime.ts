@@ -146,13 +146,14 @@ export function renderRealtime(root: HTMLElement, ctx: SiteViewContext): () => v
 function busy(root: HTMLElement): boolean {
   if (document.hidden || document.querySelector('dialog[open]')) return true;
   const active = document.activeElement;
-  return active instanceof HTMLElement && root.contains(active) && active.matches('input, textarea, select');
+  // Text being typed (an annotation, a search); a select keeps focus after a range is picked and is no reason to wait.
+  return active instanceof HTMLElement && root.contains(active) && active.matches('textarea, input:not([type="checkbox"]):not([type="radio"])');
 }
 
 /**
  * Keeps the "Today" view current: every TODAY_REFRESH_MS the view's queries are asked again
  * and, once all have answered, the view is drawn again from the fresh answers at the same
- * scroll position. Skipped while a dialog is open, a form field has focus or the tab is hidden.
+ * scroll position. Skipped while a dialog is open, text is being typed or the tab is hidden.
  */
 export function keepTodayFresh(root: HTMLElement, range: unknown, redraw: () => void): () => void {
   const key = JSON.stringify(range);

@@ -244,7 +244,8 @@ export interface ErrorJson {
 
 /**
  * The site view's state, in the query string of /sites/<domain> and /share/<token>:
- *   period   day | yesterday | 7d | 28d | 30d | 91d | month | last_month | year | 12mo | all | custom (default 28d)
+ *   period   day | yesterday | 7d | 28d | 30d | 91d | month | last_month | year | 12mo | all | custom (default 28d),
+ *            or realtime: the realtime view (the last 5 and 30 minutes), which reads no other parameter
  *   from,to  YYYY-MM-DD, with period=custom
  *   compare  previous | year   (absent: no comparison)
  *   metric   visitors | visits | pageviews | views_per_visit | bounce_rate | visit_duration (the chart's KPI)
