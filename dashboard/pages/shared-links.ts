@@ -31,7 +31,7 @@ function linkMeta(link: SharedLinkInfo): string {
 /** The inline form that sets a link's password; closes once it is saved, or on Cancel. */
 function passwordForm(link: SharedLinkInfo, save: (password: string) => Promise<boolean>, close: () => void): HTMLElement {
   const id = uid('pw');
-  const box = input({ type: 'password', id, autocomplete: 'new-password', minlength: 10 });
+  const box = input({ type: 'password', id, autocomplete: 'new-password' });
   const submit = h('button', { type: 'submit', class: 'btn btn-small' }, t('common.save'));
   const cancel = h('button', { type: 'button', class: 'btn btn-ghost btn-small' }, t('common.cancel'));
   cancel.addEventListener('click', close);

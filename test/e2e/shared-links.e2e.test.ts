@@ -128,6 +128,45 @@ describe('shared links', () => {
     }
   });
 
+  it('sets and removes a link\'s password from its row', async () => {
+    const owner = await d.ownerPage(`/sites/${SITE}/settings`);
+    const acme = linkItem(owner, ACME);
+    await acme.getByRole('button', { name: 'Set password' }).click();
+    await acme.getByLabel(`New password for ${ACME}`).fill('too short');
+    await acme.getByRole('button', { name: 'Save' }).click();
+    await linksSection(owner).getByText('password: at least 10 characters').waitFor();
+    await acme.getByLabel(`New password for ${ACME}`).fill('acme password 2026');
+    await acme.getByRole('button', { name: 'Save' }).click();
+    await linksSection(owner).getByText('Password saved. Visitors must type it again.').waitFor();
+    await linkItem(owner, ACME).getByText('Password', { exact: true }).waitFor();
+    const visitor = await d.newPage();
+    await visitor.goto(acmeUrl);
+    await visitor.getByRole('heading', { name: 'This link needs a password' }).waitFor();
+
+    await linkItem(owner, ACME).getByRole('button', { name: 'Remove password' }).click();
+    await linksSection(owner).getByText('Password removed.').waitFor();
+    await linkItem(owner, ACME).getByRole('button', { name: 'Set password' }).waitFor();
+    await visitor.reload();
+    await siteViewShown(visitor);
+  });
+
+  it('speaks bokmål on the password page and in the list', async () => {
+    const visitor = await d.newPage({ viewport: PHONE, locale: 'nb-NO' });
+    await visitor.goto(boardUrl);
+    await visitor.getByRole('heading', { name: 'Denne lenken krever passord' }).waitFor();
+    await visitor.getByLabel('Passord').fill('feil passord her');
+    await visitor.getByRole('button', { name: 'Åpne' }).click();
+    await visitor.getByText('Feil passord. Prøv igjen.').waitFor();
+    await noHorizontalScroll(visitor);
+    await screenshot(visitor, 'shared-link-password-phone-light-nb');
+    const owner = await d.ownerPage(`/sites/${SITE}/settings`, { viewport: PHONE, locale: 'nb-NO' });
+    await owner.locator('li.share-link').first().waitFor();
+    await owner.getByRole('heading', { name: 'Delte lenker' }).waitFor();
+    await noHorizontalScroll(owner);
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await owner.locator('section', { has: owner.getByRole('heading', { name: 'Delte lenker' }) }).screenshot({ path: join(SCREENSHOT_DIR, 'shared-links-settings-phone-light-nb.png') });
+  });
+
   it('revokes one link: its address then says it was revoked, and the other goes on working', async () => {
     const open = await d.newPage();
     await open.goto(acmeUrl);
