@@ -1,6 +1,7 @@
 /** English strings of the realtime view (site-view/realtime.ts). */
 export const realtime = {
   'rt.title': 'Realtime',
+  'rt.open': 'Open the realtime view',
   'rt.back': 'Back to the dashboard',
   'rt.now': 'Current visitors (last 5 minutes)',
   'rt.visitors': 'Visitors (last 30 minutes)',

@@ -3,6 +3,7 @@ import type { realtime as English } from './realtime.en.ts';
 
 export const realtime: Record<keyof typeof English, string> = {
   'rt.title': 'Sanntid',
+  'rt.open': 'Åpne sanntidsvisningen',
   'rt.back': 'Tilbake til oversikten',
   'rt.now': 'Besøkende nå (siste 5 minutter)',
   'rt.visitors': 'Besøkende (siste 30 minutter)',

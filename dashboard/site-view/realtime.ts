@@ -47,7 +47,7 @@ function inPlaceLink(href: string, attrs: Record<string, string>, ...children: A
 
 /** The header's "3 current visitors": a link to the realtime view (filled in by the realtime count). */
 export function realtimeLabel(ctx: SiteViewContext): HTMLAnchorElement {
-  const label = inPlaceLink(`${ctx.basePath}?period=${REALTIME_PERIOD}`, { class: 'sv-realtime', 'aria-live': 'polite' });
+  const label = inPlaceLink(`${ctx.basePath}?period=${REALTIME_PERIOD}`, { class: 'sv-realtime', 'aria-live': 'polite', title: t('rt.open') });
   label.hidden = true;
   return label;
 }
