@@ -114,6 +114,7 @@ describe('shared links', () => {
       await visitor.getByRole('button', { name: 'Open' }).click();
       await visitor.getByText('Wrong password. Try again.').waitFor();
       expect(await visitor.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
+      expect(await seriousA11yViolations(visitor), variant).toEqual([]);
       await screenshot(visitor, `shared-link-password-${variant}`);
       await visitor.getByLabel('Password').fill(BOARD_PASSWORD);
       await visitor.getByRole('button', { name: 'Open' }).click();
@@ -191,6 +192,7 @@ describe('shared links', () => {
     await open.reload();
     await open.getByRole('heading', { name: 'This link was revoked' }).waitFor();
     expect(await open.locator('main').getByText(SITE).count()).toBe(0);
+    expect(await seriousA11yViolations(open)).toEqual([]);
     await screenshot(open, 'shared-link-revoked-desktop-light');
     const phone = await d.newPage({ viewport: PHONE });
     await phone.goto(acmeUrl);
