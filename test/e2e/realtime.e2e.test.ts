@@ -63,7 +63,8 @@ describe('realtime', () => {
   it('opens from the current-visitors label and shows new visits without a reload', async () => {
     const page = await d.ownerPage('/');
     await page.clock.install();
-    await page.goto(`${d.url}/sites/${SITE}?period=day`);
+    // From the default view (no query string) and back to it: the view must tell realtime from its own state.
+    await page.goto(`${d.url}/sites/${SITE}`);
     const label = page.locator('a.sv-realtime');
     await label.filter({ hasText: '1 current visitor' }).waitFor();
     await mark(page);
@@ -90,6 +91,12 @@ describe('realtime', () => {
     await page.locator('.sv-kpis .sv-kpi').first().waitFor();
     expect(new URL(page.url()).searchParams.get('period')).toBeNull();
     expect(await sameDocument(page)).toBe(true);
+    // The browser's back and forward move between the two as well.
+    await page.goBack();
+    await page.locator('[data-rt="now"]').waitFor();
+    await page.goBack();
+    await page.locator('[data-rt="now"]').waitFor({ state: 'detached' });
+    await page.locator('.sv-kpis .sv-kpi').first().waitFor();
   });
 
   it('is reachable by its URL, on a phone, in dark mode and in bokmål', async () => {
