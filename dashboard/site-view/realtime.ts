@@ -35,6 +35,7 @@ function goTo(href: string): void {
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
 
+/** A link the site view follows itself (the router's links redraw the whole page); other clicks are the browser's. */
 function inPlaceLink(href: string, attrs: Record<string, string>, ...children: Array<Node | string>): HTMLAnchorElement {
   const a = h('a', { ...attrs, href }, ...children);
   a.addEventListener('click', (event) => {
@@ -135,7 +136,10 @@ export function renderRealtime(root: HTMLElement, ctx: SiteViewContext): () => v
     updated.textContent = t('rt.updated', { seconds: REALTIME_REFRESH_MS / 1000, time: formatTime(Math.floor(Date.now() / 1000), ctx.site.timezone, { timeStyle: 'medium' }) });
   };
   void refresh();
-  const timer = setInterval(() => void refresh(), REALTIME_REFRESH_MS);
+  // A hidden tab asks nothing; it catches up at the next tick once shown.
+  const timer = setInterval(() => {
+    if (!document.hidden) void refresh();
+  }, REALTIME_REFRESH_MS);
   return () => {
     live = false;
     clearInterval(timer);
