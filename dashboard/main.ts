@@ -19,6 +19,7 @@ import { renderLogin, renderSetup } from './pages/auth.ts';
 import { LANG_SWITCH_ID, THEME_SWITCH_ID, layout } from './pages/layout.ts';
 import { messagePage } from './pages/message.ts';
 import { renderSettings } from './pages/settings.ts';
+import { renderShareLocked } from './pages/shared-links.ts';
 import { renderAddSite, renderSites } from './pages/sites.ts';
 import { renderUsers } from './pages/users.ts';
 import { type Route, routeOf } from './lib/route.ts';
@@ -107,6 +108,14 @@ async function drawSiteView(main: HTMLElement, domain: string, app: AppContext):
 
 function drawShared(token: string): void {
   const main = frame();
+  if (session.state === 'share-locked') {
+    renderShareLocked(main, signedIn);
+    return;
+  }
+  if (session.state === 'share-revoked') {
+    messagePage(main, t('share.revoked.title'), t('share.revoked.body'), false);
+    return;
+  }
   if (session.state !== 'shared') {
     messagePage(main, t('error.shareGone.title'), t('error.shareGone.body'), false);
     return;

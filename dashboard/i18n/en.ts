@@ -4,7 +4,9 @@ import { common } from './common.en.ts';
 import { compareChart } from './compare-chart.en.ts';
 import { filters } from './filters.en.ts';
 import { phone } from './phone.en.ts';
+import { realtime } from './realtime.en.ts';
+import { sharedLinks } from './shared-links.en.ts';
 import { siteViewRange } from './site-view-range.en.ts';
 import { siteView } from './site-view.en.ts';
 
-export const catalogue = { ...common, ...admin, ...siteView, ...compareChart, ...filters, ...phone, ...siteViewRange };
+export const catalogue = { ...common, ...admin, ...siteView, ...compareChart, ...filters, ...phone, ...realtime, ...sharedLinks, ...siteViewRange };

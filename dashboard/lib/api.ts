@@ -23,13 +23,13 @@ let unauthorized: () => void = () => {};
 /**
  * Called when a request is refused for want of a session or a live link (the session
  * expired, the user was deleted, the link revoked), so the app can ask again what to show.
- * A refused login or first run is an answer for its form, not this.
+ * A refused login, first run or link password is an answer for its form, not this.
  */
 export function onUnauthorized(handler: () => void): void {
   unauthorized = handler;
 }
 
-const FORM_ROUTES = ['/api/dashboard/login', '/api/dashboard/setup'];
+const FORM_ROUTES = ['/api/dashboard/login', '/api/dashboard/setup', '/api/dashboard/share/unlock'];
 
 /** In a shared link's view every request carries its token instead of a session. */
 export function useShareToken(token: string | null): void {

@@ -1,10 +1,10 @@
 /**
- * Who may read a site besides the owner: Stats API tokens, the shared link and viewers;
- * and removing the site. Secrets (a new token, a new link's URL) are shown once, here,
- * with a copy button, and never again.
+ * Who may read a site besides the owner: Stats API tokens and viewers (shared links:
+ * shared-links.ts); and removing the site. A new token is shown once, here, with a copy
+ * button, and never again.
  * @module
  */
-import type { SharedLinkInfo, TokenInfo, UserInfo } from '../../server/core/dashboard/contract.ts';
+import type { TokenInfo, UserInfo } from '../../server/core/dashboard/contract.ts';
 import { del, get, patch, post, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatTime, t } from '../lib/i18n.ts';
@@ -67,52 +67,6 @@ function tokensTable(domain: string, tokens: TokenInfo[], line: ReturnType<typeo
       h('tbody', null, tokens.map(row)),
     ),
   );
-}
-
-function checkbox(label: string, checked: boolean, hint: string): { root: HTMLElement; box: HTMLInputElement } {
-  const id = uid('cb');
-  const box = h('input', { type: 'checkbox', id, checked });
-  return { box, root: h('div', { class: 'choice' }, box, h('label', { for: id }, label, h('span', { class: 'hint' }, hint))) };
-}
-
-export function sharedLinkSection(domain: string): HTMLElement {
-  const body = h('div', { class: 'stack' }, h('p', { class: 'muted' }, t('common.loading')));
-  const path = sitePath(domain, '/shared-link');
-  const draw = (link: SharedLinkInfo | null, url: string | null) => {
-    const line = status();
-    const visits = checkbox(t('settings.share.showVisits'), link?.showVisits ?? false, t('settings.share.showVisits.hint'));
-    const embed = checkbox(t('settings.share.embeddable'), link?.embeddable ?? false, t('settings.share.embeddable.hint'));
-    const options = () => ({ showVisits: visits.box.checked, embeddable: embed.box.checked });
-    const create = h('button', { type: 'button', class: link ? 'btn' : 'btn btn-primary' }, link ? t('settings.share.replace') : t('settings.share.create'));
-    create.addEventListener('click', async () => {
-      if (link && !(await confirmDialog(t('settings.share.replaceConfirm'), t('settings.share.replace')))) return;
-      const made = await attempt(create, line, () => post<{ link: SharedLinkInfo; url: string }>(path, options()));
-      if (made) draw(made.link, made.url);
-    });
-    const actions = h('div', { class: 'actions' }, create);
-    if (link) {
-      for (const control of [visits.box, embed.box]) {
-        control.addEventListener('change', () => void attempt(null, line, () => patch(path, options()), t('common.saved')));
-      }
-      const revoke = h('button', { type: 'button', class: 'btn btn-danger' }, t('settings.share.revoke'));
-      revoke.addEventListener('click', async () => {
-        if (!(await confirmDialog(t('settings.share.revokeConfirm'), t('settings.share.revoke')))) return;
-        if (await attempt(revoke, line, () => del(path))) draw(null, null);
-      });
-      actions.append(revoke);
-    }
-    replace(
-      body,
-      url ? secretOnce(t('settings.share.title'), url) : null,
-      link ? h('p', null, t('settings.share.active', { prefix: link.prefix, date: when(link.createdAt) })) : h('p', { class: 'muted' }, t('settings.share.none')),
-      visits.root,
-      embed.root,
-      actions,
-      line.root,
-    );
-  };
-  loadInto(body, () => get<{ link: SharedLinkInfo | null }>(path), ({ link }) => draw(link, null));
-  return section(t('settings.share.title'), t('settings.share.intro'), body);
 }
 
 export function viewersSection(domain: string): HTMLElement {

@@ -12,7 +12,8 @@ import { link } from '../lib/router.ts';
 import { siteHref } from '../lib/route.ts';
 import { attempt, errorText, field, input, section, setTitle, status, uid } from '../lib/ui.ts';
 import type { Dispose } from './app.ts';
-import { removeSection, sharedLinkSection, tokensSection, viewersSection } from './settings-access.ts';
+import { removeSection, tokensSection, viewersSection } from './settings-access.ts';
+import { sharedLinksSection } from './shared-links.ts';
 import { exportSection, privacySection } from './settings-privacy.ts';
 import { timeZoneSelect } from './sites.ts';
 
@@ -176,7 +177,7 @@ export function renderSettings(main: HTMLElement, domain: string): Dispose {
         ipSection(settings, save),
         listsSection(settings, save),
         tokensSection(domain),
-        sharedLinkSection(domain),
+        sharedLinksSection(domain),
         viewersSection(domain),
         privacySection(domain),
         exportSection(domain),

@@ -27,3 +27,16 @@ export function cachedQuery(q: StatsQuery): Promise<StatsResult> {
 export function clearCache(): void {
   entries.clear();
 }
+
+/**
+ * Asks the kept queries that `match` again; once every one has answered, their new answers
+ * replace the old at once, so the next draw finds them all and shows no loading state.
+ */
+export async function refreshCached(match: (q: StatsQuery) => boolean): Promise<void> {
+  const stale = [...entries.keys()].filter((key) => match(JSON.parse(key) as StatsQuery));
+  const fresh = await Promise.allSettled(stale.map((key) => query(JSON.parse(key) as StatsQuery)));
+  const now = Date.now();
+  fresh.forEach((answer, i) => {
+    if (answer.status === 'fulfilled') entries.set(stale[i]!, { at: now, result: Promise.resolve(answer.value) });
+  });
+}

@@ -24,6 +24,7 @@ import { renderPanel } from './panel.ts';
 import { eventParts, locationParts, sourceParts, wordParts } from './panel-parts.ts';
 import { PANELS, type PanelDef, drillDown } from './panels.ts';
 import { everQuery, kpiQuery, seriesQuery } from './queries.ts';
+import { isRealtime, keepTodayFresh, realtimeLabel, renderRealtime } from './realtime.ts';
 import { type ViewState, parseView, serializeView, tabChanges, withFilter } from './state.ts';
 import type { SiteViewContext, View } from './view.ts';
 import { renderVisits } from './visits.ts';
@@ -65,7 +66,7 @@ function startRealtime(ctx: SiteViewContext, into: HTMLElement): () => void {
 
 /** Draws the site view into root; returns a function that stops its timers and listeners. */
 export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => void {
-  const realtime = h('span', { class: 'sv-realtime', 'aria-live': 'polite', hidden: true });
+  const realtime = realtimeLabel(ctx);
   let cleanups: Array<() => void> = [];
   /** Each panel's own timers and listeners, and its card: a tab switch replaces one card. */
   const panels = new Map<string, { card: HTMLElement; cleanups: Array<() => void> }>();
@@ -106,6 +107,10 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
 
   const draw = () => {
     stopDraw();
+    if (isRealtime(location.search)) {
+      current = null;
+      return void cleanups.push(renderRealtime(root, ctx));
+    }
     const focused = focusAfterDraw ?? document.activeElement?.getAttribute('data-key') ?? null;
     focusAfterDraw = null;
     const state = parseView(location.search);
@@ -153,6 +158,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     setTitle(ctx.site.domain);
     replace(root, h('div', { class: 'sv' }, renderHeader(view, realtime), renderFilterBar(view), notice, content));
     if (focused) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus();
+    if (state.period === 'day') cleanups.push(keepTodayFresh(root, base.range, draw));
 
     ever.then((r) => {
       if ((r.results[0]?.metrics[0] ?? 0) === 0 && state.filters.length === 0) replace(content, renderEmptySite(ctx.site.domain));
@@ -169,7 +175,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
   colorScheme.addEventListener('change', draw);
   const onHistory = () => {
     const next = parseView(location.search);
-    const changed = current && tabChanges(current.state, next);
+    const changed = current && !isRealtime(location.search) && tabChanges(current.state, next);
     if (current && changed) switchTabs(current, next, changed, null);
     else draw();
   };

@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isSameOrigin, requestOrigin, truncatedClientAddress } from '../../server/core/auth/request-origin.ts';
-import { createSharedLink, linkOfToken, revokeSharedLink, siteLink } from '../../server/core/auth/shared-links.ts';
+import { createSharedLink, linkOfToken, linkOfTokenAnyState, revokeSharedLink, siteLinks } from '../../server/core/auth/shared-links.ts';
 import {
   admitAttempt, admitSetupAttempt, attemptSucceeded, MAX_ACCOUNT_ATTEMPTS, MAX_ADDRESS_ATTEMPTS, MAX_PAIR_ATTEMPTS, MAX_SETUP_ATTEMPTS, THROTTLE_WINDOW_SECONDS, throttleKeys,
 } from '../../server/core/auth/throttle.ts';
@@ -149,19 +149,24 @@ describe('request origin', () => {
 });
 
 describe('shared links', () => {
-  it('are found by their token only while they live; a new link replaces the old', async () => {
+  it('are several per site, found by their token only while they live, and revoked one by one', async () => {
     const site = await addSite(store.db, 'link.example');
-    const first = await createSharedLink(store.db, site.id, { showVisits: true }, T0);
+    const first = await createSharedLink(store.db, site.id, { name: 'Marketing', showVisits: true }, T0);
     expect(first.token.length).toBeGreaterThanOrEqual(43);
-    expect(await linkOfToken(store.db, first.token)).toMatchObject({ siteId: site.id, showVisits: true, embeddable: false, prefix: first.token.slice(0, 6) });
-    expect(JSON.stringify(store.db.raw.prepare('SELECT * FROM shared_links').all())).not.toContain(first.token);
-    const second = await createSharedLink(store.db, site.id, {}, T0);
-    expect(await linkOfToken(store.db, first.token)).toBeNull();
-    expect(await linkOfToken(store.db, second.token)).toMatchObject({ showVisits: false });
+    expect(await linkOfToken(store.db, first.token)).toMatchObject({ siteId: site.id, name: 'Marketing', showVisits: true, embeddable: false, prefix: first.token.slice(0, 6), token: first.token });
+    const second = await createSharedLink(store.db, site.id, { password: 'a long link password' }, T0);
+    expect(second.link).toMatchObject({ name: 'Shared link', showVisits: false });
+    expect(second.link.passwordHash).toMatch(/^pbkdf2-sha256\$/);
+    expect(JSON.stringify(store.db.raw.prepare('SELECT * FROM shared_links').all())).not.toContain('a long link password');
+    expect((await siteLinks(store.db, site.id)).map((l) => l.name)).toEqual(['Marketing', 'Shared link']);
     expect(await linkOfToken(store.db, '')).toBeNull();
-    expect(await revokeSharedLink(store.db, site.id)).toBe(true);
-    expect(await linkOfToken(store.db, second.token)).toBeNull();
-    expect(await siteLink(store.db, site.id)).toBeNull();
+    expect(await revokeSharedLink(store.db, site.id, first.link.id, T0)).toBe(true);
+    expect(await revokeSharedLink(store.db, site.id, first.link.id, T0)).toBe(false);
+    expect(await linkOfToken(store.db, first.token)).toBeNull();
+    // The revoked link's row says so, and no longer holds its token.
+    expect(await linkOfTokenAnyState(store.db, first.token)).toMatchObject({ token: null, revokedAt: Math.floor(T0 / 1000) });
+    expect(await linkOfToken(store.db, second.token)).toMatchObject({ id: second.link.id });
+    expect((await siteLinks(store.db, site.id)).map((l) => l.id)).toEqual([second.link.id]);
   });
 });
 

@@ -2,14 +2,13 @@
  * The dashboard's admin side end to end: a real Teller server (fresh SQLite file) serving
  * the built dashboard, driven by Debian's Chromium. First run, login and logout, throttling,
  * adding a site until its first event arrives, settings that survive a reload, a viewer
- * who sees only their site, a shared link until it is revoked, both languages, a phone's
+ * who sees only their site, both languages (shared links: shared-links.e2e.test.ts), a phone's
  * width, and axe-core on the main screens. Screenshots land in test/screenshots/.
  */
 import type { Page } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv, unzip } from '../helpers/privacy-zip.ts';
-import { SHARE_HEADER } from '../../server/core/dashboard/contract.ts';
 import {
   type DashboardHarness,
   DESKTOP,
@@ -357,40 +356,6 @@ describe('dashboard admin', () => {
     expect(await other.json()).toEqual({ state: 'login' });
     await page.reload();
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
-  });
-
-  it('opens a shared link without a session until it is revoked', async () => {
-    const page = await d.ownerPage(`/sites/${SHOP}/settings`);
-    const share = page.locator('section', { has: page.getByRole('heading', { name: 'Shared link' }) });
-    await share.getByRole('button', { name: 'Create link' }).click();
-    const shown = share.locator('.secret input');
-    await shown.waitFor();
-    const url = await shown.inputValue();
-    expect(url.startsWith(`${d.url}/share/`)).toBe(true);
-    await share.getByLabel('Show recent visits').check();
-    await share.getByText('Saved.').waitFor();
-    expect((await ownerApi('GET', `/api/dashboard/sites/${SHOP}/shared-link`)).json.link).toMatchObject({ showVisits: true, embeddable: false });
-
-    const visitor = await d.newPage();
-    await visitor.goto(url);
-    await visitor.locator('main').getByText(SHOP).first().waitFor();
-    expect(await visitor.getByRole('heading', { name: 'Log in' }).count()).toBe(0);
-    expect(await visitor.getByRole('button', { name: 'Log out' }).count()).toBe(0);
-
-    await share.getByRole('button', { name: 'Revoke link' }).click();
-    await page.locator('dialog').getByRole('button', { name: 'Revoke link' }).click();
-    await share.getByText('There is no shared link.').waitFor();
-
-    const later = await d.newPage();
-    await later.goto(url);
-    await later.getByRole('heading', { name: 'This link no longer works' }).waitFor();
-    const token = decodeURIComponent(new URL(url).pathname.split('/')[2]!);
-    const stats = await fetch(`${d.url}/api/v2/query`, {
-      method: 'POST',
-      headers: { [SHARE_HEADER]: token, 'content-type': 'application/json' },
-      body: JSON.stringify({ site_id: SHOP, metrics: ['visitors'], date_range: 'all' }),
-    });
-    expect([401, 403]).toContain(stats.status);
   });
 
   it('renders both languages with no missing key, and remembers the switch', async () => {

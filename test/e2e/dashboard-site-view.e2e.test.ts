@@ -327,9 +327,9 @@ describe('site view', { timeout: 120_000 }, () => {
 
   it('shows a shared link read-only', async () => {
     const owner = await harness.ownerPage('/');
-    const res = await owner.context().request.post(`${harness.url}/api/dashboard/sites/${DOMAIN}/shared-link`, { data: { showVisits: false }, headers: { origin: harness.url } });
+    const res = await owner.context().request.post(`${harness.url}/api/dashboard/sites/${DOMAIN}/shared-links`, { data: { showVisits: false }, headers: { origin: harness.url } });
     expect(res.status()).toBe(200);
-    const { url } = (await res.json()) as { url: string };
+    const { url } = ((await res.json()) as { link: { url: string } }).link;
     const p = await harness.newPage();
     await p.goto(`${url}${url.includes('?') ? '&' : '?'}period=day`);
     await settled(p);

@@ -24,8 +24,8 @@ beforeAll(async () => {
     json: { email: 'viewer@teller.example', password: 'viewer password 1', sites: ['fuzz.example'] },
   });
   viewerCookie = sessionCookieOf((await call(server, 'POST', '/api/dashboard/login', { json: { email: 'viewer@teller.example', password: 'viewer password 1' } })).headers)!;
-  const link = await call(server, 'POST', '/api/dashboard/sites/fuzz.example/shared-link', { cookie: ownerCookie, json: { showVisits: true } });
-  shareToken = (link.body.url as string).split('/share/')[1]!;
+  const link = await call(server, 'POST', '/api/dashboard/sites/fuzz.example/shared-links', { cookie: ownerCookie, json: { showVisits: true } });
+  shareToken = (link.body.link as { url: string }).url.split('/share/')[1]!;
 });
 afterAll(() => server.stop());
 
@@ -36,7 +36,7 @@ const segment = fc.oneof(
 const path = fc.oneof(
   fc.constantFrom('/api/dashboard/session', '/api/dashboard/setup', '/api/dashboard/login', '/api/dashboard/sites', '/api/dashboard/users'),
   segment.map((d) => `/api/dashboard/sites/${d}`),
-  fc.tuple(segment, fc.constantFrom('first-event', 'settings', 'tokens', 'shared-link', 'annotations', 'visits')).map(([d, r]) => `/api/dashboard/sites/${d}/${r}`),
+  fc.tuple(segment, fc.constantFrom('first-event', 'settings', 'tokens', 'shared-links', 'annotations', 'visits')).map(([d, r]) => `/api/dashboard/sites/${d}/${r}`),
   fc.tuple(segment, fc.constantFrom('tokens', 'annotations'), segment).map(([d, r, id]) => `/api/dashboard/sites/${d}/${r}/${id}`),
   segment.map((id) => `/api/dashboard/users/${id}`),
   fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => `/api/dashboard/${parts.join('/')}`),

@@ -209,13 +209,14 @@ describe('pages', () => {
     const mine = await fetch(`${s.url}/sites/page.example`, { headers: { cookie: `teller_session=${cookie}` } });
     expect(mine.headers.get('cache-control')).toBe('no-store');
     expect(meta(await mine.text())).toEqual({ state: 'in', user: { email: 'owner@teller.example', role: 'owner' }, sites: [{ domain: 'page.example', timezone: 'Etc/UTC' }] });
-    const made = await call(s, 'POST', '/api/dashboard/sites/page.example/shared-link', { cookie, json: { embeddable: true } });
-    const sharePath = new URL(made.body.url as string).pathname;
+    const made = await call(s, 'POST', '/api/dashboard/sites/page.example/shared-links', { cookie, json: { embeddable: true } });
+    const link = made.body.link as { id: number; url: string };
+    const sharePath = new URL(link.url).pathname;
     const framed = await fetch(`${s.url}${sharePath}`);
     expect(meta(await framed.clone().text())).toEqual({ state: 'shared', site: { domain: 'page.example', timezone: 'Etc/UTC' }, showVisits: false });
     expect(framed.headers.get('content-security-policy')).toContain('frame-ancestors *');
     expect(framed.headers.get('content-security-policy')).not.toContain("frame-ancestors 'none'");
-    await call(s, 'PATCH', '/api/dashboard/sites/page.example/shared-link', { cookie, json: { embeddable: false } });
+    await call(s, 'PATCH', `/api/dashboard/sites/page.example/shared-links/${link.id}`, { cookie, json: { embeddable: false } });
     expect((await fetch(`${s.url}${sharePath}`)).headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 
@@ -369,7 +370,7 @@ describe("owner's routes", () => {
     const cookie = await setupOwner(s);
     const siteId = await s.addSite('gone.example');
     await s.addSite('kept.example');
-    await call(s, 'POST', '/api/dashboard/sites/gone.example/shared-link', { cookie, json: {} });
+    await call(s, 'POST', '/api/dashboard/sites/gone.example/shared-links', { cookie, json: {} });
     await call(s, 'POST', '/api/dashboard/sites/gone.example/annotations', { cookie, json: { day: '2026-03-01', text: 'launch' } });
     await call(s, 'POST', '/api/dashboard/sites/gone.example/tokens', { cookie });
     const viewer = await call(s, 'POST', '/api/dashboard/users', {

@@ -42,7 +42,8 @@ const snapshot = (last: { event: number; visit: number }) =>
     // Using a token records when (to the hour); nothing else of it may change.
     server.db.all('SELECT id, token_hash, prefix, site_id, created_at FROM tokens ORDER BY id'),
     server.db.all('SELECT * FROM user_sites ORDER BY site_id, user_id'),
-    server.db.all('SELECT * FROM shared_links ORDER BY site_id'),
+    // Using a shared link records when (to the hour), as a token.
+    server.db.all('SELECT id, site_id, name, token_hash, token, prefix, show_visits, embeddable, password_hash, created_at, revoked_at FROM shared_links ORDER BY id'),
     server.db.all('SELECT * FROM annotations ORDER BY id'),
     server.db.all('SELECT * FROM events WHERE id <= ? ORDER BY id', [last.event]),
     server.db.all('SELECT * FROM event_props WHERE event_id <= ? ORDER BY event_id, key', [last.event]),
@@ -61,8 +62,8 @@ beforeAll(async () => {
   }
   await call(server, 'POST', '/api/dashboard/users', { cookie: ownerCookie, json: { ...VIEWER, sites: ['fuzz.example'] } });
   viewerCookie = sessionCookieOf((await call(server, 'POST', '/api/dashboard/login', { json: VIEWER })).headers)!;
-  const link = await call(server, 'POST', '/api/dashboard/sites/fuzz.example/shared-link', { cookie: ownerCookie, json: { showVisits: true } });
-  shareToken = (link.body.url as string).split('/share/')[1]!;
+  const link = await call(server, 'POST', '/api/dashboard/sites/fuzz.example/shared-links', { cookie: ownerCookie, json: { showVisits: true } });
+  shareToken = (link.body.link as { url: string }).url.split('/share/')[1]!;
   await call(server, 'POST', '/api/dashboard/sites/fuzz.example/annotations', { cookie: ownerCookie, json: { day: '2026-11-01', text: 'relaunch' } });
   siteToken = await createToken(server.db, { siteId }, Date.now());
   // The CLI around the run, its errors included.
@@ -87,7 +88,7 @@ const path = fc.oneof(
   ),
   domain.map((d) => `/api/v1/sites/${encodeURIComponent(d)}`),
   fc.tuple(domain, fc.constantFrom('privacy-text', 'purge', 'export')).map(([d, r]) => `/api/v1/sites/${encodeURIComponent(d)}/${r}`),
-  fc.tuple(domain, fc.constantFrom('', '/settings', '/first-event', '/tokens', '/tokens/1', '/shared-link', '/annotations', '/annotations/1', '/visits', '/properties', '/properties?event=Signup')).map(
+  fc.tuple(domain, fc.constantFrom('', '/settings', '/first-event', '/tokens', '/tokens/1', '/shared-links', '/shared-links/1', '/annotations', '/annotations/1', '/visits', '/properties', '/properties?event=Signup')).map(
     ([d, r]) => `/api/dashboard/sites/${encodeURIComponent(d)}${r}`,
   ),
   domain.map((d) => `/sites/${encodeURIComponent(d)}`),

@@ -373,11 +373,12 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
     });
 
     it('gives a shared link its own site read-only, the visits log only when allowed, and nothing once revoked', async () => {
-      const made = await call('POST', '/api/dashboard/sites/dash.example/shared-link', { cookie: ownerCookie, json: { showVisits: false } });
+      const made = await call('POST', '/api/dashboard/sites/dash.example/shared-links', { cookie: ownerCookie, json: { name: 'Board', showVisits: false } });
       expect(made.status).toBe(200);
-      const url = made.body.url as string;
-      expect(url.startsWith(`${target.origin}/share/`)).toBe(true);
-      const token = url.slice(url.lastIndexOf('/') + 1);
+      const link = made.body.link as { id: number; url: string };
+      expect(link).toMatchObject({ name: 'Board', showVisits: false, embeddable: false, protected: false, lastUsedAt: null });
+      expect(link.url.startsWith(`${target.origin}/share/`)).toBe(true);
+      const token = link.url.slice(link.url.lastIndexOf('/') + 1);
       expect(token.length).toBeGreaterThanOrEqual(43);
       const share = { headers: { 'x-teller-share': token } };
 
@@ -396,7 +397,7 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
       for (const path of [
         '/api/dashboard/sites',
         '/api/dashboard/sites/dash.example/settings',
-        '/api/dashboard/sites/dash.example/shared-link',
+        '/api/dashboard/sites/dash.example/shared-links',
         '/api/dashboard/users',
         '/api/dashboard/sites/dash.example/tokens',
         '/api/v1/sites',
@@ -406,18 +407,99 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
       expect([401, 403]).toContain((await call('POST', '/api/dashboard/sites/dash.example/annotations', { ...share, json: { day: '2026-01-01', text: 'x' } })).status);
       expect((await call('GET', '/api/dashboard/sites/dash.example/visits', share)).status).toBe(403);
 
-      const patched = await call('PATCH', '/api/dashboard/sites/dash.example/shared-link', { cookie: ownerCookie, json: { showVisits: true } });
-      expect(patched.body.link).toMatchObject({ showVisits: true, embeddable: false });
+      const patched = await call('PATCH', `/api/dashboard/sites/dash.example/shared-links/${link.id}`, { cookie: ownerCookie, json: { showVisits: true } });
+      expect(patched.body.link).toMatchObject({ name: 'Board', showVisits: true, embeddable: false, url: link.url });
+      // Its use is recorded, for the owner's list.
+      expect((patched.body.link as { lastUsedAt: number | null }).lastUsedAt).toBeGreaterThan(0);
       const visits = await call('GET', '/api/dashboard/sites/dash.example/visits', share);
       expect(visits.status).toBe(200);
       expect((visits.body.visits as unknown[]).length).toBe(2);
 
-      expect((await call('DELETE', '/api/dashboard/sites/dash.example/shared-link', { cookie: ownerCookie })).body).toEqual({ revoked: true });
+      expect((await call('DELETE', `/api/dashboard/sites/dash.example/shared-links/${link.id}`, { cookie: ownerCookie })).body).toEqual({ revoked: true });
+      expect((await call('DELETE', `/api/dashboard/sites/dash.example/shared-links/${link.id}`, { cookie: ownerCookie })).status).toBe(404);
       const revoked = await query(share);
       expect(revoked.status).toBe(401);
       expect(revoked.body).toEqual(wrongToken.body);
       expect((await realtime(share)).status).toBe(401);
-      expect((await call('GET', '/api/dashboard/session', share)).body).toEqual({ state: 'login' });
+      expect((await call('GET', '/api/dashboard/session', share)).body).toEqual({ state: 'share-revoked' });
+      const page = await target.request(`/share/${token}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('share-revoked');
+    });
+
+    it('keeps several named links per site, each with its address, and checks what the owner sends', async () => {
+      const path = '/api/dashboard/sites/dash.example/shared-links';
+      const a = (await call('POST', path, { cookie: ownerCookie, json: { name: '  For Acme\'s marketing team ' } })).body.link as { id: number; url: string };
+      const b = (await call('POST', path, { cookie: ownerCookie, json: {} })).body.link as { id: number; url: string };
+      const list = (await call('GET', path, { cookie: ownerCookie })).body.links as Array<{ id: number; name: string; url: string }>;
+      expect(list.map((l) => [l.name, l.url])).toEqual([
+        ["For Acme's marketing team", a.url],
+        ['Shared link', b.url],
+      ]);
+      for (const json of [{ name: '' }, { name: '   ' }, { name: 'x'.repeat(101) }, { name: 7 }, { showVisits: 'yes' }, { password: 'short' }, { password: 12 }]) {
+        const answer = await call('POST', path, { cookie: ownerCookie, json });
+        expect(answer.status, JSON.stringify(json)).toBe(400);
+        expect(answer.body.error, JSON.stringify(json)).toMatch(/^(name|showVisits|password): /);
+      }
+      for (const id of ['999999', 'abc', '1.5']) {
+        expect((await call('PATCH', `${path}/${id}`, { cookie: ownerCookie, json: { name: 'x' } })).status).toBe(404);
+        expect((await call('DELETE', `${path}/${id}`, { cookie: ownerCookie })).status).toBe(404);
+      }
+      // A link of another site is not reached through this one.
+      const other = (await call('POST', '/api/dashboard/sites/other.example/shared-links', { cookie: ownerCookie, json: {} })).body.link as { id: number };
+      expect((await call('DELETE', `${path}/${other.id}`, { cookie: ownerCookie })).status).toBe(404);
+      for (const link of [a, b]) await call('DELETE', `${path}/${link.id}`, { cookie: ownerCookie });
+      await call('DELETE', `/api/dashboard/sites/other.example/shared-links/${other.id}`, { cookie: ownerCookie });
+      expect((await call('GET', path, { cookie: ownerCookie })).body.links).toEqual([]);
+    });
+
+    it('opens a password-protected link only with its password, by a cookie for that link alone, throttling wrong ones', async () => {
+      const path = '/api/dashboard/sites/dash.example/shared-links';
+      const password = 'acme reads our numbers';
+      const made = (await call('POST', path, { cookie: ownerCookie, json: { name: 'Acme', password } })).body.link as { id: number; url: string; protected: boolean };
+      expect(made.protected).toBe(true);
+      const token = made.url.slice(made.url.lastIndexOf('/') + 1);
+      const share = { 'x-teller-share': token };
+      expect((await call('GET', '/api/dashboard/session', { headers: share })).body).toEqual({ state: 'share-locked' });
+      expect((await query({ headers: share })).status).toBe(401);
+      expect(await (await target.request(`/share/${token}`)).text()).toContain('share-locked');
+
+      const unlock = (json: unknown, visitor?: Visitor, headers: Record<string, string> = share) => call('POST', '/api/dashboard/share/unlock', { json, headers, visitor });
+      const guesser: Visitor = { ip: '100.64.77.9', country: 'XX' };
+      const wrong = await unlock({ password: 'not it at all' }, guesser);
+      expect(wrong.status).toBe(401);
+      expect(wrong.body.error).toBe('wrong password');
+      expect(wrong.headers.getSetCookie()).toEqual([]);
+      expect((await unlock({}, guesser)).status).toBe(400);
+      expect((await unlock({ password }, guesser, { 'x-teller-share': 'no-such-link-token' })).status).toBe(404);
+      expect((await unlock({ password }, guesser, { ...share, origin: 'https://evil.example' })).status).toBe(403);
+      // As logins: five tries from one address block, then 429 even for the right password.
+      for (let i = 0; i < 4; i++) await unlock({ password: `guess ${i}` }, guesser);
+      const throttled = await unlock({ password }, guesser);
+      expect(throttled.status).toBe(429);
+      expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+
+      const right = await unlock({ password }, NORWAY);
+      expect(right.status).toBe(200);
+      expect(right.body).toMatchObject({ state: 'shared', site: { domain: 'dash.example' } });
+      const setCookie = right.headers.getSetCookie().find((line) => line.includes(`teller_share_${made.id}=`))!;
+      expect(setCookie).toMatch(/HttpOnly/i);
+      expect(setCookie).toMatch(/SameSite=Lax/i);
+      const cookie = setCookie.split(';')[0]!;
+      expect((await query({ headers: { ...share, cookie } })).status).toBe(200);
+      expect((await call('GET', '/api/dashboard/session', { headers: { ...share, cookie } })).body).toMatchObject({ state: 'shared' });
+
+      // The cookie opens this link only, and only until its password changes.
+      const second = (await call('POST', path, { cookie: ownerCookie, json: { name: 'Other', password } })).body.link as { id: number; url: string };
+      const secondShare = { 'x-teller-share': second.url.slice(second.url.lastIndexOf('/') + 1) };
+      const [name, value] = cookie.split('=');
+      expect((await query({ headers: { ...secondShare, cookie: `${name!.replace(String(made.id), String(second.id))}=${value}` } })).status).toBe(401);
+      await call('PATCH', `${path}/${made.id}`, { cookie: ownerCookie, json: { password: 'a brand new password' } });
+      expect((await query({ headers: { ...share, cookie } })).status).toBe(401);
+      // Without a password again, the link opens for anyone.
+      await call('PATCH', `${path}/${made.id}`, { cookie: ownerCookie, json: { password: null } });
+      expect((await query({ headers: share })).status).toBe(200);
+      for (const id of [made.id, second.id]) await call('DELETE', `${path}/${id}`, { cookie: ownerCookie });
     });
 
     it('answers the page paths with the shell', async () => {

@@ -48,8 +48,12 @@ export type SessionState =
   | { state: 'setup' }
   | { state: 'login' }
   | { state: 'in'; user: { email: string; role: Role }; sites: SiteRef[] }
-  /** Only when the SHARE_HEADER names a live link. */
-  | { state: 'shared'; site: { domain: string; timezone: string }; showVisits: boolean };
+  /** Only when the SHARE_HEADER names a live link (unlocked, when it has a password). */
+  | { state: 'shared'; site: { domain: string; timezone: string }; showVisits: boolean }
+  /** The link has a password and this browser has not given it: POST /api/dashboard/share/unlock. */
+  | { state: 'share-locked' }
+  /** The link was revoked by the owner. */
+  | { state: 'share-revoked' };
 
 /**
  * POST /api/dashboard/setup   { email, password, password2, code }  -> 200 SessionState (in) + cookie;
@@ -135,17 +139,29 @@ export interface TokenInfo {
 }
 
 /**
- * GET /api/dashboard/sites/<domain>/shared-link (owner) -> { link: SharedLinkInfo | null }
- * POST same { showVisits?, embeddable? } -> { link: SharedLinkInfo, url: string } (replaces any old link; url shown once)
- * PATCH same { showVisits?, embeddable? } -> { link }
- * DELETE same -> { revoked: true }
+ * Shared links (owner), any number per site:
+ * GET    /api/dashboard/sites/<domain>/shared-links -> { links: SharedLinkInfo[] } (live ones, oldest first)
+ * POST   same { name?, showVisits?, embeddable?, password? } -> { link: SharedLinkInfo }
+ * PATCH  .../shared-links/<id> { name?, showVisits?, embeddable?, password?: string | null } -> { link }
+ *        (null removes the password; a new one locks out whoever had the old)
+ * DELETE .../shared-links/<id> -> { revoked: true }; the address then shows SessionState share-revoked.
+ * A visitor of a protected link: POST /api/dashboard/share/unlock { password } with SHARE_HEADER
+ *        -> SessionState (shared) and a cookie for that link; 401 { error: 'wrong password' };
+ *        429 + Retry-After when throttled as logins are; 404 for no live link.
  */
 export interface SharedLinkInfo {
+  id: number;
+  name: string;
   prefix: string;
+  /** The link's address, to copy at any time; null for a link made before addresses were kept. */
+  url: string | null;
   showVisits: boolean;
   /** When true the /share page may be framed by any site (frame-ancestors *). */
   embeddable: boolean;
+  /** True when visitors must give a password. */
+  protected: boolean;
   createdAt: number;
+  lastUsedAt: number | null;
 }
 
 /**
@@ -228,7 +244,8 @@ export interface ErrorJson {
 
 /**
  * The site view's state, in the query string of /sites/<domain> and /share/<token>:
- *   period   day | yesterday | 7d | 28d | 30d | 91d | month | last_month | year | 12mo | all | custom (default 28d)
+ *   period   day | yesterday | 7d | 28d | 30d | 91d | month | last_month | year | 12mo | all | custom (default 28d),
+ *            or realtime: the realtime view (the last 5 and 30 minutes), which reads no other parameter
  *   from,to  YYYY-MM-DD, with period=custom
  *   compare  previous | year   (absent: no comparison)
  *   metric   visitors | visits | pageviews | views_per_visit | bounce_rate | visit_duration (the chart's KPI)

@@ -11,6 +11,7 @@ import { SHORT_ADMIN_TOKEN } from '../config.ts';
 import { isSameOrigin } from '../auth/request-origin.ts';
 import { readSessionCookie, setSessionCookie } from '../auth/session-cookie.ts';
 import { sessionUser } from '../auth/sessions.ts';
+import { shareUnlocked } from '../auth/share-cookie.ts';
 import { linkOfToken, type SharedLink } from '../auth/shared-links.ts';
 import { SHARE_HEADER } from '../dashboard/contract.ts';
 import { bearerToken, verifyToken, type TokenGrant } from '../tokens.ts';
@@ -50,8 +51,10 @@ export async function requestAccess(deps: ApiDeps, c: Context): Promise<AccessRe
   }
   const share = c.req.header(SHARE_HEADER);
   if (share !== undefined) {
-    const link = await linkOfToken(deps.db, share.trim());
-    return link && { via: 'share', grant: { admin: false, siteId: link.siteId }, link };
+    const link = await linkOfToken(deps.db, share.trim(), deps.clock());
+    // A password-protected link reads nothing until its unlock cookie comes along.
+    if (!link || !(await shareUnlocked(deps, c, link))) return null;
+    return { via: 'share', grant: { admin: false, siteId: link.siteId }, link };
   }
   const sessionId = readSessionCookie(deps, c);
   if (!sessionId) return null;

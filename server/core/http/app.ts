@@ -10,6 +10,7 @@ import { refusedAdminToken } from './api-auth.ts';
 import { collectRoutes } from './collect.ts';
 import { dashboardPages } from './dashboard-pages.ts';
 import { dashboardSession } from './dashboard-session.ts';
+import { dashboardShare } from './dashboard-share.ts';
 import { dashboardSiteData } from './dashboard-site-data.ts';
 import { dashboardSiteKeys } from './dashboard-site-keys.ts';
 import { dashboardSites } from './dashboard-sites.ts';
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', statsApi(deps));
   app.route('/', privacyRoutes(deps));
   app.route('/', dashboardSession(deps));
+  app.route('/', dashboardShare(deps));
   app.route('/', dashboardSites(deps));
   app.route('/', dashboardSiteKeys(deps));
   app.route('/', dashboardSiteData(deps));

@@ -6,7 +6,8 @@ import { Hono, type Context } from 'hono';
 import { linkOfToken } from '../auth/shared-links.ts';
 import type { SessionState } from '../dashboard/contract.ts';
 import { pageHeaders, shellHtml } from '../dashboard/shell.ts';
-import { sessionState, sharedState, type SessionDeps } from './dashboard-session.ts';
+import { sessionState, type SessionDeps } from './dashboard-session.ts';
+import { shareState } from './dashboard-share.ts';
 
 /** Paths the shell answers; wrangler.toml's run_worker_first lists the same ones. */
 export const PAGE_PATHS: readonly string[] = ['/', '/setup', '/account', '/users', '/sites/*', '/share/*'];
@@ -18,9 +19,10 @@ function page(c: Context, state: SessionState, embeddable: boolean): Response {
 export function dashboardPages(deps: SessionDeps): Hono {
   const app = new Hono();
   app.get('/share/:token', async (c) => {
-    const link = await linkOfToken(deps.db, c.req.param('token'));
-    const shared = link && (await sharedState(deps, link));
-    return page(c, shared ?? (await sessionState(deps, c)), link?.embeddable === true);
+    const token = c.req.param('token');
+    const shared = await shareState(deps, c, token);
+    const embeddable = shared?.state === 'shared' && (await linkOfToken(deps.db, token))?.embeddable === true;
+    return page(c, shared ?? (await sessionState(deps, c)), embeddable);
   });
   for (const path of PAGE_PATHS) app.get(path, async (c) => page(c, await sessionState(deps, c), false));
   return app;

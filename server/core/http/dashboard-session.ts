@@ -11,14 +11,14 @@ import { isSameOrigin, requestOrigin, truncatedClientAddress } from '../auth/req
 import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie.ts';
 import { createSession, deleteSession, endSessionsOf, sessionCount } from '../auth/sessions.ts';
 import { expectedSetupCode, setupCodeMatches, setupUrl } from '../auth/setup-code.ts';
-import type { SharedLink } from '../auth/shared-links.ts';
 import { admitAttempt, admitSetupAttempt, attemptSucceeded, throttleKeys } from '../auth/throttle.ts';
-import type { AccountInfo, SessionState } from '../dashboard/contract.ts';
+import { SHARE_HEADER, type AccountInfo, type SessionState } from '../dashboard/contract.ts';
 import type { AppDeps } from '../ports.ts';
 import { listSites } from '../sites.ts';
 import { anyUserExists, createFirstOwner, findUserByEmail, findUserById, grantedSiteIds, setPassword, UserError, type User } from '../users.ts';
 import { crossOrigin, requestAccess, requestGrant, unauthorized } from './api-auth.ts';
 import { credentialsField, dashboardAccess, fail, jsonBody, sessionAccess, stringField } from './dashboard-access.ts';
+import { shareState } from './dashboard-share.ts';
 
 export const WRONG_LOGIN = 'wrong e-mail or password';
 export const SETUP_DONE = 'setup is done: an account exists already, log in instead';
@@ -62,23 +62,15 @@ async function startSession(deps: SessionDeps, c: Context, user: User): Promise<
 
 /** What the shell should show for this request; also written into every page (dashboard-pages.ts). */
 export async function sessionState(deps: SessionDeps, c: Context): Promise<SessionState> {
-  const access = await requestAccess(deps, c);
-  if (access && 'via' in access && access.via === 'session') return signedIn(deps, access.user);
-  if (access && 'via' in access && access.via === 'share') {
-    const shared = await sharedState(deps, access.link);
+  const share = c.req.header(SHARE_HEADER);
+  if (share !== undefined) {
+    const shared = await shareState(deps, c, share.trim());
     if (shared) return shared;
+  } else {
+    const access = await requestAccess(deps, c);
+    if (access && 'via' in access && access.via === 'session') return signedIn(deps, access.user);
   }
   return (await anyUserExists(deps.db)) ? { state: 'login' } : { state: 'setup' };
-}
-
-/** A live shared link's state, or null when its site is gone. */
-export async function sharedState(deps: Pick<AppDeps, 'db'>, link: SharedLink): Promise<SessionState | null> {
-  const site = await findSiteById(deps, link.siteId);
-  return site && { state: 'shared', site, showVisits: link.showVisits };
-}
-
-function findSiteById(deps: Pick<AppDeps, 'db'>, id: number): Promise<{ domain: string; timezone: string } | null> {
-  return deps.db.first<{ domain: string; timezone: string }>('SELECT domain, timezone FROM sites WHERE id = ?', [id]);
 }
 
 export function dashboardSession(deps: SessionDeps): Hono {

@@ -1,33 +1,78 @@
 /**
  * A site's keys to its statistics, managed by the owner: Stats API tokens (shown once,
- * listed by prefix, revoked) and the shared link (made, changed, revoked).
+ * listed by prefix, revoked) and the named shared links (made, listed with their address,
+ * changed, protected by a password, revoked one by one).
  * @module
  */
 import { Hono, type Context } from 'hono';
 import { requestOrigin } from '../auth/request-origin.ts';
-import { createSharedLink, revokeSharedLink, siteLink, updateSharedLink, type SharedLink } from '../auth/shared-links.ts';
+import { MIN_PASSWORD_LENGTH } from '../auth/passwords.ts';
+import { createSharedLink, MAX_LINK_NAME, revokeSharedLink, siteLinks, updateSharedLink, type LinkOptions, type SharedLink } from '../auth/shared-links.ts';
 import type { SharedLinkInfo, TokenInfo } from '../dashboard/contract.ts';
 import type { Site } from '../sites.ts';
 import { createTokenRow, listSiteTokens, revokeSiteToken, TOKEN_PREFIX_LENGTH } from '../tokens.ts';
 import type { ApiDeps } from './api-auth.ts';
-import { booleanField, fail, jsonBody, ownedSite, type Outcome } from './dashboard-access.ts';
+import { booleanField, fail, jsonBody, ownedSite, stringField, type Outcome } from './dashboard-access.ts';
 
-function linkInfo(link: SharedLink): SharedLinkInfo {
-  return { prefix: link.prefix, showVisits: link.showVisits, embeddable: link.embeddable, createdAt: link.createdAt };
+function linkInfo(deps: ApiDeps, c: Context, link: SharedLink): SharedLinkInfo {
+  return {
+    id: link.id,
+    name: link.name,
+    prefix: link.prefix,
+    url: link.token === null ? null : `${requestOrigin(deps, c)}/share/${link.token}`,
+    showVisits: link.showVisits,
+    embeddable: link.embeddable,
+    protected: link.passwordHash !== null,
+    createdAt: link.createdAt,
+    lastUsedAt: link.lastUsedAt,
+  };
 }
 
-async function linkOptions(c: Context): Promise<Outcome<{ showVisits?: boolean; embeddable?: boolean }>> {
+/** A link's name: trimmed, not empty, bounded. */
+function nameField(c: Context, body: Record<string, unknown>): Outcome<string | undefined> {
+  if (body.name === undefined) return { ok: undefined };
+  const name = stringField(c, body, 'name', MAX_LINK_NAME);
+  if ('response' in name) return name;
+  const trimmed = name.ok.trim();
+  return trimmed ? { ok: trimmed } : fail(c, 400, 'name: a link needs a name');
+}
+
+/** A new password (at least as long as users' passwords), null to remove it, or absent. */
+function passwordField(c: Context, body: Record<string, unknown>): Outcome<string | null | undefined> {
+  const value = body.password;
+  if (value === undefined || value === null) return { ok: value };
+  const password = stringField(c, body, 'password');
+  if ('response' in password) return fail(c, 400, 'password: a string, or null to remove the password');
+  if (password.ok.length < MIN_PASSWORD_LENGTH) return fail(c, 400, `password: at least ${MIN_PASSWORD_LENGTH} characters`);
+  return { ok: password.ok };
+}
+
+async function linkOptions(c: Context): Promise<Outcome<LinkOptions>> {
   const body = await jsonBody(c);
   if ('response' in body) return body;
+  const name = nameField(c, body.ok);
+  if ('response' in name) return name;
   const showVisits = booleanField(c, body.ok, 'showVisits');
   if ('response' in showVisits) return showVisits;
   const embeddable = booleanField(c, body.ok, 'embeddable');
   if ('response' in embeddable) return embeddable;
-  const options: { showVisits?: boolean; embeddable?: boolean } = {};
+  const password = passwordField(c, body.ok);
+  if ('response' in password) return password;
+  const options: LinkOptions = {};
+  if (name.ok !== undefined) options.name = name.ok;
   if (showVisits.ok !== undefined) options.showVisits = showVisits.ok;
   if (embeddable.ok !== undefined) options.embeddable = embeddable.ok;
+  if (password.ok !== undefined) options.password = password.ok;
   return { ok: options };
 }
+
+/** The `:id` of a link route as a number, or null. */
+function linkId(c: Context): number | null {
+  const id = c.req.param('id') ?? '';
+  return /^\d{1,15}$/.test(id) ? Number(id) : null;
+}
+
+const UNKNOWN_LINK = 'unknown shared link';
 
 export function dashboardSiteKeys(deps: ApiDeps): Hono {
   const app = new Hono();
@@ -56,36 +101,38 @@ export function dashboardSiteKeys(deps: ApiDeps): Hono {
     return c.json({ revoked: true });
   });
 
-  app.get('/api/dashboard/sites/:domain/shared-link', async (c) => {
+  app.get('/api/dashboard/sites/:domain/shared-links', async (c) => {
     const site = await ownedSite(deps, c);
     if ('response' in site) return site.response;
-    const link = await siteLink(deps.db, site.ok.id);
-    return c.json({ link: link && linkInfo(link) });
+    const links = await siteLinks(deps.db, site.ok.id);
+    return c.json({ links: links.map((link) => linkInfo(deps, c, link)) });
   });
 
-  app.post('/api/dashboard/sites/:domain/shared-link', async (c) => {
+  app.post('/api/dashboard/sites/:domain/shared-links', async (c) => {
     const site = await ownedSite(deps, c);
     if ('response' in site) return site.response;
     const options = await linkOptions(c);
     if ('response' in options) return options.response;
-    const { link, token } = await createSharedLink(deps.db, site.ok.id, options.ok, deps.clock());
-    return c.json({ link: linkInfo(link), url: `${requestOrigin(deps, c)}/share/${token}` });
+    const { link } = await createSharedLink(deps.db, site.ok.id, options.ok, deps.clock());
+    return c.json({ link: linkInfo(deps, c, link) });
   });
 
-  app.patch('/api/dashboard/sites/:domain/shared-link', async (c) => {
+  app.patch('/api/dashboard/sites/:domain/shared-links/:id', async (c) => {
     const site = await ownedSite(deps, c);
     if ('response' in site) return site.response;
     const options = await linkOptions(c);
     if ('response' in options) return options.response;
-    const link = await updateSharedLink(deps.db, site.ok.id, options.ok);
-    if (!link) return fail(c, 404, 'this site has no shared link').response;
-    return c.json({ link: linkInfo(link) });
+    const id = linkId(c);
+    const link = id === null ? null : await updateSharedLink(deps.db, site.ok.id, id, options.ok);
+    if (!link) return fail(c, 404, UNKNOWN_LINK).response;
+    return c.json({ link: linkInfo(deps, c, link) });
   });
 
-  app.delete('/api/dashboard/sites/:domain/shared-link', async (c) => {
+  app.delete('/api/dashboard/sites/:domain/shared-links/:id', async (c) => {
     const site = await ownedSite(deps, c);
     if ('response' in site) return site.response;
-    if (!(await revokeSharedLink(deps.db, site.ok.id))) return fail(c, 404, 'this site has no shared link').response;
+    const id = linkId(c);
+    if (id === null || !(await revokeSharedLink(deps.db, site.ok.id, id, deps.clock()))) return fail(c, 404, UNKNOWN_LINK).response;
     return c.json({ revoked: true });
   });
 

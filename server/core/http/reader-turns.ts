@@ -24,11 +24,11 @@ export interface QueryStores {
 
 /**
  * What a credential's requests and queries are counted against: one API token (keyed by its
- * public prefix, never the secret), one shared link (one per site, and anyone holding its
- * URL may use it) or one dashboard user, whichever of their sessions asks.
+ * public prefix, never the secret), one shared link (anyone holding its URL may use it)
+ * or one dashboard user, whichever of their sessions asks.
  */
 export function credentialKey(access: Access): string {
-  if (access.via === 'share') return `link ${access.link.siteId}`;
+  if (access.via === 'share') return `link ${access.link.id}`;
   if (access.via === 'token') return `token ${access.token.slice(0, TOKEN_PREFIX_LENGTH)}`;
   return `user ${access.user.id}`;
 }
