@@ -6,6 +6,7 @@
 import type { Key } from '../i18n/index.ts';
 import { h } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
+import { flagImage } from './flags.ts';
 import { dimensionLabel, filterLabel } from './format.ts';
 import { type Op, OPS, withFilter, withoutFilter } from './state.ts';
 import type { View } from './view.ts';
@@ -60,6 +61,7 @@ export function renderFilterBar(view: View): HTMLElement {
       return h(
         'span',
         { class: 'chip sv-chip' },
+        filter.dimension === 'visit:country' ? filter.values.map(flagImage) : null,
         label,
         h('button', { type: 'button', class: 'sv-chip-remove', 'aria-label': t('sv.filter.remove', { filter: label }), 'data-key': `chip:${index}`, onclick: () => view.go(withoutFilter(view.state, index)) }, '×'),
       );
