@@ -31,7 +31,7 @@ function mapBody(view: View, result: Promise<StatsResult>): Node {
   Promise.all([result, chunk])
     .then(async ([r, map]) => {
       const visitors = new Map(r.results.map((row) => [row.dimensions[0] ?? '', row.metrics[0] ?? 0]));
-      replace(holder, await map.drawMap(visitors, (code, n) => plural('sv.map.tip', n, { country: countryName(code) }), pickCountry(view), (code, text) => tip.replaceChildren(flagImage(code), ' ', text)), map.mapLegend(visitors, (n) => formatNumber(n)));
+      replace(holder, await map.drawMap(visitors, (code, n) => plural('sv.map.tip', n, { country: countryName(code) }), pickCountry(view), (code, text) => tip.replaceChildren(flagImage(code), text)), map.mapLegend(visitors, (n) => formatNumber(n)));
     })
     .catch((error: unknown) => replace(holder, panelError(error)));
   return h('div', null, holder, tip);

@@ -56,7 +56,7 @@ export function rowsTable(tab: TabDef, result: StatsResult, options: RowsOptions
       result.results.map((r) => {
         const value = r.dimensions[0] ?? '';
         const label = valueLabel(tab.dimension, value);
-        const shown = tab.dimension === 'visit:country' ? [flagImage(value), ' ', label] : label;
+        const shown = tab.dimension === 'visit:country' ? [flagImage(value), label] : label;
         const bar = h('span', { class: 'sv-bar', 'aria-hidden': 'true' });
         bar.style.width = `${(((r.metrics[0] ?? 0) / max) * 100).toFixed(1)}%`;
         const name = options.onPick

@@ -78,7 +78,7 @@ export function renderVisits(view: View): HTMLElement {
                       null,
                       cell('time', formatTime(v.startedAt, view.ctx.site.timezone), 'nowrap'),
                       cell('ip', v.ip ?? h('span', { class: 'muted' }, t('sv.visits.ipNone')), 'mono'),
-                      cell('visit:country', v.country ? h('span', null, flagImage(v.country), ' ', countryName(v.country)) : NONE),
+                      cell('visit:country', v.country ? h('span', null, flagImage(v.country), countryName(v.country)) : NONE),
                       cell('visit:browser', joined(v.browser, v.browserVersion)),
                       cell('os', joined(v.os, v.osVersion)),
                       cell('visit:device', v.device ? valueLabel('visit:device', v.device) : NONE, 'nowrap'),

@@ -90,13 +90,13 @@ describe('flags', { timeout: 120_000 }, () => {
     expect(values.sort()).toEqual([...COUNTRIES, '(not set)'].sort());
     const flags = await flagsIn(page, rows);
     expect(flags).toEqual(values.map((v) => (v === '(not set)' ? flagOf('xx') : flagOf(v))));
-    // The name still stands beside it: the flag is decorative.
-    expect(await page.textContent(`${rows}[data-value="NO"]`)).toContain('Norway');
+    // The name stands beside it, as it was: the flag is decorative, spaced by a margin.
+    expect(await page.textContent(`${rows}[data-value="NO"] .sv-pick`)).toBe('Norway');
 
     const visits = '.sv-visits-body td[data-col="visit:country"]';
     await page.waitForSelector(visits);
     const visitFlags = await flagsIn(page, visits);
-    const shownCountries = await page.$$eval(visits, (tds) => tds.map((td) => td.textContent!.trim()));
+    const shownCountries = await page.$$eval(visits, (tds) => tds.map((td) => td.textContent));
     expect(visitFlags.filter(Boolean).map((f) => f!.src).sort()).toEqual(COUNTRIES.map((c) => `/flags/${c.toLowerCase()}.svg`).sort());
     expect(shownCountries).toEqual(expect.arrayContaining(['Norway', 'Sweden', 'Germany']));
 
@@ -113,15 +113,20 @@ describe('flags', { timeout: 120_000 }, () => {
     await screenshot(page, 'flags-light');
   });
 
-  it('shows the flag in the map’s tip and in a country filter’s chip', async () => {
+  it('shows the flag in the map’s tip and in a country filter’s chip, and in dark mode', async () => {
     const { page, failures } = await open(`/sites/${DOMAIN}?period=day&tab.locations=map&f=${encodeURIComponent('is|visit:country|SE')}`, { colorScheme: 'dark' }, '.sv-map path.has');
     expect(await flagsIn(page, '.sv-chip')).toEqual([flagOf('SE')]);
     await page.waitForSelector('.sv-map path[data-country="SE"]');
     await page.locator('.sv-map path[data-country="SE"]').dispatchEvent('mouseenter');
     await waitFor('the tip names Sweden', async () => /Sweden/.test((await page.textContent('.sv-map-tip')) ?? ''));
     expect(await flagsIn(page, '.sv-map-tip')).toEqual([flagOf('SE')]);
-    expect(failures).toEqual([]);
     await screenshot(page, 'flags-dark');
+    await page.click('.sv-chip-remove');
+    await page.click('#sv-tab-locations-countries');
+    await waitFor('every country', async () => (await page.$$('[data-panel="locations"] tr[data-value]')).length === 4);
+    expect((await flagsIn(page, '[data-panel="locations"] tr[data-value]')).map((f) => f?.src).sort()).toEqual(['/flags/de.svg', '/flags/no.svg', '/flags/se.svg', '/flags/xx.svg']);
+    await page.locator('[data-panel="locations"]').screenshot({ path: join(SCREENSHOT_DIR, 'flags-dark-countries.png') });
+    expect(failures).toEqual([]);
   });
 
   it('keeps the flags on a 375 px phone', async () => {
