@@ -17,3 +17,7 @@ export interface DashboardBuild {
   budget: number;
 }
 export declare function buildDashboard(options: { outDir: string; quiet?: boolean }): Promise<DashboardBuild>;
+/** Cache-Control of `/flags/*` (Cloudflare's `_headers`; server/node/static.ts sends the same). */
+export declare const FLAGS_CACHE_CONTROL: string;
+/** Copies the countries' flags and their licence into `<outDir>/flags`; returns the flags' file names. */
+export declare function copyFlags(outDir: string): Promise<string[]>;

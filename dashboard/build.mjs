@@ -2,7 +2,8 @@
 /**
  * Builds the dashboard into `<outDir>/dashboard`: app.js (ES module; each language's strings
  * and the world map's code are chunks loaded when needed), app.css (uPlot's stylesheet
- * included), and the country outlines (world-atlas, loaded on demand). Called by
+ * included), the country outlines (world-atlas, loaded on demand), and into `<outDir>/flags`
+ * the countries' flags (flag-icons, with its licence). Called by
  * scripts/build.mjs; prints the gzipped size of a cold load against the budget unless `quiet`.
  * @module
  */
@@ -30,6 +31,36 @@ const CLOUDFLARE_HEADERS = `/dashboard/*
   Cache-Control: no-cache
   X-Content-Type-Options: nosniff
 `;
+
+/**
+ * The flags are named by country and change only with an upgrade of flag-icons, which may
+ * take a month to reach a browser: a table of countries then loads no flag twice.
+ */
+export const FLAGS_CACHE_CONTROL = 'public, max-age=2592000';
+
+const FLAG_HEADERS = `/flags/*
+  Cache-Control: ${FLAGS_CACHE_CONTROL}
+  X-Content-Type-Options: nosniff
+`;
+
+/**
+ * Copies flag-icons' 4:3 flags of countries (two-letter names, `xx` the placeholder for an
+ * unknown one) to `<outDir>/flags`, with the MIT licence that must go with every copy (as
+ * LICENSE.txt, so a browser shows it). Files, not the bundle: a page loads only the flags it shows.
+ * @param {string} outDir
+ * @returns {Promise<string[]>} the files' names
+ */
+export async function copyFlags(outDir) {
+  const from = dirname(require('flag-icons/package.json'));
+  const to = join(outDir, 'flags');
+  await rm(to, { recursive: true, force: true });
+  await mkdir(to, { recursive: true });
+  const names = (await readdir(join(from, 'flags', '4x3'))).filter((name) => /^[a-z]{2}\.svg$/.test(name));
+  await Promise.all(names.map((name) => copyFile(join(from, 'flags', '4x3', name), join(to, name))));
+  await copyFile(join(from, 'LICENSE'), join(to, 'LICENSE.txt'));
+  await appendFile(join(outDir, '_headers'), FLAG_HEADERS);
+  return names;
+}
 
 /**
  * @typedef {{ file: string, bytes: number, gzipped: number, load: 'initial' | 'language' | 'on demand' }} DashboardFile
@@ -87,6 +118,7 @@ export async function buildDashboard({ outDir, quiet = false }) {
   });
   await copyFile(require(`world-atlas/${MAP_FILE}`), join(dir, MAP_FILE));
   await appendFile(join(outDir, '_headers'), CLOUDFLARE_HEADERS);
+  await copyFlags(outDir);
 
   const loads = loadOf(result.metafile);
   /** @type {DashboardFile[]} */

@@ -23,7 +23,7 @@ function newestSource(dir) {
 
 function upToDate() {
   const marker = join(OUT, 'script.js');
-  if (!existsSync(marker) || !existsSync(join(OUT, 'dashboard', 'app.js'))) return false;
+  if (!existsSync(marker) || !existsSync(join(OUT, 'dashboard', 'app.js')) || !existsSync(join(OUT, 'flags', 'xx.svg'))) return false;
   const built = statSync(marker).mtimeMs;
   return SOURCES.every((dir) => newestSource(dir) <= built);
 }

@@ -9,6 +9,7 @@
 import './filters.css';
 import { h } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
+import { flagImage } from './flags.ts';
 import { filterLabel } from './format.ts';
 import { withoutFilter } from './state.ts';
 import type { View } from './view.ts';
@@ -26,6 +27,7 @@ export function renderFilterBar(view: View): HTMLElement {
       return h(
         'span',
         { class: 'chip sv-chip' },
+        filter.dimension === 'visit:country' ? filter.values.map(flagImage) : null,
         h('button', { type: 'button', class: 'sv-chip-edit', 'aria-haspopup': 'dialog', title: t('sv.filter.edit'), 'data-key': `chip-edit:${index}`, onclick: () => openDialog(view, index) }, label),
         h('button', { type: 'button', class: 'sv-chip-remove', 'aria-label': t('sv.filter.remove', { filter: label }), 'data-key': `chip:${index}`, onclick: () => view.go(withoutFilter(view.state, index)) }, '×'),
       );

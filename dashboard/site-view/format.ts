@@ -1,6 +1,6 @@
 /**
  * How the site view prints a metric, a change against the comparison, and a dimension's
- * value (a country as flag + name in the UI's language, `(not set)`, channels and devices
+ * value (a country's name in the UI's language, `(not set)`, channels and devices
  * translated).
  * @module
  */
@@ -40,35 +40,6 @@ export function describeChange(metric: string, change: number | null): Change | 
   const magnitude = Math.abs(change);
   const text = metric === 'bounce_rate' ? t('sv.kpi.points', { n: magnitude }) : formatPercent(magnitude);
   return { text, direction, good: direction === 'flat' ? null : (direction === 'up') === upIsGood(metric) };
-}
-
-let flagsDrawn: boolean | null = null;
-
-/**
- * Whether this system draws flag emoji as flags: Windows draws them as two grey letters
- * ("NO"), which only repeats the country's name badly. Drawn once on a canvas: a flag has
- * colour, letters do not.
- */
-function drawsFlags(): boolean {
-  if (flagsDrawn !== null) return flagsDrawn;
-  flagsDrawn = true;
-  const context = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d', { willReadFrequently: true });
-  if (!context) return flagsDrawn;
-  context.canvas.width = context.canvas.height = 20;
-  context.font = '16px sans-serif';
-  context.textBaseline = 'top';
-  context.fillText('\u{1F1F3}\u{1F1F4}', 0, 0);
-  const pixels = context.getImageData(0, 0, 20, 20).data;
-  let coloured = false;
-  for (let i = 0; i < pixels.length && !coloured; i += 4) coloured = pixels[i] !== pixels[i + 1] || pixels[i + 1] !== pixels[i + 2];
-  flagsDrawn = coloured;
-  return flagsDrawn;
-}
-
-/** 🇳🇴 from `NO`: two regional-indicator letters; nothing where the system would draw letters instead. */
-export function flag(code: string): string {
-  if (!/^[A-Za-z]{2}$/.test(code) || !drawsFlags()) return '';
-  return String.fromCodePoint(...[...code.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
 }
 
 function namedValue(dimension: string, value: string): string | null {

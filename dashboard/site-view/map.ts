@@ -79,8 +79,16 @@ export function mapLegend(visitors: Map<string, number>, format: (n: number) => 
   );
 }
 
-/** `label` names a country with its visitors (given by the caller, so this chunk stays small). */
-export async function drawMap(visitors: Map<string, number>, label: (code: string, n: number) => string, onPick: (code: string) => void, tip: HTMLElement): Promise<SVGElement> {
+/**
+ * `label` names a country with its visitors, and `show` puts that in the tip (given by the
+ * caller, so this chunk stays small and shares no module with the page).
+ */
+export async function drawMap(
+  visitors: Map<string, number>,
+  label: (code: string, n: number) => string,
+  onPick: (code: string) => void,
+  show: (code: string, text: string) => void,
+): Promise<SVGElement> {
   const list = await loadShapes();
   const max = Math.max(1, ...visitors.values());
   const root = svg('svg', { viewBox: VIEW_BOX, class: 'sv-map', role: 'group', 'aria-label': t('sv.map.label') });
@@ -96,11 +104,9 @@ export async function drawMap(visitors: Map<string, number>, label: (code: strin
       path.setAttribute('role', 'button');
       path.setAttribute('aria-label', text);
       path.setAttribute('data-country', code);
-      const show = () => {
-        tip.textContent = text;
-      };
-      path.addEventListener('mouseenter', show);
-      path.addEventListener('focus', show);
+      const tip = () => show(code, text);
+      path.addEventListener('mouseenter', tip);
+      path.addEventListener('focus', tip);
       path.addEventListener('click', () => onPick(code));
       path.addEventListener('keydown', (event) => {
         if (event.key === 'Enter' || event.key === ' ') {

@@ -8,6 +8,7 @@ import { type StatsResult, get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { countryName, formatNumber, formatPercent, t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
+import { flagImage } from './flags.ts';
 import { dimensionLabel, plural } from './format.ts';
 import { type PanelParts, topRows } from './panel.ts';
 import { type TabDef, TOP_ROWS, UTM_DIMENSIONS, eventPropertyTab } from './panels.ts';
@@ -30,7 +31,7 @@ function mapBody(view: View, result: Promise<StatsResult>): Node {
   Promise.all([result, chunk])
     .then(async ([r, map]) => {
       const visitors = new Map(r.results.map((row) => [row.dimensions[0] ?? '', row.metrics[0] ?? 0]));
-      replace(holder, await map.drawMap(visitors, (code, n) => plural('sv.map.tip', n, { country: countryName(code) }), pickCountry(view), tip), map.mapLegend(visitors, (n) => formatNumber(n)));
+      replace(holder, await map.drawMap(visitors, (code, n) => plural('sv.map.tip', n, { country: countryName(code) }), pickCountry(view), (code, text) => tip.replaceChildren(flagImage(code), text)), map.mapLegend(visitors, (n) => formatNumber(n)));
     })
     .catch((error: unknown) => replace(holder, panelError(error)));
   return h('div', null, holder, tip);

@@ -9,7 +9,8 @@ import { h } from '../lib/dom.ts';
 import { type Key } from '../i18n/index.ts';
 import { hasKey, t } from '../lib/i18n.ts';
 import { errorText } from '../lib/ui.ts';
-import { dimensionLabel, flag, formatMetric, valueLabel } from './format.ts';
+import { flagImage } from './flags.ts';
+import { dimensionLabel, formatMetric, valueLabel } from './format.ts';
 import type { TabDef } from './panels.ts';
 
 export const secondLabel = (tab: TabDef) => t(`sv.col.${tab.second}` as Key);
@@ -55,7 +56,7 @@ export function rowsTable(tab: TabDef, result: StatsResult, options: RowsOptions
       result.results.map((r) => {
         const value = r.dimensions[0] ?? '';
         const label = valueLabel(tab.dimension, value);
-        const shown = tab.dimension === 'visit:country' ? `${flag(value)} ${label}`.trim() : label;
+        const shown = tab.dimension === 'visit:country' ? [flagImage(value), label] : label;
         const bar = h('span', { class: 'sv-bar', 'aria-hidden': 'true' });
         bar.style.width = `${(((r.metrics[0] ?? 0) / max) * 100).toFixed(1)}%`;
         const name = options.onPick

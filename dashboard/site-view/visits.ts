@@ -8,7 +8,8 @@ import type { RecentVisitsPage } from '../../server/core/dashboard/contract.ts';
 import { get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { countryName, formatNumber, formatTime, t } from '../lib/i18n.ts';
-import { dimensionLabel, flag, valueLabel } from './format.ts';
+import { flagImage } from './flags.ts';
+import { dimensionLabel, valueLabel } from './format.ts';
 import { panelError, skeleton } from './rows.ts';
 import { apiFilters } from './state.ts';
 import type { View } from './view.ts';
@@ -77,7 +78,7 @@ export function renderVisits(view: View): HTMLElement {
                       null,
                       cell('time', formatTime(v.startedAt, view.ctx.site.timezone), 'nowrap'),
                       cell('ip', v.ip ?? h('span', { class: 'muted' }, t('sv.visits.ipNone')), 'mono'),
-                      cell('visit:country', v.country ? `${flag(v.country)} ${countryName(v.country)}` : NONE),
+                      cell('visit:country', v.country ? h('span', null, flagImage(v.country), countryName(v.country)) : NONE),
                       cell('visit:browser', joined(v.browser, v.browserVersion)),
                       cell('os', joined(v.os, v.osVersion)),
                       cell('visit:device', v.device ? valueLabel('visit:device', v.device) : NONE, 'nowrap'),

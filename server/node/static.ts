@@ -107,8 +107,11 @@ function compressedOf(content: Content): Partial<Record<'br' | 'gzip', Represent
  * revalidated on every load (a 304 by ETag when unchanged). Scripts and the rest may be
  * cached for a day (the tracker is fetched on every page view of every tracked site) and
  * are revalidated with the ETag afterwards, so an upgrade reaches every visitor within a day.
+ * The countries' flags change only with flag-icons: a month (as dashboard/build.mjs's
+ * FLAGS_CACHE_CONTROL tells Cloudflare).
  */
 function cacheControlOf(urlPath: string, ext: string): string {
+  if (urlPath.startsWith('/flags/')) return 'public, max-age=2592000';
   return ext === 'html' || urlPath.startsWith('/dashboard/') ? 'no-cache' : 'public, max-age=86400, must-revalidate';
 }
 
