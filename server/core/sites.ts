@@ -56,8 +56,11 @@ export const ROLLUP_TABLES: readonly string[] = [
   'rollup_state',
 ];
 
+/** A site's statistics: everything a reset deletes (children first), and nothing it is configured with. */
+export const SITE_STATS_TABLES: readonly string[] = ['event_props', 'events', 'visits', ...ROLLUP_TABLES, 'drop_notes'];
+
 /** Tables holding a site's data, deleted when the site is removed (children first). */
-export const SITE_DATA_TABLES: readonly string[] = ['event_props', 'events', 'visits', 'salts', 'tokens', ...ROLLUP_TABLES];
+export const SITE_DATA_TABLES: readonly string[] = [...SITE_STATS_TABLES, 'salts', 'tokens'];
 
 /** The dashboard's rows about a site (who may see it, its shared link, its notes), deleted with it. */
 export const SITE_DASHBOARD_TABLES: readonly string[] = ['user_sites', 'shared_links', 'annotations'];
@@ -113,6 +116,12 @@ function toSite(row: SiteRow): Site {
 
 export class SiteError extends Error {}
 
+/** What to say when no site has this domain: how to add it, from the dashboard or the command line. */
+export function unknownSiteMessage(domain: string): string {
+  const shown = domain.slice(0, 100);
+  return `unknown site ${shown}: add it in the dashboard (Sites, Add a site) or with: npm run teller -- site add ${shown}`;
+}
+
 /** The site for a domain as anyone may write it (`www.Example.com`, `https://example.com/`), as `createSite` stored it. */
 export async function findSite(db: Db, domain: string): Promise<Site | null> {
   const normalized = parseDomain(domain);
@@ -147,7 +156,7 @@ export async function createSite(db: Db, input: { domain: string; timezone?: str
 /** Changes a site's settings; fields left out keep their value. */
 export async function updateSite(db: Db, domain: string, settings: SiteSettings): Promise<Site> {
   const site = await findSite(db, domain);
-  if (!site) throw new SiteError(`unknown site ${domain}`);
+  if (!site) throw new SiteError(unknownSiteMessage(domain));
   if (settings.timezone !== undefined && !isValidTimeZone(settings.timezone)) {
     throw new SiteError(`unknown timezone "${settings.timezone}" (use an IANA name such as Europe/Oslo)`);
   }

@@ -7,6 +7,7 @@
  */
 import type { Config, CountryLookup, Db, EventWriter } from '../ports.ts';
 import { SiteCache } from '../site-cache.ts';
+import { unknownSiteMessage } from '../sites.ts';
 import { clientAddress, formatIp, parseIp, truncateIp } from './ip.ts';
 import { type EventPayload, parseEventPayload } from './payload.ts';
 import { type HeaderReader, type PipelineTools, processEvent, requestDropReason } from './pipeline.ts';
@@ -77,7 +78,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   const accept = async (request: IngestRequest, payload: EventPayload): Promise<IngestOutcome> => {
     const found = await Promise.all(payload.domains.map((d) => sites.get(d)));
     const known = found.filter((s) => s !== null);
-    if (known.length === 0) return { status: 400, error: `unknown site: ${payload.domains.join(', ')}` };
+    if (known.length === 0) return { status: 400, error: payload.domains.map(unknownSiteMessage).join('; ') };
 
     const remote = clientAddress(request.remoteAddress, request.forwardedFor, deps.config.trustProxy);
     const ip = remote === null ? null : parseIp(remote);
