@@ -209,7 +209,7 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
       if (!site) throw unknownSite(domain);
       if (!values.yes) await confirmDomain(io, domain, `Delete ALL statistics of ${domain}, today's included (the site and its settings stay)?`);
       const result = await resetSite(db, site, Math.floor(Date.now() / 1000));
-      io.stdout(`Reset ${domain}: ${result.events} events and ${result.visits} visits deleted, with their rollups. It counts anew from now.`);
+      io.stdout(`Reset ${domain}: ${plural(result.events, 'event')} and ${plural(result.visits, 'visit')} deleted, with their rollups. It counts anew from now.`);
     } else {
       if (!(await findSite(db, domain))) throw unknownSite(domain);
       if (!values.yes) await confirmDomain(io, domain, `Delete ${domain} and ALL of its data?`);
@@ -228,6 +228,8 @@ async function confirmDomain(io: CliIo, domain: string, question: string): Promi
   io.stderr(answer === null ? 'Not confirmed (no terminal to ask at); nothing deleted. Pass --yes to confirm.' : 'Not confirmed; nothing deleted.');
   throw new CliExit(1);
 }
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function unknownSite(domain: string): SiteError {
   return new SiteError(unknownSiteMessage(domain));

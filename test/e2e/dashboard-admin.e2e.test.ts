@@ -452,7 +452,7 @@ describe('dashboard admin', () => {
       await sites.locator('.site-card').first().waitFor();
       expect(await seriousA11yViolations(sites), `sites ${colorScheme}`).toEqual([]);
       const settings = await d.ownerPage(`/sites/${SHOP}/settings`, { colorScheme });
-      await settings.locator('.danger-zone').waitFor();
+      await settings.locator('.danger-zone').last().waitFor();
       await settled(settings);
       expect(await seriousA11yViolations(settings), `settings ${colorScheme}`).toEqual([]);
     }
@@ -471,7 +471,7 @@ describe('dashboard admin', () => {
       await page.locator('input[name=domain]').waitFor();
       await screenshot(page, `add-site-${variant}`);
       await page.goto(`${d.url}/sites/${SHOP}/settings`);
-      await page.locator('.danger-zone').waitFor();
+      await page.locator('.danger-zone').last().waitFor();
       await settled(page);
       await screenshot(page, `settings-${variant}`);
       await page.goto(`${d.url}/users`);
@@ -499,7 +499,7 @@ describe('dashboard admin', () => {
 
   it('removes a site after its domain is typed', async () => {
     const page = await d.ownerPage(`/sites/${BLOG}/settings`);
-    const remove = page.locator('section.danger-zone');
+    const remove = page.locator('section.danger-zone').filter({ hasText: 'Remove site' });
     const button = remove.getByRole('button', { name: 'Remove site and its data' });
     expect(await button.isDisabled()).toBe(true);
     await remove.getByLabel(`Type ${BLOG} to confirm`).fill(BLOG);

@@ -114,7 +114,7 @@ describe('teller site reset', () => {
 
     answers = [' Reset.Example'];
     expect(await run('site', 'reset', 'reset.example')).toBe(0);
-    expect(out.at(-1)).toBe('Reset reset.example: 1 events and 1 visits deleted, with their rollups. It counts anew from now.');
+    expect(out.at(-1)).toBe('Reset reset.example: 1 event and 1 visit deleted, with their rollups. It counts anew from now.');
     expect(count(db, 'events', site.id)).toBe(0);
     expect(count(db, 'visits', site.id)).toBe(0);
     expect(await findSite(db, 'reset.example')).toEqual(site);
