@@ -74,6 +74,14 @@ export function normalizeHostname(host: string): string {
 }
 
 /**
+ * Allowed hostnames as stored: in the form pages are stored in (so `www.example.com` and
+ * `example.com` are one host), each once; an empty entry is no host, so `[""]` clears the list.
+ */
+export function distinctHostnames(hosts: readonly string[]): string[] {
+  return [...new Set(hosts.map(normalizeHostname).filter((h) => h !== ''))];
+}
+
+/**
  * Parses a site domain as an owner types it (`Example.com`, `www.example.com`,
  * `https://example.com/`); null when it is not a hostname.
  */
@@ -170,7 +178,7 @@ export async function updateSite(db: Db, domain: string, settings: SiteSettings)
       next.retentionDays,
       JSON.stringify(next.excludedIps),
       JSON.stringify(next.excludedPaths),
-      JSON.stringify(next.allowedHostnames.map(normalizeHostname)),
+      JSON.stringify(distinctHostnames(next.allowedHostnames)),
       JSON.stringify(next.searchParams),
       site.id,
     ],

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { createSite, listSites, parseDomain, removeSite, SiteError, findSite, unknownSiteMessage, updateSite, type Site, type SiteSettings } from '../core/sites.ts';
+import { createSite, listSites, normalizeHostname, parseDomain, removeSite, SiteError, findSite, unknownSiteMessage, updateSite, type Site, type SiteSettings } from '../core/sites.ts';
 import { resetSite } from '../core/site-reset.ts';
 import { listTokens, revokeToken } from '../core/token-registry.ts';
 import { createToken } from '../core/tokens.ts';
@@ -24,7 +24,7 @@ import { ConfigError, parseConfig, parsePublicUrl } from '../core/config.ts';
 import { FORMATS, type Format } from '../core/privacy/document.ts';
 import { readPrivacyFacts } from '../core/privacy/facts.ts';
 import { LANGS, type Lang } from '../core/privacy/phrases.ts';
-import { operatorProblem, parsePrivacyProps, privacyPropsJson, setOperator, setPrivacyProps } from '../core/privacy/site-privacy.ts';
+import { operatorProblem, parsePrivacyProps, privacyPropsJson, readPrivacyProps, readSitePrivacy, setOperator, setPrivacyProps } from '../core/privacy/site-privacy.ts';
 import { privacyText } from '../core/privacy/text.ts';
 import { purgeDayProblem, purgeSite } from '../core/privacy/purge.ts';
 import { exportEntries, resolveExportRange } from '../core/privacy/export.ts';
@@ -53,7 +53,9 @@ const USAGE = `Usage: npm run teller -- <command>
       --exclude-ip <cidr> (repeatable)  --exclude-path </pattern> (repeatable)
       --allow-host <host> (repeatable)  --search-params <a,b,c>  --clear-exclusions
       Each list option replaces that list: name every entry in one command. --allow-host
-      counts only the hosts listed (the site's own domain too only if you list it).
+      counts only the hosts listed (the site's own domain too only if you list it); hosts
+      are stored without "www." as pages are (www.example.com counts as example.com), and
+      --allow-host "" clears the list (every host counts again).
       --operator "<who runs this server>" (named in the privacy text; "" clears it)
       --privacy-prop <name> (repeatable) the custom property names the privacy text lists;
       names received but not given here are left out of it (--privacy-prop "" lists none)
@@ -192,17 +194,20 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
       const privacyProps = values['privacy-prop'] === undefined ? undefined : parsePrivacyProps(values['privacy-prop']);
       if (privacyProps !== undefined && 'problem' in privacyProps) throw new UsageError(`--privacy-prop: ${privacyProps.problem}`);
       const site = await updateSite(db, domain, settings);
-      if (settings.allowedHostnames?.length && !site.allowedHostnames.some((h) => hostnamePattern(h)(site.domain))) {
+      if (settings.allowedHostnames && site.allowedHostnames.length > 0 && !site.allowedHostnames.some((h) => hostnamePattern(h)(site.domain))) {
         io.stderr(`Note: ${site.domain} itself is not in --allow-host, so its own pages are no longer counted. Add "--allow-host ${site.domain}" to count them.`);
       }
-      const shown: Record<string, unknown> = { ...site };
-      if (values.operator !== undefined) shown.operator = await setOperator(db, site.id, values.operator);
+      const www = (values['allow-host'] ?? []).filter((h) => /^(\*\.)?www\./i.test(h.trim()));
+      if (www.length > 0) io.stderr(`Note: pages are counted under their hostname without "www." (www.example.com counts as example.com), so ${www.join(', ')} is stored as ${www.map(normalizeHostname).join(', ')}.`);
+      if (values.operator !== undefined) await setOperator(db, site.id, values.operator);
       if (privacyProps !== undefined) {
-        shown.privacyProps = await setPrivacyProps(db, site.id, privacyProps);
+        await setPrivacyProps(db, site.id, privacyProps);
         // The owner's terminal, not the text: what else arrived, so a name the site sends is not missed.
         const { unconfirmed } = await privacyPropsJson(db, site.id);
         if (unconfirmed.length > 0) io.stderr(`Note: received with events but not in the privacy text: ${unconfirmed.join(', ')}`);
       }
+      // Every stored setting, the ones this command left alone too, so nothing reads as cleared.
+      const shown = { ...site, operator: (await readSitePrivacy(db, site.id)).operator, privacyProps: await readPrivacyProps(db, site.id) };
       io.stdout(JSON.stringify(shown, null, 2));
     } else if (action === 'reset') {
       const site = await findSite(db, domain);
