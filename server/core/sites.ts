@@ -3,7 +3,7 @@
  * @module
  */
 import type { Db, IpStorage } from './ports.ts';
-import { isValidTimeZone } from './time.ts';
+import { canonicalTimeZone, UTC_ZONE } from './timezones.ts';
 
 export interface Site {
   id: number;
@@ -124,6 +124,10 @@ function toSite(row: SiteRow): Site {
 
 export class SiteError extends Error {}
 
+function unknownTimeZone(name: string): string {
+  return `unknown timezone "${name.slice(0, 100)}" (use an IANA name such as Europe/Oslo)`;
+}
+
 /** What to say when no site has this domain: how to add it, from the dashboard or the command line. */
 export function unknownSiteMessage(domain: string): string {
   const shown = domain.slice(0, 100);
@@ -147,8 +151,8 @@ export async function listSites(db: Db): Promise<Site[]> {
 export async function createSite(db: Db, input: { domain: string; timezone?: string }, nowMs: number): Promise<Site> {
   const domain = parseDomain(input.domain);
   if (!domain) throw new SiteError(`"${input.domain}" is not a valid domain`);
-  const timezone = input.timezone ?? 'Etc/UTC';
-  if (!isValidTimeZone(timezone)) throw new SiteError(`unknown timezone "${timezone}" (use an IANA name such as Europe/Oslo)`);
+  const timezone = canonicalTimeZone(input.timezone ?? UTC_ZONE);
+  if (timezone === null) throw new SiteError(unknownTimeZone(input.timezone ?? ''));
   // One statement decides, so two clients adding the same domain at once get a SiteError, not a constraint error.
   const inserted = await db.run('INSERT INTO sites (domain, timezone, created_at) VALUES (?, ?, ?) ON CONFLICT (domain) DO NOTHING', [
     domain,
@@ -165,10 +169,9 @@ export async function createSite(db: Db, input: { domain: string; timezone?: str
 export async function updateSite(db: Db, domain: string, settings: SiteSettings): Promise<Site> {
   const site = await findSite(db, domain);
   if (!site) throw new SiteError(unknownSiteMessage(domain));
-  if (settings.timezone !== undefined && !isValidTimeZone(settings.timezone)) {
-    throw new SiteError(`unknown timezone "${settings.timezone}" (use an IANA name such as Europe/Oslo)`);
-  }
-  const next = { ...site, ...settings };
+  const timezone = settings.timezone === undefined ? site.timezone : canonicalTimeZone(settings.timezone);
+  if (timezone === null) throw new SiteError(unknownTimeZone(settings.timezone ?? ''));
+  const next = { ...site, ...settings, timezone };
   await db.run(
     `UPDATE sites SET timezone = ?, ip_storage = ?, retention_days = ?, excluded_ips = ?, excluded_paths = ?,
        allowed_hostnames = ?, search_params = ? WHERE id = ?`,

@@ -25,7 +25,7 @@ describe('teller site set', () => {
 
   const run = (...argv: string[]) => runCli(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), prompt: async () => null, env });
   const stored = (column: string) => {
-    const db = openSqlite(env.TELLER_DB);
+    const db = openSqlite(env.TELLER_DB!);
     try {
       return db.raw.prepare(`SELECT ${column} AS v FROM sites`).pluck().get();
     } finally {
@@ -57,5 +57,17 @@ describe('teller site set', () => {
     out = [];
     expect(await run('site', 'set', 'example.com', '--retention-days', '30')).toBe(0);
     expect(printed()).toMatchObject({ domain: 'example.com', retentionDays: 30, operator: 'Eksempel AS', privacyProps: ['plan'] });
+  });
+
+  it('stores a timezone by its current IANA name, whichever alias is typed', async () => {
+    expect(await run('site', 'add', 'example.com', '--timezone', 'UTC')).toBe(0);
+    expect(stored('timezone')).toBe('Etc/UTC');
+    expect(await run('site', 'set', 'example.com', '--timezone', 'Asia/Calcutta')).toBe(0);
+    expect(stored('timezone')).toBe('Asia/Kolkata');
+    expect(await run('site', 'set', 'example.com', '--timezone', 'europe/kiev')).toBe(0);
+    expect(stored('timezone')).toBe('Europe/Kyiv');
+    out = [];
+    expect(await run('site', 'list')).toBe(0);
+    expect(out).toEqual(['example.com\tEurope/Kyiv']);
   });
 });
