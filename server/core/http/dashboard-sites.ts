@@ -91,7 +91,8 @@ export function dashboardSites(deps: ApiDeps): Hono {
       const updated = await updateSite(deps.db, site.ok.domain, parseSettingsPatch(body.ok));
       return c.json(settingsJson(updated, deps.config.ipStorage));
     } catch (e) {
-      if (e instanceof SettingsError) return fail(c, 400, e.message).response;
+      // The API's name of the field beside the owner's words, for a client to place the message.
+      if (e instanceof SettingsError) return c.json({ error: e.message, field: e.field }, 400);
       if (e instanceof SiteError) return fail(c, 400, e.message).response;
       throw e;
     }
