@@ -5,7 +5,8 @@
  */
 import { Hono, type Context } from 'hono';
 import { requestOrigin } from '../auth/request-origin.ts';
-import type { SiteCreated } from '../dashboard/contract.ts';
+import type { FirstEvent, SiteCreated } from '../dashboard/contract.ts';
+import { recentDropNotes } from '../ingest/drop-notes.ts';
 import { parseSettingsPatch, SettingsError, settingsJson } from '../dashboard/settings.ts';
 import { siteSummary } from '../dashboard/site-summary.ts';
 import { purgeDayProblem, purgeSite } from '../privacy/purge.ts';
@@ -73,7 +74,8 @@ export function dashboardSites(deps: ApiDeps): Hono {
     const site = await readableSite(deps, c, access.ok);
     if ('response' in site) return site.response;
     const summary = await deps.db.first('SELECT 1 AS one FROM visits WHERE site_id = ? LIMIT 1', [site.ok.id]);
-    return c.json({ received: summary !== null });
+    const answer: FirstEvent = { received: summary !== null, drops: await recentDropNotes(deps.db, site.ok.id, Math.floor(deps.clock() / 1000)) };
+    return c.json(answer);
   });
 
   app.get('/api/dashboard/sites/:domain/settings', async (c) => {
