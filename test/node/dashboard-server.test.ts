@@ -442,9 +442,9 @@ describe("owner's routes", () => {
     expect((await call(s, 'POST', '/api/dashboard/sites', { cookie, json: { domain: 'x.example', timezone: 'Nowhere/City' } })).body.error).toMatch(/^timezone:/);
     expect((await call(s, 'POST', '/api/dashboard/sites', { cookie, json: { domain: 'not a domain' } })).status).toBe(400);
     const check = () => call(s, 'GET', '/api/dashboard/sites/new.example/first-event', { cookie });
-    expect((await check()).body).toEqual({ received: false });
+    expect((await check()).body).toEqual({ received: false, drops: [] });
     expect((await sendEvent(s, { n: 'pageview', u: 'https://new.example/', d: 'new.example' })).status).toBe(202);
-    expect((await check()).body).toEqual({ received: true });
+    expect((await check()).body).toEqual({ received: true, drops: [] });
     const list = await call(s, 'GET', '/api/dashboard/sites', { cookie });
     const site = (list.body.sites as Array<{ sparkline: number[]; visitorsToday: number; hasEvents: boolean }>)[0]!;
     expect(site.sparkline).toHaveLength(30);
