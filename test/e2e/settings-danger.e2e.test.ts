@@ -36,7 +36,6 @@ describe('settings danger zone', () => {
     for (const path of ['/', '/pricing']) expect((await d.sendPageview(SITE, path)).status).toBe(202);
     expect(await events()).toBe(2);
     const page = await d.ownerPage(`/sites/${SITE}/settings`);
-    page.setDefaultTimeout(8000);
     const reset = page.locator('section.danger-zone').filter({ hasText: 'Reset statistics' });
     const button = reset.getByRole('button', { name: 'Reset all statistics' });
     await button.waitFor();
@@ -53,7 +52,6 @@ describe('settings danger zone', () => {
 
   it('deletes data before a day, and points to reset for today’s', async () => {
     const page = await d.ownerPage(`/sites/${OLD}/settings`);
-    page.setDefaultTimeout(8000);
     const purge = page.locator('section.danger-zone').filter({ hasText: 'Delete data before a day' });
     await purge.getByText('in the site’s timezone, Europe/Oslo').waitFor();
     const before = purge.getByLabel('Delete everything before');
