@@ -141,7 +141,6 @@ export const admin = {
   'settings.privacy.format.txt': 'Plain text',
   'settings.remove.title': 'Remove site',
   'settings.remove.intro': 'Deletes the site and all its statistics. This cannot be undone.',
-  'settings.remove.label': 'Type {domain} to confirm',
   'settings.remove.submit': 'Remove site and its data',
   'users.title': 'Users',
   'users.listLabel': 'Users',

@@ -143,7 +143,6 @@ export const admin: Record<keyof typeof English, string> = {
   'settings.privacy.format.txt': 'Ren tekst',
   'settings.remove.title': 'Fjern nettstedet',
   'settings.remove.intro': 'Sletter nettstedet og all statistikken. Dette kan ikke angres.',
-  'settings.remove.label': 'Skriv {domain} for å bekrefte',
   'settings.remove.submit': 'Fjern nettstedet og dataene',
   'users.title': 'Brukere',
   'users.listLabel': 'Brukere',

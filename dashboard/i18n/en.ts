@@ -5,8 +5,9 @@ import { compareChart } from './compare-chart.en.ts';
 import { filters } from './filters.en.ts';
 import { phone } from './phone.en.ts';
 import { realtime } from './realtime.en.ts';
+import { settingsDanger } from './settings-danger.en.ts';
 import { sharedLinks } from './shared-links.en.ts';
 import { siteViewRange } from './site-view-range.en.ts';
 import { siteView } from './site-view.en.ts';
 
-export const catalogue = { ...common, ...admin, ...siteView, ...compareChart, ...filters, ...phone, ...realtime, ...sharedLinks, ...siteViewRange };
+export const catalogue = { ...common, ...admin, ...siteView, ...compareChart, ...filters, ...phone, ...realtime, ...settingsDanger, ...sharedLinks, ...siteViewRange };

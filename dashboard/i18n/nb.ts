@@ -6,8 +6,9 @@ import { compareChart } from './compare-chart.nb.ts';
 import { filters } from './filters.nb.ts';
 import { phone } from './phone.nb.ts';
 import { realtime } from './realtime.nb.ts';
+import { settingsDanger } from './settings-danger.nb.ts';
 import { sharedLinks } from './shared-links.nb.ts';
 import { siteViewRange } from './site-view-range.nb.ts';
 import { siteView } from './site-view.nb.ts';
 
-export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...compareChart, ...filters, ...phone, ...realtime, ...sharedLinks, ...siteViewRange };
+export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...compareChart, ...filters, ...phone, ...realtime, ...settingsDanger, ...sharedLinks, ...siteViewRange };

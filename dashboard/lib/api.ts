@@ -7,13 +7,21 @@
 import { SHARE_HEADER } from '../../server/core/dashboard/contract.ts';
 
 export class ApiError extends Error {
+  /** The request field the server named first (`password: at least…`), or null. */
+  readonly field: string | null;
+
   constructor(
     readonly status: number,
     message: string,
     /** Seconds, from Retry-After (429, 503). */
     readonly retryAfter: number | null = null,
+    /** The answer's own `field`, when it names the field apart from its message. */
+    field: string | null = null,
   ) {
-    super(message);
+    const named = field === null ? /^(\w+): (.+)$/s.exec(message) : null;
+    // The field's key is for placing the message next to its field, not for the person to read.
+    super(named ? named[2]!.charAt(0).toUpperCase() + named[2]!.slice(1) : message);
+    this.field = field ?? named?.[1] ?? null;
   }
 }
 
@@ -66,7 +74,8 @@ async function send(method: string, path: string, body?: unknown): Promise<strin
     const message = json && typeof json === 'object' && 'error' in json ? String((json as { error: unknown }).error) : `${res.status} ${res.statusText}`;
     if (res.status === 401 && !FORM_ROUTES.includes(path)) unauthorized();
     const retry = Number(res.headers.get('retry-after'));
-    throw new ApiError(res.status, message, Number.isFinite(retry) && retry > 0 ? retry : null);
+    const field = json && typeof json === 'object' && 'field' in json && typeof json.field === 'string' ? json.field : null;
+    throw new ApiError(res.status, message, Number.isFinite(retry) && retry > 0 ? retry : null, field);
   }
   return text;
 }

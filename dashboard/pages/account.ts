@@ -4,7 +4,7 @@
  * @module
  */
 import type { AccountInfo } from '../../server/core/dashboard/contract.ts';
-import { get, post } from '../lib/api.ts';
+import { ApiError, get, post } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
 import { attempt, errorText, field, input, section, setTitle, status } from '../lib/ui.ts';
@@ -34,11 +34,12 @@ function passwordSection(onChanged: () => void): HTMLElement {
       return;
     }
     const body = { current: current.input.value, password: next.input.value, password2: again.input.value };
-    const done = await attempt(button, line, () => post<Ended>('/api/dashboard/account/password', body));
+    let failure: unknown = null;
+    const done = await attempt(button, line, () => post<Ended>('/api/dashboard/account/password', body).catch((error: unknown) => Promise.reject((failure = error))));
     if (!done) {
       // The server names the field first (`current: wrong password`): show it there.
-      const named = /^(\w+):/.exec(line.root.textContent ?? '')?.[1] as keyof typeof fields | undefined;
-      const target = named && fields[named];
+      const named = failure instanceof ApiError ? failure.field : null;
+      const target = named !== null && named in fields ? fields[named as keyof typeof fields] : null;
       if (target) {
         target.setError(line.root.textContent ?? '');
         line.clear();

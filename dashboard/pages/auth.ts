@@ -14,10 +14,10 @@ import type { Dispose } from './app.ts';
 
 type SignedIn = (session: SessionState) => void;
 
-/** The field a server message is about: the server names it first (`password2: …`). */
-function fieldOfMessage(message: string, fields: Record<string, Field>): Field | null {
-  const named = /^(\w+):/.exec(message)?.[1];
-  return named === undefined ? null : (fields[named] ?? null);
+/** The field a server error is about: the server names it first (`password2: …`). */
+function fieldOfError(error: unknown, fields: Record<string, Field>): Field | null {
+  const named = error instanceof ApiError ? error.field : null;
+  return named === null ? null : (fields[named] ?? null);
 }
 
 function authForm(title: string, intro: string, fields: Field[], submitLabel: string, submit: (form: HTMLFormElement) => Promise<void>): HTMLElement {
@@ -52,8 +52,9 @@ function credentialFields(passwordAutocomplete: string): { email: Field; passwor
   };
 }
 
-function showError(message: string, fields: Record<string, Field> & { email: Field }, general: (m: string | null) => void): void {
-  const target = fieldOfMessage(message, fields);
+function showError(error: unknown, fields: Record<string, Field> & { email: Field }, general: (m: string | null) => void): void {
+  const message = errorText(error);
+  const target = fieldOfError(error, fields);
   if (target) target.setError(message);
   else general(message);
   (target?.input ?? fields.email.input).focus();
@@ -87,12 +88,12 @@ export function renderSetup(main: HTMLElement, signedIn: SignedIn, code: string)
         general(n === 1 ? t('login.throttled.one') : t('login.throttled.other', { n }));
         return;
       }
-      if (error instanceof ApiError && error.message.startsWith('code:')) {
+      if (error instanceof ApiError && error.field === 'code') {
         codeField.setError(t('setup.code.wrong'));
         codeField.input.select();
         return;
       }
-      showError(errorText(error), { ...fields, password2: again }, general);
+      showError(error, { ...fields, password2: again }, general);
     }
   });
   general = formError(view.querySelector('form')!);

@@ -10,6 +10,7 @@ import { h, replace } from '../lib/dom.ts';
 import { formatTime, t } from '../lib/i18n.ts';
 import { link, navigate } from '../lib/router.ts';
 import { attempt, confirmDialog, copyBox, errorText, field, input, section, status, uid } from '../lib/ui.ts';
+import { confirmedForm } from './settings-danger.ts';
 
 const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 const when = (unixSeconds: number) => formatTime(unixSeconds, localZone(), { dateStyle: 'medium', timeStyle: 'short' });
@@ -110,15 +111,9 @@ export function viewersSection(domain: string): HTMLElement {
 }
 
 export function removeSection(domain: string): HTMLElement {
-  const confirm = field(t('settings.remove.label', { domain }), input({ autocomplete: 'off', spellcheck: 'false' }));
-  const line = status();
-  const button = h('button', { type: 'submit', class: 'btn btn-danger', disabled: true }, t('settings.remove.submit'));
-  confirm.input.addEventListener('input', () => (button.disabled = confirm.input.value.trim() !== domain));
-  const form = h('form', { class: 'stack' }, confirm.root, h('div', { class: 'actions' }, button, line.root));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (confirm.input.value.trim() !== domain) return;
-    if (await attempt(button, line, () => del(sitePath(domain), { confirm: confirm.input.value.trim() }))) navigate('/');
+  const form = confirmedForm(domain, t('settings.remove.submit'), async (confirm, button, line) => {
+    if (await attempt(button, line, () => del(sitePath(domain), { confirm }))) navigate('/');
+    return false;
   });
   const root = section(t('settings.remove.title'), t('settings.remove.intro'), form);
   root.classList.add('danger-zone');

@@ -1,7 +1,7 @@
 /**
  * A site's settings (owner): timezone, raw-event retention, IP storage, exclusions,
- * allowed hostnames, site-search parameters, then access (tokens, shared link, viewers)
- * and removal. Each section saves on its own and says next to itself whether it worked.
+ * allowed hostnames, site-search parameters, then access (tokens, shared link, viewers),
+ * and the danger zone: reset, purge before a day, removal. Each section saves on its own and says next to itself whether it worked.
  * @module
  */
 import type { SiteSettingsJson } from '../../server/core/dashboard/contract.ts';
@@ -13,6 +13,7 @@ import { siteHref } from '../lib/route.ts';
 import { attempt, errorText, field, input, section, setTitle, status, uid } from '../lib/ui.ts';
 import type { Dispose } from './app.ts';
 import { removeSection, tokensSection, viewersSection } from './settings-access.ts';
+import { purgeSection, resetSection } from './settings-danger.ts';
 import { sharedLinksSection } from './shared-links.ts';
 import { exportSection, privacySection } from './settings-privacy.ts';
 import { timeZoneSelect } from './sites.ts';
@@ -181,6 +182,8 @@ export function renderSettings(main: HTMLElement, domain: string): Dispose {
         viewersSection(domain),
         privacySection(domain),
         exportSection(domain),
+        resetSection(domain),
+        purgeSection(domain, settings.timezone),
         removeSection(domain),
       );
       replace(aside, contents(body));

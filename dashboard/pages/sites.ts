@@ -5,12 +5,13 @@
  * @module
  */
 import type { FirstEvent, SiteCreated, SiteSummary } from '../../server/core/dashboard/contract.ts';
-import { get, post, sitePath } from '../lib/api.ts';
+import { ApiError, get, post, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatNumber, t } from '../lib/i18n.ts';
 import { link } from '../lib/router.ts';
 import { settingsHref, siteHref } from '../lib/route.ts';
 import { copyBox, errorText, field, input, setTitle, uid } from '../lib/ui.ts';
+import type { Key } from '../i18n/index.ts';
 import type { AppContext, Dispose } from './app.ts';
 import { sparkline } from './sparkline.ts';
 
@@ -104,14 +105,34 @@ export function timeZoneSelect(selected: string = Intl.DateTimeFormat().resolved
   return h('select', { class: 'input', name: 'timezone' }, ...zones.map((z) => h('option', { value: z, selected: z === selected }, z.replace(/_/g, ' '))));
 }
 
-/** Polls first-event until one arrives; returns the function that stops polling. */
-function watchFirstEvent(domain: string, line: HTMLElement): Dispose {
+/** What to say of each reason the server notes (server/core/ingest/drop-notes.ts), and how to fix it. */
+const DROP_REASONS: Record<string, Key> = {
+  localhost: 'sites.check.drop.localhost',
+  'hostname-not-allowed': 'sites.check.drop.hostname-not-allowed',
+  'excluded-ip': 'sites.check.drop.excluded-ip',
+  'excluded-path': 'sites.check.drop.excluded-path',
+  'do-not-track': 'sites.check.drop.do-not-track',
+  'global-privacy-control': 'sites.check.drop.global-privacy-control',
+};
+
+/** "A test visit from <host> was not counted: <why, and how to fix it>", one per noted reason. */
+function dropLines(drops: FirstEvent['drops']): HTMLElement[] {
+  return drops.map((drop) => {
+    const why = DROP_REASONS[drop.reason];
+    return h('li', null, t('sites.check.dropped', { host: drop.hostname, why: why ? t(why, { host: drop.hostname }) : drop.reason }));
+  });
+}
+
+/** Polls first-event until one arrives, saying meanwhile why test visits were not counted; returns the function that stops polling. */
+function watchFirstEvent(domain: string, line: HTMLElement, notes: HTMLElement): Dispose {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   const check = async () => {
     try {
-      const { received } = await get<FirstEvent>(sitePath(domain, '/first-event'));
+      const { received, drops } = await get<FirstEvent>(sitePath(domain, '/first-event'));
       if (stopped) return;
+      replace(notes, received ? [] : dropLines(drops));
+      notes.hidden = received || drops.length === 0;
       if (received) {
         line.dataset.kind = 'ok';
         replace(line, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('add.received'), ' ', link(siteHref(domain), {}, t('add.open', { domain })));
@@ -131,6 +152,7 @@ function watchFirstEvent(domain: string, line: HTMLElement): Dispose {
 
 function snippetStep(main: HTMLElement, created: SiteCreated): Dispose {
   const line = h('p', { class: 'first-event', role: 'status', 'aria-live': 'polite', 'data-kind': 'waiting' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('add.waiting'));
+  const notes = h('ul', { class: 'drop-notes form-error', role: 'list', 'aria-live': 'polite', hidden: true });
   replace(
     main,
     h(
@@ -138,11 +160,11 @@ function snippetStep(main: HTMLElement, created: SiteCreated): Dispose {
       { class: 'page narrow stack' },
       h('h1', null, t('add.ready', { domain: created.domain })),
       h('section', { class: 'card stack' }, h('h2', null, t('add.snippet.title')), h('p', { class: 'muted' }, t('add.snippet.body')), copyBox(created.snippet, t('add.snippet.title'), true)),
-      h('section', { class: 'card stack' }, h('h2', null, t('add.check.title')), h('p', { class: 'muted' }, t('add.check.body')), line),
+      h('section', { class: 'card stack' }, h('h2', null, t('add.check.title')), h('p', { class: 'muted' }, t('add.check.body')), line, notes, h('p', { class: 'muted' }, t('sites.check.local'))),
       h('p', null, link(settingsHref(created.domain), {}, t('add.toSettings'))),
     ),
   );
-  return watchFirstEvent(created.domain, line);
+  return watchFirstEvent(created.domain, line, notes);
 }
 
 export function renderAddSite(main: HTMLElement): Dispose {
@@ -162,7 +184,7 @@ export function renderAddSite(main: HTMLElement): Dispose {
     } catch (error) {
       // The server names the field first ("timezone: …", "domain: …").
       const message = errorText(error);
-      const target = /^timezone\b/i.test(message) ? zone : domain;
+      const target = error instanceof ApiError && error.field === 'timezone' ? zone : domain;
       target.setError(message);
       target.input.focus();
     } finally {

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Db, IpStorage } from './ports.ts';
-import { isValidTimeZone } from './time.ts';
+import { canonicalTimeZone, UTC_ZONE } from './timezones.ts';
 
 export interface Site {
   id: number;
@@ -56,8 +56,11 @@ export const ROLLUP_TABLES: readonly string[] = [
   'rollup_state',
 ];
 
+/** A site's statistics: everything a reset deletes (children first), and nothing it is configured with. */
+export const SITE_STATS_TABLES: readonly string[] = ['event_props', 'events', 'visits', ...ROLLUP_TABLES, 'drop_notes'];
+
 /** Tables holding a site's data, deleted when the site is removed (children first). */
-export const SITE_DATA_TABLES: readonly string[] = ['event_props', 'events', 'visits', 'salts', 'tokens', ...ROLLUP_TABLES];
+export const SITE_DATA_TABLES: readonly string[] = [...SITE_STATS_TABLES, 'salts', 'tokens'];
 
 /** The dashboard's rows about a site (who may see it, its shared link, its notes), deleted with it. */
 export const SITE_DASHBOARD_TABLES: readonly string[] = ['user_sites', 'shared_links', 'annotations'];
@@ -68,6 +71,14 @@ const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[
 export function normalizeHostname(host: string): string {
   const h = host.trim().toLowerCase().replace(/\.$/, '');
   return h.startsWith('www.') ? h.slice(4) : h;
+}
+
+/**
+ * Allowed hostnames as stored: in the form pages are stored in (so `www.example.com` and
+ * `example.com` are one host), each once; an empty entry is no host, so `[""]` clears the list.
+ */
+export function distinctHostnames(hosts: readonly string[]): string[] {
+  return [...new Set(hosts.map(normalizeHostname).filter((h) => h !== ''))];
 }
 
 /**
@@ -113,6 +124,16 @@ function toSite(row: SiteRow): Site {
 
 export class SiteError extends Error {}
 
+function unknownTimeZone(name: string): string {
+  return `unknown timezone "${name.slice(0, 100)}" (use an IANA name such as Europe/Oslo)`;
+}
+
+/** What to say when no site has this domain: how to add it, from the dashboard or the command line. */
+export function unknownSiteMessage(domain: string): string {
+  const shown = domain.slice(0, 100);
+  return `unknown site ${shown}: add it in the dashboard (Sites, Add a site) or with: npm run teller -- site add ${shown}`;
+}
+
 /** The site for a domain as anyone may write it (`www.Example.com`, `https://example.com/`), as `createSite` stored it. */
 export async function findSite(db: Db, domain: string): Promise<Site | null> {
   const normalized = parseDomain(domain);
@@ -130,8 +151,8 @@ export async function listSites(db: Db): Promise<Site[]> {
 export async function createSite(db: Db, input: { domain: string; timezone?: string }, nowMs: number): Promise<Site> {
   const domain = parseDomain(input.domain);
   if (!domain) throw new SiteError(`"${input.domain}" is not a valid domain`);
-  const timezone = input.timezone ?? 'Etc/UTC';
-  if (!isValidTimeZone(timezone)) throw new SiteError(`unknown timezone "${timezone}" (use an IANA name such as Europe/Oslo)`);
+  const timezone = canonicalTimeZone(input.timezone ?? UTC_ZONE);
+  if (timezone === null) throw new SiteError(unknownTimeZone(input.timezone ?? ''));
   // One statement decides, so two clients adding the same domain at once get a SiteError, not a constraint error.
   const inserted = await db.run('INSERT INTO sites (domain, timezone, created_at) VALUES (?, ?, ?) ON CONFLICT (domain) DO NOTHING', [
     domain,
@@ -147,11 +168,10 @@ export async function createSite(db: Db, input: { domain: string; timezone?: str
 /** Changes a site's settings; fields left out keep their value. */
 export async function updateSite(db: Db, domain: string, settings: SiteSettings): Promise<Site> {
   const site = await findSite(db, domain);
-  if (!site) throw new SiteError(`unknown site ${domain}`);
-  if (settings.timezone !== undefined && !isValidTimeZone(settings.timezone)) {
-    throw new SiteError(`unknown timezone "${settings.timezone}" (use an IANA name such as Europe/Oslo)`);
-  }
-  const next = { ...site, ...settings };
+  if (!site) throw new SiteError(unknownSiteMessage(domain));
+  const timezone = settings.timezone === undefined ? site.timezone : canonicalTimeZone(settings.timezone);
+  if (timezone === null) throw new SiteError(unknownTimeZone(settings.timezone ?? ''));
+  const next = { ...site, ...settings, timezone };
   await db.run(
     `UPDATE sites SET timezone = ?, ip_storage = ?, retention_days = ?, excluded_ips = ?, excluded_paths = ?,
        allowed_hostnames = ?, search_params = ? WHERE id = ?`,
@@ -161,7 +181,7 @@ export async function updateSite(db: Db, domain: string, settings: SiteSettings)
       next.retentionDays,
       JSON.stringify(next.excludedIps),
       JSON.stringify(next.excludedPaths),
-      JSON.stringify(next.allowedHostnames.map(normalizeHostname)),
+      JSON.stringify(distinctHostnames(next.allowedHostnames)),
       JSON.stringify(next.searchParams),
       site.id,
     ],

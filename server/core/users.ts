@@ -61,7 +61,7 @@ export async function createFirstOwner(db: Db, email: string, password: string, 
 
 async function insertUser(db: Db, email: string, password: string, nowMs: number, role: Role, onlyFirst: boolean): Promise<number | null> {
   const address = normalizeEmail(email);
-  if (address === null) throw new UserError(`"${email}" is not an e-mail address`);
+  if (address === null) throw new UserError(email.trim() === '' ? 'an e-mail address is required' : `"${email.slice(0, 100)}" is not an e-mail address`);
   if (password.length < MIN_PASSWORD_LENGTH) throw new UserError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   const passwordHash = await hashPassword(password);
   // One statement decides, so simultaneous adds get a clear answer, not a constraint error.

@@ -10,7 +10,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { createSite, listSites, parseDomain, removeSite, SiteError, findSite, updateSite, type Site, type SiteSettings } from '../core/sites.ts';
+import { createSite, listSites, normalizeHostname, parseDomain, removeSite, SiteError, findSite, unknownSiteMessage, updateSite, type Site, type SiteSettings } from '../core/sites.ts';
+import { resetSite } from '../core/site-reset.ts';
 import { listTokens, revokeToken } from '../core/token-registry.ts';
 import { createToken } from '../core/tokens.ts';
 import { endSessionsOf } from '../core/auth/sessions.ts';
@@ -23,7 +24,7 @@ import { ConfigError, parseConfig, parsePublicUrl } from '../core/config.ts';
 import { FORMATS, type Format } from '../core/privacy/document.ts';
 import { readPrivacyFacts } from '../core/privacy/facts.ts';
 import { LANGS, type Lang } from '../core/privacy/phrases.ts';
-import { operatorProblem, parsePrivacyProps, privacyPropsJson, setOperator, setPrivacyProps } from '../core/privacy/site-privacy.ts';
+import { operatorProblem, parsePrivacyProps, privacyPropsJson, readPrivacyProps, readSitePrivacy, setOperator, setPrivacyProps } from '../core/privacy/site-privacy.ts';
 import { privacyText } from '../core/privacy/text.ts';
 import { purgeDayProblem, purgeSite } from '../core/privacy/purge.ts';
 import { exportEntries, resolveExportRange } from '../core/privacy/export.ts';
@@ -52,11 +53,15 @@ const USAGE = `Usage: npm run teller -- <command>
       --exclude-ip <cidr> (repeatable)  --exclude-path </pattern> (repeatable)
       --allow-host <host> (repeatable)  --search-params <a,b,c>  --clear-exclusions
       Each list option replaces that list: name every entry in one command. --allow-host
-      counts only the hosts listed (the site's own domain too only if you list it).
+      counts only the hosts listed (the site's own domain too only if you list it); hosts
+      are stored without "www." as pages are (www.example.com counts as example.com), and
+      --allow-host "" clears the list (every host counts again).
       --operator "<who runs this server>" (named in the privacy text; "" clears it)
       --privacy-prop <name> (repeatable) the custom property names the privacy text lists;
       names received but not given here are left out of it (--privacy-prop "" lists none)
   site remove <domain> [--yes]                   delete a site and ALL of its data
+  site reset <domain> [--yes]                    delete ALL statistics of a site, today's included; keeps the
+                                                 site, its settings, tokens, viewers, shared links and annotations
   user add <email>                               add a dashboard owner (password from TELLER_PASSWORD or stdin)
   user password <email>                          set a user's password (TELLER_PASSWORD or stdin) and end their sessions
   user list                                      list users, their role and the sites a viewer may read
@@ -167,7 +172,7 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
     }
     return;
   }
-  if (action !== 'add' && action !== 'remove' && action !== 'set') throw new UsageError(`unknown site command "${action ?? ''}"`);
+  if (action !== 'add' && action !== 'remove' && action !== 'reset' && action !== 'set') throw new UsageError(`unknown site command "${action ?? ''}"`);
   const domain = requireDomain(domainArg);
   const db = openDb(io.env);
   try {
@@ -189,33 +194,50 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
       const privacyProps = values['privacy-prop'] === undefined ? undefined : parsePrivacyProps(values['privacy-prop']);
       if (privacyProps !== undefined && 'problem' in privacyProps) throw new UsageError(`--privacy-prop: ${privacyProps.problem}`);
       const site = await updateSite(db, domain, settings);
-      if (settings.allowedHostnames?.length && !site.allowedHostnames.some((h) => hostnamePattern(h)(site.domain))) {
+      if (settings.allowedHostnames && site.allowedHostnames.length > 0 && !site.allowedHostnames.some((h) => hostnamePattern(h)(site.domain))) {
         io.stderr(`Note: ${site.domain} itself is not in --allow-host, so its own pages are no longer counted. Add "--allow-host ${site.domain}" to count them.`);
       }
-      const shown: Record<string, unknown> = { ...site };
-      if (values.operator !== undefined) shown.operator = await setOperator(db, site.id, values.operator);
+      const www = (values['allow-host'] ?? []).filter((h) => /^(\*\.)?www\./i.test(h.trim()));
+      if (www.length > 0) io.stderr(`Note: pages are counted under their hostname without "www." (www.example.com counts as example.com), so ${www.join(', ')} is stored as ${www.map(normalizeHostname).join(', ')}.`);
+      if (values.operator !== undefined) await setOperator(db, site.id, values.operator);
       if (privacyProps !== undefined) {
-        shown.privacyProps = await setPrivacyProps(db, site.id, privacyProps);
+        await setPrivacyProps(db, site.id, privacyProps);
         // The owner's terminal, not the text: what else arrived, so a name the site sends is not missed.
         const { unconfirmed } = await privacyPropsJson(db, site.id);
         if (unconfirmed.length > 0) io.stderr(`Note: received with events but not in the privacy text: ${unconfirmed.join(', ')}`);
       }
+      // Every stored setting, the ones this command left alone too, so nothing reads as cleared.
+      const shown = { ...site, operator: (await readSitePrivacy(db, site.id)).operator, privacyProps: await readPrivacyProps(db, site.id) };
       io.stdout(JSON.stringify(shown, null, 2));
+    } else if (action === 'reset') {
+      const site = await findSite(db, domain);
+      if (!site) throw unknownSite(domain);
+      if (!values.yes) await confirmDomain(io, domain, `Delete ALL statistics of ${domain}, today's included (the site and its settings stay)?`);
+      const result = await resetSite(db, site, Math.floor(Date.now() / 1000));
+      io.stdout(`Reset ${domain}: ${plural(result.events, 'event')} and ${plural(result.visits, 'visit')} deleted, with their rollups. It counts anew from now.`);
     } else {
-      if (!(await findSite(db, domain))) throw new SiteError(`unknown site ${domain}`);
-      if (!values.yes) {
-        const answer = await io.prompt(`Delete ${domain} and ALL of its data? Type the domain to confirm: `);
-        if (answer?.trim().toLowerCase() !== domain) {
-          io.stderr(answer === null ? 'Not confirmed (no terminal to ask at); nothing deleted. Pass --yes to confirm.' : 'Not confirmed; nothing deleted.');
-          throw new CliExit(1);
-        }
-      }
+      if (!(await findSite(db, domain))) throw unknownSite(domain);
+      if (!values.yes) await confirmDomain(io, domain, `Delete ${domain} and ALL of its data?`);
       await removeSite(db, domain);
       io.stdout(`Removed ${domain} and all of its data.`);
     }
   } finally {
     db.close();
   }
+}
+
+/** Asks the person at the terminal to type the domain; exits 1 unless they do. */
+async function confirmDomain(io: CliIo, domain: string, question: string): Promise<void> {
+  const answer = await io.prompt(`${question} Type the domain to confirm: `);
+  if (answer?.trim().toLowerCase() === domain) return;
+  io.stderr(answer === null ? 'Not confirmed (no terminal to ask at); nothing deleted. Pass --yes to confirm.' : 'Not confirmed; nothing deleted.');
+  throw new CliExit(1);
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+function unknownSite(domain: string): SiteError {
+  return new SiteError(unknownSiteMessage(domain));
 }
 
 async function userCommand(args: string[], io: CliIo): Promise<void> {
@@ -273,7 +295,7 @@ async function tokenCommand(args: string[], io: CliIo): Promise<void> {
     let site: Site | null = null;
     if (values.site) {
       site = await findSite(db, requireDomain(values.site));
-      if (!site) throw new SiteError(`unknown site ${values.site}`);
+      if (!site) throw unknownSite(values.site);
     }
     const token = await createToken(db, { siteId: site?.id ?? null }, Date.now());
     io.stdout(site === null ? 'Admin token (all sites; shown once, store it safely):' : `Stats API token for ${site.domain} (shown once):`);
@@ -356,7 +378,7 @@ async function privacyTextCommand(args: string[], io: CliIo): Promise<void> {
   const db = openDb(io.env);
   try {
     const site = await findSite(db, domain);
-    if (!site) throw new SiteError(`unknown site ${domain}`);
+    if (!site) throw unknownSite(domain);
     const facts = await readPrivacyFacts(db, site, ipStorage, origin);
     io.stdout(privacyText(facts, lang as Lang, format as Format).trimEnd());
     if (values.url === undefined && publicOrigin === null) io.stderr(`teller: pass --url <your Teller address> to replace ${PLACEHOLDER_URL} in the opt-out widget.`);
@@ -377,20 +399,10 @@ async function purgeCommand(args: string[], io: CliIo): Promise<void> {
   const db = openDb(io.env);
   try {
     const site = await findSite(db, domain);
-    if (!site) throw new SiteError(`unknown site ${domain}`);
+    if (!site) throw unknownSite(domain);
     const problem = purgeDayProblem(values.before, site, Math.floor(Date.now() / 1000));
     if (problem) throw new UsageError(`--${problem}`);
-    if (!values.yes) {
-      if (!io.interactive) {
-        io.stderr('teller: purge deletes data for good; pass --yes to confirm when not at a terminal.');
-        throw new CliExit(1);
-      }
-      const answer = await io.prompt(`Delete ALL data of ${domain} before ${values.before} (${site.timezone})? Type the domain to confirm: `);
-      if (answer?.trim().toLowerCase() !== domain) {
-        io.stderr('Not confirmed; nothing deleted.');
-        throw new CliExit(1);
-      }
-    }
+    if (!values.yes) await confirmDomain(io, domain, `Delete ALL data of ${domain} before ${values.before} (${site.timezone})?`);
     const result = await purgeSite(db, site, values.before);
     io.stdout(`Purged ${domain} before ${result.purgedBefore}: ${result.rawRowsDeleted} raw events and visits deleted, with their rollups.`);
   } finally {
@@ -410,7 +422,7 @@ async function exportCommand(args: string[], io: CliIo): Promise<void> {
   const db = openDb(io.env);
   try {
     const site = await findSite(db, domain);
-    if (!site) throw new SiteError(`unknown site ${domain}`);
+    if (!site) throw unknownSite(domain);
     const range = await resolveExportRange(db, site, { from: values.from, to: values.to }, Math.floor(Date.now() / 1000));
     if ('error' in range) throw new UsageError(`--${range.error}`);
     const zip = zipStream(exportEntries(db, site, range), new Date());

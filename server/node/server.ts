@@ -6,7 +6,7 @@
  * the tests and the benchmarks.
  * @module
  */
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -116,8 +116,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   config.setupCode ??= randomUrlSafe(SETUP_CODE_BYTES);
   // Read with the rest of the settings: a bad value stops the start before any thread runs.
   const copyOptions = columnarOptions(options.env ?? {}, options.dbPath);
-  const db = openSqlite(options.dbPath);
-  migrate(db.raw);
+  // The port is taken before the database is opened (or created): a start on a busy port
+  // fails with nothing written. Requests wait for the app below, which is ready at once.
+  const host = options.host ?? '127.0.0.1';
+  let appFetch: ((request: Request, env: unknown) => Response | Promise<Response>) | null = null;
+  const server = createAdaptorServer({ fetch: (request, env) => appFetch?.(request, env) ?? new Response('starting', { status: 503 }), hostname: host });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  let db: SqliteDb;
+  try {
+    db = openSqlite(options.dbPath);
+    migrate(db.raw);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   const log = options.log ?? consoleLogger;
   // Trust-proxy exists only here (Workers has CF-Connecting-IP), so the hint about it does too.
   let warnedLoopback = false;
@@ -160,12 +178,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
   const app = createApp(deps);
   app.use('*', serveAssets(options.publicDir ?? DEFAULT_PUBLIC_DIR));
-
-  const host = options.host ?? '127.0.0.1';
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }, () => resolve(s));
-    s.once('error', reject);
-  });
+  appFetch = app.fetch;
   const port = (server.address() as AddressInfo).port;
 
   // Salt deletion, rollups of closed days and retention: at start, then every few minutes,

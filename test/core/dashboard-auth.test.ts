@@ -219,7 +219,7 @@ describe('settings patch', () => {
         return 'accepted';
       } catch (e) {
         expect(e).toBeInstanceOf(SettingsError);
-        return (e as Error).message.split(':')[0];
+        return (e as SettingsError).field;
       }
     };
     expect(bad({ retentionDays: 1.5 })).toBe('retentionDays');
@@ -227,5 +227,7 @@ describe('settings patch', () => {
     expect(bad({ allowedHostnames: ['bad host'] })).toBe('allowedHostnames');
     expect(bad({ searchParams: ['a=b'] })).toBe('searchParams');
     expect(bad({ domain: 'x.example' })).toBe('domain');
+    // The message names the setting as the settings page does, not by the API's field name.
+    expect(() => parseSettingsPatch({ excludedPaths: ['admin'] })).toThrow('Excluded pages: "admin" is not a path starting with /');
   });
 });

@@ -85,7 +85,7 @@ describe('privacy text: each setting changes what it says', () => {
     const en = text({ customEvents: true, propKeys: ['plan'], unconfirmedPropKeys: 12 }, 'en', 'md');
     expect(en).toContain('with these details: `plan`;');
     expect(en).toMatch(/\n\n> \*\*For the site owner \(remove before publishing\):\*\* 12 property names received with events are not named above/);
-    expect(en).toContain('`teller site set example.com --privacy-prop <name>`');
+    expect(en).toContain('`npm run teller -- site set example.com --privacy-prop <name>`');
     expect(text({ customEvents: true, unconfirmedPropKeys: 1 }, 'en')).toContain('one property name received with events is not named above');
     expect(text({ customEvents: true, unconfirmedPropKeys: 1 }, 'nb')).toContain('ett egenskapsnavn som er mottatt med hendelser, er ikke nevnt ovenfor');
     expect(text({ customEvents: true, unconfirmedPropKeys: 3 }, 'nb', 'html')).toContain(
@@ -109,7 +109,7 @@ describe('privacy text: each setting changes what it says', () => {
     expect(text({}, 'nb')).toContain('på en server driftet av Eksempel AS.');
     const en = text({ operator: null }, 'en');
     expect(en).not.toContain('operated by');
-    expect(en).toContain('teller site set example.com --operator');
+    expect(en).toContain('npm run teller -- site set example.com --operator');
     expect(text({ operator: null }, 'nb')).toContain('teksten sier ikke hvem som drifter statistikkserveren');
   });
 

@@ -119,10 +119,10 @@ describe('privacy commands', () => {
     }
   });
 
-  it('purge asks at a terminal, needs --yes without one, and names a bad date', async () => {
+  it('purge asks for the domain (typed or piped, as site remove does), needs --yes without one, and names a bad date', async () => {
     seedOldVisit();
     expect(await run('purge', '--site', 'example.com', '--before', '2024-02-01')).toBe(1);
-    expect(err.join('\n')).toContain('pass --yes');
+    expect(err.join('\n')).toContain('Pass --yes to confirm');
     interactive = true;
     answers = ['no'];
     expect(await run('purge', '--site', 'example.com', '--before', '2024-02-01')).toBe(1);
@@ -139,9 +139,12 @@ describe('privacy commands', () => {
     interactive = false;
     expect(await run('purge', '--site', 'example.com', '--before', '2024-01-01', '--yes')).toBe(0);
     expect(rows('SELECT purged_before FROM sites')).toEqual([{ purged_before: '2024-02-01' }]);
+    answers = ['example.com'];
+    expect(await run('purge', '--site', 'example.com', '--before', '2024-01-15')).toBe(0);
     err = [];
     expect(await run('purge', '--site', 'example.com', '--before', '2099-01-01', '--yes')).toBe(2);
     expect(err.join('\n')).toContain('--before: must be');
+    expect(err.join('\n')).toContain('npm run teller -- site reset example.com');
     expect(await run('purge', '--site', 'example.com', '--yes')).toBe(2);
     expect(await run('purge', '--site', 'nope.example', '--before', '2024-01-01', '--yes')).toBe(1);
   });

@@ -32,11 +32,25 @@ const NOBODY = 65534;
 /** For tests that start Teller three times, or mount and check a filesystem: a busy machine takes more than the default 30 s. */
 const SLOW_TEST_MS = 60_000;
 const isRoot = process.getuid?.() === 0;
-/** Whether uid 65534 can read the checkout (not so under a home folder such as /root, mode 700). */
-const nobodyReadsCheckout =
-  isRoot && spawnSync(process.execPath, ['-e', 'require("node:fs").accessSync("node_modules/tsx/package.json", 4); require("node:fs").accessSync("server/node/main.ts", 4)'], { uid: NOBODY, gid: NOBODY, stdio: 'ignore' }).status === 0;
+/**
+ * Whether uid 65534 can run Teller from this checkout as the tests start it: loading tsx and
+ * reading main.ts by absolute path, as Node's loader does. Not so in a clone under a folder
+ * closed to other users (/root, or `mktemp -d`, mode 700), even though relative paths from
+ * inside the checkout would pass.
+ */
+const nobodyRunsCheckout =
+  isRoot &&
+  spawnSync(process.execPath, ['--import', 'tsx', '-e', `require("node:fs").accessSync(${JSON.stringify(resolvePath('server/node/main.ts'))}, 4)`], {
+    uid: NOBODY,
+    gid: NOBODY,
+    stdio: 'ignore',
+  }).status === 0;
 if (!isRoot) console.warn('readonly-db: not running as root, so Teller cannot be run as another user whose write access the test takes away; the read-only database tests are skipped');
-else if (!nobodyReadsCheckout) console.warn(`readonly-db: uid ${NOBODY} cannot read the checkout at ${process.cwd()}, so Teller cannot be run as that user; the read-only database tests are skipped`);
+else if (!nobodyRunsCheckout) {
+  console.warn(
+    `readonly-db: uid ${NOBODY} cannot load Teller from ${process.cwd()} (a folder above it is closed to other users, as /root or a mktemp -d folder is), so Teller cannot be run as that user; the read-only database tests are skipped`,
+  );
+}
 
 interface Teller {
   child: ChildProcess;
@@ -118,7 +132,7 @@ function storedPaths(path: string): Set<string> {
 /** SQLite's files in the folder (the database, its -wal and -shm). */
 const filesOf = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('teller.db')).sort();
 
-describe.runIf(nobodyReadsCheckout)('a database Teller may not write', () => {
+describe.runIf(nobodyRunsCheckout)('a database Teller may not write', () => {
   it('keeps storing when write access is taken away while it runs, refuses to start again in one line, and has every acknowledged event once access returns', async () => {
     const { dir, path } = await nobodysDatabase();
     const first = await startAsNobody(path);

@@ -68,10 +68,11 @@ export async function syncColumns(db: Db, store: ColumnStore, maxDays: number, n
       copy = null;
     }
     const state = await readRollupState(db, site.id);
-    if (!state || state.timezone !== site.timezone) continue;
-    // Nothing is read before the raw rows retention kept nor before a purge.
-    const keptFrom = later(state.rawKeptFrom, (await readSitePrivacy(db, site.id)).purgedBefore);
+    // Nothing is read before the raw rows retention kept nor before a purge. A reset deletes
+    // the rollup state too, so its purge boundary is honoured before the state is back.
+    const keptFrom = later(state?.rawKeptFrom ?? null, (await readSitePrivacy(db, site.id)).purgedBefore);
     if (copy && keptFrom !== null && copy.first < keptFrom) await store.deleteBefore(site.id, keptFrom, dayStart(site.timezone, keptFrom));
+    if (!state || state.timezone !== site.timezone) continue;
     let next: string | null;
     if (copy && (keptFrom === null || copy.through >= keptFrom)) {
       next = addDays(copy.through, 1);

@@ -101,9 +101,11 @@ export interface SiteCreated {
   snippet: string;
 }
 
-/** GET /api/dashboard/sites/<domain>/first-event -> { received } (the add-site check polls it). */
+/** GET /api/dashboard/sites/<domain>/first-event -> { received, drops } (the add-site check polls it). */
 export interface FirstEvent {
   received: boolean;
+  /** Why the site's latest events of the last day were not counted, latest first. */
+  drops: Array<{ reason: string; hostname: string; seenAt: number }>;
 }
 
 /**

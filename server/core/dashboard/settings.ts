@@ -9,7 +9,15 @@ import type { Site, SiteSettings } from '../sites.ts';
 import { isValidTimeZone } from '../time.ts';
 import type { SiteSettingsJson } from './contract.ts';
 
-export class SettingsError extends Error {}
+/** A bad setting: `field` is the API's name of it, the message names it as the settings page does. */
+export class SettingsError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const MAX_LIST_LENGTH = 100;
 const MAX_ITEM_LENGTH = 300;
@@ -30,16 +38,28 @@ export function settingsJson(site: Site, instanceIpStorage: IpStorage): SiteSett
   };
 }
 
+/** The settings as the settings page names them: an error says which one is wrong in the owner's words, not the API's. */
+const LABELS: Record<string, string> = {
+  timezone: 'Timezone',
+  ipStorage: 'IP addresses',
+  retentionDays: 'Raw event retention',
+  excludedIps: 'Excluded IP addresses and ranges',
+  excludedPaths: 'Excluded pages',
+  allowedHostnames: 'Allowed hostnames',
+  searchParams: 'Site search query parameters',
+};
+
 function stringList(body: Record<string, unknown>, field: string, check?: (item: string) => boolean, what = 'value'): string[] {
   const value = body[field];
-  if (!Array.isArray(value)) throw new SettingsError(`${field}: a list of strings is expected`);
-  if (value.length > MAX_LIST_LENGTH) throw new SettingsError(`${field}: at most ${MAX_LIST_LENGTH} entries`);
+  const label = LABELS[field]!;
+  if (!Array.isArray(value)) throw new SettingsError(field, `${label}: a list of strings is expected`);
+  if (value.length > MAX_LIST_LENGTH) throw new SettingsError(field, `${label}: at most ${MAX_LIST_LENGTH} entries`);
   const items: string[] = [];
   for (const item of value) {
-    if (typeof item !== 'string') throw new SettingsError(`${field}: a list of strings is expected`);
+    if (typeof item !== 'string') throw new SettingsError(field, `${label}: a list of strings is expected`);
     const trimmed = item.trim();
-    if (trimmed.length === 0 || trimmed.length > MAX_ITEM_LENGTH) throw new SettingsError(`${field}: entries must be 1 to ${MAX_ITEM_LENGTH} characters`);
-    if (check && !check(trimmed)) throw new SettingsError(`${field}: "${trimmed.slice(0, 60)}" is not ${what}`);
+    if (trimmed.length === 0 || trimmed.length > MAX_ITEM_LENGTH) throw new SettingsError(field, `${label}: entries must be 1 to ${MAX_ITEM_LENGTH} characters`);
+    if (check && !check(trimmed)) throw new SettingsError(field, `${label}: "${trimmed.slice(0, 60)}" is not ${what}`);
     if (!items.includes(trimmed)) items.push(trimmed);
   }
   return items;
@@ -48,23 +68,23 @@ function stringList(body: Record<string, unknown>, field: string, check?: (item:
 /** The settings a PATCH body changes; throws SettingsError naming the first bad field. */
 export function parseSettingsPatch(body: Record<string, unknown>): SiteSettings {
   const unknown = Object.keys(body).find((k) => !WRITABLE.includes(k));
-  if (unknown !== undefined) throw new SettingsError(`${unknown.slice(0, 60)}: not a writable setting`);
+  if (unknown !== undefined) throw new SettingsError(unknown.slice(0, 60), `"${unknown.slice(0, 60)}" is not a setting that can be changed here`);
   const settings: SiteSettings = {};
   if ('timezone' in body) {
     if (typeof body.timezone !== 'string' || !isValidTimeZone(body.timezone)) {
-      throw new SettingsError('timezone: an IANA timezone such as Europe/Oslo is expected');
+      throw new SettingsError('timezone', `${LABELS.timezone}: an IANA timezone such as Europe/Oslo is expected`);
     }
     settings.timezone = body.timezone;
   }
   if ('ipStorage' in body) {
     const v = body.ipStorage;
-    if (v !== null && v !== 'truncated' && v !== 'none') throw new SettingsError('ipStorage: "truncated", "none" or null (the instance default) is expected');
+    if (v !== null && v !== 'truncated' && v !== 'none') throw new SettingsError('ipStorage', `${LABELS.ipStorage}: shortened ("truncated"), none ("none") or the server default (null) is expected`);
     settings.ipStorage = v;
   }
   if ('retentionDays' in body) {
     const v = body.retentionDays;
     if (v !== null && !(typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_RETENTION_DAYS)) {
-      throw new SettingsError(`retentionDays: a whole number of days from 1 to ${MAX_RETENTION_DAYS}, or null (forever)`);
+      throw new SettingsError('retentionDays', `${LABELS.retentionDays}: a whole number of days from 1 to ${MAX_RETENTION_DAYS}, or forever (null)`);
     }
     settings.retentionDays = v;
   }

@@ -15,7 +15,7 @@ import { purgeDayProblem, purgeSite } from '../privacy/purge.ts';
 import { zipStream } from '../privacy/zip.ts';
 import { operatorProblem, parsePrivacyProps, privacyPropsJson, setOperator, setPrivacyProps } from '../privacy/site-privacy.ts';
 import { privacyText } from '../privacy/text.ts';
-import { findSite, type Site } from '../sites.ts';
+import { findSite, unknownSiteMessage, type Site } from '../sites.ts';
 import { badRequest, requestGrant, unauthorized } from './api-auth.ts';
 import { readBody } from './body.ts';
 
@@ -31,7 +31,7 @@ const CONTENT_TYPES: Record<Format, string> = {
  * Statements one purge request runs at most: Workers allows an invocation only so many D1
  * queries (50 on the free plan), so a large purge is finished over several requests.
  */
-const PURGE_STATEMENTS_PER_REQUEST = 40;
+export const PURGE_STATEMENTS_PER_REQUEST = 40;
 
 /** A JSON object of a few short fields fits in far less. */
 const MAX_BODY_BYTES = 4 * 1024;
@@ -39,7 +39,7 @@ const MAX_BODY_BYTES = 4 * 1024;
 const MAX_PROPS_BODY_BYTES = 64 * 1024;
 
 function notFound(c: Context, domain: string): Response {
-  return c.json({ error: `unknown site ${domain}` }, 404);
+  return c.json({ error: unknownSiteMessage(domain) }, 404);
 }
 
 /** The JSON object body, or an error message naming what is wrong with it. */

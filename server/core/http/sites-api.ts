@@ -1,16 +1,22 @@
 /**
  * The Sites API, with Plausible's request and response shapes where they overlap:
- * create (JSON or URL-encoded form), list, show and delete sites. Admin tokens only: the operator's
+ * create (JSON or URL-encoded form), list, show and delete sites, and reset a site's statistics. Admin tokens only: the operator's
  * TELLER_ADMIN_TOKEN or a token made with `teller token create --admin`.
  * @module
  */
 import { Hono, type Context } from 'hono';
+import { resetSite, type ResetResult } from '../site-reset.ts';
 import { createSite, findSite, listSites, removeSite, SiteError, type Site } from '../sites.ts';
 import { badRequest, requestGrant, unauthorized, type ApiDeps } from './api-auth.ts';
 import { readBody } from './body.ts';
 
 const MAX_LIMIT = 100;
 const NOT_FOUND = 'Site could not be found';
+
+/** What a reset deleted, as the admin API and the dashboard answer it. */
+export function resetJson(site: Site, result: ResetResult): { domain: string; deleted: { events: number; visits: number }; counts_from: string } {
+  return { domain: site.domain, deleted: { events: result.events, visits: result.visits }, counts_from: result.countsFrom };
+}
 
 function siteJson(site: Site): { domain: string; timezone: string } {
   return { domain: site.domain, timezone: site.timezone };
@@ -73,6 +79,13 @@ export function sitesApi(deps: ApiDeps): Hono {
     if (!site) return c.json({ error: NOT_FOUND }, 404);
     const keys = await deps.db.all<{ key: string }>('SELECT DISTINCT key FROM event_props WHERE site_id = ? ORDER BY key', [site.id]);
     return c.json({ ...siteJson(site), custom_properties: keys.map((k) => k.key) });
+  });
+
+  app.post('/api/v1/sites/:domain/reset', async (c) => {
+    const site = await findSite(deps.db, c.req.param('domain'));
+    if (!site) return c.json({ error: NOT_FOUND }, 404);
+    const result = await resetSite(deps.db, site, Math.floor(deps.clock() / 1000));
+    return c.json(resetJson(site, result));
   });
 
   app.delete('/api/v1/sites/:domain', async (c) => {

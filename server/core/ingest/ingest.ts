@@ -7,6 +7,8 @@
  */
 import type { Config, CountryLookup, Db, EventWriter } from '../ports.ts';
 import { SiteCache } from '../site-cache.ts';
+import { unknownSiteMessage } from '../sites.ts';
+import { dropNotes } from './drop-notes.ts';
 import { clientAddress, formatIp, parseIp, truncateIp } from './ip.ts';
 import { type EventPayload, parseEventPayload } from './payload.ts';
 import { type HeaderReader, type PipelineTools, processEvent, requestDropReason } from './pipeline.ts';
@@ -66,6 +68,7 @@ class RecordHeaders implements HeaderReader {
 export function createIngest(deps: IngestDeps): Ingest {
   const sites = new SiteCache(deps.db);
   const limiter = createRateLimiter(deps.config.eventRateLimit);
+  const noteDrop = dropNotes(deps.db);
   const tools: PipelineTools = {
     country: deps.country ?? noCountry,
     parseUserAgent: createUserAgentParser(),
@@ -77,7 +80,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   const accept = async (request: IngestRequest, payload: EventPayload): Promise<IngestOutcome> => {
     const found = await Promise.all(payload.domains.map((d) => sites.get(d)));
     const known = found.filter((s) => s !== null);
-    if (known.length === 0) return { status: 400, error: `unknown site: ${payload.domains.join(', ')}` };
+    if (known.length === 0) return { status: 400, error: payload.domains.map(unknownSiteMessage).join('; ') };
 
     const remote = clientAddress(request.remoteAddress, request.forwardedFor, deps.config.trustProxy);
     const ip = remote === null ? null : parseIp(remote);
@@ -91,15 +94,20 @@ export function createIngest(deps: IngestDeps): Ingest {
     const userAgent = request.headers['user-agent'] ?? '';
     const headers = new RecordHeaders(request.headers);
     const early = requestDropReason(payload, { userAgent, headers });
-    if (early) return { status: 202, dropped: early };
+    if (early) {
+      for (const { site } of known) await noteDrop(site.id, early, payload.url, request.receivedAt);
+      return { status: 202, dropped: early };
+    }
 
     const facts = { ip, ipText: formatIp(ip), userAgent, headers, edgeCountry: request.edgeCountry, nowMs: request.receivedAt };
     const reasons: string[] = [];
     const writes: Promise<void>[] = [];
     for (const { site, exclusions } of known) {
       const result = await processEvent(payload, site, exclusions, facts, tools);
-      if ('dropped' in result) reasons.push(result.dropped);
-      else writes.push(deps.writer.write(result.event));
+      if ('dropped' in result) {
+        reasons.push(result.dropped);
+        await noteDrop(site.id, result.dropped, payload.url, request.receivedAt);
+      } else writes.push(deps.writer.write(result.event));
     }
     if (writes.length === 0) return { status: 202, dropped: reasons.join(',') };
     await Promise.all(writes);

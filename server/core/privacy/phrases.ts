@@ -72,7 +72,7 @@ const EN: Phrases = {
   noOperatorNote: (domain) => [
     { strong: 'For the site owner (remove before publishing):' },
     ' the text does not name who runs the statistics server. Set it with ',
-    code(`teller site set ${domain} --operator "Name of the operator"`),
+    code(`npm run teller -- site set ${domain} --operator "Name of the operator"`),
     ' and generate the text again.',
   ],
   noCookies: [
@@ -117,7 +117,7 @@ const EN: Phrases = {
   unconfirmedPropsNote: (count, domain) => [
     { strong: 'For the site owner (remove before publishing):' },
     ` ${count === 1 ? 'one property name' : `${count} property names`} received with events ${count === 1 ? 'is' : 'are'} not named above, because anyone can send an event with any name. Confirm the names your website sends in the site's settings (Privacy policy), or with `,
-    code(`teller site set ${domain} --privacy-prop <name>`),
+    code(`npm run teller -- site set ${domain} --privacy-prop <name>`),
     ', repeating the option for each name, and generate the text again.',
   ],
   visitorKey: [
@@ -177,7 +177,7 @@ const NB: Phrases = {
   noOperatorNote: (domain) => [
     { strong: 'Til nettstedseieren (fjern før publisering):' },
     ' teksten sier ikke hvem som drifter statistikkserveren. Legg det inn med ',
-    code(`teller site set ${domain} --operator "Navn på driftsansvarlig"`),
+    code(`npm run teller -- site set ${domain} --operator "Navn på driftsansvarlig"`),
     ' og lag teksten på nytt.',
   ],
   noCookies: [
@@ -218,7 +218,7 @@ const NB: Phrases = {
   unconfirmedPropsNote: (count, domain) => [
     { strong: 'Til nettstedseieren (fjern før publisering):' },
     ` ${count === 1 ? 'ett egenskapsnavn' : `${count} egenskapsnavn`} som er mottatt med hendelser, er ikke nevnt ovenfor, fordi hvem som helst kan sende en hendelse med et hvilket som helst navn. Bekreft navnene nettstedet ditt sender, i innstillingene for nettstedet (Personvernerklæring) eller med `,
-    code(`teller site set ${domain} --privacy-prop <navn>`),
+    code(`npm run teller -- site set ${domain} --privacy-prop <navn>`),
     ', med valget gjentatt for hvert navn, og lag teksten på nytt.',
   ],
   visitorKey: [

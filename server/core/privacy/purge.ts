@@ -52,7 +52,9 @@ export function isDay(text: string): boolean {
 export function purgeDayProblem(before: string, site: Site, nowSec: number): string | null {
   if (!isDay(before)) return `before: must be a date written YYYY-MM-DD, got "${before}"`;
   const today = localDayAt(site.timezone, nowSec);
-  if (before > today) return `before: must be ${today} (today in ${site.timezone}) or earlier; today's data is still being collected`;
+  if (before > today) {
+    return `before: must be ${today} (today in ${site.timezone}) or earlier, as today's data is still being collected. To delete today's data too, reset the site: Reset statistics in its settings, or npm run teller -- site reset ${site.domain}`;
+  }
   return null;
 }
 

@@ -1,0 +1,4 @@
+import { describeSiteReset } from '../shared/site-reset.suite.ts';
+import { startWorkerTarget } from './harness.ts';
+
+describeSiteReset('Workers + D1 (workerd)', startWorkerTarget);
