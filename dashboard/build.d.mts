@@ -17,3 +17,11 @@ export interface DashboardBuild {
   budget: number;
 }
 export declare function buildDashboard(options: { outDir: string; quiet?: boolean }): Promise<DashboardBuild>;
+export declare const ICONS: {
+  svg: string;
+  ico: string;
+  appleTouch: string;
+  manifest: Array<{ src: string; sizes: string; type: string; purpose: string }>;
+};
+/** Copies the icons and writes manifest.webmanifest into `outDir` (buildDashboard does it too). */
+export declare function buildIcons(outDir: string): Promise<void>;
