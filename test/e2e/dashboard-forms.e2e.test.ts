@@ -13,7 +13,6 @@ let d: DashboardHarness;
 
 beforeAll(async () => {
   d = await startDashboard();
-  await d.ensureOwner();
 });
 
 afterAll(async () => {
@@ -36,6 +35,117 @@ async function ownerIn(timezoneId: string, path: string, options: PageOptions = 
 
 const timezoneOf = async (domain: string) =>
   (await d.server.db.first<{ timezone: string }>('SELECT timezone FROM sites WHERE domain = ?', [domain]))?.timezone;
+
+/** The hint and error a field's control is described by, as a reader hears them. */
+async function descriptionOf(page: Page, label: string): Promise<string> {
+  return page.getByLabel(label, { exact: true }).evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' | '),
+  );
+}
+
+const RULE = 'At least 10 characters. A few unrelated words make a strong password that is easy to remember.';
+
+describe('password rule and field errors', { timeout: 60_000 }, () => {
+  it('states the rule on setup before typing, counts down, and says what is wrong next to each field in plain words', async () => {
+    const page = await d.newPage();
+    const sent: string[] = [];
+    page.on('request', (r) => void (r.method() === 'POST' && sent.push(new URL(r.url()).pathname)));
+    await page.goto(`${d.url}/setup?code=${encodeURIComponent(d.server.setupCode)}`);
+    await page.getByRole('heading', { name: 'Create the owner account' }).waitFor();
+    expect(await descriptionOf(page, 'Password')).toBe(RULE);
+    await page.getByLabel('Password', { exact: true }).fill('abc');
+    expect(await descriptionOf(page, 'Password')).toBe('At least 10 characters: 7 more to go.');
+    await screenshot(page, 'forms-password-rule-setup-desktop-light');
+    // No e-mail: said next to the e-mail field, in words, without the API's field name.
+    await page.getByRole('button', { name: 'Create account' }).click();
+    expect(await descriptionOf(page, 'E-mail')).toBe('Enter an e-mail address.');
+    await page.getByLabel('E-mail').fill('not-an-email');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    expect(await descriptionOf(page, 'E-mail')).toBe('"not-an-email" is not an e-mail address.');
+    await page.getByLabel('E-mail').fill(OWNER.email);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    expect(await descriptionOf(page, 'Password')).toBe('At least 10 characters: 7 more to go. | Too short: a password needs at least 10 characters.');
+    expect(await page.locator('main').innerText()).not.toMatch(/\b(email|password|password2):/);
+    expect(sent).toEqual([]);
+    await screenshot(page, 'forms-field-errors-setup-desktop-light');
+    await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
+    await page.getByLabel('Password again').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Add your first site' }).waitFor();
+  });
+
+  it('states the rule on the account and user forms and shows a server message next to its field without the field name', async () => {
+    const page = await d.ownerPage('/account');
+    await page.getByRole('heading', { name: 'Change password' }).waitFor();
+    expect(await descriptionOf(page, 'New password')).toBe(RULE);
+    await page.getByLabel('Current password').fill('not my password at all');
+    await page.getByLabel('New password').fill('a brand new password');
+    await page.getByLabel('Password again').fill('a brand new password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    // The server answers `current: wrong password`: shown under Current password, in words.
+    await page.locator('.field', { has: page.getByLabel('Current password') }).locator('.field-error:not([hidden])').waitFor();
+    expect(await descriptionOf(page, 'Current password')).toBe('Wrong password');
+    expect(await page.locator('main').innerText()).not.toContain('current:');
+
+    await page.goto(`${d.url}/users`);
+    await page.getByRole('heading', { name: 'Add a viewer' }).waitFor();
+    const form = page.locator('section', { has: page.getByRole('heading', { name: 'Add a viewer' }) });
+    expect(await descriptionOf(page, 'Password')).toBe(`${RULE} Give it to them in person or through a password manager.`);
+    await form.getByLabel('E-mail').fill('short@example.com');
+    await form.getByLabel('Password', { exact: true }).fill('short');
+    await form.getByRole('button', { name: 'Add viewer' }).click();
+    expect(await form.locator('.field-error:not([hidden])').innerText()).toBe('Too short: a password needs at least 10 characters.');
+    // A server message naming the e-mail (a duplicate) lands under the e-mail field.
+    await d.server.addSite('forms.example.com');
+    await page.reload();
+    await form.getByLabel('E-mail').fill(OWNER.email);
+    await form.getByLabel('Password', { exact: true }).fill('long enough password');
+    await form.getByLabel('forms.example.com').check();
+    await form.getByRole('button', { name: 'Add viewer' }).click();
+    const emailError = form.locator('.field', { has: page.getByLabel('E-mail') }).locator('.field-error:not([hidden])');
+    await emailError.waitFor();
+    expect(await emailError.innerText()).toMatch(/^User owner@example\.com already exists/);
+  });
+});
+
+describe('a viewer with no site', { timeout: 60_000 }, () => {
+  it('asks before adding a viewer who would see nothing, and marks them', async () => {
+    const page = await d.ownerPage('/users', { viewport: DESKTOP });
+    const form = page.locator('section', { has: page.getByRole('heading', { name: 'Add a viewer' }) });
+    await form.getByLabel('E-mail').waitFor();
+    await form.getByLabel('E-mail').fill('nobody@example.com');
+    await form.getByLabel('Password', { exact: true }).fill('nobody password 1');
+    await form.getByRole('button', { name: 'Add viewer' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain('nobody@example.com will see no site until you tick one for them here. Add this viewer anyway?');
+    await screenshot(page, 'forms-viewer-no-site-confirm-desktop-light');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const exists = async () => (await d.server.db.first('SELECT id FROM users WHERE email = ?', ['nobody@example.com'])) !== null;
+    expect(await exists()).toBe(false);
+
+    await form.getByRole('button', { name: 'Add viewer' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Add without sites' }).click();
+    await page.getByText('nobody@example.com can now log in, but sees no site until you tick one.').waitFor();
+    expect(await exists()).toBe(true);
+    const row = page.locator('li.user', { has: page.getByRole('heading', { name: 'nobody@example.com' }) });
+    expect(await row.locator('.chip-warn').innerText()).toBe('Sees no site');
+    await screenshot(page, 'forms-viewer-no-site-added-desktop-light');
+
+    // With a site ticked nothing is asked.
+    await form.getByLabel('E-mail').fill('somebody@example.com');
+    await form.getByLabel('Password', { exact: true }).fill('somebody password 1');
+    await form.getByLabel('forms.example.com').check();
+    await form.getByRole('button', { name: 'Add viewer' }).click();
+    await page.getByText('somebody@example.com can now log in.').waitFor();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+  });
+});
 
 describe('timezone picker', { timeout: 60_000 }, () => {
   it('lists canonical names, offers the browser zone without choosing it, and shows the offset', async () => {
