@@ -2,6 +2,7 @@
 import { admin } from './admin.en.ts';
 import { common } from './common.en.ts';
 import { forms } from './forms.en.ts';
+import { siteExtras } from './site-extras.en.ts';
 import { siteView } from './site-view.en.ts';
 
-export const catalogue = { ...common, ...admin, ...siteView, ...forms };
+export const catalogue = { ...common, ...admin, ...siteView, ...forms, ...siteExtras };

@@ -3,6 +3,7 @@ import type { Key } from './index.ts';
 import { admin } from './admin.nb.ts';
 import { common } from './common.nb.ts';
 import { forms } from './forms.nb.ts';
+import { siteExtras } from './site-extras.nb.ts';
 import { siteView } from './site-view.nb.ts';
 
-export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...forms };
+export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...forms, ...siteExtras };
