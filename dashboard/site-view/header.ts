@@ -7,6 +7,7 @@ import type { Key } from '../i18n/index.ts';
 import { h } from '../lib/dom.ts';
 import { formatDay, t } from '../lib/i18n.ts';
 import { PRESETS } from './dates.ts';
+import { exportButton } from './export-button.ts';
 import { type Compare, type Period, serializeView } from './state.ts';
 import type { View } from './view.ts';
 
@@ -89,6 +90,6 @@ export function renderHeader(view: View, realtime: HTMLElement): HTMLElement {
     'header',
     { class: 'sv-header' },
     h('div', { class: 'sv-heading' }, h('h1', { class: 'sv-domain' }, view.ctx.site.domain), realtime, view.ctx.mode === 'shared' ? h('span', { class: 'chip' }, t('sv.shared')) : null),
-    h('div', { class: 'sv-controls' }, sitePicker(view), rangePicker(view), comparePicker(view)),
+    h('div', { class: 'sv-controls' }, sitePicker(view), rangePicker(view), comparePicker(view), exportButton(view)),
   );
 }
