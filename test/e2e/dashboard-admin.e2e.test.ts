@@ -347,7 +347,8 @@ describe('dashboard admin', () => {
     await page.getByLabel('Password again').fill('account password 2');
     await page.getByRole('button', { name: 'Change password' }).click();
     const currentError = page.locator('.field', { has: page.getByLabel('Current password') }).locator('.field-error');
-    await currentError.filter({ hasText: 'current: wrong password' }).waitFor();
+    // In words under the field, without the API's field name.
+    await currentError.filter({ hasText: /^Wrong password$/ }).waitFor();
     await page.getByLabel('Current password').fill(person.password);
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('Password changed. Sessions ended elsewhere: 1.').waitFor();
