@@ -1,6 +1,6 @@
 /** English strings of the admin forms' helpers: the timezone picker, the password rule, viewers' sites. */
 export const forms = {
-  'tz.placeholder': 'Type a city or region, e.g. Europe/Oslo',
+  'tz.placeholder': 'City or region, e.g. Europe/Oslo',
   'tz.browser': "Your browser's zone: {zone} ({offset})",
   'tz.useBrowser': 'Use it',
   'tz.now': 'Now {time} there, {offset}.',

@@ -2,7 +2,7 @@
 import type { forms as English } from './forms.en.ts';
 
 export const forms: Record<keyof typeof English, string> = {
-  'tz.placeholder': 'Skriv en by eller region, f.eks. Europe/Oslo',
+  'tz.placeholder': 'By eller region, f.eks. Europe/Oslo',
   'tz.browser': 'Nettleserens tidssone: {zone} ({offset})',
   'tz.useBrowser': 'Bruk den',
   'tz.now': 'Klokken er {time} der nå, {offset}.',

@@ -41,15 +41,17 @@ function userRow(user: UserInfo, sites: SiteSummary[], self: string, reload: Rel
   );
   const actions = h('div', { class: 'actions' });
   let body: HTMLElement = h('p', { class: 'muted' }, t('users.ownerSites'));
-  if (!isOwner && user.sites.length === 0) head.append(h('span', { class: 'chip chip-warn' }, t('users.seesNothing')));
   if (!isOwner) {
+    const seesNothing = h('span', { class: 'chip chip-warn', hidden: user.sites.length > 0 }, t('users.seesNothing'));
+    head.append(seesNothing);
     const choices = siteChoices(t('users.add.sites'), sites, user.sites, t('users.sitesOf', { email: user.email }));
     const save = h('button', { type: 'submit', class: 'btn' }, t('users.saveSites'));
     actions.append(save);
     const sitesForm = h('form', { class: 'stack-s' }, choices.root, actions);
     sitesForm.addEventListener('submit', async (event) => {
       event.preventDefault();
-      await attempt(save, line, () => patch(`/api/dashboard/users/${user.id}`, { sites: choices.value() }), t('common.saved'));
+      const sites = choices.value();
+      if (await attempt(save, line, () => patch(`/api/dashboard/users/${user.id}`, { sites }), t('common.saved'))) seesNothing.hidden = sites.length > 0;
     });
     body = h('div', { class: 'stack-s' }, sitesForm, passwordReset(user, line));
   }

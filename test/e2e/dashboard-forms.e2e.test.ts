@@ -136,6 +136,14 @@ describe('a viewer with no site', { timeout: 60_000 }, () => {
     const row = page.locator('li.user', { has: page.getByRole('heading', { name: 'nobody@example.com' }) });
     expect(await row.locator('.chip-warn').innerText()).toBe('Sees no site');
     await screenshot(page, 'forms-viewer-no-site-added-desktop-light');
+    // Given a site, the mark goes; it comes back when the last site is taken away.
+    await row.getByLabel('forms.example.com').check();
+    await row.getByRole('button', { name: 'Save sites' }).click();
+    await row.getByText('Saved.').waitFor();
+    expect(await row.locator('.chip-warn').isHidden()).toBe(true);
+    await row.getByLabel('forms.example.com').uncheck();
+    await row.getByRole('button', { name: 'Save sites' }).click();
+    await row.locator('.chip-warn').waitFor();
 
     // With a site ticked nothing is asked.
     await form.getByLabel('E-mail').fill('somebody@example.com');
@@ -206,5 +214,16 @@ describe('timezone picker', { timeout: 60_000 }, () => {
     await section.getByText('Saved.').waitFor();
     expect(await timezoneOf('tz-settings.example.com')).toBe('America/New_York');
     expect(await zone.inputValue()).toBe('America/New_York');
+  });
+
+  it('speaks bokmål and fits a phone: the picker, the rule and the viewer form', async () => {
+    const page = await ownerIn('Europe/Oslo', '/?add', { viewport: PHONE, colorScheme: 'dark', locale: 'nb-NO' });
+    await page.getByText('Nettleserens tidssone: Europe/Oslo').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await screenshot(page, 'forms-timezone-add-nb-phone-dark');
+    await page.goto(`${d.url}/users`);
+    await page.getByText('Minst 10 tegn. Noen ord som ikke hører sammen', { exact: false }).last().waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await screenshot(page, 'forms-users-nb-phone-dark');
   });
 });
