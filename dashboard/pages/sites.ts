@@ -10,6 +10,7 @@ import { h, replace } from '../lib/dom.ts';
 import { formatNumber, t } from '../lib/i18n.ts';
 import { link } from '../lib/router.ts';
 import { settingsHref, siteHref } from '../lib/route.ts';
+import { showOnField } from '../lib/form-fields.ts';
 import { timeZoneField } from '../lib/timezone-picker.ts';
 import { copyBox, errorText, field, input, setTitle, uid } from '../lib/ui.ts';
 import type { AppContext, Dispose } from './app.ts';
@@ -150,11 +151,12 @@ export function renderAddSite(main: HTMLElement): Dispose {
       const created = await post<SiteCreated>('/api/dashboard/sites', { domain: domain.input.value.trim(), timezone });
       stopWatching = snippetStep(main, created);
     } catch (error) {
-      // The server names the field first ("timezone: …", "domain: …").
+      // The server names the field first ("timezone: …", "domain: …"): shown under it, in words.
       const message = errorText(error);
-      const target = /^timezone\b/i.test(message) ? zone : domain;
-      target.setError(message);
-      target.input.focus();
+      if (!showOnField(message, { domain, timezone: zone })) {
+        domain.setError(message);
+        domain.input.focus();
+      }
     } finally {
       button.disabled = false;
     }

@@ -193,6 +193,15 @@ describe('timezone picker', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Add site' }).click();
     await page.getByLabel('Snippet').waitFor();
     expect(await timezoneOf('tz.example.com')).toBe('Asia/Kolkata');
+
+    // The server's refusal (`domain: site … already exists`) shows under Domain, in words.
+    await page.goto(`${d.url}/?add`);
+    await page.getByLabel('Domain').fill('tz.example.com');
+    await page.getByRole('button', { name: 'Use it' }).click();
+    await page.getByRole('button', { name: 'Add site' }).click();
+    const domainError = page.locator('.field', { has: page.getByLabel('Domain') }).locator('.field-error:not([hidden])');
+    await domainError.waitFor();
+    expect(await domainError.innerText()).toBe('Site tz.example.com already exists');
   });
 
   it('shows the site zone in settings, saves a zone typed loosely by its canonical name and refuses an unknown one', async () => {
