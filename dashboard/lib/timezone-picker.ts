@@ -19,9 +19,10 @@ export function browserTimeZone(): string {
   return canonicalTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone);
 }
 
-function knownZones(): string[] {
+/** The browser's zones, its own and the site's (which the CLI may have set to one the browser does not list). */
+function knownZones(current: string | undefined): string[] {
   const supported = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  return canonicalTimeZones([...supported, browserTimeZone()]);
+  return canonicalTimeZones([...supported, browserTimeZone(), ...(current ? [current] : [])]);
 }
 
 /** `UTC+05:30`, `UTC−08:00` or `UTC` now in `zone`; null for a zone this browser does not know. */
@@ -40,7 +41,7 @@ function clockIn(zone: string): string {
 
 /** `current` is the site's zone; without it (a new site) the box starts empty. */
 export function timeZoneField(label: string, current?: string, hint?: string): TimeZoneField {
-  const zones = knownZones();
+  const zones = knownZones(current);
   // Typed in any case, by its current or its old name.
   const byLowerCase = new Map([...Object.entries(TIMEZONE_ALIASES), ...zones.map((z) => [z, z] as const)].map(([name, zone]) => [name.toLowerCase(), zone]));
   const listId = uid('tz-list');

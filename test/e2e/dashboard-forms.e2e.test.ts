@@ -223,6 +223,15 @@ describe('timezone picker', { timeout: 60_000 }, () => {
     await section.getByText('Saved.').waitFor();
     expect(await timezoneOf('tz-settings.example.com')).toBe('America/New_York');
     expect(await zone.inputValue()).toBe('America/New_York');
+
+    // A zone set from the CLI that browsers do not list is kept when another setting is saved.
+    await d.server.db.run("UPDATE sites SET timezone = 'Etc/GMT-3' WHERE domain = 'tz-settings.example.com'");
+    await page.reload();
+    await zone.waitFor();
+    expect(await zone.inputValue()).toBe('Etc/GMT-3');
+    await section.getByRole('button', { name: 'Save' }).click();
+    await section.getByText('Saved.').waitFor();
+    expect(await timezoneOf('tz-settings.example.com')).toBe('Etc/GMT-3');
   });
 
   it('speaks bokmål and fits a phone: the picker, the rule and the viewer form', async () => {
