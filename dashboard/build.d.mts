@@ -21,3 +21,11 @@ export declare function buildDashboard(options: { outDir: string; quiet?: boolea
 export declare const FLAGS_CACHE_CONTROL: string;
 /** Copies the countries' flags and their licence into `<outDir>/flags`; returns the flags' file names. */
 export declare function copyFlags(outDir: string): Promise<string[]>;
+export declare const ICONS: {
+  svg: string;
+  ico: string;
+  appleTouch: string;
+  manifest: Array<{ src: string; sizes: string; type: string; purpose: string }>;
+};
+/** Copies the icons and writes manifest.webmanifest into `outDir` (buildDashboard does it too). */
+export declare function buildIcons(outDir: string): Promise<void>;

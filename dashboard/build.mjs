@@ -7,7 +7,7 @@
  * scripts/build.mjs; prints the gzipped size of a cold load against the budget unless `quiet`.
  * @module
  */
-import { appendFile, copyFile, mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -18,6 +18,46 @@ const require = (/** @type {string} */ name) => fileURLToPath(import.meta.resolv
 
 /** Gzipped bytes allowed for the JavaScript and CSS of a cold load of the dashboard, uPlot included. */
 export const DASHBOARD_BUDGET = 60 * 1024;
+
+/**
+ * The icons (dashboard/icons, rendered from their SVGs by scripts/icons.ts), copied to the
+ * root where browsers and phones look for them, with the web app manifest that names them.
+ */
+export const ICONS = {
+  svg: 'icon.svg',
+  ico: 'favicon.ico',
+  appleTouch: 'apple-touch-icon.png',
+  manifest: [
+    { src: 'icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+    { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+    { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+  ],
+};
+
+/** The theme colour of the manifest and the page: the dashboard's accent (app.css --accent). */
+const THEME_COLOR = '#4338ca';
+
+/**
+ * Writes the icons and `manifest.webmanifest` into `outDir`.
+ * @param {string} outDir
+ */
+export async function buildIcons(outDir) {
+  const icons = join(here, 'icons');
+  await mkdir(outDir, { recursive: true });
+  const files = [ICONS.svg, ICONS.ico, ICONS.appleTouch, ...ICONS.manifest.map((i) => i.src)];
+  await Promise.all(files.map((file) => copyFile(join(icons, file), join(outDir, file))));
+  const manifest = {
+    name: 'Teller',
+    short_name: 'Teller',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    background_color: '#f6f7f9',
+    theme_color: THEME_COLOR,
+    icons: [{ src: `/${ICONS.svg}`, sizes: 'any', type: 'image/svg+xml' }, ...ICONS.manifest.map((i) => ({ ...i, src: `/${i.src}` }))],
+  };
+  await writeFile(join(outDir, 'manifest.webmanifest'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
 
 /** The map data: loaded when the locations panel is first drawn, outside the budget. */
 export const MAP_FILE = 'countries-110m.json';
@@ -117,6 +157,7 @@ export async function buildDashboard({ outDir, quiet = false }) {
     metafile: true,
   });
   await copyFile(require(`world-atlas/${MAP_FILE}`), join(dir, MAP_FILE));
+  await buildIcons(outDir);
   await appendFile(join(outDir, '_headers'), CLOUDFLARE_HEADERS);
   await copyFlags(outDir);
 

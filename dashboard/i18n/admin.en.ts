@@ -18,7 +18,6 @@ export const admin = {
   'account.password.intro': "Changing it signs you out everywhere else.",
   'account.password.current': "Current password",
   'account.password.new': "New password",
-  'account.password.hint': "At least 10 characters.",
   'account.password.submit': "Change password",
   'account.password.done': "Password changed. Sessions ended elsewhere: {n}.",
   'account.sessions.title': "Other sessions",

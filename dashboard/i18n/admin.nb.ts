@@ -20,7 +20,6 @@ export const admin: Record<keyof typeof English, string> = {
   'account.password.intro': "Når du bytter passord, blir du logget ut alle andre steder.",
   'account.password.current': "Nåværende passord",
   'account.password.new': "Nytt passord",
-  'account.password.hint': "Minst 10 tegn.",
   'account.password.submit': "Bytt passord",
   'account.password.done': "Passordet er byttet. Økter avsluttet andre steder: {n}.",
   'account.sessions.title': "Andre økter",

@@ -4,11 +4,13 @@ import { admin } from './admin.nb.ts';
 import { common } from './common.nb.ts';
 import { compareChart } from './compare-chart.nb.ts';
 import { filters } from './filters.nb.ts';
+import { forms } from './forms.nb.ts';
 import { phone } from './phone.nb.ts';
 import { realtime } from './realtime.nb.ts';
 import { settingsDanger } from './settings-danger.nb.ts';
 import { sharedLinks } from './shared-links.nb.ts';
+import { siteExtras } from './site-extras.nb.ts';
 import { siteViewRange } from './site-view-range.nb.ts';
 import { siteView } from './site-view.nb.ts';
 
-export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...compareChart, ...filters, ...phone, ...realtime, ...settingsDanger, ...sharedLinks, ...siteViewRange };
+export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...compareChart, ...filters, ...forms, ...phone, ...realtime, ...settingsDanger, ...sharedLinks, ...siteExtras, ...siteViewRange };

@@ -7,6 +7,7 @@ import type { AccountInfo } from '../../server/core/dashboard/contract.ts';
 import { ApiError, get, post } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
+import { newPasswordField, showOnField } from '../lib/form-fields.ts';
 import { attempt, errorText, field, input, section, setTitle, status } from '../lib/ui.ts';
 import type { Dispose } from './app.ts';
 
@@ -19,7 +20,7 @@ function sessionsText(others: number): string {
 
 function passwordSection(onChanged: () => void): HTMLElement {
   const current = field(t('account.password.current'), input({ type: 'password', name: 'current', autocomplete: 'current-password', required: true }));
-  const next = field(t('account.password.new'), input({ type: 'password', name: 'password', autocomplete: 'new-password', required: true }), t('account.password.hint'));
+  const next = newPasswordField(t('account.password.new'), { name: 'password' });
   const again = field(t('auth.passwordAgain'), input({ type: 'password', name: 'password2', autocomplete: 'new-password', required: true }));
   const line = status();
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('account.password.submit'));
@@ -28,6 +29,7 @@ function passwordSection(onChanged: () => void): HTMLElement {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     for (const f of Object.values(fields)) f.setError(null);
+    if (!next.check()) return;
     if (next.input.value !== again.input.value) {
       again.setError(t('setup.mismatch'));
       again.input.focus();
@@ -38,13 +40,7 @@ function passwordSection(onChanged: () => void): HTMLElement {
     const done = await attempt(button, line, () => post<Ended>('/api/dashboard/account/password', body).catch((error: unknown) => Promise.reject((failure = error))));
     if (!done) {
       // The server names the field first (`current: wrong password`): show it there.
-      const named = failure instanceof ApiError ? failure.field : null;
-      const target = named !== null && named in fields ? fields[named as keyof typeof fields] : null;
-      if (target) {
-        target.setError(line.root.textContent ?? '');
-        line.clear();
-        target.input.select();
-      }
+      if (showOnField(failure, fields)) line.clear();
       return;
     }
     for (const f of Object.values(fields)) f.input.value = '';

@@ -9,16 +9,11 @@ import type { SessionState } from '../../server/core/dashboard/contract.ts';
 import { ApiError, post } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
+import { emailField, newPasswordField, showOnField } from '../lib/form-fields.ts';
 import { type Field, errorText, field, input, setTitle } from '../lib/ui.ts';
 import type { Dispose } from './app.ts';
 
 type SignedIn = (session: SessionState) => void;
-
-/** The field a server error is about: the server names it first (`password2: …`). */
-function fieldOfError(error: unknown, fields: Record<string, Field>): Field | null {
-  const named = error instanceof ApiError ? error.field : null;
-  return named === null ? null : (fields[named] ?? null);
-}
 
 function authForm(title: string, intro: string, fields: Field[], submitLabel: string, submit: (form: HTMLFormElement) => Promise<void>): HTMLElement {
   const button = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, submitLabel);
@@ -52,16 +47,18 @@ function credentialFields(passwordAutocomplete: string): { email: Field; passwor
   };
 }
 
+/** A server message next to the field it names (the answer's `field`), else above the button. */
 function showError(error: unknown, fields: Record<string, Field> & { email: Field }, general: (m: string | null) => void): void {
-  const message = errorText(error);
-  const target = fieldOfError(error, fields);
-  if (target) target.setError(message);
-  else general(message);
-  (target?.input ?? fields.email.input).focus();
+  if (showOnField(error, fields)) return;
+  general(errorText(error));
+  fields.email.input.focus();
 }
 
 export function renderSetup(main: HTMLElement, signedIn: SignedIn, code: string): Dispose | undefined {
-  const fields = credentialFields('new-password');
+  const fields = {
+    email: emailField(t('auth.email'), { name: 'email', autocomplete: 'username' }),
+    password: newPasswordField(t('auth.password'), { name: 'password' }),
+  };
   const again = field(t('auth.passwordAgain'), input({ type: 'password', name: 'password2', autocomplete: 'new-password', required: true }));
   const codeField = field(t('setup.code'), input({ name: 'code', autocomplete: 'off', spellcheck: 'false', required: true, value: code }), t('setup.code.hint'));
   let general: (m: string | null) => void = () => {};
@@ -71,6 +68,7 @@ export function renderSetup(main: HTMLElement, signedIn: SignedIn, code: string)
     general(null);
     const email = fields.email.input.value.trim();
     const password = fields.password.input.value;
+    if (!fields.email.check() || !fields.password.check()) return;
     if (password !== again.input.value) {
       again.setError(t('setup.mismatch'));
       again.input.focus();

@@ -10,13 +10,13 @@ import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
 import { link } from '../lib/router.ts';
 import { siteHref } from '../lib/route.ts';
+import { timeZoneField } from '../lib/timezone-picker.ts';
 import { attempt, errorText, field, input, section, setTitle, status, uid } from '../lib/ui.ts';
 import type { Dispose } from './app.ts';
 import { removeSection, tokensSection, viewersSection } from './settings-access.ts';
 import { purgeSection, resetSection } from './settings-danger.ts';
 import { sharedLinksSection } from './shared-links.ts';
 import { exportSection, privacySection } from './settings-privacy.ts';
-import { timeZoneSelect } from './sites.ts';
 
 type Save = (change: Partial<SiteSettingsJson>) => Promise<SiteSettingsJson>;
 
@@ -39,8 +39,11 @@ function savingForm(save: Save, change: () => Partial<SiteSettingsJson> | null, 
 }
 
 function timezoneSection(settings: SiteSettingsJson, save: Save): HTMLElement {
-  const zone = field(t('settings.timezone.label'), timeZoneSelect(settings.timezone));
-  return section(t('settings.timezone.title'), t('settings.timezone.intro'), savingForm(save, () => ({ timezone: zone.input.value }), zone.root));
+  const zone = timeZoneField(t('settings.timezone.label'), settings.timezone);
+  return section(t('settings.timezone.title'), t('settings.timezone.intro'), savingForm(save, () => {
+    const timezone = zone.read();
+    return timezone ? { timezone } : null;
+  }, zone.root));
 }
 
 function radio(name: string, value: string, label: string, checked: boolean, hint?: string): HTMLElement {

@@ -10,6 +10,8 @@ import { h, replace } from '../lib/dom.ts';
 import { formatNumber, t } from '../lib/i18n.ts';
 import { link } from '../lib/router.ts';
 import { settingsHref, siteHref } from '../lib/route.ts';
+import { showOnField } from '../lib/form-fields.ts';
+import { timeZoneField } from '../lib/timezone-picker.ts';
 import { copyBox, errorText, field, input, setTitle, uid } from '../lib/ui.ts';
 import type { Key } from '../i18n/index.ts';
 import type { AppContext, Dispose } from './app.ts';
@@ -92,19 +94,6 @@ export function renderSites(main: HTMLElement, app: AppContext): Dispose {
   };
 }
 
-/** Every IANA zone this browser knows, the browser's own among them. */
-function timeZones(): string[] {
-  const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  return all.includes(own) ? all : [own, ...all].sort();
-}
-
-export function timeZoneSelect(selected: string = Intl.DateTimeFormat().resolvedOptions().timeZone): HTMLSelectElement {
-  const zones = timeZones();
-  if (!zones.includes(selected)) zones.unshift(selected);
-  return h('select', { class: 'input', name: 'timezone' }, ...zones.map((z) => h('option', { value: z, selected: z === selected }, z.replace(/_/g, ' '))));
-}
-
 /** What to say of each reason the server notes (server/core/ingest/drop-notes.ts), and how to fix it. */
 const DROP_REASONS: Record<string, Key> = {
   localhost: 'sites.check.drop.localhost',
@@ -170,23 +159,25 @@ function snippetStep(main: HTMLElement, created: SiteCreated): Dispose {
 export function renderAddSite(main: HTMLElement): Dispose {
   let stopWatching: Dispose | null = null;
   const domain = field(t('add.domain'), input({ name: 'domain', placeholder: 'example.com', autocomplete: 'off', spellcheck: 'false', required: true }), t('add.domain.hint'));
-  const zone = field(t('add.timezone'), timeZoneSelect(), t('add.timezone.hint'));
+  const zone = timeZoneField(t('add.timezone'), undefined, t('add.timezone.hint'));
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('add.submit'));
   const form = h('form', { class: 'card stack', novalidate: true }, domain.root, zone.root, h('div', { class: 'actions' }, button, link('/', { class: 'btn btn-ghost' }, t('common.cancel'))));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     domain.setError(null);
     zone.setError(null);
+    const timezone = zone.read();
+    if (!timezone) return;
     button.disabled = true;
     try {
-      const created = await post<SiteCreated>('/api/dashboard/sites', { domain: domain.input.value.trim(), timezone: zone.input.value });
+      const created = await post<SiteCreated>('/api/dashboard/sites', { domain: domain.input.value.trim(), timezone });
       stopWatching = snippetStep(main, created);
     } catch (error) {
-      // The server names the field first ("timezone: …", "domain: …").
-      const message = errorText(error);
-      const target = error instanceof ApiError && error.field === 'timezone' ? zone : domain;
-      target.setError(message);
-      target.input.focus();
+      // The server names the field first ("timezone: …", "domain: …"): shown under it, in words.
+      if (!showOnField(error, { domain, timezone: zone })) {
+        domain.setError(errorText(error));
+        domain.input.focus();
+      }
     } finally {
       button.disabled = false;
     }

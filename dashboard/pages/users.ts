@@ -7,7 +7,8 @@ import type { SiteSummary, UserInfo } from '../../server/core/dashboard/contract
 import { del, get, patch, post } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
-import { attempt, confirmDialog, errorText, field, input, section, setTitle, status, uid } from '../lib/ui.ts';
+import { emailField, newPasswordField, showOnField } from '../lib/form-fields.ts';
+import { attempt, confirmDialog, errorText, section, setTitle, status, uid } from '../lib/ui.ts';
 import type { AppContext, Dispose } from './app.ts';
 
 /** Checkboxes, one per site; returns the group and a reader of the ticked domains. */
@@ -41,13 +42,16 @@ function userRow(user: UserInfo, sites: SiteSummary[], self: string, reload: Rel
   const actions = h('div', { class: 'actions' });
   let body: HTMLElement = h('p', { class: 'muted' }, t('users.ownerSites'));
   if (!isOwner) {
+    const seesNothing = h('span', { class: 'chip chip-warn', hidden: user.sites.length > 0 }, t('users.seesNothing'));
+    head.append(seesNothing);
     const choices = siteChoices(t('users.add.sites'), sites, user.sites, t('users.sitesOf', { email: user.email }));
     const save = h('button', { type: 'submit', class: 'btn' }, t('users.saveSites'));
     actions.append(save);
     const sitesForm = h('form', { class: 'stack-s' }, choices.root, actions);
     sitesForm.addEventListener('submit', async (event) => {
       event.preventDefault();
-      await attempt(save, line, () => patch(`/api/dashboard/users/${user.id}`, { sites: choices.value() }), t('common.saved'));
+      const sites = choices.value();
+      if (await attempt(save, line, () => patch(`/api/dashboard/users/${user.id}`, { sites }), t('common.saved'))) seesNothing.hidden = sites.length > 0;
     });
     body = h('div', { class: 'stack-s' }, sitesForm, passwordReset(user, line));
   }
@@ -64,30 +68,43 @@ function userRow(user: UserInfo, sites: SiteSummary[], self: string, reload: Rel
 
 /** A new password for a viewer who lost theirs; the server ends the viewer's sessions with it. */
 function passwordReset(user: UserInfo, line: ReturnType<typeof status>): HTMLElement {
-  const password = field(t('users.password.label', { email: user.email }), input({ type: 'password', autocomplete: 'new-password', required: true }), t('users.add.passwordHint'));
+  const password = newPasswordField(t('users.password.label', { email: user.email }), {}, t('users.add.passwordHint'));
   const save = h('button', { type: 'submit', class: 'btn' }, t('users.password.save'));
   const form = h('form', { class: 'stack-s', novalidate: true }, password.root, h('div', { class: 'actions' }, save));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const done = await attempt(save, line, () => patch(`/api/dashboard/users/${user.id}`, { password: password.input.value }), t('users.password.done', { email: user.email }));
+    if (!password.check()) return;
+    let failure: unknown = null;
+    const done = await attempt(save, line, () => patch(`/api/dashboard/users/${user.id}`, { password: password.input.value }).catch((error: unknown) => Promise.reject((failure = error))), t('users.password.done', { email: user.email }));
     if (done) password.input.value = '';
+    else if (showOnField(failure, { password })) line.clear();
   });
   return h('details', { class: 'password-reset' }, h('summary', null, t('users.password')), form);
 }
 
 function addViewerForm(sites: SiteSummary[], added: Reload): HTMLElement {
-  const email = field(t('auth.email'), input({ type: 'email', autocomplete: 'off', required: true }));
-  const password = field(t('auth.password'), input({ type: 'password', autocomplete: 'new-password', required: true }), t('users.add.passwordHint'));
+  const email = emailField(t('auth.email'), { autocomplete: 'off' });
+  const password = newPasswordField(t('auth.password'), {}, t('users.add.passwordHint'));
   const choices = siteChoices(t('users.add.sites'), sites, []);
   const line = status();
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('users.add.submit'));
   const form = h('form', { class: 'stack', novalidate: true }, email.root, password.root, choices.root, h('div', { class: 'actions' }, button, line.root));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    line.clear();
+    if (!email.check() || !password.check()) return;
+    const sites = choices.value();
+    // A viewer without a site sees nothing: said before, and added only when the owner means it.
+    const noSites = sites.length === 0;
+    if (noSites && !(await confirmDialog(t('users.noSites.confirm', { email: email.input.value.trim() }), t('users.noSites.add')))) return;
+    let failure: unknown = null;
     const made = await attempt(button, line, () =>
-      post<{ user: UserInfo }>('/api/dashboard/users', { email: email.input.value.trim(), password: password.input.value, role: 'viewer', sites: choices.value() }),
+      post<{ user: UserInfo }>('/api/dashboard/users', { email: email.input.value.trim(), password: password.input.value, role: 'viewer', sites, ...(noSites ? { noSites } : {}) }).catch(
+        (error: unknown) => Promise.reject((failure = error)),
+      ),
     );
-    if (made) added(t('users.add.done', { email: made.user.email }));
+    if (made) added(t(noSites ? 'users.add.doneNoSites' : 'users.add.done', { email: made.user.email }));
+    else if (showOnField(failure, { email, password })) line.clear();
   });
   return section(t('users.add.title'), t('users.add.intro'), form);
 }

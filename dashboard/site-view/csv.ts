@@ -40,7 +40,12 @@ export function csvFileName(domain: string, part: string, from: string, to: stri
 
 /** Starts the browser's download of `text` as a CSV file. */
 export function downloadCsv(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  downloadBlob(fileName, new Blob([text], { type: 'text/csv;charset=utf-8' }));
+}
+
+/** Starts the browser's download of `blob` (a CSV, the whole view's ZIP) as `fileName`. */
+export function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -59,6 +59,9 @@ export function valueLabel(dimension: string, value: string): string {
 }
 
 export function dimensionLabel(dimension: string): string {
+  // A property with a name of its own (the links panel's `url`, the 404 event's `path`).
+  const own = `sv.dim.${dimension}`;
+  if (hasKey(own)) return t(own);
   const key = (dimension.startsWith('event:props:') ? 'sv.dim.event:props' : `sv.dim.${dimension}`) as Key;
   // A hand-written URL may name a dimension the catalogue has no label for.
   if (!hasKey(key)) return dimension;

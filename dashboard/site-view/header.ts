@@ -14,6 +14,7 @@ import { resolvedSpan } from './panel.ts';
 import { cachedQuery } from './cache.ts';
 import { renderComparePicker } from './compare-picker.ts';
 import { PRESETS, shiftPeriod } from './dates.ts';
+import { exportButton } from './export-button.ts';
 import { everQuery } from './queries.ts';
 import { type Period, type ViewState, serializeView } from './state.ts';
 import type { View } from './view.ts';
@@ -178,6 +179,6 @@ export function renderHeader(view: View, realtime: HTMLElement): HTMLElement {
     'header',
     { class: 'sv-header' },
     h('div', { class: 'sv-heading' }, h('h1', { class: 'sv-domain' }, view.ctx.site.domain), realtime, view.ctx.mode === 'shared' ? h('span', { class: 'chip' }, t('sv.shared')) : null, settingsLink(view)),
-    h('div', { class: 'sv-controls' }, sitePicker(view), rangePicker(view, pickDays), renderComparePicker(view)),
+    h('div', { class: 'sv-controls' }, sitePicker(view), rangePicker(view, pickDays), renderComparePicker(view), exportButton(view)),
   );
 }

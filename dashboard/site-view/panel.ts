@@ -69,7 +69,7 @@ export function tablist(view: View, panel: PanelDef, current: string, label: str
 export function topRows(view: View, tab: TabDef, result: Promise<StatsResult>, onPick = (value: string) => view.filterBy({ op: 'is', dimension: tab.dimension, values: [value] })): HTMLElement {
   const body = h('div', null, skeleton());
   result.then(
-    (r) => replace(body, r.results.length ? rowsTable(tab, { ...r, results: r.results.slice(0, TOP_ROWS) }, { onPick }) : h('p', { class: 'muted sv-empty' }, t('sv.panel.empty'))),
+    (r) => replace(body, r.results.length ? rowsTable(tab, { ...r, results: r.results.slice(0, TOP_ROWS) }, { onPick }) : h('p', { class: 'muted sv-empty' }, t(tab.emptyHint ?? 'sv.panel.empty'))),
     (error) => replace(body, panelError(error)),
   );
   return body;

@@ -21,10 +21,12 @@ export interface TabDef {
    * are most visits, and the row would only repeat that.
    */
   hideNotSet?: boolean;
+  /** Said instead of "nothing in this period" when the tab has no rows: how to start counting. */
+  emptyHint?: Key;
 }
 
 export interface PanelDef {
-  id: 'sources' | 'words' | 'pages' | 'locations' | 'devices' | 'events';
+  id: 'sources' | 'words' | 'pages' | 'locations' | 'devices' | 'events' | 'links';
   title: Key;
   tabs: TabDef[];
 }
@@ -32,6 +34,13 @@ export interface PanelDef {
 export const UTM_DIMENSIONS = ['visit:utm_medium', 'visit:utm_source', 'visit:utm_campaign', 'visit:utm_term', 'visit:utm_content'] as const;
 
 export const NOT_PAGEVIEW: Filter = { op: 'is_not', dimension: 'event:name', values: ['pageview'] };
+
+/** Event names Plausible's script and docs use; Teller's tracker sends the first two. */
+export const OUTBOUND_EVENT = 'Outbound Link: Click';
+export const DOWNLOAD_EVENT = 'File Download';
+export const NOT_FOUND_EVENT = '404';
+
+const eventIs = (name: string): Filter => ({ op: 'is', dimension: 'event:name', values: [name] });
 
 export const PANELS: PanelDef[] = [
   {
@@ -61,6 +70,7 @@ export const PANELS: PanelDef[] = [
       { id: 'top', label: 'sv.tab.top', dimension: 'event:page', second: 'pageviews' },
       { id: 'entry', label: 'sv.tab.entry', dimension: 'visit:entry_page', second: 'visits' },
       { id: 'exit', label: 'sv.tab.exit', dimension: 'visit:exit_page', second: 'visits' },
+      { id: 'hostnames', label: 'sv.tab.hostnames', dimension: 'event:hostname', second: 'pageviews' },
     ],
   },
   {
@@ -84,6 +94,16 @@ export const PANELS: PanelDef[] = [
     id: 'events',
     title: 'sv.panel.events',
     tabs: [{ id: 'events', label: 'sv.tab.events', dimension: 'event:name', second: 'events', extraFilters: [NOT_PAGEVIEW] }],
+  },
+  {
+    // The events the tracker's extras send (docs/tracker.md), and Plausible's 404 event a site sends itself.
+    id: 'links',
+    title: 'sv.panel.links',
+    tabs: [
+      { id: 'outbound', label: 'sv.tab.outbound', dimension: 'event:props:url', second: 'events', extraFilters: [eventIs(OUTBOUND_EVENT)], emptyHint: 'sv.links.outbound.empty' },
+      { id: 'downloads', label: 'sv.tab.downloads', dimension: 'event:props:url', second: 'events', extraFilters: [eventIs(DOWNLOAD_EVENT)], emptyHint: 'sv.links.downloads.empty' },
+      { id: 'notfound', label: 'sv.tab.notfound', dimension: 'event:props:path', second: 'events', extraFilters: [eventIs(NOT_FOUND_EVENT)], emptyHint: 'sv.links.notfound.empty' },
+    ],
   },
 ];
 

@@ -11,7 +11,7 @@
 export const UTC_ZONE = 'Etc/UTC';
 
 /** Old names (IANA `backward` links, CLDR's canonical forms) → the current IANA name. */
-const LEGACY: ReadonlyMap<string, string> = new Map(Object.entries({
+export const TIMEZONE_ALIASES: Readonly<Record<string, string>> = {
   UTC: UTC_ZONE, UCT: UTC_ZONE, 'Etc/UCT': UTC_ZONE, 'Etc/Universal': UTC_ZONE, Universal: UTC_ZONE, 'Etc/Zulu': UTC_ZONE, Zulu: UTC_ZONE,
   GMT: UTC_ZONE, 'Etc/GMT': UTC_ZONE, 'Etc/GMT0': UTC_ZONE, 'Etc/GMT+0': UTC_ZONE, 'Etc/GMT-0': UTC_ZONE, 'Etc/Greenwich': UTC_ZONE,
   GMT0: UTC_ZONE, 'GMT+0': UTC_ZONE, 'GMT-0': UTC_ZONE, Greenwich: UTC_ZONE,
@@ -48,7 +48,10 @@ const LEGACY: ReadonlyMap<string, string> = new Map(Object.entries({
   'US/East-Indiana': 'America/Indiana/Indianapolis', 'US/Eastern': 'America/New_York', 'US/Hawaii': 'Pacific/Honolulu',
   'US/Indiana-Starke': 'America/Indiana/Knox', 'US/Michigan': 'America/Detroit', 'US/Mountain': 'America/Denver',
   'US/Pacific': 'America/Los_Angeles', 'US/Samoa': 'Pacific/Pago_Pago', 'W-SU': 'Europe/Moscow',
-}));
+  'America/Coral_Harbour': 'America/Atikokan',
+};
+
+const LEGACY: ReadonlyMap<string, string> = new Map(Object.entries(TIMEZONE_ALIASES));
 
 /** The name the runtime knows the zone by (its own spelling and case), or null when it knows none. */
 function runtimeName(timeZone: string): string | null {
@@ -72,10 +75,13 @@ export function canonicalTimeZone(timeZone: string): string | null {
   return current === known || runtimeName(current) !== null ? current : known;
 }
 
-/** Every zone the runtime knows, once each by its current name, sorted: what a picker lists. */
-export function canonicalTimeZones(): string[] {
+/**
+ * Every zone the runtime knows (and the `extra` ones, such as a site's zone set elsewhere),
+ * once each by its current name, sorted, with Etc/UTC: what a picker lists.
+ */
+export function canonicalTimeZones(extra: readonly string[] = []): string[] {
   const names = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
   const canonical = new Set([UTC_ZONE]);
-  for (const name of names) canonical.add(canonicalTimeZone(name) ?? name);
+  for (const name of [...names, ...extra]) canonical.add(canonicalTimeZone(name) ?? name);
   return [...canonical].sort();
 }

@@ -28,7 +28,7 @@ import { operatorProblem, parsePrivacyProps, privacyPropsJson, readPrivacyProps,
 import { privacyText } from '../core/privacy/text.ts';
 import { purgeDayProblem, purgeSite } from '../core/privacy/purge.ts';
 import { exportEntries, resolveExportRange } from '../core/privacy/export.ts';
-import { zipStream } from '../core/privacy/zip.ts';
+import { zipStream } from '../core/zip.ts';
 
 export interface CliIo {
   stdout: (line: string) => void;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { crc32 } from '../../server/core/privacy/crc32.ts';
+import { crc32 } from '../../server/core/crc32.ts';
 import { csvLine } from '../../server/core/privacy/csv.ts';
-import { zipStream, type ZipEntry } from '../../server/core/privacy/zip.ts';
+import { zipStream, type ZipEntry } from '../../server/core/zip.ts';
 import { parseCsv, unzip } from '../helpers/privacy-zip.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);

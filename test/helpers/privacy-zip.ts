@@ -3,7 +3,7 @@
  * every entry's CRC-32 checked, and RFC 4180 CSV.
  */
 import { expect } from 'vitest';
-import { crc32 } from '../../server/core/privacy/crc32.ts';
+import { crc32 } from '../../server/core/crc32.ts';
 
 export interface Csv {
   header: string[];

@@ -407,8 +407,8 @@ describe("owner's routes", () => {
     const viewer = created.body.user as { id: number; email: string };
     expect(viewer.email).toBe('client@teller.example');
     expect((await call(s, 'POST', '/api/dashboard/users', { cookie, json: { email: 'x@teller.example', password: 'viewer password 1', sites: ['nope.example'] } })).body.error).toContain('sites');
-    expect((await call(s, 'POST', '/api/dashboard/users', { cookie, json: { email: 'client@teller.example', password: 'viewer password 1', sites: [] } })).status).toBe(400);
-    expect((await call(s, 'POST', '/api/dashboard/users', { cookie, json: { email: 'y@teller.example', password: 'short', sites: [] } })).body.error).toContain('password');
+    expect((await call(s, 'POST', '/api/dashboard/users', { cookie, json: { email: 'client@teller.example', password: 'viewer password 1', sites: [], noSites: true } })).status).toBe(400);
+    expect((await call(s, 'POST', '/api/dashboard/users', { cookie, json: { email: 'y@teller.example', password: 'short', sites: [], noSites: true } })).body.error).toContain('password');
 
     const viewerCookie = sessionCookieOf((await call(s, 'POST', '/api/dashboard/login', { json: { email: 'client@teller.example', password: 'viewer password 1' } })).headers)!;
     const domains = async () => ((await call(s, 'GET', '/api/dashboard/sites', { cookie: viewerCookie })).body.sites as Array<{ domain: string }>).map((x) => x.domain);

@@ -213,7 +213,7 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
 
     it('counts parallel guesses before checking any of them: no more than the limit are checked', async () => {
       const target2 = { email: 'parallel@teller.example', password: 'parallel password 1' };
-      expect((await call('POST', '/api/dashboard/users', { cookie: ownerCookie, json: { ...target2, role: 'viewer', sites: [] } })).status).toBe(200);
+      expect((await call('POST', '/api/dashboard/users', { cookie: ownerCookie, json: { ...target2, role: 'viewer', sites: [], noSites: true } })).status).toBe(200);
       const guesser: Visitor = { ip: '198.51.100.77', country: 'XX' };
       const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => login({ email: target2.email, password: `parallel guess ${i}` }, guesser)));
       const statuses = answers.map((a) => a.status);
@@ -223,7 +223,7 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
 
     it('under attack from many address blocks, refuses new blocks but lets a block that logged in before go on', async () => {
       const account = { email: 'besieged@teller.example', password: 'besieged password 1' };
-      expect((await call('POST', '/api/dashboard/users', { cookie: ownerCookie, json: { ...account, role: 'viewer', sites: [] } })).status).toBe(200);
+      expect((await call('POST', '/api/dashboard/users', { cookie: ownerCookie, json: { ...account, role: 'viewer', sites: [], noSites: true } })).status).toBe(200);
       const home: Visitor = { ip: '192.0.2.10', country: 'XX' };
       expect((await login(account, home)).status).toBe(200);
       // Eleven blocks, five wrong passwords each: 55 attempts, past the account's 50.
@@ -282,6 +282,21 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
       // The viewer cannot do the same to anyone.
       const viewerSession = sessionCookieOf((await login({ ...person, password: 'a new password 1' }, NORWAY)).headers)!;
       expect((await call('PATCH', `/api/dashboard/users/${id}`, { cookie: viewerSession, json: { password: 'taken over 12345' } })).status).toBe(403);
+    });
+
+    it('adds a viewer with no site only when the owner says it is meant (noSites), with a 400 naming sites otherwise', async () => {
+      const person = { email: 'nowhere@teller.example', password: 'nowhere password 1', role: 'viewer' };
+      for (const json of [{ ...person, sites: [] }, person, { ...person, sites: [], noSites: false }]) {
+        const refused = await call('POST', '/api/dashboard/users', { cookie: ownerCookie, json });
+        expect(refused.status).toBe(400);
+        expect(refused.body.error).toMatch(/^sites: a viewer with no site sees nothing/);
+      }
+      expect((await call('POST', '/api/dashboard/users', { cookie: ownerCookie, json: { ...person, sites: [], noSites: 'yes' } })).status).toBe(400);
+      const listed = async () => ((await call('GET', '/api/dashboard/users', { cookie: ownerCookie })).body.users as Array<{ email: string }>).map((u) => u.email);
+      expect(await listed()).not.toContain(person.email);
+      const made = await call('POST', '/api/dashboard/users', { cookie: ownerCookie, json: { ...person, sites: [], noSites: true } });
+      expect(made.status).toBe(200);
+      expect(made.body.user).toMatchObject({ email: person.email, sites: [] });
     });
 
     it('marks logged-in JSON as never cached nor sniffed, and asks for HTTPS only over TLS', async () => {

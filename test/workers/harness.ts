@@ -15,6 +15,7 @@ import { Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wrangler';
 import type { Db, SqlValue } from '../../server/core/ports.ts';
 import { createSite } from '../../server/core/sites.ts';
+import { buildIcons } from '../../dashboard/build.mjs';
 import { buildTracker } from '../../tracker/build.mjs';
 import type { ApiTarget, TargetOptions } from '../shared/target.ts';
 
@@ -32,7 +33,7 @@ export interface BuiltWorker {
   /** Directory with wrangler's output: main.js, its source map and esbuild's bundle-meta.json. */
   outDir: string;
   script: string;
-  /** The tracker build, served as the Worker's static assets. */
+  /** The tracker build and the dashboard's icons, served as the Worker's static assets. */
   publicDir: string;
   /** What wrangler printed (it names the upload size). */
   output: string;
@@ -66,6 +67,7 @@ export function buildWorker(): Promise<BuiltWorker> {
       rmSync(publicDir, { recursive: true, force: true });
     });
     await buildTracker({ outDir: publicDir, quiet: true });
+    await buildIcons(publicDir);
     const output = await wrangler(['deploy', '--dry-run', '--outdir', outDir, '--metafile', '--assets', publicDir]);
     return { outDir, script: join(outDir, 'main.js'), publicDir, output };
   })();

@@ -169,7 +169,8 @@ export interface SharedLinkInfo {
 /**
  * Users (owner only):
  * GET /api/dashboard/users -> { users: UserInfo[] }
- * POST /api/dashboard/users { email, password, role: 'viewer', sites: [domain] } -> { user: UserInfo }
+ * POST /api/dashboard/users { email, password, role: 'viewer', sites: [domain], noSites?: true } -> { user: UserInfo }
+ *                               (an empty `sites` is a 400 naming sites unless noSites is true: such a viewer sees nothing)
  * PATCH /api/dashboard/users/<id> { sites?: [domain], password?: string } -> { user }   (a viewer's sites;
  *                               a new password for a viewer, which ends the viewer's sessions)
  * DELETE /api/dashboard/users/<id> -> { deleted: true } (not the last owner; ends their sessions)

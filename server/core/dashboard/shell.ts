@@ -23,6 +23,11 @@ export function shellHtml(state: SessionState): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="${SESSION_META}" content="${attribute(JSON.stringify(state))}">
 <title>Teller</title>
+<meta name="theme-color" content="#4338ca">
+<link rel="icon" href="/favicon.ico" sizes="32x32">
+<link rel="icon" href="/icon.svg" type="image/svg+xml">
+<link rel="apple-touch-icon" href="/apple-touch-icon.png">
+<link rel="manifest" href="/manifest.webmanifest">
 <link rel="stylesheet" href="/dashboard/app.css">
 <script type="module" src="/dashboard/app.js"></script>
 </head>

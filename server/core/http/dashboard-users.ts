@@ -1,5 +1,5 @@
 /**
- * Users, for the owner: list, add a viewer with their sites, change a viewer's sites or
+ * Users, for the owner: list, add a viewer with their sites (none only when said so), change a viewer's sites or
  * password, delete (never the last owner; their sessions end with them).
  * @module
  */
@@ -9,9 +9,11 @@ import { findSite, listSites } from '../sites.ts';
 import { endSessionsOf } from '../auth/sessions.ts';
 import { createUser, deleteUser, findUserById, grantedSiteIds, listUsers, setGrantedSites, setPassword, UserError, type User } from '../users.ts';
 import type { ApiDeps } from './api-auth.ts';
-import { credentialsField, fail, jsonBody, ownerAccess, stringField, type Outcome } from './dashboard-access.ts';
+import { booleanField, credentialsField, fail, jsonBody, ownerAccess, stringField, type Outcome } from './dashboard-access.ts';
 
 const MAX_SITES_PER_REQUEST = 1000;
+
+export const NO_SITES = 'sites: a viewer with no site sees nothing; name at least one site, or send "noSites": true to add them now and grant sites later';
 
 async function userInfo(deps: ApiDeps, user: User, domains: ReadonlyMap<number, string>): Promise<UserInfo> {
   const sites = user.role === 'owner' ? [...domains.values()] : (await grantedSiteIds(deps.db, user.id)).map((id) => domains.get(id)).filter((d): d is string => d !== undefined);
@@ -64,6 +66,10 @@ export function dashboardUsers(deps: ApiDeps): Hono {
     if (body.ok.role !== undefined && body.ok.role !== 'viewer') return fail(c, 400, 'role: only viewers can be added here').response;
     const sites = await siteIdsOf(deps, c, body.ok.sites ?? []);
     if ('response' in sites) return sites.response;
+    // A viewer with no site sees nothing: an oversight unless the owner says it is meant.
+    const noSites = booleanField(c, body.ok, 'noSites');
+    if ('response' in noSites) return noSites.response;
+    if (sites.ok.length === 0 && noSites.ok !== true) return fail(c, 400, NO_SITES).response;
     let id: number;
     try {
       id = await createUser(deps.db, email, password, deps.clock(), 'viewer');

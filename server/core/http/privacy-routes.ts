@@ -12,7 +12,7 @@ import { readPrivacyFacts } from '../privacy/facts.ts';
 import { LANGS, type Lang } from '../privacy/phrases.ts';
 import { exportEntries, resolveExportRange } from '../privacy/export.ts';
 import { purgeDayProblem, purgeSite } from '../privacy/purge.ts';
-import { zipStream } from '../privacy/zip.ts';
+import { zipStream } from '../zip.ts';
 import { operatorProblem, parsePrivacyProps, privacyPropsJson, setOperator, setPrivacyProps } from '../privacy/site-privacy.ts';
 import { privacyText } from '../privacy/text.ts';
 import { findSite, unknownSiteMessage, type Site } from '../sites.ts';

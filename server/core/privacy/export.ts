@@ -21,7 +21,7 @@ import { addDays, dayStart, isoDateTime, localDayAt } from '../time.ts';
 import { csvLine, type CsvValue } from './csv.ts';
 import { isDay } from './purge.ts';
 import { readSitePrivacy } from './site-privacy.ts';
-import type { ZipEntry } from './zip.ts';
+import type { ZipEntry } from '../zip.ts';
 
 interface AggregateFile {
   /** Plausible's table name, which is also the file name's start. */

@@ -1,6 +1,8 @@
 /**
  * A streaming ZIP writer, store only (CSV compresses well, but an export is read once and
- * Workers' CPU is metered; the files stay readable by any unzip). Each entry's CRC and size
+ * Workers' CPU is metered; the files stay readable by any unzip). Runtime-independent (web
+ * streams only): the privacy export uses it on Node and Workers, the dashboard's export of a
+ * whole view in the browser. Each entry's CRC and size
  * follow its data in a data descriptor, so nothing is buffered beyond one chunk. Entries
  * and the archive are limited to 4 GiB (no ZIP64).
  * @module

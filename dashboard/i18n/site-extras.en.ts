@@ -1,0 +1,23 @@
+/** English strings of the site view's extras: the links and 404 panel, hostnames, the whole-view export. */
+export const siteExtras = {
+  'sv.panel.links': 'Links and missing pages',
+  'sv.tab.outbound': 'Outbound links',
+  'sv.tab.downloads': 'File downloads',
+  'sv.tab.notfound': '404 pages',
+  'sv.tab.hostnames': 'Hostnames',
+  'sv.links.outbound.empty': 'No clicks on links to other sites in this period. Teller counts them when the snippet has data-outbound-links (or loads script.outbound-links.js).',
+  'sv.links.downloads.empty': 'No file downloads in this period. Teller counts them when the snippet has data-file-downloads (or loads script.file-downloads.js).',
+  'sv.links.notfound.empty': "No visits to missing pages in this period. To count them, your 404 page calls plausible('404', { props: { path: location.pathname } }).",
+  'sv.export': 'Export',
+  'sv.export.label': 'Export every panel of this view as a ZIP of CSV files',
+  'sv.export.working': 'Exporting…',
+  'sv.export.failed': 'The export failed: {message}',
+  'sv.export.kpis': 'Summary',
+  'sv.export.series': 'Over time',
+  'sv.export.metric': 'Metric',
+  'sv.export.value': 'Value',
+  'sv.export.comparison': 'Comparison',
+  'sv.export.time': 'Time',
+  'sv.dim.event:props:url': 'Link',
+  'sv.dim.event:props:path': 'Path',
+};
