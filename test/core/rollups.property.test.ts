@@ -235,14 +235,29 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
   };
   const visitKey = (v: Record<string, string | number | null>) =>
     q.dimensions.map((d) => (isTimeDimension(d) ? bucket(v.started_at as number, d) : visitLabel(v, byEvent && d === 'event:page' ? 'visit:entry_page' : d)));
-  const vGroups = group(visits, visitKey, (v) => v.started_at as number, (d, v) => {
+  const addVisit = (d: Day, v: Record<string, string | number | null>) => {
     d.visitors.add(v.visitor as number);
     d.n += 1;
     d.bounces += v.pageviews === 1 && v.events === 0 ? 1 : 0;
     d.duration += (v.ended_at as number) - (v.started_at as number);
     d.pageviews += v.pageviews as number;
     d.events += (v.pageviews as number) + (v.events as number);
-  });
+  };
+  const vGroups = group(visits, visitKey, (v) => v.started_at as number, addVisit);
+  // Session metrics under a page filter: the visits whose entry page passes it.
+  const asEntry = (f: Filter): Filter => {
+    switch (f.op) {
+      case 'and':
+      case 'or':
+        return { op: f.op, filters: f.filters.map(asEntry) };
+      case 'not':
+        return { op: 'not', filter: asEntry(f.filter) };
+      default:
+        return f.dimension === 'event:page' ? { ...f, dimension: 'visit:entry_page' } : f;
+    }
+  };
+  const entered = data.visits.filter((v) => inPeriod(v.started_at as number) && q.filters.every((f) => visitPasses(asEntry(f), v)));
+  const sGroups = group(entered, visitKey, (v) => v.started_at as number, addVisit);
   const eventKey = (e: Stored['events'][number]) => q.dimensions.map((d) => (isTimeDimension(d) ? bucket(e.ts as number, d) : eventLabel(e, d)));
   const eGroups = group(events, eventKey, (e) => e.ts as number, (d, e) => {
     d.visitors.add(e.visitor as number);
@@ -266,6 +281,7 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
   const out = new Map<string, Array<number | null>>();
   for (const key of keys) {
     const v = vGroups.get(key) ?? { visitors: 0, n: 0, bounces: 0, duration: 0, pageviews: 0, events: 0 };
+    const s = sGroups.get(key) ?? { visitors: 0, n: 0, bounces: 0, duration: 0, pageviews: 0, events: 0 };
     const e = fromCounters ? { visitors: 0, visits: 0, pageviews: v.pageviews, events: v.events } : (eGroups.get(key) ?? { visitors: 0, visits: 0, pageviews: 0, events: 0 });
     const visitors = byEvent ? e.visitors : v.visitors;
     const values = q.metrics.map((m): number | null => {
@@ -274,9 +290,9 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
         case 'visits': return byEvent ? e.visits : v.n;
         case 'pageviews': return e.pageviews;
         case 'events': return e.events;
-        case 'bounce_rate': return v.n ? round(100 * v.bounces, v.n, 0) : 0;
-        case 'visit_duration': return v.n ? round(v.duration, v.n, 0) : 0;
-        case 'views_per_visit': return v.n ? round(v.pageviews, v.n, 2) : 0;
+        case 'bounce_rate': return s.n ? round(100 * s.bounces, s.n, 0) : 0;
+        case 'visit_duration': return s.n ? round(s.duration, s.n, 0) : 0;
+        case 'views_per_visit': return s.n ? round(s.pageviews, s.n, 2) : 0;
         default: return totalVisitors ? round(100 * visitors, totalVisitors, 1) : null;
       }
     });

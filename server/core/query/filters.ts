@@ -194,6 +194,28 @@ export function visitsBeyondSql(leaf: FilterLeaf, siteId: number, from: number, 
   };
 }
 
+/** True when a filter tree names `event:page`. */
+export function filtersOnPage(filters: Filter[]): boolean {
+  return filters.flatMap(filterDimensions).includes('event:page');
+}
+
+/**
+ * The filter with each `event:page` leaf asked of the visit's entry page instead: under a
+ * page filter, bounce rate and visit duration are those of the visits that entered on the
+ * pages (as in Plausible, and as the Top Pages rows show them).
+ */
+export function pageAsEntryPage(filter: Filter): Filter {
+  switch (filter.op) {
+    case 'and':
+    case 'or':
+      return { op: filter.op, filters: filter.filters.map(pageAsEntryPage) };
+    case 'not':
+      return { op: 'not', filter: pageAsEntryPage(filter.filter) };
+    default:
+      return filter.dimension === 'event:page' ? { ...filter, dimension: 'visit:entry_page' } : filter;
+  }
+}
+
 /** True when filtering events by `filters` needs each event's visit. */
 export function filtersNeedVisit(filters: Filter[]): boolean {
   return filters.flatMap(filterDimensions).some((d) => spec(d).scope === 'visit');
