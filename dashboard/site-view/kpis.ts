@@ -54,7 +54,7 @@ export function renderKpis(view: View, answer: Promise<StatsResult>): HTMLElemen
     const value = h('span', { class: 'sv-kpi-value sv-skeleton-text' }, '\u00a0');
     const change = h('span', { class: 'sv-kpi-change' });
     const note = def.note ? h('span', { class: 'sv-kpi-note' }, t(def.note)) : null;
-    const button = kpiCell(view, def, h('span', { class: 'sv-kpi-label' }, t(def.label)), note, value, change);
+    const button = kpiCell(view, def, h('span', { class: 'sv-kpi-label' }, t(def.label)), value, note, change);
     return { metric, button, value, change };
   });
   replace(row, cells.map((c) => c.button));
