@@ -190,6 +190,8 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
         return f.op === 'and' ? f.filters.every((g) => visitPasses(g, v)) : f.filters.some((g) => visitPasses(g, v));
       case 'not':
         return !visitPasses(f.filter, v);
+      case 'same_event':
+        return data.events.some((e) => e.visit_id === v.id && inPeriod(e.ts as number) && f.filters.every((g) => eventPasses(g, e)));
       default: {
         const leaf = f;
         if (dimensionSpec(leaf.dimension)!.scope === 'visit') return leafMatches(leaf, visitLabel(v, leaf.dimension));
@@ -204,13 +206,24 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
         return f.op === 'and' ? f.filters.every((g) => eventPasses(g, e)) : f.filters.some((g) => eventPasses(g, e));
       case 'not':
         return !eventPasses(f.filter, e);
+      case 'same_event':
+        return f.filters.every((g) => eventPasses(g, e));
       default:
         return leafMatches(f, eventLabel(e, f.dimension));
     }
   };
+  // A visit passes the top-level filters on event dimensions alone through one event that passes them all.
+  const dims = (f: Filter): string[] => (f.op === 'not' ? dims(f.filter) : 'filters' in f ? f.filters.flatMap(dims) : [f.dimension]);
+  const onEvents = (f: Filter) => dims(f).every((d) => dimensionSpec(d)!.scope === 'event');
+  const visitPassesAll = (filters: Filter[], v: Record<string, string | number | null>): boolean => {
+    const events = filters.filter(onEvents);
+    if (events.length < 2) return filters.every((f) => visitPasses(f, v));
+    const rest = filters.filter((f) => !onEvents(f));
+    return rest.every((f) => visitPasses(f, v)) && visitPasses({ op: 'same_event', filters: events }, v);
+  };
 
   const byEvent = q.dimensions.some((d) => !isTimeDimension(d) && dimensionSpec(d)!.scope === 'event');
-  const visits = data.visits.filter((v) => inPeriod(v.started_at as number) && q.filters.every((f) => visitPasses(f, v)));
+  const visits = data.visits.filter((v) => inPeriod(v.started_at as number) && visitPassesAll(q.filters, v));
   const events = data.events.filter((e) => inPeriod(e.ts as number) && q.filters.every((f) => eventPasses(f, e)));
 
   type Day = { visitors: Set<number>; visitIds: Set<number>; n: number; bounces: number; duration: number; pageviews: number; events: number };
@@ -252,11 +265,13 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
         return { op: f.op, filters: f.filters.map(asEntry) };
       case 'not':
         return { op: 'not', filter: asEntry(f.filter) };
+      case 'same_event':
+        return f;
       default:
         return f.dimension === 'event:page' ? { ...f, dimension: 'visit:entry_page' } : f;
     }
   };
-  const entered = data.visits.filter((v) => inPeriod(v.started_at as number) && q.filters.every((f) => visitPasses(asEntry(f), v)));
+  const entered = data.visits.filter((v) => inPeriod(v.started_at as number) && visitPassesAll(q.filters.map(asEntry), v));
   const sGroups = group(entered, visitKey, (v) => v.started_at as number, addVisit);
   const eventKey = (e: Stored['events'][number]) => q.dimensions.map((d) => (isTimeDimension(d) ? bucket(e.ts as number, d) : eventLabel(e, d)));
   const eGroups = group(events, eventKey, (e) => e.ts as number, (d, e) => {

@@ -134,6 +134,17 @@ describe('the KPI row on every engine', () => {
     expect(combined.results[0]?.metrics).toEqual([3, 3, 60]);
   });
 
+  it('under a page and a custom-event filter counts the events sent from those pages, and their visitors alike', async () => {
+    // A sent Signup from /blog; C viewed /blog but sent Signup from /pricing: not a conversion on /blog.
+    const filters = [PAGE, SIGNUP];
+    const goal = await ask(kpiQuery(base(filters)));
+    const all = await ask(conversionBaseQuery(base(filters)));
+    expect(withConversionRate(goal as unknown as StatsResult, all as unknown as StatsResult).results[0]?.metrics).toEqual([1, 1, 33.3]);
+    const visits = await ask({ site_id: site.domain, metrics: ['visitors', 'visits', 'events', 'bounce_rate'], date_range: DAYS, filters: [['is', 'event:page', ['/blog']], ['is', 'event:name', ['Signup']]] });
+    // Bounce rate: of the visits entering on /blog that sent Signup: C, not a bounce.
+    expect(visits.results[0]?.metrics).toEqual([1, 1, 1, 0]);
+  });
+
   it('the conversion rate keeps the other filters and compares in percentage points', async () => {
     // Entered on /blog (B, C) and Signup: C converted, 1 in 2.
     const filters: Filter[] = [{ op: 'is', dimension: 'visit:entry_page', values: ['/blog'] }, SIGNUP];

@@ -9,7 +9,7 @@
  */
 import type { Db } from '../ports.ts';
 import { QueryError } from '../query/errors.ts';
-import { filterSql } from '../query/filters.ts';
+import { filterSql, sameEventFilters } from '../query/filters.ts';
 import { parseQuery } from '../query/parse.ts';
 import type { Site } from '../sites.ts';
 import type { RecentVisit, RecentVisitsPage, TrailStep } from './contract.ts';
@@ -160,7 +160,7 @@ export async function recentVisits(db: Db, site: Site, request: VisitsRequest, n
     statsStart,
   );
   const { start, end } = query.period;
-  const where = query.filters.map((f) => filterSql(f, { rows: 'visits', siteId: site.id, start, end }));
+  const where = sameEventFilters(query.filters).map((f) => filterSql(f, { rows: 'visits', siteId: site.id, start, end }));
   // One row more than the page tells whether there is a next one.
   const rows = await db.all<VisitRow>(
     `SELECT v.id, v.started_at, v.ended_at, v.ip, v.country, v.browser, v.browser_version, v.os, v.os_version, v.device,
