@@ -41,13 +41,18 @@ function trailStep(visit: RecentVisit, step: TrailStep): HTMLElement {
   );
 }
 
-function trailRow(visit: RecentVisit, id: string): HTMLElement {
+/** The visit's row, and below it its trail's, hidden, as wide as the row (`id` names it). */
+function withTrail(visit: RecentVisit, id: string, row: HTMLTableRowElement): HTMLElement[] {
+  return [row, trailRow(visit, id, row.cells.length)];
+}
+
+function trailRow(visit: RecentVisit, id: string, span: number): HTMLElement {
   return h(
     'tr',
     { id, class: 'sv-trail-row', hidden: true },
     h(
       'td',
-      { colspan: COLUMNS.length, 'data-label': t('sv.visits.trail') },
+      { colspan: span, 'data-label': t('sv.visits.trail') },
       h(
         'ol',
         { class: 'sv-trail', 'aria-label': t('sv.visits.trail') },
@@ -119,23 +124,26 @@ export function renderVisits(view: View): HTMLElement {
                 h(
                   'tbody',
                   null,
-                  answer.visits.flatMap((v, i) => [
-                    h(
-                      'tr',
-                      null,
-                      cell('time', formatTime(v.startedAt, view.ctx.site.timezone), 'nowrap'),
-                      cell('ip', v.ip ?? h('span', { class: 'muted' }, t('sv.visits.ipNone')), 'mono'),
-                      cell('visit:country', v.country ? `${flag(v.country)} ${countryName(v.country)}` : NONE),
-                      cell('visit:browser', joined(v.browser, v.browserVersion)),
-                      cell('os', joined(v.os, v.osVersion)),
-                      cell('visit:device', v.device ?? NONE, 'nowrap'),
-                      cell('visit:entry_page', v.entryPage ?? NONE, 'sv-path'),
-                      cell('pages', pagesButton(v, `sv-trail-${page}-${i}`), 'num'),
-                      cell('visit:source', v.searchEngine ?? v.source ?? NONE, 'sv-source'),
-                      cell('visit:search_keyword', searchWords(v)),
+                  answer.visits.flatMap((v, i) =>
+                    withTrail(
+                      v,
+                      `sv-trail-${page}-${i}`,
+                      h(
+                        'tr',
+                        null,
+                        cell('time', formatTime(v.startedAt, view.ctx.site.timezone), 'nowrap'),
+                        cell('ip', v.ip ?? h('span', { class: 'muted' }, t('sv.visits.ipNone')), 'mono'),
+                        cell('visit:country', v.country ? `${flag(v.country)} ${countryName(v.country)}` : NONE),
+                        cell('visit:browser', joined(v.browser, v.browserVersion)),
+                        cell('os', joined(v.os, v.osVersion)),
+                        cell('visit:device', v.device ?? NONE, 'nowrap'),
+                        cell('visit:entry_page', v.entryPage ?? NONE, 'sv-path'),
+                        cell('pages', pagesButton(v, `sv-trail-${page}-${i}`), 'num'),
+                        cell('visit:source', v.searchEngine ?? v.source ?? NONE, 'sv-source'),
+                        cell('visit:search_keyword', searchWords(v)),
+                      ),
                     ),
-                    trailRow(v, `sv-trail-${page}-${i}`),
-                  ]),
+                  ),
                 ),
               ),
             ),
