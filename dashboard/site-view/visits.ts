@@ -41,15 +41,11 @@ function trailStep(visit: RecentVisit, step: TrailStep): HTMLElement {
   );
 }
 
-/** The visit's row, and below it its trail's, hidden, as wide as the row (`id` names it). */
-function withTrail(visit: RecentVisit, id: string, row: HTMLTableRowElement): HTMLElement[] {
-  return [row, trailRow(visit, id, row.cells.length)];
-}
-
+/** The row of a visit's trail, as wide as the visit's row (`span` cells). */
 function trailRow(visit: RecentVisit, id: string, span: number): HTMLElement {
   return h(
     'tr',
-    { id, class: 'sv-trail-row', hidden: true },
+    { id, class: 'sv-trail-row' },
     h(
       'td',
       { colspan: span, 'data-label': t('sv.visits.trail') },
@@ -63,7 +59,7 @@ function trailRow(visit: RecentVisit, id: string, span: number): HTMLElement {
   );
 }
 
-/** The pages count, a button that shows or hides the trail row below. */
+/** The pages count, a button that opens the trail in a row below its visit's, made when asked for. */
 function pagesButton(visit: RecentVisit, trailId: string): HTMLElement {
   return h(
     'button',
@@ -71,14 +67,16 @@ function pagesButton(visit: RecentVisit, trailId: string): HTMLElement {
       type: 'button',
       class: 'sv-trail-toggle',
       'aria-expanded': 'false',
-      'aria-controls': trailId,
       'aria-label': t('sv.visits.trail.show', { n: formatNumber(visit.pageviews) }),
       onclick: (event: Event) => {
         const button = event.currentTarget as HTMLElement;
-        const row = document.getElementById(trailId);
-        if (!row) return;
-        row.hidden = !row.hidden;
-        button.setAttribute('aria-expanded', String(!row.hidden));
+        const row = button.closest('tr');
+        const open = document.getElementById(trailId);
+        if (open) open.remove();
+        else row?.after(trailRow(visit, trailId, row.cells.length));
+        button.setAttribute('aria-expanded', String(!open));
+        if (open) button.removeAttribute('aria-controls');
+        else button.setAttribute('aria-controls', trailId);
       },
     },
     formatNumber(visit.pageviews),
@@ -124,24 +122,20 @@ export function renderVisits(view: View): HTMLElement {
                 h(
                   'tbody',
                   null,
-                  answer.visits.flatMap((v, i) =>
-                    withTrail(
-                      v,
-                      `sv-trail-${page}-${i}`,
-                      h(
-                        'tr',
-                        null,
-                        cell('time', formatTime(v.startedAt, view.ctx.site.timezone), 'nowrap'),
-                        cell('ip', v.ip ?? h('span', { class: 'muted' }, t('sv.visits.ipNone')), 'mono'),
-                        cell('visit:country', v.country ? `${flag(v.country)} ${countryName(v.country)}` : NONE),
-                        cell('visit:browser', joined(v.browser, v.browserVersion)),
-                        cell('os', joined(v.os, v.osVersion)),
-                        cell('visit:device', v.device ?? NONE, 'nowrap'),
-                        cell('visit:entry_page', v.entryPage ?? NONE, 'sv-path'),
-                        cell('pages', pagesButton(v, `sv-trail-${page}-${i}`), 'num'),
-                        cell('visit:source', v.searchEngine ?? v.source ?? NONE, 'sv-source'),
-                        cell('visit:search_keyword', searchWords(v)),
-                      ),
+                  answer.visits.map((v, i) =>
+                    h(
+                      'tr',
+                      null,
+                      cell('time', formatTime(v.startedAt, view.ctx.site.timezone), 'nowrap'),
+                      cell('ip', v.ip ?? h('span', { class: 'muted' }, t('sv.visits.ipNone')), 'mono'),
+                      cell('visit:country', v.country ? `${flag(v.country)} ${countryName(v.country)}` : NONE),
+                      cell('visit:browser', joined(v.browser, v.browserVersion)),
+                      cell('os', joined(v.os, v.osVersion)),
+                      cell('visit:device', v.device ?? NONE, 'nowrap'),
+                      cell('visit:entry_page', v.entryPage ?? NONE, 'sv-path'),
+                      cell('pages', pagesButton(v, `sv-trail-${page}-${i}`), 'num'),
+                      cell('visit:source', v.searchEngine ?? v.source ?? NONE, 'sv-source'),
+                      cell('visit:search_keyword', searchWords(v)),
                     ),
                   ),
                 ),

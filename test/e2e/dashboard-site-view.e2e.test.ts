@@ -171,7 +171,7 @@ describe('site view', { timeout: 120_000 }, () => {
     const answer = await p.context().request.get(`${harness.url}/api/dashboard/sites/${DOMAIN}/visits?${params}`);
     const { visits } = (await answer.json()) as RecentVisitsPage;
     expect(visits.length).toBeGreaterThan(0);
-    const shown = await p.$$eval('[data-panel="visits"] tbody tr:not(.sv-trail-row)', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const shown = await p.$$eval('[data-panel="visits"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(shown.map((cells) => [cells[1], cells[5], cells[6], cells[7]])).toEqual(visits.map((v) => [v.ip ?? 'not stored', v.device, v.entryPage, String(v.pageviews)]));
   });
 

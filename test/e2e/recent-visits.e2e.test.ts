@@ -51,11 +51,15 @@ describe('recent visits', { timeout: 120_000 }, () => {
     const toggle = norway.locator('.sv-trail-toggle');
     expect(await toggle.textContent()).toBe('3');
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
-    const trail = p.locator(`#${await toggle.getAttribute('aria-controls')}`);
-    expect(await trail.isVisible()).toBe(false);
+    // The trail's row is made when asked for: the table holds one row per visit until then.
+    expect(await p.locator('.sv-trail-row').count()).toBe(0);
     await toggle.click();
-    await waitFor('trail shown', () => trail.isVisible());
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    const trail = p.locator(`#${await toggle.getAttribute('aria-controls')}`);
+    await waitFor('trail shown', () => trail.isVisible());
+    // Right below its visit's row, across the whole table.
+    expect(await norway.evaluate((tr) => tr.nextElementSibling?.classList.contains('sv-trail-row'))).toBe(true);
+    expect(await trail.locator('td').getAttribute('colspan')).toBe(String(await norway.locator('td').count()));
     const steps = await trail.locator('li').evaluateAll((lis) => lis.map((li) => [...li.querySelectorAll('span')].slice(1).map((s) => s.textContent).join(' | ')));
     expect(steps).toEqual(['/', '/search | searched “red shoes”', 'Signup on /search', '/pricing']);
     expect(await trail.locator('.sv-trail-time').first().textContent()).toMatch(/^\+0/);
@@ -63,7 +67,8 @@ describe('recent visits', { timeout: 120_000 }, () => {
     expect(await words.textContent()).toBe('red shoes site search');
     await screenshot(p, 'visits-trail-desktop');
     await toggle.click();
-    await waitFor('trail hidden', async () => !(await trail.isVisible()));
+    await waitFor('trail closed', async () => (await p.locator('.sv-trail-row').count()) === 0);
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
   });
 
   it('keeps whole words in the Source column', async () => {
@@ -93,15 +98,19 @@ describe('recent visits', { timeout: 120_000 }, () => {
     const toggle = rowOf(nb, '84.208.20.0').locator('.sv-trail-toggle');
     expect(await toggle.getAttribute('aria-label')).toBe('Sider: 3. Vis sidene i dette besøket i rekkefølge');
     await toggle.click();
-    await nb.waitForSelector('.sv-trail-row:not([hidden]) li');
-    expect(await nb.locator('.sv-trail-row:not([hidden]) li').nth(2).textContent()).toContain('Signup på /search');
+    await nb.waitForSelector('.sv-trail-row li');
+    expect(await nb.locator('.sv-trail-row li').nth(2).textContent()).toContain('Signup på /search');
     expect(await rowOf(nb, '84.208.20.0').locator('td').nth(9).textContent()).toBe('red shoes søk på nettstedet');
     await screenshot(nb, 'visits-trail-desktop-nb-dark');
 
     const phone = await harness.ownerPage(`/sites/${DOMAIN}?period=day`, { viewport: PHONE });
     await visitsShown(phone);
-    await rowOf(phone, '84.208.20.0').locator('.sv-trail-toggle').click();
-    await phone.waitForSelector('.sv-trail-row:not([hidden]) li');
+    const visit = rowOf(phone, '84.208.20.0');
+    // Where a phone folds each visit to one line, open it first.
+    const more = visit.locator('.sv-visit-toggle button');
+    if ((await more.count()) > 0 && (await more.isVisible())) await more.click();
+    await visit.locator('.sv-trail-toggle').click();
+    await phone.waitForSelector('.sv-trail-row li');
     const panel = await phone.locator('[data-panel="visits"]').boundingBox();
     expect(panel!.x + panel!.width).toBeLessThanOrEqual(PHONE.width);
     await phone.locator('[data-panel="visits"]').screenshot({ path: (await screenshot(phone, 'visits-trail-phone')).replace('.png', '-panel.png') });
