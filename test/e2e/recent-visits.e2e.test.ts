@@ -37,11 +37,11 @@ afterAll(async () => {
 });
 
 async function visitsShown(p: Page): Promise<void> {
-  await p.waitForSelector('[data-panel="visits"] .sv-trail-toggle');
+  await p.waitForSelector('[data-panel="visits"] .sv-trail-toggle', { state: 'attached' });
 }
 
-/** The visit row whose IP cell reads `ip` (truncated as stored). */
-const rowOf = (p: Page, ip: string) => p.locator('[data-panel="visits"] tbody tr:not(.sv-trail-row)', { has: p.locator(`td:text-is("${ip}")`) });
+/** The visit row whose IP cell reads `ip` (truncated as stored), shown or not (a phone folds it). */
+const rowOf = (p: Page, ip: string) => p.locator('[data-panel="visits"] tbody tr:not(.sv-trail-row)').filter({ has: p.locator('td.mono', { hasText: ip }) });
 
 describe('recent visits', { timeout: 120_000 }, () => {
   it('opens a visit’s trail from its pages count and shows the site’s own search words as such', async () => {
