@@ -19,6 +19,7 @@ import { comparedRange, coverage } from './comparison.ts';
 import { csvFileName, downloadCsv, toCsv } from './csv.ts';
 import { allowedIntervals, daysBetween, localHour } from './dates.ts';
 import { formatMetric } from './format.ts';
+import { chartMetric, chartMetrics } from './kpi-set.ts';
 import { metricLabel } from './kpis.ts';
 import { resolvedSpan } from './panel.ts';
 import { panelError, skeleton } from './rows.ts';
@@ -171,8 +172,8 @@ function intervalSwitch(view: View, current: Interval, days: number): HTMLElemen
 }
 
 export function renderChart(view: View, result: Promise<StatsResult>, annotations: Promise<Annotation[]>): HTMLElement {
-  const metric = view.state.metric;
-  const metricIndex = METRICS.indexOf(metric);
+  const metric = chartMetric(view.state.metric, view.state.filters);
+  const metricIndex = chartMetrics(view.state.filters).indexOf(metric);
   const host = h('div', { class: 'sv-chart-host' }, skeleton(4));
   const tools = h('div', { class: 'sv-chart-tools' });
   // A table is as wide as its content whatever its width says: the hiding box is a div around it.

@@ -14,7 +14,8 @@ export function formatMetric(metric: string, value: number | null): string {
   switch (metric) {
     case 'bounce_rate':
     case 'percentage':
-      return formatPercent(value, metric === 'percentage' ? 1 : 0);
+    case 'conversion_rate':
+      return formatPercent(value, metric === 'bounce_rate' ? 0 : 1);
     case 'visit_duration':
       return formatDuration(value);
     case 'views_per_visit':
@@ -33,12 +34,15 @@ export interface Change {
   good: boolean | null;
 }
 
-/** The API's change: percent, or points for bounce rate; null when it cannot be said. */
+/** Rates whose change is said in percentage points. */
+const IN_POINTS = new Set(['bounce_rate', 'conversion_rate']);
+
+/** The API's change: percent, or points for rates; null when it cannot be said. */
 export function describeChange(metric: string, change: number | null): Change | null {
   if (change === null) return null;
   const direction = change > 0 ? 'up' : change < 0 ? 'down' : 'flat';
   const magnitude = Math.abs(change);
-  const text = metric === 'bounce_rate' ? t('sv.kpi.points', { n: magnitude }) : formatPercent(magnitude);
+  const text = IN_POINTS.has(metric) ? t('sv.kpi.points', { n: magnitude }) : formatPercent(magnitude);
   return { text, direction, good: direction === 'flat' ? null : (direction === 'up') === upIsGood(metric) };
 }
 

@@ -17,6 +17,11 @@ export interface TabDef {
   /** Filters every query of this tab adds to the view's (custom events leave out pageviews). */
   extraFilters?: Filter[];
   /**
+   * Counts page views only: a page's visitors are those who viewed it, not those who only
+   * sent a custom event from it (Plausible's Top Pages does the same).
+   */
+  pageviewsOnly?: boolean;
+  /**
    * Leaves out the `(not set)` row: visits without a search engine, UTM tag or search words
    * are most visits, and the row would only repeat that.
    */
@@ -33,6 +38,7 @@ export interface PanelDef {
 
 export const UTM_DIMENSIONS = ['visit:utm_medium', 'visit:utm_source', 'visit:utm_campaign', 'visit:utm_term', 'visit:utm_content'] as const;
 
+export const PAGEVIEW: Filter = { op: 'is', dimension: 'event:name', values: ['pageview'] };
 export const NOT_PAGEVIEW: Filter = { op: 'is_not', dimension: 'event:name', values: ['pageview'] };
 
 /** Event names Plausible's script and docs use; Teller's tracker sends the first two. */
@@ -67,7 +73,7 @@ export const PANELS: PanelDef[] = [
     id: 'pages',
     title: 'sv.panel.pages',
     tabs: [
-      { id: 'top', label: 'sv.tab.top', dimension: 'event:page', second: 'pageviews' },
+      { id: 'top', label: 'sv.tab.top', dimension: 'event:page', second: 'pageviews', pageviewsOnly: true },
       { id: 'entry', label: 'sv.tab.entry', dimension: 'visit:entry_page', second: 'visits' },
       { id: 'exit', label: 'sv.tab.exit', dimension: 'visit:exit_page', second: 'visits' },
       { id: 'hostnames', label: 'sv.tab.hostnames', dimension: 'event:hostname', second: 'pageviews' },

@@ -7,8 +7,9 @@
 import type { StatsQuery } from '../lib/api.ts';
 import type { DateRange } from './dates.ts';
 import { apiCompare } from './dates.ts';
-import type { SecondMetric, TabDef } from './panels.ts';
-import { type Compare, type Filter, type Interval, METRICS, apiFilters } from './state.ts';
+import { chartMetrics, conversionBaseFilters, kpiApiMetrics } from './kpi-set.ts';
+import { PAGEVIEW, type SecondMetric, type TabDef } from './panels.ts';
+import { type Compare, type Filter, type Interval, apiFilters } from './state.ts';
 
 export interface QueryBase {
   siteId: string;
@@ -25,21 +26,27 @@ const compareInclude = (base: QueryBase) => {
   return base.matchWeekday ? { compare: value, compare_match_day_of_week: true } : { compare: value };
 };
 
+/** The KPI row's figures for the view's filters (kpi-set.ts). */
 export function kpiQuery(base: QueryBase): StatsQuery {
   return {
     site_id: base.siteId,
-    metrics: [...METRICS],
+    metrics: kpiApiMetrics(base.filters),
     date_range: base.range,
     filters: apiFilters(base.filters),
     include: compareInclude(base),
   };
 }
 
-/** All six metrics per bucket, so switching the chart's metric needs no new query. `null`: the API picks (`time`). */
+/** The visitors the conversion rate divides by: the view without its event-name and property filters. */
+export function conversionBaseQuery(base: QueryBase): StatsQuery {
+  return { ...kpiQuery({ ...base, filters: conversionBaseFilters(base.filters) }), metrics: ['visitors'] };
+}
+
+/** Every metric the chart can draw per bucket, so switching the chart's metric needs no new query. `null`: the API picks (`time`). */
 export function seriesQuery(base: QueryBase, interval: Interval | null): StatsQuery {
   return {
     site_id: base.siteId,
-    metrics: [...METRICS],
+    metrics: chartMetrics(base.filters),
     date_range: base.range,
     dimensions: [interval ? `time:${interval}` : 'time'],
     filters: apiFilters(base.filters),
@@ -61,6 +68,8 @@ export interface BreakdownOptions {
 
 export function breakdownQuery(base: QueryBase, tab: TabDef, options: BreakdownOptions): StatsQuery {
   const filters = [...base.filters, ...(tab.extraFilters ?? [])];
+  // A filter on event names already says which events count.
+  if (tab.pageviewsOnly && !base.filters.some((f) => f.dimension === 'event:name')) filters.push(PAGEVIEW);
   if (tab.hideNotSet) filters.push({ op: 'is_not', dimension: tab.dimension, values: ['(not set)'] });
   if (options.search) filters.push({ op: 'contains', dimension: tab.dimension, values: [options.search] });
   return {

@@ -1,13 +1,15 @@
 /**
  * Recent visits, as WP Statistics lists them: time, truncated IP (or "not stored"),
  * country, browser, OS, device, entry page, pages viewed, source and search words; newest
- * first, paged, under the view's range and filters.
+ * first, paged, under the view's range and filters. The pages count opens the visit's
+ * trail (its pages and custom events in order, as WP Statistics and Matomo show it), and
+ * words searched in the site's own search box show as such beside a search engine's.
  * @module
  */
-import type { RecentVisitsPage } from '../../server/core/dashboard/contract.ts';
+import type { RecentVisit, RecentVisitsPage, TrailStep } from '../../server/core/dashboard/contract.ts';
 import { get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
-import { countryName, formatNumber, formatTime, t } from '../lib/i18n.ts';
+import { countryName, formatDuration, formatNumber, formatTime, t } from '../lib/i18n.ts';
 import { flagImage } from './flags.ts';
 import { dimensionLabel, valueLabel } from './format.ts';
 import { panelError, skeleton } from './rows.ts';
@@ -39,6 +41,67 @@ function expandCell(): HTMLElement {
 
 const NONE = '–';
 const joined = (...parts: Array<string | null>) => parts.filter(Boolean).join(' ') || NONE;
+
+/** A step of the trail: its time into the visit, then the page, or the event and its page. */
+function trailStep(visit: RecentVisit, step: TrailStep): HTMLElement {
+  const page = step.name === 'pageview';
+  return h(
+    'li',
+    { class: page ? null : 'sv-trail-event' },
+    h('span', { class: 'sv-trail-time' }, `+${formatDuration(Math.max(0, step.at - visit.startedAt))}`),
+    h('span', { class: 'sv-path' }, page ? step.path : t('sv.visits.trail.event', { name: step.name, path: step.path })),
+    step.siteSearch && page ? h('span', { class: 'muted' }, t('sv.visits.trail.searched', { words: step.siteSearch })) : null,
+  );
+}
+
+/** The row of a visit's trail, as wide as the visit's row (`span` cells). */
+function trailRow(visit: RecentVisit, id: string, span: number): HTMLElement {
+  return h(
+    'tr',
+    { id, class: 'sv-trail-row' },
+    h(
+      'td',
+      { colspan: span, 'data-label': t('sv.visits.trail') },
+      h(
+        'ol',
+        { class: 'sv-trail', 'aria-label': t('sv.visits.trail') },
+        visit.trail.map((step) => trailStep(visit, step)),
+        visit.trailMore > 0 ? h('li', { class: 'muted sv-trail-more' }, t('sv.visits.trail.more', { n: visit.trailMore })) : null,
+      ),
+    ),
+  );
+}
+
+/** The pages count, a button that opens the trail in a row below its visit's, made when asked for. */
+function pagesButton(visit: RecentVisit, trailId: string): HTMLElement {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'sv-trail-toggle',
+      'aria-expanded': 'false',
+      'aria-label': t('sv.visits.trail.show', { n: formatNumber(visit.pageviews) }),
+      onclick: (event: Event) => {
+        const button = event.currentTarget as HTMLElement;
+        const row = button.closest('tr');
+        const open = document.getElementById(trailId);
+        if (open) open.remove();
+        else row?.after(trailRow(visit, trailId, row.cells.length));
+        button.setAttribute('aria-expanded', String(!open));
+        if (open) button.removeAttribute('aria-controls');
+        else button.setAttribute('aria-controls', trailId);
+      },
+    },
+    formatNumber(visit.pageviews),
+  );
+}
+
+/** Search-engine words as they are; the site's own search words marked as such. */
+function searchWords(visit: RecentVisit): Node | string {
+  if (visit.siteSearches.length === 0) return visit.searchKeyword ?? NONE;
+  const own = h('span', { class: 'sv-site-search' }, visit.siteSearches.join(', '), ' ', h('span', { class: 'muted' }, t('sv.visits.siteSearch')));
+  return visit.searchKeyword ? h('span', null, visit.searchKeyword, h('br'), own) : own;
+}
 
 export function visitsPath(view: View, page: number): string {
   const params = new URLSearchParams({
@@ -72,7 +135,7 @@ export function renderVisits(view: View): HTMLElement {
                 h(
                   'tbody',
                   null,
-                  answer.visits.map((v) =>
+                  answer.visits.map((v, i) =>
                     h(
                       'tr',
                       null,
@@ -83,9 +146,9 @@ export function renderVisits(view: View): HTMLElement {
                       cell('os', joined(v.os, v.osVersion)),
                       cell('visit:device', v.device ? valueLabel('visit:device', v.device) : NONE, 'nowrap'),
                       cell('visit:entry_page', v.entryPage ?? NONE, 'sv-path'),
-                      cell('pages', formatNumber(v.pageviews), 'num'),
-                      cell('visit:source', v.searchEngine ?? (v.source ? valueLabel('visit:source', v.source) : NONE)),
-                      cell('visit:search_keyword', v.searchKeyword ?? NONE),
+                      cell('pages', pagesButton(v, `sv-trail-${page}-${i}`), 'num'),
+                      cell('visit:source', v.searchEngine ?? (v.source ? valueLabel('visit:source', v.source) : NONE), 'sv-source'),
+                      cell('visit:search_keyword', searchWords(v)),
                       expandCell(),
                     ),
                   ),

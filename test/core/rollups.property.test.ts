@@ -190,6 +190,8 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
         return f.op === 'and' ? f.filters.every((g) => visitPasses(g, v)) : f.filters.some((g) => visitPasses(g, v));
       case 'not':
         return !visitPasses(f.filter, v);
+      case 'same_event':
+        return data.events.some((e) => e.visit_id === v.id && inPeriod(e.ts as number) && f.filters.every((g) => eventPasses(g, e)));
       default: {
         const leaf = f;
         if (dimensionSpec(leaf.dimension)!.scope === 'visit') return leafMatches(leaf, visitLabel(v, leaf.dimension));
@@ -204,13 +206,24 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
         return f.op === 'and' ? f.filters.every((g) => eventPasses(g, e)) : f.filters.some((g) => eventPasses(g, e));
       case 'not':
         return !eventPasses(f.filter, e);
+      case 'same_event':
+        return f.filters.every((g) => eventPasses(g, e));
       default:
         return leafMatches(f, eventLabel(e, f.dimension));
     }
   };
+  // A visit passes the top-level filters on event dimensions alone through one event that passes them all.
+  const dims = (f: Filter): string[] => (f.op === 'not' ? dims(f.filter) : 'filters' in f ? f.filters.flatMap(dims) : [f.dimension]);
+  const onEvents = (f: Filter) => dims(f).every((d) => dimensionSpec(d)!.scope === 'event');
+  const visitPassesAll = (filters: Filter[], v: Record<string, string | number | null>): boolean => {
+    const events = filters.filter(onEvents);
+    if (events.length < 2) return filters.every((f) => visitPasses(f, v));
+    const rest = filters.filter((f) => !onEvents(f));
+    return rest.every((f) => visitPasses(f, v)) && visitPasses({ op: 'same_event', filters: events }, v);
+  };
 
   const byEvent = q.dimensions.some((d) => !isTimeDimension(d) && dimensionSpec(d)!.scope === 'event');
-  const visits = data.visits.filter((v) => inPeriod(v.started_at as number) && q.filters.every((f) => visitPasses(f, v)));
+  const visits = data.visits.filter((v) => inPeriod(v.started_at as number) && visitPassesAll(q.filters, v));
   const events = data.events.filter((e) => inPeriod(e.ts as number) && q.filters.every((f) => eventPasses(f, e)));
 
   type Day = { visitors: Set<number>; visitIds: Set<number>; n: number; bounces: number; duration: number; pageviews: number; events: number };
@@ -235,14 +248,31 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
   };
   const visitKey = (v: Record<string, string | number | null>) =>
     q.dimensions.map((d) => (isTimeDimension(d) ? bucket(v.started_at as number, d) : visitLabel(v, byEvent && d === 'event:page' ? 'visit:entry_page' : d)));
-  const vGroups = group(visits, visitKey, (v) => v.started_at as number, (d, v) => {
+  const addVisit = (d: Day, v: Record<string, string | number | null>) => {
     d.visitors.add(v.visitor as number);
     d.n += 1;
     d.bounces += v.pageviews === 1 && v.events === 0 ? 1 : 0;
     d.duration += (v.ended_at as number) - (v.started_at as number);
     d.pageviews += v.pageviews as number;
     d.events += (v.pageviews as number) + (v.events as number);
-  });
+  };
+  const vGroups = group(visits, visitKey, (v) => v.started_at as number, addVisit);
+  // Session metrics under a page filter: the visits whose entry page passes it.
+  const asEntry = (f: Filter): Filter => {
+    switch (f.op) {
+      case 'and':
+      case 'or':
+        return { op: f.op, filters: f.filters.map(asEntry) };
+      case 'not':
+        return { op: 'not', filter: asEntry(f.filter) };
+      case 'same_event':
+        return f;
+      default:
+        return f.dimension === 'event:page' ? { ...f, dimension: 'visit:entry_page' } : f;
+    }
+  };
+  const entered = data.visits.filter((v) => inPeriod(v.started_at as number) && visitPassesAll(q.filters.map(asEntry), v));
+  const sGroups = group(entered, visitKey, (v) => v.started_at as number, addVisit);
   const eventKey = (e: Stored['events'][number]) => q.dimensions.map((d) => (isTimeDimension(d) ? bucket(e.ts as number, d) : eventLabel(e, d)));
   const eGroups = group(events, eventKey, (e) => e.ts as number, (d, e) => {
     d.visitors.add(e.visitor as number);
@@ -266,6 +296,7 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
   const out = new Map<string, Array<number | null>>();
   for (const key of keys) {
     const v = vGroups.get(key) ?? { visitors: 0, n: 0, bounces: 0, duration: 0, pageviews: 0, events: 0 };
+    const s = sGroups.get(key) ?? { visitors: 0, n: 0, bounces: 0, duration: 0, pageviews: 0, events: 0 };
     const e = fromCounters ? { visitors: 0, visits: 0, pageviews: v.pageviews, events: v.events } : (eGroups.get(key) ?? { visitors: 0, visits: 0, pageviews: 0, events: 0 });
     const visitors = byEvent ? e.visitors : v.visitors;
     const values = q.metrics.map((m): number | null => {
@@ -274,9 +305,9 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
         case 'visits': return byEvent ? e.visits : v.n;
         case 'pageviews': return e.pageviews;
         case 'events': return e.events;
-        case 'bounce_rate': return v.n ? round(100 * v.bounces, v.n, 0) : 0;
-        case 'visit_duration': return v.n ? round(v.duration, v.n, 0) : 0;
-        case 'views_per_visit': return v.n ? round(v.pageviews, v.n, 2) : 0;
+        case 'bounce_rate': return s.n ? round(100 * s.bounces, s.n, 0) : 0;
+        case 'visit_duration': return s.n ? round(s.duration, s.n, 0) : 0;
+        case 'views_per_visit': return s.n ? round(s.pageviews, s.n, 2) : 0;
         default: return totalVisitors ? round(100 * visitors, totalVisitors, 1) : null;
       }
     });

@@ -5,7 +5,8 @@
  * Each adapter's runner calls `describeDashboardApi` with a function that starts its server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiTarget, NORWAY, type StartTarget, type Visitor, sendEvent, SWEDEN } from './target.ts';
+import type { RecentVisit } from '../../server/core/dashboard/contract.ts';
+import { type ApiTarget, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_3, type StartTarget, type Visitor, sendEvent, SWEDEN } from './target.ts';
 
 const OWNER = { email: 'owner@teller.example', password: 'correct horse battery' };
 const VIEWER = { email: 'client@teller.example', password: 'viewer password 1' };
@@ -515,6 +516,29 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
       await call('PATCH', `${path}/${made.id}`, { cookie: ownerCookie, json: { password: null } });
       expect((await query({ headers: share })).status).toBe(200);
       for (const id of [made.id, second.id]) await call('DELETE', `${path}/${id}`, { cookie: ownerCookie });
+    });
+
+    it('gives each recent visit its trail in order and its site-search words, with nothing of the address or browser string', async () => {
+      await target.addSite('trail.example');
+      const event = (path: string, n = 'pageview') => ({ n, u: `https://trail.example${path}`, d: 'trail.example' });
+      for (const [path, name] of [['/', 'pageview'], ['/search?q=red+shoes&ref=nav', 'pageview'], ['/search?q=red+shoes', 'Signup'], ['/pricing?utm_source=x', 'pageview']]) {
+        expect((await sendEvent(target, event(path!, name), NORWAY_3)).status).toBe(202);
+      }
+      expect((await sendEvent(target, event('/about'), GERMANY)).status).toBe(202);
+      const answer = await call('GET', '/api/dashboard/sites/trail.example/visits', { cookie: ownerCookie });
+      expect(answer.status).toBe(200);
+      const [germany, norway] = answer.body.visits as RecentVisit[];
+      expect(norway!.trail.map((s) => [s.name, s.path, s.siteSearch])).toEqual([
+        ['pageview', '/', null],
+        ['pageview', '/search', 'red shoes'],
+        ['Signup', '/search', 'red shoes'],
+        ['pageview', '/pricing', null],
+      ]);
+      expect(norway!.trail.map((s) => s.at).every((at, i, all) => at >= norway!.startedAt && (i === 0 || at >= all[i - 1]!))).toBe(true);
+      expect(norway).toMatchObject({ siteSearches: ['red shoes'], searchKeyword: null, trailMore: 0, pageviews: 3 });
+      expect(germany).toMatchObject({ siteSearches: [], trail: [{ name: 'pageview', path: '/about', siteSearch: null }] });
+      const text = JSON.stringify(answer.body);
+      for (const secret of [NORWAY_3.ip, GERMANY.ip, FIREFOX_WINDOWS, 'utm_source', 'ref=nav']) expect(text).not.toContain(secret);
     });
 
     it('answers the page paths with the shell', async () => {

@@ -221,7 +221,26 @@ export interface RecentVisit {
   source: string | null;
   referrer: string | null;
   searchEngine: string | null;
+  /** Words from the search engine's referrer (rarely sent). */
   searchKeyword: string | null;
+  /** Words searched in the site's own search box during the visit, distinct, first first. */
+  siteSearches: string[];
+  /** The visit's pages and custom events in order, the first 50 (MAX_TRAIL). */
+  trail: TrailStep[];
+  /** Steps of the trail left out past the first 50. */
+  trailMore: number;
+}
+
+/** One step of a visit: a page view or a custom event, with the page it happened on. */
+export interface TrailStep {
+  /** Unix seconds. */
+  at: number;
+  /** `pageview` or the custom event's name. */
+  name: string;
+  /** Path without query string or fragment. */
+  path: string;
+  /** Site-search words of this page view, if it was a search page. */
+  siteSearch: string | null;
 }
 
 export interface RecentVisitsPage {

@@ -2,17 +2,21 @@
  * The recent-visits log: a site's visits in a period, newest first, paged, narrowed by the
  * Stats API's own filters. `date_range` and `filters` are parsed by the Stats API's parser,
  * so they take the same forms and fail with the same 400s. Visits keep only a truncated
- * IP (or none), so the log shows what is stored.
+ * IP (or none), so the log shows what is stored. Each visit comes with its trail (its
+ * pages and custom events in order: paths already without query strings, no properties)
+ * and the words searched in the site's own search box.
  * @module
  */
 import type { Db } from '../ports.ts';
 import { QueryError } from '../query/errors.ts';
-import { filterSql } from '../query/filters.ts';
+import { filterSql, sameEventFilters } from '../query/filters.ts';
 import { parseQuery } from '../query/parse.ts';
 import type { Site } from '../sites.ts';
-import type { RecentVisit, RecentVisitsPage } from './contract.ts';
+import type { RecentVisit, RecentVisitsPage, TrailStep } from './contract.ts';
 
 export const MAX_VISITS_PAGE = 100;
+/** Steps of a visit's trail returned at most; `trailMore` counts the rest. */
+export const MAX_TRAIL = 50;
 const DEFAULT_LIMIT = 50;
 
 export interface VisitsRequest {
@@ -25,6 +29,7 @@ export interface VisitsRequest {
 }
 
 interface VisitRow {
+  id: number;
   started_at: number;
   ended_at: number;
   ip: string | null;
@@ -59,7 +64,63 @@ function positiveInt(text: string | undefined, field: string, fallback: number, 
   return n;
 }
 
-function toVisit(row: VisitRow): RecentVisit {
+interface StepRow {
+  visit_id: number;
+  ts: number;
+  name: string;
+  path: string;
+  site_search: string | null;
+  n: number;
+  total: number;
+}
+
+interface Trail {
+  steps: TrailStep[];
+  more: number;
+  siteSearches: string[];
+}
+
+const NO_TRAIL: Trail = { steps: [], more: 0, siteSearches: [] };
+
+/**
+ * The first MAX_TRAIL events of each visit, in order, and each visit's distinct site-search
+ * words (from all its events). Ids are integers read from the database: safe as literals,
+ * and a page of 100 stays within D1's 100 bound parameters.
+ */
+async function trails(db: Db, siteId: number, visits: VisitRow[]): Promise<Map<number, Trail>> {
+  const byVisit = new Map<number, Trail>();
+  if (visits.length === 0) return byVisit;
+  const ids = visits.map((v) => String(Math.trunc(v.id))).join(', ');
+  const steps = await db.all<StepRow>(
+    `SELECT visit_id, ts, name, path, site_search, n, total FROM (
+       SELECT e.visit_id, e.ts, e.name, e.path, e.site_search,
+              ROW_NUMBER() OVER (PARTITION BY e.visit_id ORDER BY e.ts, e.id) AS n,
+              COUNT(*) OVER (PARTITION BY e.visit_id) AS total
+         FROM events e WHERE e.site_id = ? AND e.visit_id IN (${ids}))
+      WHERE n <= ? ORDER BY visit_id, n`,
+    [siteId, MAX_TRAIL],
+  );
+  const searches = await db.all<{ visit_id: number; site_search: string }>(
+    `SELECT e.visit_id, e.site_search, MIN(e.ts) AS first FROM events e
+      WHERE e.site_id = ? AND e.visit_id IN (${ids}) AND e.site_search IS NOT NULL
+      GROUP BY e.visit_id, e.site_search ORDER BY e.visit_id, first`,
+    [siteId],
+  );
+  const trailOf = (id: number) => {
+    let trail = byVisit.get(id);
+    if (!trail) byVisit.set(id, (trail = { steps: [], more: 0, siteSearches: [] }));
+    return trail;
+  };
+  for (const row of steps) {
+    const trail = trailOf(row.visit_id);
+    trail.steps.push({ at: row.ts, name: row.name, path: row.path, siteSearch: row.site_search });
+    trail.more = row.total - trail.steps.length;
+  }
+  for (const row of searches) trailOf(row.visit_id).siteSearches.push(row.site_search);
+  return byVisit;
+}
+
+function toVisit(row: VisitRow, trail: Trail): RecentVisit {
   return {
     startedAt: row.started_at,
     ip: row.ip,
@@ -77,6 +138,9 @@ function toVisit(row: VisitRow): RecentVisit {
     referrer: row.referrer,
     searchEngine: row.search_engine,
     searchKeyword: row.search_keyword,
+    siteSearches: trail.siteSearches,
+    trail: trail.steps,
+    trailMore: trail.more,
   };
 }
 
@@ -96,10 +160,10 @@ export async function recentVisits(db: Db, site: Site, request: VisitsRequest, n
     statsStart,
   );
   const { start, end } = query.period;
-  const where = query.filters.map((f) => filterSql(f, { rows: 'visits', siteId: site.id, start, end }));
+  const where = sameEventFilters(query.filters).map((f) => filterSql(f, { rows: 'visits', siteId: site.id, start, end }));
   // One row more than the page tells whether there is a next one.
   const rows = await db.all<VisitRow>(
-    `SELECT v.started_at, v.ended_at, v.ip, v.country, v.browser, v.browser_version, v.os, v.os_version, v.device,
+    `SELECT v.id, v.started_at, v.ended_at, v.ip, v.country, v.browser, v.browser_version, v.os, v.os_version, v.device,
             v.entry_page, v.exit_page, v.pageviews, v.source, v.referrer, v.search_engine, v.search_keyword
        FROM visits v
       WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ?${where.map((w) => ` AND ${w.sql}`).join('')}
@@ -107,5 +171,7 @@ export async function recentVisits(db: Db, site: Site, request: VisitsRequest, n
       LIMIT ? OFFSET ?`,
     [site.id, start, end, ...where.flatMap((w) => w.params), limit + 1, (page - 1) * limit],
   );
-  return { visits: rows.slice(0, limit).map(toVisit), page, limit, hasMore: rows.length > limit };
+  const shown = rows.slice(0, limit);
+  const byVisit = await trails(db, site.id, shown);
+  return { visits: shown.map((row) => toVisit(row, byVisit.get(row.id) ?? NO_TRAIL)), page, limit, hasMore: rows.length > limit };
 }

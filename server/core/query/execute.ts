@@ -8,7 +8,7 @@ import type { ColumnReader } from './columns.ts';
 import type { ColumnCoverage } from './plan.ts';
 import { comparisonPeriod, periodEcho } from './date-range.ts';
 import { dimensionSpec, isTimeDimension, type DimensionSpec } from './dimensions.ts';
-import { filterDimensions, filterMatches } from './filters.ts';
+import { filterDimensions, filterMatches, filtersOnPage, pageAsEntryPage } from './filters.ts';
 import { metricChange, metricValue, missingValue, type GroupSums } from './metrics.ts';
 import { rollupsCanServe } from './plan.ts';
 import { readGroups, type ReadContext } from './read.ts';
@@ -81,17 +81,23 @@ async function computeRows(ctx: ReadContext, query: Query, period: Period): Prom
   const selected = ctx.rollups ? groupSelection(query, keys, byEvent, needVisits) : null;
   const filters = selected ? [] : query.filters;
 
-  const visits = needVisits ? await readGroups(ctx, 'visits', byEvent ? visitKeysForEventQuery(keys) : keys, filters, period) : new Map();
+  // Under a page filter, session metrics are of the visits that entered on the pages.
+  const entered = needVisits && filtersOnPage(filters) && query.metrics.some((m) => SESSION_METRICS.includes(m));
+  const entryFilters = entered ? filters.map(pageAsEntryPage) : filters;
+  // Grouped by an event dimension, visits are read for session metrics only.
+  const visits = needVisits ? await readGroups(ctx, 'visits', byEvent ? visitKeysForEventQuery(keys) : keys, byEvent ? entryFilters : filters, period) : new Map();
+  const sessions = entered && !byEvent ? await readGroups(ctx, 'visits', keys, entryFilters, period) : visits;
   const events = needEvents ? await readGroups(ctx, 'events', keys, filters, period) : new Map();
 
   const groups = new Map<string, { labels: string[] } & GroupSums>();
   const sources = byEvent ? [events] : [visits, events];
   for (const source of sources) {
-    for (const [key, g] of source) if (!groups.has(key)) groups.set(key, { labels: g.labels, visits: null, events: null });
+    for (const [key, g] of source) if (!groups.has(key)) groups.set(key, { labels: g.labels, visits: null, events: null, sessions: null });
   }
-  if (keys.length === 0 && groups.size === 0) groups.set('', { labels: [], visits: null, events: null });
+  if (keys.length === 0 && groups.size === 0) groups.set('', { labels: [], visits: null, events: null, sessions: null });
   for (const [key, g] of groups) {
     g.visits = visits.get(key)?.sums ?? null;
+    g.sessions = sessions.get(key)?.sums ?? null;
     const counters = g.visits && fromCounters ? { visitors: 0, visits: 0, pageviews: g.visits.pageviews, events: g.visits.events } : null;
     g.events = counters ?? events.get(key)?.sums ?? null;
   }

@@ -7,7 +7,7 @@
  */
 import { countryNames } from './country-names.ts';
 import { dimensionSpec, labelSql, sqlLiteral, storedValueSql, type DimensionSpec, type SqlPart } from './dimensions.ts';
-import type { Filter, FilterLeaf } from './types.ts';
+import type { Filter, FilterLeaf, SameEvent } from './types.ts';
 
 /** Lower-cases ASCII letters only, as SQLite's lower() does. */
 export function asciiLower(text: string): string {
@@ -31,6 +31,7 @@ export function leafMatches(leaf: FilterLeaf, label: string): boolean {
 export function filterMatches(filter: Filter, labelOf: (dimension: string) => string): boolean {
   switch (filter.op) {
     case 'and':
+    case 'same_event':
       return filter.filters.every((f) => filterMatches(f, labelOf));
     case 'or':
       return filter.filters.some((f) => filterMatches(f, labelOf));
@@ -46,6 +47,7 @@ export function filterDimensions(filter: Filter): string[] {
   switch (filter.op) {
     case 'and':
     case 'or':
+    case 'same_event':
       return filter.filters.flatMap(filterDimensions);
     case 'not':
       return filterDimensions(filter.filter);
@@ -115,7 +117,7 @@ function spec(name: string): DimensionSpec {
  * hold. The columnar copy ends at its last closed day; a visit that began there and went
  * on past midnight can have events after it, in SQLite only, that make it pass.
  */
-export type VisitsBeyond = ReadonlyMap<FilterLeaf, readonly number[]>;
+export type VisitsBeyond = ReadonlyMap<FilterLeaf | SameEvent, readonly number[]>;
 
 export interface FilterScope {
   /** Which table the rows being filtered come from. */
@@ -134,18 +136,27 @@ function rowSql(leaf: FilterLeaf): SqlPart {
   return negate ? { sql: `NOT ${positive.sql}`, params: positive.params } : positive;
 }
 
+/** The condition on one event row a leaf or a same-event group sets. */
+function eventRowSql(unit: FilterLeaf | SameEvent): SqlPart {
+  if (unit.op !== 'same_event') return rowSql(unit);
+  const parts = unit.filters.map((f) => filterSql(f, { rows: 'events', siteId: 0, start: 0, end: 0 }));
+  return { sql: `(${parts.map((p) => p.sql).join(' AND ')})`, params: parts.flatMap((p) => p.params) };
+}
+
+/** A visit passes an event leaf or a same-event group when one of its events in the period passes it. */
+function visitHasEventSql(unit: FilterLeaf | SameEvent, scope: FilterScope): SqlPart {
+  const condition = eventRowSql(unit);
+  const sql = `v.id IN (SELECT e.visit_id FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${condition.sql})`;
+  const params = [scope.siteId, scope.start, scope.end, ...condition.params];
+  const beyond = scope.visitsBeyond?.get(unit) ?? [];
+  // Visit ids are integers read from the database, never client input: safe as literals.
+  if (beyond.length > 0) return { sql: `(${sql} OR v.id IN (${beyond.map((id) => String(Math.trunc(id))).join(', ')}))`, params };
+  return { sql, params };
+}
+
 function leafSql(leaf: FilterLeaf, scope: FilterScope): SqlPart {
-  const condition = rowSql(leaf);
-  if (scope.rows === 'visits' && spec(leaf.dimension).scope === 'event') {
-    // A visit passes an event filter when one of its events in the period passes it.
-    const sql = `v.id IN (SELECT e.visit_id FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${condition.sql})`;
-    const params = [scope.siteId, scope.start, scope.end, ...condition.params];
-    const beyond = scope.visitsBeyond?.get(leaf) ?? [];
-    // Visit ids are integers read from the database, never client input: safe as literals.
-    if (beyond.length > 0) return { sql: `(${sql} OR v.id IN (${beyond.map((id) => String(Math.trunc(id))).join(', ')}))`, params };
-    return { sql, params };
-  }
-  return condition;
+  if (scope.rows === 'visits' && spec(leaf.dimension).scope === 'event') return visitHasEventSql(leaf, scope);
+  return rowSql(leaf);
 }
 
 /** SQL for a filter tree over the rows of `scope`; events read their visit as `v`. */
@@ -163,35 +174,76 @@ export function filterSql(filter: Filter, scope: FilterScope): SqlPart {
       const inner = filterSql(filter.filter, scope);
       return { sql: `NOT ${inner.sql}`, params: inner.params };
     }
+    case 'same_event':
+      return scope.rows === 'visits' ? visitHasEventSql(filter, scope) : eventRowSql(filter);
     default:
       return leafSql(filter, scope);
   }
 }
 
-/** The leaves of a filter tree on event dimensions. */
-export function eventLeaves(filter: Filter): FilterLeaf[] {
+/** What a visit passes through one of its events: the event leaves of a filter tree, or a same-event group whole. */
+export function eventLeaves(filter: Filter): Array<FilterLeaf | SameEvent> {
   switch (filter.op) {
     case 'and':
     case 'or':
       return filter.filters.flatMap(eventLeaves);
     case 'not':
       return eventLeaves(filter.filter);
+    case 'same_event':
+      return [filter];
     default:
       return spec(filter.dimension).scope === 'event' ? [filter] : [];
   }
 }
 
+const onEventsOnly = (filter: Filter) => filterDimensions(filter).every((d) => spec(d).scope === 'event');
+
 /**
- * SQLite statement for the visits begun before `from` that pass `leaf` through one of their
+ * The filters for reading visits: the top-level filters on event dimensions alone must be
+ * passed by one and the same event (as Plausible's), so under "page /blog" and "event
+ * Signup" a visit counts when it sent Signup from /blog, as the events counted do, not when
+ * it viewed /blog and sent Signup elsewhere.
+ */
+export function sameEventFilters(filters: Filter[]): Filter[] {
+  const events = filters.filter(onEventsOnly);
+  if (events.length < 2) return filters;
+  return [...filters.filter((f) => !onEventsOnly(f)), { op: 'same_event', filters: events }];
+}
+
+/**
+ * SQLite statement for the visits begun before `from` that pass `unit` through one of their
  * events in [from, to): what a read of visits that ends at `from` cannot see (VisitsBeyond).
  */
-export function visitsBeyondSql(leaf: FilterLeaf, siteId: number, from: number, to: number): SqlPart {
-  const condition = rowSql(leaf);
+export function visitsBeyondSql(unit: FilterLeaf | SameEvent, siteId: number, from: number, to: number): SqlPart {
+  const condition = eventRowSql(unit);
   return {
     sql: `SELECT DISTINCT e.visit_id AS id FROM events e JOIN visits v ON v.id = e.visit_id
       WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND v.started_at < ? AND ${condition.sql}`,
     params: [siteId, from, to, from, ...condition.params],
   };
+}
+
+/** True when a filter tree names `event:page`. */
+export function filtersOnPage(filters: Filter[]): boolean {
+  return filters.flatMap(filterDimensions).includes('event:page');
+}
+
+/**
+ * The filter with each `event:page` leaf asked of the visit's entry page instead: under a
+ * page filter, bounce rate and visit duration are those of the visits that entered on the
+ * pages (as in Plausible, and as the Top Pages rows show them).
+ */
+export function pageAsEntryPage(filter: Filter): Filter {
+  switch (filter.op) {
+    case 'and':
+    case 'or':
+    case 'same_event':
+      return { op: filter.op, filters: filter.filters.map(pageAsEntryPage) };
+    case 'not':
+      return { op: 'not', filter: pageAsEntryPage(filter.filter) };
+    default:
+      return filter.dimension === 'event:page' ? { ...filter, dimension: 'visit:entry_page' } : filter;
+  }
 }
 
 /** True when filtering events by `filters` needs each event's visit. */

@@ -17,6 +17,8 @@ export function roundedRatio(numerator: number, denominator: number, decimals: n
 export interface GroupSums {
   visits: VisitSums | null;
   events: EventSums | null;
+  /** The visits bounce rate, visit duration and views per visit describe (see execute.ts). */
+  sessions: VisitSums | null;
 }
 
 const NO_VISITS: VisitSums = { visitors: 0, visits: 0, bounces: 0, duration: 0, pageviews: 0, events: 0 };
@@ -29,6 +31,7 @@ const NO_EVENTS: EventSums = { visitors: 0, visits: 0, pageviews: 0, events: 0 }
 export function metricValue(metric: Metric, group: GroupSums, byEvent: boolean, totalVisitors: number): number | null {
   const v = group.visits ?? NO_VISITS;
   const e = group.events ?? NO_EVENTS;
+  const s = group.sessions ?? NO_VISITS;
   const visitors = byEvent ? e.visitors : v.visitors;
   switch (metric) {
     case 'visitors':
@@ -40,11 +43,11 @@ export function metricValue(metric: Metric, group: GroupSums, byEvent: boolean, 
     case 'events':
       return e.events;
     case 'bounce_rate':
-      return v.visits > 0 ? roundedRatio(100 * v.bounces, v.visits, 0) : 0;
+      return s.visits > 0 ? roundedRatio(100 * s.bounces, s.visits, 0) : 0;
     case 'visit_duration':
-      return v.visits > 0 ? roundedRatio(v.duration, v.visits, 0) : 0;
+      return s.visits > 0 ? roundedRatio(s.duration, s.visits, 0) : 0;
     case 'views_per_visit':
-      return v.visits > 0 ? roundedRatio(v.pageviews, v.visits, 2) : 0;
+      return s.visits > 0 ? roundedRatio(s.pageviews, s.visits, 2) : 0;
     case 'percentage':
       return totalVisitors > 0 ? roundedRatio(100 * visitors, totalVisitors, 1) : null;
   }

@@ -7,6 +7,7 @@ import type { Site } from '../sites.ts';
 import { comparisonPeriod, parseIsoDate, periodEcho, resolveDateRange } from './date-range.ts';
 import { dimensionSpec, TIME_DIMENSIONS, UNSUPPORTED_DIMENSIONS } from './dimensions.ts';
 import { QueryError } from './errors.ts';
+import { filtersOnPage } from './filters.ts';
 import { resolveTime } from './time-buckets.ts';
 import { dayNumber } from '../time.ts';
 import { METRICS, SESSION_METRICS, type Compare, type Filter, type LeafOperator, type Metric, type Query } from './types.ts';
@@ -277,6 +278,13 @@ function checkMetricsFitDimensions(metrics: Metric[], dims: string[]): void {
   }
 }
 
+/** Views per visit are of whole visits, which a page filter would mix with the pages' own pageviews (Plausible refuses it too). */
+function checkMetricsFitFilters(metrics: Metric[], filters: Filter[]): void {
+  if (metrics.includes('views_per_visit') && filtersOnPage(filters)) {
+    throw new QueryError('metrics', 'Metric `views_per_visit` cannot be queried with a filter on `event:page`.');
+  }
+}
+
 /**
  * Validates a query body for `site` (already authorised) at instant `now` (Unix seconds).
  * `statsStart` is the site's first recorded day, for `date_range: "all"`.
@@ -298,6 +306,7 @@ export function parseQuery(body: Record<string, unknown>, site: Site, now: numbe
   }
   const filters = parseFilters(body.filters);
   checkMetricsFitDimensions(metrics, dimensions);
+  checkMetricsFitFilters(metrics, filters);
   const orderBy = parseOrderBy(body.order_by, metrics, dimensions, resolvedTime) ?? [
     ...(resolvedTime ? [[resolvedTime, 'asc'] as [string, 'asc']] : []),
     [metrics[0]!, 'desc'] as [string, 'desc'],

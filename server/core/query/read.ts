@@ -11,13 +11,13 @@ import type { ColumnReader } from './columns.ts';
 import { countryName } from './country-names.ts';
 import { DUCKDB, SQLITE } from './dialect.ts';
 import { QueryError } from './errors.ts';
-import { eventLeaves, visitsBeyondSql, type VisitsBeyond } from './filters.ts';
+import { eventLeaves, sameEventFilters, visitsBeyondSql, type VisitsBeyond } from './filters.ts';
 import { checkRetention, granularityFor, planSegments, rollupsCanServe, useColumns, type ColumnCoverage, type RowSegment, type Segment } from './plan.ts';
 import { columnarStatements, rawStatement, type RawRead } from './raw-sql.ts';
 import { rollupStatement } from './rollup-sql.ts';
 import type { RollupState } from './rollup-state.ts';
 import { addGroup, type EventSums, type Groups, type Key, type Relation, type SumsOf, type VisitSums } from './sums.ts';
-import type { Filter, FilterLeaf, Period } from './types.ts';
+import type { Filter, FilterLeaf, Period, SameEvent } from './types.ts';
 
 /** D1 refuses statements with more bound parameters than this. */
 const MAX_PARAMS = 100;
@@ -118,10 +118,10 @@ async function visitsBeyond(ctx: ReadContext, filters: Filter[], segment: RowSeg
   if (segment.end >= period.end) return undefined;
   const leaves = filters.flatMap(eventLeaves);
   if (leaves.length === 0) return undefined;
-  const beyond = new Map<FilterLeaf, number[]>();
-  for (const leaf of leaves) {
-    const part = visitsBeyondSql(leaf, ctx.site.id, segment.end, period.end);
-    beyond.set(leaf, (await ctx.db.all<{ id: number }>(part.sql, part.params)).map((r) => r.id));
+  const beyond = new Map<FilterLeaf | SameEvent, number[]>();
+  for (const unit of leaves) {
+    const part = visitsBeyondSql(unit, ctx.site.id, segment.end, period.end);
+    beyond.set(unit, (await ctx.db.all<{ id: number }>(part.sql, part.params)).map((r) => r.id));
   }
   return beyond;
 }
@@ -148,6 +148,8 @@ export async function readGroups<R extends Relation>(
   filters: Filter[],
   period: Period,
 ): Promise<Groups<R>> {
+  // Events are filtered row by row already; a visit passes the event filters through one event.
+  if (relation === 'visits') filters = sameEventFilters(filters);
   const segments = await plan(ctx, keys, filters, period);
   // `raw`: the stretch as SQLite reads it; for a columnar one, what a failed read falls back to.
   const statements: Array<{ stmts: Stmt[]; segment: Segment; raw: Stmt }> = [];

@@ -33,10 +33,20 @@ export interface FilterLeaf {
   caseSensitive: boolean;
 }
 
+/**
+ * Filters one event must pass together: a visit passes when one of its events does. Never
+ * parsed from a query; made of a query's event filters when visits are read (filters.ts).
+ */
+export interface SameEvent {
+  op: 'same_event';
+  filters: Filter[];
+}
+
 export type Filter =
   | FilterLeaf
   | { op: 'and' | 'or'; filters: Filter[] }
-  | { op: 'not'; filter: Filter };
+  | { op: 'not'; filter: Filter }
+  | SameEvent;
 
 export type Compare =
   | { mode: 'previous_period' }

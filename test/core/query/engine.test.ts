@@ -155,11 +155,22 @@ describe.each(stages)('query engine, %s', (stage) => {
   });
 
   it('filters by an event dimension: visits with such an event, and only those events', async () => {
-    const r = await query({
-      metrics: ['visitors', 'visits', 'bounce_rate', 'visit_duration', 'views_per_visit', 'pageviews', 'events'],
-      filters: [['is', 'event:page', ['/blog']]],
-    });
-    expect(rows(r)).toEqual([[2, 2, 50, 100, 1.5, 2, 3]]);
+    const r = await query({ metrics: ['visitors', 'visits', 'pageviews', 'events'], filters: [['is', 'event:page', ['/blog']]] });
+    expect(rows(r)).toEqual([[2, 2, 2, 3]]);
+    // Of a custom event: its visitors and the events themselves; session metrics are of the visits that had one.
+    const signup = await query({ metrics: ['visitors', 'events', 'pageviews', 'bounce_rate', 'views_per_visit'], filters: [['is', 'event:name', ['Signup']]] });
+    expect(rows(signup)).toEqual([[1, 1, 0, 0, 2]]);
+  });
+
+  it('gives the bounce rate and duration of the visits entering on the pages a page filter names', async () => {
+    // A entered on / and read /blog; only B entered on /blog (a bounce): as the /blog row of Top Pages says.
+    const r = await query({ metrics: ['visits', 'bounce_rate', 'visit_duration'], filters: [['is', 'event:page', ['/blog']]] });
+    expect(rows(r)).toEqual([[2, 100, 0]]);
+    const page = await query({ metrics: ['bounce_rate', 'visit_duration'], dimensions: ['event:page'], filters: [['is', 'event:page', ['/blog']]] });
+    expect(rows(page)).toEqual([['/blog', 100, 0]]);
+    expect(() => parseQuery({ site_id: site.domain, date_range: TWO_DAYS, metrics: ['views_per_visit'], filters: [['contains', 'event:page', ['blog']]] }, site, NOW, null)).toThrow(
+      'Metric `views_per_visit` cannot be queried with a filter on `event:page`.',
+    );
   });
 
   it.each([
