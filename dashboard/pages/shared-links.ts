@@ -10,6 +10,7 @@ import type { SessionState, SharedLinkInfo } from '../../server/core/dashboard/c
 import { ApiError, del, get, patch, post, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatTime, t } from '../lib/i18n.ts';
+import { showOnField } from '../lib/form-fields.ts';
 import { attempt, confirmDialog, copyBox, errorText, field, input, section, setTitle, status, uid, type Status } from '../lib/ui.ts';
 import { minutesToWait } from './auth.ts';
 
@@ -121,12 +122,7 @@ function newLinkForm(domain: string, line: Status, reload: () => void): HTMLElem
       line.ok(t('share.created'));
       reload();
     } catch (error) {
-      const message = errorText(error);
-      const target = message.startsWith('name:') ? name : message.startsWith('password:') ? password : null;
-      if (target) {
-        target.setError(message);
-        target.input.focus();
-      } else line.error(message);
+      if (!showOnField(error, { name, password })) line.error(errorText(error));
     } finally {
       create.disabled = false;
     }

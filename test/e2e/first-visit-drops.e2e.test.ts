@@ -28,6 +28,7 @@ function localTestVisit(domain: string): Promise<Response> {
 async function addSite(domain: string, locale: string, viewport = { width: 1280, height: 900 }) {
   const page = await d.ownerPage('/?add', { locale, viewport });
   await page.locator('input[name=domain]').fill(domain);
+  await page.locator('input[name=timezone]').fill('Europe/Oslo');
   await page.locator('form button[type=submit]').click();
   await page.locator('.first-event').waitFor();
   const res = await page.context().request.patch(`${d.url}/api/dashboard/sites/${domain}/settings`, {

@@ -67,7 +67,7 @@ describe('shared links', () => {
     await linksSection(page).getByText('There are no shared links.').waitFor();
     // A link needs a name: the server's message appears under the field.
     await linksSection(page).getByRole('button', { name: 'Create link' }).click();
-    await linksSection(page).getByText('name: a link needs a name').waitFor();
+    await linksSection(page).getByText('A link needs a name').waitFor();
 
     acmeUrl = await createLink(page, ACME, { showVisits: true });
     boardUrl = await createLink(page, BOARD, { password: BOARD_PASSWORD });
@@ -135,7 +135,7 @@ describe('shared links', () => {
     await acme.getByRole('button', { name: 'Set password' }).click();
     await acme.getByLabel(`New password for ${ACME}`).fill('too short');
     await acme.getByRole('button', { name: 'Save' }).click();
-    await linksSection(owner).getByText('password: at least 10 characters').waitFor();
+    await linksSection(owner).getByText('At least 10 characters', { exact: true }).waitFor();
     await acme.getByLabel(`New password for ${ACME}`).fill('acme password 2026');
     await acme.getByRole('button', { name: 'Save' }).click();
     await linksSection(owner).getByText('Password saved. Visitors must type it again.').waitFor();

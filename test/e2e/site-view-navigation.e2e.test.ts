@@ -226,9 +226,9 @@ describe('site view navigation', { timeout: 120_000 }, () => {
       headers: { origin: harness.url },
     });
     expect(res.status()).toBe(200);
-    const shared = await owner.context().request.post(`${harness.url}/api/dashboard/sites/${DOMAIN}/shared-link`, { data: { showVisits: false }, headers: { origin: harness.url } });
+    const shared = await owner.context().request.post(`${harness.url}/api/dashboard/sites/${DOMAIN}/shared-links`, { data: { name: 'Board', showVisits: false }, headers: { origin: harness.url } });
     expect(shared.status()).toBe(200);
-    const { url } = (await shared.json()) as { url: string };
+    const { url } = ((await shared.json()) as { link: { url: string } }).link;
 
     expect(await owner.getAttribute('.sv-header a.sv-settings', 'href')).toBe(`/sites/${DOMAIN}/settings`);
     await owner.click('.sv-header a.sv-settings');
