@@ -46,6 +46,11 @@ export interface DashboardHarness {
   ownerPage(path?: string, options?: PageOptions): Promise<Page>;
   /** Sends a pageview for `domain` as an ordinary Chrome visitor at `ip`. */
   sendPageview(domain: string, path?: string, ip?: string): Promise<Response>;
+  /**
+   * Sends an event (`body` in the Events API's short form, a pageview unless it names `n`)
+   * for `domain` from `ip` with `userAgent`; throws unless it was counted (202, nothing dropped).
+   */
+  sendEvent(domain: string, visitor: { ip: string }, userAgent: string, body: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -107,6 +112,15 @@ export async function startDashboard(options: { clock?: () => number } = {}): Pr
         headers: { 'content-type': 'text/plain', 'user-agent': chromeUserAgent(browser), 'x-forwarded-for': ip },
         body: JSON.stringify({ n: 'pageview', u: `https://${domain}${path}`, d: domain, w: 1440 }),
       });
+    },
+    async sendEvent(domain, visitor, userAgent, body) {
+      const res = await fetch(`${server.url}/api/event`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', 'user-agent': userAgent, 'x-forwarded-for': visitor.ip },
+        body: JSON.stringify({ d: domain, w: 1440, n: 'pageview', ...body }),
+      });
+      const dropped = res.headers.get('x-teller-dropped');
+      if (res.status !== 202 || dropped !== null) throw new Error(`event for ${domain} not counted: ${res.status} ${dropped ?? ''}`);
     },
     async close() {
       await Promise.all(contexts.map((c) => c.close().catch(() => {})));

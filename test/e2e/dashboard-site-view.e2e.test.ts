@@ -20,15 +20,7 @@ const DOMAIN = 'example.com';
 let harness: DashboardHarness;
 let token: string;
 
-async function send(visitor: Visitor, userAgent: string, body: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${harness.url}/api/event`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain', 'user-agent': userAgent, 'x-forwarded-for': visitor.ip },
-    body: JSON.stringify({ d: DOMAIN, w: 1440, n: 'pageview', ...body }),
-  });
-  expect(res.status).toBe(202);
-  expect(res.headers.get('x-teller-dropped')).toBeNull();
-}
+const send = (visitor: Visitor, userAgent: string, body: Record<string, unknown>) => harness.sendEvent(DOMAIN, visitor, userAgent, body);
 
 const page = (path: string) => `https://${DOMAIN}${path}`;
 

@@ -16,14 +16,7 @@ const DOMAIN = 'example.com';
 const EMPTY = 'empty.example';
 let harness: DashboardHarness;
 
-async function send(visitor: Visitor, userAgent: string, body: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${harness.url}/api/event`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain', 'user-agent': userAgent, 'x-forwarded-for': visitor.ip },
-    body: JSON.stringify({ d: DOMAIN, w: 1440, n: 'pageview', ...body }),
-  });
-  expect(res.status).toBe(202);
-}
+const send = (visitor: Visitor, userAgent: string, body: Record<string, unknown>) => harness.sendEvent(DOMAIN, visitor, userAgent, body);
 
 const url = (path: string) => `https://${DOMAIN}${path}`;
 
