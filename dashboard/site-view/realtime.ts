@@ -155,6 +155,24 @@ function busy(root: HTMLElement): boolean {
 }
 
 /**
+ * Keeps the page at `y` while the redrawn view fills in: its answers arrive a moment apart,
+ * and each one that changes a height above the fold would move the page. Lets go when the
+ * reader scrolls or after a second.
+ */
+function holdScroll(root: HTMLElement, y: number): void {
+  window.scrollTo(0, y);
+  const observer = new ResizeObserver(() => window.scrollTo(0, y));
+  const events = ['wheel', 'touchstart', 'keydown', 'mousedown'] as const;
+  const release = () => {
+    observer.disconnect();
+    for (const name of events) window.removeEventListener(name, release);
+  };
+  observer.observe(root);
+  for (const name of events) window.addEventListener(name, release, { passive: true });
+  setTimeout(release, 1000);
+}
+
+/**
  * Keeps the "Today" view current: every TODAY_REFRESH_MS the view's queries are asked again
  * and, once all have answered, the view is drawn again from the fresh answers at the same
  * scroll position. Skipped while a dialog is open, text is being typed or the tab is hidden.
@@ -168,8 +186,7 @@ export function keepTodayFresh(root: HTMLElement, range: unknown, redraw: () => 
       if (stopped || busy(root)) return;
       const y = window.scrollY;
       redraw();
-      window.scrollTo(0, y);
-      requestAnimationFrame(() => window.scrollTo(0, y));
+      holdScroll(root, y);
     });
   }, TODAY_REFRESH_MS);
   return () => {
