@@ -156,7 +156,7 @@ function loadOf(meta) {
   for (const route of routes) for (const path of route.files) load.set(path, 'page');
   for (const [path, output] of Object.entries(meta.outputs)) {
     if (load.has(path)) continue;
-    const isLanguage = Object.keys(output.inputs).some((input) => /dashboard\/i18n\/(en|nb)\.ts$/.test(input));
+    const isLanguage = Object.keys(output.inputs).some((input) => /dashboard\/i18n\/base-(en|nb)\.ts$/.test(input));
     load.set(path, isLanguage ? 'language' : 'on demand');
   }
   return { load, initial, routes };

@@ -67,6 +67,17 @@ describe('dashboard build', () => {
     expect(page).not.toContain('Log out');
   });
 
+  it('brings the other pages’ strings with their code, not with the site view', () => {
+    const files = (page: string) => built.routes.find((r) => r.page === page)!.files.map(read).join('\n');
+    const languages = built.files.filter((f) => f.load === 'language').map((f) => read(f.file)).join('\n');
+    // The login page's and the users page's own strings, in each language.
+    for (const text of ['Log in to see your sites.', 'Logg inn for', 'Add a viewer']) {
+      expect(files('dashboard/pages/auth.ts') + files('dashboard/pages/users.ts'), text).toContain(text);
+      expect(files('dashboard/site-view/index.ts'), text).not.toContain(text);
+      expect(languages, text).not.toContain(text);
+    }
+  });
+
   it('loads the map’s code and outlines on demand', () => {
     const page = built.files.filter((f) => f.load === 'initial').map((f) => read(f.file)).join('\n');
     expect(page).not.toContain('GeometryCollection');
