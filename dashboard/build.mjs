@@ -163,6 +163,18 @@ function loadOf(meta) {
 }
 
 /**
+ * Each page's module (relative to dashboard/) → the files its cold load adds to the initial
+ * ones: its chunk and the chunks that chunk imports. main.ts preloads them together.
+ * @param {import('esbuild').Metafile} meta
+ * @returns {Record<string, string[]>}
+ */
+function pageChunks(meta) {
+  return Object.fromEntries(
+    loadOf(meta).routes.map(({ page, files }) => [page.replace(/^.*?dashboard\//, ''), files.map((path) => basename(path))]),
+  );
+}
+
+/**
  * @param {{ outDir: string, quiet?: boolean }} options
  * @returns {Promise<DashboardBuild>}
  */
@@ -170,7 +182,8 @@ export async function buildDashboard({ outDir, quiet = false }) {
   const dir = join(outDir, 'dashboard');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const result = await build({
+  /** @type {import('esbuild').BuildOptions} */
+  const options = {
     entryPoints: { app: join(here, 'main.ts') },
     bundle: true,
     splitting: true,
@@ -182,7 +195,15 @@ export async function buildDashboard({ outDir, quiet = false }) {
     legalComments: 'none',
     logLevel: 'silent',
     metafile: true,
-  });
+  };
+  // Twice: the first build names the chunks, the second tells the entry which chunks each page
+  // needs, so it can fetch them all at once (main.ts). Only app.js changes, as no chunk imports
+  // it; the map goes in as a string (esbuild would put an object in a shared chunk).
+  const first = await build({ ...options, write: false, define: { __PAGE_CHUNKS__: JSON.stringify('{}') } });
+  const chunks = pageChunks(first.metafile);
+  const result = await build({ ...options, define: { __PAGE_CHUNKS__: JSON.stringify(JSON.stringify(chunks)) } });
+  const named = (/** @type {import('esbuild').Metafile} */ meta) => Object.keys(meta.outputs).filter((path) => !path.endsWith('/app.js')).sort().join();
+  if (named(first.metafile) !== named(result.metafile)) throw new Error('the chunks changed their names between the two builds');
   await copyFile(require(`world-atlas/${MAP_FILE}`), join(dir, MAP_FILE));
   await buildIcons(outDir);
   await appendFile(join(outDir, '_headers'), CLOUDFLARE_HEADERS);

@@ -31,28 +31,43 @@ import { LANG_SWITCH_ID, THEME_SWITCH_ID, layout } from './pages/layout.ts';
 import { messagePage } from './pages/message.ts';
 import { type Route, routeOf } from './lib/route.ts';
 
+/** Set by dashboard/build.mjs (JSON): each page's module → its chunk and the chunks that chunk imports. */
+declare const __PAGE_CHUNKS__: string;
+const PAGE_CHUNKS = JSON.parse(__PAGE_CHUNKS__) as Partial<Record<string, string[]>>;
+
 /** Each page's code: one chunk per page (and the chunks it shares with others). */
 const PAGES = {
-  siteView: () => import('./site-view/index.ts'),
-  sites: () => import('./pages/sites.ts'),
-  account: () => import('./pages/account.ts'),
-  users: () => import('./pages/users.ts'),
-  settings: () => import('./pages/settings.ts'),
-  auth: () => import('./pages/auth.ts'),
-  shareLocked: () => import('./pages/shared-links.ts'),
+  siteView: { module: 'site-view/index.ts', load: () => import('./site-view/index.ts') },
+  sites: { module: 'pages/sites.ts', load: () => import('./pages/sites.ts') },
+  account: { module: 'pages/account.ts', load: () => import('./pages/account.ts') },
+  users: { module: 'pages/users.ts', load: () => import('./pages/users.ts') },
+  settings: { module: 'pages/settings.ts', load: () => import('./pages/settings.ts') },
+  auth: { module: 'pages/auth.ts', load: () => import('./pages/auth.ts') },
+  shareLocked: { module: 'pages/shared-links.ts', load: () => import('./pages/shared-links.ts') },
 };
 type PageName = keyof typeof PAGES;
-type PageCode = { [K in PageName]: Awaited<ReturnType<(typeof PAGES)[K]>> };
+type PageCode = { [K in PageName]: Awaited<ReturnType<(typeof PAGES)[K]['load']>> };
 
 const loading = new Map<PageName, Promise<unknown>>();
 const loaded: Partial<PageCode> = {};
+
+/**
+ * Asks for all of a page's chunks at once: left to itself, the browser would find the chunks
+ * the page's chunk imports only once that chunk has arrived.
+ */
+function preload(name: PageName): void {
+  for (const file of PAGE_CHUNKS[PAGES[name].module] ?? []) {
+    document.head.append(h('link', { rel: 'modulepreload', href: new URL(file, import.meta.url).href }));
+  }
+}
 
 /** Loads a page's code once; a failed load (the network) is tried again on the next draw. */
 function loadPage(name: PageName | null): Promise<unknown> {
   if (name === null) return Promise.resolve();
   let pending = loading.get(name);
   if (!pending) {
-    pending = PAGES[name]().then((module) => {
+    preload(name);
+    pending = PAGES[name].load().then((module) => {
       Object.assign(loaded, { [name]: module });
     });
     pending.catch(() => loading.delete(name));

@@ -49,6 +49,11 @@ describe('dashboard build', () => {
     expect(siteView).toContain('u-cursor-pt');
     expect(entry).not.toContain('u-cursor-pt');
     for (const route of built.routes.filter((r) => r.page !== 'dashboard/site-view/index.ts')) expect(route.files.map(read).join('\n'), route.page).not.toContain('u-cursor-pt');
+    // The entry knows each page's chunks (module → files), so it asks for them all at once.
+    const app = read('dashboard/app.js');
+    for (const route of built.routes) {
+      expect(app, route.page).toContain(JSON.stringify({ [route.page.replace(/^dashboard\//, '')]: route.files.map((f) => f.replace(/^dashboard\//, '')) }).slice(1, -1));
+    }
     // A stylesheet imported by a lazily loaded page would be a file nothing loads.
     expect(built.files.filter((f) => f.file.endsWith('.css')).map((f) => f.file)).toEqual(['dashboard/app.css']);
     expect(read('dashboard/app.css')).toContain('.uplot');
