@@ -5,13 +5,30 @@ export interface DashboardFile {
   file: string;
   bytes: number;
   gzipped: number;
-  /** `initial`: fetched by every cold load; `language`: one of these per load; `on demand`: when first needed (the map). */
-  load: 'initial' | 'language' | 'on demand';
+  /**
+   * `initial`: fetched by every cold load (the entry, what it imports, app.css); `language`:
+   * one of these per load; `page`: a page's code, fetched with the route that shows it;
+   * `on demand`: when first needed (the map, the dialogs, the ZIP writer).
+   */
+  load: 'initial' | 'language' | 'page' | 'on demand';
+}
+/** One page the entry loads when its route is first drawn. */
+export interface DashboardRoute {
+  /** The page's module (`dashboard/site-view/index.ts`). */
+  page: string;
+  /** Its chunk and the chunks that chunk imports, beyond the initial files. */
+  files: string[];
+  /** Gzipped bytes of a cold load of the page: the initial files, its files and the larger language. */
+  cold: number;
 }
 export interface DashboardBuild {
   files: DashboardFile[];
-  /** Gzipped bytes of a cold load: the initial files and the larger language. */
+  /** Gzipped bytes of the initial files, which every page loads. */
   initial: number;
+  /** Every page, heaviest cold load first. */
+  routes: DashboardRoute[];
+  /** The page with the heaviest cold load, which the budget bounds. */
+  heaviest: DashboardRoute;
   /** Gzipped bytes of every JavaScript and CSS file. */
   total: number;
   budget: number;

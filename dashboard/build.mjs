@@ -1,10 +1,10 @@
 // @ts-check
 /**
- * Builds the dashboard into `<outDir>/dashboard`: app.js (ES module; each language's strings
- * and the world map's code are chunks loaded when needed), app.css (uPlot's stylesheet
- * included), the country outlines (world-atlas, loaded on demand), and into `<outDir>/flags`
+ * Builds the dashboard into `<outDir>/dashboard`: app.js (ES module; each page's code, each
+ * language's strings and the world map's code are chunks loaded when needed), app.css (every
+ * page's styles, uPlot's included), the country outlines (world-atlas, loaded on demand), and into `<outDir>/flags`
  * the countries' flags (flag-icons, with its licence). Called by
- * scripts/build.mjs; prints the gzipped size of a cold load against the budget unless `quiet`.
+ * scripts/build.mjs; prints the gzipped size of each page's cold load against the budget unless `quiet`.
  * @module
  */
 import { appendFile, copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +16,10 @@ import { build } from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = (/** @type {string} */ name) => fileURLToPath(import.meta.resolve(name));
 
-/** Gzipped bytes allowed for the JavaScript and CSS of a cold load of the dashboard, uPlot included. */
+/**
+ * Gzipped bytes allowed for the JavaScript and CSS of a cold load of any page of the
+ * dashboard (the site view's includes uPlot) with one language's strings.
+ */
 export const DASHBOARD_BUDGET = 60 * 1024;
 
 /**
@@ -103,36 +106,72 @@ export async function copyFlags(outDir) {
 }
 
 /**
- * @typedef {{ file: string, bytes: number, gzipped: number, load: 'initial' | 'language' | 'on demand' }} DashboardFile
- * @typedef {{ files: DashboardFile[], initial: number, total: number, budget: number }} DashboardBuild
+ * @typedef {{ file: string, bytes: number, gzipped: number, load: 'initial' | 'language' | 'page' | 'on demand' }} DashboardFile
+ * @typedef {{ page: string, files: string[], cold: number }} DashboardRoute
+ * @typedef {{ files: DashboardFile[], initial: number, routes: DashboardRoute[], heaviest: DashboardRoute, total: number, budget: number }} DashboardBuild
  */
 
 /**
- * How each output is loaded, from esbuild's metafile: the entry, its stylesheet and what it
- * imports statically come with the page; each language's strings are a chunk of their own,
- * of which a reader loads one; the rest (the map's code) comes when it is first needed.
+ * The outputs `from` brings with it: itself and what it imports statically, transitively.
  * @param {import('esbuild').Metafile} meta
- * @returns {Map<string, DashboardFile['load']>}
+ * @param {string} from
+ * @returns {string[]}
  */
-function loadOf(meta) {
-  /** @type {Map<string, DashboardFile['load']>} */
-  const load = new Map();
-  const entry = Object.entries(meta.outputs).find(([, o]) => o.entryPoint !== undefined);
-  if (!entry) throw new Error('esbuild reported no entry output');
-  const initial = [entry[0]];
-  if (entry[1].cssBundle) initial.push(entry[1].cssBundle);
-  for (let i = 0; i < initial.length; i++) {
-    load.set(initial[i], 'initial');
-    for (const imported of meta.outputs[initial[i]]?.imports ?? []) {
-      if (imported.kind === 'import-statement' && !load.has(imported.path)) initial.push(imported.path);
+function staticClosure(meta, from) {
+  const closure = [from];
+  for (let i = 0; i < closure.length; i++) {
+    for (const imported of meta.outputs[closure[i]]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !closure.includes(imported.path)) closure.push(imported.path);
     }
   }
+  return closure;
+}
+
+/**
+ * How each output is loaded, from esbuild's metafile: the entry (router, layout, strings'
+ * loader, API client), its stylesheet and what it imports statically come with every page;
+ * each page's code is a chunk the entry imports when its route is first drawn, with the
+ * chunks that chunk imports statically; each language's strings are a chunk of their own, of
+ * which a reader loads one; the rest (the map, the dialogs, the ZIP writer) comes when it is
+ * first needed.
+ * @param {import('esbuild').Metafile} meta
+ * @returns {{ load: Map<string, DashboardFile['load']>, initial: string[], routes: Array<{ page: string, files: string[] }> }}
+ */
+function loadOf(meta) {
+  const entry = Object.entries(meta.outputs).find(([path, o]) => path.endsWith('.js') && o.entryPoint?.endsWith('dashboard/main.ts'));
+  if (!entry) throw new Error('esbuild reported no output for dashboard/main.ts');
+  // esbuild writes a lazily loaded module's stylesheet to a file of its own that nothing loads.
+  const stray = Object.keys(meta.outputs).filter((path) => path.endsWith('.css') && path !== entry[1].cssBundle);
+  if (stray.length > 0) throw new Error(`${stray.join(', ')}: a page's stylesheet outside app.css; import it from dashboard/main.ts`);
+  const initial = staticClosure(meta, entry[0]);
+  if (entry[1].cssBundle) initial.push(entry[1].cssBundle);
+  /** @type {Map<string, DashboardFile['load']>} */
+  const load = new Map(initial.map((path) => [path, 'initial']));
+  const routes = entry[1].imports
+    .filter((imported) => imported.kind === 'dynamic-import')
+    .map((imported) => ({
+      page: meta.outputs[imported.path]?.entryPoint ?? imported.path,
+      files: staticClosure(meta, imported.path).filter((path) => !load.has(path)),
+    }));
+  for (const route of routes) for (const path of route.files) load.set(path, 'page');
   for (const [path, output] of Object.entries(meta.outputs)) {
     if (load.has(path)) continue;
-    const isLanguage = Object.keys(output.inputs).some((input) => /dashboard\/i18n\/(en|nb)\.ts$/.test(input));
+    const isLanguage = Object.keys(output.inputs).some((input) => /dashboard\/i18n\/base-(en|nb)\.ts$/.test(input));
     load.set(path, isLanguage ? 'language' : 'on demand');
   }
-  return load;
+  return { load, initial, routes };
+}
+
+/**
+ * Each page's module (relative to dashboard/) → the files its cold load adds to the initial
+ * ones: its chunk and the chunks that chunk imports. main.ts preloads them together.
+ * @param {import('esbuild').Metafile} meta
+ * @returns {Record<string, string[]>}
+ */
+function pageChunks(meta) {
+  return Object.fromEntries(
+    loadOf(meta).routes.map(({ page, files }) => [page.replace(/^.*?dashboard\//, ''), files.map((path) => basename(path))]),
+  );
 }
 
 /**
@@ -143,7 +182,8 @@ export async function buildDashboard({ outDir, quiet = false }) {
   const dir = join(outDir, 'dashboard');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const result = await build({
+  /** @type {import('esbuild').BuildOptions} */
+  const options = {
     entryPoints: { app: join(here, 'main.ts') },
     bundle: true,
     splitting: true,
@@ -155,31 +195,54 @@ export async function buildDashboard({ outDir, quiet = false }) {
     legalComments: 'none',
     logLevel: 'silent',
     metafile: true,
-  });
+  };
+  // Twice: the first build names the chunks, the second tells the entry which chunks each page
+  // needs, so it can fetch them all at once (main.ts). Only app.js changes, as no chunk imports
+  // it; the map goes in as a string (esbuild would put an object in a shared chunk).
+  const first = await build({ ...options, write: false, define: { __PAGE_CHUNKS__: JSON.stringify('{}') } });
+  const chunks = pageChunks(first.metafile);
+  const result = await build({ ...options, define: { __PAGE_CHUNKS__: JSON.stringify(JSON.stringify(chunks)) } });
+  const named = (/** @type {import('esbuild').Metafile} */ meta) => Object.keys(meta.outputs).filter((path) => !path.endsWith('/app.js')).sort().join();
+  if (named(first.metafile) !== named(result.metafile)) throw new Error('the chunks changed their names between the two builds');
   await copyFile(require(`world-atlas/${MAP_FILE}`), join(dir, MAP_FILE));
   await buildIcons(outDir);
   await appendFile(join(outDir, '_headers'), CLOUDFLARE_HEADERS);
   await copyFlags(outDir);
 
-  const loads = loadOf(result.metafile);
+  const { load, routes: pages } = loadOf(result.metafile);
   /** @type {DashboardFile[]} */
   const files = [];
-  for (const [path, load] of loads) {
+  /** @type {Map<string, string>} esbuild's output path → the file's name in the build */
+  const names = new Map();
+  for (const [path, how] of load) {
     if (!/\.(js|css)$/.test(path)) continue;
     const bytes = await readFile(path);
-    files.push({ file: `dashboard/${basename(path)}`, bytes: bytes.byteLength, gzipped: gzipSync(bytes, { level: 9 }).byteLength, load });
+    names.set(path, `dashboard/${basename(path)}`);
+    files.push({ file: `dashboard/${basename(path)}`, bytes: bytes.byteLength, gzipped: gzipSync(bytes, { level: 9 }).byteLength, load: how });
   }
   files.sort((a, b) => a.file.localeCompare(b.file));
+  const gzipOf = (/** @type {string} */ file) => files.find((f) => f.file === file)?.gzipped ?? 0;
   const sum = (/** @type {DashboardFile[]} */ list) => list.reduce((n, f) => n + f.gzipped, 0);
-  // A cold load: the page's own files and the larger of the two languages.
-  const initial = sum(files.filter((f) => f.load === 'initial')) + Math.max(0, ...files.filter((f) => f.load === 'language').map((f) => f.gzipped));
+  const initial = sum(files.filter((f) => f.load === 'initial'));
+  const language = Math.max(0, ...files.filter((f) => f.load === 'language').map((f) => f.gzipped));
+  // A cold load of a route: what every page loads, the route's page chunk with what it
+  // imports, and the larger of the two languages.
+  /** @type {DashboardRoute[]} */
+  const routes = pages.map(({ page, files: paths }) => {
+    const own = paths.flatMap((path) => names.get(path) ?? []);
+    return { page, files: own, cold: initial + own.reduce((n, file) => n + gzipOf(file), 0) + language };
+  });
+  routes.sort((a, b) => b.cold - a.cold);
+  const heaviest = routes[0];
+  if (!heaviest) throw new Error('dashboard/main.ts loads no page chunk');
   const total = sum(files);
   if (!quiet) {
     const kb = (/** @type {number} */ n) => `${(n / 1024).toFixed(1)} KB`;
-    console.log(`dashboard: ${kb(initial)} gzip for a cold load (budget ${kb(DASHBOARD_BUDGET)}); ${kb(total)} in all ${files.length} files in ${dir}`);
+    console.log(`dashboard: ${kb(heaviest.cold)} gzip for a cold load of the heaviest page, ${heaviest.page} (budget ${kb(DASHBOARD_BUDGET)}); ${kb(total)} in all ${files.length} files in ${dir}`);
+    for (const r of routes) console.log(`  cold load ${kb(r.cold).padStart(8)}  ${r.page}`);
     for (const f of files) console.log(`  ${f.file.padEnd(46)} ${String(f.bytes).padStart(7)} B min ${String(f.gzipped).padStart(6)} B gzip  ${f.load}`);
   }
-  return { files, initial, total, budget: DASHBOARD_BUDGET };
+  return { files, initial, routes, heaviest, total, budget: DASHBOARD_BUDGET };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

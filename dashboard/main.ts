@@ -1,12 +1,25 @@
 /**
  * The dashboard's entry: asks the server what to show (first run, login, a shared link, or
- * a logged-in user) and draws the page the path names inside the frame. Every redraw first
- * disposes of the page before it, so no timer or listener outlives its page.
+ * a logged-in user) and draws the page the path names inside the frame. Each page's code is
+ * a chunk of its own, loaded when a route first needs it (the first one beside the strings);
+ * the page before stays until the next can be drawn at once. Every redraw first disposes of
+ * the page before it, so no timer or listener outlives its page.
  * @module
  */
+// Every page's styles are in app.css, which the shell loads before any page is drawn: a
+// stylesheet imported by a lazily loaded page would land in a file nothing loads. The order
+// is the cascade's.
 import './app.css';
+import './site-view/site-view.css';
+import './site-view/flags.css';
+import 'uplot/dist/uPlot.min.css';
+import './site-view/compare-chart.css';
+import './site-view/details.css';
+import './site-view/filters.css';
+import './site-view/range.css';
+import './site-view/realtime.css';
+import './pages/shared-links.css';
 import { SESSION_META, type SessionState, type SiteSummary } from '../server/core/dashboard/contract.ts';
-import { renderSiteView } from './site-view/index.ts';
 import { get, onUnauthorized, post, useShareToken } from './lib/api.ts';
 import { h, replace } from './lib/dom.ts';
 import { type Lang, lang, loadLang, setLang, t } from './lib/i18n.ts';
@@ -14,15 +27,85 @@ import { onNavigate } from './lib/router.ts';
 import { type Theme, applyTheme, setTheme } from './lib/theme.ts';
 import { errorText } from './lib/ui.ts';
 import type { AppContext, Dispose } from './pages/app.ts';
-import { renderAccount } from './pages/account.ts';
-import { renderLogin, renderSetup } from './pages/auth.ts';
 import { LANG_SWITCH_ID, THEME_SWITCH_ID, layout } from './pages/layout.ts';
 import { messagePage } from './pages/message.ts';
-import { renderSettings } from './pages/settings.ts';
-import { renderShareLocked } from './pages/shared-links.ts';
-import { renderAddSite, renderSites } from './pages/sites.ts';
-import { renderUsers } from './pages/users.ts';
 import { type Route, routeOf } from './lib/route.ts';
+
+/** Set by dashboard/build.mjs (JSON): each page's module → its chunk and the chunks that chunk imports. */
+declare const __PAGE_CHUNKS__: string;
+const PAGE_CHUNKS = JSON.parse(__PAGE_CHUNKS__) as Partial<Record<string, string[]>>;
+
+/** Each page's code: one chunk per page (and the chunks it shares with others). */
+const PAGES = {
+  siteView: { module: 'site-view/index.ts', load: () => import('./site-view/index.ts') },
+  sites: { module: 'pages/sites.ts', load: () => import('./pages/sites.ts') },
+  account: { module: 'pages/account.ts', load: () => import('./pages/account.ts') },
+  users: { module: 'pages/users.ts', load: () => import('./pages/users.ts') },
+  settings: { module: 'pages/settings.ts', load: () => import('./pages/settings.ts') },
+  auth: { module: 'pages/auth.ts', load: () => import('./pages/auth.ts') },
+  shareLocked: { module: 'pages/shared-links.ts', load: () => import('./pages/shared-links.ts') },
+};
+type PageName = keyof typeof PAGES;
+type PageCode = { [K in PageName]: Awaited<ReturnType<(typeof PAGES)[K]['load']>> };
+
+const loading = new Map<PageName, Promise<unknown>>();
+const loaded: Partial<PageCode> = {};
+
+/**
+ * Asks for all of a page's chunks at once: left to itself, the browser would find the chunks
+ * the page's chunk imports only once that chunk has arrived.
+ */
+function preload(name: PageName): void {
+  for (const file of PAGE_CHUNKS[PAGES[name].module] ?? []) {
+    document.head.append(h('link', { rel: 'modulepreload', href: new URL(file, import.meta.url).href }));
+  }
+}
+
+/** Loads a page's code once; a failed load (the network) is tried again on the next draw. */
+function loadPage(name: PageName | null): Promise<unknown> {
+  if (name === null) return Promise.resolve();
+  let pending = loading.get(name);
+  if (!pending) {
+    preload(name);
+    pending = PAGES[name].load().then((module) => {
+      Object.assign(loaded, { [name]: module });
+    });
+    pending.catch(() => loading.delete(name));
+    loading.set(name, pending);
+  }
+  return pending;
+}
+
+/** A page's code, which `draw` loaded before drawing. */
+function code<K extends PageName>(name: K): PageCode[K] {
+  const module = loaded[name];
+  if (!module) throw new Error(`the ${name} page was drawn before its code loaded`);
+  return module;
+}
+
+/** The page whose code `drawRoute` needs for `route` in `state`; null when the entry draws it alone. */
+function pageOf(route: Route, state: SessionState): PageName | null {
+  if (route.name === 'share') return state.state === 'shared' ? 'siteView' : state.state === 'share-locked' ? 'shareLocked' : null;
+  if (state.state !== 'in') return 'auth';
+  const owner = state.user.role === 'owner';
+  switch (route.name) {
+    case 'setup':
+    case 'sites':
+      return 'sites';
+    case 'add-site':
+      return owner ? 'sites' : null;
+    case 'account':
+      return 'account';
+    case 'users':
+      return owner ? 'users' : null;
+    case 'settings':
+      return owner ? 'settings' : null;
+    case 'site':
+      return 'siteView';
+    default:
+      return null;
+  }
+}
 
 const root = document.getElementById('app') ?? document.body;
 let session: SessionState = { state: 'login' };
@@ -97,7 +180,7 @@ async function drawSiteView(main: HTMLElement, domain: string, app: AppContext):
     messagePage(main, t('error.siteMissing.title'), t('error.siteMissing.body', { domain }));
     return;
   }
-  dispose = renderSiteView(main, {
+  dispose = code('siteView').renderSiteView(main, {
     site: { domain: site.domain, timezone: site.timezone },
     sites: sites.map((s) => s.domain),
     mode: app.user.role,
@@ -109,7 +192,7 @@ async function drawSiteView(main: HTMLElement, domain: string, app: AppContext):
 function drawShared(token: string): void {
   const main = frame();
   if (session.state === 'share-locked') {
-    renderShareLocked(main, signedIn);
+    code('shareLocked').renderShareLocked(main, signedIn);
     return;
   }
   if (session.state === 'share-revoked') {
@@ -120,7 +203,7 @@ function drawShared(token: string): void {
     messagePage(main, t('error.shareGone.title'), t('error.shareGone.body'), false);
     return;
   }
-  dispose = renderSiteView(main, {
+  dispose = code('siteView').renderSiteView(main, {
     site: session.site,
     sites: [session.site.domain],
     mode: 'shared',
@@ -137,22 +220,22 @@ async function drawSignedIn(route: Route): Promise<void> {
     case 'setup':
       // The owner exists: the setup address has nothing left to do.
       history.replaceState(null, '', '/');
-      dispose = renderSites(main, app);
+      dispose = code('sites').renderSites(main, app);
       return;
     case 'sites':
-      dispose = renderSites(main, app);
+      dispose = code('sites').renderSites(main, app);
       return;
     case 'account':
-      dispose = renderAccount(main);
+      dispose = code('account').renderAccount(main);
       return;
     case 'add-site':
-      dispose = owner ? renderAddSite(main) : messagePage(main, t('error.ownerOnly.title'), t('error.ownerOnly.body'));
+      dispose = owner ? code('sites').renderAddSite(main) : messagePage(main, t('error.ownerOnly.title'), t('error.ownerOnly.body'));
       return;
     case 'users':
-      dispose = owner ? renderUsers(main, app) : messagePage(main, t('error.ownerOnly.title'), t('error.ownerOnly.body'));
+      dispose = owner ? code('users').renderUsers(main, app) : messagePage(main, t('error.ownerOnly.title'), t('error.ownerOnly.body'));
       return;
     case 'settings':
-      dispose = owner ? renderSettings(main, route.domain) : messagePage(main, t('error.ownerOnly.title'), t('error.ownerOnly.body'));
+      dispose = owner ? code('settings').renderSettings(main, route.domain) : messagePage(main, t('error.ownerOnly.title'), t('error.ownerOnly.body'));
       return;
     case 'site':
       await drawSiteView(main, route.domain, app);
@@ -164,8 +247,8 @@ async function drawSignedIn(route: Route): Promise<void> {
 
 function drawRoute(route: Route): Promise<void> {
   if (route.name === 'share') drawShared(route.token);
-  else if (session.state === 'setup') dispose = renderSetup(frame(), signedIn, route.name === 'setup' ? route.code : '');
-  else if (session.state !== 'in') dispose = renderLogin(frame(), signedIn);
+  else if (session.state === 'setup') dispose = code('auth').renderSetup(frame(), signedIn, route.name === 'setup' ? route.code : '');
+  else if (session.state !== 'in') dispose = code('auth').renderLogin(frame(), signedIn);
   else return drawSignedIn(route);
   return Promise.resolve();
 }
@@ -183,13 +266,25 @@ function draw(force = false, focusId?: string): void {
   drawnUrl = url;
   if (!force && drawn && route.name === 'site' && drawn.name === 'site' && route.domain === drawn.domain) return;
   drawn = route;
-  stopPage();
-  document.documentElement.lang = lang();
   generation += 1;
-  drawRoute(route).catch((error: unknown) => messagePage(frame(), t('error.load.title'), errorText(error)));
-  if (focusId) document.getElementById(focusId)?.focus();
-  else if (navigated && !document.getElementById('main')?.contains(document.activeElement)) document.getElementById('main')?.focus({ preventScroll: true });
-  navigated = true;
+  const drawing = generation;
+  // The page before stays until this one's code is here: no empty frame in between.
+  loadPage(pageOf(route, session)).then(
+    () => {
+      if (drawing !== generation) return;
+      stopPage();
+      document.documentElement.lang = lang();
+      drawRoute(route).catch((error: unknown) => messagePage(frame(), t('error.load.title'), errorText(error)));
+      if (focusId) document.getElementById(focusId)?.focus();
+      else if (navigated && !document.getElementById('main')?.contains(document.activeElement)) document.getElementById('main')?.focus({ preventScroll: true });
+      navigated = true;
+    },
+    (error: unknown) => {
+      if (drawing !== generation) return;
+      stopPage();
+      messagePage(frame(), t('error.load.title'), errorText(error));
+    },
+  );
 }
 
 /** After a 401: if the session (or link) is gone, draw what the server now says to show. */
@@ -226,8 +321,13 @@ async function start(): Promise<void> {
   const route = routeOf(location.pathname, location.search);
   useShareToken(route.name === 'share' ? route.token : null);
   try {
-    // The page carries its session state; the strings load beside the page's own files.
-    [session] = await Promise.all([pageSession() ?? get<SessionState>('/api/dashboard/session'), loadLang()]);
+    // The page carries its session state; the strings and the page's code load beside the
+    // entry's own files. A failure shows below, or when draw asks for the code again.
+    const state = pageSession() ?? get<SessionState>('/api/dashboard/session');
+    void Promise.resolve(state)
+      .then((known) => loadPage(pageOf(route, known)))
+      .catch(() => undefined);
+    [session] = await Promise.all([state, loadLang()]);
   } catch (error) {
     await loadLang();
     replace(root, h('main', { id: 'main' }, h('h1', null, t('error.load.title')), h('p', null, errorText(error))));

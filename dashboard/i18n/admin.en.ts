@@ -37,8 +37,6 @@ export const admin = {
   'login.throttled.other': 'Too many attempts. Try again in {n} minutes.',
   'sites.title': 'Sites',
   'sites.add': 'Add site',
-  'sites.settings': 'Settings',
-  'sites.settingsOf': 'Settings for {domain}',
   'sites.visitorsToday': 'visitors today',
   'sites.sparkline': 'Visitors over the last {days} days: {total} in all',
   'sites.noEvents': 'No events yet',

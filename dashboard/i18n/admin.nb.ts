@@ -39,8 +39,6 @@ export const admin: Record<keyof typeof English, string> = {
   'login.throttled.other': 'For mange forsøk. Prøv igjen om {n} minutter.',
   'sites.title': 'Nettsteder',
   'sites.add': 'Legg til nettsted',
-  'sites.settings': 'Innstillinger',
-  'sites.settingsOf': 'Innstillinger for {domain}',
   'sites.visitorsToday': 'besøkende i dag',
   'sites.sparkline': 'Besøkende de siste {days} dagene: {total} i alt',
   'sites.noEvents': 'Ingen hendelser ennå',

@@ -32,4 +32,6 @@ export const common = {
   'error.shareGone.title': 'This link no longer works',
   'error.shareGone.body': 'The shared link was revoked or never existed. Ask whoever sent it for a new one.',
   'error.backHome': 'Back to your sites',
+  'share.revoked.title': 'This link was revoked',
+  'share.revoked.body': 'The site’s owner has revoked this shared link. Ask whoever sent it for a new one.',
 } satisfies Record<string, string>;

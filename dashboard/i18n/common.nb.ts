@@ -34,4 +34,6 @@ export const common: Record<keyof typeof English, string> = {
   'error.shareGone.title': 'Denne lenken virker ikke lenger',
   'error.shareGone.body': 'Den delte lenken er trukket tilbake eller har aldri eksistert. Be den som sendte den om en ny.',
   'error.backHome': 'Tilbake til nettstedene dine',
+  'share.revoked.title': 'Denne lenken er trukket tilbake',
+  'share.revoked.body': 'Eieren av nettstedet har trukket tilbake denne delte lenken. Be den som sendte den om en ny.',
 };

@@ -1,16 +1,9 @@
-/** The English catalogue, merged from one file per area of the dashboard. */
-import { admin } from './admin.en.ts';
-import { common } from './common.en.ts';
-import { compareChart } from './compare-chart.en.ts';
-import { filters } from './filters.en.ts';
-import { forms } from './forms.en.ts';
-import { kpisVisits } from './kpis-visits.en.ts';
-import { phone } from './phone.en.ts';
-import { realtime } from './realtime.en.ts';
-import { settingsDanger } from './settings-danger.en.ts';
-import { sharedLinks } from './shared-links.en.ts';
-import { siteExtras } from './site-extras.en.ts';
-import { siteViewRange } from './site-view-range.en.ts';
-import { siteView } from './site-view.en.ts';
+/**
+ * The English catalogue, merged from one file per area of the dashboard: the strings loaded at
+ * start (base-en.ts) and those that come with the other pages' code (pages-en.ts). A new
+ * area's file goes into one of those two.
+ */
+import { strings as base } from './base-en.ts';
+import { strings as pages } from './pages-en.ts';
 
-export const catalogue = { ...common, ...admin, ...siteView, ...compareChart, ...filters, ...forms, ...kpisVisits, ...phone, ...realtime, ...settingsDanger, ...sharedLinks, ...siteExtras, ...siteViewRange };
+export const catalogue = { ...base, ...pages };

@@ -4,8 +4,9 @@
  * the types make a missing key a compile error, and test/dashboard/i18n.test.ts checks it at
  * run time (with no empty strings and the same {placeholders} in both languages).
  *
- * Each language is its own chunk of the build, loaded when it is needed: a reader downloads
- * only the strings they read.
+ * The strings every page may show are a chunk per language, loaded when needed: a reader
+ * downloads only the strings they read. The other pages' strings (pages-en.ts, pages-nb.ts)
+ * come with those pages' code.
  * @module
  */
 import type { catalogue as English } from './en.ts';
@@ -13,6 +14,7 @@ import type { catalogue as English } from './en.ts';
 export type Key = keyof typeof English;
 export type Catalogue = Record<Key, string>;
 
-export function loadCatalogue(lang: 'en' | 'nb'): Promise<Catalogue> {
-  return lang === 'nb' ? import('./nb.ts').then((m) => m.catalogue) : import('./en.ts').then((m) => m.catalogue);
+/** The strings every page may show, in `lang`. */
+export function loadCatalogue(lang: 'en' | 'nb'): Promise<Partial<Catalogue>> {
+  return lang === 'nb' ? import('./base-nb.ts').then((m) => m.strings) : import('./base-en.ts').then((m) => m.strings);
 }

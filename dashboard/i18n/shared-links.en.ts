@@ -34,6 +34,4 @@ export const sharedLinks = {
   'share.locked.intro': 'Whoever sent you the link has the password.',
   'share.locked.submit': 'Open',
   'share.locked.wrong': 'Wrong password. Try again.',
-  'share.revoked.title': 'This link was revoked',
-  'share.revoked.body': 'The site’s owner has revoked this shared link. Ask whoever sent it for a new one.',
 };

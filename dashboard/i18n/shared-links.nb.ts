@@ -36,6 +36,4 @@ export const sharedLinks: Record<keyof typeof English, string> = {
   'share.locked.intro': 'Den som sendte deg lenken, har passordet.',
   'share.locked.submit': 'Åpne',
   'share.locked.wrong': 'Feil passord. Prøv igjen.',
-  'share.revoked.title': 'Denne lenken er trukket tilbake',
-  'share.revoked.body': 'Eieren av nettstedet har trukket tilbake denne delte lenken. Be den som sendte den om en ny.',
 };

@@ -155,4 +155,6 @@ export const siteView = {
   'sv.empty.copied': 'Copied',
   'sv.noMatch': 'No visits match these filters.',
   'sv.unknown': '(not set)',
+  'sites.settings': 'Settings',
+  'sites.settingsOf': 'Settings for {domain}',
 } satisfies Record<string, string>;

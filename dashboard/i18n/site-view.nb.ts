@@ -157,4 +157,6 @@ export const siteView: Record<keyof typeof English, string> = {
   'sv.empty.copied': 'Kopiert',
   'sv.noMatch': 'Ingen besøk passer til disse filtrene.',
   'sv.unknown': '(ikke angitt)',
+  'sites.settings': 'Innstillinger',
+  'sites.settingsOf': 'Innstillinger for {domain}',
 };

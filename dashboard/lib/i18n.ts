@@ -37,7 +37,14 @@ export function locale(): string {
   return current === 'nb' ? 'nb-NO' : 'en-GB';
 }
 
-let table: Catalogue | null = null;
+let table: Partial<Catalogue> | null = null;
+/** Strings that came with a page's code, in both languages (dashboard/lib/page-strings.ts). */
+const withPages: Record<Lang, Partial<Catalogue>> = { en: {}, nb: {} };
+
+/** Adds the strings a page's code brought; `t` finds them beside the loaded ones. */
+export function addStrings(strings: Record<Lang, Partial<Catalogue>>): void {
+  for (const l of LANGS) Object.assign(withPages[l], strings[l]);
+}
 
 /** Loads the current language's strings; the app awaits it once before drawing anything. */
 export async function loadLang(): Promise<void> {
@@ -60,13 +67,14 @@ export async function setLang(next: Lang): Promise<void> {
 
 /** Whether the catalogue has `key`: for labels made from data (a dimension's name). */
 export function hasKey(key: string): key is Key {
-  return table !== null && key in table;
+  return table !== null && (key in table || key in withPages[current]);
 }
 
 /** `t('kpi.visitors')`, `t('sites.count', { n: 3 })`: `{n}` placeholders are replaced. */
 export function t(key: Key, vars: Record<string, string | number> = {}): string {
   if (table === null) throw new Error('t() before loadLang()');
-  const text = table[key];
+  const text = table[key] ?? withPages[current][key];
+  if (text === undefined) throw new Error(`t('${key}'): a page's string, used before its page's code loaded`);
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? formatVar(vars[name]!) : whole));
 }
 

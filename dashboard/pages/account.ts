@@ -3,6 +3,7 @@
  * session of the account), and signing out everywhere else.
  * @module
  */
+import '../lib/page-strings.ts';
 import type { AccountInfo } from '../../server/core/dashboard/contract.ts';
 import { ApiError, get, post } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';

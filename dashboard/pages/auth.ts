@@ -5,6 +5,7 @@
  * to wait. Success hands the new session state back, and the app redraws in place.
  * @module
  */
+import '../lib/page-strings.ts';
 import type { SessionState } from '../../server/core/dashboard/contract.ts';
 import { ApiError, post } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';

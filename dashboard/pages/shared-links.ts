@@ -5,7 +5,7 @@
  * protected link, or the notice that the link was revoked.
  * @module
  */
-import './shared-links.css';
+import '../lib/page-strings.ts';
 import type { SessionState, SharedLinkInfo } from '../../server/core/dashboard/contract.ts';
 import { ApiError, del, get, patch, post, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';

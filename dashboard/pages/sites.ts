@@ -4,6 +4,7 @@
  * ends with the snippet and a live check for the first event.
  * @module
  */
+import '../lib/page-strings.ts';
 import type { FirstEvent, SiteCreated, SiteSummary } from '../../server/core/dashboard/contract.ts';
 import { ApiError, get, post, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';

@@ -3,6 +3,7 @@
  * read; change a viewer's sites or set a new password for them; delete a user after a confirm.
  * @module
  */
+import '../lib/page-strings.ts';
 import type { SiteSummary, UserInfo } from '../../server/core/dashboard/contract.ts';
 import { del, get, patch, post } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';

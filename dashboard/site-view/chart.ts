@@ -6,8 +6,6 @@
  * @module
  */
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
-import './compare-chart.css';
 import type { Annotation } from '../../server/core/dashboard/contract.ts';
 import type { StatsResult } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';

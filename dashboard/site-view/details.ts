@@ -4,7 +4,6 @@
  * itself): on a click, and whenever the URL asks for it.
  * @module
  */
-import './details.css';
 import { parseDetails } from './details-state.ts';
 import type { TabDef } from './panels.ts';
 import type { View } from './view.ts';

@@ -6,7 +6,6 @@
  * itself) come with the page.
  * @module
  */
-import './filters.css';
 import { h } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
 import { flagImage } from './flags.ts';

@@ -5,7 +5,6 @@
  * @module
  */
 import { h } from '../lib/dom.ts';
-import './flags.css';
 
 /** flag-icons' neutral flag (a crossed box), for no country or one without an image. */
 const PLACEHOLDER = '/flags/xx.svg';

@@ -18,7 +18,6 @@ import { exportButton } from './export-button.ts';
 import { everQuery } from './queries.ts';
 import { type Period, type ViewState, serializeView } from './state.ts';
 import type { View } from './view.ts';
-import './range.css';
 
 function sitePicker(view: View): HTMLElement | null {
   if (view.ctx.sites.length < 2) return null;

@@ -7,7 +7,6 @@
  * chart, and the recent visits' page.
  * @module
  */
-import './site-view.css';
 import { get } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { setTitle } from '../lib/ui.ts';

@@ -7,7 +7,6 @@
  * label, a link to this view.
  * @module
  */
-import './realtime.css';
 import { get, query, type StatsQuery, type StatsResult } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatTime, t } from '../lib/i18n.ts';

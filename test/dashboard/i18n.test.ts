@@ -5,11 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { admin as adminEn } from '../../dashboard/i18n/admin.en.ts';
 import { admin as adminNb } from '../../dashboard/i18n/admin.nb.ts';
+import { strings as baseEn } from '../../dashboard/i18n/base-en.ts';
+import { strings as baseNb } from '../../dashboard/i18n/base-nb.ts';
 import { common as commonEn } from '../../dashboard/i18n/common.en.ts';
 import { common as commonNb } from '../../dashboard/i18n/common.nb.ts';
 import { catalogue as english } from '../../dashboard/i18n/en.ts';
 import { loadCatalogue } from '../../dashboard/i18n/index.ts';
 import { catalogue as bokmal } from '../../dashboard/i18n/nb.ts';
+import { strings as pagesEn } from '../../dashboard/i18n/pages-en.ts';
+import { strings as pagesNb } from '../../dashboard/i18n/pages-nb.ts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -17,9 +21,13 @@ describe('dashboard catalogues', () => {
   const en = english as Record<string, string>;
   const nb = bokmal as Record<string, string>;
 
-  it('load each language on its own, as the dashboard does', async () => {
-    expect(await loadCatalogue('en')).toBe(english);
-    expect(await loadCatalogue('nb')).toBe(bokmal);
+  it('load each language on its own, as the dashboard does, and the other pages’ strings with them', async () => {
+    expect(await loadCatalogue('en')).toBe(baseEn);
+    expect(await loadCatalogue('nb')).toBe(baseNb);
+    // Every string is either loaded at start or brought by a page, never both.
+    expect(Object.keys(baseEn).filter((key) => key in pagesEn)).toEqual([]);
+    expect({ ...baseEn, ...pagesEn }).toEqual(english);
+    expect({ ...baseNb, ...pagesNb }).toEqual(bokmal);
   });
 
   it('have the same keys in both languages', () => {

@@ -1,7 +1,8 @@
 /**
- * The dashboard's weight: a cold load (the page's JavaScript and CSS, uPlot included, and one
- * language's strings) stays within the budget, each language is its own chunk, and the world
- * map's code and outlines load only when the map is shown.
+ * The dashboard's weight: a cold load of any page (the entry's JavaScript and CSS, the page's
+ * own chunks, uPlot included for the site view, and one language's strings) stays within the
+ * budget, each page and each language is its own chunk, and the world map's code and outlines
+ * load only when the map is shown.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,13 +22,42 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const read = (file: string) => readFileSync(join(dir, file), 'utf8');
 
 describe('dashboard build', () => {
-  it('keeps a cold load within the budget, and says so truthfully', () => {
-    expect(built.initial).toBeLessThanOrEqual(built.budget);
+  it('keeps a cold load of every page within the budget, and says so truthfully', () => {
     for (const f of built.files) expect(f.gzipped, f.file).toBe(gzipSync(readFileSync(join(dir, f.file)), { level: 9 }).byteLength);
+    const gzipped = (file: string) => built.files.find((f) => f.file === file)!.gzipped;
     const initial = built.files.filter((f) => f.load === 'initial');
     const languages = built.files.filter((f) => f.load === 'language');
-    expect(built.initial).toBe(initial.reduce((n, f) => n + f.gzipped, 0) + Math.max(...languages.map((f) => f.gzipped)));
     expect(initial.map((f) => f.file)).toEqual(expect.arrayContaining(['dashboard/app.js', 'dashboard/app.css']));
+    expect(built.initial).toBe(initial.reduce((n, f) => n + f.gzipped, 0));
+    for (const route of built.routes) {
+      expect(route.cold, route.page).toBeLessThanOrEqual(built.budget);
+      expect(route.files.length, route.page).toBeGreaterThan(0);
+      for (const file of route.files) expect(built.files.find((f) => f.file === file)?.load, file).toBe('page');
+      expect(route.cold, route.page).toBe(built.initial + route.files.reduce((n, file) => n + gzipped(file), 0) + Math.max(...languages.map((f) => f.gzipped)));
+    }
+    expect(built.heaviest.cold).toBe(Math.max(...built.routes.map((r) => r.cold)));
+  });
+
+  it('loads each page’s code with its route, and every page’s styles with the entry', () => {
+    const pages = built.routes.map((r) => r.page).sort();
+    expect(pages).toEqual(
+      ['dashboard/pages/account.ts', 'dashboard/pages/auth.ts', 'dashboard/pages/settings.ts', 'dashboard/pages/shared-links.ts', 'dashboard/pages/sites.ts', 'dashboard/pages/users.ts', 'dashboard/site-view/index.ts'].sort(),
+    );
+    const entry = built.files.filter((f) => f.load === 'initial' && f.file.endsWith('.js')).map((f) => read(f.file)).join('\n');
+    const siteView = built.routes.find((r) => r.page === 'dashboard/site-view/index.ts')!.files.map(read).join('\n');
+    // uPlot's own class names: the chart's library comes with the site view only.
+    expect(siteView).toContain('u-cursor-pt');
+    expect(entry).not.toContain('u-cursor-pt');
+    for (const route of built.routes.filter((r) => r.page !== 'dashboard/site-view/index.ts')) expect(route.files.map(read).join('\n'), route.page).not.toContain('u-cursor-pt');
+    // The entry knows each page's chunks (module → files), so it asks for them all at once.
+    const app = read('dashboard/app.js');
+    for (const route of built.routes) {
+      expect(app, route.page).toContain(JSON.stringify({ [route.page.replace(/^dashboard\//, '')]: route.files.map((f) => f.replace(/^dashboard\//, '')) }).slice(1, -1));
+    }
+    // A stylesheet imported by a lazily loaded page would be a file nothing loads.
+    expect(built.files.filter((f) => f.file.endsWith('.css')).map((f) => f.file)).toEqual(['dashboard/app.css']);
+    expect(read('dashboard/app.css')).toContain('.uplot');
+    expect(read('dashboard/app.css')).toContain('.sv-rows');
   });
 
   it('puts each language in its own chunk, and neither in the page itself', () => {
@@ -40,6 +70,17 @@ describe('dashboard build', () => {
     const page = built.files.filter((f) => f.load === 'initial').map((f) => read(f.file)).join('\n');
     expect(page).not.toContain('Logg ut');
     expect(page).not.toContain('Log out');
+  });
+
+  it('brings the other pages’ strings with their code, not with the site view', () => {
+    const files = (page: string) => built.routes.find((r) => r.page === page)!.files.map(read).join('\n');
+    const languages = built.files.filter((f) => f.load === 'language').map((f) => read(f.file)).join('\n');
+    // The login page's and the users page's own strings, in each language.
+    for (const text of ['Log in to see your sites.', 'Logg inn for', 'Add a viewer']) {
+      expect(files('dashboard/pages/auth.ts') + files('dashboard/pages/users.ts'), text).toContain(text);
+      expect(files('dashboard/site-view/index.ts'), text).not.toContain(text);
+      expect(languages, text).not.toContain(text);
+    }
   });
 
   it('loads the map’s code and outlines on demand', () => {

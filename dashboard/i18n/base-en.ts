@@ -1,0 +1,15 @@
+/**
+ * The English strings every page may show (the frame, messages, the site view): the chunk the
+ * dashboard loads at start. The other pages' strings come with their code (pages-en.ts).
+ */
+import { common } from './common.en.ts';
+import { compareChart } from './compare-chart.en.ts';
+import { filters } from './filters.en.ts';
+import { kpisVisits } from './kpis-visits.en.ts';
+import { phone } from './phone.en.ts';
+import { realtime } from './realtime.en.ts';
+import { siteExtras } from './site-extras.en.ts';
+import { siteViewRange } from './site-view-range.en.ts';
+import { siteView } from './site-view.en.ts';
+
+export const strings = { ...common, ...siteView, ...compareChart, ...filters, ...kpisVisits, ...phone, ...realtime, ...siteExtras, ...siteViewRange };

@@ -1,0 +1,11 @@
+/**
+ * The English strings of the pages besides the site view (sign-in, sites, users, account,
+ * settings, shared links): bundled with those pages' code (dashboard/lib/page-strings.ts),
+ * so a cold load of the site view does not fetch them.
+ */
+import { admin } from './admin.en.ts';
+import { forms } from './forms.en.ts';
+import { settingsDanger } from './settings-danger.en.ts';
+import { sharedLinks } from './shared-links.en.ts';
+
+export const strings = { ...admin, ...forms, ...settingsDanger, ...sharedLinks };

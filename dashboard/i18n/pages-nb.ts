@@ -1,0 +1,8 @@
+/** The bokmål strings of the pages besides the site view: the same keys as pages-en.ts. */
+import type { strings as English } from './pages-en.ts';
+import { admin } from './admin.nb.ts';
+import { forms } from './forms.nb.ts';
+import { settingsDanger } from './settings-danger.nb.ts';
+import { sharedLinks } from './shared-links.nb.ts';
+
+export const strings: Record<keyof typeof English, string> = { ...admin, ...forms, ...settingsDanger, ...sharedLinks };
