@@ -7,6 +7,7 @@ import { filters } from './filters.nb.ts';
 import { forms } from './forms.nb.ts';
 import { kpisVisits } from './kpis-visits.nb.ts';
 import { phone } from './phone.nb.ts';
+import { polish } from './polish.nb.ts';
 import { realtime } from './realtime.nb.ts';
 import { settingsDanger } from './settings-danger.nb.ts';
 import { sharedLinks } from './shared-links.nb.ts';
@@ -14,4 +15,4 @@ import { siteExtras } from './site-extras.nb.ts';
 import { siteViewRange } from './site-view-range.nb.ts';
 import { siteView } from './site-view.nb.ts';
 
-export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...compareChart, ...filters, ...forms, ...kpisVisits, ...phone, ...realtime, ...settingsDanger, ...sharedLinks, ...siteExtras, ...siteViewRange };
+export const catalogue: Record<Key, string> = { ...common, ...admin, ...siteView, ...compareChart, ...filters, ...forms, ...kpisVisits, ...phone, ...polish, ...realtime, ...settingsDanger, ...sharedLinks, ...siteExtras, ...siteViewRange };
