@@ -110,7 +110,7 @@ describe('a custom-event filter', { timeout: 120_000 }, () => {
     const all = await harness.ownerPage(`/sites/${DOMAIN}?period=day`);
     await settled(all);
     expect(await all.textContent('#sv-chart-title')).toBe('Unique visitors');
-    expect(await all.locator('[data-panel="pages"] thead th').nth(2).textContent()).toBe('Pageviews');
+    expect(await all.locator('[data-panel="pages"] thead th').nth(2).textContent()).toContain('Pageviews');
   });
 
   it('says so in bokmål on a phone, light and dark', async () => {
