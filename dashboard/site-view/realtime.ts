@@ -3,6 +3,7 @@
  * visitors now (the last 5 minutes, as the realtime API counts them), and the visitors,
  * pageviews, pages and sources of the last 30 minutes from the Stats API with a date-time
  * range. It asks again every REALTIME_REFRESH_MS and changes only the numbers, in place.
+ * A range's shortcut key opens the site view on that range, Escape on its default.
  * Also the "Today" view's own refresh (keepTodayFresh), and the header's current-visitors
  * label, a link to this view.
  * @module
