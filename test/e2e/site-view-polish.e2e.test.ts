@@ -203,7 +203,7 @@ describe('shared links', { timeout: 120_000 }, () => {
   it('renames a link in place: Enter saves, Escape cancels, focus stays on its button', async () => {
     const p = await harness.ownerPage(`/sites/${DOMAIN}/settings`);
     const section = p.locator('section', { has: p.getByRole('heading', { name: 'Shared links', exact: true }) });
-    await section.getByLabel('Name').fill('Acme');
+    await section.getByLabel('Name', { exact: true }).fill('Acme');
     await section.getByRole('button', { name: 'Create link' }).click();
     await section.getByRole('heading', { name: 'Acme', exact: true }).waitFor();
     const address = await section.locator('li.share-link .copy-box input').inputValue();
