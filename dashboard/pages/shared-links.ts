@@ -61,7 +61,7 @@ function nameHeading(link: SharedLinkInfo, save: (name: string) => Promise<boole
     const box = input({ id, value: link.name, maxlength: 100, autocomplete: 'off' });
     const submit = h('button', { type: 'submit', class: 'btn btn-small' }, t('common.save'));
     const cancel = h('button', { type: 'button', class: 'btn btn-ghost btn-small' }, t('common.cancel'));
-    const form = h('form', { class: 'inline-form share-rename-form', novalidate: true }, h('label', { for: id, class: 'sr-only' }, t('share.newName', { name: link.name })), box, submit, cancel);
+    const form = h('form', { class: 'inline-form share-rename-form', novalidate: true }, h('label', { for: id, class: 'sr-only' }, t('share.newName', { name: link.name })), box, h('span', { class: 'share-rename-actions' }, submit, cancel));
     const close = () => {
       form.replaceWith(shown);
       rename.focus();
