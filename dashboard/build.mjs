@@ -18,9 +18,13 @@ const require = (/** @type {string} */ name) => fileURLToPath(import.meta.resolv
 
 /**
  * Gzipped bytes allowed for the JavaScript and CSS of a cold load of any page of the
- * dashboard (the site view's includes uPlot) with one language's strings.
+ * dashboard (the site view's includes uPlot) with one language's strings. Raised from 60 to
+ * 64 KiB with issue 19, after splitting by route and moving other pages' strings out of the
+ * site view's load: the site view gained the range picker, comparison, realtime and Today
+ * refresh, KPI sets under filters, drill-downs, flags, four panels and the export button
+ * (the filter and Details dialogs, the map and the ZIP writer load on first use).
  */
-export const DASHBOARD_BUDGET = 60 * 1024;
+export const DASHBOARD_BUDGET = 64 * 1024;
 
 /**
  * The icons (dashboard/icons, rendered from their SVGs by scripts/icons.ts), copied to the

@@ -7,9 +7,10 @@ import { compareChart } from './compare-chart.en.ts';
 import { filters } from './filters.en.ts';
 import { kpisVisits } from './kpis-visits.en.ts';
 import { phone } from './phone.en.ts';
+import { polish } from './polish.en.ts';
 import { realtime } from './realtime.en.ts';
 import { siteExtras } from './site-extras.en.ts';
 import { siteViewRange } from './site-view-range.en.ts';
 import { siteView } from './site-view.en.ts';
 
-export const strings = { ...common, ...siteView, ...compareChart, ...filters, ...kpisVisits, ...phone, ...realtime, ...siteExtras, ...siteViewRange };
+export const strings = { ...common, ...siteView, ...compareChart, ...filters, ...kpisVisits, ...phone, ...polish, ...realtime, ...siteExtras, ...siteViewRange };

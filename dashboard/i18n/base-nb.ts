@@ -5,9 +5,10 @@ import { compareChart } from './compare-chart.nb.ts';
 import { filters } from './filters.nb.ts';
 import { kpisVisits } from './kpis-visits.nb.ts';
 import { phone } from './phone.nb.ts';
+import { polish } from './polish.nb.ts';
 import { realtime } from './realtime.nb.ts';
 import { siteExtras } from './site-extras.nb.ts';
 import { siteViewRange } from './site-view-range.nb.ts';
 import { siteView } from './site-view.nb.ts';
 
-export const strings: Record<keyof typeof English, string> = { ...common, ...siteView, ...compareChart, ...filters, ...kpisVisits, ...phone, ...realtime, ...siteExtras, ...siteViewRange };
+export const strings: Record<keyof typeof English, string> = { ...common, ...siteView, ...compareChart, ...filters, ...kpisVisits, ...phone, ...polish, ...realtime, ...siteExtras, ...siteViewRange };

@@ -50,7 +50,46 @@ function passwordForm(link: SharedLinkInfo, save: (password: string) => Promise<
   return form;
 }
 
-function linkItem(domain: string, link: SharedLinkInfo, line: Status, reload: () => void): HTMLElement {
+/**
+ * The link's name, and a button that turns it into a field in place: Enter (or Save) saves
+ * the new name, Escape (or Cancel) puts the name back; focus returns to the button.
+ */
+function nameHeading(link: SharedLinkInfo, save: (name: string) => Promise<boolean>): HTMLElement {
+  const rename = h('button', { type: 'button', class: 'btn btn-ghost btn-small share-rename', 'aria-label': t('share.renameOne', { name: link.name }) }, t('share.rename'));
+  const shown = h('div', { class: 'share-link-name' }, h('h3', null, link.name), rename);
+  rename.addEventListener('click', () => {
+    const id = uid('name');
+    const box = input({ id, value: link.name, maxlength: 100, autocomplete: 'off' });
+    const submit = h('button', { type: 'submit', class: 'btn btn-small' }, t('common.save'));
+    const cancel = h('button', { type: 'button', class: 'btn btn-ghost btn-small' }, t('common.cancel'));
+    const form = h('form', { class: 'inline-form share-rename-form', novalidate: true }, h('label', { for: id, class: 'sr-only' }, t('share.newName', { name: link.name })), box, h('span', { class: 'share-rename-actions' }, submit, cancel));
+    const close = () => {
+      form.replaceWith(shown);
+      rename.focus();
+    };
+    cancel.addEventListener('click', close);
+    box.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape') return;
+      // Closes the field, not a dialog around it.
+      event.preventDefault();
+      close();
+    });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      submit.disabled = true;
+      try {
+        if (await save(box.value)) close();
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    shown.replaceWith(form);
+    box.select();
+  });
+  return shown;
+}
+
+function linkItem(domain: string, link: SharedLinkInfo, line: Status, reload: () => Promise<unknown>): HTMLElement {
   const path = sitePath(domain, `/shared-links/${link.id}`);
   const change = (body: Record<string, unknown>, success: string, button: HTMLButtonElement | null = null) =>
     attempt(button, line, () => patch<{ link: SharedLinkInfo }>(path, body), success);
@@ -59,6 +98,13 @@ function linkItem(domain: string, link: SharedLinkInfo, line: Status, reload: ()
   visits.box.addEventListener('change', () => void change({ showVisits: visits.box.checked }, t('common.saved')));
   embed.box.addEventListener('change', () => void change({ embeddable: embed.box.checked }, t('common.saved')));
 
+  const rename = async (name: string) => {
+    if (!(await change({ name }, t('share.renamed')))) return false;
+    await reload();
+    // The list is drawn anew: focus goes back to this link's button, as after a cancel.
+    document.querySelector<HTMLElement>(`[data-link="${CSS.escape(String(link.id))}"] .share-rename`)?.focus();
+    return true;
+  };
   const passwordSlot = h('div');
   const setPassword = h('button', { type: 'button', class: 'btn btn-small' }, link.protected ? t('share.changePassword') : t('share.setPassword'));
   setPassword.addEventListener('click', () => {
@@ -92,7 +138,7 @@ function linkItem(domain: string, link: SharedLinkInfo, line: Status, reload: ()
   return h(
     'li',
     { class: 'share-link', 'data-link': link.id },
-    h('div', { class: 'share-link-head' }, h('h3', null, link.name), link.protected ? h('span', { class: 'chip' }, t('share.badge.protected')) : null),
+    h('div', { class: 'share-link-head' }, nameHeading(link, rename), link.protected ? h('span', { class: 'chip' }, t('share.badge.protected')) : null),
     h('p', { class: 'muted share-link-meta' }, linkMeta(link)),
     link.url ? copyBox(link.url, t('share.address', { name: link.name })) : h('p', { class: 'muted' }, t('share.noUrl')),
     visits.root,

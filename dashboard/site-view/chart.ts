@@ -17,12 +17,11 @@ import { comparedRange, coverage } from './comparison.ts';
 import { csvFileName, downloadCsv, toCsv } from './csv.ts';
 import { allowedIntervals, daysBetween, localHour } from './dates.ts';
 import { formatMetric } from './format.ts';
-import { chartMetric, chartMetrics } from './kpi-set.ts';
-import { metricLabel } from './kpis.ts';
+import { chartLabelKey, chartMetric, chartMetrics } from './kpi-set.ts';
 import { resolvedSpan } from './panel.ts';
 import { panelError, skeleton } from './rows.ts';
 import { type Series, bucketOfDay, durationTicks, toSeries } from './series.ts';
-import { type Interval, METRICS } from './state.ts';
+import type { Interval } from './state.ts';
 import type { View } from './view.ts';
 
 /** A bucket label for people: `14:00` within a day, `1 Dec` for days and weeks, `Dec 2026` for months. */
@@ -61,7 +60,7 @@ function hiddenTable(series: Series, metric: string, caption: string): HTMLTable
 }
 
 /** The tooltip beside the cursor: the bucket, this period's value and the comparison's, with its own date. */
-function showTip(u: uPlot, tip: HTMLElement, series: Series, metric: string): void {
+function showTip(u: uPlot, tip: HTMLElement, series: Series, metric: string, name: string): void {
   const i = u.cursor.idx;
   const left = u.cursor.left ?? -1;
   if (i == null || left < 0) {
@@ -74,7 +73,7 @@ function showTip(u: uPlot, tip: HTMLElement, series: Series, metric: string): vo
   replace(
     tip,
     h('div', { class: 'sv-tip-time' }, bucketLabel(series.labels[i] ?? '', series.interval, true)),
-    line('now', metricLabel(metric as (typeof METRICS)[number]), series.values[i] ?? null),
+    line('now', name, series.values[i] ?? null),
     series.comparison ? line('then', then ? bucketLabel(then, series.interval, true) : t('sv.chart.then'), series.comparison[i] ?? null) : null,
   );
   tip.hidden = false;
@@ -87,7 +86,7 @@ function showTip(u: uPlot, tip: HTMLElement, series: Series, metric: string): vo
   tip.style.transform = `translate(${Math.round(x)}px, ${Math.round(y)}px)`;
 }
 
-function plot(view: View, host: HTMLElement, series: Series, metric: string, annotations: Annotation[]): uPlot {
+function plot(view: View, host: HTMLElement, series: Series, metric: string, name: string, annotations: Annotation[]): uPlot {
   const accent = cssVar('--accent') || '#2563eb';
   const compare = cssVar('--compare') || '#94a3b8';
   const muted = cssVar('--muted') || '#64748b';
@@ -122,7 +121,7 @@ function plot(view: View, host: HTMLElement, series: Series, metric: string, ann
       ...(series.comparison ? [{ stroke: compare, width: 2, dash: [6, 4], points: { show: false } }] : []),
     ],
     hooks: {
-      setCursor: [(u) => showTip(u, tip, series, metric)],
+      setCursor: [(u) => showTip(u, tip, series, metric, name)],
       draw: [
         (u) => {
           replace(markers);
@@ -172,6 +171,8 @@ function intervalSwitch(view: View, current: Interval, days: number): HTMLElemen
 export function renderChart(view: View, result: Promise<StatsResult>, annotations: Promise<Annotation[]>): HTMLElement {
   const metric = chartMetric(view.state.metric, view.state.filters);
   const metricIndex = chartMetrics(view.state.filters).indexOf(metric);
+  // The KPI row's word for it: "Unique conversions" under a custom-event filter.
+  const name = t(chartLabelKey(metric, view.state.filters));
   const host = h('div', { class: 'sv-chart-host' }, skeleton(4));
   const tools = h('div', { class: 'sv-chart-tools' });
   // A table is as wide as its content whatever its width says: the hiding box is a div around it.
@@ -180,7 +181,7 @@ export function renderChart(view: View, result: Promise<StatsResult>, annotation
   const card = h(
     'section',
     { class: 'card sv-chart', 'aria-labelledby': 'sv-chart-title' },
-    h('header', { class: 'sv-panel-head' }, h('h2', { id: 'sv-chart-title' }, metricLabel(metric)), tools),
+    h('header', { class: 'sv-panel-head' }, h('h2', { id: 'sv-chart-title' }, name), tools),
     host,
     table,
     notes,
@@ -192,18 +193,18 @@ export function renderChart(view: View, result: Promise<StatsResult>, annotation
       const series = toSeries(r, metricIndex, localHour(new Date(), view.ctx.site.timezone));
       if (nothingBefore) series.comparison = null;
       const span = resolvedSpan(r, view.span);
-      const csv = h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': t('sv.csv.label', { name: metricLabel(metric) }) }, t('sv.csv'));
+      const csv = h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': t('sv.csv.label', { name }) }, t('sv.csv'));
       csv.onclick = () => {
-        const header = [t('sv.chart.time'), metricLabel(metric), ...(series.comparison ? [t('sv.chart.time'), t('sv.chart.then')] : [])];
+        const header = [t('sv.chart.time'), name, ...(series.comparison ? [t('sv.chart.time'), t('sv.chart.then')] : [])];
         const rows = series.labels.map((label, i) => [label, series.values[i] ?? null, ...(series.comparison ? [series.comparisonLabels[i] ?? '', series.comparison[i] ?? null] : [])]);
         downloadCsv(csvFileName(view.ctx.site.domain, `timeseries-${metric}`, span.from, span.to, view.state.filters), toCsv(header, rows));
       };
       replace(tools, intervalSwitch(view, series.interval, daysBetween(span.from, span.to)), csv);
       replace(host);
-      replace(table, hiddenTable(series, metric, t('sv.chart.table', { metric: metricLabel(metric), interval: t(`sv.interval.${series.interval}` as Key) })));
+      replace(table, hiddenTable(series, metric, t('sv.chart.table', { metric: name, interval: t(`sv.interval.${series.interval}` as Key) })));
       // uPlot measures its host: draw after this frame's layout.
       requestAnimationFrame(() => {
-        if (host.isConnected) plot(view, host, series, metric, list);
+        if (host.isConnected) plot(view, host, series, metric, name, list);
       });
       replace(notes, renderAnnotationForm(view, list, span));
     },

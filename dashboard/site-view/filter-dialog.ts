@@ -14,9 +14,9 @@ import type { Key } from '../i18n/index.ts';
 import { cachedQuery } from './cache.ts';
 import { countries } from './countries.ts';
 import { dimensionLabel, valueLabel } from './format.ts';
-import { filterOf } from './filter-values.ts';
+import { MAX_VIEW_VALUES, filterOf, valuesLeft } from './filter-values.ts';
 import { type Filter, type Op, OPS, withFilter, withoutFilter } from './state.ts';
-import { type Suggestion, countrySuggestions, suggestionQuery, suggestionsOf } from './suggest.ts';
+import { type Suggestion, countrySuggestions, namedValue, suggestionQuery, suggestionsOf } from './suggest.ts';
 import type { View } from './view.ts';
 
 export const FILTER_DIMENSIONS = [
@@ -145,17 +145,26 @@ export function openFilterDialog(view: View, editing?: number): void {
     const text = value.value.trim();
     const dim = dimension.value;
     const ticket = ++asked;
-    cachedQuery(suggestionQuery(view.base, dim, text)).then(
+    const label = (v: string) => valueLabel(dim, v);
+    cachedQuery(suggestionQuery(view.base, dim, text, label)).then(
       (r) => {
         // A slower answer to an earlier keystroke must not replace a newer list.
         if (ticket !== asked) return;
-        drawOptions(dim === COUNTRY ? countrySuggestions(r, text, countries(locale()), chosen) : suggestionsOf(r, text, chosen), text);
+        drawOptions(dim === COUNTRY ? countrySuggestions(r, text, countries(locale()), chosen) : suggestionsOf(r, text, chosen, label), text);
       },
       () => ticket === asked && drawOptions([], text),
     );
   };
 
+  const others = () => (editing === undefined ? view.state : withoutFilter(view.state, editing)).filters;
+  const room = () => valuesLeft(others(), dimension.value, op.value as Op);
+  const tooMany = () => {
+    error.textContent = t('sv.filter.tooManyValues', { n: MAX_VIEW_VALUES });
+    value.focus();
+  };
+
   const choose = (v: string) => {
+    if (!chosen.includes(v) && chosen.length >= room()) return tooMany();
     if (!chosen.includes(v)) chosen.push(v);
     value.value = '';
     error.textContent = '';
@@ -208,12 +217,15 @@ export function openFilterDialog(view: View, editing?: number): void {
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const outcome = filterOf(dimension.value, op.value as Op, chosen, value.value, locale());
+    // A shown name typed in full is stored as the API's value ("Mobil" → Mobile).
+    const typed = namedValue(dimension.value, value.value, (v) => valueLabel(dimension.value, v)) ?? value.value;
+    const outcome = filterOf(dimension.value, op.value as Op, chosen, typed, locale());
     if ('error' in outcome) {
       error.textContent = t(`sv.filter.${outcome.error}`, { text: outcome.text });
       value.focus();
       return;
     }
+    if (outcome.filter.values.length > room()) return tooMany();
     added = outcome.filter;
     dialog.close();
   });

@@ -13,6 +13,18 @@ const COUNTRY = 'visit:country';
 /** Countries one "contains" may stand for: the Stats API takes 50 filter values in all, the view's other filters included. */
 export const MAX_COUNTRIES = 30;
 
+/**
+ * Values the view's filters may hold in all: the Stats API takes 50 per query, and a panel's
+ * query adds up to two of its own (a tab's event or `(not set)`, and a Details search).
+ */
+export const MAX_VIEW_VALUES = 48;
+
+/** How many values a filter on `dimension` and `op` may have beside the view's others (withFilter replaces the one of the same field and condition). */
+export function valuesLeft(others: readonly Filter[], dimension: string, op: Op): number {
+  const kept = others.filter((f) => !(f.dimension === dimension && f.op === op));
+  return MAX_VIEW_VALUES - kept.reduce((n, f) => n + f.values.length, 0);
+}
+
 export function filterOf(dimension: string, op: Op, chosen: readonly string[], typed: string, locale: string): Outcome {
   const text = typed.trim();
   const made = (filterOp: Op, values: string[]): Outcome => (values.length ? { filter: { op: filterOp, dimension, values } } : { error: 'needValue', text });

@@ -2,7 +2,7 @@
  * The site view's header: site picker (with more than one site), date range (presets, or a
  * custom range picked in the browser's date pickers) with the days it covers and arrows to
  * the previous and next period, comparison, the realtime count, and the owner's way to the
- * site's settings. Plausible's keyboard shortcuts pick a range (see SHORTCUTS).
+ * site's settings. Plausible's keyboard shortcuts pick a range (see SHORTCUTS); R opens the realtime view.
  * @module
  */
 import type { Key } from '../i18n/index.ts';
@@ -16,6 +16,8 @@ import { renderComparePicker } from './compare-picker.ts';
 import { PRESETS, shiftPeriod } from './dates.ts';
 import { exportButton } from './export-button.ts';
 import { everQuery } from './queries.ts';
+import { goTo, realtimeHref } from './realtime.ts';
+import { SHORTCUTS, isShortcut, shortcutKey } from './shortcuts.ts';
 import { type Period, type ViewState, serializeView } from './state.ts';
 import type { View } from './view.ts';
 
@@ -35,9 +37,6 @@ function sitePicker(view: View): HTMLElement | null {
 
 /** A custom range shows as its own option, and "Custom range…" stays selectable to pick another one. */
 const PICK = 'pick';
-
-/** Plausible's dashboard keys (docs/dashboard.md lists them). */
-const SHORTCUTS: Record<string, Period> = { d: 'day', e: 'yesterday', w: '7d', f: '28d', t: '30d', n: '91d', m: 'month', p: 'last_month', y: 'year', l: '12mo', a: 'all' };
 
 /** Days as the reader writes a span: "8 Nov – 5 Dec 2026", "1–31 Dec 2026", "5 Dec 2026". */
 export function formatDays(from: string, to: string): string {
@@ -109,23 +108,16 @@ function rangePicker(view: View, pickDays: (onCancel: () => void) => void): HTML
   );
 }
 
-/** Keys typed into a field, a list or a dialog are theirs; a key with a modifier is the browser's (Alt+← is back). */
-function isShortcut(event: KeyboardEvent): boolean {
-  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return false;
-  const target = event.target instanceof Element ? event.target : null;
-  if (target?.closest('input, textarea, select, [contenteditable], [role=region], [role=tablist], dialog')) return false;
-  return document.querySelector('dialog[open]') === null;
-}
-
 function shortcuts(view: View, pickDays: () => void): (event: KeyboardEvent) => void {
   return (event) => {
     if (!isShortcut(event)) return;
-    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    const key = shortcutKey(event);
     let next: ViewState | null = null;
     if (key === 'ArrowLeft' || key === 'ArrowRight') next = shiftPeriod(view.state, view.today, key === 'ArrowLeft' ? -1 : 1);
     else if (key in SHORTCUTS) next = withPeriod(view.state, SHORTCUTS[key]!);
     else if (key === 'x') next = { ...view.state, compare: view.state.compare ? null : 'previous' };
     else if (key === 'c') pickDays();
+    else if (key === 'r') goTo(realtimeHref(view.ctx));
     else return;
     event.preventDefault();
     if (next && serializeView(next) !== serializeView(view.state)) view.go(next);

@@ -72,6 +72,11 @@ export function chartMetric(chosen: Metric, filters: Filter[]): Metric {
   return kpiSet(filters).some((k) => k.metric === chosen) ? chosen : 'visitors';
 }
 
+/** The chart's title: the row's label of its metric ("Unique conversions" under a custom-event filter). */
+export function chartLabelKey(metric: Metric, filters: Filter[]): Key {
+  return kpiSet(filters).find((k) => k.metric === metric)?.label ?? (`sv.kpi.${metric}` as Key);
+}
+
 /** The view the conversion rate divides by: the same filters without event names and properties. */
 export function conversionBaseFilters(filters: Filter[]): Filter[] {
   return filters.filter((f) => f.dimension !== 'event:name' && !f.dimension.startsWith('event:props:'));

@@ -124,10 +124,18 @@ export function activeTab(panel: PanelDef, tabValue: string | undefined, filters
   if (panel.id === 'sources' && tabValue && (UTM_DIMENSIONS as readonly string[]).includes(`visit:${tabValue}`)) {
     return { ...panel.tabs.find((tab) => tab.id === 'utm')!, dimension: `visit:${tabValue}` };
   }
-  const tab = panel.tabs.find((x) => x.id === (tabValue ?? drilledTab(panel, filters))) ?? panel.tabs[0]!;
+  const tab = withEventCounts(panel.tabs.find((x) => x.id === (tabValue ?? drilledTab(panel, filters))) ?? panel.tabs[0]!, filters);
   if (tab.dimension === 'visit:browser' && isFilterValue(filters, 'visit:browser')) return { ...tab, dimension: 'visit:browser_version' };
   if (tab.dimension === 'visit:os' && isFilterValue(filters, 'visit:os')) return { ...tab, dimension: 'visit:os_version' };
   return tab;
+}
+
+/** Filters on event names that leave page views out (`is Signup`, `is not pageview`). */
+const leavesOutPageviews = (f: Filter) => f.dimension === 'event:name' && (f.op === 'is' ? !f.values.includes('pageview') : f.op === 'is_not' && f.values.includes('pageview'));
+
+/** Without page views a pageviews column would read 0 on every row: it counts the filtered events instead, as Plausible's conversions. */
+export function withEventCounts(tab: TabDef, filters: Filter[]): TabDef {
+  return tab.second === 'pageviews' && filters.some(leavesOutPageviews) ? { ...tab, second: 'events' } : tab;
 }
 
 /** Where a click on a value leads in the Sources panel: a channel opens its sources, a source its referrers. */

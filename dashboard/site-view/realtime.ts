@@ -3,6 +3,7 @@
  * visitors now (the last 5 minutes, as the realtime API counts them), and the visitors,
  * pageviews, pages and sources of the last 30 minutes from the Stats API with a date-time
  * range. It asks again every REALTIME_REFRESH_MS and changes only the numbers, in place.
+ * A range's shortcut key opens the site view on that range, Escape on its default.
  * Also the "Today" view's own refresh (keepTodayFresh), and the header's current-visitors
  * label, a link to this view.
  * @module
@@ -15,6 +16,8 @@ import { refreshCached } from './cache.ts';
 import type { TabDef } from './panels.ts';
 import { lastMinutes, REALTIME_REFRESH_MS, TODAY_REFRESH_MS } from './realtime-times.ts';
 import { panelError, rowsTable, skeleton } from './rows.ts';
+import { SHORTCUTS, isShortcut, shortcutKey } from './shortcuts.ts';
+import { defaultState, serializeView } from './state.ts';
 import type { SiteViewContext } from './view.ts';
 
 /** The `period` of the realtime view's URL. */
@@ -29,7 +32,7 @@ export function isRealtime(search: string): boolean {
 }
 
 /** Moves to `href` in place: the site view draws again from the URL on popstate. */
-function goTo(href: string): void {
+export function goTo(href: string): void {
   history.pushState(null, '', href);
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
@@ -45,9 +48,11 @@ function inPlaceLink(href: string, attrs: Record<string, string>, ...children: A
   return a;
 }
 
+export const realtimeHref = (ctx: SiteViewContext) => `${ctx.basePath}?period=${REALTIME_PERIOD}`;
+
 /** The header's "3 current visitors": a link to the realtime view (filled in by the realtime count). */
 export function realtimeLabel(ctx: SiteViewContext): HTMLAnchorElement {
-  const label = inPlaceLink(`${ctx.basePath}?period=${REALTIME_PERIOD}`, { class: 'sv-realtime', 'aria-live': 'polite', title: t('rt.open') });
+  const label = inPlaceLink(realtimeHref(ctx), { class: 'sv-realtime', 'aria-live': 'polite', title: t('rt.open') });
   label.hidden = true;
   return label;
 }
@@ -86,7 +91,20 @@ function fillList(body: HTMLElement, tab: TabDef, result: StatsResult): void {
   replace(body, result.results.length ? rowsTable(tab, result) : h('p', { class: 'muted sv-rt-empty' }, t('rt.none')));
 }
 
-/** Draws the realtime view into `root`; returns what stops its refresh. */
+/** The realtime view's keys: a range's letter opens the site view on that range, Escape goes back to its default. */
+function realtimeKeys(ctx: SiteViewContext): (event: KeyboardEvent) => void {
+  return (event) => {
+    if (!isShortcut(event)) return;
+    const key = shortcutKey(event);
+    const period = SHORTCUTS[key];
+    if (!period && key !== 'Escape') return;
+    event.preventDefault();
+    const search = period ? serializeView({ ...defaultState(), period }) : '';
+    goTo(search ? `${ctx.basePath}?${search}` : ctx.basePath);
+  };
+}
+
+/** Draws the realtime view into `root`; returns what stops its refresh and its keys. */
 export function renderRealtime(root: HTMLElement, ctx: SiteViewContext): () => void {
   const now = figure(t('rt.now'), 'now');
   const visitors = figure(t('rt.visitors'), 'visitors');
@@ -139,9 +157,12 @@ export function renderRealtime(root: HTMLElement, ctx: SiteViewContext): () => v
   const timer = setInterval(() => {
     if (!document.hidden) void refresh();
   }, REALTIME_REFRESH_MS);
+  const onKey = realtimeKeys(ctx);
+  document.addEventListener('keydown', onKey);
   return () => {
     live = false;
     clearInterval(timer);
+    document.removeEventListener('keydown', onKey);
   };
 }
 

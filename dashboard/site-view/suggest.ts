@@ -2,11 +2,14 @@
  * The filter dialog's suggestions: the values this site has for a dimension over the view's
  * range (a Stats API breakdown), narrowed by what was typed, most visitors first. Countries
  * are matched by the names the reader sees, here rather than in the API (which knows codes
- * and English only), and countries without visits are offered after those with. Pure.
+ * and English only), and countries without visits are offered after those with. Channels,
+ * devices and "Direct / None" match by their shown names too (bokmål "Organisk" finds
+ * Organic Search): the names are turned into the stored values the query asks for. Pure.
  * @module
  */
 import type { StatsQuery, StatsResult } from '../lib/api.ts';
 import { type Country, fold, matchCountries } from './countries.ts';
+import { NAMED_VALUES } from './names.ts';
 import type { QueryBase } from './queries.ts';
 import { apiFilters } from './state.ts';
 
@@ -25,10 +28,12 @@ export const ALL_COUNTRIES = 300;
  * The breakdown the suggestions come from. The view's other filters narrow it, as they narrow
  * everything on the page; those on the dimension itself would only repeat its current choice.
  */
-export function suggestionQuery(base: QueryBase, dimension: string, text: string): StatsQuery {
+export function suggestionQuery(base: QueryBase, dimension: string, text: string, label: Label = same): StatsQuery {
   const country = dimension === 'visit:country';
   const filters: unknown[] = apiFilters(base.filters.filter((f) => f.dimension !== dimension));
-  if (text && !country) filters.push(['contains', dimension, [text], { case_sensitive: false }]);
+  const contains = ['contains', dimension, [text], { case_sensitive: false }];
+  const named = namedMatches(dimension, text, label);
+  if (text && !country) filters.push(named.length ? ['or', [contains, ['is', dimension, named]]] : contains);
   return {
     site_id: base.siteId,
     metrics: ['visitors'],
@@ -40,12 +45,28 @@ export function suggestionQuery(base: QueryBase, dimension: string, text: string
   };
 }
 
-/** The rows that hold the typed text as suggestions, leaving out values already chosen. */
-export function suggestionsOf(result: StatsResult, text: string, chosen: readonly string[]): Suggestion[] {
+/** A value as the reader sees it (format.ts's valueLabel for the dimension). */
+export type Label = (value: string) => string;
+const same: Label = (value) => value;
+
+/** The stored values of a dimension with display names whose shown name holds the typed text. */
+export function namedMatches(dimension: string, text: string, label: Label): string[] {
+  const needle = fold(text);
+  return needle ? (NAMED_VALUES[dimension] ?? []).filter((value) => fold(label(value)).includes(needle)) : [];
+}
+
+/** The stored value whose shown name is the typed text ("Mobil" → Mobile), if any. */
+export function namedValue(dimension: string, text: string, label: Label): string | null {
+  const needle = fold(text);
+  return (NAMED_VALUES[dimension] ?? []).find((value) => fold(label(value)) === needle) ?? null;
+}
+
+/** The rows that hold the typed text, as stored or as shown, as suggestions, leaving out values already chosen. */
+export function suggestionsOf(result: StatsResult, text: string, chosen: readonly string[], label: Label = same): Suggestion[] {
   const needle = fold(text);
   return result.results
     .map((r) => ({ value: r.dimensions[0] ?? '', visitors: r.metrics[0] ?? null }))
-    .filter((s) => !chosen.includes(s.value) && fold(s.value).includes(needle))
+    .filter((s) => !chosen.includes(s.value) && (fold(s.value).includes(needle) || fold(label(s.value)).includes(needle)))
     .slice(0, SUGGESTIONS);
 }
 

@@ -40,6 +40,8 @@ function expandCell(): HTMLElement {
 }
 
 const NONE = '–';
+/** A visit without a source is direct: named as the Sources panel names it. */
+const DIRECT = 'Direct / None';
 const joined = (...parts: Array<string | null>) => parts.filter(Boolean).join(' ') || NONE;
 
 /** A step of the trail: its time into the visit, then the page, or the event and its page. */
@@ -96,6 +98,14 @@ function pagesButton(visit: RecentVisit, trailId: string): HTMLElement {
   );
 }
 
+/** "5 Dec 2026, 18:12" in two unbreakable parts: a phone's line breaks it before the clock, not inside the date. */
+function startTime(at: number, timeZone: string): HTMLElement {
+  const full = formatTime(at, timeZone);
+  const clock = formatTime(at, timeZone, { timeStyle: 'short' });
+  if (!full.endsWith(clock)) return h('span', null, full);
+  return h('span', { class: 'sv-visit-time' }, h('span', null, full.slice(0, -clock.length).trimEnd()), ' ', h('span', null, clock));
+}
+
 /** Search-engine words as they are; the site's own search words marked as such. */
 function searchWords(visit: RecentVisit): Node | string {
   if (visit.siteSearches.length === 0) return visit.searchKeyword ?? NONE;
@@ -139,7 +149,7 @@ export function renderVisits(view: View): HTMLElement {
                     h(
                       'tr',
                       null,
-                      cell('time', formatTime(v.startedAt, view.ctx.site.timezone), 'nowrap'),
+                      cell('time', startTime(v.startedAt, view.ctx.site.timezone), 'nowrap'),
                       cell('ip', v.ip ?? h('span', { class: 'muted' }, t('sv.visits.ipNone')), 'mono'),
                       cell('visit:country', v.country ? h('span', null, flagImage(v.country), countryName(v.country)) : NONE),
                       cell('visit:browser', joined(v.browser, v.browserVersion)),
@@ -147,7 +157,7 @@ export function renderVisits(view: View): HTMLElement {
                       cell('visit:device', v.device ? valueLabel('visit:device', v.device) : NONE, 'nowrap'),
                       cell('visit:entry_page', v.entryPage ?? NONE, 'sv-path'),
                       cell('pages', pagesButton(v, `sv-trail-${page}-${i}`), 'num'),
-                      cell('visit:source', v.searchEngine ?? (v.source ? valueLabel('visit:source', v.source) : NONE), 'sv-source'),
+                      cell('visit:source', v.searchEngine ?? valueLabel('visit:source', v.source ?? DIRECT), 'sv-source'),
                       cell('visit:search_keyword', searchWords(v)),
                       expandCell(),
                     ),

@@ -43,7 +43,7 @@ async function noHorizontalScroll(page: Page): Promise<void> {
 
 async function createLink(page: Page, name: string, options: { password?: string; showVisits?: boolean } = {}): Promise<string> {
   const section = linksSection(page);
-  await section.getByLabel('Name').fill(name);
+  await section.getByLabel('Name', { exact: true }).fill(name);
   if (options.password) await section.getByLabel('Password (optional)').fill(options.password);
   if (options.showVisits) await section.locator('form.share-new').getByLabel('Show recent visits').check();
   await section.getByRole('button', { name: 'Create link' }).click();
