@@ -60,6 +60,8 @@ describe('dashboard icons', () => {
     const failures = recordFailures(page);
     await d.loginAs(page, OWNER, '/');
     await page.getByRole('heading', { name: 'Sites' }).waitFor();
+    // The list has arrived (leaving before would cancel its request, which counts as failed).
+    await page.locator(`a[href="/sites/${DOMAIN}"]`).first().waitFor();
     await page.goto(`${d.url}/sites/${DOMAIN}`);
     await page.waitForSelector('.sv-kpi-value[data-value]');
     expect(failures).toEqual([]);
