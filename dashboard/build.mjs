@@ -3,7 +3,8 @@
  * Builds the dashboard into `<outDir>/dashboard`: app.js (ES module; each page's code, each
  * language's strings and the world map's code are chunks loaded when needed), app.css (every
  * page's styles, uPlot's included), the country outlines (world-atlas, loaded on demand), and into `<outDir>/flags`
- * the countries' flags (flag-icons, with its licence). Called by
+ * the countries' flags (flag-icons, with its licence); returns the third-party packages it ships,
+ * whose licences scripts/build.mjs writes. Called by
  * scripts/build.mjs; prints the gzipped size of each page's cold load against the budget unless `quiet`.
  * @module
  */
@@ -12,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { packageDirOf, packagesIn } from '../scripts/third-party.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = (/** @type {string} */ name) => fileURLToPath(import.meta.resolve(name));
@@ -112,7 +114,8 @@ export async function copyFlags(outDir) {
 /**
  * @typedef {{ file: string, bytes: number, gzipped: number, load: 'initial' | 'language' | 'page' | 'on demand' }} DashboardFile
  * @typedef {{ page: string, files: string[], cold: number }} DashboardRoute
- * @typedef {{ files: DashboardFile[], initial: number, routes: DashboardRoute[], heaviest: DashboardRoute, total: number, budget: number }} DashboardBuild
+ * @typedef {{ files: DashboardFile[], initial: number, routes: DashboardRoute[], heaviest: DashboardRoute, total: number, budget: number, packages: string[] }} DashboardBuild
+ *   packages: the directories of the third-party packages in the bundle or copied (for their licences)
  */
 
 /**
@@ -208,7 +211,8 @@ export async function buildDashboard({ outDir, quiet = false }) {
   const result = await build({ ...options, define: { __PAGE_CHUNKS__: JSON.stringify(JSON.stringify(chunks)) } });
   const named = (/** @type {import('esbuild').Metafile} */ meta) => Object.keys(meta.outputs).filter((path) => !path.endsWith('/app.js')).sort().join();
   if (named(first.metafile) !== named(result.metafile)) throw new Error('the chunks changed their names between the two builds');
-  await copyFile(require(`world-atlas/${MAP_FILE}`), join(dir, MAP_FILE));
+  const map = require(`world-atlas/${MAP_FILE}`);
+  await copyFile(map, join(dir, MAP_FILE));
   await buildIcons(outDir);
   await appendFile(join(outDir, '_headers'), CLOUDFLARE_HEADERS);
   await copyFlags(outDir);
@@ -246,7 +250,8 @@ export async function buildDashboard({ outDir, quiet = false }) {
     for (const r of routes) console.log(`  cold load ${kb(r.cold).padStart(8)}  ${r.page}`);
     for (const f of files) console.log(`  ${f.file.padEnd(46)} ${String(f.bytes).padStart(7)} B min ${String(f.gzipped).padStart(6)} B gzip  ${f.load}`);
   }
-  return { files, initial, routes, heaviest, total, budget: DASHBOARD_BUDGET };
+  const packages = [...packagesIn(result.metafile), ...[map, require('flag-icons/package.json')].flatMap((file) => packageDirOf(file) ?? [])];
+  return { files, initial, routes, heaviest, total, budget: DASHBOARD_BUDGET, packages };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

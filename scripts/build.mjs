@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
  * `npm run build`: builds what the server serves into dist/public (the tracker scripts and
- * the dashboard). With --if-missing (used by `npm start`) it does
+ * the dashboard, with the third-party licences). With --if-missing (used by `npm start`) it does
  * nothing when the output is newer than every source file.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildDashboard } from '../dashboard/build.mjs';
 import { buildTracker } from '../tracker/build.mjs';
+import { LICENCES_FILE, writeLicences } from './third-party.mjs';
 
 const OUT = 'dist/public';
 const SOURCES = ['tracker', 'dashboard', 'server/core/dashboard'];
@@ -23,7 +24,7 @@ function newestSource(dir) {
 
 function upToDate() {
   const marker = join(OUT, 'script.js');
-  if (!existsSync(marker) || !existsSync(join(OUT, 'dashboard', 'app.js')) || !existsSync(join(OUT, 'flags', 'xx.svg'))) return false;
+  if (!existsSync(marker) || !existsSync(join(OUT, 'dashboard', 'app.js')) || !existsSync(join(OUT, 'flags', 'xx.svg')) || !existsSync(join(OUT, LICENCES_FILE))) return false;
   const built = statSync(marker).mtimeMs;
   return SOURCES.every((dir) => newestSource(dir) <= built);
 }
@@ -32,4 +33,6 @@ const ifMissing = process.argv.includes('--if-missing');
 if (ifMissing && upToDate()) process.exit(0);
 // The tracker writes _headers afresh; the dashboard appends its own rules to it.
 await buildTracker({ outDir: OUT, quiet: false });
-await buildDashboard({ outDir: OUT, quiet: false });
+const dashboard = await buildDashboard({ outDir: OUT, quiet: false });
+// The tracker bundles no third-party code (tracker/build.mjs refuses to).
+await writeLicences(OUT, dashboard.packages);

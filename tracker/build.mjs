@@ -41,7 +41,11 @@ async function bundle(entry, define) {
     // the code behaves the same in sloppy mode.
     tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
     logLevel: 'silent',
+    metafile: true,
   });
+  // scripts/build.mjs writes the licences of the dashboard's and the Worker's packages only.
+  const foreign = Object.keys(result.metafile.inputs).filter((input) => input.includes('node_modules/'));
+  if (foreign.length > 0) throw new Error(`${entry} bundles third-party code (${foreign.join(', ')}): list its licence in THIRD-PARTY-LICENSES.txt (scripts/build.mjs)`);
   const [output] = result.outputFiles;
   if (!output) throw new Error(`esbuild produced nothing for ${entry}`);
   return output.contents;
