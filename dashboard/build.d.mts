@@ -32,6 +32,8 @@ export interface DashboardBuild {
   /** Gzipped bytes of every JavaScript and CSS file. */
   total: number;
   budget: number;
+  /** Directories of the third-party packages in the bundle or copied (world-atlas, flag-icons), for their licences. */
+  packages: string[];
 }
 export declare function buildDashboard(options: { outDir: string; quiet?: boolean }): Promise<DashboardBuild>;
 /** Cache-Control of `/flags/*` (Cloudflare's `_headers`; server/node/static.ts sends the same). */

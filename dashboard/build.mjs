@@ -115,7 +115,6 @@ export async function copyFlags(outDir) {
  * @typedef {{ file: string, bytes: number, gzipped: number, load: 'initial' | 'language' | 'page' | 'on demand' }} DashboardFile
  * @typedef {{ page: string, files: string[], cold: number }} DashboardRoute
  * @typedef {{ files: DashboardFile[], initial: number, routes: DashboardRoute[], heaviest: DashboardRoute, total: number, budget: number, packages: string[] }} DashboardBuild
- *   packages: the directories of the third-party packages in the bundle or copied (for their licences)
  */
 
 /**
