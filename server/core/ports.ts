@@ -1,6 +1,8 @@
 /**
  * The adapter seam: everything the runtime-independent core needs from the world.
- * Node fills it with better-sqlite3 and geoip-lite, Workers with D1 and `request.cf`.
+ * Node fills it with better-sqlite3, geoip-lite and DuckDB's columnar copy, Workers with D1
+ * and `request.cf`. It is the ground floor: it imports nothing, so no module of the core can
+ * reach an import circle through it (test/core/import-graph.test.ts).
  * @module
  */
 
@@ -84,4 +86,54 @@ export interface Config {
    * unset). Null: no first-run setup is possible through the dashboard.
    */
   setupCode?: string | null;
+}
+
+/**
+ * The port to the columnar copy of closed days (Node: DuckDB in a process of its own). It
+ * holds the same visits, events and properties as SQLite's raw tables for whole closed
+ * days, and answers the SQL raw-sql.ts writes in the DuckDB dialect.
+ */
+export interface ColumnReader {
+  /**
+   * The whole days of the site the copy holds, as days of `timeZone`; null when it holds
+   * none, or holds them cut along another timezone's days.
+   */
+  coverage(siteId: number, timeZone: string): Promise<ColumnCoverage | null>;
+  /** Rows of a statement; integers come back as numbers. */
+  all(sql: string, params: readonly SqlValue[]): Promise<Array<Record<string, SqlValue>>>;
+}
+
+/** The whole local days first..through a site's columnar copy holds. */
+export interface ColumnCoverage {
+  first: string;
+  through: string;
+  /** The days on which some visitor hash had two values of a column, and those columns. */
+  varying: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The columnar copy: the reader's queries plus the writes columnar/sync.ts makes. */
+export interface ColumnStore extends ColumnReader {
+  held(): Promise<HeldSite[]>;
+  /** Writes one day [start, end) atomically, replacing anything it held of that day. */
+  writeDay(siteId: number, timezone: string, day: string, start: number, end: number, rows: DayRows): Promise<void>;
+  /** Removes the site's days before `day` (which starts at `before`) and their rows. */
+  deleteBefore(siteId: number, day: string, before: number): Promise<void>;
+  deleteSite(siteId: number): Promise<void>;
+}
+
+/** What the copy holds of one site: whole days first..through, cut along `timezone`'s days. */
+export interface HeldSite {
+  siteId: number;
+  timezone: string;
+  first: string;
+  through: string;
+}
+
+/** A day of the raw tables as rows, arrays in the order of day-rows.ts's columns. */
+export interface DayRows {
+  visits: SqlValue[][];
+  events: SqlValue[][];
+  props: SqlValue[][];
+  /** VISITOR_COLUMNS some visitor hash of the day had two values of (see first-flags.ts). */
+  varying: string[];
 }

@@ -3,9 +3,8 @@
  * seam's ports (ports.ts) plus the core's own services the runtime chooses how to run.
  * @module
  */
-import type { Clock, Config, Db, Logger } from '../ports.ts';
+import type { Clock, ColumnReader, Config, Db, Logger } from '../ports.ts';
 import type { Ingest } from '../ingest/ingest.ts';
-import type { ColumnReader } from '../query/columns.ts';
 import type { FairShare } from '../query/fair-share.ts';
 
 /** What the Hono app needs, built once by each runtime's entry point. */
