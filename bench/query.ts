@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writ
 import { fileURLToPath } from 'node:url';
 import { syncColumns } from '../server/core/columnar/sync.ts';
 import { runMaintenance } from '../server/core/maintenance.ts';
-import type { ColumnReader } from '../server/core/query/columns.ts';
+import type { ColumnReader } from '../server/core/ports.ts';
 import { openDuckStore, type DuckStore } from '../server/node/columnar/duckdb-store.ts';
 import { columnarPath } from '../server/node/columnar/options.ts';
 import { availableParallelism } from 'node:os';

@@ -1,6 +1,8 @@
 /**
  * The adapter seam: everything the runtime-independent core needs from the world.
- * Node fills it with better-sqlite3 and geoip-lite, Workers with D1 and `request.cf`.
+ * Node fills it with better-sqlite3, geoip-lite and DuckDB's columnar copy, Workers with D1
+ * and `request.cf`. It is the ground floor: it imports nothing, so no module of the core can
+ * reach an import circle through it (test/core/import-graph.test.ts).
  * @module
  */
 
@@ -86,44 +88,52 @@ export interface Config {
   setupCode?: string | null;
 }
 
-/** What the Hono app needs, built once by each runtime's entry point. */
-export interface AppDeps {
-  db: Db;
+/**
+ * The port to the columnar copy of closed days (Node: DuckDB in a process of its own). It
+ * holds the same visits, events and properties as SQLite's raw tables for whole closed
+ * days, and answers the SQL raw-sql.ts writes in the DuckDB dialect.
+ */
+export interface ColumnReader {
   /**
-   * Where the Stats API and the dashboard's heavy reads go; `db` when absent. On Node a
-   * reader thread with its own read-only connection, so a slow query never holds up the
-   * HTTP thread; it refuses writes.
+   * The whole days of the site the copy holds, as days of `timeZone`; null when it holds
+   * none, or holds them cut along another timezone's days.
    */
-  readDb?: Db;
-  /** Why `readDb` cannot answer right now (Node: its reader thread is down), or null. */
-  readerDown?: () => string | null;
-  /**
-   * Turns by credential on `readDb` and `columns`, and each credential's bound on queries in
-   * flight (Node: each store reads one query's statements at a time; Workers: the bound
-   * alone). Absent: no turns, no bound.
-   */
-  queryShare?: import('./query/fair-share.ts').FairShare;
-  /** The columnar copy of closed days (Node), read where rollups cannot answer. */
-  columns?: import('./query/columns.ts').ColumnReader;
-  /** Why the columnar copy is not serving (queries then read SQLite alone, more slowly), or null. */
-  columnsDown?: () => string | null;
-  /** What would stop the next start though events are stored now (Node: write access to the file taken away), or null. */
-  restartProblem?: () => string | null;
-  /** Processes and stores one Events API request (createIngest, inline or on another thread); resolves once it is durable. */
-  ingest: import('./ingest/ingest.ts').Ingest;
-  /** Why events cannot be stored right now (Node: its ingest thread is down), or null. */
-  ingestDown?: () => string | null;
-  /** The visitor's address as the runtime sees it (socket or CF-Connecting-IP), before trust-proxy. */
-  remoteAddress: (request: Request, env: unknown) => string | null;
-  /** The country the platform's edge determined for a request (Workers' `request.cf`), if it has one. */
-  edgeCountry?: (request: Request) => string | null;
-  clock: Clock;
-  config: Config;
-  log: Logger;
+  coverage(siteId: number, timeZone: string): Promise<ColumnCoverage | null>;
+  /** Rows of a statement; integers come back as numbers. */
+  all(sql: string, params: readonly SqlValue[]): Promise<Array<Record<string, SqlValue>>>;
 }
 
-export interface EventWriter {
-  write(event: import('./ingest/event.ts').ProcessedEvent): Promise<void>;
-  /** Resolves once everything accepted so far is committed; later writes are refused. */
-  close(): Promise<void>;
+/** The whole local days first..through a site's columnar copy holds. */
+export interface ColumnCoverage {
+  first: string;
+  through: string;
+  /** The days on which some visitor hash had two values of a column, and those columns. */
+  varying: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The columnar copy: the reader's queries plus the writes columnar/sync.ts makes. */
+export interface ColumnStore extends ColumnReader {
+  held(): Promise<HeldSite[]>;
+  /** Writes one day [start, end) atomically, replacing anything it held of that day. */
+  writeDay(siteId: number, timezone: string, day: string, start: number, end: number, rows: DayRows): Promise<void>;
+  /** Removes the site's days before `day` (which starts at `before`) and their rows. */
+  deleteBefore(siteId: number, day: string, before: number): Promise<void>;
+  deleteSite(siteId: number): Promise<void>;
+}
+
+/** What the copy holds of one site: whole days first..through, cut along `timezone`'s days. */
+export interface HeldSite {
+  siteId: number;
+  timezone: string;
+  first: string;
+  through: string;
+}
+
+/** A day of the raw tables as rows, arrays in the order of day-rows.ts's columns. */
+export interface DayRows {
+  visits: SqlValue[][];
+  events: SqlValue[][];
+  props: SqlValue[][];
+  /** VISITOR_COLUMNS some visitor hash of the day had two values of (see first-flags.ts). */
+  varying: string[];
 }

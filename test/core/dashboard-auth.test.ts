@@ -13,7 +13,7 @@ import {
 import { derivedSetupCode, expectedSetupCode, setupCodeMatches } from '../../server/core/auth/setup-code.ts';
 import { ConfigError, parseConfig } from '../../server/core/config.ts';
 import { parseSettingsPatch, SettingsError } from '../../server/core/dashboard/settings.ts';
-import type { AppDeps } from '../../server/core/ports.ts';
+import type { AppDeps } from '../../server/core/http/app-deps.ts';
 import { createUser, deleteUser, findUserByEmail, grantedSiteIds, setGrantedSites, UserError } from '../../server/core/users.ts';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../server/core/config.ts';
 import { createApp } from '../../server/core/http/app.ts';
-import type { AppDeps } from '../../server/core/ports.ts';
+import type { AppDeps } from '../../server/core/http/app-deps.ts';
 import { tempDb } from '../helpers/db.ts';
 import { MemoryLog } from '../helpers/server.ts';
 

@@ -3,7 +3,8 @@
  * killed (SIGKILL, by itself) while the day given in argv[4] is being written, between
  * the transaction's start and its commit. argv: SQLite file, copy file, day to die in.
  */
-import { syncColumns, type ColumnStore } from '../../server/core/columnar/sync.ts';
+import type { ColumnStore } from '../../server/core/ports.ts';
+import { syncColumns } from '../../server/core/columnar/sync.ts';
 import { openDuckStore } from '../../server/node/columnar/duckdb-store.ts';
 import { openSqlite } from '../../server/node/sqlite-db.ts';
 

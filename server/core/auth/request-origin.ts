@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono';
 import { clientAddress, parseIp, truncateIp } from '../ingest/ip.ts';
-import type { AppDeps } from '../ports.ts';
+import type { AppDeps } from '../http/app-deps.ts';
 
 type OriginDeps = Pick<AppDeps, 'config'>;
 

@@ -7,7 +7,7 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { fromHex, timingSafeEqual } from '../bytes.ts';
-import type { AppDeps } from '../ports.ts';
+import type { AppDeps } from '../http/app-deps.ts';
 import { isHttps } from './request-origin.ts';
 import { shareUnlockValue, type SharedLink } from './shared-links.ts';
 

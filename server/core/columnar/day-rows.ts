@@ -5,7 +5,7 @@
  * buckets by (dialect.ts). The truncated IP is left out: the copy never holds one.
  * @module
  */
-import type { Db, SqlValue } from '../ports.ts';
+import type { DayRows, Db, SqlValue } from '../ports.ts';
 import { COLUMN_DIMENSIONS, labelOf, type DimensionSpec } from '../query/dimensions.ts';
 import { flagColumn, VISITOR_COLUMNS } from '../query/first-flags.ts';
 import { offsetSpans, type OffsetSpan } from '../time.ts';
@@ -56,15 +56,6 @@ export const PROP_COLUMNS: ReadonlyArray<readonly [string, ColumnKind]> = [
   ['key', 'text'],
   ['value', 'text'],
 ];
-
-/** Rows as arrays in the order of the columns above. */
-export interface DayRows {
-  visits: SqlValue[][];
-  events: SqlValue[][];
-  props: SqlValue[][];
-  /** VISITOR_COLUMNS some visitor hash of the day had two values of (see first-flags.ts). */
-  varying: string[];
-}
 
 function localTimes(spans: OffsetSpan[]): (sec: number) => number {
   return (sec) => sec + spans.find((s) => s.until === null || sec < s.until)!.offset;

@@ -8,32 +8,13 @@
  * backfill proceeds in small steps between queries.
  * @module
  */
-import type { Db } from '../ports.ts';
-import type { ColumnReader } from '../query/columns.ts';
+import type { ColumnStore, Db } from '../ports.ts';
 import { readRollupState } from '../query/rollup-state.ts';
 import { readSitePrivacy } from '../privacy/site-privacy.ts';
 import { listSites } from '../sites.ts';
 import { VISIT_TIMEOUT_SECONDS } from '../store/record-event.ts';
 import { addDays, dayStart, localDayAt } from '../time.ts';
-import { readDayRows, type DayRows } from './day-rows.ts';
-
-/** What the copy holds of one site: whole days first..through, cut along `timezone`'s days. */
-export interface HeldSite {
-  siteId: number;
-  timezone: string;
-  first: string;
-  through: string;
-}
-
-/** The columnar copy: the reader's queries plus the writes this module makes. */
-export interface ColumnStore extends ColumnReader {
-  held(): Promise<HeldSite[]>;
-  /** Writes one day [start, end) atomically, replacing anything it held of that day. */
-  writeDay(siteId: number, timezone: string, day: string, start: number, end: number, rows: DayRows): Promise<void>;
-  /** Removes the site's days before `day` (which starts at `before`) and their rows. */
-  deleteBefore(siteId: number, day: string, before: number): Promise<void>;
-  deleteSite(siteId: number): Promise<void>;
-}
+import { readDayRows } from './day-rows.ts';
 
 export interface SyncResult {
   daysWritten: number;

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Context } from 'hono';
-import type { AppDeps } from '../ports.ts';
+import type { AppDeps } from './app-deps.ts';
 import { SHORT_ADMIN_TOKEN } from '../config.ts';
 import { isSameOrigin } from '../auth/request-origin.ts';
 import { readSessionCookie, setSessionCookie } from '../auth/session-cookie.ts';

@@ -5,7 +5,8 @@
  */
 import { Hono, type Context } from 'hono';
 import { isHttps } from '../auth/request-origin.ts';
-import { type AppDeps, StoreBusyError } from '../ports.ts';
+import { StoreBusyError } from '../ports.ts';
+import type { AppDeps } from './app-deps.ts';
 import { refusedAdminToken } from './api-auth.ts';
 import { collectRoutes } from './collect.ts';
 import { dashboardPages } from './dashboard-pages.ts';

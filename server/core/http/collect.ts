@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import { INGEST_HEADERS, type IngestRequest } from '../ingest/ingest.ts';
 import { readBody } from './body.ts';
 import { throttledLog } from '../log-throttle.ts';
-import type { AppDeps } from '../ports.ts';
+import type { AppDeps } from './app-deps.ts';
 import type { StoreStatus } from './store-status.ts';
 
 const CORS = {

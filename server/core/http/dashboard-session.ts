@@ -13,7 +13,7 @@ import { createSession, deleteSession, endSessionsOf, sessionCount } from '../au
 import { expectedSetupCode, setupCodeMatches, setupUrl } from '../auth/setup-code.ts';
 import { admitAttempt, admitSetupAttempt, attemptSucceeded, throttleKeys } from '../auth/throttle.ts';
 import { SHARE_HEADER, type AccountInfo, type SessionState } from '../dashboard/contract.ts';
-import type { AppDeps } from '../ports.ts';
+import type { AppDeps } from './app-deps.ts';
 import { listSites } from '../sites.ts';
 import { anyUserExists, createFirstOwner, findUserByEmail, findUserById, grantedSiteIds, setPassword, UserError, type User } from '../users.ts';
 import { crossOrigin, requestAccess, requestGrant, unauthorized } from './api-auth.ts';

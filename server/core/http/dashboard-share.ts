@@ -11,7 +11,7 @@ import { setShareCookie, shareUnlocked } from '../auth/share-cookie.ts';
 import { linkOfToken, linkOfTokenAnyState, type SharedLink } from '../auth/shared-links.ts';
 import { admitAttempt, attemptSucceeded, throttleKeys } from '../auth/throttle.ts';
 import { SHARE_HEADER, type SessionState } from '../dashboard/contract.ts';
-import type { AppDeps } from '../ports.ts';
+import type { AppDeps } from './app-deps.ts';
 import { crossOrigin } from './api-auth.ts';
 import { fail, jsonBody, stringField } from './dashboard-access.ts';
 

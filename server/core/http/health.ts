@@ -7,7 +7,7 @@
  * @module
  */
 import { Hono } from 'hono';
-import type { AppDeps } from '../ports.ts';
+import type { AppDeps } from './app-deps.ts';
 import type { StoreStatus } from './store-status.ts';
 
 /** A write that changes nothing but must take the write lock and commit. */

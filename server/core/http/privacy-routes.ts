@@ -6,7 +6,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { requestOrigin } from '../auth/request-origin.ts';
-import type { AppDeps } from '../ports.ts';
+import type { AppDeps } from './app-deps.ts';
 import { FORMATS, type Format } from '../privacy/document.ts';
 import { readPrivacyFacts } from '../privacy/facts.ts';
 import { LANGS, type Lang } from '../privacy/phrases.ts';

@@ -6,8 +6,8 @@
  * @module
  */
 import type { Context } from 'hono';
-import type { AppDeps, Db } from '../ports.ts';
-import type { ColumnReader } from '../query/columns.ts';
+import type { ColumnReader, Db } from '../ports.ts';
+import type { AppDeps } from './app-deps.ts';
 import { QueryLimitError, type Turns } from '../query/fair-share.ts';
 import { TOKEN_PREFIX_LENGTH } from '../tokens.ts';
 import type { Access, ApiDeps } from './api-auth.ts';

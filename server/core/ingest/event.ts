@@ -43,3 +43,10 @@ export interface ProcessedEvent {
   revenue: { amount: string; currency: string } | null;
   visit: VisitAttributes;
 }
+
+/** Where processed events go (inline or on the ingest thread, with group commit or without). */
+export interface EventWriter {
+  write(event: ProcessedEvent): Promise<void>;
+  /** Resolves once everything accepted so far is committed; later writes are refused. */
+  close(): Promise<void>;
+}

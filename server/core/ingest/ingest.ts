@@ -5,7 +5,8 @@
  * calls it inline, Node on the thread that owns the SQLite file.
  * @module
  */
-import type { Config, CountryLookup, Db, EventWriter } from '../ports.ts';
+import type { Config, CountryLookup, Db } from '../ports.ts';
+import type { EventWriter } from './event.ts';
 import { SiteCache } from '../site-cache.ts';
 import { unknownSiteMessage } from '../sites.ts';
 import { dropNotes } from './drop-notes.ts';

@@ -3,9 +3,7 @@
  * and pagination, adds the comparison period, and shapes the Plausible v2 response.
  * @module
  */
-import type { Db } from '../ports.ts';
-import type { ColumnReader } from './columns.ts';
-import type { ColumnCoverage } from './plan.ts';
+import type { ColumnCoverage, ColumnReader, Db } from '../ports.ts';
 import { comparisonPeriod, periodEcho } from './date-range.ts';
 import { dimensionSpec, isTimeDimension, type DimensionSpec } from './dimensions.ts';
 import { filterDimensions, filterMatches, filtersOnPage, pageAsEntryPage } from './filters.ts';

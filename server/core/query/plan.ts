@@ -7,6 +7,7 @@
  * It also refuses a raw read that would reach before the site's retention window.
  * @module
  */
+import type { ColumnCoverage } from '../ports.ts';
 import type { DimensionSpec } from './dimensions.ts';
 import { QueryError } from './errors.ts';
 import type { Key } from './sums.ts';
@@ -27,14 +28,6 @@ export type RowSegment =
   | { kind: 'columnar'; start: number; end: number; varying: Readonly<Record<string, readonly string[]>> | null };
 
 export type Segment = RowSegment | RolledSegment;
-
-/** The whole local days first..through a site's columnar copy holds. */
-export interface ColumnCoverage {
-  first: string;
-  through: string;
-  /** The days on which some visitor hash had two values of a column, and those columns. */
-  varying: Readonly<Record<string, readonly string[]>>;
-}
 
 export interface RollupCoverage {
   /** Last day whose day rollups are complete. */

@@ -4,15 +4,14 @@
  * counts make this exact: no day is ever read from two stretches.
  * @module
  */
-import type { Db, SqlValue, Stmt } from '../ports.ts';
+import type { ColumnCoverage, ColumnReader, Db, SqlValue, Stmt } from '../ports.ts';
 import type { Site } from '../sites.ts';
 import { periodAfterPurge } from '../privacy/purge-boundary.ts';
-import type { ColumnReader } from './columns.ts';
 import { countryName } from './country-names.ts';
 import { DUCKDB, SQLITE } from './dialect.ts';
 import { QueryError } from './errors.ts';
 import { eventLeaves, sameEventFilters, visitsBeyondSql, type VisitsBeyond } from './filters.ts';
-import { checkRetention, granularityFor, planSegments, rollupsCanServe, useColumns, type ColumnCoverage, type RowSegment, type Segment } from './plan.ts';
+import { checkRetention, granularityFor, planSegments, rollupsCanServe, useColumns, type RowSegment, type Segment } from './plan.ts';
 import { columnarStatements, rawStatement, type RawRead } from './raw-sql.ts';
 import { rollupStatement } from './rollup-sql.ts';
 import type { RollupState } from './rollup-state.ts';

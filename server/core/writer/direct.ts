@@ -4,7 +4,8 @@
  * @module
  */
 import type { ProcessedEvent } from '../ingest/event.ts';
-import type { Db, EventWriter } from '../ports.ts';
+import type { Db } from '../ports.ts';
+import type { EventWriter } from '../ingest/event.ts';
 import { recordEventStatements } from '../store/record-event.ts';
 
 export class DirectWriter implements EventWriter {

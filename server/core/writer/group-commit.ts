@@ -5,7 +5,8 @@
  * @module
  */
 import type { ProcessedEvent } from '../ingest/event.ts';
-import type { Db, EventWriter, Stmt } from '../ports.ts';
+import type { Db, Stmt } from '../ports.ts';
+import type { EventWriter } from '../ingest/event.ts';
 import { recordEventStatements } from '../store/record-event.ts';
 
 interface Pending {

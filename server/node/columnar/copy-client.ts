@@ -9,8 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { throttledLog } from '../../core/log-throttle.ts';
 import type { Logger, SqlValue } from '../../core/ports.ts';
-import type { ColumnReader } from '../../core/query/columns.ts';
-import type { ColumnCoverage } from '../../core/query/plan.ts';
+import type { ColumnCoverage, ColumnReader } from '../../core/ports.ts';
 import { restartDelay } from '../restart-delay.ts';
 import type { CopyProcessData, FromCopyProcess, ToCopyProcess } from './copy-process.ts';
 

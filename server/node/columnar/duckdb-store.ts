@@ -13,9 +13,8 @@
 import { rmSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { EVENT_COLUMNS, PROP_COLUMNS, VISIT_COLUMNS, type ColumnKind } from '../../core/columnar/day-rows.ts';
-import type { ColumnStore, HeldSite } from '../../core/columnar/sync.ts';
+import type { ColumnCoverage, ColumnStore, HeldSite } from '../../core/ports.ts';
 import type { SqlValue } from '../../core/ports.ts';
-import type { ColumnCoverage } from '../../core/query/plan.ts';
 
 export interface DuckStoreOptions {
   path: string;

@@ -1,0 +1,44 @@
+/**
+ * What the Hono app (`createApp`) needs, built once by each runtime's entry point: the
+ * seam's ports (ports.ts) plus the core's own services the runtime chooses how to run.
+ * @module
+ */
+import type { Clock, ColumnReader, Config, Db, Logger } from '../ports.ts';
+import type { Ingest } from '../ingest/ingest.ts';
+import type { FairShare } from '../query/fair-share.ts';
+
+/** What the Hono app needs, built once by each runtime's entry point. */
+export interface AppDeps {
+  db: Db;
+  /**
+   * Where the Stats API and the dashboard's heavy reads go; `db` when absent. On Node a
+   * reader thread with its own read-only connection, so a slow query never holds up the
+   * HTTP thread; it refuses writes.
+   */
+  readDb?: Db;
+  /** Why `readDb` cannot answer right now (Node: its reader thread is down), or null. */
+  readerDown?: () => string | null;
+  /**
+   * Turns by credential on `readDb` and `columns`, and each credential's bound on queries in
+   * flight (Node: each store reads one query's statements at a time; Workers: the bound
+   * alone). Absent: no turns, no bound.
+   */
+  queryShare?: FairShare;
+  /** The columnar copy of closed days (Node), read where rollups cannot answer. */
+  columns?: ColumnReader;
+  /** Why the columnar copy is not serving (queries then read SQLite alone, more slowly), or null. */
+  columnsDown?: () => string | null;
+  /** What would stop the next start though events are stored now (Node: write access to the file taken away), or null. */
+  restartProblem?: () => string | null;
+  /** Processes and stores one Events API request (createIngest, inline or on another thread); resolves once it is durable. */
+  ingest: Ingest;
+  /** Why events cannot be stored right now (Node: its ingest thread is down), or null. */
+  ingestDown?: () => string | null;
+  /** The visitor's address as the runtime sees it (socket or CF-Connecting-IP), before trust-proxy. */
+  remoteAddress: (request: Request, env: unknown) => string | null;
+  /** The country the platform's edge determined for a request (Workers' `request.cf`), if it has one. */
+  edgeCountry?: (request: Request) => string | null;
+  clock: Clock;
+  config: Config;
+  log: Logger;
+}
