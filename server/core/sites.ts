@@ -3,7 +3,8 @@
  * @module
  */
 import type { Db, IpStorage } from './ports.ts';
-import { canonicalTimeZone, UTC_ZONE } from './timezones.ts';
+import { checkTimeZone, type SiteSettings } from './site-settings.ts';
+import { UTC_ZONE } from './timezones.ts';
 
 export interface Site {
   id: number;
@@ -18,16 +19,6 @@ export interface Site {
   allowedHostnames: string[];
   searchParams: string[];
   createdAt: number;
-}
-
-export interface SiteSettings {
-  timezone?: string;
-  ipStorage?: IpStorage | null;
-  retentionDays?: number | null;
-  excludedIps?: string[];
-  excludedPaths?: string[];
-  allowedHostnames?: string[];
-  searchParams?: string[];
 }
 
 interface SiteRow {
@@ -124,8 +115,11 @@ function toSite(row: SiteRow): Site {
 
 export class SiteError extends Error {}
 
-function unknownTimeZone(name: string): string {
-  return `unknown timezone "${name.slice(0, 100)}" (use an IANA name such as Europe/Oslo)`;
+/** The zone's current name; a SiteError naming the problem when it is no zone. */
+function siteTimeZone(value: string): string {
+  const zone = checkTimeZone(value);
+  if ('problem' in zone) throw new SiteError(zone.problem);
+  return zone.ok;
 }
 
 /** What to say when no site has this domain: how to add it, from the dashboard or the command line. */
@@ -151,8 +145,7 @@ export async function listSites(db: Db): Promise<Site[]> {
 export async function createSite(db: Db, input: { domain: string; timezone?: string }, nowMs: number): Promise<Site> {
   const domain = parseDomain(input.domain);
   if (!domain) throw new SiteError(`"${input.domain}" is not a valid domain`);
-  const timezone = canonicalTimeZone(input.timezone ?? UTC_ZONE);
-  if (timezone === null) throw new SiteError(unknownTimeZone(input.timezone ?? ''));
+  const timezone = siteTimeZone(input.timezone ?? UTC_ZONE);
   // One statement decides, so two clients adding the same domain at once get a SiteError, not a constraint error.
   const inserted = await db.run('INSERT INTO sites (domain, timezone, created_at) VALUES (?, ?, ?) ON CONFLICT (domain) DO NOTHING', [
     domain,
@@ -169,8 +162,7 @@ export async function createSite(db: Db, input: { domain: string; timezone?: str
 export async function updateSite(db: Db, domain: string, settings: SiteSettings): Promise<Site> {
   const site = await findSite(db, domain);
   if (!site) throw new SiteError(unknownSiteMessage(domain));
-  const timezone = settings.timezone === undefined ? site.timezone : canonicalTimeZone(settings.timezone);
-  if (timezone === null) throw new SiteError(unknownTimeZone(settings.timezone ?? ''));
+  const timezone = settings.timezone === undefined ? site.timezone : siteTimeZone(settings.timezone);
   const next = { ...site, ...settings, timezone };
   await db.run(
     `UPDATE sites SET timezone = ?, ip_storage = ?, retention_days = ?, excluded_ips = ?, excluded_paths = ?,

@@ -10,7 +10,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { createSite, listSites, normalizeHostname, parseDomain, removeSite, SiteError, findSite, unknownSiteMessage, updateSite, type Site, type SiteSettings } from '../core/sites.ts';
+import { createSite, listSites, normalizeHostname, parseDomain, removeSite, SiteError, findSite, unknownSiteMessage, updateSite, type Site } from '../core/sites.ts';
+import { parseSiteSettings, SettingsError, type SettingNames, type SiteSettings } from '../core/site-settings.ts';
 import { resetSite } from '../core/site-reset.ts';
 import { listTokens, revokeToken } from '../core/token-registry.ts';
 import { createToken } from '../core/tokens.ts';
@@ -19,7 +20,6 @@ import { createUser, findUserByEmail, grantedSiteIds, listUsers, setPassword, Us
 import { hostnamePattern } from '../core/ingest/exclusions.ts';
 import { migrate } from './migrate.ts';
 import { DatabaseFileError, openSqlite, type SqliteDb } from './sqlite-db.ts';
-import { parseCidr } from '../core/ingest/ip.ts';
 import { ConfigError, parseConfig, parsePublicUrl } from '../core/config.ts';
 import { FORMATS, type Format } from '../core/privacy/document.ts';
 import { readPrivacyFacts } from '../core/privacy/facts.ts';
@@ -91,38 +91,37 @@ function requireDomain(value: string | undefined, what = 'domain'): string {
   return domain;
 }
 
+/** The options of `site set` as the validator's messages name them. */
+const OPTION_NAMES: SettingNames = {
+  timezone: '--timezone',
+  ipStorage: '--ip-storage',
+  retentionDays: '--retention-days',
+  excludedIps: '--exclude-ip',
+  excludedPaths: '--exclude-path',
+  allowedHostnames: '--allow-host',
+  searchParams: '--search-params',
+};
+
+/** A number typed as text, so the validator judges it; any other text is left for it to refuse. */
+const wholeNumber = (text: string): number | string => (/^-?\d+$/.test(text) ? Number(text) : text);
+
+/** The settings `site set` was given, in the API's form, checked by the validator the dashboard uses. */
 function siteSettings(values: Record<string, string | boolean | string[] | undefined>): SiteSettings {
-  const settings: SiteSettings = {};
-  if (typeof values.timezone === 'string') settings.timezone = values.timezone;
-  if (typeof values['ip-storage'] === 'string') {
-    const v = values['ip-storage'];
-    if (v !== 'truncated' && v !== 'none' && v !== 'default') throw new UsageError('--ip-storage must be truncated, none or default');
-    settings.ipStorage = v === 'default' ? null : v;
+  const given: Record<string, unknown> = {};
+  if (typeof values.timezone === 'string') given.timezone = values.timezone;
+  const ipStorage = values['ip-storage'];
+  if (typeof ipStorage === 'string') given.ipStorage = ipStorage === 'default' ? null : ipStorage;
+  const retention = values['retention-days'];
+  if (typeof retention === 'string') given.retentionDays = retention === 'forever' ? null : wholeNumber(retention);
+  const lists = { excludedIps: 'exclude-ip', excludedPaths: 'exclude-path', allowedHostnames: 'allow-host' } as const;
+  for (const [field, option] of Object.entries(lists)) if (Array.isArray(values[option])) given[field] = values[option];
+  if (typeof values['search-params'] === 'string') given.searchParams = values['search-params'].split(',');
+  try {
+    return parseSiteSettings(given, OPTION_NAMES);
+  } catch (e) {
+    if (e instanceof SettingsError) throw new UsageError(e.message);
+    throw e;
   }
-  if (typeof values['retention-days'] === 'string') {
-    const v = values['retention-days'];
-    if (v === 'forever') settings.retentionDays = null;
-    else if (/^\d+$/.test(v) && Number(v) >= 1) settings.retentionDays = Number(v);
-    else throw new UsageError('--retention-days must be a whole number of days (at least 1) or "forever"');
-  }
-  const list = (name: string) => (Array.isArray(values[name]) ? (values[name] as string[]) : undefined);
-  const ips = list('exclude-ip');
-  if (ips) {
-    const bad = ips.find((c) => parseCidr(c) === null);
-    if (bad !== undefined) throw new UsageError(`--exclude-ip "${bad}" is not an IP address or CIDR range`);
-    settings.excludedIps = ips;
-  }
-  const paths = list('exclude-path');
-  if (paths) {
-    const bad = paths.find((p) => !p.startsWith('/'));
-    if (bad !== undefined) throw new UsageError(`--exclude-path "${bad}" can never match: paths start with "/" (did you mean "/${bad}"?)`);
-    settings.excludedPaths = paths;
-  }
-  if (list('allow-host')) settings.allowedHostnames = list('allow-host');
-  if (typeof values['search-params'] === 'string') {
-    settings.searchParams = values['search-params'].split(',').map((s) => s.trim()).filter(Boolean);
-  }
-  return settings;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
 } from '../../server/core/auth/throttle.ts';
 import { derivedSetupCode, expectedSetupCode, setupCodeMatches } from '../../server/core/auth/setup-code.ts';
 import { ConfigError, parseConfig } from '../../server/core/config.ts';
-import { parseSettingsPatch, SettingsError } from '../../server/core/dashboard/settings.ts';
+import { parseSiteSettings, SettingsError } from '../../server/core/site-settings.ts';
 import type { AppDeps } from '../../server/core/http/app-deps.ts';
 import { createUser, deleteUser, findUserByEmail, grantedSiteIds, setGrantedSites, UserError } from '../../server/core/users.ts';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -211,11 +211,11 @@ describe('users', () => {
 
 describe('settings patch', () => {
   it('accepts every writable field and names the first bad one', () => {
-    expect(parseSettingsPatch({})).toEqual({});
-    expect(parseSettingsPatch({ excludedIps: [' 10.0.0.0/8 ', '10.0.0.0/8'], retentionDays: null })).toEqual({ excludedIps: ['10.0.0.0/8'], retentionDays: null });
+    expect(parseSiteSettings({})).toEqual({});
+    expect(parseSiteSettings({ excludedIps: [' 10.0.0.0/8 ', '10.0.0.0/8'], retentionDays: null })).toEqual({ excludedIps: ['10.0.0.0/8'], retentionDays: null });
     const bad = (body: Record<string, unknown>) => {
       try {
-        parseSettingsPatch(body);
+        parseSiteSettings(body);
         return 'accepted';
       } catch (e) {
         expect(e).toBeInstanceOf(SettingsError);
@@ -228,6 +228,6 @@ describe('settings patch', () => {
     expect(bad({ searchParams: ['a=b'] })).toBe('searchParams');
     expect(bad({ domain: 'x.example' })).toBe('domain');
     // The message names the setting as the settings page does, not by the API's field name.
-    expect(() => parseSettingsPatch({ excludedPaths: ['admin'] })).toThrow('Excluded pages: "admin" is not a path starting with /');
+    expect(() => parseSiteSettings({ excludedPaths: ['admin'] })).toThrow('Excluded pages: "admin" can never match: paths start with "/" (did you mean "/admin"?)');
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../dashboard/lib/api.ts';
-import { parseSettingsPatch } from '../../server/core/dashboard/settings.ts';
+import { parseSiteSettings } from '../../server/core/site-settings.ts';
 
 describe('error messages', () => {
   it('keep the field key for placing the message and show the rest', () => {
@@ -18,9 +18,9 @@ describe('error messages', () => {
   });
 
   it('name a bad setting as the settings page does', () => {
-    expect(() => parseSettingsPatch({ excludedIps: ['nope'] })).toThrow('Excluded IP addresses and ranges: "nope" is not an IP address or CIDR range');
-    expect(() => parseSettingsPatch({ retentionDays: 0 })).toThrow(/^Raw event retention: /);
-    expect(() => parseSettingsPatch({ allowedHostnames: ['a b'] })).toThrow(/^Allowed hostnames: /);
-    expect(() => parseSettingsPatch({ colour: 'red' })).toThrow('"colour" is not a setting that can be changed here');
+    expect(() => parseSiteSettings({ excludedIps: ['nope'] })).toThrow('Excluded IP addresses and ranges: "nope" is not an IP address or CIDR range');
+    expect(() => parseSiteSettings({ retentionDays: 0 })).toThrow(/^Raw event retention: /);
+    expect(() => parseSiteSettings({ allowedHostnames: ['a b'] })).toThrow(/^Allowed hostnames: /);
+    expect(() => parseSiteSettings({ colour: 'red' })).toThrow('"colour" is not a setting that can be changed here');
   });
 });

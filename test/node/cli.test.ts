@@ -65,6 +65,7 @@ describe('teller CLI', () => {
     expect(await run('token', 'create', '--site', 'x.com', '--admin')).toBe(2);
     expect(await run('nonsense')).toBe(2);
     expect(await run('site', 'set', 'x.com', '--exclude-ip', 'banana')).toBe(2);
+    expect(err).toContain('teller: --exclude-ip: "banana" is not an IP address or CIDR range');
     expect(await run('site', 'add', 'dup.com')).toBe(0);
     expect(await run('site', 'add', 'dup.com')).toBe(1);
     expect(err.join('\n')).toMatch(/already exists/);
@@ -173,10 +174,10 @@ describe('teller CLI', () => {
     expect(await run('site', 'add', 'example.com')).toBe(0);
     err = [];
     expect(await run('site', 'set', 'example.com', '--exclude-path', 'admin')).toBe(2);
-    expect(err[0]).toBe('teller: --exclude-path "admin" can never match: paths start with "/" (did you mean "/admin"?)');
+    expect(err[0]).toBe('teller: --exclude-path: "admin" can never match: paths start with "/" (did you mean "/admin"?)');
     err = [];
     expect(await run('site', 'set', 'example.com', '--retention-days', '-3')).toBe(2);
-    expect(err[0]).toBe('teller: --retention-days must be a whole number of days (at least 1) or "forever"');
+    expect(err[0]).toBe('teller: --retention-days: a whole number of days from 1 to 36500, or forever');
     err = [];
     expect(await run('site', 'set', 'example.com', '--allow-host', 'shop.example.com')).toBe(0);
     expect(err).toEqual(['Note: example.com itself is not in --allow-host, so its own pages are no longer counted. Add "--allow-host example.com" to count them.']);

@@ -7,10 +7,11 @@ import { Hono, type Context } from 'hono';
 import { requestOrigin } from '../auth/request-origin.ts';
 import type { FirstEvent, SiteCreated } from '../dashboard/contract.ts';
 import { recentDropNotes } from '../ingest/drop-notes.ts';
-import { parseSettingsPatch, SettingsError, settingsJson } from '../dashboard/settings.ts';
+import { settingsJson } from '../dashboard/settings.ts';
 import { siteSummary } from '../dashboard/site-summary.ts';
 import { purgeDayProblem, purgeSite } from '../privacy/purge.ts';
 import { resetSite } from '../site-reset.ts';
+import { parseSiteSettings, SettingsError } from '../site-settings.ts';
 import { createSite, listSites, removeSite, SiteError, updateSite, type Site } from '../sites.ts';
 import { mayRead } from '../tokens.ts';
 import type { ApiDeps } from './api-auth.ts';
@@ -90,7 +91,7 @@ export function dashboardSites(deps: ApiDeps): Hono {
     const body = await jsonBody(c);
     if ('response' in body) return body.response;
     try {
-      const updated = await updateSite(deps.db, site.ok.domain, parseSettingsPatch(body.ok));
+      const updated = await updateSite(deps.db, site.ok.domain, parseSiteSettings(body.ok));
       return c.json(settingsJson(updated, deps.config.ipStorage));
     } catch (e) {
       // The API's name of the field beside the owner's words, for a client to place the message.
