@@ -7,7 +7,7 @@
 import type { Stmt } from './ports.ts';
 import { labelSql, ROLLED_UP_EVENT_DIMENSIONS, ROLLED_UP_VISIT_DIMENSIONS, type DimensionSpec } from './query/dimensions.ts';
 import { rolledSegments, type RollupCoverage } from './query/plan.ts';
-import { RANGE_TABLES } from './sites.ts';
+import { rangeStatements } from './store/site-days.ts';
 import { addDays, dayStart } from './time.ts';
 
 const VISIT_DIMENSIONS = ['', ...ROLLED_UP_VISIT_DIMENSIONS.map((s) => s.name)];
@@ -98,18 +98,10 @@ export function rollupRangeStatements(siteId: number, first: string, last: strin
       };
     });
   return [
-    ...deleteRangeStatements(siteId, first, last),
+    ...rangeStatements(siteId, first, last),
     ...family('rollup_visits', VISIT_DIMENSIONS, VISIT_SUMS),
     ...family('rollup_events', EVENT_DIMENSIONS, EVENT_SUMS),
     // OR REPLACE: two overlapping maintenance runs may both build the same range.
     { sql: 'INSERT OR REPLACE INTO rollup_ranges (site_id, first_day, last_day) VALUES (?, ?, ?)', params: [siteId, first, last] },
   ];
-}
-
-/** Statements that remove a preset range. */
-export function deleteRangeStatements(siteId: number, first: string, last: string): Stmt[] {
-  return RANGE_TABLES.map((table) => ({
-    sql: `DELETE FROM ${table} WHERE site_id = ? AND first_day = ? AND last_day = ?`,
-    params: [siteId, first, last],
-  }));
 }
