@@ -8,14 +8,28 @@
  */
 import type { Stmt } from '../ports.ts';
 
-/** Ready sums for preset ranges (last 30 days, this year…), keyed by `first_day`/`last_day`. */
-export const RANGE_TABLES: readonly string[] = ['rollup_ranges', 'rollup_range_visits', 'rollup_range_events'];
+/**
+ * The rollup tables of each family, by how many days a row sums: visits (totals and visit
+ * dimensions) and events (event dimensions). Day rows are keyed by `day`, month rows by
+ * `month` (summed from day rows), preset-range rows by `first_day`/`last_day`.
+ */
+export const ROLLUP_FAMILIES = {
+  visits: { day: 'rollup_visits', month: 'rollup_visits_monthly', range: 'rollup_range_visits' },
+  events: { day: 'rollup_events', month: 'rollup_events_monthly', range: 'rollup_range_events' },
+} as const;
 
-/** Day rollups (keyed by `day`, one row set per dimension), summed from raw rows. */
-export const DAY_ROLLUP_TABLES = ['rollup_visits', 'rollup_events'] as const;
+export type RollupFamily = (typeof ROLLUP_FAMILIES)[keyof typeof ROLLUP_FAMILIES];
 
-/** Month rollups (keyed by `month`), summed from the day rollups. */
-export const MONTH_ROLLUP_TABLES = ['rollup_visits_monthly', 'rollup_events_monthly'] as const;
+const { visits, events } = ROLLUP_FAMILIES;
+
+/** Ready sums for preset ranges (last 30 days, this year…), with the list of ranges ready. */
+export const RANGE_TABLES: readonly string[] = ['rollup_ranges', visits.range, events.range];
+
+/** Day rollups, one row set per dimension, summed from raw rows. */
+export const DAY_ROLLUP_TABLES = [visits.day, events.day] as const;
+
+/** Month rollups (YYYY-MM), summed from the day rollups. */
+export const MONTH_ROLLUP_TABLES = [visits.month, events.month] as const;
 
 /** Tables of sums built from a site's raw rows: dropped with the site, or to be built again. */
 export const ROLLUP_TABLES: readonly string[] = [...DAY_ROLLUP_TABLES, ...MONTH_ROLLUP_TABLES, ...RANGE_TABLES, 'rollup_state'];
