@@ -1,6 +1,6 @@
 /**
  * Which tables hold a site's days, and how rows are removed from them: the one list that
- * rollup building, retention (maintenance), purge, reset and site removal share. A table
+ * rollup building and reading, retention (maintenance), purge, reset and site removal share. A table
  * that holds a site's statistics is added here once; every path that deletes picks it up.
  * `test/core/site-days.test.ts` fails when the schema has a table with a `site_id` that is
  * in none of these lists.
