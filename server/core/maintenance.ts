@@ -10,8 +10,9 @@ import type { Db } from './ports.ts';
 import { shortcutDays } from './query/date-range.ts';
 import { readRollupState, type RollupState } from './query/rollup-state.ts';
 import { addDays, dayStart, localDayAt } from './time.ts';
-import { deleteRangeStatements, rollupDayStatements, rollupMonthStatements, rollupRangeStatements } from './rollups.ts';
-import { listSites, RANGE_TABLES, ROLLUP_TABLES, type Site } from './sites.ts';
+import { rollupDayStatements, rollupMonthStatements, rollupRangeStatements } from './rollups.ts';
+import { listSites, type Site } from './sites.ts';
+import { clearRangeStatements, clearRollupStatements, deleteRawBefore, rangeStatements, rollupsFromStatements } from './store/site-days.ts';
 
 export interface MaintenanceResult {
   saltsDeleted: number;
@@ -61,22 +62,14 @@ async function firstDataDay(db: Db, site: Site): Promise<string | null> {
 async function dropRollupsOfOldTimezone(db: Db, site: Site, state: RollupState): Promise<void> {
   const from = state.rawKeptFrom;
   if (from === null) {
-    await db.batch(
-      ROLLUP_TABLES.map((table) => ({
-        sql: `DELETE FROM ${table} WHERE site_id = ?`,
-        params: [site.id],
-      })),
-    );
+    await db.batch(clearRollupStatements(site.id));
     return;
   }
   const month = from.slice(0, 7);
   const lastKeptMonth = addDays(`${month}-01`, -1).slice(0, 7);
   await db.batch([
-    ...RANGE_TABLES.map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ?`, params: [site.id] })),
-    { sql: 'DELETE FROM rollup_visits WHERE site_id = ? AND day >= ?', params: [site.id, from] },
-    { sql: 'DELETE FROM rollup_events WHERE site_id = ? AND day >= ?', params: [site.id, from] },
-    { sql: 'DELETE FROM rollup_visits_monthly WHERE site_id = ? AND month >= ?', params: [site.id, month] },
-    { sql: 'DELETE FROM rollup_events_monthly WHERE site_id = ? AND month >= ?', params: [site.id, month] },
+    ...clearRangeStatements(site.id),
+    ...rollupsFromStatements(site.id, from),
     {
       sql: `UPDATE rollup_state SET timezone = ?, days_through = ?,
         months_through = CASE WHEN months_through > ? THEN ? ELSE months_through END WHERE site_id = ?`,
@@ -143,7 +136,7 @@ async function refreshRanges(db: Db, site: Site, statsStart: string, state: Roll
   for (const range of state.ranges) {
     if (keep.has(range)) continue;
     const [first, last] = range.split('|') as [string, string];
-    await db.batch(deleteRangeStatements(site.id, first, last));
+    await db.batch(rangeStatements(site.id, first, last));
   }
 }
 
@@ -162,28 +155,11 @@ async function applyRetention(db: Db, site: Site, state: RollupState | null, tod
     await db.run('UPDATE rollup_state SET raw_kept_from = ? WHERE site_id = ?', [target, site.id]);
     keptFrom = target;
   }
-  const before = dayStart(site.timezone, keptFrom);
-  // In index order, so each chunk stops at its LIMIT instead of sorting every old row.
-  const oldEvents = 'SELECT id FROM events WHERE site_id = ? AND ts < ? ORDER BY ts LIMIT ?';
-  const params = [site.id, before, PURGE_CHUNK];
-  let purged = 0;
-  // Children first, and a visit only once it ended before the cutoff: no kept event is
-  // ever without its visit, even one that went on past midnight.
-  while (purged < maxRows) {
-    await db.run(`DELETE FROM event_props WHERE event_id IN (${oldEvents})`, params);
-    const events = await db.run(`DELETE FROM events WHERE id IN (${oldEvents})`, params);
-    purged += events.changes;
-    if (events.changes < PURGE_CHUNK) break;
-  }
-  while (purged < maxRows) {
-    const visits = await db.run(
-      'DELETE FROM visits WHERE id IN (SELECT id FROM visits WHERE site_id = ? AND started_at < ? AND ended_at < ? ORDER BY started_at LIMIT ?)',
-      [site.id, before, before, PURGE_CHUNK],
-    );
-    purged += visits.changes;
-    if (visits.changes < PURGE_CHUNK) break;
-  }
-  return purged;
+  return deleteRawBefore(site.id, dayStart(site.timezone, keptFrom), {
+    chunk: PURGE_CHUNK,
+    more: (purged) => purged < maxRows,
+    run: (stmt) => db.run(stmt.sql, stmt.params),
+  });
 }
 
 /** Runs every maintenance step for every site at instant `nowMs`. */

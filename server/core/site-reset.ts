@@ -10,7 +10,8 @@
  * @module
  */
 import type { Db } from './ports.ts';
-import { SITE_STATS_TABLES, type Site } from './sites.ts';
+import type { Site } from './sites.ts';
+import { clearStatsStatements } from './store/site-days.ts';
 import { localDayAt } from './time.ts';
 
 export interface ResetResult {
@@ -32,7 +33,7 @@ export async function resetSite(db: Db, site: Site, nowSec: number): Promise<Res
   const visits = await count(db, 'visits', site.id);
   await db.batch([
     { sql: 'UPDATE sites SET purged_before = ? WHERE id = ? AND (purged_before IS NULL OR purged_before < ?)', params: [today, site.id, today] },
-    ...SITE_STATS_TABLES.map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ?`, params: [site.id] })),
+    ...clearStatsStatements(site.id),
   ]);
   return { events, visits, countsFrom: today };
 }

@@ -4,6 +4,7 @@
  */
 import type { Db, IpStorage } from './ports.ts';
 import { checkTimeZone, type SiteSettings } from './site-settings.ts';
+import { clearSiteStatements } from './store/site-days.ts';
 import { UTC_ZONE } from './timezones.ts';
 
 export interface Site {
@@ -33,28 +34,6 @@ interface SiteRow {
   search_params: string;
   created_at: number;
 }
-
-/** Ready sums for preset ranges (last 30 days, this year…), rebuilt as days close. */
-export const RANGE_TABLES: readonly string[] = ['rollup_ranges', 'rollup_range_visits', 'rollup_range_events'];
-
-/** Tables of sums built from a site's raw rows: dropped with the site, or to be built again. */
-export const ROLLUP_TABLES: readonly string[] = [
-  'rollup_visits',
-  'rollup_events',
-  'rollup_visits_monthly',
-  'rollup_events_monthly',
-  ...RANGE_TABLES,
-  'rollup_state',
-];
-
-/** A site's statistics: everything a reset deletes (children first), and nothing it is configured with. */
-export const SITE_STATS_TABLES: readonly string[] = ['event_props', 'events', 'visits', ...ROLLUP_TABLES, 'drop_notes'];
-
-/** Tables holding a site's data, deleted when the site is removed (children first). */
-export const SITE_DATA_TABLES: readonly string[] = [...SITE_STATS_TABLES, 'salts', 'tokens'];
-
-/** The dashboard's rows about a site (who may see it, its shared link, its notes), deleted with it. */
-export const SITE_DASHBOARD_TABLES: readonly string[] = ['user_sites', 'shared_links', 'annotations'];
 
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
@@ -186,7 +165,7 @@ export async function removeSite(db: Db, domain: string): Promise<boolean> {
   const site = await findSite(db, domain);
   if (!site) return false;
   await db.batch([
-    ...[...SITE_DATA_TABLES, ...SITE_DASHBOARD_TABLES].map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ?`, params: [site.id] })),
+    ...clearSiteStatements(site.id),
     { sql: 'DELETE FROM sites WHERE id = ?', params: [site.id] },
   ]);
   return true;

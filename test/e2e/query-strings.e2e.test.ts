@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMaintenance } from '../../server/core/maintenance.ts';
-import { ROLLUP_TABLES } from '../../server/core/sites.ts';
+import { ROLLUP_TABLES } from '../../server/core/store/site-days.ts';
 import { unzip } from '../helpers/privacy-zip.ts';
 import { type PageServer, htmlPage, newVisitor, startPageServer, waitFor } from './browser.ts';
 import { type DashboardHarness, startDashboard } from './dashboard-harness.ts';

@@ -14,7 +14,15 @@ import type { Db, Stmt } from '../ports.ts';
 import { ROLLED_UP_EVENT_DIMENSIONS, ROLLED_UP_VISIT_DIMENSIONS } from '../query/dimensions.ts';
 import { readRollupState } from '../query/rollup-state.ts';
 import { rollupMonthStatements } from '../rollups.ts';
-import { RANGE_TABLES, type Site } from '../sites.ts';
+import type { Site } from '../sites.ts';
+import {
+  DAY_ROLLUP_TABLES,
+  dayRollupWindowStatement,
+  deleteRawBefore,
+  monthRollupsBeforeStatement,
+  MONTH_ROLLUP_TABLES,
+  rangesBeforeStatements,
+} from '../store/site-days.ts';
 import { addDays, dayStart, localDayAt } from '../time.ts';
 
 export interface PurgeOptions {
@@ -37,6 +45,12 @@ const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const DEFAULT_CHUNK = 1_000;
 const VISIT_DIMENSIONS = ['', ...ROLLED_UP_VISIT_DIMENSIONS.map((s) => s.name)];
 const EVENT_DIMENSIONS = ROLLED_UP_EVENT_DIMENSIONS.map((s) => s.name);
+
+/** Each rollup table of a family (visits, events) with the dimensions it holds rows of. */
+const withDimensions = <T extends string>(tables: readonly [T, T]): Array<[T, string[]]> => [
+  [tables[0], VISIT_DIMENSIONS],
+  [tables[1], EVENT_DIMENSIONS],
+];
 
 /** True for a real calendar day written YYYY-MM-DD. */
 export function isDay(text: string): boolean {
@@ -99,9 +113,9 @@ async function firstRolledDay(db: Db, siteId: number): Promise<string | null> {
 
 /** Preset ranges that start before the boundary would count purged days. */
 async function dropRanges(db: Db, siteId: number, before: string, budget: Budget): Promise<void> {
-  for (const table of RANGE_TABLES) {
+  for (const stmt of rangesBeforeStatements(siteId, before)) {
     if (!budget.left) return;
-    await budget.run(() => db.run(`DELETE FROM ${table} WHERE site_id = ? AND first_day < ?`, [siteId, before]));
+    await budget.run(() => db.run(stmt.sql, stmt.params));
   }
 }
 
@@ -110,12 +124,11 @@ async function deleteDayRollups(db: Db, siteId: number, before: string, budget: 
   const first = await firstRolledDay(db, siteId);
   if (first === null || first >= before) return;
   for (const [from, to] of monthWindows(first, before)) {
-    for (const [table, dimensions] of [['rollup_visits', VISIT_DIMENSIONS], ['rollup_events', EVENT_DIMENSIONS]] as const) {
+    for (const [table, dimensions] of withDimensions(DAY_ROLLUP_TABLES)) {
       for (const dimension of dimensions) {
         if (!budget.left) return;
-        await budget.run(() =>
-          db.run(`DELETE FROM ${table} WHERE site_id = ? AND dimension = ? AND day >= ? AND day < ?`, [siteId, dimension, from, to]),
-        );
+        const stmt = dayRollupWindowStatement(table, siteId, dimension, from, to);
+        await budget.run(() => db.run(stmt.sql, stmt.params));
       }
     }
   }
@@ -127,10 +140,11 @@ async function deleteDayRollups(db: Db, siteId: number, before: string, budget: 
  */
 async function fixMonthRollups(db: Db, siteId: number, before: string, budget: Budget): Promise<void> {
   const month = before.slice(0, 7);
-  for (const [table, dimensions] of [['rollup_visits_monthly', VISIT_DIMENSIONS], ['rollup_events_monthly', EVENT_DIMENSIONS]] as const) {
+  for (const [table, dimensions] of withDimensions(MONTH_ROLLUP_TABLES)) {
     for (const dimension of dimensions) {
       if (!budget.left) return;
-      await budget.run(() => db.run(`DELETE FROM ${table} WHERE site_id = ? AND dimension = ? AND month < ?`, [siteId, dimension, month]));
+      const stmt = monthRollupsBeforeStatement(table, siteId, dimension, month);
+      await budget.run(() => db.run(stmt.sql, stmt.params));
     }
   }
   const state = await readRollupState(db, siteId);
@@ -139,31 +153,13 @@ async function fixMonthRollups(db: Db, siteId: number, before: string, budget: B
   await budget.run(() => db.batch(rebuild));
 }
 
-/** Raw rows before the boundary: properties and events first, then visits that ended before it. */
-async function deleteRaw(db: Db, site: Site, before: string, chunk: number, budget: Budget): Promise<number> {
-  const cutoff = dayStart(site.timezone, before);
-  const oldEvents = 'SELECT id FROM events WHERE site_id = ? AND ts < ? ORDER BY ts LIMIT ?';
-  const params = [site.id, cutoff, chunk];
-  let deleted = 0;
-  while (budget.left) {
-    await budget.run(() => db.run(`DELETE FROM event_props WHERE event_id IN (${oldEvents})`, params));
-    const events = await budget.run(() => db.run(`DELETE FROM events WHERE id IN (${oldEvents})`, params));
-    deleted += events.changes;
-    if (events.changes < chunk) break;
-  }
-  // A visit that went on past the boundary keeps its row, as retention does: its later
-  // events still belong to it. Queries do not count it before the boundary.
-  while (budget.left) {
-    const visits = await budget.run(() =>
-      db.run(
-        'DELETE FROM visits WHERE id IN (SELECT id FROM visits WHERE site_id = ? AND started_at < ? AND ended_at < ? ORDER BY started_at LIMIT ?)',
-        [site.id, cutoff, cutoff, chunk],
-      ),
-    );
-    deleted += visits.changes;
-    if (visits.changes < chunk) return deleted;
-  }
-  return deleted;
+/** Raw rows before the boundary, as retention deletes them. */
+function deleteRaw(db: Db, site: Site, before: string, chunk: number, budget: Budget): Promise<number> {
+  return deleteRawBefore(site.id, dayStart(site.timezone, before), {
+    chunk,
+    more: () => budget.left,
+    run: (stmt) => budget.run(() => db.run(stmt.sql, stmt.params)),
+  });
 }
 
 /**

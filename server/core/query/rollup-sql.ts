@@ -5,6 +5,7 @@
  * @module
  */
 import type { SqlValue, Stmt } from '../ports.ts';
+import { ROLLUP_FAMILIES } from '../store/site-days.ts';
 import { rollupDimension } from './dimensions.ts';
 import type { Key, Relation } from './sums.ts';
 import { bucketOfDay } from './time-buckets.ts';
@@ -26,16 +27,12 @@ const VISIT_SUMS =
   'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(bounces) AS bounces, SUM(duration) AS duration, SUM(pageviews) AS pageviews, SUM(events) AS events';
 const EVENT_SUMS = 'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(pageviews) AS pageviews, SUM(events) AS events';
 
-const TABLES = {
-  visits: { day: 'rollup_visits', month: 'rollup_visits_monthly', range: 'rollup_range_visits' },
-  events: { day: 'rollup_events', month: 'rollup_events_monthly', range: 'rollup_range_events' },
-};
 
 export function rollupStatement(read: RollupRead): Stmt {
   const spec = read.keys.flatMap((k) => ('spec' in k ? [k.spec] : []))[0] ?? null;
   // Visit dimensions (and totals) live with the visits, event dimensions with the events.
   if ((spec?.scope === 'event') !== (read.relation === 'events')) throw new Error(`no ${read.relation} rollup for ${spec?.name ?? 'totals'}`);
-  const table = TABLES[read.relation][read.granularity];
+  const table = ROLLUP_FAMILIES[read.relation][read.granularity];
 
   const columns: string[] = [];
   const params: SqlValue[] = [];
