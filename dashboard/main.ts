@@ -20,7 +20,7 @@ import './site-view/range.css';
 import './site-view/realtime.css';
 import './pages/shared-links.css';
 import { SESSION_META, type SessionState, type SiteSummary } from '../server/core/dashboard/contract.ts';
-import { get, onUnauthorized, post, useShareToken } from './lib/api.ts';
+import { get, onUnauthorized, post, setShareToken } from './lib/api.ts';
 import { h, replace } from './lib/dom.ts';
 import { type Lang, lang, loadLang, setLang, t } from './lib/i18n.ts';
 import { onNavigate } from './lib/router.ts';
@@ -319,7 +319,7 @@ function pageSession(): SessionState | null {
 async function start(): Promise<void> {
   applyTheme();
   const route = routeOf(location.pathname, location.search);
-  useShareToken(route.name === 'share' ? route.token : null);
+  setShareToken(route.name === 'share' ? route.token : null);
   try {
     // The page carries its session state; the strings and the page's code load beside the
     // entry's own files. A failure shows below, or when draw asks for the code again.

@@ -40,7 +40,7 @@ export function onUnauthorized(handler: () => void): void {
 const FORM_ROUTES = ['/api/dashboard/login', '/api/dashboard/setup', '/api/dashboard/share/unlock'];
 
 /** In a shared link's view every request carries its token instead of a session. */
-export function useShareToken(token: string | null): void {
+export function setShareToken(token: string | null): void {
   shareToken = token;
 }
 

@@ -14,7 +14,7 @@ import { type Key } from '../i18n/index.ts';
 import { renderAnnotationForm } from './annotations.ts';
 import { firstDay } from './compare-picker.ts';
 import { comparedRange, coverage } from './comparison.ts';
-import { csvFileName, downloadCsv, toCsv } from './csv.ts';
+import { csvFileName, downloadCsv, toCsv } from './csv-download.ts';
 import { allowedIntervals, daysBetween, localHour } from './dates.ts';
 import { formatMetric } from './format.ts';
 import { chartLabelKey, chartMetric, chartMetrics } from './kpi-set.ts';

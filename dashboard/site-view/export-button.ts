@@ -6,7 +6,7 @@
 import { h } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
 import { errorText } from '../lib/ui.ts';
-import { downloadBlob } from './csv.ts';
+import { downloadBlob } from './csv-download.ts';
 import { buildExport } from './export.ts';
 import type { View } from './view.ts';
 

@@ -8,7 +8,7 @@
 import type { StatsResult } from '../lib/api.ts';
 import { t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
-import { csvFileName, toCsv } from './csv.ts';
+import { csvFileName, toCsv } from './csv-download.ts';
 import { chosenInterval, daysBetween } from './dates.ts';
 import { metricLabel } from './kpis.ts';
 import { resolvedSpan } from './panel.ts';

@@ -8,7 +8,7 @@ import type { StatsResult } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
-import { csvFileName, downloadCsv, toCsv } from './csv.ts';
+import { csvFileName, downloadCsv, toCsv } from './csv-download.ts';
 import { followDetails, openDetails } from './details.ts';
 import { type PanelDef, type TabDef, TOP_ROWS, activeTab } from './panels.ts';
 import { breakdownQuery } from './queries.ts';

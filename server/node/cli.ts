@@ -25,7 +25,7 @@ import { FORMATS, type Format } from '../core/privacy/document.ts';
 import { readPrivacyFacts } from '../core/privacy/facts.ts';
 import { LANGS, type Lang } from '../core/privacy/phrases.ts';
 import { operatorProblem, parsePrivacyProps, privacyPropsJson, readPrivacyProps, readSitePrivacy, setOperator, setPrivacyProps } from '../core/privacy/site-privacy.ts';
-import { privacyText } from '../core/privacy/text.ts';
+import { privacyText } from '../core/privacy/policy-text.ts';
 import { purgeDayProblem, purgeSite } from '../core/privacy/purge.ts';
 import { exportEntries, resolveExportRange } from '../core/privacy/export.ts';
 import { zipStream } from '../core/zip.ts';

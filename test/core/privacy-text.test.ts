@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FORMATS, type Format } from '../../server/core/privacy/document.ts';
 import type { PrivacyFacts } from '../../server/core/privacy/facts.ts';
 import { LANGS, type Lang } from '../../server/core/privacy/phrases.ts';
-import { privacyText } from '../../server/core/privacy/text.ts';
+import { privacyText } from '../../server/core/privacy/policy-text.ts';
 
 const BASE: PrivacyFacts = {
   domain: 'example.com',

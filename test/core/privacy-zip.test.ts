@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../../server/core/crc32.ts';
-import { csvLine } from '../../server/core/privacy/csv.ts';
+import { csvLine } from '../../server/core/privacy/csv-line.ts';
 import { zipStream, type ZipEntry } from '../../server/core/zip.ts';
 import { parseCsv, unzip } from '../helpers/privacy-zip.ts';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvField, csvFileName, toCsv } from '../../dashboard/site-view/csv.ts';
+import { csvField, csvFileName, toCsv } from '../../dashboard/site-view/csv-download.ts';
 import { parseCsv } from '../helpers/privacy-zip.ts';
 
 const TRIGGERS = ['=', '+', '-', '@', '\t', '\r'];

@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import { requestOrigin } from '../auth/request-origin.ts';
 import type { FirstEvent, SiteCreated } from '../dashboard/contract.ts';
 import { recentDropNotes } from '../ingest/drop-notes.ts';
-import { settingsJson } from '../dashboard/settings.ts';
+import { settingsJson } from '../dashboard/settings-json.ts';
 import { siteSummary } from '../dashboard/site-summary.ts';
 import { purgeDayProblem, purgeSite } from '../privacy/purge.ts';
 import { resetSite } from '../site-reset.ts';

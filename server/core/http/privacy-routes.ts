@@ -14,7 +14,7 @@ import { exportEntries, resolveExportRange } from '../privacy/export.ts';
 import { purgeDayProblem, purgeSite } from '../privacy/purge.ts';
 import { zipStream } from '../zip.ts';
 import { operatorProblem, parsePrivacyProps, privacyPropsJson, setOperator, setPrivacyProps } from '../privacy/site-privacy.ts';
-import { privacyText } from '../privacy/text.ts';
+import { privacyText } from '../privacy/policy-text.ts';
 import { findSite, unknownSiteMessage, type Site } from '../sites.ts';
 import { badRequest, requestGrant, unauthorized } from './api-auth.ts';
 import { readBody } from './body.ts';

@@ -6,7 +6,7 @@
  * @module
  */
 import { normalizeHostname } from '../sites.ts';
-import { cleanWords, truncate } from './text.ts';
+import { cleanWords, truncate } from './bound-text.ts';
 
 export const MAX_PATH_LENGTH = 2000;
 const MAX_SEARCH_LENGTH = 300;

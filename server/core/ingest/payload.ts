@@ -4,7 +4,7 @@
  * @module
  */
 import { normalizeHostname } from '../sites.ts';
-import { truncate } from './text.ts';
+import { truncate } from './bound-text.ts';
 
 export const MAX_PROPS = 30;
 export const MAX_PROP_KEY = 300;

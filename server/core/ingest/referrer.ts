@@ -10,7 +10,7 @@
  */
 import { normalizeHostname } from '../sites.ts';
 import { withoutPathParams } from './page.ts';
-import { cleanWords, truncate } from './text.ts';
+import { cleanWords, truncate } from './bound-text.ts';
 import {
   AI_ASSISTANTS,
   DISPLAY_AD_NETWORKS,

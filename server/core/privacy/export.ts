@@ -18,7 +18,7 @@ import type { EventSums, Key, Relation, VisitSums } from '../query/sums.ts';
 import type { Period } from '../query/types.ts';
 import type { Site } from '../sites.ts';
 import { addDays, dayStart, isoDateTime, localDayAt } from '../time.ts';
-import { csvLine, type CsvValue } from './csv.ts';
+import { csvLine, type CsvValue } from './csv-line.ts';
 import { isDay } from './purge.ts';
 import { readSitePrivacy } from './site-privacy.ts';
 import type { ZipEntry } from '../zip.ts';

@@ -1,6 +1,6 @@
 /**
  * The wording of the privacy text in each language, one function per statement. Which
- * statements appear is decided once, in text.ts, from the configuration; here is only how
+ * statements appear is decided once, in policy-text.ts, from the configuration; here is only how
  * each is said.
  * @module
  */

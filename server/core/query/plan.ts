@@ -120,7 +120,7 @@ function varyingWithin(coverage: ColumnCoverage, timeZone: string, start: number
  * Hands the parts of raw stretches that fall on days the columnar copy holds to it; what
  * lies outside its days (today, days not copied yet) stays raw.
  */
-export function useColumns(segments: Segment[], timeZone: string, coverage: ColumnCoverage | null): Segment[] {
+export function routeCopiedDaysToColumnar(segments: Segment[], timeZone: string, coverage: ColumnCoverage | null): Segment[] {
   if (!coverage) return segments;
   const copiedStart = dayStart(timeZone, coverage.first);
   const copiedEnd = dayStart(timeZone, addDays(coverage.through, 1));

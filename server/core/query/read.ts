@@ -11,7 +11,7 @@ import { countryName } from './country-names.ts';
 import { DUCKDB, SQLITE } from './dialect.ts';
 import { QueryError } from './errors.ts';
 import { eventLeaves, sameEventFilters, visitsBeyondSql, type VisitsBeyond } from './filters.ts';
-import { checkRetention, granularityFor, planSegments, rollupsCanServe, useColumns, type RowSegment, type Segment } from './plan.ts';
+import { checkRetention, granularityFor, planSegments, rollupsCanServe, routeCopiedDaysToColumnar, type RowSegment, type Segment } from './plan.ts';
 import { columnarStatements, rawStatement, type RawRead } from './raw-sql.ts';
 import { rollupStatement } from './rollup-sql.ts';
 import type { RollupState } from './rollup-state.ts';
@@ -103,7 +103,7 @@ async function plan(ctx: ReadContext, keys: Key[], filters: Filter[], whole: Per
   const usable = state !== null && state.timezone === ctx.site.timezone && filters.length === 0 && rollupsCanServe(keys);
   const coverage = usable ? { daysThrough: state.daysThrough, monthsThrough: state.monthsThrough, ranges: state.ranges } : null;
   let segments = planSegments(period, ctx.site.timezone, coverage, granularityFor(keys));
-  if (ctx.columns && segments.some((s) => s.kind === 'raw')) segments = useColumns(segments, ctx.site.timezone, await ctx.columns.coverage());
+  if (ctx.columns && segments.some((s) => s.kind === 'raw')) segments = routeCopiedDaysToColumnar(segments, ctx.site.timezone, await ctx.columns.coverage());
   checkRetention(segments, ctx.site.timezone, state?.rawKeptFrom ?? null);
   return segments;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseEventPayload } from '../../server/core/ingest/payload.ts';
-import { cleanWords, truncate } from '../../server/core/ingest/text.ts';
+import { cleanWords, truncate } from '../../server/core/ingest/bound-text.ts';
 
 describe('truncate', () => {
   it('keeps a prefix within the bound that never ends in half a character', () => {
