@@ -144,8 +144,12 @@ describe('the Today view', () => {
     await page.clock.runFor(TODAY_REFRESH_MS);
     expect(await dialog.count()).toBe(1);
     expect(Number(await kpi(page, 'visitors'))).toBe(before);
+    // Closing goes back in history, and the browser then restores that entry's scroll (where
+    // the click on Details had scrolled to): scroll back only once that step is over.
+    const wentBack = page.evaluate(() => new Promise<void>((resolve) => window.addEventListener('popstate', () => resolve(), { once: true })));
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
+    await wentBack;
     await page.evaluate((y) => window.scrollTo(0, y), scrolled);
 
     await visit('/after-dialog');
