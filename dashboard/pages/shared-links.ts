@@ -29,14 +29,20 @@ function linkMeta(link: SharedLinkInfo): string {
   return `${t('share.meta.created', { date: when(link.createdAt) })} · ${used}`;
 }
 
-/** The inline form that sets a link's password; closes once it is saved, or on Cancel. */
-function passwordForm(link: SharedLinkInfo, save: (password: string) => Promise<boolean>, close: () => void): HTMLElement {
-  const id = uid('pw');
-  const box = input({ type: 'password', id, autocomplete: 'new-password' });
+/**
+ * A one-field form in a link's row: Save (or Enter) sends the value and closes once it is
+ * kept; Cancel (or Escape in the field, which then closes no dialog around it) closes.
+ */
+function inlineForm(box: HTMLInputElement, label: string, formClass: string, save: (value: string) => Promise<boolean>, close: () => void): HTMLFormElement {
   const submit = h('button', { type: 'submit', class: 'btn btn-small' }, t('common.save'));
   const cancel = h('button', { type: 'button', class: 'btn btn-ghost btn-small' }, t('common.cancel'));
   cancel.addEventListener('click', close);
-  const form = h('form', { class: 'inline-form share-password' }, h('label', { for: id, class: 'sr-only' }, t('share.passwordFor', { name: link.name })), box, submit, cancel);
+  box.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    close();
+  });
+  const form = h('form', { class: `inline-form ${formClass}`, novalidate: true }, h('label', { for: box.id, class: 'sr-only' }, label), box, h('span', { class: 'share-inline-actions' }, submit, cancel));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     submit.disabled = true;
@@ -46,8 +52,14 @@ function passwordForm(link: SharedLinkInfo, save: (password: string) => Promise<
       submit.disabled = false;
     }
   });
-  queueMicrotask(() => box.focus());
   return form;
+}
+
+/** The inline form that sets a link's password; closes once it is saved, or on Cancel. */
+function passwordForm(link: SharedLinkInfo, save: (password: string) => Promise<boolean>, close: () => void): HTMLElement {
+  const box = input({ type: 'password', id: uid('pw'), autocomplete: 'new-password' });
+  queueMicrotask(() => box.focus());
+  return inlineForm(box, t('share.passwordFor', { name: link.name }), 'share-password', save, close);
 }
 
 /**
@@ -58,31 +70,12 @@ function nameHeading(link: SharedLinkInfo, save: (name: string) => Promise<boole
   const rename = h('button', { type: 'button', class: 'btn btn-ghost btn-small share-rename', 'aria-label': t('share.renameOne', { name: link.name }) }, t('share.rename'));
   const shown = h('div', { class: 'share-link-name' }, h('h3', null, link.name), rename);
   rename.addEventListener('click', () => {
-    const id = uid('name');
-    const box = input({ id, value: link.name, maxlength: 100, autocomplete: 'off' });
-    const submit = h('button', { type: 'submit', class: 'btn btn-small' }, t('common.save'));
-    const cancel = h('button', { type: 'button', class: 'btn btn-ghost btn-small' }, t('common.cancel'));
-    const form = h('form', { class: 'inline-form share-rename-form', novalidate: true }, h('label', { for: id, class: 'sr-only' }, t('share.newName', { name: link.name })), box, h('span', { class: 'share-rename-actions' }, submit, cancel));
+    const box = input({ id: uid('name'), value: link.name, maxlength: 100, autocomplete: 'off' });
     const close = () => {
       form.replaceWith(shown);
       rename.focus();
     };
-    cancel.addEventListener('click', close);
-    box.addEventListener('keydown', (event) => {
-      if (event.key !== 'Escape') return;
-      // Closes the field, not a dialog around it.
-      event.preventDefault();
-      close();
-    });
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      submit.disabled = true;
-      try {
-        if (await save(box.value)) close();
-      } finally {
-        submit.disabled = false;
-      }
-    });
+    const form = inlineForm(box, t('share.newName', { name: link.name }), 'share-rename-form', save, close);
     shown.replaceWith(form);
     box.select();
   });

@@ -12,14 +12,8 @@ import { type DashboardHarness, PHONE, screenshot, startDashboard, waitFor } fro
 const DOMAIN = 'visits.example';
 let harness: DashboardHarness;
 
-async function send(visitor: Visitor, userAgent: string, path: string, extra: Record<string, unknown> = {}): Promise<void> {
-  const res = await fetch(`${harness.url}/api/event`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain', 'user-agent': userAgent, 'x-forwarded-for': visitor.ip },
-    body: JSON.stringify({ d: DOMAIN, w: 1440, n: 'pageview', u: `https://${DOMAIN}${path}`, ...extra }),
-  });
-  expect(res.status).toBe(202);
-}
+const send = (visitor: Visitor, userAgent: string, path: string, extra: Record<string, unknown> = {}) =>
+  harness.sendEvent(DOMAIN, visitor, userAgent, { u: `https://${DOMAIN}${path}`, ...extra });
 
 beforeAll(async () => {
   harness = await startDashboard();

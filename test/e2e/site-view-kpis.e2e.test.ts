@@ -19,15 +19,8 @@ const DOMAIN = 'kpis.example';
 let harness: DashboardHarness;
 let token: string;
 
-async function send(visitor: Visitor, userAgent: string, path: string, name = 'pageview'): Promise<void> {
-  const res = await fetch(`${harness.url}/api/event`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain', 'user-agent': userAgent, 'x-forwarded-for': visitor.ip },
-    body: JSON.stringify({ d: DOMAIN, w: 1440, n: name, u: `https://${DOMAIN}${path}` }),
-  });
-  expect(res.status).toBe(202);
-  expect(res.headers.get('x-teller-dropped')).toBeNull();
-}
+const send = (visitor: Visitor, userAgent: string, path: string, name = 'pageview') =>
+  harness.sendEvent(DOMAIN, visitor, userAgent, { n: name, u: `https://${DOMAIN}${path}` });
 
 /*
  * Five visitors today:

@@ -17,15 +17,8 @@ import { type DashboardHarness, PHONE, SCREENSHOT_DIR, screenshot, startDashboar
 const DOMAIN = 'polish.example';
 let harness: DashboardHarness;
 
-async function send(visitor: Visitor, userAgent: string, path: string, extra: Record<string, unknown> = {}): Promise<void> {
-  const res = await fetch(`${harness.url}/api/event`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain', 'user-agent': userAgent, 'x-forwarded-for': visitor.ip },
-    body: JSON.stringify({ d: DOMAIN, w: 1440, n: 'pageview', u: `https://${DOMAIN}${path}`, ...extra }),
-  });
-  expect(res.status).toBe(202);
-  expect(res.headers.get('x-teller-dropped')).toBeNull();
-}
+const send = (visitor: Visitor, userAgent: string, path: string, extra: Record<string, unknown> = {}) =>
+  harness.sendEvent(DOMAIN, visitor, userAgent, { u: `https://${DOMAIN}${path}`, ...extra });
 
 /*
  * Today:
