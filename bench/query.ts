@@ -8,9 +8,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { syncColumns } from '../server/core/columnar/sync.ts';
+import { syncColumnarCopy } from '../server/core/columnar/sync.ts';
 import { runMaintenance } from '../server/core/maintenance.ts';
-import type { ColumnReader } from '../server/core/ports.ts';
+import type { ColumnarReader } from '../server/core/ports.ts';
 import { openDuckStore, type DuckStore } from '../server/node/columnar/duckdb-store.ts';
 import { columnarPath } from '../server/node/columnar/options.ts';
 import { availableParallelism } from 'node:os';
@@ -53,7 +53,7 @@ async function openColumns(db: SqliteDb, path: string, notes: string[]): Promise
     const t = performance.now();
     let days = 0;
     for (;;) {
-      const r = await syncColumns(db, columns, 4, Math.floor(NOW / 1000));
+      const r = await syncColumnarCopy(db, columns, 4, Math.floor(NOW / 1000));
       days += r.daysWritten;
       if (!r.behind) break;
     }
@@ -160,9 +160,9 @@ interface Timings {
 }
 
 /** Runs the view repeatedly: at least 5 and at most 25 times, or until ~20 s are spent. */
-async function timeView(data: Dataset, view: Array<[string, Body]>, columns: ColumnReader | null): Promise<Timings> {
+async function timeView(data: Dataset, view: Array<[string, Body]>, columns: ColumnarReader | null): Promise<Timings> {
   const now = Math.floor(NOW / 1000);
-  const run = async (body: Body) => runQuery(data.db, parseQuery(body, data.site, now, '2025-01-01'), { useRollups: true, columns });
+  const run = async (body: Body) => runQuery(data.db, parseQuery(body, data.site, now, '2025-01-01'), { useRollups: true, columnar: columns });
   // Three untimed passes: the file's pages into the OS cache, the code through the JIT.
   for (let i = 0; i < 3; i++) for (const [, body] of view) await run(body);
   const timings: Timings = { perQuery: new Map(view.map(([n]) => [n, []])), view: [] };

@@ -19,7 +19,7 @@ import './site-view/filters.css';
 import './site-view/range.css';
 import './site-view/realtime.css';
 import './pages/shared-links.css';
-import { SESSION_META, type SessionState, type SiteSummary } from '../server/core/dashboard/contract.ts';
+import { SESSION_META, type SessionState, type SiteSummary } from '../server/core/dashboard-api/contract.ts';
 import { get, onUnauthorized, post, setShareToken } from './lib/api.ts';
 import { h, replace } from './lib/dom.ts';
 import { type Lang, lang, loadLang, setLang, t } from './lib/i18n.ts';

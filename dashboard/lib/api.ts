@@ -4,7 +4,7 @@
  * own message (every 4xx of Teller's APIs names its problem).
  * @module
  */
-import { SHARE_HEADER } from '../../server/core/dashboard/contract.ts';
+import { SHARE_HEADER } from '../../server/core/dashboard-api/contract.ts';
 
 export class ApiError extends Error {
   /** The request field the server named first (`password: at least…`), or null. */

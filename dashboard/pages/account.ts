@@ -4,7 +4,7 @@
  * @module
  */
 import '../lib/page-strings.ts';
-import type { AccountInfo } from '../../server/core/dashboard/contract.ts';
+import type { AccountInfo } from '../../server/core/dashboard-api/contract.ts';
 import { ApiError, get, post } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';

@@ -3,7 +3,7 @@
  * to redraw after a change that alters the frame (logging out, removing a site).
  * @module
  */
-import type { Role, SiteSummary } from '../../server/core/dashboard/contract.ts';
+import type { Role, SiteSummary } from '../../server/core/dashboard-api/contract.ts';
 
 export interface AppContext {
   user: { email: string; role: Role };

@@ -6,7 +6,7 @@
  * @module
  */
 import '../lib/page-strings.ts';
-import type { SessionState } from '../../server/core/dashboard/contract.ts';
+import type { SessionState } from '../../server/core/dashboard-api/contract.ts';
 import { ApiError, post } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';

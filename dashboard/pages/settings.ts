@@ -5,7 +5,7 @@
  * @module
  */
 import '../lib/page-strings.ts';
-import type { SiteSettingsJson } from '../../server/core/dashboard/contract.ts';
+import type { SiteSettingsJson } from '../../server/core/dashboard-api/contract.ts';
 import { get, patch, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';

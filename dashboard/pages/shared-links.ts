@@ -6,7 +6,7 @@
  * @module
  */
 import '../lib/page-strings.ts';
-import type { SessionState, SharedLinkInfo } from '../../server/core/dashboard/contract.ts';
+import type { SessionState, SharedLinkInfo } from '../../server/core/dashboard-api/contract.ts';
 import { ApiError, del, get, patch, post, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatTime, t } from '../lib/i18n.ts';

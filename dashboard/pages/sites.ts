@@ -5,7 +5,7 @@
  * @module
  */
 import '../lib/page-strings.ts';
-import type { FirstEvent, SiteCreated, SiteSummary } from '../../server/core/dashboard/contract.ts';
+import type { FirstEvent, SiteCreated, SiteSummary } from '../../server/core/dashboard-api/contract.ts';
 import { ApiError, get, post, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatNumber, t } from '../lib/i18n.ts';

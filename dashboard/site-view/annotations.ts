@@ -4,7 +4,7 @@
  * delete button per note that asks first.
  * @module
  */
-import type { Annotation } from '../../server/core/dashboard/contract.ts';
+import type { Annotation } from '../../server/core/dashboard-api/contract.ts';
 import { del, get, post, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatDay, t } from '../lib/i18n.ts';

@@ -6,7 +6,7 @@
  * @module
  */
 import uPlot from 'uplot';
-import type { Annotation } from '../../server/core/dashboard/contract.ts';
+import type { Annotation } from '../../server/core/dashboard-api/contract.ts';
 import type { StatsResult } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatCompact, formatDay, t } from '../lib/i18n.ts';

@@ -6,7 +6,7 @@
  * query the API refuses. "Contains" on countries becomes the list of matching countries.
  * @module
  */
-import type { PropertyKeys } from '../../server/core/dashboard/contract.ts';
+import type { PropertyKeys } from '../../server/core/dashboard-api/contract.ts';
 import { get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatNumber, locale, t } from '../lib/i18n.ts';

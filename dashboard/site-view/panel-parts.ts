@@ -3,7 +3,7 @@
  * the search words' "not provided" note, and a custom event's property breakdown.
  * @module
  */
-import type { PropertyKeys } from '../../server/core/dashboard/contract.ts';
+import type { PropertyKeys } from '../../server/core/dashboard-api/contract.ts';
 import { type StatsResult, get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { countryName, formatNumber, formatPercent, t } from '../lib/i18n.ts';

@@ -6,7 +6,7 @@
  * words searched in the site's own search box show as such beside a search engine's.
  * @module
  */
-import type { RecentVisit, RecentVisitsPage, TrailStep } from '../../server/core/dashboard/contract.ts';
+import type { RecentVisit, RecentVisitsPage, TrailStep } from '../../server/core/dashboard-api/contract.ts';
 import { get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { countryName, formatDuration, formatNumber, formatTime, t } from '../lib/i18n.ts';

@@ -93,18 +93,18 @@ export interface Config {
  * holds the same visits, events and properties as SQLite's raw tables for whole closed
  * days, and answers the SQL raw-sql.ts writes in the DuckDB dialect.
  */
-export interface ColumnReader {
+export interface ColumnarReader {
   /**
    * The whole days of the site the copy holds, as days of `timeZone`; null when it holds
    * none, or holds them cut along another timezone's days.
    */
-  coverage(siteId: number, timeZone: string): Promise<ColumnCoverage | null>;
+  coverage(siteId: number, timeZone: string): Promise<ColumnarCoverage | null>;
   /** Rows of a statement; integers come back as numbers. */
   all(sql: string, params: readonly SqlValue[]): Promise<Array<Record<string, SqlValue>>>;
 }
 
 /** The whole local days first..through a site's columnar copy holds. */
-export interface ColumnCoverage {
+export interface ColumnarCoverage {
   first: string;
   through: string;
   /** The days on which some visitor hash had two values of a column, and those columns. */
@@ -112,7 +112,7 @@ export interface ColumnCoverage {
 }
 
 /** The columnar copy: the reader's queries plus the writes columnar/sync.ts makes. */
-export interface ColumnStore extends ColumnReader {
+export interface ColumnarStore extends ColumnarReader {
   held(): Promise<HeldSite[]>;
   /** Writes one day [start, end) atomically, replacing anything it held of that day. */
   writeDay(siteId: number, timezone: string, day: string, start: number, end: number, rows: DayRows): Promise<void>;

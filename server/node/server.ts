@@ -14,7 +14,7 @@ import { setFlagsFromString } from 'node:v8';
 import { parseConfig } from '../core/config.ts';
 import { randomUrlSafe } from '../core/tokens.ts';
 import { createApp } from '../core/http/app.ts';
-import type { Clock, ColumnReader, Config, Db, Logger } from '../core/ports.ts';
+import type { Clock, ColumnarReader, Config, Db, Logger } from '../core/ports.ts';
 import type { AppDeps } from '../core/http/app-deps.ts';
 import { createFairShare, type FairShare } from '../core/query/fair-share.ts';
 import type { Ingest } from '../core/ingest/ingest.ts';
@@ -57,7 +57,7 @@ export interface RunningServer {
   /** The reader thread's connection, where the Stats API's queries run. */
   readDb: Db;
   /** The columnar copy of closed days, kept in a process of its own; absent with TELLER_COLUMNAR=off. */
-  columns?: ColumnReader;
+  columnar?: ColumnarReader;
   /** The turns credentials take on the reader thread and the columnar copy (tests hold a turn to line queries up). */
   queryShare: FairShare;
   /** The code a first-run setup must show (printed in the start banner by main.ts). */
@@ -147,7 +147,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const reader = startReaderThread({ dbPath: options.dbPath }, log);
   // The columnar copy of closed days, in a process of its own (columnar/copy-process.ts).
   const copy = copyOptions ? startCopyProcess({ dbPath: options.dbPath, options: copyOptions }, log) : null;
-  const columns = copy?.columns;
+  const columnar = copy?.reader;
   // The reader thread and the columnar copy each read one query's statements at a time,
   // credentials in turn: a query waits for the one reading now, not for everything another
   // credential has queued (query/fair-share.ts).
@@ -157,8 +157,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     readDb: reader.db,
     readerDown: reader.down,
     queryShare,
-    columns,
-    columnsDown: copy?.down,
+    columnar,
+    columnarDown: copy?.down,
     restartProblem: () => permissionProblem(options.dbPath),
     ingest: boundWaitingBodies(ingestThread.ingest),
     ingestDown: ingestThread.down,
@@ -212,7 +212,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port,
     db,
     readDb: reader.db,
-    columns,
+    columnar,
     queryShare,
     setupCode: config.setupCode,
     close() {

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { syncColumns } from '../../server/core/columnar/sync.ts';
+import { syncColumnarCopy } from '../../server/core/columnar/sync.ts';
 import { runMaintenance } from '../../server/core/maintenance.ts';
 import { openDuckStore, type DuckStore } from '../../server/node/columnar/duckdb-store.ts';
 import { countryName } from '../../server/core/query/country-names.ts';
@@ -363,7 +363,7 @@ describe('rollup path, raw path and a plain computation agree', () => {
         async (zone, visits, queries, clients) => {
           const site = await seed(zone, visits, clients);
           await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 1000 });
-          while ((await syncColumns(store.db, duck, 1000, NOW)).behind);
+          while ((await syncColumnarCopy(store.db, duck, 1000, NOW)).behind);
           const data = readStored(store, site.id);
           for (const body of queries) {
             let query: Query;
@@ -401,8 +401,8 @@ describe('rollup path, raw path and a plain computation agree', () => {
                 return rows;
               },
             };
-            expect(await runQuery(store.db, query, { useRollups: true, columns })).toEqual(raw);
-            expect(await runQuery(store.db, query, { useRollups: false, columns })).toEqual(raw);
+            expect(await runQuery(store.db, query, { useRollups: true, columnar: columns })).toEqual(raw);
+            expect(await runQuery(store.db, query, { useRollups: false, columnar: columns })).toEqual(raw);
             const expected = reference(data, query);
             // A compared time series also lists its empty buckets, with zero metrics.
             const filled = (r: { dimensions: string[]; metrics: Array<number | null> }) =>

@@ -6,7 +6,7 @@
  * serious, a phone has no horizontal scroll. Screenshots for a person to judge.
  */
 import type { Page } from 'playwright-core';
-import type { RecentVisitsPage } from '../../server/core/dashboard/contract.ts';
+import type { RecentVisitsPage } from '../../server/core/dashboard-api/contract.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../server/core/tokens.ts';
 import { dateRange, localDay } from '../../dashboard/site-view/dates.ts';

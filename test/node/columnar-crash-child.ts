@@ -3,15 +3,15 @@
  * killed (SIGKILL, by itself) while the day given in argv[4] is being written, between
  * the transaction's start and its commit. argv: SQLite file, copy file, day to die in.
  */
-import type { ColumnStore } from '../../server/core/ports.ts';
-import { syncColumns } from '../../server/core/columnar/sync.ts';
+import type { ColumnarStore } from '../../server/core/ports.ts';
+import { syncColumnarCopy } from '../../server/core/columnar/sync.ts';
 import { openDuckStore } from '../../server/node/columnar/duckdb-store.ts';
 import { openSqlite } from '../../server/node/sqlite-db.ts';
 
 const [dbPath, copyPath, dieIn] = process.argv.slice(2) as [string, string, string];
 const db = openSqlite(dbPath);
 const store = await openDuckStore({ path: copyPath, memoryLimit: '128MB', threads: 1 });
-const dying: ColumnStore = {
+const dying: ColumnarStore = {
   ...store,
   writeDay(siteId, timezone, day, start, end, rows) {
     // The timer fires at the first turn of the event loop, while the write awaits DuckDB:
@@ -21,7 +21,7 @@ const dying: ColumnStore = {
   },
 };
 for (;;) {
-  const r = await syncColumns(db, dying, 1, Math.floor(Date.now() / 1000));
+  const r = await syncColumnarCopy(db, dying, 1, Math.floor(Date.now() / 1000));
   if (!r.behind) break;
 }
 // Reaching here means the kill never came: the parent sees exit code 0 and fails.

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { syncColumns } from '../../server/core/columnar/sync.ts';
+import { syncColumnarCopy } from '../../server/core/columnar/sync.ts';
 import { runMaintenance } from '../../server/core/maintenance.ts';
 import { purgeSite } from '../../server/core/privacy/purge.ts';
 import { runQuery } from '../../server/core/query/execute.ts';
@@ -106,7 +106,7 @@ function copyProcessOf(dbPath: string): number {
 }
 
 async function copiedThrough(server: RunningServer, p: Prepared): Promise<string | null> {
-  return (await server.columns!.coverage(p.siteId, ZONE))?.through ?? null;
+  return (await server.columnar!.coverage(p.siteId, ZONE))?.through ?? null;
 }
 
 describe('the columnar copy in a running server', () => {
@@ -114,7 +114,7 @@ describe('the columnar copy in a running server', () => {
     const p = await prepare(40, 12);
     const { server, log } = await serve(p);
     await expect.poll(() => copiedThrough(server, p), { timeout: 30_000 }).toBe(p.lastClosed);
-    const coverage = (await server.columns!.coverage(p.siteId, ZONE))!;
+    const coverage = (await server.columnar!.coverage(p.siteId, ZONE))!;
     expect(coverage).toMatchObject({ first: FIRST_DAY, through: p.lastClosed });
     // A visitor of the fixture keeps its browser, and its country except on every third day:
     // country filters sum first-of-day flags on the other days and count distinct visitors on those.
@@ -168,7 +168,7 @@ describe('the columnar copy in a running server', () => {
     await expect.poll(() => log.lines.filter((l) => l.startsWith('columnar copy unavailable (')).length, { timeout: 10_000 }).toBe(1);
     expect(log.lines.find((l) => l.startsWith('columnar copy unavailable ('))).toMatch(/: filtered views are answered from SQLite alone, more slowly$/);
     for (const body of queries(p)) expect(await ask(server, p, body)).toEqual(await rawAnswer(reference, p, body));
-    expect(await server.columns!.coverage(p.siteId, ZONE)).toBeNull();
+    expect(await server.columnar!.coverage(p.siteId, ZONE)).toBeNull();
     // Events are stored as ever: healthy, with the copy named.
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
@@ -197,7 +197,7 @@ describe('the columnar copy in a running server', () => {
     const { server, log } = await serve(p);
     await expect.poll(() => copiedThrough(server, p), { timeout: 30_000 }).toBe(p.lastClosed);
     const refused = /^columnar copy could not answer a query \(.*no_such_table.*\): answered from SQLite instead, more slowly$/;
-    for (let i = 0; i < 3; i++) await expect(server.columns!.all('SELECT * FROM no_such_table', [])).rejects.toThrow(/no_such_table/);
+    for (let i = 0; i < 3; i++) await expect(server.columnar!.all('SELECT * FROM no_such_table', [])).rejects.toThrow(/no_such_table/);
     expect(log.lines.filter((l) => refused.test(l))).toHaveLength(1);
     // The copy goes on serving.
     expect(await copiedThrough(server, p)).toBe(p.lastClosed);
@@ -215,13 +215,13 @@ describe('the columnar copy in a running server', () => {
     // left for later would count as unhandled while the next reads are sent.
     const reads: Promise<'answered' | 'refused'>[] = [];
     for (let i = 0; i < 200; i++) {
-      reads.push(server.columns!.all('SELECT 1 AS one', []).then(() => 'answered' as const, () => 'refused' as const));
+      reads.push(server.columnar!.all('SELECT 1 AS one', []).then(() => 'answered' as const, () => 'refused' as const));
       await new Promise((resolve) => setImmediate(resolve));
     }
     const outcomes = await Promise.all(reads);
     expect(outcomes).toContain('refused');
     await expect.poll(() => copiedThrough(server, p), { timeout: 30_000 }).toBe(p.lastClosed);
-    expect(await server.columns!.all('SELECT 1 AS one', [])).toEqual([{ one: 1 }]);
+    expect(await server.columnar!.all('SELECT 1 AS one', [])).toEqual([{ one: 1 }]);
   });
 
   it('sets a damaged copy aside and writes it again', async () => {
@@ -304,7 +304,7 @@ describe('the columnar store on its own', () => {
     const through = sqliteCounts(sqlite, p.siteId, 0, dayStart(ZONE, dieIn));
     expect(await counts(store, p.siteId)).toMatchObject({ visits: through.visits, events: through.events, days: 3 });
 
-    while ((await syncColumns(sqlite, store, 100, p.nowMs / 1000)).behind);
+    while ((await syncColumnarCopy(sqlite, store, 100, p.nowMs / 1000)).behind);
     const all = sqliteCounts(sqlite, p.siteId, 0, dayStart(ZONE, addDays(p.lastClosed, 1)));
     expect(await counts(store, p.siteId)).toMatchObject({ visits: all.visits, events: all.events, days: 6 });
     // Writing a day again replaces it.
@@ -318,7 +318,7 @@ describe('the columnar store on its own', () => {
     const p = await prepare(20, 8);
     const { db, store } = await copyOf(p);
     await runMaintenance(db, p.nowMs, { maxDaysPerSite: 100 });
-    while ((await syncColumns(db, store, 100, p.nowMs / 1000)).behind);
+    while ((await syncColumnarCopy(db, store, 100, p.nowMs / 1000)).behind);
     const full = await counts(store, p.siteId);
     expect(full).toMatchObject({ days: 20 });
     expect(full.props).toBeGreaterThan(0);
@@ -328,7 +328,7 @@ describe('the columnar store on its own', () => {
     await runMaintenance(db, p.nowMs, { maxDaysPerSite: 100 });
     const keptFrom = (db.raw.prepare('SELECT raw_kept_from AS d FROM rollup_state WHERE site_id = ?').get(p.siteId) as { d: string }).d;
     expect(keptFrom > FIRST_DAY).toBe(true);
-    await syncColumns(db, store, 100, p.nowMs / 1000);
+    await syncColumnarCopy(db, store, 100, p.nowMs / 1000);
     expect(await store.coverage(p.siteId, ZONE)).toMatchObject({ first: keptFrom, through: p.lastClosed });
     const kept = await counts(store, p.siteId);
     expect(kept.first_ts).toBeGreaterThanOrEqual(dayStart(ZONE, keptFrom));
@@ -337,14 +337,14 @@ describe('the columnar store on its own', () => {
     // A purge (data rights) takes the copy's days before its boundary too.
     const purgeBefore = addDays(keptFrom, 4);
     expect(await purgeSite(db, (await findSite(db, DOMAIN))!, purgeBefore, { maxStatements: 10_000 })).toMatchObject({ done: true });
-    await syncColumns(db, store, 100, p.nowMs / 1000);
+    await syncColumnarCopy(db, store, 100, p.nowMs / 1000);
     expect(await store.coverage(p.siteId, ZONE)).toMatchObject({ first: purgeBefore, through: p.lastClosed });
     const purged = await counts(store, p.siteId);
     expect(purged.first_ts).toBeGreaterThanOrEqual(dayStart(ZONE, purgeBefore));
     expect(purged.events).toBe(sqliteCounts(db, p.siteId, 0, dayStart(ZONE, addDays(p.lastClosed, 1))).events);
 
     expect(await removeSite(db, DOMAIN)).toBe(true);
-    expect(await syncColumns(db, store, 100, p.nowMs / 1000)).toMatchObject({ sitesDropped: 1 });
+    expect(await syncColumnarCopy(db, store, 100, p.nowMs / 1000)).toMatchObject({ sitesDropped: 1 });
     expect(await counts(store, p.siteId)).toMatchObject({ visits: 0, events: 0, props: 0, days: 0 });
     expect(await store.coverage(p.siteId, ZONE)).toBeNull();
   });
@@ -353,13 +353,13 @@ describe('the columnar store on its own', () => {
     const p = await prepare(12, 6);
     const { db, store } = await copyOf(p);
     await runMaintenance(db, p.nowMs, { maxDaysPerSite: 100 });
-    while ((await syncColumns(db, store, 100, p.nowMs / 1000)).behind);
+    while ((await syncColumnarCopy(db, store, 100, p.nowMs / 1000)).behind);
     expect(await store.coverage(p.siteId, ZONE)).toMatchObject({ first: FIRST_DAY, through: p.lastClosed });
 
     const site = (await findSite(db, DOMAIN))!;
     await updateSite(db, DOMAIN, { ...site, timezone: 'America/New_York' });
     await runMaintenance(db, p.nowMs, { maxDaysPerSite: 100 });
-    while ((await syncColumns(db, store, 100, p.nowMs / 1000)).behind);
+    while ((await syncColumnarCopy(db, store, 100, p.nowMs / 1000)).behind);
     expect(await store.coverage(p.siteId, ZONE)).toBeNull();
     const moved = (await store.coverage(p.siteId, 'America/New_York'))!;
     expect(moved.through >= addDays(p.lastClosed, -1)).toBe(true);
@@ -369,7 +369,7 @@ describe('the columnar store on its own', () => {
     const columns = { coverage: store.coverage, all: store.all };
     for (const body of queries(p)) {
       const query = parseQuery({ site_id: DOMAIN, ...body }, nySite, Math.floor(p.nowMs / 1000), null);
-      expect(await runQuery(db, query, { useRollups: true, columns }), JSON.stringify(body)).toEqual(await runQuery(db, query, { useRollups: false }));
+      expect(await runQuery(db, query, { useRollups: true, columnar: columns }), JSON.stringify(body)).toEqual(await runQuery(db, query, { useRollups: false }));
     }
   });
 
@@ -380,10 +380,10 @@ describe('the columnar store on its own', () => {
     const justAfter = dayStart(ZONE, addDays(p.lastClosed, 1)) + 20 * 60;
     await runMaintenance(db, justAfter * 1000, { maxDaysPerSite: 100 });
     expect((db.raw.prepare('SELECT days_through AS d FROM rollup_state').get() as { d: string }).d).toBe(p.lastClosed);
-    await syncColumns(db, store, 100, justAfter);
+    await syncColumnarCopy(db, store, 100, justAfter);
     expect(await store.coverage(p.siteId, ZONE)).toMatchObject({ first: FIRST_DAY, through: addDays(p.lastClosed, -1) });
     // Half an hour without an event ends a visit: from then on the day is copied.
-    await syncColumns(db, store, 100, justAfter + 20 * 60);
+    await syncColumnarCopy(db, store, 100, justAfter + 20 * 60);
     expect(await store.coverage(p.siteId, ZONE)).toMatchObject({ first: FIRST_DAY, through: p.lastClosed });
   });
 

@@ -10,7 +10,7 @@ import { kpiApiMetrics, withConversionRate } from '../../dashboard/site-view/kpi
 import { PANELS } from '../../dashboard/site-view/panels.ts';
 import type { Filter } from '../../dashboard/site-view/state.ts';
 import type { StatsQuery, StatsResult } from '../../dashboard/lib/api.ts';
-import { syncColumns } from '../../server/core/columnar/sync.ts';
+import { syncColumnarCopy } from '../../server/core/columnar/sync.ts';
 import { runMaintenance } from '../../server/core/maintenance.ts';
 import { QueryError } from '../../server/core/query/errors.ts';
 import { runQuery, type QueryResponse } from '../../server/core/query/execute.ts';
@@ -68,7 +68,7 @@ beforeAll(async () => {
   ]);
   visit(5, [{ ts: at('2024-03-11T10:00:00Z'), path: '/signup', name: 'Signup' }]);
   await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 100 });
-  while ((await syncColumns(store.db, duck, 100, NOW)).behind);
+  while ((await syncColumnarCopy(store.db, duck, 100, NOW)).behind);
 });
 afterAll(() => {
   duck.close();
@@ -89,11 +89,11 @@ async function ask(q: StatsQuery): Promise<QueryResponse> {
   const parsed = parseQuery(q as unknown as Record<string, unknown>, site, NOW, null);
   const raw = await runQuery(store.db, parsed, { useRollups: false });
   const before = columnarReads;
-  const columnar = await runQuery(store.db, parsed, { useRollups: false, columns: columns() });
+  const columnar = await runQuery(store.db, parsed, { useRollups: false, columnar: columns() });
   expect(columnarReads).toBeGreaterThan(before);
   expect(columnar).toEqual(raw);
   expect(await runQuery(store.db, parsed, { useRollups: true })).toEqual(raw);
-  expect(await runQuery(store.db, parsed, { useRollups: true, columns: columns() })).toEqual(raw);
+  expect(await runQuery(store.db, parsed, { useRollups: true, columnar: columns() })).toEqual(raw);
   return raw;
 }
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { syncColumns } from '../../server/core/columnar/sync.ts';
+import { syncColumnarCopy } from '../../server/core/columnar/sync.ts';
 import { runMaintenance } from '../../server/core/maintenance.ts';
 import { runQuery } from '../../server/core/query/execute.ts';
 import { parseQuery } from '../../server/core/query/parse.ts';
@@ -60,12 +60,12 @@ describe('resetSite', () => {
     await runMaintenance(db, nowMs, { maxDaysPerSite: 100 });
     const store = await openDuckStore({ path: columnarPath(dbPath), memoryLimit: '128MB', threads: 1 });
     cleanups.push(() => store.close());
-    while ((await syncColumns(db, store, 100, nowSec)).behind);
+    while ((await syncColumnarCopy(db, store, 100, nowSec)).behind);
     expect(await store.coverage(site.id, ZONE)).not.toBeNull();
 
     const visitors = async (columns: boolean) => {
       const query = parseQuery({ site_id: 'reset.example', metrics: ['visitors'], date_range: 'all', filters: [['is_not', 'visit:country', ['ZZ']]] }, (await findSite(db, 'reset.example'))!, nowSec, null);
-      return (await runQuery(db, query, { useRollups: true, columns: columns ? store : null })).results[0]!.metrics[0];
+      return (await runQuery(db, query, { useRollups: true, columnar: columns ? store : null })).results[0]!.metrics[0];
     };
     expect(await visitors(true)).toBeGreaterThan(0);
     const before = { events: count(db, 'events', site.id), visits: count(db, 'visits', site.id) };
@@ -81,7 +81,7 @@ describe('resetSite', () => {
     // The copy still holds the days until its next step, but no query reads them.
     expect(await visitors(true)).toBe(0);
     // Its next step drops them, before maintenance has rebuilt the site's rollup state.
-    await syncColumns(db, store, 100, nowSec);
+    await syncColumnarCopy(db, store, 100, nowSec);
     const held = (await store.all('SELECT (SELECT count(*) FROM events WHERE site_id = ?) AS events, (SELECT count(*) FROM copied_days WHERE site_id = ?) AS days', [site.id, site.id]))[0];
     expect(held).toEqual({ events: 0, days: 0 });
     expect(await store.coverage(other.id, ZONE)).toMatchObject({ through: addDays(localDayAt(ZONE, nowSec), -1) });

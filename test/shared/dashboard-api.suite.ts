@@ -5,7 +5,7 @@
  * Each adapter's runner calls `describeDashboardApi` with a function that starts its server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecentVisit } from '../../server/core/dashboard/contract.ts';
+import type { RecentVisit } from '../../server/core/dashboard-api/contract.ts';
 import { type ApiTarget, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_3, type StartTarget, type Visitor, sendEvent, SWEDEN } from './target.ts';
 
 const OWNER = { email: 'owner@teller.example', password: 'correct horse battery' };

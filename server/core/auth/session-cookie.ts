@@ -9,7 +9,7 @@
  */
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { SESSION_COOKIE } from '../dashboard/contract.ts';
+import { SESSION_COOKIE } from '../dashboard-api/contract.ts';
 import type { AppDeps } from '../http/app-deps.ts';
 import { isHttps } from './request-origin.ts';
 import { SESSION_IDLE_SECONDS } from './sessions.ts';

@@ -8,7 +8,7 @@
  * backfill proceeds in small steps between queries.
  * @module
  */
-import type { ColumnStore, Db } from '../ports.ts';
+import type { ColumnarStore, Db } from '../ports.ts';
 import { readRollupState } from '../query/rollup-state.ts';
 import { readSitePrivacy } from '../privacy/site-privacy.ts';
 import { listSites } from '../sites.ts';
@@ -32,7 +32,7 @@ async function visitsOpen(db: Db, siteId: number, start: number, end: number, no
 }
 
 /** One pass at instant `nowSec`; `maxDays` bounds the days copied per site. */
-export async function syncColumns(db: Db, store: ColumnStore, maxDays: number, nowSec: number): Promise<SyncResult> {
+export async function syncColumnarCopy(db: Db, store: ColumnarStore, maxDays: number, nowSec: number): Promise<SyncResult> {
   const result: SyncResult = { daysWritten: 0, sitesDropped: 0, behind: false };
   const sites = await listSites(db);
   const held = new Map((await store.held()).map((h) => [h.siteId, h]));

@@ -13,7 +13,7 @@ import { readSessionCookie, setSessionCookie } from '../auth/session-cookie.ts';
 import { sessionUser } from '../auth/sessions.ts';
 import { shareUnlocked } from '../auth/share-cookie.ts';
 import { linkOfToken, type SharedLink } from '../auth/shared-links.ts';
-import { SHARE_HEADER } from '../dashboard/contract.ts';
+import { SHARE_HEADER } from '../dashboard-api/contract.ts';
 import { bearerToken, verifyToken, type TokenGrant } from '../tokens.ts';
 import { grantedSiteIds, type User } from '../users.ts';
 
@@ -21,7 +21,7 @@ export const UNAUTHORIZED =
   "Invalid API key or site ID. Please make sure you're using a valid API key with access to the site you've requested.";
 export const CROSS_ORIGIN = 'cross-origin request refused: changes must come from the dashboard on this server';
 
-export type ApiDeps = Pick<AppDeps, 'db' | 'readDb' | 'columns' | 'config' | 'clock'>;
+export type ApiDeps = Pick<AppDeps, 'db' | 'readDb' | 'columnar' | 'config' | 'clock'>;
 
 /** A recognised credential and what it grants. */
 export type Access =

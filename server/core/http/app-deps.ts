@@ -3,7 +3,7 @@
  * seam's ports (ports.ts) plus the core's own services the runtime chooses how to run.
  * @module
  */
-import type { Clock, ColumnReader, Config, Db, Logger } from '../ports.ts';
+import type { Clock, ColumnarReader, Config, Db, Logger } from '../ports.ts';
 import type { Ingest } from '../ingest/ingest.ts';
 import type { FairShare } from '../query/fair-share.ts';
 
@@ -25,9 +25,9 @@ export interface AppDeps {
    */
   queryShare?: FairShare;
   /** The columnar copy of closed days (Node), read where rollups cannot answer. */
-  columns?: ColumnReader;
+  columnar?: ColumnarReader;
   /** Why the columnar copy is not serving (queries then read SQLite alone, more slowly), or null. */
-  columnsDown?: () => string | null;
+  columnarDown?: () => string | null;
   /** What would stop the next start though events are stored now (Node: write access to the file taken away), or null. */
   restartProblem?: () => string | null;
   /** Processes and stores one Events API request (createIngest, inline or on another thread); resolves once it is durable. */

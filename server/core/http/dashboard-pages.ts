@@ -4,8 +4,8 @@
  */
 import { Hono, type Context } from 'hono';
 import { linkOfToken } from '../auth/shared-links.ts';
-import type { SessionState } from '../dashboard/contract.ts';
-import { pageHeaders, shellHtml } from '../dashboard/shell.ts';
+import type { SessionState } from '../dashboard-api/contract.ts';
+import { pageHeaders, shellHtml } from '../dashboard-api/shell.ts';
 import { sessionState, type SessionDeps } from './dashboard-session.ts';
 import { shareState } from './dashboard-share.ts';
 

@@ -12,7 +12,7 @@ import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie.ts'
 import { createSession, deleteSession, endSessionsOf, sessionCount } from '../auth/sessions.ts';
 import { expectedSetupCode, setupCodeMatches, setupUrl } from '../auth/setup-code.ts';
 import { admitAttempt, admitSetupAttempt, attemptSucceeded, throttleKeys } from '../auth/throttle.ts';
-import { SHARE_HEADER, type AccountInfo, type SessionState } from '../dashboard/contract.ts';
+import { SHARE_HEADER, type AccountInfo, type SessionState } from '../dashboard-api/contract.ts';
 import type { AppDeps } from './app-deps.ts';
 import { listSites } from '../sites.ts';
 import { anyUserExists, createFirstOwner, findUserByEmail, findUserById, grantedSiteIds, setPassword, UserError, type User } from '../users.ts';

@@ -10,7 +10,7 @@ import { isSameOrigin, truncatedClientAddress } from '../auth/request-origin.ts'
 import { setShareCookie, shareUnlocked } from '../auth/share-cookie.ts';
 import { linkOfToken, linkOfTokenAnyState, type SharedLink } from '../auth/shared-links.ts';
 import { admitAttempt, attemptSucceeded, throttleKeys } from '../auth/throttle.ts';
-import { SHARE_HEADER, type SessionState } from '../dashboard/contract.ts';
+import { SHARE_HEADER, type SessionState } from '../dashboard-api/contract.ts';
 import type { AppDeps } from './app-deps.ts';
 import { crossOrigin } from './api-auth.ts';
 import { fail, jsonBody, stringField } from './dashboard-access.ts';

@@ -6,9 +6,9 @@
  * @module
  */
 import { Hono } from 'hono';
-import { addAnnotation, AnnotationError, annotationDay, deleteAnnotation, listAnnotations } from '../dashboard/annotations.ts';
-import { propertyKeys } from '../dashboard/property-keys.ts';
-import { recentVisits } from '../dashboard/visits-log.ts';
+import { addAnnotation, AnnotationError, annotationDay, deleteAnnotation, listAnnotations } from '../dashboard-api/annotations.ts';
+import { propertyKeys } from '../dashboard-api/property-keys.ts';
+import { recentVisits } from '../dashboard-api/visits-log.ts';
 import { QueryError } from '../query/errors.ts';
 import { dashboardAccess, fail, jsonBody, ownedSite, readableSite } from './dashboard-access.ts';
 import { inTurn, type ReaderDeps } from './reader-turns.ts';

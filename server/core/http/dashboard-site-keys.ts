@@ -8,7 +8,7 @@ import { Hono, type Context } from 'hono';
 import { requestOrigin } from '../auth/request-origin.ts';
 import { MIN_PASSWORD_LENGTH } from '../auth/passwords.ts';
 import { createSharedLink, MAX_LINK_NAME, revokeSharedLink, siteLinks, updateSharedLink, type LinkOptions, type SharedLink } from '../auth/shared-links.ts';
-import type { SharedLinkInfo, TokenInfo } from '../dashboard/contract.ts';
+import type { SharedLinkInfo, TokenInfo } from '../dashboard-api/contract.ts';
 import type { Site } from '../sites.ts';
 import { createTokenRow, listSiteTokens, revokeSiteToken, TOKEN_PREFIX_LENGTH } from '../tokens.ts';
 import type { ApiDeps } from './api-auth.ts';

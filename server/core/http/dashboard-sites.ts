@@ -5,10 +5,10 @@
  */
 import { Hono, type Context } from 'hono';
 import { requestOrigin } from '../auth/request-origin.ts';
-import type { FirstEvent, SiteCreated } from '../dashboard/contract.ts';
+import type { FirstEvent, SiteCreated } from '../dashboard-api/contract.ts';
 import { recentDropNotes } from '../ingest/drop-notes.ts';
-import { settingsJson } from '../dashboard/settings-json.ts';
-import { siteSummary } from '../dashboard/site-summary.ts';
+import { settingsJson } from '../dashboard-api/settings-json.ts';
+import { siteSummary } from '../dashboard-api/site-summary.ts';
 import { purgeDayProblem, purgeSite } from '../privacy/purge.ts';
 import { resetSite } from '../site-reset.ts';
 import { parseSiteSettings, SettingsError } from '../site-settings.ts';

@@ -4,7 +4,7 @@
  * @module
  */
 import { Hono, type Context } from 'hono';
-import type { UserInfo } from '../dashboard/contract.ts';
+import type { UserInfo } from '../dashboard-api/contract.ts';
 import { findSite, listSites } from '../sites.ts';
 import { endSessionsOf } from '../auth/sessions.ts';
 import { createUser, deleteUser, findUserById, grantedSiteIds, listUsers, setGrantedSites, setPassword, UserError, type User } from '../users.ts';

@@ -32,8 +32,8 @@ export function healthRoutes(deps: AppDeps, store: StoreStatus): Hono {
     const database = !writable ? 'not writable' : storeProblem !== null ? `not writable: ${storeProblem}` : 'writable';
     // `reader` only when it is down, so the answer keeps its shape on both runtimes otherwise.
     const reader = readerDown === null ? {} : { reader: readerDown };
-    const columnsDown = deps.columnsDown?.() ?? null;
-    const columns = columnsDown === null ? {} : { columns: columnsDown };
+    const columnarDown = deps.columnarDown?.() ?? null;
+    const columns = columnarDown === null ? {} : { columns: columnarDown };
     // Events are stored now, so no 503 (a load balancer would drop a working server); a monitor can still see it.
     const restartProblem = writable ? (deps.restartProblem?.() ?? null) : null;
     const warning = restartProblem === null ? {} : { warning: `a restart would fail: ${restartProblem}` };

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Context } from 'hono';
-import type { ColumnReader, Db } from '../ports.ts';
+import type { ColumnarReader, Db } from '../ports.ts';
 import type { AppDeps } from './app-deps.ts';
 import { QueryLimitError, type Turns } from '../query/fair-share.ts';
 import { TOKEN_PREFIX_LENGTH } from '../tokens.ts';
@@ -19,7 +19,7 @@ export type ReaderDeps = ApiDeps & Pick<AppDeps, 'queryShare'>;
 /** Where one query reads: the reader and the columnar copy, in its turns. */
 export interface QueryStores {
   db: Db;
-  columns: ColumnReader | null;
+  columnar: ColumnarReader | null;
 }
 
 /**
@@ -34,7 +34,7 @@ export function credentialKey(access: Access): string {
 }
 
 /** The stores with each read in the query's turn. Writes never come this way; they pass as they are. */
-function inTurns(db: Db, columns: ColumnReader | null, turns: Turns): QueryStores {
+function inTurns(db: Db, columnar: ColumnarReader | null, turns: Turns): QueryStores {
   return {
     db: {
       all: (sql, params) => turns.read('reader', () => db.all(sql, params)),
@@ -43,7 +43,7 @@ function inTurns(db: Db, columns: ColumnReader | null, turns: Turns): QueryStore
       batch: (stmts) => db.batch(stmts),
     },
     // The copy keeps its coverage in memory and answers it at once: no turn needed.
-    columns: columns && { coverage: (siteId, timeZone) => columns.coverage(siteId, timeZone), all: (sql, params) => turns.read('columns', () => columns.all(sql, params)) },
+    columnar: columnar && { coverage: (siteId, timeZone) => columnar.coverage(siteId, timeZone), all: (sql, params) => turns.read('columnar', () => columnar.all(sql, params)) },
   };
 }
 
@@ -54,10 +54,10 @@ function inTurns(db: Db, columns: ColumnReader | null, turns: Turns): QueryStore
  */
 export async function inTurn<T>(deps: ReaderDeps, c: Context, access: Access, query: (stores: QueryStores) => Promise<T>): Promise<Outcome<T>> {
   const db = deps.readDb ?? deps.db;
-  const columns = deps.columns ?? null;
-  if (!deps.queryShare) return { ok: await query({ db, columns }) };
+  const columnar = deps.columnar ?? null;
+  if (!deps.queryShare) return { ok: await query({ db, columnar }) };
   try {
-    return { ok: await deps.queryShare.run(credentialKey(access), (turns) => query(inTurns(db, columns, turns))) };
+    return { ok: await deps.queryShare.run(credentialKey(access), (turns) => query(inTurns(db, columnar, turns))) };
   } catch (e) {
     if (e instanceof QueryLimitError) return { response: c.json({ error: e.message }, 429, { 'retry-after': '1' }) };
     throw e;

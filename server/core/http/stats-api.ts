@@ -69,10 +69,10 @@ export function statsApi(deps: ReaderDeps): Hono {
       if (!site || !mayRead(grant, site.id)) return unauthorized(c);
       const record = body as Record<string, unknown>;
       // Queries may take seconds: on Node they run on the reader thread, off the HTTP thread.
-      const answer = await inTurn(deps, c, access, async ({ db, columns }) => {
+      const answer = await inTurn(deps, c, access, async ({ db, columnar }) => {
         const start = record.date_range === 'all' ? await statsStart(db, site) : null;
         const query = parseQuery(record, site, Math.floor(deps.clock() / 1000), start);
-        return runQuery(db, query, { useRollups: true, columns });
+        return runQuery(db, query, { useRollups: true, columnar });
       });
       return 'response' in answer ? answer.response : c.json(answer.ok);
     } catch (e) {

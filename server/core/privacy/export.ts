@@ -249,7 +249,7 @@ function entry(name: string, lines: AsyncIterable<string>): ZipEntry {
 export async function* exportEntries(db: Db, site: Site, range: ExportRange): AsyncGenerator<ZipEntry> {
   const state = await readRollupState(db, site.id);
   const { purgedBefore } = await readSitePrivacy(db, site.id);
-  const ctx: ReadContext = { db, site, rollups: state, purgedBefore, columns: null };
+  const ctx: ReadContext = { db, site, rollups: state, purgedBefore, columnar: null };
   const suffix = `${yyyymmdd(range.from)}_${yyyymmdd(range.to)}`;
   for (const file of AGGREGATE_FILES) {
     yield entry(`${file.table}_${suffix}.csv`, aggregateLines(ctx, file, range, state?.rawKeptFrom ?? null));

@@ -3,7 +3,7 @@
  * and pagination, adds the comparison period, and shapes the Plausible v2 response.
  * @module
  */
-import type { ColumnCoverage, ColumnReader, Db } from '../ports.ts';
+import type { ColumnarCoverage, ColumnarReader, Db } from '../ports.ts';
 import { comparisonPeriod, periodEcho } from './date-range.ts';
 import { dimensionSpec, isTimeDimension, type DimensionSpec } from './dimensions.ts';
 import { filterDimensions, filterMatches, filtersOnPage, pageAsEntryPage } from './filters.ts';
@@ -33,7 +33,7 @@ export interface RunOptions {
   /** False reads raw tables only: the reference path the rollup path must agree with. */
   useRollups: boolean;
   /** The columnar copy of closed days, read where rollups cannot answer (Node). */
-  columns?: ColumnReader | null;
+  columnar?: ColumnarReader | null;
 }
 
 const VISIT_METRICS: readonly Metric[] = ['visitors', 'visits', 'percentage', ...SESSION_METRICS];
@@ -178,14 +178,14 @@ function includeEcho(query: Query): Record<string, unknown> {
 /** Answers a validated query. */
 export async function runQuery(db: Db, query: Query, options: RunOptions = { useRollups: true }): Promise<QueryResponse> {
   const { purgedBefore } = await readSitePrivacy(db, query.site.id);
-  const reader = options.columns ?? null;
-  let coverage: Promise<ColumnCoverage | null> | null = null;
+  const reader = options.columnar ?? null;
+  let coverage: Promise<ColumnarCoverage | null> | null = null;
   const ctx: ReadContext = {
     db,
     site: query.site,
     rollups: options.useRollups ? await readRollupState(db, query.site.id) : null,
     purgedBefore,
-    columns: reader && { reader, coverage: () => (coverage ??= reader.coverage(query.site.id, query.site.timezone)) },
+    columnar: reader && { reader, coverage: () => (coverage ??= reader.coverage(query.site.id, query.site.timezone)) },
   };
   let rows = await computeRows(ctx, query, query.period);
   const meta: Record<string, unknown> = {};

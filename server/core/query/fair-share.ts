@@ -34,7 +34,7 @@ export interface FairShareOptions {
 
 /** One query's way to its stores. Its reads go one at a time, as runQuery makes them. */
 export interface Turns {
-  /** Runs `read` on `store` (any name: 'reader', 'columns') in this query's turn there. */
+  /** Runs `read` on `store` (any name: 'reader', 'columnar') in this query's turn there. */
   read<T>(store: string, read: () => Promise<T>): Promise<T>;
 }
 

@@ -7,7 +7,7 @@
  * It also refuses a raw read that would reach before the site's retention window.
  * @module
  */
-import type { ColumnCoverage } from '../ports.ts';
+import type { ColumnarCoverage } from '../ports.ts';
 import type { DimensionSpec } from './dimensions.ts';
 import { QueryError } from './errors.ts';
 import type { Key } from './sums.ts';
@@ -109,7 +109,7 @@ export function planSegments(period: Period, timeZone: string, coverage: RollupC
   return segments;
 }
 
-function varyingWithin(coverage: ColumnCoverage, timeZone: string, start: number, end: number): Record<string, readonly string[]> | null {
+function varyingWithin(coverage: ColumnarCoverage, timeZone: string, start: number, end: number): Record<string, readonly string[]> | null {
   const first = localDayAt(timeZone, start);
   const after = localDayAt(timeZone, end);
   if (dayStart(timeZone, first) !== start || dayStart(timeZone, after) !== end) return null;
@@ -120,7 +120,7 @@ function varyingWithin(coverage: ColumnCoverage, timeZone: string, start: number
  * Hands the parts of raw stretches that fall on days the columnar copy holds to it; what
  * lies outside its days (today, days not copied yet) stays raw.
  */
-export function routeCopiedDaysToColumnar(segments: Segment[], timeZone: string, coverage: ColumnCoverage | null): Segment[] {
+export function routeCopiedDaysToColumnar(segments: Segment[], timeZone: string, coverage: ColumnarCoverage | null): Segment[] {
   if (!coverage) return segments;
   const copiedStart = dayStart(timeZone, coverage.first);
   const copiedEnd = dayStart(timeZone, addDays(coverage.through, 1));

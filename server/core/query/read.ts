@@ -4,7 +4,7 @@
  * counts make this exact: no day is ever read from two stretches.
  * @module
  */
-import type { ColumnCoverage, ColumnReader, Db, SqlValue, Stmt } from '../ports.ts';
+import type { ColumnarCoverage, ColumnarReader, Db, SqlValue, Stmt } from '../ports.ts';
 import type { Site } from '../sites.ts';
 import { periodAfterPurge } from '../privacy/purge-boundary.ts';
 import { countryName } from './country-names.ts';
@@ -32,7 +32,7 @@ export interface ReadContext {
    * The columnar copy of closed days, or null to read SQLite only. What it holds of this
    * site is asked once, and only by a query with raw stretches: rollups answer the rest.
    */
-  columns: { reader: ColumnReader; coverage(): Promise<ColumnCoverage | null> } | null;
+  columnar: { reader: ColumnarReader; coverage(): Promise<ColumnarCoverage | null> } | null;
 }
 
 function num(value: SqlValue | undefined): number {
@@ -103,7 +103,7 @@ async function plan(ctx: ReadContext, keys: Key[], filters: Filter[], whole: Per
   const usable = state !== null && state.timezone === ctx.site.timezone && filters.length === 0 && rollupsCanServe(keys);
   const coverage = usable ? { daysThrough: state.daysThrough, monthsThrough: state.monthsThrough, ranges: state.ranges } : null;
   let segments = planSegments(period, ctx.site.timezone, coverage, granularityFor(keys));
-  if (ctx.columns && segments.some((s) => s.kind === 'raw')) segments = routeCopiedDaysToColumnar(segments, ctx.site.timezone, await ctx.columns.coverage());
+  if (ctx.columnar && segments.some((s) => s.kind === 'raw')) segments = routeCopiedDaysToColumnar(segments, ctx.site.timezone, await ctx.columnar.coverage());
   checkRetention(segments, ctx.site.timezone, state?.rawKeptFrom ?? null);
   return segments;
 }
@@ -132,7 +132,7 @@ async function visitsBeyond(ctx: ReadContext, filters: Filter[], segment: RowSeg
 async function readColumnar(ctx: ReadContext, stmts: Stmt[], raw: Stmt): Promise<Array<Record<string, SqlValue>>> {
   try {
     const rows: Array<Record<string, SqlValue>> = [];
-    for (const stmt of stmts) rows.push(...(await ctx.columns!.reader.all(stmt.sql, stmt.params)));
+    for (const stmt of stmts) rows.push(...(await ctx.columnar!.reader.all(stmt.sql, stmt.params)));
     return rows;
   } catch {
     return ctx.db.all<Record<string, SqlValue>>(raw.sql, raw.params);

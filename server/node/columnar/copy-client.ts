@@ -1,5 +1,5 @@
 /**
- * The server's side of the columnar copy's process (copy-process.ts): a ColumnReader
+ * The server's side of the columnar copy's process (copy-process.ts): a ColumnarReader
  * whose reads go to that process, and the request to sync after maintenance. While the
  * process is starting, or down, the copy holds nothing (`coverage` is null) and every
  * query reads SQLite alone; a process that died is started again after a pause that grows
@@ -9,12 +9,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { throttledLog } from '../../core/log-throttle.ts';
 import type { Logger, SqlValue } from '../../core/ports.ts';
-import type { ColumnCoverage, ColumnReader } from '../../core/ports.ts';
+import type { ColumnarCoverage, ColumnarReader } from '../../core/ports.ts';
 import { restartDelay } from '../restart-delay.ts';
 import type { CopyProcessData, FromCopyProcess, ToCopyProcess } from './copy-process.ts';
 
 export interface CopyClient {
-  columns: ColumnReader;
+  reader: ColumnarReader;
   /** Why the copy is not serving now, or null. */
   down(): string | null;
   /** Asks the copy to follow the rollups, at the server's instant `nowMs`. */
@@ -123,9 +123,9 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
   };
 
   return {
-    columns: {
+    reader: {
       // Not running: the copy holds nothing, and the planner reads SQLite alone.
-      coverage: (siteId, timeZone) => (ready ? (ask((id) => ({ type: 'coverage', id, siteId, timeZone })) as Promise<ColumnCoverage | null>).catch(() => null) : Promise.resolve(null)),
+      coverage: (siteId, timeZone) => (ready ? (ask((id) => ({ type: 'coverage', id, siteId, timeZone })) as Promise<ColumnarCoverage | null>).catch(() => null) : Promise.resolve(null)),
       all: (sql, params) => ask((id) => ({ type: 'columns', id, sql, params })) as Promise<Array<Record<string, SqlValue>>>,
     },
     down: () => (closing ? null : down),

@@ -12,7 +12,7 @@
  */
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { syncColumns } from '../../core/columnar/sync.ts';
+import { syncColumnarCopy } from '../../core/columnar/sync.ts';
 import type { SqlValue } from '../../core/ports.ts';
 import { openSqlite } from '../sqlite-db.ts';
 import { openDuckStore, type DuckStore, type DuckStoreOptions } from './duckdb-store.ts';
@@ -122,7 +122,7 @@ const scheduleSync = (delay: number) => {
 async function sync(): Promise<void> {
   try {
     if (copied === 0) copyStarted = performance.now();
-    const result = await syncColumns(db, store, DAYS_PER_STEP, Math.floor(syncNowMs() / 1000));
+    const result = await syncColumnarCopy(db, store, DAYS_PER_STEP, Math.floor(syncNowMs() / 1000));
     copied += result.daysWritten;
     if (result.behind) return scheduleSync(0);
     if (copied > 0) log('info', `columnar copy: ${copied} closed days copied in ${((performance.now() - copyStarted) / 1000).toFixed(1)} s`);

@@ -13,7 +13,7 @@
 import { rmSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { EVENT_COLUMNS, PROP_COLUMNS, VISIT_COLUMNS, type ColumnKind } from '../../core/columnar/day-rows.ts';
-import type { ColumnCoverage, ColumnStore, HeldSite } from '../../core/ports.ts';
+import type { ColumnarCoverage, ColumnarStore, HeldSite } from '../../core/ports.ts';
 import type { SqlValue } from '../../core/ports.ts';
 
 export interface DuckStoreOptions {
@@ -23,7 +23,7 @@ export interface DuckStoreOptions {
   threads: number;
 }
 
-export interface DuckStore extends ColumnStore {
+export interface DuckStore extends ColumnarStore {
   close(): void;
 }
 
@@ -179,7 +179,7 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
   };
 
   return {
-    coverage: (siteId: number, timeZone: string): Promise<ColumnCoverage | null> => {
+    coverage: (siteId: number, timeZone: string): Promise<ColumnarCoverage | null> => {
       const h = held.get(siteId);
       return Promise.resolve(h && h.timezone === timeZone ? { first: h.first, through: h.through, varying: varying.get(siteId) ?? {} } : null);
     },

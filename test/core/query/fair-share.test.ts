@@ -80,7 +80,7 @@ describe('createFairShare', () => {
     const store = manualStore();
     const mixed = share.run('a', async (turns) => {
       await turns.read('reader', store.read('a reader'));
-      await turns.read('columns', store.read('a columns'));
+      await turns.read('columnar', store.read('a columns'));
       await turns.read('reader', store.read('a reader again'));
     });
     const readerOnly = share.run('b', (turns) => reads(turns, 'reader', store.read, ['b reader']));
@@ -137,9 +137,9 @@ describe('createFairShare', () => {
 
   it('refuses two reads of one query at once rather than risk waiting forever', async () => {
     const share = createFairShare({ turns: true, perCredential: 0 });
-    const outcome = share.run('a', (turns) => Promise.all([turns.read('reader', () => Promise.resolve(1)), turns.read('columns', () => Promise.resolve(2))]));
+    const outcome = share.run('a', (turns) => Promise.all([turns.read('reader', () => Promise.resolve(1)), turns.read('columnar', () => Promise.resolve(2))]));
     await expect(outcome).rejects.toThrow('a query reads one statement at a time');
-    await expect(share.run('b', (turns) => turns.read('columns', () => Promise.resolve('free')))).resolves.toBe('free');
+    await expect(share.run('b', (turns) => turns.read('columnar', () => Promise.resolve('free')))).resolves.toBe('free');
   });
 
   it('does not let a read its query left behind keep the store after the query ended', async () => {
