@@ -1,23 +1,23 @@
 /**
  * The ingest thread: the Events API's work after the body is read (parsing, pipeline,
  * group-commit writes) on the connection that owns all event writes. The HTTP thread
- * only reads requests and answers them, so the two share the machine's cores.
- * Messages carry lists, one per event-loop turn each way, since a message costs more
- * than an event's data. Maintenance runs here too, on the connection that owns the writes,
- * when the HTTP thread asks.
+ * only reads requests and answers them, so the two share the machine's cores. Requests
+ * and answers come in lists (channel.ts), one per event-loop turn each way, since a
+ * message costs more than an event's data. Maintenance runs here too, on the connection
+ * that owns the writes, when the HTTP thread asks.
  * @module
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { type IngestOutcome, createIngest } from '../core/ingest/ingest.ts';
+import { workerData } from 'node:worker_threads';
+import { createIngest } from '../core/ingest/ingest.ts';
 import { GroupCommitWriter } from '../core/writer/group-commit.ts';
+import { serve, threadSide } from './channel.ts';
 import { geoipCountryLookup } from './geo.ts';
 import { nodeHmacSha256 } from './hmac.ts';
 import { explainedWrites, tuneIngestConnection } from './ingest-db.ts';
-import type { FromIngestThread, IngestThreadData, ToIngestThread } from './ingest-thread.ts';
+import type { IngestThreadCalls, IngestThreadData } from './ingest-thread.ts';
 import { workOffBacklog } from './maintenance-backlog.ts';
 import { openSqlite } from './sqlite-db.ts';
 
-const port = parentPort!;
 const { dbPath, config } = workerData as IngestThreadData;
 const connection = openSqlite(dbPath);
 tuneIngestConnection(connection);
@@ -43,50 +43,23 @@ const ingest = createIngest({
   hmacSha256: nodeHmacSha256,
 });
 
-let outbox: [number, IngestOutcome][] = [];
-let replying = false;
-const flushReplies = () => {
-  replying = false;
-  if (outbox.length === 0) return;
-  port.postMessage({ type: 'answers', answers: outbox } satisfies FromIngestThread);
-  outbox = [];
-};
-const answer = (id: number, outcome: IngestOutcome) => {
-  outbox.push([id, outcome]);
-  if (!replying) {
-    replying = true;
-    queueMicrotask(flushReplies);
-  }
-};
-
 let closing = false;
-let maintaining: Promise<void> = Promise.resolve();
-const maintain = (nowMs: number) => {
-  maintaining = workOffBacklog(db, nowMs, () => closing).then(
-    (result) => port.postMessage({ type: 'maintained', result } satisfies FromIngestThread),
-    (error: unknown) => port.postMessage({ type: 'maintenanceFailed', message: error instanceof Error ? error.message : String(error) } satisfies FromIngestThread),
-  );
+let maintaining: Promise<unknown> = Promise.resolve();
+const calls: IngestThreadCalls = {
+  ingest,
+  maintain(nowMs) {
+    const pass = workOffBacklog(db, nowMs, () => closing);
+    maintaining = pass.catch(() => {});
+    return pass;
+  },
 };
 
-port.on('message', (message: ToIngestThread) => {
-  if (message.type === 'maintain') return maintain(message.nowMs);
-  if (message.type === 'ingest') {
-    for (const [id, request] of message.requests) {
-      ingest(request).then(
-        (outcome) => answer(id, outcome),
-        (error: unknown) => answer(id, { status: 503, failure: error instanceof Error ? error.message : String(error) }),
-      );
-    }
-    return;
-  }
-  closing = true;
-  // A maintenance pass stops after its current step and reports before the thread ends.
-  void Promise.all([maintaining, writer.close()]).then(() => {
-    flushReplies();
+serve(threadSide(), {
+  calls,
+  async onClose() {
+    closing = true;
+    // A maintenance pass stops after its current step and reports before the thread ends.
+    await Promise.all([maintaining, writer.close()]);
     connection.close();
-    // With the port closed and nothing pending, the thread ends.
-    port.close();
-  });
+  },
 });
-
-port.postMessage({ type: 'ready' } satisfies FromIngestThread);

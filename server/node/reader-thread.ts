@@ -3,11 +3,11 @@
  * another thread's read-only connection, so a query that takes seconds holds up neither
  * event intake nor other requests. Reads are answered in the order they were asked. Writes
  * are refused: they belong to the HTTP thread's own connection or the ingest thread. A
- * thread that dies is started again, after a pause that grows while it keeps failing;
- * meanwhile reads fail with StoreBusyError (503 with Retry-After).
+ * thread that dies is started again (supervisor.ts), after a pause that grows while it
+ * keeps failing; meanwhile reads fail with StoreBusyError (503 with Retry-After).
  * @module
  */
-import { superviseWorker } from './supervised-worker.ts';
+import { supervise, workerThread } from './supervisor.ts';
 import { type Db, type Logger, type SqlValue, StoreBusyError } from '../core/ports.ts';
 
 export interface ReaderThreadData {
@@ -19,12 +19,16 @@ export interface ReaderThreadOptions {
   maxWaiting?: number;
 }
 
-export type ReadMethod = 'all' | 'first';
-export type ToReaderThread = { type: 'read'; id: number; method: ReadMethod; sql: string; params: readonly SqlValue[] } | { type: 'close' };
-export type FromReaderThread =
-  | { type: 'ready' }
-  | { type: 'answer'; id: number; rows: unknown }
-  | { type: 'failed'; id: number; message: string; code: string | null };
+export interface Read {
+  method: 'all' | 'first';
+  sql: string;
+  params: readonly SqlValue[];
+}
+
+/** The thread's one call: a read, answered with its rows (`all`) or row (`first`). */
+export interface ReaderThreadCalls {
+  read: (read: Read) => Promise<unknown>;
+}
 
 export interface ReaderThread {
   /** Reads (`all`, `first`) on the reader thread; `run` and `batch` reject. */
@@ -38,11 +42,6 @@ export interface ReaderThread {
 /** Enough for many dashboards opening at once (a site view asks about 15 queries together). */
 const DEFAULT_MAX_WAITING = 256;
 
-interface Waiting {
-  resolve(rows: unknown): void;
-  reject(error: Error): void;
-}
-
 /** A SQL error from the reader, with SQLite's code as better-sqlite3 gives it. */
 function sqlError(message: string, code: string | null): Error {
   return Object.assign(new Error(message), code === null ? {} : { code });
@@ -50,32 +49,14 @@ function sqlError(message: string, code: string | null): Error {
 
 export function startReaderThread(data: ReaderThreadData, log: Logger, options: ReaderThreadOptions = {}): ReaderThread {
   const maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
-  const waiting = new Map<number, Waiting>();
-  let nextId = 1;
+  const thread = supervise({ name: 'reader thread', start: workerThread(new URL('./reader-worker.mjs', import.meta.url), data), log });
+  const reads = thread.channel.call<Read, unknown>('read', { lost: (why) => new StoreBusyError(why), failed: sqlError });
 
-  const thread = superviseWorker<FromReaderThread>({
-    name: 'reader thread',
-    url: new URL('./reader-worker.mjs', import.meta.url),
-    workerData: data,
-    log,
-    onMessage(message) {
-      const entry = waiting.get(message.id);
-      waiting.delete(message.id);
-      if (message.type === 'answer') entry?.resolve(message.rows);
-      else entry?.reject(sqlError(message.message, message.code));
-    },
-    onExit(why) {
-      for (const entry of waiting.values()) entry.reject(new StoreBusyError(why));
-      waiting.clear();
-    },
-  });
-
-  const read = (method: ReadMethod, sql: string, params: readonly SqlValue[]): Promise<unknown> => {
-    if (waiting.size >= maxWaiting) return Promise.reject(new StoreBusyError(`${maxWaiting} queries are already waiting to be answered`));
-    const id = nextId++;
-    const unavailable = thread.post({ type: 'read', id, method, sql, params } satisfies ToReaderThread);
+  const read = (method: Read['method'], sql: string, params: readonly SqlValue[]): Promise<unknown> => {
+    if (reads.waiting >= maxWaiting) return Promise.reject(new StoreBusyError(`${maxWaiting} queries are already waiting to be answered`));
+    const unavailable = thread.unavailable();
     if (unavailable) return Promise.reject(new StoreBusyError(unavailable));
-    return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
+    return reads.ask({ method, sql, params });
   };
 
   const refuseWrite = () => Promise.reject(new Error('the reader thread only reads: writes go to the HTTP thread’s connection'));
@@ -88,7 +69,7 @@ export function startReaderThread(data: ReaderThreadData, log: Logger, options: 
       batch: refuseWrite,
     },
     down: thread.down,
-    // After every read already sent: the thread answers them first.
-    close: () => thread.close({ type: 'close' } satisfies ToReaderThread),
+    // After every read already asked: they are sent first, and the thread answers them before it ends.
+    close: thread.close,
   };
 }

@@ -4,35 +4,19 @@
  * better-sqlite3 being synchronous, it answers reads one at a time, in the order asked.
  * @module
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import type { FromReaderThread, ReaderThreadData, ToReaderThread } from './reader-thread.ts';
+import { workerData } from 'node:worker_threads';
+import { serve, threadSide } from './channel.ts';
+import type { ReaderThreadCalls, ReaderThreadData } from './reader-thread.ts';
 import { openSqlite } from './sqlite-db.ts';
 
-const port = parentPort!;
 const { dbPath } = workerData as ReaderThreadData;
 const db = openSqlite(dbPath);
 // A statement that would write fails here instead of taking the write lock from the writers.
 db.raw.pragma('query_only = ON');
 
-const answer = (message: FromReaderThread) => port.postMessage(message);
+const calls: ReaderThreadCalls = {
+  // The Db calls finish synchronously (better-sqlite3): each read is done before the next starts.
+  read: ({ method, sql, params }) => (method === 'all' ? db.all(sql, params) : db.first(sql, params)),
+};
 
-port.on('message', (message: ToReaderThread) => {
-  if (message.type === 'close') {
-    db.close();
-    // With the port closed and nothing pending, the thread ends.
-    port.close();
-    return;
-  }
-  const { id, method, sql, params } = message;
-  // The Db calls finish synchronously (better-sqlite3): the answer goes out before the next read starts.
-  const reading = method === 'all' ? db.all(sql, params) : db.first(sql, params);
-  reading.then(
-    (rows) => answer({ type: 'answer', id, rows }),
-    (error: unknown) => {
-      const code = (error as { code?: unknown }).code;
-      answer({ type: 'failed', id, message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : null });
-    },
-  );
-});
-
-answer({ type: 'ready' });
+serve(threadSide(), { calls, onClose: () => db.close() });

@@ -13,8 +13,10 @@
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { syncColumnarCopy } from '../../core/columnar/sync.ts';
-import type { SqlValue } from '../../core/ports.ts';
+import type { ColumnarCoverage, SqlValue } from '../../core/ports.ts';
+import { processSide, serve } from '../channel.ts';
 import { openSqlite } from '../sqlite-db.ts';
+import { COPY_UNAVAILABLE_EXIT } from './options.ts';
 import { openDuckStore, type DuckStore, type DuckStoreOptions } from './duckdb-store.ts';
 
 export interface CopyProcessData {
@@ -22,17 +24,25 @@ export interface CopyProcessData {
   options: DuckStoreOptions;
 }
 
-export type ToCopyProcess =
-  | { type: 'columns'; id: number; sql: string; params: readonly SqlValue[] }
-  | { type: 'coverage'; id: number; siteId: number; timeZone: string }
-  | { type: 'sync'; nowMs: number }
-  | { type: 'close' };
+export interface ColumnarRead {
+  sql: string;
+  params: readonly SqlValue[];
+}
 
-export type FromCopyProcess =
-  | { type: 'ready' }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
-  | { type: 'answer'; id: number; rows: unknown }
-  | { type: 'failed'; id: number; message: string };
+export interface CoverageRequest {
+  siteId: number;
+  timeZone: string;
+}
+
+/** The process's calls (../channel.ts): a read of the copy, and what the copy holds of a site. */
+export interface CopyProcessCalls {
+  read: (read: ColumnarRead) => Promise<Array<Record<string, SqlValue>>>;
+  coverage: (request: CoverageRequest) => Promise<ColumnarCoverage | null>;
+}
+
+/** Notes besides the calls: the server asks it to sync; it sends its log lines. */
+export type ToCopyProcess = { type: 'sync'; nowMs: number };
+export type FromCopyProcess = { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 /** Days copied per step: small, so a backfill holds up reads for a few milliseconds at a time. */
 const DAYS_PER_STEP = 4;
@@ -40,9 +50,9 @@ const DAYS_PER_STEP = 4;
 const RETRY_MS = 60_000;
 
 const { dbPath, options } = JSON.parse(process.env.TELLER_COPY_PROCESS ?? '{}') as CopyProcessData;
-// The server may be gone (killed) while an answer is on the way; this process then ends on 'disconnect'.
-const send = (message: FromCopyProcess) => process.send!(message, () => {});
-const log = (level: 'info' | 'warn' | 'error', message: string) => send({ type: 'log', level, message });
+// The server may be gone (killed) while a message is on the way; this process then ends on 'disconnect'.
+const side = processSide();
+const log = (level: 'info' | 'warn' | 'error', message: string) => side.post({ type: 'log', level, message } satisfies FromCopyProcess);
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -89,8 +99,8 @@ try {
 } catch (error) {
   log('warn', `columnar copy unavailable (${reason(error)}): filtered views are answered from SQLite alone, more slowly`);
   db.close();
-  // Exit code 3: the copy cannot run here; the client does not start it again.
-  process.exit(3);
+  // The copy cannot run here; the client does not start it again.
+  process.exit(COPY_UNAVAILABLE_EXIT);
 }
 
 let closing = false;
@@ -133,37 +143,28 @@ async function sync(): Promise<void> {
   }
 }
 
-process.on('message', (message: ToCopyProcess) => {
-  switch (message.type) {
-    case 'close':
-      closing = true;
-      if (syncTimer) clearTimeout(syncTimer);
-      void (async () => {
-        await syncing;
-        store.close();
-        db.close();
-        process.exit(0);
-      })();
-      return;
-    case 'sync':
-      askedAt = { serverMs: message.nowMs, localMs: Date.now() };
-      if (syncing) again = true;
-      else scheduleSync(0);
-      return;
-    case 'coverage':
-      void store.coverage(message.siteId, message.timeZone).then((rows) => send({ type: 'answer', id: message.id, rows }));
-      return;
-    case 'columns':
-      store.all(message.sql, message.params).then(
-        (rows) => send({ type: 'answer', id: message.id, rows }),
-        (error: unknown) => send({ type: 'failed', id: message.id, message: reason(error) }),
-      );
-  }
+const calls: CopyProcessCalls = {
+  read: ({ sql, params }) => store.all(sql, params),
+  coverage: ({ siteId, timeZone }) => store.coverage(siteId, timeZone),
+};
+
+serve(side, {
+  calls,
+  onNote(note: ToCopyProcess) {
+    askedAt = { serverMs: note.nowMs, localMs: Date.now() };
+    if (syncing) again = true;
+    else scheduleSync(0);
+  },
+  async onClose() {
+    closing = true;
+    if (syncTimer) clearTimeout(syncTimer);
+    await syncing;
+    store.close();
+    db.close();
+  },
 });
 // The server went away without saying so: nothing is left to answer.
 process.on('disconnect', () => process.exit(0));
 // Ctrl-C and systemd signal the whole process group: the server decides when this process closes.
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => undefined);
-
-send({ type: 'ready' });

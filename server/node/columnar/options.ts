@@ -9,6 +9,9 @@ import type { DuckStoreOptions } from './duckdb-store.ts';
 
 export const DEFAULT_COLUMNAR_MEMORY = '256MB';
 
+/** Exit code of a copy process that cannot run DuckDB here: it is not started again. */
+export const COPY_UNAVAILABLE_EXIT = 3;
+
 /** The copy's file beside the database: `teller.db` → `teller.columns.duckdb`. */
 export function columnarPath(dbPath: string): string {
   return `${dbPath.replace(/\.(db|sqlite3?)$/, '')}.columns.duckdb`;
