@@ -165,13 +165,25 @@ export function threadSide(): ServerSide {
   };
 }
 
-/** A child process's end: its IPC channel. */
+/** A child process's end: its IPC channel; it exits once what it sent has gone out. */
 export function processSide(): ServerSide {
+  let sending = 0;
+  let ending = false;
+  const sent = () => {
+    sending -= 1;
+    if (ending && sending === 0) process.exit(0);
+  };
   return {
     // The server may be gone (killed) while a message is on the way: nothing is left to tell.
-    post: (message) => process.send!(message, () => {}),
+    post(message) {
+      sending += 1;
+      process.send!(message, sent);
+    },
     onMessage: (listener) => process.on('message', listener),
-    end: () => process.exit(0),
+    end() {
+      ending = true;
+      if (sending === 0) process.exit(0);
+    },
   };
 }
 
