@@ -89,7 +89,13 @@ export class Call<Req, Ans> {
     const message: AskMessage<Req> = { type: 'ask', call: this.name, ids, requests: this.requests };
     this.ids = [];
     this.requests = [];
-    const refused = this.link.post(message, (error) => this.lose(ids, error.message));
+    let refused: string | null;
+    try {
+      refused = this.link.post(message, (error) => this.lose(ids, error.message));
+    } catch (error) {
+      // A request that cannot be copied to the other side (DataCloneError) fails with its turn, not the server.
+      refused = error instanceof Error ? error.message : String(error);
+    }
     if (refused !== null) this.lose(ids, refused);
   };
 

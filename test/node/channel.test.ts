@@ -59,6 +59,9 @@ describe.each(Object.keys(kinds) as (keyof typeof kinds)[])('a supervised %s and
     expect(await failed).toEqual({ error: 'no such table: nope', code: 'SQLITE_ERROR' });
     expect(await plain).toEqual({ error: 'just a message' });
     expect(echo.waiting).toBe(0);
+    // A request that cannot be copied across fails with the others of its turn; the server goes on.
+    expect(await outcome(echo.ask(() => 'a function'))).toEqual({ error: expect.stringMatching(/could not be cloned|serialize/i) });
+    expect(await echo.ask('next')).toBe('next');
     expect(s.down()).toBeNull();
   });
 
