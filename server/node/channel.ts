@@ -44,6 +44,13 @@ export interface Settle<Ans> {
   failed(message: string, code: string | null): Ans | Error;
 }
 
+/** A call's handler on the other side: a request in, a promised answer out. */
+type Handler = (request: never) => Promise<unknown>;
+/** Calls by name, as the other side serves them (e.g. `{ read: (read: Read) => Promise<Rows> }`). */
+export type Calls<C> = { [Name in keyof C]: Handler };
+type RequestOf<H> = H extends (request: infer Req) => Promise<unknown> ? Req : never;
+type AnswerOf<H> = H extends (request: never) => Promise<infer Ans> ? Ans : never;
+
 type Resolve<Ans> = (value: Ans | Promise<never>) => void;
 
 const settleWith = <Ans>(resolve: Resolve<Ans>, outcome: Ans | Error) => resolve(outcome instanceof Error ? Promise.reject(outcome) : outcome);
@@ -123,14 +130,14 @@ export class Call<Req, Ans> {
   }
 }
 
-/** The calls the server makes over one link, and the routing of their answers. */
-export class Channel {
+/** The calls the server makes over one link (`C` as the other side serves them), and the routing of their answers. */
+export class Channel<C extends Calls<C>> {
   private readonly calls = new Map<string, Call<unknown, unknown>>();
 
   constructor(private readonly link: Link) {}
 
-  call<Req, Ans>(name: string, settle: Settle<Ans>): Call<Req, Ans> {
-    const call = new Call<Req, Ans>(this.link, name, settle);
+  call<Name extends keyof C & string>(name: Name, settle: Settle<AnswerOf<C[Name]>>): Call<RequestOf<C[Name]>, AnswerOf<C[Name]>> {
+    const call = new Call<RequestOf<C[Name]>, AnswerOf<C[Name]>>(this.link, name, settle);
     this.calls.set(name, call as Call<unknown, unknown>);
     return call;
   }
@@ -193,9 +200,9 @@ export function processSide(): ServerSide {
   };
 }
 
-export interface ServeOptions<Calls, Note> {
+export interface ServeOptions<C, Note> {
   /** Each call's handler, by name: what it resolves is the answer, what it rejects the failure. */
-  calls: { [Name in keyof Calls]: (request: never) => Promise<unknown> };
+  calls: C;
   /** A note from the server. */
   onNote?(note: Note): void;
   /** Asked to close: resolves once this side's work is done; then its answers go out and it ends. */
@@ -214,7 +221,7 @@ const failure = (id: number, error: unknown): Failure => {
 };
 
 /** Answers the server's calls on `side`, and tells the server it is ready. */
-export function serve<Calls, Note extends { type: string } = never>(side: ServerSide, options: ServeOptions<Calls, Note>): void {
+export function serve<C extends Calls<C>, Note extends { type: string } = never>(side: ServerSide, options: ServeOptions<C, Note>): void {
   const outboxes = new Map<string, Outbox>(Object.keys(options.calls).map((name) => [name, { ids: [], answers: [], failures: [] }]));
   let replying = false;
 
@@ -236,7 +243,7 @@ export function serve<Calls, Note extends { type: string } = never>(side: Server
   };
 
   const ask = (message: AskMessage<never>) => {
-    const handle = options.calls[message.call as keyof Calls];
+    const handle: Handler = options.calls[message.call as keyof C];
     const outbox = outboxes.get(message.call)!;
     const { ids, requests } = message;
     for (let i = 0; i < ids.length; i++) {

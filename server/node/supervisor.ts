@@ -9,7 +9,7 @@
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/ports.ts';
-import { Channel, type Link } from './channel.ts';
+import { type Calls, Channel, type Link } from './channel.ts';
 
 const FIRST_RESTART_MS = 250;
 const MAX_RESTART_MS = 30_000;
@@ -90,9 +90,9 @@ export interface SupervisorOptions {
   restarting?(why: string, delayMs: number): { down: string; log: string };
 }
 
-export interface Supervised extends Link {
+export interface Supervised<C extends Calls<C>> extends Link {
   /** The requests to it and their answers. */
-  channel: Channel;
+  channel: Channel<C>;
   /** Why it is down and not (yet) running again, or null. */
   down(): string | null;
   /** Why no work may go to it now (closing, or down), or null while it takes work. */
@@ -103,7 +103,8 @@ export interface Supervised extends Link {
 
 const restartingAfter = (why: string, delayMs: number) => ({ down: why, log: `${why}; starting it again in ${delayMs} ms` });
 
-export function supervise(options: SupervisorOptions): Supervised {
+/** Starts and keeps running the thread or process serving calls `C`. */
+export function supervise<C extends Calls<C>>(options: SupervisorOptions): Supervised<C> {
   const restarting = options.restarting ?? restartingAfter;
   let running: Running | null = null;
   let up = false;
@@ -121,7 +122,7 @@ export function supervise(options: SupervisorOptions): Supervised {
       return why;
     },
   };
-  const channel = new Channel(link);
+  const channel = new Channel<C>(link);
 
   const start = () => {
     restartTimer = null;

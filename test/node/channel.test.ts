@@ -32,17 +32,16 @@ const outcome = <T>(answer: Promise<T>) =>
   );
 
 describe.each(Object.keys(kinds) as (keyof typeof kinds)[])('a supervised %s and its channel', (kind) => {
-  const running: Supervised[] = [];
+  const running: Supervised<SideCalls>[] = [];
   afterEach(async () => {
     await Promise.all(running.splice(0).map((s) => s.close()));
   });
 
   const start = (side: SideOptions = {}, options: Partial<SupervisorOptions> = {}) => {
     const log = new MemoryLog();
-    const s = supervise({ name: 'fixture', start: kinds[kind](side), log, ...options });
+    const s = supervise<SideCalls>({ name: 'fixture', start: kinds[kind](side), log, ...options });
     running.push(s);
-    const call = <N extends keyof SideCalls>(name: N) =>
-      s.channel.call<Parameters<SideCalls[N]>[0], Awaited<ReturnType<SideCalls[N]>>>(name, settle as Settle<Awaited<ReturnType<SideCalls[N]>>>);
+    const call = <N extends keyof SideCalls>(name: N) => s.channel.call(name, settle);
     return { s, log, call };
   };
   const restartLine = (why: string, ms: number) => `${why}; starting it again in ${ms} ms`;

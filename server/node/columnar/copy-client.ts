@@ -8,10 +8,10 @@
  * @module
  */
 import { throttledLog } from '../../core/log-throttle.ts';
-import type { ColumnarCoverage, ColumnarReader, Logger, SqlValue } from '../../core/ports.ts';
+import type { ColumnarReader, Logger } from '../../core/ports.ts';
 import { childProcess, supervise } from '../supervisor.ts';
 import { COPY_UNAVAILABLE_EXIT } from './options.ts';
-import type { CopyProcessData, ColumnarRead, CoverageRequest, FromCopyProcess, ToCopyProcess } from './copy-process.ts';
+import type { CopyProcessCalls, CopyProcessData, FromCopyProcess, ToCopyProcess } from './copy-process.ts';
 
 export interface CopyClient {
   reader: ColumnarReader;
@@ -32,7 +32,7 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
   const reportReadFailure = throttledLog((line) => log.error(line), Date.now, READ_FAILURE_LOG_MS);
   let lastSync: number | null = null;
 
-  const copy = supervise({
+  const copy = supervise<CopyProcessCalls>({
     name: 'columnar copy process',
     start: childProcess(new URL('./copy-process.mjs', import.meta.url), { TELLER_COPY_PROCESS: JSON.stringify(data) }),
     log,
@@ -49,7 +49,7 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
     restarting: (why, delayMs) => ({ down: `${why}; starting it again`, log: `${why}; queries read SQLite alone until it is started again in ${delayMs} ms` }),
   });
   const lost = (why: string) => new Error(why);
-  const reads = copy.channel.call<ColumnarRead, Array<Record<string, SqlValue>>>('read', {
+  const reads = copy.channel.call('read', {
     lost,
     failed(message) {
       // DuckDB's messages go on for lines (the query, a caret under it): the first says what went wrong.
@@ -57,7 +57,7 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
       return new Error(message);
     },
   });
-  const coverage = copy.channel.call<CoverageRequest, ColumnarCoverage | null>('coverage', { lost, failed: lost });
+  const coverage = copy.channel.call('coverage', { lost, failed: lost });
 
   return {
     reader: {

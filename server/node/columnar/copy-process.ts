@@ -148,6 +148,12 @@ const calls: CopyProcessCalls = {
   coverage: ({ siteId, timeZone }) => store.coverage(siteId, timeZone),
 };
 
+// The server went away without saying so: nothing is left to answer.
+process.on('disconnect', () => process.exit(0));
+// Ctrl-C and systemd signal the whole process group: the server decides when this process closes.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
+
 serve(side, {
   calls,
   onNote(note: ToCopyProcess) {
@@ -163,8 +169,3 @@ serve(side, {
     db.close();
   },
 });
-// The server went away without saying so: nothing is left to answer.
-process.on('disconnect', () => process.exit(0));
-// Ctrl-C and systemd signal the whole process group: the server decides when this process closes.
-process.on('SIGINT', () => undefined);
-process.on('SIGTERM', () => undefined);
