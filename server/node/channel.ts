@@ -51,6 +51,10 @@ export type Calls<C> = { [Name in keyof C]: Handler };
 type RequestOf<H> = H extends (request: infer Req) => Promise<unknown> ? Req : never;
 type AnswerOf<H> = H extends (request: never) => Promise<infer Ans> ? Ans : never;
 
+/**
+ * Only a request's resolve is kept (one function per event on the ingest thread's path); a
+ * failure resolves it with a rejected promise, which rejects it.
+ */
 type Resolve<Ans> = (value: Ans | Promise<never>) => void;
 
 const settleWith = <Ans>(resolve: Resolve<Ans>, outcome: Ans | Error) => resolve(outcome instanceof Error ? Promise.reject(outcome) : outcome);
