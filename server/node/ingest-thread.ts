@@ -49,7 +49,7 @@ const DEFAULT_MAX_WAITING = 20_000;
 
 export function startIngestThread(data: IngestThreadData, log: Logger, options: IngestThreadOptions = {}): IngestThread {
   const maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
-  const thread = supervise<IngestThreadCalls>({ name: 'ingest thread', start: workerThread(new URL('./ingest-worker.mjs', import.meta.url), data), log });
+  const thread = supervise<IngestThreadCalls>({ name: 'ingest thread', start: workerThread(new URL('./ingest-worker.ts', import.meta.url), data), log });
   // An event not stored, for whatever reason, is a 503 the client retries; it may or may not be committed.
   const unstored = (failure: string): IngestOutcome => ({ status: 503, failure });
   const events = thread.channel.call('ingest', { lost: unstored, failed: unstored });

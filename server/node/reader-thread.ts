@@ -49,7 +49,7 @@ function sqlError(message: string, code: string | null): Error {
 
 export function startReaderThread(data: ReaderThreadData, log: Logger, options: ReaderThreadOptions = {}): ReaderThread {
   const maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
-  const thread = supervise<ReaderThreadCalls>({ name: 'reader thread', start: workerThread(new URL('./reader-worker.mjs', import.meta.url), data), log });
+  const thread = supervise<ReaderThreadCalls>({ name: 'reader thread', start: workerThread(new URL('./reader-worker.ts', import.meta.url), data), log });
   const reads = thread.channel.call('read', { lost: (why) => new StoreBusyError(why), failed: sqlError });
 
   const read = (method: Read['method'], sql: string, params: readonly SqlValue[]): Promise<unknown> => {

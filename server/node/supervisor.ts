@@ -27,10 +27,13 @@ export interface Running {
   onExit(listener: (how: string, code: number | null) => void): void;
 }
 
-/** Starts the thread at `url` (an .mjs entry) with `workerData`. */
+/** Loads a thread's or process's TypeScript module (its URL the first argument). */
+const ENTRY = new URL('./tsx-entry.mjs', import.meta.url);
+
+/** Starts a thread running the module at `url` with `workerData`. */
 export function workerThread(url: URL, workerData: unknown): () => Running {
   return () => {
-    const worker = new Worker(url, { workerData });
+    const worker = new Worker(ENTRY, { workerData, argv: [url.href] });
     let error: Error | null = null;
     worker.on('error', (e) => {
       error = e;
@@ -44,10 +47,10 @@ export function workerThread(url: URL, workerData: unknown): () => Running {
   };
 }
 
-/** Starts the process at `url` (an .mjs entry) with `env` added to the server's. */
+/** Starts a process running the module at `url` with `env` added to the server's. */
 export function childProcess(url: URL, env: Record<string, string>): () => Running {
   return () => {
-    const child = fork(url, [], {
+    const child = fork(ENTRY, [url.href], {
       env: { ...process.env, ...env },
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

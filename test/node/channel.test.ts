@@ -11,7 +11,7 @@ import { childProcess, restartDelay, type Supervised, type SupervisorOptions, su
 import type { SideCalls, SideOptions } from './fixtures/channel-side.ts';
 import { MemoryLog } from '../helpers/server.ts';
 
-const ENTRY = new URL('./fixtures/channel-side.mjs', import.meta.url);
+const ENTRY = new URL('./fixtures/channel-side.ts', import.meta.url);
 
 const kinds = {
   thread: (options: SideOptions) => workerThread(ENTRY, options),

@@ -34,7 +34,7 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
 
   const copy = supervise<CopyProcessCalls>({
     name: 'columnar copy process',
-    start: childProcess(new URL('./copy-process.mjs', import.meta.url), { TELLER_COPY_PROCESS: JSON.stringify(data) }),
+    start: childProcess(new URL('./copy-process.ts', import.meta.url), { TELLER_COPY_PROCESS: JSON.stringify(data) }),
     log,
     // Starting is no trouble: only a copy that died or cannot run is reported.
     upOnReady: true,
