@@ -49,6 +49,7 @@ const calls: IngestThreadCalls = {
   ingest,
   maintain(nowMs) {
     const pass = workOffBacklog(db, nowMs, () => closing);
+    // Awaited at close whatever its outcome: a failure is the caller's answer.
     maintaining = pass.catch(() => {});
     return pass;
   },
