@@ -150,11 +150,11 @@ describe.each(Object.keys(kinds) as (keyof typeof kinds)[])('a supervised %s and
 
   it.runIf(kind === 'process')('settles requests in flight when the process is killed, and those sent to its closed end', async () => {
     const { s, log, call } = start();
-    const pid = await call('pid').ask(null);
     const hang = call('hang');
     const echo = call('echo');
     const inFlight = outcome(hang.ask(null));
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Answered after the hanging request arrived: the kill finds it in flight.
+    const pid = await call('pid').ask(null);
     process.kill(pid, 'SIGKILL');
     // Until the exit is seen, requests go to the closed end of the channel (EPIPE): each is settled.
     const sent: Promise<unknown>[] = [];
