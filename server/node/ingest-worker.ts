@@ -10,7 +10,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type IngestOutcome, createIngest } from '../core/ingest/ingest.ts';
 import { GroupCommitWriter } from '../core/writer/group-commit.ts';
-import { geoipCountryLookup } from './geo.ts';
+import { geoipLocationLookup } from './geo.ts';
 import { nodeHmacSha256 } from './hmac.ts';
 import { explainedWrites, tuneIngestConnection } from './ingest-db.ts';
 import type { FromIngestThread, IngestThreadData, ToIngestThread } from './ingest-thread.ts';
@@ -38,7 +38,7 @@ const writer = new GroupCommitWriter(db, {
 const ingest = createIngest({
   db,
   writer,
-  country: geoipCountryLookup(),
+  location: geoipLocationLookup(),
   config,
   hmacSha256: nodeHmacSha256,
 });
