@@ -208,12 +208,12 @@ describe('pages', () => {
     expect(meta(await (await fetch(`${s.url}/`)).text())).toEqual({ state: 'login' });
     const mine = await fetch(`${s.url}/sites/page.example`, { headers: { cookie: `teller_session=${cookie}` } });
     expect(mine.headers.get('cache-control')).toBe('no-store');
-    expect(meta(await mine.text())).toEqual({ state: 'in', user: { email: 'owner@teller.example', role: 'owner' }, sites: [{ domain: 'page.example', timezone: 'Etc/UTC' }] });
+    expect(meta(await mine.text())).toEqual({ state: 'in', user: { email: 'owner@teller.example', role: 'owner' }, sites: [{ domain: 'page.example', timezone: 'Etc/UTC', location_precision: 'region' }] });
     const made = await call(s, 'POST', '/api/dashboard/sites/page.example/shared-links', { cookie, json: { embeddable: true } });
     const link = made.body.link as { id: number; url: string };
     const sharePath = new URL(link.url).pathname;
     const framed = await fetch(`${s.url}${sharePath}`);
-    expect(meta(await framed.clone().text())).toEqual({ state: 'shared', site: { domain: 'page.example', timezone: 'Etc/UTC' }, showVisits: false });
+    expect(meta(await framed.clone().text())).toEqual({ state: 'shared', site: { domain: 'page.example', timezone: 'Etc/UTC', location_precision: 'region' }, showVisits: false });
     expect(framed.headers.get('content-security-policy')).toContain('frame-ancestors *');
     expect(framed.headers.get('content-security-policy')).not.toContain("frame-ancestors 'none'");
     await call(s, 'PATCH', `/api/dashboard/sites/page.example/shared-links/${link.id}`, { cookie, json: { embeddable: false } });
