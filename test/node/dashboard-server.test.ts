@@ -253,6 +253,7 @@ describe("owner's routes", () => {
       excludedPaths: [],
       allowedHostnames: [],
       searchParams: ['s', 'q', 'search', 'query'],
+      locationPrecision: 'region',
     });
     const changes = {
       timezone: 'Europe/Oslo',
@@ -262,6 +263,7 @@ describe("owner's routes", () => {
       excludedPaths: ['/admin/**'],
       allowedHostnames: ['Shop.Settings.example'],
       searchParams: ['k'],
+      locationPrecision: 'city',
     };
     const patched = await call(s, 'PATCH', path, { cookie, json: changes });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
@@ -269,10 +271,11 @@ describe("owner's routes", () => {
     expect(patched.body).toEqual(expected);
     expect((await call(s, 'GET', path, { cookie })).body).toEqual(expected);
     // The collector sees the same settings the CLI would have written.
-    expect(s.db.raw.prepare("SELECT timezone, ip_storage, retention_days FROM sites WHERE domain = 'settings.example'").get()).toEqual({
+    expect(s.db.raw.prepare("SELECT timezone, ip_storage, retention_days, location_precision FROM sites WHERE domain = 'settings.example'").get()).toEqual({
       timezone: 'Europe/Oslo',
       ip_storage: 'none',
       retention_days: 90,
+      location_precision: 'city',
     });
     const back = await call(s, 'PATCH', path, { cookie, json: { ipStorage: null, retentionDays: null } });
     expect(back.body).toMatchObject({ ipStorage: null, retentionDays: null, timezone: 'Europe/Oslo' });
@@ -286,6 +289,7 @@ describe("owner's routes", () => {
       ['excludedIps', 'not a list'],
       ['excludedPaths', ['admin']],
       ['searchParams', [7]],
+      ['locationPrecision', 'street'],
       ['colour', 'blue'],
     ] as const) {
       const bad = await call(s, 'PATCH', path, { cookie, json: { [field]: value } });
