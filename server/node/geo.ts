@@ -49,8 +49,8 @@ function countryOnlyDir(): string {
 
 let countryOf: ((ip: string) => { country: string } | null) | null = null;
 
-/** geoip-lite's country lookup, its country data loaded once per process. */
-function geoipCountry(): (ip: string) => { country: string } | null {
+/** geoip-lite's country lookup, its country data loaded once per process (alone: the country-only lookup bench/geo.ts compares with). */
+export function geoipCountry(): (ip: string) => { country: string } | null {
   if (!countryOf) {
     (globalThis as { geodatadir?: string }).geodatadir = countryOnlyDir();
     countryOf = (require('geoip-lite') as { lookup: (ip: string) => { country: string } | null }).lookup;
