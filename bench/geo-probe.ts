@@ -8,21 +8,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { sampleAddresses } from './geo-addresses.ts';
 
 type Lookup = (ip: string) => unknown;
 
 const KNOWN = ['129.240.118.130', '81.2.69.142', '8.8.8.8', '2001:700:100::1'];
-
-/** Fixed, spread-out addresses: the same for every candidate and every run. */
-export function sampleAddresses(n: number): string[] {
-  const out: string[] = [];
-  let x = 0x9e3779b9;
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + i) >>> 0;
-    out.push(i % 8 === 7 ? `2a02:${(x >>> 16).toString(16)}:${(x & 0xffff).toString(16)}::1` : `${(x >>> 24) % 223 + 1}.${(x >>> 16) & 255}.${(x >>> 8) & 255}.${x & 255}`);
-  }
-  return out;
-}
 
 async function load(candidate: string): Promise<Lookup> {
   const require = createRequire(import.meta.url);

@@ -3,7 +3,9 @@
  * and city read from its city files on disk. The addresses are public ones whose place the
  * bundled data names (University of Oslo, Telenor Norway, a British ISP, Google's DNS).
  */
+import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sampleAddresses } from '../../bench/geo-addresses.ts';
 import { closeGeoFiles, geoipLocationLookup } from '../../server/node/geo.ts';
 
 const lookup = geoipLocationLookup();
@@ -36,5 +38,22 @@ describe('geoipLocationLookup', () => {
       if (found.regionName !== null) expect(found.region).not.toBeNull();
       if (found.city !== null) expect(found.city).not.toBe('');
     }
+  });
+
+  it('reads from disk what geoip-lite’s own in-memory loader finds, address for address', () => {
+    const addresses = sampleAddresses(5000);
+    // geoip-lite with its city data in memory, in a process of its own (one copy of the module per process).
+    const script = "const g = require('geoip-lite'); const ips = JSON.parse(require('fs').readFileSync(0, 'utf8')); console.log(JSON.stringify(ips.map((ip) => { const r = g.lookup(ip); return r && [r.country, r.region, r.city]; })));";
+    const theirs = JSON.parse(execFileSync(process.execPath, ['-e', script], { input: JSON.stringify(addresses), encoding: 'utf8', maxBuffer: 2 ** 26 })) as Array<[string, string, string] | null>;
+    let compared = 0;
+    addresses.forEach((ip, i) => {
+      const mine = lookup(ip);
+      const their = theirs[i];
+      // The country comes from the country files, which can differ from the city files' place.
+      if (mine === null || !their || their[0] !== mine.country) return;
+      compared++;
+      expect([ip, mine.region, mine.city]).toEqual([ip, their[1] ? `${their[0]}-${their[1]}` : null, their[2] || null]);
+    });
+    expect(compared).toBeGreaterThan(3000);
   });
 });
