@@ -1,7 +1,8 @@
 /**
  * One event, in the SPEC's order: drop bots, Do-Not-Track, GPC and exclusions; location
- * (country, region, city, as precise as the site keeps it) from the full IP; visitor hash; truncate the IP; user agent; referrer. Every step is a
- * small function; the result is a ProcessedEvent or the reason it was dropped.
+ * (country, region, city, as precisely as the site keeps it) from the full IP; visitor
+ * hash; truncate the IP; user agent; referrer. Every step is a small function; the result
+ * is a ProcessedEvent or the reason it was dropped.
  * Addresses lose their query strings here: the page's path and any address in a property.
  * The full IP and the user-agent string exist only inside this function.
  * @module
