@@ -151,7 +151,7 @@ function openCityFiles(): CityFiles {
   return { v4: openRanges(dir, V4), v6: openRanges(dir, V6), names: openSync(join(dir, NAMES.file), 'r'), record: Buffer.alloc(NAMES.size) };
 }
 
-/** Closes the city files (tests and the benchmark open and close them repeatedly). */
+/** Closes the city files: file descriptors belong to the process, so a thread that ends must close its own. */
 export function closeGeoFiles(): void {
   if (!cityFiles) return;
   for (const fd of [cityFiles.v4.fd, cityFiles.v6.fd, cityFiles.names]) closeSync(fd);
@@ -161,19 +161,20 @@ export function closeGeoFiles(): void {
 const REGION_PART = /^[A-Z0-9]{1,3}$/;
 
 /** Region and city of an address in the city files, when they name the same country. */
+const NO_SUBDIVISION = { region: null, regionName: null, city: null };
+
 function subdivision(files: CityFiles, ip: string, country: string): Pick<Location, 'region' | 'regionName' | 'city'> {
-  const none = { region: null, regionName: null, city: null };
   const parsed = parseIp(ip);
-  if (!parsed) return none;
+  if (!parsed) return NO_SUBDIVISION;
   const b = parsed.bytes;
   const location =
     parsed.version === 4
       ? locationNumber(files.v4, BigInt(((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0))
       : locationNumber(files.v6, Buffer.from(b.buffer, b.byteOffset, 8).readBigUInt64BE(0));
-  if (location === null) return none;
-  if (readSync(files.names, files.record, 0, NAMES.size, location * NAMES.size) !== NAMES.size) return none;
+  if (location === null) return NO_SUBDIVISION;
+  if (readSync(files.names, files.record, 0, NAMES.size, location * NAMES.size) !== NAMES.size) return NO_SUBDIVISION;
   // The two databases can disagree on a range; a region is only kept inside the country given.
-  if (text(files.record, NAMES.country) !== country) return none;
+  if (text(files.record, NAMES.country) !== country) return NO_SUBDIVISION;
   const part = text(files.record, NAMES.region);
   const region = REGION_PART.test(part) ? `${country}-${part}` : null;
   const city = text(files.record, NAMES.city) || null;
@@ -187,10 +188,10 @@ function subdivision(files: CityFiles, ip: string, country: string): Pick<Locati
 export function geoipLocationLookup(): LocationLookup {
   const findCountry = geoipCountry();
   cityFiles ??= openCityFiles();
-  const files = cityFiles;
   return (ip) => {
     const country = findCountry(ip)?.country;
     if (!country || !/^[A-Z]{2}$/.test(country)) return null;
-    return { country, ...subdivision(files, ip, country) };
+    // Read at each call: once closed, their descriptors may already number other files.
+    return { country, ...(cityFiles ? subdivision(cityFiles, ip, country) : NO_SUBDIVISION) };
   };
 }

@@ -10,7 +10,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type IngestOutcome, createIngest } from '../core/ingest/ingest.ts';
 import { GroupCommitWriter } from '../core/writer/group-commit.ts';
-import { geoipLocationLookup } from './geo.ts';
+import { closeGeoFiles, geoipLocationLookup } from './geo.ts';
 import { nodeHmacSha256 } from './hmac.ts';
 import { explainedWrites, tuneIngestConnection } from './ingest-db.ts';
 import type { FromIngestThread, IngestThreadData, ToIngestThread } from './ingest-thread.ts';
@@ -84,6 +84,7 @@ port.on('message', (message: ToIngestThread) => {
   void Promise.all([maintaining, writer.close()]).then(() => {
     flushReplies();
     connection.close();
+    closeGeoFiles();
     // With the port closed and nothing pending, the thread ends.
     port.close();
   });

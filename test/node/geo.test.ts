@@ -24,6 +24,13 @@ describe('geoipLocationLookup', () => {
     expect(lookup('8.8.8.8')).toEqual({ country: 'US', region: null, regionName: null, city: null });
   });
 
+  it('gives the country alone once the city files are closed, and opens them again for a new lookup', () => {
+    const before = geoipLocationLookup();
+    closeGeoFiles();
+    expect(before('129.240.118.130')).toEqual({ country: 'NO', region: null, regionName: null, city: null });
+    expect(geoipLocationLookup()('129.240.118.130')).toEqual({ country: 'NO', region: 'NO-03', regionName: 'Oslo', city: 'Oslo' });
+  });
+
   it('gives null for addresses without a country: private, reserved, malformed', () => {
     for (const ip of ['10.1.2.3', '192.168.0.1', '0.0.0.1', '::1', 'not an address']) expect(lookup(ip)).toBeNull();
   });
