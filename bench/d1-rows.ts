@@ -122,7 +122,7 @@ async function newVisitRowsWritten(d1: D1, visitor: number): Promise<number> {
     siteId: 1, ts, kind: 'pageview', name: 'pageview', visitor, hostname: 'example.com', path: '/', siteSearch: null, props: [], revenue: null,
     visit: {
       referrer: null, source: null, channel: 'Direct', searchEngine: null, searchKeyword: null, utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null,
-      country: 'US', browser: 'Firefox', browserVersion: '140', os: 'Windows', osVersion: '11', device: 'Desktop', ip: null,
+      country: 'US', region: null, regionName: null, city: null, browser: 'Firefox', browserVersion: '140', os: 'Windows', osVersion: '11', device: 'Desktop', ip: null,
     },
   };
   const results = await d1.batch(recordEventStatements(event).map((s) => d1.prepare(s.sql).bind(...(s.params as SqlValue[]))));

@@ -13,7 +13,7 @@ import type { ProcessedEvent } from '../server/core/ingest/event.ts';
 import { type IngestRequest, createIngest } from '../server/core/ingest/ingest.ts';
 import { createSite } from '../server/core/sites.ts';
 import { recordEventStatements } from '../server/core/store/record-event.ts';
-import { geoipCountryLookup } from '../server/node/geo.ts';
+import { geoipLocationLookup } from '../server/node/geo.ts';
 import { nodeHmacSha256 } from '../server/node/hmac.ts';
 import { tuneIngestConnection } from '../server/node/ingest-db.ts';
 import { migrate } from '../server/node/migrate.ts';
@@ -73,7 +73,7 @@ async function timePipeline(db: SqliteDb, passes: IngestRequest[][]): Promise<{ 
   const ingest = createIngest({
     db,
     writer: { write: async (e) => void events.push(e), close: async () => {} },
-    country: geoipCountryLookup(),
+    location: geoipLocationLookup(),
     config: { trustProxy: 1, ipStorage: 'truncated', eventRateLimit: 0 },
     hmacSha256: nodeHmacSha256,
   });

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (or `npm run bench -- ingest|soak|query|ingest-under-queries|fair-share|dashboard|d1-rows`): measures ingest, a soak under
+ * `npm run bench` (or `npm run bench -- ingest|soak|query|ingest-under-queries|fair-share|dashboard|d1-rows|geo`): measures ingest, a soak under
  * overload and queries, and writes the figures, with the machine and the date, into
  * docs/benchmarks.md.
  */
@@ -10,6 +10,7 @@ import { runIngestStagesBench } from './ingest-stages.ts';
 import { runDashboardBench } from './dashboard.ts';
 import { runD1RowsBench } from './d1-rows.ts';
 import { runFairShareBench } from './fair-share.ts';
+import { runGeoBench } from './geo.ts';
 import { runIngestUnderQueriesBench } from './ingest-under-queries.ts';
 import { runQueryBench } from './query.ts';
 import { runSoakBench } from './soak.ts';
@@ -76,6 +77,12 @@ if (!only || only === 'd1-rows') {
   console.log('== D1 rows read per dashboard view');
   const d1Rows = await runD1RowsBench();
   doc = replaceSection(doc, 'D1 rows read per dashboard view', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${d1Rows}`);
+  writeFileSync(DOC, doc);
+}
+if (!only || only === 'geo') {
+  console.log('== location lookup');
+  const geo = await runGeoBench();
+  doc = replaceSection(doc, 'Location lookup', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${geo}`);
   writeFileSync(DOC, doc);
 }
 console.log(`figures written to ${DOC}`);

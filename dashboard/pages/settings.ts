@@ -1,5 +1,5 @@
 /**
- * A site's settings (owner): timezone, raw-event retention, IP storage, exclusions,
+ * A site's settings (owner): timezone, raw-event retention, IP storage, visitor location, exclusions,
  * allowed hostnames, site-search parameters, then access (tokens, shared link, viewers),
  * and the danger zone: reset, purge before a day, removal. Each section saves on its own and says next to itself whether it worked.
  * @module
@@ -93,6 +93,19 @@ function ipSection(settings: SiteSettingsJson, save: Save): HTMLElement {
   return section(t('settings.ip.title'), t('settings.ip.intro'), savingForm(save, change, group));
 }
 
+const LOCATION_PRECISIONS = ['country', 'region', 'city'] as const;
+
+function locationSection(settings: SiteSettingsJson, save: Save): HTMLElement {
+  const select = h(
+    'select',
+    { class: 'input' },
+    LOCATION_PRECISIONS.map((value) => h('option', { value, selected: value === settings.locationPrecision }, t(`settings.location.${value}`))),
+  );
+  const control = field(t('settings.location.label'), select, t('settings.location.hint'));
+  const change = (): Partial<SiteSettingsJson> => ({ locationPrecision: select.value as SiteSettingsJson['locationPrecision'] });
+  return section(t('settings.location.title'), t('settings.location.intro'), savingForm(save, change, control.root));
+}
+
 type ListKey = 'excludedIps' | 'excludedPaths' | 'allowedHostnames' | 'searchParams';
 
 /** A list saved whole on every add or remove; the server's answer is what is shown next. */
@@ -180,6 +193,7 @@ export function renderSettings(main: HTMLElement, domain: string): Dispose {
         timezoneSection(settings, save),
         retentionSection(settings, save),
         ipSection(settings, save),
+        locationSection(settings, save),
         listsSection(settings, save),
         tokensSection(domain),
         sharedLinksSection(domain),

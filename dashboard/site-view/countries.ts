@@ -4,7 +4,7 @@
  * caller passes the locale), so unit tests can check "Norge" → NO without a browser.
  * @module
  */
-import { isCountryCode, regionNames } from '../../server/core/query/regions.ts';
+import { countryCodeNames, isCountryCode } from '../../server/core/query/country-codes.ts';
 
 export interface Country {
   code: string;
@@ -24,8 +24,8 @@ const lists = new Map<string, Country[]>();
 export function countries(locale: string): Country[] {
   let list = lists.get(locale);
   if (!list) {
-    const english = regionNames('en');
-    const names = regionNames(locale);
+    const english = countryCodeNames('en');
+    const names = countryCodeNames(locale);
     list = [...names]
       .filter(([code]) => isCountryCode(code))
       .map(([code, name]) => ({ code, name, english: english.get(code) ?? name }))

@@ -38,10 +38,21 @@ export interface Db {
 export class StoreBusyError extends Error {}
 
 /**
- * Country of a full IP address as ISO 3166 alpha-2, or null when unknown, looked up in
- * memory (Node: geoip-lite). Workers has no lookup: the edge gives the country.
+ * Where a full IP address is, looked up in memory or on local disk (Node: geoip-lite's
+ * data). Workers has no lookup: the edge gives the location (workers/request.ts).
  */
-export type CountryLookup = (ip: string) => string | null;
+export interface Location {
+  /** ISO 3166-1 alpha-2, e.g. `NO`. */
+  country: string;
+  /** ISO 3166-2 code of the first-level subdivision, e.g. `NO-03`, or null. */
+  region: string | null;
+  /** The region's name, e.g. `Oslo`, or null. */
+  regionName: string | null;
+  city: string | null;
+}
+
+/** The location of a full IP address, or null when not even its country is known. */
+export type LocationLookup = (ip: string) => Location | null;
 
 /** Milliseconds since the Unix epoch. Injected so tests control time. */
 export type Clock = () => number;

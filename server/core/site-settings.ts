@@ -6,6 +6,7 @@
  * @module
  */
 import { parseCidr } from './ingest/ip.ts';
+import { LOCATION_PRECISIONS, type LocationPrecision, isLocationPrecision } from './ingest/location.ts';
 import type { IpStorage } from './ports.ts';
 import { canonicalTimeZone } from './timezones.ts';
 
@@ -17,6 +18,7 @@ export interface SiteSettings {
   excludedPaths?: string[];
   allowedHostnames?: string[];
   searchParams?: string[];
+  locationPrecision?: LocationPrecision;
 }
 
 export type SettingField = keyof SiteSettings;
@@ -33,6 +35,7 @@ export const SETTING_LABELS: SettingNames = {
   excludedPaths: 'Excluded pages',
   allowedHostnames: 'Allowed hostnames',
   searchParams: 'Site search query parameters',
+  locationPrecision: 'Visitor location',
 };
 
 /** A bad setting: `field` is the API's name of it, the message names it as the caller does. */
@@ -78,6 +81,9 @@ function checkValue(field: SettingField, value: unknown): { ok: unknown } | { pr
   if (field === 'timezone') return checkTimeZone(value);
   if (field === 'ipStorage') {
     return value === null || value === 'truncated' || value === 'none' ? { ok: value } : { problem: 'truncated, none or the server default is expected' };
+  }
+  if (field === 'locationPrecision') {
+    return isLocationPrecision(value) ? { ok: value } : { problem: `${LOCATION_PRECISIONS.join(', ').replace(/, (?=[^,]*$)/, ' or ')} is expected` };
   }
   if (field === 'retentionDays') {
     const fits = value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_RETENTION_DAYS);

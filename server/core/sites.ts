@@ -2,6 +2,7 @@
  * Sites: the domains an instance collects for, and their per-site settings.
  * @module
  */
+import { DEFAULT_LOCATION_PRECISION, type LocationPrecision, isLocationPrecision } from './ingest/location.ts';
 import type { Db, IpStorage } from './ports.ts';
 import { checkTimeZone, type SiteSettings } from './site-settings.ts';
 import { clearSiteStatements } from './store/site-days.ts';
@@ -19,6 +20,8 @@ export interface Site {
   excludedPaths: string[];
   allowedHostnames: string[];
   searchParams: string[];
+  /** How precisely visitors' location is kept: country, region or city. */
+  locationPrecision: LocationPrecision;
   createdAt: number;
 }
 
@@ -32,6 +35,7 @@ interface SiteRow {
   excluded_paths: string;
   allowed_hostnames: string;
   search_params: string;
+  location_precision: string;
   created_at: number;
 }
 
@@ -88,6 +92,7 @@ function toSite(row: SiteRow): Site {
     excludedPaths: jsonList(row.excluded_paths),
     allowedHostnames: jsonList(row.allowed_hostnames),
     searchParams: jsonList(row.search_params),
+    locationPrecision: isLocationPrecision(row.location_precision) ? row.location_precision : DEFAULT_LOCATION_PRECISION,
     createdAt: row.created_at,
   };
 }
@@ -145,7 +150,7 @@ export async function updateSite(db: Db, domain: string, settings: SiteSettings)
   const next = { ...site, ...settings, timezone };
   await db.run(
     `UPDATE sites SET timezone = ?, ip_storage = ?, retention_days = ?, excluded_ips = ?, excluded_paths = ?,
-       allowed_hostnames = ?, search_params = ? WHERE id = ?`,
+       allowed_hostnames = ?, search_params = ?, location_precision = ? WHERE id = ?`,
     [
       next.timezone,
       next.ipStorage,
@@ -154,6 +159,7 @@ export async function updateSite(db: Db, domain: string, settings: SiteSettings)
       JSON.stringify(next.excludedPaths),
       JSON.stringify(distinctHostnames(next.allowedHostnames)),
       JSON.stringify(next.searchParams),
+      next.locationPrecision,
       site.id,
     ],
   );

@@ -52,6 +52,7 @@ const USAGE = `Usage: npm run teller -- <command>
       --timezone <zone>  --ip-storage truncated|none|default  --retention-days <n>|forever
       --exclude-ip <cidr> (repeatable)  --exclude-path </pattern> (repeatable)
       --allow-host <host> (repeatable)  --search-params <a,b,c>  --clear-exclusions
+      --location country|region|city  how precisely visitors' location is stored (default region)
       Each list option replaces that list: name every entry in one command. --allow-host
       counts only the hosts listed (the site's own domain too only if you list it); hosts
       are stored without "www." as pages are (www.example.com counts as example.com), and
@@ -100,6 +101,7 @@ const OPTION_NAMES: SettingNames = {
   excludedPaths: '--exclude-path',
   allowedHostnames: '--allow-host',
   searchParams: '--search-params',
+  locationPrecision: '--location',
 };
 
 /** A number typed as text, so the validator judges it; any other text is left for it to refuse. */
@@ -116,6 +118,7 @@ function siteSettings(values: Record<string, string | boolean | string[] | undef
   const lists = { excludedIps: 'exclude-ip', excludedPaths: 'exclude-path', allowedHostnames: 'allow-host' } as const;
   for (const [field, option] of Object.entries(lists)) if (Array.isArray(values[option])) given[field] = values[option];
   if (typeof values['search-params'] === 'string') given.searchParams = values['search-params'].split(',');
+  if (typeof values.location === 'string') given.locationPrecision = values.location;
   try {
     return parseSiteSettings(given, OPTION_NAMES);
   } catch (e) {
@@ -153,6 +156,7 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
       'exclude-path': { type: 'string', multiple: true },
       'allow-host': { type: 'string', multiple: true },
       'search-params': { type: 'string' },
+      location: { type: 'string' },
       'clear-exclusions': { type: 'boolean' },
       operator: { type: 'string' },
       'privacy-prop': { type: 'string', multiple: true },
@@ -165,7 +169,7 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
     try {
       const sites = await listSites(db);
       if (sites.length === 0) io.stdout('No sites yet. Add one with: npm run teller -- site add example.com');
-      for (const s of sites) io.stdout(`${s.domain}\t${s.timezone}`);
+      for (const s of sites) io.stdout(`${s.domain}\t${s.timezone}\tlocation: ${s.locationPrecision}`);
     } finally {
       db.close();
     }

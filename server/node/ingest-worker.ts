@@ -11,7 +11,7 @@ import { workerData } from 'node:worker_threads';
 import { createIngest } from '../core/ingest/ingest.ts';
 import { GroupCommitWriter } from '../core/writer/group-commit.ts';
 import { serve, threadSide } from './channel.ts';
-import { geoipCountryLookup } from './geo.ts';
+import { closeGeoFiles, geoipLocationLookup } from './geo.ts';
 import { nodeHmacSha256 } from './hmac.ts';
 import { explainedWrites, tuneIngestConnection } from './ingest-db.ts';
 import type { IngestThreadCalls, IngestThreadData } from './ingest-thread.ts';
@@ -38,7 +38,7 @@ const writer = new GroupCommitWriter(db, {
 const ingest = createIngest({
   db,
   writer,
-  country: geoipCountryLookup(),
+  location: geoipLocationLookup(),
   config,
   hmacSha256: nodeHmacSha256,
 });
@@ -62,5 +62,6 @@ serve(threadSide(), {
     // A maintenance pass stops after its current step and reports before the thread ends.
     await Promise.all([maintaining, writer.close()]);
     connection.close();
+    closeGeoFiles();
   },
 });

@@ -1,6 +1,6 @@
 /**
- * The Cloudflare Workers runtime: the shared Hono app over D1, country from
- * `request.cf.country`, the address from `CF-Connecting-IP`, one D1 batch per event, and
+ * The Cloudflare Workers runtime: the shared Hono app over D1, the visitor's location from
+ * `request.cf` (country, region, city), the address from `CF-Connecting-IP`, one D1 batch per event, and
  * maintenance (salt deletion, rollups, retention) in the cron trigger rather than on writes.
  * Static files (the tracker, the opt-out widget) are served by Workers static assets
  * before this code runs; see wrangler.toml.
@@ -17,7 +17,7 @@ import type { AppDeps } from '../core/http/app-deps.ts';
 import { createIngest } from '../core/ingest/ingest.ts';
 import { DirectWriter } from '../core/writer/direct.ts';
 import { d1Db } from './d1-db.ts';
-import { cfConnectingIp, cfCountry } from './request.ts';
+import { cfConnectingIp, cfLocation } from './request.ts';
 
 /** Bindings from wrangler.toml, plus `[vars]` and secrets (`wrangler secret put`). */
 export interface Env {
@@ -68,7 +68,7 @@ function build(env: Env): Built {
       db,
       ingest: createIngest({ db, writer: new DirectWriter(db), config }),
       remoteAddress: cfConnectingIp,
-      edgeCountry: cfCountry,
+      edgeLocation: cfLocation,
       // D1 takes each request as it comes, so no turns: only the bound, and per isolate, as the rate limit is.
       queryShare: createFairShare({ turns: false, perCredential: config.queryQueueLimit }),
       clock: Date.now,

@@ -9,6 +9,7 @@ const BASE: PrivacyFacts = {
   ipStorage: 'truncated',
   retentionDays: null,
   searchParams: ['s', 'q', 'search', 'query'],
+  locationPrecision: 'region',
   customEvents: false,
   propKeys: [],
   unconfirmedPropKeys: 0,
@@ -31,6 +32,8 @@ const VARIANTS: Array<Partial<PrivacyFacts>> = [
   { customEvents: true, unconfirmedPropKeys: 1 },
   { customEvents: true, propKeys: ['plan'], unconfirmedPropKeys: 12 },
   { operator: null },
+  { locationPrecision: 'country' },
+  { locationPrecision: 'city' },
 ];
 
 describe('privacy text: each setting changes what it says', () => {
@@ -46,6 +49,20 @@ describe('privacy text: each setting changes what it says', () => {
     expect(nb.truncated).toContain('IPv4-adresser til /24, IPv6-adresser til /48');
     expect(nb.none).not.toContain('/24');
     expect(nb.none).toContain('den lagres aldri');
+  });
+
+  it('location: says whether the country, the region too or the city too is stored, in both languages', () => {
+    const en = (locationPrecision: PrivacyFacts['locationPrecision']) => text({ locationPrecision }, 'en');
+    const nb = (locationPrecision: PrivacyFacts['locationPrecision']) => text({ locationPrecision }, 'nb');
+    expect(en('country')).toContain('the country, looked up from your IP address');
+    expect(en('region')).toContain('the country and region (such as a county or state), looked up from your IP address');
+    expect(en('city')).toContain('the country, region (such as a county or state) and city, looked up from your IP address');
+    expect(en('country')).not.toMatch(/region|city/);
+    expect(en('region')).not.toMatch(/city/);
+    expect(nb('country')).toContain('landet, som slås opp fra IP-adressen din');
+    expect(nb('region')).toContain('landet og regionen (for eksempel fylke eller delstat), som slås opp');
+    expect(nb('city')).toContain('landet, regionen (for eksempel fylke eller delstat) og byen, som slås opp');
+    expect(nb('country')).not.toMatch(/regionen|byen/);
   });
 
   it('retention: a number of days, one day, or until deleted; totals kept in every case', () => {

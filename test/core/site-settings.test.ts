@@ -9,7 +9,7 @@ import { MAX_ITEM_LENGTH, MAX_LIST_LENGTH, MAX_RETENTION_DAYS, parseSiteSettings
 
 const FIELDS = Object.keys(SETTING_LABELS);
 
-const anyValue = fc.oneof(fc.anything(), fc.array(fc.oneof(fc.string(), fc.anything())), fc.integer(), fc.constantFrom(null, 'none', 'truncated', 'Europe/Oslo'));
+const anyValue = fc.oneof(fc.anything(), fc.array(fc.oneof(fc.string(), fc.anything())), fc.integer(), fc.constantFrom(null, 'none', 'truncated', 'Europe/Oslo', 'country', 'region', 'city'));
 const anyInput = fc.dictionary(fc.oneof(fc.constantFrom(...FIELDS), fc.string()), anyValue);
 
 const validSettings = fc.record(
@@ -21,6 +21,7 @@ const validSettings = fc.record(
     excludedPaths: fc.uniqueArray(fc.stringMatching(/^\/[a-z0-9/*_.-]{0,40}$/), { maxLength: MAX_LIST_LENGTH }),
     allowedHostnames: fc.uniqueArray(fc.domain(), { maxLength: 20 }),
     searchParams: fc.uniqueArray(fc.stringMatching(/^[a-z_][a-z0-9_]{0,20}$/), { maxLength: 20 }),
+    locationPrecision: fc.constantFrom('country', 'region', 'city'),
   },
   { requiredKeys: [] },
 );
@@ -81,6 +82,8 @@ describe('site settings validator', () => {
     expect(problem({ excludedPaths: [`/${'a'.repeat(MAX_ITEM_LENGTH)}`] }).field).toBe('excludedPaths');
     expect(problem({ ipStorage: 'full' }).field).toBe('ipStorage');
     expect(problem({ timezone: 'Mars/Olympus' }).message).toBe('Timezone: unknown timezone "Mars/Olympus"; an IANA timezone such as Europe/Oslo is expected');
+    expect(parseSiteSettings({ locationPrecision: 'city' })).toEqual({ locationPrecision: 'city' });
+    for (const value of ['street', 'City', null, 2]) expect(problem({ locationPrecision: value }).message).toBe('Visitor location: country, region or city is expected');
   });
 
   it("starts each message with the caller's name of the field", () => {

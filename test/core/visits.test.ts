@@ -16,7 +16,7 @@ function event(siteId: number, visitor: number, ts: number, kind: EventKind, pat
     visit: {
       referrer: 'bing.com/search', source: 'Bing', channel: 'Organic Search', searchEngine: 'Bing', searchKeyword: 'ull',
       utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null,
-      country: 'NO', browser: 'Firefox', browserVersion: '133.0', os: 'Windows', osVersion: '10', device: 'Desktop', ip: '81.167.1.0',
+      country: 'NO', region: null, regionName: null, city: null, browser: 'Firefox', browserVersion: '133.0', os: 'Windows', osVersion: '10', device: 'Desktop', ip: '81.167.1.0',
     },
   };
 }

@@ -68,6 +68,20 @@ describe('teller site set', () => {
     expect(stored('timezone')).toBe('Europe/Kyiv');
     out = [];
     expect(await run('site', 'list')).toBe(0);
-    expect(out).toEqual(['example.com\tEurope/Kyiv']);
+    expect(out).toEqual(['example.com\tEurope/Kyiv\tlocation: region']);
+  });
+
+  it('sets how precisely location is stored with --location, prints it, and names the option when refused', async () => {
+    expect(await run('site', 'add', 'example.com')).toBe(0);
+    expect(stored('location_precision')).toBe('region');
+    out = [];
+    expect(await run('site', 'set', 'example.com', '--location', 'city')).toBe(0);
+    expect(stored('location_precision')).toBe('city');
+    expect(printed().locationPrecision).toBe('city');
+    expect(await run('site', 'set', 'example.com', '--location', 'street')).toBe(2);
+    expect(err.join('\n')).toContain('--location: country, region or city is expected');
+    expect(stored('location_precision')).toBe('city');
+    expect(await run('site', 'list')).toBe(0);
+    expect(out).toEqual(['example.com\tEtc/UTC\tlocation: city']);
   });
 });

@@ -208,12 +208,12 @@ describe('pages', () => {
     expect(meta(await (await fetch(`${s.url}/`)).text())).toEqual({ state: 'login' });
     const mine = await fetch(`${s.url}/sites/page.example`, { headers: { cookie: `teller_session=${cookie}` } });
     expect(mine.headers.get('cache-control')).toBe('no-store');
-    expect(meta(await mine.text())).toEqual({ state: 'in', user: { email: 'owner@teller.example', role: 'owner' }, sites: [{ domain: 'page.example', timezone: 'Etc/UTC' }] });
+    expect(meta(await mine.text())).toEqual({ state: 'in', user: { email: 'owner@teller.example', role: 'owner' }, sites: [{ domain: 'page.example', timezone: 'Etc/UTC', location_precision: 'region' }] });
     const made = await call(s, 'POST', '/api/dashboard/sites/page.example/shared-links', { cookie, json: { embeddable: true } });
     const link = made.body.link as { id: number; url: string };
     const sharePath = new URL(link.url).pathname;
     const framed = await fetch(`${s.url}${sharePath}`);
-    expect(meta(await framed.clone().text())).toEqual({ state: 'shared', site: { domain: 'page.example', timezone: 'Etc/UTC' }, showVisits: false });
+    expect(meta(await framed.clone().text())).toEqual({ state: 'shared', site: { domain: 'page.example', timezone: 'Etc/UTC', location_precision: 'region' }, showVisits: false });
     expect(framed.headers.get('content-security-policy')).toContain('frame-ancestors *');
     expect(framed.headers.get('content-security-policy')).not.toContain("frame-ancestors 'none'");
     await call(s, 'PATCH', `/api/dashboard/sites/page.example/shared-links/${link.id}`, { cookie, json: { embeddable: false } });
@@ -253,6 +253,7 @@ describe("owner's routes", () => {
       excludedPaths: [],
       allowedHostnames: [],
       searchParams: ['s', 'q', 'search', 'query'],
+      locationPrecision: 'region',
     });
     const changes = {
       timezone: 'Europe/Oslo',
@@ -262,6 +263,7 @@ describe("owner's routes", () => {
       excludedPaths: ['/admin/**'],
       allowedHostnames: ['Shop.Settings.example'],
       searchParams: ['k'],
+      locationPrecision: 'city',
     };
     const patched = await call(s, 'PATCH', path, { cookie, json: changes });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
@@ -269,10 +271,11 @@ describe("owner's routes", () => {
     expect(patched.body).toEqual(expected);
     expect((await call(s, 'GET', path, { cookie })).body).toEqual(expected);
     // The collector sees the same settings the CLI would have written.
-    expect(s.db.raw.prepare("SELECT timezone, ip_storage, retention_days FROM sites WHERE domain = 'settings.example'").get()).toEqual({
+    expect(s.db.raw.prepare("SELECT timezone, ip_storage, retention_days, location_precision FROM sites WHERE domain = 'settings.example'").get()).toEqual({
       timezone: 'Europe/Oslo',
       ip_storage: 'none',
       retention_days: 90,
+      location_precision: 'city',
     });
     const back = await call(s, 'PATCH', path, { cookie, json: { ipStorage: null, retentionDays: null } });
     expect(back.body).toMatchObject({ ipStorage: null, retentionDays: null, timezone: 'Europe/Oslo' });
@@ -286,6 +289,7 @@ describe("owner's routes", () => {
       ['excludedIps', 'not a list'],
       ['excludedPaths', ['admin']],
       ['searchParams', [7]],
+      ['locationPrecision', 'street'],
       ['colour', 'blue'],
     ] as const) {
       const bad = await call(s, 'PATCH', path, { cookie, json: { [field]: value } });

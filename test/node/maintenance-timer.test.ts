@@ -14,7 +14,7 @@ function pageview(siteId: number, ts: number, visitor: number): ProcessedEvent {
     siteId, ts, kind: 'pageview', name: 'pageview', visitor, hostname: 'example.com', path: '/', siteSearch: null, props: [], revenue: null,
     visit: {
       referrer: null, source: null, channel: 'Direct', searchEngine: null, searchKeyword: null, utmSource: null, utmMedium: null,
-      utmCampaign: null, utmTerm: null, utmContent: null, country: 'NO', browser: 'Firefox', browserVersion: '133.0', os: 'Windows',
+      utmCampaign: null, utmTerm: null, utmContent: null, country: 'NO', region: null, regionName: null, city: null, browser: 'Firefox', browserVersion: '133.0', os: 'Windows',
       osVersion: '10', device: 'Desktop', ip: '84.208.20.0',
     },
   };

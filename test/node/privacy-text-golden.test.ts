@@ -29,13 +29,13 @@ const CONFIGS: Config[] = [
   },
   {
     title: {
-      nb: 'Ingen IP-adresse lagret, 90 dagers lagring, egne hendelser og en ekstra søkeparameter',
-      en: 'No IP address stored, 90 days of raw events, custom events and an extra search parameter',
+      nb: 'Ingen IP-adresse lagret, bare landet, 90 dagers lagring, egne hendelser og en ekstra søkeparameter',
+      en: 'No IP address stored, country only, 90 days of raw events, custom events and an extra search parameter',
     },
     domain: 'shop.example',
     setup: [
       [
-        'site', 'set', 'shop.example', '--ip-storage', 'none', '--retention-days', '90',
+        'site', 'set', 'shop.example', '--ip-storage', 'none', '--location', 'country', '--retention-days', '90',
         '--search-params', 's,q,search,query,k', '--operator', 'Butikken AS, Storgata 1, 0155 Oslo', '--privacy-prop', 'plan',
       ],
     ],

@@ -33,7 +33,7 @@ describe('Sites API', () => {
   it('creates a site with timezone Etc/UTC when none is given', async () => {
     const res = await call('POST', '/api/v1/sites', { json: { domain: 'new.example' } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ domain: 'new.example', timezone: 'Etc/UTC' });
+    expect(await res.json()).toEqual({ domain: 'new.example', timezone: 'Etc/UTC', location_precision: 'region' });
     expect((await call('POST', '/api/v1/sites', { json: { domain: 'form.example', timezone: 'Europe/Oslo' } })).status).toBe(200);
   });
 
@@ -50,10 +50,31 @@ describe('Sites API', () => {
 
   it('pages the list by domain, Plausible style', async () => {
     const first = (await (await call('GET', '/api/v1/sites?limit=1')).json()) as { meta: { after: string } };
-    expect(first).toEqual({ sites: [{ domain: 'form.example', timezone: 'Europe/Oslo' }], meta: { after: 'form.example', before: null, limit: 1 } });
+    expect(first).toEqual({ sites: [{ domain: 'form.example', timezone: 'Europe/Oslo', location_precision: 'region' }], meta: { after: 'form.example', before: null, limit: 1 } });
     const second = await (await call('GET', `/api/v1/sites?limit=1&after=${first.meta.after}`)).json();
-    expect(second).toEqual({ sites: [{ domain: 'new.example', timezone: 'Etc/UTC' }], meta: { after: null, before: null, limit: 1 } });
+    expect(second).toEqual({ sites: [{ domain: 'new.example', timezone: 'Etc/UTC', location_precision: 'region' }], meta: { after: null, before: null, limit: 1 } });
     expect((await call('GET', '/api/v1/sites?limit=0')).status).toBe(400);
+  });
+
+  it('sets location_precision on create and update, and refuses anything else with 400 naming it', async () => {
+    const created = await call('POST', '/api/v1/sites', { form: { domain: 'city.example', location_precision: 'city' } });
+    expect(await created.json()).toEqual({ domain: 'city.example', timezone: 'Etc/UTC', location_precision: 'city' });
+    const updated = await call('PUT', '/api/v1/sites/city.example', { json: { location_precision: 'country' } });
+    expect(await updated.json()).toEqual({ domain: 'city.example', timezone: 'Etc/UTC', location_precision: 'country' });
+    expect(await server.db.first('SELECT location_precision FROM sites WHERE domain = ?', ['city.example'])).toEqual({ location_precision: 'country' });
+    for (const [method, path, json, words] of [
+      ['POST', '/api/v1/sites', { domain: 'street.example', location_precision: 'street' }, 'location_precision: country, region or city is expected'],
+      ['PUT', '/api/v1/sites/city.example', { location_precision: 7 }, 'location_precision'],
+      ['PUT', '/api/v1/sites/city.example', { domain: 'other.example' }, 'domain: cannot be changed here'],
+    ] as const) {
+      const res = await call(method, path, { json });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toContain(words);
+    }
+    // The refused create left nothing behind.
+    expect((await call('GET', '/api/v1/sites/street.example')).status).toBe(404);
+    expect((await call('PUT', '/api/v1/sites/missing.example', { json: { location_precision: 'city' } })).status).toBe(404);
+    expect((await call('DELETE', '/api/v1/sites/city.example')).status).toBe(200);
   });
 
   it('answers 404 to show or delete a site it does not have', async () => {

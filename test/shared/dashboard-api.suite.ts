@@ -361,7 +361,7 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
       expect((await call('GET', '/api/dashboard/session', { cookie: viewer })).body).toEqual({
         state: 'in',
         user: { email: VIEWER.email, role: 'viewer' },
-        sites: [{ domain: 'dash.example', timezone: expect.any(String) }],
+        sites: [{ domain: 'dash.example', timezone: expect.any(String), location_precision: 'region' }],
       });
 
       expect((await query({ cookie: viewer })).status).toBe(200);
@@ -400,7 +400,7 @@ export function describeDashboardApi(runtime: string, start: StartTarget): void 
 
       expect((await call('GET', '/api/dashboard/session', share)).body).toEqual({
         state: 'shared',
-        site: { domain: 'dash.example', timezone: 'Etc/UTC' },
+        site: { domain: 'dash.example', timezone: 'Etc/UTC', location_precision: 'region' },
         showVisits: false,
       });
       expect((await query(share)).status).toBe(200);

@@ -61,9 +61,9 @@ export function describeStatsApi(runtime: string, start: StartTarget): void {
     it('creates sites through the Sites API with the admin token, and refuses anyone else', async () => {
       const created = await api('POST', '/api/v1/sites', { json: { domain: 'stats.example', timezone: 'Etc/UTC' } });
       expect(created.status).toBe(200);
-      expect(await created.json()).toEqual({ domain: 'stats.example', timezone: 'Etc/UTC' });
+      expect(await created.json()).toEqual({ domain: 'stats.example', timezone: 'Etc/UTC', location_precision: 'region' });
       const form = await api('POST', '/api/v1/sites', { form: { domain: 'Form.Example', timezone: 'Europe/Oslo' } });
-      expect(await form.json()).toEqual({ domain: 'form.example', timezone: 'Europe/Oslo' });
+      expect(await form.json()).toEqual({ domain: 'form.example', timezone: 'Europe/Oslo', location_precision: 'region' });
       const again = await api('POST', '/api/v1/sites', { json: { domain: 'stats.example' } });
       expect(again.status).toBe(400);
       expect(((await again.json()) as { error: string }).error).toContain('already exists');
@@ -74,8 +74,8 @@ export function describeStatsApi(runtime: string, start: StartTarget): void {
       const list = await api('GET', '/api/v1/sites');
       expect(await list.json()).toEqual({
         sites: [
-          { domain: 'form.example', timezone: 'Europe/Oslo' },
-          { domain: 'stats.example', timezone: 'Etc/UTC' },
+          { domain: 'form.example', timezone: 'Europe/Oslo', location_precision: 'region' },
+          { domain: 'stats.example', timezone: 'Etc/UTC', location_precision: 'region' },
         ],
         meta: { after: null, before: null, limit: 100 },
       });
@@ -219,7 +219,7 @@ export function describeStatsApi(runtime: string, start: StartTarget): void {
     });
 
     it('shows a site with the custom properties it has seen, and deletes a site with its data', async () => {
-      expect(await (await api('GET', '/api/v1/sites/stats.example')).json()).toEqual({ domain: 'stats.example', timezone: 'Etc/UTC', custom_properties: ['plan'] });
+      expect(await (await api('GET', '/api/v1/sites/stats.example')).json()).toEqual({ domain: 'stats.example', timezone: 'Etc/UTC', location_precision: 'region', custom_properties: ['plan'] });
       const deleted = await api('DELETE', '/api/v1/sites/stats.example');
       expect(await deleted.json()).toEqual({ deleted: true });
       expect((await api('GET', '/api/v1/sites/stats.example')).status).toBe(404);

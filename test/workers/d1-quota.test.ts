@@ -21,7 +21,7 @@ function event(visitor: number, ts: number, kind: ProcessedEvent['kind'], props:
     visit: {
       referrer: 'google.com', source: 'Google', channel: 'Organic Search', searchEngine: 'Google', searchKeyword: null,
       utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null,
-      country: 'NO', browser: 'Firefox', browserVersion: '133', os: 'Windows', osVersion: '10', device: 'Desktop', ip: '84.208.20.0',
+      country: 'NO', region: null, regionName: null, city: null, browser: 'Firefox', browserVersion: '133', os: 'Windows', osVersion: '10', device: 'Desktop', ip: '84.208.20.0',
     },
   };
 }

@@ -112,6 +112,10 @@ export interface Visitor {
   ip: string;
   /** What Cloudflare puts in request.cf.country: a code, `XX` for unknown, `T1` for Tor. */
   country: string;
+  /** request.cf.regionCode (`03` for NO-03), region (its name) and city, when given. */
+  regionCode?: string;
+  region?: string;
+  city?: string;
 }
 
 export interface TellerWorker {
@@ -161,7 +165,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TellerWo
       const response = await mf.dispatchFetch(`${ORIGIN}${path}`, {
         ...(init as object),
         headers: Object.fromEntries(headers),
-        ...(visitor ? { cf: { country: visitor.country } } : {}),
+        ...(visitor ? { cf: { country: visitor.country, regionCode: visitor.regionCode, region: visitor.region, city: visitor.city } } : {}),
         redirect: 'manual',
       } as Parameters<Miniflare['dispatchFetch']>[1]);
       return response as unknown as Response;

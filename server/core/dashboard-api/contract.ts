@@ -37,6 +37,8 @@ export type Role = 'owner' | 'viewer';
 export interface SiteRef {
   domain: string;
   timezone: string;
+  /** How precisely the site stores visitors' location: which location tabs have data. */
+  location_precision: 'country' | 'region' | 'city';
 }
 
 /**
@@ -49,7 +51,7 @@ export type SessionState =
   | { state: 'login' }
   | { state: 'in'; user: { email: string; role: Role }; sites: SiteRef[] }
   /** Only when the SHARE_HEADER names a live link (unlocked, when it has a password). */
-  | { state: 'shared'; site: { domain: string; timezone: string }; showVisits: boolean }
+  | { state: 'shared'; site: SiteRef; showVisits: boolean }
   /** The link has a password and this browser has not given it: POST /api/dashboard/share/unlock. */
   | { state: 'share-locked' }
   /** The link was revoked by the owner. */
@@ -125,6 +127,8 @@ export interface SiteSettingsJson {
   excludedPaths: string[];
   allowedHostnames: string[];
   searchParams: string[];
+  /** How precisely visitors' location is stored. */
+  locationPrecision: 'country' | 'region' | 'city';
 }
 
 /**

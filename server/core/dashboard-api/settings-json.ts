@@ -18,6 +18,7 @@ export function settingsJson(site: Site, instanceIpStorage: IpStorage): SiteSett
     excludedPaths: site.excludedPaths,
     allowedHostnames: site.allowedHostnames,
     searchParams: site.searchParams,
+    locationPrecision: site.locationPrecision,
   };
 }
 

@@ -3,7 +3,7 @@
  * seam's ports (ports.ts) plus the core's own services the runtime chooses how to run.
  * @module
  */
-import type { Clock, ColumnarReader, Config, Db, Logger } from '../ports.ts';
+import type { Clock, ColumnarReader, Config, Db, Location, Logger } from '../ports.ts';
 import type { Ingest } from '../ingest/ingest.ts';
 import type { FairShare } from '../query/fair-share.ts';
 
@@ -36,8 +36,8 @@ export interface AppDeps {
   ingestDown?: () => string | null;
   /** The visitor's address as the runtime sees it (socket or CF-Connecting-IP), before trust-proxy. */
   remoteAddress: (request: Request, env: unknown) => string | null;
-  /** The country the platform's edge determined for a request (Workers' `request.cf`), if it has one. */
-  edgeCountry?: (request: Request) => string | null;
+  /** The location the platform's edge determined for a request (Workers' `request.cf`), if it has one. */
+  edgeLocation?: (request: Request) => Location | null;
   clock: Clock;
   config: Config;
   log: Logger;

@@ -34,7 +34,7 @@ function ingestRequest(c: Context, deps: AppDeps, body: string): IngestRequest {
     headers,
     receivedAt: deps.clock(),
   };
-  if (deps.edgeCountry) request.edgeCountry = deps.edgeCountry(c.req.raw);
+  if (deps.edgeLocation) request.edgeLocation = deps.edgeLocation(c.req.raw);
   return request;
 }
 

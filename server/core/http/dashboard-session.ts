@@ -52,7 +52,7 @@ let dummyHash: string | null = null;
 async function signedIn(deps: SessionDeps, user: User): Promise<SessionState> {
   const all = await listSites(deps.db);
   const granted = user.role === 'owner' ? null : new Set(await grantedSiteIds(deps.db, user.id));
-  const sites = all.filter((s) => granted === null || granted.has(s.id)).map((s) => ({ domain: s.domain, timezone: s.timezone }));
+  const sites = all.filter((s) => granted === null || granted.has(s.id)).map((s) => ({ domain: s.domain, timezone: s.timezone, location_precision: s.locationPrecision }));
   return { state: 'in', user: { email: user.email, role: user.role }, sites };
 }
 

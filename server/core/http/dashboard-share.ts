@@ -10,7 +10,7 @@ import { isSameOrigin, truncatedClientAddress } from '../auth/request-origin.ts'
 import { setShareCookie, shareUnlocked } from '../auth/share-cookie.ts';
 import { linkOfToken, linkOfTokenAnyState, type SharedLink } from '../auth/shared-links.ts';
 import { admitAttempt, attemptSucceeded, throttleKeys } from '../auth/throttle.ts';
-import { SHARE_HEADER, type SessionState } from '../dashboard-api/contract.ts';
+import { SHARE_HEADER, type SessionState, type SiteRef } from '../dashboard-api/contract.ts';
 import type { AppDeps } from './app-deps.ts';
 import { crossOrigin } from './api-auth.ts';
 import { fail, jsonBody, stringField } from './dashboard-access.ts';
@@ -22,7 +22,7 @@ type ShareDeps = Pick<AppDeps, 'db' | 'config' | 'clock' | 'remoteAddress'>;
 
 /** A live shared link's state, or null when its site is gone. */
 export async function sharedState(deps: Pick<AppDeps, 'db'>, link: SharedLink): Promise<SessionState | null> {
-  const site = await deps.db.first<{ domain: string; timezone: string }>('SELECT domain, timezone FROM sites WHERE id = ?', [link.siteId]);
+  const site = await deps.db.first<SiteRef>('SELECT domain, timezone, location_precision FROM sites WHERE id = ?', [link.siteId]);
   return site && { state: 'shared', site, showVisits: link.showVisits };
 }
 

@@ -1,12 +1,15 @@
 /**
  * The Sites API, with Plausible's request and response shapes where they overlap:
- * create (JSON or URL-encoded form), list, show and delete sites, and reset a site's statistics. Admin tokens only: the operator's
+ * create (JSON or URL-encoded form), list, show, update and delete sites, and reset a site's statistics. Teller adds one field,
+ * `location_precision` (`country`, `region` or `city`: how precisely visitors' location is stored),
+ * shown with every site and accepted on create and update. Admin tokens only: the operator's
  * TELLER_ADMIN_TOKEN or a token made with `teller token create --admin`.
  * @module
  */
 import { Hono, type Context } from 'hono';
+import { parseSiteSettings, type SettingNames, SettingsError, SETTING_LABELS, type SiteSettings } from '../site-settings.ts';
 import { resetSite, type ResetResult } from '../site-reset.ts';
-import { createSite, findSite, listSites, removeSite, SiteError, type Site } from '../sites.ts';
+import { createSite, findSite, listSites, removeSite, SiteError, type Site, updateSite } from '../sites.ts';
 import { badRequest, requestGrant, unauthorized, type ApiDeps } from './api-auth.ts';
 import { readBody } from './body.ts';
 
@@ -18,8 +21,16 @@ export function resetJson(site: Site, result: ResetResult): { domain: string; de
   return { domain: site.domain, deleted: { events: result.events, visits: result.visits }, counts_from: result.countsFrom };
 }
 
-function siteJson(site: Site): { domain: string; timezone: string } {
-  return { domain: site.domain, timezone: site.timezone };
+function siteJson(site: Site): { domain: string; timezone: string; location_precision: string } {
+  return { domain: site.domain, timezone: site.timezone, location_precision: site.locationPrecision };
+}
+
+/** The settings as this API names them. */
+const API_NAMES: SettingNames = { ...SETTING_LABELS, locationPrecision: 'location_precision' };
+
+/** The settings a create or update body sets besides domain and timezone, checked; a SettingsError names a bad one. */
+function apiSettings(fields: Record<string, unknown>): SiteSettings {
+  return fields.location_precision === undefined ? {} : parseSiteSettings({ locationPrecision: fields.location_precision }, API_NAMES);
 }
 
 /** A site's domain and timezone fit in far less. */
@@ -53,10 +64,28 @@ export function sitesApi(deps: ApiDeps): Hono {
     if (typeof fields.domain !== 'string' || fields.domain === '') return badRequest(c, 'domain: can\'t be blank');
     if (fields.timezone !== undefined && typeof fields.timezone !== 'string') return badRequest(c, 'timezone: must be a string');
     try {
+      // Checked before the site exists, so a bad value creates nothing.
+      const settings = apiSettings(fields);
       const site = await createSite(deps.db, { domain: fields.domain, timezone: fields.timezone || undefined }, deps.clock());
-      return c.json(siteJson(site));
+      return c.json(siteJson(Object.keys(settings).length === 0 ? site : await updateSite(deps.db, site.domain, settings)));
     } catch (e) {
-      if (e instanceof SiteError) return badRequest(c, e.message);
+      if (e instanceof SiteError || e instanceof SettingsError) return badRequest(c, e.message);
+      throw e;
+    }
+  });
+
+  // Plausible's update route; of a site's fields only location_precision can change here.
+  app.put('/api/v1/sites/:domain', async (c) => {
+    const fields = await readFields(c);
+    if (!fields) return badRequest(c, 'The body must be a JSON object or a form with location_precision.');
+    const other = Object.keys(fields).find((k) => k !== 'location_precision');
+    if (other !== undefined) return badRequest(c, `${other.slice(0, 60)}: cannot be changed here; location_precision can`);
+    const site = await findSite(deps.db, c.req.param('domain'));
+    if (!site) return c.json({ error: NOT_FOUND }, 404);
+    try {
+      return c.json(siteJson(await updateSite(deps.db, site.domain, apiSettings(fields))));
+    } catch (e) {
+      if (e instanceof SiteError || e instanceof SettingsError) return badRequest(c, e.message);
       throw e;
     }
   });

@@ -19,6 +19,11 @@ export interface VisitAttributes {
   utmTerm: string | null;
   utmContent: string | null;
   country: string | null;
+  /** ISO 3166-2 code, e.g. `NO-03`; null unless the site keeps regions or cities. */
+  region: string | null;
+  regionName: string | null;
+  /** Null unless the site keeps cities. */
+  city: string | null;
   browser: string | null;
   browserVersion: string | null;
   os: string | null;

@@ -5,7 +5,7 @@
  * calls it inline, Node on the thread that owns the SQLite file.
  * @module
  */
-import type { Config, CountryLookup, Db } from '../ports.ts';
+import type { Config, Db, Location, LocationLookup } from '../ports.ts';
 import type { EventWriter } from './event.ts';
 import { SiteCache } from '../site-cache.ts';
 import { unknownSiteMessage } from '../sites.ts';
@@ -32,8 +32,8 @@ export interface IngestRequest {
   headers: Record<string, string>;
   /** When the request arrived, in milliseconds since the epoch. */
   receivedAt: number;
-  /** The country the platform's edge already determined (Workers); absent when it must be looked up. */
-  edgeCountry?: string | null;
+  /** The location the platform's edge already determined (Workers); absent when it must be looked up. */
+  edgeLocation?: Location | null;
 }
 
 export type IngestOutcome =
@@ -49,14 +49,14 @@ export type Ingest = (request: IngestRequest) => Promise<IngestOutcome>;
 export interface IngestDeps {
   db: Db;
   writer: EventWriter;
-  /** Country of a full IP in memory; absent where the edge gives the country instead. */
-  country?: CountryLookup;
+  /** Location of a full IP; absent where the edge gives the location instead. */
+  location?: LocationLookup;
   config: Pick<Config, 'trustProxy' | 'ipStorage' | 'eventRateLimit'>;
   /** Defaults to Web Crypto; Node passes node:crypto's synchronous HMAC, several times cheaper per event. */
   hmacSha256?: HmacSha256;
 }
 
-const noCountry: CountryLookup = () => null;
+const noLocation: LocationLookup = () => null;
 
 class RecordHeaders implements HeaderReader {
   constructor(private readonly headers: Record<string, string>) {}
@@ -71,7 +71,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   const limiter = createRateLimiter(deps.config.eventRateLimit);
   const noteDrop = dropNotes(deps.db);
   const tools: PipelineTools = {
-    country: deps.country ?? noCountry,
+    location: deps.location ?? noLocation,
     parseUserAgent: createUserAgentParser(),
     salts: new Salts(deps.db),
     hmacSha256: deps.hmacSha256 ?? webCryptoHmacSha256(),
@@ -100,7 +100,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       return { status: 202, dropped: early };
     }
 
-    const facts = { ip, ipText: formatIp(ip), userAgent, headers, edgeCountry: request.edgeCountry, nowMs: request.receivedAt };
+    const facts = { ip, ipText: formatIp(ip), userAgent, headers, edgeLocation: request.edgeLocation, nowMs: request.receivedAt };
     const reasons: string[] = [];
     const writes: Promise<void>[] = [];
     for (const { site, exclusions } of known) {

@@ -1,18 +1,20 @@
 /**
- * One event, in the SPEC's order: drop bots, Do-Not-Track, GPC and exclusions; country
- * from the full IP; visitor hash; truncate the IP; user agent; referrer. Every step is a
- * small function; the result is a ProcessedEvent or the reason it was dropped.
+ * One event, in the SPEC's order: drop bots, Do-Not-Track, GPC and exclusions; location
+ * (country, region, city, as precisely as the site keeps it) from the full IP; visitor
+ * hash; truncate the IP; user agent; referrer. Every step is a small function; the result
+ * is a ProcessedEvent or the reason it was dropped.
  * Addresses lose their query strings here: the page's path and any address in a property.
  * The full IP and the user-agent string exist only inside this function.
  * @module
  */
-import type { CountryLookup, IpStorage } from '../ports.ts';
+import type { IpStorage, Location, LocationLookup } from '../ports.ts';
 import type { Site } from '../sites.ts';
 import { localDay } from '../time.ts';
 import { type BotReason, botReason } from './bots.ts';
 import type { EventKind, ProcessedEvent } from './event.ts';
 import type { Exclusions } from './exclusions.ts';
 import { type ParsedIp, isPublicIp, truncateIp } from './ip.ts';
+import { NO_LOCATION, storedLocation } from './location.ts';
 import { addressWithoutQuery, describePage } from './page.ts';
 import type { EventPayload } from './payload.ts';
 import { classifyReferrer } from './referrer.ts';
@@ -30,13 +32,13 @@ export interface RequestFacts {
   ipText: string;
   userAgent: string;
   headers: HeaderReader;
-  /** The country the platform's edge already determined, when it gives one (Workers). */
-  edgeCountry?: string | null;
+  /** The location the platform's edge already determined, when it gives one (Workers). */
+  edgeLocation?: Location | null;
   nowMs: number;
 }
 
 export interface PipelineTools {
-  country: CountryLookup;
+  location: LocationLookup;
   parseUserAgent: (userAgent: string, hints: ClientHintHeaders, screenWidth: number | null) => ClientInfo;
   salts: Salts;
   hmacSha256: HmacSha256;
@@ -100,7 +102,9 @@ export async function processEvent(
   if (exclusions.pathExcluded(page.path)) return { dropped: 'excluded-path' };
   if (!exclusions.hostnameAllowed(page.hostname)) return { dropped: 'hostname-not-allowed' };
 
-  const country = !isPublicIp(facts.ip) ? null : facts.edgeCountry !== undefined ? facts.edgeCountry : tools.country(facts.ipText);
+  const location = !isPublicIp(facts.ip)
+    ? NO_LOCATION
+    : storedLocation(facts.edgeLocation !== undefined ? facts.edgeLocation : tools.location(facts.ipText), site.locationPrecision);
   const salt = await tools.salts.get(site.id, localDay(facts.nowMs, site.timezone));
   const visitor = await visitorHash(tools.hmacSha256, salt, site.id, facts.ipText, facts.userAgent);
   const ip = (site.ipStorage ?? tools.ipStorage) === 'none' ? null : truncateIp(facts.ip);
@@ -130,7 +134,10 @@ export async function processEvent(
         utmCampaign: acquisition.utm.campaign,
         utmTerm: acquisition.utm.term,
         utmContent: acquisition.utm.content,
-        country,
+        country: location.country,
+        region: location.region,
+        regionName: location.regionName,
+        city: location.city,
         browser: client.browser,
         browserVersion: client.browserVersion,
         os: client.os,

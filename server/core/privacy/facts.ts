@@ -4,6 +4,7 @@
  * its owner confirmed).
  * @module
  */
+import type { LocationPrecision } from '../ingest/location.ts';
 import type { Db, IpStorage } from '../ports.ts';
 import type { Site } from '../sites.ts';
 import { readPrivacyProps, readSitePrivacy, unconfirmedPropCount } from './site-privacy.ts';
@@ -15,6 +16,8 @@ export interface PrivacyFacts {
   retentionDays: number | null;
   /** Site-search parameters of the page address. */
   searchParams: string[];
+  /** How precisely visitors' location is stored. */
+  locationPrecision: LocationPrecision;
   customEvents: boolean;
   /** Custom property names the owner confirmed, sorted: the only ones the text names. */
   propKeys: string[];
@@ -45,6 +48,7 @@ export async function readPrivacyFacts(db: Db, site: Site, defaultIpStorage: IpS
     ipStorage: site.ipStorage ?? defaultIpStorage,
     retentionDays: site.retentionDays,
     searchParams: site.searchParams,
+    locationPrecision: site.locationPrecision,
     customEvents: propKeys.length > 0 || unconfirmedPropKeys > 0 || (await hasCustomEvents(db, site.id)),
     propKeys,
     unconfirmedPropKeys,

@@ -4,6 +4,7 @@
  * each is said.
  * @module
  */
+import type { LocationPrecision } from '../ingest/location.ts';
 import type { Inline } from './document.ts';
 
 export type Lang = 'nb' | 'en';
@@ -21,7 +22,7 @@ export interface Phrases {
   referrer: Inline[];
   campaignTags: Inline[];
   searchWords(siteParams: string[]): Inline[];
-  country: Inline[];
+  location(precision: LocationPrecision): Inline[];
   client: Inline[];
   truncatedIp: Inline[];
   customEvents(propKeys: string[]): Inline[];
@@ -103,7 +104,14 @@ const EN: Phrases = {
           ...listOf(params, 'and'),
           ' of the page address;',
         ],
-  country: ['the country, looked up from your IP address while the request is handled;'],
+  location: (precision) => [
+    {
+      country: 'the country',
+      region: 'the country and region (such as a county or state)',
+      city: 'the country, region (such as a county or state) and city',
+    }[precision],
+    ', looked up from your IP address while the request is handled;',
+  ],
   client: [
     "the browser and its version, the operating system and its version, and the type of device (desktop, laptop, tablet or mobile), worked out from the browser's User-Agent header and the screen width;",
   ],
@@ -126,7 +134,7 @@ const EN: Phrases = {
   notRecordedHeading: 'What is not recorded',
   fullIp: ['your full IP address;'],
   noIpStored: [
-    'your IP address: it is used only in memory while the request is handled, to look up the country and compute the visitor key, and it is never stored;',
+    'your IP address: it is used only in memory while the request is handled, to look up where you are (as described above) and compute the visitor key, and it is never stored;',
   ],
   userAgent: ['the User-Agent header itself;'],
   restOfAddresses: [
@@ -204,7 +212,10 @@ const NB: Phrases = {
           ...listOf(params, 'og'),
           ' i sideadressen;',
         ],
-  country: ['landet, som slås opp fra IP-adressen din mens forespørselen behandles;'],
+  location: (precision) => [
+    { country: 'landet', region: 'landet og regionen (for eksempel fylke eller delstat)', city: 'landet, regionen (for eksempel fylke eller delstat) og byen' }[precision],
+    ', som slås opp fra IP-adressen din mens forespørselen behandles;',
+  ],
   client: [
     'nettleseren og versjonen av den, operativsystemet og versjonen av det, og enhetstypen (stasjonær, bærbar, nettbrett eller mobil), utledet fra nettleserens User-Agent-felt og skjermbredden;',
   ],
@@ -227,7 +238,7 @@ const NB: Phrases = {
   notRecordedHeading: 'Dette registreres ikke',
   fullIp: ['den fullstendige IP-adressen din;'],
   noIpStored: [
-    'IP-adressen din: den brukes bare i minnet mens forespørselen behandles, for å finne landet og regne ut besøksnøkkelen, og den lagres aldri;',
+    'IP-adressen din: den brukes bare i minnet mens forespørselen behandles, for å finne ut hvor du er (som beskrevet over) og regne ut besøksnøkkelen, og den lagres aldri;',
   ],
   userAgent: ['selve User-Agent-feltet;'],
   restOfAddresses: [

@@ -21,7 +21,7 @@ export function privacyDocument(facts: PrivacyFacts, lang: Lang): Block[] {
     t.referrer,
     t.campaignTags,
     t.searchWords(facts.searchParams),
-    t.country,
+    t.location(facts.locationPrecision),
     t.client,
     ...(ipStored ? [t.truncatedIp] : []),
     ...(facts.customEvents ? [t.customEvents(facts.propKeys)] : []),

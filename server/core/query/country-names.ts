@@ -4,13 +4,13 @@
  * @module
  */
 import { NOT_SET } from './dimensions.ts';
-import { regionNames } from './regions.ts';
+import { countryCodeNames } from './country-codes.ts';
 
 let names: Map<string, string> | null = null;
 
 /** Every two-letter code Intl names as a region, with its English name. */
 export function countryNames(): ReadonlyMap<string, string> {
-  names ??= regionNames('en');
+  names ??= countryCodeNames('en');
   return names;
 }
 

@@ -8,6 +8,7 @@ const site: Site = {
   domain: 'example.com',
   timezone: 'Europe/Oslo',
   ipStorage: null,
+  locationPrecision: 'region',
   retentionDays: null,
   excludedIps: [],
   excludedPaths: [],

@@ -1,12 +1,13 @@
 /**
- * The two-letter region codes Intl names, with their names in a language: the server's
+ * The two-letter country codes Intl names (Intl calls them regions; in Teller a region is an
+ * ISO 3166-2 subdivision such as `NO-03`), with their names in a language: the server's
  * English `visit:country_name` and the dashboard's country names and matching share it.
  * No imports, so the dashboard bundles it without the query engine.
  * @module
  */
 
 /** Every two-letter code Intl names as a region, with its name in `locale`. */
-export function regionNames(locale: string): Map<string, string> {
+export function countryCodeNames(locale: string): Map<string, string> {
   const names = new Map<string, string>();
   const display = new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' });
   for (let a = 65; a <= 90; a++) {
