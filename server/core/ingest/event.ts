@@ -7,26 +7,9 @@
 /** pageview and custom events are stored; engagement only extends its visit. */
 export type EventKind = 'pageview' | 'custom' | 'engagement';
 
-export interface VisitAttributes {
-  referrer: string | null;
-  source: string | null;
-  channel: string;
-  searchEngine: string | null;
-  searchKeyword: string | null;
-  utmSource: string | null;
-  utmMedium: string | null;
-  utmCampaign: string | null;
-  utmTerm: string | null;
-  utmContent: string | null;
-  country: string | null;
-  browser: string | null;
-  browserVersion: string | null;
-  os: string | null;
-  osVersion: string | null;
-  device: string | null;
-  /** Truncated address, or null when the site stores none. */
-  ip: string | null;
-}
+/** The attributes a visit takes from its first event, one per visit attribute of store/schema.ts. */
+export type { VisitAttributes } from '../store/schema.ts';
+import type { VisitAttributes } from '../store/schema.ts';
 
 export interface ProcessedEvent {
   siteId: number;

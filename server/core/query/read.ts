@@ -7,8 +7,8 @@
 import type { ColumnarCoverage, ColumnarReader, Db, SqlValue, Stmt } from '../ports.ts';
 import type { Site } from '../sites.ts';
 import { periodAfterPurge } from '../privacy/purge-boundary.ts';
-import { countryName } from './country-names.ts';
 import { DUCKDB, SQLITE } from './dialect.ts';
+import { namedLabel } from './dimensions.ts';
 import { QueryError } from './errors.ts';
 import { eventLeaves, sameEventFilters, visitsBeyondSql, type VisitsBeyond } from './filters.ts';
 import { checkRetention, granularityFor, planSegments, rollupsCanServe, routeCopiedDaysToColumnar, type RowSegment, type Segment } from './plan.ts';
@@ -58,7 +58,7 @@ function sumsOf<R extends Relation>(relation: R, row: Record<string, SqlValue>):
 function labelsOf(keys: Key[], row: Record<string, SqlValue>): string[] {
   return keys.map((key, i) => {
     const value = row[`k${i}`] ?? null;
-    if ('spec' in key && key.spec.name === 'visit:country_name') return countryName(value === null ? null : String(value));
+    if ('spec' in key && key.spec.named) return namedLabel(key.spec, value);
     return String(value);
   });
 }

@@ -8,8 +8,9 @@
  * an extended one twice (to update it, then to file the event under it).
  * @module
  */
-import type { ProcessedEvent } from '../ingest/event.ts';
+import type { ProcessedEvent, VisitAttributes } from '../ingest/event.ts';
 import type { SqlValue, Stmt } from '../ports.ts';
+import { attributesOf } from './schema.ts';
 
 /** A visit ends after 30 minutes without an event from the same visitor. */
 export const VISIT_TIMEOUT_SECONDS = 30 * 60;
@@ -25,11 +26,15 @@ const EXTEND_VISIT = `UPDATE visits SET ended_at = max(ended_at, ?), pageviews =
   entry_page = coalesce(entry_page, ?), exit_page = coalesce(?, exit_page)
 WHERE id = (${OPEN_VISIT})`;
 
+/** The visit attributes a new visit takes from its first event as they are (store/schema.ts). */
+const FROM_EVENT = attributesOf('visits').filter((a) => a.written === 'event');
+
+/** A new visit's columns: its own (params in this order first), then FROM_EVENT's. */
+const START_COLUMNS = ['site_id', 'visitor', 'started_at', 'ended_at', 'hostname', 'pageviews', 'events', 'entry_page', 'exit_page', ...FROM_EVENT.map((a) => a.column)];
+
 /** Runs right after EXTEND_VISIT: a new visit only when that found none to extend. */
-const START_VISIT = `INSERT INTO visits (site_id, visitor, started_at, ended_at, hostname, referrer, source, channel,
-  search_engine, search_keyword, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
-  country, browser, browser_version, os, os_version, device, ip, pageviews, events, entry_page, exit_page)
-SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+const START_VISIT = `INSERT INTO visits (${START_COLUMNS.join(', ')})
+SELECT ${START_COLUMNS.map(() => '?').join(', ')}
 WHERE changes() = 0`;
 
 /** Runs right after START_VISIT: the visit it inserted, or else the open one EXTEND_VISIT extended. */
@@ -57,10 +62,8 @@ export function recordEventStatements(e: ProcessedEvent): Stmt[] {
     {
       sql: START_VISIT,
       params: [
-        e.siteId, e.visitor, e.ts, e.ts, e.hostname, v.referrer, v.source, v.channel, v.searchEngine, v.searchKeyword,
-        v.utmSource, v.utmMedium, v.utmCampaign, v.utmTerm, v.utmContent,
-        v.country, v.browser, v.browserVersion, v.os, v.osVersion, v.device, v.ip,
-        pageviews, events, page, page,
+        e.siteId, e.visitor, e.ts, e.ts, e.hostname, pageviews, events, page, page,
+        ...FROM_EVENT.map((a) => v[a.field as keyof VisitAttributes]),
       ],
     },
     {
