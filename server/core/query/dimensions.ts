@@ -47,11 +47,6 @@ const BY_NAME = new Map(SPECS.map((s) => [s.name, s]));
 /** Every dimension held in a column of visits or events (all but custom properties). */
 export const COLUMN_DIMENSIONS: readonly DimensionSpec[] = SPECS;
 
-/** Visit dimensions the rollups are built for (a named dimension reads the rollup of its codes). */
-export const ROLLED_UP_VISIT_DIMENSIONS = STORED.filter((s) => s.scope === 'visit' && s.rolledUp);
-/** Event dimensions the rollups are built for. */
-export const ROLLED_UP_EVENT_DIMENSIONS = STORED.filter((s) => s.scope === 'event' && s.rolledUp);
-
 export const TIME_DIMENSIONS: readonly string[] = ['time', 'time:hour', 'time:day', 'time:week', 'time:month'];
 
 /** Plausible dimensions Teller does not collect, and the feature to name in the 400. */
