@@ -47,13 +47,16 @@ const event: ProcessedEvent = {
   path: '/schema-page',
   siteSearch: 'site search words',
   props: [],
-  revenue: null,
+  revenue: { amount: '12.50', currency: 'NOK' },
   visit,
 };
 
+/** The event's own fields by the schema's field names, the revenue's two flattened. */
+const eventFields: Record<string, string | null> = { ...event, revenueAmount: event.revenue!.amount, revenueCurrency: event.revenue!.currency } as never;
+
 /** What the store holds for `a` after `event`: the fold sets the host and the entry and exit page. */
 function storedValue(a: Attribute): string | null {
-  if (a.table === 'events') return (event as unknown as Record<string, string | null>)[a.field] ?? null;
+  if (a.table === 'events') return eventFields[a.field] ?? null;
   if (a.written === 'event') return (visit as unknown as Record<string, string | null>)[a.field] ?? null;
   return a.column === 'hostname' ? event.hostname : event.path;
 }

@@ -3,13 +3,13 @@
  * It has no field that could hold a full IP address or a user-agent string.
  * @module
  */
+import type { VisitAttributes } from '../store/schema.ts';
 
 /** pageview and custom events are stored; engagement only extends its visit. */
 export type EventKind = 'pageview' | 'custom' | 'engagement';
 
 /** The attributes a visit takes from its first event, one per visit attribute of store/schema.ts. */
-export type { VisitAttributes } from '../store/schema.ts';
-import type { VisitAttributes } from '../store/schema.ts';
+export type { VisitAttributes };
 
 export interface ProcessedEvent {
   siteId: number;

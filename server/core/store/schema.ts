@@ -37,7 +37,10 @@ export type PlausibleFile =
 export type Written = 'event' | 'fold';
 
 export interface Attribute {
-  /** The key in VisitAttributes (visits) or ProcessedEvent (events), and in a recent visit. */
+  /**
+   * The key in VisitAttributes (visits) or ProcessedEvent (events; the revenue's two are
+   * its `revenue` object's amount and currency), and in a recent visit.
+   */
   field: string;
   table: 'visits' | 'events';
   column: string;
