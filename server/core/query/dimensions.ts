@@ -1,6 +1,7 @@
 /**
- * The catalogue of query dimensions: where each lives (visits or events), which column
- * holds it, what a missing value reads as, and whether rollups hold it.
+ * The catalogue of query dimensions, as the query code needs them: where each lives (visits
+ * or events), which column holds it, what a missing value reads as, and whether rollups
+ * hold it. Derived from the schema (store/schema.ts), with custom properties besides.
  * @module
  */
 import type { SqlValue } from '../ports.ts';
