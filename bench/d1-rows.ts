@@ -18,6 +18,7 @@ import { recordEventStatements } from '../server/core/store/record-event.ts';
 import { d1Db, newD1Meter } from '../server/workers/d1-db.ts';
 import { type D1, type TellerWorker, startWorker } from '../test/workers/harness.ts';
 import { dashboardView, datasetSections, NOW, openDataset, type Dataset } from './query.ts';
+import { visitAttributes } from '../test/helpers/visit-attributes.ts';
 
 /** D1 refuses SQL statements longer than 100 KB. */
 const MAX_STATEMENT_BYTES = 90_000;
@@ -120,10 +121,10 @@ async function newVisitRowsWritten(d1: D1, visitor: number): Promise<number> {
   const ts = Math.floor(NOW / 1000) - 60;
   const event: ProcessedEvent = {
     siteId: 1, ts, kind: 'pageview', name: 'pageview', visitor, hostname: 'example.com', path: '/', siteSearch: null, props: [], revenue: null,
-    visit: {
-      referrer: null, source: null, channel: 'Direct', searchEngine: null, searchKeyword: null, utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null,
-      country: 'US', region: null, regionName: null, city: null, browser: 'Firefox', browserVersion: '140', os: 'Windows', osVersion: '11', device: 'Desktop', ip: null,
-    },
+    visit: visitAttributes({
+      channel: 'Direct', country: 'US', browser: 'Firefox', browserVersion: '140', os: 'Windows', osVersion: '11',
+      device: 'Desktop',
+    }),
   };
   const results = await d1.batch(recordEventStatements(event).map((s) => d1.prepare(s.sql).bind(...(s.params as SqlValue[]))));
   return results.reduce((n, r) => n + (r.meta.rows_written ?? 0), 0);

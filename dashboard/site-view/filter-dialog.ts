@@ -7,6 +7,7 @@
  * @module
  */
 import type { PropertyKeys } from '../../server/core/dashboard-api/contract.ts';
+import { FILTER_DIMENSIONS } from '../../server/core/store/schema.ts';
 import { get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatNumber, locale, t } from '../lib/i18n.ts';
@@ -19,12 +20,8 @@ import { type Filter, type Op, OPS, withFilter, withoutFilter } from './state.ts
 import { type Suggestion, countrySuggestions, namedValue, suggestionQuery, suggestionsOf } from './suggest.ts';
 import type { View } from './view.ts';
 
-export const FILTER_DIMENSIONS = [
-  'event:page', 'visit:entry_page', 'visit:exit_page', 'visit:source', 'visit:referrer', 'visit:channel',
-  'visit:search_engine', 'visit:search_keyword', 'event:site_search', 'visit:utm_source', 'visit:utm_medium',
-  'visit:utm_campaign', 'visit:utm_term', 'visit:utm_content', 'visit:country', 'visit:browser',
-  'visit:browser_version', 'visit:os', 'visit:os_version', 'visit:device', 'event:name', 'event:hostname',
-] as const;
+/** The schema's filter fields, page first: the field most filters are on, selected when the dialog opens. */
+const FIELDS: readonly string[] = ['event:page', ...FILTER_DIMENSIONS.filter((d) => d !== 'event:page')];
 
 const COUNTRY = 'visit:country';
 const TYPING_MS = 150;
@@ -32,7 +29,7 @@ const TYPING_MS = 150;
 /** Opens the dialog to add a filter, or with `editing`, to change the view's filter at that index. */
 export function openFilterDialog(view: View, editing?: number): void {
   const existing = editing === undefined ? undefined : view.state.filters[editing];
-  const dimensions: string[] = [...FILTER_DIMENSIONS];
+  const dimensions: string[] = [...FIELDS];
   // A filter from a click or a link may be on a field the list leaves out (a property).
   if (existing && !dimensions.includes(existing.dimension)) dimensions.push(existing.dimension);
   const dimension = h('select', { class: 'input', required: true }, dimensions.map((d) => h('option', { value: d }, dimensionLabel(d))));

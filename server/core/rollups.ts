@@ -5,40 +5,32 @@
  * @module
  */
 import type { Stmt } from './ports.ts';
-import { labelSql, ROLLED_UP_EVENT_DIMENSIONS, ROLLED_UP_VISIT_DIMENSIONS, type DimensionSpec } from './query/dimensions.ts';
+import { dimensionSpec, labelSql, type DimensionSpec } from './query/dimensions.ts';
 import { rolledSegments, type RollupCoverage } from './query/plan.ts';
+import { dayMeasures, measureColumns, rowMeasures, summedMeasures, type Relation } from './store/measures.ts';
 import { rangeStatements, ROLLUP_FAMILIES, type RollupFamily } from './store/site-days.ts';
 import { addDays, dayStart } from './time.ts';
 
-const VISIT_DIMENSIONS = ['', ...ROLLED_UP_VISIT_DIMENSIONS.map((s) => s.name)];
-const EVENT_DIMENSIONS = ROLLED_UP_EVENT_DIMENSIONS.map((s) => s.name);
-const VISIT_SUMS = 'visitors, visits, bounces, duration, pageviews, events';
-const EVENT_SUMS = 'visitors, visits, pageviews, events';
-const sumsOf = (columns: string) => columns.split(', ').map((c) => `SUM(${c})`).join(', ');
+const specsOf = (family: RollupFamily) => family.dimensions.flatMap((d) => (d === '' ? [] : [dimensionSpec(d)!]));
+const VISIT_SPECS = specsOf(ROLLUP_FAMILIES.visits);
+const EVENT_SPECS = specsOf(ROLLUP_FAMILIES.events);
 
-function visitDayStatements(siteId: number, day: string, start: number, end: number, spec: DimensionSpec | null): Stmt[] {
+/** One day's rows of a dimension (or, without one, the visits' totals) from the raw rows, as the raw query path sums them. */
+function dayStatements(relation: Relation, siteId: number, day: string, start: number, end: number, spec: DimensionSpec | null): Stmt[] {
+  const table = ROLLUP_FAMILIES[relation].day;
   const dimension = spec ? spec.name : '';
+  const [from, time] = relation === 'visits' ? ['visits v', 'v.started_at'] : ['events e', 'e.ts'];
+  const alias = from.slice(-1);
   return [
-    { sql: `DELETE FROM ${ROLLUP_FAMILIES.visits.day} WHERE site_id = ? AND dimension = ? AND day = ?`, params: [siteId, dimension, day] },
+    { sql: `DELETE FROM ${table} WHERE site_id = ? AND dimension = ? AND day = ?`, params: [siteId, dimension, day] },
     {
-      // The totals row has no dimension to group by; grouping by the site keeps an empty day empty.
-      sql: `INSERT INTO ${ROLLUP_FAMILIES.visits.day} (site_id, dimension, day, value, ${VISIT_SUMS})
-        SELECT ?, ?, ?, ${spec ? labelSql(spec).sql : "''"}, COUNT(DISTINCT v.visitor), COUNT(*), SUM(v.pageviews = 1 AND v.events = 0),
-          SUM(v.ended_at - v.started_at), SUM(v.pageviews), SUM(v.pageviews + v.events)
-        FROM visits v WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ? GROUP BY ${spec ? '4' : 'v.site_id'}`,
+      // Grouped by the value even for the totals (a constant): an empty day stays empty.
+      sql: `INSERT INTO ${table} (site_id, dimension, day, value, ${measureColumns(relation)})
+        SELECT ?, ?, ?, value, ${dayMeasures(relation)}
+        FROM (SELECT ${spec ? labelSql(spec).sql : "''"} AS value, ${rowMeasures(relation)}
+          FROM ${from} WHERE ${alias}.site_id = ? AND ${time} >= ? AND ${time} < ?)
+        GROUP BY value`,
       params: [siteId, dimension, day, siteId, start, end],
-    },
-  ];
-}
-
-function eventDayStatements(siteId: number, day: string, start: number, end: number, spec: DimensionSpec): Stmt[] {
-  return [
-    { sql: `DELETE FROM ${ROLLUP_FAMILIES.events.day} WHERE site_id = ? AND dimension = ? AND day = ?`, params: [siteId, spec.name, day] },
-    {
-      sql: `INSERT INTO ${ROLLUP_FAMILIES.events.day} (site_id, dimension, day, value, ${EVENT_SUMS})
-        SELECT ?, ?, ?, ${labelSql(spec).sql}, COUNT(DISTINCT e.visitor), COUNT(DISTINCT e.visit_id), SUM(e.name = 'pageview'), COUNT(*)
-        FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? GROUP BY 4`,
-      params: [siteId, spec.name, day, siteId, start, end],
     },
   ];
 }
@@ -48,9 +40,9 @@ export function rollupDayStatements(siteId: number, timeZone: string, day: strin
   const start = dayStart(timeZone, day);
   const end = dayStart(timeZone, addDays(day, 1));
   return [
-    ...visitDayStatements(siteId, day, start, end, null),
-    ...ROLLED_UP_VISIT_DIMENSIONS.flatMap((spec) => visitDayStatements(siteId, day, start, end, spec)),
-    ...ROLLED_UP_EVENT_DIMENSIONS.flatMap((spec) => eventDayStatements(siteId, day, start, end, spec)),
+    ...dayStatements('visits', siteId, day, start, end, null),
+    ...VISIT_SPECS.flatMap((spec) => dayStatements('visits', siteId, day, start, end, spec)),
+    ...EVENT_SPECS.flatMap((spec) => dayStatements('events', siteId, day, start, end, spec)),
     {
       sql: `INSERT INTO rollup_state (site_id, timezone, days_through) VALUES (?, ?, ?)
         ON CONFLICT (site_id) DO UPDATE SET timezone = excluded.timezone, days_through = excluded.days_through`,
@@ -61,19 +53,21 @@ export function rollupDayStatements(siteId: number, timeZone: string, day: strin
 
 /** Statements that add up the day rows of `month` (YYYY-MM) into month rows and record it. */
 export function rollupMonthStatements(siteId: number, month: string): Stmt[] {
-  const family = (tables: RollupFamily, dimensions: string[], sums: string): Stmt[] =>
-    dimensions.flatMap((dimension): Stmt[] => [
+  const family = (relation: Relation): Stmt[] => {
+    const tables = ROLLUP_FAMILIES[relation];
+    return tables.dimensions.flatMap((dimension): Stmt[] => [
       { sql: `DELETE FROM ${tables.month} WHERE site_id = ? AND dimension = ? AND month = ?`, params: [siteId, dimension, month] },
       {
-        sql: `INSERT INTO ${tables.month} (site_id, dimension, month, value, ${sums})
-          SELECT site_id, dimension, ?, value, ${sumsOf(sums)}
+        sql: `INSERT INTO ${tables.month} (site_id, dimension, month, value, ${measureColumns(relation)})
+          SELECT site_id, dimension, ?, value, ${summedMeasures(relation)}
           FROM ${tables.day} WHERE site_id = ? AND dimension = ? AND day >= ? AND day <= ? GROUP BY value`,
         params: [month, siteId, dimension, `${month}-01`, `${month}-31`],
       },
     ]);
+  };
   return [
-    ...family(ROLLUP_FAMILIES.visits, VISIT_DIMENSIONS, VISIT_SUMS),
-    ...family(ROLLUP_FAMILIES.events, EVENT_DIMENSIONS, EVENT_SUMS),
+    ...family('visits'),
+    ...family('events'),
     { sql: 'UPDATE rollup_state SET months_through = ? WHERE site_id = ?', params: [month, siteId] },
   ];
 }
@@ -84,8 +78,10 @@ export function rollupMonthStatements(siteId: number, month: string): Stmt[] {
  */
 export function rollupRangeStatements(siteId: number, first: string, last: string, coverage: RollupCoverage): Stmt[] {
   const segments = rolledSegments(first, last, { ...coverage, ranges: new Set() }, { months: true, ranges: false });
-  const family = (tables: RollupFamily, dimensions: string[], sums: string): Stmt[] =>
-    dimensions.map((dimension) => {
+  const family = (relation: Relation): Stmt[] => {
+    const tables = ROLLUP_FAMILIES[relation];
+    const sums = measureColumns(relation);
+    return tables.dimensions.map((dimension) => {
       const parts = segments.map((s) =>
         s.kind === 'months'
           ? { sql: `SELECT value, ${sums} FROM ${tables.month} WHERE site_id = ? AND dimension = ? AND month >= ? AND month <= ?`, params: [siteId, dimension, s.first, s.last] }
@@ -93,14 +89,15 @@ export function rollupRangeStatements(siteId: number, first: string, last: strin
       );
       return {
         sql: `INSERT INTO ${tables.range} (site_id, first_day, last_day, dimension, value, ${sums})
-          SELECT ?, ?, ?, ?, value, ${sumsOf(sums)} FROM (${parts.map((p) => p.sql).join(' UNION ALL ')}) GROUP BY value`,
+          SELECT ?, ?, ?, ?, value, ${summedMeasures(relation)} FROM (${parts.map((p) => p.sql).join(' UNION ALL ')}) GROUP BY value`,
         params: [siteId, first, last, dimension, ...parts.flatMap((p) => p.params)],
       };
     });
+  };
   return [
     ...rangeStatements(siteId, first, last),
-    ...family(ROLLUP_FAMILIES.visits, VISIT_DIMENSIONS, VISIT_SUMS),
-    ...family(ROLLUP_FAMILIES.events, EVENT_DIMENSIONS, EVENT_SUMS),
+    ...family('visits'),
+    ...family('events'),
     // OR REPLACE: two overlapping maintenance runs may both build the same range.
     { sql: 'INSERT OR REPLACE INTO rollup_ranges (site_id, first_day, last_day) VALUES (?, ?, ?)', params: [siteId, first, last] },
   ];

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { syncColumnarCopy } from '../../server/core/columnar/sync.ts';
 import { runMaintenance } from '../../server/core/maintenance.ts';
 import { openDuckStore, type DuckStore } from '../../server/node/columnar/duckdb-store.ts';
-import { countryName } from '../../server/core/query/country-names.ts';
+import { countryNames } from '../../server/core/query/country-names.ts';
 import { dimensionSpec, isTimeDimension } from '../../server/core/query/dimensions.ts';
 import { QueryError } from '../../server/core/query/errors.ts';
 import { runQuery } from '../../server/core/query/execute.ts';
@@ -166,7 +166,7 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
   const visitLabel = (v: Record<string, string | number | null>, dim: string): string => {
     const spec = dimensionSpec(dim)!;
     const value = v[spec.column!] ?? null;
-    if (dim === 'visit:country_name') return countryName(value as string | null);
+    if (dim === 'visit:country_name') return (value !== null && countryNames().get(String(value))) || '(not set)';
     return value === null ? spec.nullLabel : String(value);
   };
   const eventLabel = (e: Stored['events'][number], dim: string): string => {

@@ -6,6 +6,7 @@ import { recordEventStatements } from '../../server/core/store/record-event.ts';
 import { GroupCommitWriter } from '../../server/core/writer/group-commit.ts';
 import { nodeHmacSha256 } from '../../server/node/hmac.ts';
 import { tempDb } from '../helpers/db.ts';
+import { visitAttributes } from '../helpers/visit-attributes.ts';
 
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0) / 1000;
 
@@ -13,11 +14,11 @@ function event(siteId: number, visitor: number, ts: number, kind: EventKind, pat
   return {
     siteId, ts, kind, visitor, name: name ?? (kind === 'pageview' ? 'pageview' : kind === 'engagement' ? 'engagement' : 'Signup'),
     hostname: 'shop.no', path, siteSearch: null, props: kind === 'custom' ? [['plan', 'pro']] : [], revenue: null,
-    visit: {
+    visit: visitAttributes({
       referrer: 'bing.com/search', source: 'Bing', channel: 'Organic Search', searchEngine: 'Bing', searchKeyword: 'ull',
-      utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null,
-      country: 'NO', region: null, regionName: null, city: null, browser: 'Firefox', browserVersion: '133.0', os: 'Windows', osVersion: '10', device: 'Desktop', ip: '81.167.1.0',
-    },
+      country: 'NO', browser: 'Firefox', browserVersion: '133.0', os: 'Windows', osVersion: '10', device: 'Desktop',
+      ip: '81.167.1.0',
+    }),
   };
 }
 

@@ -5,6 +5,7 @@ import { recordEventStatements } from '../../server/core/store/record-event.ts';
 import { tempDb } from '../helpers/db.ts';
 import { MemoryLog } from '../helpers/server.ts';
 import { startServer } from '../../server/node/server.ts';
+import { visitAttributes } from '../helpers/visit-attributes.ts';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const DAY = 86_400;
@@ -12,11 +13,10 @@ const DAY = 86_400;
 function pageview(siteId: number, ts: number, visitor: number): ProcessedEvent {
   return {
     siteId, ts, kind: 'pageview', name: 'pageview', visitor, hostname: 'example.com', path: '/', siteSearch: null, props: [], revenue: null,
-    visit: {
-      referrer: null, source: null, channel: 'Direct', searchEngine: null, searchKeyword: null, utmSource: null, utmMedium: null,
-      utmCampaign: null, utmTerm: null, utmContent: null, country: 'NO', region: null, regionName: null, city: null, browser: 'Firefox', browserVersion: '133.0', os: 'Windows',
-      osVersion: '10', device: 'Desktop', ip: '84.208.20.0',
-    },
+    visit: visitAttributes({
+      channel: 'Direct', country: 'NO', browser: 'Firefox', browserVersion: '133.0', os: 'Windows', osVersion: '10',
+      device: 'Desktop', ip: '84.208.20.0',
+    }),
   };
 }
 

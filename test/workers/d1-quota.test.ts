@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessedEvent } from '../../server/core/ingest/event.ts';
 import { recordEventStatements } from '../../server/core/store/record-event.ts';
 import { type TellerWorker, startWorker } from './harness.ts';
+import { visitAttributes } from '../helpers/visit-attributes.ts';
 
 let worker: TellerWorker;
 let bytesPerVisit = 0;
@@ -18,11 +19,10 @@ const SEEDED = 3000;
 function event(visitor: number, ts: number, kind: ProcessedEvent['kind'], props: Array<[string, string]> = []): ProcessedEvent {
   return {
     siteId: 1, ts, kind, name: kind === 'custom' ? 'Signup' : kind, visitor, hostname: 'example.com', path: '/pricing', siteSearch: null, props, revenue: null,
-    visit: {
-      referrer: 'google.com', source: 'Google', channel: 'Organic Search', searchEngine: 'Google', searchKeyword: null,
-      utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null,
-      country: 'NO', region: null, regionName: null, city: null, browser: 'Firefox', browserVersion: '133', os: 'Windows', osVersion: '10', device: 'Desktop', ip: '84.208.20.0',
-    },
+    visit: visitAttributes({
+      referrer: 'google.com', source: 'Google', channel: 'Organic Search', searchEngine: 'Google', country: 'NO',
+      browser: 'Firefox', browserVersion: '133', os: 'Windows', osVersion: '10', device: 'Desktop', ip: '84.208.20.0',
+    }),
   };
 }
 

@@ -2,12 +2,14 @@
  * One closed day of a site as the columnar copy holds it: its visits (by start), events
  * and their properties (by time), read from SQLite's raw tables. Each row also carries its
  * local wall-clock time in the site's timezone, which the copy's queries group days and
- * buckets by (dialect.ts). The truncated IP is left out: the copy never holds one.
+ * buckets by (dialect.ts). Its attribute columns are the schema's (store/schema.ts) that
+ * the copy holds: never the truncated IP.
  * @module
  */
 import type { DayRows, Db, SqlValue } from '../ports.ts';
 import { COLUMN_DIMENSIONS, labelOf, type DimensionSpec } from '../query/dimensions.ts';
 import { flagColumn, VISITOR_COLUMNS } from '../query/first-flags.ts';
+import { attributesOf } from '../store/schema.ts';
 import { offsetSpans, type OffsetSpan } from '../time.ts';
 
 /** `flag`: 0 or 1, see first-flags.ts. */
@@ -15,6 +17,9 @@ export type ColumnKind = 'int' | 'text' | 'flag';
 
 const VISIT_DIMENSIONS = COLUMN_DIMENSIONS.filter((s) => s.scope === 'visit');
 const EVENT_DIMENSIONS = COLUMN_DIMENSIONS.filter((s) => s.scope === 'event');
+
+/** The schema's columns of `table` that the copy holds, as text. */
+const copiedText = (table: 'visits' | 'events') => attributesOf(table).flatMap((a) => (a.columnar ? [[a.column, 'text'] as const] : []));
 
 /** Columns of the copy's tables, in order, with their kinds. `lt` is the local time. */
 export const VISIT_COLUMNS: ReadonlyArray<readonly [string, ColumnKind]> = [
@@ -26,9 +31,7 @@ export const VISIT_COLUMNS: ReadonlyArray<readonly [string, ColumnKind]> = [
   ['lt', 'int'],
   ['pageviews', 'int'],
   ['events', 'int'],
-  ...(['entry_page', 'exit_page', 'hostname', 'referrer', 'source', 'channel', 'search_engine', 'search_keyword'] as const).map((c) => [c, 'text'] as const),
-  ...(['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const).map((c) => [c, 'text'] as const),
-  ...(['country', 'browser', 'browser_version', 'os', 'os_version', 'device'] as const).map((c) => [c, 'text'] as const),
+  ...copiedText('visits'),
   ['first_day', 'flag'],
   ...VISIT_DIMENSIONS.map((s) => [flagColumn('day', s), 'flag'] as const),
 ];
@@ -40,10 +43,7 @@ export const EVENT_COLUMNS: ReadonlyArray<readonly [string, ColumnKind]> = [
   ['visitor', 'int'],
   ['ts', 'int'],
   ['lt', 'int'],
-  ['name', 'text'],
-  ['hostname', 'text'],
-  ['path', 'text'],
-  ['site_search', 'text'],
+  ...copiedText('events'),
   ['first_day', 'flag'],
   ['first_visit', 'flag'],
   ...EVENT_DIMENSIONS.flatMap((s) => [[flagColumn('day', s), 'flag'] as const, [flagColumn('visit', s), 'flag'] as const]),

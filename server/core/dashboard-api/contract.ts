@@ -25,6 +25,7 @@
  * match the request's own origin; otherwise 403 { error }.
  * @module
  */
+import type { RecentVisitAttributes } from '../store/schema.ts';
 
 export const SESSION_COOKIE = 'teller_session';
 export const SHARE_HEADER = 'x-teller-share';
@@ -204,36 +205,23 @@ export interface Annotation {
 /**
  * GET /api/dashboard/sites/<domain>/visits?date_range=<json>&filters=<json>&page=1&limit=50
  * The recent-visits log, newest first. `date_range` and `filters` take the Stats API's
- * forms (JSON-encoded), and the same 400s. Shared links only when showVisits.
+ * forms (JSON-encoded), and the same 400s. Shared links only when showVisits. A visit's
+ * stored attributes are those store/schema.ts shows in recent visits, by field (the IP as
+ * stored: truncated, or null when the site stores none).
  */
-export interface RecentVisit {
+export type RecentVisit = RecentVisitAttributes & {
   /** Unix seconds. */
   startedAt: number;
-  /** Truncated IP (`84.208.20.0`), or null when the site stores none. */
-  ip: string | null;
-  country: string | null;
-  browser: string | null;
-  browserVersion: string | null;
-  os: string | null;
-  osVersion: string | null;
-  device: string | null;
-  entryPage: string | null;
-  exitPage: string | null;
   pageviews: number;
   /** Seconds. */
   duration: number;
-  source: string | null;
-  referrer: string | null;
-  searchEngine: string | null;
-  /** Words from the search engine's referrer (rarely sent). */
-  searchKeyword: string | null;
   /** Words searched in the site's own search box during the visit, distinct, first first. */
   siteSearches: string[];
   /** The visit's pages and custom events in order, the first 50 (MAX_TRAIL). */
   trail: TrailStep[];
   /** Steps of the trail left out past the first 50. */
   trailMore: number;
-}
+};
 
 /** One step of a visit: a page view or a custom event, with the page it happened on. */
 export interface TrailStep {

@@ -12,6 +12,7 @@ import { QueryError } from '../query/errors.ts';
 import { filterSql, sameEventFilters } from '../query/filters.ts';
 import { parseQuery } from '../query/parse.ts';
 import type { Site } from '../sites.ts';
+import { attributesOf, type RecentVisitAttributes } from '../store/schema.ts';
 import type { RecentVisit, RecentVisitsPage, TrailStep } from './contract.ts';
 
 export const MAX_VISITS_PAGE = 100;
@@ -28,24 +29,15 @@ export interface VisitsRequest {
   limit?: string;
 }
 
+/** The visit attributes shown with each visit (store/schema.ts). */
+const SHOWN = attributesOf('visits').filter((a) => a.recentVisits);
+
 interface VisitRow {
   id: number;
   started_at: number;
   ended_at: number;
-  ip: string | null;
-  country: string | null;
-  browser: string | null;
-  browser_version: string | null;
-  os: string | null;
-  os_version: string | null;
-  device: string | null;
-  entry_page: string | null;
-  exit_page: string | null;
   pageviews: number;
-  source: string | null;
-  referrer: string | null;
-  search_engine: string | null;
-  search_keyword: string | null;
+  [column: string]: string | number | null;
 }
 
 function jsonParam(text: string | undefined, field: string): unknown {
@@ -121,23 +113,12 @@ async function trails(db: Db, siteId: number, visits: VisitRow[]): Promise<Map<n
 }
 
 function toVisit(row: VisitRow, trail: Trail): RecentVisit {
+  const attributes = Object.fromEntries(SHOWN.map((a) => [a.field, row[a.column] ?? null])) as RecentVisitAttributes;
   return {
+    ...attributes,
     startedAt: row.started_at,
-    ip: row.ip,
-    country: row.country,
-    browser: row.browser,
-    browserVersion: row.browser_version,
-    os: row.os,
-    osVersion: row.os_version,
-    device: row.device,
-    entryPage: row.entry_page,
-    exitPage: row.exit_page,
     pageviews: row.pageviews,
     duration: Math.max(0, row.ended_at - row.started_at),
-    source: row.source,
-    referrer: row.referrer,
-    searchEngine: row.search_engine,
-    searchKeyword: row.search_keyword,
     siteSearches: trail.siteSearches,
     trail: trail.steps,
     trailMore: trail.more,
@@ -163,8 +144,7 @@ export async function recentVisits(db: Db, site: Site, request: VisitsRequest, n
   const where = sameEventFilters(query.filters).map((f) => filterSql(f, { rows: 'visits', siteId: site.id, start, end }));
   // One row more than the page tells whether there is a next one.
   const rows = await db.all<VisitRow>(
-    `SELECT v.id, v.started_at, v.ended_at, v.ip, v.country, v.browser, v.browser_version, v.os, v.os_version, v.device,
-            v.entry_page, v.exit_page, v.pageviews, v.source, v.referrer, v.search_engine, v.search_keyword
+    `SELECT v.id, v.started_at, v.ended_at, v.pageviews, ${SHOWN.map((a) => `v.${a.column}`).join(', ')}
        FROM visits v
       WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ?${where.map((w) => ` AND ${w.sql}`).join('')}
       ORDER BY v.started_at DESC, v.id DESC

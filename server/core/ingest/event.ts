@@ -3,35 +3,13 @@
  * It has no field that could hold a full IP address or a user-agent string.
  * @module
  */
+import type { VisitAttributes } from '../store/schema.ts';
 
 /** pageview and custom events are stored; engagement only extends its visit. */
 export type EventKind = 'pageview' | 'custom' | 'engagement';
 
-export interface VisitAttributes {
-  referrer: string | null;
-  source: string | null;
-  channel: string;
-  searchEngine: string | null;
-  searchKeyword: string | null;
-  utmSource: string | null;
-  utmMedium: string | null;
-  utmCampaign: string | null;
-  utmTerm: string | null;
-  utmContent: string | null;
-  country: string | null;
-  /** ISO 3166-2 code, e.g. `NO-03`; null unless the site keeps regions or cities. */
-  region: string | null;
-  regionName: string | null;
-  /** Null unless the site keeps cities. */
-  city: string | null;
-  browser: string | null;
-  browserVersion: string | null;
-  os: string | null;
-  osVersion: string | null;
-  device: string | null;
-  /** Truncated address, or null when the site stores none. */
-  ip: string | null;
-}
+/** The attributes a visit takes from its first event, one per visit attribute of store/schema.ts. */
+export type { VisitAttributes };
 
 export interface ProcessedEvent {
   siteId: number;

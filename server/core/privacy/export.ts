@@ -21,16 +21,19 @@ import { addDays, dayStart, isoDateTime, localDayAt } from '../time.ts';
 import { csvLine, type CsvValue } from './csv-line.ts';
 import { isDay } from './purge.ts';
 import { readSitePrivacy } from './site-privacy.ts';
+import { ATTRIBUTES, attributesOf, type PlausibleFile } from '../store/schema.ts';
 import type { ZipEntry } from '../zip.ts';
 
 interface AggregateFile {
   /** Plausible's table name, which is also the file name's start. */
-  table: string;
+  table: PlausibleFile | 'imported_visitors';
   relation: Relation;
-  /** Column names of the dimensions, after `date`. */
+  /**
+   * Plausible's dimension columns after `date`, in reading order: the first is the one
+   * given for days whose raw rows are gone. The attribute filling each is the schema's
+   * (store/schema.ts); a column none fills is written empty.
+   */
   columns: string[];
-  /** The dimension of each column, in order; the first one is rolled up for every day. */
-  dimensions: string[];
   /** Columns Teller does not collect, written empty (or 0), after the dimensions. */
   blanks?: Array<[name: string, value: CsvValue]>;
   metrics: Metric[];
@@ -50,69 +53,47 @@ const duration: Metric = ['visit_duration', (s) => s.duration];
 
 /** Plausible's CSV export, file by file, in its column order. */
 export const AGGREGATE_FILES: AggregateFile[] = [
-  { table: 'imported_visitors', relation: 'visits', columns: [], dimensions: [], metrics: [visitors, pageviews, bounces, visits, duration] },
+  { table: 'imported_visitors', relation: 'visits', columns: [], metrics: [visitors, pageviews, bounces, visits, duration] },
   {
     table: 'imported_sources',
     relation: 'visits',
     columns: ['source', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term'],
-    dimensions: ['visit:source', 'visit:referrer', 'visit:utm_source', 'visit:utm_medium', 'visit:utm_campaign', 'visit:utm_content', 'visit:utm_term'],
     metrics: [pageviews, visitors, visits, duration, bounces],
   },
   {
     table: 'imported_pages',
     relation: 'events',
     columns: ['page', 'hostname'],
-    dimensions: ['event:page', 'event:hostname'],
     blanks: [['scroll_depth', null], ['pageleave_visitors', 0]],
     metrics: [['visits', (s) => s.visits], ['visitors', (s) => s.visitors], ['pageviews', (s) => s.pageviews]],
   },
-  {
-    table: 'imported_entry_pages',
-    relation: 'visits',
-    columns: ['entry_page'],
-    dimensions: ['visit:entry_page'],
-    metrics: [visitors, ['entrances', (s) => s.visits], duration, bounces, pageviews],
-  },
-  {
-    table: 'imported_exit_pages',
-    relation: 'visits',
-    columns: ['exit_page'],
-    dimensions: ['visit:exit_page'],
-    metrics: [visitors, duration, ['exits', (s) => s.visits], bounces, pageviews],
-  },
-  {
-    table: 'imported_locations',
-    relation: 'visits',
-    columns: ['country'],
-    dimensions: ['visit:country'],
-    blanks: [['region', ''], ['city', 0]],
-    metrics: [visitors, visits, duration, bounces, pageviews],
-  },
-  { table: 'imported_devices', relation: 'visits', columns: ['device'], dimensions: ['visit:device'], metrics: [visitors, visits, duration, bounces, pageviews] },
-  {
-    table: 'imported_browsers',
-    relation: 'visits',
-    columns: ['browser', 'browser_version'],
-    dimensions: ['visit:browser', 'visit:browser_version'],
-    metrics: [visitors, visits, duration, bounces, pageviews],
-  },
+  { table: 'imported_entry_pages', relation: 'visits', columns: ['entry_page'], metrics: [visitors, ['entrances', (s) => s.visits], duration, bounces, pageviews] },
+  { table: 'imported_exit_pages', relation: 'visits', columns: ['exit_page'], metrics: [visitors, duration, ['exits', (s) => s.visits], bounces, pageviews] },
+  // Plausible's city is a GeoNames id, which Teller does not have.
+  { table: 'imported_locations', relation: 'visits', columns: ['country', 'region'], blanks: [['city', 0]], metrics: [visitors, visits, duration, bounces, pageviews] },
+  { table: 'imported_devices', relation: 'visits', columns: ['device'], metrics: [visitors, visits, duration, bounces, pageviews] },
+  { table: 'imported_browsers', relation: 'visits', columns: ['browser', 'browser_version'], metrics: [visitors, visits, duration, bounces, pageviews] },
   {
     table: 'imported_operating_systems',
     relation: 'visits',
     columns: ['operating_system', 'operating_system_version'],
-    dimensions: ['visit:os', 'visit:os_version'],
     metrics: [visitors, visits, duration, bounces, pageviews],
   },
   {
     table: 'imported_custom_events',
     relation: 'events',
     columns: ['name'],
-    dimensions: ['event:name'],
     blanks: [['link_url', ''], ['path', '']],
     metrics: [visitors, ['events', (s) => s.events]],
     skip: (name) => name === 'pageview',
   },
 ];
+
+/** The dimension of the attribute filling `column` of Plausible's `file`, or null when none does. */
+function columnSpec(file: AggregateFile['table'], column: string): DimensionSpec | null {
+  const attribute = ATTRIBUTES.find((a) => a.plausible?.file === file && a.plausible.column === column);
+  return attribute?.dimension ? dimensionSpec(attribute.dimension) : null;
+}
 
 /**
  * Plausible's column order where it differs from the reading order: imported_pages starts
@@ -158,7 +139,8 @@ function stored(label: string, spec: DimensionSpec): string {
 }
 
 async function* aggregateLines(ctx: ReadContext, file: AggregateFile, range: ExportRange, rawKeptFrom: string | null): AsyncGenerator<string> {
-  const specs = file.dimensions.map((d) => dimensionSpec(d)!);
+  const columnSpecs = file.columns.map((column) => columnSpec(file.table, column));
+  const specs = columnSpecs.filter((spec) => spec !== null);
   const header = ['date', ...file.columns, ...(file.blanks ?? []).map(([n]) => n), ...file.metrics.map(([n]) => n)];
   const order = (HEADER_ORDER[file.table] ?? header).map((name) => header.indexOf(name));
   yield csvLine(order.map((i) => header[i]!));
@@ -173,7 +155,10 @@ async function* aggregateLines(ctx: ReadContext, file: AggregateFile, range: Exp
     let text = '';
     for (const group of rows) {
       const sums = group.sums as Sums;
-      const dims = specs.map((spec, i) => (i < used.length ? stored(group.labels[i + 1]!, spec) : ''));
+      const dims = columnSpecs.map((spec) => {
+        const i = spec ? used.indexOf(spec) : -1;
+        return spec && i >= 0 ? stored(group.labels[i + 1]!, spec) : '';
+      });
       const values: CsvValue[] = [group.labels[0]!, ...dims, ...(file.blanks ?? []).map(([, v]) => v), ...file.metrics.map(([, pick]) => pick(sums))];
       text += csvLine(order.map((i) => values[i]!));
     }
@@ -181,12 +166,12 @@ async function* aggregateLines(ctx: ReadContext, file: AggregateFile, range: Exp
   }
 }
 
-const RAW_COLUMNS = [
-  'timestamp', 'name', 'hostname', 'path', 'site_search', 'revenue_amount', 'revenue_currency', 'props', 'visit_id',
-  'visit_started_at', 'entry_page', 'exit_page', 'referrer', 'source', 'channel', 'search_engine', 'search_keyword',
-  'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'country', 'browser', 'browser_version', 'os',
-  'os_version', 'device', 'ip',
-];
+/** The schema's exported columns of `table`, in its order. */
+const exportedOf = (table: 'visits' | 'events') => attributesOf(table).flatMap((a) => (a.exported ? [a.column] : []));
+const RAW_EVENT_COLUMNS = exportedOf('events');
+const RAW_VISIT_COLUMNS = exportedOf('visits');
+
+const RAW_COLUMNS = ['timestamp', ...RAW_EVENT_COLUMNS, 'props', 'visit_id', 'visit_started_at', ...RAW_VISIT_COLUMNS];
 
 interface RawRow {
   id: number;
@@ -208,11 +193,9 @@ async function* rawEventLines(db: Db, site: Site, range: ExportRange, purgedBefo
   let after = { ts: dayStart(site.timezone, from), id: -1 };
   for (;;) {
     const rows = await db.all<RawRow>(
-      `SELECT e.id, e.ts, e.name, e.hostname, e.path, e.site_search, e.revenue_amount, e.revenue_currency,
+      `SELECT e.id, e.ts, ${RAW_EVENT_COLUMNS.map((c) => `e.${c}`).join(', ')},
          (SELECT json_group_object(p.key, p.value) FROM event_props p WHERE p.event_id = e.id) AS props,
-         e.visit_id, v.started_at, v.entry_page, v.exit_page, v.referrer, v.source, v.channel, v.search_engine, v.search_keyword,
-         v.utm_source, v.utm_medium, v.utm_campaign, v.utm_term, v.utm_content, v.country, v.browser, v.browser_version, v.os,
-         v.os_version, v.device, v.ip
+         e.visit_id, v.started_at, ${RAW_VISIT_COLUMNS.map((c) => `v.${c}`).join(', ')}
        FROM events e LEFT JOIN visits v ON v.id = e.visit_id
        WHERE e.site_id = ? AND e.ts < ? AND (e.ts > ? OR (e.ts = ? AND e.id > ?))
        ORDER BY e.ts, e.id LIMIT ?`,

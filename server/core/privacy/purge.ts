@@ -11,7 +11,6 @@
  * @module
  */
 import type { Db, Stmt } from '../ports.ts';
-import { ROLLED_UP_EVENT_DIMENSIONS, ROLLED_UP_VISIT_DIMENSIONS } from '../query/dimensions.ts';
 import { readRollupState } from '../query/rollup-state.ts';
 import { rollupMonthStatements } from '../rollups.ts';
 import type { Site } from '../sites.ts';
@@ -22,6 +21,7 @@ import {
   monthRollupsBeforeStatement,
   MONTH_ROLLUP_TABLES,
   rangesBeforeStatements,
+  ROLLUP_FAMILIES,
 } from '../store/site-days.ts';
 import { addDays, dayStart, localDayAt } from '../time.ts';
 
@@ -43,13 +43,10 @@ export interface PurgeResult {
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const DEFAULT_CHUNK = 1_000;
-const VISIT_DIMENSIONS = ['', ...ROLLED_UP_VISIT_DIMENSIONS.map((s) => s.name)];
-const EVENT_DIMENSIONS = ROLLED_UP_EVENT_DIMENSIONS.map((s) => s.name);
-
 /** Each rollup table of a family (visits, events) with the dimensions it holds rows of. */
-const withDimensions = <T extends string>(tables: readonly [T, T]): Array<[T, string[]]> => [
-  [tables[0], VISIT_DIMENSIONS],
-  [tables[1], EVENT_DIMENSIONS],
+const withDimensions = <T extends string>(tables: readonly [T, T]): Array<[T, readonly string[]]> => [
+  [tables[0], ROLLUP_FAMILIES.visits.dimensions],
+  [tables[1], ROLLUP_FAMILIES.events.dimensions],
 ];
 
 /** True for a real calendar day written YYYY-MM-DD. */

@@ -3,7 +3,6 @@
  * Workers has the same ICU data).
  * @module
  */
-import { NOT_SET } from './dimensions.ts';
 import { countryCodeNames } from './country-codes.ts';
 
 let names: Map<string, string> | null = null;
@@ -12,9 +11,4 @@ let names: Map<string, string> | null = null;
 export function countryNames(): ReadonlyMap<string, string> {
   names ??= countryCodeNames('en');
   return names;
-}
-
-/** The name shown for a stored country code; codes Intl does not know read as not set. */
-export function countryName(code: string | null): string {
-  return (code !== null && countryNames().get(code)) || NOT_SET;
 }

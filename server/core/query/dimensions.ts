@@ -1,13 +1,14 @@
 /**
- * The catalogue of query dimensions: where each lives (visits or events), which column
- * holds it, what a missing value reads as, and whether rollups hold it.
+ * The catalogue of query dimensions, as the query code needs them: where each lives (visits
+ * or events), which column holds it, what a missing value reads as, and whether rollups
+ * hold it. Derived from the schema (store/schema.ts), with custom properties besides.
  * @module
  */
 import type { SqlValue } from '../ports.ts';
+import { ATTRIBUTES, attributeOf, NAMED_DIMENSIONS, NOT_SET } from '../store/schema.ts';
 import type { TimeDimension } from './types.ts';
 
-export const DIRECT_NONE = 'Direct / None';
-export const NOT_SET = '(not set)';
+export { DIRECT_NONE, NOT_SET } from '../store/schema.ts';
 /** What Plausible shows for an event without the property being broken down by. */
 export const NO_PROP = '(none)';
 export const PROP_PREFIX = 'event:props:';
@@ -23,52 +24,29 @@ export interface DimensionSpec {
   prop: string | null;
   /** True when rollup tables hold this dimension by day. */
   rolledUp: boolean;
+  /** For a dimension named from another's codes (store/schema.ts): that dimension, and the names. */
+  named: { of: string; names: () => ReadonlyMap<string, string> } | null;
 }
 
-function visit(name: string, column: string, nullLabel = NOT_SET): DimensionSpec {
-  return { name: `visit:${name}`, scope: 'visit', column, nullLabel, prop: null, rolledUp: true };
-}
+const scopeOf = (table: 'visits' | 'events') => (table === 'visits' ? 'visit' : 'event');
 
-function event(name: string, column: string): DimensionSpec {
-  return { name: `event:${name}`, scope: 'event', column, nullLabel: NOT_SET, prop: null, rolledUp: true };
-}
+const STORED: DimensionSpec[] = ATTRIBUTES.flatMap((a) =>
+  a.dimension === null
+    ? []
+    : [{ name: a.dimension, scope: scopeOf(a.table), column: a.column, nullLabel: a.nullLabel, prop: null, rolledUp: a.rolledUp, named: null }],
+);
 
-const SPECS: DimensionSpec[] = [
-  event('page', 'path'),
-  event('name', 'name'),
-  event('hostname', 'hostname'),
-  event('site_search', 'site_search'),
-  visit('entry_page', 'entry_page'),
-  visit('exit_page', 'exit_page'),
-  visit('source', 'source', DIRECT_NONE),
-  visit('referrer', 'referrer', DIRECT_NONE),
-  visit('channel', 'channel'),
-  visit('utm_source', 'utm_source'),
-  visit('utm_medium', 'utm_medium'),
-  visit('utm_campaign', 'utm_campaign'),
-  visit('utm_term', 'utm_term'),
-  visit('utm_content', 'utm_content'),
-  visit('country', 'country'),
-  // Grouped by code and named afterwards, so it shares the country rollup.
-  visit('country_name', 'country'),
-  visit('device', 'device'),
-  visit('browser', 'browser'),
-  visit('browser_version', 'browser_version'),
-  visit('os', 'os'),
-  visit('os_version', 'os_version'),
-  visit('search_engine', 'search_engine'),
-  visit('search_keyword', 'search_keyword'),
-];
+const NAMED: DimensionSpec[] = NAMED_DIMENSIONS.map(({ dimension, of, names }) => {
+  const codes = attributeOf(of)!;
+  return { name: dimension, scope: scopeOf(codes.table), column: codes.column, nullLabel: NOT_SET, prop: null, rolledUp: codes.rolledUp, named: { of, names } };
+});
+
+const SPECS: DimensionSpec[] = [...STORED, ...NAMED];
 
 const BY_NAME = new Map(SPECS.map((s) => [s.name, s]));
 
 /** Every dimension held in a column of visits or events (all but custom properties). */
 export const COLUMN_DIMENSIONS: readonly DimensionSpec[] = SPECS;
-
-/** Visit dimensions the rollups are built for (country_name reads the country rollup). */
-export const ROLLED_UP_VISIT_DIMENSIONS = SPECS.filter((s) => s.scope === 'visit' && s.name !== 'visit:country_name');
-/** Event dimensions the rollups are built for. */
-export const ROLLED_UP_EVENT_DIMENSIONS = SPECS.filter((s) => s.scope === 'event');
 
 export const TIME_DIMENSIONS: readonly string[] = ['time', 'time:hour', 'time:day', 'time:week', 'time:month'];
 
@@ -94,14 +72,14 @@ export function dimensionSpec(name: string): DimensionSpec | null {
   if (name.startsWith(PROP_PREFIX)) {
     const key = name.slice(PROP_PREFIX.length);
     if (key.length === 0) return null;
-    return { name, scope: 'event', column: null, nullLabel: NO_PROP, prop: key, rolledUp: false };
+    return { name, scope: 'event', column: null, nullLabel: NO_PROP, prop: key, rolledUp: false, named: null };
   }
   return BY_NAME.get(name) ?? null;
 }
 
-/** The rollup dimension that holds `spec` (country_name lives under visit:country). */
+/** The rollup dimension that holds `spec` (a named dimension lives under its codes'). */
 export function rollupDimension(spec: DimensionSpec): string {
-  return spec.name === 'visit:country_name' ? 'visit:country' : spec.name;
+  return spec.named?.of ?? spec.name;
 }
 
 export interface SqlPart {
@@ -127,16 +105,21 @@ export function sqlLiteral(text: string): string {
 
 /** The label labelSql gives a stored value, in JavaScript. */
 export function labelOf(spec: DimensionSpec, value: SqlValue): SqlValue {
-  if (spec.name === 'visit:country_name') return value;
+  if (spec.named) return value;
   return value ?? spec.nullLabel;
 }
 
 /**
- * SQL for the value of `spec` as the API shows it: NULL replaced by its label. Country
- * names stay codes here; they are named after grouping.
+ * SQL for the value of `spec` as the API shows it: NULL replaced by its label. A named
+ * dimension stays codes here; they are named after grouping (namedLabel).
  */
 export function labelSql(spec: DimensionSpec): SqlPart {
   const stored = storedValueSql(spec);
-  if (spec.name === 'visit:country_name') return stored;
+  if (spec.named) return stored;
   return { sql: `coalesce(${stored.sql}, ${sqlLiteral(spec.nullLabel)})`, params: stored.params };
+}
+
+/** The label of a code of a named dimension: its name, or the null label for NULL and unknown codes. */
+export function namedLabel(spec: DimensionSpec, code: SqlValue): string {
+  return (code !== null && spec.named?.names().get(String(code))) || spec.nullLabel;
 }

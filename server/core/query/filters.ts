@@ -5,7 +5,6 @@
  * client can filter by any value it was given.
  * @module
  */
-import { countryNames } from './country-names.ts';
 import { dimensionSpec, labelSql, sqlLiteral, storedValueSql, type DimensionSpec, type SqlPart } from './dimensions.ts';
 import type { Filter, FilterLeaf, SameEvent } from './types.ts';
 
@@ -63,7 +62,7 @@ function placeholders(n: number): string {
 /** The positive form of a leaf (is / contains) as SQL that is never NULL. */
 function positiveSql(leaf: FilterLeaf, spec: DimensionSpec): SqlPart {
   if (leaf.values.length === 0) return { sql: 'FALSE', params: [] };
-  if (spec.name === 'visit:country_name') return countryNameSql(leaf);
+  if (spec.named) return namedSql(leaf, spec);
   if (leaf.op === 'is' || leaf.op === 'is_not') {
     if (!leaf.caseSensitive) {
       const label = labelSql(spec);
@@ -91,17 +90,18 @@ function positiveSql(leaf: FilterLeaf, spec: DimensionSpec): SqlPart {
   };
 }
 
-/** Country names are not stored: the leaf becomes a test on the codes whose names match. */
-function countryNameSql(leaf: FilterLeaf): SqlPart {
+/** Names are not stored: the leaf becomes a test on the codes whose names match. */
+function namedSql(leaf: FilterLeaf, spec: DimensionSpec): SqlPart {
   const positive: FilterLeaf = { ...leaf, op: leaf.op === 'is_not' ? 'is' : leaf.op === 'contains_not' ? 'contains' : leaf.op };
-  const names = countryNames();
+  const names = spec.named!.names();
   const codes = [...names].filter(([, name]) => leafMatches(positive, name)).map(([code]) => code);
+  const column = storedValueSql(spec).sql;
   const parts: string[] = [];
-  // Codes are two capital letters from Intl's table, never client input: safe as literals.
-  // IS NOT NULL: a visit of unknown country must make the leaf false, not NULL, or `is_not` drops it.
-  if (codes.length > 0) parts.push(`(v.country IS NOT NULL AND v.country IN (${codes.map(sqlLiteral).join(', ')}))`);
-  if (leafMatches(positive, spec('visit:country_name').nullLabel)) {
-    parts.push(`(v.country IS NULL OR v.country NOT IN (${[...names.keys()].map(sqlLiteral).join(', ')}))`);
+  // Codes come from the names' own table, never client input: safe as literals.
+  // IS NOT NULL: a row of unknown code must make the leaf false, not NULL, or `is_not` drops it.
+  if (codes.length > 0) parts.push(`(${column} IS NOT NULL AND ${column} IN (${codes.map(sqlLiteral).join(', ')}))`);
+  if (leafMatches(positive, spec.nullLabel)) {
+    parts.push(`(${column} IS NULL OR ${column} NOT IN (${[...names.keys()].map(sqlLiteral).join(', ')}))`);
   }
   return { sql: parts.length === 0 ? 'FALSE' : `(${parts.join(' OR ')})`, params: [] };
 }

@@ -17,13 +17,14 @@
  * dimensions) counts distinct values as before.
  * @module
  */
+import { attributesOf } from '../store/schema.ts';
 import { dimensionSpec, type DimensionSpec } from './dimensions.ts';
 import { filterDimensions } from './filters.ts';
 import type { Key, Relation } from './sums.ts';
 import type { Filter } from './types.ts';
 
 /** Visit columns a visitor hash of one day determines, unless the day's rows show otherwise. */
-export const VISITOR_COLUMNS: readonly string[] = ['country', 'browser', 'browser_version', 'os', 'os_version', 'device'];
+export const VISITOR_COLUMNS: readonly string[] = attributesOf('visits').flatMap((a) => (a.perVisitorDay ? [a.column] : []));
 
 /** The flag column for rows first of their visitor (`day`) or visit (`visit`) that day, per label of `spec` if given. */
 export function flagColumn(scope: 'day' | 'visit', spec: DimensionSpec | null): string {

@@ -5,6 +5,7 @@
  * query paths print the same digits. Also the change against a comparison period.
  * @module
  */
+import { sumsFromRow } from '../store/measures.ts';
 import type { EventSums, VisitSums } from './sums.ts';
 import type { Metric } from './types.ts';
 
@@ -21,8 +22,8 @@ export interface GroupSums {
   sessions: VisitSums | null;
 }
 
-const NO_VISITS: VisitSums = { visitors: 0, visits: 0, bounces: 0, duration: 0, pageviews: 0, events: 0 };
-const NO_EVENTS: EventSums = { visitors: 0, visits: 0, pageviews: 0, events: 0 };
+const NO_VISITS: VisitSums = sumsFromRow('visits', {});
+const NO_EVENTS: EventSums = sumsFromRow('events', {});
 
 /**
  * The value of `metric` for a group. Grouped by an event dimension, visitors and visits

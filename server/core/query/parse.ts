@@ -112,10 +112,12 @@ function parseMetrics(input: unknown): Metric[] {
 }
 
 function checkKnownDimension(name: string, field: string): void {
+  // Known first: an attribute added to the schema is answered at once.
+  if (dimensionSpec(name)) return;
   if (name in UNSUPPORTED_DIMENSIONS) {
     throw new QueryError(field, `Unsupported dimension '${name}': Teller does not support ${UNSUPPORTED_DIMENSIONS[name]}.`);
   }
-  if (!dimensionSpec(name)) throw new QueryError(field, `Invalid dimension ${show(name)}.`);
+  throw new QueryError(field, `Invalid dimension ${show(name)}.`);
 }
 
 function parseDimensions(input: unknown): string[] {

@@ -9,6 +9,7 @@
  * @module
  */
 import type { SqlValue, Stmt } from '../ports.ts';
+import { dayMeasures, flagMeasures, flagRowMeasures, rowMeasures, summedMeasures } from '../store/measures.ts';
 import { addDays, dayNumber, dayStart } from '../time.ts';
 import type { Dialect } from './dialect.ts';
 import { labelSql, type SqlPart } from './dimensions.ts';
@@ -39,39 +40,6 @@ export interface RawRead {
 
 function keyName(i: number): string {
   return `k${i}`;
-}
-
-// Booleans summed as CASE: SQLite and DuckDB agree on that, not on summing a comparison.
-const VISIT_ROW =
-  'CASE WHEN v.pageviews = 1 AND v.events = 0 THEN 1 ELSE 0 END AS bounce, v.ended_at - v.started_at AS duration, v.pageviews AS pageviews, v.pageviews + v.events AS events';
-const EVENT_ROW = "CASE WHEN e.name = 'pageview' THEN 1 ELSE 0 END AS pageview";
-
-const VISIT_MEASURES = {
-  inner: `v.visitor AS visitor, ${VISIT_ROW}`,
-  perDay:
-    'COUNT(DISTINCT visitor) AS visitors, COUNT(*) AS visits, SUM(bounce) AS bounces, SUM(duration) AS duration, SUM(pageviews) AS pageviews, SUM(events) AS events',
-  total:
-    'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(bounces) AS bounces, SUM(duration) AS duration, SUM(pageviews) AS pageviews, SUM(events) AS events',
-};
-
-const EVENT_MEASURES = {
-  inner: `e.visitor AS visitor, e.visit_id AS visit_id, ${EVENT_ROW}`,
-  perDay: 'COUNT(DISTINCT visitor) AS visitors, COUNT(DISTINCT visit_id) AS visits, SUM(pageview) AS pageviews, COUNT(*) AS events',
-  total: 'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(pageviews) AS pageviews, SUM(events) AS events',
-};
-
-/** Sums of first-of-day flags in place of distinct counts (first-flags.ts), over the rows at once. */
-function flagMeasures(visits: boolean, flags: FirstFlags): { inner: string; total: string } {
-  if (visits) {
-    return {
-      inner: `v.${flags.visitors} AS first_day, ${VISIT_ROW}`,
-      total: 'SUM(first_day) AS visitors, COUNT(*) AS visits, SUM(bounce) AS bounces, SUM(duration) AS duration, SUM(pageviews) AS pageviews, SUM(events) AS events',
-    };
-  }
-  return {
-    inner: `e.${flags.visitors} AS first_day, e.${flags.visits} AS first_visit, ${EVENT_ROW}`,
-    total: 'SUM(first_day) AS visitors, SUM(first_visit) AS visits, SUM(pageview) AS pageviews, COUNT(*) AS events',
-  };
 }
 
 /** A condition on the local day of a row, given its local time (which it names once). */
@@ -134,21 +102,19 @@ const groupBy = (names: string[]) => (names.length > 0 ? ` GROUP BY ${names.join
 
 /** Each local day's visitors counted distinct, then summed over the days. */
 function distinctStatement(read: RawRead, days: DayCondition | null): Stmt {
-  const measures = read.relation === 'visits' ? VISIT_MEASURES : EVENT_MEASURES;
   const names = read.keys.map((_, i) => keyName(i));
-  const rows = rowsSql(read, measures.inner, days);
+  const rows = rowsSql(read, rowMeasures(read.relation), days);
   const keys = keyColumns(read);
-  const perDay = `SELECT ${[keys.sql, measures.perDay].filter(Boolean).join(', ')} FROM (${rows.sql}) GROUP BY ${[read.dialect.dayOf('lt'), ...names].join(', ')}`;
-  return { sql: `SELECT ${[...names, measures.total].join(', ')} FROM (${perDay})${groupBy(names)}`, params: [...keys.params, ...rows.params] };
+  const perDay = `SELECT ${[keys.sql, dayMeasures(read.relation)].filter(Boolean).join(', ')} FROM (${rows.sql}) GROUP BY ${[read.dialect.dayOf('lt'), ...names].join(', ')}`;
+  return { sql: `SELECT ${[...names, summedMeasures(read.relation)].join(', ')} FROM (${perDay})${groupBy(names)}`, params: [...keys.params, ...rows.params] };
 }
 
 /** First-of-day flags summed: each day's distinct counts without grouping by day at all. */
 function flagStatement(read: RawRead, flags: FirstFlags, days: DayCondition | null): Stmt {
-  const measures = flagMeasures(read.relation === 'visits', flags);
   const names = read.keys.map((_, i) => keyName(i));
-  const rows = rowsSql(read, measures.inner, days);
+  const rows = rowsSql(read, flagRowMeasures(read.relation, flags), days);
   const keys = keyColumns(read);
-  return { sql: `SELECT ${[keys.sql, measures.total].filter(Boolean).join(', ')} FROM (${rows.sql})${groupBy(names)}`, params: [...keys.params, ...rows.params] };
+  return { sql: `SELECT ${[keys.sql, flagMeasures(read.relation)].filter(Boolean).join(', ')} FROM (${rows.sql})${groupBy(names)}`, params: [...keys.params, ...rows.params] };
 }
 
 /**

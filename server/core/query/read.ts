@@ -6,16 +6,17 @@
  */
 import type { ColumnarCoverage, ColumnarReader, Db, SqlValue, Stmt } from '../ports.ts';
 import type { Site } from '../sites.ts';
+import { sumsFromRow } from '../store/measures.ts';
 import { periodAfterPurge } from '../privacy/purge-boundary.ts';
-import { countryName } from './country-names.ts';
 import { DUCKDB, SQLITE } from './dialect.ts';
+import { namedLabel } from './dimensions.ts';
 import { QueryError } from './errors.ts';
 import { eventLeaves, sameEventFilters, visitsBeyondSql, type VisitsBeyond } from './filters.ts';
 import { checkRetention, granularityFor, planSegments, rollupsCanServe, routeCopiedDaysToColumnar, type RowSegment, type Segment } from './plan.ts';
 import { columnarStatements, rawStatement, type RawRead } from './raw-sql.ts';
 import { rollupStatement } from './rollup-sql.ts';
 import type { RollupState } from './rollup-state.ts';
-import { addGroup, type EventSums, type Groups, type Key, type Relation, type SumsOf, type VisitSums } from './sums.ts';
+import { addGroup, type Groups, type Key, type Relation, type SumsOf } from './sums.ts';
 import type { Filter, FilterLeaf, Period, SameEvent } from './types.ts';
 
 /** D1 refuses statements with more bound parameters than this. */
@@ -35,30 +36,16 @@ export interface ReadContext {
   columnar: { reader: ColumnarReader; coverage(): Promise<ColumnarCoverage | null> } | null;
 }
 
-function num(value: SqlValue | undefined): number {
-  return typeof value === 'number' ? value : 0;
-}
-
+/** A row's sums, or null for a group without any visit (visits) or event (events): its measure of the relation's own rows. */
 function sumsOf<R extends Relation>(relation: R, row: Record<string, SqlValue>): SumsOf<R> | null {
-  if (relation === 'visits') {
-    const sums: VisitSums = {
-      visitors: num(row.visitors),
-      visits: num(row.visits),
-      bounces: num(row.bounces),
-      duration: num(row.duration),
-      pageviews: num(row.pageviews),
-      events: num(row.events),
-    };
-    return (sums.visits > 0 ? sums : null) as SumsOf<R> | null;
-  }
-  const sums: EventSums = { visitors: num(row.visitors), visits: num(row.visits), pageviews: num(row.pageviews), events: num(row.events) };
-  return (sums.events > 0 ? sums : null) as SumsOf<R> | null;
+  const sums = sumsFromRow(relation, row);
+  return (sums as Record<string, number>)[relation]! > 0 ? sums : null;
 }
 
 function labelsOf(keys: Key[], row: Record<string, SqlValue>): string[] {
   return keys.map((key, i) => {
     const value = row[`k${i}`] ?? null;
-    if ('spec' in key && key.spec.name === 'visit:country_name') return countryName(value === null ? null : String(value));
+    if ('spec' in key && key.spec.named) return namedLabel(key.spec, value);
     return String(value);
   });
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { SqlValue, Stmt } from '../ports.ts';
+import { measureColumns, summedMeasures } from '../store/measures.ts';
 import { ROLLUP_FAMILIES } from '../store/site-days.ts';
 import { rollupDimension } from './dimensions.ts';
 import type { Key, Relation } from './sums.ts';
@@ -22,11 +23,6 @@ export interface RollupRead {
   /** First day of the query period, where the first week bucket starts. */
   firstDay: string;
 }
-
-const VISIT_SUMS =
-  'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(bounces) AS bounces, SUM(duration) AS duration, SUM(pageviews) AS pageviews, SUM(events) AS events';
-const EVENT_SUMS = 'SUM(visitors) AS visitors, SUM(visits) AS visits, SUM(pageviews) AS pageviews, SUM(events) AS events';
-
 
 export function rollupStatement(read: RollupRead): Stmt {
   const spec = read.keys.flatMap((k) => ('spec' in k ? [k.spec] : []))[0] ?? null;
@@ -56,9 +52,8 @@ export function rollupStatement(read: RollupRead): Stmt {
   const dimension = spec ? rollupDimension(spec) : '';
   params.push(...(read.granularity === 'range' ? [read.siteId, read.first, read.last, dimension] : [read.siteId, dimension, read.first, read.last]));
   const names = read.keys.map((_, i) => `k${i}`);
-  const sums = read.relation === 'visits' ? VISIT_SUMS : EVENT_SUMS;
   // A range already has one row per value: nothing to add up.
-  if (read.granularity === 'range') return { sql: `SELECT ${[...columns, sums.replace(/SUM\((\w+)\)/g, '$1')].join(', ')} FROM ${table} WHERE ${where}`, params };
-  const sql = `SELECT ${[...columns, sums].join(', ')} FROM ${table} WHERE ${where}` + (names.length > 0 ? ` GROUP BY ${names.join(', ')}` : '');
+  if (read.granularity === 'range') return { sql: `SELECT ${[...columns, measureColumns(read.relation)].join(', ')} FROM ${table} WHERE ${where}`, params };
+  const sql = `SELECT ${[...columns, summedMeasures(read.relation)].join(', ')} FROM ${table} WHERE ${where}` + (names.length > 0 ? ` GROUP BY ${names.join(', ')}` : '');
   return { sql, params };
 }

@@ -8,8 +8,9 @@
  * an extended one twice (to update it, then to file the event under it).
  * @module
  */
-import type { ProcessedEvent } from '../ingest/event.ts';
+import type { ProcessedEvent, VisitAttributes } from '../ingest/event.ts';
 import type { SqlValue, Stmt } from '../ports.ts';
+import { attributesOf } from './schema.ts';
 
 /** A visit ends after 30 minutes without an event from the same visitor. */
 export const VISIT_TIMEOUT_SECONDS = 30 * 60;
@@ -25,16 +26,27 @@ const EXTEND_VISIT = `UPDATE visits SET ended_at = max(ended_at, ?), pageviews =
   entry_page = coalesce(entry_page, ?), exit_page = coalesce(?, exit_page)
 WHERE id = (${OPEN_VISIT})`;
 
+/** The visit attributes a new visit takes from its first event as they are (store/schema.ts). */
+const VISIT_FROM_EVENT = attributesOf('visits').filter((a) => a.written === 'event');
+/** The event's attributes, stored with it (store/schema.ts). */
+const EVENT_ATTRIBUTES = attributesOf('events');
+
+/** A new visit's columns: its own (params in this order first), then VISIT_FROM_EVENT's. */
+const START_COLUMNS = ['site_id', 'visitor', 'started_at', 'ended_at', 'hostname', 'pageviews', 'events', 'entry_page', 'exit_page', ...VISIT_FROM_EVENT.map((a) => a.column)];
+
 /** Runs right after EXTEND_VISIT: a new visit only when that found none to extend. */
-const START_VISIT = `INSERT INTO visits (site_id, visitor, started_at, ended_at, hostname, referrer, source, channel,
-  search_engine, search_keyword, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
-  country, browser, browser_version, os, os_version, device, ip, pageviews, events, entry_page, exit_page)
-SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+const START_VISIT = `INSERT INTO visits (${START_COLUMNS.join(', ')})
+SELECT ${START_COLUMNS.map(() => '?').join(', ')}
 WHERE changes() = 0`;
 
 /** Runs right after START_VISIT: the visit it inserted, or else the open one EXTEND_VISIT extended. */
-const INSERT_EVENT = `INSERT INTO events (site_id, visit_id, visitor, ts, name, hostname, path, site_search, revenue_amount, revenue_currency)
-SELECT ?, CASE WHEN changes() > 0 THEN last_insert_rowid() ELSE (${OPEN_VISIT}) END, ?, ?, ?, ?, ?, ?, ?, ?`;
+const INSERT_EVENT = `INSERT INTO events (site_id, visit_id, visitor, ts, ${EVENT_ATTRIBUTES.map((a) => a.column).join(', ')})
+SELECT ?, CASE WHEN changes() > 0 THEN last_insert_rowid() ELSE (${OPEN_VISIT}) END, ?, ?, ${EVENT_ATTRIBUTES.map(() => '?').join(', ')}`;
+
+/** The event's values by the schema's field names: its own fields, and its revenue's amount and currency. */
+function eventFields(e: ProcessedEvent): Readonly<Record<string, unknown>> {
+  return { ...e, revenueAmount: e.revenue?.amount ?? null, revenueCurrency: e.revenue?.currency ?? null };
+}
 
 // event_props is WITHOUT ROWID, so last_insert_rowid() still names the event row.
 const INSERT_PROP = 'INSERT OR REPLACE INTO event_props (event_id, site_id, key, value) VALUES (last_insert_rowid(), ?, ?, ?)';
@@ -52,23 +64,19 @@ export function recordEventStatements(e: ProcessedEvent): Stmt[] {
   if (e.kind === 'engagement') return [extend];
 
   const v = e.visit;
+  const fields = eventFields(e);
   const stmts: Stmt[] = [
     extend,
     {
       sql: START_VISIT,
       params: [
-        e.siteId, e.visitor, e.ts, e.ts, e.hostname, v.referrer, v.source, v.channel, v.searchEngine, v.searchKeyword,
-        v.utmSource, v.utmMedium, v.utmCampaign, v.utmTerm, v.utmContent,
-        v.country, v.browser, v.browserVersion, v.os, v.osVersion, v.device, v.ip,
-        pageviews, events, page, page,
+        e.siteId, e.visitor, e.ts, e.ts, e.hostname, pageviews, events, page, page,
+        ...VISIT_FROM_EVENT.map((a) => v[a.field as keyof VisitAttributes]),
       ],
     },
     {
       sql: INSERT_EVENT,
-      params: [
-        e.siteId, ...open, e.visitor, e.ts, e.name, e.hostname, e.path, e.siteSearch,
-        e.revenue?.amount ?? null, e.revenue?.currency ?? null,
-      ],
+      params: [e.siteId, ...open, e.visitor, e.ts, ...EVENT_ATTRIBUTES.map((a) => (fields[a.field] ?? null) as SqlValue)],
     },
   ];
   for (const [key, value] of e.props) stmts.push({ sql: INSERT_PROP, params: [e.siteId, key, value] });

@@ -7,15 +7,20 @@
  * @module
  */
 import type { Stmt } from '../ports.ts';
+import { attributesOf } from './schema.ts';
+
+/** The schema's rolled-up dimensions of `table` (store/schema.ts). */
+const rolledUp = (table: 'visits' | 'events') => attributesOf(table).flatMap((a) => (a.rolledUp && a.dimension ? [a.dimension] : []));
 
 /**
  * The rollup tables of each family, by how many days a row sums: visits (totals and visit
  * dimensions) and events (event dimensions). Day rows are keyed by `day`, month rows by
- * `month` (summed from day rows), preset-range rows by `first_day`/`last_day`.
+ * `month` (summed from day rows), preset-range rows by `first_day`/`last_day`. Each holds
+ * rows of its `dimensions`: the schema's rolled-up ones, and the visits' totals (`''`).
  */
 export const ROLLUP_FAMILIES = {
-  visits: { day: 'rollup_visits', month: 'rollup_visits_monthly', range: 'rollup_range_visits' },
-  events: { day: 'rollup_events', month: 'rollup_events_monthly', range: 'rollup_range_events' },
+  visits: { day: 'rollup_visits', month: 'rollup_visits_monthly', range: 'rollup_range_visits', dimensions: ['', ...rolledUp('visits')] },
+  events: { day: 'rollup_events', month: 'rollup_events_monthly', range: 'rollup_range_events', dimensions: rolledUp('events') },
 } as const;
 
 export type RollupFamily = (typeof ROLLUP_FAMILIES)[keyof typeof ROLLUP_FAMILIES];

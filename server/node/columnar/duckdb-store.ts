@@ -15,6 +15,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '
 import { EVENT_COLUMNS, PROP_COLUMNS, VISIT_COLUMNS, type ColumnKind } from '../../core/columnar/day-rows.ts';
 import type { ColumnarCoverage, ColumnarStore, HeldSite } from '../../core/ports.ts';
 import type { SqlValue } from '../../core/ports.ts';
+import { RAW_TABLES } from '../../core/store/site-days.ts';
 
 export interface DuckStoreOptions {
   path: string;
@@ -27,11 +28,9 @@ export interface DuckStore extends ColumnarStore {
   close(): void;
 }
 
-/** Bump when the tables change: a copy of another format is dropped and written again. */
-const FORMAT = 2;
-
 type Columns = ReadonlyArray<readonly [string, ColumnKind]>;
 
+/** The copy's tables, with their columns from the schema (day-rows.ts). */
 const TABLES: Array<[string, Columns]> = [
   ['visits', VISIT_COLUMNS],
   ['events', EVENT_COLUMNS],
@@ -43,6 +42,15 @@ const SQL_TYPES: Record<ColumnKind, string> = { int: 'BIGINT', text: 'VARCHAR', 
 function createTable(name: string, columns: Columns): string {
   return `CREATE TABLE IF NOT EXISTS ${name} (${columns.map(([c, kind]) => `${c} ${SQL_TYPES[kind]}`).join(', ')})`;
 }
+
+/** Bump when what a column holds changes. */
+const MEANING = 2;
+
+/**
+ * The copy's format: a copy of another is dropped and written again. The tables are part
+ * of it, so an attribute added to the schema rewrites the copy by itself.
+ */
+const FORMAT = `${MEANING}\n${TABLES.map(([name, columns]) => createTable(name, columns)).join('\n')}`;
 
 /** JavaScript values for DuckDB: integers bound as BIGINT so they compare with the BIGINT columns as such. */
 function bindable(value: SqlValue): string | number | bigint | null {
@@ -73,9 +81,9 @@ async function openInstance(duckdb: typeof import('@duckdb/node-api'), options: 
   const instance = await duckdb.DuckDBInstance.create(options.path, settings);
   const connection = await instance.connect();
   try {
-    await connection.run('CREATE TABLE IF NOT EXISTS copy_format (format INTEGER)');
+    await connection.run('CREATE TABLE IF NOT EXISTS copy_format (format VARCHAR)');
     const rows = (await connection.runAndReadAll('SELECT format FROM copy_format')).getRowObjectsJS();
-    if (rows.length === 0 || Number(rows[0]!.format) === FORMAT) return instance;
+    if (rows.length === 0 || String(rows[0]!.format) === FORMAT) return instance;
   } finally {
     connection.closeSync();
   }
@@ -213,7 +221,7 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
       }),
     deleteSite: (siteId) =>
       inTransaction(async () => {
-        for (const table of ['visits', 'events', 'event_props', 'copied_days']) await writer.run(`DELETE FROM ${table} WHERE site_id = ?`, [BigInt(siteId)]);
+        for (const table of [...RAW_TABLES, 'copied_days']) await writer.run(`DELETE FROM ${table} WHERE site_id = ?`, [BigInt(siteId)]);
       }),
     close() {
       for (const statement of prepared.values()) statement.destroySync();
