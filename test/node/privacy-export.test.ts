@@ -28,8 +28,8 @@ const at = (iso: string) => Date.parse(iso) / 1000;
 /** Visits of several kinds over several days, closed days rolled up and today's raw. */
 function seed(): void {
   const kinds = [
-    { source: 'Google', referrer: 'google.com', channel: 'Organic Search', browser: 'Firefox', browser_version: '133.0', os: 'Windows', os_version: '10', device: 'Desktop', country: 'NO' },
-    { source: 'Newsletter', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'spring, "sale"', utm_content: 'top', utm_term: 'shoes', channel: 'Email', browser: 'Safari', browser_version: '17.5', os: 'iOS', os_version: '17.5', device: 'Mobile', country: 'SE' },
+    { source: 'Google', referrer: 'google.com', channel: 'Organic Search', browser: 'Firefox', browser_version: '133.0', os: 'Windows', os_version: '10', device: 'Desktop', country: 'NO', region: 'NO-03', region_name: 'Oslo', city_name: 'Oslo' },
+    { source: 'Newsletter', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'spring, "sale"', utm_content: 'top', utm_term: 'shoes', channel: 'Email', browser: 'Safari', browser_version: '17.5', os: 'iOS', os_version: '17.5', device: 'Mobile', country: 'SE', region: 'SE-AB', region_name: 'Stockholm County' },
     { channel: 'Direct', browser: 'Chrome', browser_version: '131.0', os: 'Mac', os_version: '10.15', device: 'Laptop', country: null },
   ];
   const days = ['2024-02-03', '2024-02-10', '2024-02-28', '2024-03-01', '2024-03-11', '2024-03-12'];
@@ -114,7 +114,7 @@ describe('export', () => {
       [`imported_operating_systems${s}`]: 'date,operating_system,operating_system_version,visitors,visits,visit_duration,bounces,pageviews',
       [`imported_custom_events${s}`]: 'date,name,link_url,path,visitors,events',
       [`events${s}`]:
-        'timestamp,name,hostname,path,site_search,revenue_amount,revenue_currency,props,visit_id,visit_started_at,entry_page,exit_page,referrer,source,channel,search_engine,search_keyword,utm_source,utm_medium,utm_campaign,utm_term,utm_content,country,browser,browser_version,os,os_version,device,ip',
+        'timestamp,name,hostname,path,site_search,revenue_amount,revenue_currency,props,visit_id,visit_started_at,entry_page,exit_page,referrer,source,channel,search_engine,search_keyword,utm_source,utm_medium,utm_campaign,utm_term,utm_content,country,region,region_name,city_name,browser,browser_version,os,os_version,device,ip',
     });
     const sources = csv('imported_sources').rows;
     expect(sources.some((r) => r.utm_campaign === 'spring, "sale"' && r.utm_medium === 'email' && r.source === 'Newsletter')).toBe(true);
@@ -136,6 +136,7 @@ describe('export', () => {
     const visitFiles: Array<[string, string, string, string]> = [
       ['imported_sources', 'source', 'visit:source', 'Direct / None'],
       ['imported_locations', 'country', 'visit:country', '(not set)'],
+      ['imported_locations', 'region', 'visit:region', '(not set)'],
       ['imported_devices', 'device', 'visit:device', '(not set)'],
       ['imported_browsers', 'browser', 'visit:browser', '(not set)'],
       ['imported_operating_systems', 'operating_system', 'visit:os', '(not set)'],

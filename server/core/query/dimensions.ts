@@ -53,10 +53,7 @@ export const TIME_DIMENSIONS: readonly string[] = ['time', 'time:hour', 'time:da
 /** Plausible dimensions Teller does not collect, and the feature to name in the 400. */
 export const UNSUPPORTED_DIMENSIONS: Readonly<Record<string, string>> = {
   'event:goal': 'goals',
-  'visit:city': 'cities',
-  'visit:city_name': 'cities',
-  'visit:region': 'regions',
-  'visit:region_name': 'regions',
+  'visit:city': 'GeoNames city ids (visit:city_name gives the city by name)',
   'visit:screen': 'screen sizes',
   'visit:entry_page_hostname': 'entry page hostnames',
   'visit:exit_page_hostname': 'exit page hostnames',

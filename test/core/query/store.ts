@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { migrate } from '../../../server/node/migrate.ts';
 import { openSqlite, type SqliteDb } from '../../../server/node/sqlite-db.ts';
 import { createSite, type Site } from '../../../server/core/sites.ts';
+import { attributesOf } from '../../../server/core/store/schema.ts';
 
 export interface TestStore {
   db: SqliteDb;
@@ -34,6 +35,7 @@ export async function addSite(db: SqliteDb, domain: string, timezone = 'Etc/UTC'
   return createSite(db, { domain, timezone }, Date.parse('2020-01-01T00:00:00Z'));
 }
 
+/** A visits row as tests write it (every column of store/schema.ts is written; unset ones are NULL). */
 export interface VisitRow {
   visitor: number;
   started_at: number;
@@ -54,18 +56,18 @@ export interface VisitRow {
   utm_term?: string | null;
   utm_content?: string | null;
   country?: string | null;
+  region?: string | null;
+  region_name?: string | null;
+  city_name?: string | null;
   browser?: string | null;
   browser_version?: string | null;
   os?: string | null;
   os_version?: string | null;
   device?: string | null;
+  ip?: string | null;
 }
 
-const VISIT_COLUMNS = [
-  'visitor', 'started_at', 'ended_at', 'pageviews', 'events', 'entry_page', 'exit_page', 'hostname', 'referrer', 'source',
-  'channel', 'search_engine', 'search_keyword', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content',
-  'country', 'browser', 'browser_version', 'os', 'os_version', 'device',
-] as const;
+const VISIT_COLUMNS = ['visitor', 'started_at', 'ended_at', 'pageviews', 'events', ...attributesOf('visits').map((a) => a.column)];
 
 /** Inserts a visit row as given (counters are not derived from events); returns its id. */
 export function insertVisit(db: SqliteDb, siteId: number, v: VisitRow): number {
