@@ -55,10 +55,14 @@ function namedValue(dimension: string, value: string): string | null {
 
 const NOT_SET = new Set(['(not set)', '(none)']);
 
+/** Regions' names by code, as the regions tab last read them (the API filters by code, a person reads the name). */
+export const regionNames = new Map<string, string>();
+
 /** A dimension value as the reader sees it. */
 export function valueLabel(dimension: string, value: string): string {
   if (NOT_SET.has(value)) return t('sv.unknown');
   if (dimension === 'visit:country') return countryName(value);
+  if (dimension === 'visit:region') return regionNames.get(value) ?? value;
   return namedValue(dimension, value) ?? value;
 }
 
