@@ -105,6 +105,8 @@ export function zoomView(list: Shape[], codes: string[]): View {
 function zoom(root: SVGElement, to: View): void {
   const from = shownView;
   shownView = to;
+  // Where the view is going: the tests wait for the viewBox to arrive there.
+  root.setAttribute('data-view', viewBoxOf(to));
   root.setAttribute('viewBox', viewBoxOf(from ?? to));
   if (!from || from.every((n, i) => n === to[i]) || matchMedia('(prefers-reduced-motion: reduce)').matches) {
     root.setAttribute('viewBox', viewBoxOf(to));
