@@ -41,9 +41,9 @@ export type LocationPrecision = 'country' | 'region' | 'city';
 
 const PRECISIONS: LocationPrecision[] = ['country', 'region', 'city'];
 
-/** The site's precision as the dashboard was given it; a server that does not say means the default, region. */
-export const storedPrecision = (site: { locationPrecision?: unknown }): LocationPrecision =>
-  PRECISIONS.includes(site.locationPrecision as LocationPrecision) ? (site.locationPrecision as LocationPrecision) : 'region';
+/** The site's precision as the session gave it (`location_precision`); a server that does not say means the default, region. */
+export const storedPrecision = (site: { location_precision?: unknown }): LocationPrecision =>
+  PRECISIONS.includes(site.location_precision as LocationPrecision) ? (site.location_precision as LocationPrecision) : 'region';
 
 /** Whether a site storing `stored` has what a tab needs. */
 export const stores = (stored: LocationPrecision, tab: TabDef) => PRECISIONS.indexOf(stored) >= PRECISIONS.indexOf(tab.needs ?? 'country');

@@ -40,8 +40,8 @@ describe('regions and cities', () => {
 
   it('read a site without a (known) precision as the default, region', () => {
     expect(storedPrecision({})).toBe('region');
-    expect(storedPrecision({ locationPrecision: 'street' })).toBe('region');
-    expect(storedPrecision({ locationPrecision: 'country' })).toBe('country');
-    expect(storedPrecision({ locationPrecision: 'city' })).toBe('city');
+    expect(storedPrecision({ location_precision: 'street' })).toBe('region');
+    expect(storedPrecision({ location_precision: 'country' })).toBe('country');
+    expect(storedPrecision({ location_precision: 'city' })).toBe('city');
   });
 });

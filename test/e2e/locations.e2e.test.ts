@@ -193,8 +193,9 @@ describe('regions and cities', { timeout: 120_000 }, () => {
 });
 
 /**
- * Waits for the server: the `location_precision` column (migration of the setting) and the
- * dashboard's site object carrying it as `locationPrecision`, and city_name in the Stats API.
+ * Waits for the server: the `location_precision` column (helper C's migration of the
+ * setting), the session's site object carrying it as `location_precision` (SiteRef), and
+ * visit:city_name in the Stats API.
  */
 describe('location precision', { timeout: 120_000 }, () => {
   const COUNTRY_ONLY = 'country.locations.example';
