@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, SWEDEN, type Visitor } from '../shared/target.ts';
-import { type DashboardHarness, OWNER, type PageOptions, PHONE, SCREENSHOT_DIR, screenshot, startDashboard, waitFor } from './dashboard-harness.ts';
+import { type DashboardHarness, OWNER, type PageOptions, PHONE, SCREENSHOT_DIR, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
 
 const DOMAIN = 'locations.example';
 const US: Visitor = { ip: '8.8.8.8', country: 'US' };
@@ -102,6 +102,7 @@ describe('the map zooms to a country', { timeout: 120_000 }, () => {
     expect(await page.getAttribute(`${PANEL} path[data-country="DE"]`, 'class')).toContain('picked');
     // It moved there in steps, not in one jump.
     expect(await changes()).toBeGreaterThan(2);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.locator(PANEL).screenshot({ path: join(SCREENSHOT_DIR, 'locations-map-zoomed-light.png') });
 
     await page.click('.sv-chip-remove');
@@ -165,7 +166,20 @@ describe('regions and cities', { timeout: 120_000 }, () => {
     expect(await page.getAttribute(`${note} a`, 'href')).toBe(`/sites/${DOMAIN}/settings`);
     expect(await page.isDisabled(`${PANEL} [data-key="details:locations"]`)).toBe(true);
     expect(queried.filter((body) => body.includes('visit:city_name'))).toEqual([]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.locator(PANEL).screenshot({ path: join(SCREENSHOT_DIR, 'locations-cities-region-only-light.png') });
+    expect(bad).toEqual([]);
+  });
+
+  it('says it in bokmål too, in dark mode at 375 px, without sideways scrolling', async () => {
+    const { page, bad } = await open(`/sites/${DOMAIN}?period=day&tab.locations=cities`, { locale: 'nb-NO', colorScheme: 'dark', viewport: PHONE });
+    const note = `${PANEL} .sv-loc-unstored[data-precision="region"]`;
+    await page.waitForSelector(note);
+    expect(await page.$$eval(`${PANEL} [role="tab"]`, (tabs) => tabs.map((t) => t.textContent))).toEqual(['Kart', 'Land', 'Regioner', 'Byer']);
+    expect(await page.textContent(`${note} p`)).toBe('Dette nettstedet lagrer sted ned til regionen, ikke byen.');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await page.locator(PANEL).scrollIntoViewIfNeeded();
+    await page.locator(PANEL).screenshot({ path: join(SCREENSHOT_DIR, 'locations-cities-region-only-phone-dark.png') });
     expect(bad).toEqual([]);
   });
 
