@@ -39,7 +39,10 @@ function ringPieces(ring: number[][], width: number): Array<Array<[number, numbe
     piece.push([(x + WORLD.width / 2) * scale, (y + WORLD.height / 2) * scale]);
     previousLon = lon;
   }
-  pieces.push(piece);
+  // A ring is a loop: its last piece goes on into its first (else closing each would draw a
+  // line across the country from where the ring happens to start).
+  if (pieces.length > 0) pieces[0] = [...piece, ...pieces[0]!];
+  else pieces.push(piece);
   return pieces.filter((p) => p.length > 2);
 }
 

@@ -10,7 +10,7 @@ import type { Geometry } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { describe, expect, it } from 'vitest';
-import { type Box, WORLD, countryBox, countryCode, fitView, naturalEarth, polygonBoxes } from '../../dashboard/site-view/projection.ts';
+import { type Box, WORLD, countryBox, countryCode, fitView, naturalEarth, polygonBoxes, ringsToPath } from '../../dashboard/site-view/projection.ts';
 
 const WIDTH = 800;
 const topology = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'node_modules', 'world-atlas', 'countries-110m.json'), 'utf8')) as Topology<{ countries: GeometryCollection<{ name: string }> }>;
@@ -58,6 +58,17 @@ describe('map zoom', () => {
     expect(inside(fr, at(2.35, 48.85))).toBe(true);
     expect(inside(fr, at(9.1, 42.1))).toBe(true);
     expect(fr[0]).toBeGreaterThan(at(-10, 45)[0]);
+  });
+
+  it('closes a ring cut by the antimeridian along the cut, not across the country (Russia’s outline, highlighted)', () => {
+    // Starts mid-way along the southern edge, crosses to the far side and back.
+    const path = ringsToPath([[[175, 0], [179, 0], [-179, 0], [-178, 2], [-179, 5], [179, 5], [175, 5], [175, 0]]], WIDTH);
+    const point = (lon: number, lat: number) => at(lon, lat).map((n) => n.toFixed(1)).join(',');
+    const pieces = path.split('M').filter(Boolean);
+    expect(pieces).toHaveLength(2);
+    // This side's piece runs from where the ring comes back (179°, 5°) round to where it left (179°, 0°): its close is the cut.
+    expect(pieces[0]!.startsWith(point(179, 5))).toBe(true);
+    expect(pieces[0]!.endsWith(`${point(179, 0)}Z`)).toBe(true);
   });
 
   it('fits a view with a margin, a smallest size, the world view’s proportions, inside the world', () => {

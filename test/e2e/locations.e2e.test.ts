@@ -192,12 +192,20 @@ describe('regions and cities', { timeout: 120_000 }, () => {
       expect.arrayContaining([
         ['NO-03', 'Oslo', '/flags/no.svg', '2'],
         ['DE-BE', 'Berlin', '/flags/de.svg', '1'],
-        ['SE-E', expect.any(String), '/flags/se.svg', '1'],
+        ['SE-E', 'Östergötlands län', '/flags/se.svg', '1'],
       ]),
     );
     // 8.8.8.8 has a country but no region: left out, not an "Unknown" row.
     expect(rows).toHaveLength(3);
     await page.locator(PANEL).screenshot({ path: join(SCREENSHOT_DIR, 'locations-regions-light.png') });
+
+    // Details searches the names people read.
+    await page.click('[data-key="details:locations"]');
+    await page.waitForSelector('dialog.sv-details tr[data-value]');
+    await page.fill('dialog.sv-details input[type="search"]', 'götland');
+    await waitFor('the search narrowed to Östergötland', async () => (await page.$$eval('dialog.sv-details tr[data-value]', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.value))).join() === 'SE-E');
+    await page.keyboard.press('Escape');
+    await waitFor('Details closed', async () => (await page.$$('dialog.sv-details')).length === 0);
 
     await page.click(`${ROWS}[data-value="NO-03"] button`);
     await waitFor('the region filter', async () => filtersOf(page).includes('is|visit:region|NO-03'));
