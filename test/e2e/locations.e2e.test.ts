@@ -211,6 +211,11 @@ describe('regions and cities', { timeout: 120_000 }, () => {
     await waitFor('the region filter', async () => filtersOf(page).includes('is|visit:region|NO-03'));
     expect(await page.textContent('.sv-chip-edit')).toBe('Region is Oslo');
     expect(bad).toEqual([]);
+
+    // A cold load (a shared link) has not read the name yet: the chip names the country beside the code.
+    const cold = await open(`/sites/${DOMAIN}?period=day&f=${encodeURIComponent('is|visit:region|NO-03')}`);
+    expect(await cold.page.textContent('.sv-chip-edit')).toBe('Region is NO-03 (Norway)');
+    expect(cold.bad).toEqual([]);
   });
 });
 
