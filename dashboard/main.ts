@@ -16,6 +16,7 @@ import 'uplot/dist/uPlot.min.css';
 import './site-view/compare-chart.css';
 import './site-view/details.css';
 import './site-view/filters.css';
+import './site-view/locations.css';
 import './site-view/range.css';
 import './site-view/realtime.css';
 import './pages/shared-links.css';
@@ -181,7 +182,7 @@ async function drawSiteView(main: HTMLElement, domain: string, app: AppContext):
     return;
   }
   dispose = code('siteView').renderSiteView(main, {
-    site: { domain: site.domain, timezone: site.timezone },
+    site,
     sites: sites.map((s) => s.domain),
     mode: app.user.role,
     showVisits: true,

@@ -6,6 +6,7 @@ import { common } from './common.en.ts';
 import { compareChart } from './compare-chart.en.ts';
 import { filters } from './filters.en.ts';
 import { kpisVisits } from './kpis-visits.en.ts';
+import { locations } from './locations.en.ts';
 import { phone } from './phone.en.ts';
 import { polish } from './polish.en.ts';
 import { realtime } from './realtime.en.ts';
@@ -13,4 +14,4 @@ import { siteExtras } from './site-extras.en.ts';
 import { siteViewRange } from './site-view-range.en.ts';
 import { siteView } from './site-view.en.ts';
 
-export const strings = { ...common, ...siteView, ...compareChart, ...filters, ...kpisVisits, ...phone, ...polish, ...realtime, ...siteExtras, ...siteViewRange };
+export const strings = { ...common, ...siteView, ...compareChart, ...filters, ...kpisVisits, ...locations, ...phone, ...polish, ...realtime, ...siteExtras, ...siteViewRange };

@@ -14,7 +14,7 @@ import { cachedQuery } from './cache.ts';
 import type { StatsResult } from '../lib/api.ts';
 import { type DetailsColumn, type DetailsState, DEFAULT_SORT, countryPage, parseDetails, withDetails } from './details-state.ts';
 import { dimensionLabel } from './format.ts';
-import { exportRows } from './panel.ts';
+import { exportRows, pickRow } from './panel.ts';
 import type { TabDef } from './panels.ts';
 import { breakdownQuery } from './queries.ts';
 import { ALL_COUNTRIES } from './suggest.ts';
@@ -53,7 +53,7 @@ export function showDetails(view: View, panel: string, title: string, part: stri
     if (parseDetails(location.search)?.panel !== panel) end('dispose');
   };
   window.addEventListener('popstate', onHistory);
-  const orderBy = (): [string, 'asc' | 'desc'] => [state.sort[0] === 'value' ? tab.dimension : state.sort[0] === 'visitors' ? 'visitors' : tab.second, state.sort[1]];
+  const orderBy = (): [string, 'asc' | 'desc'] => [state.sort[0] === 'value' ? (tab.shown ?? tab.dimension) : state.sort[0] === 'visitors' ? 'visitors' : tab.second, state.sort[1]];
 
   const body = h('div', { class: 'sv-details-body' });
   const status = h('p', { class: 'muted', 'aria-live': 'polite' });
@@ -115,9 +115,9 @@ export function showDetails(view: View, panel: string, title: string, part: stri
           return load();
         }
         const table = rowsTable(tab, r, {
-          onPick: (value) => {
+          onPick: (value, dimensions) => {
             end('pick');
-            view.filterBy({ op: 'is', dimension: tab.dimension, values: [value] });
+            pickRow(view, tab)(value, dimensions);
           },
           sortHeader: header,
         });

@@ -13,6 +13,7 @@ import { chosenInterval, daysBetween } from './dates.ts';
 import { metricLabel } from './kpis.ts';
 import { resolvedSpan } from './panel.ts';
 import { EXPORT_ROWS, exportTabs } from './export-tabs.ts';
+import { storedPrecision } from './panels.ts';
 import { breakdownQuery, kpiQuery, seriesQuery } from './queries.ts';
 import { rowsCsv } from './rows.ts';
 import { METRICS } from './state.ts';
@@ -45,7 +46,7 @@ export function exportFiles(view: View): ExportFile[] {
   return [
     { name: 'summary.csv', csv: async () => summaryCsv(await cachedQuery(kpiQuery(base))) },
     { name: 'over-time.csv', csv: async () => seriesCsv(await cachedQuery(seriesQuery(base, interval))) },
-    ...exportTabs(state.filters).map(({ name, tab }) => ({
+    ...exportTabs(state.filters, storedPrecision(view.ctx.site)).map(({ name, tab }) => ({
       name: `${name}.csv`,
       csv: async () => {
         const { header, rows } = rowsCsv(tab, await cachedQuery(breakdownQuery(base, tab, { limit: EXPORT_ROWS })));

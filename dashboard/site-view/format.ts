@@ -55,10 +55,19 @@ function namedValue(dimension: string, value: string): string | null {
 
 const NOT_SET = new Set(['(not set)', '(none)']);
 
+/**
+ * Regions' names by code, as the regions tab read them (the API filters by code, a person
+ * reads the name). A code not read yet (a reload, a shared link) is named with its country.
+ */
+export const regionNames = new Map<string, string>();
+
+const regionLabel = (code: string) => regionNames.get(code) ?? (/^[A-Z]{2}-/.test(code) ? `${code} (${countryName(code.slice(0, 2))})` : code);
+
 /** A dimension value as the reader sees it. */
 export function valueLabel(dimension: string, value: string): string {
   if (NOT_SET.has(value)) return t('sv.unknown');
   if (dimension === 'visit:country') return countryName(value);
+  if (dimension === 'visit:region') return regionLabel(value);
   return namedValue(dimension, value) ?? value;
 }
 

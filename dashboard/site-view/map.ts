@@ -3,6 +3,9 @@
  * (fetched once, on demand), projected by projection.ts, shaded in --accent by visitors.
  * Each country with visitors is a focusable link-like path: hover or focus names it with
  * its visitors, a click or Enter filters the view by it. A legend under it gives the scale.
+ * With a country filter (however set) the map shows that country, zoomed in from wherever
+ * the last map looked (at once when the reader prefers less motion), and a "World" button
+ * removes the filter and zooms back out.
  * @module
  */
 import type { Feature, Geometry } from 'geojson';
@@ -10,21 +13,26 @@ import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { h, svg } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
-import { WORLD, countryCode, naturalEarth, ringsToPath } from './projection.ts';
+import { type Box, WORLD, countryBox, countryCode, fitView, naturalEarth, polygonBoxes, ringsToPath, unionBox } from './projection.ts';
 
 const WIDTH = 800;
 const ANTARCTICA = '010';
 /** Without Antarctica the land lies between about 84° N (Greenland) and 56° S (Cape Horn). */
-const VIEW_BOX = (() => {
+const WORLD_VIEW: [number, number, number, number] = (() => {
   const scale = WIDTH / WORLD.width;
-  const top = (naturalEarth(0, 84)[1] + WORLD.height / 2) * scale;
-  const bottom = (naturalEarth(0, -57)[1] + WORLD.height / 2) * scale;
-  return `0 ${top.toFixed(0)} ${WIDTH} ${(bottom - top).toFixed(0)}`;
+  const top = Math.round((naturalEarth(0, 84)[1] + WORLD.height / 2) * scale);
+  const bottom = Math.round((naturalEarth(0, -57)[1] + WORLD.height / 2) * scale);
+  return [0, top, WIDTH, bottom - top];
 })();
+/** The narrowest zoomed view, about 30° of longitude: Luxembourg is shown amid its neighbours. */
+const MIN_ZOOM_WIDTH = WIDTH / 12;
+const ZOOM_MS = 450;
 
 interface Shape {
   code: string | null;
   path: string;
+  /** Where the country lies (countryBox), null for one without outline. */
+  box: Box | null;
 }
 
 let shapes: Promise<Shape[]> | null = null;
@@ -49,6 +57,7 @@ export function loadShapes(): Promise<Shape[]> {
         .map((f: Feature<Geometry, { name: string }>) => ({
           code: countryCode(f.id, f.properties?.name),
           path: polygons(f.geometry).map((rings) => ringsToPath(rings, WIDTH)).join(''),
+          box: countryBox(polygons(f.geometry).flatMap((rings) => polygonBoxes(rings, WIDTH))),
         }));
     })
     .catch((error: unknown) => {
@@ -79,6 +88,48 @@ export function mapLegend(visitors: Map<string, number>, format: (n: number) => 
   );
 }
 
+type View = [number, number, number, number];
+
+/** The view the last map drawn showed: the next one zooms from there. */
+let shownView: View | null = null;
+
+const viewBoxOf = (view: View) => view.map((n) => n.toFixed(1)).join(' ');
+
+/** The view that shows these countries, or the world for none (or none with an outline). */
+export function zoomView(list: Shape[], codes: string[]): View {
+  const box = unionBox(list.filter((s) => s.code !== null && codes.includes(s.code) && s.box).map((s) => s.box!));
+  return box ? fitView(box, WORLD_VIEW, MIN_ZOOM_WIDTH) : WORLD_VIEW;
+}
+
+/** Moves the map's view from the last map's to `to`: eased, or at once when motion is unwelcome. */
+function zoom(root: SVGElement, to: View): void {
+  const from = shownView;
+  shownView = to;
+  // Where the view is going: the tests wait for the viewBox to arrive there.
+  root.setAttribute('data-view', viewBoxOf(to));
+  root.setAttribute('viewBox', viewBoxOf(from ?? to));
+  if (!from || from.every((n, i) => n === to[i]) || matchMedia('(prefers-reduced-motion: reduce)').matches) {
+    root.setAttribute('viewBox', viewBoxOf(to));
+    return;
+  }
+  let start: number | null = null;
+  const step = (now: number) => {
+    start ??= now;
+    const p = Math.min(1, (now - start) / ZOOM_MS);
+    const eased = p < 0.5 ? 4 * p * p * p : 1 - (-2 * p + 2) ** 3 / 2;
+    root.setAttribute('viewBox', viewBoxOf(p === 1 ? to : (from.map((n, i) => n + (to[i]! - n) * eased) as View)));
+    if (p < 1) requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+}
+
+export interface MapFocus {
+  /** The countries of the view's `is` country filter: the map zooms to them. */
+  codes: string[];
+  /** Removes that filter (the "World" button). */
+  onWorld: () => void;
+}
+
 /**
  * `label` names a country with its visitors, and `show` puts that in the tip (given by the
  * caller, so this chunk stays small and shares no module with the page).
@@ -88,13 +139,18 @@ export async function drawMap(
   label: (code: string, n: number) => string,
   onPick: (code: string) => void,
   show: (code: string, text: string) => void,
-): Promise<SVGElement> {
+  focus: MapFocus = { codes: [], onWorld: () => {} },
+): Promise<HTMLElement> {
   const list = await loadShapes();
   const max = Math.max(1, ...visitors.values());
-  const root = svg('svg', { viewBox: VIEW_BOX, class: 'sv-map', role: 'group', 'aria-label': t('sv.map.label') });
+  const root = svg('svg', { class: 'sv-map', role: 'group', 'aria-label': t('sv.map.label') });
+  const view = zoomView(list, focus.codes);
+  const zoomed = view !== WORLD_VIEW;
+  if (zoomed) root.setAttribute('data-zoom', focus.codes.join(','));
   for (const shape of list) {
     const n = shape.code ? (visitors.get(shape.code) ?? 0) : 0;
-    const path = svg('path', { d: shape.path, class: n > 0 ? 'sv-country has' : 'sv-country' });
+    const picked = zoomed && shape.code !== null && focus.codes.includes(shape.code);
+    const path = svg('path', { d: shape.path, class: `sv-country${n > 0 ? ' has' : ''}${picked ? ' picked' : ''}` });
     if (n > 0 && shape.code) {
       const code = shape.code;
       // Square root: one big country should not wash every other one out.
@@ -117,5 +173,9 @@ export async function drawMap(
     }
     root.appendChild(path);
   }
-  return root;
+  // The picked countries drawn last: their outline is not hidden under a neighbour's.
+  for (const picked of root.querySelectorAll('.picked')) root.appendChild(picked);
+  zoom(root, view);
+  const world = zoomed ? h('button', { type: 'button', class: 'btn sv-map-world', 'data-key': 'map-world', title: t('sv.map.worldHint'), onclick: focus.onWorld }, t('sv.map.world')) : null;
+  return h('div', { class: 'sv-map-frame' }, root, world);
 }

@@ -11,16 +11,21 @@ import { cachedQuery } from './cache.ts';
 import { flagImage } from './flags.ts';
 import { dimensionLabel, plural } from './format.ts';
 import { type PanelParts, topRows } from './panel.ts';
-import { type TabDef, TOP_ROWS, UTM_DIMENSIONS, eventPropertyTab } from './panels.ts';
+import { type TabDef, TOP_ROWS, UTM_DIMENSIONS, eventPropertyTab, storedPrecision, stores } from './panels.ts';
 import { notProvidedQueries } from './queries.ts';
 import { panelError } from './rows.ts';
-import { isFilterValue } from './state.ts';
+import { isFilterValue, withoutFilter } from './state.ts';
+import { link } from '../lib/router.ts';
+import { settingsHref } from '../lib/route.ts';
 import type { View } from './view.ts';
 
 /** Every country is fetched (a few hundred rows at most): the map needs them all, the table its top rows. */
 const ALL_COUNTRIES = 300;
 
 const pickCountry = (view: View) => (code: string) => view.filterBy({ op: 'is', dimension: 'visit:country', values: [code] });
+
+/** The index of the view's `is` filter on countries, which the map zooms to, or -1. */
+const countryFilter = (view: View) => view.state.filters.findIndex((f) => f.op === 'is' && f.dimension === 'visit:country');
 
 function mapBody(view: View, result: Promise<StatsResult>): Node {
   const holder = h('div', { class: 'sv-map-holder' }, h('p', { class: 'muted' }, t('sv.map.loading')));
@@ -31,13 +36,29 @@ function mapBody(view: View, result: Promise<StatsResult>): Node {
   Promise.all([result, chunk])
     .then(async ([r, map]) => {
       const visitors = new Map(r.results.map((row) => [row.dimensions[0] ?? '', row.metrics[0] ?? 0]));
-      replace(holder, await map.drawMap(visitors, (code, n) => plural('sv.map.tip', n, { country: countryName(code) }), pickCountry(view), (code, text) => tip.replaceChildren(flagImage(code), text)), map.mapLegend(visitors, (n) => formatNumber(n)));
+      const index = countryFilter(view);
+      const focus = { codes: view.state.filters[index]?.values ?? [], onWorld: () => view.go(withoutFilter(view.state, index), 'tab:locations:map') };
+      const drawn = await map.drawMap(visitors, (code, n) => plural('sv.map.tip', n, { country: countryName(code) }), pickCountry(view), (code, text) => tip.replaceChildren(flagImage(code), text), focus);
+      replace(holder, drawn, map.mapLegend(visitors, (n) => formatNumber(n)));
     })
     .catch((error: unknown) => replace(holder, panelError(error)));
   return h('div', null, holder, tip);
 }
 
+/** A regions or cities tab of a site that does not store them: why, and for the owner the way to the setting. */
+function notStored(view: View, tab: TabDef): Node | null {
+  const stored = storedPrecision(view.ctx.site);
+  if (stores(stored, tab)) return null;
+  return h(
+    'div',
+    { class: 'sv-empty sv-loc-unstored', 'data-precision': stored },
+    h('p', { class: 'muted' }, t(stored === 'country' ? 'sv.loc.countryOnly' : 'sv.loc.regionOnly')),
+    view.ctx.mode === 'owner' ? link(settingsHref(view.ctx.site.domain), { 'data-key': 'location-settings' }, t('sv.loc.settings')) : null,
+  );
+}
+
 export const locationParts: PanelParts = {
+  unavailable: notStored,
   limit: ALL_COUNTRIES,
   rowsShown: (tab) => (tab.id === 'map' ? ALL_COUNTRIES : TOP_ROWS),
   body: (view, tab, result) => (tab.id === 'map' ? mapBody(view, result) : topRows(view, tab, result)),

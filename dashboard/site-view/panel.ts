@@ -12,8 +12,9 @@ import { csvFileName, downloadCsv, toCsv } from './csv-download.ts';
 import { followDetails, openDetails } from './details.ts';
 import { type PanelDef, type TabDef, TOP_ROWS, activeTab } from './panels.ts';
 import { breakdownQuery } from './queries.ts';
-import { panelError, rowsCsv, rowsTable, skeleton } from './rows.ts';
+import { panelError, rowOf, rowsCsv, rowsTable, skeleton } from './rows.ts';
 import { scrollCue } from './scroll-cue.ts';
+import { withFilter } from './state.ts';
 import type { View } from './view.ts';
 
 /** The days a result covers, as the server resolved them (`all` included). */
@@ -65,8 +66,18 @@ export function tablist(view: View, panel: PanelDef, current: string, label: str
   return scrollCue(list);
 }
 
+/** What a click on a row does: filter the view by its value; a city by its country too (a name is not unique: Bergen, NO and NL). */
+export function pickRow(view: View, tab: TabDef): (value: string, dimensions: string[]) => void {
+  return (value, dimensions) => {
+    const country = tab.dimension === 'visit:city_name' ? rowOf(tab, dimensions).country : null;
+    if (!country || country === '(not set)') return view.filterBy({ op: 'is', dimension: tab.dimension, values: [value] });
+    const next = withFilter(withFilter(view.state, { op: 'is', dimension: 'visit:country', values: [country] }), { op: 'is', dimension: tab.dimension, values: [value] });
+    view.go(next, `chip:${next.filters.length - 1}`);
+  };
+}
+
 /** The first rows of a result as a table whose values filter the view, or "nothing" when there are none. */
-export function topRows(view: View, tab: TabDef, result: Promise<StatsResult>, onPick = (value: string) => view.filterBy({ op: 'is', dimension: tab.dimension, values: [value] })): HTMLElement {
+export function topRows(view: View, tab: TabDef, result: Promise<StatsResult>, onPick = pickRow(view, tab)): HTMLElement {
   const body = h('div', null, skeleton());
   result.then(
     (r) => replace(body, r.results.length ? rowsTable(tab, { ...r, results: r.results.slice(0, TOP_ROWS) }, { onPick }) : h('p', { class: 'muted sv-empty' }, t(tab.emptyHint ?? 'sv.panel.empty'))),
@@ -86,20 +97,25 @@ export interface PanelParts {
   rowsShown?: (tab: TabDef) => number;
   /** The tab shown, when the panel decides beyond the URL (a custom event's properties). */
   tab?: TabDef;
+  /** Said instead of the rows, without asking the server, when the site does not store what the tab shows. */
+  unavailable?: (view: View, tab: TabDef) => Node | null;
 }
+
+const NO_ROWS: StatsResult = { results: [], meta: {}, query: {} };
 
 export function renderPanel(view: View, panel: PanelDef, parts: PanelParts = {}): HTMLElement {
   const tabValue = view.state.tabs[panel.id];
   const tab = parts.tab ?? activeTab(panel, tabValue, view.state.filters);
   const title = t(panel.title);
-  const result = cachedQuery(breakdownQuery(view.base, tab, { limit: parts.limit ?? TOP_ROWS }));
+  const unavailable = parts.unavailable?.(view, tab) ?? null;
+  const result = unavailable ? Promise.resolve(NO_ROWS) : cachedQuery(breakdownQuery(view.base, tab, { limit: parts.limit ?? TOP_ROWS }));
   const tabbed = panel.tabs.length > 1;
   const body = h('div', { class: 'sv-panel-body', id: `sv-body-${panel.id}`, role: tabbed ? 'tabpanel' : null, 'aria-labelledby': tabbed ? `sv-tab-${panel.id}-${tab.id}` : null });
   const part = tab.id === panel.id ? panel.id : `${panel.id}-${tab.dimension.split(':').pop()}`;
   const csv = h('button', { type: 'button', class: 'btn btn-ghost', disabled: true, 'aria-label': t('sv.csv.label', { name: title }) }, t('sv.csv'));
   const details = h('button', { type: 'button', class: 'btn btn-ghost', disabled: true, 'aria-haspopup': 'dialog', 'data-key': `details:${panel.id}` }, t('sv.details'));
 
-  replace(body, parts.body ? parts.body(view, tab, result) : topRows(view, tab, result));
+  replace(body, unavailable ?? (parts.body ? parts.body(view, tab, result) : topRows(view, tab, result)));
   const shown = parts.rowsShown?.(tab) ?? TOP_ROWS;
   result.then((r) => {
     csv.disabled = r.results.length === 0;

@@ -28,7 +28,25 @@ export interface TabDef {
   hideNotSet?: boolean;
   /** Said instead of "nothing in this period" when the tab has no rows: how to start counting. */
   emptyHint?: Key;
+  /** The query's dimensions, when the tab asks for more than its own (a region's name beside its code, a city's country). */
+  dimensions?: string[];
+  /** The dimension whose value the row shows, searches and sorts by, when not the tab's own (a region's name). */
+  shown?: string;
+  /** How precisely a site must store location for this tab to have rows. */
+  needs?: LocationPrecision;
 }
+
+/** How precisely a site stores where a visit came from (its `location_precision` setting). */
+export type LocationPrecision = 'country' | 'region' | 'city';
+
+const PRECISIONS: LocationPrecision[] = ['country', 'region', 'city'];
+
+/** The site's precision as the session gave it (`location_precision`); a server that does not say means the default, region. */
+export const storedPrecision = (site: { location_precision?: unknown }): LocationPrecision =>
+  PRECISIONS.includes(site.location_precision as LocationPrecision) ? (site.location_precision as LocationPrecision) : 'region';
+
+/** Whether a site storing `stored` has what a tab needs. */
+export const stores = (stored: LocationPrecision, tab: TabDef) => PRECISIONS.indexOf(stored) >= PRECISIONS.indexOf(tab.needs ?? 'country');
 
 export interface PanelDef {
   id: 'sources' | 'words' | 'pages' | 'locations' | 'devices' | 'events' | 'links';
@@ -85,6 +103,28 @@ export const PANELS: PanelDef[] = [
     tabs: [
       { id: 'map', label: 'sv.tab.map', dimension: 'visit:country', second: 'percentage' },
       { id: 'countries', label: 'sv.tab.countries', dimension: 'visit:country', second: 'percentage' },
+      // Plausible's Regions and Cities leave out visits without one, as here.
+      {
+        id: 'regions',
+        label: 'sv.tab.regions',
+        dimension: 'visit:region',
+        dimensions: ['visit:region', 'visit:region_name'],
+        shown: 'visit:region_name',
+        second: 'percentage',
+        hideNotSet: true,
+        needs: 'region',
+        emptyHint: 'sv.loc.regions.empty',
+      },
+      {
+        id: 'cities',
+        label: 'sv.tab.cities',
+        dimension: 'visit:city_name',
+        dimensions: ['visit:country', 'visit:city_name'],
+        second: 'percentage',
+        hideNotSet: true,
+        needs: 'city',
+        emptyHint: 'sv.loc.cities.empty',
+      },
     ],
   },
   {

@@ -21,26 +21,93 @@ export function naturalEarth(lon: number, lat: number): [number, number] {
 /** The projected world's width and height (x at ±180°, y at ±90°). */
 export const WORLD = { width: 2 * naturalEarth(180, 0)[0], height: 2 * -naturalEarth(0, 90)[1] };
 
+/**
+ * A ring's points on a map `width` wide, in pieces: a new piece wherever the ring jumps
+ * across the antimeridian (so a piece never spans the world).
+ */
+function ringPieces(ring: number[][], width: number): Array<Array<[number, number]>> {
+  const scale = width / WORLD.width;
+  const pieces: Array<Array<[number, number]>> = [];
+  let previousLon: number | null = null;
+  let piece: Array<[number, number]> = [];
+  for (const [lon, lat] of ring as Array<[number, number]>) {
+    if (previousLon !== null && Math.abs(lon - previousLon) > 180) {
+      pieces.push(piece);
+      piece = [];
+    }
+    const [x, y] = naturalEarth(lon, lat);
+    piece.push([(x + WORLD.width / 2) * scale, (y + WORLD.height / 2) * scale]);
+    previousLon = lon;
+  }
+  // A ring is a loop: its last piece goes on into its first (else closing each would draw a
+  // line across the country from where the ring happens to start).
+  if (pieces.length > 0) pieces[0] = [...piece, ...pieces[0]!];
+  else pieces.push(piece);
+  return pieces.filter((p) => p.length > 2);
+}
+
 /** SVG path data of rings (arrays of [lon, lat]), scaled so the world is `width` wide. */
 export function ringsToPath(rings: number[][][], width: number): string {
-  const scale = width / WORLD.width;
-  const parts: string[] = [];
-  for (const ring of rings) {
-    let previousLon: number | null = null;
-    let segment: string[] = [];
-    const flush = () => {
-      if (segment.length > 2) parts.push(`M${segment.join('L')}Z`);
-      segment = [];
-    };
-    for (const [lon, lat] of ring as Array<[number, number]>) {
-      if (previousLon !== null && Math.abs(lon - previousLon) > 180) flush();
-      const [x, y] = naturalEarth(lon, lat);
-      segment.push(`${((x + WORLD.width / 2) * scale).toFixed(1)},${((y + WORLD.height / 2) * scale).toFixed(1)}`);
-      previousLon = lon;
-    }
-    flush();
-  }
-  return parts.join('');
+  return rings
+    .flatMap((ring) => ringPieces(ring, width))
+    .map((piece) => `M${piece.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join('L')}Z`)
+    .join('');
+}
+
+/** A rectangle on the map: left, top, right, bottom. */
+export type Box = [number, number, number, number];
+
+/** The boxes around a polygon's outline (its outer ring), one per piece either side of the antimeridian. */
+export function polygonBoxes(rings: number[][][], width: number): Box[] {
+  return ringPieces(rings[0] ?? [], width).map((piece) => {
+    const xs = piece.map((p) => p[0]);
+    const ys = piece.map((p) => p[1]);
+    return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  });
+}
+
+const size = (b: Box) => Math.max(b[2] - b[0], b[3] - b[1]);
+const merge = (a: Box, b: Box): Box => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
+const gap = (a: Box, b: Box) => Math.max(0, b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3]);
+
+/**
+ * Where a country lies: its largest piece, with every other piece near what is gathered so
+ * far (within half its size). Far pieces are left out: French Guiana from France, the Aleutian
+ * tip past the antimeridian from the United States, Chukotka's far side from Russia, which
+ * would otherwise stretch the box across the world.
+ */
+export function countryBox(boxes: Box[]): Box | null {
+  const [first, ...rest] = [...boxes].sort((a, b) => (b[2] - b[0]) * (b[3] - b[1]) - (a[2] - a[0]) * (a[3] - a[1]));
+  if (!first) return null;
+  let box = first;
+  for (const piece of rest) if (gap(box, piece) <= size(box) / 2) box = merge(box, piece);
+  return box;
+}
+
+/** Boxes gathered into one (several countries of a filter), or null for none. */
+export function unionBox(boxes: Box[]): Box | null {
+  return boxes.length ? boxes.reduce(merge) : null;
+}
+
+/**
+ * The view (x, y, width, height) that shows `box` inside `world` (the whole map's view): a
+ * margin around it, no smaller than `minWidth` (a small country keeps its neighbours in
+ * sight), the world view's proportions, and inside the world view where it fits.
+ */
+export function fitView(box: Box, world: [number, number, number, number], minWidth: number): [number, number, number, number] {
+  const [wx, wy, ww, wh] = world;
+  const margin = 0.15;
+  let w = Math.max((box[2] - box[0]) * (1 + 2 * margin), minWidth);
+  let h = (box[3] - box[1]) * (1 + 2 * margin);
+  // The world view's proportions: the wider side decides, the other grows.
+  if (w / h > ww / wh) h = (w * wh) / ww;
+  else w = (h * ww) / wh;
+  if (w > ww) return world;
+  const cx = (box[0] + box[2]) / 2;
+  const cy = (box[1] + box[3]) / 2;
+  const x = Math.min(Math.max(cx - w / 2, wx), wx + ww - w);
+  const y = Math.min(Math.max(cy - h / 2, wy), wy + wh - h);
+  return [x, y, w, h];
 }
 
 /**

@@ -71,12 +71,12 @@ export function breakdownQuery(base: QueryBase, tab: TabDef, options: BreakdownO
   // A filter on event names already says which events count.
   if (tab.pageviewsOnly && !base.filters.some((f) => f.dimension === 'event:name')) filters.push(PAGEVIEW);
   if (tab.hideNotSet) filters.push({ op: 'is_not', dimension: tab.dimension, values: ['(not set)'] });
-  if (options.search) filters.push({ op: 'contains', dimension: tab.dimension, values: [options.search] });
+  if (options.search) filters.push({ op: 'contains', dimension: tab.shown ?? tab.dimension, values: [options.search] });
   return {
     site_id: base.siteId,
     metrics: secondMetrics(tab.second),
     date_range: base.range,
-    dimensions: [tab.dimension],
+    dimensions: tab.dimensions ?? [tab.dimension],
     filters: apiFilters(filters),
     order_by: [options.orderBy ?? ['visitors', 'desc']],
     include: { total_rows: true },

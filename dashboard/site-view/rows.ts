@@ -10,7 +10,7 @@ import { type Key } from '../i18n/index.ts';
 import { hasKey, t } from '../lib/i18n.ts';
 import { errorText } from '../lib/ui.ts';
 import { flagImage } from './flags.ts';
-import { dimensionLabel, formatMetric, valueLabel } from './format.ts';
+import { dimensionLabel, formatMetric, regionNames, valueLabel } from './format.ts';
 import type { TabDef } from './panels.ts';
 
 export const secondLabel = (tab: TabDef) => t(`sv.col.${tab.second}` as Key);
@@ -25,19 +25,39 @@ export function columnHeading(metric: string, text: string): Node | string {
   return h('span', null, h('span', { class: 'sv-col-long' }, text), h('span', { class: 'sv-col-short', 'aria-hidden': 'true' }, t(key)));
 }
 
+export interface Row {
+  /** What a click filters by: a country's or region's code, a city's name. */
+  value: string;
+  /** As the reader sees it. */
+  label: string;
+  /** The country whose flag goes before it, if the row has one. */
+  country: string | null;
+}
+
+/** A result row of a tab as the table shows it (a region's name, a city's country). */
+export function rowOf(tab: TabDef, dimensions: string[]): Row {
+  const asked = tab.dimensions ?? [tab.dimension];
+  const at = (dimension: string) => (asked.includes(dimension) ? (dimensions[asked.indexOf(dimension)] ?? '') : null);
+  const value = at(tab.dimension) ?? '';
+  const label = valueLabel(tab.shown ?? tab.dimension, (tab.shown && at(tab.shown)) || value);
+  return { value, label, country: at('visit:country') ?? (tab.dimension === 'visit:region' ? value.slice(0, 2) : null) };
+}
+
+/** The CSV beside the name: the code of a country or region (ISO 3166), a city's country. */
 export function rowsCsv(tab: TabDef, result: StatsResult): { header: string[]; rows: Array<Array<string | number | null>> } {
-  const country = tab.dimension === 'visit:country';
-  const header = [dimensionLabel(tab.dimension), ...(country ? ['ISO'] : []), t('sv.col.visitors'), secondLabel(tab)];
+  const coded = tab.dimension === 'visit:country' || tab.dimension === 'visit:region';
+  const inCountry = !coded && (tab.dimensions ?? []).includes('visit:country');
+  const header = [dimensionLabel(tab.dimension), ...(coded ? ['ISO'] : []), ...(inCountry ? [dimensionLabel('visit:country')] : []), t('sv.col.visitors'), secondLabel(tab)];
   const rows = result.results.map((r) => {
-    const value = r.dimensions[0] ?? '';
-    return [valueLabel(tab.dimension, value), ...(country ? [value] : []), r.metrics[0] ?? null, r.metrics[1] ?? null];
+    const row = rowOf(tab, r.dimensions);
+    return [row.label, ...(coded ? [row.value] : []), ...(inCountry ? [valueLabel('visit:country', row.country ?? '')] : []), r.metrics[0] ?? null, r.metrics[1] ?? null];
   });
   return { header, rows };
 }
 
 export interface RowsOptions {
-  /** A click on a value: filter the view by it. Absent: values are plain text. */
-  onPick?: (value: string) => void;
+  /** A click on a value: filter the view by it (`dimensions`: the whole row's). Absent: values are plain text. */
+  onPick?: (value: string, dimensions: string[]) => void;
   /** Clickable column headers (the Details dialog sorts by them). */
   sortHeader?: (column: 'value' | 'visitors' | 'second') => HTMLElement | null;
 }
@@ -54,13 +74,14 @@ export function rowsTable(tab: TabDef, result: StatsResult, options: RowsOptions
       'tbody',
       null,
       result.results.map((r) => {
-        const value = r.dimensions[0] ?? '';
-        const label = valueLabel(tab.dimension, value);
-        const shown = tab.dimension === 'visit:country' ? [flagImage(value), label] : label;
+        const { value, label, country } = rowOf(tab, r.dimensions);
+        // A region filter's chip names the region read here, not its code.
+        if (tab.dimension === 'visit:region') regionNames.set(value, label);
+        const shown = country === null ? label : [flagImage(country), label];
         const bar = h('span', { class: 'sv-bar', 'aria-hidden': 'true' });
         bar.style.width = `${(((r.metrics[0] ?? 0) / max) * 100).toFixed(1)}%`;
         const name = options.onPick
-          ? h('button', { type: 'button', class: 'sv-pick', title: t('sv.row.filter', { value: label }), onclick: () => options.onPick!(value) }, shown)
+          ? h('button', { type: 'button', class: 'sv-pick', title: t('sv.row.filter', { value: label }), onclick: () => options.onPick!(value, r.dimensions) }, shown)
           : h('span', { class: 'sv-pick' }, shown);
         // Raw numbers ride along as data attributes: tests compare them with the Stats API.
         return h(

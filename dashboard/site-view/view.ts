@@ -7,7 +7,8 @@ import type { QueryBase } from './queries.ts';
 import type { Filter, ViewState } from './state.ts';
 
 export interface SiteViewContext {
-  site: { domain: string; timezone: string };
+  /** `location_precision`: what the site stores of a visit's location (SiteRef; absent: region). */
+  site: { domain: string; timezone: string; location_precision?: string };
   /** Domains the user may read, for the site picker (just this one for a shared link). */
   sites: string[];
   mode: 'owner' | 'viewer' | 'shared';
