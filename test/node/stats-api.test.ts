@@ -92,7 +92,7 @@ describe('POST /api/v2/query', () => {
     [JSON.stringify({ metrics: ['visitors'], date_range: '7d' }), 'site_id'],
     [JSON.stringify({ ...QUERY, metrics: ['visitorz'] }), 'metric'],
     [JSON.stringify({ ...QUERY, filters: [['matches', 'event:page', ['^/']]] }), 'matches'],
-    [JSON.stringify({ ...QUERY, dimensions: ['visit:city'] }), 'cities'],
+    [JSON.stringify({ ...QUERY, dimensions: ['visit:city'] }), 'GeoNames city ids'],
     [JSON.stringify({ ...QUERY, metrics: ['conversion_rate'] }), 'goals'],
     [JSON.stringify({ ...QUERY, date_range: 'fortnight' }), 'date_range'],
   ])('answers 400 naming the problem for %s', async (body, words) => {
