@@ -82,6 +82,9 @@ export function describeStatsApi(runtime: string, start: StartTarget): void {
     });
 
     it('takes events for a site created a moment ago', async () => {
+      // Cities too, set through the Sites API: the breakdowns below read region and city.
+      const precise = await api('PUT', '/api/v1/sites/stats.example', { json: { location_precision: 'city' } });
+      expect(precise.status).toBe(200);
       const first = Date.now();
       const send = async (visitor: Visitor, userAgent: string, body: Record<string, unknown>) => {
         const res = await sendEvent(target, { d: 'stats.example', ...body }, visitor, { 'user-agent': userAgent });
@@ -121,6 +124,23 @@ export function describeStatsApi(runtime: string, start: StartTarget): void {
         { metrics: [1, 25], dimensions: ['NO'] },
         { metrics: [1, 25], dimensions: ['SE'] },
       ]);
+    });
+
+    it('breaks down and filters by region and city, named as geoip-lite and Cloudflare name them', async () => {
+      expect(await results({ metrics: ['visitors'], dimensions: ['visit:region', 'visit:region_name'], order_by: [['visit:region', 'asc']] })).toEqual([
+        { metrics: [1], dimensions: ['(not set)', '(not set)'] },
+        { metrics: [1], dimensions: ['DE-BE', 'Berlin'] },
+        { metrics: [1], dimensions: ['NO-03', 'Oslo'] },
+        { metrics: [1], dimensions: ['SE-E', 'Östergötlands län'] },
+      ]);
+      expect(await results({ metrics: ['visitors'], dimensions: ['visit:city_name'], order_by: [['visit:city_name', 'asc']] })).toEqual([
+        { metrics: [1], dimensions: ['(not set)'] },
+        { metrics: [1], dimensions: ['Berlin'] },
+        { metrics: [1], dimensions: ['Mjölby'] },
+        { metrics: [1], dimensions: ['Oslo'] },
+      ]);
+      expect(await results({ metrics: ['pageviews'], filters: [['is', 'visit:region', ['NO-03']]] })).toEqual([{ metrics: [2], dimensions: [] }]);
+      expect(await results({ metrics: ['visitors'], filters: [['contains', 'visit:region_name', ['götland']]] })).toEqual([{ metrics: [1], dimensions: [] }]);
     });
 
     it('breaks down by source, channel, search keyword and UTM tags', async () => {
@@ -219,7 +239,7 @@ export function describeStatsApi(runtime: string, start: StartTarget): void {
     });
 
     it('shows a site with the custom properties it has seen, and deletes a site with its data', async () => {
-      expect(await (await api('GET', '/api/v1/sites/stats.example')).json()).toEqual({ domain: 'stats.example', timezone: 'Etc/UTC', location_precision: 'region', custom_properties: ['plan'] });
+      expect(await (await api('GET', '/api/v1/sites/stats.example')).json()).toEqual({ domain: 'stats.example', timezone: 'Etc/UTC', location_precision: 'city', custom_properties: ['plan'] });
       const deleted = await api('DELETE', '/api/v1/sites/stats.example');
       expect(await deleted.json()).toEqual({ deleted: true });
       expect((await api('GET', '/api/v1/sites/stats.example')).status).toBe(404);

@@ -12,6 +12,13 @@ export interface Visitor {
    * answer has to come from geoip-lite's lookup of `ip`, so pairs are chosen to agree.
    */
   country: string;
+  /**
+   * Below the country, as Cloudflare reports it in request.cf (regionCode `03` for NO-03,
+   * region its name, city); on Node geoip-lite's city data must give the same for `ip`.
+   */
+  regionCode?: string;
+  region?: string;
+  city?: string;
 }
 
 export type Row = Record<string, SqlValue>;
@@ -40,11 +47,11 @@ export const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Apple
 export const SAFARI_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 /** Addresses whose country geoip-lite (Node) and Cloudflare (Workers) agree on. */
-export const NORWAY: Visitor = { ip: '84.208.20.110', country: 'NO' };
-export const NORWAY_2: Visitor = { ip: '84.208.20.111', country: 'NO' };
+export const NORWAY: Visitor = { ip: '84.208.20.110', country: 'NO', regionCode: '03', region: 'Oslo', city: 'Oslo' };
+export const NORWAY_2: Visitor = { ip: '84.208.20.111', country: 'NO', regionCode: '03', region: 'Oslo', city: 'Oslo' };
 export const NORWAY_3: Visitor = { ip: '81.167.36.1', country: 'NO' };
-export const SWEDEN: Visitor = { ip: '85.226.0.1', country: 'SE' };
-export const GERMANY: Visitor = { ip: '91.64.0.1', country: 'DE' };
+export const SWEDEN: Visitor = { ip: '85.226.0.1', country: 'SE', regionCode: 'E', region: 'Östergötlands län', city: 'Mjölby' };
+export const GERMANY: Visitor = { ip: '91.64.0.1', country: 'DE', regionCode: 'BE', region: 'Berlin', city: 'Berlin' };
 export const NORWAY_V6: Visitor = { ip: '2a02:2121:1234:5678::1', country: 'NO' };
 /** TEST-NET-1: no country in geoip-lite, and Cloudflare's XX. */
 export const NOWHERE: Visitor = { ip: '192.0.2.1', country: 'XX' };

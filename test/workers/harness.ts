@@ -138,6 +138,16 @@ export interface WorkerOptions {
 export const ORIGIN = 'https://teller.example.workers.dev';
 
 /** Starts the built Worker in workerd with a fresh, migrated local D1. */
+/**
+ * Miniflare hands `cf` to workerd as JSON in a request header, whose bytes workerd reads as
+ * UTF-8 while Node writes a header's characters one byte each: a name such as
+ * "Östergötlands län" arrives garbled unless its UTF-8 bytes are sent as those characters.
+ * Cloudflare's edge sets request.cf itself, so this is the test transport's, not Teller's.
+ */
+function headerSafe(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : Buffer.from(text, 'utf8').toString('latin1');
+}
+
 export async function startWorker(options: WorkerOptions = {}): Promise<TellerWorker> {
   const built = await buildWorker();
   const { workerOptions } = unstable_getMiniflareWorkerOptions(WRANGLER_CONFIG, undefined, {
@@ -165,7 +175,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TellerWo
       const response = await mf.dispatchFetch(`${ORIGIN}${path}`, {
         ...(init as object),
         headers: Object.fromEntries(headers),
-        ...(visitor ? { cf: { country: visitor.country, regionCode: visitor.regionCode, region: visitor.region, city: visitor.city } } : {}),
+        ...(visitor ? { cf: { country: visitor.country, regionCode: visitor.regionCode, region: headerSafe(visitor.region), city: headerSafe(visitor.city) } } : {}),
         redirect: 'manual',
       } as Parameters<Miniflare['dispatchFetch']>[1]);
       return response as unknown as Response;
