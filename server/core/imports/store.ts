@@ -359,52 +359,62 @@ export interface PurgeSteps {
   run(stmt: Stmt): Promise<{ changes: number }>;
 }
 
-/** Rows of import `id` before `before` (all of them when null), a chunk at a time; false when the steps ran out. */
-async function deleteRowsOf(id: number, before: string | null, steps: PurgeSteps): Promise<boolean> {
-  const day = before === null ? '' : ' AND date < ?';
-  const params = before === null ? [id, DELETE_CHUNK] : [id, before, DELETE_CHUNK];
+/**
+ * The statement that makes import `id`'s record say the days and rows it holds now. Read
+ * table by table: D1 refuses a compound SELECT of this many terms.
+ */
+async function recountStatement(db: Db, id: number): Promise<Stmt> {
+  const days = new Set<string>();
+  let rows = 0;
   for (const table of IMPORTED_TABLE_NAMES) {
-    for (;;) {
-      if (!steps.more()) return false;
-      const { changes } = await steps.run({ sql: `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE import_id = ?${day} LIMIT ?)`, params });
-      if (changes < DELETE_CHUNK) break;
+    const found = await db.all<{ date: string; n: number }>(`SELECT date, count(*) AS n FROM ${table} WHERE import_id = ? GROUP BY date`, [id]);
+    for (const { date, n } of found) {
+      days.add(date);
+      rows += n;
     }
   }
-  return true;
-}
-
-/** The days and rows import `id` holds now, as its record says them. */
-function recountStatement(id: number): Stmt {
-  const all = IMPORTED_TABLE_NAMES.map((t) => `SELECT date FROM ${t} WHERE import_id = ?`).join(' UNION ALL ');
+  const sorted = [...days].sort();
   return {
-    sql: `UPDATE imports SET (first_day, last_day, day_count, row_count) =
-      (SELECT min(date), max(date), count(DISTINCT date), count(*) FROM (${all})) WHERE id = ?`,
-    params: [...IMPORTED_TABLE_NAMES.map(() => id), id],
+    sql: 'UPDATE imports SET first_day = ?, last_day = ?, day_count = ?, row_count = ? WHERE id = ?',
+    params: [sorted[0] ?? null, sorted.at(-1) ?? null, days.size, rows, id],
   };
 }
 
 /**
  * Purge of imported days before site-local day `before`, resumable like the rest of purge:
- * the imports stop counting those days first (their first day moves on, and an import held
- * wholly before it stops being complete), then the rows go, then each import's record is
- * counted again.
+ * the imports stop counting those days first (their first day moves on; an import held
+ * wholly before it stops being complete), then the rows go, then the records of emptied
+ * imports, and the others are counted again. Only statements with work to do are run (a
+ * read finds it first), so each call makes progress however few statements it may run.
  */
 export async function purgeImportsBefore(db: Db, siteId: number, before: string, steps: PurgeSteps): Promise<void> {
-  if (!steps.more()) return;
-  await steps.run({
-    sql: "UPDATE imports SET status = 'loading' WHERE site_id = ? AND status = 'complete' AND last_day < ?",
-    params: [siteId, before],
-  });
-  if (!steps.more()) return;
-  await steps.run({ sql: "UPDATE imports SET first_day = ? WHERE site_id = ? AND status = 'complete' AND first_day < ?", params: [before, siteId, before] });
-  const gone = await db.all<{ id: number }>('SELECT id FROM imports WHERE site_id = ? AND last_day < ?', [siteId, before]);
-  for (const { id } of gone) {
-    if (!(await deleteRowsOf(id, null, steps)) || !steps.more()) return;
-    await steps.run({ sql: 'DELETE FROM imports WHERE id = ?', params: [id] });
+  const moving = await db.first("SELECT 1 AS x FROM imports WHERE site_id = ? AND status = 'complete' AND first_day < ? LIMIT 1", [siteId, before]);
+  if (moving) {
+    if (!steps.more()) return;
+    await steps.run({
+      sql: `UPDATE imports SET status = CASE WHEN last_day < ? THEN 'loading' ELSE status END,
+              first_day = CASE WHEN last_day < ? THEN first_day ELSE ? END
+            WHERE site_id = ? AND status = 'complete' AND first_day < ?`,
+      params: [before, before, before, siteId, before],
+    });
   }
-  const kept = await db.all<{ id: number }>("SELECT id FROM imports WHERE site_id = ? AND status = 'complete' AND row_count > 0", [siteId]);
-  for (const { id } of kept) {
-    if (!(await deleteRowsOf(id, before, steps)) || !steps.more()) return;
-    await steps.run(recountStatement(id));
+  for (const table of IMPORTED_TABLE_NAMES) {
+    const older = `SELECT rowid FROM ${table} WHERE site_id = ? AND date < ?`;
+    if (!(await db.first(`${older} LIMIT 1`, [siteId, before]))) continue;
+    for (;;) {
+      if (!steps.more()) return;
+      const { changes } = await steps.run({ sql: `DELETE FROM ${table} WHERE rowid IN (${older} LIMIT ?)`, params: [siteId, before, DELETE_CHUNK] });
+      if (changes < DELETE_CHUNK) break;
+    }
+  }
+  if (await db.first('SELECT 1 AS x FROM imports WHERE site_id = ? AND last_day < ? LIMIT 1', [siteId, before])) {
+    if (!steps.more()) return;
+    await steps.run({ sql: 'DELETE FROM imports WHERE site_id = ? AND last_day < ?', params: [siteId, before] });
+  }
+  // Moved imports start on the boundary until counted again (then on their first day left).
+  const moved = await db.all<{ id: number }>("SELECT id FROM imports WHERE site_id = ? AND status = 'complete' AND first_day = ?", [siteId, before]);
+  for (const { id } of moved) {
+    if (!steps.more()) return;
+    await steps.run(await recountStatement(db, id));
   }
 }
