@@ -78,7 +78,7 @@ export interface ImportedRange {
 }
 
 /** Why an import is refused: a clear message, and a code the routes map to a status. */
-export type ImportErrorCode = 'duplicate' | 'overlap' | 'empty' | 'invalid-row' | 'abandoned';
+export type ImportErrorCode = 'no-site' | 'duplicate' | 'overlap' | 'empty' | 'invalid-row' | 'abandoned';
 
 export class ImportError extends Error {
   readonly code: ImportErrorCode;
@@ -106,6 +106,8 @@ const DEFAULT_ROWS_PER_BATCH = 2_000;
 /** Rows per delete statement, so one statement never holds a whole import. */
 const DELETE_CHUNK = 5_000;
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+/** Longest text value stored (a page with its query, a referrer URL): longer is bad input. */
+export const MAX_TEXT_LENGTH = 2_048;
 
 const isDay = (text: string) => DAY_PATTERN.test(text) && dayString(dayNumber(text)) === text;
 
@@ -213,6 +215,9 @@ function rowValues(spec: ImportedTableSpec, row: ImportedRow): SqlValue[] {
   const dims = spec.dimensions.map(({ name, type }) => {
     const value = row.values[name] ?? (type === 'integer' ? 0 : '');
     if (type === 'text' && typeof value !== 'string') throw new ImportError('invalid-row', `${spec.name}: ${name} on ${row.date} must be text`);
+    if (type === 'text' && (value as string).length > MAX_TEXT_LENGTH) {
+      throw new ImportError('invalid-row', `${spec.name}: ${name} on ${row.date} is longer than ${MAX_TEXT_LENGTH} characters`);
+    }
     if (type === 'integer' && !(Number.isSafeInteger(value) && (value as number) >= 0)) {
       throw new ImportError('invalid-row', `${spec.name}: ${name} on ${row.date} must be a whole number ≥ 0, got ${JSON.stringify(value)}`);
     }
@@ -288,7 +293,7 @@ async function refuseDuplicate(db: Db, site: Site, source: ImportSource): Promis
  */
 export async function runImport(db: Db, site: Site, source: ImportSource, options: ImportOptions): Promise<ImportSummary> {
   const siteRow = await db.first<{ id: number }>('SELECT id FROM sites WHERE id = ?', [site.id]);
-  if (!siteRow) throw new ImportError('invalid-row', `no site ${site.domain}`);
+  if (!siteRow) throw new ImportError('no-site', `there is no site ${site.domain}`);
   await removeAbandonedImports(db, options.nowSec, site.id);
   const firstOwn = await firstOwnDay(db, site);
   const id = await startImport(db, site, source, options);
