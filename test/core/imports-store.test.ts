@@ -99,6 +99,28 @@ describe('runImport', () => {
     expect(summary.note).toBe('Teller counts this site itself from 2024-07-01, so only imported days before it are kept; the import had none on or after it.');
   });
 
+  it('never counts a day twice: days an earlier import spans are left out, or refuse the import', async () => {
+    const { db, site } = await open();
+    // The first import spans 1–10 January, with rows on its first and last day only.
+    const first = await runImport(db, site, memorySource(rowsOfDays(['2024-01-01', '2024-01-10'])), OPTIONS);
+    const overlapping = memorySource(rowsOfDays(['2024-01-05', '2024-01-10', '2024-01-11', '2024-01-12']));
+    await expect(runImport(db, site, overlapping, { ...OPTIONS, clip: 'refuse' })).rejects.toThrow(
+      `export.zip has 2024-01-05, which import ${first.id} holds already (2024-01-01 to 2024-01-10): delete that import first, or let the import clip the days`,
+    );
+    const second = await runImport(db, site, overlapping, OPTIONS);
+    expect(second).toMatchObject({ days: 2, firstDay: '2024-01-11', lastDay: '2024-01-12', clippedDays: 2 });
+    expect(second.note).toBe('2 imported days (2024-01-05 to 2024-01-10) already held by earlier imports left out.');
+    expect(n(db, "SELECT count(*) AS n FROM imported_visitors WHERE date = '2024-01-10'")).toBe(1);
+    await expect(runImport(db, site, memorySource(rowsOfDays(['2024-01-03'])), OPTIONS)).rejects.toThrow('export.zip: nothing to import, earlier imports hold every day in it');
+
+    // With own days too, the note says both.
+    db.raw.prepare("INSERT INTO visits (site_id, visitor, started_at, ended_at, channel) VALUES (?, 1, ?, ?, 'Direct')").run(site.id, NOW_SEC, NOW_SEC);
+    const third = await runImport(db, site, memorySource(rowsOfDays(['2024-01-12', '2024-01-13', '2024-07-01'])), OPTIONS);
+    expect(third.note).toBe(
+      'Teller counts this site itself from 2024-07-01, so only imported days before it are kept: 1 imported day (2024-07-01 to 2024-07-01) left out. 1 imported day (2024-01-12 to 2024-01-12) already held by earlier imports left out.',
+    );
+  });
+
   it('stops and leaves nothing when the clean-up of crashes removes it while it runs', async () => {
     const { db, site } = await open();
     let now = NOW_SEC;

@@ -153,9 +153,9 @@ export function describeImports(runtime: string, start: StartTarget): void {
     it('deletes one import with exactly its rows over the admin API, and names what is wrong', async () => {
       const s = await site('delete.example');
       const kept = await runImport(db, s, memorySource(rowsOfDays(days('2024-01-01', 5)), { fileName: 'jan.zip' }), OPTIONS);
-      const gone = await runImport(db, s, memorySource(rowsOfDays(days('2024-01-01', 5), 7), { fileName: 'jan-again.zip' }), OPTIONS);
+      const gone = await runImport(db, s, memorySource(rowsOfDays(days('2024-02-01', 5), 7), { fileName: 'feb.zip' }), OPTIONS);
       const other = await site('delete-other.example');
-      await runImport(db, other, memorySource(rowsOfDays(days('2024-01-01', 5), 7), { fileName: 'jan-again.zip' }), OPTIONS);
+      await runImport(db, other, memorySource(rowsOfDays(days('2024-02-01', 5), 7), { fileName: 'feb.zip' }), OPTIONS);
       const otherRows = await importedRows(other.id);
 
       expect((await api(`/api/v1/sites/delete.example/imports/${gone.id}`, { method: 'DELETE' }, null)).status).toBe(401);

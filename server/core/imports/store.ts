@@ -38,7 +38,7 @@ export interface ImportSummary {
   rows: number;
   firstDay: string;
   lastDay: string;
-  /** Distinct days of the source left out because Teller counted them itself. */
+  /** Distinct days of the source left out: Teller counted them itself, or earlier imports hold them. */
   clippedDays: number;
   /** How overlap with Teller's own data was handled, in a sentence; null when the site has none. */
   note: string | null;
@@ -249,13 +249,21 @@ function insertStatements(spec: ImportedTableSpec, siteId: number, importId: num
   return stmts;
 }
 
-/** The note saying how the import met Teller's own days. */
-function clipNote(firstOwn: string | null, clipped: Set<string>): string | null {
-  if (firstOwn === null) return null;
-  const kept = `Teller counts this site itself from ${firstOwn}, so only imported days before it are kept`;
-  if (clipped.size === 0) return `${kept}; the import had none on or after it.`;
-  const sorted = [...clipped].sort();
-  return `${kept}: ${clipped.size} imported day${clipped.size === 1 ? '' : 's'} (${sorted[0]} to ${sorted.at(-1)}) left out.`;
+const days = (n: number) => `${n} imported day${n === 1 ? '' : 's'}`;
+const span = (set: Set<string>) => {
+  const sorted = [...set].sort();
+  return `${sorted[0]} to ${sorted.at(-1)}`;
+};
+
+/** The note saying how the import met Teller's own days and earlier imports' days, or null. */
+function clipNote(firstOwn: string | null, clipped: Set<string>, held: Set<string>): string | null {
+  const parts: string[] = [];
+  if (firstOwn !== null) {
+    const kept = `Teller counts this site itself from ${firstOwn}, so only imported days before it are kept`;
+    parts.push(clipped.size === 0 ? `${kept}; the import had none on or after it.` : `${kept}: ${days(clipped.size)} (${span(clipped)}) left out.`);
+  }
+  if (held.size > 0) parts.push(`${days(held.size)} (${span(held)}) already held by earlier imports left out.`);
+  return parts.length === 0 ? null : parts.join(' ');
 }
 
 /** Records the import as `loading`; a file already imported into the site is refused. */
@@ -288,29 +296,39 @@ async function refuseDuplicate(db: Db, site: Site, source: ImportSource): Promis
 /**
  * Imports `source` into `site`: every row stored and the import `complete`, or nothing
  * stored and the error thrown (ImportError, the source's ImportFormatError, or any other).
- * Days on or after the site's first own day are left out (clip 'before-own-data', said in
- * the summary's note) or refuse the import (clip 'refuse').
+ * Days on or after the site's first own day, and days within an earlier complete import's
+ * first..last day, are left out (clip 'before-own-data', said in the summary's note) or
+ * refuse the import (clip 'refuse'): no day is ever counted twice.
  */
 export async function runImport(db: Db, site: Site, source: ImportSource, options: ImportOptions): Promise<ImportSummary> {
   const siteRow = await db.first<{ id: number }>('SELECT id FROM sites WHERE id = ?', [site.id]);
   if (!siteRow) throw new ImportError('no-site', `there is no site ${site.domain}`);
   await removeAbandonedImports(db, options.nowSec, site.id);
   const firstOwn = await firstOwnDay(db, site);
+  const held = (await importedRange(db, site.id))?.imports ?? [];
   const id = await startImport(db, site, source, options);
   try {
-    return await loadRows(db, site, source, id, firstOwn, options);
+    return await loadRows(db, site, source, id, { firstOwn, held }, options);
   } catch (error) {
     await removeImport(db, id);
     throw error;
   }
 }
 
-async function loadRows(db: Db, site: Site, source: ImportSource, id: number, firstOwn: string | null, options: ImportOptions): Promise<ImportSummary> {
+/** Days the import may not add to: Teller's own from `firstOwn` on, and earlier imports' spans. */
+interface Taken {
+  firstOwn: string | null;
+  held: readonly ImportedSpan[];
+}
+
+async function loadRows(db: Db, site: Site, source: ImportSource, id: number, taken: Taken, options: ImportOptions): Promise<ImportSummary> {
+  const { firstOwn } = taken;
   const clip = options.clip ?? 'before-own-data';
   const perBatch = options.rowsPerBatch ?? DEFAULT_ROWS_PER_BATCH;
   const heartbeat = () => (options.clock ? Math.floor(options.clock() / 1000) : options.nowSec);
   const days = new Set<string>();
   const clipped = new Set<string>();
+  const heldDays = new Set<string>();
   let pending = new Map<ImportedTableSpec, SqlValue[][]>();
   let pendingRows = 0;
   let rows = 0;
@@ -335,6 +353,14 @@ async function loadRows(db: Db, site: Site, source: ImportSource, id: number, fi
       clipped.add(row.date);
       continue;
     }
+    const holder = taken.held.find((h) => row.date >= h.firstDay && row.date <= h.lastDay);
+    if (holder) {
+      if (clip === 'refuse') {
+        throw new ImportError('overlap', `${source.fileName} has ${row.date}, which import ${holder.id} holds already (${holder.firstDay} to ${holder.lastDay}): delete that import first, or let the import clip the days`);
+      }
+      heldDays.add(row.date);
+      continue;
+    }
     const list = pending.get(spec) ?? [];
     list.push(values);
     pending.set(spec, list);
@@ -344,11 +370,19 @@ async function loadRows(db: Db, site: Site, source: ImportSource, id: number, fi
     if (pendingRows >= perBatch) await flush([]);
   }
   if (rows === 0) {
-    const why = clipped.size > 0 ? `every day in it is on or after ${firstOwn}, from when Teller counts ${site.domain} itself` : 'it holds no rows';
+    const own = `on or after ${firstOwn}, from when Teller counts ${site.domain} itself`;
+    const why =
+      heldDays.size === 0
+        ? clipped.size === 0
+          ? 'it holds no rows'
+          : `every day in it is ${own}`
+        : clipped.size === 0
+          ? 'earlier imports hold every day in it'
+          : `every day in it is ${own}, or held by earlier imports`;
     throw new ImportError('empty', `${source.fileName}: nothing to import, ${why}`);
   }
   const sorted = [...days].sort();
-  const summary: ImportSummary = { id, days: days.size, rows, firstDay: sorted[0]!, lastDay: sorted.at(-1)!, clippedDays: clipped.size, note: clipNote(firstOwn, clipped) };
+  const summary: ImportSummary = { id, days: days.size, rows, firstDay: sorted[0]!, lastDay: sorted.at(-1)!, clippedDays: clipped.size + heldDays.size, note: clipNote(firstOwn, clipped, heldDays) };
   await flush([
     {
       sql: "UPDATE imports SET status = 'complete', first_day = ?, last_day = ?, day_count = ?, row_count = ?, note = ? WHERE id = ? AND status = 'loading'",
