@@ -6,9 +6,10 @@
  * Nothing half is ever counted: an import is recorded `loading` first, its rows go in
  * chunks (each chunk one `db.batch`, each statement within D1's 100 parameters), and only
  * the last batch marks it `complete`; readers count rows of complete imports within their
- * days only (`countedRowSql`, `importedRange`). A failure removes the import's rows and record. An import
- * left `loading` by a crash (no chunk stored for `STALE_LOADING_SEC`) is removed by the
- * next import into the same site and by every maintenance pass.
+ * days only (`countedRowSql`, `importedRange`). A failure removes the import's rows and
+ * record. An import left `loading` by a crash (no chunk stored for `STALE_LOADING_SEC`) is
+ * removed by the next import into the same site and by every maintenance pass. No day is
+ * counted twice: days Teller counted itself or an earlier import holds are left out.
  * @module
  */
 import type { Clock, Db, SqlValue, Stmt } from '../ports.ts';
@@ -16,7 +17,10 @@ import type { Site } from '../sites.ts';
 import { dayNumber, dayString, localDayAt } from '../time.ts';
 import { IMPORTED_TABLE_NAMES, importedTable, type ImportedRow, type ImportKind, type ImportSource, type ImportedTableSpec } from './tables.ts';
 
-/** What to do with imported days on or after the site's first own day. */
+/**
+ * What to do with imported days Teller already has: on or after the site's first own day,
+ * or within an earlier import's days. `before-own-data` leaves them out (and says so).
+ */
 export type ClipMode = 'before-own-data' | 'refuse';
 
 export interface ImportOptions {
@@ -25,7 +29,7 @@ export interface ImportOptions {
   nowSec: number;
   /** The clock for the heartbeat of a long import (default: `nowSec` throughout). */
   clock?: Clock;
-  /** Default 'before-own-data': keep only the days before Teller's first own day. */
+  /** Default 'before-own-data': keep only the days before Teller's first own day that no earlier import holds. */
   clip?: ClipMode;
   /** Rows stored per batch (default 2,000); tests make it small. */
   rowsPerBatch?: number;
