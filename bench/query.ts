@@ -43,20 +43,22 @@ function duckSize(path: string): number {
   return [path, `${path}.wal`].filter(existsSync).reduce((n, f) => n + statSync(f).size, 0);
 }
 
-/** Opens the dataset's columnar copy, building it (as the server's backfill does) when missing. */
+/**
+ * Opens the dataset's columnar copy and brings it up to date as the server's backfill does:
+ * all of it when missing, or again when its format changed (the copy drops itself then).
+ */
 async function openColumns(db: SqliteDb, path: string, notes: string[]): Promise<DuckStore> {
   const copyPath = columnarPath(path);
   const madeNotes = `${copyPath}.json`;
-  const fresh = !existsSync(copyPath);
   const columns = await openDuckStore({ path: copyPath, memoryLimit: '256MB', threads: availableParallelism() });
-  if (fresh) {
-    const t = performance.now();
-    let days = 0;
-    for (;;) {
-      const r = await syncColumnarCopy(db, columns, 4, Math.floor(NOW / 1000));
-      days += r.daysWritten;
-      if (!r.behind) break;
-    }
+  const t = performance.now();
+  let days = 0;
+  for (;;) {
+    const r = await syncColumnarCopy(db, columns, 4, Math.floor(NOW / 1000));
+    days += r.daysWritten;
+    if (!r.behind) break;
+  }
+  if (days > 0) {
     const elapsed = performance.now() - t;
     writeFileSync(madeNotes, JSON.stringify([`columnar copy backfilled: ${days} days in ${seconds(elapsed)} (${(elapsed / days).toFixed(0)} ms a day, 4 days a step as the server does)`]));
   }
