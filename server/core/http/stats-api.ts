@@ -11,7 +11,7 @@ import { Hono, type Context } from 'hono';
 import type { Db } from '../ports.ts';
 import { QueryError } from '../query/errors.ts';
 import { runQuery } from '../query/execute.ts';
-import { readImportSpans } from '../query/imported.ts';
+import { importedRange } from '../imports/store.ts';
 import { parseQuery, readSiteId } from '../query/parse.ts';
 import { localDayAt } from '../time.ts';
 import { findSite, type Site } from '../sites.ts';
@@ -33,7 +33,7 @@ const REALTIME_SECONDS = 5 * 60;
 export async function statsStart(db: Db, site: Site, imports = false): Promise<string | null> {
   const rolled = await db.first<{ day: string | null }>("SELECT min(day) AS day FROM rollup_visits WHERE site_id = ? AND dimension = ''", [site.id]);
   const raw = await db.first<{ t: number | null }>('SELECT min(started_at) AS t FROM visits WHERE site_id = ?', [site.id]);
-  const imported = imports ? ((await readImportSpans(db, site.id))[0]?.firstDay ?? null) : null;
+  const imported = imports ? ((await importedRange(db, site.id))?.firstDay ?? null) : null;
   const days = [rolled?.day ?? null, raw?.t == null ? null : localDayAt(site.timezone, raw.t), imported].filter((d): d is string => d !== null);
   return days.length === 0 ? null : days.sort()[0]!;
 }

@@ -9,7 +9,8 @@ import { dimensionSpec, isTimeDimension, type DimensionSpec } from './dimensions
 import { filterDimensions, filterMatches, filtersOnPage, pageAsEntryPage } from './filters.ts';
 import { metricChange, metricValue, missingValue, type GroupSums } from './metrics.ts';
 import { rollupsCanServe } from './plan.ts';
-import { IMPORTS_WARNINGS, ImportsUnanswerable, importsSkipReason, readImportSpans } from './imported.ts';
+import { importedRange } from '../imports/store.ts';
+import { IMPORTS_WARNINGS, ImportsUnanswerable, importsSkipReason } from './imported.ts';
 import { readGroups, type ReadContext } from './read.ts';
 import { readRollupState } from './rollup-state.ts';
 import { reachesPurged } from '../privacy/purge-boundary.ts';
@@ -190,7 +191,7 @@ async function answer(ctx: ReadContext, query: Query, comparison: Period | null,
  * own data alone with Plausible's reason in `meta`.
  */
 async function answerWithImports(ctx: ReadContext, query: Query, comparison: Period | null, meta: Record<string, unknown>): Promise<ResultRow[]> {
-  const spans = await readImportSpans(ctx.db, query.site.id);
+  const spans = (await importedRange(ctx.db, query.site.id))?.imports ?? [];
   let reason = importsSkipReason(query, spans, comparison ? [query.period, comparison] : [query.period]);
   if (reason === null) {
     try {

@@ -10,6 +10,7 @@
  * @module
  */
 import type { Db, SqlValue } from '../ports.ts';
+import { countedRowSql, type ImportedSpan } from '../imports/store.ts';
 import { ATTRIBUTES } from '../store/schema.ts';
 import { sumsFromRow, type Relation } from '../store/measures.ts';
 import { dimensionSpec, namedLabel, type DimensionSpec } from './dimensions.ts';
@@ -27,13 +28,6 @@ export const IMPORTS_WARNINGS: Partial<Record<SkipReason, string>> = {
   unsupported_interval: 'Imported stats are not included because the time dimension (i.e. the interval) is too short.',
 };
 
-/** One complete import of a site: its source and the site-local days it covers. */
-export interface ImportSpan {
-  id: number;
-  kind: string;
-  firstDay: string;
-  lastDay: string;
-}
 
 /** Thrown by a read no single imported table can answer in full. */
 export class ImportsUnanswerable extends Error {}
@@ -47,7 +41,7 @@ interface ImportedSource {
   columns: Readonly<Record<string, string>>;
   /** Dimension → the one label every row of the table has for it. */
   constants: Readonly<Record<string, string>>;
-  /** Per relation, each measure it gives as SQL over `i` (measures missing: not given). */
+  /** Per relation, each measure it gives as SQL over `r` (measures missing: not given). */
   measures: Partial<Record<Relation, MeasureSql>>;
 }
 
@@ -56,11 +50,11 @@ const CUSTOM_EVENTS_WITH_PAGEVIEWS = `(SELECT site_id, import_id, date, name, vi
   UNION ALL SELECT site_id, import_id, date, 'pageview', visitors, pageviews, pageviews FROM imported_visitors)`;
 
 const visitMeasures = (visits: string): MeasureSql => ({
-  visitors: 'SUM(i.visitors)',
-  visits: `SUM(i.${visits})`,
-  bounces: 'SUM(i.bounces)',
-  duration: 'SUM(i.visit_duration)',
-  pageviews: 'SUM(i.pageviews)',
+  visitors: 'SUM(r.visitors)',
+  visits: `SUM(r.${visits})`,
+  bounces: 'SUM(r.bounces)',
+  duration: 'SUM(r.visit_duration)',
+  pageviews: 'SUM(r.pageviews)',
 });
 const AS_PAGEVIEW = { 'event:name': 'pageview' } as const;
 
@@ -74,7 +68,7 @@ const SOURCES: Record<string, ImportedSource> = {
         ...visitMeasures('visits'),
         // A visit's events are its pageviews and custom events.
         events:
-          'SUM(i.pageviews + coalesce((SELECT SUM(c.events) FROM imported_custom_events c WHERE c.site_id = i.site_id AND c.import_id = i.import_id AND c.date = i.date), 0))',
+          'SUM(r.pageviews + coalesce((SELECT SUM(c.events) FROM imported_custom_events c WHERE c.import_id = r.import_id AND c.date = r.date), 0))',
       },
     },
   },
@@ -90,9 +84,9 @@ const SOURCES: Record<string, ImportedSource> = {
     columns: {},
     constants: AS_PAGEVIEW,
     measures: {
-      visits: { visitors: 'SUM(i.visitors)', visits: 'SUM(i.visits)' },
+      visits: { visitors: 'SUM(r.visitors)', visits: 'SUM(r.visits)' },
       // No events: which custom events a page had, the table does not say.
-      events: { visitors: 'SUM(i.visitors)', visits: 'SUM(i.visits)', pageviews: 'SUM(i.pageviews)' },
+      events: { visitors: 'SUM(r.visitors)', visits: 'SUM(r.visits)', pageviews: 'SUM(r.pageviews)' },
     },
   },
   imported_custom_events: {
@@ -100,8 +94,8 @@ const SOURCES: Record<string, ImportedSource> = {
     columns: {},
     constants: {},
     measures: {
-      visits: { visitors: 'SUM(i.visitors)' },
-      events: { visitors: 'SUM(i.visitors)', pageviews: 'SUM(i.pageviews)', events: 'SUM(i.events)' },
+      visits: { visitors: 'SUM(r.visitors)' },
+      events: { visitors: 'SUM(r.visitors)', pageviews: 'SUM(r.pageviews)', events: 'SUM(r.events)' },
     },
   },
 };
@@ -169,26 +163,17 @@ function neededMeasures(relation: Relation, metrics: readonly Metric[]): string[
 
 /** What reads need to add imported groups: the imports in the query's days and the metrics asked. */
 export interface ImportedReads {
-  imports: ImportSpan[];
+  imports: ImportedSpan[];
   metrics: readonly Metric[];
 }
 
-/** The site's complete imports, oldest first. */
-export async function readImportSpans(db: Db, siteId: number): Promise<ImportSpan[]> {
-  return db.all<ImportSpan>(
-    `SELECT id, kind, first_day AS firstDay, last_day AS lastDay FROM imports
-     WHERE site_id = ? AND status = 'complete' AND first_day IS NOT NULL ORDER BY first_day, id`,
-    [siteId],
-  );
-}
-
-const overlaps = (period: Period, span: ImportSpan) => span.firstDay <= period.lastDay && span.lastDay >= period.firstDay;
+const overlaps = (period: Period, span: ImportedSpan) => span.firstDay <= period.lastDay && span.lastDay >= period.firstDay;
 
 /**
  * Whether `query` can include imports at all (Plausible's order of reasons): null when it
  * can, so far as that is known before reading; `periods` are the main and comparison periods.
  */
-export function importsSkipReason(query: Query, spans: ImportSpan[], periods: Period[]): SkipReason | null {
+export function importsSkipReason(query: Query, spans: ImportedSpan[], periods: Period[]): SkipReason | null {
   if (spans.length === 0) return 'no_imported_data';
   if (query.dimensions.includes('time:hour')) return 'unsupported_interval';
   if (!periods.some((p) => spans.some((s) => overlaps(p, s)))) return 'out_of_range';
@@ -240,19 +225,16 @@ export async function addImportedGroups<R extends Relation>(
   const missing = neededMeasures(relation, reads.metrics).filter((m) => !measures?.[m]);
   if (!measures || missing.length > 0) throw new ImportsUnanswerable(`${table} lacks ${relation} ${missing.join(', ')}`);
 
-  const ids = reads.imports.filter((s) => overlaps(period, s)).map((s) => s.id);
-  if (ids.length === 0) return;
+  if (!reads.imports.some((s) => overlaps(period, s))) return;
   const dims = [...new Set([...keyDims, ...filterDims])].filter((d) => !(d in source.constants));
   const byDay = keys.some((k) => 'time' in k);
-  const columns = [...(byDay ? ['i.date AS d'] : []), ...dims.map((d, n) => `i.${source.columns[d]} AS c${n}`)];
+  const columns = [...(byDay ? ['r.date AS d'] : []), ...dims.map((d, n) => `r.${source.columns[d]} AS c${n}`)];
   const groupBy = [...(byDay ? ['d'] : []), ...dims.map((_, n) => `c${n}`)];
-  // Ids are the store's integers, written into the SQL so D1's parameter limit never counts them.
-  const idList = ids.map(Number).join(', ');
   const sums = Object.entries(measures).map(([name, sql]) => `${sql} AS ${name}`);
-  const params: SqlValue[] = [siteId, period.firstDay, period.lastDay];
+  const params: SqlValue[] = [siteId, period.firstDay, period.lastDay, siteId];
   const sql =
-    `SELECT ${[...columns, ...sums].join(', ')} FROM ${source.from} i` +
-    ` WHERE i.site_id = ? AND i.import_id IN (${idList}) AND i.date >= ? AND i.date <= ?` +
+    `SELECT ${[...columns, ...sums].join(', ')} FROM ${source.from} r` +
+    ` WHERE r.site_id = ? AND r.date >= ? AND r.date <= ? AND ${countedRowSql('r')}` +
     (groupBy.length > 0 ? ` GROUP BY ${groupBy.join(', ')}` : '');
   const rows = await db.all<Record<string, SqlValue>>(sql, params);
 
