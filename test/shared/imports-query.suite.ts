@@ -54,7 +54,7 @@ export function describeImportsQuery(runtime: string, start: StartTarget): void 
     beforeAll(async () => {
       target = await start({ adminToken: ADMIN_TOKEN });
       const siteId = await target.addSite(DOMAIN);
-      for (const s of importStatements(siteId, 1, IMPORTED)) await target.execute(s.sql, s.params);
+      for (const s of importStatements(siteId, 1, IMPORTED)) await target.execute(s.sql, [...s.params]);
       expect((await sendEvent(target, { n: 'pageview', u: `https://${DOMAIN}/`, d: DOMAIN }, NORWAY)).status).toBe(202);
       const setupCode = ((await target.request('/api/v1/setup-code', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.json())) as { code: string }).code;
       const setup = await target.request('/api/dashboard/setup', {
