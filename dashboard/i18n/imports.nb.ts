@@ -8,6 +8,7 @@ export const imports: Record<keyof typeof English, string> = {
   'sv.imports.include': 'Ta med',
   'sv.imports.skip.unsupported_interval': 'Importerte data har ikke tall per time: grafen viser bare Tellers egne.',
   'sv.imports.skip.unsupported_query': 'Importerte data kan ikke svare på disse filtrene: grafen viser bare Tellers egne tall.',
+  'sv.imports.panel': 'Importerte data kan ikke svare på denne fanen: her er bare Tellers egne tall.',
   'sv.imports.kind.plausible': 'Plausible',
   'sv.imports.kind.wp-statistics': 'WP Statistics',
 };

@@ -112,6 +112,15 @@ describe('imported history in the site view', () => {
     expect(await visitorsShown(p)).toBe(37);
     // The chart's buckets hold the imported days too: three visitors on 10 November.
     expect(await p.$eval('.sv-chart tr[data-bucket="2026-11-10"] td', (el) => (el as HTMLElement).dataset.value)).toBe('3');
+    // Channels are not in imported data: that tab says so, the sources tab counts them in.
+    const hint = (panel: string) => p.$eval(`[data-panel="${panel}"] .sv-imports-hint`, (el) => !(el as HTMLElement).hidden);
+    await waitFor('the channels tab says it has own numbers only', () => hint('sources'));
+    expect(await p.textContent('[data-panel="sources"] .sv-imports-hint')).toBe(english['sv.imports.panel']);
+    expect(await hint('devices')).toBe(false);
+    await p.locator('[data-panel="sources"]').screenshot({ path: join(SCREENSHOT_DIR, 'imports-panel-hint.png') });
+    await p.click('[data-panel="sources"] [role="tab"]:nth-child(2)');
+    await waitFor('the sources tab counts imported visitors', () => p.evaluate(() => document.querySelector('[data-panel="sources"]')!.textContent!.includes('33')));
+    expect(await hint('sources')).toBe(false);
     expect(await seriousA11yViolations(p)).toEqual([]);
     expect(await rawKeysOnPage(p)).toEqual([]);
     await shots(p, 'imports-included');
@@ -127,7 +136,7 @@ describe('imported history in the site view', () => {
     await waitFor('own visitors only after reload', async () => (await visitorsShown(p).catch(() => 0)) === 4);
     await p.click('[data-key="imports-toggle"]');
     await waitFor('imports back', async () => (await visitorsShown(p).catch(() => 0)) === 37);
-    expect(await p.evaluate(() => location.search)).toBe('?period=30d');
+    expect(await p.evaluate(() => location.search)).toBe('?period=30d&tab.sources=sources');
   });
 
   it('says why the chart shows own numbers only where imported days have no hourly numbers', async () => {
