@@ -28,6 +28,8 @@ export interface ImportedVisit {
   duration: number;
   /** A custom event the visit sent after its pageviews, or null. */
   custom: string | null;
+  /** The custom event's link (Plausible keeps it for outbound links and file downloads). */
+  link?: string;
 }
 
 type Table = { name: string; dims: (v: ImportedVisit) => Record<string, SqlValue>; metrics: (vs: ImportedVisit[]) => Record<string, number> };
@@ -102,6 +104,6 @@ export function importStatements(siteId: number, importId: number, visits: Impor
   };
   for (const t of TABLES) group(t.name, t.dims, t.metrics, visits);
   const custom = visits.filter((v) => v.custom !== null);
-  group('imported_custom_events', (v) => ({ name: v.custom, link_url: '', path: '' }), (vs) => ({ visitors: vs.length, events: vs.length }), custom);
+  group('imported_custom_events', (v) => ({ name: v.custom, link_url: v.link ?? '', path: '' }), (vs) => ({ visitors: vs.length, events: vs.length }), custom);
   return stmts;
 }

@@ -41,13 +41,22 @@ interface ImportedSource {
   columns: Readonly<Record<string, string>>;
   /** Dimension → the one label every row of the table has for it. */
   constants: Readonly<Record<string, string>>;
+  /**
+   * Dimension → its column, held only for the events named (an `is` filter on event:name
+   * naming no others): Plausible keeps a link's URL or a path for these events alone.
+   */
+  guarded?: Readonly<Record<string, { column: string; names: readonly string[] }>>;
   /** Per relation, each measure it gives as SQL over `r` (measures missing: not given). */
   measures: Partial<Record<Relation, MeasureSql>>;
 }
 
 /** A day's custom events, and a day's pageviews as the event named `pageview`. */
-const CUSTOM_EVENTS_WITH_PAGEVIEWS = `(SELECT site_id, import_id, date, name, visitors, events, 0 AS pageviews FROM imported_custom_events
-  UNION ALL SELECT site_id, import_id, date, 'pageview', visitors, pageviews, pageviews FROM imported_visitors)`;
+const CUSTOM_EVENTS_WITH_PAGEVIEWS = `(SELECT site_id, import_id, date, name, link_url, path, visitors, events, 0 AS pageviews FROM imported_custom_events
+  UNION ALL SELECT site_id, import_id, date, 'pageview', '', '', visitors, pageviews, pageviews FROM imported_visitors)`;
+
+/** Plausible's events whose `url` / `path` property its imports keep (Imported.goals_with_url/path). */
+const WITH_URL = ['Outbound Link: Click', 'Cloaked Link: Click', 'File Download'];
+const WITH_PATH = ['404', 'WP Search Queries', 'WP Form Completions'];
 
 const visitMeasures = (visits: string): MeasureSql => ({
   visitors: 'SUM(r.visitors)',
@@ -93,6 +102,7 @@ const SOURCES: Record<string, ImportedSource> = {
     from: CUSTOM_EVENTS_WITH_PAGEVIEWS,
     columns: {},
     constants: {},
+    guarded: { 'event:props:url': { column: 'link_url', names: WITH_URL }, 'event:props:path': { column: 'path', names: WITH_PATH } },
     measures: {
       visits: { visitors: 'SUM(r.visitors)' },
       events: { visitors: 'SUM(r.visitors)', pageviews: 'SUM(r.pageviews)', events: 'SUM(r.events)' },
@@ -123,17 +133,26 @@ function conjuncts(filters: readonly Filter[]): Filter[] {
  * the table cannot tell (which of a page's events were not pageviews).
  */
 function holds(source: ImportedSource, keyDims: readonly string[], filters: readonly Filter[]): boolean {
-  const filterDims = filters.flatMap(filterDimensions);
-  if (![...keyDims, ...filterDims].some((d) => d in source.columns)) return false;
-  if (!keyDims.every((d) => d in source.columns)) return false;
   const leaves = conjuncts(filters);
+  const column = (d: string) => columnOf(source, d, leaves) !== null;
+  const filterDims = filters.flatMap(filterDimensions);
+  if (![...keyDims, ...filterDims].some(column)) return false;
+  if (!keyDims.every(column)) return false;
   return filterDims.every((d) => {
-    if (d in source.columns) return true;
+    if (column(d)) return true;
     const constant = source.constants[d];
     if (constant === undefined) return false;
     const passing = leaves.filter((l) => 'dimension' in l && l.dimension === d && leafMatches(l, constant));
     return passing.length === filterDims.filter((x) => x === d).length;
   });
+}
+
+/** The column holding dimension `d` in `source` under filters `leaves` (all must pass), or null. */
+function columnOf(source: ImportedSource, d: string, leaves: readonly Filter[]): string | null {
+  if (d in source.columns) return source.columns[d]!;
+  const guard = source.guarded?.[d];
+  const named = leaves.some((l) => 'dimension' in l && l.dimension === 'event:name' && l.op === 'is' && l.caseSensitive && l.values.every((v) => guard?.names.includes(v)));
+  return guard && named ? guard.column : null;
 }
 
 /** The table holding every dimension the read groups (no time ones) and filters by; null when none does. */
@@ -226,9 +245,10 @@ export async function addImportedGroups<R extends Relation>(
   if (!measures || missing.length > 0) throw new ImportsUnanswerable(`${table} lacks ${relation} ${missing.join(', ')}`);
 
   if (!reads.imports.some((s) => overlaps(period, s))) return;
-  const dims = [...new Set([...keyDims, ...filterDims])].filter((d) => !(d in source.constants));
+  const leaves = conjuncts(filters);
+  const dims = [...new Set([...keyDims, ...filterDims])].filter((d) => columnOf(source, d, leaves) !== null);
   const byDay = keys.some((k) => 'time' in k);
-  const columns = [...(byDay ? ['r.date AS d'] : []), ...dims.map((d, n) => `r.${source.columns[d]} AS c${n}`)];
+  const columns = [...(byDay ? ['r.date AS d'] : []), ...dims.map((d, n) => `r.${columnOf(source, d, leaves)} AS c${n}`)];
   const groupBy = [...(byDay ? ['d'] : []), ...dims.map((_, n) => `c${n}`)];
   const sums = Object.entries(measures).map(([name, sql]) => `${sql} AS ${name}`);
   const params: SqlValue[] = [siteId, period.firstDay, period.lastDay, siteId];
@@ -240,8 +260,8 @@ export async function addImportedGroups<R extends Relation>(
 
   for (const row of rows) {
     const label = (name: string): string => {
-      if (name in source.constants) return source.constants[name]!;
-      return labelOf(dimensionSpec(name)!, row[`c${dims.indexOf(name)}`] ?? null);
+      const n = dims.indexOf(name);
+      return n < 0 ? source.constants[name]! : labelOf(dimensionSpec(name)!, row[`c${n}`] ?? null);
     };
     if (!filters.every((f) => filterMatches(f, label))) continue;
     const sums = Object.fromEntries(Object.keys(measures).map((m) => [m, Number(row[m] ?? 0)]));

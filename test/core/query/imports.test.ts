@@ -158,6 +158,26 @@ describe('include.imports', () => {
     expect(r.meta).toEqual({ imports_included: false, imports_skip_reason: 'no_imported_data' });
   });
 
+  it('merges outbound links by URL, which Plausible keeps for those events alone', async () => {
+    const links = await addSite(store.db, 'links.example');
+    const outbound = 'Outbound Link: Click';
+    const imported = [visit('2024-03-01', '/', { custom: outbound, link: 'https://a.example/' }), visit('2024-03-01', '/', { custom: outbound, link: 'https://b.example/' })];
+    for (const s of importStatements(links.id, 3, imported)) await store.db.run(s.sql, s.params);
+    insertVisitWithEvents(store.db, links.id, { visitor: 1 }, [
+      { ts: at('2024-04-01T10:00:00Z'), path: '/' },
+      { ts: at('2024-04-01T10:00:05Z'), name: outbound, props: { url: 'https://a.example/' } },
+    ]);
+    const byUrl = { metrics: ['visitors', 'events'], dimensions: ['event:props:url'], include: { imports: true } };
+    const r = await ask({ ...byUrl, filters: [['is', 'event:name', [outbound]]] }, links);
+    expect(r.meta.imports_included).toBe(true);
+    expect(r.results).toEqual([
+      { dimensions: ['https://a.example/'], metrics: [2, 2] },
+      { dimensions: ['https://b.example/'], metrics: [1, 1] },
+    ]);
+    // Without the event, a URL of other events is unknown to the import.
+    expect((await ask(byUrl, links)).meta.imports_skip_reason).toBe('unsupported_query');
+  });
+
   it('counts only complete imports, and only their days', async () => {
     const other = await addSite(store.db, 'loading.example');
     for (const s of importStatements(other.id, 2, [visit('2024-03-01', '/'), visit('2024-03-05', '/')])) await store.db.run(s.sql, s.params);
