@@ -17,7 +17,7 @@ import { dimensionSpec, namedLabel, type DimensionSpec } from './dimensions.ts';
 import { filterDimensions, filterMatches, leafMatches } from './filters.ts';
 import { addGroup, type Groups, type Key, type SumsOf } from './sums.ts';
 import { weekStart } from './time-buckets.ts';
-import type { Filter, Metric, Period, Query } from './types.ts';
+import type { Filter, Metric, Period, Query, TimeDimension } from './types.ts';
 
 /** Plausible's `meta.imports_skip_reason` codes. */
 export type SkipReason = 'no_imported_data' | 'out_of_range' | 'unsupported_interval' | 'unsupported_query';
@@ -27,7 +27,6 @@ export const IMPORTS_WARNINGS: Partial<Record<SkipReason, string>> = {
   unsupported_query: 'Imported stats are not included in the results because query parameters are not supported.',
   unsupported_interval: 'Imported stats are not included because the time dimension (i.e. the interval) is too short.',
 };
-
 
 /** Thrown by a read no single imported table can answer in full. */
 export class ImportsUnanswerable extends Error {}
@@ -199,8 +198,9 @@ export function importsSkipReason(query: Query, spans: ImportedSpan[], periods: 
   return importedTableFor(query.dimensions.filter((d) => !d.startsWith('time:')), query.filters) === null ? 'unsupported_query' : null;
 }
 
-function bucketOf(key: Key & { time: unknown }, day: string, firstDay: string): string {
-  switch (key.time) {
+/** The label of `day`'s bucket, as time-buckets.ts labels own rows. */
+function bucketOf(time: TimeDimension, day: string, firstDay: string): string {
+  switch (time) {
     case 'time:day':
       return day;
     case 'time:week': {
@@ -210,7 +210,7 @@ function bucketOf(key: Key & { time: unknown }, day: string, firstDay: string): 
     case 'time:month':
       return `${day.slice(0, 7)}-01`;
     default:
-      throw new ImportsUnanswerable(`${key.time} from daily imports`);
+      throw new ImportsUnanswerable(`${time} from daily imports`);
   }
 }
 
@@ -267,7 +267,7 @@ export async function addImportedGroups<R extends Relation>(
     const sums = Object.fromEntries(Object.keys(measures).map((m) => [m, Number(row[m] ?? 0)]));
     if (Object.values(sums).every((n) => n === 0)) continue;
     const complete = { ...sumsFromRow(relation, {}), ...sums } as SumsOf<R>;
-    const labels = keys.map((k) => ('time' in k ? bucketOf(k, String(row.d), period.firstDay) : label(k.spec.name)));
+    const labels = keys.map((k) => ('time' in k ? bucketOf(k.time, String(row.d), period.firstDay) : label(k.spec.name)));
     addGroup(groups, relation, labels, complete);
   }
 }
