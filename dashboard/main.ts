@@ -14,6 +14,7 @@ import './site-view/site-view.css';
 import './site-view/flags.css';
 import 'uplot/dist/uPlot.min.css';
 import './site-view/compare-chart.css';
+import './site-view/imports.css';
 import './site-view/details.css';
 import './site-view/filters.css';
 import './site-view/locations.css';

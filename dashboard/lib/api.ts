@@ -104,7 +104,7 @@ export interface StatsQuery {
   dimensions?: string[];
   filters?: unknown[];
   order_by?: Array<[string, 'asc' | 'desc']>;
-  include?: { compare?: 'previous_period' | 'year_over_year' | [string, string]; compare_match_day_of_week?: boolean; time_labels?: boolean; total_rows?: boolean };
+  include?: { imports?: boolean; compare?: 'previous_period' | 'year_over_year' | [string, string]; compare_match_day_of_week?: boolean; time_labels?: boolean; total_rows?: boolean };
   pagination?: { limit: number; offset: number };
 }
 

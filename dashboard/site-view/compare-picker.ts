@@ -26,7 +26,7 @@ export function describeRange(range: EchoedRange): string {
 
 /** The first day, once known: the same query as the empty-site check, so the cache answers it. */
 export function firstDay(view: View): Promise<string | null> {
-  return cachedQuery(everQuery(view.ctx.site.domain)).then(firstDayOf, () => null);
+  return cachedQuery(everQuery(view.ctx.site.domain, view.state.imports)).then(firstDayOf, () => null);
 }
 
 /** What the KPI row says under the numbers; `show` false: the changes are not to be shown. */

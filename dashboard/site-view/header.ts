@@ -53,7 +53,7 @@ function rangeDays(view: View): HTMLElement {
   const today = from <= view.today && view.today <= to && from !== to ? h('span', { class: 'sv-range-today' }, t('sv.range.withToday')) : null;
   const days = h('span', { class: 'sv-range-days', 'data-from': from, 'data-to': to }, formatDays(from, to));
   if (view.state.period === 'all') {
-    cachedQuery(everQuery(view.ctx.site.domain)).then((r) => {
+    cachedQuery(everQuery(view.ctx.site.domain, view.state.imports)).then((r) => {
       const known = resolvedSpan(r, view.span);
       days.dataset.from = known.from;
       days.textContent = formatDays(known.from, known.to);

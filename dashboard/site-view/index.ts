@@ -18,6 +18,7 @@ import { renderEmptySite, renderNoMatch } from './empty.ts';
 import { renderFilterBar } from './filters.ts';
 import { plural } from './format.ts';
 import { renderHeader } from './header.ts';
+import { importsNote } from './imports-slot.ts';
 import { renderKpis } from './kpis.ts';
 import { renderPanel } from './panel.ts';
 import { eventParts, locationParts, sourceParts, wordParts } from './panel-parts.ts';
@@ -115,7 +116,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     const state = parseView(location.search);
     const today = localDay(new Date(), ctx.site.timezone);
     const days = span(state, today);
-    const base = { siteId: ctx.site.domain, range: dateRange(state, today), filters: state.filters, compare: state.compare, matchWeekday: state.matchWeekday };
+    const base = { siteId: ctx.site.domain, range: dateRange(state, today), filters: state.filters, compare: state.compare, matchWeekday: state.matchWeekday, imports: state.imports };
     const view: View = {
       ctx,
       state,
@@ -144,7 +145,8 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     const interval = state.period === 'all' && !state.interval ? null : chosenInterval(state.interval, daysBetween(days.from, days.to));
     const kpis = cachedQuery(kpiQuery(base));
     const series = cachedQuery(seriesQuery(base, interval));
-    const ever = cachedQuery(everQuery(ctx.site.domain));
+    // Imported history alone is no empty site, whether or not the view counts it in.
+    const ever = cachedQuery(everQuery(ctx.site.domain, true));
     const annotations = loadAnnotations(view);
     const notice = h('div', { class: 'sv-notice' });
     const content = h(
@@ -152,6 +154,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
       { class: 'sv-content' },
       renderKpis(view, kpis),
       renderChart(view, series, annotations),
+      importsNote(view, series),
       h('div', { class: 'sv-grid' }, PANELS.map((panel) => drawPanel(view, panel)), ctx.showVisits ? renderVisits(view) : null),
     );
     setTitle(ctx.site.domain);

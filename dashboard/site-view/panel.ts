@@ -11,6 +11,7 @@ import { cachedQuery } from './cache.ts';
 import { csvFileName, downloadCsv, toCsv } from './csv-download.ts';
 import { followDetails, openDetails } from './details.ts';
 import { type PanelDef, type TabDef, TOP_ROWS, activeTab } from './panels.ts';
+import { importsPanelHint } from './imports-slot.ts';
 import { breakdownQuery } from './queries.ts';
 import { panelError, rowOf, rowsCsv, rowsTable, skeleton } from './rows.ts';
 import { scrollCue } from './scroll-cue.ts';
@@ -130,6 +131,7 @@ export function renderPanel(view: View, panel: PanelDef, parts: PanelParts = {})
     { class: 'card sv-panel', 'aria-labelledby': `sv-title-${panel.id}`, 'data-panel': panel.id },
     h('header', { class: 'sv-panel-head' }, h('h2', { id: `sv-title-${panel.id}` }, title), tablist(view, panel, tab.id, title)),
     parts.extra?.(view, tab, result) ?? null,
+    importsPanelHint(view, result),
     body,
     h('footer', { class: 'sv-panel-foot' }, details, csv),
   );

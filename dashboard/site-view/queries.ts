@@ -18,7 +18,11 @@ export interface QueryBase {
   compare: Compare | null;
   /** Plausible's "match day of week": the comparison starts on the weekday the period starts on. */
   matchWeekday?: boolean;
+  /** Imported history counted in (`include.imports`). */
+  imports?: boolean;
 }
+
+const importsInclude = (base: Pick<QueryBase, 'imports'>) => (base.imports ? { imports: true } : {});
 
 const compareInclude = (base: QueryBase) => {
   const value = apiCompare(base.compare);
@@ -33,7 +37,7 @@ export function kpiQuery(base: QueryBase): StatsQuery {
     metrics: kpiApiMetrics(base.filters),
     date_range: base.range,
     filters: apiFilters(base.filters),
-    include: compareInclude(base),
+    include: { ...compareInclude(base), ...importsInclude(base) },
   };
 }
 
@@ -50,7 +54,7 @@ export function seriesQuery(base: QueryBase, interval: Interval | null): StatsQu
     date_range: base.range,
     dimensions: [interval ? `time:${interval}` : 'time'],
     filters: apiFilters(base.filters),
-    include: { time_labels: true, ...compareInclude(base) },
+    include: { time_labels: true, ...compareInclude(base), ...importsInclude(base) },
   };
 }
 
@@ -79,7 +83,7 @@ export function breakdownQuery(base: QueryBase, tab: TabDef, options: BreakdownO
     dimensions: tab.dimensions ?? [tab.dimension],
     filters: apiFilters(filters),
     order_by: [options.orderBy ?? ['visitors', 'desc']],
-    include: { total_rows: true },
+    include: { total_rows: true, ...importsInclude(base) },
     pagination: { limit: options.limit, offset: options.offset ?? 0 },
   };
 }
@@ -88,11 +92,14 @@ export function breakdownQuery(base: QueryBase, tab: TabDef, options: BreakdownO
 export function notProvidedQueries(base: QueryBase): [StatsQuery, StatsQuery] {
   const engine: Filter = { op: 'is_not', dimension: 'visit:search_engine', values: ['(not set)'] };
   const noWords: Filter = { op: 'is', dimension: 'visit:search_keyword', values: ['(not set)'] };
-  const q = (filters: Filter[]): StatsQuery => ({ site_id: base.siteId, metrics: ['visits'], date_range: base.range, filters: apiFilters(filters) });
+  const q = (filters: Filter[]): StatsQuery => ({ site_id: base.siteId, metrics: ['visits'], date_range: base.range, filters: apiFilters(filters), include: importsInclude(base) });
   return [q([...base.filters, engine]), q([...base.filters, engine, noWords])];
 }
 
-/** Visitors of all time: zero means no event has arrived yet (the snippet's empty state). */
-export function everQuery(siteId: string): StatsQuery {
-  return { site_id: siteId, metrics: ['visitors'], date_range: 'all' };
+/**
+ * Visitors of all time: zero means no event has arrived yet (the snippet's empty state).
+ * With imports, all time starts at the first imported day.
+ */
+export function everQuery(siteId: string, imports = false): StatsQuery {
+  return { site_id: siteId, metrics: ['visitors'], date_range: 'all', ...(imports ? { include: { imports: true } } : {}) };
 }

@@ -43,12 +43,14 @@ export interface ViewState {
   filters: Filter[];
   /** Open tab per panel (`sources` → `visit:referrer`). */
   tabs: Record<string, string>;
+  /** Imported history counted in (the Stats API's `include.imports`); `imports=off` leaves it out. */
+  imports: boolean;
 }
 
 export const DEFAULT_PERIOD: Period = '28d';
 
 export function defaultState(): ViewState {
-  return { period: DEFAULT_PERIOD, from: null, to: null, compare: null, matchWeekday: true, metric: 'visitors', interval: null, filters: [], tabs: {} };
+  return { period: DEFAULT_PERIOD, from: null, to: null, compare: null, matchWeekday: true, metric: 'visitors', interval: null, filters: [], tabs: {}, imports: true };
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -95,6 +97,7 @@ export function parseView(search: string | URLSearchParams): ViewState {
   state.metric = oneOf(METRICS, params.get('metric')) ?? 'visitors';
   state.interval = oneOf(INTERVALS, params.get('interval'));
   state.filters = params.getAll('f').map(decodeFilter).filter((f): f is Filter => f !== null);
+  state.imports = params.get('imports') !== 'off';
   for (const [name, value] of params) {
     if (name.startsWith('tab.') && name.length > 4 && value) state.tabs[name.slice(4)] = value;
   }
@@ -115,6 +118,7 @@ export function serializeView(state: ViewState): string {
   if (state.interval) params.set('interval', state.interval);
   for (const filter of state.filters) params.append('f', encodeFilter(filter));
   for (const name of Object.keys(state.tabs).sort()) params.set(`tab.${name}`, state.tabs[name]!);
+  if (!state.imports) params.set('imports', 'off');
   return params.toString();
 }
 

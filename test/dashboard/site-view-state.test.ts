@@ -21,6 +21,7 @@ const state: fc.Arbitrary<ViewState> = fc
     interval: fc.constantFrom(null, ...INTERVALS),
     filters: fc.array(filter, { maxLength: 4 }),
     tabs: fc.dictionary(fc.constantFrom('sources', 'pages', 'locations', 'devices', 'words', 'events'), fc.string({ minLength: 1 })),
+    imports: fc.boolean(),
   })
   .map(({ period, days, match, ...rest }) => {
     const [a, b] = days.sort();

@@ -12,6 +12,7 @@ import { collectRoutes } from './collect.ts';
 import { dashboardPages } from './dashboard-pages.ts';
 import { dashboardSession } from './dashboard-session.ts';
 import { dashboardShare } from './dashboard-share.ts';
+import { dashboardImports } from './dashboard-imports.ts';
 import { dashboardSiteData } from './dashboard-site-data.ts';
 import { dashboardSiteKeys } from './dashboard-site-keys.ts';
 import { dashboardSites } from './dashboard-sites.ts';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', dashboardSites(deps));
   app.route('/', dashboardSiteKeys(deps));
   app.route('/', dashboardSiteData(deps));
+  app.route('/', dashboardImports(deps));
   app.route('/', dashboardUsers(deps));
   app.route('/', dashboardPages(deps));
   // Hono's default 404 is plain text; an API client gets JSON it can read like every other error.

@@ -11,6 +11,7 @@ import { Hono, type Context } from 'hono';
 import type { Db } from '../ports.ts';
 import { QueryError } from '../query/errors.ts';
 import { runQuery } from '../query/execute.ts';
+import { importedRange } from '../imports/store.ts';
 import { parseQuery, readSiteId } from '../query/parse.ts';
 import { localDayAt } from '../time.ts';
 import { findSite, type Site } from '../sites.ts';
@@ -25,11 +26,15 @@ import { sitesApi } from './sites-api.ts';
 const MAX_QUERY_BYTES = 64 * 1024;
 const REALTIME_SECONDS = 5 * 60;
 
-/** The site's first recorded day (from rollups or raw visits), for `date_range: "all"`. */
-export async function statsStart(db: Db, site: Site): Promise<string | null> {
+/**
+ * The site's first recorded day (from rollups or raw visits), for `date_range: "all"`;
+ * with `imports`, the first imported day when that is earlier (as Plausible's).
+ */
+export async function statsStart(db: Db, site: Site, imports = false): Promise<string | null> {
   const rolled = await db.first<{ day: string | null }>("SELECT min(day) AS day FROM rollup_visits WHERE site_id = ? AND dimension = ''", [site.id]);
   const raw = await db.first<{ t: number | null }>('SELECT min(started_at) AS t FROM visits WHERE site_id = ?', [site.id]);
-  const days = [rolled?.day ?? null, raw?.t == null ? null : localDayAt(site.timezone, raw.t)].filter((d): d is string => d !== null);
+  const imported = imports ? ((await importedRange(db, site.id))?.firstDay ?? null) : null;
+  const days = [rolled?.day ?? null, raw?.t == null ? null : localDayAt(site.timezone, raw.t), imported].filter((d): d is string => d !== null);
   return days.length === 0 ? null : days.sort()[0]!;
 }
 
@@ -70,7 +75,8 @@ export function statsApi(deps: ReaderDeps): Hono {
       const record = body as Record<string, unknown>;
       // Queries may take seconds: on Node they run on the reader thread, off the HTTP thread.
       const answer = await inTurn(deps, c, access, async ({ db, columnar }) => {
-        const start = record.date_range === 'all' ? await statsStart(db, site) : null;
+        const imports = typeof record.include === 'object' && (record.include as Record<string, unknown> | null)?.imports === true;
+        const start = record.date_range === 'all' ? await statsStart(db, site, imports) : null;
         const query = parseQuery(record, site, Math.floor(deps.clock() / 1000), start);
         return runQuery(db, query, { useRollups: true, columnar });
       });

@@ -9,6 +9,8 @@ import { dimensionSpec, isTimeDimension, type DimensionSpec } from './dimensions
 import { filterDimensions, filterMatches, filtersOnPage, pageAsEntryPage } from './filters.ts';
 import { metricChange, metricValue, missingValue, type GroupSums } from './metrics.ts';
 import { rollupsCanServe } from './plan.ts';
+import { importedRange } from '../imports/store.ts';
+import { IMPORTS_WARNINGS, ImportsUnanswerable, importsSkipReason } from './imported.ts';
 import { readGroups, type ReadContext } from './read.ts';
 import { readRollupState } from './rollup-state.ts';
 import { reachesPurged } from '../privacy/purge-boundary.ts';
@@ -175,6 +177,39 @@ function includeEcho(query: Query): Record<string, unknown> {
   return include;
 }
 
+/** The rows of `query`, with their comparison when asked, and the meta the comparison adds. */
+async function answer(ctx: ReadContext, query: Query, comparison: Period | null, meta: Record<string, unknown>): Promise<ResultRow[]> {
+  const rows = await computeRows(ctx, query, query.period);
+  if (!comparison) return rows;
+  meta.comparison_date_range = periodEcho(query.site.timezone, comparison);
+  if (reachesPurged(comparison, ctx.purgedBefore)) meta.purged_before = ctx.purgedBefore;
+  return addComparison(ctx, query, rows, comparison);
+}
+
+/**
+ * The answer with imported days included where the query allows (imported.ts), else from
+ * own data alone with Plausible's reason in `meta`.
+ */
+async function answerWithImports(ctx: ReadContext, query: Query, comparison: Period | null, meta: Record<string, unknown>): Promise<ResultRow[]> {
+  const spans = (await importedRange(ctx.db, query.site.id))?.imports ?? [];
+  let reason = importsSkipReason(query, spans, comparison ? [query.period, comparison] : [query.period]);
+  if (reason === null) {
+    try {
+      const rows = await answer({ ...ctx, imports: { imports: spans, metrics: query.metrics } }, query, comparison, meta);
+      meta.imports_included = true;
+      return rows;
+    } catch (e) {
+      if (!(e instanceof ImportsUnanswerable)) throw e;
+      reason = 'unsupported_query';
+    }
+  }
+  meta.imports_included = false;
+  meta.imports_skip_reason = reason;
+  const warning = IMPORTS_WARNINGS[reason];
+  if (warning) meta.imports_warning = warning;
+  return answer(ctx, query, comparison, meta);
+}
+
 /** Answers a validated query. */
 export async function runQuery(db: Db, query: Query, options: RunOptions = { useRollups: true }): Promise<QueryResponse> {
   const { purgedBefore } = await readSitePrivacy(db, query.site.id);
@@ -187,19 +222,13 @@ export async function runQuery(db: Db, query: Query, options: RunOptions = { use
     purgedBefore,
     columnar: reader && { reader, coverage: () => (coverage ??= reader.coverage(query.site.id, query.site.timezone)) },
   };
-  let rows = await computeRows(ctx, query, query.period);
   const meta: Record<string, unknown> = {};
   const compare = query.include.compare;
-  if (compare) {
-    const period = comparisonPeriod(compare, query.period, query.site.timezone, query.now, query.include.compareMatchDayOfWeek);
-    rows = await addComparison(ctx, query, rows, period);
-    meta.comparison_date_range = periodEcho(query.site.timezone, period);
-    if (reachesPurged(period, purgedBefore)) meta.purged_before = purgedBefore;
-  }
+  const comparison = compare ? comparisonPeriod(compare, query.period, query.site.timezone, query.now, query.include.compareMatchDayOfWeek) : null;
+  const rows = query.include.imports ? await answerWithImports(ctx, query, comparison, meta) : await answer(ctx, query, comparison, meta);
   // Days before a purge read as empty because they are: said so, not left to look like no traffic.
   if (reachesPurged(query.period, purgedBefore)) meta.purged_before = purgedBefore;
   sortRows(rows, query);
-  if (query.include.imports) meta.imports_included = false;
   const time = timeDimension(query);
   if (query.include.timeLabels && time) meta.time_labels = timeLabels(time, query.period.firstDay, query.period.lastDay);
   if (query.include.totalRows) meta.total_rows = rows.length;

@@ -10,6 +10,7 @@ import { sumsFromRow } from '../store/measures.ts';
 import { periodAfterPurge } from '../privacy/purge-boundary.ts';
 import { DUCKDB, SQLITE } from './dialect.ts';
 import { namedLabel } from './dimensions.ts';
+import { addImportedGroups, type ImportedReads } from './imported.ts';
 import { QueryError } from './errors.ts';
 import { eventLeaves, sameEventFilters, visitsBeyondSql, type VisitsBeyond } from './filters.ts';
 import { checkRetention, granularityFor, planSegments, rollupsCanServe, routeCopiedDaysToColumnar, type RowSegment, type Segment } from './plan.ts';
@@ -34,6 +35,8 @@ export interface ReadContext {
    * site is asked once, and only by a query with raw stretches: rollups answer the rest.
    */
   columnar: { reader: ColumnarReader; coverage(): Promise<ColumnarCoverage | null> } | null;
+  /** Imported history to add to every read (`include.imports`), or absent: own data only. */
+  imports?: ImportedReads | null;
 }
 
 /** A row's sums, or null for a group without any visit (visits) or event (events): its measure of the relation's own rows. */
@@ -157,6 +160,10 @@ export async function readGroups<R extends Relation>(
       const sums = sumsOf(relation, row);
       if (sums) addGroup(groups, relation, labelsOf(keys, row), sums);
     }
+  }
+  if (ctx.imports) {
+    const days = periodAfterPurge(period, ctx.site.timezone, ctx.purgedBefore);
+    if (days) await addImportedGroups(ctx.db, ctx.site.id, ctx.imports, relation, keys, filters, days, groups);
   }
   return groups;
 }
