@@ -64,7 +64,8 @@ export const AGGREGATE_FILES: AggregateFile[] = [
     table: 'imported_pages',
     relation: 'events',
     columns: ['page', 'hostname'],
-    blanks: [['scroll_depth', null], ['pageleave_visitors', 0]],
+    // Plausible's columns since 2025 (exports.ex); Teller measures neither, so 0 visits have them.
+    blanks: [['total_scroll_depth', 0], ['total_scroll_depth_visits', 0], ['total_time_on_page', 0], ['total_time_on_page_visits', 0]],
     metrics: [['visits', (s) => s.visits], ['visitors', (s) => s.visitors], ['pageviews', (s) => s.pageviews]],
   },
   { table: 'imported_entry_pages', relation: 'visits', columns: ['entry_page'], metrics: [visitors, ['entrances', (s) => s.visits], duration, bounces, pageviews] },
@@ -100,7 +101,10 @@ function columnSpec(file: AggregateFile['table'], column: string): DimensionSpec
  * `date, hostname, page`, but the page is read first because it is the rolled-up one.
  */
 const HEADER_ORDER: Record<string, string[]> = {
-  imported_pages: ['date', 'hostname', 'page', 'visits', 'visitors', 'pageviews', 'scroll_depth', 'pageleave_visitors'],
+  imported_pages: [
+    'date', 'hostname', 'page', 'visits', 'visitors', 'pageviews',
+    'total_scroll_depth', 'total_scroll_depth_visits', 'total_time_on_page', 'total_time_on_page_visits',
+  ],
 };
 
 export interface ExportRange {
