@@ -140,6 +140,9 @@ interface Record_ {
   fields: string[];
 }
 
+/** start: a field begins; plain: unquoted; quoted: inside quotes; quote: a quote seen inside quotes; cr: a CR seen. */
+type CsvState = 'start' | 'plain' | 'quoted' | 'quote' | 'cr';
+
 /** Whether a UTF-16 code is one the CSV grammar acts on: `,` `"` LF CR. */
 function special(code: number): boolean {
   return code === 44 || code === 34 || code === 10 || code === 13;
@@ -154,8 +157,7 @@ function special(code: number): boolean {
 async function* csvRecords(file: string, bytes: AsyncIterable<Uint8Array>, maxSize: number): AsyncGenerator<Record_[]> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const max = PLAUSIBLE_LIMITS.maxFieldLength;
-  /** start: a field begins; plain: unquoted; quoted: inside quotes; quote: a quote seen inside quotes; cr: a CR seen. */
-  let state: 'start' | 'plain' | 'quoted' | 'quote' | 'cr' = 'start';
+  let state = 'start' as CsvState;
   let line = 1;
   let start = 1;
   let fields: string[] = [];
