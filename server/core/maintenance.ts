@@ -1,11 +1,14 @@
 /**
  * Periodic maintenance, run by the Node server on a timer and by the Workers cron: deletes
- * salts that can no longer be used, rolls up closed site-local days (and whole months), and
- * applies each site's raw-event retention once the days concerned are rolled up. Every
- * step records its progress in the same batch as its work, so a run can stop anywhere and
- * the next one carries on; with nothing to do a run is one delete and three indexed reads per site.
+ * salts that can no longer be used, rolls up closed site-local days (and whole months),
+ * applies each site's raw-event retention once the days concerned are rolled up, and
+ * removes imports a crash left half loaded (imports/store.ts). Every step records its
+ * progress in the same batch as its work, so a run can stop anywhere and the next one
+ * carries on; with nothing to do a run is one delete and three indexed reads per site, and
+ * one read of the (few) imports.
  * @module
  */
+import { removeAbandonedImports } from './imports/store.ts';
 import type { Db } from './ports.ts';
 import { shortcutDays } from './query/date-range.ts';
 import { readRollupState, type RollupState } from './query/rollup-state.ts';
@@ -176,5 +179,6 @@ export async function runMaintenance(db: Db, nowMs: number, options: Maintenance
     result.daysRolledUp += built;
     result.rawRowsPurged += await applyRetention(db, site, state, today, options.maxPurgePerSite ?? 50_000);
   }
+  await removeAbandonedImports(db, now, null);
   return result;
 }

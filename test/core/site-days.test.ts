@@ -6,6 +6,7 @@
  * site days that no delete path knows makes this fail.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { runImport } from '../../server/core/imports/store.ts';
 import { runMaintenance } from '../../server/core/maintenance.ts';
 import { purgeSite } from '../../server/core/privacy/purge.ts';
 import { resetSite } from '../../server/core/site-reset.ts';
@@ -13,6 +14,7 @@ import { removeSite, type Site } from '../../server/core/sites.ts';
 import { SITE_KEPT_TABLES, SITE_STATS_TABLES } from '../../server/core/store/site-days.ts';
 import { dayStart } from '../../server/core/time.ts';
 import type { SqliteDb } from '../../server/node/sqlite-db.ts';
+import { memorySource, rowsOfDays } from '../helpers/import-source.ts';
 import { addSite, insertVisitWithEvents, openTestStore, type TestStore } from './query/store.ts';
 
 const DAYS = ['2024-01-10', '2024-01-31', '2024-02-10', '2024-02-20', '2024-03-05'];
@@ -46,13 +48,17 @@ function siteTables(db: SqliteDb): Map<string, string[]> {
 const rows = (db: SqliteDb, table: string, siteId: number, where = '1', params: unknown[] = []) =>
   (db.raw.prepare(`SELECT count(*) AS n FROM ${table} WHERE site_id = ? AND ${where}`).get(siteId, ...params) as { n: number }).n;
 
-/** Fills every statistics table of the site, and a drop note. */
+/** Imported days: before the own ones (the import keeps only those), on both sides of the purge boundary. */
+const IMPORTED_DAYS = ['2023-12-30', '2024-01-05'];
+
+/** Fills every statistics table of the site, imported history included, and a drop note. */
 async function seeded(): Promise<{ db: SqliteDb; site: Site; other: Site }> {
   store = openTestStore();
   const db = store.db;
   const site = await addSite(db, 'days.example');
   const other = await addSite(db, 'other.example');
   for (const s of [site, other]) {
+    await runImport(db, s, memorySource(rowsOfDays(IMPORTED_DAYS)), { by: 'cli', nowSec: NOW_MS / 1000 });
     DAYS.forEach((day, i) =>
       insertVisitWithEvents(db, s.id, { visitor: i + 1, country: 'NO' }, [
         { ts: at(day), path: '/' },
@@ -71,6 +77,7 @@ function beforeCondition(table: string, columns: string[], before: string): { wh
   if (columns.includes('ended_at')) return { where: 'ended_at < ?', params: [cutoff] };
   if (columns.includes('ts')) return { where: 'ts < ?', params: [cutoff] };
   if (columns.includes('day')) return { where: 'day < ?', params: [before] };
+  if (columns.includes('date')) return { where: 'date < ?', params: [before] };
   if (columns.includes('month')) return { where: 'month < ?', params: [before.slice(0, 7)] };
   if (columns.includes('first_day')) return { where: 'first_day < ?', params: [before] };
   if (table === 'event_props') return { where: 'event_id NOT IN (SELECT id FROM events)', params: [] };

@@ -1,6 +1,6 @@
 /**
  * Purge: deletes every row of a site's data before a site-local day (raw events, their
- * properties, visits, and the day, month and preset-range rollups), in small statements so
+ * properties, visits, the day, month and preset-range rollups, and imported days), in small statements so
  * the server keeps serving meanwhile, and resumable, so a runtime that limits the work of
  * one request (Workers) finishes it over several calls.
  *
@@ -10,6 +10,7 @@
  * preset ranges that start before it are dropped, for maintenance to build again.
  * @module
  */
+import { purgeImportsBefore } from '../imports/store.ts';
 import type { Db, Stmt } from '../ports.ts';
 import { readRollupState } from '../query/rollup-state.ts';
 import { rollupMonthStatements } from '../rollups.ts';
@@ -170,6 +171,7 @@ export async function purgeSite(db: Db, site: Site, before: string, options: Pur
   await deleteDayRollups(db, site.id, before, budget);
   await fixMonthRollups(db, site.id, before, budget);
   const rawRowsDeleted = await deleteRaw(db, site, before, options.chunk ?? DEFAULT_CHUNK, budget);
+  await purgeImportsBefore(db, site.id, before, { more: () => budget.left, run: (stmt) => budget.run(() => db.run(stmt.sql, stmt.params)) });
   // Maintenance may have built a range from the old sums meanwhile.
   await dropRanges(db, site.id, before, budget);
   const row = await db.first<{ purged_before: string }>('SELECT purged_before FROM sites WHERE id = ?', [site.id]);

@@ -6,6 +6,7 @@
  * in none of these lists.
  * @module
  */
+import { IMPORTED_TABLE_NAMES } from '../imports/tables.ts';
 import type { Stmt } from '../ports.ts';
 import { attributesOf } from './schema.ts';
 
@@ -42,8 +43,15 @@ export const ROLLUP_TABLES: readonly string[] = [...DAY_ROLLUP_TABLES, ...MONTH_
 /** Raw rows, children first: properties belong to events, events to visits. */
 export const RAW_TABLES: readonly string[] = ['event_props', 'events', 'visits'];
 
+/**
+ * Imported history (imports/tables.ts), then the imports' records. Daily aggregates like
+ * the rollups, so retention keeps them (as Plausible keeps imports until deleted); purge,
+ * reset and removal delete them.
+ */
+export const IMPORT_TABLES: readonly string[] = [...IMPORTED_TABLE_NAMES, 'imports'];
+
 /** A site's statistics: everything a reset deletes (children first), and nothing it is configured with. */
-export const SITE_STATS_TABLES: readonly string[] = [...RAW_TABLES, ...ROLLUP_TABLES, 'drop_notes'];
+export const SITE_STATS_TABLES: readonly string[] = [...RAW_TABLES, ...ROLLUP_TABLES, 'drop_notes', ...IMPORT_TABLES];
 
 /**
  * Rows about a site that are not its statistics, so a reset keeps them: salts (maintenance
