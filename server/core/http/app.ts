@@ -18,6 +18,7 @@ import { dashboardSites } from './dashboard-sites.ts';
 import { dashboardUsers } from './dashboard-users.ts';
 import { healthRoutes } from './health.ts';
 import { privacyRoutes } from './privacy-routes.ts';
+import { importRoutes } from './import-routes.ts';
 import { statsApi } from './stats-api.ts';
 import { StoreStatus } from './store-status.ts';
 
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', collectRoutes(deps, store));
   app.route('/', healthRoutes(deps, store));
   app.route('/', statsApi(deps));
+  app.route('/', importRoutes(deps));
   app.route('/', privacyRoutes(deps));
   app.route('/', dashboardSession(deps));
   app.route('/', dashboardShare(deps));

@@ -18,7 +18,7 @@
  */
 import { iso31661 } from 'iso-3166';
 import { ImportFormatError, type ImportedRow, type ImportedTableName, type ImportSource } from './tables.ts';
-import { readZip, ZipError, type RandomAccess, type ZipLimits } from '../unzip.ts';
+import { bytesAccess, readZip, ZipError, type RandomAccess, type ZipLimits } from '../unzip.ts';
 
 const GiB = 1024 * 1024 * 1024;
 
@@ -422,4 +422,9 @@ export function plausibleSource(fileName: string, fileHash: string, files: CsvFi
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A ZIP upload held in memory (the admin API, the settings page) as a source. */
+export async function plausibleZipSource(fileName: string, bytes: Uint8Array): Promise<PlausibleSource> {
+  return plausibleSource(fileName, await sha256Hex(bytes), await zipCsvFiles(fileName, bytesAccess(bytes)));
 }
