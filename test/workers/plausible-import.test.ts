@@ -14,7 +14,7 @@ const VISITORS = 'date,visitors,pageviews,bounces,visits,visit_duration\n2024-01
 const PAGES = 'date,hostname,page,visits,visitors,pageviews,total_scroll_depth,total_scroll_depth_visits,total_time_on_page,total_time_on_page_visits\n2024-01-02,wk.example,/,4,3,7,0,0,0,0\n';
 
 function upload(body: Uint8Array, name = 'export.zip'): Promise<Response> {
-  return worker.fetch(`/api/v1/sites/wk.example/imports/plausible?file_name=${name}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/zip' }, body });
+  return worker.fetch(`/api/v1/sites/wk.example/imports/plausible?file_name=${name}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/zip' }, body: body as Uint8Array<ArrayBuffer> });
 }
 
 async function count(table: string): Promise<number> {
