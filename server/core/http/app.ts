@@ -17,6 +17,7 @@ import { dashboardSiteKeys } from './dashboard-site-keys.ts';
 import { dashboardSites } from './dashboard-sites.ts';
 import { dashboardUsers } from './dashboard-users.ts';
 import { healthRoutes } from './health.ts';
+import { importsApi } from './imports-api.ts';
 import { privacyRoutes } from './privacy-routes.ts';
 import { importRoutes } from './import-routes.ts';
 import { statsApi } from './stats-api.ts';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', collectRoutes(deps, store));
   app.route('/', healthRoutes(deps, store));
   app.route('/', statsApi(deps));
+  app.route('/', importsApi(deps));
   app.route('/', importRoutes(deps));
   app.route('/', privacyRoutes(deps));
   app.route('/', dashboardSession(deps));
