@@ -20,36 +20,61 @@ const field = fc.oneof(
   fc.constantFrom('2024-02-01', '2023-12-31', '2024-02-30', '-1', '1.5', '1e3', '', '\\N', 'NO', 'SE', 'NO-03', 'SE-AB', 'QQ', 'no', '/', 'Firefox', '99999999999999999'),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 6 }),
-  fc.constantFrom('"', '""', 'a"b', '\r', '\n', '\r\n', ',', '\u0000', 'x'.repeat(5000)),
+  fc.constantFrom('"', '""', 'a"b', '\r', '\n', '\r\n', ',', '\u0000', 'x'.repeat(2048), 'x'.repeat(2049)),
 );
 
-/** A CSV text for one of Plausible's tables: mostly its own columns, sometimes a stranger's. */
+/** `arbitrary` once in `1 + nulls` times, null otherwise. */
+function seldom<T>(arbitrary: fc.Arbitrary<T>, nulls: number): fc.Arbitrary<T | null> {
+  return fc.oneof({ weight: nulls, arbitrary: fc.constant(null) }, { weight: 1, arbitrary });
+}
+
+/** A valid value of a column of `kind`, on a day of January of `year`. */
+function validValue(kind: string, year: number, n: number): string {
+  switch (kind) {
+    case 'date':
+      return `${year}-01-${String((n % 31) + 1).padStart(2, '0')}`;
+    case 'country':
+      return ['NO', 'SE', '', 'XK'][n % 4]!;
+    case 'region':
+      return '';
+    case 'text':
+      return ['/', 'Google', 'a, "b"', 'æøå 📈', ''][n % 5]!;
+    default:
+      return String(n);
+  }
+}
+
+/**
+ * A CSV text for one of Plausible's tables: a valid file (its own columns, valid values, in
+ * January of a random year so imports seldom overlap), then maybe one cell, the header or
+ * the whole shape spoiled.
+ */
 const csvFile = fc
   .record({
     format: fc.constantFrom(...PLAUSIBLE_FORMATS),
-    extra: fc.option(fc.constantFrom('duration', 'page', 'scroll', ''), { freq: 5 }),
-    rows: fc.array(fc.array(field, { minLength: 1, maxLength: 12 }), { maxLength: 6 }),
+    year: fc.integer({ min: 1990, max: 2040 }),
+    pick: fc.nat(),
+    values: fc.array(fc.array(fc.nat({ max: 100_000 }), { minLength: 16, maxLength: 16 }), { maxLength: 6 }),
+    spoil: seldom(fc.record({ row: fc.nat(), column: fc.nat(), value: field }), 3),
+    extra: seldom(fc.constantFrom('duration', 'page', 'scroll', ''), 6),
+    raw: seldom(fc.array(fc.array(field, { minLength: 1, maxLength: 12 }), { maxLength: 4 }), 6),
     quote: fc.boolean(),
     eol: fc.constantFrom('\n', '\r\n'),
-    wellFormed: fc.boolean(),
-    seed: fc.nat(),
   })
-  .map(({ format, extra, rows, quote, eol, wellFormed, seed }) => {
-    const names = Object.keys(format.columns).filter((_, i) => format.required.includes(Object.keys(format.columns)[i]!) || (seed >> i) % 2 === 0);
+  .map(({ format, year, pick, values, spoil, extra, raw, quote, eol }) => {
+    const all = Object.keys(format.columns);
+    const names = all.filter((name, i) => format.required.includes(name) || (pick >> i) % 2 === 0);
     const header = extra === null ? names : [...names, extra];
     const cell = (v: string) => (quote || /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
-    const lines = rows.map((r) => {
-      if (!wellFormed) return r.join(',');
-      // The right number of fields, a date in the first one most of the time.
-      const cells = header.map((name, i) => (name === 'date' && i % 2 === 0 ? '2024-01-0' + ((seed % 9) + 1) : r[i % r.length]!));
-      return cells.map(cell).join(',');
-    });
-    return { name: `${format.table}_20240101_20240131.csv`, text: [header.join(','), ...lines].join(eol) + eol };
+    const rows = raw ?? values.map((r) => header.map((name, i) => (format.columns[name] ? validValue(format.columns[name]!.kind, year, r[i]!) : 'x')));
+    if (spoil && rows.length > 0) rows[spoil.row % rows.length]![spoil.column % header.length] = spoil.value;
+    const lines = rows.map((r) => (raw ? r.join(',') : r.map(cell).join(',')));
+    return { name: `${format.table}_${year}0101_${year}0131.csv`, text: [header.join(','), ...lines].join(eol) + eol };
   });
 
 const archive = fc
   .record({
-    files: fc.uniqueArray(csvFile, { minLength: 1, maxLength: 4, selector: (f) => f.name }),
+    files: fc.uniqueArray(csvFile, { minLength: 1, maxLength: 4, selector: (f) => f.name.replace(/_\d{8}_\d{8}\.csv$/, '') }),
     deflate: fc.boolean(),
     damage: fc.oneof(
       { weight: 5, arbitrary: fc.constant({ kind: 'none' as const }) },

@@ -12,11 +12,12 @@
  * out reads as empty or 0; a column no version had is refused.
  *
  * Every field is checked; the first bad one is an ImportFormatError naming file, line and
- * column. Limits (stated in docs/import.md): a CSV file up to 1 GiB, a field up to 4096
+ * column. Limits (stated in docs/import.md): a CSV file up to 1 GiB, a field up to 2048
  * characters, a ZIP up to 10,000 entries and 4 GiB inflated, 200 : 1 at most per entry.
  * @module
  */
 import { iso31661 } from 'iso-3166';
+import { MAX_TEXT_LENGTH } from './store.ts';
 import { ImportFormatError, type ImportedRow, type ImportedTableName, type ImportSource } from './tables.ts';
 import { bytesAccess, readZip, ZipError, type RandomAccess, type ZipLimits } from '../unzip.ts';
 
@@ -24,7 +25,8 @@ const GiB = 1024 * 1024 * 1024;
 
 export const PLAUSIBLE_LIMITS = {
   maxFileSize: GiB,
-  maxFieldLength: 4096,
+  /** The store's own bound on a text, refused here already so the file and line are named. */
+  maxFieldLength: MAX_TEXT_LENGTH,
   zip: { maxEntries: 10_000, maxEntrySize: GiB, maxTotalSize: 4 * GiB - 1, maxRatio: 200 } satisfies ZipLimits,
 };
 
