@@ -5,7 +5,7 @@
  * and day equals the export's rows. Refusals: a duplicate, bad files (named by file, line
  * and column), a body past the limit, no admin token; nothing stored after any of them.
  *
- * Both sites stay up for the Stats API comparison (`statsOf` below answers for either).
+ * Both sites stay up, so the Stats API's answers for them can be compared (`statsOf`).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -87,8 +87,8 @@ function upload(domain: string, body: Uint8Array | ReadableStream<Uint8Array>, q
   } as RequestInit);
 }
 
-/** The Stats API's answer for `domain`: the round trip compares the original site's with the imported one's. */
-export async function statsOf(domain: string, body: Record<string, unknown>): Promise<Array<{ dimensions: string[]; metrics: number[] }>> {
+/** The Stats API's answer for `domain`: the original site's, and (once queries read imports) the copy's to compare. */
+async function statsOf(domain: string, body: Record<string, unknown>): Promise<Array<{ dimensions: string[]; metrics: number[] }>> {
   const res = await fetch(`${server.url}/api/v2/query`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
@@ -141,6 +141,15 @@ describe('round trip: Teller export → import into a fresh site', () => {
       expect(stored(copy, table), table).toEqual(rows);
     }
     expect(stored(copy, 'imported_custom_events').map((r) => r.name)).toContain('Signup');
+  });
+
+  it("holds per day what the original site's Stats API answers", async () => {
+    const byDay = await statsOf(original.domain, { metrics: ['visitors', 'visits', 'pageviews'], dimensions: ['time:day'] });
+    const rows = server.db.raw.prepare('SELECT date, visitors, visits, pageviews FROM imported_visitors WHERE site_id = ? ORDER BY date').all(copy.id) as Array<Record<string, number | string>>;
+    expect(rows.map((r) => ({ dimensions: [r.date], metrics: [r.visitors, r.visits, r.pageviews] }))).toEqual(byDay);
+    const sources = await statsOf(original.domain, { metrics: ['visitors', 'visits'], dimensions: ['visit:source'] });
+    const stored = server.db.raw.prepare("SELECT CASE source WHEN '' THEN 'Direct / None' ELSE source END AS s, sum(visitors) AS v, sum(visits) AS n FROM imported_sources WHERE site_id = ? GROUP BY 1").all(copy.id) as Array<{ s: string; v: number; n: number }>;
+    expect(new Map(stored.map((r) => [r.s, [r.v, r.n]]))).toEqual(new Map(sources.map((r) => [r.dimensions[0]!, r.metrics])));
   });
 
   it('refuses the same file again, and stores nothing more', async () => {
