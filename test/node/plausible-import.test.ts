@@ -49,6 +49,9 @@ function seed(site: Site): void {
         const events: Array<Record<string, unknown>> = [{ ts: start, path: '/', hostname: 'shop.example' }];
         if ((d + n) % 2 === 0) events.push({ ts: start + 40 + 10 * k, path: `/item/${k}`, hostname: k === 1 ? 'blog.shop.example' : 'shop.example' });
         if (k === 0 && n === 0) events.push({ ts: start + 60, name: 'Signup', path: '/item/0', hostname: 'shop.example', props: { plan: 'pro' } });
+        // Plausible's system goals: the export writes their url in link_url, their path in path.
+        if (k === 1) events.push({ ts: start + 70, name: 'Outbound Link: Click', path: '/', hostname: 'shop.example', props: { url: `https://out.example/${n}` } });
+        if (k === 2 && n === 0) events.push({ ts: start + 80, name: '404', path: '/missing', hostname: 'shop.example', props: { path: '/missing' } });
         insertVisitWithEvents(server.db, site.id, { visitor: visitor++, ...kind }, events as never);
       }
     });
@@ -140,7 +143,10 @@ describe('round trip: Teller export → import into a fresh site', () => {
       if (table !== 'imported_custom_events') expect(rows.length, table).toBeGreaterThan(0);
       expect(stored(copy, table), table).toEqual(rows);
     }
-    expect(stored(copy, 'imported_custom_events').map((r) => r.name)).toContain('Signup');
+    const events = stored(copy, 'imported_custom_events');
+    expect(events.filter((r) => r.name === 'Signup').every((r) => r.link_url === '' && r.path === '')).toBe(true);
+    expect(new Set(events.filter((r) => r.name === 'Outbound Link: Click').map((r) => r.link_url))).toEqual(new Set(['https://out.example/0', 'https://out.example/1', 'https://out.example/2']));
+    expect(events.filter((r) => r.name === '404').map((r) => [r.path, r.link_url])).toEqual(Array(6).fill(['/missing', '']));
   });
 
   it("holds per day what the original site's Stats API answers", async () => {
