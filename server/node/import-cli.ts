@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { plausibleSource, zipCsvFiles, type CsvFile, type PlausibleSource } from '../core/imports/plausible-csv.ts';
+import { plausibleSource, selectPlausibleFiles, zipCsvFiles, type CsvFile, type PlausibleSource } from '../core/imports/plausible-csv.ts';
 import { ImportError, runImport, type ClipMode, type ImportSummary } from '../core/imports/store.ts';
 import { ImportFormatError } from '../core/imports/tables.ts';
 import { findSite, parseDomain, unknownSiteMessage } from '../core/sites.ts';
@@ -62,22 +62,30 @@ function diskFile(path: string, name: string, size: number): CsvFile {
   return { name, size, bytes: () => createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array> };
 }
 
+/**
+ * The source for `files` found at `path`: the files are chosen (and a file past the size
+ * limit refused) before `hashed` are read for the SHA-256, so nothing large is read first.
+ */
+async function sourceOf(path: string, files: CsvFile[], hashed: () => string[]): Promise<PlausibleSource> {
+  selectPlausibleFiles(files, basename(path));
+  return plausibleSource(basename(path), await sha256OfFiles(hashed(), path), files);
+}
+
 /** The source at `path` (ZIP, folder or one CSV file), and what to close after. */
 async function openSource(path: string): Promise<{ source: PlausibleSource; close: () => Promise<void> }> {
   const info = await stat(path);
   if (info.isDirectory()) {
     const paths = await csvFilesIn(path);
     const files = await Promise.all(paths.map(async (p) => diskFile(p, relative(path, p), (await stat(p)).size)));
-    return { source: plausibleSource(basename(path), await sha256OfFiles(paths, path), files), close: async () => undefined };
+    // Only Plausible's files make the export's identity: a README beside them changes nothing.
+    const chosen = () => paths.filter((p) => selectPlausibleFiles(files, basename(path)).files.some((f) => f.file.name === relative(path, p)));
+    return { source: await sourceOf(path, files, chosen), close: async () => undefined };
   }
   const { access, close } = await fileAccess(path);
   try {
     const head = await access.read(0, 4);
-    if (!looksLikeZip(head)) {
-      return { source: plausibleSource(basename(path), await sha256OfFiles([path], path), [diskFile(path, basename(path), info.size)]), close };
-    }
-    const files = await zipCsvFiles(basename(path), access);
-    return { source: plausibleSource(basename(path), await sha256OfFiles([path], path), files), close };
+    const files = looksLikeZip(head) ? await zipCsvFiles(basename(path), access) : [diskFile(path, basename(path), info.size)];
+    return { source: await sourceOf(path, files, () => [path]), close };
   } catch (error) {
     await close();
     throw error;

@@ -7,7 +7,7 @@
  *
  * Both sites stay up, so the Stats API's answers for them can be compared (`statsOf`).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -221,6 +221,17 @@ describe('the CLI', () => {
     expect(err).toEqual(['teller: import refused, nothing stored: imported_pages_20240101_20240131.csv, line 3, column visitors: "-1" is not a whole number of 0 or more']);
     expect(storedCount(site)).toBe(0);
     expect(server.db.raw.prepare('SELECT count(*) AS n FROM imports WHERE site_id = ?').get(site.id)).toEqual({ n: 0 });
+
+    // A 2 GB file (sparse: no disk used) is refused by its size, before a byte is read or hashed.
+    const big = join(dir, 'big');
+    mkdirSync(big);
+    writeFileSync(join(big, 'imported_visitors_20240101_20240131.csv'), 'date,visitors\n2024-01-01,1\n');
+    const pages = join(big, 'imported_pages_20240101_20240131.csv');
+    writeFileSync(pages, '');
+    truncateSync(pages, 2 * 1024 ** 3);
+    const huge = await cli(['import', 'plausible', '--site', site.domain, big]);
+    expect(huge.code).toBe(1);
+    expect(huge.err).toEqual(['teller: import refused, nothing stored: imported_pages_20240101_20240131.csv: the file has 2147483648 bytes; at most 1073741824 (1 GiB) are read from one file']);
 
     writeFileSync(join(dir, 'truncated.zip'), zip.subarray(0, zip.length - 100));
     const truncated = await cli(['import', 'plausible', '--site', site.domain, join(dir, 'truncated.zip')]);

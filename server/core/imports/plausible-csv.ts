@@ -309,6 +309,10 @@ function mib(bytes: number): string {
   return bytes >= GiB ? `${bytes / GiB} GiB` : `${Math.round(bytes / 1024 / 1024)} MiB`;
 }
 
+function tooLarge(file: string, size: number, max: number): ImportFormatError {
+  return new ImportFormatError(`the file has ${size} bytes; at most ${max} (${mib(max)}) are read from one file`, { file });
+}
+
 /** A record's row, every field checked; null for a blank line. */
 function rowOf(file: string, name: PlausibleFileName, header: Header, record: Record_): ImportedRow | null {
   const { format, from, to } = name;
@@ -336,9 +340,7 @@ function rowOf(file: string, name: PlausibleFileName, header: Header, record: Re
 
 /** One file's rows; every field checked, the day inside the file name's range. */
 export async function* plausibleFileRows(file: CsvFile, name: PlausibleFileName, maxFileSize = PLAUSIBLE_LIMITS.maxFileSize): AsyncGenerator<ImportedRow> {
-  if (file.size !== null && file.size > maxFileSize) {
-    throw new ImportFormatError(`the file has ${file.size} bytes; at most ${maxFileSize} (${mib(maxFileSize)}) are read from one file`, { file: file.name });
-  }
+  if (file.size !== null && file.size > maxFileSize) throw tooLarge(file.name, file.size, maxFileSize);
   let header: Header | null = null;
   for await (const batch of csvRecords(file.name, file.bytes(), maxFileSize)) {
     for (const record of batch) {
@@ -358,7 +360,10 @@ export interface PlausibleFiles {
   skipped: string[];
 }
 
-/** Which of `files` are Plausible's tables; two files of one table, or none at all, are refused. */
+/**
+ * Which of `files` are Plausible's tables; two files of one table, none at all, or one
+ * larger than the limit (by its size, before a byte is read) are refused.
+ */
 export function selectPlausibleFiles(files: CsvFile[], archive: string): PlausibleFiles {
   const chosen: PlausibleFiles = { files: [], skipped: [] };
   for (const file of files) {
@@ -367,6 +372,7 @@ export function selectPlausibleFiles(files: CsvFile[], archive: string): Plausib
       chosen.skipped.push(file.name);
       continue;
     }
+    if (file.size !== null && file.size > PLAUSIBLE_LIMITS.maxFileSize) throw tooLarge(file.name, file.size, PLAUSIBLE_LIMITS.maxFileSize);
     const twin = chosen.files.find((f) => f.name.format.table === name.format.table);
     if (twin) throw new ImportFormatError(`a second file for ${name.format.table}, after ${twin.file.name}: import one export at a time`, { file: file.name });
     chosen.files.push({ file, name });
