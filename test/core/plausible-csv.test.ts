@@ -67,7 +67,7 @@ describe('current columns', () => {
       PAGES,
       'date,hostname,page,visits,visitors,pageviews,total_scroll_depth,total_scroll_depth_visits,total_time_on_page,total_time_on_page_visits\n' +
         '2024-01-02,shop.example,/,3,2,5,120,2,40,2\n' +
-        '2024-01-31,shop.example,"/a,""b""\nc",1,1,1,0,0,0,0\n',
+        '2024-01-31,shop.example,"/a,""b""\nc",1,1,1,\\N,\\N,,\n',
     );
     expect(pages).toEqual([
       { table: 'imported_pages', date: '2024-01-02', values: { hostname: 'shop.example', page: '/', visits: 3, visitors: 2, pageviews: 5, total_scroll_depth: 120, total_scroll_depth_visits: 2, total_time_on_page: 40, total_time_on_page_visits: 2 } },

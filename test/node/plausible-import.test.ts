@@ -62,7 +62,7 @@ function seed(site: Site): void {
 function exported(table: string): Array<Record<string, string | number>> {
   const format = PLAUSIBLE_FORMATS.find((f) => f.table === table)!;
   const csv = parseCsv(files.get(`${table}${SUFFIX}`)!);
-  return csv.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, format.columns[k]!.kind === 'count' ? Number(v) : v]))).sort(byJson);
+  return csv.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, format.columns[k]!.kind.endsWith('count') ? Number(v) : v]))).sort(byJson);
 }
 
 const byJson = (a: unknown, b: unknown) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);

@@ -77,7 +77,9 @@ export const PLAUSIBLE_FORMATS: TableFormat[] = [
       date: { kind: 'date' },
       hostname: text,
       page: text,
-      ...counts('visits', 'visitors', 'pageviews', 'total_scroll_depth', 'total_scroll_depth_visits', 'total_time_on_page', 'total_time_on_page_visits'),
+      ...counts('visits', 'visitors', 'pageviews'),
+      // From LEFT JOINs in exports.ex: a page without engagement data may read NULL (`\N`), as 0.
+      ...Object.fromEntries(['total_scroll_depth', 'total_scroll_depth_visits', 'total_time_on_page', 'total_time_on_page_visits'].map((n) => [n, { kind: 'nullable-count' } as Column])),
       // Before 2025: exits and a time on page of another meaning, then a scroll depth total
       // (NULL without data) over pageleave_visitors, which Plausible renamed in February 2025.
       exits: count,
