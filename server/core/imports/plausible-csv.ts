@@ -139,7 +139,7 @@ export function parsePlausibleFileName(path: string): PlausibleFileName | null {
   return { format, from, to };
 }
 
-interface Record_ {
+interface CsvRecord {
   line: number;
   fields: string[];
 }
@@ -158,7 +158,7 @@ function special(code: number): boolean {
  * unclosed quote or an over-long field is an ImportFormatError. A state machine, so a
  * chunk may end anywhere; runs of plain text are sliced, not added a character at a time.
  */
-async function* csvRecords(file: string, bytes: AsyncIterable<Uint8Array>, maxSize: number): AsyncGenerator<Record_[]> {
+async function* csvRecords(file: string, bytes: AsyncIterable<Uint8Array>, maxSize: number): AsyncGenerator<CsvRecord[]> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const max = PLAUSIBLE_LIMITS.maxFieldLength;
   let state = 'start' as CsvState;
@@ -167,7 +167,7 @@ async function* csvRecords(file: string, bytes: AsyncIterable<Uint8Array>, maxSi
   let fields: string[] = [];
   let field = '';
   let size = 0;
-  let batch: Record_[] = [];
+  let batch: CsvRecord[] = [];
   const fail = (problem: string): never => {
     throw new ImportFormatError(problem, { file, line, column: null });
   };
@@ -274,9 +274,9 @@ function readHeader(file: string, format: TableFormat, names: string[]): Header 
   const seen = new Set<string>();
   const fields = names.map((name, i): [string, Column] => {
     const column = format.columns[name];
-    const where = { file, line: 1, column: name || `#${i + 1}` };
-    if (!column) throw new ImportFormatError(`unknown column "${name}" for ${format.table}; its columns are ${Object.keys(format.columns).join(', ')}`, where);
-    if (seen.has(name)) throw new ImportFormatError(`column "${name}" twice`, where);
+    const where = { file, line: 1, column: name.length > 40 || name === '' ? `#${i + 1}` : name };
+    if (!column) throw new ImportFormatError(`unknown column ${quoted(name)} for ${format.table}; its columns are ${Object.keys(format.columns).join(', ')}`, where);
+    if (seen.has(name)) throw new ImportFormatError(`column ${quoted(name)} twice`, where);
     seen.add(name);
     return [name, column];
   });
@@ -285,24 +285,29 @@ function readHeader(file: string, format: TableFormat, names: string[]): Header 
   return { fields, country: names.indexOf('country') };
 }
 
+/** A refused value as a message quotes it: at most 40 characters, control characters escaped. */
+function quoted(raw: string): string {
+  return JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw);
+}
+
 /** A field's value as stored, or the reason it is refused. */
 function fieldValue(kind: Kind, raw: string, country: string): string | number | { problem: string } {
   switch (kind) {
     case 'date':
-      return isCalendarDay(raw) ? raw : { problem: `"${raw}" is not a date written YYYY-MM-DD` };
+      return isCalendarDay(raw) ? raw : { problem: `${quoted(raw)} is not a date written YYYY-MM-DD` };
     case 'text':
       return raw.includes('\u0000') ? { problem: 'a NUL character' } : raw;
     case 'country':
-      return raw === '' || COUNTRIES.has(raw) ? raw : { problem: `"${raw}" is not an ISO 3166-1 alpha-2 country code` };
+      return raw === '' || COUNTRIES.has(raw) ? raw : { problem: `${quoted(raw)} is not an ISO 3166-1 alpha-2 country code` };
     case 'region':
       if (raw === '') return raw;
-      if (!/^[A-Z]{2}-[A-Z0-9]{1,3}$/.test(raw)) return { problem: `"${raw}" is not an ISO 3166-2 region code` };
-      return raw.startsWith(`${country}-`) ? raw : { problem: `region "${raw}" is not in country "${country}"` };
+      if (!/^[A-Z]{2}-[A-Z0-9]{1,3}$/.test(raw)) return { problem: `${quoted(raw)} is not an ISO 3166-2 region code` };
+      return raw.startsWith(`${country}-`) ? raw : { problem: `region ${quoted(raw)} is not in country ${quoted(country)}` };
     case 'nullable-count':
       if (raw === '' || raw === '\\N') return 0;
     // falls through: otherwise a count
     case 'count':
-      if (!/^\d{1,15}$/.test(raw)) return { problem: `"${raw}" is not a whole number of 0 or more` };
+      if (!/^\d{1,15}$/.test(raw)) return { problem: `${quoted(raw)} is not a whole number of 0 or more` };
       return Number(raw);
   }
 }
@@ -316,7 +321,7 @@ function tooLarge(file: string, size: number, max: number): ImportFormatError {
 }
 
 /** A record's row, every field checked; null for a blank line. */
-function rowOf(file: string, name: PlausibleFileName, header: Header, record: Record_): ImportedRow | null {
+function rowOf(file: string, name: PlausibleFileName, header: Header, record: CsvRecord): ImportedRow | null {
   const { format, from, to } = name;
   if (record.fields.length === 1 && record.fields[0] === '') return null;
   if (record.fields.length !== header.fields.length) {
