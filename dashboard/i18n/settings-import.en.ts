@@ -13,6 +13,8 @@ export const settingsImport = {
   'settings.import.days.other': '{n} days',
   'settings.import.rows.one': '1 row',
   'settings.import.rows.other': '{n} rows',
+  'settings.import.clipped.one': '1 day was left out: Teller counted it itself, or an earlier import has it.',
+  'settings.import.clipped.other': '{n} days were left out: Teller counted them itself, or an earlier import has them.',
   'settings.import.skipped': 'Not read (not part of Plausible’s export): {files}',
   'settings.import.failed': 'The upload failed: the connection was lost. Nothing was imported.',
 };

@@ -15,6 +15,8 @@ export const settingsImport: Record<keyof typeof English, string> = {
   'settings.import.days.other': '{n} dager',
   'settings.import.rows.one': '1 rad',
   'settings.import.rows.other': '{n} rader',
+  'settings.import.clipped.one': '1 dag ble utelatt: Teller har talt den selv, eller en tidligere import har den.',
+  'settings.import.clipped.other': '{n} dager ble utelatt: Teller har talt dem selv, eller en tidligere import har dem.',
   'settings.import.skipped': 'Ikke lest (ikke del av Plausibles eksport): {files}',
   'settings.import.failed': 'Opplastingen mislyktes: forbindelsen ble brutt. Ingenting ble importert.',
 };

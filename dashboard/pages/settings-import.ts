@@ -14,7 +14,7 @@ interface ImportAnswer {
   rows: number;
   first_day: string;
   last_day: string;
-  note: string | null;
+  clipped_days: number;
   skipped_files: string[];
 }
 
@@ -54,7 +54,8 @@ function summary(answer: ImportAnswer): string[] {
       rows: answer.rows === 1 ? t('settings.import.rows.one') : t('settings.import.rows.other', { n: formatNumber(answer.rows) }),
     }),
   ];
-  if (answer.note) lines.push(answer.note);
+  if (answer.clipped_days === 1) lines.push(t('settings.import.clipped.one'));
+  else if (answer.clipped_days > 1) lines.push(t('settings.import.clipped.other', { n: formatNumber(answer.clipped_days) }));
   if (answer.skipped_files.length > 0) lines.push(t('settings.import.skipped', { files: answer.skipped_files.join(', ') }));
   return lines;
 }

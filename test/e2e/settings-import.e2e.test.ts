@@ -50,10 +50,21 @@ describe('settings: import from Plausible', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(await rawKeysOnPage(page)).toEqual([]);
 
+    // The same days again, in another file: left out, as an earlier import has them, and said so.
+    const again = Buffer.from(
+      buildZip([
+        { name: 'imported_visitors_20240101_20240131.csv', data: 'date,visitors,pageviews,bounces,visits,visit_duration\n2024-01-03,1,1,1,1,0\n2024-01-04,2,2,1,2,10\n' },
+      ]),
+    );
+    await file.setInputFiles({ name: 'more.zip', mimeType: 'application/zip', buffer: again });
+    await section.getByRole('button', { name: 'Import' }).click();
+    await section.getByText('Imported 4 Jan 2024 to 4 Jan 2024: 1 day, 1 row.').waitFor();
+    await section.getByText('1 day was left out: Teller counted it itself, or an earlier import has it.').waitFor();
+
     await file.setInputFiles({ name: 'bad.zip', mimeType: 'application/zip', buffer: BAD });
     await section.getByRole('button', { name: 'Import' }).click();
     await section.getByText('imported_visitors_20240201_20240229.csv, line 2, column pageviews: "many" is not a whole number of 0 or more').waitFor();
-    expect(await count('imports')).toBe(1);
+    expect(await count('imports')).toBe(2);
   });
 
   it('saves screenshots of the section after an import, without sideways scrolling at 375 px', async () => {
@@ -68,7 +79,10 @@ describe('settings: import from Plausible', () => {
       const heading = page.getByRole('heading', { name: options.locale ? 'Importer fra Plausible' : 'Import from Plausible' });
       await heading.waitFor();
       const section = page.locator('section').filter({ has: heading });
-      const zip = buildZip([{ name: 'imported_visitors_20230101_20231231.csv', data: `date,visitors,pageviews,bounces,visits,visit_duration\n2023-0${i + 1}-01,1,1,1,1,1\n` }]);
+      const zip = buildZip([
+        { name: 'imported_visitors_20230101_20231231.csv', data: `date,visitors,pageviews,bounces,visits,visit_duration\n2023-0${i + 1}-01,1,1,1,1,1\n` },
+        { name: 'events_20230101_20231231.csv', data: 'timestamp\n' },
+      ]);
       await section.locator('input[type=file]').setInputFiles({ name: `export-${variant}.zip`, mimeType: 'application/zip', buffer: Buffer.from(zip) });
       await section.getByRole('button', { name: options.locale ? 'Importer' : 'Import' }).click();
       await section.locator('.status[data-kind=ok]').filter({ hasText: options.locale ? '1 dag, 1 rad' : '1 day, 1 row' }).waitFor();
