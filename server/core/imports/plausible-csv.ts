@@ -268,6 +268,8 @@ interface Header {
   fields: Array<[name: string, column: Column]>;
   /** The country field's index, or -1. */
   country: number;
+  /** Days already found valid and inside the file's range. */
+  days: Set<string>;
 }
 
 function readHeader(file: string, format: TableFormat, names: string[]): Header {
@@ -282,7 +284,7 @@ function readHeader(file: string, format: TableFormat, names: string[]): Header 
   });
   const missing = format.required.filter((name) => !seen.has(name));
   if (missing.length > 0) throw new ImportFormatError(`the header lacks ${missing.join(', ')}, which every ${format.table} file has`, { file, line: 1, column: null });
-  return { fields, country: names.indexOf('country') };
+  return { fields, country: names.indexOf('country'), days: new Set() };
 }
 
 /** A refused value as a message quotes it: at most 40 characters, control characters escaped. */
@@ -330,17 +332,21 @@ function rowOf(file: string, name: PlausibleFileName, header: Header, record: Cs
   const country = header.country >= 0 ? record.fields[header.country]! : '';
   const values: Record<string, string | number> = {};
   let date = '';
-  header.fields.forEach(([column, spec], i) => {
-    const value = fieldValue(spec.kind, record.fields[i]!, country);
+  for (let i = 0; i < header.fields.length; i++) {
+    const [column, spec] = header.fields[i]!;
+    const raw = record.fields[i]!;
+    // A file has few days, each checked once (a Date per row would be the reader's main cost).
+    const value = spec.kind === 'date' && header.days.has(raw) ? raw : fieldValue(spec.kind, raw, country);
     if (typeof value === 'object') throw new ImportFormatError(value.problem, { file, line: record.line, column });
     if (column === 'date') {
       if (value < from || value > to) throw new ImportFormatError(`${value} is outside the file's range ${from} to ${to}`, { file, line: record.line, column });
-      date = value as string;
-      return;
+      header.days.add(raw);
+      date = raw;
+      continue;
     }
     const as = spec.as === undefined ? column : spec.as;
     if (as !== null) values[as] = value;
-  });
+  }
   if (values.region && !values.country) throw new ImportFormatError('a region without a country', { file, line: record.line, column: 'region' });
   return { table: format.table, date, values };
 }
