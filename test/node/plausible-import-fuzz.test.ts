@@ -12,6 +12,7 @@ import { ImportError, runImport } from '../../server/core/imports/store.ts';
 import { IMPORTED_TABLES, ImportFormatError } from '../../server/core/imports/tables.ts';
 import type { Site } from '../../server/core/sites.ts';
 import { addSite, openTestStore, type TestStore } from '../core/query/store.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { buildZip } from '../helpers/zip-build.ts';
 
 const field = fc.oneof(
@@ -131,5 +132,37 @@ describe('Plausible import under random input', () => {
     expect(seen.imported, 'imports').toBeGreaterThan(0);
     expect(seen.format, 'format errors').toBeGreaterThan(0);
     expect(seen.refused, 'store refusals').toBeGreaterThan(0);
+  }, 240_000);
+});
+
+describe('the import route under random input', () => {
+  const ADMIN = 'plausible-fuzz-admin-token-0123456789abcdef';
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ config: { adminToken: ADMIN } });
+    await server.addSite('fuzz.example');
+  });
+  afterAll(() => server.stop());
+
+  it('answers only 201, 400 or 409, names the problem, and keeps serving', async () => {
+    const seen = new Map<number, number>();
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(input, async (bytes) => {
+        const res = await fetch(`${server.url}/api/v1/sites/fuzz.example/imports/plausible?file_name=f${n++}.zip`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/zip' },
+          body: bytes as Uint8Array<ArrayBuffer>,
+        });
+        const body = (await res.json()) as { error?: string };
+        seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+        if (![201, 400, 409].includes(res.status)) throw new Error(`status ${res.status}: ${JSON.stringify(body)}`);
+        if (res.status !== 201) expect(body.error).toBeTruthy();
+      }),
+      { numRuns: 300 },
+    );
+    for (const status of [201, 400]) expect(seen.get(status) ?? 0, `answers with ${status}`).toBeGreaterThan(0);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(server.log.lines.filter((l) => l.includes('unhandled'))).toEqual([]);
   }, 240_000);
 });
