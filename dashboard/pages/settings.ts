@@ -18,6 +18,7 @@ import { removeSection, tokensSection, viewersSection } from './settings-access.
 import { purgeSection, resetSection } from './settings-danger.ts';
 import { sharedLinksSection } from './shared-links.ts';
 import { exportSection, privacySection } from './settings-privacy.ts';
+import { importSection } from './settings-import.ts';
 
 type Save = (change: Partial<SiteSettingsJson>) => Promise<SiteSettingsJson>;
 
@@ -200,6 +201,7 @@ export function renderSettings(main: HTMLElement, domain: string): Dispose {
         viewersSection(domain),
         privacySection(domain),
         exportSection(domain),
+        importSection(domain),
         resetSection(domain),
         purgeSection(domain, settings.timezone),
         removeSection(domain),

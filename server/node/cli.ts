@@ -29,6 +29,7 @@ import { privacyText } from '../core/privacy/policy-text.ts';
 import { purgeDayProblem, purgeSite } from '../core/privacy/purge.ts';
 import { exportEntries, resolveExportRange } from '../core/privacy/export.ts';
 import { zipStream } from '../core/zip.ts';
+import { importPlausibleCommand } from './import-cli.ts';
 import { deleteImport, listImports } from '../core/imports/store.ts';
 
 export interface CliIo {
@@ -77,6 +78,9 @@ const USAGE = `Usage: npm run teller -- <command>
                                                  delete ALL of the site's data before that site-local day (asks to confirm)
   export --site <domain> [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] <file.zip>
                                                  write the site's data as CSV files (Plausible's layout) in a ZIP
+  import plausible --site <domain> [--refuse-overlap] <export.zip | folder>
+                                                 import a Plausible CSV export (or Teller's own); days Teller
+                                                 counted itself are left out (--refuse-overlap: refused)
   import list --site <domain>                    list the site's imports of past statistics (id, kind, file, days, rows)
   import delete --site <domain> <id> [--yes]     delete one import and exactly its rows (asks to confirm)
 
@@ -493,6 +497,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     else if (group === 'privacy-text') await privacyTextCommand(rest, io);
     else if (group === 'purge') await purgeCommand(rest, io);
     else if (group === 'export') await exportCommand(rest, io);
+    else if (group === 'import' && rest[0] === 'plausible') return await importPlausibleCommand(rest.slice(1), io, () => openDb(io.env));
     else if (group === 'import') await importCommand(rest, io);
     else if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
       io.stdout(USAGE);

@@ -105,7 +105,7 @@ describe('export', () => {
     expect(headers).toEqual({
       [`imported_visitors${s}`]: 'date,visitors,pageviews,bounces,visits,visit_duration',
       [`imported_sources${s}`]: 'date,source,referrer,utm_source,utm_medium,utm_campaign,utm_content,utm_term,pageviews,visitors,visits,visit_duration,bounces',
-      [`imported_pages${s}`]: 'date,hostname,page,visits,visitors,pageviews,scroll_depth,pageleave_visitors',
+      [`imported_pages${s}`]: 'date,hostname,page,visits,visitors,pageviews,total_scroll_depth,total_scroll_depth_visits,total_time_on_page,total_time_on_page_visits',
       [`imported_entry_pages${s}`]: 'date,entry_page,visitors,entrances,visit_duration,bounces,pageviews',
       [`imported_exit_pages${s}`]: 'date,exit_page,visitors,visit_duration,exits,bounces,pageviews',
       [`imported_locations${s}`]: 'date,country,region,city,visitors,visits,visit_duration,bounces,pageviews',

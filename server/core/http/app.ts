@@ -20,6 +20,7 @@ import { dashboardUsers } from './dashboard-users.ts';
 import { healthRoutes } from './health.ts';
 import { importsApi } from './imports-api.ts';
 import { privacyRoutes } from './privacy-routes.ts';
+import { importRoutes } from './import-routes.ts';
 import { statsApi } from './stats-api.ts';
 import { StoreStatus } from './store-status.ts';
 
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', healthRoutes(deps, store));
   app.route('/', statsApi(deps));
   app.route('/', importsApi(deps));
+  app.route('/', importRoutes(deps));
   app.route('/', privacyRoutes(deps));
   app.route('/', dashboardSession(deps));
   app.route('/', dashboardShare(deps));

@@ -21,14 +21,20 @@ export const DISCARD_LIMIT = 4 * 1024 * 1024;
  * body, so it is read in one go (Node's fast path); a chunked body is counted as it streams.
  */
 export async function readBody(c: Context, limit: number): Promise<BodyResult> {
+  const read = await readBodyBytes(c, limit);
+  return 'tooLarge' in read ? read : { text: new TextDecoder().decode(read.bytes) };
+}
+
+/** As readBody, the bytes themselves (an uploaded archive). */
+export async function readBodyBytes(c: Context, limit: number): Promise<{ bytes: Uint8Array } | { tooLarge: true }> {
   const length = c.req.header('content-length');
   const request = c.req.raw;
   if (length !== undefined && /^\d+$/.test(length)) {
-    if (Number(length) <= limit) return { text: await c.req.text() };
+    if (Number(length) <= limit) return { bytes: new Uint8Array(await c.req.arrayBuffer()) };
     if (Number(length) <= DISCARD_LIMIT && request.body) await discard(request.body.getReader(), 0);
     return { tooLarge: true };
   }
-  if (!request.body) return { text: '' };
+  if (!request.body) return { bytes: new Uint8Array(0) };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -48,7 +54,7 @@ export async function readBody(c: Context, limit: number): Promise<BodyResult> {
     bytes.set(c, offset);
     offset += c.byteLength;
   }
-  return { text: new TextDecoder().decode(bytes) };
+  return { bytes };
 }
 
 /** Reads and drops the rest of a body, up to DISCARD_LIMIT bytes in all; then stops reading. */

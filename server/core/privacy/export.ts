@@ -11,11 +11,11 @@
  * @module
  */
 import type { Db } from '../ports.ts';
-import { dimensionSpec, type DimensionSpec } from '../query/dimensions.ts';
+import { dimensionSpec, PROP_PREFIX, type DimensionSpec } from '../query/dimensions.ts';
 import { readGroups, type ReadContext } from '../query/read.ts';
 import { readRollupState } from '../query/rollup-state.ts';
 import type { EventSums, Key, Relation, VisitSums } from '../query/sums.ts';
-import type { Period } from '../query/types.ts';
+import type { Filter, Period } from '../query/types.ts';
 import type { Site } from '../sites.ts';
 import { addDays, dayStart, isoDateTime, localDayAt } from '../time.ts';
 import { csvLine, type CsvValue } from './csv-line.ts';
@@ -39,6 +39,11 @@ interface AggregateFile {
   metrics: Metric[];
   /** Rows to leave out, by their first label. */
   skip?: (label: string) => boolean;
+  /**
+   * Plausible's system goals whose property its export writes in a blank column (`url` in
+   * link_url, `path` in path; Plausible.Goals.SystemGoals): their rows are split by it.
+   */
+  withProps?: Array<{ column: string; prop: string; names: string[] }>;
 }
 
 /** A group's sums: a visit group's, or an event group's (which has no bounces or duration). */
@@ -64,7 +69,8 @@ export const AGGREGATE_FILES: AggregateFile[] = [
     table: 'imported_pages',
     relation: 'events',
     columns: ['page', 'hostname'],
-    blanks: [['scroll_depth', null], ['pageleave_visitors', 0]],
+    // Plausible's columns since 2025 (exports.ex); Teller measures neither, so 0 visits have them.
+    blanks: [['total_scroll_depth', 0], ['total_scroll_depth_visits', 0], ['total_time_on_page', 0], ['total_time_on_page_visits', 0]],
     metrics: [['visits', (s) => s.visits], ['visitors', (s) => s.visitors], ['pageviews', (s) => s.pageviews]],
   },
   { table: 'imported_entry_pages', relation: 'visits', columns: ['entry_page'], metrics: [visitors, ['entrances', (s) => s.visits], duration, bounces, pageviews] },
@@ -86,6 +92,10 @@ export const AGGREGATE_FILES: AggregateFile[] = [
     blanks: [['link_url', ''], ['path', '']],
     metrics: [visitors, ['events', (s) => s.events]],
     skip: (name) => name === 'pageview',
+    withProps: [
+      { column: 'link_url', prop: 'url', names: ['Outbound Link: Click', 'Cloaked Link: Click', 'File Download'] },
+      { column: 'path', prop: 'path', names: ['404', 'WP Form Completions', 'Form: Submission'] },
+    ],
   },
 ];
 
@@ -100,7 +110,10 @@ function columnSpec(file: AggregateFile['table'], column: string): DimensionSpec
  * `date, hostname, page`, but the page is read first because it is the rolled-up one.
  */
 const HEADER_ORDER: Record<string, string[]> = {
-  imported_pages: ['date', 'hostname', 'page', 'visits', 'visitors', 'pageviews', 'scroll_depth', 'pageleave_visitors'],
+  imported_pages: [
+    'date', 'hostname', 'page', 'visits', 'visitors', 'pageviews',
+    'total_scroll_depth', 'total_scroll_depth_visits', 'total_time_on_page', 'total_time_on_page_visits',
+  ],
 };
 
 export interface ExportRange {
@@ -146,24 +159,56 @@ async function* aggregateLines(ctx: ReadContext, file: AggregateFile, range: Exp
   yield csvLine(order.map((i) => header[i]!));
   for (const [first, last] of months(range.from, range.to)) {
     // Several columns at once need raw events; where retention deleted them, the first column alone.
-    const coarse = specs.length > 1 && rawKeptFrom !== null && first < rawKeptFrom;
+    const rawGone = rawKeptFrom !== null && first < rawKeptFrom;
+    const coarse = specs.length > 1 && rawGone;
     const used = coarse ? specs.slice(0, 1) : specs;
-    const groups = await readGroups(ctx, file.relation, [DAY_KEY, ...used.map((spec) => ({ spec }))], [], periodOf(ctx.site, first, last));
-    const rows = [...groups.values()]
+    const period = periodOf(ctx.site, first, last);
+    const split = rawGone ? [] : (file.withProps ?? []);
+    const others: Filter[] = split.length > 0 ? [nameFilter('is_not', split.flatMap((p) => p.names))] : [];
+    const groups = await readGroups(ctx, file.relation, [DAY_KEY, ...used.map((spec) => ({ spec }))], others, period);
+    const values: CsvValue[][] = [...groups.values()]
       .filter((g) => !(file.skip && g.labels[1] !== undefined && file.skip(g.labels[1])))
-      .sort((a, b) => (a.labels.join('\u0000') < b.labels.join('\u0000') ? -1 : 1));
-    let text = '';
-    for (const group of rows) {
-      const sums = group.sums as Sums;
-      const dims = columnSpecs.map((spec) => {
-        const i = spec ? used.indexOf(spec) : -1;
-        return spec && i >= 0 ? stored(group.labels[i + 1]!, spec) : '';
+      .map((group) => {
+        const dims = columnSpecs.map((spec) => {
+          const i = spec ? used.indexOf(spec) : -1;
+          return spec && i >= 0 ? stored(group.labels[i + 1]!, spec) : '';
+        });
+        return [group.labels[0]!, ...dims, ...(file.blanks ?? []).map(([, v]) => v), ...file.metrics.map(([, pick]) => pick(group.sums as Sums))];
       });
-      const values: CsvValue[] = [group.labels[0]!, ...dims, ...(file.blanks ?? []).map(([, v]) => v), ...file.metrics.map(([, pick]) => pick(sums))];
-      text += csvLine(order.map((i) => values[i]!));
-    }
+    for (const props of split) values.push(...(await propRows(ctx, file, header, props, period)));
+    let text = '';
+    for (const row of values.sort(byCells)) text += csvLine(order.map((i) => row[i]!));
     if (text) yield text;
   }
+}
+
+function nameFilter(op: 'is' | 'is_not', names: string[]): Filter {
+  return { op, dimension: 'event:name', values: names, caseSensitive: true };
+}
+
+/** Rows in order of their cells (day first), as text. */
+function byCells(a: CsvValue[], b: CsvValue[]): number {
+  const x = a.map(String).join('\u0000');
+  const y = b.map(String).join('\u0000');
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** The rows of `props.names` split by their property, its value in `props.column` (header order). */
+async function propRows(ctx: ReadContext, file: AggregateFile, header: string[], props: NonNullable<AggregateFile['withProps']>[number], period: Period): Promise<CsvValue[][]> {
+  const name = dimensionSpec('event:name')!;
+  const prop = dimensionSpec(`${PROP_PREFIX}${props.prop}`)!;
+  const groups = await readGroups(ctx, file.relation, [DAY_KEY, { spec: name }, { spec: prop }], [nameFilter('is', props.names)], period);
+  return [...groups.values()].map((group) => {
+    const sums = group.sums as Sums;
+    return header.map((column): CsvValue => {
+      if (column === 'date') return group.labels[0]!;
+      if (column === 'name') return group.labels[1]!;
+      if (column === props.column) return stored(group.labels[2]!, prop);
+      const metric = file.metrics.find(([n]) => n === column);
+      if (metric) return metric[1](sums);
+      return (file.blanks ?? []).find(([n]) => n === column)?.[1] ?? '';
+    });
+  });
 }
 
 /** The schema's exported columns of `table`, in its order. */

@@ -1,0 +1,100 @@
+/**
+ * The settings' import section: a Plausible CSV export (or a Teller export) uploaded as a
+ * ZIP to the admin API's import route, with the upload's progress and then the summary the
+ * server answers (days, rows, range, days left out), or its refusal naming file, line and
+ * column. XMLHttpRequest, since fetch reports no upload progress.
+ * @module
+ */
+import { h } from '../lib/dom.ts';
+import { formatDay, formatNumber, formatPercent, t } from '../lib/i18n.ts';
+import { field, input, section, status } from '../lib/ui.ts';
+
+interface ImportAnswer {
+  days: number;
+  rows: number;
+  first_day: string;
+  last_day: string;
+  clipped_days: number;
+  skipped_files: string[];
+}
+
+type Outcome = { ok: true; answer: ImportAnswer } | { ok: false; message: string };
+
+/** Posts the file, calling `progress` with the share sent (0..1) and `sent` once all is sent. */
+function upload(domain: string, file: File, progress: (share: number) => void, sent: () => void): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', `/api/v1/sites/${encodeURIComponent(domain)}/imports/plausible?file_name=${encodeURIComponent(file.name)}`);
+    request.setRequestHeader('content-type', 'application/zip');
+    request.upload.addEventListener('progress', (event) => {
+      if (event.lengthComputable) progress(event.loaded / event.total);
+    });
+    request.upload.addEventListener('load', sent);
+    request.addEventListener('load', () => {
+      let body: Record<string, unknown> | null = null;
+      try {
+        body = JSON.parse(request.responseText) as Record<string, unknown>;
+      } catch {
+        body = null;
+      }
+      if (request.status === 201 && body) resolve({ ok: true, answer: body as unknown as ImportAnswer });
+      else resolve({ ok: false, message: typeof body?.error === 'string' ? body.error : `HTTP ${request.status}` });
+    });
+    request.addEventListener('error', () => resolve({ ok: false, message: t('settings.import.failed') }));
+    request.send(file);
+  });
+}
+
+function summary(answer: ImportAnswer): string[] {
+  const lines = [
+    t('settings.import.done', {
+      from: formatDay(answer.first_day),
+      to: formatDay(answer.last_day),
+      days: answer.days === 1 ? t('settings.import.days.one') : t('settings.import.days.other', { n: formatNumber(answer.days) }),
+      rows: answer.rows === 1 ? t('settings.import.rows.one') : t('settings.import.rows.other', { n: formatNumber(answer.rows) }),
+    }),
+  ];
+  if (answer.clipped_days === 1) lines.push(t('settings.import.clipped.one'));
+  else if (answer.clipped_days > 1) lines.push(t('settings.import.clipped.other', { n: formatNumber(answer.clipped_days) }));
+  if (answer.skipped_files.length > 0) lines.push(t('settings.import.skipped', { files: answer.skipped_files.join(', ') }));
+  return lines;
+}
+
+export function importSection(domain: string): HTMLElement {
+  const file = field(t('settings.import.file'), input({ type: 'file', accept: '.zip,application/zip' }));
+  const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('settings.import.submit'));
+  const bar = h('progress', { class: 'import-progress', max: 1, value: 0, hidden: true });
+  const line = status();
+  const details = h('ul', { class: 'import-summary' });
+  const form = h('form', { class: 'stack', novalidate: true }, file.root, h('div', { class: 'actions' }, button, bar, line.root), details);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const chosen = file.input.files?.[0];
+    details.replaceChildren();
+    if (!chosen) return line.error(t('settings.import.choose'));
+    button.disabled = true;
+    bar.hidden = false;
+    bar.value = 0;
+    line.clear();
+    const outcome = await upload(
+      domain,
+      chosen,
+      (share) => {
+        bar.value = share;
+        line.ok(t('settings.import.uploading', { percent: formatPercent(share * 100) }));
+      },
+      () => {
+        bar.removeAttribute('value');
+        line.ok(t('settings.import.storing'));
+      },
+    );
+    bar.hidden = true;
+    button.disabled = false;
+    if (!outcome.ok) return line.error(outcome.message);
+    const [first, ...rest] = summary(outcome.answer);
+    line.ok(first!);
+    details.replaceChildren(...rest.map((text) => h('li', null, text)));
+    file.input.value = '';
+  });
+  return section(t('settings.import.title'), t('settings.import.intro'), form);
+}
