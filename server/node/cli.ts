@@ -29,6 +29,7 @@ import { privacyText } from '../core/privacy/policy-text.ts';
 import { purgeDayProblem, purgeSite } from '../core/privacy/purge.ts';
 import { exportEntries, resolveExportRange } from '../core/privacy/export.ts';
 import { zipStream } from '../core/zip.ts';
+import { importWpStatisticsCommand, WP_STATISTICS_USAGE } from './cli-import-wp.ts';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -76,6 +77,7 @@ const USAGE = `Usage: npm run teller -- <command>
                                                  delete ALL of the site's data before that site-local day (asks to confirm)
   export --site <domain> [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] <file.zip>
                                                  write the site's data as CSV files (Plausible's layout) in a ZIP
+${WP_STATISTICS_USAGE}
 
 Database: TELLER_DB (default ./data/teller.db)`;
 
@@ -458,6 +460,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     else if (group === 'privacy-text') await privacyTextCommand(rest, io);
     else if (group === 'purge') await purgeCommand(rest, io);
     else if (group === 'export') await exportCommand(rest, io);
+    else if (group === 'import' && rest[0] === 'wp-statistics') await importWpStatisticsCommand(rest.slice(1), { openDb: () => openDb(io.env), usageError: (m) => new UsageError(m), commandError: (m) => new CommandError(m), stdout: io.stdout });
     else if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
       io.stdout(USAGE);
       return group === undefined ? 2 : 0;
