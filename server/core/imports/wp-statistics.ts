@@ -317,16 +317,16 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
 
 /**
  * The files as one ImportSource (the tables refer to each other, so they are one import).
- * Its hash covers every file's hash, in name order, so the same set of files is one import.
+ * Its hash is of the rows the files give, not of their bytes: the same tables exported again
+ * in another format, or dumped instead of exported, are the same import and are refused.
  */
 export async function wpStatisticsSource(files: readonly WpsFile[], siteDomain: string): Promise<ImportSource & { notes: string[] }> {
   const { rows, notes } = mapWpStatistics(files, siteDomain);
-  const sorted = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const hashes = await Promise.all(sorted.map((f) => sha256Hex(f.bytes)));
+  const canonical = rows.map((r) => JSON.stringify([r.table, r.date, Object.entries(r.values).sort(([a], [b]) => (a < b ? -1 : 1))])).sort();
   return {
     kind: 'wp-statistics',
-    fileName: sorted.map((f) => f.name).join(', '),
-    fileHash: await sha256Hex(new TextEncoder().encode(hashes.join('\n'))),
+    fileName: files.map((f) => f.name).sort().join(', '),
+    fileHash: await sha256Hex(new TextEncoder().encode(canonical.join('\n'))),
     notes,
     async *rows() {
       yield* rows;
