@@ -11,10 +11,10 @@ import { ImportFormatError } from '../../server/core/imports/tables.ts';
 import { mapWpStatistics } from '../../server/core/imports/wp-statistics.ts';
 
 const fixtures = resolve(import.meta.dirname, '../fixtures/wp-statistics');
-const seeds = [
-  ...readdirSync(join(fixtures, 'export')).map((f) => join(fixtures, 'export', f)),
-  join(fixtures, 'mysqldump/wp_statistics.sql'),
-].map((path) => ({ name: path.split('/').pop() as string, text: readFileSync(path, 'utf8') }));
+const seeds = [fixtures, join(fixtures, 'v13')]
+  .flatMap((dir) => [...readdirSync(join(dir, 'export')).map((f) => join(dir, 'export', f)), join(dir, 'mysqldump/wp_statistics.sql')])
+  .filter((path) => !path.includes('.empty.'))
+  .map((path) => ({ name: path.split('/').pop() as string, text: readFileSync(path, 'utf8') }));
 
 const encoder = new TextEncoder();
 

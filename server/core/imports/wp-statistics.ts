@@ -33,6 +33,8 @@ const COUNTRIES: ReadonlySet<string> = new Set(iso31661.map((c) => c.alpha2));
 /** DeviceDetector's browser names (what WP Statistics stores in `agent`) where Teller's differ. */
 const BROWSERS: ReadonlyMap<string, string> = new Map([
   ['Chrome Mobile', 'Chrome'],
+  ['Edge', 'Microsoft Edge'],
+  ['Samsung Internet', 'Samsung Browser'],
   ['Chrome Mobile iOS', 'Chrome'],
   ['Chrome Webview', 'Mobile App'],
   ['Firefox Mobile', 'Firefox'],
@@ -52,14 +54,17 @@ const BROWSERS: ReadonlyMap<string, string> = new Map([
 
 /** DeviceDetector's OS names where Teller's differ (every Linux distribution is one OS, as in Plausible). */
 const SYSTEMS: ReadonlyMap<string, string> = new Map([
-  ['Mac', 'Mac'],
-  ['Chrome OS', 'Chrome OS'],
+  ['OS X', 'Mac'],
+  ['macOS', 'Mac'],
   ...['Ubuntu', 'Debian', 'Fedora', 'Arch Linux', 'Mint', 'Kubuntu', 'Xubuntu', 'Lubuntu', 'openSUSE', 'CentOS', 'Red Hat',
     'Gentoo', 'Manjaro', 'elementary OS', 'Linux', 'Slackware', 'Mandriva', 'Knoppix', 'Raspbian', 'Deepin']
     .map((n): [string, string] => [n, 'GNU/Linux']),
 ]);
 
-/** DeviceDetector's device types (WP Statistics' `device`) → Plausible's four devices. */
+/**
+ * WP Statistics' `device` → Plausible's four devices: v14 stores DeviceDetector's types,
+ * v13 WhichBrowser's (`type` or `type:subtype`, e.g. `mobile:smart`), looked up by type.
+ */
 const DEVICES: ReadonlyMap<string, string> = new Map([
   ['desktop', 'Desktop'],
   ['smartphone', 'Mobile'],
@@ -75,6 +80,13 @@ const DEVICES: ReadonlyMap<string, string> = new Map([
   ['console', 'Desktop'],
   ['peripheral', 'Desktop'],
   ['smart speaker', 'Desktop'],
+  ['mobile', 'Mobile'],
+  ['watch', 'Mobile'],
+  ['media', 'Mobile'],
+  ['ereader', 'Tablet'],
+  ['car', 'Tablet'],
+  ['television', 'Desktop'],
+  ['gaming', 'Desktop'],
 ]);
 
 /** WP Statistics writes these where the detector found nothing. */
@@ -177,7 +189,8 @@ export function systemName(platform: string): string {
 }
 
 export function deviceName(device: string): string {
-  return DEVICES.get(device.toLowerCase()) ?? '';
+  const type = device.toLowerCase();
+  return DEVICES.get(type) ?? DEVICES.get(type.split(':')[0] ?? '') ?? '';
 }
 
 /**
