@@ -30,6 +30,7 @@ import { purgeDayProblem, purgeSite } from '../core/privacy/purge.ts';
 import { exportEntries, resolveExportRange } from '../core/privacy/export.ts';
 import { zipStream } from '../core/zip.ts';
 import { importWpStatisticsCommand, WP_STATISTICS_USAGE } from './cli-import-wp.ts';
+import { deleteImport, listImports } from '../core/imports/store.ts';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -77,6 +78,8 @@ const USAGE = `Usage: npm run teller -- <command>
                                                  delete ALL of the site's data before that site-local day (asks to confirm)
   export --site <domain> [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] <file.zip>
                                                  write the site's data as CSV files (Plausible's layout) in a ZIP
+  import list --site <domain>                    list the site's imports of past statistics (id, kind, file, days, rows)
+  import delete --site <domain> <id> [--yes]     delete one import and exactly its rows (asks to confirm)
 ${WP_STATISTICS_USAGE}
 
 Database: TELLER_DB (default ./data/teller.db)`;
@@ -443,6 +446,38 @@ async function exportCommand(args: string[], io: CliIo): Promise<void> {
   }
 }
 
+async function importCommand(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { site: { type: 'string' }, yes: { type: 'boolean' } } });
+  const [action, ...rest] = positionals;
+  if (action !== 'list' && action !== 'delete') throw new UsageError(`unknown import command "${action ?? ''}"`);
+  const domain = requireDomain(values.site, '--site <domain>');
+  if (action === 'list' && rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  if (action === 'delete' && (rest.length !== 1 || !/^[1-9]\d{0,15}$/.test(rest[0]!))) throw new UsageError('usage: import delete --site <domain> <id> (the id import list shows)');
+  const db = openDb(io.env);
+  try {
+    const site = await findSite(db, domain);
+    if (!site) throw unknownSite(domain);
+    const imports = await listImports(db, site.id);
+    if (action === 'list') {
+      if (imports.length === 0) io.stdout(`${domain} has no imports.`);
+      for (const i of imports) {
+        const span = i.firstDay === null ? 'no days yet' : `${i.firstDay} to ${i.lastDay}`;
+        io.stdout(`${i.id}\t${i.kind}\t${i.fileName}\t${span}\t${plural(i.days, 'day')}, ${plural(i.rows, 'row')}\t${i.status}\t${new Date(i.createdAt * 1000).toISOString()} by ${i.createdBy}`);
+        if (i.note) io.stdout(`\t${i.note}`);
+      }
+      return;
+    }
+    const id = Number(rest[0]);
+    const found = imports.find((i) => i.id === id);
+    if (!found) throw new CommandError(`${domain} has no import ${id}; "import list --site ${domain}" shows its imports`);
+    if (!values.yes) await confirmDomain(io, domain, `Delete import ${id} of ${domain} (${found.fileName}, ${plural(found.rows, 'row')})?`);
+    await deleteImport(db, site.id, id, Math.floor(Date.now() / 1000));
+    io.stdout(`Deleted import ${id} of ${domain} and its ${plural(found.rows, 'row')}.`);
+  } finally {
+    db.close();
+  }
+}
+
 class CliExit extends Error {
   constructor(readonly code: number) {
     super(`exit ${code}`);
@@ -461,6 +496,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     else if (group === 'purge') await purgeCommand(rest, io);
     else if (group === 'export') await exportCommand(rest, io);
     else if (group === 'import' && rest[0] === 'wp-statistics') await importWpStatisticsCommand(rest.slice(1), { openDb: () => openDb(io.env), usageError: (m) => new UsageError(m), commandError: (m) => new CommandError(m), stdout: io.stdout });
+    else if (group === 'import') await importCommand(rest, io);
     else if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
       io.stdout(USAGE);
       return group === undefined ? 2 : 0;

@@ -39,6 +39,7 @@ export async function startNodeTarget(options: TargetOptions = {}): Promise<ApiT
     },
     addSite: (domain, timezone) => server.addSite(domain, timezone),
     query: (sql, params = []) => server.db.all(sql, params),
+    db: server.db,
     async execute(sql, params = []) {
       await server.db.run(sql, params);
     },

@@ -2,7 +2,7 @@
  * One running Teller, whichever runtime serves it: the shared API suites talk to a target
  * and never learn whether Node + better-sqlite3 or workerd + D1 answers.
  */
-import type { SqlValue } from '../../server/core/ports.ts';
+import type { Db, SqlValue } from '../../server/core/ports.ts';
 
 /** Where a request comes from. */
 export interface Visitor {
@@ -24,6 +24,8 @@ export interface ApiTarget {
   /** Adds a site directly in the database, as the CLI does; returns its id. */
   addSite(domain: string, timezone?: string): Promise<number>;
   query<T = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  /** The server's store as the core's Db port, for suites that run core functions against it. */
+  db: Db;
   execute(sql: string, params?: SqlValue[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -186,6 +186,7 @@ export async function startWorkerTarget(options: TargetOptions = {}): Promise<Ap
     async query<T>(sql: string, params: SqlValue[] = []) {
       return (await worker.db.prepare(sql).bind(...params).all<T>()).results;
     },
+    db: dbOf(worker.db),
     async execute(sql, params = []) {
       await worker.db.prepare(sql).bind(...params).run();
     },

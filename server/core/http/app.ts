@@ -17,6 +17,7 @@ import { dashboardSiteKeys } from './dashboard-site-keys.ts';
 import { dashboardSites } from './dashboard-sites.ts';
 import { dashboardUsers } from './dashboard-users.ts';
 import { healthRoutes } from './health.ts';
+import { importsApi } from './imports-api.ts';
 import { privacyRoutes } from './privacy-routes.ts';
 import { statsApi } from './stats-api.ts';
 import { StoreStatus } from './store-status.ts';
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', collectRoutes(deps, store));
   app.route('/', healthRoutes(deps, store));
   app.route('/', statsApi(deps));
+  app.route('/', importsApi(deps));
   app.route('/', privacyRoutes(deps));
   app.route('/', dashboardSession(deps));
   app.route('/', dashboardShare(deps));

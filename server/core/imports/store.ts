@@ -6,9 +6,10 @@
  * Nothing half is ever counted: an import is recorded `loading` first, its rows go in
  * chunks (each chunk one `db.batch`, each statement within D1's 100 parameters), and only
  * the last batch marks it `complete`; readers count rows of complete imports within their
- * days only (`countedRowSql`, `importedRange`). A failure removes the import's rows and record. An import
- * left `loading` by a crash (no chunk stored for `STALE_LOADING_SEC`) is removed by the
- * next import into the same site and by every maintenance pass.
+ * days only (`countedRowSql`, `importedRange`). A failure removes the import's rows and
+ * record. An import left `loading` by a crash (no chunk stored for `STALE_LOADING_SEC`) is
+ * removed by the next import into the same site and by every maintenance pass. No day is
+ * counted twice: days Teller counted itself or an earlier import holds are left out.
  * @module
  */
 import type { Clock, Db, SqlValue, Stmt } from '../ports.ts';
@@ -16,7 +17,10 @@ import type { Site } from '../sites.ts';
 import { dayNumber, dayString, localDayAt } from '../time.ts';
 import { IMPORTED_TABLE_NAMES, importedTable, type ImportedRow, type ImportKind, type ImportSource, type ImportedTableSpec } from './tables.ts';
 
-/** What to do with imported days on or after the site's first own day. */
+/**
+ * What to do with imported days Teller already has: on or after the site's first own day,
+ * or within an earlier import's days. `before-own-data` leaves them out (and says so).
+ */
 export type ClipMode = 'before-own-data' | 'refuse';
 
 export interface ImportOptions {
@@ -25,7 +29,7 @@ export interface ImportOptions {
   nowSec: number;
   /** The clock for the heartbeat of a long import (default: `nowSec` throughout). */
   clock?: Clock;
-  /** Default 'before-own-data': keep only the days before Teller's first own day. */
+  /** Default 'before-own-data': keep only the days before Teller's first own day that no earlier import holds. */
   clip?: ClipMode;
   /** Rows stored per batch (default 2,000); tests make it small. */
   rowsPerBatch?: number;
@@ -38,7 +42,7 @@ export interface ImportSummary {
   rows: number;
   firstDay: string;
   lastDay: string;
-  /** Distinct days of the source left out because Teller counted them itself. */
+  /** Distinct days of the source left out: Teller counted them itself, or earlier imports hold them. */
   clippedDays: number;
   /** How overlap with Teller's own data was handled, in a sentence; null when the site has none. */
   note: string | null;
@@ -78,7 +82,7 @@ export interface ImportedRange {
 }
 
 /** Why an import is refused: a clear message, and a code the routes map to a status. */
-export type ImportErrorCode = 'duplicate' | 'overlap' | 'empty' | 'invalid-row' | 'abandoned';
+export type ImportErrorCode = 'no-site' | 'duplicate' | 'overlap' | 'empty' | 'invalid-row' | 'abandoned';
 
 export class ImportError extends Error {
   readonly code: ImportErrorCode;
@@ -106,6 +110,8 @@ const DEFAULT_ROWS_PER_BATCH = 2_000;
 /** Rows per delete statement, so one statement never holds a whole import. */
 const DELETE_CHUNK = 5_000;
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+/** Longest text value stored (a page with its query, a referrer URL): longer is bad input. */
+export const MAX_TEXT_LENGTH = 2_048;
 
 const isDay = (text: string) => DAY_PATTERN.test(text) && dayString(dayNumber(text)) === text;
 
@@ -213,6 +219,9 @@ function rowValues(spec: ImportedTableSpec, row: ImportedRow): SqlValue[] {
   const dims = spec.dimensions.map(({ name, type }) => {
     const value = row.values[name] ?? (type === 'integer' ? 0 : '');
     if (type === 'text' && typeof value !== 'string') throw new ImportError('invalid-row', `${spec.name}: ${name} on ${row.date} must be text`);
+    if (type === 'text' && (value as string).length > MAX_TEXT_LENGTH) {
+      throw new ImportError('invalid-row', `${spec.name}: ${name} on ${row.date} is longer than ${MAX_TEXT_LENGTH} characters`);
+    }
     if (type === 'integer' && !(Number.isSafeInteger(value) && (value as number) >= 0)) {
       throw new ImportError('invalid-row', `${spec.name}: ${name} on ${row.date} must be a whole number ≥ 0, got ${JSON.stringify(value)}`);
     }
@@ -244,13 +253,21 @@ function insertStatements(spec: ImportedTableSpec, siteId: number, importId: num
   return stmts;
 }
 
-/** The note saying how the import met Teller's own days. */
-function clipNote(firstOwn: string | null, clipped: Set<string>): string | null {
-  if (firstOwn === null) return null;
-  const kept = `Teller counts this site itself from ${firstOwn}, so only imported days before it are kept`;
-  if (clipped.size === 0) return `${kept}; the import had none on or after it.`;
-  const sorted = [...clipped].sort();
-  return `${kept}: ${clipped.size} imported day${clipped.size === 1 ? '' : 's'} (${sorted[0]} to ${sorted.at(-1)}) left out.`;
+const days = (n: number) => `${n} imported day${n === 1 ? '' : 's'}`;
+const span = (set: Set<string>) => {
+  const sorted = [...set].sort();
+  return `${sorted[0]} to ${sorted.at(-1)}`;
+};
+
+/** The note saying how the import met Teller's own days and earlier imports' days, or null. */
+function clipNote(firstOwn: string | null, clipped: Set<string>, held: Set<string>): string | null {
+  const parts: string[] = [];
+  if (firstOwn !== null) {
+    const kept = `Teller counts this site itself from ${firstOwn}, so only imported days before it are kept`;
+    parts.push(clipped.size === 0 ? `${kept}; the import had none on or after it.` : `${kept}: ${days(clipped.size)} (${span(clipped)}) left out.`);
+  }
+  if (held.size > 0) parts.push(`${days(held.size)} (${span(held)}) already held by earlier imports left out.`);
+  return parts.length === 0 ? null : parts.join(' ');
 }
 
 /** Records the import as `loading`; a file already imported into the site is refused. */
@@ -283,29 +300,39 @@ async function refuseDuplicate(db: Db, site: Site, source: ImportSource): Promis
 /**
  * Imports `source` into `site`: every row stored and the import `complete`, or nothing
  * stored and the error thrown (ImportError, the source's ImportFormatError, or any other).
- * Days on or after the site's first own day are left out (clip 'before-own-data', said in
- * the summary's note) or refuse the import (clip 'refuse').
+ * Days on or after the site's first own day, and days within an earlier complete import's
+ * first..last day, are left out (clip 'before-own-data', said in the summary's note) or
+ * refuse the import (clip 'refuse'): no day is ever counted twice.
  */
 export async function runImport(db: Db, site: Site, source: ImportSource, options: ImportOptions): Promise<ImportSummary> {
   const siteRow = await db.first<{ id: number }>('SELECT id FROM sites WHERE id = ?', [site.id]);
-  if (!siteRow) throw new ImportError('invalid-row', `no site ${site.domain}`);
+  if (!siteRow) throw new ImportError('no-site', `there is no site ${site.domain}`);
   await removeAbandonedImports(db, options.nowSec, site.id);
   const firstOwn = await firstOwnDay(db, site);
+  const held = (await importedRange(db, site.id))?.imports ?? [];
   const id = await startImport(db, site, source, options);
   try {
-    return await loadRows(db, site, source, id, firstOwn, options);
+    return await loadRows(db, site, source, id, { firstOwn, held }, options);
   } catch (error) {
     await removeImport(db, id);
     throw error;
   }
 }
 
-async function loadRows(db: Db, site: Site, source: ImportSource, id: number, firstOwn: string | null, options: ImportOptions): Promise<ImportSummary> {
+/** Days the import may not add to: Teller's own from `firstOwn` on, and earlier imports' spans. */
+interface Taken {
+  firstOwn: string | null;
+  held: readonly ImportedSpan[];
+}
+
+async function loadRows(db: Db, site: Site, source: ImportSource, id: number, taken: Taken, options: ImportOptions): Promise<ImportSummary> {
+  const { firstOwn } = taken;
   const clip = options.clip ?? 'before-own-data';
   const perBatch = options.rowsPerBatch ?? DEFAULT_ROWS_PER_BATCH;
   const heartbeat = () => (options.clock ? Math.floor(options.clock() / 1000) : options.nowSec);
   const days = new Set<string>();
   const clipped = new Set<string>();
+  const heldDays = new Set<string>();
   let pending = new Map<ImportedTableSpec, SqlValue[][]>();
   let pendingRows = 0;
   let rows = 0;
@@ -330,6 +357,14 @@ async function loadRows(db: Db, site: Site, source: ImportSource, id: number, fi
       clipped.add(row.date);
       continue;
     }
+    const holder = taken.held.find((h) => row.date >= h.firstDay && row.date <= h.lastDay);
+    if (holder) {
+      if (clip === 'refuse') {
+        throw new ImportError('overlap', `${source.fileName} has ${row.date}, which import ${holder.id} holds already (${holder.firstDay} to ${holder.lastDay}): delete that import first, or let the import clip the days`);
+      }
+      heldDays.add(row.date);
+      continue;
+    }
     const list = pending.get(spec) ?? [];
     list.push(values);
     pending.set(spec, list);
@@ -339,11 +374,19 @@ async function loadRows(db: Db, site: Site, source: ImportSource, id: number, fi
     if (pendingRows >= perBatch) await flush([]);
   }
   if (rows === 0) {
-    const why = clipped.size > 0 ? `every day in it is on or after ${firstOwn}, from when Teller counts ${site.domain} itself` : 'it holds no rows';
+    const own = `on or after ${firstOwn}, from when Teller counts ${site.domain} itself`;
+    const why =
+      heldDays.size === 0
+        ? clipped.size === 0
+          ? 'it holds no rows'
+          : `every day in it is ${own}`
+        : clipped.size === 0
+          ? 'earlier imports hold every day in it'
+          : `every day in it is ${own}, or held by earlier imports`;
     throw new ImportError('empty', `${source.fileName}: nothing to import, ${why}`);
   }
   const sorted = [...days].sort();
-  const summary: ImportSummary = { id, days: days.size, rows, firstDay: sorted[0]!, lastDay: sorted.at(-1)!, clippedDays: clipped.size, note: clipNote(firstOwn, clipped) };
+  const summary: ImportSummary = { id, days: days.size, rows, firstDay: sorted[0]!, lastDay: sorted.at(-1)!, clippedDays: clipped.size + heldDays.size, note: clipNote(firstOwn, clipped, heldDays) };
   await flush([
     {
       sql: "UPDATE imports SET status = 'complete', first_day = ?, last_day = ?, day_count = ?, row_count = ?, note = ? WHERE id = ? AND status = 'loading'",
@@ -359,52 +402,62 @@ export interface PurgeSteps {
   run(stmt: Stmt): Promise<{ changes: number }>;
 }
 
-/** Rows of import `id` before `before` (all of them when null), a chunk at a time; false when the steps ran out. */
-async function deleteRowsOf(id: number, before: string | null, steps: PurgeSteps): Promise<boolean> {
-  const day = before === null ? '' : ' AND date < ?';
-  const params = before === null ? [id, DELETE_CHUNK] : [id, before, DELETE_CHUNK];
+/**
+ * The statement that makes import `id`'s record say the days and rows it holds now. Read
+ * table by table: D1 refuses a compound SELECT of this many terms.
+ */
+async function recountStatement(db: Db, id: number): Promise<Stmt> {
+  const days = new Set<string>();
+  let rows = 0;
   for (const table of IMPORTED_TABLE_NAMES) {
-    for (;;) {
-      if (!steps.more()) return false;
-      const { changes } = await steps.run({ sql: `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE import_id = ?${day} LIMIT ?)`, params });
-      if (changes < DELETE_CHUNK) break;
+    const found = await db.all<{ date: string; n: number }>(`SELECT date, count(*) AS n FROM ${table} WHERE import_id = ? GROUP BY date`, [id]);
+    for (const { date, n } of found) {
+      days.add(date);
+      rows += n;
     }
   }
-  return true;
-}
-
-/** The days and rows import `id` holds now, as its record says them. */
-function recountStatement(id: number): Stmt {
-  const all = IMPORTED_TABLE_NAMES.map((t) => `SELECT date FROM ${t} WHERE import_id = ?`).join(' UNION ALL ');
+  const sorted = [...days].sort();
   return {
-    sql: `UPDATE imports SET (first_day, last_day, day_count, row_count) =
-      (SELECT min(date), max(date), count(DISTINCT date), count(*) FROM (${all})) WHERE id = ?`,
-    params: [...IMPORTED_TABLE_NAMES.map(() => id), id],
+    sql: 'UPDATE imports SET first_day = ?, last_day = ?, day_count = ?, row_count = ? WHERE id = ?',
+    params: [sorted[0] ?? null, sorted.at(-1) ?? null, days.size, rows, id],
   };
 }
 
 /**
  * Purge of imported days before site-local day `before`, resumable like the rest of purge:
- * the imports stop counting those days first (their first day moves on, and an import held
- * wholly before it stops being complete), then the rows go, then each import's record is
- * counted again.
+ * the imports stop counting those days first (their first day moves on; an import held
+ * wholly before it stops being complete), then the rows go, then the records of emptied
+ * imports, and the others are counted again. Only statements with work to do are run (a
+ * read finds it first), so each call makes progress however few statements it may run.
  */
 export async function purgeImportsBefore(db: Db, siteId: number, before: string, steps: PurgeSteps): Promise<void> {
-  if (!steps.more()) return;
-  await steps.run({
-    sql: "UPDATE imports SET status = 'loading' WHERE site_id = ? AND status = 'complete' AND last_day < ?",
-    params: [siteId, before],
-  });
-  if (!steps.more()) return;
-  await steps.run({ sql: "UPDATE imports SET first_day = ? WHERE site_id = ? AND status = 'complete' AND first_day < ?", params: [before, siteId, before] });
-  const gone = await db.all<{ id: number }>('SELECT id FROM imports WHERE site_id = ? AND last_day < ?', [siteId, before]);
-  for (const { id } of gone) {
-    if (!(await deleteRowsOf(id, null, steps)) || !steps.more()) return;
-    await steps.run({ sql: 'DELETE FROM imports WHERE id = ?', params: [id] });
+  const moving = await db.first("SELECT 1 AS x FROM imports WHERE site_id = ? AND status = 'complete' AND first_day < ? LIMIT 1", [siteId, before]);
+  if (moving) {
+    if (!steps.more()) return;
+    await steps.run({
+      sql: `UPDATE imports SET status = CASE WHEN last_day < ? THEN 'loading' ELSE status END,
+              first_day = CASE WHEN last_day < ? THEN first_day ELSE ? END
+            WHERE site_id = ? AND status = 'complete' AND first_day < ?`,
+      params: [before, before, before, siteId, before],
+    });
   }
-  const kept = await db.all<{ id: number }>("SELECT id FROM imports WHERE site_id = ? AND status = 'complete' AND row_count > 0", [siteId]);
-  for (const { id } of kept) {
-    if (!(await deleteRowsOf(id, before, steps)) || !steps.more()) return;
-    await steps.run(recountStatement(id));
+  for (const table of IMPORTED_TABLE_NAMES) {
+    const older = `SELECT rowid FROM ${table} WHERE site_id = ? AND date < ?`;
+    if (!(await db.first(`${older} LIMIT 1`, [siteId, before]))) continue;
+    for (;;) {
+      if (!steps.more()) return;
+      const { changes } = await steps.run({ sql: `DELETE FROM ${table} WHERE rowid IN (${older} LIMIT ?)`, params: [siteId, before, DELETE_CHUNK] });
+      if (changes < DELETE_CHUNK) break;
+    }
+  }
+  if (await db.first('SELECT 1 AS x FROM imports WHERE site_id = ? AND last_day < ? LIMIT 1', [siteId, before])) {
+    if (!steps.more()) return;
+    await steps.run({ sql: 'DELETE FROM imports WHERE site_id = ? AND last_day < ?', params: [siteId, before] });
+  }
+  // Moved imports start on the boundary until counted again (then on their first day left).
+  const moved = await db.all<{ id: number }>("SELECT id FROM imports WHERE site_id = ? AND status = 'complete' AND first_day = ?", [siteId, before]);
+  for (const { id } of moved) {
+    if (!steps.more()) return;
+    await steps.run(await recountStatement(db, id));
   }
 }
