@@ -36,12 +36,15 @@ const VISITOR_WIDTHS = new Set([14, 17, 19, 23]);
 export interface WpsRow {
   /** 1-based line in the file where the row starts. */
   line: number;
-  cells: Readonly<Record<string, string>>;
+  /** In the order of the table's `columns`. */
+  cells: readonly string[];
 }
 
 export interface WpsTable {
   file: string;
   table: WpsTableName;
+  /** Each column's position in a row's cells. */
+  columns: ReadonlyMap<string, number>;
   rows: WpsRow[];
 }
 
@@ -64,13 +67,8 @@ export function readWpsFile(file: string, text: string): WpsTable[] {
   return [fromGrid(file, readDelimited(file, body, delimiter))];
 }
 
-interface GridRow {
-  line: number;
-  cells: string[];
-}
-
 /** A table from rows of cells: by its header when the first row is one, else by the shape of its cells. */
-function fromGrid(file: string, grid: GridRow[], known?: { table: WpsTableName; columns: readonly string[] }): WpsTable {
+function fromGrid(file: string, grid: WpsRow[], known?: { table: WpsTableName; columns: readonly string[] }): WpsTable {
   const first = grid[0];
   if (!first) throw new ImportFormatError('no rows', { file });
   let columns: readonly string[];
@@ -93,16 +91,12 @@ function fromGrid(file: string, grid: GridRow[], known?: { table: WpsTableName; 
     }
     ({ table, columns } = guessed);
   }
-  const rows: WpsRow[] = [];
   for (const row of data) {
     if (row.cells.length !== columns.length) {
       throw new ImportFormatError(`expected ${columns.length} columns, found ${row.cells.length}`, { file, line: row.line });
     }
-    const cells: Record<string, string> = {};
-    columns.forEach((name, i) => (cells[name] = row.cells[i] ?? ''));
-    rows.push({ line: row.line, cells });
   }
-  return { file, table, rows };
+  return { file, table, columns: new Map(columns.map((name, i) => [name, i])), rows: data };
 }
 
 /** The table whose columns the header names (all of the ones Teller needs, any order). */
@@ -142,8 +136,14 @@ function tableOfShape(cells: readonly string[]): { table: WpsTableName; columns:
 }
 
 /** CSV/TSV as ExportData.php writes it, and as spreadsheets re-save it (`""` escapes, unquoted cells). */
-function readDelimited(file: string, text: string, delimiter: string): GridRow[] {
-  const rows: GridRow[] = [];
+function readDelimited(file: string, text: string, delimiter: string): WpsRow[] {
+  const rows: WpsRow[] = [];
+  const newlines = (from: number, to: number) => {
+    let n = 0;
+    for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1)) n++;
+    return n;
+  };
+  const endsCell = (ch: string) => ch === delimiter || ch === '\n' || ch === '\r' || ch === '';
   let line = 1;
   let i = 0;
   while (i < text.length) {
@@ -153,29 +153,31 @@ function readDelimited(file: string, text: string, delimiter: string): GridRow[]
       let cell = '';
       if (text.charAt(i) === '"') {
         i++;
+        // Whole runs up to the next quote at a time: a quote after a backslash, or doubled, is part of the cell.
         for (;;) {
-          if (i >= text.length) throw new ImportFormatError('a quoted cell is not closed', { file, line: rowLine, column: String(cells.length + 1) });
-          const ch = text.charAt(i);
-          if (ch === '\\' && text.charAt(i + 1) === '"') {
-            cell += '"';
-            i += 2;
-          } else if (ch === '"' && text.charAt(i + 1) === '"') {
-            cell += '"';
-            i += 2;
-          } else if (ch === '"') {
-            i++;
-            break;
+          const quote = text.indexOf('"', i);
+          if (quote === -1) throw new ImportFormatError('a quoted cell is not closed', { file, line: rowLine, column: String(cells.length + 1) });
+          line += newlines(i, quote);
+          const run = text.slice(i, quote);
+          if (run.endsWith('\\')) {
+            cell += `${run.slice(0, -1)}"`;
+            i = quote + 1;
+          } else if (text.charAt(quote + 1) === '"') {
+            cell += `${run}"`;
+            i = quote + 2;
           } else {
-            if (ch === '\n') line++;
-            cell += ch;
-            i++;
+            cell += run;
+            i = quote + 1;
+            break;
           }
         }
-        if (i < text.length && text.charAt(i) !== delimiter && text.charAt(i) !== '\n' && text.charAt(i) !== '\r') {
+        if (!endsCell(text.charAt(i))) {
           throw new ImportFormatError('unexpected text after a quoted cell', { file, line, column: String(cells.length + 1) });
         }
       } else {
-        while (i < text.length && text.charAt(i) !== delimiter && text.charAt(i) !== '\n' && text.charAt(i) !== '\r') cell += text[i++];
+        const start = i;
+        while (!endsCell(text.charAt(i))) i++;
+        cell = text.slice(start, i);
       }
       cells.push(cell);
       if (text.charAt(i) === delimiter) {
@@ -210,9 +212,9 @@ function decodeEntities(file: string, line: number, text: string): string {
 }
 
 /** The rows of SpreadsheetML's first table: `<Row>` of `<Cell><Data ss:Type=…>value</Data></Cell>`. */
-function readSpreadsheetXml(file: string, text: string): GridRow[] {
+function readSpreadsheetXml(file: string, text: string): WpsRow[] {
   const lineAt = lineCounter(text);
-  const rows: GridRow[] = [];
+  const rows: WpsRow[] = [];
   const rowPattern = /<Row\b[^>]*?(?:\/>|>([\s\S]*?)<\/Row>)/g;
   for (let m = rowPattern.exec(text); m; m = rowPattern.exec(text)) {
     const line = lineAt(m.index);
@@ -231,7 +233,7 @@ function readSpreadsheetXml(file: string, text: string): GridRow[] {
     rows.push({ line, cells });
   }
   if (rows.length === 0 && !/<Workbook\b/.test(text)) throw new ImportFormatError('not a SpreadsheetML workbook', { file, line: 1 });
-  return rows.map((r) => ({ line: r.line, cells: r.cells }));
+  return rows;
 }
 
 function lineCounter(text: string): (offset: number) => number {
@@ -259,7 +261,8 @@ function wpsTableOf(name: string): WpsTableName | null {
 function readDump(file: string, text: string): WpsTable[] {
   const lineAt = lineCounter(text);
   const columnsOf = new Map<string, string[]>();
-  const tables = new Map<WpsTableName, WpsTable>();
+  // One entry per INSERT statement: statements may list their columns differently.
+  const tables: WpsTable[] = [];
   const create = /CREATE TABLE (?:IF NOT EXISTS )?`?([\w$]+)`?\s*\(([\s\S]*?)\n\)/g;
   for (let m = create.exec(text); m; m = create.exec(text)) {
     const columns = [...(m[2] ?? '').matchAll(/^\s*`([^`]+)`\s/gm)].map((c) => c[1] ?? '');
@@ -277,12 +280,10 @@ function readDump(file: string, text: string): WpsTable[] {
     const grid = tuples.map((t) => ({ line: t.line, cells: t.values }));
     const read = columns ? fromGrid(file, grid, { table, columns }) : fromGrid(file, grid);
     if (read.table !== table) throw new ImportFormatError(`the rows of ${name} do not look like WP Statistics' ${table} table`, { file, line: lineAt(m.index) });
-    const seen = tables.get(table);
-    if (seen) seen.rows.push(...read.rows);
-    else tables.set(table, read);
+    tables.push(read);
   }
-  if (tables.size === 0) throw new ImportFormatError('no INSERT statements for WP Statistics tables (…statistics_visitor, …statistics_pages…)', { file });
-  return [...tables.values()];
+  if (tables.length === 0) throw new ImportFormatError('no INSERT statements for WP Statistics tables (…statistics_visitor, …statistics_pages…)', { file });
+  return tables;
 }
 
 const SQL_ESCAPES: Readonly<Record<string, string>> = { '0': '\0', n: '\n', r: '\r', t: '\t', Z: '\x1a', b: '\b' };

@@ -121,7 +121,8 @@ export function mapWpStatistics(files: readonly WpsFile[], siteDomain: string): 
 class Cell {
   constructor(private readonly table: WpsTable, private readonly row: WpsRow) {}
   text(column: string): string {
-    return (this.row.cells[column] ?? '').trim();
+    const at = this.table.columns.get(column);
+    return at === undefined ? '' : (this.row.cells[at] ?? '').trim();
   }
   fail(column: string, problem: string): never {
     throw new ImportFormatError(problem, { file: this.table.file, line: this.row.line, column });
@@ -161,7 +162,8 @@ type Metrics = Record<string, number>;
 class Totals {
   private readonly rows = new Map<string, { table: ImportedTableName; date: string; dims: Record<string, string | number>; metrics: Metrics }>();
   add(table: ImportedTableName, date: string, dims: Record<string, string | number>, metrics: Metrics): void {
-    const key = JSON.stringify([table, date, dims]);
+    // Dimension values are text without NUL (the readers' output), so NUL separates them unambiguously.
+    const key = `${table}\0${date}\0${Object.values(dims).join('\0')}`;
     const row = this.rows.get(key);
     if (!row) {
       this.rows.set(key, { table, date, dims, metrics: { ...metrics } });
@@ -254,6 +256,17 @@ function mapTables(tables: readonly WpsTable[], siteDomain: string): WpsMapping 
   }
 
   const visitorDays = new Set<string>();
+  // A site has few distinct referrers; classifying each once keeps a large import fast.
+  const sources = new Map<string, { source: string; referrer: string }>();
+  const cachedSource = (referred: string, name: string, channel: string) => {
+    const key = `${referred}\0${name}\0${channel}`;
+    let found = sources.get(key);
+    if (!found) {
+      found = sourceOf(referred, name, channel, siteDomain);
+      sources.set(key, found);
+    }
+    return found;
+  };
   // Distinct visitors per day and path (several page rows can share a path once queries are dropped).
   const visitorsOf = new Map<string, { date: string; uri: string; visitors: Set<string> }>();
   for (const table of of('visitor_relationships')) {
@@ -284,7 +297,7 @@ function mapTables(tables: readonly WpsTable[], siteDomain: string): WpsMapping 
       const bounce = hits === 1 ? 1 : 0;
       const visit = { visitors: 1, visits: 1, pageviews: hits, bounces: bounce, visit_duration: duration };
       totals.add('imported_visitors', date, {}, visit);
-      totals.add('imported_sources', date, sourceOf(cell.text('referred'), cell.text('source_name'), cell.text('source_channel'), siteDomain), visit);
+      totals.add('imported_sources', date, cachedSource(cell.text('referred'), cell.text('source_name'), cell.text('source_channel')), visit);
       const country = countryCode(cell.text('location'));
       const city = country === '' || UNKNOWN.has(cell.text('city')) ? '' : cell.text('city');
       totals.add('imported_locations', date, { country, region: '', city: 0, city_name: city }, visit);
