@@ -51,6 +51,16 @@ describe('teller import wp-statistics', () => {
     expect(err.at(-1)).toBe('teller: exclusions.csv: nothing to import, it holds no rows');
   });
 
+  it('imports a folder of exports, skipping the exports of empty tables and saying so', async () => {
+    expect(await run('site', 'add', 'blog.example.test')).toBe(0);
+    expect(await run('import', 'wp-statistics', '--site', 'blog.example.test', join(fixtures, 'v13/export'))).toBe(0);
+    const said = out.join('\n');
+    expect(said).toMatch(/into blog\.example\.test as import \d+: 4 days \(2026-11-23 to 2026-11-26\)/);
+    expect(said).toContain('statistics_search.empty.csv: skipped, the table was empty when exported');
+    expect(said).toMatch(/statistics_visit\.csv: not imported \(statistics_visit: daily hit totals only/);
+    expect(totals().visitors).toBeGreaterThan(20);
+  });
+
   it('names the file, line and column of bad input and stores nothing', async () => {
     expect(await run('site', 'add', 'example.com')).toBe(0);
     writeFileSync(join(dir, 'visitor.csv'), '"ID","last_counter","referred","agent","platform","version","device","model","UAString","ip","location","user_id","hits"\n"1","2026-11-23","","Chrome","Windows","131","desktop","","","#hash#0","NO","","x"\n');

@@ -52,13 +52,16 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$/;
 const INTEGER = /^\d+$/;
 
-/** Reads one file: an export of one table, or a dump holding several. */
+/** What WP Statistics writes for an empty table: only `No data in table!` (after the XML preamble in XML). */
+export function isEmptyTableExport(text: string): boolean {
+  return /No data in table!\s*$/.test(text) && !/<Row\b|INSERT INTO/i.test(text);
+}
+
+/** Reads one file: an export of one table (none for an empty table's export), or a dump holding several. */
 export function readWpsFile(file: string, text: string): WpsTable[] {
   const body = text.replace(/^\uFEFF/, '');
   const start = body.trimStart();
-  if (/No data in table!\s*$/.test(body)) {
-    throw new ImportFormatError('the table was empty when exported (WP Statistics wrote "No data in table!")', { file });
-  }
+  if (isEmptyTableExport(body)) return [];
   if (start.startsWith('<?xml') || start.startsWith('<Workbook')) return [fromGrid(file, readSpreadsheetXml(file, body))];
   if (/^\s*(?:--|\/\*|CREATE TABLE|INSERT INTO|DROP TABLE|SET |LOCK TABLES)/i.test(start)) return readDump(file, body);
   if (start === '') throw new ImportFormatError('the file is empty', { file });

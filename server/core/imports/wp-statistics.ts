@@ -106,6 +106,7 @@ const NOT_IMPORTED: Readonly<Partial<Record<WpsTableName, string>>> = {
 /** Reads the files and maps them; throws ImportFormatError naming file, line and column. */
 export function mapWpStatistics(files: readonly WpsFile[], siteDomain: string): WpsMapping {
   const tables: WpsTable[] = [];
+  const emptyFiles: string[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -113,9 +114,18 @@ export function mapWpStatistics(files: readonly WpsFile[], siteDomain: string): 
     } catch {
       throw new ImportFormatError('not UTF-8 text', { file: file.name });
     }
-    tables.push(...readWpsFile(file.name, text));
+    const read = readWpsFile(file.name, text);
+    if (read.length === 0) emptyFiles.push(file.name);
+    tables.push(...read);
   }
-  return mapTables(tables, siteDomain);
+  // An owner exporting every table gets some empty ones: skipped, unless nothing else was given.
+  const [firstEmpty] = emptyFiles;
+  if (tables.length === 0 && firstEmpty !== undefined) {
+    throw new ImportFormatError('the table was empty when exported (WP Statistics wrote "No data in table!")', { file: firstEmpty });
+  }
+  const mapping = mapTables(tables, siteDomain);
+  for (const name of emptyFiles) mapping.notes.push(`${name}: skipped, the table was empty when exported`);
+  return mapping;
 }
 
 class Cell {
