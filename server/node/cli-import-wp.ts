@@ -59,7 +59,7 @@ export async function importWpStatisticsCommand(args: string[], deps: WpImportDe
   try {
     const site = await findSite(db, domain);
     if (!site) throw deps.commandError(unknownSiteMessage(domain));
-    const source = await wpStatisticsSource(files, site.domain);
+    const source = await wpStatisticsSource(files, site);
     const summary = await runImport(db, site, source, { by: 'cli', nowSec: Math.floor(Date.now() / 1000) });
     deps.stdout(`Imported ${source.fileName} into ${domain} as import ${summary.id}: ${summary.days} days (${summary.firstDay} to ${summary.lastDay}), ${summary.rows} rows.`);
     if (summary.note) deps.stdout(summary.note);

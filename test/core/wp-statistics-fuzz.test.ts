@@ -20,7 +20,7 @@ const encoder = new TextEncoder();
 
 function outcome(name: string, bytes: Uint8Array): 'mapped' | 'refused' {
   try {
-    mapWpStatistics([{ name, bytes }], 'example.com');
+    mapWpStatistics([{ name, bytes }], { domain: 'example.com', locationPrecision: 'city' });
     return 'mapped';
   } catch (error) {
     if (!(error instanceof ImportFormatError)) throw error;

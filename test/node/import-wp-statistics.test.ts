@@ -60,7 +60,7 @@ function expectedSource(r: Record<string, string>, domain: string): string {
   return SOURCE[host] ?? `unexpected ${host}`;
 }
 
-function tally(rows: Array<Record<string, string>>, key: (r: Record<string, string>) => string, value: (r: Record<string, string>) => number = () => 1) {
+function tally<T>(rows: readonly T[], key: (r: T) => string, value: (r: T) => number = () => 1) {
   const out: Record<string, number> = {};
   for (const r of rows) out[key(r)] = (out[key(r)] ?? 0) + value(r);
   return out;
@@ -69,6 +69,7 @@ function tally(rows: Array<Record<string, string>>, key: (r: Record<string, stri
 describe.each(SETS)('WP Statistics $version import of the real fixtures', ({ dir, domain, exported, durations, pagesCountEveryHit }) => {
   const file = (path: string): WpsFile => ({ name: path.split('/').pop() as string, bytes: readFileSync(join(dir, path)) });
   const rowsOf = (table: string) => dumpRows(dir, table);
+  const target = { domain, locationPrecision: 'city' } as const;
   let t: ReturnType<typeof tempDb>;
   let site: Site;
   beforeEach(async () => {
@@ -86,7 +87,7 @@ describe.each(SETS)('WP Statistics $version import of the real fixtures', ({ dir
     const visitors = rowsOf('visitor');
     const pages = rowsOf('pages');
     expect(visitors.length).toBeGreaterThan(20);
-    const source = await wpStatisticsSource([file('mysqldump/wp_statistics.sql')], domain);
+    const source = await wpStatisticsSource([file('mysqldump/wp_statistics.sql')], site);
     const summary = await runImport(t.db, site, source, { by: 'test', nowSec: Date.UTC(2026, 11, 1) / 1000 });
     expect(summary.days).toBe(new Set(visitors.map((v) => v.last_counter)).size);
 
@@ -110,6 +111,8 @@ describe.each(SETS)('WP Statistics $version import of the real fixtures', ({ dir
       .toEqual(tally(pages, (r) => `${r.date} ${path(r.uri ?? '')}`, (r) => Number(r.count)));
     expect(await stored("SELECT date || ' ' || country AS k, SUM(visitors) AS n FROM imported_locations WHERE site_id = ? GROUP BY 1"))
       .toEqual(tally(visitors, (r) => `${day(r)} ${r.location}`));
+    // The site keeps regions, not cities (the default): nor does its imported history.
+    expect(await stored("SELECT city_name AS k, COUNT(*) AS n FROM imported_locations WHERE site_id = ? GROUP BY 1")).toEqual({ '': expect.any(Number) });
     expect(await stored("SELECT date || ' ' || browser AS k, SUM(visitors) AS n FROM imported_browsers WHERE site_id = ? GROUP BY 1"))
       .toEqual(tally(visitors, (r) => `${day(r)} ${BROWSER[r.agent ?? ''] ?? 'unexpected'}`));
     const sourceOf = (r: Record<string, string>) => expectedSource(r, domain);
@@ -119,20 +122,27 @@ describe.each(SETS)('WP Statistics $version import of the real fixtures', ({ dir
       .toEqual(tally(visitors, (r) => `${day(r)} ${sourceOf(r)}`, (r) => Number(r.hits)));
   });
 
+  it('keeps city names for a site that keeps cities', () => {
+    const { rows } = mapWpStatistics([file('mysqldump/wp_statistics.sql')], target);
+    const cities = tally(rows.filter((r) => r.table === 'imported_locations'), (r) => `${r.date} ${r.values.city_name}`, (r) => Number(r.values.visitors));
+    // v13 kept no city (its visitor table has no city column).
+    expect(cities).toEqual(tally(rowsOf('visitor'), (r) => `${r.last_counter} ${r.city ?? ''}`));
+  });
+
   it('reads the same rows from each export format, with and without header, as from the dump', () => {
-    const fromDump = mapWpStatistics([file('mysqldump/wp_statistics.sql')], domain).rows;
+    const fromDump = mapWpStatistics([file('mysqldump/wp_statistics.sql')], target).rows;
     const sorted = (rows: typeof fromDump) => rows.map((r) => JSON.stringify([r.table, r.date, Object.entries(r.values).sort()])).sort();
     const exports = readdirSync(join(dir, 'export'));
     for (const format of ['csv', 'noheader.csv', 'tsv', 'xml']) {
       const files = exports.filter((f) => f.endsWith(`.${format}`) && !f.includes('.empty.') && (format !== 'csv' || !f.includes('noheader')));
       expect(files).toHaveLength(exported);
-      expect(sorted(mapWpStatistics(files.map((f) => file(`export/${f}`)), domain).rows), format).toEqual(sorted(fromDump));
+      expect(sorted(mapWpStatistics(files.map((f) => file(`export/${f}`)), target).rows), format).toEqual(sorted(fromDump));
     }
   });
 
   it.runIf(durations)('counts a visit duration from first to last view, and entry and exit pages from the visitor rows', () => {
     const visitors = rowsOf('visitor');
-    const { rows } = mapWpStatistics([file('mysqldump/wp_statistics.sql')], domain);
+    const { rows } = mapWpStatistics([file('mysqldump/wp_statistics.sql')], target);
     const seconds = (v: string | undefined) => Date.parse(`${(v ?? '').replace(' ', 'T')}Z`) / 1000;
     const duration = tally(visitors, (r) => r.last_counter ?? '', (r) => seconds(r.last_view) - seconds(r.first_view));
     const imported = Object.fromEntries(rows.filter((r) => r.table === 'imported_visitors').map((r) => [r.date, r.values.visit_duration]));
@@ -157,7 +167,7 @@ describe.each(SETS)('WP Statistics $version import of the real fixtures', ({ dir
       edit(cells);
       lines[5] = cells.join(',');
       const bad = { name: `bad-${name}.csv`, bytes: new TextEncoder().encode(lines.join('\n')) };
-      const error = await wpStatisticsSource([bad], domain).catch((e: unknown) => e);
+      const error = await wpStatisticsSource([bad], target).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ImportFormatError);
       expect(error).toMatchObject({ file: `bad-${name}.csv`, line: 6, column });
     }
@@ -165,7 +175,7 @@ describe.each(SETS)('WP Statistics $version import of the real fixtures', ({ dir
   });
 
   it('says which tables it read but could not import', () => {
-    const { notes } = mapWpStatistics([file('export/statistics_pages.csv')], domain);
+    const { notes } = mapWpStatistics([file('export/statistics_pages.csv')], target);
     expect(notes.join('\n')).toMatch(/no statistics_visitor rows/);
   });
 });
@@ -174,7 +184,7 @@ describe('WP Statistics exports of an empty table', () => {
   it('are refused, naming the file (the plugin writes only "No data in table!")', () => {
     for (const name of ['statistics_search.empty.csv', 'statistics_search.empty.xml']) {
       const bytes = readFileSync(join(root, 'v13/export', name));
-      expect(() => mapWpStatistics([{ name, bytes }], 'blog.example.test')).toThrow(`${name}: the table was empty when exported`);
+      expect(() => mapWpStatistics([{ name, bytes }], { domain: 'blog.example.test', locationPrecision: 'city' })).toThrow(`${name}: the table was empty when exported`);
     }
   });
 });

@@ -12,6 +12,7 @@
  * @module
  */
 import { iso31661 } from 'iso-3166';
+import type { LocationPrecision } from '../ingest/location.ts';
 import { describePage } from '../ingest/page.ts';
 import { classifyReferrer } from '../ingest/referrer.ts';
 import { ImportFormatError, type ImportedRow, type ImportedTableName, type ImportSource } from './tables.ts';
@@ -22,6 +23,12 @@ export interface WpsFile {
   bytes: Uint8Array;
 }
 
+/** The Teller site imported into: its domain, and how precisely it keeps locations. */
+export interface WpsTarget {
+  domain: string;
+  locationPrecision: LocationPrecision;
+}
+
 export interface WpsMapping {
   rows: ImportedRow[];
   /** What was read but not imported, and why (shown to the owner). */
@@ -30,11 +37,9 @@ export interface WpsMapping {
 
 const COUNTRIES: ReadonlySet<string> = new Set(iso31661.map((c) => c.alpha2));
 
-/** DeviceDetector's browser names (what WP Statistics stores in `agent`) where Teller's differ. */
+/** Browser names in `agent` (v14: DeviceDetector's, v13: WhichBrowser's) where Teller's differ. */
 const BROWSERS: ReadonlyMap<string, string> = new Map([
   ['Chrome Mobile', 'Chrome'],
-  ['Edge', 'Microsoft Edge'],
-  ['Samsung Internet', 'Samsung Browser'],
   ['Chrome Mobile iOS', 'Chrome'],
   ['Chrome Webview', 'Mobile App'],
   ['Firefox Mobile', 'Firefox'],
@@ -47,12 +52,14 @@ const BROWSERS: ReadonlyMap<string, string> = new Map([
   ['Edge WebView', 'Mobile App'],
   ['Facebook', 'Mobile App'],
   ['Instagram App', 'Mobile App'],
-  ['MIUI Browser', 'MIUI Browser'],
   ['IE Mobile', 'Internet Explorer'],
   ['Yandex Browser Lite', 'Yandex Browser'],
+  // WhichBrowser (v13).
+  ['Edge', 'Microsoft Edge'],
+  ['Samsung Internet', 'Samsung Browser'],
 ]);
 
-/** DeviceDetector's OS names where Teller's differ (every Linux distribution is one OS, as in Plausible). */
+/** OS names in `platform` where Teller's differ (every Linux distribution is one OS, as in Plausible; OS X is v13's Mac). */
 const SYSTEMS: ReadonlyMap<string, string> = new Map([
   ['OS X', 'Mac'],
   ['macOS', 'Mac'],
@@ -95,7 +102,7 @@ const UNKNOWN = new Set(['', 'unknown', 'Unknown', '000', '(not set)']);
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 
-/** Tables read for their data; the others are recognised and reported as not imported. */
+/** Tables recognised but not imported, each with the reason the owner is told. */
 const NOT_IMPORTED: Readonly<Partial<Record<WpsTableName, string>>> = {
   search: 'statistics_search: its engines are already in the visitor rows\' referrers, and the imported tables (Plausible\'s) have no search-words dimension',
   visit: 'statistics_visit: daily hit totals only, the same hits the visitor rows count',
@@ -104,7 +111,7 @@ const NOT_IMPORTED: Readonly<Partial<Record<WpsTableName, string>>> = {
 };
 
 /** Reads the files and maps them; throws ImportFormatError naming file, line and column. */
-export function mapWpStatistics(files: readonly WpsFile[], siteDomain: string): WpsMapping {
+export function mapWpStatistics(files: readonly WpsFile[], site: WpsTarget): WpsMapping {
   const tables: WpsTable[] = [];
   const emptyFiles: string[] = [];
   for (const file of files) {
@@ -123,7 +130,7 @@ export function mapWpStatistics(files: readonly WpsFile[], siteDomain: string): 
   if (tables.length === 0 && firstEmpty !== undefined) {
     throw new ImportFormatError('the table was empty when exported (WP Statistics wrote "No data in table!")', { file: firstEmpty });
   }
-  const mapping = mapTables(tables, siteDomain);
+  const mapping = mapTables(tables, site);
   for (const name of emptyFiles) mapping.notes.push(`${name}: skipped, the table was empty when exported`);
   return mapping;
 }
@@ -172,8 +179,9 @@ type Metrics = Record<string, number>;
 class Totals {
   private readonly rows = new Map<string, { table: ImportedTableName; date: string; dims: Record<string, string | number>; metrics: Metrics }>();
   add(table: ImportedTableName, date: string, dims: Record<string, string | number>, metrics: Metrics): void {
-    // Dimension values are text without NUL (the readers' output), so NUL separates them unambiguously.
-    const key = `${table}\0${date}\0${Object.values(dims).join('\0')}`;
+    // Length-prefixed, so no value can run into the next.
+    let key = `${table} ${date}`;
+    for (const value of Object.values(dims)) key += ` ${String(value).length}:${value}`;
     const row = this.rows.get(key);
     if (!row) {
       this.rows.set(key, { table, date, dims, metrics: { ...metrics } });
@@ -243,7 +251,10 @@ export function sourceOf(referred: string, sourceName: string, channel: string, 
   return { source: '', referrer: '' };
 }
 
-function mapTables(tables: readonly WpsTable[], siteDomain: string): WpsMapping {
+function mapTables(tables: readonly WpsTable[], site: WpsTarget): WpsMapping {
+  const siteDomain = site.domain;
+  // Imported history is kept no more precisely than the site keeps its own visitors' location.
+  const keepCity = site.locationPrecision === 'city';
   const notes: string[] = [];
   const of = (name: WpsTableName) => tables.filter((t) => t.table === name);
   for (const t of tables) {
@@ -309,7 +320,7 @@ function mapTables(tables: readonly WpsTable[], siteDomain: string): WpsMapping 
       totals.add('imported_visitors', date, {}, visit);
       totals.add('imported_sources', date, cachedSource(cell.text('referred'), cell.text('source_name'), cell.text('source_channel')), visit);
       const country = countryCode(cell.text('location'));
-      const city = country === '' || UNKNOWN.has(cell.text('city')) ? '' : cell.text('city');
+      const city = !keepCity || country === '' || UNKNOWN.has(cell.text('city')) ? '' : cell.text('city');
       totals.add('imported_locations', date, { country, region: '', city: 0, city_name: city }, visit);
       const browser = browserName(cell.text('agent'));
       totals.add('imported_browsers', date, { browser, browser_version: browser === '' ? '' : browserVersion(cell.text('version')) }, visit);
@@ -356,8 +367,8 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * Its hash is of the rows the files give, not of their bytes: the same tables exported again
  * in another format, or dumped instead of exported, are the same import and are refused.
  */
-export async function wpStatisticsSource(files: readonly WpsFile[], siteDomain: string): Promise<ImportSource & { notes: string[] }> {
-  const { rows, notes } = mapWpStatistics(files, siteDomain);
+export async function wpStatisticsSource(files: readonly WpsFile[], site: WpsTarget): Promise<ImportSource & { notes: string[] }> {
+  const { rows, notes } = mapWpStatistics(files, site);
   const canonical = rows.map((r) => JSON.stringify([r.table, r.date, Object.entries(r.values).sort(([a], [b]) => (a < b ? -1 : 1))])).sort();
   return {
     kind: 'wp-statistics',
