@@ -29,7 +29,8 @@ import { privacyText } from '../core/privacy/policy-text.ts';
 import { purgeDayProblem, purgeSite } from '../core/privacy/purge.ts';
 import { exportEntries, resolveExportRange } from '../core/privacy/export.ts';
 import { zipStream } from '../core/zip.ts';
-import { importPlausibleCommand } from './import-cli.ts';
+import { importPlausibleCommand } from './import-plausible-cli.ts';
+import { importWpStatisticsCommand, WP_STATISTICS_USAGE } from './import-wp-statistics-cli.ts';
 import { deleteImport, listImports } from '../core/imports/store.ts';
 
 export interface CliIo {
@@ -83,6 +84,7 @@ const USAGE = `Usage: npm run teller -- <command>
                                                  counted itself are left out (--refuse-overlap: refused)
   import list --site <domain>                    list the site's imports of past statistics (id, kind, file, days, rows)
   import delete --site <domain> <id> [--yes]     delete one import and exactly its rows (asks to confirm)
+${WP_STATISTICS_USAGE}
 
 Database: TELLER_DB (default ./data/teller.db)`;
 
@@ -498,6 +500,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     else if (group === 'purge') await purgeCommand(rest, io);
     else if (group === 'export') await exportCommand(rest, io);
     else if (group === 'import' && rest[0] === 'plausible') return await importPlausibleCommand(rest.slice(1), io, () => openDb(io.env));
+    else if (group === 'import' && rest[0] === 'wp-statistics') await importWpStatisticsCommand(rest.slice(1), { openDb: () => openDb(io.env), usageError: (m) => new UsageError(m), commandError: (m) => new CommandError(m), stdout: io.stdout });
     else if (group === 'import') await importCommand(rest, io);
     else if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
       io.stdout(USAGE);
