@@ -10,6 +10,7 @@
  * column only and leave the others empty.
  * @module
  */
+import { countedRowSql, importedRange } from '../imports/store.ts';
 import type { Db } from '../ports.ts';
 import { dimensionSpec, PROP_PREFIX, type DimensionSpec } from '../query/dimensions.ts';
 import { readGroups, type ReadContext } from '../query/read.ts';
@@ -176,10 +177,25 @@ async function* aggregateLines(ctx: ReadContext, file: AggregateFile, range: Exp
         return [group.labels[0]!, ...dims, ...(file.blanks ?? []).map(([, v]) => v), ...file.metrics.map(([, pick]) => pick(group.sums as Sums))];
       });
     for (const props of split) values.push(...(await propRows(ctx, file, header, props, period)));
+    values.push(...(await importedRows(ctx, file, header, first, last)));
     let text = '';
     for (const row of values.sort(byCells)) text += csvLine(order.map((i) => row[i]!));
     if (text) yield text;
   }
+}
+
+/**
+ * The imported rows of `file`'s days first..last, as they were imported (the imported tables
+ * have Plausible's shapes, so a row is a line of the same file): an export after an import
+ * carries the imported history, and an import of that export gives the same rows back.
+ */
+async function importedRows(ctx: ReadContext, file: AggregateFile, header: string[], first: string, last: string): Promise<CsvValue[][]> {
+  const rows = await ctx.db.all<Record<string, string | number | null>>(
+    `SELECT * FROM ${file.table} t WHERE t.site_id = ? AND t.date BETWEEN ? AND ? AND ${countedRowSql('t')}`,
+    [ctx.site.id, first, last, ctx.site.id],
+  );
+  const blank = (column: string): CsvValue => (file.blanks ?? []).find(([n]) => n === column)?.[1] ?? '';
+  return rows.map((row) => header.map((column) => (column in row ? (row[column] ?? '') : blank(column))));
 }
 
 function nameFilter(op: 'is' | 'is_not', names: string[]): Filter {
@@ -302,10 +318,11 @@ export async function resolveExportRange(
   return { from, to };
 }
 
-/** The first site-local day with data, raw or rolled up. */
+/** The first site-local day with data, raw, rolled up or imported. */
 async function firstDataDay(db: Db, site: Site): Promise<string | null> {
   const raw = await db.first<{ t: number | null }>('SELECT min(started_at) AS t FROM visits WHERE site_id = ?', [site.id]);
   const rolled = await db.first<{ day: string | null }>("SELECT min(day) AS day FROM rollup_visits WHERE site_id = ? AND dimension = ''", [site.id]);
-  const days = [raw?.t == null ? null : localDayAt(site.timezone, raw.t), rolled?.day ?? null].filter((d): d is string => d !== null);
+  const imported = await importedRange(db, site.id);
+  const days = [raw?.t == null ? null : localDayAt(site.timezone, raw.t), rolled?.day ?? null, imported?.firstDay ?? null].filter((d): d is string => d !== null);
   return days.length === 0 ? null : days.sort()[0]!;
 }
