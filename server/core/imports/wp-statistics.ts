@@ -236,13 +236,18 @@ export function countryCode(location: string): string {
 /** Search words kept as the classifier keeps an engine's (bound-text.ts): WP Statistics' column holds 190. */
 const MAX_WORDS = 300;
 
+/** An imported source's columns; channel and search engine where the store could not tell them. */
+type WpsSource = { source: string; referrer: string; search_keyword: string } & Partial<Record<'channel' | 'search_engine', string>>;
+
 /**
  * Source and referrer by Teller's own classifier, from what WP Statistics kept of the
- * referrer (v14: the host; v13: the URL, whose query may hold the search words). A visit
- * without one but with a source WP Statistics named from the page's tags (e.g. an email
- * campaign) keeps that name. The store adds the channel and search engine (acquisition.ts).
+ * referrer (v14: the host; v13: the URL, whose query may hold the search words); the store
+ * adds their channel and search engine (acquisition.ts). A visit without one but with a
+ * source WP Statistics named from the page's tags (e.g. an email campaign) keeps that name,
+ * and its channel is the classifier's with WP Statistics' channel (`email`, `social`, …) as
+ * the medium: the tags themselves are not kept, so the source alone would not tell.
  */
-export function sourceOf(referred: string, sourceName: string, channel: string, siteDomain: string): { source: string; referrer: string; search_keyword: string } {
+export function sourceOf(referred: string, sourceName: string, channel: string, siteDomain: string): WpsSource {
   const page = new URL(`https://${siteDomain || 'site.invalid'}/`);
   if (referred !== '') {
     const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(referred) ? referred : `https://${referred}`;
@@ -251,7 +256,9 @@ export function sourceOf(referred: string, sourceName: string, channel: string, 
   }
   if (sourceName !== '' && channel !== '' && channel !== 'direct' && channel !== 'unassigned') {
     page.searchParams.set('utm_source', sourceName);
-    return { source: classifyReferrer(null, page, siteDomain).source ?? sourceName, referrer: '', search_keyword: '' };
+    page.searchParams.set('utm_medium', channel);
+    const tagged = classifyReferrer(null, page, siteDomain);
+    return { source: tagged.source ?? sourceName, referrer: '', search_keyword: '', channel: tagged.channel, search_engine: tagged.searchEngine ?? '' };
   }
   return { source: '', referrer: '', search_keyword: '' };
 }
