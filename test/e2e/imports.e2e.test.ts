@@ -115,7 +115,7 @@ describe('imported history in the site view', () => {
     // Imported sources have channels (classified at import): the Channels tab counts them in, and so do Search engines.
     const hint = (panel: string) => p.$eval(`[data-panel="${panel}"] .sv-imports-hint`, (el) => !(el as HTMLElement).hidden);
     const rowOf = (panel: string, label: string) =>
-      p.evaluate(([panel, label]) => [...document.querySelectorAll(`[data-panel="${panel}"] tbody tr`)].find((row) => row.textContent!.includes(label))?.textContent ?? '', [panel, label]);
+      p.evaluate(({ panel, label }) => [...document.querySelectorAll(`[data-panel="${panel}"] tbody tr`)].find((row) => row.textContent!.includes(label))?.textContent ?? '', { panel, label });
     await waitFor('the channels tab counts imported visitors', async () => (await rowOf('sources', 'Organic Search')).includes('33'));
     expect(await hint('sources')).toBe(false);
     await p.locator('[data-panel="sources"]').screenshot({ path: join(SCREENSHOT_DIR, 'imports-channels.png') });
