@@ -2,8 +2,9 @@
  * Channel, search engine and search words of imported sources, worked out at import time by
  * Teller's own classifier (ingest/referrer.ts, the one every own visit goes through), so
  * imported history answers the Channels, Search engines and Search words tabs as own data
- * does. Every importer's rows pass through the store, which completes them here; Plausible's
- * files have none of these columns, WP Statistics may give search words.
+ * does. Every importer's rows pass through the store, which fills what a row leaves empty;
+ * Plausible's files have none of these columns, WP Statistics gives search words, and the
+ * channel of a tagged visit whose tags it did not keep (wp-statistics.ts).
  *
  * A row keeps what the classifier needs of a visit: its source, the referrer's host and path
  * (no query) and the UTM tags. The source is what Teller (or Plausible) named from the
