@@ -14,7 +14,7 @@ import { parseQuery } from '../../server/core/query/parse.ts';
 import type { Query } from '../../server/core/query/types.ts';
 import type { Site } from '../../server/core/sites.ts';
 import { dayStart } from '../../server/core/time.ts';
-import { importStatements, type ImportedVisit } from '../shared/imported-rows.ts';
+import { acquisitionOf, importStatements, type ImportedVisit } from '../shared/imported-rows.ts';
 import { addSite, insertVisitWithEvents, openTestStore, type TestStore } from './query/store.ts';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -31,10 +31,13 @@ const importedVisitArb: fc.Arbitrary<ImportedVisit> = fc.record({
   day: importedDayArb,
   page: pick('/', '/blog', '/Blog/post', '/pricing'),
   hostname: pick('example.com', 'shop.example.com'),
-  source: pick('Google', 'Bing', ''),
+  source: pick('Google', 'Bing', 'newsletter', ''),
   referrer: pick('google.com', ''),
-  utm_medium: pick('cpc', ''),
+  utm_medium: pick('cpc', 'email', ''),
   utm_campaign: pick('spring', ''),
+  utm_term: pick('privacy analytics', ''),
+  // Words an importer gives (WP Statistics), else the classifier's (utm_term).
+  search_keyword: pick('wordpress stats', '', ''),
   country: pick('NO', 'SE', ''),
   region: pick('NO-03', 'SE-AB', ''),
   city_name: pick('Oslo', ''),
@@ -66,9 +69,10 @@ const DIMENSIONS = [
   'time:day', 'time:week', 'time:month', 'time:hour', 'event:page', 'event:name', 'event:hostname', 'visit:source', 'visit:referrer',
   'visit:utm_medium', 'visit:utm_campaign', 'visit:country', 'visit:country_name', 'visit:region', 'visit:city_name', 'visit:browser',
   'visit:browser_version', 'visit:os', 'visit:os_version', 'visit:device', 'visit:entry_page', 'visit:exit_page', 'visit:channel',
+  'visit:search_engine', 'visit:search_keyword', 'visit:utm_term',
 ];
 const FILTERED = DIMENSIONS.filter((d) => !d.startsWith('time:'));
-const VALUES = ['Google', 'Direct / None', '(not set)', 'NO', 'Norway', 'Oslo', 'Chrome', '/', '/blog', 'blog', 'pageview', 'Signup', 'Desktop', 'example.com', 'cpc', '120'];
+const VALUES = ['Google', 'Direct / None', '(not set)', 'NO', 'Norway', 'Oslo', 'Chrome', '/', '/blog', 'blog', 'pageview', 'Signup', 'Desktop', 'example.com', 'cpc', '120', 'Organic Search', 'Paid Search', 'Email', 'Bing', 'privacy analytics', 'wordpress'];
 const METRICS = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration', 'events', 'percentage'];
 
 const leafArb = fc
@@ -108,6 +112,7 @@ const orNull = (text: string) => (text === '' ? null : text);
 /** The imported visits as own visits: at noon of their local day, each its own visitor. */
 function storeImportedAsOwn(site: Site, visits: ImportedVisit[]): void {
   visits.forEach((v, n) => {
+    const acquisition = acquisitionOf(v);
     const start = dayStart(site.timezone, v.day) + 12 * 3600;
     const pages = Array.from({ length: v.pageviews }, (_, i) => ({ ts: start + i, path: v.page, hostname: v.hostname }));
     const events = v.custom ? [...pages, { ts: start + v.pageviews, name: v.custom, path: v.page, hostname: v.hostname }] : pages;
@@ -121,6 +126,10 @@ function storeImportedAsOwn(site: Site, visits: ImportedVisit[]): void {
         referrer: orNull(v.referrer),
         utm_medium: orNull(v.utm_medium),
         utm_campaign: orNull(v.utm_campaign),
+        utm_term: orNull(v.utm_term ?? ''),
+        channel: acquisition.channel,
+        search_engine: orNull(acquisition.search_engine),
+        search_keyword: orNull(acquisition.search_keyword),
         country: orNull(v.country),
         region: orNull(v.region),
         city_name: orNull(v.city_name),

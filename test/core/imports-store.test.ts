@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { countedRowSql, importedRange, ImportError, purgeImportsBefore, removeAbandonedImports, runImport, type ImportOptions } from '../../server/core/imports/store.ts';
-import { IMPORTED_TABLES, type ImportedRow, type ImportSource } from '../../server/core/imports/tables.ts';
+import { IMPORTED_TABLES, type ImportedColumn, type ImportedRow, type ImportedTableSpec, type ImportSource } from '../../server/core/imports/tables.ts';
 import type { Site } from '../../server/core/sites.ts';
 import type { SqliteDb } from '../../server/node/sqlite-db.ts';
 import { memorySource, rowsOfDay, rowsOfDays } from '../helpers/import-source.ts';
@@ -30,16 +30,18 @@ const n = (db: SqliteDb, sql: string, ...params: unknown[]) => (db.raw.prepare(s
 const storedRows = (db: SqliteDb) => IMPORTED_TABLES.reduce((sum, t) => sum + n(db, `SELECT count(*) AS n FROM ${t.name}`), 0) + n(db, 'SELECT count(*) AS n FROM imports');
 
 describe('imported tables', () => {
+  const column = (d: ImportedColumn) => ({ name: d.name, type: d.type === 'text' ? 'TEXT' : 'INTEGER' });
   it('are in the migrated schema exactly as tables.ts lists them', async () => {
     const { db } = await open();
-    for (const spec of IMPORTED_TABLES) {
+    for (const spec of IMPORTED_TABLES as readonly ImportedTableSpec[]) {
       const columns = db.raw.prepare('SELECT name, type, "notnull" AS required FROM pragma_table_info(?)').all(spec.name) as Array<{ name: string; type: string; required: number }>;
       const expected = [
         { name: 'site_id', type: 'INTEGER' },
         { name: 'import_id', type: 'INTEGER' },
         { name: 'date', type: 'TEXT' },
-        ...spec.dimensions.map((d) => ({ name: d.name, type: d.type === 'text' ? 'TEXT' : 'INTEGER' })),
+        ...spec.dimensions.filter((d) => !d.appended).map(column),
         ...spec.metrics.map((m) => ({ name: m, type: 'INTEGER' })),
+        ...spec.dimensions.filter((d) => d.appended).map(column),
       ].map((c) => ({ ...c, required: 1 }));
       expect(columns, spec.name).toEqual(expected);
       const indexes = (db.raw.prepare('SELECT name FROM pragma_index_list(?)').all(spec.name) as Array<{ name: string }>).map((i) => i.name).sort();

@@ -112,15 +112,22 @@ describe('imported history in the site view', () => {
     expect(await visitorsShown(p)).toBe(37);
     // The chart's buckets hold the imported days too: three visitors on 10 November.
     expect(await p.$eval('.sv-chart tr[data-bucket="2026-11-10"] td', (el) => (el as HTMLElement).dataset.value)).toBe('3');
-    // Channels are not in imported data: that tab says so, the sources tab counts them in.
+    // Imported sources have channels (classified at import): the Channels tab counts them in, and so do Search engines.
     const hint = (panel: string) => p.$eval(`[data-panel="${panel}"] .sv-imports-hint`, (el) => !(el as HTMLElement).hidden);
-    await waitFor('the channels tab says it has own numbers only', () => hint('sources'));
-    expect(await p.textContent('[data-panel="sources"] .sv-imports-hint')).toBe(english['sv.imports.panel']);
-    expect(await hint('devices')).toBe(false);
-    await p.locator('[data-panel="sources"]').screenshot({ path: join(SCREENSHOT_DIR, 'imports-panel-hint.png') });
-    await p.click('[data-panel="sources"] [role="tab"]:nth-child(2)');
-    await waitFor('the sources tab counts imported visitors', () => p.evaluate(() => document.querySelector('[data-panel="sources"]')!.textContent!.includes('33')));
+    const rowOf = (panel: string, label: string) =>
+      p.evaluate(({ panel, label }) => [...document.querySelectorAll(`[data-panel="${panel}"] tbody tr`)].find((row) => row.textContent!.includes(label))?.textContent ?? '', { panel, label });
+    await waitFor('the channels tab counts imported visitors', async () => (await rowOf('sources', 'Organic Search')).includes('33'));
     expect(await hint('sources')).toBe(false);
+    await p.locator('[data-panel="sources"]').screenshot({ path: join(SCREENSHOT_DIR, 'imports-channels.png') });
+    await p.click('[data-panel="sources"] [role="tab"]:nth-child(4)');
+    await waitFor('the search engines tab counts imported visitors', async () => (await rowOf('sources', 'Google')).includes('33'));
+    expect(await hint('sources')).toBe(false);
+    // Site search is not in imported data: that tab says so.
+    await p.click('[data-panel="words"] [role="tab"]:nth-child(3)');
+    await waitFor('the site search tab says it has own numbers only', () => hint('words'));
+    expect(await p.textContent('[data-panel="words"] .sv-imports-hint')).toBe(english['sv.imports.panel']);
+    expect(await hint('devices')).toBe(false);
+    await p.locator('[data-panel="words"]').screenshot({ path: join(SCREENSHOT_DIR, 'imports-panel-hint.png') });
     expect(await seriousA11yViolations(p)).toEqual([]);
     expect(await rawKeysOnPage(p)).toEqual([]);
     await shots(p, 'imports-included');
@@ -136,7 +143,7 @@ describe('imported history in the site view', () => {
     await waitFor('own visitors only after reload', async () => (await visitorsShown(p).catch(() => 0)) === 4);
     await p.click('[data-key="imports-toggle"]');
     await waitFor('imports back', async () => (await visitorsShown(p).catch(() => 0)) === 37);
-    expect(await p.evaluate(() => location.search)).toBe('?period=30d&tab.sources=sources');
+    expect(await p.evaluate(() => location.search)).toBe('?period=30d&tab.sources=engines&tab.words=site_search');
   });
 
   it('says why the chart shows own numbers only where imported days have no hourly numbers', async () => {

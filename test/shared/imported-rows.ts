@@ -4,6 +4,7 @@
  * day, with a complete `imports` row. The same visits can be stored as own visits on
  * another site, whose answers the merged ones must equal.
  */
+import { importedAcquisition, type SourceAcquisition } from '../../server/core/imports/acquisition.ts';
 import type { SqlValue, Stmt } from '../../server/core/ports.ts';
 
 /** One visit of an imported day: '' where the source has no value. */
@@ -15,6 +16,10 @@ export interface ImportedVisit {
   referrer: string;
   utm_medium: string;
   utm_campaign: string;
+  /** '' when left out. */
+  utm_term?: string;
+  /** Search words an importer gave (WP Statistics); left out, the store's classifier's. */
+  search_keyword?: string;
   country: string;
   region: string;
   city_name: string;
@@ -44,11 +49,26 @@ const visitMetrics = (visitsName: string) => (vs: ImportedVisit[]) => ({
   pageviews: sum(vs, (v) => v.pageviews),
 });
 
+/** Channel, search engine and words as the store fills them at import time (imports/acquisition.ts). */
+export function acquisitionOf(v: ImportedVisit): SourceAcquisition {
+  const found = importedAcquisition({ source: v.source, referrer: v.referrer, utm_medium: v.utm_medium, utm_campaign: v.utm_campaign, utm_term: v.utm_term ?? '' }, v.hostname);
+  return v.search_keyword ? { ...found, search_keyword: v.search_keyword } : found;
+}
+
 const TABLES: Table[] = [
   { name: 'imported_visitors', dims: () => ({}), metrics: visitMetrics('visits') },
   {
     name: 'imported_sources',
-    dims: (v) => ({ source: v.source, referrer: v.referrer, utm_source: '', utm_medium: v.utm_medium, utm_campaign: v.utm_campaign, utm_content: '', utm_term: '' }),
+    dims: (v) => ({
+      source: v.source,
+      referrer: v.referrer,
+      utm_source: '',
+      utm_medium: v.utm_medium,
+      utm_campaign: v.utm_campaign,
+      utm_content: '',
+      utm_term: v.utm_term ?? '',
+      ...acquisitionOf(v),
+    }),
     metrics: visitMetrics('visits'),
   },
   {
@@ -68,7 +88,7 @@ const TABLES: Table[] = [
   },
 ];
 
-/** One INSERT of a row into `table` (a dozen parameters at most: D1's limit is 100). */
+/** One INSERT of a row into `table` (under twenty parameters: D1's limit is 100). */
 function insert(table: string, row: Record<string, SqlValue>): Stmt {
   const columns = Object.keys(row);
   return { sql: `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, params: Object.values(row) };

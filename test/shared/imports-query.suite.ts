@@ -83,6 +83,11 @@ export function describeImportsQuery(runtime: string, start: StartTarget): void 
         { dimensions: ['Google'], metrics: [2] },
         { dimensions: ['Direct / None'], metrics: [1] },
       ]);
+      // Channels and search engines as the store fills them at import time (the Channels and Search engines tabs).
+      const channels = await query({ metrics: ['visitors'], date_range: range, dimensions: ['visit:channel'], include: { imports: true } });
+      expect(channels).toMatchObject({ results: [{ dimensions: ['Organic Search'], metrics: [2] }, { dimensions: ['Direct'], metrics: [1] }], meta: { imports_included: true } });
+      const engines = await query({ metrics: ['visitors'], date_range: range, dimensions: ['visit:search_engine'], filters: [['is_not', 'visit:search_engine', ['(not set)']]], include: { imports: true } });
+      expect(engines).toMatchObject({ results: [{ dimensions: ['Google'], metrics: [2] }], meta: { imports_included: true } });
       const pages = await query({ metrics: ['visitors', 'pageviews'], date_range: range, dimensions: ['event:page'], filters: [['is', 'event:name', ['pageview']]], include: { imports: true } });
       expect(pages.results).toEqual([
         { dimensions: ['/'], metrics: [2, 2] },

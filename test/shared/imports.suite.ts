@@ -108,6 +108,24 @@ export function describeImports(runtime: string, start: StartTarget): void {
       });
     });
 
+    it('fills each imported source’s channel, search engine and search words with Teller’s own classifier', async () => {
+      const s = await site('channels.example');
+      const source = (values: Record<string, string | number>) => ({ table: 'imported_sources' as const, date: '2024-01-02', values: { visitors: 1, visits: 1, ...values } });
+      await runImport(db, s, memorySource([
+        source({ source: 'Google', referrer: 'google.com' }),
+        source({ source: 'newsletter', utm_source: 'newsletter', utm_medium: 'email' }),
+        source({ source: 'Bing', referrer: 'bing.com', utm_term: 'privacy analytics' }),
+        source({ source: 'Bing', referrer: 'bing.com', search_keyword: 'given words' }),
+      ], { fileName: 'channels.zip' }), OPTIONS);
+      const stored = await target.query('SELECT source, channel, search_engine, search_keyword FROM imported_sources WHERE site_id = ? ORDER BY source, search_keyword', [s.id]);
+      expect(stored).toEqual([
+        { source: 'Bing', channel: 'Organic Search', search_engine: 'Bing', search_keyword: 'given words' },
+        { source: 'Bing', channel: 'Organic Search', search_engine: 'Bing', search_keyword: 'privacy analytics' },
+        { source: 'Google', channel: 'Organic Search', search_engine: 'Google', search_keyword: '' },
+        { source: 'newsletter', channel: 'Email', search_engine: '', search_keyword: '' },
+      ]);
+    });
+
     it('stores nothing when the source fails part-way, after batches went in', async () => {
       const s = await site('failing.example');
       const rows = rowsOfDays(days('2024-01-01', 20));

@@ -15,6 +15,7 @@
 import type { Clock, Db, SqlValue, Stmt } from '../ports.ts';
 import type { Site } from '../sites.ts';
 import { dayNumber, dayString, localDayAt } from '../time.ts';
+import { acquisitionFiller } from './acquisition.ts';
 import { IMPORTED_TABLE_NAMES, importedTable, type ImportedRow, type ImportKind, type ImportSource, type ImportedTableSpec } from './tables.ts';
 
 /**
@@ -345,7 +346,10 @@ async function loadRows(db: Db, site: Site, source: ImportSource, id: number, ta
     pending = new Map();
     pendingRows = 0;
   };
-  for await (const row of source.rows()) {
+  // Imported sources get their channel, search engine and words here, whatever the importer.
+  const complete = acquisitionFiller(site.domain);
+  for await (const given of source.rows()) {
+    const row = complete(given);
     const spec = importedTable(row.table);
     if (!spec) throw new ImportError('invalid-row', `${source.fileName}: no imported table "${row.table}"`);
     if (typeof row.date !== 'string' || !isDay(row.date)) throw new ImportError('invalid-row', `${spec.name}: date must be a day written YYYY-MM-DD, got ${JSON.stringify(row.date)}`);

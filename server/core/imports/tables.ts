@@ -1,8 +1,9 @@
 /**
  * Imported history's tables as data: the shapes of Plausible's `imported_*` tables (its
  * ClickHouse tables after its 2025 migrations, the columns its CSV export writes), which
- * every importer fills, Teller's export writes and the query engine reads. The migration
- * `0013_imports.sql` creates exactly these; `test/core/imports-store.test.ts` compares them.
+ * every importer fills, Teller's export writes and the query engine reads. The migrations
+ * `0013_imports.sql` and `0014_imported_sources_search.sql` create exactly these;
+ * `test/core/imports-store.test.ts` compares them.
  * Each row also has `site_id`, `import_id` and `date` (the site-local day, YYYY-MM-DD).
  *
  * Also the contract importers implement (`ImportSource`) and the error a source throws on
@@ -18,6 +19,10 @@ export type ColumnType = 'text' | 'integer';
 export interface ImportedColumn {
   name: string;
   type: ColumnType;
+  /** Not in Plausible's table: Teller's own column, which Teller's export leaves out. */
+  tellerOnly?: true;
+  /** Added by a later migration, so stored after the metrics (SQLite appends added columns). */
+  appended?: true;
 }
 
 export interface ImportedTableSpec {
@@ -34,6 +39,8 @@ export interface ImportedTableSpec {
 export type ImportedTableName = PlausibleFile | 'imported_visitors' | 'imported_custom_props';
 
 const text = (name: string): ImportedColumn => ({ name, type: 'text' });
+/** A text column of Teller's own, added after Plausible's (0014). */
+const tellerText = (name: string): ImportedColumn => ({ name, type: 'text', tellerOnly: true, appended: true });
 
 /** The metrics of every visit-dimension table (devices, browsers, OS, locations). */
 const VISIT_METRICS = ['visitors', 'visits', 'visit_duration', 'bounces', 'pageviews'] as const;
@@ -43,7 +50,12 @@ export const IMPORTED_TABLES = [
   { name: 'imported_visitors', dimensions: [], metrics: ['visitors', 'pageviews', 'bounces', 'visits', 'visit_duration'] },
   {
     name: 'imported_sources',
-    dimensions: ['source', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term'].map(text),
+    // channel, search_engine: the store fills them from the others (imports/acquisition.ts);
+    // search_keyword too, unless the importer gives the words (WP Statistics).
+    dimensions: [
+      ...['source', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term'].map(text),
+      ...['channel', 'search_engine', 'search_keyword'].map(tellerText),
+    ],
     metrics: ['pageviews', 'visitors', 'visits', 'visit_duration', 'bounces'],
   },
   {
@@ -57,7 +69,7 @@ export const IMPORTED_TABLES = [
   {
     name: 'imported_locations',
     // city: Plausible's GeoNames id (0: none); city_name: Teller's, for sources naming the city.
-    dimensions: [text('country'), text('region'), { name: 'city', type: 'integer' }, text('city_name')],
+    dimensions: [text('country'), text('region'), { name: 'city', type: 'integer' }, { name: 'city_name', type: 'text', tellerOnly: true }],
     metrics: VISIT_METRICS,
   },
   { name: 'imported_devices', dimensions: [text('device')], metrics: VISIT_METRICS },

@@ -7,12 +7,14 @@
  * it counts as one visitor and one visit; its `hits` are the pageviews, hits = 1 a bounce,
  * last_view − first_view the visit's duration. `statistics_pages` (uri, date, count) gives the
  * pages' pageviews; `statistics_visitor_relationships` (visitor → page row) their visitors;
- * the visitor's first_page/last_page (page rows) its entry and exit pages. The mapping
+ * the visitor's first_page/last_page (page rows) its entry and exit pages; v13's `statistics_search`
+ * (and a v13 referrer's query) the visitor's search words. The mapping
  * decisions and what cannot be mapped are in docs/import-wp-statistics.md.
  * @module
  */
 import { iso31661 } from 'iso-3166';
 import type { LocationPrecision } from '../ingest/location.ts';
+import { cleanWords } from '../ingest/bound-text.ts';
 import { describePage } from '../ingest/page.ts';
 import { classifyReferrer } from '../ingest/referrer.ts';
 import { ImportFormatError, type ImportedRow, type ImportedTableName, type ImportSource } from './tables.ts';
@@ -104,7 +106,6 @@ const DATETIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 
 /** Tables recognised but not imported, each with the reason the owner is told. */
 const NOT_IMPORTED: Readonly<Partial<Record<WpsTableName, string>>> = {
-  search: 'statistics_search: its engines are already in the visitor rows\' referrers, and the imported tables (Plausible\'s) have no search-words dimension',
   visit: 'statistics_visit: daily hit totals only, the same hits the visitor rows count',
   historical: 'statistics_historical: all-time totals without dates, which no day can hold',
   exclusions: 'statistics_exclusions: excluded (not counted) hits',
@@ -232,23 +233,55 @@ export function countryCode(location: string): string {
   return COUNTRIES.has(code) ? code : '';
 }
 
+/** Search words kept as the classifier keeps an engine's (bound-text.ts): WP Statistics' column holds 190. */
+const MAX_WORDS = 300;
+
+/** An imported source's columns; channel and search engine where the store could not tell them. */
+type WpsSource = { source: string; referrer: string; search_keyword: string } & Partial<Record<'channel' | 'search_engine', string>>;
+
 /**
  * Source and referrer by Teller's own classifier, from what WP Statistics kept of the
- * referrer (v14: the host; v13: the URL). A visit without one but with a source WP Statistics
- * named from the page's tags (e.g. an email campaign) keeps that name.
+ * referrer (v14: the host; v13: the URL, whose query may hold the search words); the store
+ * adds their channel and search engine (acquisition.ts). A visit without one but with a
+ * source WP Statistics named from the page's tags (e.g. an email campaign) keeps that name,
+ * and its channel is the classifier's with WP Statistics' channel (`email`, `social`, …) as
+ * the medium: the tags themselves are not kept, so the source alone would not tell.
  */
-export function sourceOf(referred: string, sourceName: string, channel: string, siteDomain: string): { source: string; referrer: string } {
+export function sourceOf(referred: string, sourceName: string, channel: string, siteDomain: string): WpsSource {
   const page = new URL(`https://${siteDomain || 'site.invalid'}/`);
   if (referred !== '') {
     const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(referred) ? referred : `https://${referred}`;
     const acquisition = classifyReferrer(url, page, siteDomain);
-    if (acquisition.source !== null) return { source: acquisition.source, referrer: acquisition.referrer ?? '' };
+    if (acquisition.source !== null) return { source: acquisition.source, referrer: acquisition.referrer ?? '', search_keyword: acquisition.searchKeyword ?? '' };
   }
   if (sourceName !== '' && channel !== '' && channel !== 'direct' && channel !== 'unassigned') {
     page.searchParams.set('utm_source', sourceName);
-    return { source: classifyReferrer(null, page, siteDomain).source ?? sourceName, referrer: '' };
+    page.searchParams.set('utm_medium', channel);
+    const tagged = classifyReferrer(null, page, siteDomain);
+    return { source: tagged.source ?? sourceName, referrer: '', search_keyword: '', channel: tagged.channel, search_engine: tagged.searchEngine ?? '' };
   }
-  return { source: '', referrer: '' };
+  return { source: '', referrer: '', search_keyword: '' };
+}
+
+/**
+ * v13's search table: the words each visitor row (`visitor` = its ID) searched for. A search
+ * without a visitor cannot join a visit, and is left out (and said).
+ */
+function searchWords(tables: readonly WpsTable[], notes: string[]): Map<string, string> {
+  const words = new Map<string, string>();
+  let unjoined = 0;
+  for (const table of tables) {
+    for (const row of table.rows) {
+      const cell = new Cell(table, row);
+      const found = cleanWords(cell.text('words'), MAX_WORDS);
+      const visitor = cell.text('visitor');
+      if (found === null) continue;
+      if (visitor === '' || visitor === '0') unjoined++;
+      else words.set(visitor, found);
+    }
+  }
+  if (unjoined > 0) notes.push(`statistics_search: ${unjoined} search(es) name no visitor, so their words are not imported`);
+  return words;
 }
 
 function mapTables(tables: readonly WpsTable[], site: WpsTarget): WpsMapping {
@@ -278,7 +311,7 @@ function mapTables(tables: readonly WpsTable[], site: WpsTarget): WpsMapping {
 
   const visitorDays = new Set<string>();
   // A site has few distinct referrers; classifying each once keeps a large import fast.
-  const sources = new Map<string, { source: string; referrer: string }>();
+  const sources = new Map<string, ReturnType<typeof sourceOf>>();
   const cachedSource = (referred: string, name: string, channel: string) => {
     const key = `${referred}\0${name}\0${channel}`;
     let found = sources.get(key);
@@ -306,6 +339,7 @@ function mapTables(tables: readonly WpsTable[], site: WpsTarget): WpsMapping {
     totals.add('imported_pages', date, { hostname: siteDomain, page: uri }, { visitors: visitors.size, visits: visitors.size });
   }
 
+  const wordsOf = searchWords(of('search'), notes);
   for (const table of of('visitor')) {
     for (const row of table.rows) {
       const cell = new Cell(table, row);
@@ -318,7 +352,9 @@ function mapTables(tables: readonly WpsTable[], site: WpsTarget): WpsMapping {
       const bounce = hits === 1 ? 1 : 0;
       const visit = { visitors: 1, visits: 1, pageviews: hits, bounces: bounce, visit_duration: duration };
       totals.add('imported_visitors', date, {}, visit);
-      totals.add('imported_sources', date, cachedSource(cell.text('referred'), cell.text('source_name'), cell.text('source_channel')), visit);
+      const source = cachedSource(cell.text('referred'), cell.text('source_name'), cell.text('source_channel'));
+      const words = wordsOf.get(cell.text('ID'));
+      totals.add('imported_sources', date, words ? { ...source, search_keyword: words } : source, visit);
       const country = countryCode(cell.text('location'));
       const city = !keepCity || country === '' || UNKNOWN.has(cell.text('city')) ? '' : cell.text('city');
       totals.add('imported_locations', date, { country, region: '', city: 0, city_name: city }, visit);

@@ -80,7 +80,13 @@ const SOURCES: Record<string, ImportedSource> = {
       },
     },
   },
-  imported_sources: { from: 'imported_sources', columns: {}, constants: {}, measures: { visits: visitMeasures('visits') } },
+  imported_sources: {
+    from: 'imported_sources',
+    // Teller's own columns, filled at import time (imports/acquisition.ts); the rest are Plausible's (schema.ts).
+    columns: { 'visit:channel': 'channel', 'visit:search_engine': 'search_engine', 'visit:search_keyword': 'search_keyword' },
+    constants: {},
+    measures: { visits: visitMeasures('visits') },
+  },
   imported_entry_pages: { from: 'imported_entry_pages', columns: {}, constants: AS_PAGEVIEW, measures: { visits: visitMeasures('entrances') } },
   imported_exit_pages: { from: 'imported_exit_pages', columns: {}, constants: AS_PAGEVIEW, measures: { visits: visitMeasures('exits') } },
   imported_locations: { from: 'imported_locations', columns: { 'visit:city_name': 'city_name' }, constants: {}, measures: { visits: visitMeasures('visits') } },

@@ -141,7 +141,7 @@ describe('include.imports', () => {
     ['an hourly interval', { dimensions: ['time:hour'], date_range: ['2024-03-01', '2024-03-02'] }, 'unsupported_interval'],
     ['a filter on a dimension the breakdown table lacks', { dimensions: ['visit:source'], filters: [['is', 'visit:country', ['NO']]] }, 'unsupported_query'],
     ['two tables’ dimensions', { dimensions: ['visit:source', 'visit:device'] }, 'unsupported_query'],
-    ['a dimension no import holds', { dimensions: ['visit:channel'] }, 'unsupported_query'],
+    ['a dimension no import holds', { dimensions: ['visit:region_name'] }, 'unsupported_query'],
     ['custom events by page', { dimensions: ['event:page'], filters: [['is', 'event:name', ['Signup']]] }, 'unsupported_query'],
     ['a metric the table lacks', { metrics: ['visitors', 'events'], dimensions: ['visit:source'] }, 'unsupported_query'],
     ['a period without imported days', { date_range: ['2024-04-01', '2024-04-10'] }, 'out_of_range'],
