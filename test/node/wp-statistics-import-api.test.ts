@@ -57,7 +57,7 @@ describe('POST /api/v1/sites/:domain/imports/wp-statistics', () => {
     expect(res.status).toBe(201);
     const answer = (await res.json()) as Record<string, unknown>;
     expect(answer).toMatchObject({ first_day: '2026-11-23', clipped_days: 0, note: null, skipped_files: ['__MACOSX/._statistics_pages.csv'], notes: [] });
-    expect(await server.db.first('SELECT kind, file_name, created_by FROM imports WHERE id = ?', [answer.id])).toEqual({ kind: 'wp-statistics', file_name: 'wp-export.zip', created_by: 'api' });
+    expect(await server.db.first('SELECT kind, file_name, created_by FROM imports WHERE id = ?', [answer.id as number])).toEqual({ kind: 'wp-statistics', file_name: 'wp-export.zip', created_by: 'api' });
 
     const viaCore = await addSite(server.db, 'core.example.com', 'Europe/Oslo');
     const source = await wpStatisticsSource(EXPORTS.map(exportFile), { domain: 'example.com', locationPrecision: viaCore.locationPrecision });
