@@ -78,6 +78,8 @@ describe('settings: the imports of a site', () => {
     await section.getByLabel('WP Statistics (export or database dump)').check();
     await section.getByText(english['settings.import.howto.wp-statistics']).waitFor();
     expect(await section.locator('input[type=file]').getAttribute('accept')).toContain('.sql');
+    await section.scrollIntoViewIfNeeded();
+    await section.screenshot({ path: join(SCREENSHOT_DIR, 'settings-imports-form-desktop-light.png') });
 
     await uploadWp(page);
     await section.getByText('Imported 23 Nov 2026 to 26 Nov 2026: 4 days,').waitFor();
