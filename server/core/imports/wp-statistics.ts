@@ -8,7 +8,7 @@
  * last_view − first_view the visit's duration. `statistics_pages` (uri, date, count) gives the
  * pages' pageviews; `statistics_visitor_relationships` (visitor → page row) their visitors;
  * the visitor's first_page/last_page (page rows) its entry and exit pages. The mapping
- * decisions and what cannot be mapped are in docs/import-wp-statistics.md.
+ * decisions and what cannot be mapped are in docs/import.md (WP Statistics).
  * @module
  */
 import { iso31661 } from 'iso-3166';
