@@ -1,11 +1,11 @@
 /**
  * A site's imports in its settings: each with its source, file, days, rows, when and by whom
  * it was imported and the server's note on left-out days, and a Delete that asks first,
- * naming the import. Read from and deleted through the admin API's import routes, which the
- * owner's session authorises (settings are the owner's only).
+ * naming the import. Read from and deleted through the dashboard's owner-only routes
+ * (server/core/http/dashboard-import-list.ts).
  * @module
  */
-import { del, get } from '../lib/api.ts';
+import { del, get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatDay, formatNumber, formatTime, t } from '../lib/i18n.ts';
 import { attempt, confirmDialog, errorText, status, type Status } from '../lib/ui.ts';
@@ -25,7 +25,6 @@ interface ImportJson {
   created_by: string;
 }
 
-const importsPath = (domain: string, rest = '') => `/api/v1/sites/${encodeURIComponent(domain)}/imports${rest}`;
 const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function range(record: ImportJson): string {
@@ -49,7 +48,7 @@ function item(domain: string, record: ImportJson, line: Status, reload: () => vo
   remove.addEventListener('click', async () => {
     const question = t('settings.imports.confirm', { id: record.id, file: record.file_name, source, range: range(record), rows: rows(record.rows) });
     if (!(await confirmDialog(question, t('settings.imports.confirmButton')))) return;
-    if (await attempt(remove, line, () => del(importsPath(domain, `/${record.id}`)), t('settings.imports.deleted', { id: record.id }))) {
+    if (await attempt(remove, line, () => del(sitePath(domain, `/imports/${record.id}`)), t('settings.imports.deleted', { id: record.id }))) {
       clearCache();
       reload();
     }
@@ -76,7 +75,7 @@ export function importsList(domain: string): { root: HTMLElement; reload: () => 
   const body = h('div', null, h('p', { class: 'muted' }, t('common.loading')));
   const line = status();
   const reload = () => {
-    get<{ imports: ImportJson[] }>(importsPath(domain)).then(
+    get<{ imports: ImportJson[] }>(sitePath(domain, '/imports')).then(
       ({ imports }) =>
         replace(
           body,

@@ -4,13 +4,15 @@
  * how-to shown), a ZIP of the plugin's real exports (test/fixtures/wp-statistics/export/)
  * built here and uploaded; the import listed with its source, file, days, rows and importer;
  * the site view counting its days in with the note; Delete asking first, naming the import,
- * then the list and the site view without them. Screenshots in light, dark, 375 px and bokmål.
+ * then the list and the site view without them. A viewer and a shared link are refused the
+ * routes. Screenshots in light, dark, 375 px and bokmål.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue as english } from '../../dashboard/i18n/en.ts';
+import { UNAUTHORIZED } from '../../server/core/http/api-auth.ts';
 import { buildZip } from '../helpers/zip-build.ts';
 import { type DashboardHarness, DESKTOP, OWNER, type PageOptions, PHONE, SCREENSHOT_DIR, rawKeysOnPage, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
 
@@ -139,8 +141,55 @@ describe('settings: the imports of a site', () => {
       expect(await rawKeysOnPage(page)).toEqual([]);
       await section.screenshot({ path: join(SCREENSHOT_DIR, `settings-imports-list-${variant}.png`) });
       const id = (await d.server.db.first<{ id: number }>('SELECT id FROM imports'))!.id;
-      const res = await page.request.delete(`${d.url}/api/v1/sites/${DOMAIN}/imports/${id}`, { headers: { origin: d.url } });
+      const res = await page.request.delete(`${d.url}/api/dashboard/sites/${DOMAIN}/imports/${id}`, { headers: { origin: d.url } });
       expect(res.status()).toBe(200);
     }
+  });
+});
+
+describe('imports are the owner’s', () => {
+  it('tells a viewer and a shared link 403 on the import list routes (401 on the admin upload), and shows a viewer no settings', async () => {
+    const owner = await open('/');
+    const ownerApi = (method: string, path: string, data?: unknown) => owner.context().request.fetch(`${d.url}${path}`, { method, data, headers: { origin: d.url }, failOnStatusCode: false });
+    expect((await ownerApi('POST', '/api/dashboard/users', { email: 'viewer@example.com', password: 'viewer password 123', role: 'viewer', sites: [DOMAIN] })).ok()).toBe(true);
+    const link = (await (await ownerApi('POST', `/api/dashboard/sites/${DOMAIN}/shared-links`, {})).json()) as { link: { url: string } };
+    const shareToken = new URL(link.link.url).pathname.split('/').at(-1)!;
+
+    const viewer = await d.newPage();
+    await d.loginAs(viewer, { email: 'viewer@example.com', password: 'viewer password 123' }, `/sites/${DOMAIN}/settings`);
+    await viewer.getByText(english['error.ownerOnly.title']).waitFor();
+    expect(await viewer.getByRole('heading', { name: 'Import history' }).count()).toBe(0);
+
+    type Answer = { status: number; error: string };
+    const asViewer = async (method: string, path: string, data?: Buffer): Promise<Answer> => {
+      const res = await viewer.context().request.fetch(`${d.url}${path}`, { method, data, headers: { origin: d.url }, failOnStatusCode: false });
+      return { status: res.status(), error: ((await res.json()) as { error: string }).error };
+    };
+    const asLink = async (method: string, path: string, data?: Buffer): Promise<Answer> => {
+      const res = await fetch(`${d.url}${path}`, { method, body: data ? new Uint8Array(data) : undefined, headers: { 'x-teller-share': shareToken } });
+      return { status: res.status, error: ((await res.json()) as { error: string }).error };
+    };
+    const OWNER_ONLY = { status: 403, error: 'only the owner may do this' };
+    const requests: Array<[string, string, Answer, Buffer?]> = [
+      ['GET', `/api/dashboard/sites/${DOMAIN}/imports`, OWNER_ONLY],
+      ['DELETE', `/api/dashboard/sites/${DOMAIN}/imports/1`, OWNER_ONLY],
+      // The upload is the admin API's route: it answers as the admin API does to anyone else.
+      ['POST', `/api/v1/sites/${DOMAIN}/imports/wp-statistics?file_name=x.zip`, { status: 401, error: UNAUTHORIZED }, wpZip()],
+    ];
+    for (const ask of [asViewer, asLink]) {
+      for (const [method, path, answer, data] of requests) {
+        expect([method, path, await ask(method, path, data)]).toEqual([method, path, answer]);
+      }
+    }
+    expect(await imports()).toBe(0);
+
+    // The owner is told what is wrong: an unknown site, a bad id, no such import.
+    const ownerAnswer = async (method: string, path: string) => {
+      const res = await ownerApi(method, path);
+      return { status: res.status(), error: ((await res.json()) as { error: string }).error };
+    };
+    expect(await ownerAnswer('GET', '/api/dashboard/sites/nowhere.example/imports')).toEqual({ status: 404, error: 'unknown site' });
+    expect(await ownerAnswer('DELETE', `/api/dashboard/sites/${DOMAIN}/imports/abc`)).toEqual({ status: 400, error: 'id: must be an import\'s number, got "abc"' });
+    expect(await ownerAnswer('DELETE', `/api/dashboard/sites/${DOMAIN}/imports/999`)).toEqual({ status: 404, error: `${DOMAIN} has no import 999` });
   });
 });

@@ -8,7 +8,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { AppDeps } from './app-deps.ts';
-import { badRequest, crossOrigin, requestAccess, unauthorized, type Access } from './api-auth.ts';
+import { badRequest, requestAccess, unauthorized, type Access } from './api-auth.ts';
 import { readBodyBytes } from './body.ts';
 import { plausibleZipSource } from '../imports/plausible-csv.ts';
 import { ImportError, runImport, type ClipMode, type ImportSummary } from '../imports/store.ts';
@@ -89,9 +89,9 @@ function importedBy(access: Access): string {
 /** One upload route: the admin's token or the owner's session, a bounded body, the summary or a 4xx naming the problem. */
 function uploadRoute(deps: ImportDeps, kind: UploadKind) {
   return async (c: Context): Promise<Response> => {
+    // The admin API's token, or the owner's session (the settings page): both grant admin.
     const access = await requestAccess(deps, c);
-    if (access && 'crossOrigin' in access) return crossOrigin(c);
-    if (!access?.grant.admin) return unauthorized(c);
+    if (!access || !('grant' in access) || !access.grant.admin) return unauthorized(c);
     const domain = c.req.param('domain') ?? '';
     const site = await findSite(deps.db, domain);
     if (!site) return c.json({ error: unknownSiteMessage(domain) }, 404);
