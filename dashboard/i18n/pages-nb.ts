@@ -4,7 +4,8 @@ import { admin } from './admin.nb.ts';
 import { forms } from './forms.nb.ts';
 import { settingsDanger } from './settings-danger.nb.ts';
 import { settingsImport } from './settings-import.nb.ts';
+import { settingsImportsList } from './settings-imports-list.nb.ts';
 import { settingsLocation } from './settings-location.nb.ts';
 import { sharedLinks } from './shared-links.nb.ts';
 
-export const strings: Record<keyof typeof English, string> = { ...admin, ...forms, ...settingsDanger, ...settingsImport, ...settingsLocation, ...sharedLinks };
+export const strings: Record<keyof typeof English, string> = { ...admin, ...forms, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsLocation, ...sharedLinks };

@@ -1,11 +1,11 @@
-/** English strings of the settings' import section (a Plausible CSV export uploaded). */
+/** English strings of the settings' import section (an export uploaded: Plausible's or WP Statistics'). */
 export const settingsImport = {
-  'settings.import.title': 'Import from Plausible',
+  'settings.import.title': 'Import history',
   'settings.import.intro':
-    'Bring this site’s history along: upload the ZIP of Plausible’s CSV export (in Plausible: Site Settings, Imports & Exports, Export Data) or of a Teller export. Days Teller already counted itself are left out. An import can be deleted again, and the same file is never imported twice.',
-  'settings.import.file': 'Export (ZIP, at most 100 MB)',
+    'Bring this site’s history along from Plausible or WP Statistics. Days Teller already counted itself are left out. An import can be deleted again, and the same data is never imported twice.',
+  'settings.import.file': 'File (at most 100 MB)',
   'settings.import.submit': 'Import',
-  'settings.import.choose': 'Choose the ZIP file first.',
+  'settings.import.choose': 'Choose the file first.',
   'settings.import.uploading': 'Uploading… {percent}',
   'settings.import.storing': 'Uploaded. Reading and storing the rows…',
   'settings.import.done': 'Imported {from} to {to}: {days}, {rows}.',
@@ -15,6 +15,6 @@ export const settingsImport = {
   'settings.import.rows.other': '{n} rows',
   'settings.import.clipped.one': '1 day was left out: Teller counted it itself, or an earlier import has it.',
   'settings.import.clipped.other': '{n} days were left out: Teller counted them itself, or an earlier import has them.',
-  'settings.import.skipped': 'Not read (not part of Plausible’s export): {files}',
+  'settings.import.skipped': 'Not read (not part of the export): {files}',
   'settings.import.failed': 'The upload failed: the connection was lost. Nothing was imported.',
 };

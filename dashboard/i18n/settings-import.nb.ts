@@ -2,12 +2,12 @@
 import type { settingsImport as English } from './settings-import.en.ts';
 
 export const settingsImport: Record<keyof typeof English, string> = {
-  'settings.import.title': 'Importer fra Plausible',
+  'settings.import.title': 'Importer historikk',
   'settings.import.intro':
-    'Ta med historikken til nettstedet: last opp ZIP-filen fra Plausibles CSV-eksport (i Plausible: Site Settings, Imports & Exports, Export Data) eller fra en Teller-eksport. Dager Teller allerede har talt selv, utelates. En import kan slettes igjen, og samme fil importeres aldri to ganger.',
-  'settings.import.file': 'Eksport (ZIP, høyst 100 MB)',
+    'Ta med historikken til nettstedet fra Plausible eller WP Statistics. Dager Teller allerede har talt selv, utelates. En import kan slettes igjen, og de samme dataene importeres aldri to ganger.',
+  'settings.import.file': 'Fil (høyst 100 MB)',
   'settings.import.submit': 'Importer',
-  'settings.import.choose': 'Velg ZIP-filen først.',
+  'settings.import.choose': 'Velg filen først.',
   'settings.import.uploading': 'Laster opp … {percent}',
   'settings.import.storing': 'Lastet opp. Leser og lagrer radene …',
   'settings.import.done': 'Importerte {from} til {to}: {days}, {rows}.',
@@ -17,6 +17,6 @@ export const settingsImport: Record<keyof typeof English, string> = {
   'settings.import.rows.other': '{n} rader',
   'settings.import.clipped.one': '1 dag ble utelatt: Teller har talt den selv, eller en tidligere import har den.',
   'settings.import.clipped.other': '{n} dager ble utelatt: Teller har talt dem selv, eller en tidligere import har dem.',
-  'settings.import.skipped': 'Ikke lest (ikke del av Plausibles eksport): {files}',
+  'settings.import.skipped': 'Ikke lest (ikke del av eksporten): {files}',
   'settings.import.failed': 'Opplastingen mislyktes: forbindelsen ble brutt. Ingenting ble importert.',
 };

@@ -35,18 +35,18 @@ afterAll(async () => {
 describe('settings: import from Plausible', () => {
   it('uploads an export, shows the summary, and refuses a bad one naming the line', async () => {
     const page = await d.ownerPage(`/sites/${SITE}/settings`);
-    const section = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Import from Plausible' }) });
-    const file = section.getByLabel('Export (ZIP, at most 100 MB)');
+    const section = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Import history' }) });
+    const file = section.getByLabel('File (at most 100 MB)');
     await file.waitFor();
-    await section.getByRole('button', { name: 'Import' }).click();
-    await section.getByText('Choose the ZIP file first.').waitFor();
+    await section.getByRole('button', { name: 'Import', exact: true }).click();
+    await section.getByText('Choose the file first.').waitFor();
 
     await file.setInputFiles({ name: 'plausible-export.zip', mimeType: 'application/zip', buffer: GOOD });
-    await section.getByRole('button', { name: 'Import' }).click();
+    await section.getByRole('button', { name: 'Import', exact: true }).click();
     await section.getByText('Imported 2 Jan 2024 to 3 Jan 2024: 2 days, 3 rows.').waitFor();
-    await section.getByText('Not read (not part of Plausible’s export): events_20240101_20240131.csv').waitFor();
+    await section.getByText('Not read (not part of the export): events_20240101_20240131.csv').waitFor();
     expect(await count('imported_visitors')).toBe(2);
-    expect((await d.server.db.first<{ file_name: string; created_by: string }>('SELECT file_name, created_by FROM imports'))).toEqual({ file_name: 'plausible-export.zip', created_by: 'api' });
+    expect((await d.server.db.first<{ file_name: string; created_by: string }>('SELECT file_name, created_by FROM imports'))).toEqual({ file_name: 'plausible-export.zip', created_by: 'owner@example.com' });
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(await rawKeysOnPage(page)).toEqual([]);
 
@@ -57,12 +57,12 @@ describe('settings: import from Plausible', () => {
       ]),
     );
     await file.setInputFiles({ name: 'more.zip', mimeType: 'application/zip', buffer: again });
-    await section.getByRole('button', { name: 'Import' }).click();
+    await section.getByRole('button', { name: 'Import', exact: true }).click();
     await section.getByText('Imported 4 Jan 2024 to 4 Jan 2024: 1 day, 1 row.').waitFor();
     await section.getByText('1 day was left out: Teller counted it itself, or an earlier import has it.').waitFor();
 
     await file.setInputFiles({ name: 'bad.zip', mimeType: 'application/zip', buffer: BAD });
-    await section.getByRole('button', { name: 'Import' }).click();
+    await section.getByRole('button', { name: 'Import', exact: true }).click();
     await section.getByText('imported_visitors_20240201_20240229.csv, line 2, column pageviews: "many" is not a whole number of 0 or more').waitFor();
     expect(await count('imports')).toBe(2);
   });
@@ -76,7 +76,7 @@ describe('settings: import from Plausible', () => {
     ];
     for (const [i, [variant, options]] of variants.entries()) {
       const page = await d.ownerPage(`/sites/${SITE}/settings`, options);
-      const heading = page.getByRole('heading', { name: options.locale ? 'Importer fra Plausible' : 'Import from Plausible' });
+      const heading = page.getByRole('heading', { name: options.locale ? 'Importer historikk' : 'Import history' });
       await heading.waitFor();
       const section = page.locator('section').filter({ has: heading });
       const zip = buildZip([
@@ -84,7 +84,7 @@ describe('settings: import from Plausible', () => {
         { name: 'events_20230101_20231231.csv', data: 'timestamp\n' },
       ]);
       await section.locator('input[type=file]').setInputFiles({ name: `export-${variant}.zip`, mimeType: 'application/zip', buffer: Buffer.from(zip) });
-      await section.getByRole('button', { name: options.locale ? 'Importer' : 'Import' }).click();
+      await section.getByRole('button', { name: options.locale ? 'Importer' : 'Import', exact: true }).click();
       await section.locator('.status[data-kind=ok]').filter({ hasText: options.locale ? '1 dag, 1 rad' : '1 day, 1 row' }).waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
       await section.scrollIntoViewIfNeeded();

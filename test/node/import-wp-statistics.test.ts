@@ -41,7 +41,7 @@ function dumpRows(dir: string, table: string): Array<Record<string, string>> {
   return rows;
 }
 
-/** Teller's names for what the fixtures' WP Statistics rows hold (see docs/import-wp-statistics.md). */
+/** Teller's names for what the fixtures' WP Statistics rows hold (see docs/import.md, WP Statistics). */
 const BROWSER: Record<string, string> = {
   Chrome: 'Chrome', 'Chrome Mobile': 'Chrome', Firefox: 'Firefox', 'Firefox Mobile': 'Firefox', Safari: 'Safari',
   'Mobile Safari': 'Safari', 'Microsoft Edge': 'Microsoft Edge', Edge: 'Microsoft Edge', Opera: 'Opera',

@@ -4,9 +4,9 @@
  * its rows. `importJson` and `summaryJson` are the shapes every import route answers with.
  * @module
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { deleteImport, listImports, type ImportRecord, type ImportSummary } from '../imports/store.ts';
-import { findSite } from '../sites.ts';
+import { findSite, type Site } from '../sites.ts';
 import { badRequest, requestGrant, unauthorized, type ApiDeps } from './api-auth.ts';
 
 const NOT_FOUND = 'Site could not be found';
@@ -44,6 +44,17 @@ export function summaryJson(summary: ImportSummary): Record<string, unknown> {
 
 const ID_PATTERN = /^[1-9]\d{0,15}$/;
 
+/** Deletes the `:id` import of `site` (the admin API and the settings page alike): 400 for a bad id, 404 for no such import. */
+export async function deleteImportAnswer(deps: Pick<ApiDeps, 'db' | 'clock'>, c: Context, site: Site): Promise<Response> {
+  const idText = c.req.param('id') ?? '';
+  if (!ID_PATTERN.test(idText)) return badRequest(c, `id: must be an import's number, got "${idText.slice(0, 40)}"`);
+  const id = Number(idText);
+  if (!(await deleteImport(deps.db, site.id, id, Math.floor(deps.clock() / 1000)))) {
+    return c.json({ error: `${site.domain} has no import ${id}` }, 404);
+  }
+  return c.json({ deleted: true, id });
+}
+
 export function importsApi(deps: ApiDeps): Hono {
   const app = new Hono();
 
@@ -58,13 +69,7 @@ export function importsApi(deps: ApiDeps): Hono {
   app.delete('/api/v1/sites/:domain/imports/:id', async (c) => {
     const site = await findSite(deps.db, c.req.param('domain'));
     if (!site) return c.json({ error: NOT_FOUND }, 404);
-    const idText = c.req.param('id');
-    if (!ID_PATTERN.test(idText)) return badRequest(c, `id: must be an import's number, got "${idText.slice(0, 40)}"`);
-    const id = Number(idText);
-    if (!(await deleteImport(deps.db, site.id, id, Math.floor(deps.clock() / 1000)))) {
-      return c.json({ error: `${site.domain} has no import ${id}` }, 404);
-    }
-    return c.json({ deleted: true, id });
+    return deleteImportAnswer(deps, c, site);
   });
 
   return app;

@@ -9,7 +9,7 @@
  * pages' pageviews; `statistics_visitor_relationships` (visitor → page row) their visitors;
  * the visitor's first_page/last_page (page rows) its entry and exit pages; v13's `statistics_search`
  * (and a v13 referrer's query) the visitor's search words. The mapping
- * decisions and what cannot be mapped are in docs/import-wp-statistics.md.
+ * decisions and what cannot be mapped are in docs/import.md (WP Statistics).
  * @module
  */
 import { iso31661 } from 'iso-3166';
