@@ -86,6 +86,7 @@ const TOTALS = [...VISIT_METRICS, 'views_per_visit'];
 /** The queries whose answers must be the same: [what it is, the query's fields]. */
 const CASES: Array<[string, Record<string, unknown>]> = [
   ['totals', { metrics: TOTALS }],
+  ['events (pageviews and custom events) by day', { metrics: ['events'], dimensions: ['time:day'] }],
   ...['time:day', 'time:week', 'time:month'].map((time): [string, Record<string, unknown>] => [`time series by ${time}`, { metrics: TOTALS, dimensions: [time] }]),
   ['comparison with the previous period', { metrics: TOTALS, date_range: ['2024-02-05', '2024-02-12'], include: { imports: true, compare: 'previous_period' } }],
   ['comparison of sources', { metrics: ['visitors', 'visits'], dimensions: ['visit:source'], date_range: ['2024-02-05', '2024-02-12'], include: { imports: true, compare: 'previous_period' } }],
