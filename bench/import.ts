@@ -94,11 +94,11 @@ function importInChild(dbPath: string, zipPath: string): Promise<ChildResult> {
   });
 }
 
-/** The rows the CLI's summary says it stored. */
-function rowsOf(result: ChildResult): number {
-  const m = / (\d+) rows, /.exec(result.out[0] ?? '');
+/** What the CLI's summary says it stored. */
+function summaryOf(result: ChildResult): { days: number; rows: number; range: string } {
+  const m = /: (\d+) days, (\d+) rows, (\S+ to \S+)\.$/.exec(result.out[0] ?? '');
   if (!m) throw new Error(`no summary in ${result.out.join(' / ')}`);
-  return Number(m[1]);
+  return { days: Number(m[1]), rows: Number(m[2]), range: m[3]! };
 }
 
 /** A fresh file with the source's own visits from `OWN_FROM` on, rolled up as maintenance would. */
@@ -179,7 +179,7 @@ export async function runImportBench(): Promise<string> {
     const freshPath = join(dir, 'fresh.db');
     (await freshDb(freshPath)).db.close();
     const full = await importInChild(freshPath, zipPath);
-    const rows = rowsOf(full);
+    const { days, rows, range } = summaryOf(full);
 
     console.log(`   own days from ${OWN_FROM}, the import before them`);
     const mixedPath = join(dir, 'mixed.db');
@@ -201,10 +201,10 @@ export async function runImportBench(): Promise<string> {
         'The machine is shared with other work running at the same time: figures are indicative, ratios within a run are the fairer comparison.',
       '',
       `- export: ${seconds(exportMs)}, ZIP ${(statSync(zipPath).size / MIB).toFixed(1)} MiB`,
-      `- import: ${rows.toLocaleString('en')} rows (${full.out[0]!.replace(/^Imported \S+ into \S+ \(import \d+\): /, '')}) in ${seconds(full.ms)}: ` +
+      `- import: ${rows.toLocaleString('en')} rows (${days} days, ${range}) in ${seconds(full.ms)}: ` +
         `**${Math.round(rows / (full.ms / 1000)).toLocaleString('en')} rows/s**, peak RSS of the importing process **${(full.maxRssKiB / 1024).toFixed(0)} MiB**`,
       `- fresh file after the import: ${(statSync(freshPath).size / MIB).toFixed(1)} MiB`,
-      `- the same ZIP into a site counting its own days from ${OWN_FROM}: ${rowsOf(clipped).toLocaleString('en')} rows in ${seconds(clipped.ms)} ` +
+      `- the same ZIP into a site counting its own days from ${OWN_FROM}: ${summaryOf(clipped).rows.toLocaleString('en')} rows in ${seconds(clipped.ms)} ` +
         `(${clipped.out.slice(1).join(' ')})`,
       '',
       `Dashboard view (bench/query.ts's ${view.length} queries, one after another, \`12mo\`: imported days to ${addDays(OWN_FROM, -1)}, own days after), ` +
