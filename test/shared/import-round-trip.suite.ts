@@ -83,7 +83,11 @@ async function seed(target: ApiTarget, siteId: number): Promise<void> {
 const VISIT_METRICS = ['visitors', 'visits', 'pageviews', 'bounce_rate', 'visit_duration'];
 const TOTALS = [...VISIT_METRICS, 'views_per_visit'];
 
-/** The queries whose answers must be the same: [what it is, the query's fields]. */
+/**
+ * The queries whose answers must be the same: [what it is, the query's fields]. Not here:
+ * cities (Plausible's files name them by GeoNames id, which Teller has not, so its export
+ * writes none: docs/import.md) and visitors of a host name (see its case).
+ */
 const CASES: Array<[string, Record<string, unknown>]> = [
   ['totals', { metrics: TOTALS }],
   ['events (pageviews and custom events) by day', { metrics: ['events'], dimensions: ['time:day'] }],
@@ -146,6 +150,14 @@ export function describeImportRoundTrip(runtime: string, start: StartTarget): vo
       expect(copy.meta).toMatchObject({ imports_included: true });
       expect(original.results.length).toBeGreaterThan(0);
       expect(copy.results).toEqual(original.results);
+    });
+
+    it('says so where the import cannot answer: a custom property other than url and path', async () => {
+      const fields = { metrics: ['visitors'], dimensions: ['event:props:plan'], filters: [['is', 'event:name', ['Signup']]] };
+      expect((await query(FROM, fields)).results.length).toBeGreaterThan(0);
+      const copy = await query(TO, fields);
+      expect(copy.meta).toMatchObject({ imports_included: false, imports_skip_reason: 'unsupported_query' });
+      expect(copy.results).toEqual([]);
     });
   });
 }
