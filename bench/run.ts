@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (or `npm run bench -- ingest|soak|query|ingest-under-queries|fair-share|dashboard|d1-rows|geo`): measures ingest, a soak under
+ * `npm run bench` (or `npm run bench -- ingest|soak|query|ingest-under-queries|fair-share|dashboard|d1-rows|geo|import`): measures ingest, a soak under
  * overload and queries, and writes the figures, with the machine and the date, into
  * docs/benchmarks.md.
  */
@@ -11,6 +11,7 @@ import { runDashboardBench } from './dashboard.ts';
 import { runD1RowsBench } from './d1-rows.ts';
 import { runFairShareBench } from './fair-share.ts';
 import { runGeoBench } from './geo.ts';
+import { runImportBench } from './import.ts';
 import { runIngestUnderQueriesBench } from './ingest-under-queries.ts';
 import { runQueryBench } from './query.ts';
 import { runSoakBench } from './soak.ts';
@@ -83,6 +84,13 @@ if (!only || only === 'geo') {
   console.log('== location lookup');
   const geo = await runGeoBench();
   doc = replaceSection(doc, 'Location lookup', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${geo}`);
+  writeFileSync(DOC, doc);
+}
+if (!only || only === 'import') {
+  // Needs the query step's database (built on first use).
+  console.log('== import');
+  const imported = await runImportBench();
+  doc = replaceSection(doc, 'Import', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${imported}`);
   writeFileSync(DOC, doc);
 }
 console.log(`figures written to ${DOC}`);

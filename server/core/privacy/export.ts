@@ -40,6 +40,8 @@ interface AggregateFile {
   metrics: Metric[];
   /** Rows to leave out, by their first label. */
   skip?: (label: string) => boolean;
+  /** The events counted, when not all of them (Plausible's `where` on the table's events). */
+  only?: Filter[];
   /**
    * Plausible's system goals whose property its export writes in a blank column (`url` in
    * link_url, `path` in path; Plausible.Goals.SystemGoals): their rows are split by it.
@@ -70,6 +72,8 @@ export const AGGREGATE_FILES: AggregateFile[] = [
     table: 'imported_pages',
     relation: 'events',
     columns: ['page', 'hostname'],
+    // Pageviews alone (exports.ex: `where: [name: "pageview"]`): a page's visitors are those who viewed it.
+    only: [nameFilter('is', ['pageview'])],
     // Plausible's columns since 2025 (exports.ex); Teller measures neither, so 0 visits have them.
     blanks: [['total_scroll_depth', 0], ['total_scroll_depth_visits', 0], ['total_time_on_page', 0], ['total_time_on_page_visits', 0]],
     metrics: [['visits', (s) => s.visits], ['visitors', (s) => s.visitors], ['pageviews', (s) => s.pageviews]],
@@ -165,7 +169,7 @@ async function* aggregateLines(ctx: ReadContext, file: AggregateFile, range: Exp
     const used = coarse ? specs.slice(0, 1) : specs;
     const period = periodOf(ctx.site, first, last);
     const split = rawGone ? [] : (file.withProps ?? []);
-    const others: Filter[] = split.length > 0 ? [nameFilter('is_not', split.flatMap((p) => p.names))] : [];
+    const others: Filter[] = [...(file.only ?? []), ...(split.length > 0 ? [nameFilter('is_not', split.flatMap((p) => p.names))] : [])];
     const groups = await readGroups(ctx, file.relation, [DAY_KEY, ...used.map((spec) => ({ spec }))], others, period);
     const values: CsvValue[][] = [...groups.values()]
       .filter((g) => !(file.skip && g.labels[1] !== undefined && file.skip(g.labels[1])))
