@@ -23,7 +23,7 @@ type Visit = Record<string, string | null>;
 
 /** Visits of several kinds: where they come from, where they are, what they use. */
 const KINDS: Visit[] = [
-  { source: 'Google', referrer: 'google.com', channel: 'Organic Search', browser: 'Firefox', browser_version: '133.0', os: 'Windows', os_version: '10', device: 'Desktop', country: 'NO', region: 'NO-03', region_name: 'Oslo', city_name: 'Oslo' },
+  { source: 'Google', referrer: 'google.com', channel: 'Organic Search', search_engine: 'Google', browser: 'Firefox', browser_version: '133.0', os: 'Windows', os_version: '10', device: 'Desktop', country: 'NO', region: 'NO-03', region_name: 'Oslo', city_name: 'Oslo' },
   { source: 'Newsletter', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'spring, "sale"', utm_content: 'top', utm_term: 'shoes', channel: 'Email', browser: 'Safari', browser_version: '17.5', os: 'iOS', os_version: '17.5', device: 'Mobile', country: 'SE', region: 'SE-AB', region_name: 'Stockholm County' },
   { channel: 'Direct', browser: 'Chrome', browser_version: '131.0', os: 'Mac', os_version: '10.15', device: 'Laptop', country: null },
   { source: 'Facebook', referrer: 'm.facebook.com', utm_source: 'facebook', utm_medium: 'social', utm_campaign: 'winter', channel: 'Organic Social', browser: 'Chrome', browser_version: '120.0', os: 'Android', os_version: '14', device: 'Mobile', country: 'NO', region: 'NO-46', region_name: 'Vestland', city_name: 'Bergen' },
@@ -48,7 +48,7 @@ function eventsOf(kind: number, n: number, d: number, start: number): OwnEvent[]
   return events;
 }
 
-const VISIT_COLUMNS = ['source', 'referrer', 'channel', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'browser', 'browser_version', 'os', 'os_version', 'device', 'country', 'region', 'region_name', 'city_name'];
+const VISIT_COLUMNS = ['source', 'referrer', 'channel', 'search_engine', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'browser', 'browser_version', 'os', 'os_version', 'device', 'country', 'region', 'region_name', 'city_name'];
 
 /** Writes the original site's visits and events, as the collector keeps them. */
 async function seed(target: ApiTarget, siteId: number): Promise<void> {
@@ -94,7 +94,7 @@ const CASES: Array<[string, Record<string, unknown>]> = [
   ...['time:day', 'time:week', 'time:month'].map((time): [string, Record<string, unknown>] => [`time series by ${time}`, { metrics: TOTALS, dimensions: [time] }]),
   ['comparison with the previous period', { metrics: TOTALS, date_range: ['2024-02-05', '2024-02-12'], include: { imports: true, compare: 'previous_period' } }],
   ['comparison of sources', { metrics: ['visitors', 'visits'], dimensions: ['visit:source'], date_range: ['2024-02-05', '2024-02-12'], include: { imports: true, compare: 'previous_period' } }],
-  ...['source', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'entry_page', 'exit_page', 'country', 'region', 'device', 'browser', 'browser_version', 'os', 'os_version'].map(
+  ...['source', 'referrer', 'channel', 'search_engine', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'entry_page', 'exit_page', 'country', 'region', 'device', 'browser', 'browser_version', 'os', 'os_version'].map(
     (d): [string, Record<string, unknown>] => [`visit:${d}`, { metrics: VISIT_METRICS, dimensions: [`visit:${d}`] }],
   ),
   ['visit:source by day', { metrics: ['visitors', 'visits'], dimensions: ['time:day', 'visit:source'] }],
