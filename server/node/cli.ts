@@ -31,6 +31,8 @@ import { exportEntries, resolveExportRange } from '../core/privacy/export.ts';
 import { zipStream } from '../core/zip.ts';
 import { importPlausibleCommand } from './import-plausible-cli.ts';
 import { importWpStatisticsCommand, WP_STATISTICS_USAGE } from './import-wp-statistics-cli.ts';
+import { proxySecretCommand } from './proxy-secret-cli.ts';
+import { sitesWithProxySecret } from '../core/proxy-secret.ts';
 import { deleteImport, listImports } from '../core/imports/store.ts';
 
 export interface CliIo {
@@ -64,6 +66,9 @@ const USAGE = `Usage: npm run teller -- <command>
       --privacy-prop <name> (repeatable) the custom property names the privacy text lists;
       names received but not given here are left out of it (--privacy-prop "" lists none)
   site remove <domain> [--yes]                   delete a site and ALL of its data
+  site proxy-secret <domain> [--rotate | --revoke]
+                                                 make (print once), replace or remove the secret of the site's
+                                                 first-party proxy (WordPress plugin), which may name visitors' addresses
   site reset <domain> [--yes]                    delete ALL statistics of a site, today's included; keeps the
                                                  site, its settings, tokens, viewers, shared links and annotations
   user add <email>                               add a dashboard owner (password from TELLER_PASSWORD or stdin)
@@ -177,8 +182,9 @@ async function siteCommand(args: string[], io: CliIo): Promise<void> {
     const db = openDb(io.env);
     try {
       const sites = await listSites(db);
+      const proxied = await sitesWithProxySecret(db);
       if (sites.length === 0) io.stdout('No sites yet. Add one with: npm run teller -- site add example.com');
-      for (const s of sites) io.stdout(`${s.domain}\t${s.timezone}\tlocation: ${s.locationPrecision}`);
+      for (const s of sites) io.stdout(`${s.domain}\t${s.timezone}\tlocation: ${s.locationPrecision}\tproxy secret: ${proxied.has(s.id) ? 'yes' : 'no'}`);
     } finally {
       db.close();
     }
@@ -492,7 +498,8 @@ class CliExit extends Error {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [group, ...rest] = argv;
   try {
-    if (group === 'site') await siteCommand(rest, io);
+    if (group === 'site' && rest[0] === 'proxy-secret') await proxySecretCommand(rest.slice(1), { openDb: () => openDb(io.env), usageError: (m) => new UsageError(m), commandError: (m) => new CommandError(m), stdout: io.stdout });
+    else if (group === 'site') await siteCommand(rest, io);
     else if (group === 'user') await userCommand(rest, io);
     else if (group === 'token') await tokenCommand(rest, io);
     else if (group === 'backup') await backupCommand(rest, io);

@@ -68,7 +68,7 @@ describe('teller site set', () => {
     expect(stored('timezone')).toBe('Europe/Kyiv');
     out = [];
     expect(await run('site', 'list')).toBe(0);
-    expect(out).toEqual(['example.com\tEurope/Kyiv\tlocation: region']);
+    expect(out).toEqual(['example.com\tEurope/Kyiv\tlocation: region\tproxy secret: no']);
   });
 
   it('sets how precisely location is stored with --location, prints it, and names the option when refused', async () => {

@@ -47,7 +47,7 @@ describe('teller CLI', () => {
     expect(await run('site', 'add', 'shop.test')).toBe(0);
     out = [];
     expect(await run('site', 'list')).toBe(0);
-    expect(out).toEqual(['example.com\tEurope/Oslo\tlocation: region', 'shop.test\tEtc/UTC\tlocation: region']);
+    expect(out).toEqual(['example.com\tEurope/Oslo\tlocation: region\tproxy secret: no', 'shop.test\tEtc/UTC\tlocation: region\tproxy secret: no']);
     expect(await run('site', 'set', 'example.com', '--exclude-ip', '10.0.0.0/8', '--exclude-path', '/admin/**', '--ip-storage', 'none', '--retention-days', '400')).toBe(0);
     expect(query('SELECT excluded_ips, excluded_paths, ip_storage, retention_days FROM sites WHERE domain = ?', 'example.com')).toEqual([
       { excluded_ips: '["10.0.0.0/8"]', excluded_paths: '["/admin/**"]', ip_storage: 'none', retention_days: 400 },

@@ -9,6 +9,7 @@ import type { Context } from 'hono';
 import { INGEST_HEADERS, type IngestRequest } from '../ingest/ingest.ts';
 import { readBody } from './body.ts';
 import { throttledLog } from '../log-throttle.ts';
+import { PROXY_SECRET_HEADER, VISITOR_IP_HEADER } from '../proxy-secret.ts';
 import type { AppDeps } from './app-deps.ts';
 import type { StoreStatus } from './store-status.ts';
 
@@ -35,6 +36,8 @@ function ingestRequest(c: Context, deps: AppDeps, body: string): IngestRequest {
     receivedAt: deps.clock(),
   };
   if (deps.edgeLocation) request.edgeLocation = deps.edgeLocation(c.req.raw);
+  const secret = c.req.header(PROXY_SECRET_HEADER);
+  if (secret !== undefined) request.proxy = { secret, visitorAddress: c.req.header(VISITOR_IP_HEADER) ?? null };
   return request;
 }
 
@@ -42,6 +45,8 @@ export function collectRoutes(deps: AppDeps, store: StoreStatus): Hono {
   const app = new Hono();
   // A full disk or an overloaded ingest fails every event: one line a second.
   const logFailure = throttledLog((line) => deps.log.error(line), deps.clock, 1000);
+  // A misconfigured proxy (or someone guessing) sends a wrong secret with every event: one line a minute, never the secret.
+  const logRefusedProxy = throttledLog((line) => deps.log.warn(line), deps.clock, 60_000);
 
   const reply = (c: Context, status: 202 | 400 | 405 | 413 | 429 | 503, body: string | object, extra: Record<string, string> = {}) => {
     const headers = { ...CORS, ...extra };
@@ -54,6 +59,9 @@ export function collectRoutes(deps: AppDeps, store: StoreStatus): Hono {
     const body = await readBody(c, deps.config.maxBodyBytes);
     if ('tooLarge' in body) return reply(c, 413, { error: `request body is larger than ${deps.config.maxBodyBytes} bytes` });
     const outcome = await deps.ingest(ingestRequest(c, deps, body.text));
+    if (outcome.proxyRefused) {
+      logRefusedProxy('an event came with an X-Teller-Proxy secret that is not its site\'s proxy secret: its X-Teller-Visitor-IP was ignored and the connection\'s address used');
+    }
     switch (outcome.status) {
       case 202:
         if (outcome.dropped !== undefined) return reply(c, 202, 'ok', { 'x-plausible-dropped': '1', 'x-teller-dropped': outcome.dropped });

@@ -12,6 +12,7 @@ import { resetSite, type ResetResult } from '../site-reset.ts';
 import { createSite, findSite, listSites, removeSite, SiteError, type Site, updateSite } from '../sites.ts';
 import { badRequest, requestGrant, unauthorized, type ApiDeps } from './api-auth.ts';
 import { readBody } from './body.ts';
+import { createProxySecret, revokeProxySecret } from '../proxy-secret.ts';
 
 const MAX_LIMIT = 100;
 const NOT_FOUND = 'Site could not be found';
@@ -115,6 +116,21 @@ export function sitesApi(deps: ApiDeps): Hono {
     if (!site) return c.json({ error: NOT_FOUND }, 404);
     const result = await resetSite(deps.db, site, Math.floor(deps.clock() / 1000));
     return c.json(resetJson(site, result));
+  });
+
+  // The first-party proxy's secret (proxy-secret.ts): made or replaced here, shown in this answer only.
+  app.post('/api/v1/sites/:domain/proxy-secret', async (c) => {
+    const site = await findSite(deps.db, c.req.param('domain'));
+    if (!site) return c.json({ error: NOT_FOUND }, 404);
+    const secret = await createProxySecret(deps.db, site.id, deps.clock());
+    return c.json({ domain: site.domain, proxy_secret: secret }, 201, { 'cache-control': 'no-store' });
+  });
+
+  app.delete('/api/v1/sites/:domain/proxy-secret', async (c) => {
+    const site = await findSite(deps.db, c.req.param('domain'));
+    if (!site) return c.json({ error: NOT_FOUND }, 404);
+    if (!(await revokeProxySecret(deps.db, site.id))) return c.json({ error: `${site.domain} has no proxy secret` }, 404);
+    return c.json({ domain: site.domain, revoked: true });
   });
 
   app.delete('/api/v1/sites/:domain', async (c) => {

@@ -10,11 +10,12 @@ import type { EventWriter } from './event.ts';
 import { SiteCache } from '../site-cache.ts';
 import { unknownSiteMessage } from '../sites.ts';
 import { dropNotes } from './drop-notes.ts';
-import { clientAddress, formatIp, parseIp, truncateIp } from './ip.ts';
+import { clientAddress, formatIp, type ParsedIp, parseIp, truncateIp } from './ip.ts';
 import { type EventPayload, parseEventPayload } from './payload.ts';
 import { type HeaderReader, type PipelineTools, processEvent, requestDropReason } from './pipeline.ts';
 import { PURPOSE_HEADERS } from './bots.ts';
 import { createRateLimiter } from '../rate-limit.ts';
+import { isProxyFor } from '../proxy-secret.ts';
 import { CLIENT_HINT_HEADERS, createUserAgentParser } from './user-agent.ts';
 import { type HmacSha256, Salts, webCryptoHmacSha256 } from './visitor.ts';
 
@@ -34,15 +35,22 @@ export interface IngestRequest {
   receivedAt: number;
   /** The location the platform's edge already determined (Workers); absent when it must be looked up. */
   edgeLocation?: Location | null;
+  /**
+   * What a first-party proxy sent: its secret (X-Teller-Proxy) and the visitor's address it
+   * names (X-Teller-Visitor-IP). Believed only when the secret is that of the event's site.
+   */
+  proxy?: { secret: string; visitorAddress: string | null };
 }
 
-export type IngestOutcome =
+/** `proxyRefused`: the request carried a proxy secret that is not its site's, so the connection's address was used. */
+export type IngestOutcome = (
   | { status: 202; dropped?: string }
   | { status: 400; error: string }
   /** Too many events from this address block for this site; `retryAfter` in seconds. */
   | { status: 429; retryAfter: number }
   /** The store failed (disk full, D1 quota, lock timeout): not the client's fault. */
-  | { status: 503; failure: string };
+  | { status: 503; failure: string }
+) & { proxyRefused?: true };
 
 export type Ingest = (request: IngestRequest) => Promise<IngestOutcome>;
 
@@ -66,6 +74,20 @@ class RecordHeaders implements HeaderReader {
   }
 }
 
+/**
+ * The visitor's address: the one an authenticated proxy names, else the connection's (or,
+ * with TELLER_TRUST_PROXY, X-Forwarded-For's). A proxy that names no valid address is told so.
+ */
+function proxiedAddress(request: IngestRequest, proxied: boolean, trustProxy: number): { ip: ParsedIp } | { error: string } {
+  if (proxied) {
+    const ip = parseIp(request.proxy?.visitorAddress?.trim() ?? '');
+    return ip ? { ip } : { error: 'X-Teller-Visitor-IP: the visitor\'s address, one IPv4 or IPv6 address, is missing or not an IP address' };
+  }
+  const remote = clientAddress(request.remoteAddress, request.forwardedFor, trustProxy);
+  const ip = remote === null ? null : parseIp(remote);
+  return ip ? { ip } : { error: 'client address is not a valid IP address (check X-Forwarded-For and TELLER_TRUST_PROXY)' };
+}
+
 export function createIngest(deps: IngestDeps): Ingest {
   const sites = new SiteCache(deps.db);
   const limiter = createRateLimiter(deps.config.eventRateLimit);
@@ -83,13 +105,15 @@ export function createIngest(deps: IngestDeps): Ingest {
     const known = found.filter((s) => s !== null);
     if (known.length === 0) return { status: 400, error: payload.domains.map(unknownSiteMessage).join('; ') };
 
-    const remote = clientAddress(request.remoteAddress, request.forwardedFor, deps.config.trustProxy);
-    const ip = remote === null ? null : parseIp(remote);
-    if (!ip) return { status: 400, error: 'client address is not a valid IP address (check X-Forwarded-For and TELLER_TRUST_PROXY)' };
+    const proxied = request.proxy !== undefined && (await isProxyFor(deps.db, known.map((k) => k.site.id), request.proxy.secret));
+    const refused: { proxyRefused?: true } = request.proxy !== undefined && !proxied ? { proxyRefused: true } : {};
+    const address = proxiedAddress(request, proxied, deps.config.trustProxy);
+    if ('error' in address) return { status: 400, error: address.error, ...refused };
+    const { ip } = address;
     const block = truncateIp(ip);
     for (const { site } of known) {
       const retryAfter = limiter.take(`${site.id} ${block}`, request.receivedAt);
-      if (retryAfter !== null) return { status: 429, retryAfter };
+      if (retryAfter !== null) return { status: 429, retryAfter, ...refused };
     }
 
     const userAgent = request.headers['user-agent'] ?? '';
@@ -97,10 +121,12 @@ export function createIngest(deps: IngestDeps): Ingest {
     const early = requestDropReason(payload, { userAgent, headers });
     if (early) {
       for (const { site } of known) await noteDrop(site.id, early, payload.url, request.receivedAt);
-      return { status: 202, dropped: early };
+      return { status: 202, dropped: early, ...refused };
     }
 
-    const facts = { ip, ipText: formatIp(ip), userAgent, headers, edgeLocation: request.edgeLocation, nowMs: request.receivedAt };
+    // The edge located the proxy, not the visitor: a proxied address is looked up where a lookup exists.
+    const edgeLocation = proxied ? undefined : request.edgeLocation;
+    const facts = { ip, ipText: formatIp(ip), userAgent, headers, edgeLocation, nowMs: request.receivedAt };
     const reasons: string[] = [];
     const writes: Promise<void>[] = [];
     for (const { site, exclusions } of known) {
@@ -110,9 +136,9 @@ export function createIngest(deps: IngestDeps): Ingest {
         await noteDrop(site.id, result.dropped, payload.url, request.receivedAt);
       } else writes.push(deps.writer.write(result.event));
     }
-    if (writes.length === 0) return { status: 202, dropped: reasons.join(',') };
+    if (writes.length === 0) return { status: 202, dropped: reasons.join(','), ...refused };
     await Promise.all(writes);
-    return { status: 202 };
+    return { status: 202, ...refused };
   };
 
   return async (request) => {
