@@ -82,6 +82,6 @@ describe('teller site set', () => {
     expect(err.join('\n')).toContain('--location: country, region or city is expected');
     expect(stored('location_precision')).toBe('city');
     expect(await run('site', 'list')).toBe(0);
-    expect(out).toEqual(['example.com\tEtc/UTC\tlocation: city']);
+    expect(out).toEqual(['example.com\tEtc/UTC\tlocation: city\tproxy secret: no']);
   });
 });
