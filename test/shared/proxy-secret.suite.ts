@@ -123,7 +123,8 @@ export function describeProxySecret(runtime: string, start: StartTarget, options
     it('answers an authenticated proxy that names no valid address with a 400 saying so', async () => {
       await target.addSite('bad-visitor.example');
       const secret = await newSecret('bad-visitor.example');
-      for (const headers of <Record<string, string>[]>[{ 'x-teller-proxy': secret }, { 'x-teller-proxy': secret, 'x-teller-visitor-ip': '84.208.20.110, 1.2.3.4' }]) {
+      const cases: Record<string, string>[] = [{ 'x-teller-proxy': secret }, { 'x-teller-proxy': secret, 'x-teller-visitor-ip': '84.208.20.110, 1.2.3.4' }];
+      for (const headers of cases) {
         const res = await proxied('bad-visitor.example', headers);
         expect(res.status).toBe(400);
         const body = (await res.json()) as { error: string };
