@@ -118,6 +118,12 @@ export function describeProxySecret(runtime: string, start: StartTarget, options
       // The old secret's and the revoked one's events are the proxy server's own visit.
       expect((await visits(id)).map((v) => [v.ip, v.pageviews])).toEqual([['91.64.0.0', 2], ['85.226.0.0', 1]]);
       expect((await admin('DELETE', '/api/v1/sites/rotate.example/proxy-secret')).status).toBe(404);
+      const shown = (await (await admin('GET', '/api/v1/sites/rotate.example')).json()) as Record<string, unknown>;
+      expect(shown.proxy_secret).toBe(false);
+      await newSecret('rotate.example');
+      const again = await (await admin('GET', '/api/v1/sites/rotate.example')).text();
+      expect(JSON.parse(again)).toMatchObject({ domain: 'rotate.example', proxy_secret: true });
+      expect(again).not.toMatch(/tlp_/);
     });
 
     it('answers an authenticated proxy that names no valid address with a 400 saying so', async () => {

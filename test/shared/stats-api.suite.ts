@@ -239,7 +239,7 @@ export function describeStatsApi(runtime: string, start: StartTarget): void {
     });
 
     it('shows a site with the custom properties it has seen, and deletes a site with its data', async () => {
-      expect(await (await api('GET', '/api/v1/sites/stats.example')).json()).toEqual({ domain: 'stats.example', timezone: 'Etc/UTC', location_precision: 'city', custom_properties: ['plan'] });
+      expect(await (await api('GET', '/api/v1/sites/stats.example')).json()).toEqual({ domain: 'stats.example', timezone: 'Etc/UTC', location_precision: 'city', custom_properties: ['plan'], proxy_secret: false });
       const deleted = await api('DELETE', '/api/v1/sites/stats.example');
       expect(await deleted.json()).toEqual({ deleted: true });
       expect((await api('GET', '/api/v1/sites/stats.example')).status).toBe(404);

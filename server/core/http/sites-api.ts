@@ -2,7 +2,8 @@
  * The Sites API, with Plausible's request and response shapes where they overlap:
  * create (JSON or URL-encoded form), list, show, update and delete sites, and reset a site's statistics. Teller adds one field,
  * `location_precision` (`country`, `region` or `city`: how precisely visitors' location is stored),
- * shown with every site and accepted on create and update. Admin tokens only: the operator's
+ * shown with every site and accepted on create and update, and a site's first-party proxy secret
+ * (made, replaced and revoked here; `proxy_secret` says whether it has one). Admin tokens only: the operator's
  * TELLER_ADMIN_TOKEN or a token made with `teller token create --admin`.
  * @module
  */
@@ -12,7 +13,7 @@ import { resetSite, type ResetResult } from '../site-reset.ts';
 import { createSite, findSite, listSites, removeSite, SiteError, type Site, updateSite } from '../sites.ts';
 import { badRequest, requestGrant, unauthorized, type ApiDeps } from './api-auth.ts';
 import { readBody } from './body.ts';
-import { createProxySecret, revokeProxySecret } from '../proxy-secret.ts';
+import { createProxySecret, proxySecretCreatedAt, revokeProxySecret } from '../proxy-secret.ts';
 
 const MAX_LIMIT = 100;
 const NOT_FOUND = 'Site could not be found';
@@ -108,7 +109,9 @@ export function sitesApi(deps: ApiDeps): Hono {
     const site = await findSite(deps.db, c.req.param('domain'));
     if (!site) return c.json({ error: NOT_FOUND }, 404);
     const keys = await deps.db.all<{ key: string }>('SELECT DISTINCT key FROM event_props WHERE site_id = ? ORDER BY key', [site.id]);
-    return c.json({ ...siteJson(site), custom_properties: keys.map((k) => k.key) });
+    // Whether the site has a first-party proxy secret; the secret itself is shown only when made.
+    const proxySecret = (await proxySecretCreatedAt(deps.db, site.id)) !== null;
+    return c.json({ ...siteJson(site), custom_properties: keys.map((k) => k.key), proxy_secret: proxySecret });
   });
 
   app.post('/api/v1/sites/:domain/reset', async (c) => {
