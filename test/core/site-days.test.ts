@@ -11,6 +11,7 @@ import { runMaintenance } from '../../server/core/maintenance.ts';
 import { purgeSite } from '../../server/core/privacy/purge.ts';
 import { resetSite } from '../../server/core/site-reset.ts';
 import { removeSite, type Site } from '../../server/core/sites.ts';
+import { createProxySecret } from '../../server/core/proxy-secret.ts';
 import { SITE_KEPT_TABLES, SITE_STATS_TABLES } from '../../server/core/store/site-days.ts';
 import { dayStart } from '../../server/core/time.ts';
 import type { SqliteDb } from '../../server/node/sqlite-db.ts';
@@ -27,7 +28,7 @@ const at = (day: string, time = '10:00:00') => Date.parse(`${day}T${time}Z`) / 1
  * of progress, a drop note is about the latest events, salts go with maintenance, and
  * annotations are the owner's notes.
  */
-const PURGE_KEEPS = ['rollup_state', 'drop_notes', 'salts', 'annotations', 'tokens', 'user_sites', 'shared_links'];
+const PURGE_KEEPS = ['rollup_state', 'drop_notes', 'salts', 'annotations', 'tokens', 'proxy_secrets', 'user_sites', 'shared_links'];
 
 let store: TestStore | null = null;
 afterEach(() => {
@@ -119,6 +120,7 @@ describe('tables holding a site’s days', () => {
 
   it('removing a site leaves no row about it anywhere', async () => {
     const { db, site } = await seeded();
+    await createProxySecret(db, site.id, NOW_MS);
     expect(await removeSite(db, site.domain)).toBe(true);
     for (const table of siteTables(db).keys()) expect(rows(db, table, site.id), table).toBe(0);
   });

@@ -55,7 +55,7 @@ export const SITE_STATS_TABLES: readonly string[] = [...RAW_TABLES, ...ROLLUP_TA
 
 /**
  * Rows about a site that are not its statistics, so a reset keeps them: salts (maintenance
- * deletes old ones) and tokens, then the dashboard's (who may see it, its shared link, its notes).
+ * deletes old ones), tokens and the proxy secret, then the dashboard's (who may see it, its shared link, its notes).
  */
 export const SITE_KEPT_TABLES: readonly string[] = ['salts', 'tokens', 'proxy_secrets', 'user_sites', 'shared_links', 'annotations'];
 
