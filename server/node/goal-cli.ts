@@ -94,7 +94,7 @@ export async function goalCommand(args: string[], deps: GoalCliDeps): Promise<vo
         },
         CLI_NAMES,
       ));
-      const { goal, created } = await addGoal(db, site.id, definition, Date.now());
+      const { goal, created } = await addGoal(db, site.id, definition, Date.now(), CLI_NAMES);
       deps.stdout(`${created ? 'Added goal' : 'The site already has this goal:'} ${goal.id} "${goal.displayName}" (${goalDefinitionText(goal)}) to ${site.domain}.`);
     } else if (action === 'list') {
       const goals = await listGoals(db, site.id);

@@ -51,6 +51,7 @@ describe('parseGoal', () => {
       displayName: 'Signup (plan: pro)',
     });
     expect(parseGoal({ kind: 'event', eventName: 'Signup', prop: {} })).toMatchObject({ prop: null, currency: null, displayName: 'Signup' });
+    expect(parseGoal({ kind: 'event', eventName: 'Signup', pagePath: '', currency: '' })).toMatchObject({ eventName: 'Signup', currency: null });
   });
 
   it.each([

@@ -88,7 +88,7 @@ describe('teller goal', () => {
     expect(err[0]).toContain('make a page goal instead');
     await run('goal', 'add', '--site', 'example.com', '--event', 'Signup');
     expect(await run('goal', 'add', '--site', 'example.com', '--page', '/s', '--name', 'Signup')).toBe(1);
-    expect(err[0]).toContain('another goal of this site is called "Signup"');
+    expect(err[0]).toContain('--name: another goal of this site is called "Signup"');
     expect(await run('goal', 'remove', '--site', 'example.com', 'x')).toBe(2);
     expect(err[0]).toContain('name a goal by its id');
     expect(goalRows()).toHaveLength(1);

@@ -3,6 +3,7 @@
  * response shapes (find-or-create, list, delete with site_id), its error messages, and the
  * admin token. Reset keeps a site's goals; removing the site deletes them.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiTarget, NORWAY, sendEvent, type StartTarget } from './target.ts';
 
@@ -88,6 +89,22 @@ export function describeGoalsApi(runtime: string, start: StartTarget): void {
       expect((await call('PUT', '/api/v1/sites/goals', 'not json')).status).toBe(400);
       expect((await list('')).body).toEqual({ error: 'Parameter `site_id` is required to list goals' });
       expect((await list('bad.example')).status).toBe(404);
+    });
+
+    it('answers any body with 200, 400 or 404, never a 5xx', async () => {
+      const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('event', 'page', 'goals.example', '/a*', 'Signup', 'EUR', ''));
+      const body = fc.record(
+        { site_id: value, goal_type: value, event_name: value, page_path: value, custom_props: value, currency: value, display_name: value },
+        { requiredKeys: [] },
+      );
+      await fc.assert(
+        fc.asyncProperty(body, async (b) => {
+          const answer = await put(b);
+          expect([200, 400, 404], JSON.stringify([b, answer.body])).toContain(answer.status);
+          if (answer.status !== 200) expect(answer.body.error).toEqual(expect.any(String));
+        }),
+        { numRuns: 60 },
+      );
     });
 
     it('asks for the admin token', async () => {

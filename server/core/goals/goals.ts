@@ -119,17 +119,20 @@ function defaultDisplayName(definition: { kind: 'page'; pagePath: string } | { k
   return named.slice(0, MAX_DISPLAY_NAME);
 }
 
+/** A field given a value: a form sends the fields it does not use as ''. */
+const present = (value: unknown) => value !== undefined && value !== null && value !== '';
+
 /** Checks a goal as given; a GoalError names the first bad field as `names` calls it. */
 export function parseGoal(input: GoalInput, names: GoalFieldNames = GOAL_API_NAMES): GoalDefinition {
   if (input.kind !== 'page' && input.kind !== 'event') throw new GoalError(`${names.kind}: must be page or event`);
   if (input.kind === 'page') {
     for (const field of ['eventName', 'prop', 'currency'] as const) {
-      if (input[field] !== undefined && input[field] !== null) throw new GoalError(`${names[field]}: only for an event goal`);
+      if (present(input[field])) throw new GoalError(`${names[field]}: only for an event goal`);
     }
     const pagePath = checkPath(input.pagePath, names.pagePath);
     return { kind: 'page', pagePath, displayName: checkDisplayName(input.displayName, names.displayName, defaultDisplayName({ kind: 'page', pagePath })) };
   }
-  if (input.pagePath !== undefined && input.pagePath !== null) throw new GoalError(`${names.pagePath}: only for a page goal`);
+  if (present(input.pagePath)) throw new GoalError(`${names.pagePath}: only for a page goal`);
   const eventName = checkEventName(input.eventName, names.eventName);
   const prop = checkProp(input.prop, names.prop);
   const currency = checkCurrency(input.currency, names.currency);
@@ -193,7 +196,13 @@ async function findDefinition(db: Db, siteId: number, d: GoalDefinition): Promis
  * existing goal is returned as it is (its name and currency unchanged), as Plausible does.
  * A GoalError when another goal has the display name.
  */
-export async function addGoal(db: Db, siteId: number, d: GoalDefinition, nowMs: number): Promise<{ goal: Goal; created: boolean }> {
+export async function addGoal(
+  db: Db,
+  siteId: number,
+  d: GoalDefinition,
+  nowMs: number,
+  names: Pick<GoalFieldNames, 'displayName'> = GOAL_API_NAMES,
+): Promise<{ goal: Goal; created: boolean }> {
   const currency = d.kind === 'event' ? (d.currency ?? '') : '';
   // One statement decides, so two clients adding the same goal at once get the same one back.
   const inserted = await db.run(
@@ -204,7 +213,7 @@ export async function addGoal(db: Db, siteId: number, d: GoalDefinition, nowMs: 
   );
   const goal = await findDefinition(db, siteId, d);
   if (goal) return { goal, created: inserted.changes > 0 };
-  throw new GoalError(`display_name: another goal of this site is called "${d.displayName}"`);
+  throw new GoalError(`${names.displayName}: another goal of this site is called "${d.displayName}"`);
 }
 
 /** Renames a goal; false when the site has no such goal, a GoalError when the name is taken or bad. */
