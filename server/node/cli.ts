@@ -34,6 +34,7 @@ import { importWpStatisticsCommand, WP_STATISTICS_USAGE } from './import-wp-stat
 import { proxySecretCommand } from './proxy-secret-cli.ts';
 import { sitesWithProxySecret } from '../core/proxy-secret.ts';
 import { deleteImport, listImports } from '../core/imports/store.ts';
+import { GOAL_USAGE, goalCommand } from './goal-cli.ts';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -90,6 +91,7 @@ const USAGE = `Usage: npm run teller -- <command>
   import list --site <domain>                    list the site's imports of past statistics (id, kind, file, days, rows)
   import delete --site <domain> <id> [--yes]     delete one import and exactly its rows (asks to confirm)
 ${WP_STATISTICS_USAGE}
+${GOAL_USAGE}
 
 Database: TELLER_DB (default ./data/teller.db)`;
 
@@ -509,6 +511,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     else if (group === 'import' && rest[0] === 'plausible') return await importPlausibleCommand(rest.slice(1), io, () => openDb(io.env));
     else if (group === 'import' && rest[0] === 'wp-statistics') await importWpStatisticsCommand(rest.slice(1), { openDb: () => openDb(io.env), usageError: (m) => new UsageError(m), commandError: (m) => new CommandError(m), stdout: io.stdout });
     else if (group === 'import') await importCommand(rest, io);
+    else if (group === 'goal') await goalCommand(rest, { openDb: () => openDb(io.env), usageError: (m) => new UsageError(m), commandError: (m) => new CommandError(m), stdout: io.stdout });
     else if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
       io.stdout(USAGE);
       return group === undefined ? 2 : 0;

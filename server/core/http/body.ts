@@ -72,3 +72,22 @@ async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyR
     // The client went away: there is nobody left to answer.
   }
 }
+
+/**
+ * The fields of a JSON object or URL-encoded form body (the Sites API takes either, as
+ * Plausible's does); null when it is neither, or larger than `limit`.
+ */
+export async function readFields(c: Context, limit: number): Promise<Record<string, unknown> | null> {
+  const read = await readBody(c, limit);
+  if ('tooLarge' in read) return null;
+  const text = read.text;
+  if ((c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+  try {
+    const value: unknown = JSON.parse(text === '' ? '{}' : text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

@@ -7,12 +7,13 @@
  * TELLER_ADMIN_TOKEN or a token made with `teller token create --admin`.
  * @module
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { parseSiteSettings, type SettingNames, SettingsError, SETTING_LABELS, type SiteSettings } from '../site-settings.ts';
 import { resetSite, type ResetResult } from '../site-reset.ts';
 import { createSite, findSite, listSites, removeSite, SiteError, type Site, updateSite } from '../sites.ts';
 import { badRequest, requestGrant, unauthorized, type ApiDeps } from './api-auth.ts';
-import { readBody } from './body.ts';
+import { readFields } from './body.ts';
+import { goalsApi } from './goals-api.ts';
 import { createProxySecret, proxySecretCreatedAt, revokeProxySecret } from '../proxy-secret.ts';
 
 const MAX_LIMIT = 100;
@@ -38,30 +39,16 @@ function apiSettings(fields: Record<string, unknown>): SiteSettings {
 /** A site's domain and timezone fit in far less. */
 const MAX_BODY_BYTES = 16 * 1024;
 
-/** The fields of a JSON or URL-encoded form body; null when it is neither, or too large. */
-async function readFields(c: Context): Promise<Record<string, unknown> | null> {
-  const read = await readBody(c, MAX_BODY_BYTES);
-  if ('tooLarge' in read) return null;
-  const text = read.text;
-  if ((c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded')) {
-    return Object.fromEntries(new URLSearchParams(text));
-  }
-  try {
-    const value: unknown = JSON.parse(text === '' ? '{}' : text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
 export function sitesApi(deps: ApiDeps): Hono {
   const app = new Hono();
 
   // Hono's `/api/v1/sites/*` matches `/api/v1/sites` too.
   app.use('/api/v1/sites/*', async (c, next) => ((await requestGrant(deps, c))?.admin ? next() : unauthorized(c)));
+  // Before the `:domain` routes, which would take `goals` for a domain.
+  app.route('/', goalsApi(deps));
 
   app.post('/api/v1/sites', async (c) => {
-    const fields = await readFields(c);
+    const fields = await readFields(c, MAX_BODY_BYTES);
     if (!fields) return badRequest(c, 'The body must be a JSON object or a form with domain and timezone.');
     if (typeof fields.domain !== 'string' || fields.domain === '') return badRequest(c, 'domain: can\'t be blank');
     if (fields.timezone !== undefined && typeof fields.timezone !== 'string') return badRequest(c, 'timezone: must be a string');
@@ -78,7 +65,7 @@ export function sitesApi(deps: ApiDeps): Hono {
 
   // Plausible's update route; of a site's fields only location_precision can change here.
   app.put('/api/v1/sites/:domain', async (c) => {
-    const fields = await readFields(c);
+    const fields = await readFields(c, MAX_BODY_BYTES);
     if (!fields) return badRequest(c, 'The body must be a JSON object or a form with location_precision.');
     const other = Object.keys(fields).find((k) => k !== 'location_precision');
     if (other !== undefined) return badRequest(c, `${other.slice(0, 60)}: cannot be changed here; location_precision can`);
