@@ -230,16 +230,23 @@ export function describeImports(runtime: string, start: StartTarget): void {
 
     it('removes an import a crash left loading, at the next import into the site and at maintenance', async () => {
       const s = await site('crashed.example');
-      /** A crash part-way: the record still loading, some rows in, last touched an hour before. */
+      /**
+       * A crash part-way: the record still loading, some rows in, last touched an hour before.
+       * Written in one batch, as a crashed import left it: the server's own maintenance pass,
+       * which may run at any moment, sees the whole crash or none of it (never rows it would
+       * find no record for).
+       */
       const crash = async (fileHash: string) => {
-        await target.execute(
-          "INSERT INTO imports (site_id, kind, file_name, file_hash, status, created_at, updated_at, created_by) VALUES (?, 'plausible', 'crashed.zip', ?, 'loading', ?, ?, 'cli')",
-          [s.id, fileHash, NOW_SEC - 3600, NOW_SEC - 3600],
-        );
-        const id = (await target.query<{ id: number }>('SELECT id FROM imports WHERE file_hash = ?', [fileHash]))[0]!.id;
-        await target.execute("INSERT INTO imported_visitors (site_id, import_id, date, visitors) VALUES (?, ?, '2024-01-01', 5)", [s.id, id]);
-        await target.execute("INSERT INTO imported_pages (site_id, import_id, date, page, visitors) VALUES (?, ?, '2024-01-01', '/', 5)", [s.id, id]);
-        return id;
+        const ofCrash = 'FROM imports WHERE file_hash = ? AND site_id = ?';
+        await db.batch([
+          {
+            sql: "INSERT INTO imports (site_id, kind, file_name, file_hash, status, created_at, updated_at, created_by) VALUES (?, 'plausible', 'crashed.zip', ?, 'loading', ?, ?, 'cli')",
+            params: [s.id, fileHash, NOW_SEC - 3600, NOW_SEC - 3600],
+          },
+          { sql: `INSERT INTO imported_visitors (site_id, import_id, date, visitors) SELECT ?, id, '2024-01-01', 5 ${ofCrash}`, params: [s.id, fileHash, s.id] },
+          { sql: `INSERT INTO imported_pages (site_id, import_id, date, page, visitors) SELECT ?, id, '2024-01-01', '/', 5 ${ofCrash}`, params: [s.id, fileHash, s.id] },
+        ]);
+        return (await target.query<{ id: number }>('SELECT id FROM imports WHERE file_hash = ?', [fileHash]))[0]?.id ?? -1;
       };
       const first = await crash('a'.repeat(64));
       // One still loading, touched just now: another import is under way, not a crash.
