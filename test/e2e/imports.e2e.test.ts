@@ -15,7 +15,7 @@ import { dateRange } from '../../dashboard/site-view/dates.ts';
 import { kpiQuery } from '../../dashboard/site-view/queries.ts';
 import { parseView } from '../../dashboard/site-view/state.ts';
 import { createToken } from '../../server/core/tokens.ts';
-import { importStatements, type ImportedVisit } from '../shared/imported-rows.ts';
+import { importedVisit, importStatements } from '../shared/imported-rows.ts';
 import { type DashboardHarness, OWNER, PHONE, SCREENSHOT_DIR, rawKeysOnPage, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
 
 const DOMAIN = 'imported.example';
@@ -25,26 +25,7 @@ let serverNow = NOW;
 let harness: DashboardHarness;
 let token: string;
 
-const imported = (day: string, page: string): ImportedVisit => ({
-  day,
-  page,
-  hostname: DOMAIN,
-  source: 'Google',
-  referrer: 'google.com',
-  utm_medium: '',
-  utm_campaign: '',
-  country: 'NO',
-  region: '',
-  city_name: '',
-  browser: 'Firefox',
-  browser_version: '',
-  os: 'Windows',
-  os_version: '',
-  device: 'Desktop',
-  pageviews: 2,
-  duration: 40,
-  custom: null,
-});
+const imported = (day: string, page: string) => importedVisit(day, page, DOMAIN, { os: 'Windows', pageviews: 2, duration: 40 });
 
 /** Eleven imported days, 10–20 November, three visitors a day. */
 const IMPORTED = Array.from({ length: 11 }, (_, n) => `2026-11-${String(10 + n).padStart(2, '0')}`).flatMap((day) => [imported(day, '/'), imported(day, '/'), imported(day, '/blog')]);

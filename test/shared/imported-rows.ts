@@ -37,6 +37,18 @@ export interface ImportedVisit {
   link?: string;
 }
 
+/** A one-page visit from Google on a desktop Firefox in Norway, with `fields` changed. */
+export function importedVisit(day: string, page: string, hostname: string, fields: Partial<ImportedVisit> = {}): ImportedVisit {
+  return {
+    day, page, hostname,
+    source: 'Google', referrer: 'google.com', utm_medium: '', utm_campaign: '',
+    country: 'NO', region: '', city_name: '',
+    browser: 'Firefox', browser_version: '', os: '', os_version: '', device: 'Desktop',
+    pageviews: 1, duration: 0, custom: null,
+    ...fields,
+  };
+}
+
 type Table = { name: string; dims: (v: ImportedVisit) => Record<string, SqlValue>; metrics: (vs: ImportedVisit[]) => Record<string, number> };
 
 const bounces = (vs: ImportedVisit[]) => vs.filter((v) => v.pageviews === 1 && v.custom === null).length;

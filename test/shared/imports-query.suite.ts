@@ -5,33 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCookieName, sessionCookieOf } from './dashboard-api.suite.ts';
-import { importStatements, type ImportedVisit } from './imported-rows.ts';
+import { importedVisit, importStatements } from './imported-rows.ts';
 import { type ApiTarget, NORWAY, type StartTarget, sendEvent } from './target.ts';
 
 const ADMIN_TOKEN = 'imports-suite-admin-token-0123456789abcdef';
 const OWNER = { email: 'owner@imports.example', password: 'correct horse battery' };
 const DOMAIN = 'imports.example';
 
-const visit = (day: string, page: string, source: string, pageviews: number): ImportedVisit => ({
-  day,
-  page,
-  hostname: DOMAIN,
-  source,
-  referrer: '',
-  utm_medium: '',
-  utm_campaign: '',
-  country: 'NO',
-  region: '',
-  city_name: '',
-  browser: 'Firefox',
-  browser_version: '',
-  os: '',
-  os_version: '',
-  device: 'Desktop',
-  pageviews,
-  duration: 10,
-  custom: null,
-});
+const visit = (day: string, page: string, source: string, pageviews: number) => importedVisit(day, page, DOMAIN, { source, referrer: '', pageviews, duration: 10 });
 const IMPORTED = [visit('2024-03-01', '/', 'Google', 1), visit('2024-03-01', '/blog', '', 2), visit('2024-03-02', '/', 'Google', 1)];
 
 type Answer = { results: Array<{ dimensions: string[]; metrics: number[]; comparison?: { metrics: number[] } }>; meta: Record<string, unknown> };

@@ -10,8 +10,9 @@ import { Hono, type Context } from 'hono';
 import type { AppDeps } from './app-deps.ts';
 import { badRequest, requestAccess, unauthorized, type Access } from './api-auth.ts';
 import { readBodyBytes } from './body.ts';
+import { summaryJson } from './imports-api.ts';
 import { plausibleZipSource } from '../imports/plausible-csv.ts';
-import { ImportError, runImport, type ClipMode, type ImportSummary } from '../imports/store.ts';
+import { ImportError, runImport, type ClipMode } from '../imports/store.ts';
 import { ImportFormatError, type ImportSource } from '../imports/tables.ts';
 import { wpStatisticsSource } from '../imports/wp-statistics.ts';
 import { wpStatisticsUpload } from '../imports/wp-statistics-upload.ts';
@@ -24,20 +25,6 @@ export type ImportDeps = Pick<AppDeps, 'db' | 'readDb' | 'columnar' | 'config' |
 export const MAX_IMPORT_BYTES = 100 * 1000 * 1000;
 
 const CLIP_MODES: ClipMode[] = ['before-own-data', 'refuse'];
-
-/** The summary as the API answers it (snake_case, as the rest of the admin API). */
-export function summaryJson(summary: ImportSummary, skipped: string[]) {
-  return {
-    id: summary.id,
-    days: summary.days,
-    rows: summary.rows,
-    first_day: summary.firstDay,
-    last_day: summary.lastDay,
-    clipped_days: summary.clippedDays,
-    note: summary.note,
-    skipped_files: skipped,
-  };
-}
 
 /** A refused import's answer: 400 for bad input, 409 when the site's data stands in the way. */
 export function importErrorResponse(c: Context, error: unknown): Response {
@@ -108,7 +95,7 @@ function uploadRoute(deps: ImportDeps, kind: UploadKind) {
       const nowSec = Math.floor(deps.clock() / 1000);
       const summary = await runImport(deps.db, site, source, { by: importedBy(access), nowSec, clock: deps.clock, clip: clip as ClipMode });
       deps.log.info(`import ${summary.id} into ${site.domain}: ${summary.rows} rows over ${summary.days} days from ${fileName}`);
-      return c.json({ ...summaryJson(summary, skipped), notes }, 201);
+      return c.json({ ...summaryJson(summary), skipped_files: skipped, notes }, 201);
     } catch (error) {
       return importErrorResponse(c, error);
     }

@@ -6,33 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQuery } from '../../../server/core/query/execute.ts';
 import { parseQuery } from '../../../server/core/query/parse.ts';
 import type { Site } from '../../../server/core/sites.ts';
-import { importStatements, type ImportedVisit } from '../../shared/imported-rows.ts';
+import { importedVisit, importStatements, type ImportedVisit } from '../../shared/imported-rows.ts';
 import { addSite, insertVisitWithEvents, openTestStore, type TestStore } from './store.ts';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 const NOW = at('2024-04-25T12:00:00Z');
 
-const visit = (day: string, page: string, extra: Partial<ImportedVisit> = {}): ImportedVisit => ({
-  day,
-  page,
-  hostname: 'example.com',
-  source: 'Google',
-  referrer: 'google.com',
-  utm_medium: '',
-  utm_campaign: '',
-  country: 'NO',
-  region: '',
-  city_name: '',
-  browser: 'Firefox',
-  browser_version: '',
-  os: '',
-  os_version: '',
-  device: 'Desktop',
-  pageviews: 1,
-  duration: 0,
-  custom: null,
-  ...extra,
-});
+const visit = (day: string, page: string, extra: Partial<ImportedVisit> = {}) => importedVisit(day, page, 'example.com', extra);
 
 /** Imported: 2024-03-01 two visits (one bounce on /, one of 3 pageviews on /blog, 60 s, with Signup); 2024-03-02 one on /. */
 const IMPORTED = [visit('2024-03-01', '/'), visit('2024-03-01', '/blog', { pageviews: 3, duration: 60, custom: 'Signup', source: '', country: 'SE' }), visit('2024-03-02', '/')];
