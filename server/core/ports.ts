@@ -51,8 +51,12 @@ export interface Location {
   city: string | null;
 }
 
-/** The location of a full IP address, or null when not even its country is known. */
-export type LocationLookup = (ip: string) => Location | null;
+/**
+ * The location of a full IP address, or null when not even its country is known. With
+ * `belowCountry` false (a site that keeps the country only) region and city are not looked
+ * up at all: on Node that saves the city data's disk reads on every event.
+ */
+export type LocationLookup = (ip: string, belowCountry?: boolean) => Location | null;
 
 /** Milliseconds since the Unix epoch. Injected so tests control time. */
 export type Clock = () => number;

@@ -188,10 +188,10 @@ function subdivision(files: CityFiles, ip: string, country: string): Pick<Locati
 export function geoipLocationLookup(): LocationLookup {
   const findCountry = geoipCountry();
   cityFiles ??= openCityFiles();
-  return (ip) => {
+  return (ip, belowCountry = true) => {
     const country = findCountry(ip)?.country;
     if (!country || !/^[A-Z]{2}$/.test(country)) return null;
     // Read at each call: once closed, their descriptors may already number other files.
-    return { country, ...(cityFiles ? subdivision(cityFiles, ip, country) : NO_SUBDIVISION) };
+    return { country, ...(belowCountry && cityFiles ? subdivision(cityFiles, ip, country) : NO_SUBDIVISION) };
   };
 }

@@ -22,6 +22,8 @@ describe('geoipLocationLookup', () => {
 
   it('gives the country alone where the data names no region or city', () => {
     expect(lookup('8.8.8.8')).toEqual({ country: 'US', region: null, regionName: null, city: null });
+    // A site keeping the country only: region and city are not looked up.
+    expect(lookup('129.240.118.130', false)).toEqual({ country: 'NO', region: null, regionName: null, city: null });
   });
 
   it('gives the country alone once the city files are closed, and opens them again for a new lookup', () => {

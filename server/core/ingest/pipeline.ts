@@ -104,7 +104,7 @@ export async function processEvent(
 
   const location = !isPublicIp(facts.ip)
     ? NO_LOCATION
-    : storedLocation(facts.edgeLocation !== undefined ? facts.edgeLocation : tools.location(facts.ipText), site.locationPrecision);
+    : storedLocation(facts.edgeLocation !== undefined ? facts.edgeLocation : tools.location(facts.ipText, site.locationPrecision !== 'country'), site.locationPrecision);
   const salt = await tools.salts.get(site.id, localDay(facts.nowMs, site.timezone));
   const visitor = await visitorHash(tools.hmacSha256, salt, site.id, facts.ipText, facts.userAgent);
   const ip = (site.ipStorage ?? tools.ipStorage) === 'none' ? null : truncateIp(facts.ip);

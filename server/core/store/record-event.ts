@@ -43,9 +43,11 @@ WHERE changes() = 0`;
 const INSERT_EVENT = `INSERT INTO events (site_id, visit_id, visitor, ts, ${EVENT_ATTRIBUTES.map((a) => a.column).join(', ')})
 SELECT ?, CASE WHEN changes() > 0 THEN last_insert_rowid() ELSE (${OPEN_VISIT}) END, ?, ?, ${EVENT_ATTRIBUTES.map(() => '?').join(', ')}`;
 
-/** The event's values by the schema's field names: its own fields, and its revenue's amount and currency. */
-function eventFields(e: ProcessedEvent): Readonly<Record<string, unknown>> {
-  return { ...e, revenueAmount: e.revenue?.amount ?? null, revenueCurrency: e.revenue?.currency ?? null };
+/** The value of the event attribute `field`: one of the event's own fields, or its revenue's amount or currency. */
+function eventField(e: ProcessedEvent, field: string): SqlValue {
+  if (field === 'revenueAmount') return e.revenue?.amount ?? null;
+  if (field === 'revenueCurrency') return e.revenue?.currency ?? null;
+  return ((e as unknown as Record<string, unknown>)[field] ?? null) as SqlValue;
 }
 
 // event_props is WITHOUT ROWID, so last_insert_rowid() still names the event row.
@@ -64,7 +66,6 @@ export function recordEventStatements(e: ProcessedEvent): Stmt[] {
   if (e.kind === 'engagement') return [extend];
 
   const v = e.visit;
-  const fields = eventFields(e);
   const stmts: Stmt[] = [
     extend,
     {
@@ -76,7 +77,7 @@ export function recordEventStatements(e: ProcessedEvent): Stmt[] {
     },
     {
       sql: INSERT_EVENT,
-      params: [e.siteId, ...open, e.visitor, e.ts, ...EVENT_ATTRIBUTES.map((a) => (fields[a.field] ?? null) as SqlValue)],
+      params: [e.siteId, ...open, e.visitor, e.ts, ...EVENT_ATTRIBUTES.map((a) => eventField(e, a.field))],
     },
   ];
   for (const [key, value] of e.props) stmts.push({ sql: INSERT_PROP, params: [e.siteId, key, value] });
