@@ -24,7 +24,7 @@ import { addDays, dayStart } from '../server/core/time.ts';
 import { zipStream } from '../server/core/zip.ts';
 import { migrate } from '../server/node/migrate.ts';
 import { openSqlite, type SqliteDb } from '../server/node/sqlite-db.ts';
-import { DOMAIN, NOW, dashboardView, openDataset } from './query.ts';
+import { DOMAIN, NOW, dashboardView, openDataset, timeRuns } from './query.ts';
 
 const CACHED = fileURLToPath(new URL('./.cache/queries-1000000-v4.db', import.meta.url));
 /** The year exported: the 365 days before the benchmark's "today". */
@@ -147,18 +147,7 @@ async function timeView(db: SqliteDb, site: Site, view: Array<[string, Body]>): 
       timings.included.set(name, meta.imports_included ? 'yes' : `no (${String(meta.imports_skip_reason)})`);
     }
   }
-  const started = performance.now();
-  while (timings.view.length < 5 || (timings.view.length < 25 && performance.now() - started < 20_000)) {
-    let total = 0;
-    for (const [name, body] of view) {
-      const t = performance.now();
-      await run(body);
-      const elapsed = performance.now() - t;
-      total += elapsed;
-      timings.perQuery.get(name)!.push(elapsed);
-    }
-    timings.view.push(total);
-  }
+  await timeRuns(view, run, timings);
   return timings;
 }
 

@@ -156,18 +156,13 @@ function percentile(samples: number[], p: number): number {
 
 const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
 
-interface Timings {
+export interface Timings {
   perQuery: Map<string, number[]>;
   view: number[];
 }
 
-/** Runs the view repeatedly: at least 5 and at most 25 times, or until ~20 s are spent. */
-async function timeView(data: Dataset, view: Array<[string, Body]>, columns: ColumnarReader | null): Promise<Timings> {
-  const now = Math.floor(NOW / 1000);
-  const run = async (body: Body) => runQuery(data.db, parseQuery(body, data.site, now, '2025-01-01'), { useRollups: true, columnar: columns });
-  // Three untimed passes: the file's pages into the OS cache, the code through the JIT.
-  for (let i = 0; i < 3; i++) for (const [, body] of view) await run(body);
-  const timings: Timings = { perQuery: new Map(view.map(([n]) => [n, []])), view: [] };
+/** Runs the view repeatedly, one query after another: at least 5 and at most 25 times, or until ~20 s are spent. */
+export async function timeRuns(view: Array<[string, Body]>, run: (body: Body) => Promise<unknown>, timings: Timings): Promise<void> {
   const started = performance.now();
   while (timings.view.length < 5 || (timings.view.length < 25 && performance.now() - started < 20_000)) {
     let total = 0;
@@ -180,6 +175,15 @@ async function timeView(data: Dataset, view: Array<[string, Body]>, columns: Col
     }
     timings.view.push(total);
   }
+}
+
+async function timeView(data: Dataset, view: Array<[string, Body]>, columns: ColumnarReader | null): Promise<Timings> {
+  const now = Math.floor(NOW / 1000);
+  const run = async (body: Body) => runQuery(data.db, parseQuery(body, data.site, now, '2025-01-01'), { useRollups: true, columnar: columns });
+  // Three untimed passes: the file's pages into the OS cache, the code through the JIT.
+  for (let i = 0; i < 3; i++) for (const [, body] of view) await run(body);
+  const timings: Timings = { perQuery: new Map(view.map(([n]) => [n, []])), view: [] };
+  await timeRuns(view, run, timings);
   return timings;
 }
 
