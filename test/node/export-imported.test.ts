@@ -48,8 +48,7 @@ async function exportOf(domain: string, from: string, to: string): Promise<Map<s
 const aggregates = (files: Map<string, string>) => new Map([...files].filter(([name]) => !name.startsWith('events_')));
 
 beforeAll(async () => {
-  server = await startStatsServer(ADMIN);
-  server.now.ms = Date.parse('2024-03-05T15:00:00Z');
+  server = await startStatsServer(ADMIN, Date.parse('2024-03-05T15:00:00Z'));
   original = await addSite(server.db, 'shop.example', 'Europe/Oslo');
   copy = await addSite(server.db, 'copy.example', 'Europe/Oslo');
   seed(original, ['2024-02-03', '2024-02-10', '2024-02-20', '2024-02-28'], 1);

@@ -109,8 +109,7 @@ function cli(args: string[]): Promise<{ code: number; out: string[]; err: string
 }
 
 beforeAll(async () => {
-  server = await startStatsServer(ADMIN);
-  server.now.ms = Date.parse('2024-03-11T15:00:00Z');
+  server = await startStatsServer(ADMIN, Date.parse('2024-03-11T15:00:00Z'));
   dir = mkdtempSync(join(tmpdir(), 'teller-import-'));
   original = await addSite(server.db, 'shop.example', 'Europe/Oslo');
   seed(original);

@@ -81,8 +81,7 @@ function apiMap(results: Array<{ dimensions: string[]; metrics: number[] }>, non
 }
 
 beforeAll(async () => {
-  server = await startStatsServer(ADMIN);
-  server.now.ms = Date.parse('2024-03-12T15:00:00Z');
+  server = await startStatsServer(ADMIN, Date.parse('2024-03-12T15:00:00Z'));
   dir = mkdtempSync(join(tmpdir(), 'teller-export-'));
   site = await addSite(server.db, 'shop.example', 'Europe/Oslo');
   seed();
