@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run build`: builds what the server serves into dist/public (the tracker scripts and
- * the dashboard, with the third-party licences). With --if-missing (used by `npm start`) it does
+ * `npm run build`: builds what the server serves into dist/public (the tracker scripts,
+ * the dashboard with the third-party licences, and the WordPress plugin's zip). With --if-missing (used by `npm start`) it does
  * nothing when the output is newer than every source file.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { buildDashboard } from '../dashboard/build.mjs';
 import { buildTracker } from '../tracker/build.mjs';
 import { LICENCES_FILE, writeLicences } from './third-party.mjs';
+import { buildWordPressZip, WORDPRESS_SOURCE, WORDPRESS_ZIP_PATH } from './wordpress-zip.mjs';
 
 const OUT = 'dist/public';
-const SOURCES = ['tracker', 'dashboard', 'server/core/dashboard'];
+const SOURCES = ['tracker', 'dashboard', 'server/core/dashboard', ...(existsSync(WORDPRESS_SOURCE) ? [WORDPRESS_SOURCE] : [])];
 
 function newestSource(dir) {
   let newest = 0;
@@ -25,6 +26,7 @@ function newestSource(dir) {
 function upToDate() {
   const marker = join(OUT, 'script.js');
   if (!existsSync(marker) || !existsSync(join(OUT, 'dashboard', 'app.js')) || !existsSync(join(OUT, 'flags', 'xx.svg')) || !existsSync(join(OUT, LICENCES_FILE))) return false;
+  if (existsSync(WORDPRESS_SOURCE) && !existsSync(join(OUT, WORDPRESS_ZIP_PATH))) return false;
   const built = statSync(marker).mtimeMs;
   return SOURCES.every((dir) => newestSource(dir) <= built);
 }
@@ -36,3 +38,4 @@ await buildTracker({ outDir: OUT, quiet: false });
 const dashboard = await buildDashboard({ outDir: OUT, quiet: false });
 // The tracker bundles no third-party code (tracker/build.mjs refuses to).
 await writeLicences(OUT, dashboard.packages);
+buildWordPressZip({ outDir: OUT });

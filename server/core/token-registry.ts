@@ -5,22 +5,32 @@
  * @module
  */
 import type { Db } from './ports.ts';
+import { SCOPES, type Scope } from './tokens.ts';
 
 export interface RegisteredToken {
   id: number;
   /** `tlr_` and the first characters; null for tokens made before prefixes were kept. */
   prefix: string | null;
-  /** The site it reads, or null for an admin token. */
+  /** The site it acts on, or null for an admin token. */
   site: string | null;
+  /** What it may do on its site; every scope for an admin token. */
+  scopes: Scope[];
   createdAt: number;
   lastUsedAt: number | null;
 }
 
 export async function listTokens(db: Db): Promise<RegisteredToken[]> {
-  const rows = await db.all<{ id: number; prefix: string | null; domain: string | null; site_id: number | null; created_at: number; last_used_at: number | null }>(
-    'SELECT t.id, t.prefix, t.site_id, s.domain, t.created_at, t.last_used_at FROM tokens t LEFT JOIN sites s ON s.id = t.site_id ORDER BY t.id',
+  const rows = await db.all<{ id: number; prefix: string | null; domain: string | null; site_id: number | null; scopes: string; created_at: number; last_used_at: number | null }>(
+    'SELECT t.id, t.prefix, t.site_id, s.domain, t.scopes, t.created_at, t.last_used_at FROM tokens t LEFT JOIN sites s ON s.id = t.site_id ORDER BY t.id',
   );
-  return rows.map((r) => ({ id: r.id, prefix: r.prefix, site: r.site_id === null ? null : (r.domain ?? `#${r.site_id}`), createdAt: r.created_at, lastUsedAt: r.last_used_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    prefix: r.prefix,
+    site: r.site_id === null ? null : (r.domain ?? `#${r.site_id}`),
+    scopes: r.site_id === null ? [...SCOPES] : SCOPES.filter((scope) => r.scopes.split(',').includes(scope)),
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+  }));
 }
 
 /**

@@ -14,7 +14,7 @@ import { createSite, listSites, normalizeHostname, parseDomain, removeSite, Site
 import { parseSiteSettings, SettingsError, type SettingNames, type SiteSettings } from '../core/site-settings.ts';
 import { resetSite } from '../core/site-reset.ts';
 import { listTokens, revokeToken } from '../core/token-registry.ts';
-import { createToken } from '../core/tokens.ts';
+import { createToken, DEFAULT_SCOPES, parseScopes } from '../core/tokens.ts';
 import { endSessionsOf } from '../core/auth/sessions.ts';
 import { createUser, findUserByEmail, grantedSiteIds, listUsers, setPassword, UserError } from '../core/users.ts';
 import { hostnamePattern } from '../core/ingest/exclusions.ts';
@@ -75,7 +75,10 @@ const USAGE = `Usage: npm run teller -- <command>
   user add <email>                               add a dashboard owner (password from TELLER_PASSWORD or stdin)
   user password <email>                          set a user's password (TELLER_PASSWORD or stdin) and end their sessions
   user list                                      list users, their role and the sites a viewer may read
-  token create --site <domain> | --admin         print a new Stats API token (shown once, last line)
+  token create --site <domain> [--scope <list>] | --admin
+                                                 print a new token (shown once, last line): a site token
+                                                 with scopes from stats,privacy,share,proxy,import
+                                                 (default stats), or an admin token for everything
   token list                                     list tokens by id and prefix, with their site and last use
   token revoke <id | prefix>                     delete a token (a leaked one stops working at once)
   backup <file> [--force]                        copy the database to <file> while it runs (--force replaces an existing file)
@@ -302,14 +305,18 @@ async function userList(io: CliIo): Promise<void> {
 }
 
 async function tokenCommand(args: string[], io: CliIo): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { site: { type: 'string' }, admin: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { site: { type: 'string' }, admin: { type: 'boolean' }, scope: { type: 'string', multiple: true } } });
   if (positionals[0] === 'list' && positionals.length === 1) return tokenList(io);
   if (positionals[0] === 'revoke') {
     if (positionals.length !== 2) throw new UsageError('usage: token revoke <id | prefix>');
     return tokenRevoke(positionals[1]!, io);
   }
-  if (positionals[0] !== 'create' || positionals.length > 1) throw new UsageError('usage: token create --site <domain> | --admin, token list, token revoke <id | prefix>');
+  if (positionals[0] !== 'create' || positionals.length > 1) throw new UsageError('usage: token create --site <domain> [--scope stats,privacy,share,proxy,import] | --admin, token list, token revoke <id | prefix>');
   if (Boolean(values.site) === Boolean(values.admin)) throw new UsageError('token create needs exactly one of --site <domain> or --admin');
+  if (values.admin && values.scope) throw new UsageError('an admin token may do everything: --scope is for --site tokens');
+  // `--scope stats,privacy` and `--scope stats --scope privacy` alike.
+  const scopes = values.scope ? parseScopes(values.scope.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)) : { scopes: [...DEFAULT_SCOPES] };
+  if ('problem' in scopes) throw new UsageError(`--scope: ${scopes.problem}`);
   const db = openDb(io.env);
   try {
     let site: Site | null = null;
@@ -317,8 +324,8 @@ async function tokenCommand(args: string[], io: CliIo): Promise<void> {
       site = await findSite(db, requireDomain(values.site));
       if (!site) throw unknownSite(values.site);
     }
-    const token = await createToken(db, { siteId: site?.id ?? null }, Date.now());
-    io.stdout(site === null ? 'Admin token (all sites; shown once, store it safely):' : `Stats API token for ${site.domain} (shown once):`);
+    const token = await createToken(db, { siteId: site?.id ?? null, scopes: scopes.scopes }, Date.now());
+    io.stdout(site === null ? 'Admin token (all sites; shown once, store it safely):' : `Site token for ${site.domain}, scopes ${scopes.scopes.join(',')} (shown once):`);
     io.stdout(token);
   } finally {
     db.close();
@@ -332,8 +339,8 @@ async function tokenList(io: CliIo): Promise<void> {
   try {
     const tokens = await listTokens(db);
     if (tokens.length === 0) io.stdout('No tokens. Make one with: npm run teller -- token create --site example.com');
-    else io.stdout('id\tprefix\treads\tcreated\tlast used');
-    for (const t of tokens) io.stdout(`${t.id}\t${t.prefix ?? '(older token)'}\t${t.site ?? 'all sites (admin)'}\t${day(t.createdAt)}\t${day(t.lastUsedAt)}`);
+    else io.stdout('id\tprefix\treads\tcreated\tlast used\tscopes');
+    for (const t of tokens) io.stdout(`${t.id}\t${t.prefix ?? '(older token)'}\t${t.site ?? 'all sites (admin)'}\t${day(t.createdAt)}\t${day(t.lastUsedAt)}\t${t.scopes.join(',')}`);
   } finally {
     db.close();
   }

@@ -33,6 +33,7 @@ const CONTENT_TYPES: Record<string, string> = {
   webp: 'image/webp',
   woff2: 'font/woff2',
   webmanifest: 'application/manifest+json',
+  zip: 'application/zip',
 };
 
 /** Text formats worth compressing; images and fonts already are. */

@@ -19,7 +19,7 @@ describe('tokens', () => {
     expect(rows).toEqual([{ token_hash: await tokenHash(token), site_id: a.id }]);
     expect(JSON.stringify(rows)).not.toContain(token);
     const grant = await verifyToken(store.db, { adminToken: null }, token);
-    expect(grant).toEqual({ admin: false, siteId: a.id });
+    expect(grant).toEqual({ admin: false, siteId: a.id, scopes: ['stats'] });
     expect(mayRead(grant!, a.id)).toBe(true);
     expect(mayRead(grant!, b.id)).toBe(false);
   });

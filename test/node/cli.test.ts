@@ -141,16 +141,16 @@ describe('teller CLI', () => {
     expect(await run('site', 'add', 'example.com')).toBe(0);
     out = [];
     expect(await run('token', 'create', '--site', 'WWW.Example.com')).toBe(0);
-    expect(out[0]).toBe('Stats API token for example.com (shown once):');
+    expect(out[0]).toBe('Site token for example.com, scopes stats (shown once):');
     const siteToken = out.at(-1)!;
     expect(await run('token', 'create', '--admin')).toBe(0);
     const adminToken = out.at(-1)!;
     out = [];
     expect(await run('token', 'list')).toBe(0);
-    expect(out[0]).toBe('id\tprefix\treads\tcreated\tlast used');
-    expect(out.slice(1).map((l) => l.split('\t').slice(0, 3))).toEqual([
-      ['1', siteToken.slice(0, 12), 'example.com'],
-      ['2', adminToken.slice(0, 12), 'all sites (admin)'],
+    expect(out[0]).toBe('id\tprefix\treads\tcreated\tlast used\tscopes');
+    expect(out.slice(1).map((l) => [...l.split('\t').slice(0, 3), l.split('\t')[5]])).toEqual([
+      ['1', siteToken.slice(0, 12), 'example.com', 'stats'],
+      ['2', adminToken.slice(0, 12), 'all sites (admin)', 'stats,privacy,share,proxy,import'],
     ]);
     expect(out.join('\n')).not.toContain(siteToken);
     expect(await run('token', 'revoke', siteToken.slice(0, 10))).toBe(0);

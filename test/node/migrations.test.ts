@@ -71,7 +71,7 @@ describe('migrations', () => {
       expect(site).toMatchObject({ domain: 'shop.no', timezone: 'Europe/Oslo', excludedPaths: ['/admin/**'] });
       expect(db.raw.prepare('SELECT email FROM users').pluck().all()).toEqual(['owner@shop.no']);
       // A token made before the upgrade still reads its site.
-      expect(await verifyToken(db, { adminToken: null }, OLD_TOKEN)).toEqual({ admin: false, siteId: 1 });
+      expect(await verifyToken(db, { adminToken: null }, OLD_TOKEN)).toEqual({ admin: false, siteId: 1, scopes: ['stats'] });
 
       const now = Date.parse('2026-03-12T12:00:00Z');
       const ask = (body: Record<string, unknown>) => runQuery(db, parseQuery({ site_id: 'shop.no', date_range: [DAY, DAY], ...body }, site!, Math.floor(now / 1000), null));

@@ -134,13 +134,15 @@ export interface SiteSettingsJson {
 
 /**
  * GET /api/dashboard/sites/<domain>/tokens (owner) -> { tokens: TokenInfo[] }
- * POST same -> { token: string, info: TokenInfo } (the token is shown this once)
+ * POST same, body { scopes?: string[] } (default ["stats"]) -> { token: string, info: TokenInfo } (the token is shown this once)
  * DELETE /api/dashboard/sites/<domain>/tokens/<id> -> { revoked: true }
  */
 export interface TokenInfo {
   id: number;
   /** The first characters of the token (e.g. `tlr_AbCd`), enough to recognise it. */
   prefix: string;
+  /** What it may do on the site: stats, privacy, share, proxy, import (server/core/tokens.ts). */
+  scopes: string[];
   createdAt: number;
   lastUsedAt: number | null;
 }

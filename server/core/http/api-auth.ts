@@ -54,7 +54,7 @@ export async function requestAccess(deps: ApiDeps, c: Context): Promise<AccessRe
     const link = await linkOfToken(deps.db, share.trim(), deps.clock());
     // A password-protected link reads nothing until its unlock cookie comes along.
     if (!link || !(await shareUnlocked(deps, c, link))) return null;
-    return { via: 'share', grant: { admin: false, siteId: link.siteId }, link };
+    return { via: 'share', grant: { admin: false, siteId: link.siteId, scopes: ['stats'] }, link };
   }
   const sessionId = readSessionCookie(deps, c);
   if (!sessionId) return null;

@@ -23,6 +23,7 @@ import { dashboardImportList } from './dashboard-import-list.ts';
 import { privacyRoutes } from './privacy-routes.ts';
 import { importRoutes } from './import-routes.ts';
 import { statsApi } from './stats-api.ts';
+import { wordpressApi } from './wordpress-api.ts';
 import { StoreStatus } from './store-status.ts';
 
 /** A year: browsers then keep to https for this host, as they should once it has TLS. */
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', collectRoutes(deps, store));
   app.route('/', healthRoutes(deps, store));
   app.route('/', statsApi(deps));
+  app.route('/', wordpressApi(deps));
   app.route('/', importsApi(deps));
   app.route('/', importRoutes(deps));
   app.route('/', privacyRoutes(deps));

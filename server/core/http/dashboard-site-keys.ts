@@ -1,6 +1,6 @@
 /**
- * A site's keys to its statistics, managed by the owner: Stats API tokens (shown once,
- * listed by prefix, revoked) and the named shared links (made, listed with their address,
+ * A site's keys to its statistics, managed by the owner: Stats API tokens (with their
+ * scopes; shown once, listed by prefix, revoked) and the named shared links (made, listed with their address,
  * changed, protected by a password, revoked one by one).
  * @module
  */
@@ -10,7 +10,7 @@ import { MIN_PASSWORD_LENGTH } from '../auth/passwords.ts';
 import { createSharedLink, MAX_LINK_NAME, revokeSharedLink, siteLinks, updateSharedLink, type LinkOptions, type SharedLink } from '../auth/shared-links.ts';
 import type { SharedLinkInfo, TokenInfo } from '../dashboard-api/contract.ts';
 import type { Site } from '../sites.ts';
-import { createTokenRow, listSiteTokens, revokeSiteToken, TOKEN_PREFIX_LENGTH } from '../tokens.ts';
+import { createTokenRow, DEFAULT_SCOPES, listSiteTokens, parseScopes, revokeSiteToken, type Scope, SCOPES, TOKEN_PREFIX_LENGTH } from '../tokens.ts';
 import type { ApiDeps } from './api-auth.ts';
 import { booleanField, fail, jsonBody, ownedSite, stringField, type Outcome } from './dashboard-access.ts';
 
@@ -66,6 +66,15 @@ async function linkOptions(c: Context): Promise<Outcome<LinkOptions>> {
   return { ok: options };
 }
 
+/** A new token's scopes: a list of scope names, or absent for DEFAULT_SCOPES. */
+function scopesField(c: Context, body: Record<string, unknown>): Outcome<Scope[]> {
+  const value = body.scopes;
+  if (value === undefined) return { ok: [...DEFAULT_SCOPES] };
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) return fail(c, 400, `scopes: a list of scope names (${SCOPES.join(', ')})`);
+  const parsed = parseScopes(value);
+  return 'problem' in parsed ? fail(c, 400, `scopes: ${parsed.problem}`) : { ok: parsed.scopes };
+}
+
 /** The `:id` of a link route as a number, or null. */
 function linkId(c: Context): number | null {
   const id = c.req.param('id') ?? '';
@@ -87,9 +96,13 @@ export function dashboardSiteKeys(deps: ApiDeps): Hono {
   app.post('/api/dashboard/sites/:domain/tokens', async (c) => {
     const site = await ownedSite(deps, c);
     if ('response' in site) return site.response;
+    const body = await jsonBody(c);
+    if ('response' in body) return body.response;
+    const scopes = scopesField(c, body.ok);
+    if ('response' in scopes) return scopes.response;
     const now = deps.clock();
-    const { token, id } = await createTokenRow(deps.db, { siteId: site.ok.id }, now);
-    const info: TokenInfo = { id, prefix: token.slice(0, TOKEN_PREFIX_LENGTH), createdAt: Math.floor(now / 1000), lastUsedAt: null };
+    const { token, id } = await createTokenRow(deps.db, { siteId: site.ok.id, scopes: scopes.ok }, now);
+    const info: TokenInfo = { id, prefix: token.slice(0, TOKEN_PREFIX_LENGTH), scopes: scopes.ok, createdAt: Math.floor(now / 1000), lastUsedAt: null };
     return c.json({ token, info });
   });
 

@@ -18,6 +18,7 @@ import { wpStatisticsSource } from '../imports/wp-statistics.ts';
 import { wpStatisticsUpload } from '../imports/wp-statistics-upload.ts';
 import { looksLikeZip } from '../unzip.ts';
 import { findSite, unknownSiteMessage, type Site } from '../sites.ts';
+import { mayCallSiteRoute } from './site-scopes.ts';
 
 export type ImportDeps = Pick<AppDeps, 'db' | 'readDb' | 'columnar' | 'config' | 'clock' | 'log'>;
 
@@ -76,9 +77,10 @@ function importedBy(access: Access): string {
 /** One upload route: the admin's token or the owner's session, a bounded body, the summary or a 4xx naming the problem. */
 function uploadRoute(deps: ImportDeps, kind: UploadKind) {
   return async (c: Context): Promise<Response> => {
-    // The admin API's token, or the owner's session (the settings page): both grant admin.
+    // The admin API's token or the owner's session (the settings page), both admin; or, for
+    // WP Statistics, a site token with the `import` scope for its own site (site-scopes.ts).
     const access = await requestAccess(deps, c);
-    if (!access || !('grant' in access) || !access.grant.admin) return unauthorized(c);
+    if (!access || !('grant' in access) || !(await mayCallSiteRoute(deps, c))) return unauthorized(c);
     const domain = c.req.param('domain') ?? '';
     const site = await findSite(deps.db, domain);
     if (!site) return c.json({ error: unknownSiteMessage(domain) }, 404);

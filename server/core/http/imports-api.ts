@@ -1,13 +1,14 @@
 /**
- * The admin API of a site's imports, in the Sites API's style (admin tokens only; a
- * missing site is 404 with Plausible's message): list them, and delete one with exactly
+ * The admin API of a site's imports, in the Sites API's style (admin tokens, and a site token
+ * with the `import` scope for its own site; a missing site is 404 with Plausible's message): list them, and delete one with exactly
  * its rows. `importJson` and `summaryJson` are the shapes every import route answers with.
  * @module
  */
 import { Hono, type Context } from 'hono';
 import { deleteImport, listImports, type ImportRecord, type ImportSummary } from '../imports/store.ts';
 import { findSite, type Site } from '../sites.ts';
-import { badRequest, requestGrant, unauthorized, type ApiDeps } from './api-auth.ts';
+import { badRequest, type ApiDeps } from './api-auth.ts';
+import { siteRouteGuard } from './site-scopes.ts';
 
 const NOT_FOUND = 'Site could not be found';
 
@@ -58,7 +59,7 @@ export async function deleteImportAnswer(deps: Pick<ApiDeps, 'db' | 'clock'>, c:
 export function importsApi(deps: ApiDeps): Hono {
   const app = new Hono();
 
-  app.use('/api/v1/sites/:domain/imports/*', async (c, next) => ((await requestGrant(deps, c))?.admin ? next() : unauthorized(c)));
+  app.use('/api/v1/sites/:domain/imports/*', siteRouteGuard(deps));
 
   app.get('/api/v1/sites/:domain/imports', async (c) => {
     const site = await findSite(deps.db, c.req.param('domain'));

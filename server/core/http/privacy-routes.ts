@@ -1,7 +1,8 @@
 /**
  * Privacy and data rights over HTTP, for the admin token (so Workers deployments, which
  * have no CLI, have them too): the generated privacy text, the operator and the confirmed
- * property names it names, purge, and the streamed export.
+ * property names it names, purge, and the streamed export. A site token with the `privacy`
+ * scope may read its own site's privacy text (site-scopes.ts).
  * @module
  */
 import { Hono, type Context } from 'hono';
@@ -16,7 +17,8 @@ import { zipStream } from '../zip.ts';
 import { operatorProblem, parsePrivacyProps, privacyPropsJson, setOperator, setPrivacyProps } from '../privacy/site-privacy.ts';
 import { privacyText } from '../privacy/policy-text.ts';
 import { findSite, unknownSiteMessage, type Site } from '../sites.ts';
-import { badRequest, requestGrant, unauthorized } from './api-auth.ts';
+import { badRequest, unauthorized } from './api-auth.ts';
+import { mayCallSiteRoute } from './site-scopes.ts';
 import { readBody } from './body.ts';
 
 export type PrivacyDeps = Pick<AppDeps, 'db' | 'readDb' | 'config' | 'clock' | 'log'>;
@@ -62,7 +64,7 @@ export function privacyRoutes(deps: PrivacyDeps): Hono<PrivacyEnv> {
   const app = new Hono<PrivacyEnv>();
 
   app.use('/api/v1/sites/:domain/*', async (c, next) => {
-    if (!(await requestGrant(deps, c))?.admin) return unauthorized(c);
+    if (!(await mayCallSiteRoute(deps, c))) return unauthorized(c);
     const domain = c.req.param('domain');
     const site = await findSite(deps.db, domain);
     if (!site) return notFound(c, domain);

@@ -3,15 +3,17 @@
  * create (JSON or URL-encoded form), list, show, update and delete sites, and reset a site's statistics. Teller adds one field,
  * `location_precision` (`country`, `region` or `city`: how precisely visitors' location is stored),
  * shown with every site and accepted on create and update, and a site's first-party proxy secret
- * (made, replaced and revoked here; `proxy_secret` says whether it has one). Admin tokens only: the operator's
- * TELLER_ADMIN_TOKEN or a token made with `teller token create --admin`.
+ * (made, replaced and revoked here; `proxy_secret` says whether it has one). Admin tokens: the operator's
+ * TELLER_ADMIN_TOKEN or a token made with `teller token create --admin`; a site token with the
+ * `proxy` scope may make and revoke its own site's proxy secret (site-scopes.ts).
  * @module
  */
 import { Hono } from 'hono';
 import { parseSiteSettings, type SettingNames, SettingsError, SETTING_LABELS, type SiteSettings } from '../site-settings.ts';
 import { resetSite, type ResetResult } from '../site-reset.ts';
 import { createSite, findSite, listSites, removeSite, SiteError, type Site, updateSite } from '../sites.ts';
-import { badRequest, requestGrant, unauthorized, type ApiDeps } from './api-auth.ts';
+import { badRequest, type ApiDeps } from './api-auth.ts';
+import { siteRouteGuard } from './site-scopes.ts';
 import { readFields } from './body.ts';
 import { goalsApi } from './goals-api.ts';
 import { createProxySecret, proxySecretCreatedAt, revokeProxySecret } from '../proxy-secret.ts';
@@ -42,8 +44,9 @@ const MAX_BODY_BYTES = 16 * 1024;
 export function sitesApi(deps: ApiDeps): Hono {
   const app = new Hono();
 
-  // Hono's `/api/v1/sites/*` matches `/api/v1/sites` too.
-  app.use('/api/v1/sites/*', async (c, next) => ((await requestGrant(deps, c))?.admin ? next() : unauthorized(c)));
+  // Hono's `/api/v1/sites/*` matches `/api/v1/sites` too. Admin credentials, and site tokens
+  // on the few routes their scopes open (site-scopes.ts), for their own site only.
+  app.use('/api/v1/sites/*', siteRouteGuard(deps));
   // Before the `:domain` routes, which would take `goals` for a domain.
   app.route('/', goalsApi(deps));
 
@@ -113,7 +116,8 @@ export function sitesApi(deps: ApiDeps): Hono {
     const site = await findSite(deps.db, c.req.param('domain'));
     if (!site) return c.json({ error: NOT_FOUND }, 404);
     const secret = await createProxySecret(deps.db, site.id, deps.clock());
-    return c.json({ domain: site.domain, proxy_secret: secret }, 201, { 'cache-control': 'no-store' });
+    // `secret` is the same value under the name the WordPress plugin reads.
+    return c.json({ domain: site.domain, proxy_secret: secret, secret }, 201, { 'cache-control': 'no-store' });
   });
 
   app.delete('/api/v1/sites/:domain/proxy-secret', async (c) => {
