@@ -153,7 +153,7 @@ function teller_widget_queries( $domain ) {
 			'date_range' => $week,
 			'dimensions' => array( 'event:site_search' ),
 			'order_by'   => array( array( 'visitors', 'desc' ) ),
-			'pagination' => array( 'limit' => 5 ),
+			'pagination' => array( 'limit' => 6 ),
 		),
 	);
 }
@@ -202,7 +202,7 @@ function teller_render_widget() {
 	}
 	echo '</div>';
 	teller_widget_table( __( 'Top pages, last 7 days', 'teller' ), teller_counts_by_dimension( $answers['pages']['data'] ), __( 'No page views yet.', 'teller' ) );
-	teller_widget_table( __( 'Searches on this site, last 7 days', 'teller' ), teller_counts_by_dimension( $answers['search']['data'] ), __( 'No searches yet.', 'teller' ) );
+	teller_widget_table( __( 'Searches on this site, last 7 days', 'teller' ), array_slice( teller_counts_by_dimension( $answers['search']['data'] ), 0, 5, true ), __( 'No searches yet.', 'teller' ) );
 	echo '<p><a href="' . esc_url( admin_url( 'admin.php?page=' . TELLER_STATS_PAGE ) ) . '">' . esc_html__( 'All statistics', 'teller' ) . '</a></p>';
 }
 
@@ -239,9 +239,11 @@ function teller_listed_views() {
 	}
 	global $wp_query;
 	$paths = array();
+	// For Pages the list query fetches only ids and parents (fields id=>parent).
 	foreach ( (array) ( $wp_query->posts ?? array() ) as $post ) {
-		if ( 'publish' === get_post_status( $post ) ) {
-			$paths[] = teller_path_of( (string) get_permalink( $post ) );
+		$id = is_object( $post ) ? (int) $post->ID : (int) $post;
+		if ( 'publish' === get_post_status( $id ) ) {
+			$paths[] = teller_path_of( (string) get_permalink( $id ) );
 		}
 	}
 	if ( array() === $paths ) {
