@@ -46,7 +46,12 @@ function teller_privacy_text( $refresh = false ) {
 		}
 	}
 	$kept = get_option( 'teller_privacy_' . $lang, '' );
-	return '' !== $kept ? $kept : null;
+	if ( '' === $kept ) {
+		return null;
+	}
+	// The last text Teller gave, reused for a while so that a Teller that is down does not slow wp-admin every minute.
+	set_transient( $key, $kept, 10 * MINUTE_IN_SECONDS );
+	return $kept;
 }
 
 /** Offers the text to the privacy policy guide (Settings → Privacy). */
