@@ -84,6 +84,9 @@ final class FunctionsTest extends TestCase {
 		$ok   = teller_connection_verdict( $this->answer( 200, $good ), 'example.com', $now );
 		$this->assertTrue( $ok['ok'] );
 		$this->assertSame( array( 'stats', 'privacy' ), $ok['scopes'] );
+		$this->assertStringContainsString( 'lacks the permissions share, proxy', $ok['message'] );
+		$all = teller_connection_verdict( $this->answer( 200, array( 'scopes' => array( 'stats', 'privacy', 'share', 'proxy' ) ) + $good ), 'example.com', $now );
+		$this->assertSame( 'Connected: Teller counts example.com with this token.', $all['message'] );
 
 		$unreachable = teller_connection_verdict( $this->answer( 0, array(), 'cURL error 7: Failed to connect' ), 'example.com', $now );
 		$this->assertSame( 'unreachable', $unreachable['code'] );

@@ -178,11 +178,17 @@ function teller_connection_verdict( array $response, $domain, $now ) {
 	if ( ! in_array( 'stats', $scopes, true ) ) {
 		return $fail( 'no-stats-scope', __( 'The token may not read statistics. Create a new one with Connect WordPress in Teller.', 'teller' ) );
 	}
+	/* translators: %s: the site's domain */
+	$message = sprintf( __( 'Connected: Teller counts %s with this token.', 'teller' ), (string) $body['domain'] );
+	$missing = array_diff( array( 'privacy', 'share', 'proxy' ), $scopes );
+	if ( array() !== $missing ) {
+		/* translators: %s: permission names such as "privacy, share" */
+		$message .= ' ' . sprintf( __( 'It lacks the permissions %s: connect WordPress again in Teller for a token with them.', 'teller' ), implode( ', ', $missing ) );
+	}
 	return array(
 		'ok'      => true,
 		'code'    => 'ok',
-		/* translators: %s: the site's domain */
-		'message' => sprintf( __( 'Connected: Teller counts %s with this token.', 'teller' ), (string) $body['domain'] ),
+		'message' => $message,
 		'scopes'  => $scopes,
 	);
 }
