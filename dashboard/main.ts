@@ -22,6 +22,7 @@ import './site-view/range.css';
 import './site-view/realtime.css';
 import './pages/shared-links.css';
 import './pages/settings-import.css';
+import './pages/settings-goals.css';
 import { SESSION_META, type SessionState, type SiteSummary } from '../server/core/dashboard-api/contract.ts';
 import { get, onUnauthorized, post, setShareToken } from './lib/api.ts';
 import { h, replace } from './lib/dom.ts';

@@ -28,6 +28,7 @@ import { isRealtime, keepTodayFresh, realtimeLabel, renderRealtime } from './rea
 import { type ViewState, parseView, serializeView, tabChanges, withFilter } from './state.ts';
 import type { SiteViewContext, View } from './view.ts';
 import { renderVisits } from './visits.ts';
+import { panelError, skeleton } from './rows.ts';
 
 export type { SiteViewContext } from './view.ts';
 
@@ -46,6 +47,13 @@ function partsOf(view: View, panel: PanelDef) {
     default:
       return {};
   }
+}
+
+/** The Goals panel's card: its code and strings load after the view's (goals-panel.ts). */
+function goalsCard(view: View): HTMLElement {
+  const card = h('section', { class: 'card sv-panel', 'data-panel': 'goals' }, skeleton(4));
+  import('./goals-panel.ts').then((m) => m.fillGoals(view, card), (error: unknown) => replace(card, panelError(error)));
+  return card;
 }
 
 function startRealtime(ctx: SiteViewContext, into: HTMLElement): () => void {
@@ -155,7 +163,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
       renderKpis(view, kpis),
       renderChart(view, series, annotations),
       importsNote(view, series),
-      h('div', { class: 'sv-grid' }, PANELS.map((panel) => drawPanel(view, panel)), ctx.showVisits ? renderVisits(view) : null),
+      h('div', { class: 'sv-grid' }, PANELS.map((panel) => drawPanel(view, panel)), goalsCard(view), ctx.showVisits ? renderVisits(view) : null),
     );
     setTitle(ctx.site.domain);
     replace(root, h('div', { class: 'sv' }, renderHeader(view, realtime), renderFilterBar(view), notice, content));

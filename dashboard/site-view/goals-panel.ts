@@ -1,0 +1,169 @@
+/**
+ * The Goals panel: per goal the visitors who converted, the conversions, the conversion
+ * rate and, when a goal has a currency, the revenue (Stats API `event:goal`); a click on a
+ * goal filters the whole view by it. Without goals it says what a goal is and, for the
+ * owner, adds one in one click from the custom events the site sends. Loaded after the rest
+ * of the view (index.ts draws its card), with its strings, outside the page's size budget.
+ * @module
+ */
+import type { GoalSuggestion } from '../../server/core/dashboard-api/goal-suggestions.ts';
+import type { GoalInfo } from '../../server/core/http/dashboard-goals.ts';
+import { goals as en } from '../i18n/goals.en.ts';
+import { goals as nb } from '../i18n/goals.nb.ts';
+import { type StatsQuery, type StatsResult, get, post, sitePath } from '../lib/api.ts';
+import { h, replace } from '../lib/dom.ts';
+import { addStrings, formatNumber, t } from '../lib/i18n.ts';
+import { link } from '../lib/router.ts';
+import { settingsHref } from '../lib/route.ts';
+import { cachedQuery } from './cache.ts';
+import { csvFileName, downloadCsv, toCsv } from './csv-download.ts';
+import { formatMetric } from './format.ts';
+import { resolvedSpan } from './panel.ts';
+import { panelError } from './rows.ts';
+import { apiFilters } from './state.ts';
+import type { View } from './view.ts';
+
+addStrings({ en, nb });
+
+export const GOAL_DIMENSION = 'event:goal';
+
+interface GoalList {
+  goals: GoalInfo[];
+  suggestions: GoalSuggestion[];
+}
+
+/** Plausible's revenue value: `{ value, currency, short, long }`, or null for a goal without one. */
+interface Revenue {
+  value: number;
+  currency: string;
+}
+
+const TTL_MS = 60_000;
+let listed: { domain: string; at: number; list: Promise<GoalList> } | null = null;
+
+/** The site's goals, asked once a minute at most (every draw of the view reads them). */
+function goalList(domain: string, fresh = false): Promise<GoalList> {
+  if (fresh || !listed || listed.domain !== domain || Date.now() - listed.at > TTL_MS) {
+    const list = get<GoalList>(sitePath(domain, '/goals'));
+    listed = { domain, at: Date.now(), list };
+    list.catch(() => (listed = null));
+  }
+  return listed.list;
+}
+
+/** The panel's metrics: revenue only when a goal can have some. */
+export function goalMetrics(goals: GoalInfo[]): string[] {
+  return ['visitors', 'events', 'conversion_rate', ...(goals.some((g) => g.kind === 'event' && g.currency) ? ['total_revenue'] : [])];
+}
+
+export function goalsQuery(view: View, goals: GoalInfo[]): StatsQuery {
+  return {
+    site_id: view.base.siteId,
+    metrics: goalMetrics(goals),
+    date_range: view.base.range,
+    dimensions: [GOAL_DIMENSION],
+    filters: apiFilters(view.base.filters),
+    order_by: [['visitors', 'desc']],
+    include: view.base.imports ? { imports: true } : {},
+    pagination: { limit: 100, offset: 0 },
+  };
+}
+
+type Cell = number | Revenue | null;
+
+/**
+ * The rows shown: the API's (most conversions first), then, unless the view filters by goals
+ * (whose rows are the filtered ones only), the goals without a conversion in the period.
+ */
+export function goalRows(result: StatsResult, goals: GoalInfo[], filtered: boolean): Array<{ name: string; metrics: Cell[] }> {
+  const rows = result.results.map((r) => ({ name: r.dimensions[0] ?? '', metrics: r.metrics as Cell[] }));
+  if (filtered) return rows;
+  const seen = new Set(rows.map((r) => r.name));
+  const width = result.results[0]?.metrics.length ?? 3;
+  return [...rows, ...goals.filter((g) => !seen.has(g.displayName)).map((g) => ({ name: g.displayName, metrics: Array.from({ length: width }, () => 0) }))];
+}
+
+function cellText(metric: string, value: Cell): string {
+  if (value !== null && typeof value === 'object') return formatNumber(value.value, { style: 'currency', currency: value.currency });
+  return formatMetric(metric, value);
+}
+
+function table(view: View, metrics: string[], rows: Array<{ name: string; metrics: Cell[] }>): HTMLTableElement {
+  const max = Math.max(1, ...rows.map((r) => Number(r.metrics[0]) || 0));
+  return h(
+    'table',
+    { class: 'table sv-rows', title: t('sv.goals.cols') },
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('sv.dim.event:goal')), metrics.map((m) => h('th', { scope: 'col', class: 'num' }, t(`sv.goals.col.${m}` as 'sv.goals.col.visitors'))))),
+    h(
+      'tbody',
+      null,
+      rows.map((row) => {
+        const bar = h('span', { class: 'sv-bar', 'aria-hidden': 'true' });
+        bar.style.width = `${(((Number(row.metrics[0]) || 0) / max) * 100).toFixed(1)}%`;
+        const pick = () => view.filterBy({ op: 'is', dimension: GOAL_DIMENSION, values: [row.name] });
+        return h(
+          'tr',
+          { 'data-value': row.name, 'data-visitors': Number(row.metrics[0]) || 0 },
+          h('td', { class: 'sv-name' }, bar, h('button', { type: 'button', class: 'sv-pick', title: t('sv.row.filter', { value: row.name }), onclick: pick }, row.name)),
+          metrics.map((m, i) => h('td', { class: i === 0 ? 'num' : 'num muted', 'data-metric': m }, cellText(m, row.metrics[i] ?? null))),
+        );
+      }),
+    ),
+  );
+}
+
+/** No goals: what one is, and for the owner one click per custom event the site sends. */
+function emptyState(view: View, list: GoalList): HTMLElement {
+  const owner = view.ctx.mode === 'owner';
+  const sent = list.suggestions.filter((s) => s.sent);
+  const add = (name: string) => {
+    const button = h('button', { type: 'button', class: 'btn btn-small', 'aria-label': t('sv.goals.add', { name }) }, `+ ${name}`);
+    button.onclick = async () => {
+      button.disabled = true;
+      try {
+        await post(sitePath(view.ctx.site.domain, '/goals'), { kind: 'event', eventName: name });
+        await goalList(view.ctx.site.domain, true);
+        view.redraw();
+      } catch (error) {
+        button.disabled = false;
+        button.after(panelError(error));
+      }
+    };
+    return button;
+  };
+  return h(
+    'div',
+    { class: 'sv-empty sv-goals-empty' },
+    h('p', null, h('strong', null, t('sv.goals.empty.title'))),
+    h('p', { class: 'muted' }, t('sv.goals.empty.body')),
+    owner ? h('p', null, t(sent.length ? 'sv.goals.empty.events' : 'sv.goals.empty.noEvents')) : h('p', { class: 'muted' }, t('sv.goals.empty.viewer')),
+    owner && sent.length ? h('p', { class: 'actions' }, sent.map((s) => add(s.eventName))) : null,
+    owner ? h('p', null, link(settingsHref(view.ctx.site.domain), {}, t('sv.goals.empty.settings'))) : null,
+  );
+}
+
+/** Fills the card index.ts drew: the title, then the goals or the empty state. */
+export function fillGoals(view: View, card: HTMLElement): void {
+  const body = h('div', { class: 'sv-panel-body' });
+  const csv = h('button', { type: 'button', class: 'btn btn-ghost', disabled: true, 'aria-label': t('sv.csv.label', { name: t('sv.panel.goals') }) }, t('sv.csv'));
+  const head = h('header', { class: 'sv-panel-head' }, h('h2', { id: 'sv-title-goals' }, t('sv.panel.goals')));
+  goalList(view.ctx.site.domain)
+    .then(async (list) => {
+      if (list.goals.length === 0) return void replace(body, emptyState(view, list));
+      const metrics = goalMetrics(list.goals);
+      const result = await cachedQuery(goalsQuery(view, list.goals));
+      const filtered = view.state.filters.some((f) => f.dimension === GOAL_DIMENSION);
+      const rows = goalRows(result, list.goals, filtered);
+      replace(body, rows.length ? table(view, metrics, rows) : h('p', { class: 'muted sv-empty' }, t('sv.goals.none')));
+      csv.disabled = rows.length === 0;
+      csv.onclick = () => {
+        const { from, to } = resolvedSpan(result, view.span);
+        const header = [t('sv.dim.event:goal'), ...metrics.map((m) => t(`sv.goals.col.${m}` as 'sv.goals.col.visitors'))];
+        const cells = rows.map((r) => [r.name, ...r.metrics.map((v) => (v !== null && typeof v === 'object' ? `${v.value} ${v.currency}` : v))]);
+        downloadCsv(csvFileName(view.ctx.site.domain, 'goals', from, to, view.state.filters), toCsv(header, cells));
+      };
+    })
+    .catch((error: unknown) => replace(body, panelError(error)));
+  card.setAttribute('aria-labelledby', 'sv-title-goals');
+  replace(card, head, body, h('footer', { class: 'sv-panel-foot' }, csv));
+}
