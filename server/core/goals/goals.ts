@@ -261,15 +261,22 @@ export function goalMatchesEvent(goal: GoalDefinition, event: GoalEvent): boolea
   return goal.prop === null || event.props.some(([k, v]) => k === goal.prop!.key && v === goal.prop!.value);
 }
 
+/** A stored goal's text as an SQL string literal: SQLite's and DuckDB's quoting alike. */
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
 /**
  * The SQL condition on one row of `events` (aliased `alias`) that is true when it completes
- * `goal`, for the query engine's `event:goal`. A property goal reads `event_props`.
+ * `goal`, for the query engine's `event:goal`. A property goal reads `event_props`. The
+ * definition is written in as literals, not bound: a goal breakdown puts every goal of the
+ * site in one statement, and D1 binds at most 100 parameters.
  */
 export function goalEventCondition(goal: GoalDefinition, alias = 'e'): { sql: string; params: SqlValue[] } {
-  if (goal.kind === 'page') return { sql: `(${alias}.name = 'pageview' AND ${alias}.path GLOB ?)`, params: [pageviewGoalGlob(goal.pagePath)] };
-  if (goal.prop === null) return { sql: `${alias}.name = ?`, params: [goal.eventName] };
+  if (goal.kind === 'page') return { sql: `(${alias}.name = 'pageview' AND ${alias}.path GLOB ${literal(pageviewGoalGlob(goal.pagePath))})`, params: [] };
+  if (goal.prop === null) return { sql: `${alias}.name = ${literal(goal.eventName)}`, params: [] };
   return {
-    sql: `(${alias}.name = ? AND EXISTS (SELECT 1 FROM event_props gp WHERE gp.event_id = ${alias}.id AND gp.key = ? AND gp.value = ?))`,
-    params: [goal.eventName, goal.prop.key, goal.prop.value],
+    sql: `(${alias}.name = ${literal(goal.eventName)} AND EXISTS (SELECT 1 FROM event_props gp WHERE gp.event_id = ${alias}.id AND gp.key = ${literal(goal.prop.key)} AND gp.value = ${literal(goal.prop.value)}))`,
+    params: [],
   };
 }

@@ -12,7 +12,9 @@ import type { Db } from '../ports.ts';
 import { QueryError } from '../query/errors.ts';
 import { runQuery } from '../query/execute.ts';
 import { importedRange } from '../imports/store.ts';
+import { listGoals } from '../goals/goals.ts';
 import { parseQuery, readSiteId } from '../query/parse.ts';
+import { GOAL_DIMENSION } from '../query/dimensions.ts';
 import { localDayAt } from '../time.ts';
 import { findSite, type Site } from '../sites.ts';
 import { createRateLimiter } from '../rate-limit.ts';
@@ -77,7 +79,9 @@ export function statsApi(deps: ReaderDeps): Hono {
       const answer = await inTurn(deps, c, access, async ({ db, columnar }) => {
         const imports = typeof record.include === 'object' && (record.include as Record<string, unknown> | null)?.imports === true;
         const start = record.date_range === 'all' ? await statsStart(db, site, imports) : null;
-        const query = parseQuery(record, site, Math.floor(deps.clock() / 1000), start);
+        // Read only for a query naming goals, so every other query costs D1 no extra rows.
+        const goals = read.text.includes(GOAL_DIMENSION) ? await listGoals(db, site.id) : [];
+        const query = parseQuery(record, site, Math.floor(deps.clock() / 1000), start, goals);
         return runQuery(db, query, { useRollups: true, columnar });
       });
       return 'response' in answer ? answer.response : c.json(answer.ok);

@@ -5,9 +5,9 @@
  */
 import type { ColumnarCoverage, ColumnarReader, Db } from '../ports.ts';
 import { comparisonPeriod, periodEcho } from './date-range.ts';
-import { dimensionSpec, isTimeDimension, type DimensionSpec } from './dimensions.ts';
-import { filterDimensions, filterMatches, filtersOnPage, pageAsEntryPage } from './filters.ts';
-import { metricChange, metricValue, missingValue, type GroupSums } from './metrics.ts';
+import { dimensionSpec, GOAL_DIMENSION, goalSpec, isTimeDimension, PROP_PREFIX, type DimensionSpec } from './dimensions.ts';
+import { filterDimensions, filterMatches, filtersOnPage, leafMatches, pageAsEntryPage } from './filters.ts';
+import { metricChange, metricValue, missingValue, type GroupSums, type Totals } from './metrics.ts';
 import { rollupsCanServe } from './plan.ts';
 import { importedRange } from '../imports/store.ts';
 import { IMPORTS_WARNINGS, ImportsUnanswerable, importsSkipReason } from './imported.ts';
@@ -17,7 +17,7 @@ import { reachesPurged } from '../privacy/purge-boundary.ts';
 import { readSitePrivacy } from '../privacy/site-privacy.ts';
 import { KEY_SEPARATOR, type Key } from './sums.ts';
 import { timeLabels } from './time-buckets.ts';
-import { SESSION_METRICS, type Metric, type Period, type Query, type TimeDimension } from './types.ts';
+import { CONVERSION_METRICS, SESSION_METRICS, type Filter, type FilterLeaf, type Metric, type Period, type Query, type TimeDimension } from './types.ts';
 
 export interface ResultRow {
   dimensions: string[];
@@ -38,10 +38,34 @@ export interface RunOptions {
   columnar?: ColumnarReader | null;
 }
 
-const VISIT_METRICS: readonly Metric[] = ['visitors', 'visits', 'percentage', ...SESSION_METRICS];
+const VISIT_METRICS: readonly Metric[] = ['visitors', 'visits', 'percentage', ...CONVERSION_METRICS, ...SESSION_METRICS];
 
-function keysOf(dimensions: string[]): Key[] {
-  return dimensions.map((d) => (isTimeDimension(d) ? { time: d } : { spec: dimensionSpec(d) as DimensionSpec }));
+/**
+ * The goals a goal breakdown lists: the site's, in the owner's order, but those a top-level
+ * goal filter leaves out (a breakdown filtered to goal X lists X alone, as Plausible's).
+ */
+export function breakdownGoals(query: Query): Query['goals'] {
+  const leaves = query.filters.filter((f): f is FilterLeaf => 'dimension' in f && f.dimension === GOAL_DIMENSION);
+  return query.goals.filter((g) => leaves.every((leaf) => leafMatches(leaf, g.displayName)));
+}
+
+function keysOf(query: Query): Key[] {
+  return query.dimensions.map((d) => {
+    if (isTimeDimension(d)) return { time: d };
+    return { spec: d === GOAL_DIMENSION ? goalSpec(breakdownGoals(query)) : (dimensionSpec(d) as DimensionSpec) };
+  });
+}
+
+/** A top-level filter the conversion rates' totals set aside (Plausible's): on goals or custom properties. */
+function conversionFilter(f: Filter): boolean {
+  return 'dimension' in f && (f.dimension === GOAL_DIMENSION || f.dimension.startsWith(PROP_PREFIX));
+}
+
+/** The visitors of `query` per group of `dimensions`, without its goal and property filters: what converted visitors are a share of. */
+async function visitorsWithoutGoals(ctx: ReadContext, query: Query, dimensions: string[], period: Period): Promise<Map<string, number>> {
+  const totals: Query = { ...query, metrics: ['visitors'], dimensions, filters: query.filters.filter((f) => !conversionFilter(f)) };
+  const rows = await computeRows(ctx, totals, period);
+  return new Map(rows.map((r) => [r.dimensions.join(KEY_SEPARATOR), (r.metrics[0] as number | null) ?? 0]));
 }
 
 /** Session metrics of a page are those of the visits that entered on it. */
@@ -70,7 +94,7 @@ async function totalVisitors(ctx: ReadContext, query: Query, period: Period): Pr
 
 /** Result rows of `query` over `period`, unordered and unpaginated. */
 async function computeRows(ctx: ReadContext, query: Query, period: Period): Promise<ResultRow[]> {
-  const keys = keysOf(query.dimensions);
+  const keys = keysOf(query);
   const byEvent = keys.some((k) => 'spec' in k && k.spec.scope === 'event');
   // Unless events are filtered, a visit's own counters are its pageviews and events, so
   // visit-level queries never read the events table.
@@ -108,7 +132,15 @@ async function computeRows(ctx: ReadContext, query: Query, period: Period): Prom
     rows = rows.filter((g) => query.filters.every((f) => filterMatches(f, () => g.labels[position]!)));
   }
   const total = query.metrics.includes('percentage') ? await totalVisitors(ctx, query, period) : 0;
-  return rows.map((g) => ({ dimensions: g.labels, metrics: query.metrics.map((m) => metricValue(m, g, byEvent, total)) }));
+  const conversion = query.metrics.includes('conversion_rate') ? ((await visitorsWithoutGoals(ctx, query, [], period)).get('') ?? 0) : 0;
+  // Groups are the other dimensions' values: a goal's converted visitors are a share of all the group's.
+  const groupDims = query.dimensions.filter((d) => d !== GOAL_DIMENSION);
+  const groupTotals = query.metrics.includes('group_conversion_rate') ? await visitorsWithoutGoals(ctx, query, groupDims, period) : null;
+  const groupKey = (labels: string[]) => labels.filter((_, i) => query.dimensions[i] !== GOAL_DIMENSION).join(KEY_SEPARATOR);
+  return rows.map((g) => {
+    const totals: Totals = { visitors: total, conversion, group: groupTotals?.get(groupKey(g.labels)) ?? 0 };
+    return { dimensions: g.labels, metrics: query.metrics.map((m) => metricValue(m, g, byEvent, totals)) };
+  });
 }
 
 function compareValues(a: number | string | null, b: number | string | null): number {

@@ -14,6 +14,7 @@ import { addDays, dayNumber, dayStart } from '../time.ts';
 import type { Dialect } from './dialect.ts';
 import { labelSql, type SqlPart } from './dimensions.ts';
 import { filterSql, filtersNeedVisit, type VisitsBeyond } from './filters.ts';
+import { GOAL_ALIAS, goalJoinSql } from './goal-sql.ts';
 import { firstFlags, type FirstFlags } from './first-flags.ts';
 import type { Key, Relation } from './sums.ts';
 import type { Filter } from './types.ts';
@@ -51,18 +52,23 @@ function rowsSql(read: RawRead, measures: string, days: DayCondition | null): Sq
   const time = visits ? 'v.started_at' : 'e.ts';
   const columns: string[] = [];
   const params: SqlValue[] = [];
+  let goalJoin = '';
   read.keys.forEach((key, i) => {
-    if ('spec' in key) {
-      const label = labelSql(key.spec);
-      columns.push(`${label.sql} AS ${keyName(i)}`);
-      params.push(...label.params);
+    if (!('spec' in key)) return;
+    if (key.spec.goals) {
+      goalJoin = ` ${goalJoinSql(key.spec.goals)}`;
+      columns.push(`${GOAL_ALIAS}.goal_name AS ${keyName(i)}`);
+      return;
     }
+    const label = labelSql(key.spec);
+    columns.push(`${label.sql} AS ${keyName(i)}`);
+    params.push(...label.params);
   });
   const lt = read.dialect.localTime(visits ? 'v' : 'e', time, read.timeZone, read.start, read.end);
   columns.push(measures, `${lt.sql} AS lt`);
   params.push(...lt.params);
   const needVisit = !visits && (read.keys.some((k) => 'spec' in k && k.spec.scope === 'visit') || filtersNeedVisit(read.filters));
-  const from = visits ? 'visits v' : needVisit ? 'events e JOIN visits v ON v.id = e.visit_id' : 'events e';
+  const from = (visits ? 'visits v' : needVisit ? 'events e JOIN visits v ON v.id = e.visit_id' : 'events e') + goalJoin;
   const where = [`${visits ? 'v' : 'e'}.site_id = ?`, `${time} >= ?`, `${time} < ?`];
   params.push(read.siteId, read.start, read.end);
   const joined = needVisit ? read.dialect.joinedVisits(read.siteId, read.start, read.end) : null;
