@@ -88,12 +88,24 @@ function cellText(metric: string, value: Cell): string {
   return formatMetric(metric, value);
 }
 
+/** Column widths (set here: the panel's code comes after the page's stylesheet, which stays within its budget). */
+const WIDTH: Record<string, string> = { visitors: '5rem', events: '4.5rem', conversion_rate: '4.5rem', total_revenue: '6.5rem' };
+
+/** A phone has room for the name beside three numbers at most: the total conversions stay in the CSV. */
+const shownMetrics = (metrics: string[]) => (matchMedia('(max-width: 40rem)').matches ? metrics.filter((m) => m !== 'events') : metrics);
+
 function table(view: View, metrics: string[], rows: Array<{ name: string; metrics: Cell[] }>): HTMLTableElement {
   const max = Math.max(1, ...rows.map((r) => Number(r.metrics[0]) || 0));
+  const shown = shownMetrics(metrics);
+  const heading = (m: string) => {
+    const th = h('th', { scope: 'col', class: 'num' }, t(`sv.goals.col.${m}` as 'sv.goals.col.visitors'));
+    th.style.width = WIDTH[m] ?? '';
+    return th;
+  };
   return h(
     'table',
     { class: 'table sv-rows', title: t('sv.goals.cols') },
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('sv.dim.event:goal')), metrics.map((m) => h('th', { scope: 'col', class: 'num' }, t(`sv.goals.col.${m}` as 'sv.goals.col.visitors'))))),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('sv.dim.event:goal')), shown.map(heading))),
     h(
       'tbody',
       null,
@@ -105,7 +117,7 @@ function table(view: View, metrics: string[], rows: Array<{ name: string; metric
           'tr',
           { 'data-value': row.name, 'data-visitors': Number(row.metrics[0]) || 0 },
           h('td', { class: 'sv-name' }, bar, h('button', { type: 'button', class: 'sv-pick', title: t('sv.row.filter', { value: row.name }), onclick: pick }, row.name)),
-          metrics.map((m, i) => h('td', { class: i === 0 ? 'num' : 'num muted', 'data-metric': m }, cellText(m, row.metrics[i] ?? null))),
+          shown.map((m) => h('td', { class: m === 'visitors' ? 'num' : 'num muted', 'data-metric': m }, cellText(m, row.metrics[metrics.indexOf(m)] ?? null))),
         );
       }),
     ),

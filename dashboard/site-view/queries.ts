@@ -72,8 +72,8 @@ export interface BreakdownOptions {
 
 export function breakdownQuery(base: QueryBase, tab: TabDef, options: BreakdownOptions): StatsQuery {
   const filters = [...base.filters, ...(tab.extraFilters ?? [])];
-  // A filter on event names already says which events count.
-  if (tab.pageviewsOnly && !base.filters.some((f) => f.dimension === 'event:name')) filters.push(PAGEVIEW);
+  // A filter on event names or goals already says which events count.
+  if (tab.pageviewsOnly && !base.filters.some((f) => f.dimension === 'event:name' || f.dimension === 'event:goal')) filters.push(PAGEVIEW);
   if (tab.hideNotSet) filters.push({ op: 'is_not', dimension: tab.dimension, values: ['(not set)'] });
   if (options.search) filters.push({ op: 'contains', dimension: tab.shown ?? tab.dimension, values: [options.search] });
   return {

@@ -214,6 +214,14 @@ describe('the Goals panel in the site view', () => {
     await page.getByRole('heading', { name: 'Unique conversions', level: 2 }).waitFor();
     await panel.locator('tbody tr').first().waitFor();
     expect(await panel.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-value')))).toEqual(['Signed up']);
+    // The other panels follow the goal: the pages its events were sent from, the visits that converted.
+    const pages = page.locator('[data-panel="pages"] tbody tr');
+    await pages.first().waitFor();
+    expect(await pages.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-value'), tr.getAttribute('data-second')]))).toEqual([['/pricing', '3']]);
+    const visits = page.locator('[data-panel="visits"]');
+    await visits.locator('tbody tr').first().waitFor();
+    expect(await visits.locator('tbody > tr:not(.sv-trail-row)').count()).toBe(2);
+    expect(await page.locator('.sv-error').count()).toBe(0);
     await screenshot(page.locator('.sv-content'), 'goals-filtered-view-desktop-light');
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(await rawKeysOnPage(page)).toEqual([]);

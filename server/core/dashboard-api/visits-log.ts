@@ -7,7 +7,9 @@
  * and the words searched in the site's own search box.
  * @module
  */
+import { listGoals } from '../goals/goals.ts';
 import type { Db } from '../ports.ts';
+import { GOAL_DIMENSION } from '../query/dimensions.ts';
 import { QueryError } from '../query/errors.ts';
 import { filterSql, sameEventFilters } from '../query/filters.ts';
 import { parseQuery } from '../query/parse.ts';
@@ -129,6 +131,8 @@ function toVisit(row: VisitRow, trail: Trail): RecentVisit {
 export async function recentVisits(db: Db, site: Site, request: VisitsRequest, nowMs: number, statsStart: string | null): Promise<RecentVisitsPage> {
   const page = positiveInt(request.page, 'page', 1, 1_000_000);
   const limit = positiveInt(request.limit, 'limit', DEFAULT_LIMIT, MAX_VISITS_PAGE);
+  // A goal filter (the Goals panel's click) names goals the parser checks, as the Stats API's does.
+  const goals = request.filters?.includes(GOAL_DIMENSION) ? await listGoals(db, site.id) : [];
   const query = parseQuery(
     {
       site_id: site.domain,
@@ -139,6 +143,7 @@ export async function recentVisits(db: Db, site: Site, request: VisitsRequest, n
     site,
     Math.floor(nowMs / 1000),
     statsStart,
+    goals,
   );
   const { start, end } = query.period;
   const where = sameEventFilters(query.filters).map((f) => filterSql(f, { rows: 'visits', siteId: site.id, start, end }));

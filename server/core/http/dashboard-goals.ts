@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { goalSuggestions, sentEventNames } from '../dashboard-api/goal-suggestions.ts';
-import { addGoal, findGoal, type Goal, GoalError, type GoalFieldNames, listGoals, parseGoal, removeGoal, renameGoal, reorderGoals } from '../goals/goals.ts';
+import { addGoal, findGoal, type Goal, type GoalDefinition, GoalError, type GoalFieldNames, listGoals, parseGoal, removeGoal, renameGoal, reorderGoals } from '../goals/goals.ts';
 import type { ApiDeps } from './api-auth.ts';
 import { dashboardAccess, fail, jsonBody, ownedSite, readableSite } from './dashboard-access.ts';
 
@@ -15,7 +15,7 @@ import { dashboardAccess, fail, jsonBody, ownedSite, readableSite } from './dash
 const FIELDS: GoalFieldNames = { kind: 'kind', pagePath: 'pagePath', eventName: 'eventName', prop: 'prop', currency: 'currency', displayName: 'displayName' };
 
 /** A goal as the dashboard reads it (without its site and position: the list's order is its position). */
-export type GoalInfo = Omit<Goal, 'siteId' | 'position'>;
+export type GoalInfo = GoalDefinition & { id: number };
 
 const info = ({ siteId: _site, position: _position, ...goal }: Goal): GoalInfo => goal;
 
