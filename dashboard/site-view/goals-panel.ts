@@ -90,16 +90,19 @@ function cellText(metric: string, value: Cell): string {
 
 /** Column widths (set here: the panel's code comes after the page's stylesheet, which stays within its budget). */
 const WIDTH: Record<string, string> = { visitors: '5rem', events: '4.5rem', conversion_rate: '4.5rem', total_revenue: '6.5rem' };
+const PHONE_WIDTH: Record<string, string> = { visitors: '3.75rem', conversion_rate: '3.75rem', total_revenue: '5rem' };
+
+const onPhone = () => matchMedia('(max-width: 40rem)').matches;
 
 /** A phone has room for the name beside three numbers at most: the total conversions stay in the CSV. */
-const shownMetrics = (metrics: string[]) => (matchMedia('(max-width: 40rem)').matches ? metrics.filter((m) => m !== 'events') : metrics);
+const shownMetrics = (metrics: string[]) => (onPhone() ? metrics.filter((m) => m !== 'events') : metrics);
 
 function table(view: View, metrics: string[], rows: Array<{ name: string; metrics: Cell[] }>): HTMLTableElement {
   const max = Math.max(1, ...rows.map((r) => Number(r.metrics[0]) || 0));
   const shown = shownMetrics(metrics);
   const heading = (m: string) => {
     const th = h('th', { scope: 'col', class: 'num' }, t(`sv.goals.col.${m}` as 'sv.goals.col.visitors'));
-    th.style.width = WIDTH[m] ?? '';
+    th.style.width = (onPhone() ? PHONE_WIDTH : WIDTH)[m] ?? '';
     return th;
   };
   return h(
@@ -145,11 +148,11 @@ function emptyState(view: View, list: GoalList): HTMLElement {
   };
   return h(
     'div',
-    { class: 'sv-empty sv-goals-empty' },
+    { class: 'sv-empty stack-s' },
     h('p', null, h('strong', null, t('sv.goals.empty.title'))),
     h('p', { class: 'muted' }, t('sv.goals.empty.body')),
     owner ? h('p', null, t(sent.length ? 'sv.goals.empty.events' : 'sv.goals.empty.noEvents')) : h('p', { class: 'muted' }, t('sv.goals.empty.viewer')),
-    owner && sent.length ? h('p', { class: 'actions' }, sent.map((s) => add(s.eventName))) : null,
+    owner && sent.length ? h('p', null, sent.flatMap((s) => [add(s.eventName), ' '])) : null,
     owner ? h('p', null, link(settingsHref(view.ctx.site.domain), {}, t('sv.goals.empty.settings'))) : null,
   );
 }
