@@ -10,17 +10,17 @@ import type { GoalSuggestion } from '../../server/core/dashboard-api/goal-sugges
 import type { GoalInfo } from '../../server/core/http/dashboard-goals.ts';
 import { goals as en } from '../i18n/goals.en.ts';
 import { goals as nb } from '../i18n/goals.nb.ts';
-import { type StatsQuery, type StatsResult, get, post, sitePath } from '../lib/api.ts';
+import { type StatsResult, post, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { addStrings, formatNumber, t } from '../lib/i18n.ts';
 import { link } from '../lib/router.ts';
 import { settingsHref } from '../lib/route.ts';
-import { cachedQuery } from './cache.ts';
+import { cachedQuery, clearCache } from './cache.ts';
 import { csvFileName, downloadCsv, toCsv } from './csv-download.ts';
 import { formatMetric } from './format.ts';
 import { resolvedSpan } from './panel.ts';
-import { panelError } from './rows.ts';
-import { apiFilters } from './state.ts';
+import { panelError, skeleton } from './rows.ts';
+import { goalsQuery } from './queries.ts';
 import type { View } from './view.ts';
 
 addStrings({ en, nb });
@@ -38,36 +38,10 @@ interface Revenue {
   currency: string;
 }
 
-const TTL_MS = 60_000;
-let listed: { domain: string; at: number; list: Promise<GoalList> } | null = null;
+const COUNTS = ['visitors', 'events', 'conversion_rate'];
 
-/** The site's goals, asked once a minute at most (every draw of the view reads them). */
-function goalList(domain: string, fresh = false): Promise<GoalList> {
-  if (fresh || !listed || listed.domain !== domain || Date.now() - listed.at > TTL_MS) {
-    const list = get<GoalList>(sitePath(domain, '/goals'));
-    listed = { domain, at: Date.now(), list };
-    list.catch(() => (listed = null));
-  }
-  return listed.list;
-}
-
-/** The panel's metrics: revenue only when a goal can have some. */
-export function goalMetrics(goals: GoalInfo[]): string[] {
-  return ['visitors', 'events', 'conversion_rate', ...(goals.some((g) => g.kind === 'event' && g.currency) ? ['total_revenue'] : [])];
-}
-
-export function goalsQuery(view: View, goals: GoalInfo[]): StatsQuery {
-  return {
-    site_id: view.base.siteId,
-    metrics: goalMetrics(goals),
-    date_range: view.base.range,
-    dimensions: [GOAL_DIMENSION],
-    filters: apiFilters(view.base.filters),
-    order_by: [['visitors', 'desc']],
-    include: view.base.imports ? { imports: true } : {},
-    pagination: { limit: 100, offset: 0 },
-  };
-}
+/** Whether a goal can have revenue: then the panel asks for it too (a second question, for these sites only). */
+export const hasRevenue = (goals: GoalInfo[]) => goals.some((g) => g.kind === 'event' && g.currency);
 
 type Cell = number | Revenue | null;
 
@@ -75,12 +49,12 @@ type Cell = number | Revenue | null;
  * The rows shown: the API's (most conversions first), then, unless the view filters by goals
  * (whose rows are the filtered ones only), the goals without a conversion in the period.
  */
-export function goalRows(result: StatsResult, goals: GoalInfo[], filtered: boolean): Array<{ name: string; metrics: Cell[] }> {
+export function goalRows(result: StatsResult, goals: GoalInfo[], filtered: boolean, revenue: Map<string, Cell> | null): Array<{ name: string; metrics: Cell[] }> {
   const rows = result.results.map((r) => ({ name: r.dimensions[0] ?? '', metrics: r.metrics as Cell[] }));
-  if (filtered) return rows;
   const seen = new Set(rows.map((r) => r.name));
-  const width = result.results[0]?.metrics.length ?? 3;
-  return [...rows, ...goals.filter((g) => !seen.has(g.displayName)).map((g) => ({ name: g.displayName, metrics: Array.from({ length: width }, () => 0) }))];
+  const idle = filtered ? [] : goals.filter((g) => !seen.has(g.displayName)).map((g) => ({ name: g.displayName, metrics: COUNTS.map(() => 0) as Cell[] }));
+  const all = [...rows, ...idle];
+  return revenue ? all.map((r) => ({ ...r, metrics: [...r.metrics, revenue.get(r.name) ?? null] })) : all;
 }
 
 function cellText(metric: string, value: Cell): string {
@@ -137,7 +111,8 @@ function emptyState(view: View, list: GoalList): HTMLElement {
       button.disabled = true;
       try {
         await post(sitePath(view.ctx.site.domain, '/goals'), { kind: 'event', eventName: name });
-        await goalList(view.ctx.site.domain, true);
+        // The view's answers so far were given without this goal.
+        clearCache();
         view.redraw();
       } catch (error) {
         button.disabled = false;
@@ -157,18 +132,22 @@ function emptyState(view: View, list: GoalList): HTMLElement {
   );
 }
 
-/** Fills the card index.ts drew: the title, then the goals or the empty state. */
-export function fillGoals(view: View, card: HTMLElement): void {
-  const body = h('div', { class: 'sv-panel-body' });
+/** Fills the card index.ts drew, from what it asked: the title, then the goals or the empty state. */
+export function fillGoals(view: View, card: HTMLElement, listed: Promise<unknown>, counts: Promise<StatsResult>): void {
+  const body = h('div', { class: 'sv-panel-body' }, skeleton(3));
   const csv = h('button', { type: 'button', class: 'btn btn-ghost', disabled: true, 'aria-label': t('sv.csv.label', { name: t('sv.panel.goals') }) }, t('sv.csv'));
   const head = h('header', { class: 'sv-panel-head' }, h('h2', { id: 'sv-title-goals' }, t('sv.panel.goals')));
-  goalList(view.ctx.site.domain)
+  // Without goals the breakdown is not needed, nor its error.
+  counts.catch(() => {});
+  (listed as Promise<GoalList>)
     .then(async (list) => {
       if (list.goals.length === 0) return void replace(body, emptyState(view, list));
-      const metrics = goalMetrics(list.goals);
-      const result = await cachedQuery(goalsQuery(view, list.goals));
+      const revenue = hasRevenue(list.goals) ? cachedQuery(goalsQuery(view.base, ['visitors', 'total_revenue'])) : null;
+      const [result, money] = await Promise.all([counts, revenue]);
+      const metrics = money ? [...COUNTS, 'total_revenue'] : COUNTS;
+      const byName = money ? new Map(money.results.map((r) => [r.dimensions[0] ?? '', r.metrics[1] as Cell])) : null;
       const filtered = view.state.filters.some((f) => f.dimension === GOAL_DIMENSION);
-      const rows = goalRows(result, list.goals, filtered);
+      const rows = goalRows(result, list.goals, filtered, byName);
       replace(body, rows.length ? table(view, metrics, rows) : h('p', { class: 'muted sv-empty' }, t('sv.goals.none')));
       csv.disabled = rows.length === 0;
       csv.onclick = () => {

@@ -7,7 +7,7 @@
  * chart, and the recent visits' page.
  * @module
  */
-import { get } from '../lib/api.ts';
+import { get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { setTitle } from '../lib/ui.ts';
 import { loadAnnotations } from './annotations.ts';
@@ -23,7 +23,7 @@ import { renderKpis } from './kpis.ts';
 import { renderPanel } from './panel.ts';
 import { eventParts, locationParts, sourceParts, wordParts } from './panel-parts.ts';
 import { PANELS, type PanelDef, drillDown } from './panels.ts';
-import { everQuery, kpiQuery, seriesQuery } from './queries.ts';
+import { everQuery, goalsQuery, kpiQuery, seriesQuery } from './queries.ts';
 import { isRealtime, keepTodayFresh, realtimeLabel, renderRealtime } from './realtime.ts';
 import { type ViewState, parseView, serializeView, tabChanges, withFilter } from './state.ts';
 import type { SiteViewContext, View } from './view.ts';
@@ -49,10 +49,12 @@ function partsOf(view: View, panel: PanelDef) {
   }
 }
 
-/** The Goals panel's card: its code and strings load after the view's (goals-panel.ts). */
+/** The Goals panel's card: its questions start with the view's; its code and strings load beside them (goals-panel.ts). */
 function goalsCard(view: View): HTMLElement {
   const card = h('section', { class: 'card sv-panel', 'data-panel': 'goals' }, skeleton(4));
-  import('./goals-panel.ts').then((m) => m.fillGoals(view, card), (error: unknown) => replace(card, panelError(error)));
+  const list = get(sitePath(view.ctx.site.domain, '/goals'));
+  const counts = cachedQuery(goalsQuery(view.base));
+  import('./goals-panel.ts').then((m) => m.fillGoals(view, card, list, counts), (error: unknown) => replace(card, panelError(error)));
   return card;
 }
 

@@ -88,6 +88,11 @@ export function breakdownQuery(base: QueryBase, tab: TabDef, options: BreakdownO
   };
 }
 
+/** The Goals panel's rows (`event:goal`): each goal's conversions, and its revenue when `metrics` asks. */
+export function goalsQuery(base: QueryBase, metrics = ['visitors', 'events', 'conversion_rate']): StatsQuery {
+  return { ...breakdownQuery(base, { dimension: 'event:goal', second: 'events' } as TabDef, { limit: 100 }), metrics };
+}
+
 /** Search-engine visits, and those of them without search words: the "not provided" share. */
 export function notProvidedQueries(base: QueryBase): [StatsQuery, StatsQuery] {
   const engine: Filter = { op: 'is_not', dimension: 'visit:search_engine', values: ['(not set)'] };
