@@ -110,7 +110,8 @@ async function computeRows(ctx: ReadContext, query: Query, period: Period, other
   // Unless events are filtered, a visit's own counters are its pageviews and events, so
   // visit-level queries never read the events table.
   const fromCounters = !byEvent && !query.filters.flatMap(filterDimensions).some((d) => dimensionSpec(d)?.scope === 'event');
-  const wantsEvents = query.metrics.some((m) => m === 'pageviews' || m === 'events');
+  // Revenue is of events: under event filters, its groups are those of the events passing them.
+  const wantsEvents = query.metrics.some((m) => m === 'pageviews' || m === 'events' || REVENUE_METRICS.includes(m));
   const needVisits = byEvent ? query.metrics.some((m) => SESSION_METRICS.includes(m)) : fromCounters || query.metrics.some((m) => VISIT_METRICS.includes(m));
   const needEvents = byEvent || (!fromCounters && wantsEvents);
   const selected = ctx.rollups ? groupSelection(query, keys, byEvent, needVisits) : null;
