@@ -110,6 +110,33 @@ export function describeGoalQueries(runtime: string, start: StartTarget): void {
       ]);
     });
 
+    it('sums revenue in the goal\'s currency, as Plausible\'s money objects, and says what another currency left out', async () => {
+      const eur = (value: number, short: string, long: string) => ({ value, currency: 'EUR', short, long });
+      const left = { code: 'revenue_in_other_currencies', warning: "Revenue in another currency than its goal's is not included: Teller converts no currencies.", other_currencies: [{ currency: 'USD', events: 1, amount: 7 }] };
+      const { body } = await query({ metrics: ['visitors', 'total_revenue', 'average_revenue'], filters: [['is', 'event:goal', ['Purchase']]] });
+      expect(body.results).toEqual([{ dimensions: [], metrics: [2, eur(14.5, '€14.5', '€14.50'), eur(7.25, '€7.3', '€7.25')] }]);
+      expect(body.meta.metric_warnings).toEqual({ total_revenue: left, average_revenue: left });
+      // By goal: each revenue goal in its own currency, the others null.
+      expect(await results({ metrics: ['events', 'total_revenue'], dimensions: ['event:goal'] })).toEqual([
+        { dimensions: ['Purchase'], metrics: [3, eur(14.5, '€14.5', '€14.50')] },
+        { dimensions: ['Visit /blog**'], metrics: [2, null] },
+        { dimensions: ['Pro signup'], metrics: [1, null] },
+        { dimensions: ['Signup'], metrics: [1, null] },
+      ]);
+      // By country: the one currency of the site's revenue goals; a group without revenue reads 0.
+      expect(await results({ metrics: ['total_revenue'], dimensions: ['visit:country'], order_by: [['visit:country', 'asc']] })).toEqual([
+        { dimensions: ['(not set)'], metrics: [eur(0, '€0.0', '€0.00')] },
+        { dimensions: ['DE'], metrics: [eur(4, '€4.0', '€4.00')] },
+        { dimensions: ['NO'], metrics: [eur(0, '€0.0', '€0.00')] },
+        { dimensions: ['SE'], metrics: [eur(10.5, '€10.5', '€10.50')] },
+      ]);
+      const none = await query({ metrics: ['visitors', 'total_revenue'], filters: [['is', 'event:goal', ['Signup']]] });
+      expect(none.body.results).toEqual([{ dimensions: [], metrics: [1, null] }]);
+      expect(none.body.meta.metric_warnings).toEqual({
+        total_revenue: { code: 'no_revenue_goals_matching', warning: 'Revenue metrics are null as there are no matching revenue goals.' },
+      });
+    });
+
     it('refuses what Plausible refuses, with its messages', async () => {
       expect(await refusal({ metrics: ['conversion_rate'] })).toBe('Metric `conversion_rate` can only be queried with event:goal filters or dimensions.');
       expect(await refusal({ metrics: ['group_conversion_rate'], dimensions: ['visit:source'] })).toBe(

@@ -13,11 +13,12 @@ import { importedRange } from '../imports/store.ts';
 import { IMPORTS_WARNINGS, ImportsUnanswerable, importsSkipReason } from './imported.ts';
 import { readGroups, type ReadContext } from './read.ts';
 import { readRollupState } from './rollup-state.ts';
+import { money, readRevenue, REVENUE_WARNINGS, revenuePlan, revenueValue, roundAmount, wantsRevenue, type OtherCurrency, type RevenuePlan } from './revenue.ts';
 import { reachesPurged } from '../privacy/purge-boundary.ts';
 import { readSitePrivacy } from '../privacy/site-privacy.ts';
 import { KEY_SEPARATOR, type Key } from './sums.ts';
 import { timeLabels } from './time-buckets.ts';
-import { CONVERSION_METRICS, SESSION_METRICS, type Filter, type FilterLeaf, type Metric, type Period, type Query, type TimeDimension } from './types.ts';
+import { CONVERSION_METRICS, REVENUE_METRICS, SESSION_METRICS, type Filter, type FilterLeaf, type Metric, type Period, type Query, type TimeDimension } from './types.ts';
 
 export interface ResultRow {
   dimensions: string[];
@@ -25,8 +26,15 @@ export interface ResultRow {
   comparison?: { dimensions: Array<string | null>; metrics: Array<number | null>; change: Array<number | null> };
 }
 
+/** A row as answered: revenue metrics as Plausible's money objects (revenue.ts). */
+export interface AnsweredRow {
+  dimensions: string[];
+  metrics: unknown[];
+  comparison?: { dimensions: Array<string | null>; metrics: unknown[]; change: Array<number | null> };
+}
+
 export interface QueryResponse {
-  results: ResultRow[];
+  results: AnsweredRow[];
   meta: Record<string, unknown>;
   query: Record<string, unknown>;
 }
@@ -92,14 +100,18 @@ async function totalVisitors(ctx: ReadContext, query: Query, period: Period): Pr
   return [...groups.values()].reduce((n, g) => n + g.sums.visitors, 0);
 }
 
-/** Result rows of `query` over `period`, unordered and unpaginated. */
-async function computeRows(ctx: ReadContext, query: Query, period: Period): Promise<ResultRow[]> {
+/**
+ * Result rows of `query` over `period`, unordered and unpaginated; revenue metrics as plain
+ * numbers (formatted last). Revenue in other currencies than its goal's is added to `other`.
+ */
+async function computeRows(ctx: ReadContext, query: Query, period: Period, other?: Map<string, OtherCurrency>): Promise<ResultRow[]> {
   const keys = keysOf(query);
   const byEvent = keys.some((k) => 'spec' in k && k.spec.scope === 'event');
   // Unless events are filtered, a visit's own counters are its pageviews and events, so
   // visit-level queries never read the events table.
   const fromCounters = !byEvent && !query.filters.flatMap(filterDimensions).some((d) => dimensionSpec(d)?.scope === 'event');
-  const wantsEvents = query.metrics.some((m) => m === 'pageviews' || m === 'events');
+  // Revenue is of events: under event filters, its groups are those of the events passing them.
+  const wantsEvents = query.metrics.some((m) => m === 'pageviews' || m === 'events' || REVENUE_METRICS.includes(m));
   const needVisits = byEvent ? query.metrics.some((m) => SESSION_METRICS.includes(m)) : fromCounters || query.metrics.some((m) => VISIT_METRICS.includes(m));
   const needEvents = byEvent || (!fromCounters && wantsEvents);
   const selected = ctx.rollups ? groupSelection(query, keys, byEvent, needVisits) : null;
@@ -137,10 +149,56 @@ async function computeRows(ctx: ReadContext, query: Query, period: Period): Prom
   const groupDims = query.dimensions.filter((d) => d !== GOAL_DIMENSION);
   const groupTotals = query.metrics.includes('group_conversion_rate') ? await visitorsWithoutGoals(ctx, query, groupDims, period) : null;
   const groupKey = (labels: string[]) => labels.filter((_, i) => query.dimensions[i] !== GOAL_DIMENSION).join(KEY_SEPARATOR);
+  const plan = wantsRevenue(query) ? revenuePlan(query, breakdownGoals(query)) : null;
+  const revenue = plan && plan.warning === null ? await readRevenue(ctx, plan, keys, query.filters, period) : null;
+  for (const [currency, o] of revenue?.other ?? []) {
+    const seen = other?.get(currency) ?? { currency, events: 0, amount: 0 };
+    other?.set(currency, { currency, events: seen.events + o.events, amount: seen.amount + o.amount });
+  }
   return rows.map((g) => {
     const totals: Totals = { visitors: total, conversion, group: groupTotals?.get(groupKey(g.labels)) ?? 0 };
-    return { dimensions: g.labels, metrics: query.metrics.map((m) => metricValue(m, g, byEvent, totals)) };
+    const sums = revenue?.groups.get(g.labels.join(KEY_SEPARATOR));
+    const value = (m: Metric) => (REVENUE_METRICS.includes(m) ? (revenue ? revenueValue(m, sums) : null) : metricValue(m, g, byEvent, totals));
+    return { dimensions: g.labels, metrics: query.metrics.map(value) };
   });
+}
+
+/**
+ * Revenue metrics as Plausible answers them: money objects in the row's currency (null
+ * where the plan gives none), comparison values too; changes stay numbers.
+ */
+function formatRevenue(rows: ResultRow[], query: Query, plan: RevenuePlan | null): AnsweredRow[] {
+  if (!plan) return rows;
+  const positions = query.metrics.flatMap((m, i) => (REVENUE_METRICS.includes(m) ? [i] : []));
+  const format = (metrics: Array<number | null>, labels: Array<string | null>) =>
+    metrics.map((v, i) => {
+      if (!positions.includes(i)) return v;
+      const currency = plan.warning === null && labels.every((l) => l !== null) ? plan.currency(labels as string[]) : null;
+      return currency === null ? null : money(v ?? 0, currency);
+    });
+  return rows.map((r) => ({
+    ...r,
+    metrics: format(r.metrics, r.dimensions),
+    ...(r.comparison ? { comparison: { ...r.comparison, metrics: format(r.comparison.metrics, r.dimensions) } } : {}),
+  }));
+}
+
+/** Plausible's `meta.metric_warnings` for revenue, and the revenue left out for its currency. */
+function revenueWarnings(query: Query, plan: RevenuePlan | null, other: Map<string, OtherCurrency>): Record<string, unknown> | null {
+  if (!plan) return null;
+  let warning: Record<string, unknown> | null = null;
+  if (plan.warning !== null) {
+    warning = { code: plan.warning, warning: REVENUE_WARNINGS[plan.warning] };
+  } else if (other.size > 0) {
+    const currencies = [...other.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)).map((o) => ({ ...o, amount: roundAmount(o.amount) }));
+    warning = {
+      code: 'revenue_in_other_currencies',
+      warning: 'Revenue in another currency than its goal\'s is not included: Teller converts no currencies.',
+      other_currencies: currencies,
+    };
+  }
+  if (!warning) return null;
+  return Object.fromEntries(query.metrics.filter((m) => REVENUE_METRICS.includes(m)).map((m) => [m, warning]));
 }
 
 function compareValues(a: number | string | null, b: number | string | null): number {
@@ -211,7 +269,10 @@ function includeEcho(query: Query): Record<string, unknown> {
 
 /** The rows of `query`, with their comparison when asked, and the meta the comparison adds. */
 async function answer(ctx: ReadContext, query: Query, comparison: Period | null, meta: Record<string, unknown>): Promise<ResultRow[]> {
-  const rows = await computeRows(ctx, query, query.period);
+  const other = new Map<string, OtherCurrency>();
+  const rows = await computeRows(ctx, query, query.period, other);
+  const warnings = revenueWarnings(query, wantsRevenue(query) ? revenuePlan(query, breakdownGoals(query)) : null, other);
+  if (warnings) meta.metric_warnings = warnings;
   if (!comparison) return rows;
   meta.comparison_date_range = periodEcho(query.site.timezone, comparison);
   if (reachesPurged(comparison, ctx.purgedBefore)) meta.purged_before = ctx.purgedBefore;
@@ -265,8 +326,9 @@ export async function runQuery(db: Db, query: Query, options: RunOptions = { use
   if (query.include.timeLabels && time) meta.time_labels = timeLabels(time, query.period.firstDay, query.period.lastDay);
   if (query.include.totalRows) meta.total_rows = rows.length;
   const { limit, offset } = query.pagination;
+  const plan = wantsRevenue(query) ? revenuePlan(query, breakdownGoals(query)) : null;
   return {
-    results: rows.slice(offset, offset + limit),
+    results: formatRevenue(rows.slice(offset, offset + limit), query, plan),
     meta,
     query: {
       site_id: query.site.domain,

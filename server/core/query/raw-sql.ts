@@ -156,3 +156,21 @@ export function columnarStatements(read: RawRead, varying: Readonly<Record<strin
     distinctStatement(narrowed, (lt) => `${read.dialect.dayOf(lt)} IN (${list})`),
   ];
 }
+
+/**
+ * The revenue of the events of a raw read (SQLite only: the columnar copy holds no revenue),
+ * per key and per pair of the event's currency and the currency of the goal it counts for
+ * (`goalCurrency`: SQL of the row's goal currency). Rows have the keys as rawStatement's,
+ * `currency`, `goal_currency`, `amount` (the sum) and `n` (the events).
+ */
+export function revenueStatement(read: RawRead, goalCurrency: string): Stmt {
+  const names = read.keys.map((_, i) => keyName(i));
+  const rows = rowsSql(read, `e.revenue_amount AS amount, e.revenue_currency AS currency, ${goalCurrency} AS goal_currency`, null);
+  const keys = keyColumns(read);
+  const grouped = [...names, 'currency', 'goal_currency'];
+  return {
+    sql: `SELECT ${[keys.sql, 'currency', 'goal_currency', 'SUM(CAST(amount AS REAL)) AS amount', 'COUNT(*) AS n'].filter(Boolean).join(', ')}
+      FROM (${rows.sql}) WHERE amount IS NOT NULL GROUP BY ${grouped.join(', ')}`,
+    params: [...keys.params, ...rows.params],
+  };
+}
