@@ -18,4 +18,5 @@ export const goals = {
   'sv.goals.empty.viewer': 'The site’s owner adds goals in the site’s settings.',
   'sv.goals.add': 'Add {name} as a goal',
   'sv.goals.none': 'No conversions in this period.',
+  'sv.goals.otherCurrencies': 'Not in the revenue: {amounts}, sent in another currency than the goal’s (Teller converts no currencies).',
 };

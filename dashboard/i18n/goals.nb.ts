@@ -16,4 +16,5 @@ export const goals: Record<keyof typeof English, string> = {
   'sv.goals.empty.viewer': 'Eieren av nettstedet legger til mål i innstillingene for nettstedet.',
   'sv.goals.add': 'Legg til {name} som mål',
   'sv.goals.none': 'Ingen konverteringer i denne perioden.',
+  'sv.goals.otherCurrencies': 'Ikke med i inntekten: {amounts}, sendt i en annen valuta enn målets (Teller regner ikke om valuta).',
 };

@@ -38,6 +38,12 @@ interface Revenue {
   currency: string;
 }
 
+/** Revenue left out of a goal's sum: sent in another currency than the goal's. */
+interface OtherRevenue {
+  currency: string;
+  amount: number;
+}
+
 const COUNTS = ['visitors', 'events', 'conversion_rate'];
 
 /** Whether a goal can have revenue: then the panel asks for it too (a second question, for these sites only). */
@@ -101,6 +107,15 @@ function table(view: View, metrics: string[], rows: Array<{ name: string; metric
   );
 }
 
+/** Revenue the API left out for its currency (`revenue_in_other_currencies`), said under the rows. */
+function otherCurrencies(result: StatsResult): HTMLElement | null {
+  const warnings = result.meta.metric_warnings as Record<string, { other_currencies?: OtherRevenue[] }> | undefined;
+  const other = warnings?.total_revenue?.other_currencies;
+  if (!other?.length) return null;
+  const amounts = other.map((o) => formatNumber(o.amount, { style: 'currency', currency: o.currency })).join(', ');
+  return h('p', { class: 'hint sv-goals-other' }, t('sv.goals.otherCurrencies', { amounts }));
+}
+
 /** No goals: what one is, and for the owner one click per custom event the site sends. */
 function emptyState(view: View, list: GoalList): HTMLElement {
   const owner = view.ctx.mode === 'owner';
@@ -148,7 +163,7 @@ export function fillGoals(view: View, card: HTMLElement, listed: Promise<unknown
       const byName = money ? new Map(money.results.map((r) => [r.dimensions[0] ?? '', r.metrics[1] as Cell])) : null;
       const filtered = view.state.filters.some((f) => f.dimension === GOAL_DIMENSION);
       const rows = goalRows(result, list.goals, filtered, byName);
-      replace(body, rows.length ? table(view, metrics, rows) : h('p', { class: 'muted sv-empty' }, t('sv.goals.none')));
+      replace(body, rows.length ? table(view, metrics, rows) : h('p', { class: 'muted sv-empty' }, t('sv.goals.none')), money ? otherCurrencies(money) : null);
       csv.disabled = rows.length === 0;
       csv.onclick = () => {
         const { from, to } = resolvedSpan(result, view.span);

@@ -26,7 +26,9 @@ beforeAll(async () => {
   await d.server.addSite(EMPTY, 'Europe/Oslo');
   const visit = (ip: string, body: Record<string, unknown>) => d.sendEvent(SITE, { ip }, UA, { u: `https://${SITE}/pricing`, ...body });
   for (const ip of ['84.208.20.110', '84.208.20.111', '85.226.0.1', '91.64.0.1']) await visit(ip, {});
-  await visit('84.208.20.110', { n: 'Signup', p: { plan: 'pro' } });
+  await visit('84.208.20.110', { n: 'Signup', p: { plan: 'pro' }, $: { amount: '199', currency: 'NOK' } });
+  // Revenue in another currency than the goal's: counted as a conversion, left out of the sum and said so.
+  await visit('84.208.20.110', { n: 'Signup', p: { plan: 'pro' }, $: { amount: '20', currency: 'EUR' } });
   await visit('84.208.20.111', { n: 'Signup', p: { plan: 'free' } });
   await visit('84.208.20.111', { n: 'Signup', p: { plan: 'free' } });
   await visit('85.226.0.1', { n: 'Contact', u: `https://${SITE}/contact` });
@@ -198,7 +200,12 @@ describe('the Goals panel in the site view', () => {
     );
     expect(rows).toEqual(expected.map((r) => [r.dimensions[0], r.metrics[0], String(r.metrics[1])]));
     // Signed up: 2 of the 5 visitors (the 404 page's visit above is the fifth).
-    expect(rows[0]).toEqual(['Signed up', 2, '3']);
+    expect(rows[0]).toEqual(['Signed up', 2, '4']);
+    expect(rows[1]).toEqual(['Pro signup', 1, '2']);
+    // Revenue in the goal's currency; the euros are named apart.
+    expect(await panel.locator('tr[data-value="Pro signup"] [data-metric="total_revenue"]').textContent()).toMatch(/^NOK\s199\.00$/);
+    expect(await panel.locator('tr[data-value="Signed up"] [data-metric="total_revenue"]').textContent()).toBe('–');
+    await panel.getByText('Not in the revenue: €20.00, sent in another currency').waitFor();
     expect(expected[0]!.metrics[2]).toBe(40);
     expect(await panel.locator('tr[data-value="Signed up"] [data-metric="conversion_rate"]').textContent()).toBe('40%');
     await screenshot(panel, 'goals-panel-desktop-light');
@@ -209,7 +216,7 @@ describe('the Goals panel in the site view', () => {
     const kpis = page.locator('.sv-kpis');
     await kpis.locator('[data-metric="conversion_rate"] .sv-kpi-value[data-value]').waitFor();
     expect(await kpis.locator('.sv-kpi-label').allTextContents()).toEqual(['Unique conversions', 'Total conversions', 'Conversion rate']);
-    expect(await kpis.locator('.sv-kpi-value').evaluateAll((els) => els.map((el) => el.getAttribute('data-value')))).toEqual(['2', '3', '40']);
+    expect(await kpis.locator('.sv-kpi-value').evaluateAll((els) => els.map((el) => el.getAttribute('data-value')))).toEqual(['2', '4', '40']);
     // The chart plots the conversions.
     await page.getByRole('heading', { name: 'Unique conversions', level: 2 }).waitFor();
     await panel.locator('tbody tr').first().waitFor();
@@ -217,7 +224,7 @@ describe('the Goals panel in the site view', () => {
     // The other panels follow the goal: the pages its events were sent from, the visits that converted.
     const pages = page.locator('[data-panel="pages"] tbody tr');
     await pages.first().waitFor();
-    expect(await pages.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-value'), tr.getAttribute('data-second')]))).toEqual([['/pricing', '3']]);
+    expect(await pages.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-value'), tr.getAttribute('data-second')]))).toEqual([['/pricing', '4']]);
     const visits = page.locator('[data-panel="visits"]');
     await visits.locator('tbody tr').first().waitFor();
     expect(await visits.locator('tbody > tr:not(.sv-trail-row)').count()).toBe(2);
