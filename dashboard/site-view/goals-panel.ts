@@ -113,7 +113,9 @@ function otherCurrencies(result: StatsResult): HTMLElement | null {
   const other = warnings?.total_revenue?.other_currencies;
   if (!other?.length) return null;
   const amounts = other.map((o) => formatNumber(o.amount, { style: 'currency', currency: o.currency })).join(', ');
-  return h('p', { class: 'hint sv-goals-other' }, t('sv.goals.otherCurrencies', { amounts }));
+  const note = h('p', { class: 'hint' }, t('sv.goals.otherCurrencies', { amounts }));
+  note.style.marginTop = '.5rem';
+  return note;
 }
 
 /** No goals: what one is, and for the owner one click per custom event the site sends. */
