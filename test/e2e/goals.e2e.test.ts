@@ -232,6 +232,19 @@ describe('the Goals panel in the site view', () => {
     await screenshot(page.locator('.sv-content'), 'goals-filtered-view-desktop-light');
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(await rawKeysOnPage(page)).toEqual([]);
+
+    // The Filter dialog offers goals, suggesting the site's: add one by typing part of its name.
+    await page.locator('.sv-chip').getByRole('button', { name: 'Remove filter: Goal is Signed up' }).click();
+    await page.waitForURL((url) => !url.search.includes('event%3Agoal'));
+    await page.click('[data-key="filter-add"]');
+    await page.selectOption('dialog select >> nth=0', 'event:goal');
+    await page.locator('dialog [role="combobox"]').pressSequentially('pro');
+    await page.locator('#sv-filter-suggest [role="option"][data-value="Pro signup"]').click();
+    await page.click('dialog button[type="submit"]');
+    await page.locator('.sv-chip').getByText('Goal is Pro signup').waitFor();
+    await kpis.locator('[data-metric="conversion_rate"] .sv-kpi-value[data-value]').waitFor();
+    expect(await kpis.locator('.sv-kpi-value').evaluateAll((els) => els.map((el) => el.getAttribute('data-value')))).toEqual(['1', '2', '20']);
+    expect(await page.locator('.sv-error').count()).toBe(0);
   });
 
   it('without goals says what a goal is and adds one in one click from the events the site sends', async () => {
