@@ -229,5 +229,8 @@ export function goalsSection(domain: string): HTMLElement {
       ),
   };
   void ctx.reload();
-  return section(t('goals.title'), t('goals.intro'), list, line.root, offered, newGoalForm(ctx, () => sent));
+  const root = section(t('goals.title'), t('goals.intro'), list, line.root, offered, newGoalForm(ctx, () => sent));
+  // The site view's Goals panel links here (`/settings#goals`).
+  root.id = 'goals';
+  return root;
 }

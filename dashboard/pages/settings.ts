@@ -209,6 +209,8 @@ export function renderSettings(main: HTMLElement, domain: string): Dispose {
         removeSection(domain),
       );
       replace(aside, contents(body));
+      // A link to one section (the Goals panel's `#goals`) lands on it once the page is drawn.
+      if (location.hash.length > 1) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView();
     })
     .catch((error: unknown) => {
       if (live) replace(body, h('p', { class: 'form-error', role: 'alert' }, errorText(error)));

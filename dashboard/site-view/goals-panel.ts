@@ -145,7 +145,7 @@ function emptyState(view: View, list: GoalList): HTMLElement {
     h('p', { class: 'muted' }, t('sv.goals.empty.body')),
     owner ? h('p', null, t(sent.length ? 'sv.goals.empty.events' : 'sv.goals.empty.noEvents')) : h('p', { class: 'muted' }, t('sv.goals.empty.viewer')),
     owner && sent.length ? h('p', null, sent.flatMap((s) => [add(s.eventName), ' '])) : null,
-    owner ? h('p', null, link(settingsHref(view.ctx.site.domain), {}, t('sv.goals.empty.settings'))) : null,
+    owner ? h('p', null, link(`${settingsHref(view.ctx.site.domain)}#goals`, {}, t('sv.goals.empty.settings'))) : null,
   );
 }
 

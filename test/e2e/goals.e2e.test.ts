@@ -252,6 +252,14 @@ describe('the Goals panel in the site view', () => {
     const panel = page.locator('[data-panel="goals"]');
     await panel.getByText('No goals yet').waitFor();
     await screenshot(panel, 'goals-panel-empty-desktop-light');
+    // Its link lands on the settings' Goals section.
+    await panel.getByRole('link', { name: 'All goal types in settings' }).click();
+    await page.waitForURL(/\/settings#goals$/);
+    const section = goalsSection(page);
+    await section.getByText('No goals yet.').waitFor();
+    await waitFor('the Goals section in view', async () => ((await section.boundingBox())?.y ?? -1) >= 0 && ((await section.boundingBox())?.y ?? 9999) < 100);
+    await page.goBack();
+    await panel.getByText('No goals yet').waitFor();
     await panel.getByRole('button', { name: 'Add Newsletter as a goal' }).click();
     await panel.locator('tr[data-value="Newsletter"]').waitFor();
     expect(await panel.locator('tr[data-value="Newsletter"]').getAttribute('data-visitors')).toBe('1');
