@@ -163,6 +163,26 @@ export function describeDashboardGoals(runtime: string, start: StartTarget): voi
       expect((await list()).goals.map((g) => g.id)).toEqual(reversed);
     });
 
+    it('filters recent visits by a goal, as the Goals panel\'s click does', async () => {
+      const visits = async (filters: unknown) => {
+        const params = new URLSearchParams({ date_range: JSON.stringify('day'), filters: JSON.stringify(filters) });
+        return call('GET', `/api/dashboard/sites/goals.example/visits?${params}`, { cookie: owner });
+      };
+      const converted = await visits([['is', 'event:goal', ['Signed up']]]);
+      expect(converted.status, JSON.stringify(converted.body)).toBe(200);
+      expect((converted.body.visits as Array<{ country: string }>).map((v) => v.country)).toEqual(['NO']);
+      // The log lists the visits the Stats API counts under the same filter, negated ones too.
+      for (const op of ['is', 'is_not']) {
+        const filters = [[op, 'event:goal', ['Signed up']]];
+        const stats = await call('POST', '/api/v2/query', { cookie: owner, json: { site_id: 'goals.example', metrics: ['visits'], date_range: 'day', filters } });
+        const counted = (stats.body.results as Array<{ metrics: number[] }>)[0]!.metrics[0];
+        expect(((await visits(filters)).body.visits as unknown[]).length, op).toBe(counted);
+      }
+      const unknown = await visits([['is', 'event:goal', ['No such goal']]]);
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error).toContain('The goal `No such goal` is not configured for this site.');
+    });
+
     it('deletes a goal of this site only', async () => {
       const last = (await list()).goals.at(-1)!;
       expect((await call('DELETE', `/api/dashboard/sites/other.example/goals/${last.id}`, { cookie: owner })).status).toBe(404);
