@@ -293,7 +293,9 @@ async function answer(ctx: ReadContext, query: Query, comparison: Period | null,
  */
 async function answerWithImports(ctx: ReadContext, query: Query, comparison: Period | null, meta: Record<string, unknown>): Promise<ResultRow[]> {
   const spans = (await importedRange(ctx.db, query.site.id))?.imports ?? [];
-  let reason = importsSkipReason(query, spans, comparison ? [query.period, comparison] : [query.period]);
+  // Goals that are plain event names are imported custom events (imported_custom_events); other goals are not imported.
+  const asRead = eventNameForm(query, breakdownGoals(query))?.query ?? query;
+  let reason = importsSkipReason(asRead, spans, comparison ? [query.period, comparison] : [query.period]);
   if (reason === null) {
     try {
       const rows = await answer({ ...ctx, imports: { imports: spans, metrics: query.metrics } }, query, comparison, meta);
