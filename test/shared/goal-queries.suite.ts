@@ -137,6 +137,15 @@ export function describeGoalQueries(runtime: string, start: StartTarget): void {
       });
     });
 
+    it('compares conversion rates in percentage points, and revenue in percent', async () => {
+      const [row] = await results({ metrics: ['conversion_rate', 'total_revenue'], filters: [['is', 'event:goal', ['Purchase']]], include: { compare: 'previous_period' } });
+      expect(row).toEqual({
+        dimensions: [],
+        metrics: [50, { value: 14.5, currency: 'EUR', short: '€14.5', long: '€14.50' }],
+        comparison: { dimensions: [], metrics: [0, { value: 0, currency: 'EUR', short: '€0.0', long: '€0.00' }], change: [50, 100] },
+      });
+    });
+
     it('refuses what Plausible refuses, with its messages', async () => {
       expect(await refusal({ metrics: ['conversion_rate'] })).toBe('Metric `conversion_rate` can only be queried with event:goal filters or dimensions.');
       expect(await refusal({ metrics: ['group_conversion_rate'], dimensions: ['visit:source'] })).toBe(

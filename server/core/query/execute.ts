@@ -13,6 +13,7 @@ import { importedRange } from '../imports/store.ts';
 import { IMPORTS_WARNINGS, ImportsUnanswerable, importsSkipReason } from './imported.ts';
 import { readGroups, type ReadContext } from './read.ts';
 import { readRollupState } from './rollup-state.ts';
+import { eventNameForm } from './goal-names.ts';
 import { money, readRevenue, REVENUE_WARNINGS, revenuePlan, revenueValue, roundAmount, wantsRevenue, type OtherCurrency, type RevenuePlan } from './revenue.ts';
 import { reachesPurged } from '../privacy/purge-boundary.ts';
 import { readSitePrivacy } from '../privacy/site-privacy.ts';
@@ -105,17 +106,20 @@ async function totalVisitors(ctx: ReadContext, query: Query, period: Period): Pr
  * numbers (formatted last). Revenue in other currencies than its goal's is added to `other`.
  */
 async function computeRows(ctx: ReadContext, query: Query, period: Period, other?: Map<string, OtherCurrency>): Promise<ResultRow[]> {
-  const keys = keysOf(query);
+  // Goals that are plain event names are read as event:name (goal-names.ts); totals and revenue from the query itself.
+  const named = eventNameForm(query, breakdownGoals(query));
+  const read = named?.query ?? query;
+  const keys = keysOf(read);
   const byEvent = keys.some((k) => 'spec' in k && k.spec.scope === 'event');
   // Unless events are filtered, a visit's own counters are its pageviews and events, so
   // visit-level queries never read the events table.
-  const fromCounters = !byEvent && !query.filters.flatMap(filterDimensions).some((d) => dimensionSpec(d)?.scope === 'event');
+  const fromCounters = !byEvent && !read.filters.flatMap(filterDimensions).some((d) => dimensionSpec(d)?.scope === 'event');
   // Revenue is of events: under event filters, its groups are those of the events passing them.
   const wantsEvents = query.metrics.some((m) => m === 'pageviews' || m === 'events' || REVENUE_METRICS.includes(m));
   const needVisits = byEvent ? query.metrics.some((m) => SESSION_METRICS.includes(m)) : fromCounters || query.metrics.some((m) => VISIT_METRICS.includes(m));
   const needEvents = byEvent || (!fromCounters && wantsEvents);
-  const selected = ctx.rollups ? groupSelection(query, keys, byEvent, needVisits) : null;
-  const filters = selected ? [] : query.filters;
+  const selected = ctx.rollups ? groupSelection(read, keys, byEvent, needVisits) : null;
+  const filters = selected ? [] : read.filters;
 
   // Under a page filter, session metrics are of the visits that entered on the pages.
   const entered = needVisits && filtersOnPage(filters) && query.metrics.some((m) => SESSION_METRICS.includes(m));
@@ -140,8 +144,12 @@ async function computeRows(ctx: ReadContext, query: Query, period: Period, other
 
   let rows = [...groups.values()];
   if (selected) {
-    const position = query.dimensions.indexOf(selected);
-    rows = rows.filter((g) => query.filters.every((f) => filterMatches(f, () => g.labels[position]!)));
+    const position = read.dimensions.indexOf(selected);
+    rows = rows.filter((g) => read.filters.every((f) => filterMatches(f, () => g.labels[position]!)));
+  }
+  if (named) {
+    const position = query.dimensions.indexOf(GOAL_DIMENSION);
+    if (position >= 0) for (const g of rows) g.labels = g.labels.map((l, i) => (i === position ? (named.labels.get(l) ?? l) : l));
   }
   const total = query.metrics.includes('percentage') ? await totalVisitors(ctx, query, period) : 0;
   const conversion = query.metrics.includes('conversion_rate') ? ((await visitorsWithoutGoals(ctx, query, [], period)).get('') ?? 0) : 0;
@@ -150,7 +158,7 @@ async function computeRows(ctx: ReadContext, query: Query, period: Period, other
   const groupTotals = query.metrics.includes('group_conversion_rate') ? await visitorsWithoutGoals(ctx, query, groupDims, period) : null;
   const groupKey = (labels: string[]) => labels.filter((_, i) => query.dimensions[i] !== GOAL_DIMENSION).join(KEY_SEPARATOR);
   const plan = wantsRevenue(query) ? revenuePlan(query, breakdownGoals(query)) : null;
-  const revenue = plan && plan.warning === null ? await readRevenue(ctx, plan, keys, query.filters, period) : null;
+  const revenue = plan && plan.warning === null ? await readRevenue(ctx, plan, keysOf(query), query.filters, period) : null;
   for (const [currency, o] of revenue?.other ?? []) {
     const seen = other?.get(currency) ?? { currency, events: 0, amount: 0 };
     other?.set(currency, { currency, events: seen.events + o.events, amount: seen.amount + o.amount });
@@ -285,7 +293,9 @@ async function answer(ctx: ReadContext, query: Query, comparison: Period | null,
  */
 async function answerWithImports(ctx: ReadContext, query: Query, comparison: Period | null, meta: Record<string, unknown>): Promise<ResultRow[]> {
   const spans = (await importedRange(ctx.db, query.site.id))?.imports ?? [];
-  let reason = importsSkipReason(query, spans, comparison ? [query.period, comparison] : [query.period]);
+  // Goals that are plain event names are imported custom events (imported_custom_events); other goals are not imported.
+  const asRead = eventNameForm(query, breakdownGoals(query))?.query ?? query;
+  let reason = importsSkipReason(asRead, spans, comparison ? [query.period, comparison] : [query.period]);
   if (reason === null) {
     try {
       const rows = await answer({ ...ctx, imports: { imports: spans, metrics: query.metrics } }, query, comparison, meta);

@@ -3,7 +3,7 @@
  * {@link QueryError} naming the field, including what Teller does not support.
  * @module
  */
-import type { Goal } from '../goals/goals.ts';
+import { hasNul, type Goal } from '../goals/goals.ts';
 import type { Site } from '../sites.ts';
 import { comparisonPeriod, parseIsoDate, periodEcho, resolveDateRange } from './date-range.ts';
 import { dimensionSpec, GOAL_DIMENSION, PROP_PREFIX, TIME_DIMENSIONS, UNSUPPORTED_DIMENSIONS } from './dimensions.ts';
@@ -332,7 +332,9 @@ function checkMetricsFitFilters(metrics: Metric[], filters: Filter[], dims: stri
  * `statsStart` is the site's first recorded day, for `date_range: "all"`; `goals` are the
  * site's goals, which `event:goal` names.
  */
-export function parseQuery(body: Record<string, unknown>, site: Site, now: number, statsStart: string | null, goals: readonly Goal[] = []): Query {
+export function parseQuery(body: Record<string, unknown>, site: Site, now: number, statsStart: string | null, siteGoals: readonly Goal[] = []): Query {
+  // A goal whose text holds NUL cannot be written into SQL: such goals (made before they were refused) are left out.
+  const goals = siteGoals.filter((g) => !hasNul(g));
   for (const key of Object.keys(body)) {
     if (!FIELDS.includes(key)) throw new QueryError(key, `Unknown field '${key}'.`);
   }
