@@ -15,6 +15,7 @@ import { type DashboardHarness, DESKTOP, type PageOptions, PHONE, rawKeysOnPage,
 
 const SITE = 'goals.example.com';
 const EMPTY = 'nogoals.example.com';
+const SHARED = 'shared-goals.example.com';
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 let d: DashboardHarness;
@@ -264,6 +265,29 @@ describe('the Goals panel in the site view', () => {
     await panel.locator('tr[data-value="Newsletter"]').waitFor();
     expect(await panel.locator('tr[data-value="Newsletter"]').getAttribute('data-visitors')).toBe('1');
     expect((await stored(EMPTY)).map((g) => g.event_name)).toEqual(['Newsletter']);
+  });
+
+  it('on a shared link reads the goals and only tells how goals are added', async () => {
+    const owner = await d.ownerPage('/');
+    await d.server.addSite(SHARED, 'Europe/Oslo');
+    await d.sendEvent(SHARED, { ip: '84.208.20.110' }, UA, { n: 'Download', u: `https://${SHARED}/` });
+    const made = await owner.request.post(`${d.url}/api/dashboard/sites/${SHARED}/shared-links`, { data: { name: 'Board' }, headers: { origin: d.url } });
+    const url = ((await made.json()) as { link: { url: string } }).link.url;
+    const page = await d.newPage({ viewport: PHONE, colorScheme: 'dark', locale: 'nb-NO' });
+    await page.goto(url);
+    const panel = page.locator('[data-panel="goals"]');
+    await panel.getByText('Ingen mål ennå').waitFor();
+    await panel.getByText('Eieren av nettstedet legger til mål i innstillingene for nettstedet.').waitFor();
+    expect(await panel.getByRole('button').filter({ hasText: '+' }).count()).toBe(0);
+    expect(await panel.getByRole('link').count()).toBe(0);
+    await screenshot(panel, 'goals-panel-empty-shared-nb-phone-dark');
+
+    const added = await owner.request.post(`${d.url}/api/dashboard/sites/${SHARED}/goals`, { data: { kind: 'event', eventName: 'Download' }, headers: { origin: d.url } });
+    expect(added.status()).toBe(201);
+    await page.reload();
+    await panel.locator('tr[data-value="Download"]').waitFor();
+    expect(await panel.locator('tr[data-value="Download"]').getAttribute('data-visitors')).toBe('1');
+    expect(await rawKeysOnPage(page)).toEqual([]);
   });
 
   it('saves screenshots of the panel, without sideways scrolling at 375 px', async () => {
