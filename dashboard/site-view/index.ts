@@ -52,7 +52,7 @@ function partsOf(view: View, panel: PanelDef) {
 /** The Goals panel's card: its questions start with the view's; its code and strings load beside them (goals-panel.ts). */
 function goalsCard(view: View): HTMLElement {
   const card = h('section', { class: 'card sv-panel', 'data-panel': 'goals' }, skeleton(4));
-  const list = get(sitePath(view.ctx.site.domain, '/goals'));
+  const list = get(sitePath(view.ctx.site.domain, '/goals?suggestions=when-empty'));
   const counts = cachedQuery(goalsQuery(view.base));
   import('./goals-panel.ts').then((m) => m.fillGoals(view, card, list, counts), (error: unknown) => replace(card, panelError(error)));
   return card;

@@ -108,6 +108,9 @@ export function describeDashboardGoals(runtime: string, start: StartTarget): voi
       const answer = await list();
       expect(answer.goals.map((g) => g.displayName)).toEqual(['Signup', 'Visit /thanks/**', 'Pro purchase', '404']);
       expect(answer.suggestions.map((s) => s.eventName)).toEqual(['Contact form', 'Outbound Link: Click', 'File Download']);
+      // The site view asks for suggestions only when there is no goal to show.
+      expect((await call('GET', `${goals}?suggestions=when-empty`, { cookie: owner })).body).toEqual({ goals: answer.goals, suggestions: [] });
+      expect((await call('GET', '/api/dashboard/sites/other.example/goals?suggestions=when-empty', { cookie: owner })).body.suggestions).toHaveLength(4);
       // A property goal counts some of an event's conversions only: the event stays a suggestion.
       expect((await add({ kind: 'event', eventName: 'Contact form', prop: { form: 'footer' } })).status).toBe(201);
       expect((await list()).suggestions.map((s) => s.eventName)).toContain('Contact form');

@@ -44,8 +44,11 @@ export function dashboardGoals(deps: ApiDeps): Hono {
     if ('response' in access) return access.response;
     const site = await readableSite(deps, c, access.ok);
     if ('response' in site) return site.response;
-    const [goals, sent] = await Promise.all([listGoals(deps.db, site.ok.id), sentEventNames(deps.db, site.ok.id)]);
-    return c.json({ goals: goals.map(info), suggestions: goalSuggestions(goals, sent) });
+    const goals = await listGoals(deps.db, site.ok.id);
+    // The site view draws suggestions only without goals: it asks for them only then, sparing D1 the reads on every draw.
+    const suggest = c.req.query('suggestions') !== 'when-empty' || goals.length === 0;
+    const sent = suggest ? await sentEventNames(deps.db, site.ok.id) : [];
+    return c.json({ goals: goals.map(info), suggestions: suggest ? goalSuggestions(goals, sent) : [] });
   });
 
   app.post('/api/dashboard/sites/:domain/goals', async (c) => {
