@@ -83,8 +83,8 @@ function goalItem(ctx: Ctx, goal: GoalInfo, index: number, goals: GoalInfo[]): H
   down.addEventListener('click', () => void move(1, index === goals.length - 2 ? 'up' : 'down', down));
   const rename = button('rename', t('goals.rename'), t('goals.renameOne', { name }));
   const remove = button('delete', t('goals.delete'), t('goals.deleteOne', { name }), { class: 'btn btn-ghost btn-small goal-delete' });
-  const title = h('div', { class: 'goal-name' }, h('strong', null, name), h('span', { class: 'chip' }, t(goal.kind === 'page' ? 'goals.kind.page' : 'goals.kind.event')));
-  const text = h('div', { class: 'goal-text' }, title, h('span', { class: 'hint' }, goalDefinition(goal)));
+  const title = h('div', { class: 'actions' }, h('strong', null, name), h('span', { class: 'chip' }, t(goal.kind === 'page' ? 'goals.kind.page' : 'goals.kind.event')));
+  const text = h('div', { class: 'stack-s goal-text' }, title, h('span', { class: 'hint' }, goalDefinition(goal)));
   rename.addEventListener('click', () => {
     const close = () => {
       form.replaceWith(title);
@@ -103,7 +103,8 @@ function goalItem(ctx: Ctx, goal: GoalInfo, index: number, goals: GoalInfo[]): H
     const next = goals[index + 1] ?? goals[index - 1];
     if (await attempt(remove, ctx.line, () => del(sitePath(ctx.domain, `/goals/${goal.id}`)), t('goals.deleted'))) await ctx.reload(next ? { id: next.id, action: 'delete' } : null);
   });
-  return h('li', { class: 'goal', 'data-goal': goal.id }, text, h('div', { class: 'actions goal-actions' }, up, down, rename, remove));
+  // `actions` lets the buttons wrap under the name on a phone.
+  return h('li', { class: 'goal actions', 'data-goal': goal.id }, text, h('div', { class: 'actions' }, up, down, rename, remove));
 }
 
 const SUGGESTION_HINT: Record<string, Parameters<typeof t>[0]> = {
@@ -128,9 +129,8 @@ function suggestionItem(ctx: Ctx, suggestion: GoalSuggestion): HTMLElement {
   const hint = suggestion.sent ? 'goals.suggest.sent' : SUGGESTION_HINT[name];
   return h(
     'li',
-    { class: 'goal-suggestion', 'data-event': name },
-    add,
-    hint ? h('span', { class: 'hint' }, t(hint)) : null,
+    { class: 'stack-s goal-suggestion', 'data-event': name },
+    h('div', { class: 'actions' }, add, hint ? h('span', { class: 'hint' }, t(hint)) : null),
     name === '404' && !suggestion.sent ? copyBox(NOT_FOUND_SNIPPET, t('goals.snippet404')) : null,
   );
 }
@@ -139,10 +139,10 @@ function suggestions(ctx: Ctx, list: GoalSuggestion[]): HTMLElement | null {
   if (list.length === 0) return null;
   return h(
     'div',
-    { class: 'stack-s goal-suggestions' },
+    { class: 'stack-s' },
     h('h3', null, t('goals.suggested')),
     h('p', { class: 'hint' }, t('goals.suggested.intro')),
-    h('ul', { role: 'list' }, list.map((s) => suggestionItem(ctx, s))),
+    h('ul', { role: 'list', class: 'stack-s' }, list.map((s) => suggestionItem(ctx, s))),
   );
 }
 
@@ -159,9 +159,9 @@ function newGoalForm(ctx: Ctx, sent: () => string[]): HTMLFormElement {
   const eventName = field(t('goals.eventName'), input({ list: listId, autocomplete: 'off', maxlength: 120 }), t('goals.eventName.hint'));
   const propKey = field(t('goals.propKey'), input({ autocomplete: 'off', placeholder: 'plan' }));
   const propValue = field(t('goals.propValue'), input({ autocomplete: 'off', placeholder: 'pro' }));
-  const currency = field(t('goals.currency'), input({ autocomplete: 'off', maxlength: 3, placeholder: 'NOK', class: 'input goal-currency' }), t('goals.currency.hint'));
+  const currency = field(t('goals.currency'), input({ autocomplete: 'off', maxlength: 3, placeholder: 'NOK' }), t('goals.currency.hint'));
   const displayName = field(t('goals.displayName'), input({ autocomplete: 'off', maxlength: 120 }), t('goals.displayName.hint'));
-  const prop = h('div', { class: 'goal-prop' }, propKey.root, propValue.root, h('p', { class: 'hint' }, t('goals.prop.hint')));
+  const prop = h('div', { class: 'stack-s' }, h('div', { class: 'field-row' }, propKey.root, propValue.root), h('p', { class: 'hint' }, t('goals.prop.hint')));
   const eventFields = h('div', { class: 'stack' }, eventName.root, prop, currency.root);
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('goals.add'));
   const kind = () => ((kinds.querySelector('input:checked') as HTMLInputElement | null)?.value === 'page' ? 'page' : 'event');
@@ -172,7 +172,7 @@ function newGoalForm(ctx: Ctx, sent: () => string[]): HTMLFormElement {
   kinds.addEventListener('change', show);
   show();
   const all = { pagePath, eventName, prop: propKey, currency, displayName };
-  const form = h('form', { class: 'stack goal-new', novalidate: true }, h('h3', null, t('goals.new')), kinds, pagePath.root, eventFields, displayName.root, events, h('div', { class: 'actions' }, submit));
+  const form = h('form', { class: 'stack', novalidate: true }, h('h3', null, t('goals.new')), kinds, pagePath.root, eventFields, displayName.root, events, h('div', { class: 'actions' }, submit));
   form.addEventListener('focusin', () => replace(events, sent().map((name) => h('option', { value: name }))));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -220,7 +220,7 @@ export function goalsSection(domain: string): HTMLElement {
             list,
             goals.length === 0
               ? h('p', { class: 'goal-empty' }, t('goals.none'))
-              : h('ol', { class: 'list-editor goals', 'aria-label': t('goals.list') }, goals.map((goal, i) => goalItem(ctx, goal, i, goals))),
+              : h('ul', { role: 'list', class: 'list-editor', 'aria-label': t('goals.list') }, goals.map((goal, i) => goalItem(ctx, goal, i, goals))),
           );
           replace(offered, suggestions(ctx, suggested));
           if (focus) list.querySelector<HTMLElement>(`[data-goal="${focus.id}"] [data-action="${focus.action}"]`)?.focus();
