@@ -7,12 +7,12 @@
  * and the words searched in the site's own search box.
  * @module
  */
-import { listGoals } from '../goals/goals.ts';
 import type { Db } from '../ports.ts';
-import { GOAL_DIMENSION } from '../query/dimensions.ts';
 import { QueryError } from '../query/errors.ts';
 import { filterSql, sameEventFilters } from '../query/filters.ts';
 import { parseQuery } from '../query/parse.ts';
+import { GOAL_DIMENSION } from '../query/dimensions.ts';
+import { listGoals } from '../goals/goals.ts';
 import type { Site } from '../sites.ts';
 import { attributesOf, type RecentVisitAttributes } from '../store/schema.ts';
 import type { RecentVisit, RecentVisitsPage, TrailStep } from './contract.ts';
@@ -131,14 +131,15 @@ function toVisit(row: VisitRow, trail: Trail): RecentVisit {
 export async function recentVisits(db: Db, site: Site, request: VisitsRequest, nowMs: number, statsStart: string | null): Promise<RecentVisitsPage> {
   const page = positiveInt(request.page, 'page', 1, 1_000_000);
   const limit = positiveInt(request.limit, 'limit', DEFAULT_LIMIT, MAX_VISITS_PAGE);
-  // A goal filter (the Goals panel's click) names goals the parser checks, as the Stats API's does.
-  const goals = request.filters?.includes(GOAL_DIMENSION) ? await listGoals(db, site.id) : [];
+  const filters = jsonParam(request.filters, 'filters');
+  // A goal filter (the Goals panel's) names the site's goals.
+  const goals = JSON.stringify(filters ?? null).includes(GOAL_DIMENSION) ? await listGoals(db, site.id) : [];
   const query = parseQuery(
     {
       site_id: site.domain,
       metrics: ['visits'],
       date_range: jsonParam(request.dateRange, 'date_range') ?? 'day',
-      filters: jsonParam(request.filters, 'filters'),
+      filters,
     },
     site,
     Math.floor(nowMs / 1000),

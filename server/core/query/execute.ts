@@ -53,7 +53,7 @@ const VISIT_METRICS: readonly Metric[] = ['visitors', 'visits', 'percentage', ..
  * The goals a goal breakdown lists: the site's, in the owner's order, but those a top-level
  * goal filter leaves out (a breakdown filtered to goal X lists X alone, as Plausible's).
  */
-export function breakdownGoals(query: Query): Query['goals'] {
+function breakdownGoals(query: Query): Query['goals'] {
   const leaves = query.filters.filter((f): f is FilterLeaf => 'dimension' in f && f.dimension === GOAL_DIMENSION);
   return query.goals.filter((g) => leaves.every((leaf) => leafMatches(leaf, g.displayName)));
 }

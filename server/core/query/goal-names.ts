@@ -46,5 +46,5 @@ export function eventNameForm(query: Query, breakdown: readonly GoalDefinition[]
   // The breakdown lists its goals' events only.
   if (byGoal) filters.push({ op: 'is', dimension: NAME_DIMENSION, values: listed, caseSensitive: true });
   const twin: Query = { ...query, dimensions: query.dimensions.map((d) => (d === GOAL_DIMENSION ? NAME_DIMENSION : d)), filters };
-  return { query: twin, labels: new Map(breakdown.map((g) => [plainName(g) ?? '', g.displayName])) };
+  return { query: twin, labels: new Map(byGoal ? breakdown.map((g, i) => [listed[i]!, g.displayName]) : []) };
 }

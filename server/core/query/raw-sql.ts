@@ -46,8 +46,8 @@ function keyName(i: number): string {
 /** A condition on the local day of a row, given its local time (which it names once). */
 type DayCondition = (lt: string) => string;
 
-/** The innermost rows of a read: one per visit or event, with its key labels, `measures` and local time. */
-function rowsSql(read: RawRead, measures: string, days: DayCondition | null): SqlPart {
+/** The innermost rows of a read: one per visit or event, with its key labels, `measures` and local time; `only` narrows them further. */
+function rowsSql(read: RawRead, measures: string, days: DayCondition | null, only: string | null = null): SqlPart {
   const visits = read.relation === 'visits';
   const time = visits ? 'v.started_at' : 'e.ts';
   const columns: string[] = [];
@@ -85,6 +85,7 @@ function rowsSql(read: RawRead, measures: string, days: DayCondition | null): Sq
     where.push(days(lt.sql));
     params.push(...lt.params);
   }
+  if (only) where.push(only);
   return { sql: `SELECT ${columns.join(', ')} FROM ${from} WHERE ${where.join(' AND ')}`, params };
 }
 
@@ -165,12 +166,13 @@ export function columnarStatements(read: RawRead, varying: Readonly<Record<strin
  */
 export function revenueStatement(read: RawRead, goalCurrency: string): Stmt {
   const names = read.keys.map((_, i) => keyName(i));
-  const rows = rowsSql(read, `e.revenue_amount AS amount, e.revenue_currency AS currency, ${goalCurrency} AS goal_currency`, null);
+  // Events without revenue are dropped before the goal join and the visit lookup.
+  const rows = rowsSql(read, `e.revenue_amount AS amount, e.revenue_currency AS currency, ${goalCurrency} AS goal_currency`, null, 'e.revenue_amount IS NOT NULL');
   const keys = keyColumns(read);
   const grouped = [...names, 'currency', 'goal_currency'];
   return {
     sql: `SELECT ${[keys.sql, 'currency', 'goal_currency', 'SUM(CAST(amount AS REAL)) AS amount', 'COUNT(*) AS n'].filter(Boolean).join(', ')}
-      FROM (${rows.sql}) WHERE amount IS NOT NULL GROUP BY ${grouped.join(', ')}`,
+      FROM (${rows.sql}) GROUP BY ${grouped.join(', ')}`,
     params: [...keys.params, ...rows.params],
   };
 }
