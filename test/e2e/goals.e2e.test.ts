@@ -210,6 +210,11 @@ describe('the Goals panel in the site view', () => {
     expect(expected[0]!.metrics[2]).toBe(40);
     expect(await panel.locator('tr[data-value="Signed up"] [data-metric="conversion_rate"]').textContent()).toBe('40%');
     await screenshot(panel, 'goals-panel-desktop-light');
+    // CSV: what the panel shows, the total conversions included, revenue as amount and currency.
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download Goals as CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^${SITE.replace(/\./g, '\\.')}_goals_\\d{4}-\\d{2}-\\d{2}_\\d{4}-\\d{2}-\\d{2}\\.csv$`));
+    const csv = await new Response((await download.createReadStream()) as unknown as ReadableStream).text();
+    expect(csv).toBe(['Goal,Uniques,Total,CR,Revenue', 'Signed up,2,4,40,', 'Pro signup,1,2,20,199 NOK'].join('\r\n') + '\r\n');
 
     await panel.getByRole('button', { name: 'Signed up' }).click();
     await page.waitForURL(/f=is%7Cevent%3Agoal%7CSigned\+up/);
