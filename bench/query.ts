@@ -17,6 +17,7 @@ import { availableParallelism } from 'node:os';
 import { runQuery } from '../server/core/query/execute.ts';
 import { parseQuery } from '../server/core/query/parse.ts';
 import { createSite, findSite, type Site } from '../server/core/sites.ts';
+import { addGoal, type Goal, listGoals, parseGoal } from '../server/core/goals/goals.ts';
 import { migrate } from '../server/node/migrate.ts';
 import { openSqlite, type SqliteDb } from '../server/node/sqlite-db.ts';
 import { generateTraffic } from './generate.ts';
@@ -31,6 +32,8 @@ export const DOMAIN = 'bench.example';
 export interface Dataset {
   db: SqliteDb;
   site: Site;
+  /** The site's goals (BENCH_GOALS): what the Goals panel and goal filters read. */
+  goals: Goal[];
   notes: string[];
   /** The columnar copy of the dataset's closed days. */
   columns: DuckStore;
@@ -109,6 +112,9 @@ export async function openDataset(events: number): Promise<Dataset> {
   migrate(db.raw);
   const site = await findSite(db, DOMAIN);
   if (!site) throw new Error(`${path} has no site ${DOMAIN}: delete it to regenerate`);
+  // Goals are definitions over the stored events: added to a cached database as they are (find or create).
+  for (const goal of BENCH_GOALS) await addGoal(db, site.id, parseGoal(goal), NOW);
+  const goals = await listGoals(db, site.id);
   const count = (sql: string) => (db.raw.prepare(sql).get() as { n: number }).n;
   notes.push(
     `database ${(statSync(path).size / 2 ** 20).toFixed(0)} MiB: ${count('SELECT count(*) AS n FROM events').toLocaleString('en')} events, ` +
@@ -116,10 +122,24 @@ export async function openDataset(events: number): Promise<Dataset> {
       `${(count('SELECT count(*) AS n FROM rollup_visits') + count('SELECT count(*) AS n FROM rollup_events')).toLocaleString('en')} day rollup rows`,
   );
   const columns = await openColumns(db, path, notes);
-  return { db, site, notes, columns };
+  return { db, site, goals, notes, columns };
 }
 
 type Body = Record<string, unknown>;
+
+/** The generated traffic's goals: a wildcard page goal, an event goal, a property goal and the suggested link goals. */
+const BENCH_GOALS = [
+  { kind: 'page', pagePath: '/blog/**' },
+  { kind: 'event', eventName: 'Signup' },
+  { kind: 'event', eventName: 'Signup', prop: { plan: 'pro' } },
+  { kind: 'event', eventName: 'Outbound Link: Click' },
+  { kind: 'event', eventName: 'File Download' },
+] as const;
+
+/** The Goals panel's query, as the dashboard sends it. */
+function goalsPanel(filters: unknown[][] | null): [string, Body] {
+  return ['goals', { metrics: ['visitors', 'events', 'conversion_rate'], dimensions: ['event:goal'], filters: filters ?? [] }];
+}
 
 /** The queries of one dashboard view, as the dashboard sends them. */
 export function dashboardView(dateRange: string, filters: unknown[][] | null): Array<[string, Body]> {
@@ -179,7 +199,7 @@ export async function timeRuns(view: Array<[string, Body]>, run: (body: Body) =>
 
 async function timeView(data: Dataset, view: Array<[string, Body]>, columns: ColumnarReader | null): Promise<Timings> {
   const now = Math.floor(NOW / 1000);
-  const run = async (body: Body) => runQuery(data.db, parseQuery(body, data.site, now, '2025-01-01'), { useRollups: true, columnar: columns });
+  const run = async (body: Body) => runQuery(data.db, parseQuery(body, data.site, now, '2025-01-01', data.goals), { useRollups: true, columnar: columns });
   // Three untimed passes: the file's pages into the OS cache, the code through the JIT.
   for (let i = 0; i < 3; i++) for (const [, body] of view) await run(body);
   const timings: Timings = { perQuery: new Map(view.map(([n]) => [n, []])), view: [] };
@@ -189,6 +209,9 @@ async function timeView(data: Dataset, view: Array<[string, Body]>, columns: Col
 
 const FILTER = ['is', 'visit:country', ['US']];
 const SOURCE = ['is', 'visit:source', ['Google']];
+/** A page goal's filter (a GLOB on each event's path) and an event goal's (read as event:name). */
+const PAGE_GOAL = ['is', 'event:goal', ['Visit /blog/**']];
+const EVENT_GOAL = ['is', 'event:goal', ['Signup']];
 
 async function benchDataset(events: number): Promise<string> {
   const data = await openDataset(events);
@@ -201,23 +224,30 @@ async function benchDataset(events: number): Promise<string> {
     ['12 months, 1 filter, columnar', '12mo', [FILTER], 'columnar'],
     ['30 days, 2 filters, columnar', '30d', [FILTER, SOURCE], 'columnar'],
     ['12 months, 2 filters, columnar', '12mo', [FILTER, SOURCE], 'columnar'],
+    ['30 days, page goal, columnar', '30d', [PAGE_GOAL], 'columnar'],
+    ['12 months, page goal, columnar', '12mo', [PAGE_GOAL], 'columnar'],
+    ['30 days, event goal, columnar', '30d', [EVENT_GOAL], 'columnar'],
+    ['12 months, event goal, columnar', '12mo', [EVENT_GOAL], 'columnar'],
   ];
+  /** The dashboard's view and its Goals panel. */
+  const view = (range: string, filters: unknown[][] | null) => [...dashboardView(range, filters), goalsPanel(filters)].map(([n, b]): [string, Body] => [n, { ...b, site_id: DOMAIN, date_range: range }]);
   const results: Timings[] = [];
   let peakRss = process.memoryUsage().rss;
   for (const [label, range, filters, engine] of configs) {
     console.log(`   ${events.toLocaleString('en')} events, ${label}`);
-    results.push(await timeView(data, dashboardView(range, filters), engine === 'columnar' ? data.columns : null));
+    results.push(await timeView(data, view(range, filters), engine === 'columnar' ? data.columns : null));
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
   data.columns.close();
   data.db.close();
-  const names = dashboardView('30d', null).map(([n]) => n);
+  const names = view('30d', null).map(([n]) => n);
   const header = `| query | ${configs.map(([l]) => `${l} p50 / p95 (ms)`).join(' | ')} |`;
   const lines = [
     `### ${events.toLocaleString('en')} events`,
     '',
     ...data.notes.map((n) => `- ${n}`),
-    `- 1 filter: \`${JSON.stringify(FILTER)}\` added to every query; 2 filters: and \`${JSON.stringify(SOURCE)}\``,
+    `- 1 filter: \`${JSON.stringify(FILTER)}\` added to every query; 2 filters: and \`${JSON.stringify(SOURCE)}\`; page goal: \`${JSON.stringify(PAGE_GOAL)}\`; event goal: \`${JSON.stringify(EVENT_GOAL)}\``,
+    `- goals: ${BENCH_GOALS.length} (a \`/blog/**\` page goal, Signup, Signup with plan=pro, Outbound Link: Click, File Download); the view includes the Goals panel's query`,
     '- "SQLite": raw visits and events in SQLite (as before the columnar copy, and as with `TELLER_COLUMNAR=off`); "columnar": closed days from the copy, today from SQLite, as the server plans it. Unfiltered views are answered from rollups either way.',
     `- RSS of the benchmark process (SQLite page cache + DuckDB) after the runs: peak ${(peakRss / MIB).toFixed(0)} MiB`,
     `- ${results.map((r, i) => `${configs[i]![0]}: ${r.view.length} runs`).join('; ')}`,

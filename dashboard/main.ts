@@ -23,6 +23,7 @@ import './site-view/realtime.css';
 import './pages/shared-links.css';
 import './pages/settings-import.css';
 import './pages/wordpress.css';
+import './pages/settings-goals.css';
 import { SESSION_META, type SessionState, type SiteSummary } from '../server/core/dashboard-api/contract.ts';
 import { get, onUnauthorized, post, setShareToken } from './lib/api.ts';
 import { h, replace } from './lib/dom.ts';

@@ -5,11 +5,13 @@
  */
 import { admin } from './admin.en.ts';
 import { forms } from './forms.en.ts';
+import { goals } from './goals.en.ts';
 import { settingsDanger } from './settings-danger.en.ts';
 import { settingsImport } from './settings-import.en.ts';
 import { settingsImportsList } from './settings-imports-list.en.ts';
+import { settingsGoals } from './settings-goals.en.ts';
 import { settingsLocation } from './settings-location.en.ts';
 import { sharedLinks } from './shared-links.en.ts';
 import { wordpress } from './wordpress.en.ts';
 
-export const strings = { ...admin, ...forms, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsLocation, ...sharedLinks, ...wordpress };
+export const strings = { ...admin, ...forms, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsLocation, ...sharedLinks, ...wordpress };

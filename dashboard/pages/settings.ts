@@ -1,6 +1,6 @@
 /**
  * A site's settings (owner): timezone, raw-event retention, IP storage, visitor location, exclusions,
- * allowed hostnames, site-search parameters, then access (Connect WordPress, tokens, shared link, viewers),
+ * allowed hostnames, site-search parameters, goals, then access (Connect WordPress, tokens, shared link, viewers),
  * and the danger zone: reset, purge before a day, removal. Each section saves on its own and says next to itself whether it worked.
  * @module
  */
@@ -19,6 +19,7 @@ import { purgeSection, resetSection } from './settings-danger.ts';
 import { sharedLinksSection } from './shared-links.ts';
 import { exportSection, privacySection } from './settings-privacy.ts';
 import { importSection } from './settings-import.ts';
+import { goalsSection } from './settings-goals.ts';
 import { wordpressSection } from './wordpress-connect.ts';
 
 type Save = (change: Partial<SiteSettingsJson>) => Promise<SiteSettingsJson>;
@@ -197,6 +198,7 @@ export function renderSettings(main: HTMLElement, domain: string): Dispose {
         ipSection(settings, save),
         locationSection(settings, save),
         listsSection(settings, save),
+        goalsSection(domain),
         wordpressSection(domain),
         tokensSection(domain),
         sharedLinksSection(domain),
@@ -209,6 +211,8 @@ export function renderSettings(main: HTMLElement, domain: string): Dispose {
         removeSection(domain),
       );
       replace(aside, contents(body));
+      // A link to one section (the Goals panel's `#goals`) lands on it once the page is drawn.
+      if (location.hash.length > 1) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView();
     })
     .catch((error: unknown) => {
       if (live) replace(body, h('p', { class: 'form-error', role: 'alert' }, errorText(error)));

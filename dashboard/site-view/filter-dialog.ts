@@ -20,8 +20,8 @@ import { type Filter, type Op, OPS, withFilter, withoutFilter } from './state.ts
 import { type Suggestion, countrySuggestions, namedValue, suggestionQuery, suggestionsOf } from './suggest.ts';
 import type { View } from './view.ts';
 
-/** The schema's filter fields, page first: the field most filters are on, selected when the dialog opens. */
-const FIELDS: readonly string[] = ['event:page', ...FILTER_DIMENSIONS.filter((d) => d !== 'event:page')];
+/** The schema's filter fields, page first: the field most filters are on, selected when the dialog opens; goals last. */
+const FIELDS: readonly string[] = ['event:page', ...FILTER_DIMENSIONS.filter((d) => d !== 'event:page'), 'event:goal'];
 
 const COUNTRY = 'visit:country';
 const TYPING_MS = 150;

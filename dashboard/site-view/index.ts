@@ -7,7 +7,7 @@
  * chart, and the recent visits' page.
  * @module
  */
-import { get } from '../lib/api.ts';
+import { get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { setTitle } from '../lib/ui.ts';
 import { loadAnnotations } from './annotations.ts';
@@ -23,11 +23,12 @@ import { renderKpis } from './kpis.ts';
 import { renderPanel } from './panel.ts';
 import { eventParts, locationParts, sourceParts, wordParts } from './panel-parts.ts';
 import { PANELS, type PanelDef, drillDown } from './panels.ts';
-import { everQuery, kpiQuery, seriesQuery } from './queries.ts';
+import { everQuery, goalsQuery, kpiQuery, seriesQuery } from './queries.ts';
 import { isRealtime, keepTodayFresh, realtimeLabel, renderRealtime } from './realtime.ts';
 import { type ViewState, parseView, serializeView, tabChanges, withFilter } from './state.ts';
 import type { SiteViewContext, View } from './view.ts';
 import { renderVisits } from './visits.ts';
+import { panelError, skeleton } from './rows.ts';
 
 export type { SiteViewContext } from './view.ts';
 
@@ -46,6 +47,15 @@ function partsOf(view: View, panel: PanelDef) {
     default:
       return {};
   }
+}
+
+/** The Goals panel's card: its questions start with the view's; its code and strings load beside them (goals-panel.ts). */
+function goalsCard(view: View): HTMLElement {
+  const card = h('section', { class: 'card sv-panel', 'data-panel': 'goals' }, skeleton(4));
+  const list = get(sitePath(view.ctx.site.domain, '/goals?suggestions=when-empty'));
+  const counts = cachedQuery(goalsQuery(view.base));
+  import('./goals-panel.ts').then((m) => m.fillGoals(view, card, list, counts), (error: unknown) => replace(card, panelError(error)));
+  return card;
 }
 
 function startRealtime(ctx: SiteViewContext, into: HTMLElement): () => void {
@@ -155,7 +165,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
       renderKpis(view, kpis),
       renderChart(view, series, annotations),
       importsNote(view, series),
-      h('div', { class: 'sv-grid' }, PANELS.map((panel) => drawPanel(view, panel)), ctx.showVisits ? renderVisits(view) : null),
+      h('div', { class: 'sv-grid' }, PANELS.map((panel) => drawPanel(view, panel)), goalsCard(view), ctx.showVisits ? renderVisits(view) : null),
     );
     setTitle(ctx.site.domain);
     replace(root, h('div', { class: 'sv' }, renderHeader(view, realtime), renderFilterBar(view), notice, content));

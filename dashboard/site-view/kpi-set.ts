@@ -26,7 +26,8 @@ export interface KpiDef {
   note: Key | null;
 }
 
-const isGoal = (f: Filter) => f.dimension === 'event:name' && f.op === 'is' && !f.values.includes('pageview');
+/** A custom event or a goal (`event:goal`, whose conversions the API counts) filtered with `is`. */
+const isGoal = (f: Filter) => f.op === 'is' && (f.dimension === 'event:goal' || (f.dimension === 'event:name' && !f.values.includes('pageview')));
 
 export function kpiMode(filters: Filter[]): KpiMode {
   if (filters.some(isGoal)) return 'goal';
@@ -77,9 +78,9 @@ export function chartLabelKey(metric: Metric, filters: Filter[]): Key {
   return kpiSet(filters).find((k) => k.metric === metric)?.label ?? (`sv.kpi.${metric}` as Key);
 }
 
-/** The view the conversion rate divides by: the same filters without event names and properties. */
+/** The view the conversion rate divides by: the same filters without goals, event names and properties. */
 export function conversionBaseFilters(filters: Filter[]): Filter[] {
-  return filters.filter((f) => f.dimension !== 'event:name' && !f.dimension.startsWith('event:props:'));
+  return filters.filter((f) => f.dimension !== 'event:name' && f.dimension !== 'event:goal' && !f.dimension.startsWith('event:props:'));
 }
 
 /** converted ÷ all in percent, one decimal, rounded half up as the API rounds; null without visitors. */

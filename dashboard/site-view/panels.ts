@@ -170,8 +170,9 @@ export function activeTab(panel: PanelDef, tabValue: string | undefined, filters
   return tab;
 }
 
-/** Filters on event names that leave page views out (`is Signup`, `is not pageview`). */
-const leavesOutPageviews = (f: Filter) => f.dimension === 'event:name' && (f.op === 'is' ? !f.values.includes('pageview') : f.op === 'is_not' && f.values.includes('pageview'));
+/** Filters on event names that leave page views out (`is Signup`, `is not pageview`), and goals (a goal's events are what count). */
+const leavesOutPageviews = (f: Filter) =>
+  (f.dimension === 'event:goal' && f.op === 'is') || (f.dimension === 'event:name' && (f.op === 'is' ? !f.values.includes('pageview') : f.op === 'is_not' && f.values.includes('pageview')));
 
 /** Without page views a pageviews column would read 0 on every row: it counts the filtered events instead, as Plausible's conversions. */
 export function withEventCounts(tab: TabDef, filters: Filter[]): TabDef {

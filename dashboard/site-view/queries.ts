@@ -72,8 +72,8 @@ export interface BreakdownOptions {
 
 export function breakdownQuery(base: QueryBase, tab: TabDef, options: BreakdownOptions): StatsQuery {
   const filters = [...base.filters, ...(tab.extraFilters ?? [])];
-  // A filter on event names already says which events count.
-  if (tab.pageviewsOnly && !base.filters.some((f) => f.dimension === 'event:name')) filters.push(PAGEVIEW);
+  // A filter on event names or goals already says which events count.
+  if (tab.pageviewsOnly && !base.filters.some((f) => f.dimension === 'event:name' || f.dimension === 'event:goal')) filters.push(PAGEVIEW);
   if (tab.hideNotSet) filters.push({ op: 'is_not', dimension: tab.dimension, values: ['(not set)'] });
   if (options.search) filters.push({ op: 'contains', dimension: tab.shown ?? tab.dimension, values: [options.search] });
   return {
@@ -86,6 +86,11 @@ export function breakdownQuery(base: QueryBase, tab: TabDef, options: BreakdownO
     include: { total_rows: true, ...importsInclude(base) },
     pagination: { limit: options.limit, offset: options.offset ?? 0 },
   };
+}
+
+/** The Goals panel's rows (`event:goal`): each goal's conversions, and its revenue when `metrics` asks. */
+export function goalsQuery(base: QueryBase, metrics = ['visitors', 'events', 'conversion_rate']): StatsQuery {
+  return { ...breakdownQuery(base, { dimension: 'event:goal', second: 'events' } as TabDef, { limit: 100 }), metrics };
 }
 
 /** Search-engine visits, and those of them without search words: the "not provided" share. */

@@ -77,6 +77,12 @@ describe('parseGoal', () => {
     expect(problem(input)).toContain(message);
   });
 
+  it('refuses NUL, which SQL text cannot hold, and a goal stored with one before never matches', () => {
+    expect(() => parseGoal({ kind: 'page', pagePath: '/a\u0000' })).toThrow('page_path: must not contain a NUL character');
+    expect(() => parseGoal({ kind: 'event', eventName: 'A', prop: { k: 'v\u0000' } })).toThrow('custom_props: must not contain a NUL character');
+    expect(goalEventCondition({ kind: 'event', eventName: 'A\u0000', prop: null, currency: null, displayName: 'A' }).sql).toBe('FALSE');
+  });
+
   it('names the fields as the CLI calls them when asked', () => {
     const names = { kind: 'goal type', pagePath: '--page', eventName: '--event', prop: '--prop', currency: '--currency', displayName: '--name' };
     expect(() => parseGoal({ kind: 'event', eventName: 'S', currency: 'E' }, names)).toThrow('--currency: an ISO 4217');

@@ -405,7 +405,7 @@ describe('rollup path, raw path and a plain computation agree', () => {
             expect(await runQuery(store.db, query, { useRollups: false, columnar: columns })).toEqual(raw);
             const expected = reference(data, query);
             // A compared time series also lists its empty buckets, with zero metrics.
-            const filled = (r: { dimensions: string[]; metrics: Array<number | null> }) =>
+            const filled = (r: { dimensions: string[]; metrics: unknown[] }) =>
               query.include.compare !== null && !expected.has(JSON.stringify(r.dimensions)) && r.metrics.every((m) => m === 0 || m === null);
             const got = new Map(planned.results.filter((r) => !filled(r)).map((r) => [JSON.stringify(r.dimensions), r.metrics]));
             expect(Object.fromEntries(got)).toEqual(Object.fromEntries(expected));

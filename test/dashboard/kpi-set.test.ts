@@ -14,6 +14,9 @@ describe('the KPI row under filters', () => {
     expect(kpiMode([f('event:page', ['/blog'], 'contains'), f('event:name', ['Signup'])])).toBe('goal');
     expect(kpiMode([f('event:page', ['/blog'], 'contains')])).toBe('page');
     expect(kpiMode([f('event:props:plan', ['pro'])])).toBe('event');
+    // A goal filter (a page goal too) shows conversions; excluding goals is another event filter.
+    expect(kpiMode([f('event:goal', ['Visit /thanks'])])).toBe('goal');
+    expect(kpiMode([f('event:goal', ['Signup'], 'is_not')])).toBe('event');
     expect(kpiSet([f('event:name', ['Signup'])]).map((k) => k.metric)).toEqual(['visitors', 'events', 'conversion_rate']);
     expect(kpiSet([f('event:page', ['/'])]).map((k) => [k.metric, k.note])).toEqual([
       ['visitors', null],
@@ -36,6 +39,7 @@ describe('the KPI row under filters', () => {
   it('divides by the view without its event-name and property filters, rounding half up to one decimal', () => {
     const filters = [f('visit:country', ['NO']), f('event:name', ['Signup']), f('event:props:plan', ['pro']), f('event:page', ['/'])];
     expect(conversionBaseFilters(filters)).toEqual([filters[0], filters[3]]);
+    expect(conversionBaseFilters([f('event:goal', ['Signup']), filters[0]!])).toEqual([filters[0]]);
     expect(rate(1, 3)).toBe(33.3);
     expect(rate(1, 8)).toBe(12.5);
     expect(rate(1, 16)).toBe(6.3);

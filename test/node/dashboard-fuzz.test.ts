@@ -36,25 +36,35 @@ const segment = fc.oneof(
 const path = fc.oneof(
   fc.constantFrom('/api/dashboard/session', '/api/dashboard/setup', '/api/dashboard/login', '/api/dashboard/sites', '/api/dashboard/users'),
   segment.map((d) => `/api/dashboard/sites/${d}`),
-  fc.tuple(segment, fc.constantFrom('first-event', 'settings', 'tokens', 'shared-links', 'annotations', 'visits')).map(([d, r]) => `/api/dashboard/sites/${d}/${r}`),
-  fc.tuple(segment, fc.constantFrom('tokens', 'annotations'), segment).map(([d, r, id]) => `/api/dashboard/sites/${d}/${r}/${id}`),
+  fc.tuple(segment, fc.constantFrom('first-event', 'settings', 'tokens', 'shared-links', 'annotations', 'visits', 'goals', 'goals/order')).map(([d, r]) => `/api/dashboard/sites/${d}/${r}`),
+  fc.tuple(segment, fc.constantFrom('tokens', 'annotations', 'goals'), segment).map(([d, r, id]) => `/api/dashboard/sites/${d}/${r}/${id}`),
   segment.map((id) => `/api/dashboard/users/${id}`),
   fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => `/api/dashboard/${parts.join('/')}`),
 );
 const queryValue = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-  fc.constantFrom('"day"', '"all"', '["2026-01-01","2026-01-31"]', '[["is","visit:country",["NO"]]]', '[["contains","event:page",["/"]]]', '0', '2', '101'),
+  fc.constantFrom('"day"', '"all"', '["2026-01-01","2026-01-31"]', '[["is","visit:country",["NO"]]]', '[["contains","event:page",["/"]]]', '[["is","event:goal",["Signup"]]]', '0', '2', '101'),
 );
-const query = fc.dictionary(fc.constantFrom('date_range', 'filters', 'page', 'limit', 'from', 'to'), queryValue, { maxKeys: 4 });
-const jsonField = fc.oneof(fc.string({ maxLength: 40 }), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }));
+const query = fc.dictionary(fc.constantFrom('date_range', 'filters', 'page', 'limit', 'from', 'to', 'suggestions'), queryValue, { maxKeys: 4 });
+const jsonField = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }),
+  // Goals: a kind, a name or path, a property, ids to reorder.
+  fc.constantFrom('event', 'page', 'Signup', '/thanks/**', 'EUR'),
+  fc.dictionary(fc.string({ maxLength: 10 }), fc.oneof(fc.string({ maxLength: 10 }), fc.integer()), { maxKeys: 2 }),
+  fc.array(fc.integer({ min: -1, max: 5 }), { maxLength: 4 }),
+);
 const body = fc.oneof(
   fc.constant(undefined),
   fc.string({ maxLength: 300 }),
   fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
   fc
     .dictionary(
-      fc.constantFrom('email', 'password', 'password2', 'domain', 'timezone', 'confirm', 'sites', 'role', 'day', 'text', 'showVisits', 'embeddable', 'ipStorage', 'retentionDays', 'excludedIps', 'excludedPaths', 'allowedHostnames', 'searchParams'),
+      fc.constantFrom('email', 'password', 'password2', 'domain', 'timezone', 'confirm', 'sites', 'role', 'day', 'text', 'showVisits', 'embeddable', 'ipStorage', 'retentionDays', 'excludedIps', 'excludedPaths', 'allowedHostnames', 'searchParams', 'kind', 'pagePath', 'eventName', 'prop', 'currency', 'displayName', 'ids'),
       jsonField,
       { maxKeys: 5 },
     )

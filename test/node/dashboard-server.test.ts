@@ -2,6 +2,7 @@
  * The dashboard's server side where only Node can look: the clock, the database file, the
  * trusted proxy, and round trips through the owner's routes.
  */
+import { addGoal, parseGoal } from '../../server/core/goals/goals.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -336,7 +337,7 @@ describe("owner's routes", () => {
   it('shows recent visits newest first, obeying filters, with truncated addresses only', async () => {
     const s = await start({ config: { trustProxy: 1 } });
     const cookie = await setupOwner(s);
-    await s.addSite('visits.example');
+    const visitsSiteId = await s.addSite('visits.example');
     const visit = (ip: string, path: string) =>
       sendEvent(s, { n: 'pageview', u: `https://visits.example${path}`, d: 'visits.example' }, { 'x-forwarded-for': ip });
     expect((await visit('84.208.20.110', '/no')).status).toBe(202);
@@ -357,6 +358,9 @@ describe("owner's routes", () => {
     expect((norway.body.visits as Array<{ entryPage: string }>).map((v) => v.entryPage).sort()).toEqual(['/no', '/v6']);
     const page = await log({ filters: JSON.stringify([['contains', 'event:page', ['se']]]) });
     expect((page.body.visits as Array<{ entryPage: string }>).map((v) => v.entryPage)).toEqual(['/se']);
+    await addGoal(s.db, visitsSiteId, parseGoal({ kind: 'page', pagePath: '/s*' }), Date.now());
+    const converted = await log({ filters: JSON.stringify([['is', 'event:goal', ['Visit /s*']]]) });
+    expect((converted.body.visits as Array<{ entryPage: string }>).map((v) => v.entryPage)).toEqual(['/se']);
     const paged = await log({ limit: '2', page: '2' });
     expect(paged.body).toMatchObject({ page: 2, limit: 2, hasMore: false });
     expect((paged.body.visits as unknown[]).length).toBe(1);

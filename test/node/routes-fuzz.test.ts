@@ -45,6 +45,7 @@ const snapshot = (last: { event: number; visit: number }) =>
     // Using a shared link records when (to the hour), as a token.
     server.db.all('SELECT id, site_id, name, token_hash, token, prefix, show_visits, embeddable, password_hash, created_at, revoked_at FROM shared_links ORDER BY id'),
     server.db.all('SELECT * FROM annotations ORDER BY id'),
+    server.db.all('SELECT * FROM goals ORDER BY id'),
     server.db.all('SELECT * FROM events WHERE id <= ? ORDER BY id', [last.event]),
     server.db.all('SELECT * FROM event_props WHERE event_id <= ? ORDER BY event_id, key', [last.event]),
     // A visit may be lengthened by a new event of the same visitor; what it was stays.
@@ -65,6 +66,7 @@ beforeAll(async () => {
   const link = await call(server, 'POST', '/api/dashboard/sites/fuzz.example/shared-links', { cookie: ownerCookie, json: { showVisits: true } });
   shareToken = (link.body.link as { url: string }).url.split('/share/')[1]!;
   await call(server, 'POST', '/api/dashboard/sites/fuzz.example/annotations', { cookie: ownerCookie, json: { day: '2026-11-01', text: 'relaunch' } });
+  await call(server, 'POST', '/api/dashboard/sites/fuzz.example/goals', { cookie: ownerCookie, json: { kind: 'event', eventName: 'Signup' } });
   siteToken = await createToken(server.db, { siteId }, Date.now());
   // The CLI around the run, its errors included.
   const cli = (...argv: string[]) =>
@@ -88,7 +90,7 @@ const path = fc.oneof(
   ),
   domain.map((d) => `/api/v1/sites/${encodeURIComponent(d)}`),
   fc.tuple(domain, fc.constantFrom('privacy-text', 'purge', 'export', 'imports', 'imports/1', 'imports/x%00')).map(([d, r]) => `/api/v1/sites/${encodeURIComponent(d)}/${r}`),
-  fc.tuple(domain, fc.constantFrom('', '/settings', '/first-event', '/tokens', '/tokens/1', '/shared-links', '/shared-links/1', '/annotations', '/annotations/1', '/visits', '/properties', '/properties?event=Signup')).map(
+  fc.tuple(domain, fc.constantFrom('', '/settings', '/first-event', '/tokens', '/tokens/1', '/shared-links', '/shared-links/1', '/annotations', '/annotations/1', '/visits', '/properties', '/properties?event=Signup', '/goals', '/goals/1', '/goals/order')).map(
     ([d, r]) => `/api/dashboard/sites/${encodeURIComponent(d)}${r}`,
   ),
   domain.map((d) => `/sites/${encodeURIComponent(d)}`),

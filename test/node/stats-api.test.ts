@@ -93,7 +93,8 @@ describe('POST /api/v2/query', () => {
     [JSON.stringify({ ...QUERY, metrics: ['visitorz'] }), 'metric'],
     [JSON.stringify({ ...QUERY, filters: [['matches', 'event:page', ['^/']]] }), 'matches'],
     [JSON.stringify({ ...QUERY, dimensions: ['visit:city'] }), 'GeoNames city ids'],
-    [JSON.stringify({ ...QUERY, metrics: ['conversion_rate'] }), 'goals'],
+    [JSON.stringify({ ...QUERY, metrics: ['conversion_rate'] }), 'event:goal filters or dimensions'],
+    [JSON.stringify({ ...QUERY, filters: [['is', 'event:goal', ['Nope']]] }), 'The goal `Nope` is not configured for this site'],
     [JSON.stringify({ ...QUERY, date_range: 'fortnight' }), 'date_range'],
   ])('answers 400 naming the problem for %s', async (body, words) => {
     const res = await post(body);

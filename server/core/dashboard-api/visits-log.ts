@@ -11,6 +11,8 @@ import type { Db } from '../ports.ts';
 import { QueryError } from '../query/errors.ts';
 import { filterSql, sameEventFilters } from '../query/filters.ts';
 import { parseQuery } from '../query/parse.ts';
+import { GOAL_DIMENSION } from '../query/dimensions.ts';
+import { listGoals } from '../goals/goals.ts';
 import type { Site } from '../sites.ts';
 import { attributesOf, type RecentVisitAttributes } from '../store/schema.ts';
 import type { RecentVisit, RecentVisitsPage, TrailStep } from './contract.ts';
@@ -129,16 +131,20 @@ function toVisit(row: VisitRow, trail: Trail): RecentVisit {
 export async function recentVisits(db: Db, site: Site, request: VisitsRequest, nowMs: number, statsStart: string | null): Promise<RecentVisitsPage> {
   const page = positiveInt(request.page, 'page', 1, 1_000_000);
   const limit = positiveInt(request.limit, 'limit', DEFAULT_LIMIT, MAX_VISITS_PAGE);
+  const filters = jsonParam(request.filters, 'filters');
+  // A goal filter (the Goals panel's) names the site's goals.
+  const goals = JSON.stringify(filters ?? null).includes(GOAL_DIMENSION) ? await listGoals(db, site.id) : [];
   const query = parseQuery(
     {
       site_id: site.domain,
       metrics: ['visits'],
       date_range: jsonParam(request.dateRange, 'date_range') ?? 'day',
-      filters: jsonParam(request.filters, 'filters'),
+      filters,
     },
     site,
     Math.floor(nowMs / 1000),
     statsStart,
+    goals,
   );
   const { start, end } = query.period;
   const where = sameEventFilters(query.filters).map((f) => filterSql(f, { rows: 'visits', siteId: site.id, start, end }));

@@ -62,6 +62,7 @@ const RESERVED_EVENTS = new Set(['pageview', 'engagement']);
 function text(value: unknown, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new GoalError(`${name}: must be a string`);
+  if (value.includes('\u0000')) throw new GoalError(`${name}: must not contain a NUL character`);
   const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;
 }
@@ -93,6 +94,7 @@ function checkProp(value: unknown, name: string): GoalProp | null {
   if (entries.length > 1) throw new GoalError(`${name}: at most one property per goal`);
   const [key, propValue] = entries[0]!;
   if (typeof propValue !== 'string') throw new GoalError(`${name}: the value of ${key.slice(0, 60)} must be a string`);
+  if (`${key}${propValue}`.includes('\u0000')) throw new GoalError(`${name}: must not contain a NUL character`);
   if (key.length < 1 || key.length > MAX_PROP_KEY) throw new GoalError(`${name}: a property name is 1 to ${MAX_PROP_KEY} characters`);
   if (propValue.length < 1 || propValue.length > MAX_PROP_VALUE) throw new GoalError(`${name}: a property value is 1 to ${MAX_PROP_VALUE} characters`);
   return { key, value: propValue };
@@ -261,15 +263,30 @@ export function goalMatchesEvent(goal: GoalDefinition, event: GoalEvent): boolea
   return goal.prop === null || event.props.some(([k, v]) => k === goal.prop!.key && v === goal.prop!.value);
 }
 
+/** True when a text of the goal holds NUL, which SQL text cannot (goals made before parseGoal refused it). */
+export function hasNul(goal: GoalDefinition): boolean {
+  const texts = Object.values(goal).flatMap((v) => (typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v) : []));
+  return texts.some((t) => typeof t === 'string' && t.includes('\u0000'));
+}
+
+/** A stored goal's text as an SQL string literal: SQLite's and DuckDB's quoting alike. */
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
 /**
  * The SQL condition on one row of `events` (aliased `alias`) that is true when it completes
- * `goal`, for the query engine's `event:goal`. A property goal reads `event_props`.
+ * `goal`, for the query engine's `event:goal`. A property goal reads `event_props`. The
+ * definition is written in as literals, not bound: a goal breakdown puts every goal of the
+ * site in one statement, and D1 binds at most 100 parameters.
  */
 export function goalEventCondition(goal: GoalDefinition, alias = 'e'): { sql: string; params: SqlValue[] } {
-  if (goal.kind === 'page') return { sql: `(${alias}.name = 'pageview' AND ${alias}.path GLOB ?)`, params: [pageviewGoalGlob(goal.pagePath)] };
-  if (goal.prop === null) return { sql: `${alias}.name = ?`, params: [goal.eventName] };
+  // A literal cannot hold NUL; parseGoal refuses it, and a goal stored before never matches.
+  if (hasNul(goal)) return { sql: 'FALSE', params: [] };
+  if (goal.kind === 'page') return { sql: `(${alias}.name = 'pageview' AND ${alias}.path GLOB ${literal(pageviewGoalGlob(goal.pagePath))})`, params: [] };
+  if (goal.prop === null) return { sql: `${alias}.name = ${literal(goal.eventName)}`, params: [] };
   return {
-    sql: `(${alias}.name = ? AND EXISTS (SELECT 1 FROM event_props gp WHERE gp.event_id = ${alias}.id AND gp.key = ? AND gp.value = ?))`,
-    params: [goal.eventName, goal.prop.key, goal.prop.value],
+    sql: `(${alias}.name = ${literal(goal.eventName)} AND EXISTS (SELECT 1 FROM event_props gp WHERE gp.event_id = ${alias}.id AND gp.key = ${literal(goal.prop.key)} AND gp.value = ${literal(goal.prop.value)}))`,
+    params: [],
   };
 }

@@ -4,6 +4,7 @@
  * hold it. Derived from the schema (store/schema.ts), with custom properties besides.
  * @module
  */
+import type { GoalDefinition } from '../goals/goals.ts';
 import type { SqlValue } from '../ports.ts';
 import { ATTRIBUTES, attributeOf, NAMED_DIMENSIONS, NOT_SET } from '../store/schema.ts';
 import type { TimeDimension } from './types.ts';
@@ -26,6 +27,11 @@ export interface DimensionSpec {
   rolledUp: boolean;
   /** For a dimension named from another's codes (store/schema.ts): that dimension, and the names. */
   named: { of: string; names: () => ReadonlyMap<string, string> } | null;
+  /**
+   * For `event:goal` only: the goals an event is grouped under, each matching event once
+   * per goal it completes (goalSpec gives a query's; the catalogue's own lists none).
+   */
+  goals?: readonly GoalDefinition[];
 }
 
 const scopeOf = (table: 'visits' | 'events') => (table === 'visits' ? 'visit' : 'event');
@@ -52,13 +58,19 @@ export const TIME_DIMENSIONS: readonly string[] = ['time', 'time:hour', 'time:da
 
 /** Plausible dimensions Teller does not collect, and the feature to name in the 400. */
 export const UNSUPPORTED_DIMENSIONS: Readonly<Record<string, string>> = {
-  'event:goal': 'goals',
   'visit:city': 'GeoNames city ids (visit:city_name gives the city by name)',
   'visit:screen': 'screen sizes',
   'visit:entry_page_hostname': 'entry page hostnames',
   'visit:exit_page_hostname': 'exit page hostnames',
   segment: 'segments',
 };
+
+export const GOAL_DIMENSION = 'event:goal';
+
+/** `event:goal` grouping by `goals`: an event dimension no column holds, never rolled up or flagged. */
+export function goalSpec(goals: readonly GoalDefinition[]): DimensionSpec {
+  return { name: GOAL_DIMENSION, scope: 'event', column: null, nullLabel: NO_PROP, prop: null, rolledUp: false, named: null, goals };
+}
 
 export function isTimeDimension(name: string): name is TimeDimension {
   return name.startsWith('time:');
@@ -71,6 +83,7 @@ export function dimensionSpec(name: string): DimensionSpec | null {
     if (key.length === 0) return null;
     return { name, scope: 'event', column: null, nullLabel: NO_PROP, prop: key, rolledUp: false, named: null };
   }
+  if (name === GOAL_DIMENSION) return goalSpec([]);
   return BY_NAME.get(name) ?? null;
 }
 
@@ -89,6 +102,7 @@ export interface SqlPart {
  * events as `e`.
  */
 export function storedValueSql(spec: DimensionSpec): SqlPart {
+  if (spec.goals) throw new Error('event:goal has no stored value: it is a condition per goal (goal-sql.ts)');
   if (spec.prop !== null) {
     return { sql: '(SELECT p.value FROM event_props p WHERE p.event_id = e.id AND p.key = ?)', params: [spec.prop] };
   }

@@ -5,19 +5,21 @@
  */
 import type { ColumnarCoverage, ColumnarReader, Db } from '../ports.ts';
 import { comparisonPeriod, periodEcho } from './date-range.ts';
-import { dimensionSpec, isTimeDimension, type DimensionSpec } from './dimensions.ts';
-import { filterDimensions, filterMatches, filtersOnPage, pageAsEntryPage } from './filters.ts';
-import { metricChange, metricValue, missingValue, type GroupSums } from './metrics.ts';
+import { dimensionSpec, GOAL_DIMENSION, goalSpec, isTimeDimension, PROP_PREFIX, type DimensionSpec } from './dimensions.ts';
+import { filterDimensions, filterMatches, filtersOnPage, leafMatches, pageAsEntryPage } from './filters.ts';
+import { metricChange, metricValue, missingValue, type GroupSums, type Totals } from './metrics.ts';
 import { rollupsCanServe } from './plan.ts';
 import { importedRange } from '../imports/store.ts';
 import { IMPORTS_WARNINGS, ImportsUnanswerable, importsSkipReason } from './imported.ts';
 import { readGroups, type ReadContext } from './read.ts';
 import { readRollupState } from './rollup-state.ts';
+import { eventNameForm } from './goal-names.ts';
+import { money, readRevenue, REVENUE_WARNINGS, revenuePlan, revenueValue, roundAmount, wantsRevenue, type OtherCurrency, type RevenuePlan } from './revenue.ts';
 import { reachesPurged } from '../privacy/purge-boundary.ts';
 import { readSitePrivacy } from '../privacy/site-privacy.ts';
 import { KEY_SEPARATOR, type Key } from './sums.ts';
 import { timeLabels } from './time-buckets.ts';
-import { SESSION_METRICS, type Metric, type Period, type Query, type TimeDimension } from './types.ts';
+import { CONVERSION_METRICS, REVENUE_METRICS, SESSION_METRICS, type Filter, type FilterLeaf, type Metric, type Period, type Query, type TimeDimension } from './types.ts';
 
 export interface ResultRow {
   dimensions: string[];
@@ -25,8 +27,15 @@ export interface ResultRow {
   comparison?: { dimensions: Array<string | null>; metrics: Array<number | null>; change: Array<number | null> };
 }
 
+/** A row as answered: revenue metrics as Plausible's money objects (revenue.ts). */
+export interface AnsweredRow {
+  dimensions: string[];
+  metrics: unknown[];
+  comparison?: { dimensions: Array<string | null>; metrics: unknown[]; change: Array<number | null> };
+}
+
 export interface QueryResponse {
-  results: ResultRow[];
+  results: AnsweredRow[];
   meta: Record<string, unknown>;
   query: Record<string, unknown>;
 }
@@ -38,10 +47,34 @@ export interface RunOptions {
   columnar?: ColumnarReader | null;
 }
 
-const VISIT_METRICS: readonly Metric[] = ['visitors', 'visits', 'percentage', ...SESSION_METRICS];
+const VISIT_METRICS: readonly Metric[] = ['visitors', 'visits', 'percentage', ...CONVERSION_METRICS, ...SESSION_METRICS];
 
-function keysOf(dimensions: string[]): Key[] {
-  return dimensions.map((d) => (isTimeDimension(d) ? { time: d } : { spec: dimensionSpec(d) as DimensionSpec }));
+/**
+ * The goals a goal breakdown lists: the site's, in the owner's order, but those a top-level
+ * goal filter leaves out (a breakdown filtered to goal X lists X alone, as Plausible's).
+ */
+function breakdownGoals(query: Query): Query['goals'] {
+  const leaves = query.filters.filter((f): f is FilterLeaf => 'dimension' in f && f.dimension === GOAL_DIMENSION);
+  return query.goals.filter((g) => leaves.every((leaf) => leafMatches(leaf, g.displayName)));
+}
+
+function keysOf(query: Query): Key[] {
+  return query.dimensions.map((d) => {
+    if (isTimeDimension(d)) return { time: d };
+    return { spec: d === GOAL_DIMENSION ? goalSpec(breakdownGoals(query)) : (dimensionSpec(d) as DimensionSpec) };
+  });
+}
+
+/** A top-level filter the conversion rates' totals set aside (Plausible's): on goals or custom properties. */
+function conversionFilter(f: Filter): boolean {
+  return 'dimension' in f && (f.dimension === GOAL_DIMENSION || f.dimension.startsWith(PROP_PREFIX));
+}
+
+/** The visitors of `query` per group of `dimensions`, without its goal and property filters: what converted visitors are a share of. */
+async function visitorsWithoutGoals(ctx: ReadContext, query: Query, dimensions: string[], period: Period): Promise<Map<string, number>> {
+  const totals: Query = { ...query, metrics: ['visitors'], dimensions, filters: query.filters.filter((f) => !conversionFilter(f)) };
+  const rows = await computeRows(ctx, totals, period);
+  return new Map(rows.map((r) => [r.dimensions.join(KEY_SEPARATOR), (r.metrics[0] as number | null) ?? 0]));
 }
 
 /** Session metrics of a page are those of the visits that entered on it. */
@@ -68,18 +101,25 @@ async function totalVisitors(ctx: ReadContext, query: Query, period: Period): Pr
   return [...groups.values()].reduce((n, g) => n + g.sums.visitors, 0);
 }
 
-/** Result rows of `query` over `period`, unordered and unpaginated. */
-async function computeRows(ctx: ReadContext, query: Query, period: Period): Promise<ResultRow[]> {
-  const keys = keysOf(query.dimensions);
+/**
+ * Result rows of `query` over `period`, unordered and unpaginated; revenue metrics as plain
+ * numbers (formatted last). Revenue in other currencies than its goal's is added to `other`.
+ */
+async function computeRows(ctx: ReadContext, query: Query, period: Period, other?: Map<string, OtherCurrency>): Promise<ResultRow[]> {
+  // Goals that are plain event names are read as event:name (goal-names.ts); totals and revenue from the query itself.
+  const named = eventNameForm(query, breakdownGoals(query));
+  const read = named?.query ?? query;
+  const keys = keysOf(read);
   const byEvent = keys.some((k) => 'spec' in k && k.spec.scope === 'event');
   // Unless events are filtered, a visit's own counters are its pageviews and events, so
   // visit-level queries never read the events table.
-  const fromCounters = !byEvent && !query.filters.flatMap(filterDimensions).some((d) => dimensionSpec(d)?.scope === 'event');
-  const wantsEvents = query.metrics.some((m) => m === 'pageviews' || m === 'events');
+  const fromCounters = !byEvent && !read.filters.flatMap(filterDimensions).some((d) => dimensionSpec(d)?.scope === 'event');
+  // Revenue is of events: under event filters, its groups are those of the events passing them.
+  const wantsEvents = query.metrics.some((m) => m === 'pageviews' || m === 'events' || REVENUE_METRICS.includes(m));
   const needVisits = byEvent ? query.metrics.some((m) => SESSION_METRICS.includes(m)) : fromCounters || query.metrics.some((m) => VISIT_METRICS.includes(m));
   const needEvents = byEvent || (!fromCounters && wantsEvents);
-  const selected = ctx.rollups ? groupSelection(query, keys, byEvent, needVisits) : null;
-  const filters = selected ? [] : query.filters;
+  const selected = ctx.rollups ? groupSelection(read, keys, byEvent, needVisits) : null;
+  const filters = selected ? [] : read.filters;
 
   // Under a page filter, session metrics are of the visits that entered on the pages.
   const entered = needVisits && filtersOnPage(filters) && query.metrics.some((m) => SESSION_METRICS.includes(m));
@@ -104,11 +144,69 @@ async function computeRows(ctx: ReadContext, query: Query, period: Period): Prom
 
   let rows = [...groups.values()];
   if (selected) {
-    const position = query.dimensions.indexOf(selected);
-    rows = rows.filter((g) => query.filters.every((f) => filterMatches(f, () => g.labels[position]!)));
+    const position = read.dimensions.indexOf(selected);
+    rows = rows.filter((g) => read.filters.every((f) => filterMatches(f, () => g.labels[position]!)));
+  }
+  if (named) {
+    const position = query.dimensions.indexOf(GOAL_DIMENSION);
+    if (position >= 0) for (const g of rows) g.labels = g.labels.map((l, i) => (i === position ? (named.labels.get(l) ?? l) : l));
   }
   const total = query.metrics.includes('percentage') ? await totalVisitors(ctx, query, period) : 0;
-  return rows.map((g) => ({ dimensions: g.labels, metrics: query.metrics.map((m) => metricValue(m, g, byEvent, total)) }));
+  const conversion = query.metrics.includes('conversion_rate') ? ((await visitorsWithoutGoals(ctx, query, [], period)).get('') ?? 0) : 0;
+  // Groups are the other dimensions' values: a goal's converted visitors are a share of all the group's.
+  const groupDims = query.dimensions.filter((d) => d !== GOAL_DIMENSION);
+  const groupTotals = query.metrics.includes('group_conversion_rate') ? await visitorsWithoutGoals(ctx, query, groupDims, period) : null;
+  const groupKey = (labels: string[]) => labels.filter((_, i) => query.dimensions[i] !== GOAL_DIMENSION).join(KEY_SEPARATOR);
+  const plan = wantsRevenue(query) ? revenuePlan(query, breakdownGoals(query)) : null;
+  const revenue = plan && plan.warning === null ? await readRevenue(ctx, plan, keysOf(query), query.filters, period) : null;
+  for (const [currency, o] of revenue?.other ?? []) {
+    const seen = other?.get(currency) ?? { currency, events: 0, amount: 0 };
+    other?.set(currency, { currency, events: seen.events + o.events, amount: seen.amount + o.amount });
+  }
+  return rows.map((g) => {
+    const totals: Totals = { visitors: total, conversion, group: groupTotals?.get(groupKey(g.labels)) ?? 0 };
+    const sums = revenue?.groups.get(g.labels.join(KEY_SEPARATOR));
+    const value = (m: Metric) => (REVENUE_METRICS.includes(m) ? (revenue ? revenueValue(m, sums) : null) : metricValue(m, g, byEvent, totals));
+    return { dimensions: g.labels, metrics: query.metrics.map(value) };
+  });
+}
+
+/**
+ * Revenue metrics as Plausible answers them: money objects in the row's currency (null
+ * where the plan gives none), comparison values too; changes stay numbers.
+ */
+function formatRevenue(rows: ResultRow[], query: Query, plan: RevenuePlan | null): AnsweredRow[] {
+  if (!plan) return rows;
+  const positions = query.metrics.flatMap((m, i) => (REVENUE_METRICS.includes(m) ? [i] : []));
+  const format = (metrics: Array<number | null>, labels: Array<string | null>) =>
+    metrics.map((v, i) => {
+      if (!positions.includes(i)) return v;
+      const currency = plan.warning === null && labels.every((l) => l !== null) ? plan.currency(labels as string[]) : null;
+      return currency === null ? null : money(v ?? 0, currency);
+    });
+  return rows.map((r) => ({
+    ...r,
+    metrics: format(r.metrics, r.dimensions),
+    ...(r.comparison ? { comparison: { ...r.comparison, metrics: format(r.comparison.metrics, r.dimensions) } } : {}),
+  }));
+}
+
+/** Plausible's `meta.metric_warnings` for revenue, and the revenue left out for its currency. */
+function revenueWarnings(query: Query, plan: RevenuePlan | null, other: Map<string, OtherCurrency>): Record<string, unknown> | null {
+  if (!plan) return null;
+  let warning: Record<string, unknown> | null = null;
+  if (plan.warning !== null) {
+    warning = { code: plan.warning, warning: REVENUE_WARNINGS[plan.warning] };
+  } else if (other.size > 0) {
+    const currencies = [...other.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)).map((o) => ({ ...o, amount: roundAmount(o.amount) }));
+    warning = {
+      code: 'revenue_in_other_currencies',
+      warning: 'Revenue in another currency than its goal\'s is not included: Teller converts no currencies.',
+      other_currencies: currencies,
+    };
+  }
+  if (!warning) return null;
+  return Object.fromEntries(query.metrics.filter((m) => REVENUE_METRICS.includes(m)).map((m) => [m, warning]));
 }
 
 function compareValues(a: number | string | null, b: number | string | null): number {
@@ -179,7 +277,10 @@ function includeEcho(query: Query): Record<string, unknown> {
 
 /** The rows of `query`, with their comparison when asked, and the meta the comparison adds. */
 async function answer(ctx: ReadContext, query: Query, comparison: Period | null, meta: Record<string, unknown>): Promise<ResultRow[]> {
-  const rows = await computeRows(ctx, query, query.period);
+  const other = new Map<string, OtherCurrency>();
+  const rows = await computeRows(ctx, query, query.period, other);
+  const warnings = revenueWarnings(query, wantsRevenue(query) ? revenuePlan(query, breakdownGoals(query)) : null, other);
+  if (warnings) meta.metric_warnings = warnings;
   if (!comparison) return rows;
   meta.comparison_date_range = periodEcho(query.site.timezone, comparison);
   if (reachesPurged(comparison, ctx.purgedBefore)) meta.purged_before = ctx.purgedBefore;
@@ -192,7 +293,9 @@ async function answer(ctx: ReadContext, query: Query, comparison: Period | null,
  */
 async function answerWithImports(ctx: ReadContext, query: Query, comparison: Period | null, meta: Record<string, unknown>): Promise<ResultRow[]> {
   const spans = (await importedRange(ctx.db, query.site.id))?.imports ?? [];
-  let reason = importsSkipReason(query, spans, comparison ? [query.period, comparison] : [query.period]);
+  // Goals that are plain event names are imported custom events (imported_custom_events); other goals are not imported.
+  const asRead = eventNameForm(query, breakdownGoals(query))?.query ?? query;
+  let reason = importsSkipReason(asRead, spans, comparison ? [query.period, comparison] : [query.period]);
   if (reason === null) {
     try {
       const rows = await answer({ ...ctx, imports: { imports: spans, metrics: query.metrics } }, query, comparison, meta);
@@ -233,8 +336,9 @@ export async function runQuery(db: Db, query: Query, options: RunOptions = { use
   if (query.include.timeLabels && time) meta.time_labels = timeLabels(time, query.period.firstDay, query.period.lastDay);
   if (query.include.totalRows) meta.total_rows = rows.length;
   const { limit, offset } = query.pagination;
+  const plan = wantsRevenue(query) ? revenuePlan(query, breakdownGoals(query)) : null;
   return {
-    results: rows.slice(offset, offset + limit),
+    results: formatRevenue(rows.slice(offset, offset + limit), query, plan),
     meta,
     query: {
       site_id: query.site.domain,

@@ -6,6 +6,7 @@
  * @module
  */
 import { dimensionSpec, labelSql, sqlLiteral, storedValueSql, type DimensionSpec, type SqlPart } from './dimensions.ts';
+import { goalsConditionSql } from './goal-sql.ts';
 import type { Filter, FilterLeaf, SameEvent } from './types.ts';
 
 /** Lower-cases ASCII letters only, as SQLite's lower() does. */
@@ -61,6 +62,8 @@ function placeholders(n: number): string {
 
 /** The positive form of a leaf (is / contains) as SQL that is never NULL. */
 function positiveSql(leaf: FilterLeaf, spec: DimensionSpec): SqlPart {
+  // A goal leaf names its goals already (parse.ts): the event completes one of them.
+  if (spec.goals) return goalsConditionSql(leaf.goals ?? []);
   if (leaf.values.length === 0) return { sql: 'FALSE', params: [] };
   if (spec.named) return namedSql(leaf, spec);
   if (leaf.op === 'is' || leaf.op === 'is_not') {

@@ -178,8 +178,25 @@ const READS: Record<Relation, Record<Metric, string[]>> = {
     bounce_rate: ['bounces', 'visits'],
     visit_duration: ['duration', 'visits'],
     views_per_visit: ['pageviews', 'visits'],
+    conversion_rate: ['visitors'],
+    group_conversion_rate: ['visitors'],
+    total_revenue: [],
+    average_revenue: [],
   },
-  events: { visitors: ['visitors'], visits: ['visits'], pageviews: ['pageviews'], events: ['events'], percentage: ['visitors'], bounce_rate: [], visit_duration: [], views_per_visit: [] },
+  events: {
+    visitors: ['visitors'],
+    visits: ['visits'],
+    pageviews: ['pageviews'],
+    events: ['events'],
+    percentage: ['visitors'],
+    bounce_rate: [],
+    visit_duration: [],
+    views_per_visit: [],
+    conversion_rate: ['visitors'],
+    group_conversion_rate: ['visitors'],
+    total_revenue: [],
+    average_revenue: [],
+  },
 };
 
 function neededMeasures(relation: Relation, metrics: readonly Metric[]): string[] {

@@ -25,11 +25,27 @@ export interface GroupSums {
 const NO_VISITS: VisitSums = sumsFromRow('visits', {});
 const NO_EVENTS: EventSums = sumsFromRow('events', {});
 
+/** The visitors a group's visitors are a share of, per metric (0 where not asked). */
+export interface Totals {
+  /** All visitors within the filters: `percentage`. */
+  visitors: number;
+  /** All visitors without the goal and property filters: `conversion_rate`. */
+  conversion: number;
+  /** The group's visitors without the goal and property filters: `group_conversion_rate`. */
+  group: number;
+}
+
+/** Plausible's conversion rates: percent to one decimal, 0 (not null) when nobody came. */
+function conversionRate(visitors: number, total: number): number {
+  return total > 0 ? roundedRatio(100 * visitors, total, 1) : 0;
+}
+
 /**
  * The value of `metric` for a group. Grouped by an event dimension, visitors and visits
  * are those with a matching event; otherwise those of the visits started in the period.
+ * Revenue metrics are null here: revenue.ts fills them in.
  */
-export function metricValue(metric: Metric, group: GroupSums, byEvent: boolean, totalVisitors: number): number | null {
+export function metricValue(metric: Metric, group: GroupSums, byEvent: boolean, totals: Totals): number | null {
   const v = group.visits ?? NO_VISITS;
   const e = group.events ?? NO_EVENTS;
   const s = group.sessions ?? NO_VISITS;
@@ -50,7 +66,14 @@ export function metricValue(metric: Metric, group: GroupSums, byEvent: boolean, 
     case 'views_per_visit':
       return s.visits > 0 ? roundedRatio(s.pageviews, s.visits, 2) : 0;
     case 'percentage':
-      return totalVisitors > 0 ? roundedRatio(100 * visitors, totalVisitors, 1) : null;
+      return totals.visitors > 0 ? roundedRatio(100 * visitors, totals.visitors, 1) : null;
+    case 'conversion_rate':
+      return conversionRate(visitors, totals.conversion);
+    case 'group_conversion_rate':
+      return conversionRate(visitors, totals.group);
+    case 'total_revenue':
+    case 'average_revenue':
+      return null;
   }
 }
 
@@ -65,11 +88,13 @@ function roundHalfAwayFromZero(x: number): number {
 
 /**
  * The change from `previous` to `current`: percentage points for bounce rate (null when
- * there was none before), else percent change rounded to a whole number.
+ * there was none before) and conversion rates, else percent change rounded to a whole number.
  */
 export function metricChange(metric: Metric, previous: number | null, current: number | null): number | null {
   if (previous === null || current === null) return null;
   if (metric === 'bounce_rate') return previous > 0 ? current - previous : null;
+  // Conversion rates change by percentage points, to one decimal (Plausible's).
+  if (metric === 'conversion_rate' || metric === 'group_conversion_rate') return Math.round((current - previous) * 10) / 10;
   if (previous === 0) return current > 0 ? 100 : 0;
   return roundHalfAwayFromZero(((current - previous) / previous) * 100);
 }

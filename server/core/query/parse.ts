@@ -3,21 +3,18 @@
  * {@link QueryError} naming the field, including what Teller does not support.
  * @module
  */
+import { hasNul, type Goal } from '../goals/goals.ts';
 import type { Site } from '../sites.ts';
 import { comparisonPeriod, parseIsoDate, periodEcho, resolveDateRange } from './date-range.ts';
-import { dimensionSpec, TIME_DIMENSIONS, UNSUPPORTED_DIMENSIONS } from './dimensions.ts';
+import { dimensionSpec, GOAL_DIMENSION, PROP_PREFIX, TIME_DIMENSIONS, UNSUPPORTED_DIMENSIONS } from './dimensions.ts';
 import { QueryError } from './errors.ts';
-import { filtersOnPage } from './filters.ts';
+import { filterDimensions, filtersOnPage, leafMatches } from './filters.ts';
 import { resolveTime } from './time-buckets.ts';
 import { dayNumber } from '../time.ts';
-import { METRICS, SESSION_METRICS, type Compare, type Filter, type LeafOperator, type Metric, type Query } from './types.ts';
+import { CONVERSION_METRICS, METRICS, SESSION_METRICS, type Compare, type Filter, type FilterLeaf, type LeafOperator, type Metric, type Query } from './types.ts';
 
 const FIELDS = ['site_id', 'metrics', 'date_range', 'dimensions', 'filters', 'order_by', 'include', 'pagination'];
 const UNSUPPORTED_METRICS: Readonly<Record<string, string>> = {
-  conversion_rate: 'goals',
-  group_conversion_rate: 'goals',
-  total_revenue: 'revenue goals',
-  average_revenue: 'revenue goals',
   scroll_depth: 'scroll depth',
   time_on_page: 'time on page',
 };
@@ -137,10 +134,28 @@ function parseDimensions(input: unknown): string[] {
   return dims;
 }
 
-/** What the filter tree has spent so far, across all its branches and the top-level list. */
+/** What the filter tree has spent so far, across all its branches and the top-level list, and the site's goals. */
 interface FilterBudget {
   values: number;
   conditions: number;
+  goals: readonly Goal[];
+}
+
+const GOALS_HELP = 'Find out how to configure goals here: https://plausible.io/docs/stats-api#filtering-by-goals';
+
+/**
+ * An `event:goal` leaf with the goals it names: `is` must name configured goals (Plausible's
+ * check; a `contains` may match none). Top level only, as Plausible's: a goal filter is a
+ * condition on the events and, through them, the visits of the whole query.
+ */
+function goalLeaf(leaf: FilterLeaf, depth: number, goals: readonly Goal[]): FilterLeaf {
+  if (depth > 1) throw new QueryError('filters', `Invalid filters. Dimension \`${GOAL_DIMENSION}\` can only be filtered at the top level.`);
+  const positive: FilterLeaf = { ...leaf, op: leaf.op === 'is_not' ? 'is' : leaf.op === 'contains_not' ? 'contains' : leaf.op };
+  if (positive.op === 'is') {
+    const missing = leaf.values.find((v) => !goals.some((g) => leafMatches({ ...positive, values: [v] }, g.displayName)));
+    if (missing !== undefined) throw new QueryError('filters', `Invalid filters. The goal \`${missing}\` is not configured for this site. ${GOALS_HELP}`);
+  }
+  return { ...leaf, goals: goals.filter((g) => leafMatches(positive, g.displayName)) };
 }
 
 function parseFilter(input: unknown, depth: number, budget: FilterBudget): Filter {
@@ -183,13 +198,14 @@ function parseFilter(input: unknown, depth: number, budget: FilterBudget): Filte
     }
     caseSensitive = modifiers.case_sensitive !== false;
   }
-  return { op: op as LeafOperator, dimension, values: clauses as string[], caseSensitive };
+  const leaf: FilterLeaf = { op: op as LeafOperator, dimension, values: clauses as string[], caseSensitive };
+  return dimension === GOAL_DIMENSION ? goalLeaf(leaf, depth, budget.goals) : leaf;
 }
 
-function parseFilters(input: unknown): Filter[] {
+function parseFilters(input: unknown, goals: readonly Goal[]): Filter[] {
   if (input === undefined || input === null) return [];
   if (!Array.isArray(input)) throw new QueryError('filters', 'Invalid filters: a list of filters is expected.');
-  const budget = { values: 0, conditions: 0 };
+  const budget = { values: 0, conditions: 0, goals };
   return input.map((f) => parseFilter(f, 1, budget));
 }
 
@@ -280,18 +296,45 @@ function checkMetricsFitDimensions(metrics: Metric[], dims: string[]): void {
   }
 }
 
-/** Views per visit are of whole visits, which a page filter would mix with the pages' own pageviews (Plausible refuses it too). */
-function checkMetricsFitFilters(metrics: Metric[], filters: Filter[]): void {
+/** Depth of each filter leaf's dimension: 0 in the top-level list, one more inside each and/or/not. */
+function leafDepths(filters: Filter[], depth = 0): Array<[string, number]> {
+  return filters.flatMap((f): Array<[string, number]> => {
+    if (f.op === 'not') return leafDepths([f.filter], depth + 1);
+    if ('filters' in f) return leafDepths(f.filters, depth + 1);
+    return [[f.dimension, depth]];
+  });
+}
+
+/**
+ * Views per visit are of whole visits, which a page filter would mix with the pages' own
+ * pageviews (Plausible refuses it too). Conversion rates are relative to the visitors
+ * without the goal and property filters, which can only be set aside at the top level.
+ */
+function checkMetricsFitFilters(metrics: Metric[], filters: Filter[], dims: string[]): void {
   if (metrics.includes('views_per_visit') && filtersOnPage(filters)) {
     throw new QueryError('metrics', 'Metric `views_per_visit` cannot be queried with a filter on `event:page`.');
+  }
+  const conversion = metrics.filter((m) => CONVERSION_METRICS.includes(m));
+  if (conversion.length === 0) return;
+  if (!dims.includes(GOAL_DIMENSION) && !filters.flatMap(filterDimensions).includes(GOAL_DIMENSION)) {
+    throw new QueryError('metrics', `Metric \`${conversion[0]}\` can only be queried with event:goal filters or dimensions.`);
+  }
+  if (leafDepths(filters).some(([d, depth]) => depth > 0 && d.startsWith(PROP_PREFIX))) {
+    throw new QueryError(
+      'filters',
+      'Invalid filters. When `conversion_rate` or `group_conversion_rate` metrics are used, custom property filters can only be used on top level.',
+    );
   }
 }
 
 /**
  * Validates a query body for `site` (already authorised) at instant `now` (Unix seconds).
- * `statsStart` is the site's first recorded day, for `date_range: "all"`.
+ * `statsStart` is the site's first recorded day, for `date_range: "all"`; `goals` are the
+ * site's goals, which `event:goal` names.
  */
-export function parseQuery(body: Record<string, unknown>, site: Site, now: number, statsStart: string | null): Query {
+export function parseQuery(body: Record<string, unknown>, site: Site, now: number, statsStart: string | null, siteGoals: readonly Goal[] = []): Query {
+  // A goal whose text holds NUL cannot be written into SQL: such goals (made before they were refused) are left out.
+  const goals = siteGoals.filter((g) => !hasNul(g));
   for (const key of Object.keys(body)) {
     if (!FIELDS.includes(key)) throw new QueryError(key, `Unknown field '${key}'.`);
   }
@@ -306,9 +349,9 @@ export function parseQuery(body: Record<string, unknown>, site: Site, now: numbe
   if (resolvedTime === 'time:hour' && dayNumber(period.lastDay) - dayNumber(period.firstDay) + 1 > MAX_HOURLY_DAYS) {
     throw new QueryError('dimensions', `Invalid dimensions: hourly buckets cover at most ${MAX_HOURLY_DAYS} days.`);
   }
-  const filters = parseFilters(body.filters);
+  const filters = parseFilters(body.filters, goals);
   checkMetricsFitDimensions(metrics, dimensions);
-  checkMetricsFitFilters(metrics, filters);
+  checkMetricsFitFilters(metrics, filters, dimensions);
   const orderBy = parseOrderBy(body.order_by, metrics, dimensions, resolvedTime) ?? [
     ...(resolvedTime ? [[resolvedTime, 'asc'] as [string, 'asc']] : []),
     [metrics[0]!, 'desc'] as [string, 'desc'],
@@ -329,6 +372,7 @@ export function parseQuery(body: Record<string, unknown>, site: Site, now: numbe
     include,
     pagination: parsePagination(body.pagination),
     now,
+    goals,
   };
 }
 

@@ -14,6 +14,7 @@ import { addDays, dayNumber, dayStart } from '../time.ts';
 import type { Dialect } from './dialect.ts';
 import { labelSql, type SqlPart } from './dimensions.ts';
 import { filterSql, filtersNeedVisit, type VisitsBeyond } from './filters.ts';
+import { GOAL_ALIAS, goalJoinSql } from './goal-sql.ts';
 import { firstFlags, type FirstFlags } from './first-flags.ts';
 import type { Key, Relation } from './sums.ts';
 import type { Filter } from './types.ts';
@@ -45,24 +46,29 @@ function keyName(i: number): string {
 /** A condition on the local day of a row, given its local time (which it names once). */
 type DayCondition = (lt: string) => string;
 
-/** The innermost rows of a read: one per visit or event, with its key labels, `measures` and local time. */
-function rowsSql(read: RawRead, measures: string, days: DayCondition | null): SqlPart {
+/** The innermost rows of a read: one per visit or event, with its key labels, `measures` and local time; `only` narrows them further. */
+function rowsSql(read: RawRead, measures: string, days: DayCondition | null, only: string | null = null): SqlPart {
   const visits = read.relation === 'visits';
   const time = visits ? 'v.started_at' : 'e.ts';
   const columns: string[] = [];
   const params: SqlValue[] = [];
+  let goalJoin = '';
   read.keys.forEach((key, i) => {
-    if ('spec' in key) {
-      const label = labelSql(key.spec);
-      columns.push(`${label.sql} AS ${keyName(i)}`);
-      params.push(...label.params);
+    if (!('spec' in key)) return;
+    if (key.spec.goals) {
+      goalJoin = ` ${goalJoinSql(key.spec.goals)}`;
+      columns.push(`${GOAL_ALIAS}.goal_name AS ${keyName(i)}`);
+      return;
     }
+    const label = labelSql(key.spec);
+    columns.push(`${label.sql} AS ${keyName(i)}`);
+    params.push(...label.params);
   });
   const lt = read.dialect.localTime(visits ? 'v' : 'e', time, read.timeZone, read.start, read.end);
   columns.push(measures, `${lt.sql} AS lt`);
   params.push(...lt.params);
   const needVisit = !visits && (read.keys.some((k) => 'spec' in k && k.spec.scope === 'visit') || filtersNeedVisit(read.filters));
-  const from = visits ? 'visits v' : needVisit ? 'events e JOIN visits v ON v.id = e.visit_id' : 'events e';
+  const from = (visits ? 'visits v' : needVisit ? 'events e JOIN visits v ON v.id = e.visit_id' : 'events e') + goalJoin;
   const where = [`${visits ? 'v' : 'e'}.site_id = ?`, `${time} >= ?`, `${time} < ?`];
   params.push(read.siteId, read.start, read.end);
   const joined = needVisit ? read.dialect.joinedVisits(read.siteId, read.start, read.end) : null;
@@ -79,6 +85,7 @@ function rowsSql(read: RawRead, measures: string, days: DayCondition | null): Sq
     where.push(days(lt.sql));
     params.push(...lt.params);
   }
+  if (only) where.push(only);
   return { sql: `SELECT ${columns.join(', ')} FROM ${from} WHERE ${where.join(' AND ')}`, params };
 }
 
@@ -149,4 +156,23 @@ export function columnarStatements(read: RawRead, varying: Readonly<Record<strin
     flagStatement(read, flags, (lt) => `${read.dialect.dayOf(lt)} NOT IN (${list})`),
     distinctStatement(narrowed, (lt) => `${read.dialect.dayOf(lt)} IN (${list})`),
   ];
+}
+
+/**
+ * The revenue of the events of a raw read (SQLite only: the columnar copy holds no revenue),
+ * per key and per pair of the event's currency and the currency of the goal it counts for
+ * (`goalCurrency`: SQL of the row's goal currency). Rows have the keys as rawStatement's,
+ * `currency`, `goal_currency`, `amount` (the sum) and `n` (the events).
+ */
+export function revenueStatement(read: RawRead, goalCurrency: string): Stmt {
+  const names = read.keys.map((_, i) => keyName(i));
+  // Events without revenue are dropped before the goal join and the visit lookup.
+  const rows = rowsSql(read, `e.revenue_amount AS amount, e.revenue_currency AS currency, ${goalCurrency} AS goal_currency`, null, 'e.revenue_amount IS NOT NULL');
+  const keys = keyColumns(read);
+  const grouped = [...names, 'currency', 'goal_currency'];
+  return {
+    sql: `SELECT ${[keys.sql, 'currency', 'goal_currency', 'SUM(CAST(amount AS REAL)) AS amount', 'COUNT(*) AS n'].filter(Boolean).join(', ')}
+      FROM (${rows.sql}) GROUP BY ${grouped.join(', ')}`,
+    params: [...keys.params, ...rows.params],
+  };
 }

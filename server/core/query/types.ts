@@ -2,6 +2,7 @@
  * The Stats API v2 query after validation: what the planner and executor work from.
  * @module
  */
+import type { Goal, GoalDefinition } from '../goals/goals.ts';
 import type { Site } from '../sites.ts';
 
 export const METRICS = [
@@ -13,11 +14,21 @@ export const METRICS = [
   'visit_duration',
   'events',
   'percentage',
+  'conversion_rate',
+  'group_conversion_rate',
+  'total_revenue',
+  'average_revenue',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
 /** Metrics computed from visits whatever the dimensions (Plausible's "session metrics"). */
 export const SESSION_METRICS: readonly Metric[] = ['bounce_rate', 'visit_duration', 'views_per_visit'];
+
+/** Metrics of goal conversions, relative to the visitors without the goal filters (Plausible's special metrics). */
+export const CONVERSION_METRICS: readonly Metric[] = ['conversion_rate', 'group_conversion_rate'];
+
+/** Metrics of the revenue of revenue goals, answered as Plausible's money objects. */
+export const REVENUE_METRICS: readonly Metric[] = ['total_revenue', 'average_revenue'];
 
 export type TimeDimension = 'time:hour' | 'time:day' | 'time:week' | 'time:month';
 
@@ -31,6 +42,8 @@ export interface FilterLeaf {
   dimension: Dimension;
   values: string[];
   caseSensitive: boolean;
+  /** For `event:goal`: the site's goals the leaf's positive form (is / contains) names, resolved when parsed. */
+  goals?: readonly GoalDefinition[];
 }
 
 /**
@@ -87,4 +100,6 @@ export interface Query {
   pagination: { limit: number; offset: number };
   /** The request instant, Unix seconds. */
   now: number;
+  /** The site's goals in the owner's order (what `event:goal` groups and filters by). */
+  goals: readonly Goal[];
 }

@@ -3,6 +3,7 @@
  * (Plausible's reason codes), and that without it nothing changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addGoal, listGoals, parseGoal } from '../../../server/core/goals/goals.ts';
 import { runQuery } from '../../../server/core/query/execute.ts';
 import { parseQuery } from '../../../server/core/query/parse.ts';
 import type { Site } from '../../../server/core/sites.ts';
@@ -168,5 +169,30 @@ describe('include.imports', () => {
     expect(await visitors()).toBe(1);
     await store.db.run("UPDATE imports SET status = 'loading' WHERE id = 2");
     expect((await ask({ metrics: ['visitors'], include: { imports: true } }, other)).meta.imports_skip_reason).toBe('no_imported_data');
+  });
+});
+
+describe('include.imports with goals', () => {
+  const goals = async () => {
+    if ((await listGoals(store.db, site.id)).length === 0) {
+      await addGoal(store.db, site.id, parseGoal({ kind: 'event', eventName: 'Signup', displayName: 'Signed up' }), NOW * 1000);
+      await addGoal(store.db, site.id, parseGoal({ kind: 'page', pagePath: '/blog' }), NOW * 1000);
+    }
+    return listGoals(store.db, site.id);
+  };
+  const askGoals = async (body: Record<string, unknown>) =>
+    runQuery(store.db, parseQuery({ site_id: site.domain, date_range: ['2024-03-01', '2024-04-10'], include: { imports: true }, ...body }, site, NOW, null, await goals()));
+
+  it('counts an event goal over imported custom events, with the imported visitors in its conversion rate', async () => {
+    const r = await askGoals({ metrics: ['visitors', 'events', 'conversion_rate'], dimensions: ['event:goal'], filters: [['is', 'event:goal', ['Signed up']]] });
+    // The imported Signup: 1 visitor of 4 (3 imported, 1 own).
+    expect(r.results).toEqual([{ dimensions: ['Signed up'], metrics: [1, 1, 25] }]);
+    expect(r.meta).toEqual({ imports_included: true });
+  });
+
+  it('leaves imports out of page goals, saying why', async () => {
+    const r = await askGoals({ metrics: ['visitors'], dimensions: ['event:goal'] });
+    expect(r.results).toEqual([]);
+    expect(r.meta).toMatchObject({ imports_included: false, imports_skip_reason: 'unsupported_query' });
   });
 });

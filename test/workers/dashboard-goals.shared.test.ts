@@ -1,0 +1,4 @@
+import { describeDashboardGoals } from '../shared/dashboard-goals.suite.ts';
+import { startWorkerTarget } from './harness.ts';
+
+describeDashboardGoals('Workers + D1 (workerd)', startWorkerTarget);

@@ -1,0 +1,4 @@
+import { describeGoalQueries } from '../shared/goal-queries.suite.ts';
+import { startWorkerTarget } from './harness.ts';
+
+describeGoalQueries('Workers + D1 (workerd)', startWorkerTarget);
