@@ -146,6 +146,17 @@ export function describeGoalQueries(runtime: string, start: StartTarget): void {
       });
     });
 
+    it('answers a breakdown of more goals than D1 binds parameters (goals are written into the SQL)', async () => {
+      const ids: number[] = [];
+      for (let i = 0; i < 110; i++) {
+        const made = await api('PUT', '/api/v1/sites/goals', { site_id: SITE, goal_type: 'page', page_path: `/landing-${i}` });
+        ids.push((made.body as unknown as { id: number }).id);
+      }
+      const rows = await results({ metrics: ['visitors'], dimensions: ['event:goal'], filters: [['contains', 'event:goal', ['Visit /']]] });
+      expect(rows).toEqual([{ dimensions: ['Visit /blog**'], metrics: [2] }]);
+      for (const id of ids) expect((await api('DELETE', `/api/v1/sites/goals/${id}`, { site_id: SITE })).status).toBe(200);
+    });
+
     it('refuses what Plausible refuses, with its messages', async () => {
       expect(await refusal({ metrics: ['conversion_rate'] })).toBe('Metric `conversion_rate` can only be queried with event:goal filters or dimensions.');
       expect(await refusal({ metrics: ['group_conversion_rate'], dimensions: ['visit:source'] })).toBe(
