@@ -1,0 +1,144 @@
+/**
+ * A funnel's counts over a period, from raw visits and events in one statement that runs
+ * alike on SQLite (Node's file, D1) and the columnar copy (DuckDB, same tables).
+ *
+ * Semantics (docs/goals.md#funnels): the visits started in the period that pass the
+ * filters (as the Stats API selects visits) are read with their events up to the period's
+ * end. A visit reaches step 1 with its first event completing goal 1, and step k with its
+ * first event completing goal k recorded after the event that reached step k-1: events
+ * are in the order Teller recorded them (event id, which is arrival order). Any events
+ * may come between steps; a repeated step changes nothing (the earliest is taken, which
+ * never reaches fewer steps than a later one would); one event is never two steps; a visit
+ * that skips a step stops there, whatever it does later. Visitors are counted as the Stats
+ * API counts them: distinct visitor hashes per local day of the visit's start, summed.
+ * @module
+ */
+import { goalEventCondition, type GoalDefinition } from '../goals/goals.ts';
+import type { SqlValue, Stmt } from '../ports.ts';
+import type { Dialect } from '../query/dialect.ts';
+import { filterSql, sameEventFilters, type VisitsBeyond } from '../query/filters.ts';
+import type { Filter } from '../query/types.ts';
+
+export interface FunnelRead {
+  dialect: Dialect;
+  siteId: number;
+  timeZone: string;
+  /** The steps' goals, in order. */
+  steps: readonly GoalDefinition[];
+  filters: Filter[];
+  /** Visits started in [start, end) are read, with their events before `end`. */
+  start: number;
+  end: number;
+  /** The whole query period: a visit passes an event filter through its events within it. */
+  periodStart: number;
+  periodEnd: number;
+  visitsBeyond?: VisitsBeyond;
+}
+
+/** Per step, in order: the visits that reached it and their visitors (per-day distinct). */
+export interface StepCounts {
+  visits: number;
+  visitors: number;
+}
+
+export interface FunnelCounts {
+  /** Visitors of every visit read (those that never entered the funnel too). */
+  allVisitors: number;
+  steps: StepCounts[];
+}
+
+const stepName = (i: number) => `s${i}`;
+
+/**
+ * The statement counting a funnel over one stretch. Its one row has `all_visitors`, and
+ * `visits<i>` and `visitors<i>` for each step i from 0.
+ */
+export function funnelStatement(read: FunnelRead): Stmt {
+  const params: SqlValue[] = [];
+  const lt = read.dialect.localTime('v', 'v.started_at', read.timeZone, read.start, read.end);
+  params.push(...lt.params);
+  const where = ['v.site_id = ?', 'v.started_at >= ?', 'v.started_at < ?'];
+  params.push(read.siteId, read.start, read.end);
+  for (const f of sameEventFilters(read.filters)) {
+    const part = filterSql(f, { rows: 'visits', siteId: read.siteId, start: read.periodStart, end: read.periodEnd, visitsBeyond: read.visitsBeyond });
+    where.push(part.sql);
+    params.push(...part.params);
+  }
+  const visits = `vis AS (SELECT v.id, ${read.dialect.dayOf(lt.sql)} AS d, v.visitor FROM visits v WHERE ${where.join(' AND ')})`;
+
+  const matches = read.steps.map((goal, i) => {
+    const condition = goalEventCondition(goal, 'e');
+    params.push(...condition.params);
+    return `CASE WHEN ${condition.sql} THEN 1 ELSE 0 END AS m${i}`;
+  });
+  params.push(read.siteId, read.start, read.end);
+  // The goals' conditions are written once (D1 bounds a statement's parameters) and tested by name outside.
+  const events = `ev AS (SELECT * FROM (SELECT e.id, e.visit_id, vis.d, vis.visitor, ${matches.join(', ')}
+    FROM events e JOIN vis ON vis.id = e.visit_id WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ?) m
+    WHERE ${read.steps.map((_, i) => `m${i} = 1`).join(' OR ')})`;
+
+  const steps = read.steps.map((_, i) => {
+    if (i === 0) return `${stepName(0)} AS (SELECT visit_id, MIN(id) AS at, MIN(d) AS d, MIN(visitor) AS visitor FROM ev WHERE m0 = 1 GROUP BY visit_id)`;
+    const previous = stepName(i - 1);
+    return `${stepName(i)} AS (SELECT ev.visit_id, MIN(ev.id) AS at, MIN(ev.d) AS d, MIN(ev.visitor) AS visitor FROM ev
+      JOIN ${previous} ON ${previous}.visit_id = ev.visit_id WHERE ev.m${i} = 1 AND ev.id > ${previous}.at GROUP BY ev.visit_id)`;
+  });
+  const visitorsOf = (table: string) => `(SELECT COUNT(*) FROM (SELECT DISTINCT d, visitor FROM ${table}) u)`;
+  const columns = [
+    `${visitorsOf('vis')} AS all_visitors`,
+    ...read.steps.flatMap((_, i) => [`(SELECT COUNT(*) FROM ${stepName(i)}) AS visits${i}`, `${visitorsOf(stepName(i))} AS visitors${i}`]),
+  ];
+  return { sql: `WITH ${[visits, events, ...steps].join(',\n')}\nSELECT ${columns.join(', ')}`, params };
+}
+
+/** The counts in a row of funnelStatement, as numbers (DuckDB's counts arrive as bigints). */
+export function countsFromRow(row: Record<string, SqlValue> | null, stepCount: number): FunnelCounts {
+  const n = (name: string) => Number(row?.[name] ?? 0);
+  return {
+    allVisitors: n('all_visitors'),
+    steps: Array.from({ length: stepCount }, (_, i) => ({ visits: n(`visits${i}`), visitors: n(`visitors${i}`) })),
+  };
+}
+
+/** Adds the counts of stretches that share no day (so no visitor is counted twice). */
+export function addCounts(a: FunnelCounts, b: FunnelCounts): FunnelCounts {
+  return {
+    allVisitors: a.allVisitors + b.allVisitors,
+    steps: a.steps.map((s, i) => ({ visits: s.visits + b.steps[i]!.visits, visitors: s.visitors + b.steps[i]!.visitors })),
+  };
+}
+
+/** A percentage with two decimals, as the Stats API gives conversion rates; 0 of nothing is 0. */
+export function percent(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100;
+}
+
+export interface StepResult {
+  visitors: number;
+  visits: number;
+  /** Of the first step's visitors, the percentage that reached this one. */
+  conversionRate: number;
+  /** Of the previous step's visitors, the percentage that reached this one (100 for the first step that has any). */
+  conversionRateStep: number;
+  /** Visitors of the previous step that did not reach this one (0 for the first step). */
+  dropoff: number;
+  /** dropoff as a percentage of the previous step's visitors. */
+  dropoffRate: number;
+}
+
+/** Conversion and drop-off of each step from its counts. */
+export function stepResults(counts: FunnelCounts): StepResult[] {
+  const first = counts.steps[0]?.visitors ?? 0;
+  return counts.steps.map((s, i) => {
+    const previous = i === 0 ? s.visitors : counts.steps[i - 1]!.visitors;
+    const dropoff = previous - s.visitors;
+    return {
+      visitors: s.visitors,
+      visits: s.visits,
+      conversionRate: percent(s.visitors, first),
+      conversionRateStep: percent(s.visitors, previous),
+      dropoff,
+      dropoffRate: percent(dropoff, previous),
+    };
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * Funnels by brute force, for the property tests: visits and events as plain objects,
+ * written straight into a store, and each step counted by walking every visit's events in
+ * order, as docs/goals.md#funnels says in words.
+ */
+import { goalMatchesEvent, type GoalDefinition } from '../../server/core/goals/goals.ts';
+import type { Db, Stmt } from '../../server/core/ports.ts';
+import { localDayAt } from '../../server/core/time.ts';
+
+export interface RefEvent {
+  id: number;
+  ts: number;
+  name: string;
+  path: string;
+  props: Array<[string, string]>;
+}
+
+export interface RefVisit {
+  id: number;
+  visitor: number;
+  startedAt: number;
+  country: string;
+  /** In recording order (ascending ids). */
+  events: RefEvent[];
+}
+
+/** A filter the reference understands: on the visit's country, or on one of its events in the period. */
+export type RefFilter =
+  | null
+  | { op: 'is' | 'is_not'; dimension: 'visit:country'; value: string }
+  | { op: 'is'; dimension: 'event:page' | 'event:name'; value: string };
+
+export function apiFilters(filter: RefFilter): unknown[] {
+  return filter === null ? [] : [[filter.op, filter.dimension, [filter.value]]];
+}
+
+function passes(visit: RefVisit, filter: RefFilter, start: number, end: number): boolean {
+  if (filter === null) return true;
+  if (filter.dimension === 'visit:country') return (visit.country === filter.value) === (filter.op === 'is');
+  const inPeriod = visit.events.filter((e) => e.ts >= start && e.ts < end);
+  return inPeriod.some((e) => (filter.dimension === 'event:page' ? e.path : e.name) === filter.value);
+}
+
+/** How many steps of `steps` the visit reaches: each the first matching event after the previous step's. */
+export function stepsReached(visit: RefVisit, steps: readonly GoalDefinition[], end: number): number {
+  let reached = 0;
+  for (const event of visit.events) {
+    if (reached === steps.length) break;
+    if (event.ts >= end) continue;
+    if (goalMatchesEvent(steps[reached]!, event)) reached += 1;
+  }
+  return reached;
+}
+
+export interface RefCounts {
+  allVisitors: number;
+  steps: Array<{ visitors: number; visits: number }>;
+}
+
+/** The funnel's counts over visits started in [start, end), by brute force. */
+export function referenceCounts(visits: readonly RefVisit[], steps: readonly GoalDefinition[], filter: RefFilter, start: number, end: number, timeZone: string): RefCounts {
+  const read = visits.filter((v) => v.startedAt >= start && v.startedAt < end && passes(v, filter, start, end));
+  const visitorKey = (v: RefVisit) => `${localDayAt(timeZone, v.startedAt)}|${v.visitor}`;
+  const reached = read.map((v) => stepsReached(v, steps, end));
+  return {
+    allVisitors: new Set(read.map(visitorKey)).size,
+    steps: steps.map((_, i) => {
+      const at = read.filter((_, j) => reached[j]! > i);
+      return { visitors: new Set(at.map(visitorKey)).size, visits: at.length };
+    }),
+  };
+}
+
+/** The statements storing `visits` as the site's only raw rows. */
+export function rawRowStatements(siteId: number, visits: readonly RefVisit[]): Stmt[] {
+  const stmts: Stmt[] = ['event_props', 'events', 'visits'].map((t) => ({ sql: `DELETE FROM ${t} WHERE site_id = ?`, params: [siteId] }));
+  for (const v of visits) {
+    const last = v.events.at(-1)?.ts ?? v.startedAt;
+    const pageviews = v.events.filter((e) => e.name === 'pageview').length;
+    stmts.push({
+      sql: `INSERT INTO visits (id, site_id, visitor, started_at, ended_at, pageviews, events, entry_page, channel, country)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'Direct', ?)`,
+      params: [v.id, siteId, v.visitor, v.startedAt, last, pageviews, v.events.length - pageviews, v.events[0]?.path ?? '/', v.country],
+    });
+    for (const e of v.events) {
+      stmts.push({
+        sql: "INSERT INTO events (id, site_id, visit_id, visitor, ts, name, hostname, path) VALUES (?, ?, ?, ?, ?, ?, 'funnel.example', ?)",
+        params: [e.id, siteId, v.id, v.visitor, e.ts, e.name, e.path],
+      });
+      for (const [key, value] of e.props) stmts.push({ sql: 'INSERT INTO event_props (event_id, site_id, key, value) VALUES (?, ?, ?, ?)', params: [e.id, siteId, key, value] });
+    }
+  }
+  return stmts;
+}
+
+export async function storeVisits(db: Db, siteId: number, visits: readonly RefVisit[]): Promise<void> {
+  await db.batch(rawRowStatements(siteId, visits));
+}
