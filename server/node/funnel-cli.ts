@@ -50,7 +50,7 @@ const dateRange = (text: string): unknown => (text.includes(',') ? text.split(',
 
 /** The counts as a table: step, visitors, conversion from the first and from the previous step, drop-off. */
 function countLines(answer: Awaited<ReturnType<typeof runFunnel>>): string[] {
-  const lines = [`${answer.funnel.name}, ${answer.date_range[0].slice(0, 10)} to ${answer.date_range[1].slice(0, 10)}: ${answer.all_visitors} visitors`];
+  const lines = [`${answer.funnel.name}, ${answer.date_range[0].slice(0, 10)} to ${answer.date_range[1].slice(0, 10)}`];
   lines.push('step\tvisitors\tof first\tof previous\tdropped\tgoal');
   for (const s of answer.steps) lines.push(`${s.step}\t${s.visitors}\t${s.conversion_rate}%\t${s.conversion_rate_step}%\t${s.dropoff}\t${s.name}`);
   return lines;

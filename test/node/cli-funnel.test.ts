@@ -85,7 +85,7 @@ describe('teller funnel', () => {
     }
     expect(await run('funnel', 'show', '--site', 'example.com', id, '--period', '2024-05-01,2024-05-31')).toBe(0);
     expect(out).toEqual([
-      'Checkout, 2024-05-01 to 2024-05-31: 4 visitors',
+      'Checkout, 2024-05-01 to 2024-05-31',
       'step\tvisitors\tof first\tof previous\tdropped\tgoal',
       '1\t3\t100%\t100%\t0\tVisit /pricing',
       '2\t2\t66.67%\t66.67%\t1\tSignup',

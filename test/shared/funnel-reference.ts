@@ -53,7 +53,6 @@ export function stepsReached(visit: RefVisit, steps: readonly GoalDefinition[], 
 }
 
 export interface RefCounts {
-  allVisitors: number;
   steps: Array<{ visitors: number; visits: number }>;
 }
 
@@ -63,7 +62,6 @@ export function referenceCounts(visits: readonly RefVisit[], steps: readonly Goa
   const visitorKey = (v: RefVisit) => `${localDayAt(timeZone, v.startedAt)}|${v.visitor}`;
   const reached = read.map((v) => stepsReached(v, steps, end));
   return {
-    allVisitors: new Set(read.map(visitorKey)).size,
     steps: steps.map((_, i) => {
       const at = read.filter((_, j) => reached[j]! > i);
       return { visitors: new Set(at.map(visitorKey)).size, visits: at.length };

@@ -192,7 +192,6 @@ export function describeFunnelsApi(runtime: string, start: StartTarget, options:
       const answer = await counted(visits, ['Visit /', 'Visit /pricing', 'Signup']);
       expect(answer.funnel).toEqual({ id: expect.any(Number), name: 'Counted' });
       expect(answer.date_range).toEqual(['2024-03-01T00:00:00+01:00', '2024-03-03T23:59:59+01:00']);
-      expect(answer.all_visitors).toBe(7);
       expect(answer.steps).toEqual([
         { step: 1, goal_id: goals.home!.id, name: 'Visit /', visitors: 6, visits: 7, conversion_rate: 100, conversion_rate_step: 100, dropoff: 0, dropoff_rate: 0 },
         { step: 2, goal_id: goals.pricing!.id, name: 'Visit /pricing', visitors: 4, visits: 5, conversion_rate: 66.67, conversion_rate_step: 66.67, dropoff: 2, dropoff_rate: 33.33 },
@@ -201,7 +200,6 @@ export function describeFunnelsApi(runtime: string, start: StartTarget, options:
       expect(answer.meta).toEqual({});
 
       const sweden = await query(answer.funnel.id, { date_range: [FIRST_DAY, LAST_DAY], filters: [['is', 'visit:country', ['SE']]] });
-      expect(sweden.body.all_visitors).toBe(1);
       expect(sweden.body.steps.map((s: { visitors: number }) => s.visitors)).toEqual([0, 0, 0]);
       expect(sweden.body.steps[1]).toMatchObject({ conversion_rate: 0, conversion_rate_step: 0, dropoff: 0, dropoff_rate: 0 });
     });
@@ -304,7 +302,6 @@ export function describeFunnelsApi(runtime: string, start: StartTarget, options:
             const steps = stepKeys.map((k) => goals[k]!);
             const answer = await counted(visits, steps.map((g) => g.id), apiFilters(filter));
             const expected = referenceCounts(visits, steps, filter, START, END, TIME_ZONE);
-            expect(answer.all_visitors).toBe(expected.allVisitors);
             expect(answer.steps.map((s: { visitors: number; visits: number }) => ({ visitors: s.visitors, visits: s.visits }))).toEqual(expected.steps);
           },
         ),

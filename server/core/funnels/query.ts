@@ -42,60 +42,72 @@ export interface StepCounts {
 }
 
 export interface FunnelCounts {
-  /** Visitors of every visit read (those that never entered the funnel too). */
-  allVisitors: number;
   steps: StepCounts[];
 }
 
 const stepName = (i: number) => `s${i}`;
 
 /**
- * The statement counting a funnel over one stretch. Its one row has `all_visitors`, and
- * `visits<i>` and `visitors<i>` for each step i from 0.
+ * A step's condition on an `events` row: the goal's own (goals.ts), but a page goal without
+ * wildcards as an equality, which SQLite tests far faster than GLOB over every event.
+ */
+function stepCondition(goal: GoalDefinition): { sql: string; params: SqlValue[] } {
+  if (goal.kind === 'page' && !goal.pagePath.includes('*')) return { sql: "(e.name = 'pageview' AND e.path = ?)", params: [goal.pagePath] };
+  return goalEventCondition(goal, 'e');
+}
+
+/**
+ * The statement counting a funnel over one stretch. Its one row has `visits<i>` and
+ * `visitors<i>` for each step i from 0.
+ *
+ * The period's events are read once, each step's goal tested once per event, and only the
+ * events completing a step are joined to their visits (checked against the period and the
+ * filters) and kept (`ev`); each step then takes, per visit, the first such event after
+ * the previous step's. The CTEs are materialized: each is read by the next step and by the
+ * counts, and inlined they would read the events again for every step.
  */
 export function funnelStatement(read: FunnelRead): Stmt {
   const params: SqlValue[] = [];
   const lt = read.dialect.localTime('v', 'v.started_at', read.timeZone, read.start, read.end);
   params.push(...lt.params);
-  const where = ['v.site_id = ?', 'v.started_at >= ?', 'v.started_at < ?'];
+  const matches = read.steps.map((goal, i) => {
+    const condition = stepCondition(goal);
+    params.push(...condition.params);
+    return `CASE WHEN ${condition.sql} THEN 1 ELSE 0 END AS m${i}`;
+  });
+  params.push(read.siteId, read.start, read.end);
+  const where = [`(${read.steps.map((_, i) => `m.m${i} = 1`).join(' OR ')})`, 'v.site_id = ?', 'v.started_at >= ?', 'v.started_at < ?'];
   params.push(read.siteId, read.start, read.end);
   for (const f of sameEventFilters(read.filters)) {
     const part = filterSql(f, { rows: 'visits', siteId: read.siteId, start: read.periodStart, end: read.periodEnd, visitsBeyond: read.visitsBeyond });
     where.push(part.sql);
     params.push(...part.params);
   }
-  const visits = `vis AS (SELECT v.id, ${read.dialect.dayOf(lt.sql)} AS d, v.visitor FROM visits v WHERE ${where.join(' AND ')})`;
-
-  const matches = read.steps.map((goal, i) => {
-    const condition = goalEventCondition(goal, 'e');
-    params.push(...condition.params);
-    return `CASE WHEN ${condition.sql} THEN 1 ELSE 0 END AS m${i}`;
-  });
-  params.push(read.siteId, read.start, read.end);
-  // The goals' conditions are written once (D1 bounds a statement's parameters) and tested by name outside.
-  const events = `ev AS (SELECT * FROM (SELECT e.id, e.visit_id, vis.d, vis.visitor, ${matches.join(', ')}
-    FROM events e JOIN vis ON vis.id = e.visit_id WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ?) m
-    WHERE ${read.steps.map((_, i) => `m${i} = 1`).join(' OR ')})`;
+  // LIMIT -1 keeps SQLite from flattening the subquery into the join, which would test every
+  // goal twice per event (once more in the WHERE) and join every event to its visit.
+  const unflattened = read.dialect.name === 'sqlite' ? ' LIMIT -1' : '';
+  const events = `ev AS MATERIALIZED (SELECT m.id, m.visit_id, ${read.dialect.dayOf(lt.sql)} AS d, v.visitor, ${read.steps.map((_, i) => `m.m${i}`).join(', ')}
+    FROM (SELECT e.id, e.visit_id, ${matches.join(', ')} FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ?${unflattened}) m
+    JOIN visits v ON v.id = m.visit_id
+    WHERE ${where.join(' AND ')})`;
 
   const steps = read.steps.map((_, i) => {
-    if (i === 0) return `${stepName(0)} AS (SELECT visit_id, MIN(id) AS at, MIN(d) AS d, MIN(visitor) AS visitor FROM ev WHERE m0 = 1 GROUP BY visit_id)`;
+    if (i === 0) return `${stepName(0)} AS MATERIALIZED (SELECT visit_id, MIN(id) AS at, MIN(d) AS d, MIN(visitor) AS visitor FROM ev WHERE m0 = 1 GROUP BY visit_id)`;
     const previous = stepName(i - 1);
-    return `${stepName(i)} AS (SELECT ev.visit_id, MIN(ev.id) AS at, MIN(ev.d) AS d, MIN(ev.visitor) AS visitor FROM ev
+    return `${stepName(i)} AS MATERIALIZED (SELECT ev.visit_id, MIN(ev.id) AS at, MIN(ev.d) AS d, MIN(ev.visitor) AS visitor FROM ev
       JOIN ${previous} ON ${previous}.visit_id = ev.visit_id WHERE ev.m${i} = 1 AND ev.id > ${previous}.at GROUP BY ev.visit_id)`;
   });
-  const visitorsOf = (table: string) => `(SELECT COUNT(*) FROM (SELECT DISTINCT d, visitor FROM ${table}) u)`;
-  const columns = [
-    `${visitorsOf('vis')} AS all_visitors`,
-    ...read.steps.flatMap((_, i) => [`(SELECT COUNT(*) FROM ${stepName(i)}) AS visits${i}`, `${visitorsOf(stepName(i))} AS visitors${i}`]),
-  ];
-  return { sql: `WITH ${[visits, events, ...steps].join(',\n')}\nSELECT ${columns.join(', ')}`, params };
+  const columns = read.steps.flatMap((_, i) => [
+    `(SELECT COUNT(*) FROM ${stepName(i)}) AS visits${i}`,
+    `(SELECT COUNT(*) FROM (SELECT DISTINCT d, visitor FROM ${stepName(i)}) u) AS visitors${i}`,
+  ]);
+  return { sql: `WITH ${[events, ...steps].join(',\n')}\nSELECT ${columns.join(', ')}`, params };
 }
 
 /** The counts in a row of funnelStatement, as numbers (DuckDB's counts arrive as bigints). */
 export function countsFromRow(row: Record<string, SqlValue> | null, stepCount: number): FunnelCounts {
   const n = (name: string) => Number(row?.[name] ?? 0);
   return {
-    allVisitors: n('all_visitors'),
     steps: Array.from({ length: stepCount }, (_, i) => ({ visits: n(`visits${i}`), visitors: n(`visitors${i}`) })),
   };
 }
@@ -103,7 +115,6 @@ export function countsFromRow(row: Record<string, SqlValue> | null, stepCount: n
 /** Adds the counts of stretches that share no day (so no visitor is counted twice). */
 export function addCounts(a: FunnelCounts, b: FunnelCounts): FunnelCounts {
   return {
-    allVisitors: a.allVisitors + b.allVisitors,
     steps: a.steps.map((s, i) => ({ visits: s.visits + b.steps[i]!.visits, visitors: s.visitors + b.steps[i]!.visitors })),
   };
 }

@@ -59,8 +59,6 @@ export interface FunnelAnswer {
   funnel: { id: number; name: string };
   date_range: [string, string];
   filters: unknown[];
-  /** Visitors of the period under the filters, whether they entered the funnel or not. */
-  all_visitors: number;
   steps: FunnelStepAnswer[];
   meta: Record<string, unknown>;
 }
@@ -105,7 +103,6 @@ export async function runFunnel(db: Db, site: Site, funnel: Funnel, query: Funne
     funnel: { id: funnel.id, name: funnel.name },
     date_range: query.dateRangeEcho,
     filters: query.filtersEcho,
-    all_visitors: counts.allVisitors,
     steps: funnel.steps.map((goal, i) => {
       const r = results[i]!;
       return {
