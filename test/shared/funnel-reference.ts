@@ -3,7 +3,8 @@
  * written straight into a store, and each step counted by walking every visit's events in
  * order, as docs/goals.md#funnels says in words.
  */
-import { goalMatchesEvent, type GoalDefinition } from '../../server/core/goals/goals.ts';
+import fc from 'fast-check';
+import { goalMatchesEvent, type GoalDefinition, parseGoal } from '../../server/core/goals/goals.ts';
 import type { Db, Stmt } from '../../server/core/ports.ts';
 import { localDayAt } from '../../server/core/time.ts';
 
@@ -94,3 +95,68 @@ export function rawRowStatements(siteId: number, visits: readonly RefVisit[]): S
 export async function storeVisits(db: Db, siteId: number, visits: readonly RefVisit[]): Promise<void> {
   await db.batch(rawRowStatements(siteId, visits));
 }
+
+/** The goals the funnels of the property tests are made of. */
+export const GOALS: Record<string, GoalDefinition> = {
+  home: parseGoal({ kind: 'page', pagePath: '/' }),
+  pricing: parseGoal({ kind: 'page', pagePath: '/pricing' }),
+  blog: parseGoal({ kind: 'page', pagePath: '/blog/**' }),
+  thanks: parseGoal({ kind: 'page', pagePath: '/*/thanks' }),
+  signup: parseGoal({ kind: 'event', eventName: 'Signup' }),
+  pro: parseGoal({ kind: 'event', eventName: 'Purchase', prop: { plan: 'pro' }, displayName: 'Pro purchase' }),
+};
+
+const DAY = 86_400;
+
+export interface DrawnVisit {
+  visitor: number;
+  /** Seconds from the period's start. */
+  offset: number;
+  country: string;
+  events: Array<{ event: Omit<RefEvent, 'id' | 'ts'>; gap: number }>;
+}
+
+// /blog/thanks completes two page goals at once: drawn more often, so one event taken for two steps would show.
+const PATHS = ['/', '/pricing', '/blog', '/blog/', '/blog/x/y', '/blog/thanks', '/blog/thanks', '/en/thanks', '/en/shop/thanks', '/about'];
+const eventArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...PATHS).map((path) => ({ name: 'pageview', path, props: [] as Array<[string, string]> })) },
+  { weight: 1, arbitrary: fc.constantFrom(...PATHS).map((path) => ({ name: 'Signup', path, props: [] as Array<[string, string]> })) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ path: fc.constantFrom(...PATHS), plan: fc.constantFrom('pro', 'free', null) }).map(({ path, plan }) => ({
+      name: 'Purchase',
+      path,
+      props: plan === null ? [] : ([['plan', plan]] as Array<[string, string]>),
+    })),
+  },
+);
+export const visitArb = fc.record({
+  visitor: fc.integer({ min: 1, max: 4 }),
+  // From half a day before a period of three days to half a day after it, so its edges are crossed.
+  offset: fc.integer({ min: -DAY / 2, max: 3 * DAY + DAY / 2 }),
+  country: fc.constantFrom('NO', 'SE'),
+  events: fc.array(fc.record({ event: eventArb, gap: fc.integer({ min: 0, max: 900 }) }), { minLength: 1, maxLength: 7 }),
+});
+export const filterArb: fc.Arbitrary<RefFilter> = fc.constantFrom<RefFilter>(
+  null,
+  { op: 'is', dimension: 'visit:country', value: 'NO' },
+  { op: 'is_not', dimension: 'visit:country', value: 'NO' },
+  { op: 'is', dimension: 'event:page', value: '/about' },
+  { op: 'is', dimension: 'event:name', value: 'Signup' },
+);
+
+/** Drawn visits with ids from `firstId` in recording order, each event `gap` seconds after the one before. */
+export function toVisits(drawn: DrawnVisit[], start: number, firstId = 1): RefVisit[] {
+  let id = firstId;
+  return drawn.map((d) => {
+    const startedAt = start + d.offset;
+    let ts = startedAt;
+    const visitId = id++;
+    const events = d.events.map(({ event, gap }, i) => {
+      ts += i === 0 ? 0 : gap;
+      return { ...event, id: id++, ts };
+    });
+    return { id: visitId, visitor: d.visitor, startedAt, country: d.country, events };
+  });
+}
+

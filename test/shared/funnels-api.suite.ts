@@ -6,10 +6,10 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addGoal, type Goal, type GoalDefinition, parseGoal } from '../../server/core/goals/goals.ts';
+import { addGoal, type Goal, parseGoal } from '../../server/core/goals/goals.ts';
 import { createToken } from '../../server/core/tokens.ts';
 import { dayStart } from '../../server/core/time.ts';
-import { apiFilters, referenceCounts, type RefEvent, type RefFilter, type RefVisit, storeVisits } from './funnel-reference.ts';
+import { apiFilters, filterArb, GOALS, referenceCounts, type RefEvent, type RefVisit, storeVisits, toVisits, visitArb } from './funnel-reference.ts';
 import type { ApiTarget, StartTarget } from './target.ts';
 
 const ADMIN_TOKEN = 'funnels-suite-admin-token-0123456789abcdef';
@@ -22,14 +22,6 @@ const LAST_DAY = '2024-03-03';
 const START = dayStart(TIME_ZONE, FIRST_DAY);
 const END = dayStart(TIME_ZONE, '2024-03-04');
 
-const GOALS: Record<string, GoalDefinition> = {
-  home: parseGoal({ kind: 'page', pagePath: '/' }),
-  pricing: parseGoal({ kind: 'page', pagePath: '/pricing' }),
-  blog: parseGoal({ kind: 'page', pagePath: '/blog/**' }),
-  thanks: parseGoal({ kind: 'page', pagePath: '/*/thanks' }),
-  signup: parseGoal({ kind: 'event', eventName: 'Signup' }),
-  pro: parseGoal({ kind: 'event', eventName: 'Purchase', prop: { plan: 'pro' }, displayName: 'Pro purchase' }),
-};
 
 export interface FunnelSuiteOptions {
   /** Random streams tried by the property test (D1 answers more slowly). */
@@ -246,50 +238,6 @@ export function describeFunnelsApi(runtime: string, start: StartTarget, options:
       }
     });
 
-    // /blog/thanks completes two page goals at once: drawn more often, so one event taken for two steps would show.
-    const paths = ['/', '/pricing', '/blog', '/blog/', '/blog/x/y', '/blog/thanks', '/blog/thanks', '/en/thanks', '/en/shop/thanks', '/about'];
-    const eventArb = fc.oneof(
-      { weight: 4, arbitrary: fc.constantFrom(...paths).map((path) => ({ name: 'pageview', path, props: [] as Array<[string, string]> })) },
-      { weight: 1, arbitrary: fc.constantFrom(...paths).map((path) => ({ name: 'Signup', path, props: [] as Array<[string, string]> })) },
-      {
-        weight: 1,
-        arbitrary: fc.record({ path: fc.constantFrom(...paths), plan: fc.constantFrom('pro', 'free', null) }).map(({ path, plan }) => ({
-          name: 'Purchase',
-          path,
-          props: plan === null ? [] : ([['plan', plan]] as Array<[string, string]>),
-        })),
-      },
-    );
-    const visitArb = fc.record({
-      visitor: fc.integer({ min: 1, max: 4 }),
-      // From half a day before the period to half a day after it, so its edges are crossed.
-      offset: fc.integer({ min: -DAY / 2, max: 3 * DAY + DAY / 2 }),
-      country: fc.constantFrom('NO', 'SE'),
-      events: fc.array(fc.record({ event: eventArb, gap: fc.integer({ min: 0, max: 900 }) }), { minLength: 1, maxLength: 7 }),
-    });
-    const filterArb: fc.Arbitrary<RefFilter> = fc.constantFrom<RefFilter>(
-      null,
-      { op: 'is', dimension: 'visit:country', value: 'NO' },
-      { op: 'is_not', dimension: 'visit:country', value: 'NO' },
-      { op: 'is', dimension: 'event:page', value: '/about' },
-      { op: 'is', dimension: 'event:name', value: 'Signup' },
-    );
-
-    /** Drawn visits with ids in recording order, each event `gap` seconds after the one before. */
-    function toVisits(drawn: Array<{ visitor: number; offset: number; country: string; events: Array<{ event: Omit<RefEvent, 'id' | 'ts'>; gap: number }> }>): RefVisit[] {
-      let id = 1;
-      return drawn.map((d) => {
-        const startedAt = START + d.offset;
-        let ts = startedAt;
-        const visitId = id++;
-        const events = d.events.map(({ event, gap }, i) => {
-          ts += i === 0 ? 0 : gap;
-          return { ...event, id: id++, ts };
-        });
-        return { id: visitId, visitor: d.visitor, startedAt, country: d.country, events };
-      });
-    }
-
     it('equals a brute-force count over random event streams', async () => {
       const names = Object.keys(GOALS);
       await fc.assert(
@@ -298,7 +246,7 @@ export function describeFunnelsApi(runtime: string, start: StartTarget, options:
           fc.shuffledSubarray(names, { minLength: 2, maxLength: 4 }),
           filterArb,
           async (drawn, stepKeys, filter) => {
-            const visits = toVisits(drawn);
+            const visits = toVisits(drawn, START);
             const steps = stepKeys.map((k) => goals[k]!);
             const answer = await counted(visits, steps.map((g) => g.id), apiFilters(filter));
             const expected = referenceCounts(visits, steps, filter, START, END, TIME_ZONE);

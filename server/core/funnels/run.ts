@@ -1,23 +1,26 @@
 /**
  * Answers a funnel query (`POST /api/v1/sites/:domain/funnels/:id/query`): the period and
  * filters are the Stats API v2's, parsed by its own parser, and the counts come from raw
- * visits and events (query.ts). Days before a purge read as empty, as everywhere; a period
+ * visits and events (query.ts): the columnar copy's where it holds the days (Node), SQLite's
+ * elsewhere, planned as the Stats API plans its raw reads. Days before a purge read as empty, as everywhere; a period
  * reaching before the raw events retention has kept is refused naming date_range, since
  * rollups hold no order of events to count a funnel from.
  * @module
  */
-import type { Db, SqlValue } from '../ports.ts';
+import type { ColumnarReader, Db, SqlValue, Stmt } from '../ports.ts';
 import { periodAfterPurge, reachesPurged } from '../privacy/purge-boundary.ts';
 import { readSitePrivacy } from '../privacy/site-privacy.ts';
-import { SQLITE } from '../query/dialect.ts';
+import { DUCKDB, type Dialect, SQLITE } from '../query/dialect.ts';
 import { QueryError } from '../query/errors.ts';
 import { parseQuery } from '../query/parse.ts';
 import { readRollupState } from '../query/rollup-state.ts';
-import type { Filter, Period } from '../query/types.ts';
+import { eventLeaves, sameEventFilters, type VisitsBeyond, visitsBeyondSql } from '../query/filters.ts';
+import { routeCopiedDaysToColumnar, type RowSegment, type Segment } from '../query/plan.ts';
+import type { Filter, FilterLeaf, Period, SameEvent } from '../query/types.ts';
 import type { Site } from '../sites.ts';
 import { dayStart } from '../time.ts';
 import type { Funnel } from './funnels.ts';
-import { countsFromRow, funnelStatement, type FunnelCounts, stepResults } from './query.ts';
+import { addCounts, countsFromRow, funnelStatement, type FunnelCounts, stepResults } from './query.ts';
 
 /** D1 refuses statements with more bound parameters than this (as query/read.ts). */
 const MAX_PARAMS = 100;
@@ -71,33 +74,80 @@ function checkRetention(site: Site, period: Period, rawKeptFrom: string | null):
   );
 }
 
-/** The funnel's counts over the period, from SQLite's raw tables (Node's file, D1). */
-export async function countFunnel(db: Db, site: Site, funnel: Funnel, query: FunnelQuery): Promise<{ counts: FunnelCounts; meta: Record<string, unknown> }> {
-  const meta: Record<string, unknown> = {};
-  const { purgedBefore } = await readSitePrivacy(db, site.id);
-  if (reachesPurged(query.period, purgedBefore)) meta.purged_before = purgedBefore;
-  const period = periodAfterPurge(query.period, site.timezone, purgedBefore);
-  if (period === null) return { counts: countsFromRow(null, funnel.steps.length), meta };
-  checkRetention(site, period, (await readRollupState(db, site.id))?.rawKeptFrom ?? null);
-  const stmt = funnelStatement({
-    dialect: SQLITE,
+/** The stretch's statement, by the engine that reads it. */
+function statement(dialect: Dialect, site: Site, funnel: Funnel, query: FunnelQuery, period: Period, segment: RowSegment, visitsBeyond?: VisitsBeyond): Stmt {
+  return funnelStatement({
+    dialect,
     siteId: site.id,
     timeZone: site.timezone,
     steps: funnel.steps,
     filters: query.filters,
-    start: period.start,
-    end: period.end,
+    start: segment.start,
+    end: segment.end,
     periodStart: period.start,
     periodEnd: period.end,
+    visitsBeyond,
   });
-  if (stmt.params.length > MAX_PARAMS) throw new QueryError('filters', `Invalid filters: the query needs more than ${MAX_PARAMS} values; use fewer filter values.`);
-  const row = await db.first<Record<string, SqlValue>>(stmt.sql, stmt.params);
-  return { counts: countsFromRow(row, funnel.steps.length), meta };
+}
+
+/**
+ * For a columnar stretch under event filters: the visits begun in it that pass a filter
+ * through events after it (in SQLite only), as query/read.ts finds them.
+ */
+async function visitsBeyond(db: Db, site: Site, filters: Filter[], segment: RowSegment, period: Period): Promise<VisitsBeyond | undefined> {
+  const leaves = sameEventFilters(filters).flatMap(eventLeaves);
+  if (segment.end >= period.end || leaves.length === 0) return undefined;
+  const beyond = new Map<FilterLeaf | SameEvent, number[]>();
+  for (const unit of leaves) {
+    const part = visitsBeyondSql(unit, site.id, segment.end, period.end);
+    beyond.set(unit, (await db.all<{ id: number }>(part.sql, part.params)).map((r) => r.id));
+  }
+  return beyond;
+}
+
+/** One stretch's counts: from the columnar copy when it holds the stretch (SQLite if the copy fails to answer), else from SQLite. */
+async function countStretch(db: Db, columnar: ColumnarReader | null, site: Site, funnel: Funnel, query: FunnelQuery, period: Period, segment: RowSegment): Promise<FunnelCounts> {
+  const raw = statement(SQLITE, site, funnel, query, period, segment);
+  if (raw.params.length > MAX_PARAMS) throw new QueryError('filters', `Invalid filters: the query needs more than ${MAX_PARAMS} values; use fewer filter values.`);
+  if (segment.kind === 'columnar' && columnar) {
+    const stmt = statement(DUCKDB, site, funnel, query, period, segment, await visitsBeyond(db, site, query.filters, segment, period));
+    try {
+      return countsFromRow((await columnar.all(stmt.sql, stmt.params))[0] ?? null, funnel.steps.length);
+    } catch {
+      // Slower, never wrong: as query/read.ts does when the copy's process is gone.
+    }
+  }
+  return countsFromRow(await db.first<Record<string, SqlValue>>(raw.sql, raw.params), funnel.steps.length);
+}
+
+/**
+ * The funnel's counts over the period: the days the columnar copy holds from it (Node),
+ * the rest from SQLite's raw tables (Node's file, D1). Stretches are cut at midnight, so
+ * their visitors (counted per day) add up.
+ */
+export async function countFunnel(
+  db: Db,
+  site: Site,
+  funnel: Funnel,
+  query: FunnelQuery,
+  columnar: ColumnarReader | null = null,
+): Promise<{ counts: FunnelCounts; meta: Record<string, unknown> }> {
+  const meta: Record<string, unknown> = {};
+  const { purgedBefore } = await readSitePrivacy(db, site.id);
+  if (reachesPurged(query.period, purgedBefore)) meta.purged_before = purgedBefore;
+  let counts = countsFromRow(null, funnel.steps.length);
+  const period = periodAfterPurge(query.period, site.timezone, purgedBefore);
+  if (period === null) return { counts, meta };
+  checkRetention(site, period, (await readRollupState(db, site.id))?.rawKeptFrom ?? null);
+  const whole: Segment[] = [{ kind: 'raw', start: period.start, end: period.end }];
+  const segments = columnar ? routeCopiedDaysToColumnar(whole, site.timezone, await columnar.coverage(site.id, site.timezone)) : whole;
+  for (const segment of segments as RowSegment[]) counts = addCounts(counts, await countStretch(db, columnar, site, funnel, query, period, segment));
+  return { counts, meta };
 }
 
 /** The JSON answer of a funnel query. */
-export async function runFunnel(db: Db, site: Site, funnel: Funnel, query: FunnelQuery): Promise<FunnelAnswer> {
-  const { counts, meta } = await countFunnel(db, site, funnel, query);
+export async function runFunnel(db: Db, site: Site, funnel: Funnel, query: FunnelQuery, columnar: ColumnarReader | null = null): Promise<FunnelAnswer> {
+  const { counts, meta } = await countFunnel(db, site, funnel, query, columnar);
   const results = stepResults(counts);
   return {
     funnel: { id: funnel.id, name: funnel.name },

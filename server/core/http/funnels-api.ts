@@ -137,10 +137,10 @@ export function funnelsApi(deps: ReaderDeps): Hono {
     if (!funnel) return c.json({ error: NOT_FOUND }, 404);
     try {
       // A funnel over months reads many events: on Node it runs on the reader thread, in the credential's turn.
-      const answer = await inTurn(deps, c, access, async ({ db }) => {
+      const answer = await inTurn(deps, c, access, async ({ db, columnar }) => {
         const body = read.body as Record<string, unknown> | null;
         const start = body?.date_range === 'all' ? await statsStart(db, site) : null;
-        return runFunnel(db, site, funnel, parseFunnelQuery(body, site, Math.floor(deps.clock() / 1000), start));
+        return runFunnel(db, site, funnel, parseFunnelQuery(body, site, Math.floor(deps.clock() / 1000), start), columnar);
       });
       return 'response' in answer ? answer.response : c.json(answer.ok);
     } catch (e) {
