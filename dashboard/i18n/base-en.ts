@@ -5,6 +5,7 @@
 import { common } from './common.en.ts';
 import { compareChart } from './compare-chart.en.ts';
 import { filters } from './filters.en.ts';
+import { funnelsLink } from './funnels.en.ts';
 import { imports } from './imports.en.ts';
 import { kpisVisits } from './kpis-visits.en.ts';
 import { locations } from './locations.en.ts';
@@ -15,4 +16,4 @@ import { siteExtras } from './site-extras.en.ts';
 import { siteViewRange } from './site-view-range.en.ts';
 import { siteView } from './site-view.en.ts';
 
-export const strings = { ...common, ...siteView, ...compareChart, ...filters, ...imports, ...kpisVisits, ...locations, ...phone, ...polish, ...realtime, ...siteExtras, ...siteViewRange };
+export const strings = { ...common, ...siteView, ...compareChart, ...filters, ...funnelsLink, ...imports, ...kpisVisits, ...locations, ...phone, ...polish, ...realtime, ...siteExtras, ...siteViewRange };

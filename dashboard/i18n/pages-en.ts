@@ -5,10 +5,11 @@
  */
 import { admin } from './admin.en.ts';
 import { forms } from './forms.en.ts';
+import { funnels } from './funnels.en.ts';
 import { settingsDanger } from './settings-danger.en.ts';
 import { settingsImport } from './settings-import.en.ts';
 import { settingsImportsList } from './settings-imports-list.en.ts';
 import { settingsLocation } from './settings-location.en.ts';
 import { sharedLinks } from './shared-links.en.ts';
 
-export const strings = { ...admin, ...forms, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsLocation, ...sharedLinks };
+export const strings = { ...admin, ...forms, ...funnels, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsLocation, ...sharedLinks };

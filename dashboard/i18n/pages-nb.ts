@@ -2,10 +2,11 @@
 import type { strings as English } from './pages-en.ts';
 import { admin } from './admin.nb.ts';
 import { forms } from './forms.nb.ts';
+import { funnels } from './funnels.nb.ts';
 import { settingsDanger } from './settings-danger.nb.ts';
 import { settingsImport } from './settings-import.nb.ts';
 import { settingsImportsList } from './settings-imports-list.nb.ts';
 import { settingsLocation } from './settings-location.nb.ts';
 import { sharedLinks } from './shared-links.nb.ts';
 
-export const strings: Record<keyof typeof English, string> = { ...admin, ...forms, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsLocation, ...sharedLinks };
+export const strings: Record<keyof typeof English, string> = { ...admin, ...forms, ...funnels, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsLocation, ...sharedLinks };
