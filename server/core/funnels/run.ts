@@ -2,9 +2,9 @@
  * Answers a funnel query (`POST /api/v1/sites/:domain/funnels/:id/query`): the period and
  * filters are the Stats API v2's, parsed by its own parser, and the counts come from raw
  * visits and events (query.ts): the columnar copy's where it holds the days (Node), SQLite's
- * elsewhere, planned as the Stats API plans its raw reads. Days before a purge read as empty, as everywhere; a period
- * reaching before the raw events retention has kept is refused naming date_range, since
- * rollups hold no order of events to count a funnel from.
+ * elsewhere, planned as the Stats API plans its raw reads. Days before a purge read as
+ * empty, as everywhere; a period reaching before the raw events retention has kept is
+ * refused naming date_range, since rollups hold no order of events to count a funnel from.
  * @module
  */
 import type { ColumnarReader, Db, SqlValue, Stmt } from '../ports.ts';
