@@ -5,10 +5,10 @@
  * raw visits and events), reading SQLite alone and with the columnar copy of closed days
  * (DuckDB) as the Node server plans it. Run alone with `npm run bench -- funnel`.
  */
-import { saveFunnel } from '../server/core/funnels/funnels.ts';
+import { type Funnel, saveFunnel } from '../server/core/funnels/funnels.ts';
 import { parseFunnelQuery, runFunnel } from '../server/core/funnels/run.ts';
 import { addGoal, parseGoal } from '../server/core/goals/goals.ts';
-import { datasetSections, NOW, openDataset, type Timings, timeRuns } from './query.ts';
+import { type Dataset, datasetSections, NOW, openDataset, type Timings, timeRuns } from './query.ts';
 
 const STEPS = [
   parseGoal({ kind: 'page', pagePath: '/' }),
@@ -24,21 +24,28 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function benchDataset(events: number): Promise<string> {
-  const data = await openDataset(events);
+/** The benchmark's funnel in the dataset's database (its goals and itself, found or made). */
+export async function benchFunnel(data: Dataset): Promise<Funnel> {
   const goals = [];
   for (const step of STEPS) goals.push((await addGoal(data.db, data.site.id, step, NOW)).goal);
-  const { funnel } = await saveFunnel(data.db, data.site.id, { name: 'Bench', steps: goals.map((g) => g.id) }, NOW);
+  return (await saveFunnel(data.db, data.site.id, { name: 'Bench', steps: goals.map((g) => g.id) }, NOW)).funnel;
+}
+
+/** The benchmark's queries: 30 days and 12 months, without and with a country filter. */
+export const FUNNEL_QUERIES: Array<[string, Record<string, unknown>]> = [
+  ['30 days', { date_range: '30d' }],
+  ['12 months', { date_range: '12mo' }],
+  ['30 days, 1 filter', { date_range: '30d', filters: [FILTER] }],
+  ['12 months, 1 filter', { date_range: '12mo', filters: [FILTER] }],
+];
+
+async function benchDataset(events: number): Promise<string> {
+  const data = await openDataset(events);
+  const funnel = await benchFunnel(data);
   const now = Math.floor(NOW / 1000);
-  const configs: Array<[string, Record<string, unknown>]> = [
-    ['30 days', { date_range: '30d' }],
-    ['12 months', { date_range: '12mo' }],
-    ['30 days, 1 filter', { date_range: '30d', filters: [FILTER] }],
-    ['12 months, 1 filter', { date_range: '12mo', filters: [FILTER] }],
-  ];
   const rows: string[] = [];
   let answer12mo = '';
-  for (const [label, body] of configs) {
+  for (const [label, body] of FUNNEL_QUERIES) {
     const cells: string[] = [];
     for (const columnar of [null, data.columns]) {
       console.log(`   ${events.toLocaleString('en')} events, funnel, ${label}, ${columnar ? 'columnar' : 'SQLite'}`);
