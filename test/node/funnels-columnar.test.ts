@@ -85,5 +85,5 @@ describe('funnels over the columnar copy and SQLite', () => {
     );
     // A run whose visits all start after the first day has nothing copied; most have.
     expect(columnarReads).toBeGreaterThan(20);
-  });
+  }, 180_000);
 });

@@ -84,11 +84,15 @@ export function funnelStatement(read: FunnelRead): Stmt {
     params.push(...part.params);
   }
   // LIMIT -1 keeps SQLite from flattening the subquery into the join, which would test every
-  // goal twice per event (once more in the WHERE) and join every event to its visit.
-  const unflattened = read.dialect.name === 'sqlite' ? ' LIMIT -1' : '';
+  // goal twice per event (once more in the WHERE) and join every event to its visit. CROSS
+  // JOIN keeps SQLite's order: the events, then each one's visit by its id. Left to choose
+  // without statistics (D1 has none), it would scan the events once per visit of the period.
+  const sqlite = read.dialect.name === 'sqlite';
+  const unflattened = sqlite ? ' LIMIT -1' : '';
+  const join = sqlite ? 'CROSS JOIN' : 'JOIN';
   const events = `ev AS MATERIALIZED (SELECT m.id, m.visit_id, ${read.dialect.dayOf(lt.sql)} AS d, v.visitor, ${read.steps.map((_, i) => `m.m${i}`).join(', ')}
     FROM (SELECT e.id, e.visit_id, ${matches.join(', ')} FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ?${unflattened}) m
-    JOIN visits v ON v.id = m.visit_id
+    ${join} visits v ON v.id = m.visit_id
     WHERE ${where.join(' AND ')})`;
 
   const steps = read.steps.map((_, i) => {
