@@ -9,7 +9,7 @@
  * are in the order Teller recorded them (event id, which is arrival order). Any events
  * may come between steps; a repeated step changes nothing (the earliest is taken, which
  * never reaches fewer steps than a later one would); one event is never two steps; a visit
- * that skips a step stops there, whatever it does later. Visitors are counted as the Stats
+ * that skips a step goes no further until it takes it. Visitors are counted as the Stats
  * API counts them: distinct visitor hashes per local day of the visit's start, summed.
  * @module
  */
