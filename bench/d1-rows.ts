@@ -8,6 +8,7 @@
  * the same query on the Node store, so the rows counted are those of correct answers.
  * The filtered views are measured again without the country index (migration 0006), and
  * a new visit's rows written with and without it, which is the index's whole trade.
+ * The 4-step funnel of bench/funnel.ts is measured too.
  * Run alone with `npm run bench -- d1-rows`.
  */
 import type { Db, SqlValue } from '../server/core/ports.ts';
@@ -17,6 +18,8 @@ import { parseQuery } from '../server/core/query/parse.ts';
 import { recordEventStatements } from '../server/core/store/record-event.ts';
 import { d1Db, newD1Meter } from '../server/workers/d1-db.ts';
 import { type D1, type TellerWorker, startWorker } from '../test/workers/harness.ts';
+import { parseFunnelQuery, runFunnel } from '../server/core/funnels/run.ts';
+import { benchFunnel, FUNNEL_QUERIES } from './funnel.ts';
 import { dashboardView, datasetSections, NOW, openDataset, type Dataset } from './query.ts';
 import { visitAttributes } from '../test/helpers/visit-attributes.ts';
 
@@ -116,6 +119,22 @@ async function viewRowsRead(data: Dataset, d1: D1, range: string, filter: unknow
   return perQuery;
 }
 
+/** Rows read by the 4-step funnel of bench/funnel.ts per query, each answer checked against the Node store. */
+async function funnelRowsRead(data: Dataset, d1: D1): Promise<Array<[string, number]>> {
+  const now = Math.floor(NOW / 1000);
+  const funnel = await benchFunnel(data);
+  const rows: Array<[string, number]> = [];
+  for (const [label, body] of FUNNEL_QUERIES) {
+    const meter = newD1Meter();
+    const db: Db = d1Db(d1 as unknown as Parameters<typeof d1Db>[0], meter);
+    const onD1 = await runFunnel(db, data.site, funnel, parseFunnelQuery(body, data.site, now, null));
+    const onNode = await runFunnel(data.db, data.site, funnel, parseFunnelQuery(body, data.site, now, null));
+    if (JSON.stringify(onD1) !== JSON.stringify(onNode)) throw new Error(`D1 and the Node store disagree on the funnel, ${label}`);
+    rows.push([label, meter.rowsRead]);
+  }
+  return rows;
+}
+
 /** Rows written by a new visit's first pageview, sent as the Worker sends it. */
 async function newVisitRowsWritten(d1: D1, visitor: number): Promise<number> {
   const ts = Math.floor(NOW / 1000) - 60;
@@ -143,6 +162,8 @@ async function benchDataset(events: number): Promise<string> {
       console.log(`   ${thousands(events)} events, ${label}`);
       columns.push([label, await viewRowsRead(data, worker.db, range, filter)]);
     }
+    console.log(`   ${thousands(events)} events, funnel`);
+    const funnelRows = await funnelRowsRead(data, worker.db);
     await worker.db.exec(`DROP INDEX ${INDEX}`);
     for (const [label, range, filter] of CONFIGS.filter(([, , f]) => f)) {
       console.log(`   ${thousands(events)} events, ${label}, without ${INDEX}`);
@@ -165,6 +186,12 @@ async function benchDataset(events: number): Promise<string> {
       `|---|${columns.map(() => '---:').join('|')}|`,
       `| **whole view (${names.length} queries)** | ${columns.map(([, c]) => `**${thousands(sum(c))}**`).join(' | ')} |`,
       ...names.map((n, i) => `| ${n} | ${columns.map(([, c]) => thousands(c[i]!)).join(' | ')} |`),
+      '',
+      'The 4-step funnel of "Funnel" (`POST /api/v1/sites/:domain/funnels/:id/query`, one statement over raw events; with the index above):',
+      '',
+      '| funnel query | rows read |',
+      '|---|---:|',
+      ...funnelRows.map(([label, n]) => `| ${label} | ${thousands(n)} |`),
     ].join('\n');
   } finally {
     await worker.close();

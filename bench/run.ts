@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (or `npm run bench -- ingest|soak|query|ingest-under-queries|fair-share|dashboard|d1-rows|geo|import`): measures ingest, a soak under
+ * `npm run bench` (or `npm run bench -- ingest|soak|query|funnel|ingest-under-queries|fair-share|dashboard|d1-rows|geo|import`): measures ingest, a soak under
  * overload and queries, and writes the figures, with the machine and the date, into
  * docs/benchmarks.md.
  */
@@ -10,6 +10,7 @@ import { runIngestStagesBench } from './ingest-stages.ts';
 import { runDashboardBench } from './dashboard.ts';
 import { runD1RowsBench } from './d1-rows.ts';
 import { runFairShareBench } from './fair-share.ts';
+import { runFunnelBench } from './funnel.ts';
 import { runGeoBench } from './geo.ts';
 import { runImportBench } from './import.ts';
 import { runIngestUnderQueriesBench } from './ingest-under-queries.ts';
@@ -52,6 +53,13 @@ if (!only || only === 'query') {
   console.log('== queries');
   const queries = await runQueryBench();
   doc = replaceSection(doc, 'Queries', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${queries}`);
+  writeFileSync(DOC, doc);
+}
+if (!only || only === 'funnel') {
+  // Needs the query step's database (built on first use).
+  console.log('== funnel');
+  const funnel = await runFunnelBench();
+  doc = replaceSection(doc, 'Funnel', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${funnel}`);
   writeFileSync(DOC, doc);
 }
 if (!only || only === 'ingest-under-queries') {

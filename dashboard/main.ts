@@ -24,6 +24,7 @@ import './pages/shared-links.css';
 import './pages/settings-import.css';
 import './pages/wordpress.css';
 import './pages/settings-goals.css';
+import './pages/funnels.css';
 import { SESSION_META, type SessionState, type SiteSummary } from '../server/core/dashboard-api/contract.ts';
 import { get, onUnauthorized, post, setShareToken } from './lib/api.ts';
 import { h, replace } from './lib/dom.ts';
@@ -48,6 +49,7 @@ const PAGES = {
   account: { module: 'pages/account.ts', load: () => import('./pages/account.ts') },
   users: { module: 'pages/users.ts', load: () => import('./pages/users.ts') },
   settings: { module: 'pages/settings.ts', load: () => import('./pages/settings.ts') },
+  funnels: { module: 'pages/funnels.ts', load: () => import('./pages/funnels.ts') },
   auth: { module: 'pages/auth.ts', load: () => import('./pages/auth.ts') },
   shareLocked: { module: 'pages/shared-links.ts', load: () => import('./pages/shared-links.ts') },
 };
@@ -108,6 +110,8 @@ function pageOf(route: Route, state: SessionState): PageName | null {
       return owner ? 'settings' : null;
     case 'site':
       return 'siteView';
+    case 'funnels':
+      return 'funnels';
     default:
       return null;
   }
@@ -246,6 +250,9 @@ async function drawSignedIn(route: Route): Promise<void> {
       return;
     case 'site':
       await drawSiteView(main, route.domain, app);
+      return;
+    case 'funnels':
+      dispose = code('funnels').renderFunnels(main, route.domain, session.state === 'in' ? session.sites : [], owner);
       return;
     default:
       messagePage(main, t('error.notFound.title'), t('error.notFound.body'));

@@ -6,6 +6,7 @@ import { common } from './common.en.ts';
 import { compareChart } from './compare-chart.en.ts';
 import { filters } from './filters.en.ts';
 import { goalFilter } from './goal-filter.en.ts';
+import { funnelsLink } from './funnels.en.ts';
 import { imports } from './imports.en.ts';
 import { kpisVisits } from './kpis-visits.en.ts';
 import { locations } from './locations.en.ts';
@@ -16,4 +17,4 @@ import { siteExtras } from './site-extras.en.ts';
 import { siteViewRange } from './site-view-range.en.ts';
 import { siteView } from './site-view.en.ts';
 
-export const strings = { ...common, ...siteView, ...compareChart, ...filters, ...goalFilter, ...imports, ...kpisVisits, ...locations, ...phone, ...polish, ...realtime, ...siteExtras, ...siteViewRange };
+export const strings = { ...common, ...siteView, ...compareChart, ...filters, ...funnelsLink, ...goalFilter, ...imports, ...kpisVisits, ...locations, ...phone, ...polish, ...realtime, ...siteExtras, ...siteViewRange };

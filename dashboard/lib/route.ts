@@ -13,6 +13,7 @@ export type Route =
   | { name: 'setup'; code: string }
   | { name: 'site'; domain: string }
   | { name: 'settings'; domain: string }
+  | { name: 'funnels'; domain: string }
   | { name: 'share'; token: string }
   | { name: 'not-found' };
 
@@ -35,6 +36,7 @@ export function routeOf(pathname: string, search: string): Route {
   if (parts[0] === 'sites' && value) {
     if (parts.length === 2) return { name: 'site', domain: value };
     if (parts.length === 3 && parts[2] === 'settings') return { name: 'settings', domain: value };
+    if (parts.length === 3 && parts[2] === 'funnels') return { name: 'funnels', domain: value };
   }
   return { name: 'not-found' };
 }
@@ -42,3 +44,5 @@ export function routeOf(pathname: string, search: string): Route {
 /** The settings page of a site. */
 export const settingsHref = (domain: string) => `/sites/${encodeURIComponent(domain)}/settings`;
 export const siteHref = (domain: string) => `/sites/${encodeURIComponent(domain)}`;
+/** The Funnels page of a site. */
+export const funnelsHref = (domain: string) => `/sites/${encodeURIComponent(domain)}/funnels`;

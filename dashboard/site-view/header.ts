@@ -8,7 +8,7 @@
 import type { Key } from '../i18n/index.ts';
 import { h } from '../lib/dom.ts';
 import { locale, t } from '../lib/i18n.ts';
-import { settingsHref } from '../lib/route.ts';
+import { funnelsHref, settingsHref } from '../lib/route.ts';
 import { link } from '../lib/router.ts';
 import { resolvedSpan } from './panel.ts';
 import { cachedQuery } from './cache.ts';
@@ -161,6 +161,12 @@ function settingsLink(view: View): HTMLElement | null {
   return link(settingsHref(domain), { class: 'btn btn-ghost btn-small sv-settings', 'data-key': 'settings', 'aria-label': t('sites.settingsOf', { domain }) }, t('sites.settings'));
 }
 
+/** Funnels are read with a login (owner or viewer); a shared link shows the view alone. */
+function funnelsLink(view: View): HTMLElement | null {
+  if (view.ctx.mode === 'shared') return null;
+  return link(funnelsHref(view.ctx.site.domain), { class: 'btn btn-ghost btn-small sv-funnels' }, t('sv.funnels'));
+}
+
 export function renderHeader(view: View, realtime: HTMLElement): HTMLElement {
   const pickDays = (onCancel = () => {}) => openCalendar(view, onCancel);
   const onKey = shortcuts(view, pickDays);
@@ -169,7 +175,7 @@ export function renderHeader(view: View, realtime: HTMLElement): HTMLElement {
   return h(
     'header',
     { class: 'sv-header' },
-    h('div', { class: 'sv-heading' }, h('h1', { class: 'sv-domain' }, view.ctx.site.domain), realtime, view.ctx.mode === 'shared' ? h('span', { class: 'chip' }, t('sv.shared')) : null, settingsLink(view)),
+    h('div', { class: 'sv-heading' }, h('h1', { class: 'sv-domain' }, view.ctx.site.domain), realtime, view.ctx.mode === 'shared' ? h('span', { class: 'chip' }, t('sv.shared')) : null, funnelsLink(view), settingsLink(view)),
     h('div', { class: 'sv-controls' }, sitePicker(view), rangePicker(view, pickDays), renderComparePicker(view), exportButton(view)),
   );
 }

@@ -35,6 +35,7 @@ import { proxySecretCommand } from './proxy-secret-cli.ts';
 import { sitesWithProxySecret } from '../core/proxy-secret.ts';
 import { deleteImport, listImports } from '../core/imports/store.ts';
 import { GOAL_USAGE, goalCommand } from './goal-cli.ts';
+import { FUNNEL_USAGE, funnelCommand } from './funnel-cli.ts';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -95,6 +96,7 @@ const USAGE = `Usage: npm run teller -- <command>
   import delete --site <domain> <id> [--yes]     delete one import and exactly its rows (asks to confirm)
 ${WP_STATISTICS_USAGE}
 ${GOAL_USAGE}
+${FUNNEL_USAGE}
 
 Database: TELLER_DB (default ./data/teller.db)`;
 
@@ -519,6 +521,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     else if (group === 'import' && rest[0] === 'wp-statistics') await importWpStatisticsCommand(rest.slice(1), { openDb: () => openDb(io.env), usageError: (m) => new UsageError(m), commandError: (m) => new CommandError(m), stdout: io.stdout });
     else if (group === 'import') await importCommand(rest, io);
     else if (group === 'goal') await goalCommand(rest, { openDb: () => openDb(io.env), usageError: (m) => new UsageError(m), commandError: (m) => new CommandError(m), stdout: io.stdout });
+    else if (group === 'funnel') await funnelCommand(rest, { openDb: () => openDb(io.env), usageError: (m) => new UsageError(m), commandError: (m) => new CommandError(m), stdout: io.stdout });
     else if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
       io.stdout(USAGE);
       return group === undefined ? 2 : 0;

@@ -6,6 +6,7 @@
  * site days that no delete path knows makes this fail.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { saveFunnel } from '../../server/core/funnels/funnels.ts';
 import { addGoal, parseGoal } from '../../server/core/goals/goals.ts';
 import { runImport } from '../../server/core/imports/store.ts';
 import { runMaintenance } from '../../server/core/maintenance.ts';
@@ -27,9 +28,9 @@ const at = (day: string, time = '10:00:00') => Date.parse(`${day}T${time}Z`) / 1
 /**
  * Tables about a site that purge leaves as they are, and why: the rollup state is one row
  * of progress, a drop note is about the latest events, salts go with maintenance, and
- * annotations are the owner's notes, goals are definitions.
+ * annotations are the owner's notes, goals and funnels are definitions.
  */
-const PURGE_KEEPS = ['rollup_state', 'drop_notes', 'salts', 'annotations', 'tokens', 'proxy_secrets', 'user_sites', 'shared_links', 'goals'];
+const PURGE_KEEPS = ['rollup_state', 'drop_notes', 'salts', 'annotations', 'tokens', 'proxy_secrets', 'user_sites', 'shared_links', 'funnel_steps', 'funnels', 'goals'];
 
 let store: TestStore | null = null;
 afterEach(() => {
@@ -69,6 +70,8 @@ async function seeded(): Promise<{ db: SqliteDb; site: Site; other: Site }> {
     );
     db.raw.prepare("INSERT INTO drop_notes (site_id, reason, hostname, seen_at) VALUES (?, 'excluded-ip', 'days.example', ?)").run(s.id, at('2024-03-10'));
     await addGoal(db, s.id, parseGoal({ kind: 'event', eventName: 'Signup' }), NOW_MS);
+    await addGoal(db, s.id, parseGoal({ kind: 'page', pagePath: '/' }), NOW_MS);
+    await saveFunnel(db, s.id, { name: 'Sign-up', steps: ['Visit /', 'Signup'] }, NOW_MS);
   }
   for (let i = 0; i < 10 && (await runMaintenance(db, NOW_MS, { maxDaysPerSite: 100 })).daysRolledUp > 0; i++);
   return { db, site, other };
@@ -102,7 +105,8 @@ describe('tables holding a site’s days', () => {
     for (const table of SITE_STATS_TABLES) if (table !== 'event_props') expect(rows(db, table, site.id), `${table} seeded`).toBeGreaterThan(0);
     const otherBefore = [...tables.keys()].map((t) => rows(db, t, other.id));
     await resetSite(db, site, NOW_MS / 1000);
-    expect(rows(db, 'goals', site.id), 'goals are kept').toBe(1);
+    expect(rows(db, 'goals', site.id), 'goals are kept').toBe(2);
+    expect(rows(db, 'funnel_steps', site.id), 'funnels are kept').toBe(2);
     for (const table of tables.keys()) {
       if (!SITE_KEPT_TABLES.includes(table)) expect(rows(db, table, site.id), table).toBe(0);
     }

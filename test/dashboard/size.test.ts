@@ -41,7 +41,7 @@ describe('dashboard build', () => {
   it('loads each page’s code with its route, and every page’s styles with the entry', () => {
     const pages = built.routes.map((r) => r.page).sort();
     expect(pages).toEqual(
-      ['dashboard/pages/account.ts', 'dashboard/pages/auth.ts', 'dashboard/pages/settings.ts', 'dashboard/pages/shared-links.ts', 'dashboard/pages/sites.ts', 'dashboard/pages/users.ts', 'dashboard/site-view/index.ts'].sort(),
+      ['dashboard/pages/account.ts', 'dashboard/pages/auth.ts', 'dashboard/pages/funnels.ts', 'dashboard/pages/settings.ts', 'dashboard/pages/shared-links.ts', 'dashboard/pages/sites.ts', 'dashboard/pages/users.ts', 'dashboard/site-view/index.ts'].sort(),
     );
     const entry = built.files.filter((f) => f.load === 'initial' && f.file.endsWith('.js')).map((f) => read(f.file)).join('\n');
     const siteView = built.routes.find((r) => r.page === 'dashboard/site-view/index.ts')!.files.map(read).join('\n');

@@ -89,7 +89,7 @@ const path = fc.oneof(
     '/api/dashboard/login', '/api/dashboard/setup', '/favicon.ico', '/.env', '/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd',
   ),
   domain.map((d) => `/api/v1/sites/${encodeURIComponent(d)}`),
-  fc.tuple(domain, fc.constantFrom('privacy-text', 'purge', 'export', 'imports', 'imports/1', 'imports/x%00')).map(([d, r]) => `/api/v1/sites/${encodeURIComponent(d)}/${r}`),
+  fc.tuple(domain, fc.constantFrom('privacy-text', 'purge', 'export', 'imports', 'imports/1', 'imports/x%00', 'funnels', 'funnels/1', 'funnels/1/query', 'funnels/x%00')).map(([d, r]) => `/api/v1/sites/${encodeURIComponent(d)}/${r}`),
   fc.tuple(domain, fc.constantFrom('', '/settings', '/first-event', '/tokens', '/tokens/1', '/shared-links', '/shared-links/1', '/annotations', '/annotations/1', '/visits', '/properties', '/properties?event=Signup', '/goals', '/goals/1', '/goals/order')).map(
     ([d, r]) => `/api/dashboard/sites/${encodeURIComponent(d)}${r}`,
   ),

@@ -54,6 +54,9 @@ export const GOAL_API_NAMES: GoalFieldNames = {
 /** A goal that cannot be stored as given; the message names the field. */
 export class GoalError extends Error {}
 
+/** A goal that cannot be deleted because funnels have it as a step (0018_funnels.sql). */
+export class GoalInUseError extends GoalError {}
+
 export const MAX_DISPLAY_NAME = 120;
 
 /** Events Teller stores that are not custom events, so no event goal may name them. */
@@ -231,9 +234,22 @@ export async function renameGoal(db: Db, siteId: number, id: number, name: unkno
   throw new GoalError(`${names.displayName}: another goal of this site is called "${displayName}"`);
 }
 
-/** Deletes a goal; false when the site has no such goal. */
+/**
+ * Deletes a goal; false when the site has no such goal, a GoalInUseError naming the funnels
+ * when it is a step of one (deleting the step silently would change what the funnel
+ * measures). The check is part of the delete, so a funnel saved meanwhile is never left
+ * pointing at nothing.
+ */
 export async function removeGoal(db: Db, siteId: number, id: number): Promise<boolean> {
-  return (await db.run('DELETE FROM goals WHERE site_id = ? AND id = ?', [siteId, id])).changes > 0;
+  const deleted = await db.run('DELETE FROM goals WHERE site_id = ? AND id = ? AND NOT EXISTS (SELECT 1 FROM funnel_steps WHERE goal_id = ?)', [siteId, id, id]);
+  if (deleted.changes > 0) return true;
+  const funnels = await db.all<{ name: string }>(
+    'SELECT DISTINCT f.name FROM funnel_steps s JOIN funnels f ON f.id = s.funnel_id WHERE s.site_id = ? AND s.goal_id = ? ORDER BY f.name',
+    [siteId, id],
+  );
+  if (funnels.length === 0) return false;
+  const named = funnels.map((f) => `"${f.name}"`).join(', ');
+  throw new GoalInUseError(`goal ${id} is a step of the funnel${funnels.length > 1 ? 's' : ''} ${named}; remove ${funnels.length > 1 ? 'them' : 'it'} or change ${funnels.length > 1 ? 'their' : 'its'} steps first`);
 }
 
 /** Puts the site's goals in the order of `ids`, which must name each of them once. */

@@ -17,6 +17,7 @@ import { dashboardSiteData } from './dashboard-site-data.ts';
 import { dashboardSiteKeys } from './dashboard-site-keys.ts';
 import { dashboardSites } from './dashboard-sites.ts';
 import { dashboardUsers } from './dashboard-users.ts';
+import { funnelsApi } from './funnels-api.ts';
 import { healthRoutes } from './health.ts';
 import { importsApi } from './imports-api.ts';
 import { dashboardImportList } from './dashboard-import-list.ts';
@@ -55,6 +56,8 @@ export function createApp(deps: AppDeps): Hono {
   const store = new StoreStatus();
   app.route('/', collectRoutes(deps, store));
   app.route('/', healthRoutes(deps, store));
+  // Before the Stats API, which mounts the Sites API's admin-only `/api/v1/sites/*`.
+  app.route('/', funnelsApi(deps));
   app.route('/', statsApi(deps));
   app.route('/', wordpressApi(deps));
   app.route('/', importsApi(deps));

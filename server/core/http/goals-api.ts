@@ -9,7 +9,7 @@
  * @module
  */
 import { Hono, type Context } from 'hono';
-import { addGoal, GOAL_API_NAMES, GoalError, type Goal, listGoals, parseGoal, removeGoal } from '../goals/goals.ts';
+import { addGoal, GOAL_API_NAMES, GoalError, GoalInUseError, type Goal, listGoals, parseGoal, removeGoal } from '../goals/goals.ts';
 import { findSite } from '../sites.ts';
 import { badRequest, type ApiDeps } from './api-auth.ts';
 import { readFields } from './body.ts';
@@ -114,7 +114,12 @@ export function goalsApi(deps: ApiDeps): Hono {
     if (!/^\d{1,15}$/.test(goalIdText)) return badRequest(c, 'goal_id: a goal\'s id, a whole number (GET /api/v1/sites/goals lists them)');
     const site = typeof siteId === 'string' ? await findSite(deps.db, siteId) : null;
     if (!site) return siteNotFound(c);
-    if (!(await removeGoal(deps.db, site.id, Number(goalIdText)))) return c.json({ error: 'Goal could not be found' }, 404);
+    try {
+      if (!(await removeGoal(deps.db, site.id, Number(goalIdText)))) return c.json({ error: 'Goal could not be found' }, 404);
+    } catch (e) {
+      if (e instanceof GoalInUseError) return c.json({ error: e.message }, 409);
+      throw e;
+    }
     return c.json({ deleted: true });
   });
 

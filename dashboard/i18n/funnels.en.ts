@@ -1,0 +1,40 @@
+/** English strings of the Funnels page, and of the site view's link to it. */
+export const funnels = {
+  'funnels.titleOf': 'Funnels of {domain}',
+  'funnels.back': '← Back to {domain}',
+  'funnels.intro': 'A funnel follows visits through two to eight of your goals in order: how many reached each step, and how many dropped off before the next.',
+  'funnels.pick': 'Funnel',
+  'funnels.range': 'Period',
+  'funnels.range.day': 'Today',
+  'funnels.range.7d': 'Last 7 days',
+  'funnels.range.30d': 'Last 30 days',
+  'funnels.range.month': 'This month',
+  'funnels.range.12mo': 'Last 12 months',
+  'funnels.chart': 'Steps of {name}',
+  'funnels.step': 'Step {n}',
+  'funnels.visitors': '{n} visitors',
+  'funnels.ofFirst': '{pct} of the first step',
+  'funnels.dropoff': '{n} dropped off ({pct})',
+  'funnels.noDropoff': 'No one dropped off',
+  'funnels.converted': 'Converted: {pct} of those who entered',
+  'funnels.nobody': 'No visit reached the first step in this period.',
+  'funnels.loading': 'Counting…',
+  'funnels.empty': 'No funnels yet.',
+  'funnels.emptyViewer': 'The owner of this site has not defined any funnels yet.',
+  'funnels.needGoals': 'A funnel is made of goals, and this site has fewer than two. Add goals in the site’s settings first.',
+  'funnels.toSettings': 'Go to settings',
+  'funnels.new.title': 'New funnel',
+  'funnels.new.intro': 'Name it and pick its steps in the order a visit should take them. A visit counts at a step when it completed the steps before it, in order, earlier in the same visit.',
+  'funnels.new.name': 'Name',
+  'funnels.new.step': 'Step {n}',
+  'funnels.new.add': 'Add a step',
+  'funnels.new.save': 'Save funnel',
+  'funnels.new.saved': 'Funnel saved',
+  'funnels.delete': 'Delete this funnel',
+  'funnels.deleteConfirm': 'Delete the funnel “{name}”? Its goals stay.',
+};
+
+/** The site view's link to the Funnels page: loaded at start with the site view. */
+export const funnelsLink = {
+  'sv.funnels': 'Funnels',
+};

@@ -1,0 +1,40 @@
+/** Bokmål strings of the Funnels page, and of the site view's link to it. */
+export const funnels = {
+  'funnels.titleOf': 'Trakter for {domain}',
+  'funnels.back': '← Tilbake til {domain}',
+  'funnels.intro': 'En trakt følger besøk gjennom to til åtte av målene dine i rekkefølge: hvor mange som nådde hvert steg, og hvor mange som falt fra før det neste.',
+  'funnels.pick': 'Trakt',
+  'funnels.range': 'Periode',
+  'funnels.range.day': 'I dag',
+  'funnels.range.7d': 'Siste 7 dager',
+  'funnels.range.30d': 'Siste 30 dager',
+  'funnels.range.month': 'Denne måneden',
+  'funnels.range.12mo': 'Siste 12 måneder',
+  'funnels.chart': 'Stegene i {name}',
+  'funnels.step': 'Steg {n}',
+  'funnels.visitors': '{n} besøkende',
+  'funnels.ofFirst': '{pct} av første steg',
+  'funnels.dropoff': '{n} falt fra ({pct})',
+  'funnels.noDropoff': 'Ingen falt fra',
+  'funnels.converted': 'Konvertert: {pct} av dem som gikk inn',
+  'funnels.nobody': 'Ingen besøk nådde første steg i denne perioden.',
+  'funnels.loading': 'Teller …',
+  'funnels.empty': 'Ingen trakter ennå.',
+  'funnels.emptyViewer': 'Eieren av dette nettstedet har ikke laget noen trakter ennå.',
+  'funnels.needGoals': 'En trakt består av mål, og dette nettstedet har færre enn to. Legg til mål i innstillingene for nettstedet først.',
+  'funnels.toSettings': 'Gå til innstillinger',
+  'funnels.new.title': 'Ny trakt',
+  'funnels.new.intro': 'Gi den et navn og velg stegene i den rekkefølgen et besøk bør ta dem. Et besøk telles på et steg når det har fullført stegene før, i rekkefølge, tidligere i samme besøk.',
+  'funnels.new.name': 'Navn',
+  'funnels.new.step': 'Steg {n}',
+  'funnels.new.add': 'Legg til et steg',
+  'funnels.new.save': 'Lagre trakten',
+  'funnels.new.saved': 'Trakten er lagret',
+  'funnels.delete': 'Slett denne trakten',
+  'funnels.deleteConfirm': 'Slette trakten «{name}»? Målene blir værende.',
+};
+
+/** The site view's link to the Funnels page: loaded at start with the site view. */
+export const funnelsLink = {
+  'sv.funnels': 'Trakter',
+};

@@ -1,0 +1,159 @@
+/**
+ * A funnel's counts over a period, from raw visits and events in one statement that runs
+ * alike on SQLite (Node's file, D1) and the columnar copy (DuckDB, same tables).
+ *
+ * Semantics (docs/goals.md#funnels): the visits started in the period that pass the
+ * filters (as the Stats API selects visits) are read with their events up to the period's
+ * end. A visit reaches step 1 with its first event completing goal 1, and step k with its
+ * first event completing goal k recorded after the event that reached step k-1: events
+ * are in the order Teller recorded them (event id, which is arrival order). Any events
+ * may come between steps; a repeated step changes nothing (the earliest is taken, which
+ * never reaches fewer steps than a later one would); one event is never two steps; a visit
+ * that skips a step goes no further until it takes it. Visitors are counted as the Stats
+ * API counts them: distinct visitor hashes per local day of the visit's start, summed.
+ * @module
+ */
+import { goalEventCondition, type GoalDefinition } from '../goals/goals.ts';
+import type { SqlValue, Stmt } from '../ports.ts';
+import type { Dialect } from '../query/dialect.ts';
+import { filterSql, sameEventFilters, type VisitsBeyond } from '../query/filters.ts';
+import type { Filter } from '../query/types.ts';
+
+export interface FunnelRead {
+  dialect: Dialect;
+  siteId: number;
+  timeZone: string;
+  /** The steps' goals, in order. */
+  steps: readonly GoalDefinition[];
+  filters: Filter[];
+  /** Visits started in [start, end) are read, with their events before `end`. */
+  start: number;
+  end: number;
+  /** The whole query period: a visit passes an event filter through its events within it. */
+  periodStart: number;
+  periodEnd: number;
+  visitsBeyond?: VisitsBeyond;
+}
+
+/** Per step, in order: the visits that reached it and their visitors (per-day distinct). */
+export interface StepCounts {
+  visits: number;
+  visitors: number;
+}
+
+export interface FunnelCounts {
+  steps: StepCounts[];
+}
+
+const stepName = (i: number) => `s${i}`;
+
+/**
+ * A step's condition on an `events` row: the goal's own (goals.ts), but a page goal without
+ * wildcards as an equality, which SQLite tests far faster than GLOB over every event.
+ */
+function stepCondition(goal: GoalDefinition): { sql: string; params: SqlValue[] } {
+  if (goal.kind === 'page' && !goal.pagePath.includes('*')) return { sql: "(e.name = 'pageview' AND e.path = ?)", params: [goal.pagePath] };
+  return goalEventCondition(goal, 'e');
+}
+
+/**
+ * The statement counting a funnel over one stretch. Its one row has `visits<i>` and
+ * `visitors<i>` for each step i from 0.
+ *
+ * The period's events are read once, each step's goal tested once per event, and only the
+ * events completing a step are joined to their visits (checked against the period and the
+ * filters) and kept (`ev`); each step then takes, per visit, the first such event after
+ * the previous step's. The CTEs are materialized: each is read by the next step and by the
+ * counts, and inlined they would read the events again for every step.
+ */
+export function funnelStatement(read: FunnelRead): Stmt {
+  const params: SqlValue[] = [];
+  const lt = read.dialect.localTime('v', 'v.started_at', read.timeZone, read.start, read.end);
+  params.push(...lt.params);
+  const matches = read.steps.map((goal, i) => {
+    const condition = stepCondition(goal);
+    params.push(...condition.params);
+    return `CASE WHEN ${condition.sql} THEN 1 ELSE 0 END AS m${i}`;
+  });
+  params.push(read.siteId, read.start, read.end);
+  const where = [`(${read.steps.map((_, i) => `m.m${i} = 1`).join(' OR ')})`, 'v.site_id = ?', 'v.started_at >= ?', 'v.started_at < ?'];
+  params.push(read.siteId, read.start, read.end);
+  for (const f of sameEventFilters(read.filters)) {
+    const part = filterSql(f, { rows: 'visits', siteId: read.siteId, start: read.periodStart, end: read.periodEnd, visitsBeyond: read.visitsBeyond });
+    where.push(part.sql);
+    params.push(...part.params);
+  }
+  // LIMIT -1 keeps SQLite from flattening the subquery into the join, which would test every
+  // goal twice per event (once more in the WHERE) and join every event to its visit. CROSS
+  // JOIN keeps SQLite's order: the events, then each one's visit by its id. Left to choose
+  // without statistics (D1 has none), it would scan the events once per visit of the period.
+  const sqlite = read.dialect.name === 'sqlite';
+  const unflattened = sqlite ? ' LIMIT -1' : '';
+  const join = sqlite ? 'CROSS JOIN' : 'JOIN';
+  const events = `ev AS MATERIALIZED (SELECT m.id, m.visit_id, ${read.dialect.dayOf(lt.sql)} AS d, v.visitor, ${read.steps.map((_, i) => `m.m${i}`).join(', ')}
+    FROM (SELECT e.id, e.visit_id, ${matches.join(', ')} FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ?${unflattened}) m
+    ${join} visits v ON v.id = m.visit_id
+    WHERE ${where.join(' AND ')})`;
+
+  const steps = read.steps.map((_, i) => {
+    if (i === 0) return `${stepName(0)} AS MATERIALIZED (SELECT visit_id, MIN(id) AS at, MIN(d) AS d, MIN(visitor) AS visitor FROM ev WHERE m0 = 1 GROUP BY visit_id)`;
+    const previous = stepName(i - 1);
+    return `${stepName(i)} AS MATERIALIZED (SELECT ev.visit_id, MIN(ev.id) AS at, MIN(ev.d) AS d, MIN(ev.visitor) AS visitor FROM ev
+      JOIN ${previous} ON ${previous}.visit_id = ev.visit_id WHERE ev.m${i} = 1 AND ev.id > ${previous}.at GROUP BY ev.visit_id)`;
+  });
+  const columns = read.steps.flatMap((_, i) => [
+    `(SELECT COUNT(*) FROM ${stepName(i)}) AS visits${i}`,
+    `(SELECT COUNT(*) FROM (SELECT DISTINCT d, visitor FROM ${stepName(i)}) u) AS visitors${i}`,
+  ]);
+  return { sql: `WITH ${[events, ...steps].join(',\n')}\nSELECT ${columns.join(', ')}`, params };
+}
+
+/** The counts in a row of funnelStatement, as numbers (DuckDB's counts arrive as bigints). */
+export function countsFromRow(row: Record<string, SqlValue> | null, stepCount: number): FunnelCounts {
+  const n = (name: string) => Number(row?.[name] ?? 0);
+  return {
+    steps: Array.from({ length: stepCount }, (_, i) => ({ visits: n(`visits${i}`), visitors: n(`visitors${i}`) })),
+  };
+}
+
+/** Adds the counts of stretches that share no day (so no visitor is counted twice). */
+export function addCounts(a: FunnelCounts, b: FunnelCounts): FunnelCounts {
+  return {
+    steps: a.steps.map((s, i) => ({ visits: s.visits + b.steps[i]!.visits, visitors: s.visitors + b.steps[i]!.visitors })),
+  };
+}
+
+/** A percentage with two decimals, as the Stats API gives conversion rates; 0 of nothing is 0. */
+export function percent(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100;
+}
+
+export interface StepResult {
+  visitors: number;
+  visits: number;
+  /** Of the first step's visitors, the percentage that reached this one. */
+  conversionRate: number;
+  /** Of the previous step's visitors, the percentage that reached this one (100 for the first step that has any). */
+  conversionRateStep: number;
+  /** Visitors of the previous step that did not reach this one (0 for the first step). */
+  dropoff: number;
+  /** dropoff as a percentage of the previous step's visitors. */
+  dropoffRate: number;
+}
+
+/** Conversion and drop-off of each step from its counts. */
+export function stepResults(counts: FunnelCounts): StepResult[] {
+  const first = counts.steps[0]?.visitors ?? 0;
+  return counts.steps.map((s, i) => {
+    const previous = i === 0 ? s.visitors : counts.steps[i - 1]!.visitors;
+    const dropoff = previous - s.visitors;
+    return {
+      visitors: s.visitors,
+      visits: s.visits,
+      conversionRate: percent(s.visitors, first),
+      conversionRateStep: percent(s.visitors, previous),
+      dropoff,
+      dropoffRate: percent(dropoff, previous),
+    };
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * The Funnels page in Chromium: reached from the site view's header, a funnel's bars per
+ * step with the drop-off between, counted from events sent through the Events API; the
+ * owner makes a funnel from the site's goals and deletes one; screenshots at desktop and
+ * 375 px, light and dark, English and bokmål.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveFunnel } from '../../server/core/funnels/funnels.ts';
+import { addGoal, parseGoal } from '../../server/core/goals/goals.ts';
+import { CHROME_MAC } from '../shared/target.ts';
+import { type DashboardHarness, DESKTOP, type PageOptions, PHONE, rawKeysOnPage, SCREENSHOT_DIR, seriousA11yViolations, startDashboard } from './dashboard-harness.ts';
+
+const SITE = 'funnels.example.com';
+let d: DashboardHarness;
+let siteId: number;
+
+/** Each visitor's journey, in order: pages and custom events. */
+const JOURNEYS: Array<[ip: string, steps: string[]]> = [
+  ['84.208.20.110', ['/', '/pricing', 'Signup']],
+  ['84.208.20.111', ['/', '/about', '/pricing', 'Signup']],
+  ['81.167.36.1', ['/', '/pricing']],
+  ['85.226.0.1', ['/']],
+  ['91.64.0.1', ['/pricing', 'Signup']],
+];
+
+beforeAll(async () => {
+  d = await startDashboard();
+  siteId = await d.server.addSite(SITE, 'Europe/Oslo');
+  const goals = [];
+  for (const input of [
+    { kind: 'page', pagePath: '/' },
+    { kind: 'page', pagePath: '/pricing' },
+    { kind: 'event', eventName: 'Signup' },
+    { kind: 'page', pagePath: '/about' },
+  ]) goals.push((await addGoal(d.server.db, siteId, parseGoal(input), Date.now())).goal);
+  await saveFunnel(d.server.db, siteId, { name: 'Sign-up', steps: goals.slice(0, 3).map((g) => g.id) }, Date.now());
+  for (const [ip, steps] of JOURNEYS) {
+    for (const step of steps) {
+      const body = step.startsWith('/') ? { u: `https://${SITE}${step}` } : { n: step, u: `https://${SITE}/pricing` };
+      await d.sendEvent(SITE, { ip }, CHROME_MAC, body);
+    }
+  }
+});
+
+afterAll(async () => {
+  await d?.close();
+});
+
+/** Each step's number, goal and figures as one line. */
+const stepTexts = (page: import('playwright-core').Page) =>
+  page.locator('.fn-step').evaluateAll((steps) => steps.map((s) => ['.fn-num', '.fn-name', '.fn-figures'].map((c) => (s.querySelector(c) as HTMLElement).innerText).join(' ')));
+
+describe('Funnels page', () => {
+  it('is reached from the site view and shows each step with the drop-off before it', async () => {
+    const page = await d.ownerPage(`/sites/${SITE}`);
+    await page.getByRole('link', { name: 'Funnels', exact: true }).click();
+    await page.waitForURL(`**/sites/${SITE}/funnels`);
+    const chart = page.getByRole('list', { name: 'Steps of Sign-up' });
+    await chart.waitFor();
+    const steps = (await stepTexts(page)).map((s) => s.replace(/\s+/g, ' ').trim());
+    expect(steps).toEqual([
+      '1 Visit / 4 visitors 100% of the first step',
+      '2 Visit /pricing 3 visitors 75% of the first step',
+      '3 Signup 2 visitors 50% of the first step',
+    ]);
+    expect(await page.locator('.fn-drop').allInnerTexts()).toEqual(['↓ 1 dropped off (25%)', '↓ 1 dropped off (33.3%)']);
+    await page.getByText('Converted: 50% of those who entered').waitFor();
+    // The bars are as wide as each step's share of the first.
+    const widths = await page.locator('.fn-bar').evaluateAll((bars) => bars.map((b) => (b as HTMLElement).style.width));
+    expect(widths).toEqual(['100%', '75%', '50%']);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(await rawKeysOnPage(page)).toEqual([]);
+  });
+
+  it('lets the owner make a funnel from the site goals, shows it, and delete it', async () => {
+    const page = await d.ownerPage(`/sites/${SITE}/funnels`);
+    const form = page.locator('section').filter({ has: page.getByRole('heading', { name: 'New funnel' }) });
+    await form.waitFor();
+    await form.getByLabel('Name').fill('About to pricing');
+    await form.getByLabel('Step 1').selectOption({ label: 'Visit /about' });
+    await form.getByLabel('Step 2').selectOption({ label: 'Visit /pricing' });
+    await form.getByRole('button', { name: 'Save funnel' }).click();
+    await page.getByRole('list', { name: 'Steps of About to pricing' }).waitFor();
+    expect((await stepTexts(page)).map((s) => s.replace(/\s+/g, ' ').trim())).toEqual([
+      '1 Visit /about 1 visitors 100% of the first step',
+      '2 Visit /pricing 1 visitors 100% of the first step',
+    ]);
+    expect(await page.getByLabel('Funnel', { exact: true }).locator('option:checked').innerText()).toBe('About to pricing');
+
+    // A bad one is refused with the server's words next to the form.
+    await form.getByLabel('Name').fill('Twice');
+    await form.getByLabel('Step 1').selectOption({ label: 'Signup' });
+    await form.getByLabel('Step 2').selectOption({ label: 'Signup' });
+    await form.getByRole('button', { name: 'Save funnel' }).click();
+    await form.getByText('is named twice').waitFor();
+
+    await page.getByRole('button', { name: 'Delete this funnel' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete this funnel' }).click();
+    await page.getByRole('list', { name: 'Steps of Sign-up' }).waitFor();
+    const names = await d.server.db.all<{ name: string }>('SELECT name FROM funnels WHERE site_id = ?', [siteId]);
+    expect(names.map((n) => n.name)).toEqual(['Sign-up']);
+  });
+
+  it('saves screenshots for review, without sideways scrolling at 375 px', async () => {
+    const variants: Array<[string, PageOptions]> = [
+      ['desktop-light', { viewport: DESKTOP, colorScheme: 'light' }],
+      ['desktop-dark', { viewport: DESKTOP, colorScheme: 'dark' }],
+      ['phone-light', { viewport: PHONE, colorScheme: 'light' }],
+      ['nb-phone-dark', { viewport: PHONE, colorScheme: 'dark', locale: 'nb-NO' }],
+    ];
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    for (const [variant, options] of variants) {
+      const page = await d.ownerPage(`/sites/${SITE}/funnels`, options);
+      await page.getByRole('list', { name: options.locale ? 'Stegene i Sign-up' : 'Steps of Sign-up' }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `funnels-${variant}.png`), fullPage: true });
+    }
+  });
+});
