@@ -186,6 +186,19 @@ export function describeDashboardGoals(runtime: string, start: StartTarget): voi
       expect(unknown.body.error).toContain('The goal `No such goal` is not configured for this site.');
     });
 
+    it("refuses to delete a funnel's step with 409 naming the funnel, and deletes it once the funnel is gone", async () => {
+      const [first, second] = (await list()).goals;
+      const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+      const made = await call('PUT', '/api/v1/sites/goals.example/funnels', { headers: admin, json: { name: 'Step check', steps: [first!.id, second!.id] } });
+      expect(made.status, JSON.stringify(made.body)).toBe(201);
+      const refused = await call('DELETE', `${goals}/${first!.id}`, { cookie: owner });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toContain('Step check');
+      expect((await list()).goals.map((g) => g.id)).toContain(first!.id);
+      const funnelId = made.body.id as number;
+      expect((await call('DELETE', `/api/v1/sites/goals.example/funnels/${funnelId}`, { headers: admin })).status).toBe(200);
+    });
+
     it('deletes a goal of this site only', async () => {
       const last = (await list()).goals.at(-1)!;
       expect((await call('DELETE', `/api/dashboard/sites/other.example/goals/${last.id}`, { cookie: owner })).status).toBe(404);

@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { goalSuggestions, sentEventNames } from '../dashboard-api/goal-suggestions.ts';
-import { addGoal, findGoal, type Goal, type GoalDefinition, GoalError, type GoalFieldNames, listGoals, parseGoal, removeGoal, renameGoal, reorderGoals } from '../goals/goals.ts';
+import { addGoal, findGoal, type Goal, type GoalDefinition, GoalError, type GoalFieldNames, GoalInUseError, listGoals, parseGoal, removeGoal, renameGoal, reorderGoals } from '../goals/goals.ts';
 import type { ApiDeps } from './api-auth.ts';
 import { dashboardAccess, fail, jsonBody, ownedSite, readableSite } from './dashboard-access.ts';
 
@@ -26,11 +26,12 @@ function goalId(c: Context): number | null {
   return /^\d{1,15}$/.test(id) ? Number(id) : null;
 }
 
-/** Runs a change whose GoalError is the caller's mistake: 400 with its message. */
+/** Runs a change whose GoalError is the caller's mistake: 400 with its message (409 for a funnel's step). */
 async function checked(c: Context, change: () => Promise<Response>): Promise<Response> {
   try {
     return await change();
   } catch (e) {
+    if (e instanceof GoalInUseError) return fail(c, 409, e.message).response;
     if (e instanceof GoalError) return fail(c, 400, e.message).response;
     throw e;
   }
@@ -82,8 +83,10 @@ export function dashboardGoals(deps: ApiDeps): Hono {
     const site = await ownedSite(deps, c);
     if ('response' in site) return site.response;
     const id = goalId(c);
-    if (id === null || !(await removeGoal(deps.db, site.ok.id, id))) return fail(c, 404, UNKNOWN_GOAL).response;
-    return c.json({ deleted: true });
+    return checked(c, async () => {
+      if (id === null || !(await removeGoal(deps.db, site.ok.id, id))) return fail(c, 404, UNKNOWN_GOAL).response;
+      return c.json({ deleted: true });
+    });
   });
 
   app.put('/api/dashboard/sites/:domain/goals/order', async (c) => {
