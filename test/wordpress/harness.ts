@@ -149,7 +149,7 @@ function canConnect(target: { path: string } | { port: number; host: string }): 
 }
 
 /** A PHP string literal. */
-const phpString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+export const phpString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 function wpConfig(o: { socket: string; url: string; dir: string; locale: string }): string {
   const salt = () => Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
