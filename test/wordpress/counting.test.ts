@@ -11,6 +11,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SqlValue } from '../../server/core/ports.ts';
 import { launchChromium, newVisitor, waitFor } from '../e2e/browser.ts';
 import { type TellerAndWordPress, startTellerAndWordPress } from './teller-wordpress.ts';
 
@@ -52,7 +53,7 @@ interface EventRow {
   ip: string | null;
 }
 
-const events = (where = '1 = 1', params: unknown[] = []) =>
+const events = (where = '1 = 1', params: SqlValue[] = []) =>
   site.teller.db.all<EventRow>(
     `SELECT e.name, e.path, e.hostname, e.site_search, v.referrer, v.source, v.country, v.ip
        FROM events e JOIN visits v ON v.id = e.visit_id WHERE e.site_id = ? AND ${where} ORDER BY e.id`,
