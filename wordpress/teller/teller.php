@@ -1,14 +1,13 @@
 <?php
 /**
  * Plugin Name:       Teller
- * Plugin URI:        https://github.com/teller-analytics/teller
  * Description:       Privacy-friendly visitor statistics from your own Teller server: counts visits without cookies, shows the numbers in wp-admin, writes the privacy policy paragraph and brings WP Statistics' history along.
  * Version:           1.0.0
  * Requires at least: 6.1
  * Requires PHP:      8.1
- * Author:            Teller
- * License:           MIT
- * License URI:       https://opensource.org/licenses/MIT
+ * Author:            The Teller authors
+ * License:           AGPL-3.0-or-later
+ * License URI:       https://www.gnu.org/licenses/agpl-3.0.html
  * Text Domain:       teller
  * Domain Path:       /languages
  *

@@ -84,6 +84,9 @@ final class FunctionsTest extends TestCase {
 		$ok   = teller_connection_verdict( $this->answer( 200, $good ), 'example.com', $now );
 		$this->assertTrue( $ok['ok'] );
 		$this->assertSame( array( 'stats', 'privacy' ), $ok['scopes'] );
+		$this->assertStringContainsString( 'lacks the permissions share, proxy', $ok['message'] );
+		$all = teller_connection_verdict( $this->answer( 200, array( 'scopes' => array( 'stats', 'privacy', 'share', 'proxy' ) ) + $good ), 'example.com', $now );
+		$this->assertSame( 'Connected: Teller counts example.com with this token.', $all['message'] );
 
 		$unreachable = teller_connection_verdict( $this->answer( 0, array(), 'cURL error 7: Failed to connect' ), 'example.com', $now );
 		$this->assertSame( 'unreachable', $unreachable['code'] );
@@ -203,8 +206,9 @@ final class FunctionsTest extends TestCase {
 		$this->assertSame( array( '2026-11-06', '2026-12-05' ), $query['date_range'] );
 		$this->assertSame( array( 'pageviews' ), $query['metrics'] );
 		$this->assertSame( 2, $query['pagination']['limit'] );
-		$this->assertSame( '/hello/', teller_path_of( 'https://example.com/hello/?x=1' ) );
+		$this->assertSame( '/2026/12/hello', teller_path_of( 'https://example.com/2026/12/hello/?x=1' ) );
 		$this->assertSame( '/', teller_path_of( 'https://example.com' ) );
+		$this->assertSame( '/', teller_path_of( 'https://example.com/' ) );
 	}
 
 	public function test_answers_are_read_into_counts(): void {
@@ -217,6 +221,10 @@ final class FunctionsTest extends TestCase {
 				array(
 					'dimensions' => array( '/b/' ),
 					'metrics'    => array( 3 ),
+				),
+				array(
+					'dimensions' => array( '(not set)' ),
+					'metrics'    => array( 9 ),
 				),
 			),
 		);
@@ -254,7 +262,8 @@ final class FunctionsTest extends TestCase {
 		$bad = teller_import_outcome( 400, '{"error":"expected a date","file":"x.sql","line":3}' );
 		$this->assertFalse( $bad['continue'] );
 		$this->assertSame( 'expected a date', $bad['error'] );
-		$this->assertSame( 'HTTP 401', teller_import_outcome( 401, '' )['error'] );
+		$this->assertSame( 'HTTP 502', teller_import_outcome( 502, '' )['error'] );
+		$this->assertStringContainsString( 'Import ticked', teller_import_outcome( 401, '{"error":"Invalid API key or site ID."}' )['error'] );
 		$this->assertSame( 50, teller_progress_percent( 3, 6 ) );
 		$this->assertSame( 100, teller_progress_percent( 0, 0 ) );
 	}

@@ -23,7 +23,8 @@
 		bar.value = state.percent;
 		status.textContent = state.status === 'failed' ? root.dataset.failed + ' ' + state.error : state.text;
 		done.hidden = state.status !== 'done';
-		resume.hidden = state.status !== 'failed';
+		// WordPress' .button sets display, which would override the hidden attribute.
+		resume.style.display = state.status === 'failed' ? '' : 'none';
 		start.disabled = state.status === 'running';
 	}
 
@@ -44,7 +45,7 @@
 
 	function run( action ) {
 		start.disabled = true;
-		resume.hidden = true;
+		resume.style.display = 'none';
 		call( action )
 			.then( function ( state ) {
 				if ( state.status === 'running' ) {
@@ -54,7 +55,7 @@
 			.catch( function ( error ) {
 				status.textContent = error.message || root.dataset.unreachable;
 				start.disabled = false;
-				resume.hidden = false;
+				resume.style.display = '';
 			} );
 	}
 

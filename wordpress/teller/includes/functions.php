@@ -178,11 +178,17 @@ function teller_connection_verdict( array $response, $domain, $now ) {
 	if ( ! in_array( 'stats', $scopes, true ) ) {
 		return $fail( 'no-stats-scope', __( 'The token may not read statistics. Create a new one with Connect WordPress in Teller.', 'teller' ) );
 	}
+	/* translators: %s: the site's domain */
+	$message = sprintf( __( 'Connected: Teller counts %s with this token.', 'teller' ), (string) $body['domain'] );
+	$missing = array_diff( array( 'privacy', 'share', 'proxy' ), $scopes );
+	if ( array() !== $missing ) {
+		/* translators: %s: permission names such as "privacy, share" */
+		$message .= ' ' . sprintf( __( 'It lacks the permissions %s: connect WordPress again in Teller for a token with them.', 'teller' ), implode( ', ', $missing ) );
+	}
 	return array(
 		'ok'      => true,
 		'code'    => 'ok',
-		/* translators: %s: the site's domain */
-		'message' => sprintf( __( 'Connected: Teller counts %s with this token.', 'teller' ), (string) $body['domain'] ),
+		'message' => $message,
 		'scopes'  => $scopes,
 	);
 }
@@ -389,13 +395,15 @@ function teller_policy_html( $html ) {
 }
 
 /**
- * A page or post's path as Teller stores pages: the URL's path, '/' for none.
+ * A page or post's path as Teller stores pages: the URL's path without a trailing slash,
+ * '/' for the front page.
  *
  * @param string $url A permalink.
  */
 function teller_path_of( $url ) {
 	$path = parse_url( (string) $url, PHP_URL_PATH );
-	return is_string( $path ) && '' !== $path ? $path : '/';
+	$path = is_string( $path ) ? rtrim( $path, '/' ) : '';
+	return '' === $path ? '/' : $path;
 }
 
 /**
@@ -420,7 +428,8 @@ function teller_views_query( $domain, array $paths, $first, $last ) {
 }
 
 /**
- * Pageviews per path from a Stats API answer of one dimension and one metric.
+ * Counts per value from a Stats API answer of one dimension and one metric (pageviews per
+ * path, visitors per search), leaving out events that have no value.
  *
  * @param mixed $answer The decoded answer.
  * @return array<string, int>
@@ -428,7 +437,8 @@ function teller_views_query( $domain, array $paths, $first, $last ) {
 function teller_counts_by_dimension( $answer ) {
 	$out = array();
 	foreach ( (array) ( is_array( $answer ) ? ( $answer['results'] ?? array() ) : array() ) as $row ) {
-		if ( isset( $row['dimensions'][0], $row['metrics'][0] ) ) {
+		// Events without a value (a page with no site search) come as "(not set)": not a word.
+		if ( isset( $row['dimensions'][0], $row['metrics'][0] ) && '(not set)' !== $row['dimensions'][0] ) {
 			$out[ (string) $row['dimensions'][0] ] = (int) $row['metrics'][0];
 		}
 	}
@@ -573,6 +583,13 @@ function teller_import_outcome( $status, $body ) {
 			'continue' => true,
 			'rows'     => 0,
 			'error'    => '',
+		);
+	}
+	if ( 401 === $status || 403 === $status ) {
+		return array(
+			'continue' => false,
+			'rows'     => 0,
+			'error'    => __( 'Teller does not let this token import. In Teller, connect WordPress again with Import ticked, and paste the new token here.', 'teller' ),
 		);
 	}
 	$message = is_array( $data ) && isset( $data['error'] ) && is_string( $data['error'] ) ? $data['error'] : '';

@@ -218,7 +218,7 @@ function teller_render_import_section() {
 			<?php endif; ?>
 		</p>
 		<button type="button" class="button button-primary teller-import-start"><?php echo esc_html( null === $state ? __( 'Import WP Statistics history', 'teller' ) : __( 'Import again from the start', 'teller' ) ); ?></button>
-		<button type="button" class="button teller-import-continue" hidden><?php esc_html_e( 'Continue the import', 'teller' ); ?></button>
+		<button type="button" class="button teller-import-continue" style="display:none"><?php esc_html_e( 'Continue the import', 'teller' ); ?></button>
 	</div>
 	<?php
 }

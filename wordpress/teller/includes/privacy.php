@@ -31,7 +31,7 @@ function teller_privacy_text( $refresh = false ) {
 	$key  = 'teller_privacy_' . $lang;
 	$text = $refresh ? false : get_transient( $key );
 	if ( is_string( $text ) ) {
-		return $text;
+		return '' === $text ? null : $text;
 	}
 	if ( $refresh || false === get_transient( 'teller_down' ) ) {
 		$response = teller_request( 'GET', teller_site_path( 'privacy-text?lang=' . $lang . '&format=html' ) );
@@ -45,8 +45,11 @@ function teller_privacy_text( $refresh = false ) {
 			set_transient( 'teller_down', teller_response_problem( $response, null ), TELLER_DOWN_TTL );
 		}
 	}
-	$kept = get_option( 'teller_privacy_' . $lang, '' );
-	return '' !== $kept ? $kept : null;
+	// The last text Teller gave (or none) is reused for a while, so that a Teller that is down, or
+	// a token without the privacy scope, does not cost every wp-admin page a request.
+	$kept = (string) get_option( 'teller_privacy_' . $lang, '' );
+	set_transient( $key, $kept, 10 * MINUTE_IN_SECONDS );
+	return '' === $kept ? null : $kept;
 }
 
 /** Offers the text to the privacy policy guide (Settings → Privacy). */

@@ -189,7 +189,6 @@ function teller_render_settings() {
 	?>
 	<div class="wrap">
 		<h1><?php esc_html_e( 'Teller', 'teller' ); ?></h1>
-		<?php settings_errors( $name ); ?>
 		<?php if ( is_array( $verdict ) ) : ?>
 			<div class="notice <?php echo $verdict['ok'] ? 'notice-success' : 'notice-error'; ?> teller-verdict" data-code="<?php echo esc_attr( $verdict['code'] ); ?>"><p><?php echo esc_html( $verdict['message'] ); ?></p></div>
 		<?php endif; ?>

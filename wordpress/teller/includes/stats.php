@@ -47,10 +47,20 @@ function teller_shared_link() {
 			'error' => '',
 		);
 	}
+	$down = get_transient( 'teller_down' );
+	if ( false !== $down ) {
+		return array(
+			'url'   => null,
+			'error' => (string) $down,
+		);
+	}
 	$response = teller_request( 'POST', teller_site_path( 'shared-link' ) );
 	$data     = json_decode( $response['body'], true );
 	$url      = is_array( $data ) ? ( $data['url'] ?? null ) : null;
 	if ( ! is_string( $url ) || ! preg_match( '#^https?://#', $url ) ) {
+		if ( null !== $response['error'] ) {
+			set_transient( 'teller_down', teller_response_problem( $response, $data ), TELLER_DOWN_TTL );
+		}
 		return array(
 			'url'   => null,
 			'error' => teller_response_problem( $response, $data ),
@@ -153,7 +163,7 @@ function teller_widget_queries( $domain ) {
 			'date_range' => $week,
 			'dimensions' => array( 'event:site_search' ),
 			'order_by'   => array( array( 'visitors', 'desc' ) ),
-			'pagination' => array( 'limit' => 5 ),
+			'pagination' => array( 'limit' => 6 ),
 		),
 	);
 }
@@ -188,8 +198,8 @@ function teller_render_widget() {
 	$failed  = array_filter( $answers, static fn( $a ) => ! $a['ok'] || $a['stale'] );
 	if ( array() !== $failed ) {
 		$first = reset( $failed );
-		$note  = $first['ok'] ? __( 'Teller is not answering; these numbers may be out of date.', 'teller' ) : __( 'Teller is not answering.', 'teller' );
-		echo '<div class="notice notice-warning inline teller-notice"><p>' . esc_html( $note . ' ' . $first['error'] ) . '</p></div>';
+		$note  = $first['ok'] ? __( 'Teller is not answering; these numbers may be out of date.', 'teller' ) . ' ' : '';
+		echo '<div class="notice notice-warning inline teller-notice"><p>' . esc_html( $note . $first['error'] ) . '</p></div>';
 	}
 	$today = teller_single_metric( $answers['today']['data'] );
 	$week  = teller_single_metric( $answers['week']['data'] );
@@ -201,8 +211,13 @@ function teller_render_widget() {
 		echo '<div class="teller-kpi" data-kpi="' . esc_attr( $kpi[2] ) . '"><div style="font-size:24px;font-weight:600">' . esc_html( null === $kpi[1] ? '–' : number_format_i18n( $kpi[1] ) ) . '</div><div>' . esc_html( $kpi[0] ) . '</div></div>';
 	}
 	echo '</div>';
-	teller_widget_table( __( 'Top pages, last 7 days', 'teller' ), teller_counts_by_dimension( $answers['pages']['data'] ), __( 'No page views yet.', 'teller' ) );
-	teller_widget_table( __( 'Searches on this site, last 7 days', 'teller' ), teller_counts_by_dimension( $answers['search']['data'] ), __( 'No searches yet.', 'teller' ) );
+	// Without an answer there is nothing to list; "no page views yet" would be untrue.
+	if ( $answers['pages']['ok'] ) {
+		teller_widget_table( __( 'Top pages, last 7 days', 'teller' ), teller_counts_by_dimension( $answers['pages']['data'] ), __( 'No page views yet.', 'teller' ) );
+	}
+	if ( $answers['search']['ok'] ) {
+		teller_widget_table( __( 'Searches on this site, last 7 days', 'teller' ), array_slice( teller_counts_by_dimension( $answers['search']['data'] ), 0, 5, true ), __( 'No searches yet.', 'teller' ) );
+	}
 	echo '<p><a href="' . esc_url( admin_url( 'admin.php?page=' . TELLER_STATS_PAGE ) ) . '">' . esc_html__( 'All statistics', 'teller' ) . '</a></p>';
 }
 
@@ -239,9 +254,11 @@ function teller_listed_views() {
 	}
 	global $wp_query;
 	$paths = array();
+	// For Pages the list query fetches only ids and parents (fields id=>parent).
 	foreach ( (array) ( $wp_query->posts ?? array() ) as $post ) {
-		if ( 'publish' === get_post_status( $post ) ) {
-			$paths[] = teller_path_of( (string) get_permalink( $post ) );
+		$id = is_object( $post ) ? (int) $post->ID : (int) $post;
+		if ( 'publish' === get_post_status( $id ) ) {
+			$paths[] = teller_path_of( (string) get_permalink( $id ) );
 		}
 	}
 	if ( array() === $paths ) {

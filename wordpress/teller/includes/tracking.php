@@ -21,6 +21,10 @@ function teller_should_track() {
 		return false;
 	}
 	$roles = is_user_logged_in() ? (array) wp_get_current_user()->roles : array();
+	// A network's super admin may hold no role on a site, and is an administrator there.
+	if ( is_multisite() && is_super_admin() ) {
+		$roles[] = 'administrator';
+	}
 	return teller_counts_user( $roles, (array) teller_settings()['exclude_roles'] );
 }
 
