@@ -22,12 +22,14 @@ import './site-view/range.css';
 import './site-view/realtime.css';
 import './pages/shared-links.css';
 import './pages/settings-import.css';
+import './pages/wordpress.css';
 import { SESSION_META, type SessionState, type SiteSummary } from '../server/core/dashboard-api/contract.ts';
 import { get, onUnauthorized, post, setShareToken } from './lib/api.ts';
 import { h, replace } from './lib/dom.ts';
 import { type Lang, lang, loadLang, setLang, t } from './lib/i18n.ts';
 import { onNavigate } from './lib/router.ts';
 import { type Theme, applyTheme, setTheme } from './lib/theme.ts';
+import { fromAddress } from './lib/address-choices.ts';
 import { errorText } from './lib/ui.ts';
 import type { AppContext, Dispose } from './pages/app.ts';
 import { LANG_SWITCH_ID, THEME_SWITCH_ID, layout } from './pages/layout.ts';
@@ -139,6 +141,7 @@ function frame(current?: 'sites' | 'users' | 'account'): HTMLElement {
       draw(true, THEME_SWITCH_ID);
     },
     onLogout: user ? logout : undefined,
+    embedded: fromAddress.embed,
   });
 }
 

@@ -10,5 +10,6 @@ import { settingsImport } from './settings-import.en.ts';
 import { settingsImportsList } from './settings-imports-list.en.ts';
 import { settingsLocation } from './settings-location.en.ts';
 import { sharedLinks } from './shared-links.en.ts';
+import { wordpress } from './wordpress.en.ts';
 
-export const strings = { ...admin, ...forms, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsLocation, ...sharedLinks };
+export const strings = { ...admin, ...forms, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsLocation, ...sharedLinks, ...wordpress };

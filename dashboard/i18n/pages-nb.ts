@@ -7,5 +7,6 @@ import { settingsImport } from './settings-import.nb.ts';
 import { settingsImportsList } from './settings-imports-list.nb.ts';
 import { settingsLocation } from './settings-location.nb.ts';
 import { sharedLinks } from './shared-links.nb.ts';
+import { wordpress } from './wordpress.nb.ts';
 
-export const strings: Record<keyof typeof English, string> = { ...admin, ...forms, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsLocation, ...sharedLinks };
+export const strings: Record<keyof typeof English, string> = { ...admin, ...forms, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsLocation, ...sharedLinks, ...wordpress };

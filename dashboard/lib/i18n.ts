@@ -2,16 +2,19 @@
  * Bokmål and English. Every string the dashboard shows comes from a catalogue
  * (`dashboard/i18n/*.<lang>.ts`); numbers, dates and durations go through `Intl`.
  * The language is the browser's (nb, nn, no → bokmål) until the visitor picks one with
- * the switch, which is remembered in this origin's localStorage.
+ * the switch, which is remembered in this origin's localStorage; a `lang` in the page's
+ * address (a frame in wp-admin) wins over both for that page (address-choices.ts).
  * @module
  */
 import { type Catalogue, type Key, loadCatalogue } from '../i18n/index.ts';
+import { fromAddress } from './address-choices.ts';
 
 export type Lang = 'en' | 'nb';
 export const LANGS: readonly Lang[] = ['en', 'nb'];
 const STORAGE_KEY = 'teller_lang';
 
 function detect(): Lang {
+  if (fromAddress.lang) return fromAddress.lang;
   try {
     const saved = localStorage.getItem(STORAGE_KEY);
     if (saved === 'en' || saved === 'nb') return saved;

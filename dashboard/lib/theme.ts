@@ -1,14 +1,18 @@
 /**
  * Light, dark, or the system's: `html[data-theme]` forces one (app.css reads it); without
- * it the colour scheme follows `prefers-color-scheme`. Remembered in this origin's storage.
+ * it the colour scheme follows `prefers-color-scheme`. Remembered in this origin's storage;
+ * a `theme` in the page's address (a frame in wp-admin) wins until the switch is used.
  * @module
  */
+import { fromAddress } from './address-choices.ts';
 
 export type Theme = 'system' | 'light' | 'dark';
 export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
 const STORAGE_KEY = 'teller_theme';
+let fromPage: Theme | null = fromAddress.theme;
 
 export function theme(): Theme {
+  if (fromPage) return fromPage;
   try {
     const saved = localStorage.getItem(STORAGE_KEY);
     if (saved === 'light' || saved === 'dark') return saved;
@@ -24,6 +28,7 @@ export function applyTheme(next: Theme = theme()): void {
 }
 
 export function setTheme(next: Theme): void {
+  fromPage = null;
   try {
     if (next === 'system') localStorage.removeItem(STORAGE_KEY);
     else localStorage.setItem(STORAGE_KEY, next);

@@ -16,6 +16,8 @@ export interface LayoutOptions {
   onLang(next: Lang): void;
   onTheme(next: Theme): void;
   onLogout?(): void;
+  /** Framed in another site's page (`?embed=1`): the page alone, without the top bar. */
+  embedded?: boolean;
 }
 
 /** Fixed ids, so focus can return to a switch after the page is drawn again in its new language or theme. */
@@ -57,6 +59,10 @@ function account(options: LayoutOptions): HTMLElement | null {
 /** Draws the frame into `root`; returns the `<main>` to draw the page into. */
 export function layout(root: HTMLElement, options: LayoutOptions): HTMLElement {
   const main = h('main', { id: 'main', tabindex: -1 });
+  if (options.embedded) {
+    root.replaceChildren(main);
+    return main;
+  }
   const brand = options.user ? link('/', { class: 'brand' }, 'Teller') : h('span', { class: 'brand' }, 'Teller');
   const header = h(
     'header',

@@ -1,5 +1,5 @@
 /**
- * Who may read a site besides the owner: Stats API tokens and viewers (shared links:
+ * Who may read a site besides the owner: Stats API tokens with their scopes and viewers (shared links:
  * shared-links.ts); and removing the site. A new token is shown once, here, with a copy
  * button, and never again.
  * @module
@@ -7,10 +7,12 @@
 import type { TokenInfo, UserInfo } from '../../server/core/dashboard-api/contract.ts';
 import { del, get, patch, post, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
-import { formatTime, t } from '../lib/i18n.ts';
+import type { Key } from '../i18n/index.ts';
+import { formatTime, hasKey, t } from '../lib/i18n.ts';
 import { link, navigate } from '../lib/router.ts';
 import { attempt, confirmDialog, copyBox, errorText, field, input, section, status, uid } from '../lib/ui.ts';
 import { confirmedForm } from './settings-danger.ts';
+import { TOKENS_CHANGED } from './wordpress-connect.ts';
 
 const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 const when = (unixSeconds: number) => formatTime(unixSeconds, localZone(), { dateStyle: 'medium', timeStyle: 'short' });
@@ -31,6 +33,9 @@ export function tokensSection(domain: string): HTMLElement {
   const create = h('button', { type: 'button', class: 'btn' }, t('settings.tokens.create'));
   const reload = () =>
     loadInto(table, () => get<{ tokens: TokenInfo[] }>(sitePath(domain, '/tokens')), ({ tokens }) => replace(table, tokensTable(domain, tokens, line, reload)));
+  // A token made by "Connect WordPress" joins the list; the listener ends with the page.
+  const onMade = () => (table.isConnected ? reload() : document.removeEventListener(TOKENS_CHANGED, onMade));
+  document.addEventListener(TOKENS_CHANGED, onMade);
   create.addEventListener('click', async () => {
     const made = await attempt(create, line, () => post<{ token: string; info: TokenInfo }>(sitePath(domain, '/tokens')), t('settings.tokens.created'));
     if (!made) return;
@@ -53,8 +58,9 @@ function tokensTable(domain: string, tokens: TokenInfo[], line: ReturnType<typeo
       'tr',
       null,
       h('td', null, h('code', null, `${token.prefix}…`)),
-      h('td', null, when(token.createdAt)),
-      h('td', null, token.lastUsedAt === null ? t('settings.tokens.neverUsed') : when(token.lastUsedAt)),
+      h('td', { 'data-label': t('settings.tokens.scopes') }, token.scopes.map((scope) => (hasKey(`token.scope.${scope}`) ? t(`token.scope.${scope}` as Key) : scope)).join(', ')),
+      h('td', { class: 'token-date', 'data-label': t('settings.tokens.createdAt') }, when(token.createdAt)),
+      h('td', { class: 'token-date', 'data-label': t('settings.tokens.lastUsed') }, token.lastUsedAt === null ? t('settings.tokens.neverUsed') : when(token.lastUsedAt)),
       h('td', { class: 'cell-action' }, revoke),
     );
   };
@@ -63,8 +69,8 @@ function tokensTable(domain: string, tokens: TokenInfo[], line: ReturnType<typeo
     { class: 'table-wrap' },
     h(
       'table',
-      { class: 'table' },
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('settings.tokens.prefix')), h('th', { scope: 'col' }, t('settings.tokens.createdAt')), h('th', { scope: 'col' }, t('settings.tokens.lastUsed')), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('common.actions'))))),
+      { class: 'table tokens-table' },
+      h('thead', null, h('tr', null,  h('th', { scope: 'col' }, t('settings.tokens.prefix')), h('th', { scope: 'col' }, t('settings.tokens.scopes')), h('th', { scope: 'col' }, t('settings.tokens.createdAt')), h('th', { scope: 'col' }, t('settings.tokens.lastUsed')), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('common.actions'))))),
       h('tbody', null, tokens.map(row)),
     ),
   );

@@ -1,6 +1,6 @@
 /**
  * A site's settings (owner): timezone, raw-event retention, IP storage, visitor location, exclusions,
- * allowed hostnames, site-search parameters, then access (tokens, shared link, viewers),
+ * allowed hostnames, site-search parameters, then access (Connect WordPress, tokens, shared link, viewers),
  * and the danger zone: reset, purge before a day, removal. Each section saves on its own and says next to itself whether it worked.
  * @module
  */
@@ -19,6 +19,7 @@ import { purgeSection, resetSection } from './settings-danger.ts';
 import { sharedLinksSection } from './shared-links.ts';
 import { exportSection, privacySection } from './settings-privacy.ts';
 import { importSection } from './settings-import.ts';
+import { wordpressSection } from './wordpress-connect.ts';
 
 type Save = (change: Partial<SiteSettingsJson>) => Promise<SiteSettingsJson>;
 
@@ -196,6 +197,7 @@ export function renderSettings(main: HTMLElement, domain: string): Dispose {
         ipSection(settings, save),
         locationSection(settings, save),
         listsSection(settings, save),
+        wordpressSection(domain),
         tokensSection(domain),
         sharedLinksSection(domain),
         viewersSection(domain),

@@ -1,7 +1,7 @@
 /**
  * The site list (each site with its sparkline and today's visitors; a search box once the
  * list is long; an empty state that says what to do first) and the add-site flow, which
- * ends with the snippet and a live check for the first event.
+ * ends with the snippet or the WordPress plugin (a tab each) and a live check for the first event.
  * @module
  */
 import '../lib/page-strings.ts';
@@ -17,6 +17,7 @@ import { copyBox, errorText, field, input, setTitle, uid } from '../lib/ui.ts';
 import type { Key } from '../i18n/index.ts';
 import type { AppContext, Dispose } from './app.ts';
 import { sparkline } from './sparkline.ts';
+import { wordpressConnect } from './wordpress-connect.ts';
 
 /** More sites than this and the list gets a search box. */
 const SEARCH_FROM = 6;
@@ -140,6 +141,42 @@ function watchFirstEvent(domain: string, line: HTMLElement, notes: HTMLElement):
   };
 }
 
+/** The snippet, and beside it a WordPress tab (the plugin and its token); either way the check below turns green. */
+function installTabs(created: SiteCreated): HTMLElement {
+  const names = ['snippet', 'wordpress'] as const;
+  const panel = (name: (typeof names)[number], ...children: HTMLElement[]) =>
+    h('div', { class: 'stack', role: 'tabpanel', id: `add-panel-${name}`, 'aria-labelledby': `add-tab-${name}` }, ...children);
+  const panels = {
+    snippet: panel('snippet', h('p', { class: 'muted' }, t('add.snippet.body')), copyBox(created.snippet, t('add.snippet.title'), true)),
+    wordpress: panel('wordpress', h('p', { class: 'muted' }, t('wp.intro')), wordpressConnect(created.domain)),
+  };
+  const tabs = names.map((name) => h('button', { type: 'button', class: 'tab', role: 'tab', id: `add-tab-${name}`, 'aria-controls': `add-panel-${name}` }, t(`add.tab.${name}`)));
+  const show = (index: number, focus: boolean) => {
+    names.forEach((name, i) => {
+      tabs[i]!.setAttribute('aria-selected', String(i === index));
+      tabs[i]!.tabIndex = i === index ? 0 : -1;
+      panels[name].hidden = i !== index;
+    });
+    if (focus) tabs[index]!.focus();
+  };
+  tabs.forEach((tab, i) => {
+    tab.addEventListener('click', () => show(i, false));
+    tab.addEventListener('keydown', (event) => {
+      const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+      if (!step) return;
+      event.preventDefault();
+      show((i + step + names.length) % names.length, true);
+    });
+  });
+  show(0, false);
+  return h(
+    'section',
+    { class: 'card stack', 'aria-label': t('add.tabs') },
+    h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('add.tabs') }, tabs),
+    names.map((name) => panels[name]),
+  );
+}
+
 function snippetStep(main: HTMLElement, created: SiteCreated): Dispose {
   const line = h('p', { class: 'first-event', role: 'status', 'aria-live': 'polite', 'data-kind': 'waiting' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('add.waiting'));
   const notes = h('ul', { class: 'drop-notes form-error', role: 'list', 'aria-live': 'polite', hidden: true });
@@ -149,7 +186,7 @@ function snippetStep(main: HTMLElement, created: SiteCreated): Dispose {
       'div',
       { class: 'page narrow stack' },
       h('h1', null, t('add.ready', { domain: created.domain })),
-      h('section', { class: 'card stack' }, h('h2', null, t('add.snippet.title')), h('p', { class: 'muted' }, t('add.snippet.body')), copyBox(created.snippet, t('add.snippet.title'), true)),
+      installTabs(created),
       h('section', { class: 'card stack' }, h('h2', null, t('add.check.title')), h('p', { class: 'muted' }, t('add.check.body')), line, notes, h('p', { class: 'muted' }, t('sites.check.local'))),
       h('p', null, link(settingsHref(created.domain), {}, t('add.toSettings'))),
     ),

@@ -54,11 +54,15 @@ export interface DashboardHarness {
   close(): Promise<void>;
 }
 
-/** `clock`: the server's time in ms (a test that needs yesterday's events moves it). */
-export async function startDashboard(options: { clock?: () => number } = {}): Promise<DashboardHarness> {
+/**
+ * `clock`: the server's time in ms (a test that needs yesterday's events moves it);
+ * `addPublic`: writes more built files (the plugin zip) before the server reads them.
+ */
+export async function startDashboard(options: { clock?: () => number; addPublic?: (publicDir: string) => void } = {}): Promise<DashboardHarness> {
   const publicDir = await mkdtemp(join(tmpdir(), 'teller-dashboard-public-'));
   await buildTracker({ outDir: publicDir, quiet: true });
   await buildDashboard({ outDir: publicDir, quiet: true });
+  options.addPublic?.(publicDir);
   const quietLog = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
   const [server, browser] = await Promise.all([
     startTestServer({ publicDir, log: quietLog as never, config: { trustProxy: 1 }, ...(options.clock ? { clock: options.clock } : {}) }),

@@ -1,0 +1,23 @@
+/** English strings of "Connect WordPress" (site settings, add-site flow) and of tokens' scopes. */
+export const wordpress = {
+  'wp.title': 'Connect WordPress',
+  'wp.intro': 'Teller’s WordPress plugin counts the site, shows its statistics in wp-admin, keeps the privacy policy up to date and can bring WP Statistics’ history along.',
+  'wp.step.download': 'Download the plugin and install it in WordPress: Plugins → Add New → Upload Plugin, then activate it.',
+  'wp.download': 'Download the plugin (teller.zip)',
+  'wp.step.paste': 'In WordPress, open Settings → Teller and paste this address and a token made for the site.',
+  'wp.address': 'Teller address',
+  'wp.import': 'Also let it import WP Statistics’ history',
+  'wp.import.hint': 'The plugin can then move the visits WP Statistics kept into Teller. Leave it off if the site never ran WP Statistics.',
+  'wp.create': 'Create token for WordPress',
+  'wp.created': 'Token created. Paste it into the plugin now: it is not shown again.',
+  'wp.token': 'Token for WordPress',
+  'add.tabs': 'How to install',
+  'add.tab.snippet': 'Snippet',
+  'add.tab.wordpress': 'WordPress',
+  'settings.tokens.scopes': 'Access',
+  'token.scope.stats': 'statistics',
+  'token.scope.privacy': 'privacy text',
+  'token.scope.share': 'shared link',
+  'token.scope.proxy': 'proxy',
+  'token.scope.import': 'import',
+};
