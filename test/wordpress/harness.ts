@@ -303,6 +303,8 @@ echo "\\n--teller-json--\\n", json_encode($teller_result);
     await php(`
       wp_install(${phpString(options.title ?? 'Teller test site')}, 'admin', 'admin@example.test', true, '', ${phpString(adminPassword)}, ${phpString(options.locale ?? '')});
       update_option('timezone_string', 'UTC');
+      // No avatars from gravatar.com: every request a page makes stays on this machine.
+      update_option('show_avatars', 0);
       global $wp_rewrite;
       $wp_rewrite->set_permalink_structure('/%postname%/');
       flush_rewrite_rules(false);
