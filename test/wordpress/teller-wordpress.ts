@@ -8,11 +8,11 @@
  * give a browser a public address (and so a country), and makes a forged X-Forwarded-For on
  * the plugin's proxy path a real threat the plugin must not pass on.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDashboard } from '../../dashboard/build.mjs';
-import { buildWordPressZip } from '../../scripts/wordpress-zip.mjs';
+import { WORDPRESS_SOURCE, buildWordPressZip } from '../../scripts/wordpress-zip.mjs';
 import { type Scope, WORDPRESS_SCOPES, createToken } from '../../server/core/tokens.ts';
 import { buildTracker } from '../../tracker/build.mjs';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
@@ -57,7 +57,11 @@ export async function startTellerAndWordPress(
     const built = (async () => {
       await buildTracker({ outDir: publicDir, quiet: true });
       if (options.dashboard) await buildDashboard({ outDir: publicDir, quiet: true });
-      if (buildWordPressZip({ outDir: publicDir, quiet: true }) === null) throw new Error('no wordpress/teller/ plugin folder to build the zip from');
+      // Built from a copy: the build compiles .mo files into the folder it zips, and test files
+      // running at once must neither write the repository's files nor zip one half-written.
+      const source = join(publicDir, 'plugin-source');
+      await cp(WORDPRESS_SOURCE, source, { recursive: true });
+      if (buildWordPressZip({ sourceDir: source, outDir: publicDir, quiet: true }) === null) throw new Error(`no ${WORDPRESS_SOURCE}/ plugin folder to build the zip from`);
     })();
     const wpStarted = startWordPress(options).then((started) => (wp = started));
     await built;
