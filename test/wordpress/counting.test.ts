@@ -9,6 +9,8 @@
  * "Nothing stored" is shown only after a later event from the same test has been stored, so
  * a slow ingest cannot pass for a filter.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlValue } from '../../server/core/ports.ts';
@@ -140,6 +142,61 @@ describe('counting through Teller directly', { timeout: 120_000 }, () => {
     expect(home.body).toContain(`data-domain="${site.domain}"`);
     expect(home.body).not.toContain(site.token);
     expect(home.body).not.toContain(site.token.slice(0, 12));
+  });
+});
+
+describe('what the owner ticks, and what the visitor chooses', { timeout: 120_000 }, () => {
+  it('with outbound links and file downloads ticked, loads that tracker and counts both clicks', async () => {
+    await site.configure({ outbound_links: true, file_downloads: true });
+    try {
+      const links = await site.wp.createPost('links', {
+        slug: 'links',
+        content: `<p><a id="out" href="http://partner.test:${site.wp.port}/">Partner</a> <a id="pdf" href="/wp-content/uploads/price-list.pdf">Price list</a></p>`,
+      });
+      writeFileSync(join(site.wp.root, 'wp-content', 'uploads', 'price-list.pdf'), '%PDF-1.4\n');
+      const { page } = await visitorFrom(NORWAY);
+      await page.goto(links.url);
+      expect(await page.getAttribute('script#teller-js', 'src')).toBe(`${site.teller.url}/script.file-downloads.outbound-links.js`);
+      await page.click('#pdf');
+      await waitFor('the file download', async () => (await events("e.name = 'File Download'")).length === 1);
+      await page.goto(links.url);
+      await page.click('#out');
+      await waitFor('the outbound click', async () => (await events("e.name = 'Outbound Link: Click'")).length === 1);
+      expect(await propsOf('File Download')).toEqual([{ key: 'url', value: `${site.wp.url}/wp-content/uploads/price-list.pdf` }]);
+      expect(await propsOf('Outbound Link: Click')).toEqual([{ key: 'url', value: `http://partner.test:${site.wp.port}/` }]);
+    } finally {
+      await site.configure();
+    }
+  });
+
+  it('counts nothing of a visitor whose browser sends Global Privacy Control, nor of one who unticked the opt-out on the privacy page', async () => {
+    const privacy = await site.wp.createPost('Privacy', { type: 'page', slug: 'privacy', content: '<p>How we count.</p>[teller_optout]' });
+    const unwatched = await site.wp.createPost('unwatched', { slug: 'unwatched' });
+    const unwatchedPath = new URL(unwatched.url).pathname.replace(/\/$/, '');
+
+    const gpc = await newVisitor(browser, { gpc: true });
+    contexts.push(gpc);
+    const gpcEvents: string[] = [];
+    gpc.on('request', (r) => void (r.url().endsWith('/api/event') && gpcEvents.push(r.url())));
+    await (await gpc.newPage()).goto(unwatched.url);
+
+    const { page, tellerRequests } = await visitorFrom(NORWAY);
+    await page.goto(privacy.url);
+    const box = page.getByLabel('Count my visits in the anonymous statistics of this website');
+    expect(await box.isChecked()).toBe(true);
+    await box.uncheck();
+    await page.getByText('Your visits are not counted.').waitFor();
+    tellerRequests.length = 0;
+    await page.goto(unwatched.url);
+    await page.waitForFunction(() => document.readyState === 'complete');
+
+    // A visitor who counts, last: once that is stored, the two before would have been too.
+    const { page: counted } = await visitorFrom(NORWAY);
+    await counted.goto(`${unwatched.url}?counted=1`);
+    await waitFor('the counted visitor’s pageview', async () => (await events('e.path = ?', [unwatchedPath])).length > 0);
+    expect(await events('e.path = ?', [unwatchedPath])).toHaveLength(1);
+    expect(gpcEvents).toEqual([]);
+    expect(tellerRequests.filter((url) => url.endsWith('/api/event'))).toEqual([]);
   });
 });
 
