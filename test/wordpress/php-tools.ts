@@ -12,8 +12,8 @@ export const PLUGIN_ROOT = join(import.meta.dirname, '../../wordpress');
 export const INSTALL = 'apt-get update && apt-get install -y php-cli phpunit';
 
 /** Runs a tool; throws naming the install command when it is not installed. */
-export function run(tool: string, args: string[], cwd = PLUGIN_ROOT): { status: number; output: string } {
-  const result = spawnSync(tool, args, { cwd, encoding: 'utf8' });
+export function run(tool: string, args: string[], cwd = PLUGIN_ROOT, input?: string): { status: number; output: string } {
+  const result = spawnSync(tool, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20, ...(input === undefined ? {} : { input }) });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
     throw new Error(`${tool} is not installed; install it with: ${INSTALL}`);
   }

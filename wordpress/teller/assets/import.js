@@ -53,7 +53,8 @@
 				}
 			} )
 			.catch( function ( error ) {
-				status.textContent = error.message || root.dataset.unreachable;
+				// fetch's own TypeError ("Failed to fetch") says nothing to a site owner.
+				status.textContent = ( ! ( error instanceof TypeError ) && error.message ) || root.dataset.unreachable;
 				start.disabled = false;
 				resume.style.display = '';
 			} );
