@@ -12,7 +12,7 @@ export const wordpress = {
   'wp.created': 'Token created. Paste it into the plugin now: it is not shown again.',
   'wp.token': 'Token for WordPress',
   'add.tabs': 'How to install',
-  'add.tab.snippet': 'Snippet',
+  'add.tab.snippet': 'Script tag',
   'add.tab.wordpress': 'WordPress',
   'settings.tokens.scopes': 'Access',
   'token.scope.stats': 'statistics',

@@ -14,7 +14,7 @@ export const wordpress: Record<keyof typeof English, string> = {
   'wp.created': 'Nøkkelen er laget. Lim den inn i utvidelsen nå: den vises ikke igjen.',
   'wp.token': 'Nøkkel for WordPress',
   'add.tabs': 'Slik installerer du',
-  'add.tab.snippet': 'Kodesnutt',
+  'add.tab.snippet': 'Skriptkode',
   'add.tab.wordpress': 'WordPress',
   'settings.tokens.scopes': 'Tilgang',
   'token.scope.stats': 'statistikk',

@@ -104,13 +104,13 @@ describe('Connect WordPress', () => {
     await page.getByRole('button', { name: 'Legg til nettsted' }).click();
     const tabs = page.getByRole('tablist', { name: 'Slik installerer du' });
     await tabs.waitFor();
-    expect(await page.getByRole('tab', { name: 'Kodesnutt' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.getByRole('tab', { name: 'Skriptkode' }).getAttribute('aria-selected')).toBe('true');
     expect(await page.getByRole('tabpanel', { name: 'WordPress' }).count()).toBe(0);
-    await page.getByRole('tab', { name: 'Kodesnutt' }).press('ArrowRight');
+    await page.getByRole('tab', { name: 'Skriptkode' }).press('ArrowRight');
     expect(await page.getByRole('tab', { name: 'WordPress' }).getAttribute('aria-selected')).toBe('true');
     const panel = page.getByRole('tabpanel', { name: 'WordPress' });
     await panel.getByRole('link', { name: 'Last ned utvidelsen (teller.zip)' }).waitFor();
-    expect(await page.getByRole('tabpanel', { name: 'Kodesnutt' }).count()).toBe(0);
+    expect(await page.getByRole('tabpanel', { name: 'Skriptkode' }).count()).toBe(0);
     await panel.getByLabel('La den også importere historikken fra WP Statistics').check();
     await panel.getByRole('button', { name: 'Lag nøkkel for WordPress' }).click();
     await panel.getByText('Nøkkelen er laget. Lim den inn').waitFor();

@@ -1,6 +1,7 @@
 /**
  * Imports over HTTP for the admin token and the owner's session (Workers deployments have no
- * CLI; the settings page uploads here): a Plausible CSV export as a ZIP body, or WP Statistics'
+ * CLI; the settings page uploads here), WP Statistics' also for a site token with the `import`
+ * scope (the WordPress plugin's): a Plausible CSV export as a ZIP body, or WP Statistics'
  * exports and/or mysqldump as a ZIP or one file, read and stored by the same core code as
  * `teller import plausible|wp-statistics`. Both routes share one handler.
  * The body is bounded (MAX_IMPORT_BYTES, Cloudflare's request limit on its free and pro plans); every refusal is a 4xx naming the file, line and column.
@@ -74,7 +75,7 @@ function importedBy(access: Access): string {
   return access.via === 'session' ? access.user.email : 'api';
 }
 
-/** One upload route: the admin's token or the owner's session, a bounded body, the summary or a 4xx naming the problem. */
+/** One upload route: the admin's token, the owner's session or a scoped site token (site-scopes.ts), a bounded body, the summary or a 4xx naming the problem. */
 function uploadRoute(deps: ImportDeps, kind: UploadKind) {
   return async (c: Context): Promise<Response> => {
     // The admin API's token or the owner's session (the settings page), both admin; or, for
