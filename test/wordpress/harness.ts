@@ -386,7 +386,13 @@ echo "\\n--teller-json--\\n", json_encode($teller_result);
         await page.goto(`${url}/wp-login.php`);
         await page.fill('#user_login', user.login);
         await page.fill('#user_pass', user.password);
-        await Promise.all([page.waitForURL(/\/wp-admin\//), page.click('#wp-submit')]);
+        await page.click('#wp-submit');
+        // Either wp-admin, or the login form again with WordPress' reason, which the test names.
+        await page.waitForFunction(() => location.pathname.startsWith('/wp-admin/') || document.querySelector('#login_error') !== null);
+        if (!new URL(page.url()).pathname.startsWith('/wp-admin/')) {
+          const fields = await page.evaluate(() => ({ login: (document.querySelector('#user_login') as HTMLInputElement | null)?.value, cookies: document.cookie }));
+          throw new Error(`${user.login} could not log in: ${(await page.textContent('#login_error'))?.trim()} (form: ${JSON.stringify(fields)})`);
+        }
       },
       request,
       debugLog: () => readLog(join(dir, 'debug.log')),
