@@ -291,3 +291,9 @@ describe('uninstall', { timeout: 120_000 }, () => {
     expect(await site.wp.php<string>(`global $wpdb; return $wpdb->get_var("${others}");`)).toBe(othersBefore);
   });
 });
+
+describe('PHP', () => {
+  it('logs no PHP warning, notice or error from the plugin', () => {
+    expect(site.wp.debugLog().split('\n').filter((line) => line.includes('/plugins/teller/'))).toEqual([]);
+  });
+});

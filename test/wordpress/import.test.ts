@@ -133,3 +133,9 @@ describe('moving from WP Statistics', { timeout: 180_000 }, () => {
     expect(await site.teller.db.all('SELECT date FROM imported_visitors WHERE site_id = ? AND date >= ?', [site.siteId, today])).toEqual([]);
   });
 });
+
+describe('PHP', () => {
+  it('logs no PHP warning, notice or error from the plugin', () => {
+    expect(site.wp.debugLog().split('\n').filter((line) => line.includes('/plugins/teller/'))).toEqual([]);
+  });
+});

@@ -176,3 +176,9 @@ describe('WordPress’ guidelines on admin actions', { timeout: 120_000 }, () =>
     expect(await page.locator('#teller_dashboard img').count()).toBe(0);
   });
 });
+
+describe('PHP', () => {
+  it('logs no PHP warning, notice or error from the plugin', () => {
+    expect(site.wp.debugLog().split('\n').filter((line) => line.includes('/plugins/teller/'))).toEqual([]);
+  });
+});
