@@ -128,8 +128,10 @@ describe('the real-WordPress harness', { timeout: 120_000 }, () => {
     expect(Number(counts.pages)).toBeGreaterThan(0);
   });
 
-  it('logs no PHP error of its own', () => {
+  it('logs PHP warnings to debugLog(), where the plugin tests look for theirs, and no error of its own', async () => {
     expect(wp.debugLog()).not.toMatch(/PHP (Fatal|Parse) error/);
+    await wp.php(`trigger_error('harness log check', E_USER_WARNING); return true;`);
+    expect(wp.debugLog()).toMatch(/PHP Warning: {2}harness log check in .*snippet-\d+\.php/);
   });
 });
 
