@@ -63,8 +63,8 @@ describe('dashboard build', () => {
     for (const f of css) expect(f.load === 'initial' || built.routes.some((r) => r.files.includes(f.file)), f.file).toBe(true);
     expect(read('dashboard/app.css')).toContain('.uplot');
     expect(read('dashboard/app.css')).toContain('.sv-rows');
-    // The settings pages' own styles: in pages.css only, which the site view's cold load leaves out.
-    for (const selector of ['.share-link', '.import-item', '.wp-steps', '.goal-text', '.tokens-table']) {
+    // The other pages' own styles: in pages.css only, which the site view's cold load leaves out.
+    for (const selector of ['.share-link', '.import-item', '.wp-steps', '.goal-text', '.tokens-table', '.site-card', '.settings-layout']) {
       expect(read('dashboard/pages.css'), selector).toContain(selector);
       expect(read('dashboard/app.css'), selector).not.toContain(selector);
     }

@@ -82,6 +82,7 @@ describe('pages.css', () => {
     await page.locator('.sv-settings').waitFor();
     expect(asked).toEqual(['/dashboard/app.css']);
     expect(await page.locator(`link[href$="${PAGES_CSS}"]`).count()).toBe(0);
+    await page.waitForFunction(() => document.querySelectorAll('.sv-skeleton').length === 0);
     await screenshot(page, 'page-styles-site-view');
 
     // pages.css held back until the page's code is in and has run (or the page drawn without it).
