@@ -214,6 +214,9 @@ function loadOf(meta, pagesCss) {
       return { page: meta.outputs[imported.path]?.entryPoint ?? imported.path, files: code.some((path) => styled.has(path)) ? [...code, pagesCss] : code };
     });
   for (const route of routes) for (const path of route.files) load.set(path, 'page');
+  // Code loaded on demand (a dialog, the map) is drawn without waiting for pages.css.
+  const onDemand = [...styled].filter((path) => !load.has(path));
+  if (onDemand.length > 0) throw new Error(`${onDemand.join(', ')}: code loaded on demand imports a stylesheet; import it from dashboard/main.ts or from its page's own code`);
   for (const [path, output] of Object.entries(meta.outputs)) {
     if (load.has(path)) continue;
     const isLanguage = Object.keys(output.inputs).some((input) => /dashboard\/i18n\/base-(en|nb)\.ts$/.test(input));
