@@ -1,8 +1,10 @@
 // @ts-check
 /**
  * Builds the dashboard into `<outDir>/dashboard`: app.js (ES module; each page's code, each
- * language's strings and the world map's code are chunks loaded when needed), app.css (every
- * page's styles, uPlot's included), the country outlines (world-atlas, loaded on demand), and into `<outDir>/flags`
+ * language's strings and the world map's code are chunks loaded when needed), app.css (the
+ * shell's and the site view's styles, uPlot's included), pages.css (the styles the other pages
+ * import, loaded with the first route that needs them), the country outlines (world-atlas,
+ * loaded on demand), and into `<outDir>/flags`
  * the countries' flags (flag-icons, with its licence); returns the third-party packages it ships,
  * whose licences scripts/build.mjs writes. Called by
  * scripts/build.mjs; prints the gzipped size of each page's cold load against the budget unless `quiet`.
@@ -111,6 +113,39 @@ export async function copyFlags(outDir) {
   return names;
 }
 
+/** The stylesheet of the pages' own styles (PAGE_STYLE), which a route's file list names. */
+export const PAGES_CSS = 'pages.css';
+
+/** esbuild's namespace for a stylesheet a page imports: an empty module, its rules go to pages.css. */
+const PAGE_STYLE = 'page-style';
+
+/**
+ * esbuild puts the styles of every module an entry reaches, lazily loaded pages' too, into the
+ * entry's app.css. A stylesheet imported by any module but main.ts therefore becomes an empty
+ * module here, and its rules go to pages.css instead; the metafile still records who imports it.
+ * @type {import('esbuild').Plugin}
+ */
+const pageStyles = {
+  name: 'page-styles',
+  setup(b) {
+    b.onResolve({ filter: /\.css$/ }, (args) => {
+      if (args.kind !== 'import-statement' || /dashboard[\\/]main\.ts$/.test(args.importer)) return undefined;
+      return { path: join(args.resolveDir, args.path), namespace: PAGE_STYLE, sideEffects: true };
+    });
+    b.onLoad({ filter: /.*/, namespace: PAGE_STYLE }, () => ({ contents: '', loader: 'js' }));
+  },
+};
+
+/**
+ * The stylesheets the pages import (absolute paths, sorted so the build is the same each time).
+ * @param {import('esbuild').Metafile} meta
+ * @returns {string[]}
+ */
+function pageStylesheets(meta) {
+  const prefix = `${PAGE_STYLE}:`;
+  return Object.keys(meta.inputs).filter((input) => input.startsWith(prefix)).map((input) => input.slice(prefix.length)).sort();
+}
+
 /**
  * @typedef {{ file: string, bytes: number, gzipped: number, load: 'initial' | 'language' | 'page' | 'on demand' }} DashboardFile
  * @typedef {{ page: string, files: string[], cold: number }} DashboardRoute
@@ -134,32 +169,54 @@ function staticClosure(meta, from) {
 }
 
 /**
+ * The outputs holding a module that imports one of the pages' stylesheets.
+ * @param {import('esbuild').Metafile} meta
+ * @returns {Set<string>}
+ */
+function styledOutputs(meta) {
+  const styled = new Set(
+    Object.entries(meta.inputs)
+      .filter(([, input]) => input.imports.some((imported) => imported.path.startsWith(`${PAGE_STYLE}:`)))
+      .map(([path]) => path),
+  );
+  return new Set(Object.entries(meta.outputs).filter(([, output]) => Object.keys(output.inputs).some((input) => styled.has(input))).map(([path]) => path));
+}
+
+/**
  * How each output is loaded, from esbuild's metafile: the entry (router, layout, strings'
  * loader, API client), its stylesheet and what it imports statically come with every page;
  * each page's code is a chunk the entry imports when its route is first drawn, with the
- * chunks that chunk imports statically; each language's strings are a chunk of their own, of
- * which a reader loads one; the rest (the map, the dialogs, the ZIP writer) comes when it is
- * first needed.
+ * chunks that chunk imports statically, and pages.css (`pagesCss`) when any of them imports
+ * a page's stylesheet; each language's strings are a chunk of their own, of which a reader
+ * loads one; the rest (the map, the dialogs, the ZIP writer) comes when it is first needed.
  * @param {import('esbuild').Metafile} meta
+ * @param {string} pagesCss where pages.css is written
  * @returns {{ load: Map<string, DashboardFile['load']>, initial: string[], routes: Array<{ page: string, files: string[] }> }}
  */
-function loadOf(meta) {
+function loadOf(meta, pagesCss) {
   const entry = Object.entries(meta.outputs).find(([path, o]) => path.endsWith('.js') && o.entryPoint?.endsWith('dashboard/main.ts'));
   if (!entry) throw new Error('esbuild reported no output for dashboard/main.ts');
-  // esbuild writes a lazily loaded module's stylesheet to a file of its own that nothing loads.
+  // A stylesheet nothing loads: the page-styles plugin should have sent it to pages.css.
   const stray = Object.keys(meta.outputs).filter((path) => path.endsWith('.css') && path !== entry[1].cssBundle);
-  if (stray.length > 0) throw new Error(`${stray.join(', ')}: a page's stylesheet outside app.css; import it from dashboard/main.ts`);
+  if (stray.length > 0) throw new Error(`${stray.join(', ')}: a stylesheet outside app.css and pages.css`);
   const initial = staticClosure(meta, entry[0]);
+  const styled = styledOutputs(meta);
+  // The shell draws before any route's stylesheet is asked for: its styles belong in app.css.
+  const unstyled = initial.filter((path) => styled.has(path));
+  if (unstyled.length > 0) throw new Error(`${unstyled.join(', ')}: the entry's code imports a stylesheet; import it from dashboard/main.ts instead`);
   if (entry[1].cssBundle) initial.push(entry[1].cssBundle);
   /** @type {Map<string, DashboardFile['load']>} */
   const load = new Map(initial.map((path) => [path, 'initial']));
   const routes = entry[1].imports
     .filter((imported) => imported.kind === 'dynamic-import')
-    .map((imported) => ({
-      page: meta.outputs[imported.path]?.entryPoint ?? imported.path,
-      files: staticClosure(meta, imported.path).filter((path) => !load.has(path)),
-    }));
+    .map((imported) => {
+      const code = staticClosure(meta, imported.path).filter((path) => !load.has(path));
+      return { page: meta.outputs[imported.path]?.entryPoint ?? imported.path, files: code.some((path) => styled.has(path)) ? [...code, pagesCss] : code };
+    });
   for (const route of routes) for (const path of route.files) load.set(path, 'page');
+  // Code loaded on demand (a dialog, the map) is drawn without waiting for pages.css.
+  const onDemand = [...styled].filter((path) => !load.has(path));
+  if (onDemand.length > 0) throw new Error(`${onDemand.join(', ')}: code loaded on demand imports a stylesheet; import it from dashboard/main.ts or from its page's own code`);
   for (const [path, output] of Object.entries(meta.outputs)) {
     if (load.has(path)) continue;
     const isLanguage = Object.keys(output.inputs).some((input) => /dashboard\/i18n\/base-(en|nb)\.ts$/.test(input));
@@ -170,13 +227,14 @@ function loadOf(meta) {
 
 /**
  * Each page's module (relative to dashboard/) → the files its cold load adds to the initial
- * ones: its chunk and the chunks that chunk imports. main.ts preloads them together.
+ * ones: its chunk, the chunks that chunk imports and pages.css if they use it. main.ts
+ * preloads them together, and draws the page once the stylesheet is in.
  * @param {import('esbuild').Metafile} meta
  * @returns {Record<string, string[]>}
  */
 function pageChunks(meta) {
   return Object.fromEntries(
-    loadOf(meta).routes.map(({ page, files }) => [page.replace(/^.*?dashboard\//, ''), files.map((path) => basename(path))]),
+    loadOf(meta, PAGES_CSS).routes.map(({ page, files }) => [page.replace(/^.*?dashboard\//, ''), files.map((path) => basename(path))]),
   );
 }
 
@@ -201,6 +259,7 @@ export async function buildDashboard({ outDir, quiet = false }) {
     legalComments: 'none',
     logLevel: 'silent',
     metafile: true,
+    plugins: [pageStyles],
   };
   // Twice: the first build names the chunks, the second tells the entry which chunks each page
   // needs, so it can fetch them all at once (main.ts). Only app.js changes, as no chunk imports
@@ -210,13 +269,20 @@ export async function buildDashboard({ outDir, quiet = false }) {
   const result = await build({ ...options, define: { __PAGE_CHUNKS__: JSON.stringify(JSON.stringify(chunks)) } });
   const named = (/** @type {import('esbuild').Metafile} */ meta) => Object.keys(meta.outputs).filter((path) => !path.endsWith('/app.js')).sort().join();
   if (named(first.metafile) !== named(result.metafile)) throw new Error('the chunks changed their names between the two builds');
+  const pagesCss = join(dir, PAGES_CSS);
+  const stylesheets = pageStylesheets(result.metafile);
+  if (stylesheets.length > 0) {
+    // One stylesheet for all pages, in a fixed order: few bytes, and one request however many pages a reader opens.
+    const contents = stylesheets.map((path) => `@import ${JSON.stringify(path)};`).join('\n');
+    await build({ stdin: { contents, loader: 'css', resolveDir: here }, bundle: true, minify: true, target: 'es2020', outfile: pagesCss, legalComments: 'none', logLevel: 'silent' });
+  }
   const map = require(`world-atlas/${MAP_FILE}`);
   await copyFile(map, join(dir, MAP_FILE));
   await buildIcons(outDir);
   await appendFile(join(outDir, '_headers'), CLOUDFLARE_HEADERS);
   await copyFlags(outDir);
 
-  const { load, routes: pages } = loadOf(result.metafile);
+  const { load, routes: pages } = loadOf(result.metafile, pagesCss);
   /** @type {DashboardFile[]} */
   const files = [];
   /** @type {Map<string, string>} esbuild's output path → the file's name in the build */

@@ -1,14 +1,16 @@
 /**
  * The dashboard's entry: asks the server what to show (first run, login, a shared link, or
  * a logged-in user) and draws the page the path names inside the frame. Each page's code is
- * a chunk of its own, loaded when a route first needs it (the first one beside the strings);
- * the page before stays until the next can be drawn at once. Every redraw first disposes of
+ * a chunk of its own, loaded when a route first needs it (the first one beside the strings),
+ * with pages.css if that code uses it; the page before stays until the next can be drawn at
+ * once, styled. Every redraw first disposes of
  * the page before it, so no timer or listener outlives its page.
  * @module
  */
-// Every page's styles are in app.css, which the shell loads before any page is drawn: a
-// stylesheet imported by a lazily loaded page would land in a file nothing loads. The order
-// is the cascade's.
+// The shell's and the site view's styles: app.css, which the shell page links, in the
+// cascade's order. A stylesheet any other module imports goes to pages.css (dashboard/build.mjs),
+// which a route whose code uses it names among its files: loaded after app.css, before that
+// route is first drawn.
 import './app.css';
 import './site-view/site-view.css';
 import './site-view/flags.css';
@@ -20,11 +22,6 @@ import './site-view/filters.css';
 import './site-view/locations.css';
 import './site-view/range.css';
 import './site-view/realtime.css';
-import './pages/shared-links.css';
-import './pages/settings-import.css';
-import './pages/wordpress.css';
-import './pages/settings-goals.css';
-import './pages/funnels.css';
 import { SESSION_META, type SessionState, type SiteSummary } from '../server/core/dashboard-api/contract.ts';
 import { get, onUnauthorized, post, setShareToken } from './lib/api.ts';
 import { h, replace } from './lib/dom.ts';
@@ -38,7 +35,7 @@ import { LANG_SWITCH_ID, THEME_SWITCH_ID, layout } from './pages/layout.ts';
 import { messagePage } from './pages/message.ts';
 import { type Route, routeOf } from './lib/route.ts';
 
-/** Set by dashboard/build.mjs (JSON): each page's module → its chunk and the chunks that chunk imports. */
+/** Set by dashboard/build.mjs (JSON): each page's module → its chunk, the chunks that chunk imports and pages.css if it uses it. */
 declare const __PAGE_CHUNKS__: string;
 const PAGE_CHUNKS = JSON.parse(__PAGE_CHUNKS__) as Partial<Record<string, string[]>>;
 
@@ -59,23 +56,55 @@ type PageCode = { [K in PageName]: Awaited<ReturnType<(typeof PAGES)[K]['load']>
 const loading = new Map<PageName, Promise<unknown>>();
 const loaded: Partial<PageCode> = {};
 
+const stylesheets = new Map<string, Promise<void>>();
+
 /**
- * Asks for all of a page's chunks at once: left to itself, the browser would find the chunks
- * the page's chunk imports only once that chunk has arrived.
+ * Links a stylesheet once, after app.css in the cascade; settles when it has loaded. A failed
+ * one settles too (the page is drawn, plainer, rather than not at all) and is linked afresh
+ * by the next page that names it.
  */
-function preload(name: PageName): void {
-  for (const file of PAGE_CHUNKS[PAGES[name].module] ?? []) {
-    document.head.append(h('link', { rel: 'modulepreload', href: new URL(file, import.meta.url).href }));
+function stylesheet(href: string): Promise<void> {
+  let pending = stylesheets.get(href);
+  if (!pending) {
+    const link = h('link', { rel: 'stylesheet', href });
+    pending = new Promise<void>((resolve) => {
+      link.addEventListener('load', () => resolve());
+      link.addEventListener('error', () => {
+        link.remove();
+        stylesheets.delete(href);
+        resolve();
+      });
+    });
+    stylesheets.set(href, pending);
+    document.head.append(link);
   }
+  return pending;
 }
 
-/** Loads a page's code once; a failed load (the network) is tried again on the next draw. */
+/**
+ * Asks for all of a page's files at once (left to itself, the browser would find the chunks
+ * the page's chunk imports only once that chunk has arrived); settles when its stylesheet has.
+ */
+function preload(name: PageName): Promise<unknown> {
+  const styles: Array<Promise<void>> = [];
+  for (const file of PAGE_CHUNKS[PAGES[name].module] ?? []) {
+    const href = new URL(file, import.meta.url).href;
+    if (file.endsWith('.css')) styles.push(stylesheet(href));
+    else document.head.append(h('link', { rel: 'modulepreload', href }));
+  }
+  return Promise.all(styles);
+}
+
+/**
+ * Loads a page's code and styles once, so the page is never drawn unstyled; a failed load of
+ * the code (the network) is tried again on the next draw.
+ */
 function loadPage(name: PageName | null): Promise<unknown> {
   if (name === null) return Promise.resolve();
   let pending = loading.get(name);
   if (!pending) {
-    preload(name);
-    pending = PAGES[name].load().then((module) => {
+    const styled = preload(name);
+    pending = Promise.all([PAGES[name].load(), styled]).then(([module]) => {
       Object.assign(loaded, { [name]: module });
     });
     pending.catch(() => loading.delete(name));

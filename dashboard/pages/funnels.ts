@@ -13,6 +13,7 @@ import { link } from '../lib/router.ts';
 import { settingsHref, siteHref } from '../lib/route.ts';
 import { attempt, confirmDialog, errorText, field, input, section, setTitle, status, uid } from '../lib/ui.ts';
 import type { Dispose } from './app.ts';
+import './funnels.css';
 
 interface GoalJson {
   id: number;

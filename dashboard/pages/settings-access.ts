@@ -4,6 +4,7 @@
  * button, and never again.
  * @module
  */
+import './wordpress.css';
 import type { TokenInfo, UserInfo } from '../../server/core/dashboard-api/contract.ts';
 import { del, get, patch, post, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';

@@ -6,6 +6,7 @@
  * other goal. Every change reloads the list from the server's answer.
  * @module
  */
+import './settings-goals.css';
 import type { GoalSuggestion } from '../../server/core/dashboard-api/goal-suggestions.ts';
 import type { GoalInfo } from '../../server/core/http/dashboard-goals.ts';
 import { del, get, patch, post, put, sitePath } from '../lib/api.ts';

@@ -7,6 +7,7 @@
  * since fetch reports no upload progress.
  * @module
  */
+import './settings-import.css';
 import { h } from '../lib/dom.ts';
 import { formatDay, formatNumber, formatPercent, t } from '../lib/i18n.ts';
 import { field, input, section, status, uid } from '../lib/ui.ts';

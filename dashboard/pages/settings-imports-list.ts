@@ -5,6 +5,7 @@
  * (server/core/http/dashboard-import-list.ts).
  * @module
  */
+import './settings-import.css';
 import { del, get, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatDay, formatNumber, formatTime, t } from '../lib/i18n.ts';

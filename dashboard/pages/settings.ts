@@ -4,6 +4,7 @@
  * and the danger zone: reset, purge before a day, removal. Each section saves on its own and says next to itself whether it worked.
  * @module
  */
+import './settings.css';
 import '../lib/page-strings.ts';
 import type { SiteSettingsJson } from '../../server/core/dashboard-api/contract.ts';
 import { get, patch, sitePath } from '../lib/api.ts';

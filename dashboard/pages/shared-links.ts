@@ -5,6 +5,7 @@
  * protected link, or the notice that the link was revoked.
  * @module
  */
+import './shared-links.css';
 import '../lib/page-strings.ts';
 import type { SessionState, SharedLinkInfo } from '../../server/core/dashboard-api/contract.ts';
 import { ApiError, del, get, patch, post, sitePath } from '../lib/api.ts';

@@ -4,6 +4,7 @@
  * ends with the snippet or the WordPress plugin (a tab each) and a live check for the first event.
  * @module
  */
+import './sites.css';
 import '../lib/page-strings.ts';
 import type { FirstEvent, SiteCreated, SiteSummary } from '../../server/core/dashboard-api/contract.ts';
 import { ApiError, get, post, sitePath } from '../lib/api.ts';

@@ -1,6 +1,6 @@
 /**
  * A site's last 30 days as a small inline SVG line: no axes, an accessible label with the
- * total and today's figure, drawn in the accent colour (app.css styles .sparkline).
+ * total and today's figure, drawn in the accent colour (sites.css styles .sparkline).
  * @module
  */
 import { svg } from '../lib/dom.ts';

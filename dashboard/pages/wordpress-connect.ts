@@ -5,6 +5,7 @@
  * same block sits in the site's settings and in the add-site flow's WordPress tab.
  * @module
  */
+import './wordpress.css';
 import type { TokenInfo } from '../../server/core/dashboard-api/contract.ts';
 import { post, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';

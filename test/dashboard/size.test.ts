@@ -1,7 +1,7 @@
 /**
  * The dashboard's weight: a cold load of any page (the entry's JavaScript and CSS, the page's
- * own chunks, uPlot included for the site view, and one language's strings) stays within the
- * budget, each page and each language is its own chunk, and the world map's code and outlines
+ * own chunks and pages.css if it uses it, uPlot included for the site view, and one language's
+ * strings) stays within the budget, each page and each language is its own chunk, and the world map's code and outlines
  * load only when the map is shown.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,26 +38,40 @@ describe('dashboard build', () => {
     expect(built.heaviest.cold).toBe(Math.max(...built.routes.map((r) => r.cold)));
   });
 
-  it('loads each page’s code with its route, and every page’s styles with the entry', () => {
+  it('loads each page’s code with its route, the shell’s and site view’s styles with the entry, and the other pages’ styles with the routes that use them', () => {
     const pages = built.routes.map((r) => r.page).sort();
     expect(pages).toEqual(
       ['dashboard/pages/account.ts', 'dashboard/pages/auth.ts', 'dashboard/pages/funnels.ts', 'dashboard/pages/settings.ts', 'dashboard/pages/shared-links.ts', 'dashboard/pages/sites.ts', 'dashboard/pages/users.ts', 'dashboard/site-view/index.ts'].sort(),
     );
     const entry = built.files.filter((f) => f.load === 'initial' && f.file.endsWith('.js')).map((f) => read(f.file)).join('\n');
-    const siteView = built.routes.find((r) => r.page === 'dashboard/site-view/index.ts')!.files.map(read).join('\n');
+    const route = (page: string) => built.routes.find((r) => r.page === page)!;
+    const siteView = route('dashboard/site-view/index.ts').files.map(read).join('\n');
     // uPlot's own class names: the chart's library comes with the site view only.
     expect(siteView).toContain('u-cursor-pt');
     expect(entry).not.toContain('u-cursor-pt');
-    for (const route of built.routes.filter((r) => r.page !== 'dashboard/site-view/index.ts')) expect(route.files.map(read).join('\n'), route.page).not.toContain('u-cursor-pt');
-    // The entry knows each page's chunks (module → files), so it asks for them all at once.
+    for (const r of built.routes.filter((r) => r.page !== 'dashboard/site-view/index.ts')) expect(r.files.map(read).join('\n'), r.page).not.toContain('u-cursor-pt');
+    // The entry knows each page's files (module → files), so it asks for them all at once.
     const app = read('dashboard/app.js');
-    for (const route of built.routes) {
-      expect(app, route.page).toContain(JSON.stringify({ [route.page.replace(/^dashboard\//, '')]: route.files.map((f) => f.replace(/^dashboard\//, '')) }).slice(1, -1));
+    for (const r of built.routes) {
+      expect(app, r.page).toContain(JSON.stringify({ [r.page.replace(/^dashboard\//, '')]: r.files.map((f) => f.replace(/^dashboard\//, '')) }).slice(1, -1));
     }
-    // A stylesheet imported by a lazily loaded page would be a file nothing loads.
-    expect(built.files.filter((f) => f.file.endsWith('.css')).map((f) => f.file)).toEqual(['dashboard/app.css']);
+    // Two stylesheets: app.css with every load, pages.css with the routes whose code uses it.
+    const css = built.files.filter((f) => f.file.endsWith('.css'));
+    expect(css.map((f) => f.file).sort()).toEqual(['dashboard/app.css', 'dashboard/pages.css']);
+    expect(built.files.find((f) => f.file === 'dashboard/app.css')!.load).toBe('initial');
+    // A stylesheet nothing loads is impossible: every one comes with the entry or with a route.
+    for (const f of css) expect(f.load === 'initial' || built.routes.some((r) => r.files.includes(f.file)), f.file).toBe(true);
     expect(read('dashboard/app.css')).toContain('.uplot');
     expect(read('dashboard/app.css')).toContain('.sv-rows');
+    // The other pages' own styles: in pages.css only, which the site view's cold load leaves out.
+    for (const selector of ['.share-link', '.import-item', '.wp-steps', '.goal-text', '.tokens-table', '.site-card', '.settings-layout']) {
+      expect(read('dashboard/pages.css'), selector).toContain(selector);
+      expect(read('dashboard/app.css'), selector).not.toContain(selector);
+    }
+    expect(route('dashboard/site-view/index.ts').files).not.toContain('dashboard/pages.css');
+    expect(route('dashboard/pages/settings.ts').files).toContain('dashboard/pages.css');
+    // Connect WordPress is also on the sites page (a new site's setup).
+    expect(route('dashboard/pages/sites.ts').files).toContain('dashboard/pages.css');
   });
 
   it('puts each language in its own chunk, and neither in the page itself', () => {
