@@ -15,10 +15,10 @@ import { saveFunnel } from '../../server/core/funnels/funnels.ts';
 import { countFunnel, parseFunnelQuery } from '../../server/core/funnels/run.ts';
 import { addGoal } from '../../server/core/goals/goals.ts';
 import type { ColumnarReader } from '../../server/core/ports.ts';
-import { dayStart } from '../../server/core/time.ts';
+import { addDays, dayStart, localDayAt } from '../../server/core/time.ts';
 import { openDuckStore, type DuckStore } from '../../server/node/columnar/duckdb-store.ts';
 import { addSite, openTestStore, type TestStore } from '../core/query/store.ts';
-import { apiFilters, filterArb, GOALS, referenceCounts, storeVisits, toVisits, visitArb } from '../shared/funnel-reference.ts';
+import { apiFilters, filterArb, GOALS, type RefVisit, referenceCounts, storeVisits, toVisits, visitArb } from '../shared/funnel-reference.ts';
 
 const ZONE = 'Europe/Oslo';
 const FIRST_DAY = '2024-03-01';
@@ -26,6 +26,19 @@ const START = dayStart(ZONE, FIRST_DAY);
 const END = dayStart(ZONE, '2024-03-04');
 /** Noon of the period's second day: the copy holds the days before it, SQLite the rest. */
 const NOW = dayStart(ZONE, '2024-03-02') + 12 * 3600;
+
+/**
+ * The drawn visits as ingest can make them: a visit ends at the site's midnight, where the
+ * visitor hash's salt changes (ingest/visitor.ts), so the copy of a closed day holds every
+ * event of the visits begun on it. (The SQLite and D1 suites keep visits across midnight,
+ * to test the period's end.)
+ */
+function endingAtMidnight(visits: RefVisit[]): RefVisit[] {
+  return visits.map((v) => {
+    const midnight = dayStart(ZONE, addDays(localDayAt(ZONE, v.startedAt), 1));
+    return { ...v, events: v.events.filter((e) => e.ts < midnight) };
+  });
+}
 
 describe('funnels over the columnar copy and SQLite', () => {
   let store: TestStore;
@@ -70,7 +83,7 @@ describe('funnels over the columnar copy and SQLite', () => {
           const goals = [];
           for (const key of stepKeys) goals.push((await addGoal(store.db, site.id, GOALS[key]!, 0)).goal);
           const { funnel } = await saveFunnel(store.db, site.id, { name: 'Random', steps: goals.map((g) => g.id) }, 0);
-          const visits = toVisits(drawn, START, run * 1000);
+          const visits = endingAtMidnight(toVisits(drawn, START, run * 1000));
           await storeVisits(store.db, site.id, visits);
           // As the server does: maintenance rolls the closed days up, then they are copied.
           while ((await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 100 })).daysRolledUp > 0);

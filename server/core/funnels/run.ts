@@ -123,7 +123,8 @@ async function countStretch(db: Db, columnar: ColumnarReader | null, site: Site,
 /**
  * The funnel's counts over the period: the days the columnar copy holds from it (Node),
  * the rest from SQLite's raw tables (Node's file, D1). Stretches are cut at midnight, so
- * their visitors (counted per day) add up.
+ * their visitors (counted per day) add up, and a visit begun in the copy's days has all its
+ * events there: a visit ends at the site's midnight, where the visitor hash's salt changes.
  */
 export async function countFunnel(
   db: Db,
