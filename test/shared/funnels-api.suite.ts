@@ -208,6 +208,25 @@ export function describeFunnelsApi(runtime: string, start: StartTarget, options:
       expect(sweden.body.steps[1]).toMatchObject({ conversion_rate: 0, conversion_rate_step: 0, dropoff: 0, dropoff_rate: 0 });
     });
 
+    it('counts the visits that completed a goal under an event:goal filter, as the Stats API selects them', async () => {
+      const visits = [
+        visit(1, noon, [pv('/'), pv('/pricing'), ['Signup', '/pricing']]),
+        visit(2, noon, [pv('/'), ['Signup', '/'], pv('/pricing')]),
+        visit(3, noon, [pv('/'), ['Signup', '/']]),
+        // No Signup: left out by the filter though it passes both steps.
+        visit(4, noon, [pv('/'), pv('/pricing')]),
+        visit(5, noon, [pv('/pricing'), ['Signup', '/']]),
+      ];
+      const answer = await counted(visits, ['Visit /', 'Visit /pricing'], [['is', 'event:goal', ['Signup']]]);
+      expect(answer.steps.map((s: { visitors: number; visits: number }) => [s.visitors, s.visits])).toEqual([
+        [3, 3],
+        [2, 2],
+      ]);
+      const unknown = await call('POST', `/api/v1/sites/${answer.domain}/funnels/${answer.funnel.id}/query`, { date_range: [FIRST_DAY, LAST_DAY], filters: [['is', 'event:goal', ['Nope']]] });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error).toContain('The goal `Nope` is not configured for this site.');
+    });
+
     it('never counts one event as two steps, and reads a property goal', async () => {
       const visits = [
         // /blog/thanks completes both page goals, but one pageview is one step.

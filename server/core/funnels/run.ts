@@ -7,6 +7,7 @@
  * refused naming date_range, since rollups hold no order of events to count a funnel from.
  * @module
  */
+import type { Goal } from '../goals/goals.ts';
 import type { ColumnarReader, Db, SqlValue, Stmt } from '../ports.ts';
 import { periodAfterPurge, reachesPurged } from '../privacy/purge-boundary.ts';
 import { readSitePrivacy } from '../privacy/site-privacy.ts';
@@ -37,12 +38,12 @@ export interface FunnelQuery {
  * Checks a query body `{ date_range, filters }` with the Stats API's own rules; a
  * QueryError names the field. `statsStart` is the site's first day, for `"all"`.
  */
-export function parseFunnelQuery(body: unknown, site: Site, now: number, statsStart: string | null): FunnelQuery {
+export function parseFunnelQuery(body: unknown, site: Site, now: number, statsStart: string | null, goals: readonly Goal[] = []): FunnelQuery {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new QueryError('body', 'The query must be a JSON object with date_range and, if any, filters.');
   const record = body as Record<string, unknown>;
   const unknown = Object.keys(record).find((k) => !FIELDS.includes(k));
   if (unknown !== undefined) throw new QueryError(unknown, `Unknown field '${unknown.slice(0, 60)}': a funnel query takes date_range and filters.`);
-  const query = parseQuery({ site_id: site.domain, metrics: ['visitors'], date_range: record.date_range, filters: record.filters }, site, now, statsStart);
+  const query = parseQuery({ site_id: site.domain, metrics: ['visitors'], date_range: record.date_range, filters: record.filters }, site, now, statsStart, goals);
   return { period: query.period, filters: query.filters, dateRangeEcho: query.dateRangeEcho, filtersEcho: query.filtersEcho };
 }
 
