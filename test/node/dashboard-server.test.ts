@@ -303,7 +303,7 @@ describe("owner's routes", () => {
     expect((await call(s, 'GET', path, { cookie })).body).toMatchObject({ timezone: 'Europe/Oslo', excludedIps: changes.excludedIps });
   });
 
-  it('lists tokens by prefix, shows a new one once, and revokes it', async () => {
+  it('lists tokens by prefix with their scopes (stats when none are asked for), shows a new one once, and revokes it', async () => {
     const s = await start();
     const cookie = await setupOwner(s);
     await s.addSite('tokens.example');
@@ -315,7 +315,7 @@ describe("owner's routes", () => {
     expect(token).toMatch(/^tlr_[A-Za-z0-9_-]{43}$/);
     expect(info.prefix).toBe(token.slice(0, 12));
     const listed = await call(s, 'GET', path, { cookie });
-    expect(listed.body).toEqual({ tokens: [{ id: info.id, prefix: token.slice(0, 12), createdAt: expect.any(Number), lastUsedAt: null }] });
+    expect(listed.body).toEqual({ tokens: [{ id: info.id, prefix: token.slice(0, 12), createdAt: expect.any(Number), lastUsedAt: null, scopes: ['stats'] }] });
     expect(JSON.stringify(listed.body)).not.toContain(token);
 
     const query = () =>
