@@ -81,7 +81,8 @@ function funnelChart(name: string, steps: StepAnswer[]): HTMLElement {
   return h('div', { class: 'fn-chart' }, h('ol', { class: 'fn-steps', 'aria-label': t('funnels.chart', { name }) }, ...items), h('p', { class: 'muted fn-summary' }, summary));
 }
 
-export function renderFunnels(main: HTMLElement, domain: string, sites: ReadonlyArray<{ domain: string; timezone: string }>, owner: boolean): Dispose {
+/** `back`: the site view this page was opened from (a shared link's own address), else the site's. */
+export function renderFunnels(main: HTMLElement, domain: string, sites: ReadonlyArray<{ domain: string; timezone: string }>, owner: boolean, back = siteHref(domain)): Dispose {
   const site = sites.find((s) => s.domain === domain);
   if (!site) {
     replace(main, h('div', { class: 'page' }, h('h1', null, t('error.siteMissing.title')), h('p', null, t('error.siteMissing.body', { domain }))));
@@ -97,7 +98,7 @@ export function renderFunnels(main: HTMLElement, domain: string, sites: Readonly
     h(
       'div',
       { class: 'page' },
-      h('p', { class: 'crumb' }, link(siteHref(domain), {}, t('funnels.back', { domain }))),
+      h('p', { class: 'crumb' }, link(back, {}, t('funnels.back', { domain }))),
       h('h1', null, t('funnels.titleOf', { domain })),
       h('p', { class: 'muted' }, t('funnels.intro')),
       body,

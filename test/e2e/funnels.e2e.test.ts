@@ -2,7 +2,8 @@
  * The Funnels page in Chromium: reached from the site view's header, a funnel's bars per
  * step with the drop-off between, counted from events sent through the Events API; the
  * owner makes a funnel from the site's goals and deletes one; screenshots at desktop and
- * 375 px, light and dark, English and bokmål.
+ * 375 px, light and dark, English and bokmål. The owner also edits a funnel; a viewer and
+ * a shared link (whose site has funnels) read them without any control that changes one.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -178,6 +179,49 @@ describe('Funnels page', () => {
     await d.loginAs(page, { email: 'viewer@funnels.example.com', password: 'viewer password 1' }, `/sites/${SITE}/funnels`);
     await page.getByRole('list', { name: 'Steps of Sign-up' }).waitFor();
     expect(await page.getByRole('button', { name: /Edit|Delete|Save/ }).count()).toBe(0);
+  });
+
+  it('opens read-only from a shared link whose site has funnels, linked from its header', async () => {
+    const owner = await d.ownerPage('/');
+    const shareOf = async (domain: string) => {
+      const made = await owner.request.post(`${d.url}/api/dashboard/sites/${domain}/shared-links`, { data: { name: 'Board' }, headers: { origin: d.url } });
+      expect(made.status(), await made.text()).toBe(200);
+      return new URL(((await made.json()) as { link: { url: string } }).link.url).pathname;
+    };
+    const path = await shareOf(SITE);
+    const page = await d.newPage({ viewport: PHONE, colorScheme: 'dark', locale: 'nb-NO' });
+    await page.goto(`${d.url}${path}`);
+    const toFunnels = page.getByRole('link', { name: 'Trakter', exact: true });
+    await toFunnels.waitFor();
+    await toFunnels.click();
+    await page.waitForURL(`**${path}/funnels`);
+    await page.getByRole('list', { name: 'Stegene i Sign-up' }).waitFor();
+    expect(await stepTexts(page)).toHaveLength(3);
+    // Read-only: no way to make, change or delete a funnel, nor to settings.
+    expect(await page.getByRole('button', { name: /Endre|Slett|Lagre/ }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Ny trakt' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Gå til innstillinger' }).count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    expect(await rawKeysOnPage(page)).toEqual([]);
+    await screenshot(page, 'funnels-shared-nb-phone-dark');
+    // Opened straight from its address too (the server answers it with the shell), and back to the shared view.
+    await page.reload();
+    await page.getByRole('list', { name: 'Stegene i Sign-up' }).waitFor();
+    await page.getByRole('link', { name: `← Tilbake til ${SITE}` }).click();
+    await page.waitForURL((u) => u.pathname === path);
+    await page.locator('.sv-kpi-value').first().waitFor();
+
+    // A site without funnels: its shared view offers no Funnels link.
+    const bare = 'no-funnels.example.com';
+    await d.server.addSite(bare, 'Europe/Oslo');
+    await d.sendPageview(bare, '/');
+    const other = await d.newPage();
+    const asked = other.waitForResponse((r) => r.url().endsWith(`/api/v1/sites/${bare}/funnels`));
+    await other.goto(`${d.url}${await shareOf(bare)}`);
+    expect(await (await asked).json()).toEqual({ funnels: [] });
+    await other.locator('.sv-kpi-value:not(.sv-skeleton-text)').first().waitFor();
+    expect(await other.locator('.sv-funnels').count()).toBe(1);
+    expect(await other.getByRole('link', { name: 'Funnels', exact: true }).count()).toBe(0);
   });
 
   it('saves screenshots for review, without sideways scrolling at 375 px', async () => {
