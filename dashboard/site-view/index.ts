@@ -28,7 +28,6 @@ import { isRealtime, keepTodayFresh, realtimeLabel, renderRealtime } from './rea
 import { type ViewState, parseView, serializeView, tabChanges, withFilter } from './state.ts';
 import type { SiteViewContext, View } from './view.ts';
 import { renderVisits } from './visits.ts';
-import { namesGoals, splitStaleGoals, staleGoalChips } from './stale-goals.ts';
 import { panelError, skeleton } from './rows.ts';
 
 export type { SiteViewContext } from './view.ts';
@@ -128,18 +127,19 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     }
     const state = parseView(location.search);
     const list = get<GoalList>(sitePath(ctx.site.domain, '/goals?suggestions=when-empty'));
-    if (!namesGoals(state.filters)) return drawView(state, list, []);
-    // A goal filter waits for the site's goals (one small request, asked anyway for the
-    // Goals panel): a goal renamed or deleted since the URL was made is left out of the queries.
-    list.then(
-      (l) => splitStaleGoals(state.filters, l.goals.map((g) => g.displayName)),
-      () => ({ applied: state.filters, stale: [] }),
-    ).then(({ applied, stale }) => {
-      if (mine === draws) drawView({ ...state, filters: applied }, list, stale);
-    });
+    if (!state.filters.some((f) => f.dimension === 'event:goal' && (f.op === 'is' || f.op === 'is_not'))) return drawView(state, list, () => []);
+    // Goal names wait for the site's goals (one small request, asked anyway for the Goals
+    // panel): a goal renamed or deleted since the URL was made is left out of the queries.
+    Promise.all([list, import('./stale-goals.ts')]).then(
+      ([l, m]) => {
+        const { applied, stale } = m.splitStaleGoals(state.filters, l.goals.map((g) => g.displayName));
+        if (mine === draws) drawView({ ...state, filters: applied }, list, (view) => m.staleGoalChips(view, stale, serializeView));
+      },
+      () => mine === draws && drawView(state, list, () => []),
+    );
   };
 
-  const drawView = (state: ViewState, list: Promise<GoalList>, stale: string[]) => {
+  const drawView = (state: ViewState, list: Promise<GoalList>, staleChips: (view: View) => HTMLElement[]) => {
     const focused = focusAfterDraw ?? document.activeElement?.getAttribute('data-key') ?? null;
     focusAfterDraw = null;
     const today = localDay(new Date(), ctx.site.timezone);
@@ -187,7 +187,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     );
     setTitle(ctx.site.domain);
     const filterBar = renderFilterBar(view);
-    filterBar.prepend(...staleGoalChips(view, stale));
+    filterBar.prepend(...staleChips(view));
     replace(root, h('div', { class: 'sv' }, renderHeader(view, realtime), filterBar, notice, content));
     if (focused) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus();
     if (state.period === 'day') cleanups.push(keepTodayFresh(root, base.range, draw));

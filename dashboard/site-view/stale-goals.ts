@@ -2,16 +2,19 @@
  * A goal filter naming a goal the site no longer has (renamed or deleted since the URL was
  * bookmarked or shared): the Stats API refuses such a filter, so every panel would show its
  * error. The view is drawn without those names instead, and their chip says the goal is gone
- * and removes it in one click (serialising the view as drawn drops it from the URL).
+ * and removes it in one click (serialising the view as drawn drops it from the URL). Loaded,
+ * with its strings, only for a view that filters by goal names (index.ts).
  * @module
  */
+import { staleGoal as en } from '../i18n/stale-goal.en.ts';
+import { staleGoal as nb } from '../i18n/stale-goal.nb.ts';
 import { h } from '../lib/dom.ts';
-import { t } from '../lib/i18n.ts';
-import { serializeView, type Filter } from './state.ts';
+import { addStrings, t } from '../lib/i18n.ts';
+import type { Filter, ViewState } from './state.ts';
 import type { View } from './view.ts';
 
-/** Whether the filters name goals (`is` / `is not`), which the site's goal list must then confirm. */
-export const namesGoals = (filters: Filter[]) => filters.some((f) => f.dimension === 'event:goal' && (f.op === 'is' || f.op === 'is_not'));
+addStrings({ en, nb });
+
 
 /**
  * The filters the queries can take, and the goal names among them the site does not have. A
@@ -35,8 +38,11 @@ export function splitStaleGoals(filters: Filter[], goalNames: string[]): { appli
   return { applied, stale };
 }
 
-/** One chip per missing goal: says so, and × draws the view without it (a history entry, as removing any filter). */
-export function staleGoalChips(view: View, stale: string[]): HTMLElement[] {
+/**
+ * One chip per missing goal: says so, and × draws the view without it (a history entry, as
+ * removing any filter). `serializeView` is passed in so that this chunk shares no module with the view's.
+ */
+export function staleGoalChips(view: View, stale: string[], serializeView: (state: ViewState) => string): HTMLElement[] {
   const remove = () => {
     const search = serializeView(view.state);
     history.pushState(null, '', search ? `${view.ctx.basePath}?${search}` : view.ctx.basePath);
