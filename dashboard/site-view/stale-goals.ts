@@ -10,33 +10,13 @@ import { staleGoal as en } from '../i18n/stale-goal.en.ts';
 import { staleGoal as nb } from '../i18n/stale-goal.nb.ts';
 import { h } from '../lib/dom.ts';
 import { addStrings, t } from '../lib/i18n.ts';
-import type { Filter, ViewState } from './state.ts';
+import type { ViewState } from './state.ts';
 import type { View } from './view.ts';
+
+export { splitStaleGoals } from './stale-goal-filter.ts';
 
 addStrings({ en, nb });
 
-
-/**
- * The filters the queries can take, and the goal names among them the site does not have. A
- * filter left with no name is dropped: `is` on no goal would match nothing the user meant, and
- * `is not` a missing goal excludes no one.
- */
-export function splitStaleGoals(filters: Filter[], goalNames: string[]): { applied: Filter[]; stale: string[] } {
-  // Exactly as the Stats API compares them (its filters are case-sensitive unless told otherwise).
-  const known = new Set(goalNames);
-  const stale: string[] = [];
-  const applied: Filter[] = [];
-  for (const filter of filters) {
-    if (filter.dimension !== 'event:goal' || (filter.op !== 'is' && filter.op !== 'is_not')) {
-      applied.push(filter);
-      continue;
-    }
-    const values = filter.values.filter((v) => known.has(v));
-    stale.push(...filter.values.filter((v) => !known.has(v)));
-    if (values.length > 0) applied.push({ ...filter, values });
-  }
-  return { applied, stale };
-}
 
 /**
  * One chip per missing goal: says so, and × draws the view without it (a history entry, as
