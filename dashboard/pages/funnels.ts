@@ -153,7 +153,9 @@ export function renderFunnels(main: HTMLElement, domain: string, sites: Readonly
       };
       edit?.addEventListener('click', () => {
         const chosen = funnels.find((f) => String(f.id) === pick.value)!;
-        replace(editing, funnelForm(domain, goals, chosen, (saved) => void load(saved.id), closeEditor));
+        // Saved, the page is drawn again: focus goes to the picker, which names the changed funnel.
+        const saved = (funnel: FunnelJson) => void load(funnel.id).then(() => body.querySelector<HTMLElement>('.fn-controls select')?.focus());
+        replace(editing, funnelForm(domain, goals, chosen, saved, closeEditor));
         edit.setAttribute('aria-expanded', 'true');
         editing.querySelector('input')?.focus();
       });

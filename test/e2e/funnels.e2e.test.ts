@@ -151,6 +151,7 @@ describe('Funnels page', () => {
     await form.getByText('is named twice').waitFor();
     for (let i = 8; i > 2; i--) await form.getByRole('button', { name: `Remove step ${i}` }).click();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'funnels-edit-phone-light');
 
     await form.getByRole('button', { name: 'Save changes' }).click();
@@ -160,6 +161,7 @@ describe('Funnels page', () => {
       '2 Signup 3 visitors 75% of the first step',
     ]);
     expect(await page.getByLabel('Funnel', { exact: true }).locator('option:checked').innerText()).toBe('Pricing first');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('SELECT');
     const stored = await d.server.db.all<{ name: string }>('SELECT name FROM funnels WHERE id = ?', [made.funnel.id]);
     expect(stored).toEqual([{ name: 'Pricing first' }]);
 
@@ -203,6 +205,7 @@ describe('Funnels page', () => {
     expect(await page.getByRole('link', { name: 'Gå til innstillinger' }).count()).toBe(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     expect(await rawKeysOnPage(page)).toEqual([]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'funnels-shared-nb-phone-dark');
     // Opened straight from its address too (the server answers it with the shell), and back to the shared view.
     await page.reload();
