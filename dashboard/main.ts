@@ -33,7 +33,7 @@ import { errorText } from './lib/ui.ts';
 import type { AppContext, Dispose } from './pages/app.ts';
 import { LANG_SWITCH_ID, THEME_SWITCH_ID, layout } from './pages/layout.ts';
 import { messagePage } from './pages/message.ts';
-import { type Route, routeOf } from './lib/route.ts';
+import { type Route, routeOf, shareHref } from './lib/route.ts';
 
 /** Set by dashboard/build.mjs (JSON): each page's module → its chunk, the chunks that chunk imports and pages.css if it uses it. */
 declare const __PAGE_CHUNKS__: string;
@@ -122,7 +122,7 @@ function code<K extends PageName>(name: K): PageCode[K] {
 
 /** The page whose code `drawRoute` needs for `route` in `state`; null when the entry draws it alone. */
 function pageOf(route: Route, state: SessionState): PageName | null {
-  if (route.name === 'share') return state.state === 'shared' ? 'siteView' : state.state === 'share-locked' ? 'shareLocked' : null;
+  if (route.name === 'share') return state.state === 'shared' ? (route.funnels ? 'funnels' : 'siteView') : state.state === 'share-locked' ? 'shareLocked' : null;
   if (state.state !== 'in') return 'auth';
   const owner = state.user.role === 'owner';
   switch (route.name) {
@@ -229,7 +229,7 @@ async function drawSiteView(main: HTMLElement, domain: string, app: AppContext):
   });
 }
 
-function drawShared(token: string): void {
+function drawShared(token: string, funnels = false): void {
   const main = frame();
   if (session.state === 'share-locked') {
     code('shareLocked').renderShareLocked(main, signedIn);
@@ -243,12 +243,16 @@ function drawShared(token: string): void {
     messagePage(main, t('error.shareGone.title'), t('error.shareGone.body'), false);
     return;
   }
+  if (funnels) {
+    dispose = code('funnels').renderFunnels(main, session.site.domain, [session.site], false, shareHref(token));
+    return;
+  }
   dispose = code('siteView').renderSiteView(main, {
     site: session.site,
     sites: [session.site.domain],
     mode: 'shared',
     showVisits: session.showVisits,
-    basePath: `/share/${encodeURIComponent(token)}`,
+    basePath: shareHref(token),
   });
 }
 
@@ -289,7 +293,7 @@ async function drawSignedIn(route: Route): Promise<void> {
 }
 
 function drawRoute(route: Route): Promise<void> {
-  if (route.name === 'share') drawShared(route.token);
+  if (route.name === 'share') drawShared(route.token, route.funnels);
   else if (session.state === 'setup') dispose = code('auth').renderSetup(frame(), signedIn, route.name === 'setup' ? route.code : '');
   else if (session.state !== 'in') dispose = code('auth').renderLogin(frame(), signedIn);
   else return drawSignedIn(route);

@@ -7,6 +7,8 @@ import { admin } from './admin.en.ts';
 import { forms } from './forms.en.ts';
 import { goals } from './goals.en.ts';
 import { funnels } from './funnels.en.ts';
+import { funnelsEdit } from './funnels-edit.en.ts';
+import { staleGoal } from './stale-goal.en.ts';
 import { settingsDanger } from './settings-danger.en.ts';
 import { settingsImport } from './settings-import.en.ts';
 import { settingsImportsList } from './settings-imports-list.en.ts';
@@ -15,4 +17,4 @@ import { settingsLocation } from './settings-location.en.ts';
 import { sharedLinks } from './shared-links.en.ts';
 import { wordpress } from './wordpress.en.ts';
 
-export const strings = { ...admin, ...forms, ...funnels, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsLocation, ...sharedLinks, ...wordpress };
+export const strings = { ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsLocation, ...sharedLinks, ...staleGoal, ...wordpress };

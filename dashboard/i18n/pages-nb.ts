@@ -4,6 +4,8 @@ import { admin } from './admin.nb.ts';
 import { forms } from './forms.nb.ts';
 import { goals } from './goals.nb.ts';
 import { funnels } from './funnels.nb.ts';
+import { funnelsEdit } from './funnels-edit.nb.ts';
+import { staleGoal } from './stale-goal.nb.ts';
 import { settingsDanger } from './settings-danger.nb.ts';
 import { settingsImport } from './settings-import.nb.ts';
 import { settingsImportsList } from './settings-imports-list.nb.ts';
@@ -12,4 +14,4 @@ import { settingsLocation } from './settings-location.nb.ts';
 import { sharedLinks } from './shared-links.nb.ts';
 import { wordpress } from './wordpress.nb.ts';
 
-export const strings: Record<keyof typeof English, string> = { ...admin, ...forms, ...funnels, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsLocation, ...sharedLinks, ...wordpress };
+export const strings: Record<keyof typeof English, string> = { ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsLocation, ...sharedLinks, ...staleGoal, ...wordpress };

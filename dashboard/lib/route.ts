@@ -14,7 +14,8 @@ export type Route =
   | { name: 'site'; domain: string }
   | { name: 'settings'; domain: string }
   | { name: 'funnels'; domain: string }
-  | { name: 'share'; token: string }
+  /** `funnels`: the shared link's Funnels page (`/share/<token>/funnels`), else its site view. */
+  | { name: 'share'; token: string; funnels?: boolean }
   | { name: 'not-found' };
 
 function decode(part: string): string | null {
@@ -33,6 +34,7 @@ export function routeOf(pathname: string, search: string): Route {
   const parts = pathname.split('/').filter(Boolean);
   const value = parts[1] === undefined ? null : decode(parts[1]);
   if (parts[0] === 'share' && parts.length === 2 && value) return { name: 'share', token: value };
+  if (parts[0] === 'share' && parts.length === 3 && parts[2] === 'funnels' && value) return { name: 'share', token: value, funnels: true };
   if (parts[0] === 'sites' && value) {
     if (parts.length === 2) return { name: 'site', domain: value };
     if (parts.length === 3 && parts[2] === 'settings') return { name: 'settings', domain: value };
@@ -46,3 +48,5 @@ export const settingsHref = (domain: string) => `/sites/${encodeURIComponent(dom
 export const siteHref = (domain: string) => `/sites/${encodeURIComponent(domain)}`;
 /** The Funnels page of a site. */
 export const funnelsHref = (domain: string) => `/sites/${encodeURIComponent(domain)}/funnels`;
+/** A shared link's site view (its Funnels page is this and `/funnels`). */
+export const shareHref = (token: string) => `/share/${encodeURIComponent(token)}`;

@@ -6,25 +6,15 @@
  * @module
  */
 import '../lib/page-strings.ts';
-import { del, get, post, put } from '../lib/api.ts';
+import { del, get, post } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatNumber, formatPercent, t } from '../lib/i18n.ts';
 import { link } from '../lib/router.ts';
 import { settingsHref, siteHref } from '../lib/route.ts';
-import { attempt, confirmDialog, errorText, field, input, section, setTitle, status, uid } from '../lib/ui.ts';
+import { confirmDialog, errorText, field, setTitle, uid } from '../lib/ui.ts';
+import { type FunnelJson, type GoalJson, funnelForm, funnelsPath } from './funnel-form.ts';
 import type { Dispose } from './app.ts';
 import './funnels.css';
-
-interface GoalJson {
-  id: number;
-  display_name: string;
-}
-
-interface FunnelJson {
-  id: number;
-  name: string;
-  steps: GoalJson[];
-}
 
 interface StepAnswer {
   step: number;
@@ -56,9 +46,6 @@ function dateRange(range: Range, timeZone: string): string | [string, string] {
   }
   return range;
 }
-const MAX_STEPS = 8;
-
-const funnelsPath = (domain: string, rest = '') => `/api/v1/sites/${encodeURIComponent(domain)}/funnels${rest}`;
 /** A percentage with two decimals from the API, shown with one where it has any. */
 const pct = (n: number) => formatPercent(n, n % 1 === 0 ? 0 : 1);
 
@@ -94,33 +81,8 @@ function funnelChart(name: string, steps: StepAnswer[]): HTMLElement {
   return h('div', { class: 'fn-chart' }, h('ol', { class: 'fn-steps', 'aria-label': t('funnels.chart', { name }) }, ...items), h('p', { class: 'muted fn-summary' }, summary));
 }
 
-/** The owner's form for a new funnel: a name and 2 to 8 of the site's goals in order. */
-function newFunnelForm(domain: string, goals: GoalJson[], onSaved: (funnel: FunnelJson) => void): HTMLElement {
-  const name = field(t('funnels.new.name'), input({ type: 'text', maxlength: 120, required: true }));
-  const steps = h('div', { class: 'stack fn-new-steps' });
-  const options: Array<[string, string]> = goals.map((g) => [String(g.id), g.display_name]);
-  const addStep = () => {
-    const n = steps.children.length + 1;
-    steps.append(field(t('funnels.new.step', { n }), select(options, options[Math.min(n - 1, options.length - 1)]![0])).root);
-    add.hidden = steps.children.length >= MAX_STEPS;
-  };
-  const add = h('button', { type: 'button', class: 'btn btn-ghost' }, t('funnels.new.add'));
-  add.addEventListener('click', addStep);
-  addStep();
-  addStep();
-  const line = status();
-  const save = h('button', { type: 'submit', class: 'btn btn-primary' }, t('funnels.new.save'));
-  const form = h('form', { class: 'stack', novalidate: true }, name.root, steps, h('div', { class: 'actions' }, add, save, line.root));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const chosen = [...steps.querySelectorAll('select')].map((s) => Number(s.value));
-    const saved = await attempt(save, line, () => put<FunnelJson>(funnelsPath(domain), { name: name.input.value, steps: chosen }), t('funnels.new.saved'));
-    if (saved) onSaved(saved);
-  });
-  return section(t('funnels.new.title'), t('funnels.new.intro'), form);
-}
-
-export function renderFunnels(main: HTMLElement, domain: string, sites: ReadonlyArray<{ domain: string; timezone: string }>, owner: boolean): Dispose {
+/** `back`: the site view this page was opened from (a shared link's own address), else the site's. */
+export function renderFunnels(main: HTMLElement, domain: string, sites: ReadonlyArray<{ domain: string; timezone: string }>, owner: boolean, back = siteHref(domain)): Dispose {
   const site = sites.find((s) => s.domain === domain);
   if (!site) {
     replace(main, h('div', { class: 'page' }, h('h1', null, t('error.siteMissing.title')), h('p', null, t('error.siteMissing.body', { domain }))));
@@ -136,7 +98,7 @@ export function renderFunnels(main: HTMLElement, domain: string, sites: Readonly
     h(
       'div',
       { class: 'page' },
-      h('p', { class: 'crumb' }, link(siteHref(domain), {}, t('funnels.back', { domain }))),
+      h('p', { class: 'crumb' }, link(back, {}, t('funnels.back', { domain }))),
       h('h1', null, t('funnels.titleOf', { domain })),
       h('p', { class: 'muted' }, t('funnels.intro')),
       body,
@@ -182,16 +144,34 @@ export function renderFunnels(main: HTMLElement, domain: string, sites: Readonly
         await del(funnelsPath(domain, `/${chosen.id}`));
         if (!disposed) await load(null);
       });
+      const edit = owner ? h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'aria-expanded': 'false' }, t('funnels.edit')) : null;
+      const editing = h('div');
+      const closeEditor = () => {
+        replace(editing);
+        edit?.setAttribute('aria-expanded', 'false');
+        edit?.focus();
+      };
+      edit?.addEventListener('click', () => {
+        const chosen = funnels.find((f) => String(f.id) === pick.value)!;
+        // Saved, the page is drawn again: focus goes to the picker, which names the changed funnel.
+        const saved = (funnel: FunnelJson) => void load(funnel.id).then(() => body.querySelector<HTMLElement>('.fn-controls select')?.focus());
+        replace(editing, funnelForm(domain, goals, chosen, saved, closeEditor));
+        edit.setAttribute('aria-expanded', 'true');
+        editing.querySelector('input')?.focus();
+      });
       const redraw = () => void show(funnels.find((f) => String(f.id) === pick.value)!);
-      pick.addEventListener('change', redraw);
+      pick.addEventListener('change', () => {
+        replace(editing);
+        redraw();
+      });
       range.onchange = redraw;
-      parts.push(h('div', { class: 'fn-controls' }, field(t('funnels.pick'), pick).root, rangeField.root, remove), chart);
+      parts.push(h('div', { class: 'fn-controls' }, field(t('funnels.pick'), pick).root, rangeField.root, edit, remove), editing, chart);
       void show(current);
     }
     if (owner && goals.length < 2) {
       parts.push(h('div', { class: 'card' }, h('p', null, t('funnels.needGoals')), link(settingsHref(domain), { class: 'btn' }, t('funnels.toSettings'))));
     } else if (owner) {
-      parts.push(newFunnelForm(domain, goals, (saved) => void load(saved.id)));
+      parts.push(funnelForm(domain, goals, null, (saved) => void load(saved.id)));
     }
     replace(body, ...parts);
   }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Key } from '../i18n/index.ts';
+import { get } from '../lib/api.ts';
 import { h } from '../lib/dom.ts';
 import { locale, t } from '../lib/i18n.ts';
 import { funnelsHref, settingsHref } from '../lib/route.ts';
@@ -161,10 +162,24 @@ function settingsLink(view: View): HTMLElement | null {
   return link(settingsHref(domain), { class: 'btn btn-ghost btn-small sv-settings', 'data-key': 'settings', 'aria-label': t('sites.settingsOf', { domain }) }, t('sites.settings'));
 }
 
-/** Funnels are read with a login (owner or viewer); a shared link shows the view alone. */
+/** Whether a shared link's site has funnels: asked once per page, not at every draw. */
+let sharedFunnels: Promise<boolean> | null = null;
+
+/**
+ * Funnels are read with a login (owner or viewer), or by a shared link (read-only, at its own
+ * address) once the site has any: a shared link offers no page that would only say "none".
+ */
 function funnelsLink(view: View): HTMLElement | null {
-  if (view.ctx.mode === 'shared') return null;
-  return link(funnelsHref(view.ctx.site.domain), { class: 'btn btn-ghost btn-small sv-funnels' }, t('sv.funnels'));
+  const shared = view.ctx.mode === 'shared';
+  const item = link(shared ? `${view.ctx.basePath}/funnels` : funnelsHref(view.ctx.site.domain), { class: 'btn btn-ghost btn-small sv-funnels' }, t('sv.funnels'));
+  item.hidden = shared;
+  if (shared) {
+    sharedFunnels ??= get<{ funnels: unknown[] }>(`/api/v1/sites/${encodeURIComponent(view.ctx.site.domain)}/funnels`).then((r) => r.funnels.length > 0, () => false);
+    void sharedFunnels.then((has) => {
+      item.hidden = !has;
+    });
+  }
+  return item;
 }
 
 export function renderHeader(view: View, realtime: HTMLElement): HTMLElement {

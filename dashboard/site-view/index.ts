@@ -32,6 +32,8 @@ import { panelError, skeleton } from './rows.ts';
 
 export type { SiteViewContext } from './view.ts';
 
+type GoalList = { goals: Array<{ displayName: string }> };
+
 const REALTIME_MS = 30_000;
 
 function partsOf(view: View, panel: PanelDef) {
@@ -50,9 +52,8 @@ function partsOf(view: View, panel: PanelDef) {
 }
 
 /** The Goals panel's card: its questions start with the view's; its code and strings load beside them (goals-panel.ts). */
-function goalsCard(view: View): HTMLElement {
+function goalsCard(view: View, list: Promise<GoalList>): HTMLElement {
   const card = h('section', { class: 'card sv-panel', 'data-panel': 'goals' }, skeleton(4));
-  const list = get(sitePath(view.ctx.site.domain, '/goals?suggestions=when-empty'));
   const counts = cachedQuery(goalsQuery(view.base));
   import('./goals-panel.ts').then((m) => m.fillGoals(view, card, list, counts), (error: unknown) => replace(card, panelError(error)));
   return card;
@@ -82,6 +83,8 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
   const panels = new Map<string, { card: HTMLElement; cleanups: Array<() => void> }>();
   let focusAfterDraw: string | null = null;
   let current: View | null = null;
+  /** Counts draws: a goal list answered after a newer draw began draws nothing. */
+  let draws = 0;
 
   const stopPanel = (id: string) => {
     for (const cleanup of panels.get(id)?.cleanups.splice(0) ?? []) cleanup();
@@ -117,13 +120,28 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
 
   const draw = () => {
     stopDraw();
+    const mine = ++draws;
     if (isRealtime(location.search)) {
       current = null;
       return void cleanups.push(renderRealtime(root, ctx));
     }
+    const state = parseView(location.search);
+    const list = get<GoalList>(sitePath(ctx.site.domain, '/goals?suggestions=when-empty'));
+    if (!state.filters.some((f) => f.dimension === 'event:goal' && (f.op === 'is' || f.op === 'is_not'))) return drawView(state, list, () => []);
+    // Goal names wait for the site's goals (one small request, asked anyway for the Goals
+    // panel): a goal renamed or deleted since the URL was made is left out of the queries.
+    Promise.all([list, import('./stale-goals.ts')]).then(
+      ([l, m]) => {
+        const { applied, stale } = m.splitStaleGoals(state.filters, l.goals.map((g) => g.displayName));
+        if (mine === draws) drawView({ ...state, filters: applied }, list, (view) => m.staleGoalChips(view, stale, serializeView));
+      },
+      () => mine === draws && drawView(state, list, () => []),
+    );
+  };
+
+  const drawView = (state: ViewState, list: Promise<GoalList>, staleChips: (view: View) => HTMLElement[]) => {
     const focused = focusAfterDraw ?? document.activeElement?.getAttribute('data-key') ?? null;
     focusAfterDraw = null;
-    const state = parseView(location.search);
     const today = localDay(new Date(), ctx.site.timezone);
     const days = span(state, today);
     const base = { siteId: ctx.site.domain, range: dateRange(state, today), filters: state.filters, compare: state.compare, matchWeekday: state.matchWeekday, imports: state.imports };
@@ -165,10 +183,12 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
       renderKpis(view, kpis),
       renderChart(view, series, annotations),
       importsNote(view, series),
-      h('div', { class: 'sv-grid' }, PANELS.map((panel) => drawPanel(view, panel)), goalsCard(view), ctx.showVisits ? renderVisits(view) : null),
+      h('div', { class: 'sv-grid' }, PANELS.map((panel) => drawPanel(view, panel)), goalsCard(view, list), ctx.showVisits ? renderVisits(view) : null),
     );
     setTitle(ctx.site.domain);
-    replace(root, h('div', { class: 'sv' }, renderHeader(view, realtime), renderFilterBar(view), notice, content));
+    const filterBar = renderFilterBar(view);
+    filterBar.prepend(...staleChips(view));
+    replace(root, h('div', { class: 'sv' }, renderHeader(view, realtime), filterBar, notice, content));
     if (focused) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus();
     if (state.period === 'day') cleanups.push(keepTodayFresh(root, base.range, draw));
 

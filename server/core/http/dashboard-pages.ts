@@ -18,12 +18,15 @@ function page(c: Context, state: SessionState, embeddable: boolean): Response {
 
 export function dashboardPages(deps: SessionDeps): Hono {
   const app = new Hono();
-  app.get('/share/:token', async (c) => {
-    const token = c.req.param('token');
-    const shared = await shareState(deps, c, token);
-    const embeddable = shared?.state === 'shared' && (await linkOfToken(deps.db, token))?.embeddable === true;
-    return page(c, shared ?? (await sessionState(deps, c)), embeddable);
-  });
+  // A shared link's site view and its Funnels page (read-only), answered alike.
+  const shared = async (c: Context) => {
+    const token = c.req.param('token')!;
+    const state = await shareState(deps, c, token);
+    const embeddable = state?.state === 'shared' && (await linkOfToken(deps.db, token))?.embeddable === true;
+    return page(c, state ?? (await sessionState(deps, c)), embeddable);
+  };
+  app.get('/share/:token', shared);
+  app.get('/share/:token/funnels', shared);
   for (const path of PAGE_PATHS) app.get(path, async (c) => page(c, await sessionState(deps, c), false));
   return app;
 }
