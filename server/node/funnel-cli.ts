@@ -9,9 +9,7 @@ import { type Funnel, FunnelError, type FunnelFieldNames, findFunnel, listFunnel
 import { parseFunnelQuery, runFunnel } from '../core/funnels/run.ts';
 import { statsStart } from '../core/http/stats-api.ts';
 import { QueryError } from '../core/query/errors.ts';
-import type { GoalCliDeps } from './goal-cli.ts';
-import { findSite, parseDomain, type Site, unknownSiteMessage } from '../core/sites.ts';
-import type { SqliteDb } from './sqlite-db.ts';
+import { cliId, type GoalCliDeps, siteOf } from './goal-cli.ts';
 
 export const FUNNEL_USAGE = `  funnel add --site <domain> --name "<name>" <goal> <goal>…
                                                  save a funnel of 2 to 8 goals in order (each a goal's id or display
@@ -27,20 +25,6 @@ export type FunnelCliDeps = GoalCliDeps;
 const CLI_NAMES: FunnelFieldNames = { name: '--name', steps: 'goals' };
 
 const funnelLine = (f: Funnel) => `${f.id}\t${f.name}\t${f.steps.map((g) => g.displayName).join(' → ')}`;
-
-function funnelId(text: string | undefined, deps: FunnelCliDeps): number {
-  if (text === undefined || !/^\d{1,15}$/.test(text)) throw deps.usageError(`name a funnel by its id (a whole number); "funnel list --site <domain>" shows them${text === undefined ? '' : ` (got "${text}")`}`);
-  return Number(text);
-}
-
-async function siteOf(db: SqliteDb, value: string | undefined, deps: FunnelCliDeps): Promise<Site> {
-  if (!value) throw deps.usageError('missing --site <domain>');
-  const domain = parseDomain(value);
-  if (!domain) throw deps.usageError(`"${value}" is not a valid domain`);
-  const site = await findSite(db, domain);
-  if (!site) throw deps.commandError(unknownSiteMessage(domain));
-  return site;
-}
 
 /** A goal given as digits is its id; anything else is a display name. */
 const stepOf = (text: string): number | string => (/^\d{1,15}$/.test(text) ? Number(text) : text);
@@ -82,7 +66,7 @@ export async function funnelCommand(args: string[], deps: FunnelCliDeps): Promis
       if (funnels.length === 0) deps.stdout(`${site.domain} has no funnels; add one with: funnel add --site ${site.domain} --name "<name>" <goal> <goal>…`);
       for (const funnel of funnels) deps.stdout(funnelLine(funnel));
     } else if (action === 'show') {
-      const id = funnelId(positionals[0], deps);
+      const id = cliId('funnel', positionals[0], deps);
       const funnel = await findFunnel(db, site.id, id);
       if (!funnel) throw deps.commandError(`${site.domain} has no funnel ${id}; "funnel list --site ${site.domain}" shows its funnels`);
       const range = dateRange(values.period ?? '30d');
@@ -95,7 +79,7 @@ export async function funnelCommand(args: string[], deps: FunnelCliDeps): Promis
         throw error;
       }
     } else {
-      const id = funnelId(positionals[0], deps);
+      const id = cliId('funnel', positionals[0], deps);
       if (!(await removeFunnel(db, site.id, id))) throw deps.commandError(`${site.domain} has no funnel ${id}; "funnel list --site ${site.domain}" shows its funnels`);
       deps.stdout(`Removed funnel ${id} from ${site.domain}.`);
     }

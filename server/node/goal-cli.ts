@@ -45,12 +45,14 @@ function propOption(value: string | undefined, deps: GoalCliDeps): Record<string
   return { [value.slice(0, at)]: value.slice(at + 1) };
 }
 
-function goalId(text: string | undefined, deps: GoalCliDeps): number {
-  if (text === undefined || !/^\d{1,15}$/.test(text)) throw deps.usageError(`name a goal by its id (a whole number); "goal list --site <domain>" shows them${text === undefined ? '' : ` (got "${text}")`}`);
+/** A goal's or funnel's id given on the command line (`kind` names which, and its list command). */
+export function cliId(kind: 'goal' | 'funnel', text: string | undefined, deps: GoalCliDeps): number {
+  if (text === undefined || !/^\d{1,15}$/.test(text)) throw deps.usageError(`name a ${kind} by its id (a whole number); "${kind} list --site <domain>" shows them${text === undefined ? '' : ` (got "${text}")`}`);
   return Number(text);
 }
 
-async function siteOf(db: SqliteDb, value: string | undefined, deps: GoalCliDeps): Promise<Site> {
+/** The site `--site` names: a usage error when missing or not a domain, a command error when unknown. */
+export async function siteOf(db: SqliteDb, value: string | undefined, deps: GoalCliDeps): Promise<Site> {
   if (!value) throw deps.usageError('missing --site <domain>');
   const domain = parseDomain(value);
   if (!domain) throw deps.usageError(`"${value}" is not a valid domain`);
@@ -101,15 +103,15 @@ export async function goalCommand(args: string[], deps: GoalCliDeps): Promise<vo
       if (goals.length === 0) deps.stdout(`${site.domain} has no goals; add one with: goal add --site ${site.domain} --event <name> or --page <path>`);
       for (const goal of goals) deps.stdout(goalLine(goal));
     } else if (action === 'rename') {
-      const id = goalId(positionals[0], deps);
+      const id = cliId('goal', positionals[0], deps);
       if (positionals.length !== 2) throw deps.usageError('usage: goal rename --site <domain> <id> "<name>"');
       if (!(await renameGoal(db, site.id, id, positionals[1], CLI_NAMES))) throw deps.commandError(`${site.domain} has no goal ${id}; "goal list --site ${site.domain}" shows its goals`);
       deps.stdout(`Renamed goal ${id} of ${site.domain} to "${positionals[1]!.trim()}".`);
     } else if (action === 'order') {
-      const ids = positionals.map((p) => goalId(p, deps));
+      const ids = positionals.map((p) => cliId('goal', p, deps));
       for (const goal of await reorderGoals(db, site.id, ids)) deps.stdout(goalLine(goal));
     } else {
-      const id = goalId(positionals[0], deps);
+      const id = cliId('goal', positionals[0], deps);
       if (!(await removeGoal(db, site.id, id))) throw deps.commandError(`${site.domain} has no goal ${id}; "goal list --site ${site.domain}" shows its goals`);
       deps.stdout(`Removed goal ${id} from ${site.domain}.`);
     }
