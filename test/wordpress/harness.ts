@@ -199,7 +199,9 @@ define('SUBDOMAIN_INSTALL', true);
 define('DOMAIN_CURRENT_SITE', ${phpString(hostAndPort)});
 define('PATH_CURRENT_SITE', '/');
 define('SITE_ID_CURRENT_SITE', 1);
-define('BLOG_ID_CURRENT_SITE', 1);`;
+define('BLOG_ID_CURRENT_SITE', 1);
+// A subdomain network's cookies would go to '.<host>:<port>', which no browser accepts: host-only cookies.
+define('COOKIE_DOMAIN', '');`;
 
 /** The PHP built-in server's router: existing files as they are, every other path through index.php (pretty permalinks). */
 const ROUTER = `<?php

@@ -5,10 +5,13 @@
  * plugin's options are per site), each counts into its own Teller site, and uninstalling the
  * plugin removes its options from every site of the network and nothing else.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORDPRESS_SCOPES, createToken } from '../../server/core/tokens.ts';
 import { launchChromium, newVisitor, waitFor } from '../e2e/browser.ts';
+import { SCREENSHOT_DIR } from '../e2e/dashboard-harness.ts';
 import { phpString } from './harness.ts';
 import { PLUGIN, type PluginSettings, type TellerAndWordPress, startTellerAndWordPress } from './teller-wordpress.ts';
 
@@ -58,6 +61,24 @@ describe('a WordPress network', { timeout: 120_000 }, () => {
       1: { domain: site.domain, token: site.token },
       [two.id]: { domain: two.host, token: two.token },
     });
+
+    // Settings → Teller on site two shows its own domain, and its token passes Teller's test.
+    const context = await newVisitor(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${two.url}/wp-login.php`);
+    await page.fill('#user_login', site.wp.admin.login);
+    await page.fill('#user_pass', site.wp.admin.password);
+    await Promise.all([page.waitForURL(/\/wp-admin\//), page.click('#wp-submit')]);
+    await page.goto(`${two.url}/wp-admin/options-general.php?page=teller-settings`);
+    expect(await page.inputValue('#teller-domain')).toBe(two.host);
+    await Promise.all([page.waitForURL(/page=teller-settings/), page.locator('form:has(input[value="teller_test"]) [type=submit]').click()]);
+    const verdict = page.locator('.teller-verdict');
+    await verdict.waitFor();
+    expect(await verdict.getAttribute('data-code')).toBe('ok');
+    expect(await verdict.innerText()).toContain(two.host);
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'wordpress-network-site-two-settings.png'), fullPage: true });
   });
 
   it('counts each site into its own Teller site', async () => {
