@@ -2,7 +2,7 @@
  * The WordPress shared link as wp-admin frames it, in Chromium: a site with no visit yet
  * shows a plain read-only empty state (never the owner's snippet and Copy button), shared or
  * framed; and `embed`, `lang` and `theme` stay in the frame's address while the viewer picks
- * a period, a filter, the realtime view and back, so a reload of the frame keeps its look.
+ * a period, a filter, a panel's full list, the realtime view and back, so a reload of the frame keeps its look.
  * Screenshots: the empty state framed (bokmål, dark) and at 375 px (English, light).
  */
 import type { Frame, Page } from 'playwright-core';
@@ -86,7 +86,7 @@ describe('the WordPress shared link in a frame', () => {
     expect(await owner.locator('.sv-snippet').count()).toBe(1);
   });
 
-  it('keeps embed, lang and theme in the address across a period, a filter, realtime and back', async () => {
+  it('keeps embed, lang and theme in the address across a period, a filter, a full list, realtime and back', async () => {
     const url = await sharedLink(SITE);
     const page = await d.newPage({ viewport: { width: 1100, height: 900 }, colorScheme: 'light', locale: 'en-GB' });
     page.setDefaultTimeout(10_000);
@@ -102,6 +102,14 @@ describe('the WordPress shared link in a frame', () => {
     await until(frame, (u) => u.searchParams.getAll('f').length === 1);
     expect(await choices(frame)).toEqual(want);
     expect(new URL(await frame.evaluate(() => location.href)).searchParams.get('period')).toBe('7d');
+
+    // A panel's full list writes its own state into the address, and keeps the choices too.
+    await frame.locator('[data-key^="details:"]:not([disabled])').first().click();
+    await frame.locator('dialog[open]').waitFor();
+    await until(frame, (u) => u.searchParams.has('details'));
+    expect(await choices(frame)).toEqual(want);
+    await frame.locator('dialog[open]').press('Escape');
+    await frame.locator('dialog[open]').waitFor({ state: 'detached' });
 
     await frame.locator('.sv-realtime').click();
     await until(frame, (u) => u.searchParams.get('period') === 'realtime');
