@@ -8,6 +8,7 @@
  * search text or not, as Plausible's does.
  * @module
  */
+import { keepChoices } from '../lib/address-choices.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatNumber, locale, t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
@@ -32,8 +33,7 @@ const ALL = 10_000;
 export function showDetails(view: View, panel: string, title: string, part: string, tab: TabDef, restore: boolean, release: () => void): void {
   const state: DetailsState = (restore ? parseDetails(location.search) : null) ?? { panel, search: '', sort: DEFAULT_SORT, page: 1 };
   const address = (s: DetailsState | null) => {
-    const search = withDetails(location.search, s);
-    return search ? `${view.ctx.basePath}?${search}` : view.ctx.basePath;
+    return keepChoices(view.ctx.basePath, withDetails(location.search, s));
   };
   // An entry of its own only when opened here: Back then closes the dialog, not the page.
   const pushed = !restore;

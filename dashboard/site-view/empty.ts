@@ -1,5 +1,6 @@
 /**
- * Empty states that say what to do: a site with no event yet gets its snippet; a filter
+ * Empty states that say what to do: a site with no event yet gets its snippet (its owner
+ * does; a read-only view just says so); a filter
  * that matches nothing says so, with a way out.
  * @module
  */
@@ -21,6 +22,16 @@ export function renderEmptySite(domain: string): HTMLElement {
     h('p', null, t('sv.empty.text', { domain })),
     h('pre', { class: 'sv-snippet' }, h('code', null, code)),
     copy,
+  );
+}
+
+/** The empty state of a read-only view (a shared link, a frame in wp-admin): nothing to install from here. */
+export function renderNoVisitsYet(domain: string): HTMLElement {
+  return h(
+    'section',
+    { class: 'card sv-empty-site', 'aria-labelledby': 'sv-empty-title' },
+    h('h2', { id: 'sv-empty-title' }, t('sv.noVisits.title')),
+    h('p', { class: 'muted' }, t('sv.noVisits.text', { domain })),
   );
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Key } from '../i18n/index.ts';
 import { get } from '../lib/api.ts';
+import { keepChoices } from '../lib/address-choices.ts';
 import { h } from '../lib/dom.ts';
 import { locale, t } from '../lib/i18n.ts';
 import { funnelsHref, settingsHref } from '../lib/route.ts';
@@ -29,7 +30,7 @@ function sitePicker(view: View): HTMLElement | null {
     { class: 'input', id: 'sv-site', onchange: () => {
       const next = encodeURIComponent(select.value);
       // Another site: a fresh page of the shell; the range and comparison come along, filters do not.
-      location.assign(`/sites/${next}?${serializeView({ ...view.state, filters: [], tabs: {} })}`);
+      location.assign(keepChoices(`/sites/${next}`, serializeView({ ...view.state, filters: [], tabs: {} })));
     } },
     view.ctx.sites.map((domain) => h('option', { value: domain, selected: domain === view.ctx.site.domain }, domain)),
   );

@@ -8,13 +8,14 @@
  * @module
  */
 import { get, sitePath } from '../lib/api.ts';
+import { keepChoices, fromAddress } from '../lib/address-choices.ts';
 import { h, replace } from '../lib/dom.ts';
 import { setTitle } from '../lib/ui.ts';
 import { loadAnnotations } from './annotations.ts';
 import { cachedQuery } from './cache.ts';
 import { renderChart } from './chart.ts';
 import { chosenInterval, dateRange, daysBetween, localDay, span } from './dates.ts';
-import { renderEmptySite, renderNoMatch } from './empty.ts';
+import { renderEmptySite, renderNoMatch, renderNoVisitsYet } from './empty.ts';
 import { renderFilterBar } from './filters.ts';
 import { plural } from './format.ts';
 import { renderHeader } from './header.ts';
@@ -155,7 +156,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
         const search = serializeView(next);
         const changed = tabChanges(view.state, next);
         // The tab already open: nothing to draw, and no history entry that changes nothing.
-        if (changed?.length !== 0) history.pushState(null, '', search ? `${ctx.basePath}?${search}` : ctx.basePath);
+        if (changed?.length !== 0) history.pushState(null, '', keepChoices(ctx.basePath, search));
         if (changed) return switchTabs(view, next, changed, focusKey ?? null);
         if (focusKey) focusAfterDraw = focusKey;
         draw();
@@ -193,7 +194,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     if (state.period === 'day') cleanups.push(keepTodayFresh(root, base.range, draw));
 
     ever.then((r) => {
-      if ((r.results[0]?.metrics[0] ?? 0) === 0 && state.filters.length === 0) replace(content, renderEmptySite(ctx.site.domain));
+      if ((r.results[0]?.metrics[0] ?? 0) === 0 && state.filters.length === 0) replace(content, ctx.mode === 'shared' || fromAddress.embed ? renderNoVisitsYet(ctx.site.domain) : renderEmptySite(ctx.site.domain));
     }, () => {});
     kpis.then((r) => {
       if (state.filters.length > 0 && (r.results[0]?.metrics[1] ?? 0) === 0) replace(notice, renderNoMatch(view));

@@ -9,6 +9,7 @@
  * @module
  */
 import { get, query, type StatsQuery, type StatsResult } from '../lib/api.ts';
+import { keepChoices } from '../lib/address-choices.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatTime, t } from '../lib/i18n.ts';
 import { setTitle } from '../lib/ui.ts';
@@ -48,7 +49,7 @@ function inPlaceLink(href: string, attrs: Record<string, string>, ...children: A
   return a;
 }
 
-export const realtimeHref = (ctx: SiteViewContext) => `${ctx.basePath}?period=${REALTIME_PERIOD}`;
+export const realtimeHref = (ctx: SiteViewContext) => keepChoices(ctx.basePath, `period=${REALTIME_PERIOD}`);
 
 /** The header's "3 current visitors": a link to the realtime view (filled in by the realtime count). */
 export function realtimeLabel(ctx: SiteViewContext): HTMLAnchorElement {
@@ -100,7 +101,7 @@ function realtimeKeys(ctx: SiteViewContext): (event: KeyboardEvent) => void {
     if (!period && key !== 'Escape') return;
     event.preventDefault();
     const search = period ? serializeView({ ...defaultState(), period }) : '';
-    goTo(search ? `${ctx.basePath}?${search}` : ctx.basePath);
+    goTo(keepChoices(ctx.basePath, search));
   };
 }
 
@@ -122,7 +123,7 @@ export function renderRealtime(root: HTMLElement, ctx: SiteViewContext): () => v
         'header',
         { class: 'sv-header' },
         h('div', { class: 'sv-heading' }, h('h1', { class: 'sv-domain' }, ctx.site.domain), h('span', { class: 'sv-rt-live' }, t('rt.title')), ctx.mode === 'shared' ? h('span', { class: 'chip' }, t('sv.shared')) : null),
-        h('div', { class: 'sv-controls' }, inPlaceLink(ctx.basePath, { class: 'btn' }, t('rt.back'))),
+        h('div', { class: 'sv-controls' }, inPlaceLink(keepChoices(ctx.basePath, ''), { class: 'btn' }, t('rt.back'))),
       ),
       h('div', { class: 'sv-kpis sv-rt-figures', role: 'group', 'aria-label': t('rt.title') }, now.root, visitors.root, pageviews.root),
       h('div', { class: 'sv-grid' }, pages.root, sources.root),

@@ -178,7 +178,11 @@ describe('the numbers in wp-admin', { timeout: 120_000 }, () => {
         ['/quiet-post', '1'],
       ]);
       expect(searches).toEqual([['kaffe', '2']]);
+      // The searches' heading stands apart from the pages' table above it.
+      const gap = await widget.evaluate((box) => box.querySelectorAll('h3')[1]!.getBoundingClientRect().top - box.querySelector('.teller-table')!.getBoundingClientRect().bottom);
+      expect(gap).toBeGreaterThanOrEqual(12);
       await shot(page, `wordpress-widget-${lang}`);
+      await widget.screenshot({ path: join(SCREENSHOT_DIR, `wordpress-widget-box-${lang}.png`) });
     }
   });
 

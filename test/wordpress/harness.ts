@@ -33,6 +33,12 @@ export interface WordPressOptions {
   /** WordPress' site language (`WPLANG`), e.g. `nb_NO`; English when left out. */
   locale?: string;
   title?: string;
+  /**
+   * A multisite network (subdomains, so no rewrites are needed: every site is a `*.test` host
+   * of its own on the same port), made without the setup screen, which refuses a port other
+   * than 80 or 443. More sites with `addNetworkSite`.
+   */
+  network?: boolean;
 }
 
 export interface WordPressUser {
@@ -69,6 +75,8 @@ export interface WordPress {
   /** Loads an SQL file (a mysqldump) into the site's database. */
   loadSqlFile(path: string): Promise<void>;
   createUser(login: string, role: string, options?: { locale?: string }): Promise<WordPressUser>;
+  /** On a network: a new site at `http://<sub>.<host>:<port>`, initialised as WordPress does (tables, options, admin). */
+  addNetworkSite(sub: string, title?: string): Promise<{ id: number; url: string; host: string }>;
   /** Publishes a post or page and returns its id and permalink. */
   createPost(title: string, options?: { type?: 'post' | 'page'; content?: string; slug?: string }): Promise<{ id: number; url: string }>;
   /** Installs a plugin from a zip with WordPress' own Plugin_Upgrader; returns its file (`dir/main.php`). */
@@ -151,7 +159,11 @@ function canConnect(target: { path: string } | { port: number; host: string }): 
 /** A PHP string literal. */
 export const phpString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-function wpConfig(o: { socket: string; url: string; dir: string; locale: string }): string {
+/**
+ * `network`: the constants of a subdomain network whose main site is `url`'s host and port.
+ * WP_HOME and WP_SITEURL are then left out: they would give every site of it the main site's address.
+ */
+function wpConfig(o: { socket: string; url: string; dir: string; locale: string; network?: boolean }): string {
   const salt = () => Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
   const keys = ['AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT'];
   return `<?php
@@ -164,8 +176,7 @@ define('DB_CHARSET', 'utf8mb4');
 define('DB_COLLATE', '');
 ${keys.map((k) => `define('${k}', '${salt()}');`).join('\n')}
 $table_prefix = 'wp_';
-define('WP_HOME', ${phpString(o.url)});
-define('WP_SITEURL', ${phpString(o.url)});
+${o.network ? networkConstants(new URL(o.url).host) : `define('WP_HOME', ${phpString(o.url)});\ndefine('WP_SITEURL', ${phpString(o.url)});`}
 ${o.locale ? `define('WPLANG', ${phpString(o.locale)});` : ''}
 // No cron spawned from page loads, no update checks: every request is the test's own.
 define('DISABLE_WP_CRON', true);
@@ -182,6 +193,15 @@ define('ABSPATH', __DIR__ . '/');
 require_once ABSPATH . 'wp-settings.php';
 `;
 }
+
+const networkConstants = (hostAndPort: string) => `define('MULTISITE', true);
+define('SUBDOMAIN_INSTALL', true);
+define('DOMAIN_CURRENT_SITE', ${phpString(hostAndPort)});
+define('PATH_CURRENT_SITE', '/');
+define('SITE_ID_CURRENT_SITE', 1);
+define('BLOG_ID_CURRENT_SITE', 1);
+// A subdomain network's cookies would go to '.<host>:<port>', which no browser accepts: host-only cookies.
+define('COOKIE_DOMAIN', '');`;
 
 /** The PHP built-in server's router: existing files as they are, every other path through index.php (pretty permalinks). */
 const ROUTER = `<?php
@@ -309,6 +329,20 @@ echo "\\n--teller-json--\\n", json_encode($teller_result);
       $wp_rewrite->set_permalink_structure('/%postname%/');
       flush_rewrite_rules(false);
       return true;`, { installing: true });
+    if (options.network) {
+      // What Network Setup does, without its screen: the network's tables and its first site.
+      // populate_network() ends by probing a random subdomain for wildcard DNS, which only
+      // Chromium's resolver maps here; that error comes after everything is written.
+      await php(`
+        require_once ABSPATH . 'wp-admin/includes/network.php';
+        global $wpdb;
+        foreach ($wpdb->tables('ms_global') as $table => $prefixed) { $wpdb->$table = $prefixed; }
+        install_network();
+        $result = populate_network(1, ${phpString(`${host}:${port}`)}, 'admin@example.test', 'Teller test network', '/', true);
+        if (is_wp_error($result) && $result->get_error_code() !== 'no_wildcard_dns') throw new Exception($result->get_error_message());
+        return true;`);
+      writeFileSync(join(root, 'wp-config.php'), wpConfig({ socket, url, dir, locale: options.locale ?? '', network: true }));
+    }
 
     const server = spawnServer('php', ['-S', `127.0.0.1:${port}`, '-t', root, join(dir, 'router.php')], join(dir, 'php.log'), {
       ...process.env,
@@ -348,6 +382,29 @@ echo "\\n--teller-json--\\n", json_encode($teller_result);
           if (is_wp_error($id)) throw new Exception($id->get_error_message());
           return $id;`);
         return { id, login, password, role };
+      },
+      async addNetworkSite(sub, title = sub) {
+        const siteHost = `${sub}.${host}`;
+        const id = await php<number>(`
+          if (!is_multisite()) throw new Exception('not a network: start WordPress with { network: true }');
+          $id = wp_insert_site(['domain' => ${phpString(siteHost)}, 'path' => '/', 'title' => ${phpString(title)}, 'user_id' => 1]);
+          if (is_wp_error($id)) throw new Exception($id->get_error_message());
+          // wp_insert_site() strips the port from the domain; the network's sites all have it.
+          global $wpdb;
+          $wpdb->update($wpdb->blogs, ['domain' => ${phpString(`${siteHost}:${port}`)}], ['blog_id' => $id]);
+          clean_blog_cache($id);
+          switch_to_blog($id);
+          update_option('home', ${phpString(`http://${siteHost}:${port}`)});
+          update_option('siteurl', ${phpString(`http://${siteHost}:${port}`)});
+          update_option('timezone_string', 'UTC');
+          update_option('show_avatars', 0);
+          global $wp_rewrite;
+          $wp_rewrite->init();
+          $wp_rewrite->set_permalink_structure('/%postname%/');
+          flush_rewrite_rules(false);
+          restore_current_blog();
+          return $id;`, { as: 'admin' });
+        return { id, url: `http://${siteHost}:${port}`, host: siteHost };
       },
       async createPost(title, opts = {}) {
         return php<{ id: number; url: string }>(`

@@ -92,19 +92,28 @@ describe('Teller slow or down', { timeout: 120_000 }, () => {
     await admin.goto(`${site.wp.url}/wp-admin/`);
     const widget = admin.locator('#teller_dashboard');
     await widget.locator('.teller-notice').waitFor();
-    expect(await widget.locator('.teller-notice').innerText()).toMatch(/^Teller is not answering; these numbers may be out of date\. Teller did not answer/);
+    // The plugin's own words first; WordPress' transport error only as the smaller second line.
+    expect(await widget.locator('.teller-notice').innerText()).toMatch(/^Teller is not answering; these numbers may be out of date\.\nTechnical detail: \S/);
+    expect(await widget.locator('.teller-notice .teller-detail').innerText()).toMatch(/^Technical detail: /);
     expect(await widget.locator('.teller-kpi[data-kpi="today"]').innerText()).toMatch(/^1\s/);
     await admin.locator('#wpfooter').waitFor({ state: 'attached' });
     expect(held.length).toBeGreaterThan(0);
     await widget.screenshot({ path: join(SCREENSHOT_DIR, 'wordpress-widget-teller-down-en.png') });
 
     await admin.goto(`${site.wp.url}/wp-admin/admin.php?page=teller`);
-    expect(await admin.locator('.teller-stats .notice-error').innerText()).toMatch(/^The statistics cannot be shown: Teller did not answer/);
+    expect(await admin.locator('.teller-stats .notice-error').innerText()).toMatch(/^The statistics cannot be shown: Teller is not answering right now; try again in a few minutes\.\nTechnical detail: \S/);
+    await admin.locator('.teller-stats .notice-error').screenshot({ path: join(SCREENSHOT_DIR, 'wordpress-stats-teller-down-en.png') });
     // Found down: the plugin stopped asking for a while, so no request of this page waited on Teller.
     const before = held.length;
     await admin.goto(`${site.wp.url}/wp-admin/edit.php`);
     await admin.locator('#wpfooter').waitFor({ state: 'attached' });
     expect(held.length).toBe(before);
+
+    // In bokmål, the same notices in the plugin's Norwegian words.
+    const nb = await pageAs(await site.wp.createUser('hilde', 'administrator', { locale: 'nb_NO' }));
+    await nb.goto(`${site.wp.url}/wp-admin/admin.php?page=teller`);
+    expect(await nb.locator('.teller-stats .notice-error').innerText()).toMatch(/^Statistikken kan ikke vises: Teller svarer ikke akkurat nå; prøv igjen om noen minutter\.\nTeknisk detalj: \S/);
+    await nb.locator('.teller-stats .notice-error').screenshot({ path: join(SCREENSHOT_DIR, 'wordpress-stats-teller-down-nb.png') });
     hang = false;
     for (const socket of held.splice(0)) socket.destroy();
   });

@@ -92,8 +92,8 @@ function teller_cached_query( array $query ) {
 			'error' => '',
 		);
 	}
-	$error = get_transient( 'teller_down' );
-	if ( false === $error ) {
+	$error = teller_down_problem();
+	if ( null === $error ) {
 		$response = teller_request( 'POST', '/api/v2/query', $query );
 		$data     = json_decode( $response['body'], true );
 		if ( null === $response['error'] && 200 === $response['status'] && is_array( $data ) ) {
@@ -108,7 +108,7 @@ function teller_cached_query( array $query ) {
 		}
 		$error = teller_response_problem( $response, $data );
 		if ( null !== $response['error'] || $response['status'] >= 500 || 429 === $response['status'] ) {
-			set_transient( 'teller_down', $error, TELLER_DOWN_TTL );
+			teller_mark_down( $response, $data );
 		}
 	}
 	$stale = get_transient( 'teller_s_' . substr( $key, 9 ) );
@@ -121,15 +121,16 @@ function teller_cached_query( array $query ) {
 }
 
 /**
- * A sentence for a failed request to Teller.
+ * A sentence for a failed request to Teller. When Teller did not answer, the sentence is the
+ * plugin's own and WordPress' transport error (untranslated, e.g. "fsocket timed out") follows
+ * on a line of its own, which teller_problem_html() shows smaller.
  *
  * @param array $response From teller_request().
  * @param mixed $data     Its decoded body.
  */
 function teller_response_problem( array $response, $data ) {
 	if ( null !== $response['error'] ) {
-		/* translators: %s: the transport error, such as a timeout */
-		return sprintf( __( 'Teller did not answer (%s).', 'teller' ), $response['error'] );
+		return __( 'Teller is not answering right now; try again in a few minutes.', 'teller' ) . "\n" . teller_technical_detail( $response['error'] );
 	}
 	if ( 401 === $response['status'] ) {
 		return __( 'Teller does not accept the token. Test the connection under Settings → Teller.', 'teller' );
@@ -137,6 +138,57 @@ function teller_response_problem( array $response, $data ) {
 	$detail = is_array( $data ) && isset( $data['error'] ) && is_string( $data['error'] ) ? $data['error'] : '';
 	/* translators: 1: HTTP status code, 2: Teller's explanation (may be empty) */
 	return trim( sprintf( __( 'Teller answered HTTP %1$d. %2$s', 'teller' ), $response['status'], $detail ) );
+}
+
+/**
+ * Remembers for a while that Teller failed: the failure, not a sentence, so that each user
+ * later reads it in their own language.
+ *
+ * @param array $response From teller_request().
+ * @param mixed $data     Its decoded body.
+ */
+function teller_mark_down( array $response, $data ) {
+	$detail = is_array( $data ) && isset( $data['error'] ) && is_string( $data['error'] ) ? array( 'error' => $data['error'] ) : null;
+	$failed = array(
+		'error'  => $response['error'],
+		'status' => $response['status'],
+		'body'   => '',
+	);
+	set_transient( 'teller_down', array( $failed, $detail ), TELLER_DOWN_TTL );
+}
+
+/** The problem of a Teller found failing lately, in the current user's language; null when none. */
+function teller_down_problem() {
+	$down = get_transient( 'teller_down' );
+	if ( ! is_array( $down ) || ! is_array( $down[0] ?? null ) ) {
+		return null;
+	}
+	return teller_response_problem( $down[0], $down[1] ?? null );
+}
+
+/**
+ * The technical reason for a failure, labelled, for the second line of a notice.
+ *
+ * @param string $reason The transport error.
+ */
+function teller_technical_detail( $reason ) {
+	/* translators: %s: the transport error WordPress gave, such as "fsocket timed out" */
+	return sprintf( __( 'Technical detail: %s', 'teller' ), $reason );
+}
+
+/**
+ * A problem as HTML for a notice: its first line as the message, the rest (the technical
+ * detail) smaller below it. Everything is escaped.
+ *
+ * @param string $problem From teller_response_problem().
+ */
+function teller_problem_html( $problem ) {
+	$lines = explode( "\n", (string) $problem, 2 );
+	$html  = esc_html( $lines[0] );
+	if ( isset( $lines[1] ) ) {
+		$html .= '<br><small class="teller-detail">' . esc_html( $lines[1] ) . '</small>';
+	}
+	return $html;
 }
 
 /** Forgets every cached answer and flag, e.g. after the settings changed. */

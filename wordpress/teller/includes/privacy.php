@@ -42,7 +42,7 @@ function teller_privacy_text( $refresh = false ) {
 			return $text;
 		}
 		if ( null !== $response['error'] ) {
-			set_transient( 'teller_down', teller_response_problem( $response, null ), TELLER_DOWN_TTL );
+			teller_mark_down( $response, null );
 		}
 	}
 	// The last text Teller gave (or none) is reused for a while, so that a Teller that is down, or

@@ -47,11 +47,11 @@ function teller_shared_link() {
 			'error' => '',
 		);
 	}
-	$down = get_transient( 'teller_down' );
-	if ( false !== $down ) {
+	$down = teller_down_problem();
+	if ( null !== $down ) {
 		return array(
 			'url'   => null,
-			'error' => (string) $down,
+			'error' => $down,
 		);
 	}
 	$response = teller_request( 'POST', teller_site_path( 'shared-link' ) );
@@ -59,7 +59,7 @@ function teller_shared_link() {
 	$url      = is_array( $data ) ? ( $data['url'] ?? null ) : null;
 	if ( ! is_string( $url ) || ! preg_match( '#^https?://#', $url ) ) {
 		if ( null !== $response['error'] ) {
-			set_transient( 'teller_down', teller_response_problem( $response, $data ), TELLER_DOWN_TTL );
+			teller_mark_down( $response, $data );
 		}
 		return array(
 			'url'   => null,
@@ -102,7 +102,7 @@ function teller_render_stats_page() {
 	$link = teller_shared_link();
 	if ( null === $link['url'] ) {
 		/* translators: %s: what went wrong */
-		echo '<div class="notice notice-error inline"><p>' . esc_html( sprintf( __( 'The statistics cannot be shown: %s', 'teller' ), $link['error'] ) ) . '</p></div></div>';
+		echo '<div class="notice notice-error inline"><p>' . teller_problem_html( sprintf( __( 'The statistics cannot be shown: %s', 'teller' ), $link['error'] ) ) . '</p></div></div>';
 		return;
 	}
 	$src = teller_embed_url( $link['url'], teller_lang_for_locale( get_user_locale() ), teller_embed_theme( (string) get_user_option( 'admin_color' ) ) );
@@ -176,7 +176,8 @@ function teller_widget_queries( $domain ) {
  * @param string $empty    Shown when there are no rows.
  */
 function teller_widget_table( $caption, array $counts, $empty ) {
-	echo '<h3>' . esc_html( $caption ) . '</h3>';
+	// Space from the figures or the table above, which the dashboard's own styles leave tight.
+	echo '<h3 class="teller-widget-heading" style="margin:1.25em 0 .5em">' . esc_html( $caption ) . '</h3>';
 	if ( array() === $counts ) {
 		echo '<p class="teller-empty">' . esc_html( $empty ) . '</p>';
 		return;
@@ -198,8 +199,10 @@ function teller_render_widget() {
 	$failed  = array_filter( $answers, static fn( $a ) => ! $a['ok'] || $a['stale'] );
 	if ( array() !== $failed ) {
 		$first = reset( $failed );
-		$note  = $first['ok'] ? __( 'Teller is not answering; these numbers may be out of date.', 'teller' ) . ' ' : '';
-		echo '<div class="notice notice-warning inline teller-notice"><p>' . esc_html( $note . $first['error'] ) . '</p></div>';
+		// Older numbers are shown: say so, with only the reason's technical line after it.
+		$lines   = explode( "\n", $first['error'], 2 );
+		$problem = $first['ok'] ? __( 'Teller is not answering; these numbers may be out of date.', 'teller' ) . ( isset( $lines[1] ) ? "\n" . $lines[1] : ' ' . $lines[0] ) : $first['error'];
+		echo '<div class="notice notice-warning inline teller-notice"><p>' . teller_problem_html( $problem ) . '</p></div>';
 	}
 	$today = teller_single_metric( $answers['today']['data'] );
 	$week  = teller_single_metric( $answers['week']['data'] );
