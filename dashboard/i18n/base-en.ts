@@ -4,7 +4,6 @@
  */
 import { common } from './common.en.ts';
 import { compareChart } from './compare-chart.en.ts';
-import { embed } from './embed.en.ts';
 import { filters } from './filters.en.ts';
 import { goalFilter } from './goal-filter.en.ts';
 import { funnelsLink } from './funnels.en.ts';
@@ -18,4 +17,4 @@ import { siteExtras } from './site-extras.en.ts';
 import { siteViewRange } from './site-view-range.en.ts';
 import { siteView } from './site-view.en.ts';
 
-export const strings = { ...common, ...siteView, ...compareChart, ...embed, ...filters, ...funnelsLink, ...goalFilter, ...imports, ...kpisVisits, ...locations, ...phone, ...polish, ...realtime, ...siteExtras, ...siteViewRange };
+export const strings = { ...common, ...siteView, ...compareChart, ...filters, ...funnelsLink, ...goalFilter, ...imports, ...kpisVisits, ...locations, ...phone, ...polish, ...realtime, ...siteExtras, ...siteViewRange };

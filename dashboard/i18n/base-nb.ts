@@ -2,7 +2,6 @@
 import type { strings as English } from './base-en.ts';
 import { common } from './common.nb.ts';
 import { compareChart } from './compare-chart.nb.ts';
-import { embed } from './embed.nb.ts';
 import { filters } from './filters.nb.ts';
 import { goalFilter } from './goal-filter.nb.ts';
 import { funnelsLink } from './funnels.nb.ts';
@@ -16,4 +15,4 @@ import { siteExtras } from './site-extras.nb.ts';
 import { siteViewRange } from './site-view-range.nb.ts';
 import { siteView } from './site-view.nb.ts';
 
-export const strings: Record<keyof typeof English, string> = { ...common, ...siteView, ...compareChart, ...embed, ...filters, ...funnelsLink, ...goalFilter, ...imports, ...kpisVisits, ...locations, ...phone, ...polish, ...realtime, ...siteExtras, ...siteViewRange };
+export const strings: Record<keyof typeof English, string> = { ...common, ...siteView, ...compareChart, ...filters, ...funnelsLink, ...goalFilter, ...imports, ...kpisVisits, ...locations, ...phone, ...polish, ...realtime, ...siteExtras, ...siteViewRange };

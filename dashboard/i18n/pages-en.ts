@@ -9,6 +9,7 @@ import { goals } from './goals.en.ts';
 import { funnels } from './funnels.en.ts';
 import { funnelsEdit } from './funnels-edit.en.ts';
 import { staleGoal } from './stale-goal.en.ts';
+import { emptySite } from './empty-site.en.ts';
 import { settingsDanger } from './settings-danger.en.ts';
 import { settingsImport } from './settings-import.en.ts';
 import { settingsImportsList } from './settings-imports-list.en.ts';
@@ -17,4 +18,4 @@ import { settingsLocation } from './settings-location.en.ts';
 import { sharedLinks } from './shared-links.en.ts';
 import { wordpress } from './wordpress.en.ts';
 
-export const strings = { ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsLocation, ...sharedLinks, ...staleGoal, ...wordpress };
+export const strings = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsLocation, ...sharedLinks, ...staleGoal, ...wordpress };

@@ -6,6 +6,7 @@ import { goals } from './goals.nb.ts';
 import { funnels } from './funnels.nb.ts';
 import { funnelsEdit } from './funnels-edit.nb.ts';
 import { staleGoal } from './stale-goal.nb.ts';
+import { emptySite } from './empty-site.nb.ts';
 import { settingsDanger } from './settings-danger.nb.ts';
 import { settingsImport } from './settings-import.nb.ts';
 import { settingsImportsList } from './settings-imports-list.nb.ts';
@@ -14,4 +15,4 @@ import { settingsLocation } from './settings-location.nb.ts';
 import { sharedLinks } from './shared-links.nb.ts';
 import { wordpress } from './wordpress.nb.ts';
 
-export const strings: Record<keyof typeof English, string> = { ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsLocation, ...sharedLinks, ...staleGoal, ...wordpress };
+export const strings: Record<keyof typeof English, string> = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsLocation, ...sharedLinks, ...staleGoal, ...wordpress };

@@ -27,22 +27,15 @@ export function addressChoices(search: string): AddressChoices {
 /** The choices of the address the dashboard was loaded from. */
 export const fromAddress: AddressChoices = addressChoices(typeof location === 'undefined' ? '' : location.search);
 
-/** The choices made in the address, as parameters: what an address inside the app must carry on. */
-function choiceParams(choices: AddressChoices): Array<[string, string]> {
-  const params: Array<[string, string]> = [];
-  if (choices.embed) params.push(['embed', '1']);
-  if (choices.lang) params.push(['lang', choices.lang]);
-  if (choices.theme) params.push(['theme', choices.theme]);
-  return params;
-}
-
 /**
  * `path?search` with the address's choices kept, so a period or filter picked inside a
  * framed view does not drop `embed`, `lang` or `theme` (a reload or a new tab would lose them).
  */
 export function keepChoices(path: string, search: string, choices: AddressChoices = fromAddress): string {
   const params = new URLSearchParams(search);
-  for (const [name, value] of choiceParams(choices)) params.set(name, value);
-  const query = params.toString();
+  if (choices.embed) params.set('embed', '1');
+  if (choices.lang) params.set('lang', choices.lang);
+  if (choices.theme) params.set('theme', choices.theme);
+  const query = `${params}`;
   return query ? `${path}?${query}` : path;
 }

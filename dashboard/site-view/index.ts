@@ -15,7 +15,7 @@ import { loadAnnotations } from './annotations.ts';
 import { cachedQuery } from './cache.ts';
 import { renderChart } from './chart.ts';
 import { chosenInterval, dateRange, daysBetween, localDay, span } from './dates.ts';
-import { renderEmptySite, renderNoMatch, renderNoVisitsYet } from './empty.ts';
+import { renderNoMatch } from './empty.ts';
 import { renderFilterBar } from './filters.ts';
 import { plural } from './format.ts';
 import { renderHeader } from './header.ts';
@@ -194,7 +194,8 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     if (state.period === 'day') cleanups.push(keepTodayFresh(root, base.range, draw));
 
     ever.then((r) => {
-      if ((r.results[0]?.metrics[0] ?? 0) === 0 && state.filters.length === 0) replace(content, ctx.mode === 'shared' || fromAddress.embed ? renderNoVisitsYet(ctx.site.domain) : renderEmptySite(ctx.site.domain));
+      if ((r.results[0]?.metrics[0] ?? 0) !== 0 || state.filters.length > 0) return;
+      void import('./empty-site.ts').then((m) => replace(content, m.renderEmptySite(ctx.site.domain, ctx.mode === 'shared' || fromAddress.embed)), () => {});
     }, () => {});
     kpis.then((r) => {
       if (state.filters.length > 0 && (r.results[0]?.metrics[1] ?? 0) === 0) replace(notice, renderNoMatch(view));
