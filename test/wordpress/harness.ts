@@ -439,26 +439,7 @@ echo "\\n--teller-json--\\n", json_encode($teller_result);
           if ($result !== true) throw new Exception(is_wp_error($result) ? $result->get_error_message() : 'delete_plugins failed');
           return true;`, { as: 'admin' });
       },
-      async login(page, user) {
-        await page.goto(`${url}/wp-login.php`);
-        // The form filled and sent in one task: wp-login.php's own scripts (the 200 ms focus
-        // timer, user-profile.js disabling a password field it finds hidden) could otherwise act
-        // between typing and clicking, and under load once sent an empty password.
-        await page.evaluate(([login, password]) => {
-          const form = document.querySelector<HTMLFormElement>('#loginform')!;
-          const pass = form.querySelector<HTMLInputElement>('#user_pass')!;
-          form.querySelector<HTMLInputElement>('#user_login')!.value = login;
-          pass.disabled = false;
-          pass.value = password;
-          form.requestSubmit(form.querySelector<HTMLButtonElement>('#wp-submit'));
-        }, [user.login, user.password] as const);
-        // Either wp-admin, or the login form again with WordPress' reason, which the test names.
-        await page.waitForFunction(() => location.pathname.startsWith('/wp-admin/') || document.querySelector('#login_error') !== null);
-        if (!new URL(page.url()).pathname.startsWith('/wp-admin/')) {
-          const fields = await page.evaluate(() => ({ login: (document.querySelector('#user_login') as HTMLInputElement | null)?.value, cookies: document.cookie }));
-          throw new Error(`${user.login} could not log in: ${(await page.textContent('#login_error'))?.trim()} (form: ${JSON.stringify(fields)})`);
-        }
-      },
+      login: (page, user) => logInAt(page, url, user),
       request,
       debugLog: () => readLog(join(dir, 'debug.log')),
       stop,
@@ -467,5 +448,30 @@ echo "\\n--teller-json--\\n", json_encode($teller_result);
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/**
+ * Logs `user` in through the WordPress at `siteUrl` (a network's other site too), throwing
+ * with WordPress' reason when it refuses.
+ */
+export async function logInAt(page: Page, siteUrl: string, user: Pick<WordPressUser, 'login' | 'password'>): Promise<void> {
+  await page.goto(`${siteUrl}/wp-login.php`);
+  // The form filled and sent in one task: wp-login.php's own scripts (the 200 ms focus
+  // timer, user-profile.js disabling a password field it finds hidden) could otherwise act
+  // between typing and clicking, and under load once sent an empty password.
+  await page.evaluate(([login, password]) => {
+    const form = document.querySelector<HTMLFormElement>('#loginform')!;
+    const pass = form.querySelector<HTMLInputElement>('#user_pass')!;
+    form.querySelector<HTMLInputElement>('#user_login')!.value = login;
+    pass.disabled = false;
+    pass.value = password;
+    form.requestSubmit(form.querySelector<HTMLButtonElement>('#wp-submit'));
+  }, [user.login, user.password] as const);
+  // Either wp-admin, or the login form again with WordPress' reason, which the test names.
+  await page.waitForFunction(() => location.pathname.startsWith('/wp-admin/') || document.querySelector('#login_error') !== null);
+  if (!new URL(page.url()).pathname.startsWith('/wp-admin/')) {
+    const fields = await page.evaluate(() => ({ login: (document.querySelector('#user_login') as HTMLInputElement | null)?.value, cookies: document.cookie }));
+    throw new Error(`${user.login} could not log in: ${(await page.textContent('#login_error'))?.trim()} (form: ${JSON.stringify(fields)})`);
   }
 }

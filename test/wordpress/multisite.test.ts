@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORDPRESS_SCOPES, createToken } from '../../server/core/tokens.ts';
 import { launchChromium, newVisitor, waitFor } from '../e2e/browser.ts';
 import { SCREENSHOT_DIR } from '../e2e/dashboard-harness.ts';
-import { phpString } from './harness.ts';
+import { logInAt, phpString } from './harness.ts';
 import { PLUGIN, type PluginSettings, type TellerAndWordPress, startTellerAndWordPress } from './teller-wordpress.ts';
 
 let site: TellerAndWordPress;
@@ -66,10 +66,7 @@ describe('a WordPress network', { timeout: 120_000 }, () => {
     const context = await newVisitor(browser);
     contexts.push(context);
     const page = await context.newPage();
-    await page.goto(`${two.url}/wp-login.php`);
-    await page.fill('#user_login', site.wp.admin.login);
-    await page.fill('#user_pass', site.wp.admin.password);
-    await Promise.all([page.waitForURL(/\/wp-admin\//), page.click('#wp-submit')]);
+    await logInAt(page, two.url, site.wp.admin);
     await page.goto(`${two.url}/wp-admin/options-general.php?page=teller-settings`);
     expect(await page.inputValue('#teller-domain')).toBe(two.host);
     await Promise.all([page.waitForURL(/page=teller-settings/), page.locator('form:has(input[value="teller_test"]) [type=submit]').click()]);
