@@ -12,6 +12,13 @@ defined( 'ABSPATH' ) || exit;
 /** How long the privacy text is reused before Teller is asked again (its settings may change). */
 const TELLER_PRIVACY_TTL = HOUR_IN_SECONDS;
 
+/**
+ * On the privacy policy guide itself the text is asked for again once it is this old, so that a
+ * change made in Teller (retention, location precision) shows there within a minute, while other
+ * wp-admin pages keep the hourly copy and never wait on Teller for it.
+ */
+const TELLER_PRIVACY_GUIDE_TTL = MINUTE_IN_SECONDS;
+
 /** Registers the privacy hooks. */
 function teller_privacy_hooks() {
 	add_action( 'admin_init', 'teller_add_privacy_content' );
@@ -57,11 +64,31 @@ function teller_add_privacy_content() {
 	if ( ! teller_is_configured() || ! function_exists( 'wp_add_privacy_policy_content' ) ) {
 		return;
 	}
-	$text = teller_privacy_text();
+	$text = teller_privacy_text( teller_privacy_guide_is_stale() );
 	if ( null === $text ) {
 		$text = '<p class="privacy-policy-tutorial">' . esc_html__( 'Teller did not answer, so its privacy text cannot be shown now. Open this guide again later.', 'teller' ) . '</p>';
 	}
 	wp_add_privacy_policy_content( 'Teller', wp_kses_post( $text ) );
+}
+
+/**
+ * Whether this request opens the privacy policy guide and Teller was last asked for the text on
+ * it more than TELLER_PRIVACY_GUIDE_TTL ago (marks it asked now, so reloads within that time,
+ * or a Teller that is down, cost one request a minute at most).
+ */
+function teller_privacy_guide_is_stale() {
+	global $pagenow;
+	$tab      = isset( $_GET['tab'] ) ? sanitize_key( wp_unslash( $_GET['tab'] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended
+	$on_guide = 'privacy-policy-guide.php' === $pagenow || ( 'options-privacy.php' === $pagenow && 'policyguide' === $tab );
+	if ( ! $on_guide || ! current_user_can( 'manage_privacy_options' ) ) {
+		return false;
+	}
+	$key = 'teller_privacy_guide_' . teller_lang_for_locale( get_locale() );
+	if ( false !== get_transient( $key ) ) {
+		return false;
+	}
+	set_transient( $key, 1, TELLER_PRIVACY_GUIDE_TTL );
+	return true;
 }
 
 /**
