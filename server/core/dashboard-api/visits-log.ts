@@ -11,8 +11,7 @@ import type { Db } from '../ports.ts';
 import { QueryError } from '../query/errors.ts';
 import { filterSql, sameEventFilters } from '../query/filters.ts';
 import { parseQuery } from '../query/parse.ts';
-import { GOAL_DIMENSION } from '../query/dimensions.ts';
-import { listGoals } from '../goals/goals.ts';
+import { goalsForQuery } from '../goals/goals.ts';
 import type { Site } from '../sites.ts';
 import { attributesOf, type RecentVisitAttributes } from '../store/schema.ts';
 import type { RecentVisit, RecentVisitsPage, TrailStep } from './contract.ts';
@@ -133,7 +132,7 @@ export async function recentVisits(db: Db, site: Site, request: VisitsRequest, n
   const limit = positiveInt(request.limit, 'limit', DEFAULT_LIMIT, MAX_VISITS_PAGE);
   const filters = jsonParam(request.filters, 'filters');
   // A goal filter (the Goals panel's) names the site's goals.
-  const goals = JSON.stringify(filters ?? null).includes(GOAL_DIMENSION) ? await listGoals(db, site.id) : [];
+  const goals = await goalsForQuery(db, site.id, filters ?? null);
   const query = parseQuery(
     {
       site_id: site.domain,

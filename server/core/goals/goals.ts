@@ -183,6 +183,18 @@ export async function listGoals(db: Db, siteId: number): Promise<Goal[]> {
   return rows.map(toGoal);
 }
 
+/** A query (its JSON text or parsed body) that may need the site's goals: `event:goal`, or a revenue metric (revenue goals). */
+const NAMES_GOALS = /event:goal|total_revenue|average_revenue/;
+
+/**
+ * The site's goals when `query` names a goal or revenue, else none: read only then, so every
+ * other query (Stats API, funnel, recent visits) costs D1 no extra rows.
+ */
+export async function goalsForQuery(db: Db, siteId: number, query: unknown): Promise<Goal[]> {
+  const text = typeof query === 'string' ? query : (JSON.stringify(query) ?? '');
+  return NAMES_GOALS.test(text) ? listGoals(db, siteId) : [];
+}
+
 export async function findGoal(db: Db, siteId: number, id: number): Promise<Goal | null> {
   const row = await db.first<GoalRow>(`SELECT ${COLUMNS} FROM goals WHERE site_id = ? AND id = ?`, [siteId, id]);
   return row ? toGoal(row) : null;

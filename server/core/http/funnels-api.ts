@@ -18,7 +18,7 @@ import { mayRead } from '../tokens.ts';
 import { type Access, badRequest, crossOrigin, requestAccess, unauthorized } from './api-auth.ts';
 import { readBody } from './body.ts';
 import { OWNER_ONLY } from './dashboard-access.ts';
-import { listGoals } from '../goals/goals.ts';
+import { goalsForQuery } from '../goals/goals.ts';
 import { goalJson } from './goals-api.ts';
 import { inTurn, type ReaderDeps } from './reader-turns.ts';
 import { statsStart } from './stats-api.ts';
@@ -141,8 +141,7 @@ export function funnelsApi(deps: ReaderDeps): Hono {
       const answer = await inTurn(deps, c, access, async ({ db, columnar }) => {
         const body = read.body as Record<string, unknown> | null;
         const start = body?.date_range === 'all' ? await statsStart(db, site) : null;
-        // An event:goal filter names the site's goals, as in the Stats API.
-        const goals = JSON.stringify(body?.filters ?? null).includes('event:goal') ? await listGoals(db, site.id) : [];
+        const goals = await goalsForQuery(db, site.id, body?.filters ?? null);
         return runFunnel(db, site, funnel, parseFunnelQuery(body, site, Math.floor(deps.clock() / 1000), start, goals), columnar);
       });
       return 'response' in answer ? answer.response : c.json(answer.ok);

@@ -12,7 +12,7 @@ import type { Db } from '../ports.ts';
 import { QueryError } from '../query/errors.ts';
 import { runQuery } from '../query/execute.ts';
 import { importedRange } from '../imports/store.ts';
-import { listGoals } from '../goals/goals.ts';
+import { goalsForQuery } from '../goals/goals.ts';
 import { parseQuery, readSiteId } from '../query/parse.ts';
 import { localDayAt } from '../time.ts';
 import { findSite, type Site } from '../sites.ts';
@@ -26,8 +26,6 @@ import { sitesApi } from './sites-api.ts';
 /** Largest query body read; a real query is a few hundred bytes. */
 const MAX_QUERY_BYTES = 64 * 1024;
 const REALTIME_SECONDS = 5 * 60;
-/** A query body that may need the site's goals: `event:goal`, or a revenue metric (revenue goals). */
-const NEEDS_GOALS = /event:goal|total_revenue|average_revenue/;
 
 /**
  * The site's first recorded day (from rollups or raw visits), for `date_range: "all"`;
@@ -80,8 +78,7 @@ export function statsApi(deps: ReaderDeps): Hono {
       const answer = await inTurn(deps, c, access, async ({ db, columnar }) => {
         const imports = typeof record.include === 'object' && (record.include as Record<string, unknown> | null)?.imports === true;
         const start = record.date_range === 'all' ? await statsStart(db, site, imports) : null;
-        // Read only for a query naming goals or revenue, so every other query costs D1 no extra rows.
-        const goals = NEEDS_GOALS.test(read.text) ? await listGoals(db, site.id) : [];
+        const goals = await goalsForQuery(db, site.id, read.text);
         const query = parseQuery(record, site, Math.floor(deps.clock() / 1000), start, goals);
         return runQuery(db, query, { useRollups: true, columnar });
       });
