@@ -58,6 +58,35 @@ export interface Location {
  */
 export type LocationLookup = (ip: string, belowCountry?: boolean) => Location | null;
 
+/** An image the HTML part shows through `cid:<cid>` (mail clients block remote images). */
+export interface InlineImage {
+  cid: string;
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
+}
+
+/** One e-mail: a plain-text and an HTML part of the same content, for one recipient. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Extra headers, e.g. `List-Unsubscribe` and `List-Unsubscribe-Post`. */
+  headers?: Readonly<Record<string, string>>;
+  inline?: readonly InlineImage[];
+}
+
+/**
+ * Outgoing mail (Node: SMTP at TELLER_SMTP_URL). `send` resolves once the mail server has
+ * accepted the message and rejects with its answer when it refuses it.
+ */
+export interface Mailer {
+  /** The sender address, e.g. `Teller <teller@example.com>`. */
+  readonly from: string;
+  send(message: MailMessage): Promise<void>;
+}
+
 /** Milliseconds since the Unix epoch. Injected so tests control time. */
 export type Clock = () => number;
 

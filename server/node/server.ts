@@ -21,6 +21,7 @@ import type { Ingest } from '../core/ingest/ingest.ts';
 import { isLoopbackIp, parseIp } from '../core/ingest/ip.ts';
 import { startCopyProcess } from './columnar/copy-client.ts';
 import { columnarOptions } from './columnar/options.ts';
+import { smtpMailerFromEnv } from './smtp-mailer.ts';
 import { startIngestThread } from './ingest-thread.ts';
 import { migrate } from './migrate.ts';
 import { startReaderThread } from './reader-thread.ts';
@@ -116,6 +117,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   config.setupCode ??= randomUrlSafe(SETUP_CODE_BYTES);
   // Read with the rest of the settings: a bad value stops the start before any thread runs.
   const copyOptions = columnarOptions(options.env ?? {}, options.dbPath);
+  const mailer = smtpMailerFromEnv(options.env ?? {});
   // The port is taken before the database is opened (or created): a start on a busy port
   // fails with nothing written. Requests wait for the app below, which is ready at once.
   const host = options.host ?? '127.0.0.1';
@@ -172,6 +174,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       }
       return address;
     },
+    ...(mailer ? { mailer } : {}),
     clock: options.clock ?? Date.now,
     config,
     log,

@@ -3,7 +3,7 @@
  * seam's ports (ports.ts) plus the core's own services the runtime chooses how to run.
  * @module
  */
-import type { Clock, ColumnarReader, Config, Db, Location, Logger } from '../ports.ts';
+import type { Clock, ColumnarReader, Config, Db, Location, Logger, Mailer } from '../ports.ts';
 import type { Ingest } from '../ingest/ingest.ts';
 import type { FairShare } from '../query/fair-share.ts';
 
@@ -38,6 +38,8 @@ export interface AppDeps {
   remoteAddress: (request: Request, env: unknown) => string | null;
   /** The location the platform's edge determined for a request (Workers' `request.cf`), if it has one. */
   edgeLocation?: (request: Request) => Location | null;
+  /** Outgoing mail for reports and alerts; absent when none is configured (then they say so). */
+  mailer?: Mailer;
   clock: Clock;
   config: Config;
   log: Logger;
