@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendEvent, startTestServer, type TestServer } from '../helpers/server.ts';
+import { importedVisit, importStatements } from '../shared/imported-rows.ts';
 import { sessionCookieOf } from '../shared/dashboard-api.suite.ts';
 import { call, OWNER, setupOwner } from './dashboard-helpers.ts';
 
@@ -460,5 +461,20 @@ describe("owner's routes", () => {
     expect(site.sparkline.at(-1)).toBe(1);
     expect(site.visitorsToday).toBe(1);
     expect(site.hasEvents).toBe(true);
+  });
+
+  it('counts imported history in a site card\'s sparkline, yet says no event of its own has arrived', async () => {
+    const now = Date.UTC(2024, 2, 12, 12);
+    const s = await start({ clock: () => now });
+    const cookie = await setupOwner(s);
+    expect((await call(s, 'POST', '/api/dashboard/sites', { cookie, json: { domain: 'moved.example', timezone: 'UTC' } })).status).toBeLessThan(300);
+    const siteId = (await s.db.first<{ id: number }>("SELECT id FROM sites WHERE domain = 'moved.example'"))!.id;
+    const visits = [importedVisit('2024-03-10', '/', 'moved.example'), importedVisit('2024-03-10', '/a', 'moved.example'), importedVisit('2024-03-11', '/', 'moved.example')];
+    await s.db.batch(importStatements(siteId, 1, visits));
+    const list = await call(s, 'GET', '/api/dashboard/sites', { cookie });
+    const site = (list.body.sites as Array<{ sparkline: number[]; visitorsToday: number; hasEvents: boolean }>)[0]!;
+    expect(site.sparkline.slice(-3)).toEqual([2, 1, 0]);
+    expect(site.visitorsToday).toBe(0);
+    expect(site.hasEvents).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * A site's line in the site list: unique visitors of the last 30 site-local days, today
- * last, read through the query engine so closed days come from the rollups.
+ * last, read through the query engine so closed days come from the rollups, with imported
+ * history counted in as the site view counts it: a site moved from WP Statistics or
+ * Plausible last week does not look empty.
  * @module
  */
 import type { Db } from '../ports.ts';
@@ -13,7 +15,7 @@ import type { SiteSummary } from './contract.ts';
 
 export const SPARKLINE_DAYS = 30;
 
-/** True once the site has any visit, raw or rolled up (raw rows may be gone to retention). */
+/** True once the site has any visit of its own, raw or rolled up (raw rows may be gone to retention); imports are not the tracking working. */
 async function hasEvents(db: Db, siteId: number): Promise<boolean> {
   const raw = await db.first('SELECT 1 AS one FROM visits WHERE site_id = ? LIMIT 1', [siteId]);
   return raw !== null || (await db.first("SELECT 1 AS one FROM rollup_visits WHERE site_id = ? AND dimension = '' LIMIT 1", [siteId])) !== null;
@@ -25,7 +27,7 @@ async function dailyVisitors(db: Db, site: Site, nowMs: number): Promise<number[
   const today = localDayAt(site.timezone, now);
   const days = Array.from({ length: SPARKLINE_DAYS }, (_, i) => addDays(today, i - SPARKLINE_DAYS + 1));
   try {
-    const query = parseQuery({ site_id: site.domain, metrics: ['visitors'], date_range: [days[0], today], dimensions: ['time:day'] }, site, now, null);
+    const query = parseQuery({ site_id: site.domain, metrics: ['visitors'], date_range: [days[0], today], dimensions: ['time:day'], include: { imports: true } }, site, now, null);
     const answer = await runQuery(db, query);
     const byDay = new Map(answer.results.map((r) => [String(r.dimensions[0]).slice(0, 10), Number(r.metrics[0] ?? 0)]));
     return days.map((d) => byDay.get(d) ?? 0);
