@@ -210,10 +210,11 @@ async function silenceMeans(db: Db, siteId: number, timeZone: string, lastEvent:
   const fromDay = addDays(lastDay, -PROFILE_DAYS) > firstDay ? addDays(lastDay, -PROFILE_DAYS) : firstDay;
   const days = dayNumber(lastDay) - dayNumber(fromDay);
   if (days < MIN_HISTORY_DAYS) return null;
-  // Buckets on the zone's hour boundaries (its offset's minutes, e.g. :30 in India).
+  // Buckets on the zone's hour boundaries (its offset's minutes, e.g. :30 in India); the
+  // cast, because a bound number may arrive as REAL and make the division exact.
   const shift = ((offsetAt(timeZone, lastEvent) % HOUR) + HOUR) % HOUR;
   const rows = await db.all<{ b: number; n: number }>(
-    'SELECT (started_at + ?) / 3600 AS b, count(*) AS n FROM visits WHERE site_id = ? AND started_at >= ? AND started_at < ? GROUP BY b',
+    'SELECT CAST((started_at + ?) / 3600 AS INTEGER) AS b, count(*) AS n FROM visits WHERE site_id = ? AND started_at >= ? AND started_at < ? GROUP BY b',
     [shift, siteId, dayStart(timeZone, fromDay), dayStart(timeZone, lastDay)],
   );
   return hourlyMeans(timeZone, rows.map((r) => ({ start: r.b * HOUR - shift, visits: r.n })), days);
@@ -232,7 +233,7 @@ async function hourVisitors(db: Db, siteId: number, timeZone: string, hourStart:
   const starts = [hourStart, ...past];
   const shift = ((offsetAt(timeZone, hourStart) % HOUR) + HOUR) % HOUR;
   const rows = await db.all<{ b: number; n: number }>(
-    `SELECT (ts + ?) / 3600 AS b, count(DISTINCT visitor) AS n FROM events WHERE site_id = ? AND (${starts.map(() => '(ts >= ? AND ts < ?)').join(' OR ')}) GROUP BY b`,
+    `SELECT CAST((ts + ?) / 3600 AS INTEGER) AS b, count(DISTINCT visitor) AS n FROM events WHERE site_id = ? AND (${starts.map(() => '(ts >= ? AND ts < ?)').join(' OR ')}) GROUP BY b`,
     [shift, siteId, ...starts.flatMap((s) => [s, s + HOUR])],
   );
   const byStart = new Map(rows.map((r) => [r.b * HOUR - shift, r.n]));
