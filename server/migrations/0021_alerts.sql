@@ -40,6 +40,8 @@ CREATE TABLE alert_log (
   site_id INTEGER NOT NULL,
   kind TEXT NOT NULL CHECK (kind IN ('no_events', 'spike', 'back', 'test')),
   created_at INTEGER NOT NULL,
+  -- A random token of the check that raised it: the rows that same batch writes find it by.
+  raised_by TEXT NOT NULL UNIQUE,
   -- The message's facts as JSON, so a retry sends the same message.
   facts TEXT NOT NULL
 );

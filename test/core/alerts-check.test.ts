@@ -239,7 +239,7 @@ describe('sending', () => {
     await configure(h, {});
     steadyTraffic(h.db, h.siteId, START - 10 * DAY, START, 2);
     // As if a check had recorded the alert and claimed its send, then the process died.
-    h.db.raw.prepare("INSERT INTO alert_log (site_id, kind, created_at, facts) VALUES (?, 'no_events', ?, '{}')").run(h.siteId, START + 24 * H);
+    h.db.raw.prepare("INSERT INTO alert_log (site_id, kind, created_at, raised_by, facts) VALUES (?, 'no_events', ?, 'crashed', '{}')").run(h.siteId, START + 24 * H);
     h.db.raw.prepare("INSERT INTO alert_deliveries (alert_id, site_id, channel, status, attempts, updated_at) VALUES (1, ?, 'webhook', 'pending', 1, 0)").run(h.siteId);
     await check(h, START + 25 * H);
     await check(h, START + 26 * H);

@@ -156,28 +156,29 @@ async function deliver(deps: AlertDeps, target: Target, alertId: number, facts: 
 }
 
 /**
- * Records an alert and its sends in one batch (with `extra` statements, which test for the
- * alert's row themselves), unless one of the kind was raised within `window` seconds;
+ * Records an alert and its sends in one batch (with `extra` statements, which find the
+ * alert's row by its token themselves), unless one of the kind was raised within `window` seconds;
  * then sends it. Null when suppressed.
  */
-async function raise(deps: AlertDeps, target: Target, facts: AlertFacts, now: number, extra: (kind: Kind) => Stmt[] = () => []): Promise<DeliveryResult[] | null> {
+async function raise(deps: AlertDeps, target: Target, facts: AlertFacts, now: number, extra: (token: string) => Stmt[] = () => []): Promise<DeliveryResult[] | null> {
   const kind: Kind = facts.kind;
   const window = kind === 'test' ? TEST_SECONDS : SUPPRESS_SECONDS;
   const { channels, siteId: id } = target;
+  const token = crypto.randomUUID();
   await deps.db.batch([
     {
-      sql: `INSERT INTO alert_log (site_id, kind, created_at, facts) SELECT ?, ?, ?, ?
+      sql: `INSERT INTO alert_log (site_id, kind, created_at, raised_by, facts) SELECT ?, ?, ?, ?, ?
             WHERE NOT EXISTS (SELECT 1 FROM alert_log WHERE site_id = ? AND kind = ? AND created_at > ?)`,
-      params: [id, kind, now, JSON.stringify(facts), id, kind, now - window],
+      params: [id, kind, now, token, JSON.stringify(facts), id, kind, now - window],
     },
     ...channels.map((channel) => ({
-      sql: `INSERT OR IGNORE INTO alert_deliveries (alert_id, site_id, channel, status, attempts, error, updated_at)
-            SELECT id, site_id, ?, 'pending', 0, '', ? FROM alert_log WHERE site_id = ? AND kind = ? AND created_at = ?`,
-      params: [channel, now, id, kind, now],
+      sql: `INSERT INTO alert_deliveries (alert_id, site_id, channel, status, attempts, error, updated_at)
+            SELECT id, site_id, ?, 'pending', 0, '', ? FROM alert_log WHERE raised_by = ?`,
+      params: [channel, now, token],
     })),
-    ...extra(kind),
+    ...extra(token),
   ]);
-  const row = await deps.db.first<{ id: number }>('SELECT id FROM alert_log WHERE site_id = ? AND kind = ? AND created_at = ?', [id, kind, now]);
+  const row = await deps.db.first<{ id: number }>('SELECT id FROM alert_log WHERE raised_by = ?', [token]);
   if (!row) return null;
   const results: DeliveryResult[] = [];
   for (const channel of channels) {
@@ -191,13 +192,13 @@ async function raise(deps: AlertDeps, target: Target, facts: AlertFacts, now: nu
   return results;
 }
 
-/** The statement that marks a silence as alerted, if (and only if) its alert was recorded at `now`. */
-function markSilent(siteId: number, lastEvent: number, now: number): Stmt {
+/** The statement that marks a silence as alerted, if (and only if) the alert raised with `token` was recorded. */
+function markSilent(siteId: number, lastEvent: number, token: string): Stmt {
   return {
     sql: `INSERT INTO alert_state (site_id, silent_since) SELECT ?, ?
-          WHERE EXISTS (SELECT 1 FROM alert_log WHERE site_id = ? AND kind = 'no_events' AND created_at = ?)
+          WHERE EXISTS (SELECT 1 FROM alert_log WHERE raised_by = ?)
           ON CONFLICT (site_id) DO UPDATE SET silent_since = excluded.silent_since`,
-    params: [siteId, lastEvent, siteId, now],
+    params: [siteId, lastEvent, token],
   };
 }
 
@@ -260,7 +261,7 @@ async function checkSite(deps: AlertDeps, row: SiteRow, now: number, owners: Own
     const input = { now, timeZone: tz, hours: settings.noEventsHours, lastEvent: last, siteCreated: Math.floor(row.created_at / 1000), silentSince: row.silent_since };
     if (silenceDue(input) && noEventsDecision({ ...input, means: await silenceMeans(deps.db, row.id, tz, last!) }) === 'alert') {
       const facts: AlertFacts = { kind: 'no_events', domain: row.domain, timeZone: tz, hours: settings.noEventsHours, lastEvent: last! };
-      count(await raise(deps, target, facts, now, () => [markSilent(row.id, last!, now)]));
+      count(await raise(deps, target, facts, now, (token) => [markSilent(row.id, last!, token)]));
     }
   }
   if (settings.spike && last !== null) {
