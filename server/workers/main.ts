@@ -47,7 +47,7 @@ export const CRON_MAINTENANCE: MaintenanceOptions = { maxDaysPerSite: 3, maxPurg
  * The alerts' own cron (wrangler.toml): every 15 minutes, so "tracking is back" and a
  * retried webhook come soon, and with D1 queries of their own apart from maintenance's.
  */
-export const ALERTS_CRON = '*/15 * * * *';
+const ALERTS_CRON = '*/15 * * * *';
 
 const log: Logger = {
   info: (m) => console.log(m),
