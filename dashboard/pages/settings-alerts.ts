@@ -74,8 +74,8 @@ function form(domain: string, data: AlertSettingsJson, savedNow: boolean, then: 
   const noEvents = checkbox(t('alerts.noEvents'), s.noEvents, t('alerts.noEvents.hint'));
   const hours = numberField(t('alerts.hours'), s.noEventsHours, { min: 1, max: 168, step: 1 });
   const spike = checkbox(t('alerts.spike'), s.spike, t('alerts.spike.hint'));
-  const visitors = numberField(t('alerts.spikeVisitors'), s.spikeVisitors, { min: 1, step: 1, placeholder: '500' });
-  const factor = numberField(t('alerts.spikeFactor'), s.spikeFactor, { min: 1.5, max: 100, step: 0.5, placeholder: '3' });
+  const visitors = numberField(t('alerts.spikeVisitors'), s.spikeVisitors, { min: 1, step: 1 });
+  const factor = numberField(t('alerts.spikeFactor'), s.spikeFactor, { min: 1.5, max: 100, step: 0.5 });
   const back = checkbox(t('alerts.back'), s.back, t('alerts.back.hint'));
   const name = uid('recipients');
   const recipients: Recipients = s.emails === null ? 'owners' : s.emails.length === 0 ? 'none' : 'list';
