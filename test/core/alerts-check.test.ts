@@ -161,7 +161,7 @@ describe('spike', () => {
     addEvents(h.db, h.siteId, Array.from({ length: 12 }, (_, i) => START + 10 * H + 60 + i));
     await check(h, START + 11 * H + 60);
     expect(kinds(h)).toEqual(['spike']);
-    expect(h.posts[0]!.body.text).toContain('17 visitors between 10:00–11:00');
+    expect(h.posts[0]!.body.text).toContain('17 visitors between 10:00 and 11:00');
     expect(h.posts[0]!.body.text).toContain('usually has 5');
     addEvents(h.db, h.siteId, Array.from({ length: 30 }, (_, i) => START + 11 * H + 120 + i));
     await check(h, START + 12 * H + 60);

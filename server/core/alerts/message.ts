@@ -65,10 +65,11 @@ export function alertText(facts: AlertFacts, lang: AlertLang): AlertText {
         : { subject: `Tracking is back on ${d}`, lines: [`Events from ${d} are arriving again, after none since ${since}.`] };
     }
     case 'spike': {
-      const hour = `${when(lang, facts.timeZone, facts.hourStart, 'time')}–${when(lang, facts.timeZone, facts.hourStart + 3600, 'time')}`;
+      const from = when(lang, facts.timeZone, facts.hourStart, 'time');
+      const to = when(lang, facts.timeZone, facts.hourStart + 3600, 'time');
       const first = nb
-        ? `${d} hadde ${facts.visitors} besøkende mellom ${hour} (${facts.timeZone}).`
-        : `${d} had ${facts.visitors} visitors between ${hour} (${facts.timeZone}).`;
+        ? `${d} hadde ${facts.visitors} besøkende mellom ${from} og ${to} (${facts.timeZone}).`
+        : `${d} had ${facts.visitors} visitors between ${from} and ${to} (${facts.timeZone}).`;
       const lines = [first];
       if (facts.usual !== null) lines.push(nb ? `Vanligvis har den timen ${usualText(lang, facts.usual)}.` : `That hour usually has ${usualText(lang, facts.usual)}.`);
       if (facts.threshold !== null) lines.push(nb ? `Varslingsgrensen er ${facts.threshold} besøkende i timen.` : `The alert threshold is ${facts.threshold} visitors in an hour.`);
