@@ -19,7 +19,7 @@ import {
   spikeDecision,
   SUPPRESS_SECONDS,
 } from '../../server/core/alerts/rules.ts';
-import { checkWebhookUrl } from '../../server/core/alerts/settings.ts';
+import { AlertSettingsError, checkWebhookUrl, DEFAULT_ALERT_SETTINGS, parseAlertSettings } from '../../server/core/alerts/settings.ts';
 import { alertMail, webhookBody } from '../../server/core/alerts/message.ts';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -178,6 +178,28 @@ describe('webhook URLs', () => {
     expect(checkWebhookUrl('http://example.com/hook')).toEqual({ problem: expect.stringContaining('https://') });
     expect(checkWebhookUrl('ftp://example.com/hook')).toEqual({ problem: expect.stringContaining('https://') });
     expect(checkWebhookUrl('hooks.slack.com/x')).toEqual({ problem: expect.stringContaining('not a URL') });
+  });
+});
+
+describe('settings input', () => {
+  const FIELDS = ['noEvents', 'noEventsHours', 'spike', 'spikeVisitors', 'spikeFactor', 'back', 'emails', 'webhookUrl', 'lang'];
+
+  it('either accepts a body or refuses it with a message naming one of its fields', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...FIELDS), fc.jsonValue()), (body) => {
+        try {
+          const next = parseAlertSettings(body as Record<string, unknown>, { ...DEFAULT_ALERT_SETTINGS });
+          return Number.isInteger(next.noEventsHours) && (!next.spike || next.spikeVisitors !== null || next.spikeFactor !== null);
+        } catch (e) {
+          return e instanceof AlertSettingsError && FIELDS.some((f) => e.message.startsWith(`${f}: `));
+        }
+      }),
+    );
+  });
+
+  it('keeps what the body does not name, and normalizes addresses', () => {
+    const next = parseAlertSettings({ emails: [' Ops@Example.com', 'ops@example.com', ''], spike: true, spikeFactor: 2.25 }, { ...DEFAULT_ALERT_SETTINGS });
+    expect(next).toEqual({ ...DEFAULT_ALERT_SETTINGS, emails: ['ops@example.com'], spike: true, spikeFactor: 2.3 });
   });
 });
 
