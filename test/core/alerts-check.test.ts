@@ -162,7 +162,7 @@ describe('spike', () => {
     await check(h, START + 11 * H + 60);
     expect(kinds(h)).toEqual(['spike']);
     expect(h.posts[0]!.body.text).toContain('17 visitors between 10:00 and 11:00');
-    expect(h.posts[0]!.body.text).toContain('usually has 5');
+    expect(h.posts[0]!.body.text).toContain('That hour usually has 5 visitors.');
     addEvents(h.db, h.siteId, Array.from({ length: 30 }, (_, i) => START + 11 * H + 120 + i));
     await check(h, START + 12 * H + 60);
     expect(h.posts).toHaveLength(1);

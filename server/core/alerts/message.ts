@@ -71,7 +71,7 @@ export function alertText(facts: AlertFacts, lang: AlertLang): AlertText {
         ? `${d} hadde ${facts.visitors} besøkende mellom ${from} og ${to} (${facts.timeZone}).`
         : `${d} had ${facts.visitors} visitors between ${from} and ${to} (${facts.timeZone}).`;
       const lines = [first];
-      if (facts.usual !== null) lines.push(nb ? `Vanligvis har den timen ${usualText(lang, facts.usual)}.` : `That hour usually has ${usualText(lang, facts.usual)}.`);
+      if (facts.usual !== null) lines.push(nb ? `Vanligvis har den timen ${usualText(lang, facts.usual)} besøkende.` : `That hour usually has ${usualText(lang, facts.usual)} visitors.`);
       if (facts.threshold !== null) lines.push(nb ? `Varslingsgrensen er ${facts.threshold} besøkende i timen.` : `The alert threshold is ${facts.threshold} visitors in an hour.`);
       return {
         subject: nb ? `Trafikktopp på ${d}: ${facts.visitors} besøkende på en time` : `Traffic spike on ${d}: ${facts.visitors} visitors in an hour`,
@@ -101,7 +101,7 @@ export function alertMail(facts: AlertFacts, lang: AlertLang, to: string, link: 
   const text = [...lines, ...(footer ? [footer] : [])].join('\n\n');
   const paragraphs = lines.map((l) => `<p style="margin:0 0 12px">${escapeHtml(l)}</p>`).join('');
   const more = link === null ? '' : `<p style="margin:16px 0 0;color:#555;font-size:13px"><a href="${escapeHtml(link)}">${escapeHtml(lang === 'nb' ? 'Varselinnstillinger' : 'Alert settings')}</a></p>`;
-  const html = `<!doctype html><html lang="${lang}"><body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#111"><h1 style="font-size:18px;margin:0 0 12px">${escapeHtml(subject)}</h1>${paragraphs}${more}</body></html>`;
+  const html = `<!doctype html><html lang="${lang}"><body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#111"><h1 style="font-size:18px;margin:0 0 12px">${escapeHtml(subject)}</h1>${paragraphs}${more}</body></html>`;
   return { to, subject, text, html };
 }
 
