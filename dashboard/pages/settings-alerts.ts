@@ -98,6 +98,14 @@ function form(domain: string, data: AlertSettingsJson, savedNow: boolean, then: 
     (['en', 'nb'] as const).map((value) => h('option', { value, selected: value === s.lang }, t(`alerts.lang.${value}`))),
   );
   const languageField = field(t('alerts.lang'), language);
+  // A rule's numbers take input only while the rule is on.
+  const follow = (box: HTMLInputElement, inputs: Field[]) => {
+    const sync = () => inputs.forEach((f) => (f.input.disabled = !box.checked));
+    box.addEventListener('change', sync);
+    sync();
+  };
+  follow(noEvents.box, [hours]);
+  follow(spike.box, [visitors, factor]);
   const fields: Record<string, Field> = { noEventsHours: hours, spikeVisitors: visitors, spikeFactor: factor, emails, webhookUrl: webhook };
   const line = status();
   const save = h('button', { type: 'submit', class: 'btn btn-primary' }, t('common.save'));

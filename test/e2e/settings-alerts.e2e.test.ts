@@ -62,6 +62,7 @@ describe('settings: alerts', () => {
     expect(await stored()).toBeNull();
 
     await webhook.fill(hookUrl);
+    expect(await section.getByLabel('At this many visitors in an hour').isDisabled()).toBe(true);
     await section.getByLabel('Traffic spikes').check();
     await section.getByLabel('At this many visitors in an hour').fill('400');
     await section.getByLabel('Language of the alerts').selectOption('nb');
