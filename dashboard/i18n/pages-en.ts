@@ -13,9 +13,10 @@ import { emptySite } from './empty-site.en.ts';
 import { settingsDanger } from './settings-danger.en.ts';
 import { settingsImport } from './settings-import.en.ts';
 import { settingsImportsList } from './settings-imports-list.en.ts';
+import { settingsAlerts } from './settings-alerts.en.ts';
 import { settingsGoals } from './settings-goals.en.ts';
 import { settingsLocation } from './settings-location.en.ts';
 import { sharedLinks } from './shared-links.en.ts';
 import { wordpress } from './wordpress.en.ts';
 
-export const strings = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsLocation, ...sharedLinks, ...staleGoal, ...wordpress };
+export const strings = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsLocation, ...sharedLinks, ...staleGoal, ...wordpress };

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { parseConfig } from '../core/config.ts';
 import { randomUrlSafe } from '../core/tokens.ts';
+import { checkAlerts } from '../core/alerts/check.ts';
 import { createApp } from '../core/http/app.ts';
 import type { Clock, ColumnarReader, Config, Db, Logger } from '../core/ports.ts';
 import type { AppDeps } from '../core/http/app-deps.ts';
@@ -27,6 +28,8 @@ import { migrate } from './migrate.ts';
 import { startReaderThread } from './reader-thread.ts';
 import { type SqliteDb, openSqlite, permissionProblem } from './sqlite-db.ts';
 import { serveAssets } from './static.ts';
+
+const noop = () => {};
 
 export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', import.meta.url));
 
@@ -185,7 +188,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const port = (server.address() as AddressInfo).port;
 
   // Salt deletion, rollups of closed days and retention: at start, then every few minutes,
-  // on the ingest thread, which owns the writes (maintenance-backlog.ts).
+  // on the ingest thread, which owns the writes (maintenance-backlog.ts). Then the alerts,
+  // from this thread, which holds the mailer (their few writes go through `db`).
   let maintaining: Promise<void> | null = null;
   const maintain = () => {
     maintaining ??= ingestThread
@@ -200,6 +204,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         },
         (error: unknown) => deps.log.error(`maintenance failed: ${error instanceof Error ? error.message : String(error)}`),
       )
+      .then(() => checkAlerts(deps, deps.clock()).then(noop, (error: unknown) => deps.log.error(`alerts check failed: ${error instanceof Error ? error.message : String(error)}`)))
       .finally(() => {
         maintaining = null;
       });

@@ -9,6 +9,7 @@
 import type { Hono } from 'hono';
 import { canonicalScriptPath } from '../../tracker/variants.mjs';
 import { ConfigError, parseConfig, SHORT_ADMIN_TOKEN } from '../core/config.ts';
+import { checkAlerts } from '../core/alerts/check.ts';
 import { createApp } from '../core/http/app.ts';
 import { type MaintenanceOptions, runMaintenance } from '../core/maintenance.ts';
 import { createFairShare } from '../core/query/fair-share.ts';
@@ -41,6 +42,12 @@ export interface Env {
  * sites; a backlog of days is worked off over the following runs.
  */
 export const CRON_MAINTENANCE: MaintenanceOptions = { maxDaysPerSite: 3, maxPurgePerSite: 20_000 };
+
+/**
+ * The alerts' own cron (wrangler.toml): every 15 minutes, so "tracking is back" and a
+ * retried webhook come soon, and with D1 queries of their own apart from maintenance's.
+ */
+const ALERTS_CRON = '*/15 * * * *';
 
 const log: Logger = {
   info: (m) => console.log(m),
@@ -113,6 +120,11 @@ export default {
   },
 
   async scheduled(controller, env) {
+    if (controller.cron === ALERTS_CRON) {
+      const alerts = await checkAlerts({ db: d1Db(env.DB), log, config: { publicOrigin: env.TELLER_PUBLIC_URL ?? null } }, controller.scheduledTime);
+      log.info(`alerts (${controller.cron}): ${alerts.raised} raised, ${alerts.sent} sent, ${alerts.failed} failed`);
+      return;
+    }
     const result = await runMaintenance(d1Db(env.DB), controller.scheduledTime, CRON_MAINTENANCE);
     log.info(
       `maintenance (${controller.cron}): ${result.saltsDeleted} salts deleted, ${result.daysRolledUp} days rolled up, ${result.rawRowsPurged} raw rows purged`,

@@ -36,7 +36,7 @@ const segment = fc.oneof(
 const path = fc.oneof(
   fc.constantFrom('/api/dashboard/session', '/api/dashboard/setup', '/api/dashboard/login', '/api/dashboard/sites', '/api/dashboard/users'),
   segment.map((d) => `/api/dashboard/sites/${d}`),
-  fc.tuple(segment, fc.constantFrom('first-event', 'settings', 'tokens', 'shared-links', 'annotations', 'visits', 'goals', 'goals/order')).map(([d, r]) => `/api/dashboard/sites/${d}/${r}`),
+  fc.tuple(segment, fc.constantFrom('first-event', 'settings', 'tokens', 'shared-links', 'annotations', 'visits', 'goals', 'goals/order', 'alerts', 'alerts/test')).map(([d, r]) => `/api/dashboard/sites/${d}/${r}`),
   fc.tuple(segment, fc.constantFrom('tokens', 'annotations', 'goals'), segment).map(([d, r, id]) => `/api/dashboard/sites/${d}/${r}/${id}`),
   segment.map((id) => `/api/dashboard/users/${id}`),
   fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => `/api/dashboard/${parts.join('/')}`),

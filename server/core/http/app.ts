@@ -22,6 +22,7 @@ import { healthRoutes } from './health.ts';
 import { importsApi } from './imports-api.ts';
 import { dashboardImportList } from './dashboard-import-list.ts';
 import { dashboardGoals } from './dashboard-goals.ts';
+import { dashboardAlerts } from './dashboard-alerts.ts';
 import { privacyRoutes } from './privacy-routes.ts';
 import { importRoutes } from './import-routes.ts';
 import { statsApi } from './stats-api.ts';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', dashboardImports(deps));
   app.route('/', dashboardImportList(deps));
   app.route('/', dashboardGoals(deps));
+  app.route('/', dashboardAlerts(deps));
   app.route('/', dashboardUsers(deps));
   app.route('/', dashboardPages(deps));
   // Hono's default 404 is plain text; an API client gets JSON it can read like every other error.
