@@ -108,7 +108,7 @@ export async function setGrantedSites(db: Db, userId: number, siteIds: readonly 
 }
 
 /**
- * Deletes a user, their sessions and grants; refuses the last owner (nobody could manage
+ * Deletes a user, their sessions, grants and two-factor login; refuses the last owner (nobody could manage
  * the instance then). False when there is no such user.
  */
 export async function deleteUser(db: Db, id: number): Promise<boolean> {
@@ -123,6 +123,9 @@ export async function deleteUser(db: Db, id: number): Promise<boolean> {
   await db.batch([
     { sql: 'DELETE FROM sessions WHERE user_id = ?', params: [id] },
     { sql: 'DELETE FROM user_sites WHERE user_id = ?', params: [id] },
+    { sql: 'DELETE FROM two_factor WHERE user_id = ?', params: [id] },
+    { sql: 'DELETE FROM recovery_codes WHERE user_id = ?', params: [id] },
+    { sql: 'DELETE FROM login_pending WHERE user_id = ?', params: [id] },
   ]);
   return true;
 }
