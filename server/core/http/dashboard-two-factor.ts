@@ -107,11 +107,12 @@ export function dashboardTwoFactor(deps: SessionDeps): Hono {
 
   app.post('/api/dashboard/login/code', async (c) => {
     const pending = await requestPending(deps, c);
-    const user = pending?.purpose === 'code' ? await findUserById(deps.db, pending.userId) : null;
+    const user = pending && (await findUserById(deps.db, pending.userId));
     if (!pending || !user) {
       clearPendingCookie(deps, c);
       return fail(c, 401, LOGIN_EXPIRED).response;
     }
+    if (pending.purpose !== 'code') return fail(c, 409, 'login: set up two-factor login first (POST /api/dashboard/account/two-factor/start)').response;
     const body = await jsonBody(c);
     if ('response' in body) return body.response;
     const code = stringField(c, body.ok, 'code', 100);
