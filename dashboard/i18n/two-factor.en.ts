@@ -18,6 +18,7 @@ export const twoFactor = {
   'tf.used': 'That code was used already. Wait for the next one, then enter it.',
   'tf.codes.title': 'Save your recovery codes',
   'tf.codes.intro': 'If you lose your phone, each of these codes logs you in once instead of a code from the app. Keep them somewhere safe, away from the phone: they are shown only now.',
+  'tf.codes.once': 'Copy or download them now: they are shown only this once.',
   'tf.codes.label': 'Recovery codes',
   'tf.codes.download': 'Download',
   'tf.codes.file': 'Teller recovery codes for {email} at {host}. Each code works once.',

@@ -46,7 +46,7 @@ export function recoveryCodesPanel(codes: string[], email: string, done?: () => 
     'div',
     { class: 'tf-codes-panel stack-s', role: 'region', 'aria-label': t('tf.codes.title') },
     h('h3', null, t('tf.codes.title')),
-    h('p', { class: 'chip chip-warn' }, t('settings.secretOnce')),
+    h('p', { class: 'chip chip-warn' }, t('tf.codes.once')),
     h('p', null, t('tf.codes.intro')),
     list,
     h('div', { class: 'actions' }, copy, downloadLink(codes, email), copied),
@@ -143,7 +143,7 @@ export function twoFactorSection(email: string): HTMLElement {
     const since = formatTime(info.enabledAt ?? 0, Intl.DateTimeFormat().resolvedOptions().timeZone, { dateStyle: 'medium' });
     replace(
       body,
-      h('p', null, h('span', { class: 'chip chip-accent' }, t('tf.user.on')), ' ', t('tf.isOn', { date: since })),
+      h('p', { class: 'tf-on' }, t('tf.isOn', { date: since })),
       h('p', { class: 'muted' }, t('tf.codesLeft', { n: info.recoveryCodesLeft })),
       info.required ? h('p', { class: 'muted' }, t('tf.required')) : null,
       extra,
