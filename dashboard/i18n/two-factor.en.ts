@@ -17,7 +17,7 @@ export const twoFactor = {
   'tf.wrong': 'That code is wrong. Check that the phone’s clock is right and enter the code the app shows now.',
   'tf.used': 'That code was used already. Wait for the next one, then enter it.',
   'tf.codes.title': 'Save your recovery codes',
-  'tf.codes.intro': 'If you lose your phone, each of these codes logs you in once instead of a code from the app. Keep them somewhere safe, away from the phone: they are shown only now.',
+  'tf.codes.intro': 'If you lose your phone, each of these codes logs you in once instead of a code from the app. Keep them somewhere safe, away from the phone.',
   'tf.codes.once': 'Copy or download them now: they are shown only this once.',
   'tf.codes.label': 'Recovery codes',
   'tf.codes.download': 'Download',

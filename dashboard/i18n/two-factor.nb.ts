@@ -19,7 +19,7 @@ export const twoFactor: Record<keyof typeof English, string> = {
   'tf.wrong': 'Koden er feil. Sjekk at klokka på telefonen går riktig, og skriv inn koden appen viser nå.',
   'tf.used': 'Koden er brukt allerede. Vent på den neste og skriv den inn.',
   'tf.codes.title': 'Ta vare på gjenopprettingskodene',
-  'tf.codes.intro': 'Mister du telefonen, logger hver av disse kodene deg inn én gang i stedet for en kode fra appen. Oppbevar dem trygt, et annet sted enn telefonen: de vises bare nå.',
+  'tf.codes.intro': 'Mister du telefonen, logger hver av disse kodene deg inn én gang i stedet for en kode fra appen. Oppbevar dem trygt, et annet sted enn telefonen.',
   'tf.codes.once': 'Kopier eller last dem ned nå: de vises bare denne ene gangen.',
   'tf.codes.label': 'Gjenopprettingskoder',
   'tf.codes.download': 'Last ned',

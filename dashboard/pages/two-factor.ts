@@ -34,7 +34,7 @@ function downloadLink(codes: string[], email: string): HTMLElement {
 
 /** The ten codes, shown once: copy or download them, then `done` (when given) goes on. */
 export function recoveryCodesPanel(codes: string[], email: string, done?: () => void): HTMLElement {
-  const list = h('ol', { class: 'tf-codes mono', 'aria-label': t('tf.codes.label') }, codes.map((code) => h('li', null, code)));
+  const list = h('ul', { class: 'tf-codes mono', 'aria-label': t('tf.codes.label') }, codes.map((code) => h('li', null, code)));
   const copied = h('span', { class: 'copy-done', role: 'status', 'aria-live': 'polite' });
   const copy = h('button', { type: 'button', class: 'btn' }, t('common.copy'));
   copy.addEventListener('click', async () => {
@@ -50,7 +50,7 @@ export function recoveryCodesPanel(codes: string[], email: string, done?: () => 
     h('p', null, t('tf.codes.intro')),
     list,
     h('div', { class: 'actions' }, copy, downloadLink(codes, email), copied),
-    next,
+    next && h('div', { class: 'actions' }, next),
   );
 }
 
@@ -139,7 +139,8 @@ export function twoFactorSection(email: string): HTMLElement {
       replace(body, h('p', null, t('tf.isOff')), info.required ? h('p', { class: 'chip chip-warn' }, t('tf.required')) : null, h('div', { class: 'actions' }, start));
       return;
     }
-    const extra = h('div');
+    // Holds new recovery codes once made; empty, it takes no room in the stack.
+    const extra = h('div', { hidden: true });
     const since = formatTime(info.enabledAt ?? 0, Intl.DateTimeFormat().resolvedOptions().timeZone, { dateStyle: 'medium' });
     replace(
       body,
@@ -147,7 +148,15 @@ export function twoFactorSection(email: string): HTMLElement {
       h('p', { class: 'muted' }, t('tf.codesLeft', { n: info.recoveryCodesLeft })),
       info.required ? h('p', { class: 'muted' }, t('tf.required')) : null,
       extra,
-      proofForm(info, email, (panel) => replace(extra, panel), () => void reload()),
+      proofForm(
+        info,
+        email,
+        (panel) => {
+          extra.hidden = false;
+          replace(extra, panel);
+        },
+        () => void reload(),
+      ),
     );
   };
   void reload();

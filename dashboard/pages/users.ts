@@ -60,7 +60,8 @@ function userRow(user: UserInfo, sites: SiteSummary[], self: string, reload: Rel
     });
     body = h('div', { class: 'stack-s' }, sitesForm, passwordReset(user, line));
   }
-  if (twoFactor.button) actions.append(twoFactor.button);
+  // Beside the viewer's password, not their sites: both are for someone locked out.
+  if (twoFactor.button) (isOwner ? actions : body).append(isOwner ? twoFactor.button : h('div', { class: 'actions' }, twoFactor.button));
   if (user.email !== self) {
     const remove = h('button', { type: 'button', class: 'btn btn-danger btn-push' }, t('users.delete'));
     remove.addEventListener('click', async () => {

@@ -208,10 +208,21 @@ describe('two-factor login', () => {
     await expect.poll(() => owner.locator('#tf-require').isChecked()).toBe(true);
     await noHorizontalScroll(owner);
     await screenshot(owner, 'two-factor-users');
+    const phone = await d.newPage({ viewport: PHONE, colorScheme: 'dark' });
+    await passwordLogin(phone, OWNER);
+    await phone.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    await phone.getByLabel('Recovery code').fill(ownerCodes[4]!);
+    await phone.getByRole('button', { name: 'Log in', exact: true }).click();
+    await phone.getByRole('heading', { name: 'Sites' }).waitFor();
+    await phone.goto(`${d.url}/users`);
+    await phone.locator('li.user', { hasText: VIEWER.email }).getByText('2FA on').waitFor();
+    await noHorizontalScroll(phone);
+    await screenshot(phone, 'two-factor-users-phone-dark');
     await row.getByRole('button', { name: 'Reset two-factor login' }).click();
     await owner.getByRole('dialog').getByRole('button', { name: 'Reset two-factor login' }).click();
     await owner.getByText(`Two-factor login of ${VIEWER.email} was reset.`).waitFor();
-    expect(await owner.locator('li.user', { hasText: VIEWER.email }).getByText('2FA on').count()).toBe(0);
+    // The list is drawn afresh from the server: the viewer's chip is gone.
+    await expect.poll(() => owner.locator('li.user', { hasText: VIEWER.email }).getByText('2FA on').count()).toBe(0);
     // Turning the requirement off again.
     await owner.getByLabel('Require two-factor login for every account').uncheck();
     await owner.getByText('Two-factor login is no longer required.').waitFor();
