@@ -2,7 +2,9 @@
  * First run, login, logout, the signed-in user's own account (password, other sessions)
  * and the session state the dashboard's shell starts from. The first run needs the setup
  * code (setup-code.ts). A wrong password and an unknown e-mail get the same answer after
- * the same work; attempts are counted before the password is checked (throttle.ts).
+ * the same work; attempts are counted before the password is checked (throttle.ts). With
+ * two-factor login on (or required and not set up), a right password gives a pending login,
+ * not a session: dashboard-two-factor.ts finishes it.
  * @module
  */
 import { Hono, type Context } from 'hono';
