@@ -130,8 +130,14 @@ export async function deleteUser(db: Db, id: number): Promise<boolean> {
   return true;
 }
 
-/** Replaces a user's password; throws UserError for one too short. */
+/**
+ * Replaces a user's password; throws UserError for one too short. A login that gave the old
+ * password and still waits for its two-factor code ends with it.
+ */
 export async function setPassword(db: Db, userId: number, password: string): Promise<void> {
   if (password.length < MIN_PASSWORD_LENGTH) throw new UserError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
-  await db.run('UPDATE users SET password_hash = ? WHERE id = ?', [await hashPassword(password), userId]);
+  await db.batch([
+    { sql: 'UPDATE users SET password_hash = ? WHERE id = ?', params: [await hashPassword(password), userId] },
+    { sql: 'DELETE FROM login_pending WHERE user_id = ?', params: [userId] },
+  ]);
 }

@@ -11,7 +11,8 @@ import {
   checkCode, confirmEnrolment, hasTwoFactor, newRecoveryCodes, removeTwoFactor, setTwoFactorRequired, startEnrolment, twoFactorRequired, twoFactorState,
 } from '../../server/core/auth/two-factor.ts';
 import { codeAt, manualKey, matchingStep, otpauthUri, qrSvg, stepAt } from '../../server/core/auth/totp.ts';
-import { createUser, deleteUser } from '../../server/core/users.ts';
+import { createPending } from '../../server/core/auth/login-pending.ts';
+import { createUser, deleteUser, setPassword } from '../../server/core/users.ts';
 import { openTestStore, type TestStore } from './query/store.ts';
 
 let store: TestStore;
@@ -174,6 +175,13 @@ describe('turning it off, resetting, deleting, and the owner policy', () => {
     expect(await deleteUser(store.db, other.userId)).toBe(true);
     expect(store.db.raw.prepare('SELECT count(*) AS n FROM two_factor').get()).toEqual({ n: 0 });
     expect(store.db.raw.prepare('SELECT count(*) AS n FROM recovery_codes').get()).toEqual({ n: 0 });
+  });
+
+  it('ends a login waiting for its code when the password changes', async () => {
+    const { userId } = await enrolled();
+    await createPending(store.db, userId, 'code', T0);
+    await setPassword(store.db, userId, 'a new password entirely');
+    expect(store.db.raw.prepare('SELECT count(*) AS n FROM login_pending').get()).toEqual({ n: 0 });
   });
 
   it('keeps the instance-wide requirement', async () => {
