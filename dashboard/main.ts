@@ -295,7 +295,7 @@ async function drawSignedIn(route: Route): Promise<void> {
 function drawRoute(route: Route): Promise<void> {
   if (route.name === 'share') drawShared(route.token, route.funnels);
   else if (session.state === 'setup') dispose = code('auth').renderSetup(frame(), signedIn, route.name === 'setup' ? route.code : '');
-  else if (session.state !== 'in') dispose = code('auth').renderLogin(frame(), signedIn);
+  else if (session.state !== 'in') dispose = code('auth').renderLogin(frame(), signedIn, session);
   else return drawSignedIn(route);
   return Promise.resolve();
 }

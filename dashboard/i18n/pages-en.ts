@@ -18,5 +18,6 @@ import { settingsGoals } from './settings-goals.en.ts';
 import { settingsLocation } from './settings-location.en.ts';
 import { sharedLinks } from './shared-links.en.ts';
 import { wordpress } from './wordpress.en.ts';
+import { twoFactor } from './two-factor.en.ts';
 
-export const strings = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsLocation, ...sharedLinks, ...staleGoal, ...wordpress };
+export const strings = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsLocation, ...sharedLinks, ...staleGoal, ...twoFactor, ...wordpress };

@@ -15,5 +15,6 @@ import { settingsGoals } from './settings-goals.nb.ts';
 import { settingsLocation } from './settings-location.nb.ts';
 import { sharedLinks } from './shared-links.nb.ts';
 import { wordpress } from './wordpress.nb.ts';
+import { twoFactor } from './two-factor.nb.ts';
 
-export const strings: Record<keyof typeof English, string> = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsLocation, ...sharedLinks, ...staleGoal, ...wordpress };
+export const strings: Record<keyof typeof English, string> = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsLocation, ...sharedLinks, ...staleGoal, ...twoFactor, ...wordpress };

@@ -1,6 +1,6 @@
 /**
  * The signed-in user's own account: who they are, a new password (which ends every other
- * session of the account), and signing out everywhere else.
+ * session of the account), two-factor login (two-factor.ts), and signing out everywhere else.
  * @module
  */
 import '../lib/page-strings.ts';
@@ -11,6 +11,7 @@ import { t } from '../lib/i18n.ts';
 import { newPasswordField, showOnField } from '../lib/form-fields.ts';
 import { attempt, errorText, field, input, section, setTitle, status } from '../lib/ui.ts';
 import type { Dispose } from './app.ts';
+import { twoFactorSection } from './two-factor.ts';
 
 type Ended = { ok: true; sessionsEnded: number };
 
@@ -78,7 +79,7 @@ export function renderAccount(main: HTMLElement): Dispose | undefined {
     (info) => {
       const sessions = sessionsSection(info);
       const role = info.role === 'owner' ? t('account.role.owner') : t('account.role.viewer');
-      page.append(h('p', { class: 'muted' }, t('account.signedInAs', { email: info.email, role })), passwordSection(() => sessions.refresh(0)), sessions.root);
+      page.append(h('p', { class: 'muted' }, t('account.signedInAs', { email: info.email, role })), passwordSection(() => sessions.refresh(0)), twoFactorSection(info.email), sessions.root);
     },
     (error: unknown) => page.append(h('p', { class: 'form-error', role: 'alert' }, errorText(error))),
   );

@@ -1,6 +1,7 @@
 /**
  * First run (create the owner account, with the setup code from the start banner's
- * address) and login. The server's message is shown under
+ * address) and login, with its second step when two-factor login is on (the code, or a
+ * recovery code) or required and not yet set up (enrolment, two-factor.ts). The server's message is shown under
  * the field it names, or above the button when it names none; throttling says how long
  * to wait. Success hands the new session state back, and the app redraws in place.
  * @module
@@ -13,6 +14,7 @@ import { t } from '../lib/i18n.ts';
 import { emailField, newPasswordField, showOnField } from '../lib/form-fields.ts';
 import { type Field, errorText, field, input, setTitle } from '../lib/ui.ts';
 import type { Dispose } from './app.ts';
+import { codeError, codeField, enrolStep } from './two-factor.ts';
 
 type SignedIn = (session: SessionState) => void;
 
@@ -106,7 +108,71 @@ export function minutesToWait(seconds: number | null): number {
   return Math.max(1, Math.ceil((seconds ?? 60) / 60));
 }
 
-export function renderLogin(main: HTMLElement, signedIn: SignedIn): Dispose | undefined {
+/** Leaves a login waiting for its code, back to the password form. */
+async function abandon(signedIn: SignedIn): Promise<void> {
+  await post('/api/dashboard/logout').catch(() => undefined);
+  signedIn({ state: 'login' });
+}
+
+/** The login's second step: a code from the app, or (switched to) a recovery code. */
+function renderCode(main: HTMLElement, signedIn: SignedIn, email: string): void {
+  let recovery = false;
+  const code = codeField(t('tf.code'));
+  let general: (m: string | null) => void = () => {};
+  const view = authForm(t('tf.login.title'), t('tf.login.intro', { email }), [code], t('tf.login.submit'), async () => {
+    code.setError(null);
+    general(null);
+    try {
+      signedIn(await post<SessionState>('/api/dashboard/login/code', { code: code.input.value }));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 429) {
+        const n = minutesToWait(error.retryAfter);
+        general(n === 1 ? t('login.throttled.one') : t('login.throttled.other', { n }));
+        return;
+      }
+      if (error instanceof ApiError && error.field === 'login') {
+        general(t('tf.login.expired'));
+        return;
+      }
+      code.setError(codeError(error, recovery));
+      code.input.select();
+    }
+  });
+  const form = view.querySelector('form')!;
+  general = formError(form);
+  const intro = view.querySelector('p.muted')!;
+  const label = code.root.querySelector('label')!;
+  const toggle = h('button', { type: 'button', class: 'btn btn-ghost' }, t('tf.login.useRecovery'));
+  toggle.addEventListener('click', () => {
+    recovery = !recovery;
+    // A recovery code has letters and hyphens: the full keyboard, no one-time-code autofill.
+    code.input.inputMode = recovery ? 'text' : 'numeric';
+    code.input.autocomplete = recovery ? 'off' : 'one-time-code';
+    code.input.maxLength = recovery ? 24 : 7;
+    code.input.value = '';
+    code.setError(null);
+    label.textContent = recovery ? t('tf.login.recovery') : t('tf.code');
+    intro.textContent = recovery ? t('tf.login.recoveryIntro', { email }) : t('tf.login.intro', { email });
+    toggle.textContent = recovery ? t('tf.login.useApp') : t('tf.login.useRecovery');
+    code.input.focus();
+  });
+  const back = h('button', { type: 'button', class: 'btn btn-ghost' }, t('tf.login.back'));
+  back.addEventListener('click', () => void abandon(signedIn));
+  view.querySelector('.auth-card')!.append(h('div', { class: 'actions' }, toggle, back));
+  replace(main, view);
+  code.input.focus();
+}
+
+export function renderLogin(main: HTMLElement, signedIn: SignedIn, session?: SessionState): Dispose | undefined {
+  if (session?.state === 'two-factor') {
+    renderCode(main, signedIn, session.email);
+    return undefined;
+  }
+  if (session?.state === 'two-factor-enrol') {
+    setTitle(t('tf.setUp'));
+    replace(main, enrolStep(session.email, signedIn));
+    return undefined;
+  }
   const fields = credentialFields('current-password');
   let general: (m: string | null) => void = () => {};
   const view = authForm(t('login.title'), t('login.intro'), [fields.email, fields.password], t('login.submit'), async () => {

@@ -1,6 +1,7 @@
 /**
  * Users (owner): everyone with their role and sites; add a viewer with the sites they may
- * read; change a viewer's sites or set a new password for them; delete a user after a confirm.
+ * read; change a viewer's sites or set a new password for them; delete a user after a confirm;
+ * require two-factor login for everyone, or reset someone's (two-factor.ts).
  * @module
  */
 import '../lib/page-strings.ts';
@@ -11,6 +12,7 @@ import { t } from '../lib/i18n.ts';
 import { emailField, newPasswordField, showOnField } from '../lib/form-fields.ts';
 import { attempt, confirmDialog, errorText, section, setTitle, status, uid } from '../lib/ui.ts';
 import type { AppContext, Dispose } from './app.ts';
+import { policySection, userTwoFactor } from './two-factor.ts';
 
 /** Checkboxes, one per site; returns the group and a reader of the ticked domains. */
 function siteChoices(legend: string, sites: SiteSummary[], ticked: string[], name?: string): { root: HTMLElement; value(): string[] } {
@@ -41,6 +43,8 @@ function userRow(user: UserInfo, sites: SiteSummary[], self: string, reload: Rel
     h('span', { class: isOwner ? 'chip chip-accent' : 'chip' }, isOwner ? t('users.role.owner') : t('users.role.viewer')),
   );
   const actions = h('div', { class: 'actions' });
+  const twoFactor = userTwoFactor(user, user.email === self, line, () => reload(t('tf.user.resetDone', { email: user.email })));
+  if (twoFactor.chip) head.append(twoFactor.chip);
   let body: HTMLElement = h('p', { class: 'muted' }, t('users.ownerSites'));
   if (!isOwner) {
     const seesNothing = h('span', { class: 'chip chip-warn', hidden: user.sites.length > 0 }, t('users.seesNothing'));
@@ -56,6 +60,8 @@ function userRow(user: UserInfo, sites: SiteSummary[], self: string, reload: Rel
     });
     body = h('div', { class: 'stack-s' }, sitesForm, passwordReset(user, line));
   }
+  // Beside the viewer's password, not their sites: both are for someone locked out.
+  if (twoFactor.button) (isOwner ? actions : body).append(isOwner ? twoFactor.button : h('div', { class: 'actions' }, twoFactor.button));
   if (user.email !== self) {
     const remove = h('button', { type: 'button', class: 'btn btn-danger btn-push' }, t('users.delete'));
     remove.addEventListener('click', async () => {
@@ -130,6 +136,7 @@ export function renderUsers(main: HTMLElement, app: AppContext): Dispose {
           done.root,
           h('ul', { class: 'stack', role: 'list', 'aria-label': t('users.listLabel') }, ownersFirst(users).map((u) => userRow(u, sites, app.user.email, reload))),
           addViewerForm(sites, reload),
+          policySection(),
         );
       })
       .catch((error: unknown) => {

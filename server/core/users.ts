@@ -108,7 +108,7 @@ export async function setGrantedSites(db: Db, userId: number, siteIds: readonly 
 }
 
 /**
- * Deletes a user, their sessions and grants; refuses the last owner (nobody could manage
+ * Deletes a user, their sessions, grants and two-factor login; refuses the last owner (nobody could manage
  * the instance then). False when there is no such user.
  */
 export async function deleteUser(db: Db, id: number): Promise<boolean> {
@@ -123,12 +123,21 @@ export async function deleteUser(db: Db, id: number): Promise<boolean> {
   await db.batch([
     { sql: 'DELETE FROM sessions WHERE user_id = ?', params: [id] },
     { sql: 'DELETE FROM user_sites WHERE user_id = ?', params: [id] },
+    { sql: 'DELETE FROM two_factor WHERE user_id = ?', params: [id] },
+    { sql: 'DELETE FROM recovery_codes WHERE user_id = ?', params: [id] },
+    { sql: 'DELETE FROM login_pending WHERE user_id = ?', params: [id] },
   ]);
   return true;
 }
 
-/** Replaces a user's password; throws UserError for one too short. */
+/**
+ * Replaces a user's password; throws UserError for one too short. A login that gave the old
+ * password and still waits for its two-factor code ends with it.
+ */
 export async function setPassword(db: Db, userId: number, password: string): Promise<void> {
   if (password.length < MIN_PASSWORD_LENGTH) throw new UserError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
-  await db.run('UPDATE users SET password_hash = ? WHERE id = ?', [await hashPassword(password), userId]);
+  await db.batch([
+    { sql: 'UPDATE users SET password_hash = ? WHERE id = ?', params: [await hashPassword(password), userId] },
+    { sql: 'DELETE FROM login_pending WHERE user_id = ?', params: [userId] },
+  ]);
 }

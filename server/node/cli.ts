@@ -16,6 +16,7 @@ import { resetSite } from '../core/site-reset.ts';
 import { listTokens, revokeToken } from '../core/token-registry.ts';
 import { createToken, DEFAULT_SCOPES, parseScopes } from '../core/tokens.ts';
 import { endSessionsOf } from '../core/auth/sessions.ts';
+import { removeTwoFactor, twoFactorRequired, usersWithTwoFactor } from '../core/auth/two-factor.ts';
 import { createUser, findUserByEmail, grantedSiteIds, listUsers, setPassword, UserError } from '../core/users.ts';
 import { hostnamePattern } from '../core/ingest/exclusions.ts';
 import { migrate } from './migrate.ts';
@@ -75,7 +76,9 @@ const USAGE = `Usage: npm run teller -- <command>
                                                  site, its settings, tokens, viewers, shared links and annotations
   user add <email>                               add a dashboard owner (password from TELLER_PASSWORD or stdin)
   user password <email>                          set a user's password (TELLER_PASSWORD or stdin) and end their sessions
-  user list                                      list users, their role and the sites a viewer may read
+  user list                                      list users, their role, the sites a viewer may read and two-factor login
+  user reset-2fa <email>                         turn off a user's two-factor login (phone and recovery codes lost);
+                                                 they log in with the password and set it up again
   token create --site <domain> [--scope <list>] | --admin
                                                  print a new token (shown once, last line): a site token
                                                  with scopes from stats,privacy,share,proxy,import
@@ -268,6 +271,7 @@ function unknownSite(domain: string): SiteError {
 async function userCommand(args: string[], io: CliIo): Promise<void> {
   const [action, email, ...extra] = args;
   if (action === 'list' && email === undefined) return userList(io);
+  if (action === 'reset-2fa') return userResetTwoFactor(email, extra, io);
   if (action !== 'add' && action !== 'password') throw new UsageError(`unknown user command "${action ?? ''}"`);
   if (!email) throw new UsageError('missing e-mail address');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
@@ -291,15 +295,35 @@ async function userCommand(args: string[], io: CliIo): Promise<void> {
   }
 }
 
+/**
+ * The way back in for someone who lost both phone and recovery codes, the only owner
+ * included: whoever runs this has the database already.
+ */
+async function userResetTwoFactor(email: string | undefined, extra: string[], io: CliIo): Promise<void> {
+  if (!email) throw new UsageError('missing e-mail address');
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const db = openDb(io.env);
+  try {
+    const user = await findUserByEmail(db, email);
+    if (!user) throw new CommandError(`no user ${email.trim().toLowerCase()}; see: npm run teller -- user list`);
+    const had = await removeTwoFactor(db, user.id);
+    const next = (await twoFactorRequired(db)) ? 'they set it up again right after their password (it is required)' : 'they log in with the password alone until they set it up again';
+    io.stdout(had ? `Turned off two-factor login of ${user.email}: ${next}.` : `${user.email} had no two-factor login; nothing changed.`);
+  } finally {
+    db.close();
+  }
+}
+
 async function userList(io: CliIo): Promise<void> {
   const db = openDb(io.env);
   try {
     const users = await listUsers(db);
     const domains = new Map((await listSites(db)).map((s) => [s.id, s.domain]));
     if (users.length === 0) io.stdout('No users yet. Open the dashboard to create the owner, or: npm run teller -- user add you@example.com');
+    const twoFactor = await usersWithTwoFactor(db);
     for (const u of users) {
       const sites = u.role === 'owner' ? 'all sites' : (await grantedSiteIds(db, u.id)).map((id) => domains.get(id) ?? `#${id}`).join(', ') || 'no sites';
-      io.stdout(`${u.email}\t${u.role}\t${sites}`);
+      io.stdout(`${u.email}\t${u.role}\t${sites}${twoFactor.has(u.id) ? '\t2fa' : ''}`);
     }
   } finally {
     db.close();

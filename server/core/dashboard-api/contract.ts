@@ -51,6 +51,10 @@ export type SessionState =
   | { state: 'setup' }
   | { state: 'login' }
   | { state: 'in'; user: { email: string; role: Role }; sites: SiteRef[] }
+  /** The password was right; the login waits for a code (TOTP or recovery): POST /api/dashboard/login/code. */
+  | { state: 'two-factor'; email: string }
+  /** The owner requires two-factor login and this account has none yet: it enrols before anything else. */
+  | { state: 'two-factor-enrol'; email: string }
   /** Only when the SHARE_HEADER names a live link (unlocked, when it has a password). */
   | { state: 'shared'; site: SiteRef; showVisits: boolean }
   /** The link has a password and this browser has not given it: POST /api/dashboard/share/unlock. */
@@ -66,7 +70,10 @@ export type SessionState =
  * POST /api/dashboard/login   { email, password } -> 200 SessionState (in) + cookie (a new session id);
  *                               401 { error: 'wrong e-mail or password' } (same answer and time for an
  *                               unknown e-mail); 429 { error } + Retry-After when throttled.
- * POST /api/dashboard/logout  -> 200 { ok: true }, session deleted, cookie cleared.
+ *                               With two-factor login on (or required by the owner and not yet set up), the
+ *                               answer is SessionState 'two-factor' ('two-factor-enrol') and a pending-login
+ *                               cookie instead of a session: see TwoFactorInfo.
+ * POST /api/dashboard/logout  -> 200 { ok: true }, session (and any pending login) deleted, cookies cleared.
  * GET  /api/dashboard/account -> AccountInfo (a logged-in user).
  * POST /api/dashboard/account/password { current, password, password2 } -> { ok, sessionsEnded }:
  *                               every other session of the account ends; 400 'current: wrong password'.
@@ -77,6 +84,52 @@ export interface AccountInfo {
   role: Role;
   /** Live sessions of this account besides the one asking. */
   otherSessions: number;
+}
+
+/**
+ * Two-factor login (TOTP, RFC 6238: 30 s, 6 digits, SHA-1; server/core/auth/two-factor.ts):
+ * POST /api/dashboard/login/code { code } (pending login) -> SessionState (in) + session cookie;
+ *                               `code` is six digits or a recovery code; 401 { error: 'code: …' } when wrong
+ *                               or already used, 401 'login: …' when the pending login has expired (log in
+ *                               again); 429 + Retry-After when throttled (counted apart from passwords).
+ * GET  /api/dashboard/account/two-factor -> TwoFactorInfo (a logged-in user).
+ * POST /api/dashboard/account/two-factor/start -> TwoFactorEnrolment (session, or the pending 'enrol'
+ *                               login); 409 when it is on already.
+ * POST /api/dashboard/account/two-factor/confirm { code } -> TwoFactorConfirmed: on, codes shown once;
+ *                               for a pending 'enrol' login also the session (cookie and state).
+ * POST /api/dashboard/account/two-factor/disable { password } or { code } -> { ok: true };
+ *                               409 while the owner requires two-factor login.
+ * POST /api/dashboard/account/two-factor/recovery-codes { password } or { code } -> { recoveryCodes }.
+ * GET  /api/dashboard/two-factor-policy (owner) -> TwoFactorPolicy;
+ * PUT  same path { required } -> TwoFactorPolicy; 409 when the owner asking has no two-factor login.
+ * DELETE /api/dashboard/users/<id>/two-factor (owner, not oneself) -> { reset: boolean }.
+ */
+export interface TwoFactorInfo {
+  enabled: boolean;
+  /** Unix seconds; null when off. */
+  enabledAt: number | null;
+  recoveryCodesLeft: number;
+  /** The owner requires it for every account (then it cannot be turned off). */
+  required: boolean;
+}
+
+export interface TwoFactorEnrolment {
+  /** The secret in base32, for `otpauth://`; manualKey is the same in groups of four. */
+  secret: string;
+  manualKey: string;
+  uri: string;
+  /** The QR code of `uri`, an SVG document drawn on the server. */
+  qrSvg: string;
+}
+
+export interface TwoFactorConfirmed {
+  recoveryCodes: string[];
+  /** The session state after a login that had to enrol first; absent when already signed in. */
+  session?: SessionState;
+}
+
+export interface TwoFactorPolicy {
+  required: boolean;
 }
 
 export interface Credentials {
@@ -189,6 +242,8 @@ export interface UserInfo {
   /** Domains a viewer may read; every site for an owner. */
   sites: string[];
   createdAt: number;
+  /** Two-factor login is on for this user. */
+  twoFactor: boolean;
 }
 
 /**

@@ -16,6 +16,7 @@ import { dashboardImports } from './dashboard-imports.ts';
 import { dashboardSiteData } from './dashboard-site-data.ts';
 import { dashboardSiteKeys } from './dashboard-site-keys.ts';
 import { dashboardSites } from './dashboard-sites.ts';
+import { dashboardTwoFactor } from './dashboard-two-factor.ts';
 import { dashboardUsers } from './dashboard-users.ts';
 import { funnelsApi } from './funnels-api.ts';
 import { healthRoutes } from './health.ts';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', importRoutes(deps));
   app.route('/', privacyRoutes(deps));
   app.route('/', dashboardSession(deps));
+  app.route('/', dashboardTwoFactor(deps));
   app.route('/', dashboardShare(deps));
   app.route('/', dashboardSites(deps));
   app.route('/', dashboardSiteKeys(deps));

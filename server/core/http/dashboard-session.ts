@@ -2,12 +2,15 @@
  * First run, login, logout, the signed-in user's own account (password, other sessions)
  * and the session state the dashboard's shell starts from. The first run needs the setup
  * code (setup-code.ts). A wrong password and an unknown e-mail get the same answer after
- * the same work; attempts are counted before the password is checked (throttle.ts).
+ * the same work; attempts are counted before the password is checked (throttle.ts). With
+ * two-factor login on (or required and not set up), a right password gives a pending login,
+ * not a session: dashboard-two-factor.ts finishes it.
  * @module
  */
 import { Hono, type Context } from 'hono';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../auth/passwords.ts';
 import { isSameOrigin, requestOrigin, truncatedClientAddress } from '../auth/request-origin.ts';
+import { clearPendingCookie, createPending, deletePending, owedStep, requestPending, setPendingCookie } from '../auth/login-pending.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie.ts';
 import { createSession, deleteSession, endSessionsOf, sessionCount } from '../auth/sessions.ts';
 import { expectedSetupCode, setupCodeMatches, setupUrl } from '../auth/setup-code.ts';
@@ -29,7 +32,7 @@ export const SETUP_CLOSED =
 
 export type SessionDeps = Pick<AppDeps, 'db' | 'config' | 'clock' | 'remoteAddress'>;
 
-function tooManyAttempts(c: Context, wait: number, what: string): Response {
+export function tooManyAttempts(c: Context, wait: number, what: string): Response {
   return fail(c, 429, `too many ${what}: try again in ${Math.ceil(wait / 60)} minutes`, { 'Retry-After': String(wait) }).response;
 }
 
@@ -49,14 +52,14 @@ function newPasswordField(c: Context, body: Record<string, unknown>, password: s
 let dummyHash: string | null = null;
 
 /** The signed-in state, with the sites the user may read (an owner: all of them). */
-async function signedIn(deps: SessionDeps, user: User): Promise<SessionState> {
+export async function signedIn(deps: SessionDeps, user: User): Promise<SessionState> {
   const all = await listSites(deps.db);
   const granted = user.role === 'owner' ? null : new Set(await grantedSiteIds(deps.db, user.id));
   const sites = all.filter((s) => granted === null || granted.has(s.id)).map((s) => ({ domain: s.domain, timezone: s.timezone, location_precision: s.locationPrecision }));
   return { state: 'in', user: { email: user.email, role: user.role }, sites };
 }
 
-async function startSession(deps: SessionDeps, c: Context, user: User): Promise<void> {
+export async function startSession(deps: SessionDeps, c: Context, user: User): Promise<void> {
   setSessionCookie(deps, c, await createSession(deps.db, user.id, deps.clock()));
 }
 
@@ -69,6 +72,9 @@ export async function sessionState(deps: SessionDeps, c: Context): Promise<Sessi
   } else {
     const access = await requestAccess(deps, c);
     if (access && 'via' in access && access.via === 'session') return signedIn(deps, access.user);
+    const pending = await requestPending(deps, c);
+    const user = pending && (await findUserById(deps.db, pending.userId));
+    if (pending && user) return { state: pending.purpose === 'code' ? 'two-factor' : 'two-factor-enrol', email: user.email };
   }
   return (await anyUserExists(deps.db)) ? { state: 'login' } : { state: 'setup' };
 }
@@ -138,6 +144,13 @@ export function dashboardSession(deps: SessionDeps): Hono {
     // A new id at every login: an id planted before login is never the one that gets in.
     const old = await requestAccess(deps, c);
     if (old && 'via' in old && old.via === 'session') await deleteSession(deps.db, old.sessionId);
+    // Two-factor login: no session yet, only a pending login owing its code or enrolment.
+    const owed = await owedStep(deps.db, user);
+    if (owed !== null) {
+      clearSessionCookie(deps, c);
+      setPendingCookie(deps, c, await createPending(deps.db, user.id, owed, deps.clock()));
+      return c.json({ state: owed === 'code' ? 'two-factor' : 'two-factor-enrol', email: user.email } satisfies SessionState);
+    }
     await startSession(deps, c, user);
     return c.json(await signedIn(deps, user));
   });
@@ -181,6 +194,10 @@ export function dashboardSession(deps: SessionDeps): Hono {
   });
 
   app.post('/api/dashboard/logout', async (c) => {
+    // A login waiting for its code is abandoned the same way.
+    const pending = isSameOrigin(deps, c) ? await requestPending(deps, c) : null;
+    if (pending) await deletePending(deps.db, pending.id);
+    clearPendingCookie(deps, c);
     const access = await dashboardAccess(deps, c);
     if ('response' in access) {
       // Logging out without a session is already done; a cross-origin logout is refused.

@@ -7,6 +7,7 @@ import { Hono, type Context } from 'hono';
 import type { UserInfo } from '../dashboard-api/contract.ts';
 import { findSite, listSites } from '../sites.ts';
 import { endSessionsOf } from '../auth/sessions.ts';
+import { usersWithTwoFactor } from '../auth/two-factor.ts';
 import { createUser, deleteUser, findUserById, grantedSiteIds, listUsers, setGrantedSites, setPassword, UserError, type User } from '../users.ts';
 import type { ApiDeps } from './api-auth.ts';
 import { booleanField, credentialsField, fail, jsonBody, ownerAccess, stringField, type Outcome } from './dashboard-access.ts';
@@ -15,9 +16,10 @@ const MAX_SITES_PER_REQUEST = 1000;
 
 export const NO_SITES = 'sites: a viewer with no site sees nothing; name at least one site, or send "noSites": true to add them now and grant sites later';
 
-async function userInfo(deps: ApiDeps, user: User, domains: ReadonlyMap<number, string>): Promise<UserInfo> {
+async function userInfo(deps: ApiDeps, user: User, domains: ReadonlyMap<number, string>, twoFactor?: ReadonlySet<number>): Promise<UserInfo> {
   const sites = user.role === 'owner' ? [...domains.values()] : (await grantedSiteIds(deps.db, user.id)).map((id) => domains.get(id)).filter((d): d is string => d !== undefined);
-  return { id: user.id, email: user.email, role: user.role, sites: sites.sort(), createdAt: user.createdAt };
+  const withTwoFactor = twoFactor ?? (await usersWithTwoFactor(deps.db));
+  return { id: user.id, email: user.email, role: user.role, sites: sites.sort(), createdAt: user.createdAt, twoFactor: withTwoFactor.has(user.id) };
 }
 
 async function siteDomains(deps: ApiDeps): Promise<Map<number, string>> {
@@ -50,8 +52,9 @@ export function dashboardUsers(deps: ApiDeps): Hono {
     const owner = await ownerAccess(deps, c);
     if ('response' in owner) return owner.response;
     const domains = await siteDomains(deps);
+    const twoFactor = await usersWithTwoFactor(deps.db);
     const users = [];
-    for (const user of await listUsers(deps.db)) users.push(await userInfo(deps, user, domains));
+    for (const user of await listUsers(deps.db)) users.push(await userInfo(deps, user, domains, twoFactor));
     return c.json({ users });
   });
 
