@@ -23,6 +23,7 @@ import { importsApi } from './imports-api.ts';
 import { dashboardImportList } from './dashboard-import-list.ts';
 import { dashboardGoals } from './dashboard-goals.ts';
 import { privacyRoutes } from './privacy-routes.ts';
+import { reportRoutes } from './report-routes.ts';
 import { importRoutes } from './import-routes.ts';
 import { statsApi } from './stats-api.ts';
 import { wordpressApi } from './wordpress-api.ts';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', dashboardImports(deps));
   app.route('/', dashboardImportList(deps));
   app.route('/', dashboardGoals(deps));
+  app.route('/', reportRoutes(deps));
   app.route('/', dashboardUsers(deps));
   app.route('/', dashboardPages(deps));
   // Hono's default 404 is plain text; an API client gets JSON it can read like every other error.
