@@ -211,7 +211,7 @@ export async function unsubscribe(db: Db, recipientId: number, nowSec: number): 
  */
 export async function siteUsers(db: Db, siteId: number): Promise<Array<{ id: number; email: string; role: 'owner' | 'viewer' }>> {
   const rows = await db.all<{ id: number; email: string; role: string }>(
-    `SELECT id, email, role FROM users WHERE role = 'owner' OR id IN (SELECT user_id FROM user_sites WHERE site_id = ?) ORDER BY role DESC, email`,
+    `SELECT id, email, role FROM users WHERE role = 'owner' OR id IN (SELECT user_id FROM user_sites WHERE site_id = ?) ORDER BY role = 'viewer', email`,
     [siteId],
   );
   return rows.map((r) => ({ id: r.id, email: r.email, role: r.role === 'viewer' ? 'viewer' : 'owner' }));
