@@ -14,8 +14,9 @@ import { settingsDanger } from './settings-danger.en.ts';
 import { settingsImport } from './settings-import.en.ts';
 import { settingsImportsList } from './settings-imports-list.en.ts';
 import { settingsGoals } from './settings-goals.en.ts';
+import { settingsReports } from './settings-reports.en.ts';
 import { settingsLocation } from './settings-location.en.ts';
 import { sharedLinks } from './shared-links.en.ts';
 import { wordpress } from './wordpress.en.ts';
 
-export const strings = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsLocation, ...sharedLinks, ...staleGoal, ...wordpress };
+export const strings = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsReports, ...settingsLocation, ...sharedLinks, ...staleGoal, ...wordpress };

@@ -11,8 +11,9 @@ import { settingsDanger } from './settings-danger.nb.ts';
 import { settingsImport } from './settings-import.nb.ts';
 import { settingsImportsList } from './settings-imports-list.nb.ts';
 import { settingsGoals } from './settings-goals.nb.ts';
+import { settingsReports } from './settings-reports.nb.ts';
 import { settingsLocation } from './settings-location.nb.ts';
 import { sharedLinks } from './shared-links.nb.ts';
 import { wordpress } from './wordpress.nb.ts';
 
-export const strings: Record<keyof typeof English, string> = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsLocation, ...sharedLinks, ...staleGoal, ...wordpress };
+export const strings: Record<keyof typeof English, string> = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsReports, ...settingsLocation, ...sharedLinks, ...staleGoal, ...wordpress };

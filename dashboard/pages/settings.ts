@@ -1,6 +1,6 @@
 /**
  * A site's settings (owner): timezone, raw-event retention, IP storage, visitor location, exclusions,
- * allowed hostnames, site-search parameters, goals, then access (Connect WordPress, tokens, shared link, viewers),
+ * allowed hostnames, site-search parameters, goals, e-mail reports, then access (Connect WordPress, tokens, shared link, viewers),
  * and the danger zone: reset, purge before a day, removal. Each section saves on its own and says next to itself whether it worked.
  * @module
  */
@@ -21,6 +21,7 @@ import { sharedLinksSection } from './shared-links.ts';
 import { exportSection, privacySection } from './settings-privacy.ts';
 import { importSection } from './settings-import.ts';
 import { goalsSection } from './settings-goals.ts';
+import { reportsSection } from './settings-reports.ts';
 import { wordpressSection } from './wordpress-connect.ts';
 
 type Save = (change: Partial<SiteSettingsJson>) => Promise<SiteSettingsJson>;
@@ -200,6 +201,7 @@ export function renderSettings(main: HTMLElement, domain: string): Dispose {
         locationSection(settings, save),
         listsSection(settings, save),
         goalsSection(domain),
+        reportsSection(domain),
         wordpressSection(domain),
         tokensSection(domain),
         sharedLinksSection(domain),
