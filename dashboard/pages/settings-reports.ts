@@ -133,7 +133,7 @@ function logoField(settings: ReportSettingsJson, draft: Draft, line: ReturnType<
 
 function previewPart(domain: string, mailConfigured: boolean): HTMLElement {
   const line = status();
-  const period = h('select', { class: 'input', id: uid('report-period') }, h('option', { value: 'week' }, t('reports.preview.week')), h('option', { value: 'month' }, t('reports.preview.month')));
+  const period = h('select', { class: 'input report-lang', id: uid('report-period') }, h('option', { value: 'week' }, t('reports.preview.week')), h('option', { value: 'month' }, t('reports.preview.month')));
   const lang = langSelect('nb', t('reports.lang'), () => update());
   const open = h('a', { class: 'btn', target: '_blank', rel: 'noopener' }, t('reports.preview.open'));
   const update = () => open.setAttribute('href', `${sitePath(domain, '/reports/preview')}?period=${period.value}&lang=${lang.value}`);

@@ -143,6 +143,7 @@ describe('scheduled reports on Node', () => {
 
   it('has the Stats API’s numbers for the same period, the chart inline and one-click unsubscribe headers', async () => {
     const en = mailTo(CLIENT)[0]! as ParsedMail;
+    const nb = mailTo(OWNER.email)[0]! as ParsedMail;
     const site = (await findSite(server.db, SITE))!;
     const q = reportQueries(site, periodStarting('week', '2026-11-30', 'Europe/Oslo'), true);
     const kpis = (await stats(q.kpis)).results[0]!;
@@ -154,11 +155,15 @@ describe('scheduled reports on Node', () => {
     });
     expect(inMail.visitors!.value).toBeGreaterThan(20);
     for (const list of q.lists) {
-      const answer = (await stats(list.body)).results.map((r) => [r.dimensions[0], r.metrics[0]]);
+      // Countries come as codes and are named in the reader's language.
+      const name = (label: string) => (list.id === 'countries' ? new Intl.DisplayNames(['en-GB'], { type: 'region' }).of(label) : label);
+      const answer = (await stats(list.body)).results.map((r) => [name(r.dimensions[0]!), r.metrics[0]]);
       expect(listOf(en.html as string, list.id), list.id).toEqual(answer);
     }
     expect(listOf(en.html as string, 'keywords').map(([w]) => w)).toContain('årsoppgjør');
     expect(listOf(en.html as string, 'goals')).toEqual([['Signup', 3]]);
+    expect(listOf(en.html as string, 'countries').map(([c]) => c)).toEqual(['Norway', 'Sweden']);
+    expect(listOf(nb.html as string, 'countries').map(([c]) => c)).toEqual(['Norge', 'Sverige']);
     const days = (await stats(q.days)).results.map((r) => `  ${r.dimensions[0]!.slice(0, 10)}  ${r.metrics[0]}`);
     for (const line of days) expect(en.text).toContain(line);
 

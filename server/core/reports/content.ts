@@ -28,7 +28,7 @@ export const LISTS: ReadonlyArray<{ id: ListId; dimension: string; metric: 'visi
   { id: 'engines', dimension: 'visit:search_engine', metric: 'visitors', hideNotSet: true },
   { id: 'keywords', dimension: 'visit:search_keyword', metric: 'visitors', hideNotSet: true },
   { id: 'pages', dimension: 'event:page', metric: 'visitors', hideNotSet: false },
-  { id: 'countries', dimension: 'visit:country_name', metric: 'visitors', hideNotSet: false },
+  { id: 'countries', dimension: 'visit:country', metric: 'visitors', hideNotSet: false },
   { id: 'devices', dimension: 'visit:device', metric: 'visitors', hideNotSet: false },
   { id: 'goals', dimension: 'event:goal', metric: 'events', hideNotSet: false },
 ];

@@ -10,7 +10,7 @@ import type { InlineImage } from '../ports.ts';
 import type { ReportContent } from './content.ts';
 import { drawBars, encodePng } from './png.ts';
 import type { Logo, ReportLang } from './store.ts';
-import { fill, formatChange, formatChartDay, formatKpi, formatNumber, formatPeriod, MAIL_STRINGS } from './strings.ts';
+import { countryName, fill, formatChange, formatChartDay, formatKpi, formatNumber, formatPeriod, MAIL_STRINGS } from './strings.ts';
 
 export interface RenderOptions {
   lang: ReportLang;
@@ -33,6 +33,7 @@ export const CHART_CID = 'chart@teller';
 export const LOGO_CID = 'logo@teller';
 export const CHART_WIDTH = 560;
 export const CHART_HEIGHT = 140;
+const KPI_WIDTH = 94;
 
 const INK = '#18181b';
 const MUTED = '#71717a';
@@ -61,34 +62,44 @@ function logoImage(logo: Logo): InlineImage {
   return { cid: LOGO_CID, filename: `logo.${extension}`, contentType: logo.contentType, content: Uint8Array.from(atob(logo.base64), (ch) => ch.charCodeAt(0)) };
 }
 
-/** The day labels under the chart, in cells as wide as the bars: every day of a week, every fifth of a month. */
+/** The day labels under the chart, in cells as wide as the bars: every day of a week (with its number), every fifth of a month. */
 function chartLabels(content: ReportContent, lang: ReportLang): string {
-  const n = content.days.length;
-  const width = CHART_WIDTH / n;
   const week = content.period.kind === 'week';
   const cells = content.days.map((d, i) => {
     const label = week || i % 5 === 0 ? escapeHtml(formatChartDay(lang, d.day, week)) : '';
-    return `<td width="${width.toFixed(2)}" style="${FONT};font-size:11px;color:${MUTED};text-align:${week ? 'center' : 'left'};padding:4px 0 0 0;white-space:nowrap">${label}</td>`;
+    // A week's bars are wide enough to carry their number; a month's are read in the text part.
+    const count = week ? `<div style="font-size:12px;font-weight:700;color:${INK}">${escapeHtml(formatNumber(lang, d.visitors))}</div>` : '';
+    return `<td style="${FONT};font-size:11px;color:${MUTED};text-align:${week ? 'center' : 'left'};padding:4px 0 0 0;white-space:nowrap">${count}${label}</td>`;
   });
-  return `<table role="presentation" width="${CHART_WIDTH}" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:${CHART_WIDTH}px;table-layout:fixed"><tr>${cells.join('')}</tr></table>`;
+  // Fixed layout shares the width equally, as the bars do; no pixel widths, so a phone can narrow it.
+  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:${CHART_WIDTH}px;table-layout:fixed"><tr>${cells.join('')}</tr></table>`;
 }
 
-function kpiCells(content: ReportContent, lang: ReportLang): string {
+/**
+ * The KPIs as inline blocks: five across in a wide client, wrapping three and two on a
+ * phone (a table row cannot wrap); Outlook's Word engine stacks them, still readable.
+ */
+function kpiBlocks(content: ReportContent, lang: ReportLang): string {
   const s = MAIL_STRINGS[lang];
   return content.kpis
     .map((k) => {
       const change = formatChange(lang, k.metric, k.change);
       // Fewer bounces and longer visits are the good direction; colour follows that.
-      const good = k.change === null || k.change === 0 ? null : (k.metric === 'bounce_rate' ? k.change < 0 : k.change > 0);
+      const good = k.change === null || k.change === 0 ? null : k.metric === 'bounce_rate' ? k.change < 0 : k.change > 0;
       const colour = good === null ? MUTED : good ? '#15803d' : '#b91c1c';
-      return `<td valign="top" style="${FONT};padding:8px 6px;border-top:3px solid ${ACCENT}" data-kpi="${k.metric}">
+      return `<div style="display:inline-block;vertical-align:top;width:${KPI_WIDTH}px;${FONT};padding:8px 0 10px 0;margin:0 6px;border-top:3px solid ${ACCENT}" data-kpi="${k.metric}">
 <div style="font-size:12px;color:${MUTED}">${escapeHtml(s.kpi[k.metric])}</div>
 <div style="font-size:20px;font-weight:700;color:${INK};padding:2px 0" data-value="${k.value}">${escapeHtml(formatKpi(lang, k.metric, k.value))}</div>
 <div style="font-size:12px;color:${colour}" data-change="${k.change ?? ''}">${escapeHtml(change)}</div>
 <div style="font-size:11px;color:${MUTED}">${escapeHtml(fill(s.previous, { value: formatKpi(lang, k.metric, k.previous) }))}</div>
-</td>`;
+</div>`;
     })
     .join('');
+}
+
+/** A row's label in the reader's language: countries are codes, named here. */
+function rowLabel(lang: ReportLang, list: string, label: string): string {
+  return list === 'countries' ? countryName(lang, label) : label;
 }
 
 function listTables(content: ReportContent, lang: ReportLang): string {
@@ -99,7 +110,7 @@ function listTables(content: ReportContent, lang: ReportLang): string {
         ? list.rows
             .map(
               (r) =>
-                `<tr><td style="${FONT};font-size:14px;color:${INK};padding:5px 0;border-bottom:1px solid ${LINE};word-break:break-word">${escapeHtml(r.label)}</td><td align="right" style="${FONT};font-size:14px;color:${INK};padding:5px 0 5px 12px;border-bottom:1px solid ${LINE};white-space:nowrap" data-value="${r.value}">${escapeHtml(formatNumber(lang, r.value))}</td></tr>`,
+                `<tr><td style="${FONT};font-size:14px;color:${INK};padding:5px 0;border-bottom:1px solid ${LINE};word-break:break-word">${escapeHtml(rowLabel(lang, list.id, r.label))}</td><td align="right" style="${FONT};font-size:14px;color:${INK};padding:5px 0 5px 12px;border-bottom:1px solid ${LINE};white-space:nowrap" data-value="${r.value}">${escapeHtml(formatNumber(lang, r.value))}</td></tr>`,
             )
             .join('')
         : `<tr><td colspan="2" style="${FONT};font-size:14px;color:${MUTED};padding:5px 0">${escapeHtml(s.empty)}</td></tr>`;
@@ -137,7 +148,7 @@ function textPart(content: ReportContent, options: RenderOptions, heading: strin
   for (const list of content.lists) {
     lines.push('', `${s.list[list.id]}:`);
     if (list.rows.length === 0) lines.push(`  ${s.empty}`);
-    for (const r of list.rows) lines.push(`  ${r.label}  ${formatNumber(lang, r.value)}`);
+    for (const r of list.rows) lines.push(`  ${rowLabel(lang, list.id, r.label)}  ${formatNumber(lang, r.value)}`);
   }
   lines.push('', '--');
   if (options.operator) lines.push(fill(s.signed, { operator: options.operator }));
@@ -163,7 +174,7 @@ export async function renderReport(content: ReportContent, options: RenderOption
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f4f4f5"><tr><td align="center" style="padding:16px 8px">
 <table role="presentation" width="608" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:608px;background:#ffffff;border:1px solid ${LINE}">
 <tr><td style="${FONT};padding:24px 24px 8px 24px">${logo}<div style="font-size:20px;font-weight:700;color:${INK}">${escapeHtml(heading)}</div><div style="font-size:14px;color:${MUTED};padding-top:4px">${escapeHtml(period)}</div></td></tr>
-<tr><td style="padding:8px 18px 0 18px"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>${kpiCells(content, options.lang)}</tr></table></td></tr>
+<tr><td style="padding:8px 18px 0 18px;font-size:0">${kpiBlocks(content, options.lang)}</td></tr>
 <tr><td style="${FONT};font-size:15px;font-weight:700;color:${INK};padding:20px 24px 8px 24px">${escapeHtml(s.chart)}</td></tr>
 <tr><td style="padding:0 24px"><img src="cid:${CHART_CID}" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" alt="${escapeHtml(s.chartAlt)}" style="display:block;width:100%;max-width:${CHART_WIDTH}px;height:auto;border:0">${chartLabels(content, options.lang)}</td></tr>
 ${listTables(content, options.lang)}

@@ -73,7 +73,7 @@ export function formatNumber(lang: ReportLang, n: number): string {
 
 /** A KPI's value as the dashboard writes it: a percentage, a duration (`2m 05s`), or a count. */
 export function formatKpi(lang: ReportLang, metric: KpiMetric, value: number): string {
-  if (metric === 'bounce_rate') return `${formatNumber(lang, value)} %`;
+  if (metric === 'bounce_rate') return `${formatNumber(lang, value)}\u00a0%`;
   if (metric === 'visit_duration') {
     const s = Math.round(value);
     if (s < 60) return `${s}s`;
@@ -83,12 +83,12 @@ export function formatKpi(lang: ReportLang, metric: KpiMetric, value: number): s
   return formatNumber(lang, value);
 }
 
-/** A change: `+12 %` (bounce rate: `+3 pp`, percentage points), or the word for none. */
+/** A change: `+12 %` (bounce rate: `+3 pp`, percentage points), or the word for none; the unit never wraps from its number. */
 export function formatChange(lang: ReportLang, metric: KpiMetric, change: number | null): string {
   if (change === null) return '';
   if (change === 0) return MAIL_STRINGS[lang].noChange;
   const sign = change > 0 ? '+' : '−';
-  return `${sign}${formatNumber(lang, Math.abs(change))} ${metric === 'bounce_rate' ? 'pp' : '%'}`;
+  return `${sign}${formatNumber(lang, Math.abs(change))}\u00a0${metric === 'bounce_rate' ? 'pp' : '%'}`;
 }
 
 const dayFormat = (lang: ReportLang, options: Intl.DateTimeFormatOptions) =>
@@ -107,4 +107,14 @@ export function formatPeriod(lang: ReportLang, kind: ReportKind, firstDay: strin
 /** A day under the chart: `Mon 30` / `man. 30`. */
 export function formatChartDay(lang: ReportLang, day: string, withWeekday: boolean): string {
   return dayFormat(lang, withWeekday ? { weekday: 'short', day: 'numeric' } : { day: 'numeric' }).format(asDate(day));
+}
+
+/** A country's name from its ISO code in the reader's language (`NO` → Norge / Norway); anything else as it is. */
+export function countryName(lang: ReportLang, code: string): string {
+  if (!/^[A-Z]{2}$/.test(code)) return code;
+  try {
+    return new Intl.DisplayNames([MAIL_STRINGS[lang].locale], { type: 'region' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
 }

@@ -53,15 +53,15 @@ describe('report rendering', () => {
     expect(r.subject).toBe('Weekly report for kunde.example: 30 Nov – 6 Dec 2026');
     expect(r.html).toContain('Unique visitors');
     expect(r.html).toContain('1,234');
-    expect(r.html).toContain('+23 %');
-    expect(r.html).toContain('−3 pp');
+    expect(r.html).toContain('+23\u00a0%');
+    expect(r.html).toContain('−3\u00a0pp');
     expect(r.html).toContain('2m 05s');
     expect(r.html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
     expect(r.html).not.toMatch(/<script|<style|src="https?:/i);
     expect(r.html).toContain(`src="cid:${CHART_CID}"`);
     expect(r.html).toContain('Sent by Byrå &#38; Co');
     expect(r.html).toContain('Nothing in this period');
-    expect(r.text).toContain('Unique visitors: 1,234 (+23 %), previous period: 1,000');
+    expect(r.text).toContain('Unique visitors: 1,234 (+23\u00a0%), previous period: 1,000');
     expect(r.text).toContain('Unsubscribe: https://t.example/reports/unsubscribe/1.x');
   });
 
