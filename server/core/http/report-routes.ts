@@ -26,7 +26,7 @@ import {
 import { unsubscribeKey, verifyUnsubscribeToken } from '../reports/unsubscribe.ts';
 import { listSites } from '../sites.ts';
 import type { AppDeps } from './app-deps.ts';
-import { fail, jsonBody, ownedSite, ownerAccess, type Outcome } from './dashboard-access.ts';
+import { fail, jsonBody, ownedSite, ownerAccess, type Outcome, readableSite } from './dashboard-access.ts';
 
 type ReportRouteDeps = Pick<AppDeps, 'db' | 'readDb' | 'columnar' | 'config' | 'clock' | 'mailer' | 'log'>;
 
@@ -141,7 +141,7 @@ export function reportRoutes(deps: ReportRouteDeps): Hono {
   app.post('/api/dashboard/sites/:domain/reports/preview', async (c) => {
     const owner = await ownerAccess(deps, c);
     if ('response' in owner) return owner.response;
-    const site = await ownedSite(deps, c);
+    const site = await readableSite(deps, c, owner.ok);
     if ('response' in site) return site.response;
     const body = await jsonBody(c);
     if ('response' in body) return body.response;
