@@ -15,6 +15,7 @@ import { setOperator } from '../../server/core/privacy/site-privacy.ts';
 import { encodePng, type IndexedImage } from '../../server/core/reports/png.ts';
 import { createUser, setGrantedSites } from '../../server/core/users.ts';
 import { insertVisitWithEvents } from '../core/query/store.ts';
+import { forgetRollups } from '../helpers/forget-rollups.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { type DashboardHarness, DESKTOP, OWNER, type PageOptions, PHONE, rawKeysOnPage, SCREENSHOT_DIR, screenshot, seriousA11yViolations, startDashboard } from './dashboard-harness.ts';
 
@@ -76,7 +77,7 @@ function seed(siteId: number): void {
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  d = await startDashboard({ clock: () => NOW, env: { TELLER_SMTP_URL: smtp.url, TELLER_MAIL_FROM: 'Regnskapsbyrået Nord AS <rapport@byraa.example>' } });
+  d = await startDashboard({ clock: () => NOW, env: { TELLER_SMTP_URL: smtp.url, TELLER_MAIL_FROM: 'Regnskapsbyrået Nord AS <rapport@byraa.example>', TELLER_COLUMNAR: 'off' } });
   const siteId = await d.server.addSite(SITE, 'Europe/Oslo');
   await setOperator(d.server.db, siteId, 'Regnskapsbyrået Nord AS');
   await addGoal(d.server.db, siteId, parseGoal({ kind: 'event', eventName: 'Kontaktskjema' }), NOW);
@@ -85,6 +86,7 @@ beforeAll(async () => {
   const viewer = await createUser(d.server.db, VIEWER, 'viewer password 123', NOW, 'viewer');
   await setGrantedSites(d.server.db, viewer, [siteId]);
   seed(siteId);
+  await forgetRollups(d.server.db, siteId);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   logoFile = join(SCREENSHOT_DIR, 'report-logo.png');
   writeFileSync(logoFile, await logoPng());
@@ -163,6 +165,8 @@ describe('settings: e-mail reports', () => {
     await preview.waitForLoadState();
     await preview.getByText('Monthly report: kunde.example').waitFor();
     expect(await preview.getByText('November 2026').count()).toBe(1);
+    // November's five seeded days of 35 visitors and the 30th's 38.
+    expect(await preview.locator('[data-kpi="visitors"] [data-value]').getAttribute('data-value')).toBe('213');
     expect(await preview.getByRole('img', { name: 'Bar chart of visitors per day' }).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1120);
     await screenshot(preview, 'report-preview-desktop');
     // A phone's mail app is as narrow: the key figures wrap instead of widening the mail.
