@@ -2,7 +2,8 @@
  * Scheduled reports in workerd: the Worker's `scheduled` handler, driven through Miniflare
  * at a chosen time, sends the week's report through the `send_email` binding (Miniflare
  * 4.20260426 runs it locally: it writes the message's parts to files and logs where), and
- * a second cron run in the same period sends nothing (the sent-log claims before sending).
+ * a second cron run in the same period sends nothing (the sent-log claims before sending);
+ * the mail's unsubscribe link works in the Worker.
  */
 import { readFileSync } from 'node:fs';
 import { Log, LogLevel, Miniflare } from 'miniflare';
@@ -88,5 +89,14 @@ describe('reports from the cron trigger', () => {
     await runCron('2026-12-07T06:07:00Z');
     expect(sends()).toHaveLength(1);
     expect((await db.prepare('SELECT count(*) AS n FROM report_sent').first<{ n: number }>())!.n).toBe(1);
+
+    // The mail's unsubscribe link, one-click as RFC 8058 has a mail client send it, reaches the Worker.
+    const link = /https:\/\/stats\.byra\.example\/reports\/unsubscribe\/[\w.-]+/.exec(html)![0];
+    const page = await mf.dispatchFetch(link);
+    expect(await page.text()).toContain('Slutte å få rapportene om kunde.example til kunde@client.example?');
+    const post = await mf.dispatchFetch(link, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(post.status).toBe(200);
+    expect(await post.text()).toContain('kunde@client.example får ikke lenger rapportene om kunde.example.');
+    expect((await db.prepare('SELECT unsubscribed_at IS NOT NULL AS gone FROM report_recipients').first<{ gone: number }>())!.gone).toBe(1);
   });
 });
