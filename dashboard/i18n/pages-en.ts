@@ -15,9 +15,10 @@ import { settingsImport } from './settings-import.en.ts';
 import { settingsImportsList } from './settings-imports-list.en.ts';
 import { settingsAlerts } from './settings-alerts.en.ts';
 import { settingsGoals } from './settings-goals.en.ts';
+import { settingsReports } from './settings-reports.en.ts';
 import { settingsLocation } from './settings-location.en.ts';
 import { sharedLinks } from './shared-links.en.ts';
 import { wordpress } from './wordpress.en.ts';
 import { twoFactor } from './two-factor.en.ts';
 
-export const strings = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsLocation, ...sharedLinks, ...staleGoal, ...twoFactor, ...wordpress };
+export const strings = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsReports, ...settingsLocation, ...sharedLinks, ...staleGoal, ...twoFactor, ...wordpress };

@@ -12,9 +12,10 @@ import { settingsImport } from './settings-import.nb.ts';
 import { settingsImportsList } from './settings-imports-list.nb.ts';
 import { settingsAlerts } from './settings-alerts.nb.ts';
 import { settingsGoals } from './settings-goals.nb.ts';
+import { settingsReports } from './settings-reports.nb.ts';
 import { settingsLocation } from './settings-location.nb.ts';
 import { sharedLinks } from './shared-links.nb.ts';
 import { wordpress } from './wordpress.nb.ts';
 import { twoFactor } from './two-factor.nb.ts';
 
-export const strings: Record<keyof typeof English, string> = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsLocation, ...sharedLinks, ...staleGoal, ...twoFactor, ...wordpress };
+export const strings: Record<keyof typeof English, string> = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsReports, ...settingsLocation, ...sharedLinks, ...staleGoal, ...twoFactor, ...wordpress };

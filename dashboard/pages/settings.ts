@@ -1,6 +1,6 @@
 /**
  * A site's settings (owner): timezone, raw-event retention, IP storage, visitor location, exclusions,
- * allowed hostnames, site-search parameters, goals, alerts, then access (Connect WordPress, tokens, shared link, viewers),
+ * allowed hostnames, site-search parameters, goals, e-mail reports, alerts, then access (Connect WordPress, tokens, shared link, viewers),
  * and the danger zone: reset, purge before a day, removal. Each section saves on its own and says next to itself whether it worked.
  * @module
  */
@@ -21,6 +21,7 @@ import { sharedLinksSection } from './shared-links.ts';
 import { exportSection, privacySection } from './settings-privacy.ts';
 import { importSection } from './settings-import.ts';
 import { goalsSection } from './settings-goals.ts';
+import { reportsSection } from './settings-reports.ts';
 import { alertsSection } from './settings-alerts.ts';
 import { wordpressSection } from './wordpress-connect.ts';
 
@@ -201,6 +202,7 @@ export function renderSettings(main: HTMLElement, domain: string): Dispose {
         locationSection(settings, save),
         listsSection(settings, save),
         goalsSection(domain),
+        reportsSection(domain),
         alertsSection(domain),
         wordpressSection(domain),
         tokensSection(domain),

@@ -37,6 +37,7 @@ import { sitesWithProxySecret } from '../core/proxy-secret.ts';
 import { deleteImport, listImports } from '../core/imports/store.ts';
 import { GOAL_USAGE, goalCommand } from './goal-cli.ts';
 import { FUNNEL_USAGE, funnelCommand } from './funnel-cli.ts';
+import { REPORT_USAGE, reportCommand } from './report-cli.ts';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -100,6 +101,7 @@ const USAGE = `Usage: npm run teller -- <command>
 ${WP_STATISTICS_USAGE}
 ${GOAL_USAGE}
 ${FUNNEL_USAGE}
+${REPORT_USAGE}
 
 Database: TELLER_DB (default ./data/teller.db)`;
 
@@ -545,6 +547,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     else if (group === 'import' && rest[0] === 'wp-statistics') await importWpStatisticsCommand(rest.slice(1), { openDb: () => openDb(io.env), usageError: (m) => new UsageError(m), commandError: (m) => new CommandError(m), stdout: io.stdout });
     else if (group === 'import') await importCommand(rest, io);
     else if (group === 'goal') await goalCommand(rest, { openDb: () => openDb(io.env), usageError: (m) => new UsageError(m), commandError: (m) => new CommandError(m), stdout: io.stdout });
+    else if (group === 'report') await reportCommand(rest, { openDb: () => openDb(io.env), usageError: (m) => new UsageError(m), commandError: (m) => new CommandError(m), stdout: io.stdout, env: io.env, now: Date.now });
     else if (group === 'funnel') await funnelCommand(rest, { openDb: () => openDb(io.env), usageError: (m) => new UsageError(m), commandError: (m) => new CommandError(m), stdout: io.stdout });
     else if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
       io.stdout(USAGE);

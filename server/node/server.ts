@@ -22,6 +22,7 @@ import type { Ingest } from '../core/ingest/ingest.ts';
 import { isLoopbackIp, parseIp } from '../core/ingest/ip.ts';
 import { startCopyProcess } from './columnar/copy-client.ts';
 import { columnarOptions } from './columnar/options.ts';
+import { sendDueReports } from '../core/reports/schedule.ts';
 import { smtpMailerFromEnv } from './smtp-mailer.ts';
 import { startIngestThread } from './ingest-thread.ts';
 import { migrate } from './migrate.ts';
@@ -201,6 +202,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           }
           // Newly rolled-up days are copied to the columnar store; purged ones leave it.
           copy?.sync(deps.clock());
+          // Reports due now, after the rollups so closed days read fast (reports/schedule.ts).
+          return sendDueReports(deps, deps.clock()).then(() => undefined, (error: unknown) => deps.log.error(`reports failed: ${error instanceof Error ? error.message : String(error)}`));
         },
         (error: unknown) => deps.log.error(`maintenance failed: ${error instanceof Error ? error.message : String(error)}`),
       )

@@ -17,7 +17,9 @@ import type { Logger } from '../core/ports.ts';
 import type { AppDeps } from '../core/http/app-deps.ts';
 import { createIngest } from '../core/ingest/ingest.ts';
 import { DirectWriter } from '../core/writer/direct.ts';
+import { sendDueReports } from '../core/reports/schedule.ts';
 import { d1Db } from './d1-db.ts';
+import { sendEmailMailer } from './email-mailer.ts';
 import { cfConnectingIp, cfLocation } from './request.ts';
 
 /** Bindings from wrangler.toml, plus `[vars]` and secrets (`wrangler secret put`). */
@@ -35,6 +37,10 @@ export interface Env {
   TELLER_PUBLIC_URL?: string;
   /** The first-run setup code (a secret); default: derived from TELLER_ADMIN_TOKEN, told by GET /api/v1/setup-code. */
   TELLER_SETUP_CODE?: string;
+  /** Outgoing mail for reports and alerts: a `send_email` binding (Cloudflare Email Service), see docs/deploy-workers.md. */
+  EMAIL?: SendEmail;
+  /** The sender of that mail, an address on a domain set up for sending: `Name <reports@example.com>`. */
+  TELLER_MAIL_FROM?: string;
 }
 
 /**
@@ -55,7 +61,18 @@ const log: Logger = {
   error: (m) => console.error(m),
 };
 
-type Built = { app: Hono } | { error: string };
+type Built = { app: Hono; deps: AppDeps } | { error: string };
+
+/** The mailer of the `EMAIL` binding; none without it, or without a sender to send as (said once per isolate). */
+function mailerOf(env: Env): AppDeps['mailer'] {
+  if (!env.EMAIL) return undefined;
+  const from = env.TELLER_MAIL_FROM?.trim();
+  if (!from) {
+    log.error('teller: the EMAIL binding is set but TELLER_MAIL_FROM is not: no mail is sent until it names the sender');
+    return undefined;
+  }
+  return sendEmailMailer(env.EMAIL, from);
+}
 
 /**
  * The app is built once per isolate and binding set. What it keeps between requests
@@ -71,6 +88,7 @@ function build(env: Env): Built {
     // Built once per isolate, so this is said once per isolate; events are still collected.
     if (config.refusedAdminToken) log.error(`teller: ${SHORT_ADMIN_TOKEN}; it is refused, events are still collected`);
     const db = d1Db(env.DB);
+    const mailer = mailerOf(env);
     const deps: AppDeps = {
       db,
       ingest: createIngest({ db, writer: new DirectWriter(db), config }),
@@ -78,11 +96,12 @@ function build(env: Env): Built {
       edgeLocation: cfLocation,
       // D1 takes each request as it comes, so no turns: only the bound, and per isolate, as the rate limit is.
       queryShare: createFairShare({ turns: false, perCredential: config.queryQueueLimit }),
+      ...(mailer ? { mailer } : {}),
       clock: Date.now,
       config,
       log,
     };
-    return { app: createApp(deps) };
+    return { app: createApp(deps), deps };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     log.error(`teller: ${error.message}`);
@@ -121,7 +140,10 @@ export default {
 
   async scheduled(controller, env) {
     if (controller.cron === ALERTS_CRON) {
-      const alerts = await checkAlerts({ db: d1Db(env.DB), log, config: { publicOrigin: env.TELLER_PUBLIC_URL ?? null } }, controller.scheduledTime);
+      // The app's deps carry the mailer (the send_email binding); a misconfigured app still gets webhook alerts.
+      const built = appFor(env);
+      const deps = 'deps' in built ? built.deps : { db: d1Db(env.DB), log, config: { publicOrigin: env.TELLER_PUBLIC_URL ?? null } };
+      const alerts = await checkAlerts(deps, controller.scheduledTime);
       log.info(`alerts (${controller.cron}): ${alerts.raised} raised, ${alerts.sent} sent, ${alerts.failed} failed`);
       return;
     }
@@ -129,5 +151,7 @@ export default {
     log.info(
       `maintenance (${controller.cron}): ${result.saltsDeleted} salts deleted, ${result.daysRolledUp} days rolled up, ${result.rawRowsPurged} raw rows purged`,
     );
+    const built = appFor(env);
+    if ('deps' in built) await sendDueReports(built.deps, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;

@@ -30,7 +30,7 @@ const at = (day: string, time = '10:00:00') => Date.parse(`${day}T${time}Z`) / 1
  * of progress, a drop note is about the latest events, salts go with maintenance, and
  * annotations are the owner's notes, goals and funnels are definitions.
  */
-const PURGE_KEEPS = ['rollup_state', 'drop_notes', 'salts', 'annotations', 'tokens', 'proxy_secrets', 'user_sites', 'shared_links', 'funnel_steps', 'funnels', 'goals', 'alert_settings', 'alert_state', 'alert_deliveries', 'alert_log'];
+const PURGE_KEEPS = ['rollup_state', 'drop_notes', 'salts', 'annotations', 'tokens', 'proxy_secrets', 'user_sites', 'shared_links', 'funnel_steps', 'funnels', 'goals', 'report_sent', 'report_recipients', 'report_settings', 'alert_settings', 'alert_state', 'alert_deliveries', 'alert_log'];
 
 let store: TestStore | null = null;
 afterEach(() => {

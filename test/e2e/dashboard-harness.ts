@@ -56,16 +56,17 @@ export interface DashboardHarness {
 
 /**
  * `clock`: the server's time in ms (a test that needs yesterday's events moves it);
- * `addPublic`: writes more built files (the plugin zip) before the server reads them.
+ * `addPublic`: writes more built files (the plugin zip) before the server reads them;
+ * `env`: TELLER_* variables for the server (e.g. TELLER_SMTP_URL).
  */
-export async function startDashboard(options: { clock?: () => number; addPublic?: (publicDir: string) => void } = {}): Promise<DashboardHarness> {
+export async function startDashboard(options: { clock?: () => number; addPublic?: (publicDir: string) => void; env?: Record<string, string> } = {}): Promise<DashboardHarness> {
   const publicDir = await mkdtemp(join(tmpdir(), 'teller-dashboard-public-'));
   await buildTracker({ outDir: publicDir, quiet: true });
   await buildDashboard({ outDir: publicDir, quiet: true });
   options.addPublic?.(publicDir);
   const quietLog = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
   const [server, browser] = await Promise.all([
-    startTestServer({ publicDir, log: quietLog as never, config: { trustProxy: 1 }, ...(options.clock ? { clock: options.clock } : {}) }),
+    startTestServer({ publicDir, log: quietLog as never, config: { trustProxy: 1 }, ...(options.clock ? { clock: options.clock } : {}), ...(options.env ? { env: options.env } : {}) }),
     launchChromium(),
   ]);
   const contexts: BrowserContext[] = [];

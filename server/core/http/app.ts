@@ -25,6 +25,7 @@ import { dashboardImportList } from './dashboard-import-list.ts';
 import { dashboardGoals } from './dashboard-goals.ts';
 import { dashboardAlerts } from './dashboard-alerts.ts';
 import { privacyRoutes } from './privacy-routes.ts';
+import { reportRoutes } from './report-routes.ts';
 import { importRoutes } from './import-routes.ts';
 import { statsApi } from './stats-api.ts';
 import { wordpressApi } from './wordpress-api.ts';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', dashboardImportList(deps));
   app.route('/', dashboardGoals(deps));
   app.route('/', dashboardAlerts(deps));
+  app.route('/', reportRoutes(deps));
   app.route('/', dashboardUsers(deps));
   app.route('/', dashboardPages(deps));
   // Hono's default 404 is plain text; an API client gets JSON it can read like every other error.

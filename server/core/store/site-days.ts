@@ -56,10 +56,28 @@ export const SITE_STATS_TABLES: readonly string[] = [...RAW_TABLES, ...ROLLUP_TA
 /**
  * Rows about a site that are not its statistics, so a reset keeps them: salts (maintenance
  * deletes old ones), tokens and the proxy secret, then the dashboard's (who may see it, its shared
- * link, its notes), and its funnels and goals (definitions over whatever events it has; a
- * funnel's steps before the funnel), and its alert settings, state and log.
+ * link, its notes), its funnels and goals (definitions over whatever events it has; a
+ * funnel's steps before the funnel), its report schedule, recipients and sent-log, and its
+ * alert settings, state and log.
  */
-export const SITE_KEPT_TABLES: readonly string[] = ['salts', 'tokens', 'proxy_secrets', 'user_sites', 'shared_links', 'annotations', 'funnel_steps', 'funnels', 'goals', 'alert_settings', 'alert_state', 'alert_deliveries', 'alert_log'];
+export const SITE_KEPT_TABLES: readonly string[] = [
+  'salts',
+  'tokens',
+  'proxy_secrets',
+  'user_sites',
+  'shared_links',
+  'annotations',
+  'funnel_steps',
+  'funnels',
+  'goals',
+  'report_sent',
+  'report_recipients',
+  'report_settings',
+  'alert_settings',
+  'alert_state',
+  'alert_deliveries',
+  'alert_log',
+];
 
 /** Tables holding a site's data, deleted when the site is removed (children first). */
 export const SITE_DATA_TABLES: readonly string[] = [...SITE_STATS_TABLES, ...SITE_KEPT_TABLES];
