@@ -11,12 +11,14 @@ export interface TestSmtp {
   received: ParsedMail[];
   /** Resolves once `count` messages have arrived (the test's timeout bounds the wait). */
   waitFor(count: number): Promise<ParsedMail[]>;
+  /** Resolves with the first message, arrived or to come, that `match` accepts (alerts may arrive besides). */
+  waitForMatch(match: (mail: ParsedMail) => boolean): Promise<ParsedMail>;
   close(): Promise<void>;
 }
 
 export async function startTestSmtp(): Promise<TestSmtp> {
   const received: ParsedMail[] = [];
-  const waiting: Array<{ count: number; resolve: () => void }> = [];
+  const waiting: Array<{ done: () => boolean; resolve: () => void }> = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -26,7 +28,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       simpleParser(stream, { keepCidLinks: true }).then(
         (mail) => {
           received.push(mail);
-          for (const w of waiting.filter((w) => received.length >= w.count)) w.resolve();
+          for (const w of waiting.filter((w) => w.done())) w.resolve();
           callback();
         },
         (error: Error) => callback(error),
@@ -40,7 +42,12 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     received,
     waitFor(count) {
       if (received.length >= count) return Promise.resolve(received);
-      return new Promise((resolve) => waiting.push({ count, resolve: () => resolve(received) }));
+      return new Promise((resolve) => waiting.push({ done: () => received.length >= count, resolve: () => resolve(received) }));
+    },
+    waitForMatch(match) {
+      const found = received.find(match);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve) => waiting.push({ done: () => received.some(match), resolve: () => resolve(received.find(match)!) }));
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
