@@ -169,6 +169,10 @@ describe('scheduled reports on Node', () => {
     expect(listOf(en.html as string, 'goals')).toEqual([['Signup', 3]]);
     expect(listOf(en.html as string, 'countries').map(([c]) => c)).toEqual(['Norway', 'Sweden']);
     expect(listOf(nb.html as string, 'countries').map(([c]) => c)).toEqual(['Norge', 'Sverige']);
+    // Devices and "Direct / None" are the engine's English words, given in the reader's language.
+    expect(listOf(en.html as string, 'devices').map(([d]) => d)).toContain('Desktop');
+    expect(listOf(nb.html as string, 'devices').map(([d]) => d)).toContain('Datamaskin');
+    expect(listOf(nb.html as string, 'devices').map(([d]) => d)).not.toContain('Desktop');
     const days = (await stats(q.days)).results.map((r) => `  ${r.dimensions[0]!.slice(0, 10)}  ${r.metrics[0]}`);
     for (const line of days) expect(en.text).toContain(line);
 

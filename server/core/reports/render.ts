@@ -10,7 +10,7 @@ import type { InlineImage } from '../ports.ts';
 import type { ReportContent } from './content.ts';
 import { drawBars, encodePng } from './png.ts';
 import type { Logo, ReportLang } from './store.ts';
-import { countryName, fill, formatChange, formatChartDay, formatKpi, formatNumber, formatPeriod, MAIL_STRINGS } from './strings.ts';
+import { countryName, fill, valueName, formatChange, formatChartDay, formatKpi, formatNumber, formatPeriod, MAIL_STRINGS } from './strings.ts';
 
 export interface RenderOptions {
   lang: ReportLang;
@@ -97,9 +97,10 @@ function kpiBlocks(content: ReportContent, lang: ReportLang): string {
     .join('');
 }
 
-/** A row's label in the reader's language: countries are codes, named here. */
+/** A row's label in the reader's language: countries are codes, named here; devices and "Direct / None" are words. */
 function rowLabel(lang: ReportLang, list: string, label: string): string {
-  return list === 'countries' ? countryName(lang, label) : label;
+  if (list === 'countries') return countryName(lang, label);
+  return list === 'devices' || list === 'sources' ? valueName(lang, label) : label;
 }
 
 function listTables(content: ReportContent, lang: ReportLang): string {

@@ -109,6 +109,20 @@ export function formatChartDay(lang: ReportLang, day: string, withWeekday: boole
   return dayFormat(lang, withWeekday ? { weekday: 'short', day: 'numeric' } : { day: 'numeric' }).format(asDate(day));
 }
 
+/** The values the engine names in English (devices, no source), in bokmål; the same words as the dashboard's. */
+const BOKMAL_VALUES: Readonly<Record<string, string>> = {
+  Desktop: 'Datamaskin',
+  Laptop: 'Bærbar',
+  Tablet: 'Nettbrett',
+  Mobile: 'Mobil',
+  'Direct / None': 'Direkte / ingen',
+};
+
+/** A device or "Direct / None" in the reader's language; anything else as it is. */
+export function valueName(lang: ReportLang, value: string): string {
+  return lang === 'nb' ? (BOKMAL_VALUES[value] ?? value) : value;
+}
+
 /** A country's name from its ISO code in the reader's language (`NO` → Norge / Norway); anything else as it is. */
 export function countryName(lang: ReportLang, code: string): string {
   if (!/^[A-Z]{2}$/.test(code)) return code;
