@@ -24,11 +24,54 @@ const RUNS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
 
+/** Where a load's time went, in ms from navigation start, from the browser's own timings and marks. */
+interface Breakdown {
+  /** The HTML's last byte. */
+  html: number;
+  /** The last of the page's files (JavaScript, CSS, strings) asked for before the first query. */
+  files: number;
+  /** The first query sent (mark `tq:send`). */
+  firstQuery: number;
+  /** The longest a data request waited in the browser for a connection (requestStart − startTime). */
+  queued: number;
+  /** The data requests' first byte, the latest of them (responseStart). */
+  firstByte: number;
+  /** The last answer parsed (mark `tq:answer`). */
+  lastAnswer: number;
+  /** Script run drawing the answers: the sum, over answers, of `tq:answer` → `tq:drawn`. */
+  drawScript: number;
+  /** The data requests, as the browser saw them. */
+  requests: number;
+}
+
 interface Load {
   /** Navigation start to every panel filled, by the page's own clock. */
   filled: number;
   /** The Stats API request bodies the page sent. */
   queries: string[];
+  breakdown: Breakdown;
+}
+
+/** Reads the load's timings in the page (performance.getEntriesByType). */
+function readBreakdown(): Breakdown {
+  const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+  const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+  const marks = (name: string) => performance.getEntriesByName(name, 'mark').map((m) => m.startTime);
+  const firstQuery = Math.min(...marks('tq:send'));
+  const data = resources.filter((r) => /\/api\/(v2\/query|dashboard\/queries)$/.test(new URL(r.name).pathname));
+  const files = resources.filter((r) => /\/dashboard\/.*\.(js|css)$/.test(new URL(r.name).pathname) && r.startTime <= firstQuery);
+  const answers = marks('tq:answer');
+  const drawn = marks('tq:drawn');
+  return {
+    html: nav.responseEnd,
+    files: Math.max(nav.responseEnd, ...files.map((r) => r.responseEnd)),
+    firstQuery,
+    queued: Math.max(0, ...data.map((r) => r.requestStart - r.startTime)),
+    firstByte: Math.max(...data.map((r) => r.responseStart)),
+    lastAnswer: Math.max(...answers),
+    drawScript: answers.reduce((n, at, i) => n + ((drawn[i] ?? at) - at), 0),
+    requests: data.length,
+  };
 }
 
 async function coldLoad(browser: Browser, url: string, cookie: { name: string; value: string; url: string }): Promise<Load> {
@@ -42,6 +85,8 @@ async function coldLoad(browser: Browser, url: string, cookie: { name: string; v
     const queries: string[] = [];
     page.on('request', (r) => {
       if (r.url().endsWith('/api/v2/query')) queries.push(r.postData() ?? '');
+      // One request carrying the view's queries (server/core/http/dashboard-queries.ts).
+      if (r.url().endsWith('/api/dashboard/queries')) queries.push(...(JSON.parse(r.postData() ?? '{}') as { queries: unknown[] }).queries.map((q) => JSON.stringify(q)));
     });
     await page.goto(url);
     // Measured in the page: from its navigation's start (performance.timeOrigin), so the
@@ -51,7 +96,7 @@ async function coldLoad(browser: Browser, url: string, cookie: { name: string; v
       undefined,
       { timeout: 120_000, polling: 'raf' },
     );
-    return { filled: (await filled.jsonValue()) as number, queries };
+    return { filled: (await filled.jsonValue()) as number, queries, breakdown: await page.evaluate(readBreakdown) };
   } finally {
     await context.close();
   }
@@ -115,6 +160,7 @@ export async function runDashboardBench(): Promise<string> {
   const server = await startServer({ dbPath, port: 0, host: '127.0.0.1', publicDir, clock: () => NOW, log: quiet, maintenanceIntervalMs: 24 * 3_600_000 });
   const browser = await launchChromium();
   const rows: string[] = [];
+  const parts: string[] = [];
   try {
     const login = await fetch(`${server.url}/api/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify(OWNER) });
     const session = /teller_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
@@ -134,11 +180,18 @@ export async function runDashboardBench(): Promise<string> {
       const warm = await coldLoad(browser, url, cookie);
       const filled: number[] = [];
       const api: number[] = [];
+      const loads: Load[] = [];
       for (let i = 0; i < RUNS; i++) {
-        filled.push((await coldLoad(browser, url, cookie)).filled);
+        const load = await coldLoad(browser, url, cookie);
+        loads.push(load);
+        filled.push(load.filled);
         api.push(await apiRound(server.url, session, warm.queries));
       }
       rows.push(`| ${label} | ${warm.queries.length} | **${ms(median(filled))}** | ${ms(median(api))} | ${ms(median(filled) - median(api))} |`);
+      const of = (pick: (b: Breakdown) => number) => ms(median(loads.map((l) => pick(l.breakdown))));
+      parts.push(
+        `| ${label} | ${of((b) => b.html)} | ${of((b) => b.files)} | ${of((b) => b.firstQuery)} | ${of((b) => b.requests)} | ${of((b) => b.queued)} | ${of((b) => b.firstByte)} | ${of((b) => b.lastAnswer)} | ${of((b) => b.drawScript)} | ${ms(median(filled))} |`,
+      );
     }
   } finally {
     await browser.close();
@@ -156,6 +209,15 @@ export async function runDashboardBench(): Promise<string> {
     '| view | queries | filled (ms) | Stats API, same queries (ms) | page, files and drawing (ms) |',
     '|---|---:|---:|---:|---:|',
     ...rows,
+    '',
+    'Where the time goes (median of the same loads, ms from navigation start, read in the page from the browser\'s Navigation and Resource Timing and the dashboard\'s own marks: ' +
+      '`tq:send` when a query is sent, `tq:answer` when its answer is parsed, `tq:drawn` after the panels\' reactions to it ran). "Files": the last JavaScript or CSS asked for before the first query; ' +
+      '"queued": the longest a data request waited for a connection; "first byte": the latest data request\'s first byte; "draw (script)": the sum over answers of their drawing\'s script time; ' +
+      'the rest of "filled" after the last answer is style, layout and paint up to the frame that shows it.',
+    '',
+    '| view | HTML | files | first query sent | data requests | queued (max) | first byte (last) | last answer | draw (script, sum) | filled |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...parts,
     '',
     `Dashboard files (gzip): **${kb(build.heaviest.cold)} for a cold load of the heaviest page, ${page(build.heaviest.page)}** (budget ${kb(build.budget)} for any page: the entry's JavaScript and CSS, ` +
       `the page's own chunks, and one language's strings); the others: ${build.routes.filter((r) => r !== build.heaviest).map((r) => `${page(r.page)} ${kb(r.cold)}`).join(', ')}; ` +
