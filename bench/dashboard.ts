@@ -80,8 +80,13 @@ async function coldLoad(browser: Browser, url: string, cookie: { name: string; v
   try {
     await context.addCookies([cookie]);
     const page = await context.newPage();
-    // The browser's clock is the bench database's "now", as the server's is.
+    // The browser's clock is the bench database's "now", as the server's is. Playwright's
+    // clock also fakes `performance` (no marks, no timings): the page keeps its real one.
+    await page.addInitScript('window.__performance = performance');
     await page.clock.setFixedTime(NOW);
+    await page.addInitScript("Object.defineProperty(window, 'performance', { value: window.__performance, configurable: true, writable: true })");
+    // tsx names functions with esbuild's `__name`, which the page lacks when readBreakdown runs there.
+    await page.addInitScript('window.__name = (f) => f');
     const queries: string[] = [];
     page.on('request', (r) => {
       if (r.url().endsWith('/api/v2/query')) queries.push(r.postData() ?? '');
