@@ -150,6 +150,16 @@ export function describeDashboardQueries(runtime: string, start: StartTarget): v
       expect((await lines({ cookie: owner }, [mine, theirs])).map((l) => l.status)).toEqual([200, 200]);
     });
 
+    it('goes on answering after a reader leaves a batch half read', async () => {
+      const left = new AbortController();
+      const queries = viewQueries({ siteId: SITE, range: '12mo', filters: [], compare: 'previous' });
+      const res = await target.request('/api/dashboard/queries', { method: 'POST', headers: headersOf({ cookie: owner }), body: JSON.stringify({ queries }), signal: left.signal });
+      expect(res.status).toBe(200);
+      left.abort();
+      // The queries still running end without writing to the closed answer; the next batch is whole.
+      expect((await lines({ cookie: owner }, queries)).every((l) => l.status === 200)).toBe(true);
+    });
+
     it('refuses a request without a dashboard credential (401), by cookie from another origin (403), and a body that is no batch (400, 413)', async () => {
       const queries = [everQuery(SITE)];
       const none = await batch({}, { queries });

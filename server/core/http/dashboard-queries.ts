@@ -54,7 +54,9 @@ export function dashboardQueries(deps: ApiDeps & Pick<AppDeps, 'log'>, answer: A
     if (typeof queries === 'string') return fail(c, 400, queries).response;
     const encoder = new TextEncoder();
     let lines!: ReadableStreamDefaultController<Uint8Array>;
-    const stream = new ReadableStream<Uint8Array>({ start: (controller) => void (lines = controller) });
+    // A reader that went away (a page left) takes no more lines; the queries still end.
+    let gone = false;
+    const stream = new ReadableStream<Uint8Array>({ start: (controller) => void (lines = controller), cancel: () => void (gone = true) });
     // The batch's own response first: each query's answer (c.json) then copies its headers
     // rather than changing the context's, which this response would otherwise share.
     c.res = c.body(stream, 200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
@@ -64,8 +66,10 @@ export function dashboardQueries(deps: ApiDeps & Pick<AppDeps, 'log'>, answer: A
         .catch((e: unknown) => errorAnswer(deps.log, c, e instanceof Error ? e : new Error(String(e))))
         .then((res) => line(i, res))
         .then((text) => {
+          left -= 1;
+          if (gone) return;
           lines.enqueue(encoder.encode(text));
-          if (--left === 0) lines.close();
+          if (left === 0) lines.close();
         });
     });
     return c.res;
