@@ -7,9 +7,11 @@
  * screenshots of the site view, taken from the same data.
  * Run alone with `npx tsx bench/run.ts dashboard`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { buildDashboard } from '../dashboard/build.mjs';
 import { createUser } from '../server/core/users.ts';
@@ -148,38 +150,32 @@ async function screenshots(browser: Browser, base: string, cookie: { name: strin
   }
 }
 
-export async function runDashboardBench(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'teller-bench-dash-'));
-  const publicDir = join(dir, 'public');
-  await buildTracker({ outDir: publicDir, quiet: true });
-  const build = await buildDashboard({ outDir: publicDir, quiet: true });
+const VIEWS: Array<[string, string]> = [
+  ['30 days', 'period=30d'],
+  ['12 months', 'period=12mo'],
+  ['30 days, filtered', `period=30d&f=${encodeURIComponent('is|visit:country|US')}`],
+  ['12 months, filtered', `period=12mo&f=${encodeURIComponent('is|visit:country|US')}`],
+];
 
-  const data = await openDataset(1_000_000);
-  const dbPath = data.db.raw.name;
-  if (!(await data.db.first('SELECT 1 FROM users WHERE email = ?', [OWNER.email]))) await createUser(data.db, OWNER.email, OWNER.password, NOW);
-  // The server opens the same columnar copy, which one process may hold at a time.
-  data.columns.close();
-  data.db.close();
+/** One build's table rows: the loads, and where their time went. */
+interface Measured {
+  rows: string[];
+  parts: string[];
+}
 
+/** Every view's cold loads from a server that serves `publicDir`'s dashboard; `label` heads its rows. */
+async function measureBuild(browser: Browser, dbPath: string, publicDir: string, label: string, withScreenshots: boolean): Promise<Measured> {
   const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
   const server = await startServer({ dbPath, port: 0, host: '127.0.0.1', publicDir, clock: () => NOW, log: quiet, maintenanceIntervalMs: 24 * 3_600_000 });
-  const browser = await launchChromium();
-  const rows: string[] = [];
-  const parts: string[] = [];
+  const measured: Measured = { rows: [], parts: [] };
   try {
     const login = await fetch(`${server.url}/api/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify(OWNER) });
     const session = /teller_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
     if (!session) throw new Error(`login failed: ${login.status}`);
     const cookie = { name: 'teller_session', value: session, url: server.url };
-    const views: Array<[string, string]> = [
-      ['30 days', 'period=30d'],
-      ['12 months', 'period=12mo'],
-      ['30 days, filtered', `period=30d&f=${encodeURIComponent('is|visit:country|US')}`],
-      ['12 months, filtered', `period=12mo&f=${encodeURIComponent('is|visit:country|US')}`],
-    ];
-    await screenshots(browser, server.url, cookie);
-    for (const [label, query] of views) {
-      console.log(`   dashboard, ${label}`);
+    if (withScreenshots) await screenshots(browser, server.url, cookie);
+    for (const [view, query] of VIEWS) {
+      console.log(`   dashboard${label}, ${view}`);
       const url = `${server.url}/sites/${DOMAIN}?${query}`;
       // One untimed load: the database's pages into the OS cache, the server's code warm.
       const warm = await coldLoad(browser, url, cookie);
@@ -192,15 +188,70 @@ export async function runDashboardBench(): Promise<string> {
         filled.push(load.filled);
         api.push(await apiRound(server.url, session, warm.queries));
       }
-      rows.push(`| ${label} | ${warm.queries.length} | **${ms(median(filled))}** | ${ms(median(api))} | ${ms(median(filled) - median(api))} |`);
+      measured.rows.push(`| ${view}${label} | ${warm.queries.length} | **${ms(median(filled))}** | ${ms(median(api))} | ${ms(median(filled) - median(api))} |`);
       const of = (pick: (b: Breakdown) => number) => ms(median(loads.map((l) => pick(l.breakdown))));
-      parts.push(
-        `| ${label} | ${of((b) => b.html)} | ${of((b) => b.files)} | ${of((b) => b.firstQuery)} | ${of((b) => b.requests)} | ${of((b) => b.queued)} | ${of((b) => b.firstByte)} | ${of((b) => b.lastAnswer)} | ${of((b) => b.drawScript)} | ${ms(median(filled))} |`,
+      measured.parts.push(
+        `| ${view}${label} | ${of((b) => b.html)} | ${of((b) => b.files)} | ${of((b) => b.firstQuery)} | ${of((b) => b.requests)} | ${of((b) => b.queued)} | ${of((b) => b.firstByte)} | ${of((b) => b.lastAnswer)} | ${of((b) => b.drawScript)} | ${ms(median(filled))} |`,
       );
     }
   } finally {
-    await browser.close();
     await server.close();
+  }
+  return measured;
+}
+
+/** The dashboard as it was at `commit`, built into `outDir` by that commit's own build script. */
+async function buildDashboardAt(commit: string, outDir: string): Promise<void> {
+  const tree = mkdtempSync(join(tmpdir(), 'teller-bench-baseline-'));
+  try {
+    execSync(`git archive ${commit} | tar -x -C ${tree}`, { stdio: ['ignore', 'ignore', 'inherit'] });
+    symlinkSync(resolve('node_modules'), join(tree, 'node_modules'));
+    const then = (await import(pathToFileURL(join(tree, 'dashboard/build.mjs')).href)) as typeof import('../dashboard/build.mjs');
+    await then.buildDashboard({ outDir, quiet: true });
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
+}
+
+/**
+ * With TELLER_BENCH_DASHBOARD_BASELINE=<commit>, that commit's dashboard is measured in the
+ * same run against the same server code and data (before and after on one machine, one load
+ * of its other work), its rows marked "(baseline)".
+ */
+export async function runDashboardBench(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'teller-bench-dash-'));
+  const publicDir = join(dir, 'public');
+  await buildTracker({ outDir: publicDir, quiet: true });
+  const build = await buildDashboard({ outDir: publicDir, quiet: true });
+  const baseline = process.env.TELLER_BENCH_DASHBOARD_BASELINE;
+  const baselineDir = join(dir, 'baseline');
+  if (baseline) await buildDashboardAt(baseline, baselineDir);
+
+  const data = await openDataset(1_000_000);
+  const dbPath = data.db.raw.name;
+  if (!(await data.db.first('SELECT 1 FROM users WHERE email = ?', [OWNER.email]))) await createUser(data.db, OWNER.email, OWNER.password, NOW);
+  // The server opens the same columnar copy, which one process may hold at a time.
+  data.columns.close();
+  data.db.close();
+
+  const browser = await launchChromium();
+  const rows: string[] = [];
+  const parts: string[] = [];
+  try {
+    // Baseline, current, baseline, current: the machine's drift falls on both alike.
+    const rounds = baseline ? 2 : 1;
+    for (let round = 0; round < rounds; round++) {
+      if (baseline) {
+        const before = await measureBuild(browser, dbPath, baselineDir, ` (baseline${rounds > 1 ? `, ${round + 1}` : ''})`, false);
+        rows.push(...before.rows);
+        parts.push(...before.parts);
+      }
+      const after = await measureBuild(browser, dbPath, publicDir, baseline ? ` (${round + 1})` : '', round === 0);
+      rows.push(...after.rows);
+      parts.push(...after.parts);
+    }
+  } finally {
+    await browser.close();
     rmSync(dir, { recursive: true, force: true });
   }
 
@@ -209,7 +260,8 @@ export async function runDashboardBench(): Promise<string> {
   return [
     `The site view in Debian's Chromium (headless, 1280 × 900, a fresh profile for every load) against the 1 M-event bench database (${data.notes.filter((n) => n.startsWith('database') || n.startsWith('columnar copy ')).join('; ')}), ` +
       `served by \`startServer\` on 127.0.0.1 with its clock at the data's "now". "Filled" runs from navigation to the last panel drawn (the page's files, the session, ` +
-      `one parallel round of Stats API queries, drawing). "Stats API" sends the page's own query bodies from Node, all at once, as the page does. Median of ${RUNS} loads after one untimed.`,
+      `one round of Stats API queries, drawing). "Stats API" sends the page's own query bodies from Node to POST /api/v2/query, all at once. Median of ${RUNS} loads after one untimed.` +
+      (baseline ? ` "(baseline)": the dashboard of commit ${baseline.slice(0, 7)} measured in the same run, against the same server, alternating with the current one.` : ''),
     '',
     '| view | queries | filled (ms) | Stats API, same queries (ms) | page, files and drawing (ms) |',
     '|---|---:|---:|---:|---:|',
