@@ -7,9 +7,11 @@
  * screenshots of the site view, taken from the same data.
  * Run alone with `npx tsx bench/run.ts dashboard`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { buildDashboard } from '../dashboard/build.mjs';
 import { createUser } from '../server/core/users.ts';
@@ -24,11 +26,58 @@ const RUNS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
 
+/** Where a load's time went, in ms from navigation start, from the browser's own timings and marks. */
+interface Breakdown {
+  /** The HTML's last byte. */
+  html: number;
+  /** The last of the page's files (JavaScript, CSS, strings) asked for before the first query. */
+  files: number;
+  /** The first query asked (mark `tq:ask`): the view's draw begins. */
+  firstAsk: number;
+  /** The first query sent (mark `tq:send`), once the draw's synchronous pass (the skeleton) is done. */
+  firstQuery: number;
+  /** The longest a data request waited in the browser for a connection (requestStart − startTime). */
+  queued: number;
+  /** The data requests' first byte, the latest of them (responseStart). */
+  firstByte: number;
+  /** The last answer parsed (mark `tq:answer`). */
+  lastAnswer: number;
+  /** Script run drawing the answers: the sum, over answers, of `tq:answer` → `tq:drawn`. */
+  drawScript: number;
+  /** The data requests, as the browser saw them. */
+  requests: number;
+}
+
 interface Load {
   /** Navigation start to every panel filled, by the page's own clock. */
   filled: number;
   /** The Stats API request bodies the page sent. */
   queries: string[];
+  breakdown: Breakdown;
+}
+
+/** Reads the load's timings in the page (performance.getEntriesByType). */
+function readBreakdown(): Breakdown {
+  const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+  const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+  const marks = (name: string) => performance.getEntriesByName(name, 'mark').map((m) => m.startTime);
+  const firstQuery = Math.min(...marks('tq:send'));
+  const data = resources.filter((r) => /\/api\/(v2\/query|dashboard\/queries)$/.test(new URL(r.name).pathname));
+  const files = resources.filter((r) => /\/dashboard\/.*\.(js|css)$/.test(new URL(r.name).pathname) && r.startTime <= firstQuery);
+  const answers = marks('tq:answer');
+  const drawn = marks('tq:drawn');
+  return {
+    html: nav.responseEnd,
+    // A dashboard older than the mark sent each query as it was asked.
+    firstAsk: Math.min(firstQuery, ...marks('tq:ask')),
+    files: Math.max(nav.responseEnd, ...files.map((r) => r.responseEnd)),
+    firstQuery,
+    queued: Math.max(0, ...data.map((r) => r.requestStart - r.startTime)),
+    firstByte: Math.max(...data.map((r) => r.responseStart)),
+    lastAnswer: Math.max(...answers),
+    drawScript: answers.reduce((n, at, i) => n + ((drawn[i] ?? at) - at), 0),
+    requests: data.length,
+  };
 }
 
 async function coldLoad(browser: Browser, url: string, cookie: { name: string; value: string; url: string }): Promise<Load> {
@@ -37,11 +86,18 @@ async function coldLoad(browser: Browser, url: string, cookie: { name: string; v
   try {
     await context.addCookies([cookie]);
     const page = await context.newPage();
-    // The browser's clock is the bench database's "now", as the server's is.
+    // The browser's clock is the bench database's "now", as the server's is. Playwright's
+    // clock also fakes `performance` (no marks, no timings): the page keeps its real one.
+    await page.addInitScript('window.__performance = performance');
     await page.clock.setFixedTime(NOW);
+    await page.addInitScript("Object.defineProperty(window, 'performance', { value: window.__performance, configurable: true, writable: true })");
+    // tsx names functions with esbuild's `__name`, which the page lacks when readBreakdown runs there.
+    await page.addInitScript('window.__name = (f) => f');
     const queries: string[] = [];
     page.on('request', (r) => {
       if (r.url().endsWith('/api/v2/query')) queries.push(r.postData() ?? '');
+      // One request carrying the view's queries (server/core/http/dashboard-queries.ts).
+      if (r.url().endsWith('/api/dashboard/queries')) queries.push(...(JSON.parse(r.postData() ?? '{}') as { queries: unknown[] }).queries.map((q) => JSON.stringify(q)));
     });
     await page.goto(url);
     // Measured in the page: from its navigation's start (performance.timeOrigin), so the
@@ -51,7 +107,7 @@ async function coldLoad(browser: Browser, url: string, cookie: { name: string; v
       undefined,
       { timeout: 120_000, polling: 'raf' },
     );
-    return { filled: (await filled.jsonValue()) as number, queries };
+    return { filled: (await filled.jsonValue()) as number, queries, breakdown: await page.evaluate(readBreakdown) };
   } finally {
     await context.close();
   }
@@ -98,11 +154,82 @@ async function screenshots(browser: Browser, base: string, cookie: { name: strin
   }
 }
 
+const VIEWS: Array<[string, string]> = [
+  ['30 days', 'period=30d'],
+  ['12 months', 'period=12mo'],
+  ['30 days, filtered', `period=30d&f=${encodeURIComponent('is|visit:country|US')}`],
+  ['12 months, filtered', `period=12mo&f=${encodeURIComponent('is|visit:country|US')}`],
+];
+
+/** One build's table rows: the loads, and where their time went. */
+interface Measured {
+  rows: string[];
+  parts: string[];
+}
+
+/** Every view's cold loads from a server that serves `publicDir`'s dashboard; `label` heads its rows. */
+async function measureBuild(browser: Browser, dbPath: string, publicDir: string, label: string, withScreenshots: boolean): Promise<Measured> {
+  const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
+  const server = await startServer({ dbPath, port: 0, host: '127.0.0.1', publicDir, clock: () => NOW, log: quiet, maintenanceIntervalMs: 24 * 3_600_000 });
+  const measured: Measured = { rows: [], parts: [] };
+  try {
+    const login = await fetch(`${server.url}/api/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify(OWNER) });
+    const session = /teller_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
+    if (!session) throw new Error(`login failed: ${login.status}`);
+    const cookie = { name: 'teller_session', value: session, url: server.url };
+    if (withScreenshots) await screenshots(browser, server.url, cookie);
+    for (const [view, query] of VIEWS) {
+      console.log(`   dashboard${label}, ${view}`);
+      const url = `${server.url}/sites/${DOMAIN}?${query}`;
+      // One untimed load: the database's pages into the OS cache, the server's code warm.
+      const warm = await coldLoad(browser, url, cookie);
+      const filled: number[] = [];
+      const api: number[] = [];
+      const loads: Load[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const load = await coldLoad(browser, url, cookie);
+        loads.push(load);
+        filled.push(load.filled);
+        api.push(await apiRound(server.url, session, warm.queries));
+      }
+      measured.rows.push(`| ${view}${label} | ${warm.queries.length} | **${ms(median(filled))}** | ${ms(median(api))} | ${ms(median(filled) - median(api))} |`);
+      const of = (pick: (b: Breakdown) => number) => ms(median(loads.map((l) => pick(l.breakdown))));
+      measured.parts.push(
+        `| ${view}${label} | ${of((b) => b.html)} | ${of((b) => b.files)} | ${of((b) => b.firstAsk)} | ${of((b) => b.firstQuery)} | ${of((b) => b.requests)} | ${of((b) => b.queued)} | ${of((b) => b.firstByte)} | ${of((b) => b.lastAnswer)} | ${of((b) => b.drawScript)} | ${ms(median(filled))} |`,
+      );
+    }
+  } finally {
+    await server.close();
+  }
+  return measured;
+}
+
+/** The dashboard as it was at `commit`, built into `outDir` by that commit's own build script. */
+async function buildDashboardAt(commit: string, outDir: string): Promise<void> {
+  const tree = mkdtempSync(join(tmpdir(), 'teller-bench-baseline-'));
+  try {
+    execSync(`git archive ${commit} | tar -x -C ${tree}`, { stdio: ['ignore', 'ignore', 'inherit'] });
+    symlinkSync(resolve('node_modules'), join(tree, 'node_modules'));
+    const then = (await import(pathToFileURL(join(tree, 'dashboard/build.mjs')).href)) as typeof import('../dashboard/build.mjs');
+    await then.buildDashboard({ outDir, quiet: true });
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
+}
+
+/**
+ * With TELLER_BENCH_DASHBOARD_BASELINE=<commit>, that commit's dashboard is measured in the
+ * same run against the same server code and data (before and after on one machine, one load
+ * of its other work), its rows marked "(baseline)".
+ */
 export async function runDashboardBench(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'teller-bench-dash-'));
   const publicDir = join(dir, 'public');
   await buildTracker({ outDir: publicDir, quiet: true });
   const build = await buildDashboard({ outDir: publicDir, quiet: true });
+  const baseline = process.env.TELLER_BENCH_DASHBOARD_BASELINE;
+  const baselineDir = join(dir, 'baseline');
+  if (baseline) await buildDashboardAt(baseline, baselineDir);
 
   const data = await openDataset(1_000_000);
   const dbPath = data.db.raw.name;
@@ -111,38 +238,24 @@ export async function runDashboardBench(): Promise<string> {
   data.columns.close();
   data.db.close();
 
-  const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
-  const server = await startServer({ dbPath, port: 0, host: '127.0.0.1', publicDir, clock: () => NOW, log: quiet, maintenanceIntervalMs: 24 * 3_600_000 });
   const browser = await launchChromium();
   const rows: string[] = [];
+  const parts: string[] = [];
   try {
-    const login = await fetch(`${server.url}/api/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify(OWNER) });
-    const session = /teller_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
-    if (!session) throw new Error(`login failed: ${login.status}`);
-    const cookie = { name: 'teller_session', value: session, url: server.url };
-    const views: Array<[string, string]> = [
-      ['30 days', 'period=30d'],
-      ['12 months', 'period=12mo'],
-      ['30 days, filtered', `period=30d&f=${encodeURIComponent('is|visit:country|US')}`],
-      ['12 months, filtered', `period=12mo&f=${encodeURIComponent('is|visit:country|US')}`],
-    ];
-    await screenshots(browser, server.url, cookie);
-    for (const [label, query] of views) {
-      console.log(`   dashboard, ${label}`);
-      const url = `${server.url}/sites/${DOMAIN}?${query}`;
-      // One untimed load: the database's pages into the OS cache, the server's code warm.
-      const warm = await coldLoad(browser, url, cookie);
-      const filled: number[] = [];
-      const api: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        filled.push((await coldLoad(browser, url, cookie)).filled);
-        api.push(await apiRound(server.url, session, warm.queries));
+    // Baseline, current, baseline, current: the machine's drift falls on both alike.
+    const rounds = baseline ? 2 : 1;
+    for (let round = 0; round < rounds; round++) {
+      if (baseline) {
+        const before = await measureBuild(browser, dbPath, baselineDir, ` (baseline${rounds > 1 ? `, ${round + 1}` : ''})`, false);
+        rows.push(...before.rows);
+        parts.push(...before.parts);
       }
-      rows.push(`| ${label} | ${warm.queries.length} | **${ms(median(filled))}** | ${ms(median(api))} | ${ms(median(filled) - median(api))} |`);
+      const after = await measureBuild(browser, dbPath, publicDir, baseline ? ` (${round + 1})` : '', round === 0);
+      rows.push(...after.rows);
+      parts.push(...after.parts);
     }
   } finally {
     await browser.close();
-    await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
 
@@ -151,11 +264,21 @@ export async function runDashboardBench(): Promise<string> {
   return [
     `The site view in Debian's Chromium (headless, 1280 × 900, a fresh profile for every load) against the 1 M-event bench database (${data.notes.filter((n) => n.startsWith('database') || n.startsWith('columnar copy ')).join('; ')}), ` +
       `served by \`startServer\` on 127.0.0.1 with its clock at the data's "now". "Filled" runs from navigation to the last panel drawn (the page's files, the session, ` +
-      `one parallel round of Stats API queries, drawing). "Stats API" sends the page's own query bodies from Node, all at once, as the page does. Median of ${RUNS} loads after one untimed.`,
+      `one round of Stats API queries, drawing). "Stats API" sends the page's own query bodies from Node to POST /api/v2/query, all at once. Median of ${RUNS} loads after one untimed.` +
+      (baseline ? ` "(baseline)": the dashboard of commit ${baseline.slice(0, 7)} measured in the same run, against the same server, alternating with the current one.` : ''),
     '',
     '| view | queries | filled (ms) | Stats API, same queries (ms) | page, files and drawing (ms) |',
     '|---|---:|---:|---:|---:|',
     ...rows,
+    '',
+    'Where the time goes (median of the same loads, ms from navigation start, read in the page from the browser\'s Navigation and Resource Timing and the dashboard\'s own marks: ' +
+      '`tq:ask` when the view asks its first query, `tq:send` when queries are sent, `tq:answer` when its answer is parsed, `tq:drawn` after the panels\' reactions to it ran). "Files": the last JavaScript or CSS asked for before the first query; ' +
+      '"queued": the longest a data request waited for a connection; "first byte": the latest data request\'s first byte; "draw (script)": the sum over answers of their drawing\'s script time; ' +
+      'the rest of "filled" after the last answer is style, layout and paint up to the frame that shows it.',
+    '',
+    '| view | HTML | files | first query asked | first query sent | data requests | queued (max) | first byte (last) | last answer | draw (script, sum) | filled |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...parts,
     '',
     `Dashboard files (gzip): **${kb(build.heaviest.cold)} for a cold load of the heaviest page, ${page(build.heaviest.page)}** (budget ${kb(build.budget)} for any page: the entry's JavaScript and CSS, ` +
       `the page's own chunks, and one language's strings); the others: ${build.routes.filter((r) => r !== build.heaviest).map((r) => `${page(r.page)} ${kb(r.cold)}`).join(', ')}; ` +

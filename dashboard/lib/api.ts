@@ -57,26 +57,32 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Sends one request; answers the body's text, or throws the server's error. */
-async function send(method: string, path: string, body?: unknown): Promise<string> {
+function headersFor(body: boolean): Record<string, string> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (shareToken) headers[SHARE_HEADER] = shareToken;
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body) headers['content-type'] = 'application/json';
+  return headers;
+}
+
+/** The server's error (status, its message, Retry-After); tells the app when access is gone. */
+function refusal(path: string, status: number, text: string, retryAfter: number | null, statusText = ''): ApiError {
+  const json = parseJson(text);
+  const message = json && typeof json === 'object' && 'error' in json ? String((json as { error: unknown }).error) : `${status} ${statusText}`;
+  if (status === 401 && !FORM_ROUTES.includes(path)) unauthorized();
+  const field = json && typeof json === 'object' && 'field' in json && typeof json.field === 'string' ? json.field : null;
+  return new ApiError(status, message, retryAfter !== null && Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null, field);
+}
+
+/** Sends one request; answers the body's text, or throws the server's error. */
+async function send(method: string, path: string, body?: unknown): Promise<string> {
   const res = await fetch(path, {
     method,
-    headers,
+    headers: headersFor(body !== undefined),
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
   });
   const text = await res.text();
-  if (!res.ok) {
-    const json = parseJson(text);
-    const message = json && typeof json === 'object' && 'error' in json ? String((json as { error: unknown }).error) : `${res.status} ${res.statusText}`;
-    if (res.status === 401 && !FORM_ROUTES.includes(path)) unauthorized();
-    const retry = Number(res.headers.get('retry-after'));
-    const field = json && typeof json === 'object' && 'field' in json && typeof json.field === 'string' ? json.field : null;
-    throw new ApiError(res.status, message, Number.isFinite(retry) && retry > 0 ? retry : null, field);
-  }
+  if (!res.ok) throw refusal(path, res.status, text, Number(res.headers.get('retry-after')), res.statusText);
   return text;
 }
 
@@ -115,3 +121,26 @@ export interface StatsResult {
 }
 
 export const query = (q: StatsQuery) => post<StatsResult>('/api/v2/query', q);
+
+const BATCH = '/api/dashboard/queries';
+
+/**
+ * Several Stats API queries in one request (POST /api/dashboard/queries): `each` gets each
+ * query's answer, or its own error, as soon as its line of the streamed answer arrives.
+ */
+export async function queries(qs: StatsQuery[], each: (i: number, answer: StatsResult | ApiError) => void): Promise<void> {
+  const res = await fetch(BATCH, { method: 'POST', headers: headersFor(true), body: JSON.stringify({ queries: qs }), credentials: 'same-origin' });
+  if (!res.ok) throw refusal(BATCH, res.status, await res.text(), Number(res.headers.get('retry-after')), res.statusText);
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let rest = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    const lines = (rest + value).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) {
+      const { i, status, body, retry_after } = JSON.parse(line) as { i: number; status: number; body: StatsResult; retry_after?: number };
+      each(i, status < 300 ? body : refusal(BATCH, status, JSON.stringify(body), retry_after ?? null));
+    }
+  }
+}

@@ -25,7 +25,7 @@ import { renderPanel } from './panel.ts';
 import { eventParts, locationParts, sourceParts, wordParts } from './panel-parts.ts';
 import { PANELS, type PanelDef, drillDown } from './panels.ts';
 import { everQuery, goalsQuery, kpiQuery, seriesQuery } from './queries.ts';
-import { isRealtime, keepTodayFresh, realtimeLabel, renderRealtime } from './realtime.ts';
+import { isRealtime, keepTodayFresh, realtimeLabel, realtimeParts } from './realtime.ts';
 import { type ViewState, parseView, serializeView, tabChanges, withFilter } from './state.ts';
 import type { SiteViewContext, View } from './view.ts';
 import { renderVisits } from './visits.ts';
@@ -124,7 +124,8 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     const mine = ++draws;
     if (isRealtime(location.search)) {
       current = null;
-      return void cleanups.push(renderRealtime(root, ctx));
+      // Its code loads when first opened; a newer draw (or the view gone) by then draws nothing.
+      return void import('./realtime-view.ts').then((m) => mine === draws && cleanups.push(m.renderRealtime(root, ctx, realtimeParts)), () => {});
     }
     const state = parseView(location.search);
     const list = get<GoalList>(sitePath(ctx.site.domain, '/goals?suggestions=when-empty'));
@@ -218,6 +219,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
   draw();
 
   return () => {
+    draws++;
     stopDraw();
     stopRealtime();
     themeObserver.disconnect();

@@ -132,11 +132,14 @@ describe('site view', { timeout: 120_000 }, () => {
     await harness.loginAs(p, OWNER, `/sites/${DOMAIN}?period=day&compare=previous`);
     await settled(p);
     // A cold load: the page carries the session and its sites, so after the page's own files
-    // the view's calls are the first and only round, all started before any answer.
+    // the view's calls are the first and only round, all started before any answer; its Stats
+    // API queries go in one request, answered line by line (api/dashboard/queries).
     const apiLog = (await p.evaluate(() => (window as unknown as { apiLog: Array<[string, string]> }).apiLog)).filter(([, url]) => url.startsWith('/api/'));
     expect(apiLog.filter(([, url]) => url === '/api/dashboard/session' || url === '/api/dashboard/sites')).toEqual([]);
+    expect(apiLog.filter(([kind, url]) => kind === 'call' && url.startsWith('/api/v2/'))).toEqual([]);
+    expect(apiLog.filter(([kind, url]) => kind === 'call' && url === '/api/dashboard/queries')).toHaveLength(1);
     const firstAnswer = apiLog.findIndex(([kind]) => kind === 'done');
-    expect(firstAnswer).toBeGreaterThanOrEqual(12);
+    expect(firstAnswer).toBeGreaterThanOrEqual(4);
     expect(apiLog.slice(firstAnswer).filter(([kind]) => kind === 'call')).toEqual([]);
     await p.waitForSelector('.sv-map');
     await screenshot(p, 'site-view-desktop-light');
@@ -268,11 +271,12 @@ describe('site view', { timeout: 120_000 }, () => {
   it('shows a failing query in its own panel only, with the server\'s message', async () => {
     await harness.ensureOwner();
     const p = await harness.newPage();
-    // The channels query is made invalid on its way, so the real server refuses it.
-    await p.route('**/api/v2/query', (route) => {
-      const body = route.request().postDataJSON() as { dimensions?: string[] };
-      if (body.dimensions?.[0] !== 'visit:channel') return route.continue();
-      return route.continue({ postData: JSON.stringify({ ...body, metrics: ['bogus'] }) });
+    // The channels query is made invalid on its way, so the real server refuses it (its line
+    // of the view's one request of queries) and answers the others.
+    await p.route('**/api/dashboard/queries', (route) => {
+      const body = route.request().postDataJSON() as { queries: Array<{ dimensions?: string[] }> };
+      const queries = body.queries.map((q) => (q.dimensions?.[0] === 'visit:channel' ? { ...q, metrics: ['bogus'] } : q));
+      return route.continue({ postData: JSON.stringify({ queries }) });
     });
     await harness.loginAs(p, OWNER, `/sites/${DOMAIN}?period=day`);
     await settled(p);

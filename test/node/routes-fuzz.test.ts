@@ -86,7 +86,7 @@ const path = fc.oneof(
   fc.constantFrom(
     '/api/event', '/api/v2/query', '/api/v1/sites', '/api/v1/stats/realtime/visitors', '/healthz', '/', '/users', '/script.js', '/js/script.outbound-links.js',
     '/optout.js', '/dashboard/app.js', '/dashboard/app.css', '/dashboard/countries-110m.json', '/api/dashboard/session', '/api/dashboard/sites', '/api/dashboard/users',
-    '/api/dashboard/login', '/api/dashboard/setup', '/favicon.ico', '/.env', '/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd',
+    '/api/dashboard/login', '/api/dashboard/setup', '/api/dashboard/queries', '/favicon.ico', '/.env', '/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd',
   ),
   domain.map((d) => `/api/v1/sites/${encodeURIComponent(d)}`),
   fc.tuple(domain, fc.constantFrom('privacy-text', 'purge', 'export', 'imports', 'imports/1', 'imports/x%00', 'funnels', 'funnels/1', 'funnels/1/query', 'funnels/x%00')).map(([d, r]) => `/api/v1/sites/${encodeURIComponent(d)}/${r}`),
@@ -120,6 +120,7 @@ const body = fc.oneof(
   validEvent,
   text,
   statsBody.map((b) => JSON.stringify(b)),
+  fc.array(statsBody, { maxLength: 3 }).map((queries) => JSON.stringify({ queries })),
   eventBody.map((b) => JSON.stringify(b)),
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
   fc.constantFrom('{"email":"owner@teller.example","password":"wrong password 1"}', '{"before":"2099-01-01"}', '{"domain":"new.example"}', '{"confirm":"fuzz.example"}'),

@@ -5,7 +5,6 @@
  */
 import { Hono, type Context } from 'hono';
 import { isHttps } from '../auth/request-origin.ts';
-import { StoreBusyError } from '../ports.ts';
 import type { AppDeps } from './app-deps.ts';
 import { refusedAdminToken } from './api-auth.ts';
 import { collectRoutes } from './collect.ts';
@@ -18,6 +17,7 @@ import { dashboardSiteKeys } from './dashboard-site-keys.ts';
 import { dashboardSites } from './dashboard-sites.ts';
 import { dashboardTwoFactor } from './dashboard-two-factor.ts';
 import { dashboardUsers } from './dashboard-users.ts';
+import { errorAnswer } from './error-answer.ts';
 import { funnelsApi } from './funnels-api.ts';
 import { healthRoutes } from './health.ts';
 import { importsApi } from './imports-api.ts';
@@ -81,12 +81,6 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', dashboardPages(deps));
   // Hono's default 404 is plain text; an API client gets JSON it can read like every other error.
   app.notFound((c) => (c.req.path.startsWith('/api/') ? c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404) : c.text('Not Found', 404)));
-  app.onError((error, c) => {
-    // The reader thread is restarting or too many queries wait: a retry soon will do.
-    if (error instanceof StoreBusyError) return c.json({ error: `busy, try again: ${error.message}` }, 503, { 'retry-after': '1' });
-    // Never echo the error: it could quote input. The log gets the message only.
-    deps.log.error(`unhandled error on ${c.req.method} ${c.req.path}: ${error.message}`);
-    return c.json({ error: 'internal error' }, 500);
-  });
+  app.onError((error, c) => errorAnswer(deps.log, c, error));
   return app;
 }
