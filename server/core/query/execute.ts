@@ -127,7 +127,8 @@ async function computeRows(ctx: ReadContext, query: Query, period: Period, other
   // Grouped by an event dimension, visits are read for session metrics only.
   const visits = needVisits ? await readGroups(ctx, 'visits', byEvent ? visitKeysForEventQuery(keys) : keys, byEvent ? entryFilters : filters, period) : new Map();
   const sessions = entered && !byEvent ? await readGroups(ctx, 'visits', keys, entryFilters, period) : visits;
-  const events = needEvents ? await readGroups(ctx, 'events', keys, filters, period) : new Map();
+  // Not grouped by an event dimension, events give pageviews and events alone (metricValue): no distinct counts.
+  const events = needEvents ? await readGroups(ctx, 'events', keys, filters, period, !byEvent) : new Map();
 
   const groups = new Map<string, { labels: string[] } & GroupSums>();
   const sources = byEvent ? [events] : [visits, events];

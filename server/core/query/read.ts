@@ -54,7 +54,7 @@ function labelsOf(keys: Key[], row: Record<string, SqlValue>): string[] {
 }
 
 /** The statements of one stretch: one, but for whole columnar days, whose sums are added up. */
-function statementsFor(relation: Relation, keys: Key[], filters: Filter[], period: Period, site: Site, segment: Segment, visitsBeyond?: VisitsBeyond): Stmt[] {
+function statementsFor(relation: Relation, keys: Key[], filters: Filter[], period: Period, site: Site, segment: Segment, visitsBeyond?: VisitsBeyond, countsOnly = false): Stmt[] {
   if (segment.kind === 'raw' || segment.kind === 'columnar') {
     const read: RawRead = {
       dialect: segment.kind === 'raw' ? SQLITE : DUCKDB,
@@ -69,6 +69,7 @@ function statementsFor(relation: Relation, keys: Key[], filters: Filter[], perio
       periodEnd: period.end,
       firstDay: period.firstDay,
       visitsBeyond,
+      countsOnly,
     };
     return segment.kind === 'raw' ? [rawStatement(read)] : columnarStatements(read, segment.varying);
   }
@@ -129,13 +130,17 @@ async function readColumnar(ctx: ReadContext, stmts: Stmt[], raw: Stmt): Promise
   }
 }
 
-/** Groups of `relation` over `period` by `keys`, with `filters` applied. */
+/**
+ * Groups of `relation` over `period` by `keys`, with `filters` applied. With `countsOnly`,
+ * raw and columnar stretches leave the distinct counts (visitors, events' visits) at 0.
+ */
 export async function readGroups<R extends Relation>(
   ctx: ReadContext,
   relation: R,
   keys: Key[],
   filters: Filter[],
   period: Period,
+  countsOnly = false,
 ): Promise<Groups<R>> {
   // Events are filtered row by row already; a visit passes the event filters through one event.
   if (relation === 'visits') filters = sameEventFilters(filters);
@@ -144,8 +149,8 @@ export async function readGroups<R extends Relation>(
   const statements: Array<{ stmts: Stmt[]; segment: Segment; raw: Stmt }> = [];
   for (const s of segments) {
     const beyond = s.kind === 'columnar' && relation === 'visits' ? await visitsBeyond(ctx, filters, s, period) : undefined;
-    const stmts = statementsFor(relation, keys, filters, period, ctx.site, s, beyond);
-    const raw = s.kind === 'columnar' ? statementsFor(relation, keys, filters, period, ctx.site, { kind: 'raw', start: s.start, end: s.end })[0]! : stmts[0]!;
+    const stmts = statementsFor(relation, keys, filters, period, ctx.site, s, beyond, countsOnly);
+    const raw = s.kind === 'columnar' ? statementsFor(relation, keys, filters, period, ctx.site, { kind: 'raw', start: s.start, end: s.end }, undefined, countsOnly)[0]! : stmts[0]!;
     statements.push({ stmts, segment: s, raw });
   }
   // SQLite's bound (and D1's), so a query is refused alike with or without the copy.
