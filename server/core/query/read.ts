@@ -18,6 +18,7 @@ import { columnarStatements, rawStatement, type RawRead } from './raw-sql.ts';
 import { rollupStatement } from './rollup-sql.ts';
 import type { RollupState } from './rollup-state.ts';
 import { addGroup, type Groups, type Key, type Relation, type SumsOf } from './sums.ts';
+import { VISITOR_COLUMNS } from './first-flags.ts';
 import type { Filter, FilterLeaf, Period, SameEvent } from './types.ts';
 
 /** D1 refuses statements with more bound parameters than this. */
@@ -171,4 +172,40 @@ export async function readGroups<R extends Relation>(
     if (days) await addImportedGroups(ctx.db, ctx.site.id, ctx.imports, relation, keys, filters, days, groups);
   }
   return groups;
+}
+
+/** The longest raw stretch checked for a visitor hash with two values (today, and the rest of yesterday). */
+const CHECKED_RAW_SECONDS = 2 * 86_400 + 7_200;
+
+/** True when some visitor hash had two values of `column` among the visits begun in [start, end) (per hash, which is stricter than per day). */
+async function rawVaries(ctx: ReadContext, column: string, start: number, end: number): Promise<boolean> {
+  const row = await ctx.db.first(
+    `SELECT 1 AS x FROM visits v WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ?
+      GROUP BY v.visitor HAVING COUNT(DISTINCT v.${column}) > 1 OR (COUNT(v.${column}) > 0 AND COUNT(v.${column}) < COUNT(*)) LIMIT 1`,
+    [ctx.site.id, start, end],
+  );
+  return row !== null;
+}
+
+/**
+ * True when the visitors of the visit groups of `keys` over `period` add up to all their
+ * visitors, so a share's total needs no statement of its own: one dimension that the visitor
+ * hash determines within a day (VISITOR_COLUMNS), on days on which no hash had two of its
+ * values, so that each visitor of a day is in one group alone. Known for the copy's whole
+ * days; checked in SQLite for a short raw stretch (today); otherwise false.
+ */
+export async function visitGroupsAddUp(ctx: ReadContext, keys: Key[], filters: Filter[], period: Period): Promise<boolean> {
+  if (ctx.imports || keys.length !== 1 || !('spec' in keys[0]!)) return false;
+  const { spec } = keys[0];
+  if (spec.scope !== 'visit' || spec.column === null || !VISITOR_COLUMNS.includes(spec.column)) return false;
+  for (const s of await plan(ctx, keys, filters, period)) {
+    if (s.kind === 'columnar') {
+      if (s.varying === null || Object.values(s.varying).some((columns) => columns.includes(spec.column!))) return false;
+    } else if (s.kind === 'raw') {
+      if (s.end - s.start > CHECKED_RAW_SECONDS || (await rawVaries(ctx, spec.column, s.start, s.end))) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
