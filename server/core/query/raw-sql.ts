@@ -58,7 +58,7 @@ function rowsSql(read: RawRead, measures: string, days: DayCondition | null, onl
   read.keys.forEach((key, i) => {
     if (!('spec' in key)) return;
     if (key.spec.goals) {
-      goalJoin = ` ${goalJoinSql(key.spec.goals)}`;
+      goalJoin = ` ${goalJoinSql(key.spec.goals, read.dialect.name === 'duckdb' ? 'in' : 'exists')}`;
       columns.push(`${GOAL_ALIAS}.goal_name AS ${keyName(i)}`);
       return;
     }
