@@ -8,7 +8,8 @@
  * the same query on the Node store, so the rows counted are those of correct answers.
  * The filtered views are measured again without the country index (migration 0006), and
  * a new visit's rows written with and without it, which is the index's whole trade.
- * The 4-step funnel of bench/funnel.ts is measured too.
+ * The 4-step funnel of bench/funnel.ts is measured too, and the goal queries: the view with a
+ * page-goal or an event-goal filter, and the Goals panel.
  * Run alone with `npm run bench -- d1-rows`.
  */
 import type { Db, SqlValue } from '../server/core/ports.ts';
@@ -20,7 +21,7 @@ import { d1Db, newD1Meter } from '../server/workers/d1-db.ts';
 import { type D1, type TellerWorker, startWorker } from '../test/workers/harness.ts';
 import { parseFunnelQuery, runFunnel } from '../server/core/funnels/run.ts';
 import { benchFunnel, FUNNEL_QUERIES } from './funnel.ts';
-import { dashboardView, datasetSections, NOW, openDataset, type Dataset } from './query.ts';
+import { dashboardView, datasetSections, EVENT_GOAL, goalsPanel, NOW, openDataset, PAGE_GOAL, type Dataset } from './query.ts';
 import { visitAttributes } from '../test/helpers/visit-attributes.ts';
 
 /** D1 refuses SQL statements longer than 100 KB. */
@@ -119,6 +120,42 @@ async function viewRowsRead(data: Dataset, d1: D1, range: string, filter: unknow
   return perQuery;
 }
 
+/** Rows read by one Stats API query on D1, its answer checked against the Node store's. */
+async function queryRowsRead(data: Dataset, d1: D1, name: string, body: Record<string, unknown>): Promise<number> {
+  const now = Math.floor(NOW / 1000);
+  const meter = newD1Meter();
+  const db: Db = d1Db(d1 as unknown as Parameters<typeof d1Db>[0], meter);
+  const onD1 = await runQuery(db, parseQuery(body, data.site, now, '2025-01-01', data.goals));
+  const onNode = await runQuery(data.db, parseQuery(body, data.site, now, '2025-01-01', data.goals));
+  if (JSON.stringify(onD1.results) !== JSON.stringify(onNode.results)) throw new Error(`D1 and the Node store disagree on ${name}`);
+  return meter.rowsRead;
+}
+
+/** The goal cases: the view's queries and the Goals panel under a goal filter, and the Goals panel alone. */
+const GOAL_CASES: Array<[string, unknown[] | null, boolean]> = [
+  [`whole view + Goals panel, page goal \`${JSON.stringify(PAGE_GOAL)}\``, PAGE_GOAL, true],
+  [`whole view + Goals panel, event goal \`${JSON.stringify(EVENT_GOAL)}\``, EVENT_GOAL, true],
+  ['Goals panel alone, no filter', null, false],
+];
+
+/** Rows read by each goal case over 30 days and 12 months. */
+async function goalRowsRead(data: Dataset, d1: D1): Promise<Array<[string, number, number]>> {
+  const rows: Array<[string, number, number]> = [];
+  for (const [label, filter, wholeView] of GOAL_CASES) {
+    const counts: number[] = [];
+    for (const range of ['30d', '12mo']) {
+      const filters = filter ? [filter] : null;
+      const [panel, body] = goalsPanel(filters);
+      const queries: Array<[string, Record<string, unknown>]> = [...(wholeView ? dashboardView(range, filters) : []), [panel, { ...body, site_id: data.site.domain, date_range: range }]];
+      let n = 0;
+      for (const [name, q] of queries) n += await queryRowsRead(data, d1, `${name} (${label}, ${range})`, q);
+      counts.push(n);
+    }
+    rows.push([label, counts[0]!, counts[1]!]);
+  }
+  return rows;
+}
+
 /** Rows read by the 4-step funnel of bench/funnel.ts per query, each answer checked against the Node store. */
 async function funnelRowsRead(data: Dataset, d1: D1): Promise<Array<[string, number]>> {
   const now = Math.floor(NOW / 1000);
@@ -164,6 +201,8 @@ async function benchDataset(events: number): Promise<string> {
     }
     console.log(`   ${thousands(events)} events, funnel`);
     const funnelRows = await funnelRowsRead(data, worker.db);
+    console.log(`   ${thousands(events)} events, goals`);
+    const goalRows = await goalRowsRead(data, worker.db);
     await worker.db.exec(`DROP INDEX ${INDEX}`);
     for (const [label, range, filter] of CONFIGS.filter(([, , f]) => f)) {
       console.log(`   ${thousands(events)} events, ${label}, without ${INDEX}`);
@@ -192,6 +231,12 @@ async function benchDataset(events: number): Promise<string> {
       '| funnel query | rows read |',
       '|---|---:|',
       ...funnelRows.map(([label, n]) => `| ${label} | ${thousands(n)} |`),
+      '',
+      `Goal queries (the site's ${data.goals.length} goals of "Queries"; with the index above):`,
+      '',
+      '| goal query | 30 days | 12 months |',
+      '|---|---:|---:|',
+      ...goalRows.map(([label, month, year]) => `| ${label} | ${thousands(month)} | ${thousands(year)} |`),
     ].join('\n');
   } finally {
     await worker.close();

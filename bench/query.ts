@@ -137,7 +137,7 @@ const BENCH_GOALS = [
 ] as const;
 
 /** The Goals panel's query, as the dashboard sends it. */
-function goalsPanel(filters: unknown[][] | null): [string, Body] {
+export function goalsPanel(filters: unknown[][] | null): [string, Body] {
   return ['goals', { metrics: ['visitors', 'events', 'conversion_rate'], dimensions: ['event:goal'], filters: filters ?? [] }];
 }
 
@@ -210,8 +210,8 @@ async function timeView(data: Dataset, view: Array<[string, Body]>, columns: Col
 const FILTER = ['is', 'visit:country', ['US']];
 const SOURCE = ['is', 'visit:source', ['Google']];
 /** A page goal's filter (a GLOB on each event's path) and an event goal's (read as event:name). */
-const PAGE_GOAL = ['is', 'event:goal', ['Visit /blog/**']];
-const EVENT_GOAL = ['is', 'event:goal', ['Signup']];
+export const PAGE_GOAL = ['is', 'event:goal', ['Visit /blog/**']];
+export const EVENT_GOAL = ['is', 'event:goal', ['Signup']];
 
 async function benchDataset(events: number): Promise<string> {
   const data = await openDataset(events);

@@ -14,6 +14,7 @@ import { h, replace } from '../lib/dom.ts';
 import { showOnField } from '../lib/form-fields.ts';
 import { t } from '../lib/i18n.ts';
 import { attempt, confirmDialog, copyBox, errorText, field, input, section, status, uid, type Status } from '../lib/ui.ts';
+import { clearCache } from '../site-view/cache.ts';
 
 export interface GoalList {
   goals: GoalInfo[];
@@ -213,8 +214,11 @@ export function goalsSection(domain: string): HTMLElement {
   const ctx: Ctx = {
     domain,
     line,
-    reload: (focus = null) =>
-      get<GoalList>(sitePath(domain, '/goals')).then(
+    reload: (focus = null) => {
+      // A reload follows each change of the goals (and opens the section): the site view's
+      // answers kept for a minute predate the change, and would show a new goal with zeros.
+      clearCache();
+      return get<GoalList>(sitePath(domain, '/goals')).then(
         ({ goals, suggestions: suggested }) => {
           sent = suggested.filter((s) => s.sent).map((s) => s.eventName);
           replace(
@@ -227,7 +231,8 @@ export function goalsSection(domain: string): HTMLElement {
           if (focus) list.querySelector<HTMLElement>(`[data-goal="${focus.id}"] [data-action="${focus.action}"]`)?.focus();
         },
         (error: unknown) => replace(list, h('p', { class: 'form-error', role: 'alert' }, errorText(error))),
-      ),
+      );
+    },
   };
   void ctx.reload();
   const root = section(t('goals.title'), t('goals.intro'), list, line.root, offered, newGoalForm(ctx, () => sent));

@@ -7,7 +7,6 @@ import { h } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
 import { errorText } from '../lib/ui.ts';
 import { downloadBlob } from './csv-download.ts';
-import { buildExport } from './export.ts';
 import type { View } from './view.ts';
 
 export function exportButton(view: View): HTMLElement {
@@ -17,7 +16,7 @@ export function exportButton(view: View): HTMLElement {
     button.disabled = true;
     status.textContent = t('sv.export.working');
     try {
-      const { name, blob } = await buildExport(view);
+      const { name, blob } = await (await import('./export.ts')).buildExport(view);
       downloadBlob(name, blob);
       status.textContent = '';
     } catch (error) {

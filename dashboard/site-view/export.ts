@@ -1,8 +1,9 @@
 /**
  * The whole view as one ZIP of CSV files, built in the browser from the Stats API's answers
  * to the view's own queries (its range, filters and comparison): the key figures, the series
- * over time, and every tab of every panel (each UTM tag; the map's countries once), each with
- * up to EXPORT_ROWS rows.
+ * over time, every tab of every panel (each UTM tag; the map's countries once), each with
+ * up to EXPORT_ROWS rows, and the Goals panel's rows when the site has goals. Loaded with the
+ * first export, not with the view.
  * @module
  */
 import type { StatsResult } from '../lib/api.ts';
@@ -21,8 +22,8 @@ import type { View } from './view.ts';
 
 interface ExportFile {
   name: string;
-  /** Builds the file's CSV when the archive reaches it: one query at a time. */
-  csv(): Promise<string>;
+  /** Builds the file's CSV when the archive reaches it: one query at a time; null leaves the file out. */
+  csv(): Promise<string | null>;
 }
 
 function summaryCsv(result: StatsResult): string {
@@ -53,6 +54,7 @@ export function exportFiles(view: View): ExportFile[] {
         return toCsv(header, rows);
       },
     })),
+    { name: 'goals.csv', csv: async () => (await import('./goals-panel.ts')).goalsCsv(view) },
   ];
 }
 
@@ -68,6 +70,7 @@ export async function buildExport(view: View): Promise<{ name: string; blob: Blo
   async function* entries() {
     for (const file of exportFiles(view)) {
       const text = await file.csv();
+      if (text === null) continue;
       yield { name: file.name, chunks: (async function* () { yield encoder.encode(text); })() };
     }
   }

@@ -10,7 +10,7 @@ import type { GoalSuggestion } from '../../server/core/dashboard-api/goal-sugges
 import type { GoalInfo } from '../../server/core/http/dashboard-goals.ts';
 import { goals as en } from '../i18n/goals.en.ts';
 import { goals as nb } from '../i18n/goals.nb.ts';
-import { type StatsResult, post, sitePath } from '../lib/api.ts';
+import { type StatsResult, get, post, sitePath } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { addStrings, formatNumber, t } from '../lib/i18n.ts';
 import { link } from '../lib/router.ts';
@@ -77,7 +77,7 @@ const onPhone = () => matchMedia('(max-width: 40rem)').matches;
 /** A phone has room for the name beside three numbers at most: the total conversions stay in the CSV. */
 const shownMetrics = (metrics: string[]) => (onPhone() ? metrics.filter((m) => m !== 'events') : metrics);
 
-function table(view: View, metrics: string[], rows: Array<{ name: string; metrics: Cell[] }>): HTMLTableElement {
+function table(view: View, metrics: string[], rows: Row[]): HTMLTableElement {
   const max = Math.max(1, ...rows.map((r) => Number(r.metrics[0]) || 0));
   const shown = shownMetrics(metrics);
   const heading = (m: string) => {
@@ -149,6 +149,32 @@ function emptyState(view: View, list: GoalList): HTMLElement {
   );
 }
 
+type Row = { name: string; metrics: Cell[] };
+
+/** The panel's rows as the view's Stats API answers give them, and their metrics; revenue only for a goal list that can have it. */
+async function answeredRows(view: View, list: GoalList, counts: Promise<StatsResult>): Promise<{ result: StatsResult; metrics: string[]; rows: Row[]; money: StatsResult | null }> {
+  const revenue = hasRevenue(list.goals) ? cachedQuery(goalsQuery(view.base, ['visitors', 'total_revenue'])) : null;
+  const [result, money] = await Promise.all([counts, revenue]);
+  const metrics = money ? [...COUNTS, 'total_revenue'] : COUNTS;
+  const byName = money ? new Map(money.results.map((r) => [r.dimensions[0] ?? '', r.metrics[1] as Cell])) : null;
+  const filtered = view.state.filters.some((f) => f.dimension === GOAL_DIMENSION);
+  return { result, metrics, rows: goalRows(result, list.goals, filtered, byName), money };
+}
+
+/** The CSV of the rows: every metric (the total conversions too), revenue as amount and currency. */
+function rowsCsv(metrics: string[], rows: Row[]): string {
+  const header = [t('sv.dim.event:goal'), ...metrics.map((m) => t(`sv.goals.col.${m}` as 'sv.goals.col.visitors'))];
+  return toCsv(header, rows.map((r) => [r.name, ...r.metrics.map((v) => (v !== null && typeof v === 'object' ? `${v.value} ${v.currency}` : v))]));
+}
+
+/** The whole view's export's goals.csv (export.ts): the panel's CSV, or null for a site without goals. */
+export async function goalsCsv(view: View): Promise<string | null> {
+  const list = await get<GoalList>(sitePath(view.ctx.site.domain, '/goals'));
+  if (list.goals.length === 0) return null;
+  const { metrics, rows } = await answeredRows(view, list, cachedQuery(goalsQuery(view.base)));
+  return rowsCsv(metrics, rows);
+}
+
 /** Fills the card index.ts drew, from what it asked: the title, then the goals or the empty state. */
 export function fillGoals(view: View, card: HTMLElement, listed: Promise<unknown>, counts: Promise<StatsResult>): void {
   const body = h('div', { class: 'sv-panel-body' }, skeleton(3));
@@ -159,19 +185,12 @@ export function fillGoals(view: View, card: HTMLElement, listed: Promise<unknown
   (listed as Promise<GoalList>)
     .then(async (list) => {
       if (list.goals.length === 0) return void replace(body, emptyState(view, list));
-      const revenue = hasRevenue(list.goals) ? cachedQuery(goalsQuery(view.base, ['visitors', 'total_revenue'])) : null;
-      const [result, money] = await Promise.all([counts, revenue]);
-      const metrics = money ? [...COUNTS, 'total_revenue'] : COUNTS;
-      const byName = money ? new Map(money.results.map((r) => [r.dimensions[0] ?? '', r.metrics[1] as Cell])) : null;
-      const filtered = view.state.filters.some((f) => f.dimension === GOAL_DIMENSION);
-      const rows = goalRows(result, list.goals, filtered, byName);
+      const { result, metrics, rows, money } = await answeredRows(view, list, counts);
       replace(body, rows.length ? table(view, metrics, rows) : h('p', { class: 'muted sv-empty' }, t('sv.goals.none')), money ? otherCurrencies(money) : null);
       csv.disabled = rows.length === 0;
       csv.onclick = () => {
         const { from, to } = resolvedSpan(result, view.span);
-        const header = [t('sv.dim.event:goal'), ...metrics.map((m) => t(`sv.goals.col.${m}` as 'sv.goals.col.visitors'))];
-        const cells = rows.map((r) => [r.name, ...r.metrics.map((v) => (v !== null && typeof v === 'object' ? `${v.value} ${v.currency}` : v))]);
-        downloadCsv(csvFileName(view.ctx.site.domain, 'goals', from, to, view.state.filters), toCsv(header, cells));
+        downloadCsv(csvFileName(view.ctx.site.domain, 'goals', from, to, view.state.filters), rowsCsv(metrics, rows));
       };
     })
     .catch((error: unknown) => replace(body, panelError(error)));

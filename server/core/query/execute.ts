@@ -11,7 +11,7 @@ import { metricChange, metricValue, missingValue, type GroupSums, type Totals } 
 import { rollupsCanServe } from './plan.ts';
 import { importedRange } from '../imports/store.ts';
 import { IMPORTS_WARNINGS, ImportsUnanswerable, importsSkipReason } from './imported.ts';
-import { readGroups, type ReadContext } from './read.ts';
+import { readGroups, visitGroupsAddUp, type ReadContext } from './read.ts';
 import { readRollupState } from './rollup-state.ts';
 import { eventNameForm } from './goal-names.ts';
 import { money, readRevenue, REVENUE_WARNINGS, revenuePlan, revenueValue, roundAmount, wantsRevenue, type OtherCurrency, type RevenuePlan } from './revenue.ts';
@@ -127,7 +127,8 @@ async function computeRows(ctx: ReadContext, query: Query, period: Period, other
   // Grouped by an event dimension, visits are read for session metrics only.
   const visits = needVisits ? await readGroups(ctx, 'visits', byEvent ? visitKeysForEventQuery(keys) : keys, byEvent ? entryFilters : filters, period) : new Map();
   const sessions = entered && !byEvent ? await readGroups(ctx, 'visits', keys, entryFilters, period) : visits;
-  const events = needEvents ? await readGroups(ctx, 'events', keys, filters, period) : new Map();
+  // Not grouped by an event dimension, events give pageviews and events alone (metricValue): no distinct counts.
+  const events = needEvents ? await readGroups(ctx, 'events', keys, filters, period, !byEvent) : new Map();
 
   const groups = new Map<string, { labels: string[] } & GroupSums>();
   const sources = byEvent ? [events] : [visits, events];
@@ -151,7 +152,9 @@ async function computeRows(ctx: ReadContext, query: Query, period: Period, other
     const position = query.dimensions.indexOf(GOAL_DIMENSION);
     if (position >= 0) for (const g of rows) g.labels = g.labels.map((l, i) => (i === position ? (named.labels.get(l) ?? l) : l));
   }
-  const total = query.metrics.includes('percentage') ? await totalVisitors(ctx, query, period) : 0;
+  // A share's total: the groups' visitors added up where each visitor is in one group alone (read.ts), else counted.
+  const summed = !selected && !byEvent && query.metrics.includes('percentage') && (await visitGroupsAddUp(ctx, keys, filters, period));
+  const total = !query.metrics.includes('percentage') ? 0 : summed ? [...visits.values()].reduce((n, g) => n + g.sums.visitors, 0) : await totalVisitors(ctx, query, period);
   const conversion = query.metrics.includes('conversion_rate') ? ((await visitorsWithoutGoals(ctx, query, [], period)).get('') ?? 0) : 0;
   // Groups are the other dimensions' values: a goal's converted visitors are a share of all the group's.
   const groupDims = query.dimensions.filter((d) => d !== GOAL_DIMENSION);

@@ -9,7 +9,7 @@
  * @module
  */
 import type { SqlValue, Stmt } from '../ports.ts';
-import { dayMeasures, flagMeasures, flagRowMeasures, rowMeasures, summedMeasures } from '../store/measures.ts';
+import { countMeasures, dayMeasures, flagMeasures, flagRowMeasures, rowMeasures, summedMeasures } from '../store/measures.ts';
 import { addDays, dayNumber, dayStart } from '../time.ts';
 import type { Dialect } from './dialect.ts';
 import { labelSql, type SqlPart } from './dimensions.ts';
@@ -37,6 +37,8 @@ export interface RawRead {
   firstDay: string;
   /** Visits passing event filters on events the tables read do not hold (see filters.ts). */
   visitsBeyond?: VisitsBeyond;
+  /** Only the sums that are not distinct counts are wanted: those read as 0 (countStatement). */
+  countsOnly?: boolean;
 }
 
 function keyName(i: number): string {
@@ -56,7 +58,7 @@ function rowsSql(read: RawRead, measures: string, days: DayCondition | null, onl
   read.keys.forEach((key, i) => {
     if (!('spec' in key)) return;
     if (key.spec.goals) {
-      goalJoin = ` ${goalJoinSql(key.spec.goals)}`;
+      goalJoin = ` ${goalJoinSql(key.spec.goals, read.dialect.name === 'duckdb' ? 'in' : 'exists')}`;
       columns.push(`${GOAL_ALIAS}.goal_name AS ${keyName(i)}`);
       return;
     }
@@ -124,12 +126,20 @@ function flagStatement(read: RawRead, flags: FirstFlags, days: DayCondition | nu
   return { sql: `SELECT ${[keys.sql, flagMeasures(read.relation)].filter(Boolean).join(', ')} FROM (${rows.sql})${groupBy(names)}`, params: [...keys.params, ...rows.params] };
 }
 
+/** The rows' sums that are not distinct counts, by key, in one grouping: no day needed. */
+function countStatement(read: RawRead): Stmt {
+  const names = read.keys.map((_, i) => keyName(i));
+  const rows = rowsSql(read, rowMeasures(read.relation), null);
+  const keys = keyColumns(read);
+  return { sql: `SELECT ${[keys.sql, countMeasures(read.relation)].filter(Boolean).join(', ')} FROM (${rows.sql})${groupBy(names)}`, params: [...keys.params, ...rows.params] };
+}
+
 /**
  * The statement for a raw read. Its rows have `k0`… (the keys' labels, in order; country
  * names still as codes) and the relation's sums under their column names.
  */
 export function rawStatement(read: RawRead): Stmt {
-  return distinctStatement(read, null);
+  return read.countsOnly ? countStatement(read) : distinctStatement(read, null);
 }
 
 /**
@@ -141,6 +151,7 @@ export function rawStatement(read: RawRead): Stmt {
  * joins' tables at once, past its memory limit).
  */
 export function columnarStatements(read: RawRead, varying: Readonly<Record<string, readonly string[]>> | null): Stmt[] {
+  if (read.countsOnly) return [countStatement(read)];
   const flags = varying ? firstFlags(read.relation, read.keys, read.filters) : null;
   if (!varying || !flags) return [distinctStatement(read, null)];
   const counted = Object.entries(varying)

@@ -18,6 +18,7 @@ import { columnarStatements, rawStatement, type RawRead } from './raw-sql.ts';
 import { rollupStatement } from './rollup-sql.ts';
 import type { RollupState } from './rollup-state.ts';
 import { addGroup, type Groups, type Key, type Relation, type SumsOf } from './sums.ts';
+import { VISITOR_COLUMNS } from './first-flags.ts';
 import type { Filter, FilterLeaf, Period, SameEvent } from './types.ts';
 
 /** D1 refuses statements with more bound parameters than this. */
@@ -54,7 +55,7 @@ function labelsOf(keys: Key[], row: Record<string, SqlValue>): string[] {
 }
 
 /** The statements of one stretch: one, but for whole columnar days, whose sums are added up. */
-function statementsFor(relation: Relation, keys: Key[], filters: Filter[], period: Period, site: Site, segment: Segment, visitsBeyond?: VisitsBeyond): Stmt[] {
+function statementsFor(relation: Relation, keys: Key[], filters: Filter[], period: Period, site: Site, segment: Segment, visitsBeyond?: VisitsBeyond, countsOnly = false): Stmt[] {
   if (segment.kind === 'raw' || segment.kind === 'columnar') {
     const read: RawRead = {
       dialect: segment.kind === 'raw' ? SQLITE : DUCKDB,
@@ -69,6 +70,7 @@ function statementsFor(relation: Relation, keys: Key[], filters: Filter[], perio
       periodEnd: period.end,
       firstDay: period.firstDay,
       visitsBeyond,
+      countsOnly,
     };
     return segment.kind === 'raw' ? [rawStatement(read)] : columnarStatements(read, segment.varying);
   }
@@ -129,13 +131,17 @@ async function readColumnar(ctx: ReadContext, stmts: Stmt[], raw: Stmt): Promise
   }
 }
 
-/** Groups of `relation` over `period` by `keys`, with `filters` applied. */
+/**
+ * Groups of `relation` over `period` by `keys`, with `filters` applied. With `countsOnly`,
+ * raw and columnar stretches leave the distinct counts (visitors, events' visits) at 0.
+ */
 export async function readGroups<R extends Relation>(
   ctx: ReadContext,
   relation: R,
   keys: Key[],
   filters: Filter[],
   period: Period,
+  countsOnly = false,
 ): Promise<Groups<R>> {
   // Events are filtered row by row already; a visit passes the event filters through one event.
   if (relation === 'visits') filters = sameEventFilters(filters);
@@ -144,8 +150,8 @@ export async function readGroups<R extends Relation>(
   const statements: Array<{ stmts: Stmt[]; segment: Segment; raw: Stmt }> = [];
   for (const s of segments) {
     const beyond = s.kind === 'columnar' && relation === 'visits' ? await visitsBeyond(ctx, filters, s, period) : undefined;
-    const stmts = statementsFor(relation, keys, filters, period, ctx.site, s, beyond);
-    const raw = s.kind === 'columnar' ? statementsFor(relation, keys, filters, period, ctx.site, { kind: 'raw', start: s.start, end: s.end })[0]! : stmts[0]!;
+    const stmts = statementsFor(relation, keys, filters, period, ctx.site, s, beyond, countsOnly);
+    const raw = s.kind === 'columnar' ? statementsFor(relation, keys, filters, period, ctx.site, { kind: 'raw', start: s.start, end: s.end }, undefined, countsOnly)[0]! : stmts[0]!;
     statements.push({ stmts, segment: s, raw });
   }
   // SQLite's bound (and D1's), so a query is refused alike with or without the copy.
@@ -166,4 +172,40 @@ export async function readGroups<R extends Relation>(
     if (days) await addImportedGroups(ctx.db, ctx.site.id, ctx.imports, relation, keys, filters, days, groups);
   }
   return groups;
+}
+
+/** The longest raw stretch checked for a visitor hash with two values (today, and the rest of yesterday). */
+const CHECKED_RAW_SECONDS = 2 * 86_400 + 7_200;
+
+/** True when some visitor hash had two values of `column` among the visits begun in [start, end) (per hash, which is stricter than per day). */
+async function rawVaries(ctx: ReadContext, column: string, start: number, end: number): Promise<boolean> {
+  const row = await ctx.db.first(
+    `SELECT 1 AS x FROM visits v WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ?
+      GROUP BY v.visitor HAVING COUNT(DISTINCT v.${column}) > 1 OR (COUNT(v.${column}) > 0 AND COUNT(v.${column}) < COUNT(*)) LIMIT 1`,
+    [ctx.site.id, start, end],
+  );
+  return row !== null;
+}
+
+/**
+ * True when the visitors of the visit groups of `keys` over `period` add up to all their
+ * visitors, so a share's total needs no statement of its own: one dimension that the visitor
+ * hash determines within a day (VISITOR_COLUMNS), on days on which no hash had two of its
+ * values, so that each visitor of a day is in one group alone. Known for the copy's whole
+ * days; checked in SQLite for a short raw stretch (today); otherwise false.
+ */
+export async function visitGroupsAddUp(ctx: ReadContext, keys: Key[], filters: Filter[], period: Period): Promise<boolean> {
+  if (ctx.imports || keys.length !== 1 || !('spec' in keys[0]!)) return false;
+  const { spec } = keys[0];
+  if (spec.scope !== 'visit' || spec.column === null || !VISITOR_COLUMNS.includes(spec.column)) return false;
+  for (const s of await plan(ctx, keys, filters, period)) {
+    if (s.kind === 'columnar') {
+      if (s.varying === null || Object.values(s.varying).some((columns) => columns.includes(spec.column!))) return false;
+    } else if (s.kind === 'raw') {
+      if (s.end - s.start > CHECKED_RAW_SECONDS || (await rawVaries(ctx, spec.column, s.start, s.end))) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
