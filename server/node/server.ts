@@ -6,14 +6,17 @@
  * the tests and the benchmarks.
  * @module
  */
-import { createAdaptorServer } from '@hono/node-server';
-import type { IncomingMessage } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { type IncomingMessage, type RequestListener, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { parseConfig } from '../core/config.ts';
 import { randomUrlSafe } from '../core/tokens.ts';
 import { createApp } from '../core/http/app.ts';
+import { eventCollector } from '../core/http/collect.ts';
+import { StoreStatus } from '../core/http/store-status.ts';
+import { isHttpsOnPlainListener } from '../core/auth/request-origin.ts';
 import type { Clock, ColumnarReader, Config, Db, Logger } from '../core/ports.ts';
 import type { AppDeps } from '../core/http/app-deps.ts';
 import { createFairShare, type FairShare } from '../core/query/fair-share.ts';
@@ -22,6 +25,7 @@ import { isLoopbackIp, parseIp } from '../core/ingest/ip.ts';
 import { startCopyProcess } from './columnar/copy-client.ts';
 import { columnarOptions } from './columnar/options.ts';
 import { smtpMailerFromEnv } from './smtp-mailer.ts';
+import { eventListener } from './event-listener.ts';
 import { startIngestThread } from './ingest-thread.ts';
 import { migrate } from './migrate.ts';
 import { startReaderThread } from './reader-thread.ts';
@@ -122,7 +126,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // fails with nothing written. Requests wait for the app below, which is ready at once.
   const host = options.host ?? '127.0.0.1';
   let appFetch: ((request: Request, env: unknown) => Response | Promise<Response>) | null = null;
-  const server = createAdaptorServer({ fetch: (request, env) => appFetch?.(request, env) ?? new Response('starting', { status: 503 }), hostname: host });
+  const hono = getRequestListener((request, env) => appFetch?.(request, env) ?? new Response('starting', { status: 503 }), { hostname: host });
+  // Events take their own path once the app is ready (event-listener.ts); until then Hono's says "starting".
+  let listener: RequestListener = hono;
+  const server = createServer((req, res) => listener(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 8080, host, () => {
@@ -141,6 +148,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const log = options.log ?? consoleLogger;
   // Trust-proxy exists only here (Workers has CF-Connecting-IP), so the hint about it does too.
   let warnedLoopback = false;
+  const socketAddress = (incoming: IncomingMessage | undefined): string | null => {
+    const address = incoming?.socket.remoteAddress ?? null;
+    // Parsed only until the warning is given: this runs on every request.
+    const parsed = warnedLoopback || config.trustProxy !== 0 || address === null ? null : parseIp(address);
+    if (parsed !== null && isLoopbackIp(parsed)) {
+      warnedLoopback = true;
+      log.warn('events arrive from a loopback address and TELLER_TRUST_PROXY is off: behind a reverse proxy, set TELLER_TRUST_PROXY=1 so visitors are told apart');
+    }
+    return address;
+  };
   // Events are processed and committed on their own thread: this one only reads and answers
   // requests, so the two use both cores and an fsync never holds up HTTP.
   const ingestThread = startIngestThread({ dbPath: options.dbPath, config: { trustProxy: config.trustProxy, ipStorage: config.ipStorage, eventRateLimit: config.eventRateLimit } }, log);
@@ -164,24 +181,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     restartProblem: () => permissionProblem(options.dbPath),
     ingest: boundWaitingBodies(ingestThread.ingest),
     ingestDown: ingestThread.down,
-    remoteAddress: (_request, env) => {
-      const address = (env as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress ?? null;
-      // Parsed only until the warning is given: this runs on every request.
-      const parsed = warnedLoopback || config.trustProxy !== 0 || address === null ? null : parseIp(address);
-      if (parsed !== null && isLoopbackIp(parsed)) {
-        warnedLoopback = true;
-        log.warn('events arrive from a loopback address and TELLER_TRUST_PROXY is off: behind a reverse proxy, set TELLER_TRUST_PROXY=1 so visitors are told apart');
-      }
-      return address;
-    },
+    remoteAddress: (_request, env) => socketAddress((env as { incoming?: IncomingMessage }).incoming),
     ...(mailer ? { mailer } : {}),
     clock: options.clock ?? Date.now,
     config,
     log,
   };
-  const app = createApp(deps);
+  const store = new StoreStatus();
+  const app = createApp(deps, store);
   app.use('*', serveAssets(options.publicDir ?? DEFAULT_PUBLIC_DIR));
   appFetch = app.fetch;
+  listener = eventListener(
+    {
+      collect: eventCollector(deps, store),
+      maxBodyBytes: config.maxBodyBytes,
+      remoteAddress: socketAddress,
+      isHttps: (header) => isHttpsOnPlainListener(deps, header),
+      failed: (error) => log.error(`unhandled error on POST /api/event: ${error instanceof Error ? error.message : String(error)}`),
+    },
+    hono,
+  );
   const port = (server.address() as AddressInfo).port;
 
   // Salt deletion, rollups of closed days and retention: at start, then every few minutes,
