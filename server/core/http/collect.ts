@@ -99,9 +99,10 @@ export function eventCollector(deps: AppDeps, store: StoreStatus): EventCollecto
     }
   };
 
-  return async (request, body) => {
-    if ('tooLarge' in body) return json(413, { error: `request body is larger than ${deps.config.maxBodyBytes} bytes` });
-    return answer(await deps.ingest(ingestRequest(request, deps.clock(), body.text)));
+  // Not an async function: one would keep the request and its body alive while the event waits to be stored.
+  return (request, body) => {
+    if ('tooLarge' in body) return Promise.resolve(json(413, { error: `request body is larger than ${deps.config.maxBodyBytes} bytes` }));
+    return deps.ingest(ingestRequest(request, deps.clock(), body.text)).then(answer);
   };
 }
 
