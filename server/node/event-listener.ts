@@ -46,18 +46,41 @@ function isEventPath(url: string | undefined): boolean {
   return url !== undefined && url.startsWith(EVENT_PATH) && (url.length === EVENT_PATH.length || url.charCodeAt(EVENT_PATH.length) === 63 /* ? */);
 }
 
-function send(res: ServerResponse, answer: EventAnswer, security: Record<string, string>): void {
-  res.writeHead(answer.status, { ...answer.headers, ...security, 'content-length': Buffer.byteLength(answer.body) });
+function send(res: ServerResponse, answer: EventAnswer, https: boolean): void {
+  res.writeHead(answer.status, { ...answer.headers, ...apiSecurityHeaders(https), 'content-length': Buffer.byteLength(answer.body) });
   res.end(answer.body);
 }
 
 /** Reads the whole body, its length already checked against the limit (Node's parser holds the body to it). */
 function readAll(req: IncomingMessage, done: (body: Buffer) => void): void {
   const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', () => done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+  const take = (chunk: Buffer) => void chunks.push(chunk);
+  req.on('data', take);
+  req.once('end', () => {
+    // The request lives until it is answered: its listeners must not keep the body (or `done`) alive that long.
+    req.off('data', take);
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    chunks.length = 0;
+    done(body);
+  });
   // A client gone mid-body is owed no answer; the listener keeps the error from being unhandled.
-  req.on('error', () => {});
+  req.on('error', ignore);
+}
+
+const ignore = () => {};
+
+/**
+ * Sends the answer once it is known. A function of its own, so that only `res` and `https`
+ * wait with the event (closures in eventListener would keep its headers alive as well).
+ */
+function answerWhenStored(res: ServerResponse, https: boolean, failed: (error: unknown) => void, answer: Promise<EventAnswer>): void {
+  answer.then(
+    (a) => send(res, a, https),
+    (error: unknown) => {
+      failed(error);
+      send(res, { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'internal error' }) }, https);
+    },
+  );
 }
 
 /** `hono` serves every request this path does not take. */
@@ -69,15 +92,7 @@ export function eventListener(options: EventListenerOptions, hono: RequestListen
     if (length === undefined || !DIGITS.test(length) || Number(length) > options.maxBodyBytes || !headers.has('host')) return hono(req, res);
     const header = (name: string) => headers.get(name);
     const request: EventRequest = { header, remoteAddress: options.remoteAddress(req) };
-    const security = apiSecurityHeaders(options.isHttps(header));
-    readAll(req, (body) => {
-      options.collect(request, { text: decoder.decode(body) }).then(
-        (answer) => send(res, answer, security),
-        (error: unknown) => {
-          options.failed(error);
-          send(res, { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'internal error' }) }, security);
-        },
-      );
-    });
+    const https = options.isHttps(header);
+    readAll(req, (body) => answerWhenStored(res, https, options.failed, options.collect(request, { text: decoder.decode(body) })));
   };
 }

@@ -83,33 +83,42 @@ export const consoleLogger: Logger = {
 /**
  * How far a V8 heap may grow past what survived its last full collection before the next one
  * starts. V8 picks between 10 % and 300 % from how cheap collecting is, so on a machine with
- * room it takes 300 %: under overload the HTTP and ingest threads hold 20,000 waiting events
- * that die old, about 230 MB live together, and the soak peaked at 1.2 GB resident, mostly
- * garbage. At 50 % it peaked at about 700 MB with the ingest benchmark's ratio unchanged
- * (docs/benchmarks.md, Soak: where the memory goes). The flag is read at every collection
- * and holds for every thread of the process.
+ * room it takes 300 %: under overload the HTTP and ingest threads hold their waiting events
+ * until they die old, and the soak peaked at 1.2 GB resident, mostly garbage. At 50 % it
+ * peaked at about 700 MB with the ingest benchmark's ratio unchanged (docs/benchmarks.md,
+ * Soak: where the memory goes). The flag is read at every collection and holds for every
+ * thread of the process.
  */
 const HEAP_GROWING_PERCENT = 50;
 
 /**
- * Most characters of request bodies that may wait for the ingest thread at once. Tracker
- * bodies are a few hundred characters, so for real traffic the ingest thread's bound of
- * 20,000 waiting events comes first; bodies near the 128 KB limit would otherwise let
- * 20,000 of them hold gigabytes on both threads.
+ * Memory that events waiting to be stored may hold, both threads together: past it, events
+ * get 503 with Retry-After at once. Each waiting event is counted as WAITING_EVENT_BYTES
+ * plus two bytes per character of its body (its props and addresses wait in the ingest
+ * thread's statements), so the bound holds for 4 KiB tracker events (about 30,000 of them)
+ * and for bodies near the 128 KB limit (about 500) alike.
  */
-export const MAX_WAITING_BODY_CHARS = 32 * 2 ** 20;
+export const MAX_WAITING_BYTES = 128 * 2 ** 20;
 
-/** The ingest, answering 503 at once while `maxChars` characters of bodies wait for it (one body always may). */
-export function boundWaitingBodies(ingest: Ingest, maxChars = MAX_WAITING_BODY_CHARS): Ingest {
-  let waitingChars = 0;
+/**
+ * What a waiting event holds besides its body, measured (docs/benchmarks.md, Soak, 2026-12-06):
+ * about 2.6 KB on the HTTP thread (Node's request and response objects, the request's raw
+ * headers, the promise it waits on) and 1.6 KB on the ingest thread (its statements, queued
+ * for the next group commit), rounded up.
+ */
+export const WAITING_EVENT_BYTES = 4608;
+
+/** The ingest, answering 503 at once while events estimated at `maxBytes` wait for it (one event always may). */
+export function boundWaitingBodies(ingest: Ingest, maxBytes = MAX_WAITING_BYTES, perEvent = WAITING_EVENT_BYTES): Ingest {
+  let waiting = 0;
   return (request) => {
-    const chars = request.body.length;
-    if (waitingChars > 0 && waitingChars + chars > maxChars) {
-      return Promise.resolve({ status: 503, failure: `${maxChars} characters of event bodies are already waiting to be stored` });
+    const bytes = perEvent + 2 * request.body.length;
+    if (waiting > 0 && waiting + bytes > maxBytes) {
+      return Promise.resolve({ status: 503, failure: `events holding ${maxBytes} bytes are already waiting to be stored` });
     }
-    waitingChars += chars;
+    waiting += bytes;
     return ingest(request).finally(() => {
-      waitingChars -= chars;
+      waiting -= bytes;
     });
   };
 }
