@@ -41,12 +41,16 @@ export function ensureWrk(): void {
   }
 }
 
+/** Node's flags for Teller's server, as `npm start` gives them (package.json). */
+export const TELLER_NODE_FLAGS = ['--max-semi-space-size=8'];
+
 /**
  * Runs a bench server script (`bench/ingest-server.ts` unless told) with bench/thread-probe.mjs
  * in each thread, and waits for the port it prints; `threads` names its threads by id.
  */
 export async function startProcess(args: string[], script = 'bench/ingest-server.ts', env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; port: number; threads: Map<string, string> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './bench/thread-probe.mjs', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const flags = args[0] === 'teller' ? TELLER_NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', '--import', './bench/thread-probe.mjs', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const threads = threadNames();
   const port = await new Promise<number>((resolve, reject) => {
     let pending = '';

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ensureWrk, parseWrk, peakRssMb, rssMb, stopServerProcess, wrkArgs, writeWrkScript } from './ingest.ts';
+import { TELLER_NODE_FLAGS, ensureWrk, parseWrk, peakRssMb, rssMb, stopServerProcess, wrkArgs, writeWrkScript } from './ingest.ts';
 
 const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
 /** BENCH_SOAK_CONNECTIONS=800 doubles the overload, past what Teller lets wait (server.ts, MAX_WAITING_BYTES). */
@@ -33,7 +33,7 @@ interface HeapPeak {
 
 /** bench/ingest-server.ts with bench/memory-probe.mjs in each thread; `heaps` follows its reports. */
 async function startSoakServer(dbPath: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './bench/memory-probe.mjs', 'bench/ingest-server.ts', 'teller', dbPath], {
+  const child = spawn(process.execPath, [...TELLER_NODE_FLAGS, '--import', 'tsx', '--import', './bench/memory-probe.mjs', 'bench/ingest-server.ts', 'teller', dbPath], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const heaps = new Map<string, HeapPeak>();
