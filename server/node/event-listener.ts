@@ -70,6 +70,16 @@ function readAll(req: IncomingMessage, done: (body: Buffer) => void): void {
 const ignore = () => {};
 
 /**
+ * Node keeps a request's headers, raw and parsed, until it is answered, which under overload
+ * is seconds later: about 1 KB a waiting event. The few this path reads are copied by now, and
+ * node:http reads none after the request event (keep-alive and Expect are decided before it).
+ */
+function forgetHeaders(req: IncomingMessage): void {
+  req.rawHeaders = [];
+  req.headers = {};
+}
+
+/**
  * Sends the answer once it is known. A function of its own, so that only `res` and `https`
  * wait with the event (closures in eventListener would keep its headers alive as well).
  */
@@ -93,6 +103,7 @@ export function eventListener(options: EventListenerOptions, hono: RequestListen
     const header = (name: string) => headers.get(name);
     const request: EventRequest = { header, remoteAddress: options.remoteAddress(req) };
     const https = options.isHttps(header);
+    forgetHeaders(req);
     readAll(req, (body) => answerWhenStored(res, https, options.failed, options.collect(request, { text: decoder.decode(body) })));
   };
 }

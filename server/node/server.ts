@@ -86,10 +86,10 @@ export const consoleLogger: Logger = {
  * room it takes 300 %: under overload the HTTP and ingest threads hold their waiting events
  * until they die old, and the soak peaked at 1.2 GB resident, mostly garbage. At 50 % it
  * peaked at about 700 MB with the ingest benchmark's ratio unchanged (docs/benchmarks.md,
- * Soak: where the memory goes); at 25 %, with less held per waiting event, about 400 MB
- * (2026-12-06). The flag is read at every collection and holds for every thread of the process.
+ * Soak: where the memory goes); at 10 %, with less held per waiting event, about 400 MB
+ * (2026-12-06; V8 still collects no more often than its own minimum allows). The flag is read at every collection and holds for every thread of the process.
  */
-const HEAP_GROWING_PERCENT = 25;
+const HEAP_GROWING_PERCENT = 10;
 
 /**
  * Memory that events waiting to be stored may hold, both threads together: past it, events
@@ -101,10 +101,11 @@ const HEAP_GROWING_PERCENT = 25;
 export const MAX_WAITING_BYTES = 128 * 2 ** 20;
 
 /**
- * What a waiting event holds besides its body, measured (docs/benchmarks.md, Soak, 2026-12-06):
- * about 2.6 KB on the HTTP thread (Node's request and response objects, the request's raw
- * headers, the promise it waits on) and 1.6 KB on the ingest thread (its statements, queued
- * for the next group commit), rounded up.
+ * What a waiting event holds besides its body, measured by bench/waiting-memory.ts
+ * (docs/benchmarks.md, Memory under overload, 2026-12-06): about 2 KB on the HTTP thread
+ * (Node's request and response objects, the promise it waits on) and about 1 KB on the
+ * ingest thread (the processed event, queued for the next group commit), with room for
+ * longer headers and addresses than the benchmark's.
  */
 export const WAITING_EVENT_BYTES = 4608;
 
