@@ -42,7 +42,7 @@ export function ensureWrk(): void {
 }
 
 /** Node's flags for Teller's server, as `npm start` gives them (package.json). */
-export const TELLER_NODE_FLAGS = ['--max-semi-space-size=8'];
+export const TELLER_NODE_FLAGS = ['--max-semi-space-size=4'];
 
 /**
  * Runs a bench server script (`bench/ingest-server.ts` unless told) with bench/thread-probe.mjs
