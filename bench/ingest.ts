@@ -260,7 +260,7 @@ const cpuOf = (rounds: ThreadCpu[], thread: string) => median(rounds.map((r) => 
 function cpuReport(results: MixResult[]): string {
   const us = (n: number) => `${n.toFixed(0)} µs`;
   return [
-    `CPU per event answered 202 (median of the ${ROUNDS} measured rounds; per thread from /proc/<pid>/task, named by bench/thread-probe.mjs; \`other\` is V8's helper threads, libuv's pool and the idle reader thread):`,
+    `CPU per event answered 202 (median of the ${ROUNDS} measured rounds; per thread from /proc/<pid>/task, named by bench/thread-probe.mjs; \`other\` is V8's helper threads and libuv's pool; the whole process also counts the reader thread, idle here):`,
     '',
     '| Mix | bare (whole process) | Teller HTTP thread | ingest thread | other | Teller, whole process | Teller / bare |',
     '|---|---:|---:|---:|---:|---:|---:|',
