@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { type ThreadCpu, cpuSince, threadCpu, threadNames } from './thread-cpu.ts';
 import { type TrafficMix, TRAFFIC_MIXES, cycledWrkScript, describeMix, realisticWrkScript } from './traffic.ts';
 
 /** The cycled mix's requests, for bench/ingest-under-queries.ts. */
@@ -21,6 +22,8 @@ const CONNECTIONS = 64;
 /** Also measured, one alternating round each: Teller's writes wait for group commits, so it needs concurrency to keep both threads busy. */
 const SWEEP_CONNECTIONS = [16, 32, 128];
 const SWEEP_SECONDS = 5;
+/** BENCH_INGEST_MIX=realistic (or cycled) measures that mix alone. */
+const MIXES = TRAFFIC_MIXES.filter((m) => (process.env.BENCH_INGEST_MIX ?? m) === m);
 /** New visitors numbered per wrk run, so no run meets an earlier run's visitors (see realisticWrkScript). */
 const VISITORS_PER_RUN = 4_000_000;
 
@@ -38,19 +41,31 @@ export function ensureWrk(): void {
   }
 }
 
-/** Runs a bench server script (`bench/ingest-server.ts` unless told) and waits for the port it prints. */
-export async function startProcess(args: string[], script = 'bench/ingest-server.ts', env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
+/** Node's flags for Teller's server, as `npm start` gives them (package.json). */
+export const TELLER_NODE_FLAGS = ['--max-semi-space-size=4'];
+
+/**
+ * Runs a bench server script (`bench/ingest-server.ts` unless told) with bench/thread-probe.mjs
+ * in each thread, and waits for the port it prints; `threads` names its threads by id.
+ */
+export async function startProcess(args: string[], script = 'bench/ingest-server.ts', env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; port: number; threads: Map<string, string> }> {
+  const flags = args[0] === 'teller' ? TELLER_NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', '--import', './bench/thread-probe.mjs', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const threads = threadNames();
   const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
+    let pending = '';
     child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /port (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
+      const lines = (pending + c.toString()).split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        threads.take(line);
+        const m = /^port (\d+)$/.exec(line);
+        if (m) resolve(Number(m[1]));
+      }
     });
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
-  return { child, port };
+  return { child, port, threads: threads.names };
 }
 
 function statusKb(pid: number, field: string): number {
@@ -101,14 +116,18 @@ interface Server {
   child: ChildProcess;
   port: number;
   rssIdleMb: number;
+  threads: Map<string, string>;
 }
 
 export async function startServerProcess(args: string[]): Promise<Server> {
-  const { child, port } = await startProcess(args);
-  return { child, port, rssIdleMb: rssMb(child.pid!) };
+  const { child, port, threads } = await startProcess(args);
+  // wrk runs synchronously from here on, so every thread must have said who it is before.
+  const expected = args[0] === 'teller' ? ['http', 'ingest'] : ['http'];
+  while (!expected.every((name) => [...threads.values()].includes(name))) await new Promise((resolve) => setTimeout(resolve, 50));
+  return { child, port, rssIdleMb: rssMb(child.pid!), threads };
 }
 
-export async function stopServerProcess(server: Server): Promise<void> {
+export async function stopServerProcess(server: Pick<Server, 'child'>): Promise<void> {
   server.child.kill('SIGTERM');
   await new Promise((resolve) => server.child.once('exit', resolve));
 }
@@ -132,6 +151,9 @@ interface MixResult {
   bare: Summary;
   teller: Summary;
   roundRatios: string[];
+  /** CPU per event answered 202 in each measured round, per thread (µs). */
+  bareCpu: ThreadCpu[];
+  tellerCpu: ThreadCpu[];
   stored: number;
   visits: number;
   sweep: Array<{ connections: number; bareRps: number; tellerRps: number }>;
@@ -155,6 +177,17 @@ async function measureMix(dir: string, mix: TrafficMix, bareServer: Server): Pro
   let run = 0;
   const wrk = (server: Server, seconds: number, connections = CONNECTIONS) =>
     parseWrk(execFileSync('wrk', wrkArgs(server.port, writeWrkScript(dir, mix, run++), seconds, connections), { encoding: 'utf8' }));
+  const bareCpu: ThreadCpu[] = [];
+  const tellerCpu: ThreadCpu[] = [];
+  /** A measured round: wrk's figures, and the server's CPU per event answered 202 by thread. */
+  const measured = (server: Server, cpu: ThreadCpu[]) => {
+    const before = threadCpu(server.child.pid!, server.threads);
+    const result = wrk(server, DURATION_S);
+    const used = cpuSince(before, threadCpu(server.child.pid!, server.threads));
+    const events = result.requests - result.non2xx;
+    cpu.push(new Map([...used].map(([name, us]) => [name, us / events])));
+    return result;
+  };
   const bareRuns: WrkResult[] = [];
   const tellerRuns: WrkResult[] = [];
   const sweep: MixResult['sweep'] = [];
@@ -166,8 +199,8 @@ async function measureMix(dir: string, mix: TrafficMix, bareServer: Server): Pro
     // Both servers are measured in alternating rounds, so a noisy neighbour on this shared
     // machine weighs on both alike; the median round is reported.
     for (let round = 0; round < ROUNDS; round++) {
-      bareRuns.push(wrk(bareServer, DURATION_S));
-      tellerRuns.push(wrk(tellerServer, DURATION_S));
+      bareRuns.push(measured(bareServer, bareCpu));
+      tellerRuns.push(measured(tellerServer, tellerCpu));
     }
     bareRss = rssMb(bareServer.child.pid!);
     tellerRss = rssMb(tellerServer.child.pid!);
@@ -188,6 +221,8 @@ async function measureMix(dir: string, mix: TrafficMix, bareServer: Server): Pro
     bare: summarize(bareRuns, bareServer, bareRss),
     teller: summarize(tellerRuns, tellerServer, tellerRss),
     roundRatios: tellerRuns.map((t, i) => (t.rps / bareRuns[i]!.rps).toFixed(2)),
+    bareCpu,
+    tellerCpu,
     stored,
     visits,
     sweep,
@@ -214,6 +249,28 @@ function report(results: MixResult[]): string {
     `| wrk connections | ${results.map((r) => `${r.mix}: bare / Teller events/s | ratio`).join(' | ')} |`,
     `|---:|${results.map(() => '---:|---:').join('|')}|`,
     ...SWEEP_CONNECTIONS.map((c, i) => `| ${c} | ${results.map((r) => `${r.sweep[i]!.bareRps} / ${r.sweep[i]!.tellerRps} | ${(r.sweep[i]!.tellerRps / r.sweep[i]!.bareRps).toFixed(2)}`).join(' | ')} |`),
+    '',
+    cpuReport(results),
+  ].join('\n');
+}
+
+/** The median round's CPU per event of one thread (or `process`, all of them). */
+const cpuOf = (rounds: ThreadCpu[], thread: string) => median(rounds.map((r) => r.get(thread) ?? 0));
+
+function cpuReport(results: MixResult[]): string {
+  const us = (n: number) => `${n.toFixed(0)} µs`;
+  return [
+    `CPU per event answered 202 (median of the ${ROUNDS} measured rounds; per thread from /proc/<pid>/task, named by bench/thread-probe.mjs; \`other\` is V8's helper threads and libuv's pool; the whole process also counts the reader thread, idle here):`,
+    '',
+    '| Mix | bare (whole process) | Teller HTTP thread | ingest thread | other | Teller, whole process | Teller / bare |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...results.map((r) => {
+      const bare = cpuOf(r.bareCpu, 'process');
+      const teller = cpuOf(r.tellerCpu, 'process');
+      return `| ${r.mix} | ${us(bare)} | ${us(cpuOf(r.tellerCpu, 'http'))} | ${us(cpuOf(r.tellerCpu, 'ingest'))} | ${us(cpuOf(r.tellerCpu, 'other'))} | **${us(teller)}** | ${(teller / bare).toFixed(1)} |`;
+    }),
+    '',
+    `Each round's Teller whole-process CPU per event: ${results.map((r) => `${r.mix} ${r.tellerCpu.map((c) => (c.get('process') ?? 0).toFixed(0)).join(', ')} µs`).join('; ')}. Target ≤ 80 µs for the realistic mix.`,
   ].join('\n');
 }
 
@@ -225,7 +282,7 @@ export async function runIngestBench(): Promise<string> {
     const bareServer = await startServerProcess(['bare']);
     const results: MixResult[] = [];
     try {
-      for (const mix of TRAFFIC_MIXES) results.push(await measureMix(dir, mix, bareServer));
+      for (const mix of MIXES) results.push(await measureMix(dir, mix, bareServer));
     } finally {
       await stopServerProcess(bareServer);
     }

@@ -44,12 +44,22 @@ export interface IngestThread {
   close(): Promise<void>;
 }
 
-/** About two seconds of the benchmark's throughput. */
-const DEFAULT_MAX_WAITING = 20_000;
+/**
+ * A backstop: the HTTP thread's bound in bytes (server.ts, MAX_WAITING_BYTES) lets about
+ * 30,000 tracker events wait, and this one only counts.
+ */
+const DEFAULT_MAX_WAITING = 50_000;
+
+/**
+ * The thread's young generation, where its events' short-lived objects are made. V8 would
+ * let it grow to 48 MB; under overload that is resident memory, and 16 MB cost no
+ * measurable CPU per event (docs/benchmarks.md, Soak, 2026-12-06).
+ */
+const YOUNG_GENERATION_MB = 16;
 
 export function startIngestThread(data: IngestThreadData, log: Logger, options: IngestThreadOptions = {}): IngestThread {
   const maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
-  const thread = supervise<IngestThreadCalls>({ name: 'ingest thread', start: workerThread(new URL('./ingest-worker.ts', import.meta.url), data), log });
+  const thread = supervise<IngestThreadCalls>({ name: 'ingest thread', start: workerThread(new URL('./ingest-worker.ts', import.meta.url), data, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }), log });
   // An event not stored, for whatever reason, is a 503 the client retries; it may or may not be committed.
   const unstored = (failure: string): IngestOutcome => ({ status: 503, failure });
   const events = thread.channel.call('ingest', { lost: unstored, failed: unstored });

@@ -6,8 +6,8 @@
  * the tests and the benchmarks.
  * @module
  */
-import { createAdaptorServer } from '@hono/node-server';
-import type { IncomingMessage } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { type IncomingMessage, type RequestListener, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -15,6 +15,9 @@ import { parseConfig } from '../core/config.ts';
 import { randomUrlSafe } from '../core/tokens.ts';
 import { checkAlerts } from '../core/alerts/check.ts';
 import { createApp } from '../core/http/app.ts';
+import { eventCollector } from '../core/http/collect.ts';
+import { StoreStatus } from '../core/http/store-status.ts';
+import { isHttpsOnPlainListener } from '../core/auth/request-origin.ts';
 import type { Clock, ColumnarReader, Config, Db, Logger } from '../core/ports.ts';
 import type { AppDeps } from '../core/http/app-deps.ts';
 import { createFairShare, type FairShare } from '../core/query/fair-share.ts';
@@ -24,6 +27,7 @@ import { startCopyProcess } from './columnar/copy-client.ts';
 import { columnarOptions } from './columnar/options.ts';
 import { sendDueReports } from '../core/reports/schedule.ts';
 import { smtpMailerFromEnv } from './smtp-mailer.ts';
+import { eventListener } from './event-listener.ts';
 import { startIngestThread } from './ingest-thread.ts';
 import { migrate } from './migrate.ts';
 import { startReaderThread } from './reader-thread.ts';
@@ -83,33 +87,43 @@ export const consoleLogger: Logger = {
 /**
  * How far a V8 heap may grow past what survived its last full collection before the next one
  * starts. V8 picks between 10 % and 300 % from how cheap collecting is, so on a machine with
- * room it takes 300 %: under overload the HTTP and ingest threads hold 20,000 waiting events
- * that die old, about 230 MB live together, and the soak peaked at 1.2 GB resident, mostly
- * garbage. At 50 % it peaked at about 700 MB with the ingest benchmark's ratio unchanged
- * (docs/benchmarks.md, Soak: where the memory goes). The flag is read at every collection
- * and holds for every thread of the process.
+ * room it takes 300 %: under overload the HTTP and ingest threads hold their waiting events
+ * until they die old, and the soak peaked at 1.2 GB resident, mostly garbage. At 50 % it
+ * peaked at about 700 MB with the ingest benchmark's ratio unchanged (docs/benchmarks.md,
+ * Soak: where the memory goes); at 10 %, with less held per waiting event, about 400 MB
+ * (2026-12-06; V8 still collects no more often than its own minimum allows). The flag is read at every collection and holds for every thread of the process.
  */
-const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 10;
 
 /**
- * Most characters of request bodies that may wait for the ingest thread at once. Tracker
- * bodies are a few hundred characters, so for real traffic the ingest thread's bound of
- * 20,000 waiting events comes first; bodies near the 128 KB limit would otherwise let
- * 20,000 of them hold gigabytes on both threads.
+ * Memory that events waiting to be stored may hold, both threads together: past it, events
+ * get 503 with Retry-After at once. Each waiting event is counted as WAITING_EVENT_BYTES
+ * plus two bytes per character of its body (its props and addresses wait in the ingest
+ * thread's statements), so the bound holds for 4 KiB tracker events (about 30,000 of them)
+ * and for bodies near the 128 KB limit (about 500) alike.
  */
-export const MAX_WAITING_BODY_CHARS = 32 * 2 ** 20;
+export const MAX_WAITING_BYTES = 128 * 2 ** 20;
 
-/** The ingest, answering 503 at once while `maxChars` characters of bodies wait for it (one body always may). */
-export function boundWaitingBodies(ingest: Ingest, maxChars = MAX_WAITING_BODY_CHARS): Ingest {
-  let waitingChars = 0;
+/**
+ * What a waiting event holds besides its body, measured by bench/waiting-memory.ts
+ * (docs/benchmarks.md, Memory under overload, 2026-12-06): about 2 KB on the HTTP thread
+ * (Node's request and response objects, the promise it waits on) and about 1 KB on the
+ * ingest thread (the processed event, queued for the next group commit), with room for
+ * longer headers and addresses than the benchmark's.
+ */
+export const WAITING_EVENT_BYTES = 4608;
+
+/** The ingest, answering 503 at once while events estimated at `maxBytes` wait for it (one event always may). */
+export function boundWaitingBodies(ingest: Ingest, maxBytes = MAX_WAITING_BYTES, perEvent = WAITING_EVENT_BYTES): Ingest {
+  let waiting = 0;
   return (request) => {
-    const chars = request.body.length;
-    if (waitingChars > 0 && waitingChars + chars > maxChars) {
-      return Promise.resolve({ status: 503, failure: `${maxChars} characters of event bodies are already waiting to be stored` });
+    const bytes = perEvent + 2 * request.body.length;
+    if (waiting > 0 && waiting + bytes > maxBytes) {
+      return Promise.resolve({ status: 503, failure: `events holding ${maxBytes} bytes are already waiting to be stored` });
     }
-    waitingChars += chars;
+    waiting += bytes;
     return ingest(request).finally(() => {
-      waitingChars -= chars;
+      waiting -= bytes;
     });
   };
 }
@@ -126,7 +140,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // fails with nothing written. Requests wait for the app below, which is ready at once.
   const host = options.host ?? '127.0.0.1';
   let appFetch: ((request: Request, env: unknown) => Response | Promise<Response>) | null = null;
-  const server = createAdaptorServer({ fetch: (request, env) => appFetch?.(request, env) ?? new Response('starting', { status: 503 }), hostname: host });
+  const hono = getRequestListener((request, env) => appFetch?.(request, env) ?? new Response('starting', { status: 503 }), { hostname: host });
+  // Events take their own path once the app is ready (event-listener.ts); until then Hono's says "starting".
+  let listener: RequestListener = hono;
+  const server = createServer((req, res) => listener(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 8080, host, () => {
@@ -145,6 +162,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const log = options.log ?? consoleLogger;
   // Trust-proxy exists only here (Workers has CF-Connecting-IP), so the hint about it does too.
   let warnedLoopback = false;
+  const socketAddress = (incoming: IncomingMessage | undefined): string | null => {
+    const address = incoming?.socket.remoteAddress ?? null;
+    // Parsed only until the warning is given: this runs on every request.
+    const parsed = warnedLoopback || config.trustProxy !== 0 || address === null ? null : parseIp(address);
+    if (parsed !== null && isLoopbackIp(parsed)) {
+      warnedLoopback = true;
+      log.warn('events arrive from a loopback address and TELLER_TRUST_PROXY is off: behind a reverse proxy, set TELLER_TRUST_PROXY=1 so visitors are told apart');
+    }
+    return address;
+  };
   // Events are processed and committed on their own thread: this one only reads and answers
   // requests, so the two use both cores and an fsync never holds up HTTP.
   const ingestThread = startIngestThread({ dbPath: options.dbPath, config: { trustProxy: config.trustProxy, ipStorage: config.ipStorage, eventRateLimit: config.eventRateLimit } }, log);
@@ -168,24 +195,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     restartProblem: () => permissionProblem(options.dbPath),
     ingest: boundWaitingBodies(ingestThread.ingest),
     ingestDown: ingestThread.down,
-    remoteAddress: (_request, env) => {
-      const address = (env as { incoming?: IncomingMessage }).incoming?.socket.remoteAddress ?? null;
-      // Parsed only until the warning is given: this runs on every request.
-      const parsed = warnedLoopback || config.trustProxy !== 0 || address === null ? null : parseIp(address);
-      if (parsed !== null && isLoopbackIp(parsed)) {
-        warnedLoopback = true;
-        log.warn('events arrive from a loopback address and TELLER_TRUST_PROXY is off: behind a reverse proxy, set TELLER_TRUST_PROXY=1 so visitors are told apart');
-      }
-      return address;
-    },
+    remoteAddress: (_request, env) => socketAddress((env as { incoming?: IncomingMessage }).incoming),
     ...(mailer ? { mailer } : {}),
     clock: options.clock ?? Date.now,
     config,
     log,
   };
-  const app = createApp(deps);
+  const store = new StoreStatus();
+  const app = createApp(deps, store);
   app.use('*', serveAssets(options.publicDir ?? DEFAULT_PUBLIC_DIR));
   appFetch = app.fetch;
+  listener = eventListener(
+    {
+      collect: eventCollector(deps, store),
+      maxBodyBytes: config.maxBodyBytes,
+      remoteAddress: socketAddress,
+      isHttps: (header) => isHttpsOnPlainListener(deps, header),
+      failed: (error) => log.error(`unhandled error on POST /api/event: ${error instanceof Error ? error.message : String(error)}`),
+    },
+    hono,
+  );
   const port = (server.address() as AddressInfo).port;
 
   // Salt deletion, rollups of closed days and retention: at start, then every few minutes,

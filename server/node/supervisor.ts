@@ -7,7 +7,7 @@
  * @module
  */
 import { fork } from 'node:child_process';
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { Logger } from '../core/ports.ts';
 import { type Calls, Channel, type Link } from './channel.ts';
 
@@ -30,10 +30,10 @@ export interface Running {
 /** Loads a thread's or process's TypeScript module (its URL the first argument). */
 const ENTRY = new URL('./tsx-entry.mjs', import.meta.url);
 
-/** Starts a thread running the module at `url` with `workerData`. */
-export function workerThread(url: URL, workerData: unknown): () => Running {
+/** Starts a thread running the module at `url` with `workerData` (and V8 heap limits, when given). */
+export function workerThread(url: URL, workerData: unknown, resourceLimits?: ResourceLimits): () => Running {
   return () => {
-    const worker = new Worker(ENTRY, { workerData, argv: [url.href] });
+    const worker = new Worker(ENTRY, { workerData, argv: [url.href], ...(resourceLimits ? { resourceLimits } : {}) });
     let error: Error | null = null;
     worker.on('error', (e) => {
       error = e;

@@ -24,11 +24,21 @@ function firstValue(header: string | undefined): string | null {
 export function requestOrigin(deps: OriginDeps, c: Context): string {
   if (deps.config.publicOrigin) return deps.config.publicOrigin;
   const url = new URL(c.req.url);
-  if (deps.config.trustProxy > 0) {
-    const proto = firstValue(c.req.header('x-forwarded-proto'))?.toLowerCase();
-    if (proto === 'https' || proto === 'http') return `${proto}://${url.host}`;
-  }
-  return url.origin;
+  const proto = forwardedProto(deps, (name) => c.req.header(name));
+  return proto ? `${proto}://${url.host}` : url.origin;
+}
+
+/** The scheme a trusted proxy says the client used (X-Forwarded-Proto), or null. */
+function forwardedProto(deps: OriginDeps, header: (name: string) => string | undefined): 'http' | 'https' | null {
+  if (!(deps.config.trustProxy > 0)) return null;
+  const proto = firstValue(header('x-forwarded-proto'))?.toLowerCase();
+  return proto === 'https' || proto === 'http' ? proto : null;
+}
+
+/** isHttps for a request that reached a plain-HTTP listener (Node's), read from its headers alone. */
+export function isHttpsOnPlainListener(deps: OriginDeps, header: (name: string) => string | undefined): boolean {
+  if (deps.config.publicOrigin) return deps.config.publicOrigin.startsWith('https:');
+  return forwardedProto(deps, header) === 'https';
 }
 
 /** True when the client reached this server over TLS. */

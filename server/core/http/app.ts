@@ -46,7 +46,15 @@ function securityHeaders(deps: AppDeps, c: Context): void {
   if (isHttps(deps, c)) c.header('Strict-Transport-Security', HSTS);
 }
 
-export function createApp(deps: AppDeps): Hono {
+/** securityHeaders for an /api/ answer that sets no Cache-Control of its own, sent without Hono (Node's Events API path). */
+export function apiSecurityHeaders(https: boolean): Record<string, string> {
+  const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  if (https) headers['strict-transport-security'] = HSTS;
+  return headers;
+}
+
+/** `store` is shared with a runtime that also takes events outside Hono (Node's event-listener.ts). */
+export function createApp(deps: AppDeps, store = new StoreStatus()): Hono {
   const app = new Hono();
   if (deps.config.refusedAdminToken) {
     app.use('/api/v1/*', async (c, next) => refusedAdminToken(deps, c) ?? next());
@@ -56,7 +64,6 @@ export function createApp(deps: AppDeps): Hono {
     await next();
     securityHeaders(deps, c);
   });
-  const store = new StoreStatus();
   app.route('/', collectRoutes(deps, store));
   app.route('/', healthRoutes(deps, store));
   // Before the Stats API, which mounts the Sites API's admin-only `/api/v1/sites/*`.

@@ -137,17 +137,15 @@ export function createIngest(deps: IngestDeps): Ingest {
       } else writes.push(deps.writer.write(result.event));
     }
     if (writes.length === 0) return { status: 202, dropped: reasons.join(','), ...refused };
-    await Promise.all(writes);
-    return { status: 202, ...refused };
+    // Returned, not awaited: while the event waits for its group's commit, only the writer holds it, not this frame with the request.
+    const stored: IngestOutcome = { status: 202, ...refused };
+    return (writes.length === 1 ? writes[0]! : Promise.all(writes)).then(() => stored);
   };
 
-  return async (request) => {
+  const unstored = (error: unknown): IngestOutcome => ({ status: 503, failure: error instanceof Error ? error.message : String(error) });
+  return (request) => {
     const parsed = parseEventPayload(request.body, request.contentType);
-    if (!parsed.ok) return { status: 400, error: parsed.error };
-    try {
-      return await accept(request, parsed.payload);
-    } catch (error) {
-      return { status: 503, failure: error instanceof Error ? error.message : String(error) };
-    }
+    if (!parsed.ok) return Promise.resolve({ status: 400, error: parsed.error });
+    return accept(request, parsed.payload).catch(unstored);
   };
 }

@@ -5,12 +5,13 @@
  * @module
  */
 import type { ProcessedEvent } from '../ingest/event.ts';
-import type { Db, Stmt } from '../ports.ts';
+import type { Db } from '../ports.ts';
 import type { EventWriter } from '../ingest/event.ts';
 import { recordEventStatements } from '../store/record-event.ts';
 
 interface Pending {
-  stmts: Stmt[];
+  /** Its statements are made at commit: while it waits, the event is half the size of its statements' parameters. */
+  event: ProcessedEvent;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -48,7 +49,7 @@ export class GroupCommitWriter implements EventWriter {
   write(event: ProcessedEvent): Promise<void> {
     if (this.closed) return Promise.reject(new WriterClosedError());
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ stmts: recordEventStatements(event), resolve, reject });
+      this.queue.push({ event, resolve, reject });
       this.requestFlush();
     });
   }
@@ -82,7 +83,7 @@ export class GroupCommitWriter implements EventWriter {
 
   private async commit(group: Pending[]): Promise<void> {
     try {
-      await this.db.batch(group.flatMap((p) => p.stmts));
+      await this.db.batch(group.flatMap((p) => recordEventStatements(p.event)));
       for (const p of group) p.resolve();
     } catch (error) {
       if (group.length === 1) {
