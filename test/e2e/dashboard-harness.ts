@@ -140,7 +140,13 @@ export async function startDashboard(options: { clock?: () => number; addPublic?
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
+  const at = await page.evaluate(() => [window.scrollX, window.scrollY] as const);
   await page.screenshot({ path, fullPage: true });
+  // A full-page shot lays the page out at its whole height and back, and scroll anchoring can
+  // leave it some pixels off (seen under load): the page is left where the test had it.
+  await page.evaluate(([x, y]) => {
+    if (window.scrollX !== x || window.scrollY !== y) window.scrollTo(x, y);
+  }, at);
   return path;
 }
 
