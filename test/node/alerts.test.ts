@@ -11,6 +11,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite } from '../../server/core/sites.ts';
+import { createUser, setGrantedSites } from '../../server/core/users.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { call, setupOwner } from './dashboard-helpers.ts';
 
@@ -115,6 +116,18 @@ describe('alerts on Node', () => {
     expect(hours.body.error).toBe('noEventsHours: a whole number from 1 to 168 is expected');
     const address = await call(server, 'PUT', path, { cookie, json: { emails: ['not-an-address'] } });
     expect(address.body.error).toBe('emails: "not-an-address" is not an e-mail address');
+  });
+
+  it('refuses a viewer of the site: alerts are the owner\'s', async () => {
+    const viewer = await createUser(server.db, 'viewer@client.example', 'viewer password 123', START, 'viewer');
+    await setGrantedSites(server.db, viewer, [siteId]);
+    const login = await call(server, 'POST', '/api/dashboard/login', { json: { email: 'viewer@client.example', password: 'viewer password 123' } });
+    const viewerCookie = /teller_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
+    expect(viewerCookie).toBeTruthy();
+    expect((await call(server, 'GET', path, { cookie: viewerCookie })).status).toBe(403);
+    expect((await call(server, 'PUT', path, { cookie: viewerCookie, json: { noEvents: false } })).status).toBe(403);
+    expect((await call(server, 'POST', `${path}/test`, { cookie: viewerCookie })).status).toBe(403);
+    expect((await call(server, 'GET', path, { cookie })).body.settings).toMatchObject({ noEvents: true });
   });
 
   it('saves the settings and sends a test alert to the webhook and by mail', async () => {
