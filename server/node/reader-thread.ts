@@ -11,7 +11,6 @@
  * new reads go to the others, or fail the same way when none is up.
  * @module
  */
-import type { ResourceLimits } from 'node:worker_threads';
 import { ConfigError } from '../core/config.ts';
 import { type Supervised, supervise, workerThread } from './supervisor.ts';
 import { type Db, type Logger, type SqlValue, StoreBusyError } from '../core/ports.ts';
@@ -26,8 +25,8 @@ export interface ReaderThreadOptions {
   maxWaiting?: number;
   /** Threads, each with its own connection (1 unless told; the server takes TELLER_READER_THREADS). */
   threads?: number;
-  /** V8 heap limits of each thread: a read that outgrows them ends its thread only. */
-  resourceLimits?: ResourceLimits;
+  /** The module each thread runs, reader-worker.ts unless told (a test's reader that ends itself). */
+  worker?: URL;
 }
 
 /** Reader threads unless TELLER_READER_THREADS says otherwise: one read per core on a 2-core machine. */
@@ -90,9 +89,10 @@ function leastBusy(readers: readonly Reader[]): Reader | null {
 export function startReaderThread(data: ReaderThreadData, log: Logger, options: ReaderThreadOptions = {}): ReaderThread {
   const maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
   const count = options.threads ?? 1;
+  const worker = options.worker ?? new URL('./reader-worker.ts', import.meta.url);
   const readers: Reader[] = Array.from({ length: count }, (_, i) => {
     const name = count === 1 ? 'reader thread' : `reader thread ${i + 1}`;
-    const thread = supervise<ReaderThreadCalls>({ name, start: workerThread(new URL('./reader-worker.ts', import.meta.url), data, options.resourceLimits), log });
+    const thread = supervise<ReaderThreadCalls>({ name, start: workerThread(worker, data), log });
     return { thread, reads: thread.channel.call('read', { lost: (why) => new StoreBusyError(why), failed: sqlError }) };
   });
   const waiting = () => readers.reduce((n, r) => n + r.reads.waiting, 0);
