@@ -1,6 +1,6 @@
 /**
  * The Node runtime: @hono/node-server on a socket, better-sqlite3 for the dashboard's small
- * reads and writes, a reader thread for the Stats API's queries, an ingest thread
+ * reads and writes, reader threads for the Stats API's queries, an ingest thread
  * (geoip-lite country lookup, group-commit writes, maintenance) for events, and a process
  * holding the columnar copy of closed days (DuckDB) for filtered views. Used by main.ts,
  * the tests and the benchmarks.
