@@ -60,7 +60,7 @@ export interface ReaderThread {
   db: Db;
   /** Why no thread can answer now (they died and wait to be started again), or null. */
   down(): string | null;
-  /** Answers every read already asked, then ends the thread; later reads are refused. */
+  /** Answers every read already asked, then ends the threads; later reads are refused. */
   close(): Promise<void>;
 }
 
