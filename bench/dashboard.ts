@@ -168,9 +168,9 @@ interface Measured {
 }
 
 /** Every view's cold loads from a server that serves `publicDir`'s dashboard; `label` heads its rows. */
-async function measureBuild(browser: Browser, dbPath: string, publicDir: string, label: string, withScreenshots: boolean): Promise<Measured> {
+async function measureBuild(browser: Browser, dbPath: string, publicDir: string, label: string, withScreenshots: boolean, env: Record<string, string> = {}): Promise<Measured> {
   const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
-  const server = await startServer({ dbPath, port: 0, host: '127.0.0.1', publicDir, clock: () => NOW, log: quiet, maintenanceIntervalMs: 24 * 3_600_000 });
+  const server = await startServer({ dbPath, port: 0, host: '127.0.0.1', publicDir, clock: () => NOW, log: quiet, maintenanceIntervalMs: 24 * 3_600_000, env });
   const measured: Measured = { rows: [], parts: [] };
   try {
     const login = await fetch(`${server.url}/api/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify(OWNER) });
@@ -242,8 +242,17 @@ export async function runDashboardBench(): Promise<string> {
   const rows: string[] = [];
   const parts: string[] = [];
   try {
+    // TELLER_BENCH_READER_THREADS=1,2: the current build against servers with each pool size, in turns.
+    const readerCounts = (process.env.TELLER_BENCH_READER_THREADS ?? '').split(',').filter(Boolean);
+    for (let round = 0; round < (readerCounts.length > 0 ? 2 : 0); round++) {
+      for (const n of readerCounts) {
+        const measured = await measureBuild(browser, dbPath, publicDir, ` (${n} reader thread${n === '1' ? '' : 's'}, ${round + 1})`, false, { TELLER_READER_THREADS: n });
+        rows.push(...measured.rows);
+        parts.push(...measured.parts);
+      }
+    }
     // Baseline, current, baseline, current: the machine's drift falls on both alike.
-    const rounds = baseline ? 2 : 1;
+    const rounds = readerCounts.length > 0 ? 0 : baseline ? 2 : 1;
     for (let round = 0; round < rounds; round++) {
       if (baseline) {
         const before = await measureBuild(browser, dbPath, baselineDir, ` (baseline${rounds > 1 ? `, ${round + 1}` : ''})`, false);
@@ -265,7 +274,8 @@ export async function runDashboardBench(): Promise<string> {
     `The site view in Debian's Chromium (headless, 1280 × 900, a fresh profile for every load) against the 1 M-event bench database (${data.notes.filter((n) => n.startsWith('database') || n.startsWith('columnar copy ')).join('; ')}), ` +
       `served by \`startServer\` on 127.0.0.1 with its clock at the data's "now". "Filled" runs from navigation to the last panel drawn (the page's files, the session, ` +
       `one round of Stats API queries, drawing). "Stats API" sends the page's own query bodies from Node to POST /api/v2/query, all at once. Median of ${RUNS} loads after one untimed.` +
-      (baseline ? ` "(baseline)": the dashboard of commit ${baseline.slice(0, 7)} measured in the same run, against the same server, alternating with the current one.` : ''),
+      (baseline ? ` "(baseline)": the dashboard of commit ${baseline.slice(0, 7)} measured in the same run, against the same server, alternating with the current one.` : '') +
+      (process.env.TELLER_BENCH_READER_THREADS ? ` "(N reader threads)": the same dashboard against servers started with TELLER_READER_THREADS=N, in turns.` : ''),
     '',
     '| view | queries | filled (ms) | Stats API, same queries (ms) | page, files and drawing (ms) |',
     '|---|---:|---:|---:|---:|',

@@ -23,7 +23,8 @@ if (mode === 'bare') {
   });
 } else if (mode === 'teller' && dbPath) {
   // The load comes from a few thousand made-up visitors in few address blocks: no per-client limit.
-  const server = await startServer({ dbPath, port: 0, host: '127.0.0.1', config: { trustProxy: 1, eventRateLimit: 0 }, log: quiet });
+  // TELLER_READER_THREADS passes through: the memory of each pool size can be measured.
+  const server = await startServer({ dbPath, port: 0, host: '127.0.0.1', config: { trustProxy: 1, eventRateLimit: 0 }, log: quiet, env: { TELLER_READER_THREADS: process.env.TELLER_READER_THREADS } });
   await createSite(server.db, { domain: 'bench.example', timezone: 'Europe/Oslo' }, Date.now());
   console.log(`port ${server.port}`);
   process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));

@@ -1,6 +1,6 @@
 /**
  * The Node runtime: @hono/node-server on a socket, better-sqlite3 for the dashboard's small
- * reads and writes, a reader thread for the Stats API's queries, an ingest thread
+ * reads and writes, reader threads for the Stats API's queries, an ingest thread
  * (geoip-lite country lookup, group-commit writes, maintenance) for events, and a process
  * holding the columnar copy of closed days (DuckDB) for filtered views. Used by main.ts,
  * the tests and the benchmarks.
@@ -30,7 +30,7 @@ import { smtpMailerFromEnv } from './smtp-mailer.ts';
 import { eventListener } from './event-listener.ts';
 import { startIngestThread } from './ingest-thread.ts';
 import { migrate } from './migrate.ts';
-import { startReaderThread } from './reader-thread.ts';
+import { readerThreads, startReaderThread } from './reader-thread.ts';
 import { type SqliteDb, openSqlite, permissionProblem } from './sqlite-db.ts';
 import { serveAssets } from './static.ts';
 
@@ -135,6 +135,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   config.setupCode ??= randomUrlSafe(SETUP_CODE_BYTES);
   // Read with the rest of the settings: a bad value stops the start before any thread runs.
   const copyOptions = columnarOptions(options.env ?? {}, options.dbPath);
+  const readers = readerThreads(options.env ?? {});
   const mailer = smtpMailerFromEnv(options.env ?? {});
   // The port is taken before the database is opened (or created): a start on a busy port
   // fails with nothing written. Requests wait for the app below, which is ready at once.
@@ -177,14 +178,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const ingestThread = startIngestThread({ dbPath: options.dbPath, config: { trustProxy: config.trustProxy, ipStorage: config.ipStorage, eventRateLimit: config.eventRateLimit } }, log);
   // Queries take their own thread too: one that reads a year of raw events for seconds
   // holds up neither events nor other requests.
-  const reader = startReaderThread({ dbPath: options.dbPath }, log);
+  // Several, each with its own connection: reads of different queries run side by side on the cores.
+  const reader = startReaderThread({ dbPath: options.dbPath }, log, { threads: readers });
   // The columnar copy of closed days, in a process of its own (columnar/copy-process.ts).
   const copy = copyOptions ? startCopyProcess({ dbPath: options.dbPath, options: copyOptions }, log) : null;
   const columnar = copy?.reader;
-  // The reader thread and the columnar copy each read one query's statements at a time,
-  // credentials in turn: a query waits for the one reading now, not for everything another
+  // Each reader thread and the columnar copy read one query's statements at a time,
+  // credentials in turn: a query waits for the ones reading now, not for everything another
   // credential has queued (query/fair-share.ts).
-  const queryShare = createFairShare({ turns: options.queryTurns !== false, perCredential: config.queryQueueLimit });
+  const queryShare = createFairShare({ turns: options.queryTurns !== false, perCredential: config.queryQueueLimit, slots: { reader: readers } });
   const deps: AppDeps = {
     db,
     readDb: reader.db,

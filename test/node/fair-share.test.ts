@@ -3,7 +3,7 @@
  * one token floods heavy 12-month `contains` queries, and another token's single query is
  * answered right after the query reading now, before the flood's backlog; a credential past
  * its bound (tokens, and a dashboard session) is answered 429 at once while everyone else
- * is served. Order and counts only: the test holds the reader's turn itself
+ * is served. Order and counts only: the test holds the reader threads' turns itself
  * (`server.queryShare`) until every request is lined up, so nothing depends on timing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,8 @@ const HEAVY = {
   include: { compare: 'previous_period' },
 };
 const LIGHT = { site_id: DOMAIN, metrics: ['visitors', 'pageviews'], date_range: '7d' };
+/** Reader threads, and so turns on the reader at once. */
+const READERS = 2;
 
 let server: TestServer;
 let heavyToken: string;
@@ -32,7 +34,7 @@ let lightToken: string;
 
 beforeAll(async () => {
   // SQLite alone: every read of these queries is the reader thread's.
-  server = await startTestServer({ env: { TELLER_COLUMNAR: 'off' }, config: { queryRateLimit: 0 }, clock: () => NOW });
+  server = await startTestServer({ env: { TELLER_COLUMNAR: 'off', TELLER_READER_THREADS: String(READERS) }, config: { queryRateLimit: 0 }, clock: () => NOW });
   const siteId = await server.addSite(DOMAIN);
   heavyToken = await createToken(server.db, { siteId }, NOW);
   lightToken = await createToken(server.db, { siteId }, NOW);
@@ -58,16 +60,16 @@ function query(token: string, body: unknown): Promise<{ status: number; retryAft
   }).then(async (res) => ({ status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() }));
 }
 
-/** Takes the reader's turn as another query would, until `release()`: what is asked meanwhile lines up. */
+/** Takes every turn on the reader as other queries would, until `release()`: what is asked meanwhile lines up. */
 function holdReader(): { release(): Promise<void> } {
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
-  // The reader is free between tests: the turn is taken at once.
-  const holding = server.queryShare.run('test holding the reader', (turns) => turns.read('reader', () => held));
+  // The reader is free between tests: the turns are taken at once.
+  const holding = Array.from({ length: READERS }, (_, i) => server.queryShare.run(`test holding the reader ${i}`, (turns) => turns.read('reader', () => held)));
   return {
     async release() {
       release();
-      await holding;
+      await Promise.all(holding);
     },
   };
 }
@@ -90,7 +92,7 @@ describe('fair share of the reader thread', () => {
     // Every heavy query read the same rows: a visit in three ends on /pricing.
     expect(new Set(heavy.map((a) => JSON.stringify(a.body))).size).toBe(1);
     expect((heavy[0]!.body as { results: Array<{ metrics: number[] }> }).results[0]!.metrics[1]).toBeGreaterThan(10_000);
-    // The heavy query that took the turn first, and at most one more, before the light one.
+    // The heavy queries that took the two turns first, and at most those, before the light one.
     expect(finished.indexOf('light')).toBeLessThanOrEqual(2);
     expect(finished).toHaveLength(25);
   });

@@ -1,9 +1,9 @@
 /**
- * Each credential's fair share of stores that answer one read at a time (on Node the reader
- * thread's SQLite connection, and the columnar copy's DuckDB connection). A query takes its
- * turn on a store for as long as it keeps reading there, so its consecutive statements are
- * not interleaved with another query's; it gives the turn up when it goes to the other store
- * or ends. Waiting queries get turns by credential (FairQueue): a light user waits for about
+ * Each credential's fair share of stores that answer a few reads at a time (on Node the
+ * reader threads' SQLite connections, one read each, and the columnar copy's DuckDB
+ * connection). A store has `slots` turns (1 unless told); a query takes one for as long as
+ * it keeps reading there, so its consecutive statements are not interleaved with another
+ * query's on that turn; it gives the turn up when it goes to the other store or ends. Waiting queries get turns by credential (FairQueue): a light user waits for about
  * the stretch of one heavy query running now, not for a heavy user's whole backlog. A
  * credential may have `perCredential` queries in flight; its next one is refused (429), which
  * bounds what one credential holds in memory and in the queues.
@@ -30,6 +30,8 @@ export interface FairShareOptions {
   turns: boolean;
   /** Queries one credential may have in flight; 0: no bound. */
   perCredential: number;
+  /** Turns each store gives at once, by store name (e.g. `{ reader: 2 }` for two reader threads); 1 for a store not named. */
+  slots?: Record<string, number>;
 }
 
 /** One query's way to its stores. Its reads go one at a time, as runQuery makes them. */
@@ -50,7 +52,9 @@ export interface FairShare {
 
 interface Store {
   queue: FairQueue<() => void>;
-  busy: boolean;
+  /** Turns held now, at most `slots`. */
+  held: number;
+  slots: number;
 }
 
 const atOnce: Turns = { read: (_store, read) => read() };
@@ -62,20 +66,21 @@ export function createFairShare(options: FairShareOptions): FairShare {
 
   const storeOf = (name: string): Store => {
     let store = stores.get(name);
-    if (!store) stores.set(name, (store = { queue: new FairQueue(), busy: false }));
+    if (!store) stores.set(name, (store = { queue: new FairQueue(), held: 0, slots: options.slots?.[name] ?? 1 }));
     return store;
   };
 
   const grant = (store: Store) => {
-    if (store.busy) return;
-    const next = store.queue.shift();
-    if (next === undefined) return;
-    store.busy = true;
-    next.item();
+    while (store.held < store.slots) {
+      const next = store.queue.shift();
+      if (next === undefined) return;
+      store.held++;
+      next.item();
+    }
   };
 
   const release = (store: Store) => {
-    store.busy = false;
+    store.held--;
     grant(store);
   };
 

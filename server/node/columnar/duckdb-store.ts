@@ -91,7 +91,8 @@ async function openInstance(duckdb: typeof import('@duckdb/node-api'), options: 
   instance.closeSync();
   rmSync(options.path, { force: true });
   rmSync(`${options.path}.wal`, { force: true });
-  return duckdb.DuckDBInstance.create(options.path, settings);
+  // Opened as new, so that copy_format is created in it too.
+  return openInstance(duckdb, options);
 }
 
 /**

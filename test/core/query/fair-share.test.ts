@@ -181,3 +181,62 @@ describe('createFairShare', () => {
     expect(share.waiting()).toBe(0);
   });
 });
+
+describe('createFairShare with several turns on a store (reader threads)', () => {
+  it('reads two credentials’ queries side by side, and the third waits for a turn', async () => {
+    const share = createFairShare({ turns: true, perCredential: 0, slots: { reader: 2 } });
+    const store = manualStore();
+    const done: string[] = [];
+    const slow = share.run('a', (turns) => reads(turns, 'reader', store.read, ['a'])).then(() => done.push('a'));
+    const fast = share.run('b', (turns) => reads(turns, 'reader', store.read, ['b'])).then(() => done.push('b'));
+    const third = share.run('c', (turns) => reads(turns, 'reader', store.read, ['c'])).then(() => done.push('c'));
+    await settle();
+    expect(store.started).toEqual(['a', 'b']);
+    expect(share.waiting()).toBe(1);
+    // The slow read on one turn does not hold up the other turn's read, nor the query waiting for a turn.
+    await store.finish('b');
+    expect(done).toEqual(['b']);
+    expect(store.started).toEqual(['a', 'b', 'c']);
+    await store.finish('c');
+    await store.finish('a');
+    await Promise.all([slow, fast, third]);
+    expect(done).toEqual(['b', 'c', 'a']);
+    expect(share.waiting()).toBe(0);
+  });
+
+  it('keeps each query’s reads in order on its turn, and gives turns by credential', async () => {
+    const share = createFairShare({ turns: true, perCredential: 0, slots: { reader: 2 } });
+    const store = manualStore();
+    const heavy = Array.from({ length: 4 }, (_, i) => share.run('heavy', (turns) => reads(turns, 'reader', store.read, [`h${i}.1`, `h${i}.2`])));
+    await settle();
+    const light = share.run('light', (turns) => reads(turns, 'reader', store.read, ['l.1', 'l.2']));
+    await settle();
+    expect(store.started).toEqual(['h0.1', 'h1.1']);
+    await store.finish('h0.1');
+    // h0 keeps its turn for its next statement.
+    expect(store.started).toEqual(['h0.1', 'h1.1', 'h0.2']);
+    await store.finish('h0.2');
+    // The turn h0 gave up goes to the light credential, ahead of heavy's backlog.
+    expect(store.started.at(-1)).toBe('l.1');
+    await store.finish('l.1');
+    expect(store.started.at(-1)).toBe('l.2');
+    while (store.started.length < 10) await store.finish();
+    await store.finish();
+    await store.finish();
+    await Promise.all([...heavy, light]);
+    for (const q of ['h0', 'h1', 'h2', 'h3', 'l']) expect(store.started.indexOf(`${q}.1`)).toBeLessThan(store.started.indexOf(`${q}.2`));
+    expect(share.waiting()).toBe(0);
+  });
+
+  it('gives the columnar copy its own number of turns (1 unless told)', async () => {
+    const share = createFairShare({ turns: true, perCredential: 0, slots: { reader: 2 } });
+    const store = manualStore();
+    const queries = ['a', 'b'].map((q) => share.run(q, (turns) => reads(turns, 'columnar', store.read, [q])));
+    await settle();
+    expect(store.started).toEqual(['a']);
+    await store.finish('a');
+    expect(store.started).toEqual(['a', 'b']);
+    await store.finish('b');
+    await Promise.all(queries);
+  });
+});
