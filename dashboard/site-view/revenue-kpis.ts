@@ -16,7 +16,7 @@ import { h, replace } from '../lib/dom.ts';
 import { addStrings, formatNumber, t } from '../lib/i18n.ts';
 import type { Change } from './format.ts';
 import type { QueryBase } from './queries.ts';
-import { type GoalKind, REVENUE_METRICS, filtersRevenueGoal, revenueQuery } from './revenue-query.ts';
+import { type GoalKind, REVENUE_METRICS, filtersRevenueGoal, revenueFormat, revenueQuery } from './revenue-query.ts';
 import type { View } from './view.ts';
 
 addStrings({ en, nb });
@@ -35,7 +35,9 @@ interface Revenue {
 
 const ARROWS = { up: '↑', down: '↓', flat: '→' } as const;
 
-export const formatRevenue = (revenue: Revenue | null) => (revenue ? formatNumber(revenue.value, { style: 'currency', currency: revenue.currency }) : '–');
+/** The amount as the cell prints it (revenueFormat), or exactly (the cell's title, the comparison's). */
+const formatRevenue = (revenue: Revenue | null, exact = false) =>
+  revenue ? formatNumber(revenue.value, exact ? { style: 'currency', currency: revenue.currency } : revenueFormat(revenue.value, revenue.currency)) : '–';
 
 /**
  * Whether the row shows changes, once its own figures are in: kpis.ts then writes the
@@ -63,6 +65,7 @@ function fill(cell: { metric: string; value: HTMLElement; change: HTMLElement },
   const revenue = (first?.metrics[i] ?? null) as unknown as Revenue | null;
   cell.value.classList.remove('sv-skeleton-text');
   cell.value.textContent = formatRevenue(revenue);
+  cell.value.title = revenue ? formatRevenue(revenue, true) : '';
   cell.value.dataset.value = String(revenue?.value ?? '');
   const comparison = first?.comparison;
   if (!comparison || !changes) return;

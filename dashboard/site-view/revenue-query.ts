@@ -20,3 +20,15 @@ export function filtersRevenueGoal(filters: Filter[], goals: GoalKind[]): boolea
 export function revenueQuery(kpi: StatsQuery): StatsQuery {
   return { ...kpi, metrics: [...REVENUE_METRICS] };
 }
+
+/**
+ * How an amount is printed in a KPI cell, whose figure a phone's half-width column holds at
+ * about eleven characters: cents below 1,000, whole units below 100,000, else compact
+ * (NOK 1.2M); the cell's title has the exact amount.
+ */
+export function revenueFormat(value: number, currency: string): Intl.NumberFormatOptions {
+  const size = Math.abs(value);
+  if (size < 1_000) return { style: 'currency', currency };
+  if (size < 100_000) return { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 };
+  return { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 };
+}

@@ -32,7 +32,7 @@ const purchase = (ip: string, amount: string) => d.sendEvent(SITE, { ip }, UA, {
 /*
  * 40 days ago (in the previous 28 days): one purchase of NOK 100.
  * Today: purchases of NOK 199 and NOK 301 by two visitors (total 500, average 250: +400 %
- * and +150 %), a Signup by a third, and a fourth who only looks.
+ * and +150 %), a Signup by a third, a fourth who only looks, and a Subscription of NOK 1,234,567.89.
  */
 beforeAll(async () => {
   d = await startDashboard({ clock: () => Date.now() - behind });
@@ -40,6 +40,7 @@ beforeAll(async () => {
   token = await createToken(d.server.db, { siteId }, Date.now());
   await addGoal(d.server.db, siteId, parseGoal({ kind: 'event', eventName: 'Purchase', currency: 'NOK' }), Date.now());
   await addGoal(d.server.db, siteId, parseGoal({ kind: 'event', eventName: 'Signup' }), Date.now());
+  await addGoal(d.server.db, siteId, parseGoal({ kind: 'event', eventName: 'Subscription', currency: 'NOK' }), Date.now());
   behind = 40 * DAY_MS;
   await purchase('84.208.20.100', '100');
   behind = 0;
@@ -47,6 +48,8 @@ beforeAll(async () => {
   await purchase('84.208.20.111', '301');
   await d.sendEvent(SITE, { ip: '85.226.0.1' }, UA, { n: 'Signup', u: `https://${SITE}/signup` });
   await d.sendEvent(SITE, { ip: '91.64.0.1' }, UA, { u: `https://${SITE}/` });
+  // An amount too long for a phone's cell in full.
+  await d.sendEvent(SITE, { ip: '91.64.0.2' }, UA, { n: 'Subscription', u: `https://${SITE}/subscribe`, $: { amount: '1234567.89', currency: 'NOK' } });
 });
 
 afterAll(async () => {
@@ -158,4 +161,14 @@ describe('revenue KPIs', () => {
       await shot(page, `goal-revenue-kpis-${variant}`);
     });
   }
+
+  it('prints a large amount short on a phone, exactly in its title', async () => {
+    const page = await d.ownerPage(`/sites/${SITE}${goalView('Subscription')}`, { viewport: PHONE });
+    const cells = await row(page);
+    expect(cells.slice(3).map((c) => c.value)).toEqual(['1234567.89', '1234567.89']);
+    expect(cells.slice(3).map((c) => c.text)).toEqual([expect.stringMatching(/^NOK\s1\.2[mM]$/), expect.stringMatching(/^NOK\s1\.2[mM]$/)]);
+    expect(await page.locator('[data-metric="total_revenue"] .sv-kpi-value').getAttribute('title')).toMatch(/^NOK\s1,234,567\.89$/);
+    expect(await overflowing(page)).toEqual([]);
+    await shot(page, 'goal-revenue-kpis-large-phone-light');
+  });
 });
