@@ -2,4 +2,5 @@
 export const revenueKpis = {
   'sv.kpi.total_revenue': 'Total revenue',
   'sv.kpi.average_revenue': 'Average revenue',
+  'sv.kpi.revenueOther': 'The revenue leaves out {amounts}, sent in another currency than the goal’s (Teller converts no currencies).',
 };

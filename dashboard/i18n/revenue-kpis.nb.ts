@@ -2,4 +2,5 @@
 export const revenueKpis = {
   'sv.kpi.total_revenue': 'Total inntekt',
   'sv.kpi.average_revenue': 'Snittinntekt',
+  'sv.kpi.revenueOther': 'Inntekten utelater {amounts}, sendt i en annen valuta enn målets (Teller regner ikke om valutaer).',
 };

@@ -78,6 +78,18 @@ function fill(cell: { metric: string; value: HTMLElement; change: HTMLElement },
   cell.change.title = before;
 }
 
+/** Revenue the API left out for its currency (`revenue_in_other_currencies`), said under the row. */
+function otherCurrencies(result: StatsResult): HTMLElement | null {
+  const warnings = result.meta.metric_warnings as Record<string, { other_currencies?: Array<{ currency: string; amount: number }> }> | undefined;
+  const other = warnings?.total_revenue?.other_currencies;
+  if (!other?.length) return null;
+  const amounts = other.map((o) => formatRevenue({ value: o.amount, currency: o.currency }, true)).join(', ');
+  const note = h('p', { class: 'hint sv-revenue-note' }, t('sv.kpi.revenueOther', { amounts }));
+  // Set here: the page's stylesheet stays within its budget.
+  Object.assign(note.style, { gridColumn: '1 / -1', margin: '0' });
+  return note;
+}
+
 /** Appends the two cells to the KPI row drawn in `content` (kpis.ts) when the view filters by a revenue goal. */
 export function revenueKpis(view: View, content: HTMLElement, goals: GoalKind[], tools: RevenueTools): void {
   const row = content.querySelector<HTMLElement>('.sv-kpis');
@@ -93,7 +105,11 @@ export function revenueKpis(view: View, content: HTMLElement, goals: GoalKind[],
   row.classList.replace(`sv-kpis-${count}`, `sv-kpis-${count + cells.length}`);
   row.append(...cells.map((c) => c.cell));
   Promise.all([answer, rowChanges(row)]).then(
-    ([result, changes]) => cells.forEach((c, i) => fill(c, i, result, changes, tools)),
+    ([result, changes]) => {
+      cells.forEach((c, i) => fill(c, i, result, changes, tools));
+      const note = otherCurrencies(result);
+      if (note) row.append(note);
+    },
     () =>
       cells.forEach((c) => {
         c.value.classList.remove('sv-skeleton-text');
