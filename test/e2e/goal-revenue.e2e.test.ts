@@ -16,7 +16,7 @@ import { revenueQuery } from '../../dashboard/site-view/revenue-query.ts';
 import { parseView } from '../../dashboard/site-view/state.ts';
 import { addGoal, parseGoal } from '../../server/core/goals/goals.ts';
 import { createToken } from '../../server/core/tokens.ts';
-import { type DashboardHarness, DESKTOP, OWNER, type PageOptions, PHONE, rawKeysOnPage, SCREENSHOT_DIR, startDashboard, waitFor } from './dashboard-harness.ts';
+import { type DashboardHarness, DESKTOP, OWNER, type PageOptions, PHONE, rawKeysOnPage, SCREENSHOT_DIR, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
 
 const SITE = 'revenue.example.com';
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -131,6 +131,7 @@ describe('revenue KPIs', () => {
     expect(sent.flat().filter((m) => m.includes('total_revenue'))).toHaveLength(1);
     expect(await page.locator('.sv-error').count()).toBe(0);
     expect(await rawKeysOnPage(page)).toEqual([]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await shot(page, 'goal-revenue-kpis-desktop-light');
   });
 
