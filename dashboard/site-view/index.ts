@@ -136,14 +136,18 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
       ([l, m]) => {
         const { applied, stale } = m.splitStaleGoals(state.filters, l.goals.map((g) => g.displayName));
         // The chunk's revenue KPIs ask their question as the view draws: in the same batch.
-        const parts = (view: View, content: HTMLElement) => (m.revenueKpis(view, content, l.goals, { ask: cachedQuery, kpiQuery, describeChange }), m.staleGoalChips(view, stale, serializeView));
+        const parts = (view: View, content: HTMLElement) => {
+          m.revenueKpis(view, content, l.goals, { ask: cachedQuery, kpiQuery, describeChange });
+          return m.staleGoalChips(view, stale, serializeView);
+        };
         if (mine === draws) drawView({ ...state, filters: applied }, list, parts);
       },
       () => mine === draws && drawView(state, list, () => []),
     );
   };
 
-  const drawView = (state: ViewState, list: Promise<GoalList>, staleChips: (view: View, content: HTMLElement) => HTMLElement[]) => {
+  /** `goalParts`: what the goal filter's chunk adds to the drawn view (revenue KPIs), and its stale goals' chips. */
+  const drawView = (state: ViewState, list: Promise<GoalList>, goalParts: (view: View, content: HTMLElement) => HTMLElement[]) => {
     const focused = focusAfterDraw ?? document.activeElement?.getAttribute('data-key') ?? null;
     focusAfterDraw = null;
     const today = localDay(new Date(), ctx.site.timezone);
@@ -191,7 +195,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     );
     setTitle(ctx.site.domain);
     const filterBar = renderFilterBar(view);
-    filterBar.prepend(...staleChips(view, content));
+    filterBar.prepend(...goalParts(view, content));
     replace(root, h('div', { class: 'sv' }, renderHeader(view, realtime), filterBar, notice, content));
     if (focused) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus();
     if (state.period === 'day') cleanups.push(keepTodayFresh(root, base.range, draw));
