@@ -9,6 +9,7 @@ import { goals } from './goals.en.ts';
 import { funnels } from './funnels.en.ts';
 import { funnelsEdit } from './funnels-edit.en.ts';
 import { staleGoal } from './stale-goal.en.ts';
+import { revenueKpis } from './revenue-kpis.en.ts';
 import { emptySite } from './empty-site.en.ts';
 import { settingsDanger } from './settings-danger.en.ts';
 import { settingsImport } from './settings-import.en.ts';
@@ -21,4 +22,4 @@ import { sharedLinks } from './shared-links.en.ts';
 import { wordpress } from './wordpress.en.ts';
 import { twoFactor } from './two-factor.en.ts';
 
-export const strings = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsReports, ...settingsLocation, ...sharedLinks, ...staleGoal, ...twoFactor, ...wordpress };
+export const strings = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsReports, ...settingsLocation, ...sharedLinks, ...staleGoal, ...revenueKpis, ...twoFactor, ...wordpress };

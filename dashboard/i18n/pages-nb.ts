@@ -6,6 +6,7 @@ import { goals } from './goals.nb.ts';
 import { funnels } from './funnels.nb.ts';
 import { funnelsEdit } from './funnels-edit.nb.ts';
 import { staleGoal } from './stale-goal.nb.ts';
+import { revenueKpis } from './revenue-kpis.nb.ts';
 import { emptySite } from './empty-site.nb.ts';
 import { settingsDanger } from './settings-danger.nb.ts';
 import { settingsImport } from './settings-import.nb.ts';
@@ -18,4 +19,4 @@ import { sharedLinks } from './shared-links.nb.ts';
 import { wordpress } from './wordpress.nb.ts';
 import { twoFactor } from './two-factor.nb.ts';
 
-export const strings: Record<keyof typeof English, string> = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsReports, ...settingsLocation, ...sharedLinks, ...staleGoal, ...twoFactor, ...wordpress };
+export const strings: Record<keyof typeof English, string> = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsReports, ...settingsLocation, ...sharedLinks, ...staleGoal, ...revenueKpis, ...twoFactor, ...wordpress };

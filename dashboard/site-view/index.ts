@@ -17,7 +17,7 @@ import { renderChart } from './chart.ts';
 import { chosenInterval, dateRange, daysBetween, localDay, span } from './dates.ts';
 import { renderNoMatch } from './empty.ts';
 import { renderFilterBar } from './filters.ts';
-import { plural } from './format.ts';
+import { describeChange, plural } from './format.ts';
 import { renderHeader } from './header.ts';
 import { importsNote } from './imports-slot.ts';
 import { renderKpis } from './kpis.ts';
@@ -33,7 +33,7 @@ import { panelError, skeleton } from './rows.ts';
 
 export type { SiteViewContext } from './view.ts';
 
-type GoalList = { goals: Array<{ displayName: string }> };
+type GoalList = { goals: Array<{ kind: string; displayName: string; currency?: string | null }> };
 
 const REALTIME_MS = 30_000;
 
@@ -135,13 +135,19 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     Promise.all([list, import('./stale-goals.ts')]).then(
       ([l, m]) => {
         const { applied, stale } = m.splitStaleGoals(state.filters, l.goals.map((g) => g.displayName));
-        if (mine === draws) drawView({ ...state, filters: applied }, list, (view) => m.staleGoalChips(view, stale, serializeView));
+        // The chunk's revenue KPIs ask their question as the view draws: in the same batch.
+        const parts = (view: View, content: HTMLElement) => {
+          m.revenueKpis(view, content, l.goals, { ask: cachedQuery, kpiQuery, describeChange });
+          return m.staleGoalChips(view, stale, serializeView);
+        };
+        if (mine === draws) drawView({ ...state, filters: applied }, list, parts);
       },
       () => mine === draws && drawView(state, list, () => []),
     );
   };
 
-  const drawView = (state: ViewState, list: Promise<GoalList>, staleChips: (view: View) => HTMLElement[]) => {
+  /** `goalParts`: what the goal filter's chunk adds to the drawn view (revenue KPIs), and its stale goals' chips. */
+  const drawView = (state: ViewState, list: Promise<GoalList>, goalParts: (view: View, content: HTMLElement) => HTMLElement[]) => {
     const focused = focusAfterDraw ?? document.activeElement?.getAttribute('data-key') ?? null;
     focusAfterDraw = null;
     const today = localDay(new Date(), ctx.site.timezone);
@@ -189,7 +195,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     );
     setTitle(ctx.site.domain);
     const filterBar = renderFilterBar(view);
-    filterBar.prepend(...staleChips(view));
+    filterBar.prepend(...goalParts(view, content));
     replace(root, h('div', { class: 'sv' }, renderHeader(view, realtime), filterBar, notice, content));
     if (focused) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus();
     if (state.period === 'day') cleanups.push(keepTodayFresh(root, base.range, draw));

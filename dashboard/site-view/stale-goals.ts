@@ -14,6 +14,8 @@ import type { ViewState } from './state.ts';
 import type { View } from './view.ts';
 
 export { splitStaleGoals } from './stale-goal-filter.ts';
+// The goal filter's other lazy part, loaded in the same request.
+export { revenueKpis } from './revenue-kpis.ts';
 
 addStrings({ en, nb });
 
