@@ -31,6 +31,14 @@ export interface PageOptions {
   locale?: string;
 }
 
+/** The screenshots every screen is looked at in: light and dark, a desktop and a 375 px phone, bokmål. */
+export const SCREEN_VARIANTS: ReadonlyArray<readonly [string, PageOptions]> = [
+  ['desktop-light', { viewport: DESKTOP, colorScheme: 'light' }],
+  ['desktop-dark', { viewport: DESKTOP, colorScheme: 'dark' }],
+  ['phone-light', { viewport: PHONE, colorScheme: 'light' }],
+  ['nb-phone-dark', { viewport: PHONE, colorScheme: 'dark', locale: 'nb-NO' }],
+];
+
 export interface DashboardHarness {
   server: TestServer;
   browser: Browser;

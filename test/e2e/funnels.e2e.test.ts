@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveFunnel } from '../../server/core/funnels/funnels.ts';
 import { addGoal, parseGoal } from '../../server/core/goals/goals.ts';
 import { CHROME_MAC } from '../shared/target.ts';
-import { type DashboardHarness, DESKTOP, type PageOptions, PHONE, rawKeysOnPage, screenshot, SCREENSHOT_DIR, seriousA11yViolations, startDashboard } from './dashboard-harness.ts';
+import { type DashboardHarness, PHONE, rawKeysOnPage, SCREEN_VARIANTS, screenshot, SCREENSHOT_DIR, seriousA11yViolations, startDashboard } from './dashboard-harness.ts';
 
 const SITE = 'funnels.example.com';
 let d: DashboardHarness;
@@ -228,14 +228,8 @@ describe('Funnels page', () => {
   });
 
   it('saves screenshots for review, without sideways scrolling at 375 px', async () => {
-    const variants: Array<[string, PageOptions]> = [
-      ['desktop-light', { viewport: DESKTOP, colorScheme: 'light' }],
-      ['desktop-dark', { viewport: DESKTOP, colorScheme: 'dark' }],
-      ['phone-light', { viewport: PHONE, colorScheme: 'light' }],
-      ['nb-phone-dark', { viewport: PHONE, colorScheme: 'dark', locale: 'nb-NO' }],
-    ];
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    for (const [variant, options] of variants) {
+    for (const [variant, options] of SCREEN_VARIANTS) {
       const page = await d.ownerPage(`/sites/${SITE}/funnels`, options);
       await page.getByRole('list', { name: options.locale ? 'Stegene i Sign-up' : 'Steps of Sign-up' }).waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DashboardHarness, DESKTOP, type PageOptions, PHONE, rawKeysOnPage, SCREENSHOT_DIR, seriousA11yViolations, startDashboard } from './dashboard-harness.ts';
+import { type DashboardHarness, rawKeysOnPage, SCREEN_VARIANTS, SCREENSHOT_DIR, seriousA11yViolations, startDashboard } from './dashboard-harness.ts';
 
 const SITE = 'alerts.example.com';
 
@@ -86,13 +86,7 @@ describe('settings: alerts', () => {
   });
 
   it('saves screenshots of the section for review, without sideways scrolling at 375 px', async () => {
-    const variants: Array<[string, PageOptions]> = [
-      ['desktop-light', { viewport: DESKTOP, colorScheme: 'light' }],
-      ['desktop-dark', { viewport: DESKTOP, colorScheme: 'dark' }],
-      ['phone-light', { viewport: PHONE, colorScheme: 'light' }],
-      ['nb-phone-dark', { viewport: PHONE, colorScheme: 'dark', locale: 'nb-NO' }],
-    ];
-    for (const [variant, options] of variants) {
+    for (const [variant, options] of SCREEN_VARIANTS) {
       const page = await d.ownerPage(`/sites/${SITE}/settings`, options);
       const section = page.locator('#alerts');
       await section.locator('.alert-log li').first().waitFor();

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DashboardHarness, DESKTOP, type PageOptions, PHONE, screenshot, SCREENSHOT_DIR, startDashboard } from './dashboard-harness.ts';
+import { type DashboardHarness, SCREEN_VARIANTS, screenshot, SCREENSHOT_DIR, startDashboard } from './dashboard-harness.ts';
 
 const SITE = 'danger.example.com';
 /** A site of its own for the purge: after a reset, the reset day is the boundary a purge reports. */
@@ -71,13 +71,7 @@ describe('settings danger zone', () => {
   });
 
   it('saves screenshots of the danger zone for review, without sideways scrolling at 375 px', async () => {
-    const variants: Array<[string, PageOptions]> = [
-      ['desktop-light', { viewport: DESKTOP, colorScheme: 'light' }],
-      ['desktop-dark', { viewport: DESKTOP, colorScheme: 'dark' }],
-      ['phone-light', { viewport: PHONE, colorScheme: 'light' }],
-      ['nb-phone-dark', { viewport: PHONE, colorScheme: 'dark', locale: 'nb-NO' }],
-    ];
-    for (const [variant, options] of variants) {
+    for (const [variant, options] of SCREEN_VARIANTS) {
       const page = await d.ownerPage(`/sites/${SITE}/settings`, options);
       const zone = page.locator('section.danger-zone');
       await zone.last().waitFor();

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildZip } from '../helpers/zip-build.ts';
-import { type DashboardHarness, DESKTOP, type PageOptions, PHONE, rawKeysOnPage, SCREENSHOT_DIR, seriousA11yViolations, startDashboard } from './dashboard-harness.ts';
+import { type DashboardHarness, rawKeysOnPage, SCREEN_VARIANTS, SCREENSHOT_DIR, seriousA11yViolations, startDashboard } from './dashboard-harness.ts';
 
 const SITE = 'import.example.com';
 let d: DashboardHarness;
@@ -68,13 +68,7 @@ describe('settings: import from Plausible', () => {
   });
 
   it('saves screenshots of the section after an import, without sideways scrolling at 375 px', async () => {
-    const variants: Array<[string, PageOptions]> = [
-      ['desktop-light', { viewport: DESKTOP, colorScheme: 'light' }],
-      ['desktop-dark', { viewport: DESKTOP, colorScheme: 'dark' }],
-      ['phone-light', { viewport: PHONE, colorScheme: 'light' }],
-      ['nb-phone-dark', { viewport: PHONE, colorScheme: 'dark', locale: 'nb-NO' }],
-    ];
-    for (const [i, [variant, options]] of variants.entries()) {
+    for (const [i, [variant, options]] of SCREEN_VARIANTS.entries()) {
       const page = await d.ownerPage(`/sites/${SITE}/settings`, options);
       const heading = page.getByRole('heading', { name: options.locale ? 'Importer historikk' : 'Import history' });
       await heading.waitFor();

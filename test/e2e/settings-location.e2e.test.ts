@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DashboardHarness, DESKTOP, type PageOptions, PHONE, rawKeysOnPage, SCREENSHOT_DIR, seriousA11yViolations, startDashboard } from './dashboard-harness.ts';
+import { type DashboardHarness, rawKeysOnPage, SCREEN_VARIANTS, SCREENSHOT_DIR, seriousA11yViolations, startDashboard } from './dashboard-harness.ts';
 
 const SITE = 'where.example.com';
 
@@ -50,13 +50,7 @@ describe('settings: visitor location', () => {
   });
 
   it('saves screenshots of the section for review, without sideways scrolling at 375 px', async () => {
-    const variants: Array<[string, PageOptions]> = [
-      ['desktop-light', { viewport: DESKTOP, colorScheme: 'light' }],
-      ['desktop-dark', { viewport: DESKTOP, colorScheme: 'dark' }],
-      ['phone-light', { viewport: PHONE, colorScheme: 'light' }],
-      ['nb-phone-dark', { viewport: PHONE, colorScheme: 'dark', locale: 'nb-NO' }],
-    ];
-    for (const [variant, options] of variants) {
+    for (const [variant, options] of SCREEN_VARIANTS) {
       const page = await d.ownerPage(`/sites/${SITE}/settings`, options);
       const heading = page.getByRole('heading', { name: options.locale ? 'Besøkendes sted' : 'Visitor location' });
       await heading.waitFor();

@@ -16,7 +16,7 @@ import { createUser, setGrantedSites } from '../../server/core/users.ts';
 import { insertVisitWithEvents } from '../core/query/store.ts';
 import { forgetRollups } from '../helpers/forget-rollups.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
-import { type DashboardHarness, DESKTOP, OWNER, type PageOptions, PHONE, rawKeysOnPage, SCREENSHOT_DIR, screenshot, seriousA11yViolations, startDashboard } from './dashboard-harness.ts';
+import { type DashboardHarness, OWNER, PHONE, rawKeysOnPage, SCREEN_VARIANTS, screenshot, SCREENSHOT_DIR, seriousA11yViolations, startDashboard } from './dashboard-harness.ts';
 
 const SITE = 'kunde.example';
 const VIEWER = 'anne@kunde.example';
@@ -176,13 +176,7 @@ describe('settings: e-mail reports', () => {
   });
 
   it('saves screenshots of the section for review, without sideways scrolling at 375 px', async () => {
-    const variants: Array<[string, PageOptions]> = [
-      ['desktop-light', { viewport: DESKTOP, colorScheme: 'light' }],
-      ['desktop-dark', { viewport: DESKTOP, colorScheme: 'dark' }],
-      ['phone-light', { viewport: PHONE, colorScheme: 'light' }],
-      ['nb-phone-dark', { viewport: PHONE, colorScheme: 'dark', locale: 'nb-NO' }],
-    ];
-    for (const [variant, options] of variants) {
+    for (const [variant, options] of SCREEN_VARIANTS) {
       const page = await d.ownerPage(`/sites/${SITE}/settings`, options);
       const section = page.locator('#reports');
       await section.getByRole('checkbox').first().waitFor();

@@ -25,7 +25,7 @@ import {
   spikeDecision,
   SUPPRESS_SECONDS,
 } from './rules.ts';
-import { type AlertSettings, readAlertSettings, settingsFromRow } from './settings.ts';
+import { type AlertSettings, readAlertSettings, type SettingsRow, settingsFromRow } from './settings.ts';
 
 export interface AlertDeps {
   db: Db;
@@ -52,7 +52,7 @@ export const TEST_SECONDS = 60;
 
 type Kind = AlertKind | 'test';
 
-interface SiteRow {
+interface SiteRow extends SettingsRow {
   id: number;
   domain: string;
   timezone: string;
@@ -60,15 +60,6 @@ interface SiteRow {
   silent_since: number | null;
   spike_hour: number | null;
   has_settings: number | null;
-  no_events: number;
-  no_events_hours: number;
-  spike: number;
-  spike_visitors: number | null;
-  spike_factor: number | null;
-  back: number;
-  emails: string | null;
-  webhook_url: string;
-  lang: string;
 }
 
 interface Target {

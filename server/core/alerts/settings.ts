@@ -43,7 +43,8 @@ export const MAX_URL_LENGTH = 2000;
 
 export class AlertSettingsError extends Error {}
 
-interface SettingsRow {
+/** A row of `alert_settings` as stored. */
+export interface SettingsRow {
   no_events: number;
   no_events_hours: number;
   spike: number;
