@@ -7,12 +7,12 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildDashboard } from '../dashboard/build.mjs';
+import { BUILD_SOURCES } from './build-sources.mjs';
 import { buildTracker } from '../tracker/build.mjs';
 import { LICENCES_FILE, writeLicences } from './third-party.mjs';
 import { buildWordPressZip, WORDPRESS_SOURCE, WORDPRESS_ZIP_PATH } from './wordpress-zip.mjs';
 
 const OUT = 'dist/public';
-const SOURCES = ['tracker', 'dashboard', 'server/core/dashboard', ...(existsSync(WORDPRESS_SOURCE) ? [WORDPRESS_SOURCE] : [])];
 
 function newestSource(dir) {
   let newest = 0;
@@ -28,7 +28,7 @@ function upToDate() {
   if (!existsSync(marker) || !existsSync(join(OUT, 'dashboard', 'app.js')) || !existsSync(join(OUT, 'flags', 'xx.svg')) || !existsSync(join(OUT, LICENCES_FILE))) return false;
   if (existsSync(WORDPRESS_SOURCE) && !existsSync(join(OUT, WORDPRESS_ZIP_PATH))) return false;
   const built = statSync(marker).mtimeMs;
-  return SOURCES.every((dir) => newestSource(dir) <= built);
+  return BUILD_SOURCES.every((dir) => newestSource(dir) <= built);
 }
 
 const ifMissing = process.argv.includes('--if-missing');
