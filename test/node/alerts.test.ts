@@ -5,33 +5,24 @@
  * routes, sends a test alert, then a silence, its alert, tracking back and a failed webhook
  * retried on a later tick.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite } from '../../server/core/sites.ts';
 import { createUser, setGrantedSites } from '../../server/core/users.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { call, setupOwner } from './dashboard-helpers.ts';
 
 const H = 3600_000;
 const DAY = 24 * H;
 const START = Date.parse('2026-03-02T09:00:00Z');
 
-interface Hook {
-  contentType: string;
-  body: { text: string; content: string };
-}
 
-let smtp: SMTPServer;
-let receiver: Server;
+let smtp: TestSmtp;
+let receiver: WebhookReceiver;
 let server: TestServer;
 let cookie: string;
 let hookUrl: string;
-const mails: ParsedMail[] = [];
-const hooks: Hook[] = [];
-const answer = { status: 200 };
 const clock = { ms: START };
 
 async function until(what: string, condition: () => boolean): Promise<void> {
@@ -56,30 +47,11 @@ function addEvents(siteId: number, times: readonly number[]): void {
 }
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    authOptional: true,
-    onData(stream, _session, done) {
-      simpleParser(stream).then((mail) => {
-        mails.push(mail);
-        done();
-      }, done);
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const smtpPort = (smtp.server.address() as AddressInfo).port;
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      hooks.push({ contentType: req.headers['content-type'] ?? '', body: JSON.parse(body) });
-      res.writeHead(answer.status).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook/T0001`;
+  smtp = await startTestSmtp();
+  receiver = await startWebhookReceiver();
+  hookUrl = `${receiver.origin}/hook/T0001`;
   server = await startTestServer({
-    env: { TELLER_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, TELLER_MAIL_FROM: 'Teller <teller@agency.example>' },
+    env: { TELLER_SMTP_URL: smtp.url, TELLER_MAIL_FROM: 'Teller <teller@agency.example>' },
     clock: () => clock.ms,
     maintenanceIntervalMs: 50,
   });
@@ -88,8 +60,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  await new Promise<void>((resolve) => receiver?.close(() => resolve()));
-  await new Promise<void>((resolve) => smtp?.close(resolve));
+  await receiver?.close();
+  await smtp?.close();
 });
 
 describe('alerts on Node', () => {
@@ -107,7 +79,7 @@ describe('alerts on Node', () => {
       mail: true,
       recent: [],
     });
-    const http = await call(server, 'PUT', path, { cookie, json: { webhookUrl: 'http://hooks.example.com/x' } });
+    const http = await call(server, 'PUT', path, { cookie, json: { webhookUrl: 'http://receiver.hooks.example.com/x' } });
     expect(http.status).toBe(400);
     expect(http.body.error).toMatch(/^webhookUrl: must start with https:\/\//);
     const spike = await call(server, 'PUT', path, { cookie, json: { spike: true } });
@@ -140,16 +112,16 @@ describe('alerts on Node', () => {
       { channel: 'webhook', to: null, ok: true, error: null },
       { channel: 'mail', to: 'ops@agency.example', ok: true, error: null },
     ]);
-    expect(hooks).toHaveLength(1);
-    expect(hooks[0]!.contentType).toBe('application/json');
-    expect(hooks[0]!.body.text).toContain('Testvarsel for shop.example');
-    expect(hooks[0]!.body.content).toBe(hooks[0]!.body.text);
-    await until('the test mail', () => mails.length === 1);
-    expect(mails[0]!.subject).toBe('Testvarsel for shop.example');
-    expect(mails[0]!.from?.value[0]?.address).toBe('teller@agency.example');
-    expect((mails[0]!.to as { text: string }).text).toBe('ops@agency.example');
-    expect(mails[0]!.text).toContain('Dette er en test av varslene for shop.example.');
-    expect(mails[0]!.html).toContain('<h1');
+    expect(receiver.hooks).toHaveLength(1);
+    expect(receiver.hooks[0]!.contentType).toBe('application/json');
+    expect(receiver.hooks[0]!.body.text).toContain('Testvarsel for shop.example');
+    expect(receiver.hooks[0]!.body.content).toBe(receiver.hooks[0]!.body.text);
+    await until('the test mail', () => smtp.received.length === 1);
+    expect(smtp.received[0]!.subject).toBe('Testvarsel for shop.example');
+    expect(smtp.received[0]!.from?.value[0]?.address).toBe('teller@agency.example');
+    expect((smtp.received[0]!.to as { text: string }).text).toBe('ops@agency.example');
+    expect(smtp.received[0]!.text).toContain('Dette er en test av varslene for shop.example.');
+    expect(smtp.received[0]!.html).toContain('<h1');
     const again = await call(server, 'POST', `${path}/test`, { cookie });
     expect(again.status).toBe(429);
   });
@@ -165,37 +137,37 @@ describe('alerts on Node', () => {
       const state = server.db.raw.prepare('SELECT spike_hour FROM alert_state WHERE site_id = ?').get(siteId) as { spike_hour: number } | undefined;
       return state?.spike_hour === (START + 22 * H) / 1000;
     });
-    expect(hooks).toHaveLength(1);
+    expect(receiver.hooks).toHaveLength(1);
     clock.ms = START + 24 * H + 60_000;
-    await until('the no-events webhook', () => hooks.length === 2);
-    await until('the no-events mail', () => mails.length === 2);
-    expect(hooks[1]!.body.text).toContain('Ingen hendelser fra shop.example på 24 timer');
-    expect(hooks[1]!.body.text).toContain('(Europe/Oslo)');
-    expect(mails[1]!.subject).toBe('Ingen hendelser fra shop.example på 24 timer');
+    await until('the no-events webhook', () => receiver.hooks.length === 2);
+    await until('the no-events mail', () => smtp.received.length === 2);
+    expect(receiver.hooks[1]!.body.text).toContain('Ingen hendelser fra shop.example på 24 timer');
+    expect(receiver.hooks[1]!.body.text).toContain('(Europe/Oslo)');
+    expect(smtp.received[1]!.subject).toBe('Ingen hendelser fra shop.example på 24 timer');
     const read = await call(server, 'GET', path, { cookie });
     const recent = read.body.recent as Array<{ kind: string; deliveries: Array<{ channel: string; status: string }> }>;
     expect(recent[0]).toMatchObject({ kind: 'no_events', deliveries: [{ channel: 'mail', status: 'sent' }, { channel: 'webhook', status: 'sent' }] });
   });
 
   it('says tracking is back when events arrive, and sends a failed webhook again on a later tick', async () => {
-    answer.status = 500;
+    receiver.answer.status = 500;
     addEvents(siteId, [START + 25 * H]);
     clock.ms = START + 25 * H + 60_000;
-    await until('the back mail', () => mails.length === 3);
-    expect(mails[2]!.subject).toBe('Sporingen virker igjen på shop.example');
-    await until('the failed webhook', () => hooks.length >= 3);
+    await until('the back mail', () => smtp.received.length === 3);
+    expect(smtp.received[2]!.subject).toBe('Sporingen virker igjen på shop.example');
+    await until('the failed webhook', () => receiver.hooks.length >= 3);
     await until('the failure to be recorded', () => {
       const row = server.db.raw.prepare("SELECT status FROM alert_deliveries WHERE channel = 'webhook' ORDER BY alert_id DESC").get() as { status: string };
       return row.status === 'failed';
     });
     expect(server.log.lines.some((l) => l.includes('alert back for shop.example: webhook failed: the webhook answered HTTP 500'))).toBe(true);
     expect(server.log.lines.join('\n')).not.toContain('T0001');
-    answer.status = 200;
+    receiver.answer.status = 200;
     await until('the webhook sent on a later tick', () => {
       const row = server.db.raw.prepare("SELECT status FROM alert_deliveries WHERE channel = 'webhook' ORDER BY alert_id DESC").get() as { status: string };
       return row.status === 'sent';
     });
-    expect(hooks.at(-1)!.body.text).toContain('Sporingen virker igjen på shop.example');
-    expect(mails).toHaveLength(3);
+    expect(receiver.hooks.at(-1)!.body.text).toContain('Sporingen virker igjen på shop.example');
+    expect(smtp.received).toHaveLength(3);
   });
 });

@@ -4,9 +4,8 @@
  * is back, suppresses repeats and leaves alerts alone on the maintenance cron. Mail on
  * Workers comes with the reports' mailer; the webhook is tested here.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { type TellerWorker, startWorker } from './harness.ts';
 
 const ADMIN = 'workers-alerts-admin-token-0123456789';
@@ -14,10 +13,8 @@ const START = Date.parse('2024-03-12T12:00:00Z') / 1000;
 const H = 3600;
 
 let worker: TellerWorker;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let siteId: number;
-const hooks: Array<{ contentType: string; body: { text: string; content: string } }> = [];
-const answer = { status: 200 };
 
 async function addEvents(times: readonly number[]): Promise<void> {
   for (const [i, ts] of times.entries()) {
@@ -36,16 +33,8 @@ async function cron(cronText: string, sec: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      hooks.push({ contentType: req.headers['content-type'] ?? '', body: JSON.parse(body) });
-      res.writeHead(answer.status).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  receiver = await startWebhookReceiver();
+  const url = `${receiver.origin}/hook`;
   worker = await startWorker({ vars: { TELLER_ADMIN_TOKEN: ADMIN } });
   const site = await worker.db
     .prepare("INSERT INTO sites (domain, timezone, created_at) VALUES ('quiet.example', 'Europe/Oslo', ?) RETURNING id")
@@ -64,40 +53,40 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.close();
-  await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+  await receiver?.close();
 });
 
 describe('alerts on the Workers cron', () => {
   it('posts the no-events alert on the alerts cron only, once', async () => {
     await cron('*/15 * * * *', START + 5 * H);
-    expect(hooks).toHaveLength(0);
+    expect(receiver.hooks).toHaveLength(0);
     await cron('7 * * * *', START + 6 * H + 420);
-    expect(hooks).toHaveLength(0);
+    expect(receiver.hooks).toHaveLength(0);
     await cron('*/15 * * * *', START + 6 * H + 900);
-    expect(hooks).toHaveLength(1);
-    expect(hooks[0]!.contentType).toBe('application/json');
-    expect(hooks[0]!.body.text).toContain('No events from quiet.example for 6 hours');
-    expect(hooks[0]!.body.content).toBe(hooks[0]!.body.text);
+    expect(receiver.hooks).toHaveLength(1);
+    expect(receiver.hooks[0]!.contentType).toBe('application/json');
+    expect(receiver.hooks[0]!.body.text).toContain('No events from quiet.example for 6 hours');
+    expect(receiver.hooks[0]!.body.content).toBe(receiver.hooks[0]!.body.text);
     await cron('*/15 * * * *', START + 7 * H);
-    expect(hooks).toHaveLength(1);
+    expect(receiver.hooks).toHaveLength(1);
   });
 
   it('says tracking is back, tries a failed post again on the next run, and records each send', async () => {
-    answer.status = 500;
+    receiver.answer.status = 500;
     await addEvents([START + 8 * H]);
     await cron('*/15 * * * *', START + 8 * H + 900);
-    expect(hooks).toHaveLength(2);
-    expect(hooks[1]!.body.text).toContain('Tracking is back on quiet.example');
+    expect(receiver.hooks).toHaveLength(2);
+    expect(receiver.hooks[1]!.body.text).toContain('Tracking is back on quiet.example');
     const failed = await worker.db.prepare("SELECT status, attempts, error FROM alert_deliveries WHERE channel = 'webhook' ORDER BY alert_id DESC").first();
     expect(failed).toEqual({ status: 'failed', attempts: 1, error: 'the webhook answered HTTP 500' });
-    answer.status = 200;
+    receiver.answer.status = 200;
     await cron('*/15 * * * *', START + 8 * H + 1800);
-    expect(hooks).toHaveLength(3);
-    expect(hooks[2]!.body.text).toBe(hooks[1]!.body.text);
+    expect(receiver.hooks).toHaveLength(3);
+    expect(receiver.hooks[2]!.body.text).toBe(receiver.hooks[1]!.body.text);
     const sent = await worker.db.prepare("SELECT status, attempts FROM alert_deliveries WHERE channel = 'webhook' ORDER BY alert_id DESC").first();
     expect(sent).toEqual({ status: 'sent', attempts: 2 });
     // Silent again within 12 hours of the last no-events alert: suppressed.
     await cron('*/15 * * * *', START + 15 * H);
-    expect(hooks).toHaveLength(3);
+    expect(receiver.hooks).toHaveLength(3);
   });
 });
