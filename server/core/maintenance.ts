@@ -8,6 +8,7 @@
  * one read of the (few) imports.
  * @module
  */
+import { rollUpGoals } from './goal-rollups.ts';
 import { removeAbandonedImports } from './imports/store.ts';
 import type { Db } from './ports.ts';
 import { shortcutDays } from './query/date-range.ts';
@@ -177,6 +178,7 @@ export async function runMaintenance(db: Db, nowMs: number, options: Maintenance
     const closedThrough = addDays(localDayAt(site.timezone, now - CLOSE_GRACE_SECONDS), -1);
     const { built, state } = await rollUp(db, site, closedThrough, options.maxDaysPerSite ?? 31);
     result.daysRolledUp += built;
+    await rollUpGoals(db, site, closedThrough, options.maxDaysPerSite ?? 31);
     result.rawRowsPurged += await applyRetention(db, site, state, today, options.maxPurgePerSite ?? 50_000);
   }
   await removeAbandonedImports(db, now, null);
