@@ -91,7 +91,9 @@ async function load(data: Dataset, d1: D1): Promise<string> {
 async function rollUp(worker: TellerWorker): Promise<string> {
   const started = performance.now();
   const handler = await worker.mf.getWorker('teller');
-  const through = async () => (await worker.db.prepare('SELECT days_through FROM rollup_state').first<{ days_through: string }>())?.days_through ?? null;
+  // Until neither the day rollups nor any goal's rollups (goal_rollup_state) move any more.
+  const through = async () =>
+    (await worker.db.prepare("SELECT (SELECT days_through FROM rollup_state) || '|' || coalesce((SELECT group_concat(first_day || days_through || backfilled) FROM goal_rollup_state), '') AS t").first<{ t: string }>())?.t ?? null;
   let runs = 0;
   for (let last: string | null = null; ; ) {
     const result = await handler.scheduled({ scheduledTime: new Date(NOW), cron: '7 * * * *' });
@@ -101,7 +103,7 @@ async function rollUp(worker: TellerWorker): Promise<string> {
     if (now === last) break;
     last = now;
   }
-  return `rollups built by ${runs} runs of the Worker's cron handler (3 days a run, as deployed) in ${seconds(performance.now() - started)}`;
+  return `rollups (and goal rollups) built by ${runs} runs of the Worker's cron handler (3 days and 24 goal-days a run, as deployed) in ${seconds(performance.now() - started)}`;
 }
 
 /** Rows read by each query of one dashboard view, in dashboardView order; each answer checked against the Node store. */

@@ -27,6 +27,8 @@ export interface MaintenanceResult {
 export interface MaintenanceOptions {
   /** Most days rolled up per site per run, so one run stays short on a large backlog. */
   maxDaysPerSite?: number;
+  /** Most days of one goal's rollups built per site per run (goal-rollups.ts); maxDaysPerSite by default. */
+  maxGoalDaysPerSite?: number;
   /** Most raw rows deleted per site per run. */
   maxPurgePerSite?: number;
 }
@@ -178,7 +180,7 @@ export async function runMaintenance(db: Db, nowMs: number, options: Maintenance
     const closedThrough = addDays(localDayAt(site.timezone, now - CLOSE_GRACE_SECONDS), -1);
     const { built, state } = await rollUp(db, site, closedThrough, options.maxDaysPerSite ?? 31);
     result.daysRolledUp += built;
-    await rollUpGoals(db, site, closedThrough, options.maxDaysPerSite ?? 31);
+    await rollUpGoals(db, site, closedThrough, options.maxGoalDaysPerSite ?? options.maxDaysPerSite ?? 31);
     result.rawRowsPurged += await applyRetention(db, site, state, today, options.maxPurgePerSite ?? 50_000);
   }
   await removeAbandonedImports(db, now, null);

@@ -345,6 +345,8 @@ const goalQueryArb = fc.record({
   goal: fc.nat(),
   /** One goal (the goal rollups' case), two (not additive: read the present way) or none. */
   count: fc.constantFrom(1, 1, 1, 2, 0),
+  /** A filter on the source: with the source breakdown, it picks whole rows of the goal rollups. */
+  other: fc.constantFrom(null, null, ['is_not', 'visit:source', ['Google']], ['is', 'visit:source', ['Twitter', 'Direct / None']]),
   metrics: fc.subarray(['visitors', 'visits', 'events', 'pageviews', 'conversion_rate'], { minLength: 1 }),
   range: fc.constantFrom<unknown>('7d', '30d', 'month', ['2024-03-05', '2024-03-18'], ['2024-03-02', '2024-03-02'], ['2024-03-09', '2024-03-10']),
 });
@@ -374,7 +376,7 @@ describe('goal rollups agree with raw events while goals change', () => {
           if (goals.length === 0) return;
           for (const q of queries) {
             const names = Array.from({ length: q.count }, (_, i) => goals[(q.goal + i) % goals.length]!.displayName);
-            const filters = names.length > 0 ? [['is', 'event:goal', [...new Set(names)]]] : [];
+            const filters = [...(names.length > 0 ? [['is', 'event:goal', [...new Set(names)]]] : []), ...(q.other ? [q.other] : [])];
             if (await checkQuery(site, goals, { metrics: q.metrics, date_range: q.range, dimensions: q.dimensions, filters })) served += 1;
           }
         },

@@ -2,9 +2,10 @@
  * Reading the goal rollups (goal-rollups.ts) where they hold the exact answer, the rest of
  * the period the present way (read.ts). They answer a read of whole days that a goal's
  * rollups cover, in the site's timezone and for the goal's current definition, when
- *  - visits are filtered by one goal alone (`is`/`contains` naming one goal: with two, a
- *    visitor converting on either is not the sum of the goals'), grouped by time buckets of
- *    a day or more and at most one dimension of rollup_visits;
+ *  - visits are filtered by one goal (`is`/`contains` naming one goal: with two, a visitor
+ *    converting on either is not the sum of the goals'), grouped by time buckets of a day or
+ *    more and at most one dimension of rollup_visits, other filters only on that dimension
+ *    (they pick whole groups: applied to the rows);
  *  - events are filtered by one goal alone, or not filtered and grouped by `event:goal`
  *    (the Goals panel), with time buckets of a day or more and no other dimension.
  * Goal rollups hold the visits that completed the goal the day they started. A visit that
@@ -19,7 +20,8 @@ import type { SqlValue, Stmt } from '../ports.ts';
 import { periodAfterPurge } from '../privacy/purge-boundary.ts';
 import { summedMeasures } from '../store/measures.ts';
 import { addDays, dayStart } from '../time.ts';
-import { GOAL_DIMENSION, rollupDimension, sqlLiteral, type DimensionSpec } from './dimensions.ts';
+import { dimensionSpec, GOAL_DIMENSION, rollupDimension, sqlLiteral, type DimensionSpec } from './dimensions.ts';
+import { filterDimensions, filterMatches } from './filters.ts';
 import type { ReadContext } from './read.ts';
 import type { Key, Relation } from './sums.ts';
 import { bucketOfDay } from './time-buckets.ts';
@@ -28,6 +30,8 @@ import type { Filter, FilterLeaf, Period, Query } from './types.ts';
 /** What a read takes from the goal rollups: days `first`..`last` but `skipped`, and the periods read the present way. */
 export interface GoalRollupPlan {
   goals: readonly Goal[];
+  /** Filters picking whole groups of the read's dimension, applied to the rollup rows' labels. */
+  keeps(labels: string[]): boolean;
   first: string;
   last: string;
   skipped: readonly string[];
@@ -45,21 +49,46 @@ function singleGoal(filter: Filter): Goal | null {
   return goals.length === 1 && isGoal(goals[0]!) ? goals[0] : null;
 }
 
-/** True for a query whose only filter names one goal: read with its goal rollups rather than as its event:name twin. */
+/**
+ * The filters besides one single-goal filter, when each only picks whole groups of the one
+ * visit dimension `spec` (a panel's own `is_not (not set)`): applied to the rollup's rows.
+ */
+function groupFilters(filters: Filter[], spec: DimensionSpec | null): { goal: Goal; others: Filter[] } | null {
+  const goals = filters.flatMap((f) => {
+    const goal = singleGoal(f);
+    return goal ? [{ goal, filter: f }] : [];
+  });
+  if (goals.length !== 1) return null;
+  const others = filters.filter((f) => f !== goals[0]!.filter);
+  if (others.length > 0 && (spec === null || spec.scope !== 'visit' || !others.flatMap(filterDimensions).every((d) => d === spec.name))) return null;
+  return { goal: goals[0]!.goal, others };
+}
+
+/** True for a query whose goal rollups may answer it: read with them rather than as its event:name twin. */
 export function goalRollupsPreferred(query: Query): boolean {
-  return query.filters.length === 1 && singleGoal(query.filters[0]!) !== null;
+  const specs = query.dimensions.flatMap((d) => (d === GOAL_DIMENSION ? [] : [dimensionSpec(d)].filter((x): x is DimensionSpec => x !== null)));
+  return groupFilters(query.filters, specs.length === 1 ? specs[0]! : null) !== null;
 }
 
 const dailyOrCoarser = (k: Key) => 'time' in k && k.time !== 'time:hour';
 
-/** The goals whose rollups answer this read, or null. */
-function goalsFor(relation: Relation, keys: Key[], filters: Filter[]): readonly Goal[] | null {
+/** The goals whose rollups answer this read and the filters left to apply to its rows, or null. */
+function goalsFor(relation: Relation, keys: Key[], filters: Filter[]): { goals: readonly Goal[]; others: Filter[] } | null {
   const specs = keys.filter((k): k is { spec: DimensionSpec } => 'spec' in k);
   if (!keys.every((k) => 'spec' in k || dailyOrCoarser(k)) || specs.length > 1) return null;
+  const spec = specs[0]?.spec ?? null;
+  if (relation === 'visits') {
+    const picked = groupFilters(filters, spec);
+    return picked && (spec === null || (spec.scope === 'visit' && spec.rolledUp)) ? { goals: [picked.goal], others: picked.others } : null;
+  }
   const filtered = filters.length === 1 ? singleGoal(filters[0]!) : null;
   if (filters.length > 0 && filtered === null) return null;
-  const spec = specs[0]?.spec ?? null;
-  if (relation === 'visits') return filtered && (spec === null || (spec.scope === 'visit' && spec.rolledUp)) ? [filtered] : null;
+  const goals = eventGoals(spec, filtered);
+  return goals ? { goals, others: [] } : null;
+}
+
+/** The goals whose conversions answer a read of events grouped by `spec` under the goal filter `filtered`, or null. */
+function eventGoals(spec: DimensionSpec | null, filtered: Goal | null): readonly Goal[] | null {
   if (spec === null) return filtered ? [filtered] : null;
   if (!spec.goals || !spec.goals.every(isGoal)) return null;
   // Grouped by goal under a goal filter: exact when the rows are that goal's alone.
@@ -107,8 +136,11 @@ function part(period: Period, start: number, end: number, firstDay: string, last
  */
 export async function planGoalRollups(ctx: ReadContext, relation: Relation, keys: Key[], filters: Filter[], whole: Period): Promise<GoalRollupPlan | null> {
   if (ctx.rollups === null || ctx.imports) return null;
-  const goals = goalsFor(relation, keys, filters);
-  if (!goals) return null;
+  const picked = goalsFor(relation, keys, filters);
+  if (!picked) return null;
+  const { goals, others } = picked;
+  const position = keys.findIndex((k) => 'spec' in k);
+  const keeps = (labels: string[]) => others.every((f) => filterMatches(f, () => labels[position]!));
   const period = periodAfterPurge(whole, ctx.site.timezone, ctx.purgedBefore);
   if (period === null) return null;
   const tz = ctx.site.timezone;
@@ -127,7 +159,7 @@ export async function planGoalRollups(ctx: ReadContext, relation: Relation, keys
   for (const day of skipped) rest.push(part(period, dayStart(tz, day), dayStart(tz, addDays(day, 1)), day, day));
   const lastEnd = dayStart(tz, addDays(last, 1));
   if (lastEnd < period.end) rest.push(part(period, lastEnd, period.end, addDays(last, 1), period.lastDay));
-  return { goals, first, last, skipped, rest };
+  return { goals, keeps, first, last, skipped, rest };
 }
 
 /** The statement reading the goal rollups' part of a plan; rows as read.ts' raw reads have them. */

@@ -162,13 +162,15 @@ export async function readGroups<R extends Relation>(
     throw new QueryError('filters', `Invalid filters: the query needs more than ${MAX_PARAMS} values; use fewer filter values.`);
   }
   const groups: Groups<R> = new Map();
-  if (goalPlan) statements.push({ stmts: [], segment: { kind: 'days', first: goalPlan.first, last: goalPlan.last }, raw: goalRollupStatement(ctx, goalPlan, relation, keys, period.firstDay) });
-  for (const { stmts, segment, raw } of statements) {
+  const goalRead = goalPlan ? { stmts: [], segment: { kind: 'days', first: goalPlan.first, last: goalPlan.last } as const, raw: goalRollupStatement(ctx, goalPlan, relation, keys, period.firstDay) } : null;
+  for (const read of goalRead ? [...statements, goalRead] : statements) {
+    const { stmts, segment, raw } = read;
     const rows =
       segment.kind === 'columnar' ? await readColumnar(ctx, stmts, raw) : await ctx.db.all<Record<string, SqlValue>>(raw.sql, raw.params);
     for (const row of rows) {
       const sums = sumsOf(relation, row);
-      if (sums) addGroup(groups, relation, labelsOf(keys, row), sums);
+      const labels = labelsOf(keys, row);
+      if (sums && (read !== goalRead || goalPlan!.keeps(labels))) addGroup(groups, relation, labels, sums);
     }
   }
   if (ctx.imports) {
