@@ -22,6 +22,8 @@ import type { Site } from './sites.ts';
 import { addDays, dayStart, localDayAt } from './time.ts';
 
 const VISIT_DIMENSIONS = ROLLUP_FAMILIES.visits.dimensions;
+/** Dimensions per statement: D1 refuses a compound SELECT of many more terms. */
+const COMPOUND_TERMS = 4;
 
 /** What a goal counts, without its name or currency: a change of it means building the goal again. */
 export function goalDefinitionKey(goal: GoalDefinition): string {
@@ -35,18 +37,25 @@ export function goalDayStatements(siteId: number, timeZone: string, goal: Goal, 
   const completes = goalEventCondition(goal, 'e').sql;
   const converting = `SELECT e.visit_id FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${completes}`;
   const key = [siteId, goal.id, day];
-  const visits = VISIT_DIMENSIONS.map((dimension): Stmt => {
+  // The day's converting visits once per statement, then several dimensions' groups of them.
+  const parts = VISIT_DIMENSIONS.map((dimension) => {
     const label = dimension === '' ? { sql: "''", params: [] } : labelSql(dimensionSpec(dimension)!);
+    // Grouped by the value even for the totals (a constant): a day without conversions stays empty.
     return {
-      // Grouped by the value even for the totals (a constant): a day without conversions stays empty.
-      sql: `INSERT INTO goal_rollup_visits (site_id, goal_id, day, dimension, value, ${measureColumns('visits')})
-        SELECT ?, ?, ?, ?, value, ${dayMeasures('visits')}
-        FROM (SELECT ${label.sql} AS value, ${rowMeasures('visits')} FROM visits v
-          WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ? AND v.id IN (${converting}))
-        GROUP BY value`,
-      params: [...key, dimension, ...label.params, siteId, start, end, siteId, start, end],
+      sql: `SELECT ?, ?, ?, ?, value, ${dayMeasures('visits')} FROM (SELECT ${label.sql} AS value, ${rowMeasures('visits')} FROM converted v) GROUP BY value`,
+      params: [...key, dimension, ...label.params],
     };
   });
+  const visits: Stmt[] = [];
+  for (let i = 0; i < parts.length; i += COMPOUND_TERMS) {
+    const chunk = parts.slice(i, i + COMPOUND_TERMS);
+    visits.push({
+      sql: `INSERT INTO goal_rollup_visits (site_id, goal_id, day, dimension, value, ${measureColumns('visits')})
+        WITH converted AS MATERIALIZED (SELECT * FROM visits v WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ? AND v.id IN (${converting}))
+        ${chunk.map((p) => p.sql).join(' UNION ALL ')}`,
+      params: [siteId, start, end, siteId, start, end, ...chunk.flatMap((p) => p.params)],
+    });
+  }
   return [
     ...GOAL_ROLLUP_DAY_TABLES.map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ? AND goal_id = ? AND day = ?`, params: key })),
     ...visits,
