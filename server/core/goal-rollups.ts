@@ -30,8 +30,12 @@ export function goalDefinitionKey(goal: GoalDefinition): string {
   return JSON.stringify(goal.kind === 'page' ? ['page', goal.pagePath] : ['event', goal.eventName, goal.prop?.key ?? null, goal.prop?.value ?? null]);
 }
 
-/** One goal's rollup rows of local day `day`, replacing any there were. */
-export function goalDayStatements(siteId: number, timeZone: string, goal: Goal, day: string): Stmt[] {
+/**
+ * One goal's rollup rows of local day `day`, replacing any there were, built at instant
+ * `now`: a visit of the day counts as pending only while it may still take events (active
+ * within the visit timeout of `now`) or when it completed the goal after midnight.
+ */
+export function goalDayStatements(siteId: number, timeZone: string, goal: Goal, day: string, now: number): Stmt[] {
   const start = dayStart(timeZone, day);
   const end = dayStart(timeZone, addDays(day, 1));
   const completes = goalEventCondition(goal, 'e').sql;
@@ -70,8 +74,16 @@ export function goalDayStatements(siteId: number, timeZone: string, goal: Goal, 
       // A visit can take events after midnight only if it was active within the timeout of it.
       sql: `INSERT INTO goal_rollup_pending (site_id, goal_id, day, visit_id)
         SELECT ?, ?, ?, v.id FROM visits v
-        WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ? AND v.ended_at >= ? AND v.id NOT IN (${converting})`,
-      params: [...key, siteId, start, end, end - VISIT_TIMEOUT_SECONDS, siteId, start, end],
+        WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ? AND v.ended_at >= ? AND v.id NOT IN (${converting})
+          AND (v.ended_at >= ? OR EXISTS (SELECT 1 FROM events e WHERE e.visit_id = v.id AND e.ts >= ? AND ${completes}))`,
+      params: [...key, siteId, start, end, end - VISIT_TIMEOUT_SECONDS, siteId, start, end, now - VISIT_TIMEOUT_SECONDS, end],
+    },
+    {
+      // Pending visits of the week before that have ended for good without completing the goal never will.
+      sql: `DELETE FROM goal_rollup_pending WHERE site_id = ? AND goal_id = ? AND day >= ? AND day < ?
+        AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.id = goal_rollup_pending.visit_id AND v.ended_at >= ?)
+        AND NOT EXISTS (SELECT 1 FROM events e WHERE e.visit_id = goal_rollup_pending.visit_id AND ${completes})`,
+      params: [siteId, goal.id, addDays(day, -7), day, now - VISIT_TIMEOUT_SECONDS],
     },
   ];
 }
@@ -129,11 +141,11 @@ async function firstBuildableDay(db: Db, site: Site): Promise<string | null> {
 }
 
 /**
- * Brings every goal's rollups of `site` towards days first-data..`closedThrough` with at
- * most `maxDays` goal-days of work (a deleted month of a stale goal counts as one); returns
+ * Brings every goal's rollups of `site` towards days first-data..`closedThrough` at instant
+ * `now` (Unix seconds) with at most `maxDays` goal-days of work (a deleted month of a stale goal counts as one); returns
  * the goal-days built.
  */
-export async function rollUpGoals(db: Db, site: Site, closedThrough: string, maxDays: number): Promise<number> {
+export async function rollUpGoals(db: Db, site: Site, closedThrough: string, maxDays: number, now: number): Promise<number> {
   // Idle (every goal built through yesterday and back to its first day), a pass is this one read.
   const idle = await db.first<{ goals: number; done: number; states: number }>(
     `SELECT (SELECT count(*) FROM goals WHERE site_id = ?) AS goals, (SELECT count(*) FROM goal_rollup_state WHERE site_id = ?) AS states,
@@ -168,14 +180,14 @@ export async function rollUpGoals(db: Db, site: Site, closedThrough: string, max
     // Newly closed days first, then history backwards from the oldest built.
     for (let day = addDays(state.days_through, 1); day <= closedThrough && budget > 0; day = addDays(day, 1), budget -= 1, built += 1) {
       await db.batch([
-        ...goalDayStatements(site.id, site.timezone, goal, day),
+        ...goalDayStatements(site.id, site.timezone, goal, day, now),
         { sql: 'UPDATE goal_rollup_state SET days_through = ? WHERE site_id = ? AND goal_id = ?', params: [day, site.id, goal.id] },
       ]);
     }
     let day = addDays(state.first_day, -1);
     for (; day >= firstDay && budget > 0; day = addDays(day, -1), budget -= 1, built += 1) {
       await db.batch([
-        ...goalDayStatements(site.id, site.timezone, goal, day),
+        ...goalDayStatements(site.id, site.timezone, goal, day, now),
         { sql: 'UPDATE goal_rollup_state SET first_day = ? WHERE site_id = ? AND goal_id = ?', params: [day, site.id, goal.id] },
       ]);
     }

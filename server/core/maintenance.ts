@@ -180,7 +180,7 @@ export async function runMaintenance(db: Db, nowMs: number, options: Maintenance
     const closedThrough = addDays(localDayAt(site.timezone, now - CLOSE_GRACE_SECONDS), -1);
     const { built, state } = await rollUp(db, site, closedThrough, options.maxDaysPerSite ?? 31);
     result.daysRolledUp += built;
-    await rollUpGoals(db, site, closedThrough, options.maxGoalDaysPerSite ?? options.maxDaysPerSite ?? 31);
+    await rollUpGoals(db, site, closedThrough, options.maxGoalDaysPerSite ?? options.maxDaysPerSite ?? 31, now);
     result.rawRowsPurged += await applyRetention(db, site, state, today, options.maxPurgePerSite ?? 50_000);
   }
   await removeAbandonedImports(db, now, null);

@@ -69,8 +69,11 @@ async function seeded(): Promise<{ db: SqliteDb; site: Site; other: Site }> {
         { ts: at(day, '10:06:00'), name: 'Signup', path: '/', props: { plan: 'pro' } },
       ]),
     );
-    // Active at midnight without converting: a goal rollup's pending visit.
-    insertVisitWithEvents(db, s.id, { visitor: 9, country: 'NO' }, [{ ts: at('2024-02-10', '23:50:00'), path: '/late' }]);
+    // Completes "Visit /" after midnight: a goal rollup's pending visit.
+    insertVisitWithEvents(db, s.id, { visitor: 9, country: 'NO' }, [
+      { ts: at('2024-02-10', '23:50:00'), path: '/late' },
+      { ts: at('2024-02-11', '00:10:00'), path: '/' },
+    ]);
     db.raw.prepare("INSERT INTO drop_notes (site_id, reason, hostname, seen_at) VALUES (?, 'excluded-ip', 'days.example', ?)").run(s.id, at('2024-03-10'));
     await addGoal(db, s.id, parseGoal({ kind: 'event', eventName: 'Signup' }), NOW_MS);
     await addGoal(db, s.id, parseGoal({ kind: 'page', pagePath: '/' }), NOW_MS);
