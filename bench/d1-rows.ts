@@ -104,7 +104,7 @@ async function rollUp(worker: TellerWorker): Promise<string> {
     if (now === last) break;
     last = now;
   }
-  return `rollups (and goal rollups) built by ${runs} runs of the Worker's cron handler (3 days and 24 goal-days a run, as deployed) in ${seconds(performance.now() - started)}`;
+  return `rollups (and goal rollups) built by ${runs} runs of the Worker's cron handler (3 days and 8 goal-days a run, as deployed) in ${seconds(performance.now() - started)}`;
 }
 
 /** Rows read by each query of one dashboard view, in dashboardView order; each answer checked against the Node store. */
