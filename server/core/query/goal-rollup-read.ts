@@ -98,10 +98,11 @@ function eventGoals(spec: DimensionSpec | null, filtered: Goal | null): readonly
 
 /** Days covered for every goal: the latest first day and the earliest last, or null. */
 async function coveredDays(ctx: ReadContext, goals: readonly Goal[]): Promise<[string, string] | null> {
-  const ids = goals.map((g) => g.id);
+  // Ids are the site's stored goals' integers, written in: a breakdown may list more goals than D1 binds parameters.
+  const ids = goals.map((g) => Math.trunc(g.id)).join(', ');
   const rows = await ctx.db.all<{ goal_id: number; definition: string; timezone: string; first_day: string; days_through: string }>(
-    `SELECT goal_id, definition, timezone, first_day, days_through FROM goal_rollup_state WHERE site_id = ? AND goal_id IN (${ids.map(() => '?').join(', ')})`,
-    [ctx.site.id, ...ids],
+    `SELECT goal_id, definition, timezone, first_day, days_through FROM goal_rollup_state WHERE site_id = ? AND goal_id IN (${ids})`,
+    [ctx.site.id],
   );
   const byId = new Map(rows.map((r) => [r.goal_id, r]));
   let first = '';
