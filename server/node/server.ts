@@ -186,7 +186,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Each reader thread and the columnar copy read one query's statements at a time,
   // credentials in turn: a query waits for the ones reading now, not for everything another
   // credential has queued (query/fair-share.ts).
-  const queryShare = createFairShare({ turns: options.queryTurns !== false, perCredential: config.queryQueueLimit, slots: { reader: readers } });
+  const queryShare = createFairShare({ turns: options.queryTurns !== false, perCredential: config.queryQueueLimit, slots: { reader: readers, columnar: copyOptions?.readers ?? 1 } });
   const deps: AppDeps = {
     db,
     readDb: reader.db,
