@@ -7,7 +7,9 @@
  *
  * A day is written in one transaction together with its row in `copied_days`, which is what
  * queries go by: a crash in the middle leaves no half day visible, and writing a day again
- * replaces it. Its memory is bounded by `memory_limit` and its threads by the core count.
+ * replaces it. Reads go to a few connections (`readers`), each one statement at a time, so a
+ * view's queries read side by side; each sees the days committed before it began, never a
+ * day half written. Its memory is bounded by `memory_limit` and its threads by `threads`.
  * @module
  */
 import { rmSync } from 'node:fs';
