@@ -32,7 +32,7 @@ import { startIngestThread } from './ingest-thread.ts';
 import { migrate } from './migrate.ts';
 import { readerThreads, startReaderThread } from './reader-thread.ts';
 import { type SqliteDb, openSqlite, permissionProblem } from './sqlite-db.ts';
-import { serveAssets } from './static.ts';
+import { dashboardPreload, serveAssets } from './static.ts';
 
 const noop = () => {};
 
@@ -199,6 +199,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ingestDown: ingestThread.down,
     remoteAddress: (_request, env) => socketAddress((env as { incoming?: IncomingMessage }).incoming),
     ...(mailer ? { mailer } : {}),
+    dashboardPreload: dashboardPreload(options.publicDir ?? DEFAULT_PUBLIC_DIR),
     clock: options.clock ?? Date.now,
     config,
     log,
