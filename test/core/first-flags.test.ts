@@ -61,7 +61,7 @@ describe('firstFlags', () => {
     expect(firstFlags('visits', [key('visit:source')], [google, country])).toEqual({ visitors: 'first_day_source', visits: null, relyOn: ['country'] });
     expect(firstFlags('events', [], [is('event:page', '/'), is('visit:device', 'Desktop')])).toEqual({ visitors: 'first_day_page', visits: 'first_visit_page', relyOn: ['device'] });
     // A second filter on the same dimension narrows the one label further: still one group per visitor.
-    const contains = { op: 'contains', dimension: 'visit:source', values: ['oo'], caseSensitive: true } as const;
+    const contains: Filter = { op: 'contains', dimension: 'visit:source', values: ['oo'], caseSensitive: true };
     expect(firstFlags('visits', [], [google, contains])?.visitors).toBe('first_day_source');
   });
 
