@@ -65,9 +65,10 @@ const eventArb = fc.record({
   props: fc.constantFrom({}, {}, { plan: 'pro' }, { plan: 'free' }, { author: 'ann', plan: 'pro' }),
 });
 
-const visitArb = fc.record({
-  visitor: fc.integer({ min: 1, max: 6 }),
-  start: fc.integer({ min: WINDOW_START, max: WINDOW_END }),
+/** Visits of `visitors` visitors begun in [from, to]. */
+const visitsArb = (from: number, to: number, visitors: number) => fc.record({
+  visitor: fc.integer({ min: 1, max: visitors }),
+  start: fc.integer({ min: from, max: to }),
   attrs: fc.record(Object.fromEntries(Object.entries(VISIT_POOLS).map(([k, pool]) => [k, fc.constantFrom(...pool)]))),
   events: fc.array(eventArb, { minLength: 1, maxLength: 4 }),
 }).map((v): GenVisit => {
@@ -78,6 +79,9 @@ const visitArb = fc.record({
   });
   return { visitor: v.visitor, attrs: v.attrs as Record<string, string | null>, events };
 });
+const visitArb = visitsArb(WINDOW_START, WINDOW_END, 6);
+/** A busy week: visitors come back the same day, by other sources and pages. */
+const busyVisitArb = visitsArb(at('2024-04-17T00:00:00Z'), at('2024-04-24T00:00:00Z'), 4);
 
 const DIMENSIONS = [
   'time', 'time:hour', 'time:day', 'time:week', 'time:month', 'event:page', 'event:name', 'event:hostname', 'event:site_search',
@@ -425,12 +429,16 @@ const SINGLE_LABEL: Array<[string, string[]]> = [
   ['visit:source', ['Google', 'Twitter', 'Direct / None']],
   ['visit:channel', ['Organic Search', 'Direct']],
   ['visit:entry_page', ['/', '/blog']],
-  ['visit:search_keyword', ['shoes', '(not set)']],
+  ['visit:search_keyword', ['shoes', 'Shoes', '(not set)']],
   ['event:page', ['/', '/blog', '/pricing']],
   ['event:name', ['pageview', 'Signup']],
   ['event:hostname', ['example.com']],
 ];
 const singleLabelArb = fc.constantFrom(...SINGLE_LABEL).chain(([dim, values]) => fc.constantFrom(...values).map((v) => ['is', dim, [v]]));
+/** The same filters passing two labels: two values, or any case ('shoes' and 'Shoes'). */
+const twoLabelArb = fc
+  .tuple(fc.constantFrom(...SINGLE_LABEL.filter(([, values]) => values.length > 1)), fc.boolean())
+  .map(([[dim, values], anyCase]) => (anyCase ? ['is', dim, [values[0]], { case_sensitive: false }] : ['is', dim, values.slice(0, 2)]));
 const attributeArb = fc.tuple(
   fc.constantFrom('is', 'is', 'is_not', 'contains'),
   fc.constantFrom('visit:country', 'visit:browser', 'visit:os', 'visit:device', 'visit:country_name'),
@@ -445,6 +453,7 @@ const mixQueryArb = fc.record({
     fc.tuple(singleLabelArb, singleLabelArb).map(([a, b]) => [a, b]),
     fc.tuple(singleLabelArb, leafArb).map(([a, b]) => [a, b]),
     fc.tuple(singleLabelArb, singleLabelArb, attributeArb).map(([a, b, c]) => [a, b, c]),
+    fc.tuple(twoLabelArb, attributeArb).map(([a, b]) => [a, b]),
   ),
   compare: fc.constantFrom(undefined, 'previous_period'),
 });
@@ -484,7 +493,7 @@ describe('the dashboard\'s two- and three-filter views', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...ZONES),
-        fc.array(visitArb, { minLength: 1, maxLength: 60 }),
+        fc.oneof(fc.array(visitArb, { minLength: 1, maxLength: 60 }), fc.array(busyVisitArb, { minLength: 10, maxLength: 60 })),
         fc.array(mixQueryArb, { minLength: 6, maxLength: 6 }),
         fc.constantFrom<Clients>('random', 'steady', 'mixed'),
         async (zone, visits, queries, clients) => {
@@ -501,4 +510,30 @@ describe('the dashboard\'s two- and three-filter views', () => {
     for (const flag of ['first_day_source', 'first_day_channel', 'first_day_entry_page']) expect(filterFlagsSummed.get(flag) ?? 0).toBeGreaterThan(0);
     expect(columnarErrors).toEqual([]);
   }, 300_000);
+  it('and for a visitor who came back the same day by another source, entry page and keyword', async () => {
+    // Visitor 2 keeps country US and one client ('steady').
+    const visit = (ts: string, attrs: Record<string, string | null>, path: string): GenVisit => ({
+      visitor: 2,
+      attrs: { ...Object.fromEntries(Object.keys(VISIT_POOLS).map((k) => [k, null])), channel: 'Direct', ...attrs },
+      events: [{ ts: at(ts), name: 'pageview', path, hostname: 'example.com', site_search: null, props: {} }],
+    });
+    const site = await seed('Europe/Oslo', [
+      visit('2024-04-20T08:00:00Z', { source: 'Twitter', channel: 'Referral', search_keyword: 'Shoes' }, '/blog'),
+      visit('2024-04-20T10:00:00Z', { source: 'Google', channel: 'Organic Search', search_keyword: 'shoes' }, '/'),
+      visit('2024-04-20T12:00:00Z', { source: 'Google', channel: 'Direct', search_keyword: null }, '/pricing'),
+    ], 'steady');
+    await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 1000 });
+    while ((await syncColumnarCopy(store.db, duck, 1000, NOW)).behind);
+    const country = ['is', 'visit:country', ['US']];
+    const asked = (filters: unknown[][], dimensions: string[] = []) => ({ metrics: ['visitors', 'visits'], date_range: '7d', dimensions, filters });
+    const served = await checkQueries(site, [
+      asked([country, ['is', 'visit:source', ['Google', 'Twitter']]]),
+      asked([country, ['is', 'visit:search_keyword', ['shoes'], { case_sensitive: false }]]),
+      asked([country, ['is', 'visit:entry_page', ['/blog']]], ['visit:channel']),
+      asked([country, ['is', 'visit:source', ['Google']]], ['visit:channel']),
+      asked([country, ['is', 'visit:source', ['Google']]], ['time:day']),
+      asked([['is', 'visit:source', ['Google']], ['is', 'visit:channel', ['Direct']]]),
+    ]);
+    expect(served).toBe(6);
+  });
 });
