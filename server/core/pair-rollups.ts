@@ -124,11 +124,12 @@ export function pairSegments(period: Period, timeZone: string, pairs: PairCovera
 /** The label of each grouped dimension as one CASE over `g.dimension` ('' for the totals). */
 function groupedLabelSql(relation: Relation): string {
   const cases = PAIR_GROUPED[relation].filter((d) => d !== '').map((d) => `WHEN '${d}' THEN ${labelSql(specOf(d)).sql}`);
-  return `CASE g.dimension ${cases.join(' ')} ELSE '' END`;
+  return `CASE g.value ${cases.join(' ')} ELSE '' END`;
 }
 
+/** The grouped dimensions as rows (`g.value`): json_each, as D1 refuses a compound SELECT of more than a few terms. */
 function groupedDimensionsSql(relation: Relation): string {
-  return PAIR_GROUPED[relation].map((d) => `SELECT '${d}' AS dimension`).join(' UNION ALL ');
+  return `json_each('${JSON.stringify(PAIR_GROUPED[relation])}')`;
 }
 
 /** One filter dimension's rows of one day: every grouped dimension at once, the day's rows read once. */
@@ -139,8 +140,8 @@ function filterDayStatement(relation: Relation, filter: string, siteId: number, 
     // OR REPLACE: two overlapping maintenance runs may build the same day.
     sql: `INSERT OR REPLACE INTO ${TABLES[relation]} (site_id, filter_dimension, dimension, filter_value, day, value, ${measureColumns(relation)})
       SELECT ?, ?, dimension, filter_value, ?, value, ${dayMeasures(relation)}
-      FROM (SELECT g.dimension AS dimension, ${labelSql(specOf(filter)).sql} AS filter_value, ${groupedLabelSql(relation)} AS value, ${rowMeasures(relation)}
-        FROM ${from}, (${groupedDimensionsSql(relation)}) g
+      FROM (SELECT g.value AS dimension, ${labelSql(specOf(filter)).sql} AS filter_value, ${groupedLabelSql(relation)} AS value, ${rowMeasures(relation)}
+        FROM ${from}, ${groupedDimensionsSql(relation)} g
         WHERE ${alias}.site_id = ? AND ${time} >= ? AND ${time} < ?)
       GROUP BY dimension, filter_value, value`,
     params: [siteId, filter, day, siteId, start, end],
