@@ -77,7 +77,7 @@ const otherLeafArb = fc.oneof(
   fc.tuple(pairDimensionArb, valueArb).map(([d, v]) => ['is', d, [v.toLowerCase()], { case_sensitive: false }]),
   fc.tuple(pairDimensionArb, valueArb).map(([d, v]) => ['is_not', d, [v]]),
 );
-const GROUPED = [...PAIR_GROUPED.visits.filter((d) => d !== ''), ...PAIR_GROUPED.events].filter((d) => d !== 'visit:region' && d !== 'visit:city_name');
+const GROUPED = [...PAIR_GROUPED.visits.filter((d) => d !== ''), ...PAIR_GROUPED.events, 'visit:referrer'];
 const dimensionsArb = fc.oneof(
   fc.constant([] as string[]),
   fc.constantFrom('time:day', 'time:week', 'time:month').map((d) => [d]),
