@@ -31,6 +31,12 @@ export interface MaintenanceOptions {
   maxDaysPerSite?: number;
   /** Most raw rows deleted per site per run. */
   maxPurgePerSite?: number;
+  /**
+   * Build pair rollups (pair-rollups.ts): Workers' cron does, as D1 has no columnar copy and
+   * bills per row read. Node answers filtered views from its columnar copy, and would pay
+   * their disk (more than the raw data) and build time on the ingest thread for little.
+   */
+  pairRollups?: boolean;
 }
 
 /**
@@ -180,7 +186,7 @@ export async function runMaintenance(db: Db, nowMs: number, options: Maintenance
     const closedThrough = addDays(localDayAt(site.timezone, now - CLOSE_GRACE_SECONDS), -1);
     const { built, state } = await rollUp(db, site, closedThrough, options.maxDaysPerSite ?? 31);
     result.daysRolledUp += built;
-    result.pairDaysBuilt += await buildPairRollups(db, site, state, options.maxDaysPerSite ?? 31);
+    if (options.pairRollups) result.pairDaysBuilt += await buildPairRollups(db, site, state, options.maxDaysPerSite ?? 31);
     result.rawRowsPurged += await applyRetention(db, site, state, today, options.maxPurgePerSite ?? 50_000);
   }
   await removeAbandonedImports(db, now, null);

@@ -129,7 +129,7 @@ async function seed(zone: string, visits: GenVisit[]): Promise<Site> {
 
 /** Pair rollups over all, part or none of the rolled-up days: `cover` days from `from` days after the first. */
 async function coverPairs(site: Site, from: number, cover: number): Promise<void> {
-  await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 1000 });
+  await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 1000, pairRollups: true });
   const state = await readRollupState(store.db, site.id);
   if (!state?.pairs) return;
   const first = new Date((Date.parse(`${state.pairs.first}T00:00:00Z`) / 1000 + from * 86_400) * 1000).toISOString().slice(0, 10);
