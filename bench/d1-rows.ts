@@ -326,7 +326,9 @@ export async function runD1RowsBench(): Promise<string> {
   const description =
     'D1 rows read (what Cloudflare bills) by the Stats API queries of one dashboard view, the same 15 queries as in "Queries", ' +
       'run through the Workers D1 adapter (`d1Db` with a meter) against a local D1 in workerd via Miniflare, which meters as D1 does. ' +
-      'Data: the query benchmark\'s generated traffic, copied into D1; rollups built by the Worker\'s cron handler. ' +
+      'Data: the query benchmark\'s generated traffic, copied into D1; rollups and pair rollups (migration 0023) built by the Worker\'s cron handler. ' +
+      'The "without pair rollups (before)" columns are the same views with the pair rollups\' state removed, so the planner reads raw rows as it did before them (the same rows read as main\'s code). ' +
+      'The local D1 time is the faster of two runs of the whole view, its queries one after another, on a machine shared with other work. ' +
       'Every answer is checked against the Node store. Counted: the query engine\'s statements only; a request\'s token or session and ' +
       'site lookups add a few rows more. Rows read do not depend on the machine, so these figures are exact and repeatable; the times in the notes (generation, load, rollups) do, and were taken on a machine shared with other work. ' +
       'Sizes: `TELLER_BENCH_D1_EVENTS=100000,1000000` (the default).';
