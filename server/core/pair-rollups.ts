@@ -189,18 +189,17 @@ export async function buildPairRollups(db: Db, site: Site, state: RollupState | 
 }
 
 /**
- * Pair rollups before local day `before`, one (filter, grouped) dimension pair a statement,
- * then their first day moved up to it (purge).
+ * Pair rollups before local day `before`, one filter dimension of one table a statement,
+ * then their first day moved up to it (purge). None are kept before their first day, so a
+ * purge reads that first and needs none of these when it is not before `before`.
  */
 export function pairRollupsBeforeStatements(siteId: number, before: string): Stmt[] {
   return [
-    ...(['visits', 'events'] as const).flatMap((relation) =>
-      PAIR_FILTER_DIMENSIONS.flatMap((filter) =>
-        PAIR_GROUPED[relation].map((dimension) => ({
-          sql: `DELETE FROM ${TABLES[relation]} WHERE site_id = ? AND filter_dimension = ? AND dimension = ? AND day < ?`,
-          params: [siteId, filter, dimension, before],
-        })),
-      ),
+    ...PAIR_ROLLUP_TABLES.flatMap((table) =>
+      PAIR_FILTER_DIMENSIONS.map((filter) => ({
+        sql: `DELETE FROM ${table} WHERE site_id = ? AND filter_dimension = ? AND day < ?`,
+        params: [siteId, filter, before],
+      })),
     ),
     { sql: 'UPDATE rollup_pair_state SET first_day = ? WHERE site_id = ? AND first_day < ?', params: [before, siteId, before] },
   ];

@@ -133,8 +133,10 @@ async function deleteDayRollups(db: Db, siteId: number, before: string, budget: 
   }
 }
 
-/** Pair rollups before the boundary, one (filter, grouped) dimension pair per statement. */
+/** Pair rollups before the boundary, if they reach before it: one filter dimension of one table per statement. */
 async function deletePairRollups(db: Db, siteId: number, before: string, budget: Budget): Promise<void> {
+  const state = await db.first<{ first_day: string }>('SELECT first_day FROM rollup_pair_state WHERE site_id = ?', [siteId]);
+  if (!state || state.first_day >= before) return;
   for (const stmt of pairRollupsBeforeStatements(siteId, before)) {
     if (!budget.left) return;
     await budget.run(() => db.run(stmt.sql, stmt.params));
