@@ -12,9 +12,10 @@
  * `contains`, would count a visitor with two of its values on one day twice: those read raw.
  * Case-insensitive `is` may match several stored labels: raw too.
  *
- * Built after the day rollups, a few days per maintenance pass, from the first day the
- * rollups and the raw rows both hold; they reach days first_day..days_through of
- * `rollup_pair_state`, and the planner reads raw rows for the rest of a period.
+ * Built after the day rollups, a few days per maintenance pass, where maintenance is asked to
+ * (Workers' cron: MaintenanceOptions.pairRollups), from the first day the rollups and the raw
+ * rows both hold; they reach days first_day..days_through of `rollup_pair_state`, and the
+ * planner reads raw rows for the rest of a period.
  * @module
  */
 import type { Db, Stmt } from './ports.ts';
@@ -116,7 +117,7 @@ export function pairSegments(period: Period, timeZone: string, pairs: PairCovera
   return [{ kind: 'raw', start: period.start, end: coveredStart }, ...pairSegments(rest, timeZone, pairs)];
 }
 
-/** The label of each grouped dimension as one CASE over `g.dimension` ('' for the totals). */
+/** The label of each grouped dimension as one CASE over the dimension's name, `g.value` ('' for the totals). */
 function groupedLabelSql(relation: Relation): string {
   const cases = PAIR_GROUPED[relation].filter((d) => d !== '').map((d) => `WHEN '${d}' THEN ${labelSql(specOf(d)).sql}`);
   return `CASE g.value ${cases.join(' ')} ELSE '' END`;
