@@ -37,8 +37,11 @@ export const DAY_ROLLUP_TABLES = [visits.day, events.day] as const;
 /** Month rollups (YYYY-MM), summed from the day rollups. */
 export const MONTH_ROLLUP_TABLES = [visits.month, events.month] as const;
 
+/** Day sums by a filter label and another dimension (pair-rollups.ts), and how far they reach. */
+export const PAIR_ROLLUP_TABLES = ['rollup_pair_visits', 'rollup_pair_events'] as const;
+
 /** Tables of sums built from a site's raw rows: dropped with the site, or to be built again. */
-export const ROLLUP_TABLES: readonly string[] = [...DAY_ROLLUP_TABLES, ...MONTH_ROLLUP_TABLES, ...RANGE_TABLES, 'rollup_state'];
+export const ROLLUP_TABLES: readonly string[] = [...DAY_ROLLUP_TABLES, ...MONTH_ROLLUP_TABLES, ...RANGE_TABLES, ...PAIR_ROLLUP_TABLES, 'rollup_pair_state', 'rollup_state'];
 
 /** Raw rows, children first: properties belong to events, events to visits. */
 export const RAW_TABLES: readonly string[] = ['event_props', 'events', 'visits'];
