@@ -100,3 +100,28 @@ describe('pair rollups on D1', () => {
     expect(several.results).toEqual((await withoutPairs(body)).results);
   });
 });
+
+describe('pair rollups switched off (TELLER_PAIR_ROLLUPS=off)', () => {
+  let quiet: TellerWorker;
+  beforeAll(async () => {
+    quiet = await startWorker({ vars: { TELLER_PAIR_ROLLUPS: 'off' } });
+    await quiet.db.prepare("INSERT INTO sites (id, domain, timezone, created_at) VALUES (1, 'example.com', 'Etc/UTC', 0)").run();
+    await quiet.db
+      .prepare(
+        `INSERT INTO visits (site_id, visitor, started_at, ended_at, pageviews, entry_page, exit_page, hostname, channel, country, browser, os, device)
+         VALUES (1, 1, ?, ?, 1, '/', '/', 'example.com', 'Direct', 'US', 'Firefox', 'Windows', 'Desktop')`,
+      )
+      .bind(T0, T0)
+      .run();
+    const handler = await quiet.mf.getWorker('teller');
+    expect((await handler.scheduled({ scheduledTime: new Date(NOW), cron: '7 * * * *' })).outcome).toBe('ok');
+  });
+  afterAll(() => quiet?.close());
+
+  it('rolls the days up but writes no pair rows', async () => {
+    expect(await quiet.db.prepare('SELECT days_through FROM rollup_state').first()).toEqual({ days_through: expect.any(String) });
+    expect(await quiet.db.prepare('SELECT count(*) AS n FROM rollup_visits').first()).not.toEqual({ n: 0 });
+    expect(await quiet.db.prepare('SELECT count(*) AS n FROM rollup_pair_state').first()).toEqual({ n: 0 });
+    expect(await quiet.db.prepare('SELECT count(*) AS n FROM rollup_pair_visits').first()).toEqual({ n: 0 });
+  });
+});
