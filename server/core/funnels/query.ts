@@ -50,40 +50,38 @@ const stepName = (i: number) => `s${i}`;
 const exactPage = (goal: GoalDefinition): goal is Extract<GoalDefinition, { kind: 'page' }> => goal.kind === 'page' && !goal.pagePath.includes('*');
 
 /**
- * A step's condition on an `events` row: the goal's own (goals.ts), but a page goal without
- * wildcards as an equality, which SQLite tests far faster than GLOB over every event.
- */
-function stepCondition(goal: GoalDefinition): { sql: string; params: SqlValue[] } {
-  if (exactPage(goal)) return { sql: "(e.name = 'pageview' AND e.path = ?)", params: [goal.pagePath] };
-  return goalEventCondition(goal, 'e');
-}
-
-/**
- * The period's events that may complete a step, with the columns the steps' conditions
- * read: pageviews of the steps' pages, and events of the steps' event names. Each part is a
- * condition on one or two columns that the engines narrow the scan by: SQLite reads the
+ * The period's events that may complete a step, each with a flag `m<i>` per step (true when
+ * it completes the step's goal): pageviews of the steps' pages, and events of the steps' event
+ * names. Each part narrows its scan by a condition on one or two columns: SQLite reads the
  * pages through its (site, path, ts) index and the events through its (site, name, ts) one
  * (the unary + keeps it from reading every pageview through the name index instead), and
- * DuckDB tests `name` as it scans, on the column alone. A pageview is in the first part
- * only, so no event is read twice.
+ * DuckDB tests `name` as it scans, on the column alone. Each part tests only the steps its
+ * rows can complete (a pageview never completes an event goal), as a plain condition:
+ * DuckDB filters the rows by the flags its readers ask for, cheaply when they are this short. A pageview is in the
+ * first part only, so no event is read twice.
  */
 function candidateEvents(read: FunnelRead, params: SqlValue[]): string {
-  const period = 'FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ?';
-  const columns = 'SELECT e.id, e.visit_id, e.name, e.path';
+  const part = (kind: GoalDefinition['kind'], condition: string, conditionParams: SqlValue[]) => {
+    const flags = read.steps.map((goal, i) => {
+      if (goal.kind !== kind) return `FALSE AS m${i}`;
+      // A pageview's name is known: an exact page is an equality on its path.
+      const test = exactPage(goal) ? { sql: 'e.path = ?', params: [goal.pagePath] } : goalEventCondition(goal, 'e');
+      params.push(...test.params);
+      return `(${test.sql}) AS m${i}`;
+    });
+    params.push(read.siteId, read.start, read.end, ...conditionParams);
+    return `SELECT e.id, e.visit_id, ${flags.join(', ')} FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${condition}`;
+  };
   const parts: string[] = [];
   const exact = [...new Set(read.steps.filter(exactPage).map((g) => g.pagePath))];
   const patterns = read.steps.filter((g) => g.kind === 'page' && !exactPage(g)).map((g) => goalEventCondition(g, 'e').sql);
   if (exact.length + patterns.length > 0) {
     const name = read.dialect.name === 'sqlite' ? "+e.name = 'pageview'" : "e.name = 'pageview'";
     const paths = [...(exact.length > 0 ? [`e.path IN (${exact.map(() => '?').join(', ')})`] : []), ...patterns];
-    parts.push(`${columns} ${period} AND ${name} AND (${paths.join(' OR ')})`);
-    params.push(read.siteId, read.start, read.end, ...exact);
+    parts.push(part('page', `${name} AND (${paths.join(' OR ')})`, exact));
   }
   const names = [...new Set(read.steps.flatMap((g) => (g.kind === 'event' ? [g.eventName] : [])))];
-  if (names.length > 0) {
-    parts.push(`${columns} ${period} AND e.name IN (${names.map(() => '?').join(', ')})`);
-    params.push(read.siteId, read.start, read.end, ...names);
-  }
+  if (names.length > 0) parts.push(part('event', `e.name IN (${names.map(() => '?').join(', ')})`, names));
   return parts.join(' UNION ALL ');
 }
 
@@ -91,8 +89,8 @@ function candidateEvents(read: FunnelRead, params: SqlValue[]): string {
  * The statement counting a funnel over one stretch. Its one row has `visits<i>` and
  * `visitors<i>` for each step i from 0.
  *
- * Only the period's events that may complete a step are read (candidateEvents), each
- * step's goal tested once on them (`ev`). Step 1 takes, per visit, the first event
+ * Only the period's events that may complete a step are read, each step's goal tested
+ * once on them (`ev`, candidateEvents). Step 1 takes, per visit, the first event
  * completing it, and only those visits are looked up (checked against the period and the
  * filters, with their day and visitor); each further step takes, per visit that reached the
  * previous one, the first event completing it after the previous step's. The CTEs are
@@ -100,13 +98,7 @@ function candidateEvents(read: FunnelRead, params: SqlValue[]): string {
  */
 export function funnelStatement(read: FunnelRead): Stmt {
   const params: SqlValue[] = [];
-  const matches = read.steps.map((goal, i) => {
-    const condition = stepCondition(goal);
-    params.push(...condition.params);
-    return `CASE WHEN ${condition.sql} THEN 1 ELSE 0 END AS m${i}`;
-  });
-  const candidates = candidateEvents(read, params);
-  const events = `ev AS MATERIALIZED (SELECT e.id, e.visit_id, ${matches.join(', ')} FROM (${candidates}) e)`;
+  const events = `ev AS MATERIALIZED (${candidateEvents(read, params)})`;
 
   const lt = read.dialect.localTime('v', 'v.started_at', read.timeZone, read.start, read.end);
   params.push(...lt.params, read.siteId, read.start, read.end);
@@ -119,13 +111,13 @@ export function funnelStatement(read: FunnelRead): Stmt {
   // CROSS JOIN keeps SQLite's order: the first step's visits, then each one looked up by its id.
   const join = read.dialect.name === 'sqlite' ? 'CROSS JOIN' : 'JOIN';
   const first = `${stepName(0)} AS MATERIALIZED (SELECT f.visit_id, f.at, ${read.dialect.dayOf(lt.sql)} AS d, v.visitor
-    FROM (SELECT visit_id, MIN(id) AS at FROM ev WHERE m0 = 1 GROUP BY visit_id) f
+    FROM (SELECT visit_id, MIN(id) AS at FROM ev WHERE m0 GROUP BY visit_id) f
     ${join} visits v ON v.id = f.visit_id WHERE ${where.join(' AND ')})`;
   const steps = read.steps.slice(1).map((_, j) => {
     const i = j + 1;
     const previous = stepName(i - 1);
     return `${stepName(i)} AS MATERIALIZED (SELECT p.visit_id, MIN(ev.id) AS at, MIN(p.d) AS d, MIN(p.visitor) AS visitor FROM ${previous} p
-      JOIN ev ON ev.visit_id = p.visit_id WHERE ev.m${i} = 1 AND ev.id > p.at GROUP BY p.visit_id)`;
+      JOIN ev ON ev.visit_id = p.visit_id WHERE ev.m${i} AND ev.id > p.at GROUP BY p.visit_id)`;
   });
   const columns = read.steps.flatMap((_, i) => [
     `(SELECT COUNT(*) FROM ${stepName(i)}) AS visits${i}`,
