@@ -50,48 +50,17 @@ const stepName = (i: number) => `s${i}`;
 const exactPage = (goal: GoalDefinition): goal is Extract<GoalDefinition, { kind: 'page' }> => goal.kind === 'page' && !goal.pagePath.includes('*');
 
 /**
- * For DuckDB, the period's events that may complete a step, each with a flag `m<i>` per
- * step (true when it completes the step's goal): pageviews of the steps' pages, and events of the steps' event
- * names, in one scan of the period's events for each (not one per step): each part
- * narrows its scan by a condition on one or two columns, `name` tested as DuckDB scans the
- * column. Each part tests only the steps its
- * rows can complete (a pageview never completes an event goal), as a plain condition:
- * DuckDB filters the rows by the flags its readers ask for, cheaply when they are this short. A pageview is in the
- * first part only, so no event is read twice.
+ * The period's events completing step `goal` (id and visit), narrowed by a condition on the
+ * goal's own column that each engine reads cheaply: SQLite through its index, an exact page
+ * by (site, path, ts) (the unary + keeps it from reading every pageview by (site, name, ts)
+ * instead), an event by (site, name, ts); DuckDB tests both equalities as it scans the
+ * columns, on the columns alone. One table per step, so each step reads only its own
+ * events: D1 bills every row read, and one table of all the steps' events would be read
+ * again by each step; DuckDB scans a column faster than it filters the rows of several steps.
  */
-function candidateEvents(read: FunnelRead, params: SqlValue[]): string {
-  const part = (kind: GoalDefinition['kind'], condition: string, conditionParams: SqlValue[]) => {
-    const flags = read.steps.map((goal, i) => {
-      if (goal.kind !== kind) return `FALSE AS m${i}`;
-      // A pageview's name is known: an exact page is an equality on its path.
-      const test = exactPage(goal) ? { sql: 'e.path = ?', params: [goal.pagePath] } : goalEventCondition(goal, 'e');
-      params.push(...test.params);
-      return `(${test.sql}) AS m${i}`;
-    });
-    params.push(read.siteId, read.start, read.end, ...conditionParams);
-    return `SELECT e.id, e.visit_id, ${flags.join(', ')} FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${condition}`;
-  };
-  const parts: string[] = [];
-  const exact = [...new Set(read.steps.filter(exactPage).map((g) => g.pagePath))];
-  const patterns = read.steps.filter((g) => g.kind === 'page' && !exactPage(g)).map((g) => goalEventCondition(g, 'e').sql);
-  if (exact.length + patterns.length > 0) {
-    const paths = [...(exact.length > 0 ? [`e.path IN (${exact.map(() => '?').join(', ')})`] : []), ...patterns];
-    parts.push(part('page', `e.name = 'pageview' AND (${paths.join(' OR ')})`, exact));
-  }
-  const names = [...new Set(read.steps.flatMap((g) => (g.kind === 'event' ? [g.eventName] : [])))];
-  if (names.length > 0) parts.push(part('event', `e.name IN (${names.map(() => '?').join(', ')})`, names));
-  return parts.join(' UNION ALL ');
-}
-
-/**
- * For SQLite, the period's events completing step `goal`, read through an index by the
- * goal's own column: an exact page by (site, path, ts) (the unary + keeps SQLite from
- * reading every pageview by (site, name, ts) instead), an event by (site, name, ts). One
- * table per step, so each step reads only its own events; D1 bills every row read, and
- * a table of all steps' events would be read again by each step.
- */
-function sqliteStepEvents(read: FunnelRead, goal: GoalDefinition, params: SqlValue[]): string {
-  const test = exactPage(goal) ? { sql: "e.path = ? AND +e.name = 'pageview'", params: [goal.pagePath] } : goalEventCondition(goal, 'e');
+function stepEvents(read: FunnelRead, goal: GoalDefinition, params: SqlValue[]): string {
+  const plus = read.dialect.name === 'sqlite' ? '+' : '';
+  const test = exactPage(goal) ? { sql: `e.path = ? AND ${plus}e.name = 'pageview'`, params: [goal.pagePath] } : goalEventCondition(goal, 'e');
   params.push(read.siteId, read.start, read.end, ...test.params);
   return `SELECT e.id, e.visit_id FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${test.sql}`;
 }
@@ -100,21 +69,18 @@ function sqliteStepEvents(read: FunnelRead, goal: GoalDefinition, params: SqlVal
  * The statement counting a funnel over one stretch. Its one row has `visits<i>` and
  * `visitors<i>` for each step i from 0.
  *
- * Only the period's events that may complete a step are read (sqliteStepEvents,
- * candidateEvents). Step 1 takes, per visit, the first event
- * completing it, and only those visits are looked up (checked against the period and the
- * filters, with their day and visitor); each further step takes, per visit that reached the
- * previous one, the first event completing it after the previous step's. The CTEs are
- * materialized: each is read by the next step and by the counts.
+ * Only the period's events completing a step are read (stepEvents, `e<i>`). Step 1 takes,
+ * per visit, the first event completing it, and only those visits are looked up (checked
+ * against the period and the filters, with their day and visitor); each further step takes,
+ * per visit that reached the previous one, the first event completing it after the
+ * previous step's. The step tables are materialized: each is read by the next step and by
+ * the counts. An event completing two steps' goals is in both steps' tables, and is taken
+ * for one step at most: a later step needs an event after the previous step's.
  */
 export function funnelStatement(read: FunnelRead): Stmt {
   const params: SqlValue[] = [];
   const sqlite = read.dialect.name === 'sqlite';
-  const events = sqlite
-    ? read.steps.map((goal, i) => `e${i} AS MATERIALIZED (${sqliteStepEvents(read, goal, params)})`)
-    : [`ev AS MATERIALIZED (${candidateEvents(read, params)})`];
-  // Step i's events: (id, visit_id) rows.
-  const stepEvents = (i: number) => (sqlite ? `e${i}` : `(SELECT id, visit_id FROM ev WHERE m${i})`);
+  const events = read.steps.map((goal, i) => `e${i} AS MATERIALIZED (${stepEvents(read, goal, params)})`);
 
   const lt = read.dialect.localTime('v', 'v.started_at', read.timeZone, read.start, read.end);
   params.push(...lt.params, read.siteId, read.start, read.end);
@@ -127,13 +93,13 @@ export function funnelStatement(read: FunnelRead): Stmt {
   // CROSS JOIN keeps SQLite's order: the first step's visits, then each one looked up by its id.
   const join = sqlite ? 'CROSS JOIN' : 'JOIN';
   const first = `${stepName(0)} AS MATERIALIZED (SELECT f.visit_id, f.at, ${read.dialect.dayOf(lt.sql)} AS d, v.visitor
-    FROM (SELECT visit_id, MIN(id) AS at FROM ${stepEvents(0)} e GROUP BY visit_id) f
+    FROM (SELECT visit_id, MIN(id) AS at FROM e0 e GROUP BY visit_id) f
     ${join} visits v ON v.id = f.visit_id WHERE ${where.join(' AND ')})`;
   const steps = read.steps.slice(1).map((_, j) => {
     const i = j + 1;
     const previous = stepName(i - 1);
     return `${stepName(i)} AS MATERIALIZED (SELECT p.visit_id, MIN(e.id) AS at, MIN(p.d) AS d, MIN(p.visitor) AS visitor FROM ${previous} p
-      JOIN ${stepEvents(i)} e ON e.visit_id = p.visit_id WHERE e.id > p.at GROUP BY p.visit_id)`;
+      JOIN e${i} e ON e.visit_id = p.visit_id WHERE e.id > p.at GROUP BY p.visit_id)`;
   });
   // Each step's visits and visitors in one read of its table: visits per visitor and day, summed.
   const counts = read.steps.map((_, i) => `(SELECT SUM(n) AS visits${i}, COUNT(*) AS visitors${i} FROM (SELECT COUNT(*) AS n FROM ${stepName(i)} GROUP BY d, visitor) u) c${i}`);
