@@ -106,7 +106,9 @@ const queryArb = fc
     const filters: unknown[][] = [q.pair];
     if (q.extra === 'grouped' && grouped) filters.push(['is_not', grouped, [q.groupedValue]]);
     if (q.extra === 'other') filters.push(q.otherLeaf);
-    return { ...q, filters };
+    // A leaf on the grouped dimension picks among its groups, which pair rollups may answer.
+    const extra = q.extra === 'other' && q.otherLeaf[1] === grouped ? 'grouped' : q.extra;
+    return { ...q, extra, filters };
   });
 
 let store: TestStore;
