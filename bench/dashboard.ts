@@ -217,10 +217,16 @@ async function buildDashboardAt(commit: string, outDir: string): Promise<void> {
   }
 }
 
+/** `K=V;K=V` (TELLER_BENCH_BASELINE_ENV) as the server's environment. */
+function envOf(spec: string | undefined): Record<string, string> {
+  return Object.fromEntries((spec ?? '').split(';').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+}
+
 /**
  * With TELLER_BENCH_DASHBOARD_BASELINE=<commit>, that commit's dashboard is measured in the
  * same run against the same server code and data (before and after on one machine, one load
- * of its other work), its rows marked "(baseline)".
+ * of its other work), its rows marked "(baseline)"; TELLER_BENCH_BASELINE_ENV=`K=V;K=V` starts
+ * the baseline's server with those settings (e.g. the columnar copy's former one connection).
  */
 export async function runDashboardBench(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'teller-bench-dash-'));
@@ -228,6 +234,7 @@ export async function runDashboardBench(): Promise<string> {
   await buildTracker({ outDir: publicDir, quiet: true });
   const build = await buildDashboard({ outDir: publicDir, quiet: true });
   const baseline = process.env.TELLER_BENCH_DASHBOARD_BASELINE;
+  const baselineEnv = envOf(process.env.TELLER_BENCH_BASELINE_ENV);
   const baselineDir = join(dir, 'baseline');
   if (baseline) await buildDashboardAt(baseline, baselineDir);
 
@@ -255,7 +262,7 @@ export async function runDashboardBench(): Promise<string> {
     const rounds = readerCounts.length > 0 ? 0 : baseline ? 2 : 1;
     for (let round = 0; round < rounds; round++) {
       if (baseline) {
-        const before = await measureBuild(browser, dbPath, baselineDir, ` (baseline${rounds > 1 ? `, ${round + 1}` : ''})`, false);
+        const before = await measureBuild(browser, dbPath, baselineDir, ` (baseline${rounds > 1 ? `, ${round + 1}` : ''})`, false, baselineEnv);
         rows.push(...before.rows);
         parts.push(...before.parts);
       }
@@ -274,7 +281,9 @@ export async function runDashboardBench(): Promise<string> {
     `The site view in Debian's Chromium (headless, 1280 × 900, a fresh profile for every load) against the 1 M-event bench database (${data.notes.filter((n) => n.startsWith('database') || n.startsWith('columnar copy ')).join('; ')}), ` +
       `served by \`startServer\` on 127.0.0.1 with its clock at the data's "now". "Filled" runs from navigation to the last panel drawn (the page's files, the session, ` +
       `one round of Stats API queries, drawing). "Stats API" sends the page's own query bodies from Node to POST /api/v2/query, all at once. Median of ${RUNS} loads after one untimed.` +
-      (baseline ? ` "(baseline)": the dashboard of commit ${baseline.slice(0, 7)} measured in the same run, against the same server, alternating with the current one.` : '') +
+      (baseline
+        ? ` "(baseline)": the dashboard of commit ${baseline.slice(0, 7)} measured in the same run, against the same server${Object.keys(baselineEnv).length > 0 ? ` started with ${Object.entries(baselineEnv).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}, alternating with the current one.`
+        : '') +
       (process.env.TELLER_BENCH_READER_THREADS ? ` "(N reader threads)": the same dashboard against servers started with TELLER_READER_THREADS=N, in turns.` : ''),
     '',
     '| view | queries | filled (ms) | Stats API, same queries (ms) | page, files and drawing (ms) |',

@@ -6,6 +6,8 @@
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { runIngestBench } from './ingest.ts';
+import { runIngestCpuBench } from './ingest-ab.ts';
+import { runIngestSqliteBench } from './ingest-sqlite.ts';
 import { runIngestStagesBench } from './ingest-stages.ts';
 import { runDashboardBench } from './dashboard.ts';
 import { runD1RowsBench } from './d1-rows.ts';
@@ -41,6 +43,9 @@ if (!only || only === 'ingest') {
   const ingest = await runIngestBench();
   doc = replaceSection(doc, 'Ingest', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${ingest}`);
   doc = replaceSection(doc, 'Ingest stages', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${stages}`);
+  const cpu = await runIngestCpuBench([['Teller', '.']], true);
+  const sqlite = await runIngestSqliteBench();
+  doc = replaceSection(doc, 'Ingest CPU per stored event', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${cpu}\n\nWhere the SQLite part goes (bench/ingest-sqlite.ts):\n\n${sqlite}`);
   writeFileSync(DOC, doc);
 }
 if (!only || only === 'soak') {

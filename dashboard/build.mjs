@@ -238,6 +238,51 @@ function pageChunks(meta) {
   );
 }
 
+/** Where the list of files a page names for preloading goes (server/core/dashboard-api/preload.ts reads it). */
+export const PRELOAD_FILE = 'dashboard/preload.json';
+
+/**
+ * Code a page loads on demand but asks for on every cold load as it draws (the site view's
+ * Goals panel and its locations map): named for preloading with the page's own chunks, and
+ * outside the budget as before.
+ */
+const DRAWN_ON_DEMAND = { 'site-view/index.ts': ['site-view/goals-panel.ts', 'site-view/map.ts'] };
+
+/**
+ * What a cold load fetches beside app.js and app.css, for the server's page to name in
+ * `<link rel="modulepreload">`: the chunks the entry imports, each page's chunks (and what it
+ * draws on demand, DRAWN_ON_DEMAND), and each language's strings with the chunks they import
+ * (JavaScript only: a route's pages.css is linked by the entry when the route is drawn).
+ * @param {import('esbuild').Metafile} meta
+ * @param {Map<string, DashboardFile['load']>} load
+ * @param {DashboardRoute[]} routes
+ * @returns {import('../server/core/dashboard-api/preload.ts').DashboardPreload}
+ */
+function preloadList(meta, load, routes) {
+  const js = (/** @type {string[]} */ paths) => paths.filter((path) => path.endsWith('.js')).map((path) => basename(path));
+  const languages = [...load].filter(([, how]) => how === 'language').map(([path]) => {
+    const lang = Object.keys(meta.outputs[path]?.inputs ?? {}).some((input) => input.endsWith('i18n/base-nb.ts')) ? 'nb' : 'en';
+    return [lang, js(staticClosure(meta, path).filter((p) => load.get(p) !== 'initial'))];
+  });
+  /** @param {string} page */
+  const drawn = (page) =>
+    (DRAWN_ON_DEMAND[/** @type {keyof typeof DRAWN_ON_DEMAND} */ (page)] ?? []).flatMap((module) => {
+      const chunk = Object.keys(meta.outputs).find((path) => meta.outputs[path]?.entryPoint?.endsWith(`dashboard/${module}`));
+      if (!chunk) throw new Error(`${module}: no chunk of its own to preload (DRAWN_ON_DEMAND)`);
+      return staticClosure(meta, chunk).filter((path) => load.get(path) !== 'initial');
+    });
+  return {
+    initial: js([...load].filter(([path, how]) => how === 'initial' && !path.endsWith('/app.js')).map(([path]) => path)),
+    pages: Object.fromEntries(
+      routes.map((r) => {
+        const page = r.page.replace(/^.*?dashboard\//, '');
+        return [page, [...new Set(js([...r.files, ...drawn(page)]))]];
+      }),
+    ),
+    languages: Object.fromEntries(languages),
+  };
+}
+
 /**
  * @param {{ outDir: string, quiet?: boolean }} options
  * @returns {Promise<DashboardBuild>}
@@ -309,6 +354,7 @@ export async function buildDashboard({ outDir, quiet = false }) {
   const heaviest = routes[0];
   if (!heaviest) throw new Error('dashboard/main.ts loads no page chunk');
   const total = sum(files);
+  await writeFile(join(outDir, PRELOAD_FILE), JSON.stringify(preloadList(result.metafile, load, routes)));
   if (!quiet) {
     const kb = (/** @type {number} */ n) => `${(n / 1024).toFixed(1)} KB`;
     console.log(`dashboard: ${kb(heaviest.cold)} gzip for a cold load of the heaviest page, ${heaviest.page} (budget ${kb(DASHBOARD_BUDGET)}); ${kb(total)} in all ${files.length} files in ${dir}`);

@@ -7,6 +7,7 @@
  * @module
  */
 import { type Catalogue, type Key, loadCatalogue } from '../i18n/index.ts';
+import { langOfTag } from '../../server/core/dashboard-api/preload.ts';
 import { fromAddress } from './address-choices.ts';
 
 export type Lang = 'en' | 'nb';
@@ -22,9 +23,8 @@ function detect(): Lang {
     // Storage may be disabled; the browser's language decides.
   }
   for (const tag of navigator.languages ?? [navigator.language]) {
-    const base = tag.toLowerCase().split('-')[0];
-    if (base === 'nb' || base === 'nn' || base === 'no') return 'nb';
-    if (base === 'en') return 'en';
+    const known = langOfTag(tag);
+    if (known) return known;
   }
   return 'en';
 }

@@ -10,6 +10,7 @@
  */
 import { rollUpGoals } from './goal-rollups.ts';
 import { removeAbandonedImports } from './imports/store.ts';
+import { buildPairRollups } from './pair-rollups.ts';
 import type { Db } from './ports.ts';
 import { shortcutDays } from './query/date-range.ts';
 import { readRollupState, type RollupState } from './query/rollup-state.ts';
@@ -21,6 +22,8 @@ import { clearRangeStatements, clearRollupStatements, deleteRawBefore, rangeStat
 export interface MaintenanceResult {
   saltsDeleted: number;
   daysRolledUp: number;
+  /** Days whose pair rollups were built (pair-rollups.ts): as many as daysRolledUp once caught up. */
+  pairDaysBuilt: number;
   rawRowsPurged: number;
 }
 
@@ -31,6 +34,12 @@ export interface MaintenanceOptions {
   maxGoalDaysPerSite?: number;
   /** Most raw rows deleted per site per run. */
   maxPurgePerSite?: number;
+  /**
+   * Build pair rollups (pair-rollups.ts): Workers' cron does, as D1 has no columnar copy and
+   * bills per row read. Node answers filtered views from its columnar copy, and would pay
+   * their disk (more than the raw data) and build time on the ingest thread for little.
+   */
+  pairRollups?: boolean;
 }
 
 /**
@@ -170,7 +179,7 @@ async function applyRetention(db: Db, site: Site, state: RollupState | null, tod
 
 /** Runs every maintenance step for every site at instant `nowMs`. */
 export async function runMaintenance(db: Db, nowMs: number, options: MaintenanceOptions = {}): Promise<MaintenanceResult> {
-  const result: MaintenanceResult = { saltsDeleted: 0, daysRolledUp: 0, rawRowsPurged: 0 };
+  const result: MaintenanceResult = { saltsDeleted: 0, daysRolledUp: 0, pairDaysBuilt: 0, rawRowsPurged: 0 };
   const now = Math.floor(nowMs / 1000);
   for (const site of await listSites(db)) {
     const today = localDayAt(site.timezone, now);
@@ -180,6 +189,7 @@ export async function runMaintenance(db: Db, nowMs: number, options: Maintenance
     const closedThrough = addDays(localDayAt(site.timezone, now - CLOSE_GRACE_SECONDS), -1);
     const { built, state } = await rollUp(db, site, closedThrough, options.maxDaysPerSite ?? 31);
     result.daysRolledUp += built;
+    if (options.pairRollups) result.pairDaysBuilt += await buildPairRollups(db, site, state, options.maxDaysPerSite ?? 31);
     await rollUpGoals(db, site, closedThrough, options.maxGoalDaysPerSite ?? options.maxDaysPerSite ?? 31, now);
     result.rawRowsPurged += await applyRetention(db, site, state, today, options.maxPurgePerSite ?? 50_000);
   }

@@ -23,18 +23,14 @@ const connection = openSqlite(dbPath);
 tuneIngestConnection(connection);
 const db = explainedWrites(connection, dbPath);
 /**
- * Groups of 32 events, or half the queue when more wait (at most 1000), each answered as
- * soon as it is committed (answers go out from a microtask, before the next group is
- * written). The HTTP thread then answers and reads new requests while this one writes,
- * instead of both waiting on one large group in turn: with 64 connections, 24 to 48 did
- * best here, and unbounded groups ran about a quarter slower. A long queue means the HTTP
- * thread has work of its own, so larger groups there save fsyncs (a group of 32 costs about
- * 45 µs of SQLite per event, one of 256 about 22 µs).
+ * Each group takes every event queued (at most 1000) and is answered as soon as it is
+ * committed (answers go out from a microtask, before the next group is written). Under
+ * load that is about as many events as the HTTP thread sent while the last group was
+ * written: a commit's WAL frames and fsync are paid once per group, so at 64 connections
+ * groups of up to 64 cost less CPU per event than the 32 this thread used to cap them at
+ * (docs/benchmarks.md, Ingest CPU, issue 25).
  */
-const writer = new GroupCommitWriter(db, {
-  groupSize: (queued) => Math.min(queued, Math.max(32, Math.min(1000, Math.ceil(queued / 2)))),
-  schedule: setImmediate,
-});
+const writer = new GroupCommitWriter(db, { schedule: setImmediate });
 const ingest = createIngest({
   db,
   writer,

@@ -9,13 +9,14 @@ import type { Db } from '../core/ports.ts';
 
 /** Runs maintenance steps at instant `nowMs` until nothing is left to do or `stopping()` says so. */
 export async function workOffBacklog(db: Db, nowMs: number, stopping: () => boolean): Promise<MaintenanceResult> {
-  const total: MaintenanceResult = { saltsDeleted: 0, daysRolledUp: 0, rawRowsPurged: 0 };
+  const total: MaintenanceResult = { saltsDeleted: 0, daysRolledUp: 0, pairDaysBuilt: 0, rawRowsPurged: 0 };
   for (;;) {
     const r = await runMaintenance(db, nowMs, { maxDaysPerSite: 1 });
     total.saltsDeleted += r.saltsDeleted;
     total.daysRolledUp += r.daysRolledUp;
+    total.pairDaysBuilt += r.pairDaysBuilt;
     total.rawRowsPurged += r.rawRowsPurged;
-    if (stopping() || r.daysRolledUp + r.rawRowsPurged === 0) return total;
+    if (stopping() || r.daysRolledUp + r.pairDaysBuilt + r.rawRowsPurged === 0) return total;
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

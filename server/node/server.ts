@@ -32,7 +32,7 @@ import { startIngestThread } from './ingest-thread.ts';
 import { migrate } from './migrate.ts';
 import { readerThreads, startReaderThread } from './reader-thread.ts';
 import { type SqliteDb, openSqlite, permissionProblem } from './sqlite-db.ts';
-import { serveAssets } from './static.ts';
+import { dashboardPreload, serveAssets } from './static.ts';
 
 const noop = () => {};
 
@@ -186,7 +186,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Each reader thread and the columnar copy read one query's statements at a time,
   // credentials in turn: a query waits for the ones reading now, not for everything another
   // credential has queued (query/fair-share.ts).
-  const queryShare = createFairShare({ turns: options.queryTurns !== false, perCredential: config.queryQueueLimit, slots: { reader: readers } });
+  const queryShare = createFairShare({ turns: options.queryTurns !== false, perCredential: config.queryQueueLimit, slots: { reader: readers, columnar: copyOptions?.readers ?? 1 } });
   const deps: AppDeps = {
     db,
     readDb: reader.db,
@@ -199,6 +199,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ingestDown: ingestThread.down,
     remoteAddress: (_request, env) => socketAddress((env as { incoming?: IncomingMessage }).incoming),
     ...(mailer ? { mailer } : {}),
+    dashboardPreload: dashboardPreload(options.publicDir ?? DEFAULT_PUBLIC_DIR),
     clock: options.clock ?? Date.now,
     config,
     log,

@@ -41,19 +41,32 @@ export interface Env {
   EMAIL?: SendEmail;
   /** The sender of that mail, an address on a domain set up for sending: `Name <reports@example.com>`. */
   TELLER_MAIL_FROM?: string;
+  /** `off` stops building pair rollups (about 7 rows written per event): see docs/deploy-workers.md#pair-rollups. */
+  TELLER_PAIR_ROLLUPS?: string;
 }
 
 /**
  * One cron run stays well inside the Free plan's 50 D1 queries per invocation for a few
  * sites (a goal-day is one batch); a backlog of days is worked off over the following runs.
  */
-export const CRON_MAINTENANCE: MaintenanceOptions = { maxDaysPerSite: 3, maxGoalDaysPerSite: 8, maxPurgePerSite: 20_000 };
+export const CRON_MAINTENANCE: MaintenanceOptions = { maxDaysPerSite: 3, maxGoalDaysPerSite: 8, maxPurgePerSite: 20_000, pairRollups: true };
 
 /**
  * The alerts' own cron (wrangler.toml): every 15 minutes, so "tracking is back" and a
  * retried webhook come soon, and with D1 queries of their own apart from maintenance's.
  */
 const ALERTS_CRON = '*/15 * * * *';
+
+/**
+ * The cron's maintenance options. Pair rollups are on unless `TELLER_PAIR_ROLLUPS=off`: they
+ * double a day's rows written, which a Free-plan deployment near its daily write quota may
+ * rather spend on events. Days already built keep answering; new days read raw rows.
+ */
+export function cronMaintenance(env: Pick<Env, 'TELLER_PAIR_ROLLUPS'>): MaintenanceOptions {
+  const setting = env.TELLER_PAIR_ROLLUPS?.trim().toLowerCase() || 'on';
+  if (setting !== 'on' && setting !== 'off') log.error(`teller: TELLER_PAIR_ROLLUPS must be "on" or "off", got "${env.TELLER_PAIR_ROLLUPS}": pair rollups stay on`);
+  return { ...CRON_MAINTENANCE, pairRollups: setting !== 'off' };
+}
 
 const log: Logger = {
   info: (m) => console.log(m),
@@ -147,7 +160,7 @@ export default {
       log.info(`alerts (${controller.cron}): ${alerts.raised} raised, ${alerts.sent} sent, ${alerts.failed} failed`);
       return;
     }
-    const result = await runMaintenance(d1Db(env.DB), controller.scheduledTime, CRON_MAINTENANCE);
+    const result = await runMaintenance(d1Db(env.DB), controller.scheduledTime, cronMaintenance(env));
     log.info(
       `maintenance (${controller.cron}): ${result.saltsDeleted} salts deleted, ${result.daysRolledUp} days rolled up, ${result.rawRowsPurged} raw rows purged`,
     );

@@ -65,9 +65,10 @@ const eventArb = fc.record({
   props: fc.constantFrom({}, {}, { plan: 'pro' }, { plan: 'free' }, { author: 'ann', plan: 'pro' }),
 });
 
-const visitArb = fc.record({
-  visitor: fc.integer({ min: 1, max: 6 }),
-  start: fc.integer({ min: WINDOW_START, max: WINDOW_END }),
+/** Visits of `visitors` visitors begun in [from, to]. */
+const visitsArb = (from: number, to: number, visitors: number) => fc.record({
+  visitor: fc.integer({ min: 1, max: visitors }),
+  start: fc.integer({ min: from, max: to }),
   attrs: fc.record(Object.fromEntries(Object.entries(VISIT_POOLS).map(([k, pool]) => [k, fc.constantFrom(...pool)]))),
   events: fc.array(eventArb, { minLength: 1, maxLength: 4 }),
 }).map((v): GenVisit => {
@@ -78,6 +79,9 @@ const visitArb = fc.record({
   });
   return { visitor: v.visitor, attrs: v.attrs as Record<string, string | null>, events };
 });
+const visitArb = visitsArb(WINDOW_START, WINDOW_END, 6);
+/** A busy week: visitors come back the same day, by other sources and pages. */
+const busyVisitArb = visitsArb(at('2024-04-17T00:00:00Z'), at('2024-04-24T00:00:00Z'), 4);
 
 const DIMENSIONS = [
   'time', 'time:hour', 'time:day', 'time:week', 'time:month', 'event:page', 'event:name', 'event:hostname', 'event:site_search',
@@ -351,6 +355,109 @@ async function seed(zone: string, visits: GenVisit[], clients: Clients): Promise
   return site;
 }
 
+/** Flags of a dimension the query filtered but did not group by, summed by a read, by name (first_day_source, …). */
+const filterFlagsSummed = new Map<string, number>();
+let asked: Record<string, unknown> = {};
+
+/**
+ * Asks each of `queries` of the site five ways (planned, raw, with the copy with and without
+ * rollups, and the plain computation) and expects one answer; returns how many were valid.
+ */
+async function checkQueries(site: Site, queries: Array<Record<string, unknown>>): Promise<number> {
+  const data = readStored(store, site.id);
+  let served = 0;
+  for (const body of queries) {
+    asked = body;
+    let query: Query;
+    try {
+      query = parseQuery(
+        {
+          site_id: site.domain,
+          metrics: body.metrics,
+          date_range: body.date_range,
+          dimensions: body.dimensions,
+          filters: body.filters,
+          ...(body.compare ? { include: { compare: body.compare } } : {}),
+        },
+        site,
+        NOW,
+        '2024-02-20',
+      );
+    } catch (e) {
+      if (e instanceof QueryError) continue;
+      throw e;
+    }
+    const planned = await runQuery(store.db, query);
+    const raw = await runQuery(store.db, query, { useRollups: false });
+    expect(planned).toEqual(raw);
+    const columns = {
+      coverage: duck.coverage,
+      // Counted when answered: a failing read would fall back to SQLite and hide a DuckDB error.
+      all: async (sql: string, params: readonly (string | number | null)[]) => {
+        const rows = await duck.all(sql, params).catch((e: unknown) => {
+          columnarErrors.push(String(e));
+          throw e;
+        });
+        columnarReads += 1;
+        if (sql.includes('first_day')) flagReads += 1;
+        for (const [flag] of sql.matchAll(/\bfirst_day_\w+/g)) {
+          const grouped = (asked.dimensions as string[] | undefined)?.some((d) => d.endsWith(`:${flag.slice('first_day_'.length)}`));
+          if (!grouped) filterFlagsSummed.set(flag, (filterFlagsSummed.get(flag) ?? 0) + 1);
+        }
+        return rows;
+      },
+    };
+    expect(await runQuery(store.db, query, { useRollups: true, columnar: columns })).toEqual(raw);
+    expect(await runQuery(store.db, query, { useRollups: false, columnar: columns })).toEqual(raw);
+    const expected = reference(data, query);
+    // A compared time series also lists its empty buckets, with zero metrics.
+    const filled = (r: { dimensions: string[]; metrics: unknown[] }) =>
+      query.include.compare !== null && !expected.has(JSON.stringify(r.dimensions)) && r.metrics.every((m) => m === 0 || m === null);
+    const got = new Map(planned.results.filter((r) => !filled(r)).map((r) => [JSON.stringify(r.dimensions), r.metrics]));
+    expect(Object.fromEntries(got)).toEqual(Object.fromEntries(expected));
+    served += 1;
+  }
+  return served;
+}
+
+/**
+ * The dashboard's two- and three-filter views: one filter passing a single label of a visit
+ * or event dimension, beside filters on what the visitor hash fixes or on anything else, and
+ * the panels' breakdowns. The copy sums the filtered dimension's flags for many of them.
+ */
+const SINGLE_LABEL: Array<[string, string[]]> = [
+  ['visit:source', ['Google', 'Twitter', 'Direct / None']],
+  ['visit:channel', ['Organic Search', 'Direct']],
+  ['visit:entry_page', ['/', '/blog']],
+  ['visit:search_keyword', ['shoes', 'Shoes', '(not set)']],
+  ['event:page', ['/', '/blog', '/pricing']],
+  ['event:name', ['pageview', 'Signup']],
+  ['event:hostname', ['example.com']],
+];
+const singleLabelArb = fc.constantFrom(...SINGLE_LABEL).chain(([dim, values]) => fc.constantFrom(...values).map((v) => ['is', dim, [v]]));
+/** The same filters passing two labels: two values, or any case ('shoes' and 'Shoes'). */
+const twoLabelArb = fc
+  .tuple(fc.constantFrom(...SINGLE_LABEL.filter(([, values]) => values.length > 1)), fc.boolean())
+  .map(([[dim, values], anyCase]) => (anyCase ? ['is', dim, [values[0]], { case_sensitive: false }] : ['is', dim, values.slice(0, 2)]));
+const attributeArb = fc.tuple(
+  fc.constantFrom('is', 'is', 'is_not', 'contains'),
+  fc.constantFrom('visit:country', 'visit:browser', 'visit:os', 'visit:device', 'visit:country_name'),
+  fc.constantFrom(['US'], ['NO', 'SE'], ['Chrome'], ['Mac'], ['Desktop'], ['Norway'], ['o']),
+);
+const mixQueryArb = fc.record({
+  metrics: fc.constantFrom(['visitors', 'visits', 'pageviews', 'bounce_rate', 'visit_duration'], ['visitors', 'pageviews'], ['visitors', 'percentage'], ['visitors', 'events']),
+  dimensions: fc.constantFrom([], ['time:day'], ['time:month'], ['visit:source'], ['visit:channel'], ['visit:country'], ['visit:browser'], ['visit:device'], ['visit:entry_page'], ['event:page'], ['event:name']),
+  date_range: dateRangeArb,
+  filters: fc.oneof(
+    fc.tuple(attributeArb, singleLabelArb).map(([a, b]) => [a, b]),
+    fc.tuple(singleLabelArb, singleLabelArb).map(([a, b]) => [a, b]),
+    fc.tuple(singleLabelArb, leafArb).map(([a, b]) => [a, b]),
+    fc.tuple(singleLabelArb, singleLabelArb, attributeArb).map(([a, b, c]) => [a, b, c]),
+    fc.tuple(twoLabelArb, attributeArb).map(([a, b]) => [a, b]),
+  ),
+  compare: fc.constantFrom(undefined, 'previous_period'),
+});
+
 describe('rollup path, raw path and a plain computation agree', () => {
   it('for random event streams and random valid queries', async () => {
     let served = 0;
@@ -364,53 +471,7 @@ describe('rollup path, raw path and a plain computation agree', () => {
           const site = await seed(zone, visits, clients);
           await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 1000 });
           while ((await syncColumnarCopy(store.db, duck, 1000, NOW)).behind);
-          const data = readStored(store, site.id);
-          for (const body of queries) {
-            let query: Query;
-            try {
-              query = parseQuery(
-                {
-                  site_id: site.domain,
-                  metrics: body.metrics,
-                  date_range: body.date_range,
-                  dimensions: body.dimensions,
-                  filters: body.filters,
-                  ...(body.compare ? { include: { compare: body.compare } } : {}),
-                },
-                site,
-                NOW,
-                '2024-02-20',
-              );
-            } catch (e) {
-              if (e instanceof QueryError) continue;
-              throw e;
-            }
-            const planned = await runQuery(store.db, query);
-            const raw = await runQuery(store.db, query, { useRollups: false });
-            expect(planned).toEqual(raw);
-            const columns = {
-              coverage: duck.coverage,
-              // Counted when answered: a failing read would fall back to SQLite and hide a DuckDB error.
-              all: async (sql: string, params: readonly (string | number | null)[]) => {
-                const rows = await duck.all(sql, params).catch((e: unknown) => {
-                  columnarErrors.push(String(e));
-                  throw e;
-                });
-                columnarReads += 1;
-                if (sql.includes('first_day')) flagReads += 1;
-                return rows;
-              },
-            };
-            expect(await runQuery(store.db, query, { useRollups: true, columnar: columns })).toEqual(raw);
-            expect(await runQuery(store.db, query, { useRollups: false, columnar: columns })).toEqual(raw);
-            const expected = reference(data, query);
-            // A compared time series also lists its empty buckets, with zero metrics.
-            const filled = (r: { dimensions: string[]; metrics: unknown[] }) =>
-              query.include.compare !== null && !expected.has(JSON.stringify(r.dimensions)) && r.metrics.every((m) => m === 0 || m === null);
-            const got = new Map(planned.results.filter((r) => !filled(r)).map((r) => [JSON.stringify(r.dimensions), r.metrics]));
-            expect(Object.fromEntries(got)).toEqual(Object.fromEntries(expected));
-            served += 1;
-          }
+          served += await checkQueries(site, queries);
         },
       ),
       { numRuns: 40 },
@@ -423,4 +484,63 @@ describe('rollup path, raw path and a plain computation agree', () => {
     expect(columnarErrors).toEqual([]);
     // Five answers per query, 240 queries: a minute or two on a busy 2-core machine.
   }, 300_000);
+});
+
+/** Queries each run asks besides the random ones, so every filtered dimension's flag is summed whatever the draw. */
+const FLAG_QUERIES: Array<Record<string, unknown>> = [
+  { metrics: ['visitors', 'visits'], dimensions: ['time:day'], date_range: 'all', filters: [['is', 'visit:source', ['Google']], ['is', 'visit:country', ['US']]] },
+  { metrics: ['visitors'], dimensions: ['visit:country'], date_range: 'all', filters: [['is', 'visit:channel', ['Direct']]] },
+  { metrics: ['visitors', 'percentage'], dimensions: ['visit:device'], date_range: 'all', filters: [['is', 'visit:entry_page', ['/']]] },
+];
+
+describe('the dashboard\'s two- and three-filter views', () => {
+  it('answer alike five ways, the copy summing the filtered dimension\'s flags', async () => {
+    let served = 0;
+    filterFlagsSummed.clear();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...ZONES),
+        fc.oneof(fc.array(visitArb, { minLength: 1, maxLength: 60 }), fc.array(busyVisitArb, { minLength: 10, maxLength: 60 })),
+        fc.array(mixQueryArb, { minLength: 6, maxLength: 6 }),
+        fc.constantFrom<Clients>('random', 'steady', 'mixed'),
+        async (zone, visits, queries, clients) => {
+          const site = await seed(zone, visits, clients);
+          await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 1000 });
+          while ((await syncColumnarCopy(store.db, duck, 1000, NOW)).behind);
+          served += await checkQueries(site, [...queries, ...FLAG_QUERIES]);
+        },
+      ),
+      { numRuns: 25 },
+    );
+    expect(served).toBeGreaterThan(80);
+    // Flags of filtered dimensions that were not grouped by stood in for distinct counts.
+    for (const flag of ['first_day_source', 'first_day_channel', 'first_day_entry_page']) expect(filterFlagsSummed.get(flag) ?? 0).toBeGreaterThan(0);
+    expect(columnarErrors).toEqual([]);
+  }, 300_000);
+  it('and for a visitor who came back the same day by another source, entry page and keyword', async () => {
+    // Visitor 2 keeps country US and one client ('steady').
+    const visit = (ts: string, attrs: Record<string, string | null>, path: string): GenVisit => ({
+      visitor: 2,
+      attrs: { ...Object.fromEntries(Object.keys(VISIT_POOLS).map((k) => [k, null])), channel: 'Direct', ...attrs },
+      events: [{ ts: at(ts), name: 'pageview', path, hostname: 'example.com', site_search: null, props: {} }],
+    });
+    const site = await seed('Europe/Oslo', [
+      visit('2024-04-20T08:00:00Z', { source: 'Twitter', channel: 'Referral', search_keyword: 'Shoes' }, '/blog'),
+      visit('2024-04-20T10:00:00Z', { source: 'Google', channel: 'Organic Search', search_keyword: 'shoes' }, '/'),
+      visit('2024-04-20T12:00:00Z', { source: 'Google', channel: 'Direct', search_keyword: null }, '/pricing'),
+    ], 'steady');
+    await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 1000 });
+    while ((await syncColumnarCopy(store.db, duck, 1000, NOW)).behind);
+    const country = ['is', 'visit:country', ['US']];
+    const asked = (filters: unknown[][], dimensions: string[] = []) => ({ metrics: ['visitors', 'visits'], date_range: '7d', dimensions, filters });
+    const served = await checkQueries(site, [
+      asked([country, ['is', 'visit:source', ['Google', 'Twitter']]]),
+      asked([country, ['is', 'visit:search_keyword', ['shoes'], { case_sensitive: false }]]),
+      asked([country, ['is', 'visit:entry_page', ['/blog']]], ['visit:channel']),
+      asked([country, ['is', 'visit:source', ['Google']]], ['visit:channel']),
+      asked([country, ['is', 'visit:source', ['Google']]], ['time:day']),
+      asked([['is', 'visit:source', ['Google']], ['is', 'visit:channel', ['Direct']]]),
+    ]);
+    expect(served).toBe(6);
+  });
 });

@@ -79,7 +79,7 @@ async function seeded(): Promise<{ db: SqliteDb; site: Site; other: Site }> {
     await addGoal(db, s.id, parseGoal({ kind: 'page', pagePath: '/' }), NOW_MS);
     await saveFunnel(db, s.id, { name: 'Sign-up', steps: ['Visit /', 'Signup'] }, NOW_MS);
   }
-  for (let i = 0; i < 10 && (await runMaintenance(db, NOW_MS, { maxDaysPerSite: 100 })).daysRolledUp > 0; i++);
+  for (let i = 0; i < 10 && (await runMaintenance(db, NOW_MS, { maxDaysPerSite: 100, pairRollups: true })).daysRolledUp > 0; i++);
   return { db, site, other };
 }
 

@@ -87,6 +87,11 @@ function queries(p: Prepared): Array<Record<string, unknown>> {
     { metrics: ['visitors', 'percentage'], date_range: '30d', dimensions: ['visit:source'], filters: [['is_not', 'visit:country', ['US']]] },
     { metrics: ['visitors'], date_range: [addDays(p.lastClosed, -1), today], dimensions: ['time:hour'] },
     { metrics: ['visitors', 'visits'], date_range: '30d', dimensions: ['visit:country', 'visit:browser'] },
+    // The dashboard's two- and three-filter views: some visitors come back the same day by another source.
+    { metrics: ['visitors', 'visits', 'bounce_rate'], date_range: '30d', filters: [['is', 'visit:country', ['US']], ['is', 'visit:source', ['Google']]], include: { compare: 'previous_period' } },
+    { metrics: ['visitors', 'percentage'], date_range: '30d', dimensions: ['visit:browser'], filters: [['is', 'visit:country', ['US']], ['is', 'visit:source', ['Google']]] },
+    { metrics: ['visitors', 'pageviews'], date_range: '30d', dimensions: ['event:page'], filters: [['is', 'visit:channel', ['Direct']], ['contains', 'event:page', ['blog']]] },
+    { metrics: ['visitors', 'visits'], date_range: '30d', dimensions: ['time:day'], filters: [['is', 'event:page', ['/']], ['is', 'visit:source', ['Google']], ['is', 'visit:browser', ['Chrome']]] },
     { metrics: ['visitors', 'visits', 'pageviews'], date_range: [p.lastClosed, today], filters: [['is', 'event:page', ['/checkout']]] },
   ];
 }

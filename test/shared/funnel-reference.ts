@@ -103,6 +103,8 @@ export const GOALS: Record<string, GoalDefinition> = {
   blog: parseGoal({ kind: 'page', pagePath: '/blog/**' }),
   thanks: parseGoal({ kind: 'page', pagePath: '/*/thanks' }),
   signup: parseGoal({ kind: 'event', eventName: 'Signup' }),
+  // The same event name as `pro`: one event can complete both, and a funnel reads its name once.
+  purchase: parseGoal({ kind: 'event', eventName: 'Purchase' }),
   pro: parseGoal({ kind: 'event', eventName: 'Purchase', prop: { plan: 'pro' }, displayName: 'Pro purchase' }),
 };
 

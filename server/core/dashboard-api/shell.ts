@@ -13,9 +13,10 @@ function attribute(text: string): string {
 /**
  * The page, carrying what the dashboard would otherwise ask for first (the session state) in
  * a meta element: data, not script, so the CSP stays strict, and the dashboard's first
- * requests after its files are the queries themselves.
+ * requests after its files are the queries themselves. `preload`: the files the page will
+ * need (preload.ts), asked for with the entry rather than after it.
  */
-export function shellHtml(state: SessionState): string {
+export function shellHtml(state: SessionState, preload: readonly string[] = []): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -30,7 +31,7 @@ export function shellHtml(state: SessionState): string {
 <link rel="manifest" href="/manifest.webmanifest">
 <link rel="stylesheet" href="/dashboard/app.css">
 <script type="module" src="/dashboard/app.js"></script>
-</head>
+${preload.map((href) => `<link rel="modulepreload" href="${attribute(href)}">\n`).join('')}</head>
 <body>
 <noscript>The Teller dashboard needs JavaScript.</noscript>
 <div id="app"></div>

@@ -47,65 +47,63 @@ export interface FunnelCounts {
 
 const stepName = (i: number) => `s${i}`;
 
+const exactPage = (goal: GoalDefinition): goal is Extract<GoalDefinition, { kind: 'page' }> => goal.kind === 'page' && !goal.pagePath.includes('*');
+
 /**
- * A step's condition on an `events` row: the goal's own (goals.ts), but a page goal without
- * wildcards as an equality, which SQLite tests far faster than GLOB over every event.
+ * The period's events completing step `goal` (id and visit), narrowed by a condition on the
+ * goal's own column that each engine reads cheaply: SQLite through its index, an exact page
+ * by (site, path, ts) (the unary + keeps it from reading every pageview by (site, name, ts)
+ * instead), an event by (site, name, ts); DuckDB tests both equalities as it scans the
+ * columns, on the columns alone. One table per step, so each step reads only its own
+ * events: D1 bills every row read, and one table of all the steps' events would be read
+ * again by each step; DuckDB scans a column faster than it filters the rows of several steps.
  */
-function stepCondition(goal: GoalDefinition): { sql: string; params: SqlValue[] } {
-  if (goal.kind === 'page' && !goal.pagePath.includes('*')) return { sql: "(e.name = 'pageview' AND e.path = ?)", params: [goal.pagePath] };
-  return goalEventCondition(goal, 'e');
+function stepEvents(read: FunnelRead, goal: GoalDefinition, params: SqlValue[]): string {
+  const plus = read.dialect.name === 'sqlite' ? '+' : '';
+  const test = exactPage(goal) ? { sql: `e.path = ? AND ${plus}e.name = 'pageview'`, params: [goal.pagePath] } : goalEventCondition(goal, 'e');
+  params.push(read.siteId, read.start, read.end, ...test.params);
+  return `SELECT e.id, e.visit_id FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${test.sql}`;
 }
 
 /**
  * The statement counting a funnel over one stretch. Its one row has `visits<i>` and
  * `visitors<i>` for each step i from 0.
  *
- * The period's events are read once, each step's goal tested once per event, and only the
- * events completing a step are joined to their visits (checked against the period and the
- * filters) and kept (`ev`); each step then takes, per visit, the first such event after
- * the previous step's. The CTEs are materialized: each is read by the next step and by the
- * counts, and inlined they would read the events again for every step.
+ * Only the period's events completing a step are read (stepEvents, `e<i>`). Step 1 takes,
+ * per visit, the first event completing it, and only those visits are looked up (checked
+ * against the period and the filters, with their day and visitor); each further step takes,
+ * per visit that reached the previous one, the first event completing it after the
+ * previous step's. The step tables are materialized: each is read by the next step and by
+ * the counts. An event completing two steps' goals is in both steps' tables, and is taken
+ * for one step at most: a later step needs an event after the previous step's.
  */
 export function funnelStatement(read: FunnelRead): Stmt {
   const params: SqlValue[] = [];
+  const sqlite = read.dialect.name === 'sqlite';
+  const events = read.steps.map((goal, i) => `e${i} AS MATERIALIZED (${stepEvents(read, goal, params)})`);
+
   const lt = read.dialect.localTime('v', 'v.started_at', read.timeZone, read.start, read.end);
-  params.push(...lt.params);
-  const matches = read.steps.map((goal, i) => {
-    const condition = stepCondition(goal);
-    params.push(...condition.params);
-    return `CASE WHEN ${condition.sql} THEN 1 ELSE 0 END AS m${i}`;
-  });
-  params.push(read.siteId, read.start, read.end);
-  const where = [`(${read.steps.map((_, i) => `m.m${i} = 1`).join(' OR ')})`, 'v.site_id = ?', 'v.started_at >= ?', 'v.started_at < ?'];
-  params.push(read.siteId, read.start, read.end);
+  params.push(...lt.params, read.siteId, read.start, read.end);
+  const where = ['v.site_id = ?', 'v.started_at >= ?', 'v.started_at < ?'];
   for (const f of sameEventFilters(read.filters)) {
     const part = filterSql(f, { rows: 'visits', siteId: read.siteId, start: read.periodStart, end: read.periodEnd, visitsBeyond: read.visitsBeyond });
     where.push(part.sql);
     params.push(...part.params);
   }
-  // LIMIT -1 keeps SQLite from flattening the subquery into the join, which would test every
-  // goal twice per event (once more in the WHERE) and join every event to its visit. CROSS
-  // JOIN keeps SQLite's order: the events, then each one's visit by its id. Left to choose
-  // without statistics (D1 has none), it would scan the events once per visit of the period.
-  const sqlite = read.dialect.name === 'sqlite';
-  const unflattened = sqlite ? ' LIMIT -1' : '';
+  // CROSS JOIN keeps SQLite's order: the first step's visits, then each one looked up by its id.
   const join = sqlite ? 'CROSS JOIN' : 'JOIN';
-  const events = `ev AS MATERIALIZED (SELECT m.id, m.visit_id, ${read.dialect.dayOf(lt.sql)} AS d, v.visitor, ${read.steps.map((_, i) => `m.m${i}`).join(', ')}
-    FROM (SELECT e.id, e.visit_id, ${matches.join(', ')} FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ?${unflattened}) m
-    ${join} visits v ON v.id = m.visit_id
-    WHERE ${where.join(' AND ')})`;
-
-  const steps = read.steps.map((_, i) => {
-    if (i === 0) return `${stepName(0)} AS MATERIALIZED (SELECT visit_id, MIN(id) AS at, MIN(d) AS d, MIN(visitor) AS visitor FROM ev WHERE m0 = 1 GROUP BY visit_id)`;
+  const first = `${stepName(0)} AS MATERIALIZED (SELECT f.visit_id, f.at, ${read.dialect.dayOf(lt.sql)} AS d, v.visitor
+    FROM (SELECT visit_id, MIN(id) AS at FROM e0 e GROUP BY visit_id) f
+    ${join} visits v ON v.id = f.visit_id WHERE ${where.join(' AND ')})`;
+  const steps = read.steps.slice(1).map((_, j) => {
+    const i = j + 1;
     const previous = stepName(i - 1);
-    return `${stepName(i)} AS MATERIALIZED (SELECT ev.visit_id, MIN(ev.id) AS at, MIN(ev.d) AS d, MIN(ev.visitor) AS visitor FROM ev
-      JOIN ${previous} ON ${previous}.visit_id = ev.visit_id WHERE ev.m${i} = 1 AND ev.id > ${previous}.at GROUP BY ev.visit_id)`;
+    return `${stepName(i)} AS MATERIALIZED (SELECT p.visit_id, MIN(e.id) AS at, MIN(p.d) AS d, MIN(p.visitor) AS visitor FROM ${previous} p
+      JOIN e${i} e ON e.visit_id = p.visit_id WHERE e.id > p.at GROUP BY p.visit_id)`;
   });
-  const columns = read.steps.flatMap((_, i) => [
-    `(SELECT COUNT(*) FROM ${stepName(i)}) AS visits${i}`,
-    `(SELECT COUNT(*) FROM (SELECT DISTINCT d, visitor FROM ${stepName(i)}) u) AS visitors${i}`,
-  ]);
-  return { sql: `WITH ${[events, ...steps].join(',\n')}\nSELECT ${columns.join(', ')}`, params };
+  // Each step's visits and visitors in one read of its table: visits per visitor and day, summed.
+  const counts = read.steps.map((_, i) => `(SELECT SUM(n) AS visits${i}, COUNT(*) AS visitors${i} FROM (SELECT COUNT(*) AS n FROM ${stepName(i)} GROUP BY d, visitor) u) c${i}`);
+  return { sql: `WITH ${[...events, first, ...steps].join(',\n')}\nSELECT * FROM ${counts.join(', ')}`, params };
 }
 
 /** The counts in a row of funnelStatement, as numbers (DuckDB's counts arrive as bigints). */

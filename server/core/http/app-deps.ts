@@ -4,6 +4,7 @@
  * @module
  */
 import type { Clock, ColumnarReader, Config, Db, Location, Logger, Mailer } from '../ports.ts';
+import type { DashboardPreload } from '../dashboard-api/preload.ts';
 import type { Ingest } from '../ingest/ingest.ts';
 import type { FairShare } from '../query/fair-share.ts';
 
@@ -38,6 +39,8 @@ export interface AppDeps {
   remoteAddress: (request: Request, env: unknown) => string | null;
   /** The location the platform's edge determined for a request (Workers' `request.cf`), if it has one. */
   edgeLocation?: (request: Request) => Location | null;
+  /** The dashboard's files its pages name for preloading (dashboard/build.mjs writes them); absent: none named. */
+  dashboardPreload?: DashboardPreload;
   /** Outgoing mail for reports and alerts; absent when none is configured (then they say so). */
   mailer?: Mailer;
   clock: Clock;

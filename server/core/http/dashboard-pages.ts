@@ -5,18 +5,20 @@
 import { Hono, type Context } from 'hono';
 import { linkOfToken } from '../auth/shared-links.ts';
 import type { SessionState } from '../dashboard-api/contract.ts';
+import { preloadPaths } from '../dashboard-api/preload.ts';
 import { pageHeaders, shellHtml } from '../dashboard-api/shell.ts';
+import type { AppDeps } from './app-deps.ts';
 import { sessionState, type SessionDeps } from './dashboard-session.ts';
 import { shareState } from './dashboard-share.ts';
 
 /** Paths the shell answers; wrangler.toml's run_worker_first lists the same ones. */
 export const PAGE_PATHS: readonly string[] = ['/', '/setup', '/account', '/users', '/sites/*', '/share/*'];
 
-function page(c: Context, state: SessionState, embeddable: boolean): Response {
-  return c.body(shellHtml(state), 200, pageHeaders(embeddable));
-}
+export type PageDeps = SessionDeps & Pick<AppDeps, 'dashboardPreload'>;
 
-export function dashboardPages(deps: SessionDeps): Hono {
+export function dashboardPages(deps: PageDeps): Hono {
+  const page = (c: Context, state: SessionState, embeddable: boolean): Response =>
+    c.body(shellHtml(state, preloadPaths(deps.dashboardPreload, new URL(c.req.url), state, c.req.header('accept-language'))), 200, pageHeaders(embeddable));
   const app = new Hono();
   // A shared link's site view and its Funnels page (read-only), answered alike.
   const shared = async (c: Context) => {

@@ -1,6 +1,6 @@
 /**
  * Purge: deletes every row of a site's data before a site-local day (raw events, their
- * properties, visits, the day, month and preset-range rollups, and imported days), in small statements so
+ * properties, visits, the day, month, pair and preset-range rollups, and imported days), in small statements so
  * the server keeps serving meanwhile, and resumable, so a runtime that limits the work of
  * one request (Workers) finishes it over several calls.
  *
@@ -13,6 +13,7 @@
 import { purgeImportsBefore } from '../imports/store.ts';
 import type { Db, Stmt } from '../ports.ts';
 import { readRollupState } from '../query/rollup-state.ts';
+import { pairRollupsBeforeStatements } from '../pair-rollups.ts';
 import { rollupMonthStatements } from '../rollups.ts';
 import type { Site } from '../sites.ts';
 import {
@@ -133,6 +134,16 @@ async function deleteDayRollups(db: Db, siteId: number, before: string, budget: 
   }
 }
 
+/** Pair rollups before the boundary, if they reach before it: one filter dimension of one table per statement. */
+async function deletePairRollups(db: Db, siteId: number, before: string, budget: Budget): Promise<void> {
+  const state = await db.first<{ first_day: string }>('SELECT first_day FROM rollup_pair_state WHERE site_id = ?', [siteId]);
+  if (!state || state.first_day >= before) return;
+  for (const stmt of pairRollupsBeforeStatements(siteId, before)) {
+    if (!budget.left) return;
+    await budget.run(() => db.run(stmt.sql, stmt.params));
+  }
+}
+
 /**
  * Month rollups: whole months before the boundary are deleted; the month it falls in is
  * summed again from its remaining days, without moving the record of how far months reach.
@@ -170,6 +181,7 @@ export async function purgeSite(db: Db, site: Site, before: string, options: Pur
   const budget = new Budget(options.maxStatements ?? Number.POSITIVE_INFINITY);
   await dropRanges(db, site.id, before, budget);
   await deleteDayRollups(db, site.id, before, budget);
+  await deletePairRollups(db, site.id, before, budget);
   await fixMonthRollups(db, site.id, before, budget);
   for (const stmt of goalRollupsBeforeStatements(site.id, before)) if (budget.left) await budget.run(() => db.run(stmt.sql, stmt.params));
   const rawRowsDeleted = await deleteRaw(db, site, before, options.chunk ?? DEFAULT_CHUNK, budget);

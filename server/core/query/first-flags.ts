@@ -13,15 +13,23 @@
  * hash itself is made from (the address and user agent: country, browser, OS, device),
  * within a day, as long as no visitor hash of that day was seen with two values (checked
  * when each day is copied; such columns are listed for the day as varying, and such a day
- * is counted distinct). Anything else (event filters on visits, properties, hours, two
- * dimensions) counts distinct values as before.
+ * is counted distinct).
+ *
+ * One more filter keeps a sum exact: one that passes a single label of a flagged dimension
+ * A of the rows read (`is` one value, case-sensitive, at the top level), when the rows are
+ * grouped by nothing but time, by A, or (visits) by a column the visitor hash fixes. Then
+ * `first_day_<A>` is summed: for a visitor passing the other filters, every row of the day
+ * with that label passes and falls in one group, so the first of them, and only it, is
+ * counted; a visitor that passes none has no such row passing. So "country and source"
+ * or "page and device" views sum flags too. Anything else (event filters on visits,
+ * properties, hours, two dimensions, two such filters) counts distinct values as before.
  * @module
  */
 import { attributesOf } from '../store/schema.ts';
 import { dimensionSpec, type DimensionSpec } from './dimensions.ts';
 import { filterDimensions } from './filters.ts';
 import type { Key, Relation } from './sums.ts';
-import type { Filter } from './types.ts';
+import type { Filter, FilterLeaf } from './types.ts';
 
 /** Visit columns a visitor hash of one day determines, unless the day's rows show otherwise. */
 export const VISITOR_COLUMNS: readonly string[] = attributesOf('visits').flatMap((a) => (a.perVisitorDay ? [a.column] : []));
@@ -44,6 +52,13 @@ export interface FirstFlags {
   relyOn: string[];
 }
 
+/** True when `filter` is a top-level leaf that passes exactly one label of a flagged dimension. */
+function singleLabel(filter: Filter): filter is FilterLeaf {
+  if (filter.op !== 'is' || !filter.caseSensitive || filter.values.length !== 1) return false;
+  const leaf = dimensionSpec(filter.dimension);
+  return leaf !== null && leaf.column !== null && leaf.named === null && !leaf.goals;
+}
+
 /**
  * The flags a columnar read of whole days can sum instead of counting distinct visitors and
  * visits, or null when it must count them.
@@ -56,14 +71,29 @@ export function firstFlags(relation: Relation, keys: Key[], filters: Filter[]): 
   const spec = specs[0] ?? null;
   const scope = relation === 'visits' ? 'visit' : 'event';
   if (spec && (spec.scope !== scope || spec.column === null)) return null;
+  const same = (a: DimensionSpec, b: DimensionSpec | null) => b !== null && a.scope === b.scope && a.column === b.column;
   const relyOn = new Set<string>();
-  for (const name of filters.flatMap(filterDimensions)) {
-    const leaf = dimensionSpec(name);
-    if (!leaf || leaf.column === null) return null;
-    if (spec && leaf.scope === spec.scope && leaf.column === spec.column) continue;
-    if (leaf.scope !== 'visit' || !VISITOR_COLUMNS.includes(leaf.column)) return null;
-    relyOn.add(leaf.column);
+  // The one filter on a dimension the visitor hash does not fix, passing a single label of it.
+  let labelled: DimensionSpec | null = null;
+  for (const filter of filters) {
+    for (const name of filterDimensions(filter)) {
+      const leaf = dimensionSpec(name);
+      if (!leaf || leaf.column === null) return null;
+      if (same(leaf, spec) || same(leaf, labelled)) continue;
+      if (leaf.scope === 'visit' && VISITOR_COLUMNS.includes(leaf.column)) {
+        relyOn.add(leaf.column);
+        continue;
+      }
+      if (labelled !== null || leaf.scope !== scope || !singleLabel(filter)) return null;
+      labelled = leaf;
+    }
   }
-  const visits = relation === 'visits' ? null : flagColumn('visit', spec);
-  return { visitors: flagColumn('day', spec), visits, relyOn: [...relyOn] };
+  if (labelled !== null && spec !== null && !same(spec, labelled)) {
+    // Grouped by another dimension: only one the visitor hash fixes keeps a visitor's rows in one group.
+    if (spec.scope !== 'visit' || !VISITOR_COLUMNS.includes(spec.column!)) return null;
+    relyOn.add(spec.column!);
+  }
+  const flagged = labelled ?? spec;
+  const visits = relation === 'visits' ? null : flagColumn('visit', flagged);
+  return { visitors: flagColumn('day', flagged), visits, relyOn: [...relyOn] };
 }

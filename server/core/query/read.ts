@@ -16,7 +16,8 @@ import { eventLeaves, sameEventFilters, visitsBeyondSql, type VisitsBeyond } fro
 import { goalRollupStatement, planGoalRollups } from './goal-rollup-read.ts';
 import { checkRetention, granularityFor, planSegments, rollupsCanServe, routeCopiedDaysToColumnar, type RowSegment, type Segment } from './plan.ts';
 import { columnarStatements, rawStatement, type RawRead } from './raw-sql.ts';
-import { rollupStatement } from './rollup-sql.ts';
+import { pairRollupStatement, rollupStatement } from './rollup-sql.ts';
+import { pairFilterOf, pairGroupPasses, pairSegments, type PairFilter } from '../pair-rollups.ts';
 import type { RollupState } from './rollup-state.ts';
 import { addGroup, type Groups, type Key, type Relation, type SumsOf } from './sums.ts';
 import { VISITOR_COLUMNS } from './first-flags.ts';
@@ -88,14 +89,15 @@ function statementsFor(relation: Relation, keys: Key[], filters: Filter[], perio
   ];
 }
 
-/** The stretches `period` is read in for these keys and filters. */
-async function plan(ctx: ReadContext, keys: Key[], filters: Filter[], whole: Period): Promise<Segment[]> {
+/** The stretches `period` is read in for these keys and filters; with `pair`, whole days from pair rollups where they hold them. */
+async function plan(ctx: ReadContext, keys: Key[], filters: Filter[], whole: Period, pair: PairFilter | null = null): Promise<Segment[]> {
   const period = periodAfterPurge(whole, ctx.site.timezone, ctx.purgedBefore);
   if (period === null) return [];
   const state = ctx.rollups;
   const usable = state !== null && state.timezone === ctx.site.timezone && filters.length === 0 && rollupsCanServe(keys);
   const coverage = usable ? { daysThrough: state.daysThrough, monthsThrough: state.monthsThrough, ranges: state.ranges } : null;
-  let segments = planSegments(period, ctx.site.timezone, coverage, granularityFor(keys));
+  const pairs = pair && state?.timezone === ctx.site.timezone && state.pairs?.timezone === ctx.site.timezone ? state.pairs : null;
+  let segments = pairs ? pairSegments(period, ctx.site.timezone, pairs) : planSegments(period, ctx.site.timezone, coverage, granularityFor(keys));
   if (ctx.columnar && segments.some((s) => s.kind === 'raw')) segments = routeCopiedDaysToColumnar(segments, ctx.site.timezone, await ctx.columnar.coverage());
   checkRetention(segments, ctx.site.timezone, state?.rawKeptFrom ?? null);
   return segments;
@@ -148,12 +150,16 @@ export async function readGroups<R extends Relation>(
   if (relation === 'visits') filters = sameEventFilters(filters);
   // Whole days a goal's rollups cover come from them (goal-rollup-read.ts); the rest as planned here.
   const goalPlan = await planGoalRollups(ctx, relation, keys, filters, period);
-  const segments = goalPlan ? (await Promise.all(goalPlan.rest.map((p) => plan(ctx, keys, filters, p)))).flat() : await plan(ctx, keys, filters, period);
+  const pair = !goalPlan && ctx.rollups?.pairs ? pairFilterOf(relation, keys, filters) : null;
+  const segments = goalPlan ? (await Promise.all(goalPlan.rest.map((p) => plan(ctx, keys, filters, p)))).flat() : await plan(ctx, keys, filters, period, pair);
   // `raw`: the stretch as SQLite reads it; for a columnar one, what a failed read falls back to.
   const statements: Array<{ stmts: Stmt[]; segment: Segment; raw: Stmt }> = [];
   for (const s of segments) {
     const beyond = s.kind === 'columnar' && relation === 'visits' ? await visitsBeyond(ctx, filters, s, period) : undefined;
-    const stmts = statementsFor(relation, keys, filters, period, ctx.site, s, beyond, countsOnly);
+    const stmts =
+      pair && s.kind === 'days'
+        ? [pairRollupStatement({ relation, keys, siteId: ctx.site.id, granularity: 'day', first: s.first, last: s.last, firstDay: period.firstDay }, pair)]
+        : statementsFor(relation, keys, filters, period, ctx.site, s, beyond, countsOnly);
     const raw = s.kind === 'columnar' ? statementsFor(relation, keys, filters, period, ctx.site, { kind: 'raw', start: s.start, end: s.end }, undefined, countsOnly)[0]! : stmts[0]!;
     statements.push({ stmts, segment: s, raw });
   }
@@ -167,10 +173,13 @@ export async function readGroups<R extends Relation>(
     const { stmts, segment, raw } = read;
     const rows =
       segment.kind === 'columnar' ? await readColumnar(ctx, stmts, raw) : await ctx.db.all<Record<string, SqlValue>>(raw.sql, raw.params);
+    // Pair rollups hold every group of their filter label: the filters on the grouped dimension pick among them.
+    const picked = pair && segment.kind === 'days' ? pair : null;
     for (const row of rows) {
       const sums = sumsOf(relation, row);
       const labels = labelsOf(keys, row);
-      if (sums && (read !== goalRead || goalPlan!.keeps(labels))) addGroup(groups, relation, labels, sums);
+      const kept = read === goalRead ? goalPlan!.keeps(labels) : !picked || pairGroupPasses(picked, labels);
+      if (sums && kept) addGroup(groups, relation, labels, sums);
     }
   }
   if (ctx.imports) {

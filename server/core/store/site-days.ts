@@ -44,8 +44,11 @@ export const MONTH_ROLLUP_TABLES = [visits.month, events.month] as const;
 export const GOAL_ROLLUP_DAY_TABLES = ['goal_rollup_visits', 'goal_rollup_events', 'goal_rollup_pending'] as const;
 const GOAL_ROLLUP_TABLES: readonly string[] = [...GOAL_ROLLUP_DAY_TABLES, 'goal_rollup_state'];
 
+/** Day sums by a filter label and another dimension (pair-rollups.ts), and how far they reach. */
+export const PAIR_ROLLUP_TABLES = ['rollup_pair_visits', 'rollup_pair_events'] as const;
+
 /** Tables of sums built from a site's raw rows: dropped with the site, or to be built again. */
-export const ROLLUP_TABLES: readonly string[] = [...DAY_ROLLUP_TABLES, ...MONTH_ROLLUP_TABLES, ...RANGE_TABLES, 'rollup_state', ...GOAL_ROLLUP_TABLES];
+export const ROLLUP_TABLES: readonly string[] = [...DAY_ROLLUP_TABLES, ...MONTH_ROLLUP_TABLES, ...RANGE_TABLES, ...PAIR_ROLLUP_TABLES, 'rollup_pair_state', 'rollup_state', ...GOAL_ROLLUP_TABLES];
 
 /** Raw rows, children first: properties belong to events, events to visits. */
 export const RAW_TABLES: readonly string[] = ['event_props', 'events', 'visits'];

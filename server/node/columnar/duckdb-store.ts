@@ -7,7 +7,9 @@
  *
  * A day is written in one transaction together with its row in `copied_days`, which is what
  * queries go by: a crash in the middle leaves no half day visible, and writing a day again
- * replaces it. Its memory is bounded by `memory_limit` and its threads by the core count.
+ * replaces it. Reads go to a few connections (`readers`), each one statement at a time, so a
+ * view's queries read side by side; each sees the days committed before it began, never a
+ * day half written. Its memory is bounded by `memory_limit` and its threads by `threads`.
  * @module
  */
 import { rmSync } from 'node:fs';
@@ -21,7 +23,10 @@ export interface DuckStoreOptions {
   path: string;
   /** DuckDB's `memory_limit`, e.g. `256MB`. */
   memoryLimit: string;
+  /** DuckDB's `threads`: the most cores one statement uses. */
   threads: number;
+  /** Read connections, each answering one statement at a time: reads of different queries run side by side (1 unless told). */
+  readers?: number;
 }
 
 export interface DuckStore extends ColumnarStore {
@@ -76,6 +81,52 @@ function serial(): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
+/** A read connection with the statements it has prepared (a statement belongs to its connection). */
+interface ReadConnection {
+  connection: DuckDBConnection;
+  prepared: Map<string, DuckDBPreparedStatement>;
+}
+
+/** Parsing and planning cost DuckDB a few milliseconds a statement; a dashboard asks the same ones again. */
+async function prepareOn(reader: ReadConnection, sql: string): Promise<DuckDBPreparedStatement> {
+  const { prepared } = reader;
+  let statement = prepared.get(sql);
+  if (statement) {
+    prepared.delete(sql);
+  } else {
+    statement = await reader.connection.prepare(sql);
+    if (prepared.size >= PREPARED_KEPT) {
+      const [oldest, old] = prepared.entries().next().value!;
+      prepared.delete(oldest);
+      old.destroySync();
+    }
+  }
+  prepared.set(sql, statement);
+  return statement;
+}
+
+/**
+ * Read connections taken one task each, waiting tasks served in the order they came: as many
+ * statements run at once as there are connections, each on DuckDB's shared threads.
+ */
+function readPool(readers: ReadConnection[]): <T>(task: (reader: ReadConnection) => Promise<T>) => Promise<T> {
+  const free = [...readers];
+  const waiting: Array<(reader: ReadConnection) => void> = [];
+  const release = (reader: ReadConnection) => {
+    const next = waiting.shift();
+    if (next) next(reader);
+    else free.push(reader);
+  };
+  return async (task) => {
+    const reader = free.pop() ?? (await new Promise<ReadConnection>((resolve) => waiting.push(resolve)));
+    try {
+      return await task(reader);
+    } finally {
+      release(reader);
+    }
+  };
+}
+
 async function openInstance(duckdb: typeof import('@duckdb/node-api'), options: DuckStoreOptions): Promise<DuckDBInstance> {
   const settings = { memory_limit: options.memoryLimit, threads: String(options.threads) };
   const instance = await duckdb.DuckDBInstance.create(options.path, settings);
@@ -103,7 +154,6 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
   const duckdb = await load();
   const instance = await openInstance(duckdb, options);
   const writer: DuckDBConnection = await instance.connect();
-  const reader: DuckDBConnection = await instance.connect();
   for (const [name, columns] of TABLES) await writer.run(createTable(name, columns));
   // `varying`: the columns first-flags.ts must not rely on for that day, comma-separated.
   await writer.run(
@@ -112,25 +162,10 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
   await writer.run('DELETE FROM copy_format');
   await writer.run('INSERT INTO copy_format VALUES (?)', [FORMAT]);
 
-  const reads = serial();
+  const readers: ReadConnection[] = [];
+  for (let i = 0; i < (options.readers ?? 1); i++) readers.push({ connection: await instance.connect(), prepared: new Map() });
+  const reads = readPool(readers);
   const writes = serial();
-  // Parsing and planning cost DuckDB a few milliseconds a statement; a dashboard asks the same ones again.
-  const prepared = new Map<string, DuckDBPreparedStatement>();
-  const prepare = async (sql: string) => {
-    let statement = prepared.get(sql);
-    if (statement) {
-      prepared.delete(sql);
-    } else {
-      statement = await reader.prepare(sql);
-      if (prepared.size >= PREPARED_KEPT) {
-        const [oldest, old] = prepared.entries().next().value!;
-        prepared.delete(oldest);
-        old.destroySync();
-      }
-    }
-    prepared.set(sql, statement);
-    return statement;
-  };
   // What each site's copy holds, kept in memory: every query asks. Replaced whole once read,
   // so a query never sees the days of one write with the varying columns of another.
   let held = new Map<number, HeldSite>();
@@ -193,8 +228,8 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
       return Promise.resolve(h && h.timezone === timeZone ? { first: h.first, through: h.through, varying: varying.get(siteId) ?? {} } : null);
     },
     all: (sql, params) =>
-      reads(async () => {
-        const statement = await prepare(sql);
+      reads(async (reader) => {
+        const statement = await prepareOn(reader, sql);
         statement.bind(params.map(bindable));
         return (await statement.runAndReadAll()).getRowObjectsJS().map(plain);
       }),
@@ -225,8 +260,10 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
         for (const table of [...RAW_TABLES, 'copied_days']) await writer.run(`DELETE FROM ${table} WHERE site_id = ?`, [BigInt(siteId)]);
       }),
     close() {
-      for (const statement of prepared.values()) statement.destroySync();
-      reader.closeSync();
+      for (const reader of readers) {
+        for (const statement of reader.prepared.values()) statement.destroySync();
+        reader.connection.closeSync();
+      }
       writer.closeSync();
       instance.closeSync();
     },

@@ -1,6 +1,7 @@
 /**
  * Settings of the columnar copy on Node, from TELLER_COLUMNAR* variables: whether to keep
- * it, where, and DuckDB's memory bound. Its threads follow the core count.
+ * it, where, DuckDB's memory bound, its read connections and its threads (the cores shared
+ * among the connections unless told).
  * @module
  */
 import { availableParallelism } from 'node:os';
@@ -8,6 +9,20 @@ import { ConfigError } from '../../core/config.ts';
 import type { DuckStoreOptions } from './duckdb-store.ts';
 
 export const DEFAULT_COLUMNAR_MEMORY = '256MB';
+
+/** Read connections unless TELLER_COLUMNAR_READERS says otherwise: a view's filtered queries two at a time. */
+export const DEFAULT_COLUMNAR_READERS = 2;
+export const MAX_COLUMNAR_READERS = 4;
+export const MAX_COLUMNAR_THREADS = 64;
+
+/** A whole number from 1 to `max`, or `fallback` when unset; a bad value stops the start. */
+function count(env: Record<string, string | undefined>, name: string, max: number, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new ConfigError(`${name} must be a whole number from 1 to ${max}, got "${raw}"`);
+  return n;
+}
 
 /** Exit code of a copy process that cannot run DuckDB here: it is not started again. */
 export const COPY_UNAVAILABLE_EXIT = 3;
@@ -24,5 +39,9 @@ export function columnarOptions(env: Record<string, string | undefined>, dbPath:
   if (mode !== 'on' && mode !== '') throw new ConfigError(`TELLER_COLUMNAR must be "on" or "off", got "${mode}"`);
   const memoryLimit = env.TELLER_COLUMNAR_MEMORY || DEFAULT_COLUMNAR_MEMORY;
   if (!/^\d+(MB|GB)$/.test(memoryLimit)) throw new ConfigError(`TELLER_COLUMNAR_MEMORY must be a size such as 256MB or 1GB, got "${memoryLimit}"`);
-  return { path: env.TELLER_COLUMNAR_PATH || columnarPath(dbPath), memoryLimit, threads: availableParallelism() };
+  const readers = count(env, 'TELLER_COLUMNAR_READERS', MAX_COLUMNAR_READERS, DEFAULT_COLUMNAR_READERS);
+  // The cores shared out among the connections: a view's statements side by side on one core
+  // each were faster than one at a time on all of them, and than both on all (docs/benchmarks.md).
+  const threads = count(env, 'TELLER_COLUMNAR_THREADS', MAX_COLUMNAR_THREADS, Math.max(1, Math.floor(availableParallelism() / readers)));
+  return { path: env.TELLER_COLUMNAR_PATH || columnarPath(dbPath), memoryLimit, threads, readers };
 }
