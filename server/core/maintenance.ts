@@ -8,6 +8,7 @@
  * one read of the (few) imports.
  * @module
  */
+import { rollUpGoals } from './goal-rollups.ts';
 import { removeAbandonedImports } from './imports/store.ts';
 import { buildPairRollups } from './pair-rollups.ts';
 import type { Db } from './ports.ts';
@@ -29,6 +30,8 @@ export interface MaintenanceResult {
 export interface MaintenanceOptions {
   /** Most days rolled up per site per run, so one run stays short on a large backlog. */
   maxDaysPerSite?: number;
+  /** Most days of one goal's rollups built per site per run (goal-rollups.ts); maxDaysPerSite by default. */
+  maxGoalDaysPerSite?: number;
   /** Most raw rows deleted per site per run. */
   maxPurgePerSite?: number;
   /**
@@ -187,6 +190,7 @@ export async function runMaintenance(db: Db, nowMs: number, options: Maintenance
     const { built, state } = await rollUp(db, site, closedThrough, options.maxDaysPerSite ?? 31);
     result.daysRolledUp += built;
     if (options.pairRollups) result.pairDaysBuilt += await buildPairRollups(db, site, state, options.maxDaysPerSite ?? 31);
+    await rollUpGoals(db, site, closedThrough, options.maxGoalDaysPerSite ?? options.maxDaysPerSite ?? 31, now);
     result.rawRowsPurged += await applyRetention(db, site, state, today, options.maxPurgePerSite ?? 50_000);
   }
   await removeAbandonedImports(db, now, null);

@@ -47,9 +47,9 @@ export interface Env {
 
 /**
  * One cron run stays well inside the Free plan's 50 D1 queries per invocation for a few
- * sites; a backlog of days is worked off over the following runs.
+ * sites (a goal-day is one batch); a backlog of days is worked off over the following runs.
  */
-export const CRON_MAINTENANCE: MaintenanceOptions = { maxDaysPerSite: 3, maxPurgePerSite: 20_000, pairRollups: true };
+export const CRON_MAINTENANCE: MaintenanceOptions = { maxDaysPerSite: 3, maxGoalDaysPerSite: 8, maxPurgePerSite: 20_000, pairRollups: true };
 
 /**
  * The alerts' own cron (wrangler.toml): every 15 minutes, so "tracking is back" and a

@@ -36,7 +36,7 @@ describe('runMaintenance', () => {
     expect((await runMaintenance(store.db, at('2024-03-11T00:03:00Z'))).daysRolledUp).toBe(1);
     expect(state(site.id)).toMatchObject({ days_through: '2024-03-10' });
     const rows = count('SELECT count(*) AS n FROM rollup_visits WHERE site_id = ?', site.id);
-    // Idle, a run costs the site list, one delete and three reads per site, and one read of half-loaded imports (D1 meters each).
+    // Idle, a run costs the site list, one delete and four reads per site (one for goal rollups), and one read of half-loaded imports (D1 meters each).
     const statements: string[] = [];
     const counted: Db = {
       all: (sql, params) => (statements.push(sql), store.db.all(sql, params)),
@@ -45,7 +45,7 @@ describe('runMaintenance', () => {
       batch: (stmts) => (statements.push(...stmts.map((st) => st.sql)), store.db.batch(stmts)),
     } as Db;
     expect(await runMaintenance(counted, at('2024-03-11T09:00:00Z'))).toEqual({ saltsDeleted: 0, daysRolledUp: 0, pairDaysBuilt: 0, rawRowsPurged: 0 });
-    expect(statements).toHaveLength(6);
+    expect(statements).toHaveLength(7);
     expect(count('SELECT count(*) AS n FROM rollup_visits WHERE site_id = ?', site.id)).toBe(rows);
     expect(store.db.raw.prepare("SELECT day, visitors, visits, pageviews FROM rollup_visits WHERE site_id = ? AND dimension = '' ORDER BY day").all(site.id)).toEqual([
       { day: '2024-03-09', visitors: 1, visits: 1, pageviews: 1 },

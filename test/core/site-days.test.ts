@@ -28,9 +28,10 @@ const at = (day: string, time = '10:00:00') => Date.parse(`${day}T${time}Z`) / 1
 /**
  * Tables about a site that purge leaves as they are, and why: the rollup state is one row
  * of progress, a drop note is about the latest events, salts go with maintenance, and
- * annotations are the owner's notes, goals and funnels are definitions.
+ * annotations are the owner's notes, goals and funnels are definitions; a goal's rollup
+ * state is its progress, as rollup_state (queries cut purged days off anyway).
  */
-const PURGE_KEEPS = ['rollup_state', 'drop_notes', 'salts', 'annotations', 'tokens', 'proxy_secrets', 'user_sites', 'shared_links', 'funnel_steps', 'funnels', 'goals', 'report_sent', 'report_recipients', 'report_settings', 'alert_settings', 'alert_state', 'alert_deliveries', 'alert_log'];
+const PURGE_KEEPS = ['rollup_state', 'goal_rollup_state', 'drop_notes', 'salts', 'annotations', 'tokens', 'proxy_secrets', 'user_sites', 'shared_links', 'funnel_steps', 'funnels', 'goals', 'report_sent', 'report_recipients', 'report_settings', 'alert_settings', 'alert_state', 'alert_deliveries', 'alert_log'];
 
 let store: TestStore | null = null;
 afterEach(() => {
@@ -68,6 +69,11 @@ async function seeded(): Promise<{ db: SqliteDb; site: Site; other: Site }> {
         { ts: at(day, '10:06:00'), name: 'Signup', path: '/', props: { plan: 'pro' } },
       ]),
     );
+    // Completes "Visit /" after midnight: a goal rollup's pending visit.
+    insertVisitWithEvents(db, s.id, { visitor: 9, country: 'NO' }, [
+      { ts: at('2024-02-10', '23:50:00'), path: '/late' },
+      { ts: at('2024-02-11', '00:10:00'), path: '/' },
+    ]);
     db.raw.prepare("INSERT INTO drop_notes (site_id, reason, hostname, seen_at) VALUES (?, 'excluded-ip', 'days.example', ?)").run(s.id, at('2024-03-10'));
     await addGoal(db, s.id, parseGoal({ kind: 'event', eventName: 'Signup' }), NOW_MS);
     await addGoal(db, s.id, parseGoal({ kind: 'page', pagePath: '/' }), NOW_MS);

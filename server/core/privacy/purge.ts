@@ -20,6 +20,7 @@ import {
   DAY_ROLLUP_TABLES,
   dayRollupWindowStatement,
   deleteRawBefore,
+  goalRollupsBeforeStatements,
   monthRollupsBeforeStatement,
   MONTH_ROLLUP_TABLES,
   rangesBeforeStatements,
@@ -182,6 +183,7 @@ export async function purgeSite(db: Db, site: Site, before: string, options: Pur
   await deleteDayRollups(db, site.id, before, budget);
   await deletePairRollups(db, site.id, before, budget);
   await fixMonthRollups(db, site.id, before, budget);
+  for (const stmt of goalRollupsBeforeStatements(site.id, before)) if (budget.left) await budget.run(() => db.run(stmt.sql, stmt.params));
   const rawRowsDeleted = await deleteRaw(db, site, before, options.chunk ?? DEFAULT_CHUNK, budget);
   await purgeImportsBefore(db, site.id, before, { more: () => budget.left, run: (stmt) => budget.run(() => db.run(stmt.sql, stmt.params)) });
   // Maintenance may have built a range from the old sums meanwhile.

@@ -14,6 +14,7 @@ import { IMPORTS_WARNINGS, ImportsUnanswerable, importsSkipReason } from './impo
 import { readGroups, visitGroupsAddUp, type ReadContext } from './read.ts';
 import { readRollupState } from './rollup-state.ts';
 import { eventNameForm } from './goal-names.ts';
+import { goalRollupsPreferred } from './goal-rollup-read.ts';
 import { money, readRevenue, REVENUE_WARNINGS, revenuePlan, revenueValue, roundAmount, wantsRevenue, type OtherCurrency, type RevenuePlan } from './revenue.ts';
 import { reachesPurged } from '../privacy/purge-boundary.ts';
 import { readSitePrivacy } from '../privacy/site-privacy.ts';
@@ -107,7 +108,9 @@ async function totalVisitors(ctx: ReadContext, query: Query, period: Period): Pr
  */
 async function computeRows(ctx: ReadContext, query: Query, period: Period, other?: Map<string, OtherCurrency>): Promise<ResultRow[]> {
   // Goals that are plain event names are read as event:name (goal-names.ts); totals and revenue from the query itself.
-  const named = eventNameForm(query, breakdownGoals(query));
+  // A single-goal filter is read from its goal rollups instead where they cover the period
+  // (goal-rollup-read.ts); not with imports, whose custom events count for event-name goals.
+  const named = ctx.rollups && !ctx.imports && goalRollupsPreferred(query) ? null : eventNameForm(query, breakdownGoals(query));
   const read = named?.query ?? query;
   const keys = keysOf(read);
   const byEvent = keys.some((k) => 'spec' in k && k.spec.scope === 'event');

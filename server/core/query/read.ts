@@ -13,6 +13,7 @@ import { namedLabel } from './dimensions.ts';
 import { addImportedGroups, type ImportedReads } from './imported.ts';
 import { QueryError } from './errors.ts';
 import { eventLeaves, sameEventFilters, visitsBeyondSql, type VisitsBeyond } from './filters.ts';
+import { goalRollupStatement, planGoalRollups } from './goal-rollup-read.ts';
 import { checkRetention, granularityFor, planSegments, rollupsCanServe, routeCopiedDaysToColumnar, type RowSegment, type Segment } from './plan.ts';
 import { columnarStatements, rawStatement, type RawRead } from './raw-sql.ts';
 import { pairRollupStatement, rollupStatement } from './rollup-sql.ts';
@@ -147,8 +148,10 @@ export async function readGroups<R extends Relation>(
 ): Promise<Groups<R>> {
   // Events are filtered row by row already; a visit passes the event filters through one event.
   if (relation === 'visits') filters = sameEventFilters(filters);
-  const pair = ctx.rollups?.pairs ? pairFilterOf(relation, keys, filters) : null;
-  const segments = await plan(ctx, keys, filters, period, pair);
+  // Whole days a goal's rollups cover come from them (goal-rollup-read.ts); the rest as planned here.
+  const goalPlan = await planGoalRollups(ctx, relation, keys, filters, period);
+  const pair = !goalPlan && ctx.rollups?.pairs ? pairFilterOf(relation, keys, filters) : null;
+  const segments = goalPlan ? (await Promise.all(goalPlan.rest.map((p) => plan(ctx, keys, filters, p)))).flat() : await plan(ctx, keys, filters, period, pair);
   // `raw`: the stretch as SQLite reads it; for a columnar one, what a failed read falls back to.
   const statements: Array<{ stmts: Stmt[]; segment: Segment; raw: Stmt }> = [];
   for (const s of segments) {
@@ -165,7 +168,9 @@ export async function readGroups<R extends Relation>(
     throw new QueryError('filters', `Invalid filters: the query needs more than ${MAX_PARAMS} values; use fewer filter values.`);
   }
   const groups: Groups<R> = new Map();
-  for (const { stmts, segment, raw } of statements) {
+  const goalRead = goalPlan ? { stmts: [], segment: { kind: 'days', first: goalPlan.first, last: goalPlan.last } as const, raw: goalRollupStatement(ctx, goalPlan, relation, keys, period.firstDay) } : null;
+  for (const read of goalRead ? [...statements, goalRead] : statements) {
+    const { stmts, segment, raw } = read;
     const rows =
       segment.kind === 'columnar' ? await readColumnar(ctx, stmts, raw) : await ctx.db.all<Record<string, SqlValue>>(raw.sql, raw.params);
     // Pair rollups hold every group of their filter label: the filters on the grouped dimension pick among them.
@@ -173,7 +178,8 @@ export async function readGroups<R extends Relation>(
     for (const row of rows) {
       const sums = sumsOf(relation, row);
       const labels = labelsOf(keys, row);
-      if (sums && (!picked || pairGroupPasses(picked, labels))) addGroup(groups, relation, labels, sums);
+      const kept = read === goalRead ? goalPlan!.keeps(labels) : !picked || pairGroupPasses(picked, labels);
+      if (sums && kept) addGroup(groups, relation, labels, sums);
     }
   }
   if (ctx.imports) {

@@ -37,11 +37,18 @@ export const DAY_ROLLUP_TABLES = [visits.day, events.day] as const;
 /** Month rollups (YYYY-MM), summed from the day rollups. */
 export const MONTH_ROLLUP_TABLES = [visits.month, events.month] as const;
 
+/**
+ * Goal rollups by day (goal-rollups.ts, migration 0022), and how far each goal's reach.
+ * Sums of raw rows like the others: a reset, purge or removal deletes them.
+ */
+export const GOAL_ROLLUP_DAY_TABLES = ['goal_rollup_visits', 'goal_rollup_events', 'goal_rollup_pending'] as const;
+const GOAL_ROLLUP_TABLES: readonly string[] = [...GOAL_ROLLUP_DAY_TABLES, 'goal_rollup_state'];
+
 /** Day sums by a filter label and another dimension (pair-rollups.ts), and how far they reach. */
 export const PAIR_ROLLUP_TABLES = ['rollup_pair_visits', 'rollup_pair_events'] as const;
 
 /** Tables of sums built from a site's raw rows: dropped with the site, or to be built again. */
-export const ROLLUP_TABLES: readonly string[] = [...DAY_ROLLUP_TABLES, ...MONTH_ROLLUP_TABLES, ...RANGE_TABLES, ...PAIR_ROLLUP_TABLES, 'rollup_pair_state', 'rollup_state'];
+export const ROLLUP_TABLES: readonly string[] = [...DAY_ROLLUP_TABLES, ...MONTH_ROLLUP_TABLES, ...RANGE_TABLES, ...PAIR_ROLLUP_TABLES, 'rollup_pair_state', 'rollup_state', ...GOAL_ROLLUP_TABLES];
 
 /** Raw rows, children first: properties belong to events, events to visits. */
 export const RAW_TABLES: readonly string[] = ['event_props', 'events', 'visits'];
@@ -115,6 +122,11 @@ export function rollupsFromStatements(siteId: number, from: string): Stmt[] {
     ...DAY_ROLLUP_TABLES.map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ? AND day >= ?`, params: [siteId, from] })),
     ...MONTH_ROLLUP_TABLES.map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ? AND month >= ?`, params: [siteId, month] })),
   ];
+}
+
+/** Deletes the goal rollups of days before local day `before` (purge), one statement per table. */
+export function goalRollupsBeforeStatements(siteId: number, before: string): Stmt[] {
+  return GOAL_ROLLUP_DAY_TABLES.map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ? AND day < ?`, params: [siteId, before] }));
 }
 
 /** Removes one preset range. */
