@@ -22,7 +22,7 @@ import { summedMeasures } from '../store/measures.ts';
 import { addDays, dayStart } from '../time.ts';
 import { dimensionSpec, GOAL_DIMENSION, rollupDimension, sqlLiteral, type DimensionSpec } from './dimensions.ts';
 import { filterDimensions, filterMatches } from './filters.ts';
-import type { ReadContext } from './read.ts';
+import type { ReadContext } from './read-context.ts';
 import type { Key, Relation } from './sums.ts';
 import { bucketOfDay } from './time-buckets.ts';
 import type { Filter, FilterLeaf, Period, Query } from './types.ts';

@@ -4,13 +4,13 @@
  * counts make this exact: no day is ever read from two stretches.
  * @module
  */
-import type { ColumnarCoverage, ColumnarReader, Db, SqlValue, Stmt } from '../ports.ts';
+import type { SqlValue, Stmt } from '../ports.ts';
 import type { Site } from '../sites.ts';
 import { sumsFromRow } from '../store/measures.ts';
 import { periodAfterPurge } from '../privacy/purge-boundary.ts';
 import { DUCKDB, SQLITE } from './dialect.ts';
 import { namedLabel } from './dimensions.ts';
-import { addImportedGroups, type ImportedReads } from './imported.ts';
+import { addImportedGroups } from './imported.ts';
 import { QueryError } from './errors.ts';
 import { eventLeaves, sameEventFilters, visitsBeyondSql, type VisitsBeyond } from './filters.ts';
 import { goalRollupStatement, planGoalRollups } from './goal-rollup-read.ts';
@@ -18,29 +18,15 @@ import { checkRetention, granularityFor, planSegments, rollupsCanServe, routeCop
 import { columnarStatements, rawStatement, type RawRead } from './raw-sql.ts';
 import { pairRollupStatement, rollupStatement } from './rollup-sql.ts';
 import { pairFilterOf, pairGroupPasses, pairSegments, type PairFilter } from '../pair-rollups.ts';
-import type { RollupState } from './rollup-state.ts';
+import type { ReadContext } from './read-context.ts';
+
+export type { ReadContext };
 import { addGroup, type Groups, type Key, type Relation, type SumsOf } from './sums.ts';
 import { VISITOR_COLUMNS } from './first-flags.ts';
 import type { Filter, FilterLeaf, Period, SameEvent } from './types.ts';
 
 /** D1 refuses statements with more bound parameters than this. */
 const MAX_PARAMS = 100;
-
-export interface ReadContext {
-  db: Db;
-  site: Site;
-  /** Rollup coverage, or null to read raw tables only. */
-  rollups: RollupState | null;
-  /** Every day before this one has been purged (nothing is read there); null: none. */
-  purgedBefore: string | null;
-  /**
-   * The columnar copy of closed days, or null to read SQLite only. What it holds of this
-   * site is asked once, and only by a query with raw stretches: rollups answer the rest.
-   */
-  columnar: { reader: ColumnarReader; coverage(): Promise<ColumnarCoverage | null> } | null;
-  /** Imported history to add to every read (`include.imports`), or absent: own data only. */
-  imports?: ImportedReads | null;
-}
 
 /** A row's sums, or null for a group without any visit (visits) or event (events): its measure of the relation's own rows. */
 function sumsOf<R extends Relation>(relation: R, row: Record<string, SqlValue>): SumsOf<R> | null {

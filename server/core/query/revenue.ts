@@ -20,7 +20,7 @@ import { GOAL_DIMENSION, goalSpec, namedLabel, sqlLiteral } from './dimensions.t
 import { currencyOf, GOAL_ALIAS } from './goal-sql.ts';
 import { checkRetention } from './plan.ts';
 import { revenueStatement } from './raw-sql.ts';
-import type { ReadContext } from './read.ts';
+import type { ReadContext } from './read-context.ts';
 import { KEY_SEPARATOR, type Key } from './sums.ts';
 import { REVENUE_METRICS, type Filter, type Metric, type Period, type Query } from './types.ts';
 
