@@ -6,13 +6,13 @@
  * filters on other dimensions) are read raw. Labels come and go from day to day; pair
  * rollups cover all, part or none of the period.
  */
+import { apiBody, parsedOrRefused } from '../helpers/drawn-query.ts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/core/ports.ts';
 import { runMaintenance } from '../../server/core/maintenance.ts';
 import { buildPairRollups, PAIR_FILTER_DIMENSIONS, PAIR_GROUPED } from '../../server/core/pair-rollups.ts';
 import { dimensionSpec, isTimeDimension } from '../../server/core/query/dimensions.ts';
-import { QueryError } from '../../server/core/query/errors.ts';
 import { runQuery } from '../../server/core/query/execute.ts';
 import { leafMatches } from '../../server/core/query/filters.ts';
 import { parseQuery } from '../../server/core/query/parse.ts';
@@ -176,25 +176,8 @@ describe('pair rollups', () => {
           const site = await seed(zone, visits);
           await coverPairs(site, from, cover);
           for (const body of queries) {
-            let query: Query;
-            try {
-              query = parseQuery(
-                {
-                  site_id: site.domain,
-                  metrics: body.metrics,
-                  date_range: body.date_range,
-                  dimensions: body.dimensions,
-                  filters: body.filters,
-                  ...(body.compare ? { include: { compare: body.compare } } : {}),
-                },
-                site,
-                NOW,
-                '2024-03-01',
-              );
-            } catch (e) {
-              if (e instanceof QueryError) continue;
-              throw e;
-            }
+            const query = parsedOrRefused(() => parseQuery(apiBody(site.domain, body), site, NOW, '2024-03-01'));
+            if (!query) continue;
             const counted = counting(store.db);
             const planned = await runQuery(counted.db, query);
             expect(planned).toEqual(await runQuery(store.db, query, { useRollups: false }));

@@ -4,6 +4,7 @@
  * copy of closed days (DuckDB) in the plan too, with and without rollups, the raw-only
  * answer and a straightforward computation in JavaScript over the stored rows are identical.
  */
+import { apiBody, parsedOrRefused } from '../helpers/drawn-query.ts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -12,7 +13,6 @@ import { runMaintenance } from '../../server/core/maintenance.ts';
 import { openDuckStore, type DuckStore } from '../../server/node/columnar/duckdb-store.ts';
 import { countryNames } from '../../server/core/query/country-names.ts';
 import { dimensionSpec, isTimeDimension } from '../../server/core/query/dimensions.ts';
-import { QueryError } from '../../server/core/query/errors.ts';
 import { runQuery } from '../../server/core/query/execute.ts';
 import { leafMatches } from '../../server/core/query/filters.ts';
 import { parseQuery } from '../../server/core/query/parse.ts';
@@ -368,25 +368,8 @@ async function checkQueries(site: Site, queries: Array<Record<string, unknown>>)
   let served = 0;
   for (const body of queries) {
     asked = body;
-    let query: Query;
-    try {
-      query = parseQuery(
-        {
-          site_id: site.domain,
-          metrics: body.metrics,
-          date_range: body.date_range,
-          dimensions: body.dimensions,
-          filters: body.filters,
-          ...(body.compare ? { include: { compare: body.compare } } : {}),
-        },
-        site,
-        NOW,
-        '2024-02-20',
-      );
-    } catch (e) {
-      if (e instanceof QueryError) continue;
-      throw e;
-    }
+    const query = parsedOrRefused(() => parseQuery(apiBody(site.domain, body), site, NOW, '2024-02-20'));
+    if (!query) continue;
     const planned = await runQuery(store.db, query);
     const raw = await runQuery(store.db, query, { useRollups: false });
     expect(planned).toEqual(raw);
