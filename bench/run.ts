@@ -6,6 +6,7 @@
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { runIngestBench } from './ingest.ts';
+import { keptTenMillionTable } from './kept-table.ts';
 import { runIngestCpuBench } from './ingest-ab.ts';
 import { runIngestSqliteBench } from './ingest-sqlite.ts';
 import { runIngestStagesBench } from './ingest-stages.ts';
@@ -57,7 +58,8 @@ if (!only || only === 'soak') {
 if (!only || only === 'query') {
   console.log('== queries');
   const queries = await runQueryBench();
-  doc = replaceSection(doc, 'Queries', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${queries}`);
+  const kept = process.env.TELLER_BENCH_10M === '1' ? '' : keptTenMillionTable(doc, 'Queries');
+  doc = replaceSection(doc, 'Queries', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${queries}${kept ? `\n\n${kept}` : ''}`);
   writeFileSync(DOC, doc);
 }
 if (!only || only === 'funnel') {
