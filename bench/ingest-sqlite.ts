@@ -12,14 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ProcessedEvent } from '../server/core/ingest/event.ts';
-import { type IngestRequest, createIngest } from '../server/core/ingest/ingest.ts';
+import type { IngestRequest } from '../server/core/ingest/ingest.ts';
 import { createSite } from '../server/core/sites.ts';
 import { recordEventStatements } from '../server/core/store/record-event.ts';
-import { geoipLocationLookup } from '../server/node/geo.ts';
-import { nodeHmacSha256 } from '../server/node/hmac.ts';
 import { tuneIngestConnection } from '../server/node/ingest-db.ts';
 import { migrate } from '../server/node/migrate.ts';
 import { type SqliteDb, openSqlite } from '../server/node/sqlite-db.ts';
+import { collectingIngest } from './ingest-stages.ts';
 import { realisticRequests } from './traffic.ts';
 
 const PREFILL = 48_000;
@@ -39,13 +38,7 @@ async function openDb(path: string): Promise<SqliteDb> {
 async function processedEvents(dir: string, count: number): Promise<ProcessedEvent[]> {
   const db = await openDb(join(dir, 'pipeline.db'));
   const out: ProcessedEvent[] = [];
-  const ingest = createIngest({
-    db,
-    writer: { write: async (e) => void out.push(e), close: async () => {} },
-    location: geoipLocationLookup(),
-    config: { trustProxy: 1, ipStorage: 'truncated', eventRateLimit: 0 },
-    hmacSha256: nodeHmacSha256,
-  });
+  const ingest = collectingIngest(db, out);
   const start = Date.now();
   const requests: IngestRequest[] = realisticRequests(count).map((r, i) => ({
     body: r.body,

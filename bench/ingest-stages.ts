@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProcessedEvent } from '../server/core/ingest/event.ts';
+import type { Db } from '../server/core/ports.ts';
 import { type IngestRequest, createIngest } from '../server/core/ingest/ingest.ts';
 import { createSite } from '../server/core/sites.ts';
 import { recordEventStatements } from '../server/core/store/record-event.ts';
@@ -62,6 +63,17 @@ function timed(count: number, run: () => Promise<void>): Promise<Cost> {
   });
 }
 
+/** The pipeline as the server runs it (geo lookup, truncated addresses), its writer collecting each processed event into `out`. */
+export function collectingIngest(db: Db, out: ProcessedEvent[]): ReturnType<typeof createIngest> {
+  return createIngest({
+    db,
+    writer: { write: async (e) => void out.push(e), close: async () => {} },
+    location: geoipLocationLookup(),
+    config: { trustProxy: 1, ipStorage: 'truncated', eventRateLimit: 0 },
+    hmacSha256: nodeHmacSha256,
+  });
+}
+
 /**
  * The pipeline over passes of PASS requests, as the ingest thread gets them (lists of 32
  * started together): the cycled mix runs its same requests each pass; the realistic mix runs
@@ -70,13 +82,7 @@ function timed(count: number, run: () => Promise<void>): Promise<Cost> {
  */
 async function timePipeline(db: SqliteDb, passes: IngestRequest[][]): Promise<{ cost: Cost; events: ProcessedEvent[] }> {
   const events: ProcessedEvent[] = [];
-  const ingest = createIngest({
-    db,
-    writer: { write: async (e) => void events.push(e), close: async () => {} },
-    location: geoipLocationLookup(),
-    config: { trustProxy: 1, ipStorage: 'truncated', eventRateLimit: 0 },
-    hmacSha256: nodeHmacSha256,
-  });
+  const ingest = collectingIngest(db, events);
   const run = (requests: IngestRequest[]) => async () => {
     for (let i = 0; i < requests.length; i += 32) await Promise.all(requests.slice(i, i + 32).map(ingest));
   };
