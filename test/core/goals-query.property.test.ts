@@ -8,6 +8,7 @@
  * goals were added and removed with only part of their history rolled up again, and across
  * midnight when a visit completes its goal the day after it started.
  */
+import { countedColumns, type ColumnarTally } from '../helpers/counted-columns.ts';
 import { parsedOrRefused } from '../helpers/drawn-query.ts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -226,8 +227,7 @@ function reference(data: { visits: StoredVisit[]; events: StoredEvent[] }, q: Qu
 let store: TestStore;
 let duck: DuckStore;
 let sites = 0;
-let columnarReads = 0;
-const columnarErrors: string[] = [];
+const columnar: ColumnarTally = { reads: 0, errors: [] };
 beforeAll(async () => {
   store = openTestStore();
   duck = await openDuckStore({ path: join(store.dir, 'columns.duckdb'), memoryLimit: '128MB', threads: 1 });
@@ -277,17 +277,7 @@ describe('goal queries agree with a brute-force count over raw events', () => {
             if (!query) continue;
             const raw = await runQuery(store.db, query, { useRollups: false });
             expect(await runQuery(store.db, query)).toEqual(raw);
-            const columns = {
-              coverage: duck.coverage,
-              all: async (sql: string, params: readonly (string | number | null)[]) => {
-                const rows = await duck.all(sql, params).catch((e: unknown) => {
-                  columnarErrors.push(String(e));
-                  throw e;
-                });
-                columnarReads += 1;
-                return rows;
-              },
-            };
+            const columns = countedColumns(duck, columnar);
             expect(await runQuery(store.db, query, { useRollups: true, columnar: columns })).toEqual(raw);
             const expected = reference(data, query);
             const plain = (m: unknown) => (m !== null && typeof m === 'object' ? (m as { value: number }).value : m);
@@ -300,8 +290,8 @@ describe('goal queries agree with a brute-force count over raw events', () => {
       { numRuns: 30 },
     );
     expect(served).toBeGreaterThan(40);
-    expect(columnarReads).toBeGreaterThan(30);
-    expect(columnarErrors).toEqual([]);
+    expect(columnar.reads).toBeGreaterThan(30);
+    expect(columnar.errors).toEqual([]);
   }, 300_000);
 });
 

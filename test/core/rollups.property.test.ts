@@ -4,6 +4,7 @@
  * copy of closed days (DuckDB) in the plan too, with and without rollups, the raw-only
  * answer and a straightforward computation in JavaScript over the stored rows are identical.
  */
+import { countedColumns, type ColumnarTally } from '../helpers/counted-columns.ts';
 import { apiBody, parsedOrRefused } from '../helpers/drawn-query.ts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -322,9 +323,8 @@ function reference(data: Stored, q: Query): Map<string, Array<number | null>> {
 
 let store: TestStore;
 let duck: DuckStore;
-let columnarReads = 0;
+const columnar: ColumnarTally = { reads: 0, errors: [] };
 let flagReads = 0;
-const columnarErrors: string[] = [];
 let sites = 0;
 beforeAll(async () => {
   store = openTestStore();
@@ -373,23 +373,13 @@ async function checkQueries(site: Site, queries: Array<Record<string, unknown>>)
     const planned = await runQuery(store.db, query);
     const raw = await runQuery(store.db, query, { useRollups: false });
     expect(planned).toEqual(raw);
-    const columns = {
-      coverage: duck.coverage,
-      // Counted when answered: a failing read would fall back to SQLite and hide a DuckDB error.
-      all: async (sql: string, params: readonly (string | number | null)[]) => {
-        const rows = await duck.all(sql, params).catch((e: unknown) => {
-          columnarErrors.push(String(e));
-          throw e;
-        });
-        columnarReads += 1;
-        if (sql.includes('first_day')) flagReads += 1;
-        for (const [flag] of sql.matchAll(/\bfirst_day_\w+/g)) {
-          const grouped = (asked.dimensions as string[] | undefined)?.some((d) => d.endsWith(`:${flag.slice('first_day_'.length)}`));
-          if (!grouped) filterFlagsSummed.set(flag, (filterFlagsSummed.get(flag) ?? 0) + 1);
-        }
-        return rows;
-      },
-    };
+    const columns = countedColumns(duck, columnar, (sql) => {
+      if (sql.includes('first_day')) flagReads += 1;
+      for (const [flag] of sql.matchAll(/\bfirst_day_\w+/g)) {
+        const grouped = (asked.dimensions as string[] | undefined)?.some((d) => d.endsWith(`:${flag.slice('first_day_'.length)}`));
+        if (!grouped) filterFlagsSummed.set(flag, (filterFlagsSummed.get(flag) ?? 0) + 1);
+      }
+    });
     expect(await runQuery(store.db, query, { useRollups: true, columnar: columns })).toEqual(raw);
     expect(await runQuery(store.db, query, { useRollups: false, columnar: columns })).toEqual(raw);
     const expected = reference(data, query);
@@ -461,10 +451,10 @@ describe('rollup path, raw path and a plain computation agree', () => {
     );
     expect(served).toBeGreaterThan(100);
     // The copy took part: not every query fell back to SQLite.
-    expect(columnarReads).toBeGreaterThan(100);
+    expect(columnar.reads).toBeGreaterThan(100);
     // And summed first-of-day flags in place of distinct counts, for some of them.
     expect(flagReads).toBeGreaterThan(30);
-    expect(columnarErrors).toEqual([]);
+    expect(columnar.errors).toEqual([]);
     // Five answers per query, 240 queries: a minute or two on a busy 2-core machine.
   }, 300_000);
 });
@@ -498,7 +488,7 @@ describe('the dashboard\'s two- and three-filter views', () => {
     expect(served).toBeGreaterThan(80);
     // Flags of filtered dimensions that were not grouped by stood in for distinct counts.
     for (const flag of ['first_day_source', 'first_day_channel', 'first_day_entry_page']) expect(filterFlagsSummed.get(flag) ?? 0).toBeGreaterThan(0);
-    expect(columnarErrors).toEqual([]);
+    expect(columnar.errors).toEqual([]);
   }, 300_000);
   it('and for a visitor who came back the same day by another source, entry page and keyword', async () => {
     // Visitor 2 keeps country US and one client ('steady').
