@@ -143,8 +143,12 @@ export interface ColumnarReader {
    * none, or holds them cut along another timezone's days.
    */
   coverage(siteId: number, timeZone: string): Promise<ColumnarCoverage | null>;
-  /** Rows of a statement; integers come back as numbers. */
-  all(sql: string, params: readonly SqlValue[]): Promise<Array<Record<string, SqlValue>>>;
+  /**
+   * Rows of a statement; integers come back as numbers. `sets`: statements selecting one
+   * column `id` whose rows the copy keeps as a table, until it is next written, for every
+   * statement that names the same set; `sql` names the i-th as `kept_set_<i>` (query/kept-sets.ts).
+   */
+  all(sql: string, params: readonly SqlValue[], sets?: readonly Stmt[]): Promise<Array<Record<string, SqlValue>>>;
 }
 
 /** The whole local days first..through a site's columnar copy holds. */

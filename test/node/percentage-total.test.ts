@@ -54,9 +54,9 @@ afterAll(() => {
 
 const columns = () => ({
   coverage: duck.coverage,
-  all: async (sql: string, params: readonly (string | number | null)[]) => {
+  all: async (sql: string, params: readonly (string | number | null)[], sets?: Parameters<typeof duck.all>[2]) => {
     columnarReads += 1;
-    return duck.all(sql, params);
+    return duck.all(sql, params, sets);
   },
 });
 

@@ -43,7 +43,7 @@ function inTurns(db: Db, columnar: ColumnarReader | null, turns: Turns): QuerySt
       batch: (stmts) => db.batch(stmts),
     },
     // The copy keeps its coverage in memory and answers it at once: no turn needed.
-    columnar: columnar && { coverage: (siteId, timeZone) => columnar.coverage(siteId, timeZone), all: (sql, params) => turns.read('columnar', () => columnar.all(sql, params)) },
+    columnar: columnar && { coverage: (siteId, timeZone) => columnar.coverage(siteId, timeZone), all: (sql, params, sets) => turns.read('columnar', () => columnar.all(sql, params, sets)) },
   };
 }
 

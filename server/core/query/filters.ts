@@ -130,6 +130,8 @@ export interface FilterScope {
   start: number;
   end: number;
   visitsBeyond?: VisitsBeyond;
+  /** Event leaves (and same-event groups) whose visits the columnar copy keeps as a set, named so (kept-sets.ts). */
+  kept?: ReadonlyMap<FilterLeaf | SameEvent, string>;
 }
 
 /** A leaf as a condition on the row it names (an event for event dimensions), negated for `is_not` / `contains_not`. */
@@ -146,11 +148,18 @@ function eventRowSql(unit: FilterLeaf | SameEvent): SqlPart {
   return { sql: `(${parts.map((p) => p.sql).join(' AND ')})`, params: parts.flatMap((p) => p.params) };
 }
 
+/** The visits with an event in [start, end) that passes an event leaf or a same-event group, as `id` (`distinct`: each once). */
+export function visitsWithEventSql(unit: FilterLeaf | SameEvent, siteId: number, start: number, end: number, distinct = false): SqlPart {
+  const condition = eventRowSql(unit);
+  return { sql: `SELECT ${distinct ? 'DISTINCT ' : ''}e.visit_id AS id FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${condition.sql}`, params: [siteId, start, end, ...condition.params] };
+}
+
 /** A visit passes an event leaf or a same-event group when one of its events in the period passes it. */
 function visitHasEventSql(unit: FilterLeaf | SameEvent, scope: FilterScope): SqlPart {
-  const condition = eventRowSql(unit);
-  const sql = `v.id IN (SELECT e.visit_id FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${condition.sql})`;
-  const params = [scope.siteId, scope.start, scope.end, ...condition.params];
+  const kept = scope.kept?.get(unit);
+  const visits = kept === undefined ? visitsWithEventSql(unit, scope.siteId, scope.start, scope.end) : { sql: `SELECT id FROM ${kept}`, params: [] };
+  const sql = `v.id IN (${visits.sql})`;
+  const params = visits.params;
   const beyond = scope.visitsBeyond?.get(unit) ?? [];
   // Visit ids are integers read from the database, never client input: safe as literals.
   if (beyond.length > 0) return { sql: `(${sql} OR v.id IN (${beyond.map((id) => String(Math.trunc(id))).join(', ')}))`, params };

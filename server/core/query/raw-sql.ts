@@ -16,6 +16,7 @@ import { labelSql, type SqlPart } from './dimensions.ts';
 import { filterSql, filtersNeedVisit, type VisitsBeyond } from './filters.ts';
 import { GOAL_ALIAS, goalJoinSql } from './goal-sql.ts';
 import { firstFlags, type FirstFlags } from './first-flags.ts';
+import type { KeptSets } from './kept-sets.ts';
 import type { Key, Relation } from './sums.ts';
 import type { Filter } from './types.ts';
 
@@ -39,6 +40,8 @@ export interface RawRead {
   visitsBeyond?: VisitsBeyond;
   /** Only the sums that are not distinct counts are wanted: those read as 0 (countStatement). */
   countsOnly?: boolean;
+  /** Columnar reads: the visit sets the copy keeps for the statement, in place of what they stand for (kept-sets.ts). */
+  kept?: KeptSets;
 }
 
 function keyName(i: number): string {
@@ -69,17 +72,21 @@ function rowsSql(read: RawRead, measures: string, days: DayCondition | null, onl
   const lt = read.dialect.localTime(visits ? 'v' : 'e', time, read.timeZone, read.start, read.end);
   columns.push(measures, `${lt.sql} AS lt`);
   params.push(...lt.params);
-  const needVisit = !visits && (read.keys.some((k) => 'spec' in k && k.spec.scope === 'visit') || filtersNeedVisit(read.filters));
+  // Filters on visit dimensions alone, read as a kept set of the visits passing them: no join for them.
+  const keptVisits = visits ? null : (read.kept?.visits ?? null);
+  const filters = keptVisits ? read.filters.filter((f) => !keptVisits.filters.includes(f)) : read.filters;
+  const needVisit = !visits && (read.keys.some((k) => 'spec' in k && k.spec.scope === 'visit') || filtersNeedVisit(filters));
   const from = (visits ? 'visits v' : needVisit ? 'events e JOIN visits v ON v.id = e.visit_id' : 'events e') + goalJoin;
   const where = [`${visits ? 'v' : 'e'}.site_id = ?`, `${time} >= ?`, `${time} < ?`];
   params.push(read.siteId, read.start, read.end);
+  if (keptVisits) where.push(`e.visit_id IN (SELECT id FROM ${keptVisits.ref})`);
   const joined = needVisit ? read.dialect.joinedVisits(read.siteId, read.start, read.end) : null;
   if (joined) {
     where.push(joined.sql);
     params.push(...joined.params);
   }
-  for (const f of read.filters) {
-    const part = filterSql(f, { rows: read.relation, siteId: read.siteId, start: read.periodStart, end: read.periodEnd, visitsBeyond: read.visitsBeyond });
+  for (const f of filters) {
+    const part = filterSql(f, { rows: read.relation, siteId: read.siteId, start: read.periodStart, end: read.periodEnd, visitsBeyond: read.visitsBeyond, kept: read.kept?.units });
     where.push(part.sql);
     params.push(...part.params);
   }

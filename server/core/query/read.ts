@@ -16,6 +16,7 @@ import { eventLeaves, sameEventFilters, visitsBeyondSql, type VisitsBeyond } fro
 import { goalRollupStatement, planGoalRollups } from './goal-rollup-read.ts';
 import { checkRetention, granularityFor, planSegments, rollupsCanServe, routeCopiedDaysToColumnar, type RowSegment, type Segment } from './plan.ts';
 import { columnarStatements, rawStatement, type RawRead } from './raw-sql.ts';
+import { keptSets } from './kept-sets.ts';
 import { pairRollupStatement, rollupStatement } from './rollup-sql.ts';
 import { pairFilterOf, pairGroupPasses, pairSegments, type PairFilter } from '../pair-rollups.ts';
 import type { ReadContext } from './read-context.ts';
@@ -42,8 +43,11 @@ function labelsOf(keys: Key[], row: Record<string, SqlValue>): string[] {
   });
 }
 
+/** A statement of a columnar stretch, with the visit sets it names (kept-sets.ts). */
+type ColumnarStmt = Stmt & { sets?: Stmt[] };
+
 /** The statements of one stretch: one, but for whole columnar days, whose sums are added up. */
-function statementsFor(relation: Relation, keys: Key[], filters: Filter[], period: Period, site: Site, segment: Segment, visitsBeyond?: VisitsBeyond, countsOnly = false): Stmt[] {
+function statementsFor(relation: Relation, keys: Key[], filters: Filter[], period: Period, site: Site, segment: Segment, visitsBeyond?: VisitsBeyond, countsOnly = false): ColumnarStmt[] {
   if (segment.kind === 'raw' || segment.kind === 'columnar') {
     const read: RawRead = {
       dialect: segment.kind === 'raw' ? SQLITE : DUCKDB,
@@ -60,7 +64,10 @@ function statementsFor(relation: Relation, keys: Key[], filters: Filter[], perio
       visitsBeyond,
       countsOnly,
     };
-    return segment.kind === 'raw' ? [rawStatement(read)] : columnarStatements(read, segment.varying);
+    if (segment.kind === 'raw') return [rawStatement(read)];
+    const kept = keptSets(read);
+    if (!kept) return columnarStatements(read, segment.varying);
+    return columnarStatements({ ...read, kept: kept.kept }, segment.varying).map((stmt) => ({ ...stmt, sets: kept.sets }));
   }
   return [
     rollupStatement({
@@ -110,10 +117,10 @@ async function visitsBeyond(ctx: ReadContext, filters: Filter[], segment: RowSeg
  * A columnar read, or the same stretch from SQLite's raw rows when the copy fails to answer
  * (Node: its process died between planning and reading): slower, never wrong.
  */
-async function readColumnar(ctx: ReadContext, stmts: Stmt[], raw: Stmt): Promise<Array<Record<string, SqlValue>>> {
+async function readColumnar(ctx: ReadContext, stmts: ColumnarStmt[], raw: Stmt): Promise<Array<Record<string, SqlValue>>> {
   try {
     const rows: Array<Record<string, SqlValue>> = [];
-    for (const stmt of stmts) rows.push(...(await ctx.columnar!.reader.all(stmt.sql, stmt.params)));
+    for (const stmt of stmts) rows.push(...(await ctx.columnar!.reader.all(stmt.sql, stmt.params, stmt.sets)));
     return rows;
   } catch {
     return ctx.db.all<Record<string, SqlValue>>(raw.sql, raw.params);
@@ -139,7 +146,7 @@ export async function readGroups<R extends Relation>(
   const pair = !goalPlan && ctx.rollups?.pairs ? pairFilterOf(relation, keys, filters) : null;
   const segments = goalPlan ? (await Promise.all(goalPlan.rest.map((p) => plan(ctx, keys, filters, p)))).flat() : await plan(ctx, keys, filters, period, pair);
   // `raw`: the stretch as SQLite reads it; for a columnar one, what a failed read falls back to.
-  const statements: Array<{ stmts: Stmt[]; segment: Segment; raw: Stmt }> = [];
+  const statements: Array<{ stmts: ColumnarStmt[]; segment: Segment; raw: Stmt }> = [];
   for (const s of segments) {
     const beyond = s.kind === 'columnar' && relation === 'visits' ? await visitsBeyond(ctx, filters, s, period) : undefined;
     const stmts =

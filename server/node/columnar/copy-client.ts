@@ -63,9 +63,9 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
     reader: {
       // Not running: the copy holds nothing, and the planner reads SQLite alone.
       coverage: (siteId, timeZone) => (copy.unavailable() === null ? coverage.ask({ siteId, timeZone }).catch(() => null) : Promise.resolve(null)),
-      all(sql, params) {
+      all(sql, params, sets) {
         const unavailable = copy.unavailable();
-        return unavailable === null ? reads.ask({ sql, params }) : Promise.reject(new Error(unavailable));
+        return unavailable === null ? reads.ask({ sql, params, sets }) : Promise.reject(new Error(unavailable));
       },
     },
     down: copy.down,

@@ -13,7 +13,7 @@
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { syncColumnarCopy } from '../../core/columnar/sync.ts';
-import type { ColumnarCoverage, SqlValue } from '../../core/ports.ts';
+import type { ColumnarCoverage, SqlValue, Stmt } from '../../core/ports.ts';
 import { processSide, serve } from '../channel.ts';
 import { openSqlite } from '../sqlite-db.ts';
 import { COPY_UNAVAILABLE_EXIT } from './options.ts';
@@ -27,6 +27,7 @@ export interface CopyProcessData {
 export interface ColumnarRead {
   sql: string;
   params: readonly SqlValue[];
+  sets?: readonly Stmt[];
 }
 
 export interface CoverageRequest {
@@ -144,7 +145,7 @@ async function sync(): Promise<void> {
 }
 
 const calls: CopyProcessCalls = {
-  read: ({ sql, params }) => store.all(sql, params),
+  read: ({ sql, params, sets }) => store.all(sql, params, sets),
   coverage: ({ siteId, timeZone }) => store.coverage(siteId, timeZone),
 };
 

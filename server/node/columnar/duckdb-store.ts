@@ -16,7 +16,8 @@ import { rmSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { EVENT_COLUMNS, PROP_COLUMNS, VISIT_COLUMNS, type ColumnKind } from '../../core/columnar/day-rows.ts';
 import type { ColumnarCoverage, ColumnarStore, HeldSite } from '../../core/ports.ts';
-import type { SqlValue } from '../../core/ports.ts';
+import type { SqlValue, Stmt } from '../../core/ports.ts';
+import { KEPT_SET_REF } from '../../core/query/kept-sets.ts';
 import { RAW_TABLES } from '../../core/store/site-days.ts';
 
 export interface DuckStoreOptions {
@@ -127,6 +128,69 @@ function readPool(readers: ReadConnection[]): <T>(task: (reader: ReadConnection)
   };
 }
 
+/** Kept sets at most (query/kept-sets.ts): tables of visit ids in memory, the least recently used dropped first. */
+const SETS_KEPT = 16;
+
+/** A kept set: its table, made once by the first read that names it, dropped once stale (or old) and unused. */
+interface KeptTable {
+  name: string;
+  ready: Promise<unknown>;
+  users: number;
+  stale: boolean;
+}
+
+/**
+ * The copy's kept sets, in a database in memory that every connection of the instance sees:
+ * a set is made by the first read that names it (its statement, as a table) and read by every
+ * later read naming the same statement and parameters, until the copy is written.
+ */
+function keptTables() {
+  const tables = new Map<string, KeptTable>();
+  let made = 0;
+  const drop = (connection: DuckDBConnection, table: KeptTable) => connection.run(`DROP TABLE IF EXISTS ${table.name}`);
+  return {
+    async acquire(connection: DuckDBConnection, set: Stmt): Promise<KeptTable> {
+      const key = JSON.stringify([set.sql, set.params]);
+      let table = tables.get(key);
+      if (table) {
+        tables.delete(key);
+      } else {
+        const name = `kept.s${++made}`;
+        table = { name, users: 0, stale: false, ready: connection.run(`CREATE TABLE ${name} AS ${set.sql}`, set.params.map(bindable)) };
+      }
+      tables.set(key, table);
+      table.users += 1;
+      try {
+        await table.ready;
+      } catch (error) {
+        table.users -= 1;
+        if (tables.get(key) === table) tables.delete(key);
+        throw error;
+      }
+      return table;
+    },
+    async release(connection: DuckDBConnection, table: KeptTable): Promise<void> {
+      table.users -= 1;
+      if (table.stale && table.users === 0) await drop(connection, table);
+      for (const [key, old] of tables) {
+        if (tables.size <= SETS_KEPT) break;
+        if (old.users > 0) continue;
+        tables.delete(key);
+        await drop(connection, old);
+      }
+    },
+    /** The copy is being written: no set made before is read again. */
+    async invalidate(connection: DuckDBConnection): Promise<void> {
+      const old = [...tables.values()];
+      tables.clear();
+      for (const table of old) {
+        table.stale = true;
+        if (table.users === 0) await table.ready.then(() => drop(connection, table), () => undefined);
+      }
+    },
+  };
+}
+
 async function openInstance(duckdb: typeof import('@duckdb/node-api'), options: DuckStoreOptions): Promise<DuckDBInstance> {
   const settings = { memory_limit: options.memoryLimit, threads: String(options.threads) };
   const instance = await duckdb.DuckDBInstance.create(options.path, settings);
@@ -162,6 +226,8 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
   await writer.run('DELETE FROM copy_format');
   await writer.run('INSERT INTO copy_format VALUES (?)', [FORMAT]);
 
+  await writer.run("ATTACH ':memory:' AS kept");
+  const kept = keptTables();
   const readers: ReadConnection[] = [];
   for (let i = 0; i < (options.readers ?? 1); i++) readers.push({ connection: await instance.connect(), prepared: new Map() });
   const reads = readPool(readers);
@@ -193,6 +259,8 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
 
   const inTransaction = (work: () => Promise<void>) =>
     writes(async () => {
+      // Before and after: a set made while the day was being written holds the copy before it.
+      await kept.invalidate(writer);
       await writer.run('BEGIN TRANSACTION');
       try {
         await work();
@@ -201,6 +269,7 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
         await writer.run('ROLLBACK');
         throw error;
       } finally {
+        await kept.invalidate(writer);
         await loadHeld();
       }
     });
@@ -227,11 +296,17 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
       const h = held.get(siteId);
       return Promise.resolve(h && h.timezone === timeZone ? { first: h.first, through: h.through, varying: varying.get(siteId) ?? {} } : null);
     },
-    all: (sql, params) =>
+    all: (sql, params, sets = []) =>
       reads(async (reader) => {
-        const statement = await prepareOn(reader, sql);
-        statement.bind(params.map(bindable));
-        return (await statement.runAndReadAll()).getRowObjectsJS().map(plain);
+        const tables: KeptTable[] = [];
+        try {
+          for (const set of sets) tables.push(await kept.acquire(reader.connection, set));
+          const statement = await prepareOn(reader, sql.replace(KEPT_SET_REF, (_, i: string) => tables[Number(i)]!.name));
+          statement.bind(params.map(bindable));
+          return (await statement.runAndReadAll()).getRowObjectsJS().map(plain);
+        } finally {
+          for (const table of tables) await kept.release(reader.connection, table);
+        }
       }),
     held: () => Promise.resolve([...held.values()]),
     writeDay: (siteId, timezone, day, start, end, rows) =>
