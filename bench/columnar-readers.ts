@@ -7,7 +7,7 @@
  * `npx tsx bench/columnar-readers.ts` (VARIANTS=1x2,2x1 to choose; connections x threads).
  */
 import { loadavg } from 'node:os';
-import type { SqlValue } from '../server/core/ports.ts';
+import type { SqlValue, Stmt } from '../server/core/ports.ts';
 import { runQuery } from '../server/core/query/execute.ts';
 import { parseQuery } from '../server/core/query/parse.ts';
 import { openDuckStore } from '../server/node/columnar/duckdb-store.ts';
@@ -19,7 +19,7 @@ const RUNS = 7;
 const FILTER = [['is', 'visit:country', ['US']]];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
-type Statement = readonly [string, readonly SqlValue[]];
+type Statement = readonly [string, readonly SqlValue[], (readonly Stmt[])?];
 
 const data = await openDataset(1_000_000);
 const views: Array<[string, Statement[][]]> = [];
@@ -29,9 +29,9 @@ for (const [name, range] of [['30 days, filtered', '30d'], ['12 months, filtered
     const statements: Statement[] = [];
     const columnar = {
       coverage: (siteId: number, timeZone: string) => data.columns.coverage(siteId, timeZone),
-      all: (sql: string, params: readonly SqlValue[]) => {
-        statements.push([sql, params]);
-        return data.columns.all(sql, params);
+      all: (sql: string, params: readonly SqlValue[], sets?: readonly Stmt[]) => {
+        statements.push([sql, params, sets]);
+        return data.columns.all(sql, params, sets);
       },
     };
     await runQuery(data.db, parseQuery(body, data.site, Math.floor(NOW / 1000), null, data.goals), { useRollups: true, columnar });
@@ -54,7 +54,7 @@ for (let round = 0; round < ROUNDS; round++) {
       const run = async () => {
         const started = performance.now();
         await Promise.all(perQuery.map(async (statements) => {
-          for (const [sql, params] of statements) await store.all(sql, params);
+          for (const [sql, params, sets] of statements) await store.all(sql, params, sets);
         }));
         return performance.now() - started;
       };

@@ -313,7 +313,7 @@ async function checkQuery(site: Site, goals: Goal[], body: Record<string, unknow
   if (!query) return false;
   const raw = await runQuery(store.db, query, { useRollups: false });
   expect(await runQuery(counting(), query)).toEqual(raw);
-  expect(await runQuery(counting(), query, { useRollups: true, columnar: { coverage: duck.coverage, all: (sql, params) => duck.all(sql, params) } })).toEqual(raw);
+  expect(await runQuery(counting(), query, { useRollups: true, columnar: { coverage: duck.coverage, all: (sql, params, sets) => duck.all(sql, params, sets) } })).toEqual(raw);
   const plain = (m: unknown) => (m !== null && typeof m === 'object' ? (m as { value: number }).value : m);
   const got = new Map(raw.results.map((r) => [JSON.stringify(r.dimensions), r.metrics.map(plain)]));
   expect(Object.fromEntries(got)).toEqual(Object.fromEntries(reference(readStored(store, site.id), query)));

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Stmt } from '../../server/core/ports.ts';
 import { readDayRows } from '../../server/core/columnar/day-rows.ts';
 import { syncColumnarCopy } from '../../server/core/columnar/sync.ts';
 import { runMaintenance } from '../../server/core/maintenance.ts';
@@ -43,7 +44,7 @@ async function prepare(readers: number): Promise<{ db: SqliteDb; store: DuckStor
 }
 
 /** Statements a view's queries make, over the days copied first (which later writes do not change). */
-function statements(siteId: number): Array<[string, number[]]> {
+function statements(siteId: number): Array<[string, number[], Stmt[]?]> {
   const from = dayStart(ZONE, FIRST_DAY);
   const to = dayStart(ZONE, addDays(FIRST_DAY, FIRST_COPIED));
   const range = [siteId, from, to];
@@ -53,6 +54,12 @@ function statements(siteId: number): Array<[string, number[]]> {
     ['SELECT path, count(*) AS n FROM events WHERE site_id = ? AND ts >= ? AND ts < ? GROUP BY path ORDER BY path', range],
     ['SELECT browser, count(DISTINCT visitor) AS n FROM visits WHERE site_id = ? AND started_at >= ? AND started_at < ? GROUP BY browser ORDER BY browser', range],
     ['SELECT key, value, count(*) AS n FROM event_props WHERE site_id = ? AND ts >= ? AND ts < ? GROUP BY key, value ORDER BY key, value', range],
+    // Kept sets (query/kept-sets.ts), made, shared and dropped as days are written while reads go on.
+    ...[0, 1].map((i): [string, number[], Stmt[]] => [
+      'SELECT count(*) AS n, count(DISTINCT e.visit_id) AS visits FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND e.visit_id IN (SELECT id FROM kept_set_0)',
+      range,
+      [{ sql: `SELECT id FROM visits WHERE site_id = ? AND started_at >= ? AND started_at < ? AND id % 2 = ${i}`, params: range }],
+    ]),
   ];
 }
 
@@ -69,7 +76,7 @@ describe('the columnar copy read on several connections', () => {
     expect((await store.coverage(siteId, ZONE))?.through).toBe(addDays(FIRST_DAY, FIRST_COPIED - 1));
     const asked = statements(siteId);
     const serial: unknown[] = [];
-    for (const [sql, params] of asked) serial.push(await store.all(sql, params));
+    for (const [sql, params, sets] of asked) serial.push(await store.all(sql, params, sets));
     expect(serial.every((rows) => (rows as unknown[]).length > 0)).toBe(true);
     const cumulative = Array.from({ length: DAYS + 1 }, (_, days) => visitsThrough(db, siteId, days));
 
@@ -87,7 +94,7 @@ describe('the columnar copy read on several connections', () => {
     const seenDays = new Set<number>();
     while (copying || rounds < 2) {
       const [answers, whole] = await Promise.all([
-        Promise.all(asked.map(([sql, params]) => store.all(sql, params))),
+        Promise.all(asked.map(([sql, params, sets]) => store.all(sql, params, sets))),
         // A read sees whole days, in one snapshot: the visits of exactly the days it sees copied.
         store.all('SELECT (SELECT count(*) FROM visits WHERE site_id = ?) AS visits, (SELECT count(*) FROM copied_days WHERE site_id = ?) AS days', [siteId, siteId]),
       ]);

@@ -77,8 +77,8 @@ afterAll(() => {
 
 const columns = () => ({
   coverage: duck.coverage,
-  all: async (sql: string, params: readonly (string | number | null)[]) => {
-    const rows = await duck.all(sql, params);
+  all: async (sql: string, params: readonly (string | number | null)[], sets?: Parameters<typeof duck.all>[2]) => {
+    const rows = await duck.all(sql, params, sets);
     columnarReads += 1;
     return rows;
   },
