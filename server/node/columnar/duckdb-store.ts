@@ -130,11 +130,19 @@ function readPool(readers: ReadConnection[]): <T>(task: (reader: ReadConnection)
 
 /** Kept sets at most (query/kept-sets.ts): tables of visit ids in memory, the least recently used dropped first. */
 const SETS_KEPT = 16;
+/**
+ * Their rows at most, together (8 bytes each: about 32 MB, room for a 10 M-event site's
+ * filtered year view, ~2.5 M): past it, unused sets are dropped, so that sets of earlier views
+ * do not take the memory reads need (sixteen years' sets made DuckDB spill, twice as slow).
+ */
+const SET_ROWS_KEPT = 4_000_000;
 
 /** A kept set: its table, made once by the first read that names it, dropped once stale (or old) and unused. */
 interface KeptTable {
   name: string;
   ready: Promise<unknown>;
+  /** Its rows, once made. */
+  rows: number;
   users: number;
   stale: boolean;
 }
@@ -156,7 +164,11 @@ function keptTables() {
         tables.delete(key);
       } else {
         const name = `kept.s${++made}`;
-        table = { name, users: 0, stale: false, ready: connection.run(`CREATE TABLE ${name} AS ${set.sql}`, set.params.map(bindable)) };
+        const created: KeptTable = { name, users: 0, stale: false, rows: 0, ready: Promise.resolve() };
+        created.ready = connection.run(`CREATE TABLE ${name} AS ${set.sql}`, set.params.map(bindable)).then(async () => {
+          created.rows = Number((await connection.runAndReadAll(`SELECT count(*) AS n FROM ${name}`)).getRowObjectsJS()[0]!.n);
+        });
+        table = created;
       }
       tables.set(key, table);
       table.users += 1;
@@ -172,10 +184,12 @@ function keptTables() {
     async release(connection: DuckDBConnection, table: KeptTable): Promise<void> {
       table.users -= 1;
       if (table.stale && table.users === 0) await drop(connection, table);
+      let rows = [...tables.values()].reduce((sum, kept) => sum + kept.rows, 0);
       for (const [key, old] of tables) {
-        if (tables.size <= SETS_KEPT) break;
+        if (tables.size <= SETS_KEPT && rows <= SET_ROWS_KEPT) break;
         if (old.users > 0) continue;
         tables.delete(key);
+        rows -= old.rows;
         await drop(connection, old);
       }
     },
