@@ -7,7 +7,7 @@
  * (the open visit's id is the conflicting key, no id a new row), then the event, filed
  * under the visitor's open visit, which the upsert has just made sure of. Engagement only
  * extends. Two statements instead of three (update, insert-if-none-updated, event) save
- * one statement's bind and step for every event: about 5 µs of CPU per event
+ * one statement's bind and step for every event: about 3 µs of CPU per event
  * (docs/benchmarks.md, Ingest CPU, third session).
  * @module
  */
