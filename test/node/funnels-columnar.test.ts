@@ -18,7 +18,7 @@ import type { ColumnarReader } from '../../server/core/ports.ts';
 import { addDays, dayStart, localDayAt } from '../../server/core/time.ts';
 import { openDuckStore, type DuckStore } from '../../server/node/columnar/duckdb-store.ts';
 import { addSite, openTestStore, type TestStore } from '../core/query/store.ts';
-import { apiFilters, filterArb, GOALS, type RefVisit, referenceCounts, storeVisits, toVisits, visitArb } from '../shared/funnel-reference.ts';
+import { apiFilters, filterArb, GOALS, type RefFilter, type RefVisit, referenceCounts, storeVisits, toVisits, visitArb } from '../shared/funnel-reference.ts';
 
 const ZONE = 'Europe/Oslo';
 const FIRST_DAY = '2024-03-01';
@@ -67,7 +67,7 @@ describe('funnels over the columnar copy and SQLite', () => {
    * Random streams against the brute-force count at `now`, the copy holding the closed days;
    * `crossing`: visits begun before the copy's last day go on across midnight.
    */
-  async function equalsReference(now: number, crossing: boolean): Promise<{ columnarReads: number; crossed: number }> {
+  async function equalsReference(now: number, crossing: boolean, filters: fc.Arbitrary<RefFilter>): Promise<{ columnarReads: number; crossed: number }> {
     let columnarReads = 0;
     let crossed = 0;
     const failures: unknown[] = [];
@@ -87,7 +87,7 @@ describe('funnels over the columnar copy and SQLite', () => {
       fc.asyncProperty(
         fc.array(visitArb, { minLength: 1, maxLength: 12 }),
         fc.shuffledSubarray(Object.keys(GOALS), { minLength: 2, maxLength: 4 }),
-        filterArb,
+        filters,
         async (drawn, stepKeys, filter) => {
           // A new site each run: the copy keeps the days it has written.
           run += 1;
@@ -115,15 +115,16 @@ describe('funnels over the columnar copy and SQLite', () => {
   }
 
   it('equals a brute-force count over random event streams, the copy answering its days', async () => {
-    const { columnarReads } = await equalsReference(NOW, false);
+    const { columnarReads } = await equalsReference(NOW, false, filterArb);
     // A run whose visits all start after the first day has nothing copied; most have.
     expect(columnarReads).toBeGreaterThan(20);
   }, 180_000);
 
   it('counts a visit going on across midnight inside the copy by the day it began', async () => {
-    const { columnarReads, crossed } = await equalsReference(LATER, true);
+    // Without filters, as the copy's flags count step 1 (query.ts, flaggedFunnelStatement) only then.
+    const { columnarReads, crossed } = await equalsReference(LATER, true, fc.constant(null));
     expect(columnarReads).toBeGreaterThan(20);
     // The drawn visits cross midnight: into the period's first day from the day before it, and between its copied days.
-    expect(crossed).toBeGreaterThan(40);
+    expect(crossed).toBeGreaterThan(10);
   }, 180_000);
 });

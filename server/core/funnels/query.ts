@@ -91,7 +91,7 @@ function laterSteps(read: FunnelRead): string[] {
 }
 
 /** Step i's visits and visitors in one read of its table: visits per visitor and day, summed. */
-const stepCounts = (i: number, table = stepName(i)) => `(SELECT SUM(n) AS visits${i}, COUNT(*) AS visitors${i} FROM (SELECT COUNT(*) AS n FROM ${table} GROUP BY d, visitor) u) c${i}`;
+const stepCounts = (i: number, table = stepName(i), alias = `c${i}`) => `(SELECT SUM(n) AS visits${i}, COUNT(*) AS visitors${i} FROM (SELECT COUNT(*) AS n FROM ${table} GROUP BY d, visitor) u) ${alias}`;
 
 /**
  * The statement counting a funnel over one stretch. Its one row has `visits<i>` and
@@ -124,7 +124,8 @@ export function funnelStatement(read: FunnelRead): Stmt {
  */
 interface FlaggedStep {
   label: { sql: string; params: SqlValue[] };
-  match: string;
+  /** null: every row of the label completes the goal. */
+  match: string | null;
   /** The flag columns: first row of its visit, and of its visitor, with that label that day. */
   visit: string;
   day: string;
@@ -138,7 +139,7 @@ function flaggedFirstStep(read: FunnelRead): FlaggedStep | null {
   const goal = read.steps[0];
   if (read.dialect.name !== 'duckdb' || read.filters.length > 0 || !goal || read.steps.length < 2) return null;
   if (exactPage(goal)) return { label: { sql: 'e.path = ?', params: [goal.pagePath] }, match: "e.name = 'pageview'", visit: 'first_visit_page', day: 'first_day_page' };
-  if (goal.kind === 'event' && goal.prop === null && !goal.eventName.includes('\0')) return { label: { sql: 'e.name = ?', params: [goal.eventName] }, match: 'TRUE', visit: 'first_visit_name', day: 'first_day_name' };
+  if (goal.kind === 'event' && goal.prop === null && !goal.eventName.includes('\0')) return { label: { sql: 'e.name = ?', params: [goal.eventName] }, match: null, visit: 'first_visit_name', day: 'first_day_name' };
   return null;
 }
 
@@ -179,7 +180,7 @@ function localTimeSql(column: string, read: FunnelRead): string {
  */
 function flaggedFunnelStatement(read: FunnelRead, flagged: FlaggedStep): Stmt {
   const params: SqlValue[] = [];
-  // Step 1's events are `l`'s rows that match.
+  // Step 1's events are lm's rows.
   const events = read.steps.slice(1).map((goal, j) => `e${j + 1} AS MATERIALIZED (${stepEvents(read, goal, params)})`);
   params.push(read.siteId, read.end, read.start, read.start, read.end);
   // The local day of the visit's start, less EARLY_EVENT_SECONDS; the cheap test on its end, whose local time differs from
@@ -187,26 +188,28 @@ function flaggedFunnelStatement(read: FunnelRead, flagged: FlaggedStep): Stmt {
   const early = `(v.lt - ${EARLY_EVENT_SECONDS}) // 86400`;
   const crossing = `x AS MATERIALIZED (SELECT v.id, v.lt // 86400 AS d, v.visitor FROM visits v WHERE v.site_id = ? AND v.started_at < ? AND v.ended_at >= ?
     AND (v.started_at < ? OR v.ended_at >= ? OR (${early} <> (v.lt + v.ended_at - v.started_at + ${MAX_OFFSET_CHANGE}) // 86400 AND ${early} <> (${localTimeSql('v.ended_at', read)}) // 86400)))`;
-  params.push(read.siteId, read.start, read.end, ...flagged.label.params);
-  const labelled = `l AS MATERIALIZED (SELECT e.id, e.visit_id, e.visitor, e.lt // 86400 AS d, e.ts, ${flagged.match} AS m, e.${flagged.visit} AS fv, e.${flagged.day} AS fd
-    FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${flagged.label.sql})`;
-  const firstDayEnd = dayStart(read.timeZone, addDays(localDayAt(read.timeZone, read.start), 1));
+  const rows = (test: string) => {
+    params.push(read.siteId, read.start, read.end, ...flagged.label.params);
+    return `FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${flagged.label.sql} AND ${test}`;
+  };
   // Visitors counted as funnelStatement counts them (by visitor alone: a hash seldom recurs on another day).
-  const looked = `dv AS MATERIALIZED (SELECT visitor FROM l WHERE NOT l.m AND (l.fv = 1 OR l.fd = 1) UNION SELECT visitor FROM x)`;
-  params.push(firstDayEnd);
-  const marked = `lm AS MATERIALIZED (SELECT l.id, l.visit_id, l.d, l.visitor, l.fv, l.fd, l.ts < ? OR l.visitor IN (SELECT visitor FROM dv) AS slow FROM l WHERE l.m)`;
+  const firstOther = flagged.match === null ? '' : `SELECT e.visitor ${rows(`NOT ${flagged.match} AND (e.${flagged.visit} = 1 OR e.${flagged.day} = 1)`)} UNION `;
+  const looked = `dv AS MATERIALIZED (${firstOther}SELECT visitor FROM x)`;
+  params.push(dayStart(read.timeZone, addDays(localDayAt(read.timeZone, read.start), 1)));
+  const marked = `lm AS MATERIALIZED (SELECT e.id, e.visit_id, e.lt // 86400 AS d, e.visitor, e.${flagged.visit} AS fv, e.${flagged.day} AS fd,
+    e.ts < ? OR e.visitor IN (SELECT visitor FROM dv) AS slow ${rows(flagged.match ?? 'TRUE')})`;
   // Step 1's visits of those visitors, counted as funnelStatement counts them.
   const slowFirst = `s0x AS MATERIALIZED (${lookUpVisits(read, '(SELECT visit_id, MIN(id) AS at FROM lm WHERE slow GROUP BY visit_id)', params)})`;
   // Step 1's event of the visits that completed step 2's goal, for the later steps: the others' day and visitor are their events'.
   const first = `${stepName(0)} AS MATERIALIZED (SELECT lm.visit_id, MIN(lm.id) AS at, MIN(lm.d) AS d, MIN(lm.visitor) AS visitor
     FROM lm SEMI JOIN e1 ON e1.visit_id = lm.visit_id WHERE NOT lm.slow GROUP BY lm.visit_id UNION ALL SELECT * FROM s0x)`;
   const fast = `(SELECT SUM(fv) AS fv, SUM(fd) AS fd FROM lm WHERE NOT slow) f`;
-  const slow = stepCounts(0, 's0x').replace(/ c0$/, ' c');
+  const slow = stepCounts(0, 's0x', 'c');
   const counts = [
     `(SELECT COALESCE(f.fv, 0) + COALESCE(c.visits0, 0) AS visits0, COALESCE(f.fd, 0) + c.visitors0 AS visitors0 FROM ${fast}, ${slow}) c0`,
     ...read.steps.slice(1).map((_, j) => stepCounts(j + 1)),
   ];
-  return { sql: `WITH ${[...events, crossing, labelled, looked, marked, slowFirst, first, ...laterSteps(read)].join(',\n')}\nSELECT * FROM ${counts.join(', ')}`, params };
+  return { sql: `WITH ${[...events, crossing, looked, marked, slowFirst, first, ...laterSteps(read)].join(',\n')}\nSELECT * FROM ${counts.join(', ')}`, params };
 }
 
 /** The counts in a row of funnelStatement, as numbers (DuckDB's counts arrive as bigints). */
