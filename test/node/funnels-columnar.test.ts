@@ -121,7 +121,7 @@ describe('funnels over the columnar copy and SQLite', () => {
   }, 180_000);
 
   it('counts a visit going on across midnight inside the copy by the day it began', async () => {
-    // Without filters, as the copy's flags count step 1 (query.ts, flaggedFunnelStatement) only then.
+    // Without filters: the statement then reads no visit attribute but the day and visitor of step 1's visits.
     const { columnarReads, crossed } = await equalsReference(LATER, true, fc.constant(null));
     expect(columnarReads).toBeGreaterThan(20);
     // The drawn visits cross midnight: into the period's first day from the day before it, and between its copied days.
