@@ -187,6 +187,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // credentials in turn: a query waits for the ones reading now, not for everything another
   // credential has queued (query/fair-share.ts).
   const queryShare = createFairShare({ turns: options.queryTurns !== false, perCredential: config.queryQueueLimit, slots: { reader: readers, columnar: copyOptions?.readers ?? 1 } });
+  const preload = dashboardPreload(options.publicDir ?? DEFAULT_PUBLIC_DIR);
   const deps: AppDeps = {
     db,
     readDb: reader.db,
@@ -199,7 +200,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ingestDown: ingestThread.down,
     remoteAddress: (_request, env) => socketAddress((env as { incoming?: IncomingMessage }).incoming),
     ...(mailer ? { mailer } : {}),
-    dashboardPreload: dashboardPreload(options.publicDir ?? DEFAULT_PUBLIC_DIR),
+    dashboardPreload: () => Promise.resolve(preload),
     clock: options.clock ?? Date.now,
     config,
     log,

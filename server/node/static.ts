@@ -17,7 +17,7 @@ import { brotliCompress, brotliCompressSync, constants as zlib, gzip, gzipSync }
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
 import type { MiddlewareHandler } from 'hono';
-import { PRELOAD_FILE, type DashboardPreload } from '../core/dashboard-api/preload.ts';
+import { asDashboardPreload, PRELOAD_FILE, type DashboardPreload } from '../core/dashboard-api/preload.ts';
 import { canonicalScriptPath } from '../../tracker/variants.mjs';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -172,7 +172,7 @@ function negotiate(acceptEncoding: string | undefined, available: Partial<Record
 /** The list of files the dashboard's pages name for preloading (dashboard/build.mjs), or undefined when `dir` holds no built dashboard. */
 export function dashboardPreload(dir: string): DashboardPreload | undefined {
   const file = join(dir, PRELOAD_FILE);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DashboardPreload) : undefined;
+  return existsSync(file) ? asDashboardPreload(JSON.parse(readFileSync(file, 'utf8'))) : undefined;
 }
 
 /** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/` is ignored. */

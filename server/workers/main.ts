@@ -15,6 +15,7 @@ import { type MaintenanceOptions, runMaintenance } from '../core/maintenance.ts'
 import { createFairShare } from '../core/query/fair-share.ts';
 import type { Logger } from '../core/ports.ts';
 import type { AppDeps } from '../core/http/app-deps.ts';
+import { asDashboardPreload, type DashboardPreload, PRELOAD_FILE } from '../core/dashboard-api/preload.ts';
 import { createIngest } from '../core/ingest/ingest.ts';
 import { DirectWriter } from '../core/writer/direct.ts';
 import { sendDueReports } from '../core/reports/schedule.ts';
@@ -76,6 +77,24 @@ const log: Logger = {
 
 type Built = { app: Hono; deps: AppDeps } | { error: string };
 
+/**
+ * The dashboard's preload list (dashboard/build.mjs) from the static assets, read once per
+ * isolate when its first page is answered; without the binding or the file, pages name none.
+ */
+export function assetsPreload(assets: Fetcher | undefined): () => Promise<DashboardPreload | undefined> {
+  let list: Promise<DashboardPreload | undefined> | undefined;
+  const read = async (): Promise<DashboardPreload | undefined> => {
+    if (!assets) return undefined;
+    try {
+      const res = await assets.fetch(`https://assets.invalid/${PRELOAD_FILE}`);
+      return res.ok ? asDashboardPreload(await res.json()) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return () => (list ??= read());
+}
+
 /** The mailer of the `EMAIL` binding; none without it, or without a sender to send as (said once per isolate). */
 function mailerOf(env: Env): AppDeps['mailer'] {
   if (!env.EMAIL) return undefined;
@@ -110,6 +129,7 @@ function build(env: Env): Built {
       // D1 takes each request as it comes, so no turns: only the bound, and per isolate, as the rate limit is.
       queryShare: createFairShare({ turns: false, perCredential: config.queryQueueLimit }),
       ...(mailer ? { mailer } : {}),
+      dashboardPreload: assetsPreload(env.ASSETS),
       clock: Date.now,
       config,
       log,

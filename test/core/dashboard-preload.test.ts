@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SessionState } from '../../server/core/dashboard-api/contract.ts';
-import { type DashboardPreload, langOfTag, preloadPaths } from '../../server/core/dashboard-api/preload.ts';
+import { asDashboardPreload, type DashboardPreload, langOfTag, preloadPaths } from '../../server/core/dashboard-api/preload.ts';
 
 const LIST: DashboardPreload = {
   initial: ['entry.js'],
@@ -35,5 +35,25 @@ describe('the files a dashboard page names for preloading', () => {
     expect(preloadPaths(LIST, at('/'), IN, 'fr')).toContain('/dashboard/en.js');
     expect(preloadPaths(undefined, at('/sites/x'), IN, 'en')).toEqual([]);
     expect(['nb-NO', 'nn', 'no', 'en-US', 'fr'].map(langOfTag)).toEqual(['nb', 'nb', 'nb', 'en', null]);
+  });
+
+  it('takes a list only in the shape the build writes, with plain file names', () => {
+    expect(asDashboardPreload(JSON.parse(JSON.stringify(LIST)))).toEqual(LIST);
+    expect(asDashboardPreload({ initial: ['chunk-A1.js', 'pages.css'], pages: {}, languages: {} })).toEqual({ initial: ['chunk-A1.js', 'pages.css'], pages: {}, languages: {} });
+    for (const bad of [
+      null,
+      [],
+      'entry.js',
+      { initial: 'entry.js', pages: {}, languages: {} },
+      { initial: ['entry.js'], pages: [], languages: {} },
+      { initial: ['entry.js'], pages: {}, languages: { en: 'en.js' } },
+      { initial: ['entry.js'], pages: { 'site-view/index.ts': [1] }, languages: {} },
+      // A name that would leave the attribute or the folder is never written into a page.
+      { initial: ['"><script>x</script>'], pages: {}, languages: {} },
+      { initial: ['../secret.js'], pages: {}, languages: {} },
+      { initial: [''], pages: {}, languages: {} },
+    ]) {
+      expect(asDashboardPreload(bad), JSON.stringify(bad)).toBeUndefined();
+    }
   });
 });

@@ -76,6 +76,34 @@ describe('visits', () => {
     expect(await visits()).toMatchObject([{ entry_page: '/landing', exit_page: '/landing', pageviews: 1, events: 1 }]);
   });
 
+  it('files each event of one transaction under its own visitor\'s open visit, a new one past the timeout', async () => {
+    // One batch, as a group commit writes it: visitors interleaved, visitor 1 timing out and starting again within it.
+    const list = [
+      event(siteId, 1, T0, 'pageview', '/a'),
+      event(siteId, 2, T0 + 5, 'custom', '/x'),
+      event(siteId, 1, T0 + 60, 'pageview', '/b'),
+      event(siteId, 2, T0 + 70, 'pageview', '/y'),
+      event(siteId, 1, T0 + 60 + 1801, 'pageview', '/c'),
+      event(siteId, 2, T0 + 80, 'engagement', '/y'),
+      event(siteId, 1, T0 + 60 + 1801 + 10, 'custom', '/c'),
+    ];
+    await t.db.batch(list.flatMap(recordEventStatements));
+    const v = await visits();
+    expect(v.map((x) => [x.visitor, x.started_at, x.ended_at, x.entry_page, x.exit_page, x.pageviews, x.events])).toEqual([
+      [1, T0, T0 + 60, '/a', '/b', 2, 0],
+      [2, T0 + 5, T0 + 80, '/y', '/y', 1, 1],
+      [1, T0 + 1861, T0 + 1871, '/c', '/c', 1, 1],
+    ]);
+    const filed = await t.db.all<{ visitor: number; path: string; visit_id: number }>('SELECT visitor, path, visit_id FROM events ORDER BY id');
+    const visitIndex = new Map(v.map((x, i) => [x.id, i]));
+    expect(filed.map((e) => [e.visitor, e.path, visitIndex.get(e.visit_id)])).toEqual([
+      [1, '/a', 0], [2, '/x', 1], [1, '/b', 0], [2, '/y', 1], [1, '/c', 2], [1, '/c', 2],
+    ]);
+    const props = await t.db.all<{ event_id: number; value: string }>('SELECT event_id, value FROM event_props ORDER BY event_id');
+    const customIds = (await t.db.all<{ id: number }>("SELECT id FROM events WHERE name = 'Signup' ORDER BY id")).map((e) => e.id);
+    expect(props.map((p) => p.event_id)).toEqual(customIds);
+  });
+
   it('group-commits concurrent writes, each acknowledged after commit', async () => {
     const writer = new GroupCommitWriter(t.db);
     const writes = Array.from({ length: 500 }, (_, i) => writer.write(event(siteId, i % 50, T0 + i, 'pageview', `/p${i}`)));

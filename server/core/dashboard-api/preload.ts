@@ -2,8 +2,9 @@
  * The dashboard's files a page names in `<link rel="modulepreload">`, so that a cold load asks
  * for them all with the entry instead of in waves (the entry's own chunks once app.js has
  * arrived, the page's and the strings' once it has run). dashboard/build.mjs writes the list
- * (PRELOAD_FILE) from esbuild's metafile; a runtime that has none names nothing, and the
- * dashboard loads as before.
+ * (PRELOAD_FILE) from esbuild's metafile; Node reads it from disk at start, Workers through
+ * its static assets on the first page an isolate answers. A runtime that has none names
+ * nothing, and the dashboard loads as before.
  * @module
  */
 import type { SessionState } from './contract.ts';
@@ -21,6 +22,15 @@ export interface DashboardPreload {
   pages: Record<string, string[]>;
   /** Each language's strings, with the chunks they import. */
   languages: Partial<Record<DashboardLang, string[]>>;
+}
+
+/** The list, when `value` (the parsed file) has its shape; a page never names a file from anything else. */
+export function asDashboardPreload(value: unknown): DashboardPreload | undefined {
+  const files = (v: unknown): v is string[] => Array.isArray(v) && v.every((f) => typeof f === 'string' && /^[\w.-]+$/.test(f));
+  const record = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!record(value) || !files(value.initial) || !record(value.pages) || !record(value.languages)) return undefined;
+  if (!Object.values(value.pages).every(files) || !Object.values(value.languages).every(files)) return undefined;
+  return value as unknown as DashboardPreload;
 }
 
 /** The dashboard's language for a BCP 47 tag, or null: the dashboard reads navigator.languages the same way. */

@@ -39,8 +39,8 @@ export interface AppDeps {
   remoteAddress: (request: Request, env: unknown) => string | null;
   /** The location the platform's edge determined for a request (Workers' `request.cf`), if it has one. */
   edgeLocation?: (request: Request) => Location | null;
-  /** The dashboard's files its pages name for preloading (dashboard/build.mjs writes them); absent: none named. */
-  dashboardPreload?: DashboardPreload;
+  /** The dashboard's files its pages name for preloading (dashboard/build.mjs writes them); absent or none found: none named. */
+  dashboardPreload?: () => Promise<DashboardPreload | undefined>;
   /** Outgoing mail for reports and alerts; absent when none is configured (then they say so). */
   mailer?: Mailer;
   clock: Clock;

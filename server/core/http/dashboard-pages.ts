@@ -17,8 +17,10 @@ export const PAGE_PATHS: readonly string[] = ['/', '/setup', '/account', '/users
 export type PageDeps = SessionDeps & Pick<AppDeps, 'dashboardPreload'>;
 
 export function dashboardPages(deps: PageDeps): Hono {
-  const page = (c: Context, state: SessionState, embeddable: boolean): Response =>
-    c.body(shellHtml(state, preloadPaths(deps.dashboardPreload, new URL(c.req.url), state, c.req.header('accept-language'))), 200, pageHeaders(embeddable));
+  const page = async (c: Context, state: SessionState, embeddable: boolean): Promise<Response> => {
+    const preload = preloadPaths(await deps.dashboardPreload?.(), new URL(c.req.url), state, c.req.header('accept-language'));
+    return c.body(shellHtml(state, preload), 200, pageHeaders(embeddable));
+  };
   const app = new Hono();
   // A shared link's site view and its Funnels page (read-only), answered alike.
   const shared = async (c: Context) => {
