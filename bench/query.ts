@@ -164,6 +164,9 @@ export function dashboardView(dateRange: string, filters: unknown[][] | null): A
   // As the dashboard's KPI row (kpi-set.ts): the API refuses views per visit under a page filter.
   const onPages = JSON.stringify(filters ?? []).includes('"event:page"');
   const kpis = ['visitors', 'visits', 'pageviews', ...(onPages ? [] : ['views_per_visit']), 'bounce_rate', 'visit_duration'];
+  // As Top Pages asks (site-view/queries.ts): page views only, unless the view filters on event names or goals.
+  const onNames = (filters ?? []).some((f) => f[1] === 'event:name' || f[1] === 'event:goal');
+  const pageviewsOnly = onNames ? [] : [['is', 'event:name', ['pageview']]];
   return [
     ['KPIs + comparison', { metrics: kpis, filters: withFilter(), include: { compare: 'previous_period' } }],
     ['time series', { metrics: ['visitors', 'pageviews'], dimensions: ['time'], filters: withFilter(), include: { time_labels: true } }],
@@ -172,7 +175,7 @@ export function dashboardView(dateRange: string, filters: unknown[][] | null): A
     ['search engines', top('visit:search_engine', ['visitors'], [['is_not', 'visit:search_engine', ['(not set)']]])],
     ['search keywords', top('visit:search_keyword', ['visitors'], [['is_not', 'visit:search_keyword', ['(not set)']]])],
     ['site search', top('event:site_search', ['visitors', 'events'], [['is_not', 'event:site_search', ['(not set)']]])],
-    ['top pages', top('event:page', ['visitors', 'pageviews'])],
+    ['top pages', top('event:page', ['visitors', 'pageviews'], pageviewsOnly)],
     ['entry pages', top('visit:entry_page', ['visitors', 'visits'])],
     ['exit pages', top('visit:exit_page', ['visitors', 'visits'])],
     ['countries', top('visit:country', ['visitors', 'percentage'])],
