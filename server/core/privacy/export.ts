@@ -13,7 +13,8 @@
 import { countedRowSql, importedRange } from '../imports/store.ts';
 import type { Db } from '../ports.ts';
 import { dimensionSpec, PROP_PREFIX, type DimensionSpec } from '../query/dimensions.ts';
-import { readGroups, type ReadContext } from '../query/read.ts';
+import { readGroups } from '../query/read.ts';
+import type { ReadContext } from '../query/read-context.ts';
 import { readRollupState } from '../query/rollup-state.ts';
 import type { EventSums, Key, Relation, VisitSums } from '../query/sums.ts';
 import type { Filter, Period } from '../query/types.ts';

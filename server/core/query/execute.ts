@@ -11,7 +11,8 @@ import { metricChange, metricValue, missingValue, type GroupSums, type Totals } 
 import { rollupsCanServe } from './plan.ts';
 import { importedRange } from '../imports/store.ts';
 import { IMPORTS_WARNINGS, ImportsUnanswerable, importsSkipReason } from './imported.ts';
-import { readGroups, visitGroupsAddUp, type ReadContext } from './read.ts';
+import { readGroups, visitGroupsAddUp } from './read.ts';
+import type { ReadContext } from './read-context.ts';
 import { readRollupState } from './rollup-state.ts';
 import { eventNameForm } from './goal-names.ts';
 import { goalRollupsPreferred } from './goal-rollup-read.ts';

@@ -20,8 +20,6 @@ import { keptSets } from './kept-sets.ts';
 import { pairRollupStatement, rollupStatement } from './rollup-sql.ts';
 import { pairFilterOf, pairGroupPasses, pairSegments, type PairFilter } from '../pair-rollups.ts';
 import type { ReadContext } from './read-context.ts';
-
-export type { ReadContext };
 import { addGroup, type Groups, type Key, type Relation, type SumsOf } from './sums.ts';
 import { VISITOR_COLUMNS } from './first-flags.ts';
 import type { Filter, FilterLeaf, Period, SameEvent } from './types.ts';

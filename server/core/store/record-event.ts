@@ -25,9 +25,17 @@ export const VISIT_TIMEOUT_SECONDS = 30 * 60;
  */
 const OPEN_VISIT = 'SELECT id FROM visits WHERE site_id = ? AND visitor = ? AND ended_at >= ? ORDER BY id DESC LIMIT 1';
 
+/**
+ * How an event lengthens a visit, one definition for both statements below: `value(column)`
+ * is the event's value for that column (a bound parameter, or the upsert's `excluded` row).
+ * In the order of the parameters: ended_at, pageviews, events, entry_page, exit_page.
+ */
+const extension = (value: (column: string) => string) =>
+  `ended_at = max(ended_at, ${value('ended_at')}), pageviews = pageviews + ${value('pageviews')}, events = events + ${value('events')},
+  entry_page = coalesce(entry_page, ${value('entry_page')}), exit_page = coalesce(${value('exit_page')}, exit_page)`;
+
 /** Engagement's statement: it lengthens the open visit, if any, and never opens one. */
-const EXTEND_VISIT = `UPDATE visits SET ended_at = max(ended_at, ?), pageviews = pageviews + ?, events = events + ?,
-  entry_page = coalesce(entry_page, ?), exit_page = coalesce(?, exit_page)
+const EXTEND_VISIT = `UPDATE visits SET ${extension(() => '?')}
 WHERE id = (${OPEN_VISIT})`;
 
 /** The visit attributes a new visit takes from its first event as they are (store/schema.ts). */
@@ -39,14 +47,13 @@ const EVENT_ATTRIBUTES = attributesOf('events');
 const START_COLUMNS = ['site_id', 'visitor', 'started_at', 'ended_at', 'hostname', 'pageviews', 'events', 'entry_page', 'exit_page', ...VISIT_FROM_EVENT.map((a) => a.column)];
 
 /**
- * The open visit extended as EXTEND_VISIT extends it, or else a new visit: with no open
+ * The open visit lengthened (`extension`), or else a new visit: with no open
  * visit the id is NULL, which takes a new rowid; with one, the id conflicts and only the
  * extension is applied (`excluded` holds this event's values).
  */
 const UPSERT_VISIT = `INSERT INTO visits (id, ${START_COLUMNS.join(', ')})
 VALUES ((${OPEN_VISIT}), ${START_COLUMNS.map(() => '?').join(', ')})
-ON CONFLICT (id) DO UPDATE SET ended_at = max(ended_at, excluded.ended_at), pageviews = pageviews + excluded.pageviews,
-  events = events + excluded.events, entry_page = coalesce(entry_page, excluded.entry_page), exit_page = coalesce(excluded.exit_page, exit_page)`;
+ON CONFLICT (id) DO UPDATE SET ${extension((column) => `excluded.${column}`)}`;
 
 /** Runs right after UPSERT_VISIT, so the visitor's open visit is the one it extended or started. */
 const INSERT_EVENT = `INSERT INTO events (site_id, visit_id, visitor, ts, ${EVENT_ATTRIBUTES.map((a) => a.column).join(', ')})
