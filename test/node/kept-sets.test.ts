@@ -13,7 +13,8 @@ import { runQuery, type QueryResponse } from '../../server/core/query/execute.ts
 import { parseQuery } from '../../server/core/query/parse.ts';
 import type { Site } from '../../server/core/sites.ts';
 import { dayStart } from '../../server/core/time.ts';
-import { openDuckStore, type DuckStore } from '../../server/node/columnar/duckdb-store.ts';
+import { openDuckStore, StaleSetError, type DuckStore } from '../../server/node/columnar/duckdb-store.ts';
+import type { Stmt } from '../../server/core/ports.ts';
 import { countedColumns, type ColumnarTally } from '../helpers/counted-columns.ts';
 import { addSite, insertVisitWithEvents, openTestStore, type TestStore } from '../core/query/store.ts';
 
@@ -109,5 +110,72 @@ describe('kept visit sets', () => {
     expect(after.raw).not.toEqual(before.raw);
     expect(tally.reads).toBeGreaterThan(reads);
     expect(tally.errors).toEqual([]);
+  });
+
+  it('refuse a read whose set was made before a write of the copy and whose rows come after it', async () => {
+    // DuckDB as the store loads it, but a read that has just made a set waits for `release`.
+    let holding = false;
+    let setMade!: () => void;
+    let release!: () => void;
+    const made = new Promise<void>((resolve) => (setMade = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const bound = <T extends object>(target: T, key: string | symbol) => {
+      const value = Reflect.get(target, key) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    };
+    const gatedConnection = <C extends object>(connection: C): C =>
+      new Proxy(connection, {
+        get: (target, key) =>
+          key === 'run'
+            ? async (sql: string, ...rest: unknown[]) => {
+                const result = await (Reflect.get(target, 'run') as (...a: unknown[]) => Promise<unknown>).call(target, sql, ...rest);
+                if (holding && sql.startsWith('CREATE TABLE kept.')) {
+                  setMade();
+                  await released;
+                }
+                return result;
+              }
+            : bound(target, key),
+      });
+    const duckdb = await import('@duckdb/node-api');
+    const gatedDuckdb = {
+      ...duckdb,
+      DuckDBInstance: {
+        create: async (...args: Parameters<typeof duckdb.DuckDBInstance.create>) => {
+          const instance = await duckdb.DuckDBInstance.create(...args);
+          return new Proxy(instance, { get: (target, key) => (key === 'connect' ? async () => gatedConnection(await target.connect()) : bound(target, key)) });
+        },
+      },
+    } as unknown as typeof duckdb;
+    const gated = await openDuckStore({ path: join(store.dir, 'gated.duckdb'), memoryLimit: '128MB', threads: 1 }, () => Promise.resolve(gatedDuckdb));
+    try {
+      while ((await syncColumnarCopy(store.db, gated, 100, NOW)).behind);
+      const start = dayStart(site.timezone, DAY);
+      const writeDay = async () => gated.writeDay(site.id, site.timezone, DAY, start, start + 86_400, await readDayRows(store.db, site.id, site.timezone, start, start + 86_400));
+      // One of the view's reads that names a set, as the query engine makes it.
+      const reads: Array<{ sql: string; params: readonly (string | number | null)[]; sets: readonly Stmt[] }> = [];
+      const query = parseQuery({ site_id: site.domain, date_range: [DAY, DAY], filters: CHANNEL_PAGE, metrics: ['visitors', 'visits'] }, site, NOW, null);
+      await runQuery(store.db, query, {
+        useRollups: true,
+        columnar: { coverage: gated.coverage, all: (sql, params, sets) => (sets?.length && reads.push({ sql, params, sets }), gated.all(sql, params, sets)) },
+      });
+      const read = reads[0]!;
+      // Sets are made anew after a write: this read makes its own, then waits.
+      await writeDay();
+      holding = true;
+      const answer = gated.all(read.sql, read.params, read.sets);
+      await made;
+      store.db.raw.prepare("UPDATE visits SET channel = 'Direct' WHERE site_id = ? AND visitor = 4").run(site.id);
+      await writeDay();
+      release();
+      await expect(answer).rejects.toBeInstanceOf(StaleSetError);
+      holding = false;
+      // The next read makes its set from the copy as written, and answers as the raw rows do.
+      const raw = await runQuery(store.db, query, { useRollups: false });
+      expect(await runQuery(store.db, query, { useRollups: true, columnar: { coverage: gated.coverage, all: gated.all } })).toEqual(raw);
+      expect(raw.results[0]!.metrics).toEqual([3, 3]);
+    } finally {
+      gated.close();
+    }
   });
 });

@@ -10,7 +10,7 @@
 import { throttledLog } from '../../core/log-throttle.ts';
 import type { ColumnarReader, Logger } from '../../core/ports.ts';
 import { childProcess, supervise } from '../supervisor.ts';
-import { COPY_UNAVAILABLE_EXIT } from './options.ts';
+import { COPY_UNAVAILABLE_EXIT, STALE_SET_MESSAGE } from './options.ts';
 import type { CopyProcessCalls, CopyProcessData, FromCopyProcess, ToCopyProcess } from './copy-process.ts';
 
 export interface CopyClient {
@@ -52,6 +52,8 @@ export function startCopyProcess(data: CopyProcessData, log: Logger): CopyClient
   const reads = copy.channel.call('read', {
     lost,
     failed(message) {
+      // A read overlapping a write of the copy is read from SQLite as planned: no trouble to report.
+      if (message === STALE_SET_MESSAGE) return new Error(message);
       // DuckDB's messages go on for lines (the query, a caret under it): the first says what went wrong.
       reportReadFailure(`columnar copy could not answer a query (${message.split('\n', 1)[0]}): answered from SQLite instead, more slowly`);
       return new Error(message);

@@ -19,6 +19,7 @@ import type { ColumnarCoverage, ColumnarStore, HeldSite } from '../../core/ports
 import type { SqlValue, Stmt } from '../../core/ports.ts';
 import { KEPT_SET_REF } from '../../core/query/kept-sets.ts';
 import { RAW_TABLES } from '../../core/store/site-days.ts';
+import { STALE_SET_MESSAGE } from './options.ts';
 
 export interface DuckStoreOptions {
   path: string;
@@ -136,6 +137,13 @@ const SETS_KEPT = 16;
  * do not take the memory reads need (sixteen years' sets made DuckDB spill, twice as slow).
  */
 const SET_ROWS_KEPT = 4_000_000;
+
+/** A read with kept sets overlapped a write of the copy: its set may predate the rows it read. */
+export class StaleSetError extends Error {
+  constructor() {
+    super(STALE_SET_MESSAGE);
+  }
+}
 
 /** A kept set: its table, made once by the first read that names it, dropped once stale (or old) and unused. */
 interface KeptTable {
@@ -271,8 +279,14 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
   };
   await loadHeld();
 
+  // A read with kept sets that overlaps a write may have made its set before the write and
+  // read rows after it: it is refused (its caller reads SQLite instead), not answered wrong.
+  let writing = false;
+  let writesBegun = 0;
   const inTransaction = (work: () => Promise<void>) =>
     writes(async () => {
+      writing = true;
+      writesBegun += 1;
       // Before and after: a set made while the day was being written holds the copy before it.
       await kept.invalidate(writer);
       await writer.run('BEGIN TRANSACTION');
@@ -285,6 +299,7 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
       } finally {
         await kept.invalidate(writer);
         await loadHeld();
+        writing = false;
       }
     });
 
@@ -313,11 +328,16 @@ export async function openDuckStore(options: DuckStoreOptions, load: () => Promi
     all: (sql, params, sets = []) =>
       reads(async (reader) => {
         const tables: KeptTable[] = [];
+        const begun = writesBegun;
+        const overlapsWrite = () => sets.length > 0 && (writing || writesBegun !== begun);
         try {
+          if (overlapsWrite()) throw new StaleSetError();
           for (const set of sets) tables.push(await kept.acquire(reader.connection, set));
           const statement = await prepareOn(reader, sql.replace(KEPT_SET_REF, (_, i: string) => tables[Number(i)]!.name));
           statement.bind(params.map(bindable));
-          return (await statement.runAndReadAll()).getRowObjectsJS().map(plain);
+          const rows = (await statement.runAndReadAll()).getRowObjectsJS().map(plain);
+          if (overlapsWrite()) throw new StaleSetError();
+          return rows;
         } finally {
           for (const table of tables) await kept.release(reader.connection, table);
         }

@@ -27,6 +27,9 @@ function count(env: Record<string, string | undefined>, name: string, max: numbe
 /** Exit code of a copy process that cannot run DuckDB here: it is not started again. */
 export const COPY_UNAVAILABLE_EXIT = 3;
 
+/** Why a read with kept sets was refused (duckdb-store.ts): a write overlapped it, nothing is wrong. */
+export const STALE_SET_MESSAGE = 'the columnar copy was written during a read with kept sets';
+
 /** The copy's file beside the database: `teller.db` → `teller.columns.duckdb`. */
 export function columnarPath(dbPath: string): string {
   return `${dbPath.replace(/\.(db|sqlite3?)$/, '')}.columns.duckdb`;
