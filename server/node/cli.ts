@@ -16,7 +16,7 @@ import { resetSite } from '../core/site-reset.ts';
 import { listTokens, revokeToken } from '../core/token-registry.ts';
 import { createToken, DEFAULT_SCOPES, parseScopes } from '../core/tokens.ts';
 import { endSessionsOf } from '../core/auth/sessions.ts';
-import { removeTwoFactor, twoFactorRequired, usersWithTwoFactor } from '../core/auth/two-factor.ts';
+import { resetTwoFactor, twoFactorRequired, usersWithTwoFactor } from '../core/auth/two-factor.ts';
 import { createUser, findUserByEmail, grantedSiteIds, listUsers, setPassword, UserError } from '../core/users.ts';
 import { hostnamePattern } from '../core/ingest/exclusions.ts';
 import { migrate } from './migrate.ts';
@@ -308,9 +308,9 @@ async function userResetTwoFactor(email: string | undefined, extra: string[], io
   try {
     const user = await findUserByEmail(db, email);
     if (!user) throw new CommandError(`no user ${email.trim().toLowerCase()}; see: npm run teller -- user list`);
-    const had = await removeTwoFactor(db, user.id);
+    const had = await resetTwoFactor(db, user.id);
     const next = (await twoFactorRequired(db)) ? 'they set it up again right after their password (it is required)' : 'they log in with the password alone until they set it up again';
-    io.stdout(had ? `Turned off two-factor login of ${user.email}: ${next}.` : `${user.email} had no two-factor login; nothing changed.`);
+    io.stdout(had ? `Turned off two-factor login of ${user.email} and ended their sessions: ${next}.` : `${user.email} had no two-factor login; nothing changed.`);
   } finally {
     db.close();
   }

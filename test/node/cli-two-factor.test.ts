@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { owedStep } from '../../server/core/auth/login-pending.ts';
 import { codeAt } from '../../server/core/auth/totp.ts';
 import { confirmEnrolment, hasTwoFactor, setTwoFactorRequired, startEnrolment } from '../../server/core/auth/two-factor.ts';
+import { createSession, sessionCount } from '../../server/core/auth/sessions.ts';
 import { createUser, findUserByEmail } from '../../server/core/users.ts';
 import { runCli } from '../../server/node/cli.ts';
 import { migrate } from '../../server/node/migrate.ts';
@@ -46,18 +47,20 @@ describe('teller user reset-2fa', () => {
       const secret = (await startEnrolment(db, id, now))!;
       expect('recoveryCodes' in (await confirmEnrolment(db, id, codeAt(secret, now), now))).toBe(true);
       await setTwoFactorRequired(db, true, now);
+      await createSession(db, id, now);
     });
     expect(await run('user', 'list')).toBe(0);
     expect(out).toEqual(['owner@example.com\towner\tall sites\t2fa']);
     out.length = 0;
 
     expect(await run('user', 'reset-2fa', 'Owner@Example.com')).toBe(0);
-    expect(out).toEqual(['Turned off two-factor login of owner@example.com: they set it up again right after their password (it is required).']);
+    expect(out).toEqual(['Turned off two-factor login of owner@example.com and ended their sessions: they set it up again right after their password (it is required).']);
     await withDb(async (db) => {
       const user = (await findUserByEmail(db, 'owner@example.com'))!;
       expect(await hasTwoFactor(db, user.id)).toBe(false);
       expect(await owedStep(db, user)).toBe('enrol');
       expect(db.raw.prepare('SELECT count(*) AS n FROM recovery_codes').get()).toEqual({ n: 0 });
+      expect(await sessionCount(db, user.id, Date.now())).toBe(0);
     });
 
     out.length = 0;

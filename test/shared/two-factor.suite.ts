@@ -38,6 +38,7 @@ export function describeTwoFactor(runtime: string, start: StartTarget): void {
     let viewerId: number;
     let ownerSecret = '';
     let ownerCodes: string[] = [];
+    let viewerCodes: string[] = [];
 
     const call = async (method: string, path: string, jar: Jar | null, json?: unknown, init: { visitor?: Visitor; origin?: string | null } = {}): Promise<Answer> => {
       const headers: Record<string, string> = {};
@@ -218,11 +219,16 @@ export function describeTwoFactor(runtime: string, start: StartTarget): void {
 
     it('lets the owner require two-factor login: a viewer without it enrols right after the password, before anything else', async () => {
       const owner = await loginWithCode(OWNER, () => ownerCodes[3]!);
+      // A viewer logged in before it is required loses that session: it must enrol too.
+      const before = await login(VIEWER);
+      expect(before.answer.body).toMatchObject({ state: 'in' });
+      expect((await call('GET', '/api/dashboard/sites', before.jar)).status).toBe(200);
       const policy = await call('PUT', '/api/dashboard/two-factor-policy', owner.jar, { required: true });
       expect(policy.status).toBe(200);
       expect(policy.body).toEqual({ required: true });
       expect((await call('GET', '/api/dashboard/two-factor-policy', owner.jar)).body).toEqual({ required: true });
       expect((await call('PUT', '/api/dashboard/two-factor-policy', owner.jar, { required: 'yes' })).status).toBe(400);
+      expect((await call('GET', '/api/dashboard/sites', before.jar)).status).toBe(401);
 
       const { jar, answer } = await login(VIEWER);
       expect(answer.body).toEqual({ state: 'two-factor-enrol', email: VIEWER.email });
@@ -238,6 +244,7 @@ export function describeTwoFactor(runtime: string, start: StartTarget): void {
       const confirmed = await call('POST', '/api/dashboard/account/two-factor/confirm', jar, { code: codeAt(secret, Date.now()) });
       expect(confirmed.status).toBe(200);
       expect(confirmed.body.recoveryCodes).toHaveLength(10);
+      viewerCodes = confirmed.body.recoveryCodes as string[];
       expect(confirmed.body.session).toMatchObject({ state: 'in', user: { email: VIEWER.email, role: 'viewer' } });
       expect(hasSession(jar)).toBe(true);
       expect((await call('GET', '/api/dashboard/sites', jar)).status).toBe(200);
@@ -254,12 +261,17 @@ export function describeTwoFactor(runtime: string, start: StartTarget): void {
 
     it("lets the owner reset a viewer's two-factor login (phone and codes lost), not their own", async () => {
       const owner = await loginWithCode(OWNER, () => ownerCodes[4]!);
+      // The viewer's open session ends with the reset: the lost phone may be in a stranger's hands.
+      const viewer = await loginWithCode(VIEWER, () => viewerCodes[0]!);
+      expect((await call('GET', '/api/dashboard/sites', viewer.jar)).status).toBe(200);
       const viewerOnly = await login(VIEWER);
       expect(viewerOnly.answer.body).toMatchObject({ state: 'two-factor' });
       expect((await call('DELETE', `/api/dashboard/users/${viewerId}/two-factor`, viewerOnly.jar)).status).toBe(401);
       const reset = await call('DELETE', `/api/dashboard/users/${viewerId}/two-factor`, owner.jar);
       expect(reset.status).toBe(200);
       expect(reset.body).toEqual({ reset: true });
+      expect((await call('GET', '/api/dashboard/sites', viewer.jar)).status).toBe(401);
+      expect((await call('GET', '/api/dashboard/sites', owner.jar)).status).toBe(200);
       // The viewer's pending login went with it; the next login must enrol again (still required).
       expect((await call('GET', '/api/dashboard/session', viewerOnly.jar)).body).toEqual({ state: 'login' });
       expect((await login(VIEWER)).answer.body).toEqual({ state: 'two-factor-enrol', email: VIEWER.email });

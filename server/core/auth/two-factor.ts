@@ -101,11 +101,23 @@ export async function newRecoveryCodes(db: Db, userId: number): Promise<string[]
 /** Turns two-factor login off (the user's own choice, an owner's reset, or the CLI's): secret, codes and pending logins go. */
 export async function removeTwoFactor(db: Db, userId: number): Promise<boolean> {
   const had = await hasTwoFactor(db, userId);
-  await db.batch([
-    { sql: 'DELETE FROM two_factor WHERE user_id = ?', params: [userId] },
-    { sql: 'DELETE FROM recovery_codes WHERE user_id = ?', params: [userId] },
-    { sql: 'DELETE FROM login_pending WHERE user_id = ?', params: [userId] },
-  ]);
+  await db.batch(removalStatements(userId));
+  return had;
+}
+
+const removalStatements = (userId: number) => [
+  { sql: 'DELETE FROM two_factor WHERE user_id = ?', params: [userId] },
+  { sql: 'DELETE FROM recovery_codes WHERE user_id = ?', params: [userId] },
+  { sql: 'DELETE FROM login_pending WHERE user_id = ?', params: [userId] },
+];
+
+/**
+ * Someone else turns a user's two-factor login off (an owner, or the CLI): the phone may be in
+ * a stranger's hands, so the user's open sessions end with it too.
+ */
+export async function resetTwoFactor(db: Db, userId: number): Promise<boolean> {
+  const had = await hasTwoFactor(db, userId);
+  await db.batch([...removalStatements(userId), { sql: 'DELETE FROM sessions WHERE user_id = ?', params: [userId] }]);
   return had;
 }
 
@@ -114,9 +126,16 @@ export async function twoFactorRequired(db: Db): Promise<boolean> {
   return ((await db.first<{ require_two_factor: number }>('SELECT require_two_factor FROM login_policy WHERE id = 1'))?.require_two_factor ?? 0) === 1;
 }
 
+/**
+ * Sets whether every account must use two-factor login. Required from now on: the sessions of
+ * accounts without it end, so that they too must set it up at their next login.
+ */
 export async function setTwoFactorRequired(db: Db, required: boolean, nowMs: number): Promise<void> {
-  await db.run(
-    'INSERT INTO login_policy (id, require_two_factor, updated_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET require_two_factor = excluded.require_two_factor, updated_at = excluded.updated_at',
-    [required ? 1 : 0, Math.floor(nowMs / 1000)],
-  );
+  await db.batch([
+    {
+      sql: 'INSERT INTO login_policy (id, require_two_factor, updated_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET require_two_factor = excluded.require_two_factor, updated_at = excluded.updated_at',
+      params: [required ? 1 : 0, Math.floor(nowMs / 1000)],
+    },
+    ...(required ? [{ sql: 'DELETE FROM sessions WHERE user_id NOT IN (SELECT user_id FROM two_factor WHERE enabled_at IS NOT NULL)', params: [] }] : []),
+  ]);
 }

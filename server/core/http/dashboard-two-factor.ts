@@ -18,6 +18,7 @@ import {
   confirmEnrolment,
   newRecoveryCodes,
   removeTwoFactor,
+  resetTwoFactor,
   setTwoFactorRequired,
   startEnrolment,
   twoFactorRequired,
@@ -223,7 +224,7 @@ export function dashboardTwoFactor(deps: SessionDeps): Hono {
     const user = id === null ? null : await findUserById(deps.db, id);
     if (!user) return fail(c, 404, 'unknown user').response;
     if (user.id === owner.ok.user.id) return fail(c, 400, 'user: turn off your own two-factor login under Account').response;
-    return c.json({ reset: await removeTwoFactor(deps.db, user.id) });
+    return c.json({ reset: await resetTwoFactor(deps.db, user.id) });
   });
 
   return app;
