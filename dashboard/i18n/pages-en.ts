@@ -14,6 +14,7 @@ import { emptySite } from './empty-site.en.ts';
 import { settingsDanger } from './settings-danger.en.ts';
 import { settingsImport } from './settings-import.en.ts';
 import { settingsImportsList } from './settings-imports-list.en.ts';
+import { importNotes } from './import-notes.en.ts';
 import { settingsAlerts } from './settings-alerts.en.ts';
 import { settingsGoals } from './settings-goals.en.ts';
 import { settingsReports } from './settings-reports.en.ts';
@@ -22,4 +23,4 @@ import { sharedLinks } from './shared-links.en.ts';
 import { wordpress } from './wordpress.en.ts';
 import { twoFactor } from './two-factor.en.ts';
 
-export const strings = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsReports, ...settingsLocation, ...sharedLinks, ...staleGoal, ...revenueKpis, ...twoFactor, ...wordpress };
+export const strings = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...importNotes, ...settingsGoals, ...settingsAlerts, ...settingsReports, ...settingsLocation, ...sharedLinks, ...staleGoal, ...revenueKpis, ...twoFactor, ...wordpress };

@@ -11,6 +11,7 @@ import { emptySite } from './empty-site.nb.ts';
 import { settingsDanger } from './settings-danger.nb.ts';
 import { settingsImport } from './settings-import.nb.ts';
 import { settingsImportsList } from './settings-imports-list.nb.ts';
+import { importNotes } from './import-notes.nb.ts';
 import { settingsAlerts } from './settings-alerts.nb.ts';
 import { settingsGoals } from './settings-goals.nb.ts';
 import { settingsReports } from './settings-reports.nb.ts';
@@ -19,4 +20,4 @@ import { sharedLinks } from './shared-links.nb.ts';
 import { wordpress } from './wordpress.nb.ts';
 import { twoFactor } from './two-factor.nb.ts';
 
-export const strings: Record<keyof typeof English, string> = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...settingsGoals, ...settingsAlerts, ...settingsReports, ...settingsLocation, ...sharedLinks, ...staleGoal, ...revenueKpis, ...twoFactor, ...wordpress };
+export const strings: Record<keyof typeof English, string> = { ...emptySite, ...admin, ...forms, ...funnels, ...funnelsEdit, ...goals, ...settingsDanger, ...settingsImport, ...settingsImportsList, ...importNotes, ...settingsGoals, ...settingsAlerts, ...settingsReports, ...settingsLocation, ...sharedLinks, ...staleGoal, ...revenueKpis, ...twoFactor, ...wordpress };

@@ -7,7 +7,6 @@ export const settingsImportsList = {
     'In Plausible: Site Settings, Imports & Exports, Export Data. Upload the ZIP it sends as it is. A ZIP of a Teller export works too.',
   'settings.import.howto.wp-statistics':
     'In WordPress: Statistics, Optimization, Export. Export the tables Visitor, Pages and Visitor relationships (CSV, TSV or XML) and upload them together in one ZIP. Or upload a mysqldump of the wp_statistics_* tables (a .sql file, or a ZIP of it).',
-  'settings.import.notes': 'Not imported: {notes}',
   'settings.imports.title': 'Imports of this site',
   'settings.imports.none': 'Nothing imported yet.',
   'settings.imports.range': '{from} – {to}',

@@ -9,7 +9,6 @@ export const settingsImportsList: Record<keyof typeof English, string> = {
     'I Plausible: Site Settings, Imports & Exports, Export Data. Last opp ZIP-filen du får, slik den er. En ZIP-fil fra en Teller-eksport virker også.',
   'settings.import.howto.wp-statistics':
     'I WordPress: Statistics, Optimization, Export. Eksporter tabellene Visitor, Pages og Visitor relationships (CSV, TSV eller XML) og last dem opp sammen i én ZIP-fil. Eller last opp en mysqldump av tabellene wp_statistics_* (en .sql-fil, eller en ZIP-fil med den).',
-  'settings.import.notes': 'Ikke importert: {notes}',
   'settings.imports.title': 'Importer til dette nettstedet',
   'settings.imports.none': 'Ingenting er importert ennå.',
   'settings.imports.range': '{from} – {to}',

@@ -12,7 +12,9 @@ import { h } from '../lib/dom.ts';
 import { formatDay, formatNumber, formatPercent, t } from '../lib/i18n.ts';
 import { field, input, section, status, uid } from '../lib/ui.ts';
 import { clearCache } from '../site-view/cache.ts';
+import { importNoteLine } from './import-notes.ts';
 import { importsList } from './settings-imports-list.ts';
+import type { ImportNote } from '../../server/core/imports/notes.ts';
 
 interface ImportAnswer {
   days: number;
@@ -21,7 +23,7 @@ interface ImportAnswer {
   last_day: string;
   clipped_days: number;
   skipped_files: string[];
-  notes: string[];
+  notes_detail: ImportNote[];
 }
 
 type Outcome = { ok: true; answer: ImportAnswer } | { ok: false; message: string };
@@ -71,8 +73,7 @@ function summary(answer: ImportAnswer): string[] {
   if (answer.clipped_days === 1) lines.push(t('settings.import.clipped.one'));
   else if (answer.clipped_days > 1) lines.push(t('settings.import.clipped.other', { n: formatNumber(answer.clipped_days) }));
   if (answer.skipped_files.length > 0) lines.push(t('settings.import.skipped', { files: answer.skipped_files.join(', ') }));
-  // The server's notes name tables and reasons in English, as the CLI prints them.
-  if (answer.notes.length > 0) lines.push(t('settings.import.notes', { notes: answer.notes.join('; ') }));
+  lines.push(...answer.notes_detail.map(importNoteLine));
   return lines;
 }
 

@@ -11,6 +11,8 @@ import { h, replace } from '../lib/dom.ts';
 import { formatDay, formatNumber, formatTime, t } from '../lib/i18n.ts';
 import { attempt, confirmDialog, errorText, status, type Status } from '../lib/ui.ts';
 import { clearCache } from '../site-view/cache.ts';
+import { importNoteLine } from './import-notes.ts';
+import type { ImportNote } from '../../server/core/imports/notes.ts';
 
 interface ImportJson {
   id: number;
@@ -22,6 +24,8 @@ interface ImportJson {
   days: number;
   rows: number;
   note: string | null;
+  /** The note as codes and values; null for an import stored before notes were data (its English note is shown). */
+  note_detail: ImportNote[] | null;
   created_at: string;
   created_by: string;
 }
@@ -65,7 +69,7 @@ function item(domain: string, record: ImportJson, line: Status, reload: () => vo
       h('p', null, [range(record), days(record.days), rows(record.rows)].join(' · ')),
       h('p', { class: 'muted' }, t('settings.imports.by', { when, who: who(record.created_by) })),
       record.status === 'loading' ? h('p', { class: 'chip chip-warn' }, t('settings.imports.loading')) : null,
-      record.note ? h('p', { class: 'muted import-note' }, record.note) : null,
+      record.note_detail ? record.note_detail.map((note) => h('p', { class: 'muted import-note' }, importNoteLine(note))) : record.note ? h('p', { class: 'muted import-note' }, record.note) : null,
     ),
     remove,
   );

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImportError, runImport } from '../core/imports/store.ts';
+import { importNoteText } from '../core/imports/notes.ts';
 import { ImportFormatError } from '../core/imports/tables.ts';
 import { wpStatisticsSource, type WpsFile } from '../core/imports/wp-statistics.ts';
 import { findSite, parseDomain, unknownSiteMessage } from '../core/sites.ts';
@@ -63,7 +64,7 @@ export async function importWpStatisticsCommand(args: string[], deps: WpImportDe
     const summary = await runImport(db, site, source, { by: 'cli', nowSec: Math.floor(Date.now() / 1000) });
     deps.stdout(`Imported ${source.fileName} into ${domain} as import ${summary.id}: ${summary.days} days (${summary.firstDay} to ${summary.lastDay}), ${summary.rows} rows.`);
     if (summary.note) deps.stdout(summary.note);
-    for (const note of source.notes) deps.stdout(note);
+    for (const note of source.notes) deps.stdout(importNoteText(note));
   } catch (error) {
     if (error instanceof ImportFormatError || error instanceof ImportError) throw deps.commandError(error.message);
     throw error;

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { importedAcquisition } from '../../server/core/imports/acquisition.ts';
 import { runImport } from '../../server/core/imports/store.ts';
 import type { ImportedRow } from '../../server/core/imports/tables.ts';
+import { importNoteText } from '../../server/core/imports/notes.ts';
 import { mapWpStatistics, wpStatisticsSource } from '../../server/core/imports/wp-statistics.ts';
 import { runQuery } from '../../server/core/query/execute.ts';
 import { parseQuery } from '../../server/core/query/parse.ts';
@@ -134,7 +135,8 @@ describe('WP Statistics search words', () => {
       ['Google', '', 1],
       ['Google', 'self hosted analytics', 1],
     ]);
-    expect(notes.join('\n')).toMatch(/statistics_search: 1 search\(es\) name no visitor/);
+    expect(notes).toContainEqual({ code: 'search-unjoined', count: 1 });
+    expect(notes.map(importNoteText).join('\n')).toMatch(/statistics_search: 1 search\(es\) name no visitor/);
   });
 
   it('are imported with the engine and channel the store gives the visit’s source', async () => {

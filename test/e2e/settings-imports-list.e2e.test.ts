@@ -26,7 +26,10 @@ const OWN_VISITORS = 1;
 let serverNow = NOW;
 let d: DashboardHarness;
 
-const wpZip = () => Buffer.from(buildZip(EXPORTS.map((name) => ({ name, data: readFileSync(join(EXPORT_DIR, name)), deflate: true }))));
+/** WP Statistics' exclusions table: read, and named in the summary as not imported. */
+const EXCLUSIONS = { name: 'statistics_exclusions.csv', data: Buffer.from('"ID","date","reason","count"\n"1","2026-11-20","robot","3"\n'), deflate: true };
+const wpZip = (withExclusions = false) =>
+  Buffer.from(buildZip([...EXPORTS.map((name) => ({ name, data: readFileSync(join(EXPORT_DIR, name)), deflate: true })), ...(withExclusions ? [EXCLUSIONS] : [])]));
 const imports = async () => (await d.server.db.all<{ id: number }>('SELECT id FROM imports')).length;
 
 beforeAll(async () => {
@@ -51,10 +54,10 @@ async function open(path: string, options: PageOptions = {}): Promise<Page> {
 
 const importSection = (page: Page, nb = false) => page.locator('section').filter({ has: page.getByRole('heading', { name: nb ? 'Importer historikk' : 'Import history', exact: true }) });
 
-async function uploadWp(page: Page, nb = false): Promise<void> {
+async function uploadWp(page: Page, nb = false, withExclusions = false): Promise<void> {
   const section = importSection(page, nb);
   await section.getByLabel(nb ? 'WP Statistics (eksport eller databasedump)' : 'WP Statistics (export or database dump)').check();
-  await section.locator('input[type=file]').setInputFiles({ name: 'wp-statistics-export.zip', mimeType: 'application/zip', buffer: wpZip() });
+  await section.locator('input[type=file]').setInputFiles({ name: 'wp-statistics-export.zip', mimeType: 'application/zip', buffer: wpZip(withExclusions) });
   await section.getByRole('button', { name: nb ? 'Importer' : 'Import', exact: true }).click();
   await section.locator('.import-item').first().waitFor();
 }
@@ -92,6 +95,8 @@ describe('settings: the imports of a site', () => {
     const stored = await d.server.db.first<{ id: number; row_count: number; kind: string; created_by: string }>('SELECT id, row_count, kind, created_by FROM imports');
     expect(stored).toMatchObject({ kind: 'wp-statistics', created_by: OWNER.email });
     expect(text).toContain(`${stored!.row_count} rows`);
+    // The site counts itself from 1 December, after the imported days: the note says none was left out.
+    expect(await item.locator('.import-note').textContent()).toBe(english['import.note.own-days.none'].replace('{since}', '1 Dec 2026'));
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(await rawKeysOnPage(page)).toEqual([]);
     await section.scrollIntoViewIfNeeded();
@@ -135,8 +140,16 @@ describe('settings: the imports of a site', () => {
       await section.getByText(nb ? 'Ingenting er importert ennå.' : 'Nothing imported yet.').waitFor();
       await section.scrollIntoViewIfNeeded();
       await section.screenshot({ path: join(SCREENSHOT_DIR, `settings-imports-form-${variant}.png`) });
-      await uploadWp(page, nb);
-      await section.locator('.status[data-kind=ok]').filter({ hasText: nb ? '4 dager' : '4 days' }).waitFor();
+      await uploadWp(page, nb, true);
+      const done = section.locator('.status[data-kind=ok]').filter({ hasText: nb ? '4 dager' : '4 days' });
+      await done.waitFor();
+      // The server's notes in the page's language, from their codes.
+      const notes = nb
+        ? ['statistics_exclusions.csv: ikke importert, den har utelukkede treff', 'Teller har egne tall for dette nettstedet fra 1. des. 2026']
+        : [english['import.note.not-imported.exclusions'].replace('{file}', 'statistics_exclusions.csv'), english['import.note.own-days.none'].replace('{since}', '1 Dec 2026')];
+      await section.locator('li').filter({ hasText: notes[0]! }).waitFor();
+      await section.locator('.import-note').filter({ hasText: notes[1]! }).waitFor();
+      if (nb) expect(await section.textContent()).not.toMatch(/not imported|counts this site/);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
       expect(await rawKeysOnPage(page)).toEqual([]);
       await section.screenshot({ path: join(SCREENSHOT_DIR, `settings-imports-list-${variant}.png`) });

@@ -72,7 +72,7 @@ export function describeImports(runtime: string, start: StartTarget): void {
         batch: (batch) => (stmts.push([...batch]), db.batch(batch)),
       };
       const summary = await runImport(counted, s, memorySource(rows, { fileName: 'chunked.zip' }), { ...OPTIONS, rowsPerBatch: 50 });
-      expect(summary).toEqual({ id: summary.id, days: 40, rows: rows.length, firstDay: '2024-01-01', lastDay: '2024-02-09', clippedDays: 0, note: null });
+      expect(summary).toEqual({ id: summary.id, days: 40, rows: rows.length, firstDay: '2024-01-01', lastDay: '2024-02-09', clippedDays: 0, note: null, noteDetail: null });
       expect(stmts.length).toBeGreaterThanOrEqual(Math.ceil(rows.length / 50));
       for (const stmt of stmts.flat()) expect(stmt.params.length).toBeLessThanOrEqual(100);
       for (const spec of IMPORTED_TABLES) {
@@ -100,6 +100,7 @@ export function describeImports(runtime: string, start: StartTarget): void {
               days: 40,
               rows: rows.length,
               note: null,
+              note_detail: null,
               created_at: new Date(NOW_SEC * 1000).toISOString(),
               created_by: 'cli',
             },
@@ -160,9 +161,10 @@ export function describeImports(runtime: string, start: StartTarget): void {
       const summary = await runImport(db, s, memorySource(rows), OPTIONS);
       expect(summary).toMatchObject({ days: 3, firstDay: '2024-06-07', lastDay: '2024-06-09', clippedDays: 3, rows: 3 * IMPORTED_TABLES.length });
       expect(summary.note).toBe('Teller counts this site itself from 2024-06-10, so only imported days before it are kept: 3 imported days (2024-06-10 to 2024-06-12) left out.');
+      expect(summary.noteDetail).toEqual([{ code: 'own-days', since: '2024-06-10', left: 3, first: '2024-06-10', last: '2024-06-12' }]);
       expect(await count('imported_visitors', 'site_id = ? AND date >= ?', [s.id, '2024-06-10'])).toBe(0);
       const listed = await json(await api('/api/v1/sites/clipped.example/imports'));
-      expect((listed.body.imports as Array<Record<string, unknown>>)[0]!.note).toBe(summary.note);
+      expect((listed.body.imports as Array<Record<string, unknown>>)[0]).toMatchObject({ note: summary.note, note_detail: summary.noteDetail });
 
       const late = runImport(db, s, memorySource(rowsOfDays(['2024-06-11'])), OPTIONS);
       await expect(late).rejects.toThrow('nothing to import, every day in it is on or after 2024-06-10');

@@ -14,6 +14,7 @@ import { readBodyBytes } from './body.ts';
 import { summaryJson } from './imports-api.ts';
 import { plausibleZipSource } from '../imports/plausible-csv.ts';
 import { ImportError, runImport, type ClipMode } from '../imports/store.ts';
+import { importNoteText, type ImportNote } from '../imports/notes.ts';
 import { ImportFormatError, type ImportSource } from '../imports/tables.ts';
 import { wpStatisticsSource } from '../imports/wp-statistics.ts';
 import { wpStatisticsUpload } from '../imports/wp-statistics-upload.ts';
@@ -39,7 +40,7 @@ export function importErrorResponse(c: Context, error: unknown): Response {
 interface UploadReading {
   source: ImportSource;
   skipped: string[];
-  notes: string[];
+  notes: ImportNote[];
 }
 
 interface UploadKind {
@@ -98,7 +99,7 @@ function uploadRoute(deps: ImportDeps, kind: UploadKind) {
       const nowSec = Math.floor(deps.clock() / 1000);
       const summary = await runImport(deps.db, site, source, { by: importedBy(access), nowSec, clock: deps.clock, clip: clip as ClipMode });
       deps.log.info(`import ${summary.id} into ${site.domain}: ${summary.rows} rows over ${summary.days} days from ${fileName}`);
-      return c.json({ ...summaryJson(summary), skipped_files: skipped, notes }, 201);
+      return c.json({ ...summaryJson(summary), skipped_files: skipped, notes: notes.map(importNoteText), notes_detail: notes }, 201);
     } catch (error) {
       return importErrorResponse(c, error);
     }

@@ -25,6 +25,7 @@ export function importJson(record: ImportRecord): Record<string, unknown> {
     days: record.days,
     rows: record.rows,
     note: record.note,
+    note_detail: record.noteDetail,
     created_at: new Date(record.createdAt * 1000).toISOString(),
     created_by: record.createdBy,
   };
@@ -40,6 +41,7 @@ export function summaryJson(summary: ImportSummary): Record<string, unknown> {
     last_day: summary.lastDay,
     clipped_days: summary.clippedDays,
     note: summary.note,
+    note_detail: summary.noteDetail,
   };
 }
 

@@ -16,6 +16,7 @@ import type { Clock, Db, SqlValue, Stmt } from '../ports.ts';
 import type { Site } from '../sites.ts';
 import { dayNumber, dayString, localDayAt } from '../time.ts';
 import { acquisitionFiller } from './acquisition.ts';
+import { readStoredNotes, storedNotes, type ImportNote } from './notes.ts';
 import { IMPORTED_TABLE_NAMES, importedTable, type ImportedRow, type ImportKind, type ImportSource, type ImportedTableSpec } from './tables.ts';
 
 /**
@@ -45,8 +46,10 @@ export interface ImportSummary {
   lastDay: string;
   /** Distinct days of the source left out: Teller counted them itself, or earlier imports hold them. */
   clippedDays: number;
-  /** How overlap with Teller's own data was handled, in a sentence; null when the site has none. */
+  /** How overlap with Teller's own data was handled, in English; null when the site has none. */
   note: string | null;
+  /** The same as data, for the reader's language (notes.ts); null when the site has none. */
+  noteDetail: ImportNote[] | null;
 }
 
 export type ImportStatus = 'loading' | 'complete';
@@ -63,6 +66,8 @@ export interface ImportRecord {
   rows: number;
   status: ImportStatus;
   note: string | null;
+  /** The note as data; null when there is none, or for an import stored before notes were data. */
+  noteDetail: ImportNote[] | null;
   /** Unix seconds. */
   createdAt: number;
   createdBy: string;
@@ -143,7 +148,8 @@ const toRecord = (r: ImportRow): ImportRecord => ({
   days: r.day_count,
   rows: r.row_count,
   status: r.status,
-  note: r.note,
+  note: readStoredNotes(r.note).text,
+  noteDetail: readStoredNotes(r.note).detail,
   createdAt: r.created_at,
   createdBy: r.created_by,
 });
@@ -254,21 +260,20 @@ function insertStatements(spec: ImportedTableSpec, siteId: number, importId: num
   return stmts;
 }
 
-const days = (n: number) => `${n} imported day${n === 1 ? '' : 's'}`;
-const span = (set: Set<string>) => {
+const bounds = (set: Set<string>) => {
   const sorted = [...set].sort();
-  return `${sorted[0]} to ${sorted.at(-1)}`;
+  return { first: sorted[0] ?? null, last: sorted.at(-1) ?? null };
 };
 
-/** The note saying how the import met Teller's own days and earlier imports' days, or null. */
-function clipNote(firstOwn: string | null, clipped: Set<string>, held: Set<string>): string | null {
-  const parts: string[] = [];
-  if (firstOwn !== null) {
-    const kept = `Teller counts this site itself from ${firstOwn}, so only imported days before it are kept`;
-    parts.push(clipped.size === 0 ? `${kept}; the import had none on or after it.` : `${kept}: ${days(clipped.size)} (${span(clipped)}) left out.`);
+/** The notes saying how the import met Teller's own days and earlier imports' days. */
+function clipNotes(firstOwn: string | null, clipped: Set<string>, held: Set<string>): ImportNote[] {
+  const notes: ImportNote[] = [];
+  if (firstOwn !== null) notes.push({ code: 'own-days', since: firstOwn, left: clipped.size, ...bounds(clipped) });
+  if (held.size > 0) {
+    const { first, last } = bounds(held);
+    notes.push({ code: 'held-days', left: held.size, first: first!, last: last! });
   }
-  if (held.size > 0) parts.push(`${days(held.size)} (${span(held)}) already held by earlier imports left out.`);
-  return parts.length === 0 ? null : parts.join(' ');
+  return notes;
 }
 
 /** Records the import as `loading`; a file already imported into the site is refused. */
@@ -390,11 +395,13 @@ async function loadRows(db: Db, site: Site, source: ImportSource, id: number, ta
     throw new ImportError('empty', `${source.fileName}: nothing to import, ${why}`);
   }
   const sorted = [...days].sort();
-  const summary: ImportSummary = { id, days: days.size, rows, firstDay: sorted[0]!, lastDay: sorted.at(-1)!, clippedDays: clipped.size + heldDays.size, note: clipNote(firstOwn, clipped, heldDays) };
+  const notes = clipNotes(firstOwn, clipped, heldDays);
+  const { text, detail } = readStoredNotes(storedNotes(notes));
+  const summary: ImportSummary = { id, days: days.size, rows, firstDay: sorted[0]!, lastDay: sorted.at(-1)!, clippedDays: clipped.size + heldDays.size, note: text, noteDetail: detail };
   await flush([
     {
       sql: "UPDATE imports SET status = 'complete', first_day = ?, last_day = ?, day_count = ?, row_count = ?, note = ? WHERE id = ? AND status = 'loading'",
-      params: [summary.firstDay, summary.lastDay, summary.days, summary.rows, summary.note, id],
+      params: [summary.firstDay, summary.lastDay, summary.days, summary.rows, storedNotes(notes), id],
     },
   ]);
   return summary;

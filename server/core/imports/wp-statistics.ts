@@ -17,6 +17,7 @@ import type { LocationPrecision } from '../ingest/location.ts';
 import { cleanWords } from '../ingest/bound-text.ts';
 import { describePage } from '../ingest/page.ts';
 import { classifyReferrer } from '../ingest/referrer.ts';
+import type { ImportNote, NotImportedTable } from './notes.ts';
 import { ImportFormatError, type ImportedRow, type ImportedTableName, type ImportSource } from './tables.ts';
 import { readWpsFile, type WpsRow, type WpsTable, type WpsTableName } from './wp-statistics-files.ts';
 
@@ -34,7 +35,7 @@ export interface WpsTarget {
 export interface WpsMapping {
   rows: ImportedRow[];
   /** What was read but not imported, and why (shown to the owner). */
-  notes: string[];
+  notes: ImportNote[];
 }
 
 const COUNTRIES: ReadonlySet<string> = new Set(iso31661.map((c) => c.alpha2));
@@ -105,11 +106,8 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 
 /** Tables recognised but not imported, each with the reason the owner is told. */
-const NOT_IMPORTED: Readonly<Partial<Record<WpsTableName, string>>> = {
-  visit: 'statistics_visit: daily hit totals only, the same hits the visitor rows count',
-  historical: 'statistics_historical: all-time totals without dates, which no day can hold',
-  exclusions: 'statistics_exclusions: excluded (not counted) hits',
-};
+/** Tables read but never imported (notes.ts says why). */
+const NOT_IMPORTED: ReadonlySet<WpsTableName> = new Set(['visit', 'historical', 'exclusions'] satisfies NotImportedTable[]);
 
 /** Reads the files and maps them; throws ImportFormatError naming file, line and column. */
 export function mapWpStatistics(files: readonly WpsFile[], site: WpsTarget): WpsMapping {
@@ -132,7 +130,7 @@ export function mapWpStatistics(files: readonly WpsFile[], site: WpsTarget): Wps
     throw new ImportFormatError('the table was empty when exported (WP Statistics wrote "No data in table!")', { file: firstEmpty });
   }
   const mapping = mapTables(tables, site);
-  for (const name of emptyFiles) mapping.notes.push(`${name}: skipped, the table was empty when exported`);
+  for (const name of emptyFiles) mapping.notes.push({ code: 'empty-table', file: name });
   return mapping;
 }
 
@@ -267,7 +265,7 @@ export function sourceOf(referred: string, sourceName: string, channel: string, 
  * v13's search table: the words each visitor row (`visitor` = its ID) searched for. A search
  * without a visitor cannot join a visit, and is left out (and said).
  */
-function searchWords(tables: readonly WpsTable[], notes: string[]): Map<string, string> {
+function searchWords(tables: readonly WpsTable[], notes: ImportNote[]): Map<string, string> {
   const words = new Map<string, string>();
   let unjoined = 0;
   for (const table of tables) {
@@ -280,7 +278,7 @@ function searchWords(tables: readonly WpsTable[], notes: string[]): Map<string, 
       else words.set(visitor, found);
     }
   }
-  if (unjoined > 0) notes.push(`statistics_search: ${unjoined} search(es) name no visitor, so their words are not imported`);
+  if (unjoined > 0) notes.push({ code: 'search-unjoined', count: unjoined });
   return words;
 }
 
@@ -288,11 +286,10 @@ function mapTables(tables: readonly WpsTable[], site: WpsTarget): WpsMapping {
   const siteDomain = site.domain;
   // Imported history is kept no more precisely than the site keeps its own visitors' location.
   const keepCity = site.locationPrecision === 'city';
-  const notes: string[] = [];
+  const notes: ImportNote[] = [];
   const of = (name: WpsTableName) => tables.filter((t) => t.table === name);
   for (const t of tables) {
-    const why = NOT_IMPORTED[t.table];
-    if (why) notes.push(`${t.file}: not imported (${why})`);
+    if (NOT_IMPORTED.has(t.table)) notes.push({ code: 'not-imported', file: t.file, table: t.table as NotImportedTable });
   }
   const totals = new Totals();
 
@@ -386,9 +383,9 @@ function mapTables(tables: readonly WpsTable[], site: WpsTarget): WpsMapping {
       totalsOnly++;
     }
   }
-  if (totalsOnly > 0) notes.push(`${totalsOnly} day(s) from statistics_summary_totals have visitors and pageviews only (no bounces, durations or breakdowns)`);
-  if (of('visitor').length === 0 && of('summary_totals').length === 0) notes.push('no statistics_visitor rows: visitors, sources, countries and devices are not imported');
-  if (of('pages').length > 0 && of('visitor_relationships').length === 0) notes.push('no statistics_visitor_relationships: pages have pageviews but no visitors');
+  if (totalsOnly > 0) notes.push({ code: 'totals-only', count: totalsOnly });
+  if (of('visitor').length === 0 && of('summary_totals').length === 0) notes.push({ code: 'no-visitors' });
+  if (of('pages').length > 0 && of('visitor_relationships').length === 0) notes.push({ code: 'no-relationships' });
 
   return { rows: totals.list(), notes };
 }
@@ -403,7 +400,7 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * Its hash is of the rows the files give, not of their bytes: the same tables exported again
  * in another format, or dumped instead of exported, are the same import and are refused.
  */
-export async function wpStatisticsSource(files: readonly WpsFile[], site: WpsTarget): Promise<ImportSource & { notes: string[] }> {
+export async function wpStatisticsSource(files: readonly WpsFile[], site: WpsTarget): Promise<ImportSource & { notes: ImportNote[] }> {
   const { rows, notes } = mapWpStatistics(files, site);
   const canonical = rows.map((r) => JSON.stringify([r.table, r.date, Object.entries(r.values).sort(([a], [b]) => (a < b ? -1 : 1))])).sort();
   return {
