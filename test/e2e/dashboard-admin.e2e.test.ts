@@ -409,45 +409,42 @@ describe('dashboard admin', () => {
     await noHorizontalScroll(loggedOut);
   });
 
-  it('has no serious or critical axe violations on login, site list and settings, in light and dark', async () => {
-    for (const colorScheme of ['light', 'dark'] as const) {
-      const login = await d.newPage({ colorScheme });
-      await login.goto(d.url);
-      await login.getByRole('heading', { name: 'Log in' }).waitFor();
-      expect(await seriousA11yViolations(login), `login ${colorScheme}`).toEqual([]);
-      const sites = await d.ownerPage('/', { colorScheme });
-      await sites.locator('.site-card').first().waitFor();
-      expect(await seriousA11yViolations(sites), `sites ${colorScheme}`).toEqual([]);
-      const settings = await d.ownerPage(`/sites/${SHOP}/settings`, { colorScheme });
-      await settings.locator('.danger-zone').last().waitFor();
-      await settled(settings);
-      expect(await seriousA11yViolations(settings), `settings ${colorScheme}`).toEqual([]);
-    }
+  it.each(['light', 'dark'] as const)('has no serious or critical axe violations on login, site list and settings (%s)', async (colorScheme) => {
+    const login = await d.newPage({ colorScheme });
+    await login.goto(d.url);
+    await login.getByRole('heading', { name: 'Log in' }).waitFor();
+    expect(await seriousA11yViolations(login), `login ${colorScheme}`).toEqual([]);
+    const sites = await d.ownerPage('/', { colorScheme });
+    await sites.locator('.site-card').first().waitFor();
+    expect(await seriousA11yViolations(sites), `sites ${colorScheme}`).toEqual([]);
+    const settings = await d.ownerPage(`/sites/${SHOP}/settings`, { colorScheme });
+    await settings.locator('.danger-zone').last().waitFor();
+    await settled(settings);
+    expect(await seriousA11yViolations(settings), `settings ${colorScheme}`).toEqual([]);
   });
 
-  it('saves screenshots of login, site list, add-site and settings for review', async () => {
-    for (const [variant, options] of VARIANTS) {
-      const login = await d.newPage(options);
-      await login.goto(d.url);
-      await login.locator('main h1').waitFor();
-      await screenshot(login, `login-${variant}`);
-      const page = await d.ownerPage('/', options);
-      await page.locator('.site-card').first().waitFor();
-      await screenshot(page, `sites-${variant}`);
-      await page.goto(`${d.url}/?add`);
-      await page.locator('input[name=domain]').waitFor();
-      await screenshot(page, `add-site-${variant}`);
-      await page.goto(`${d.url}/sites/${SHOP}/settings`);
-      await page.locator('.danger-zone').last().waitFor();
-      await settled(page);
-      await screenshot(page, `settings-${variant}`);
-      await page.goto(`${d.url}/users`);
-      await page.locator('.user').first().waitFor();
-      await screenshot(page, `users-${variant}`);
-      await page.goto(`${d.url}/account`);
-      await page.locator('form').first().waitFor();
-      await screenshot(page, `account-${variant}`);
-    }
+  // One test a variant: each loads six pages and saves them whole.
+  it.each(VARIANTS)('saves screenshots of login, site list, add-site and settings for review (%s)', async (variant, options) => {
+    const login = await d.newPage(options);
+    await login.goto(d.url);
+    await login.locator('main h1').waitFor();
+    await screenshot(login, `login-${variant}`);
+    const page = await d.ownerPage('/', options);
+    await page.locator('.site-card').first().waitFor();
+    await screenshot(page, `sites-${variant}`);
+    await page.goto(`${d.url}/?add`);
+    await page.locator('input[name=domain]').waitFor();
+    await screenshot(page, `add-site-${variant}`);
+    await page.goto(`${d.url}/sites/${SHOP}/settings`);
+    await page.locator('.danger-zone').last().waitFor();
+    await settled(page);
+    await screenshot(page, `settings-${variant}`);
+    await page.goto(`${d.url}/users`);
+    await page.locator('.user').first().waitFor();
+    await screenshot(page, `users-${variant}`);
+    await page.goto(`${d.url}/account`);
+    await page.locator('form').first().waitFor();
+    await screenshot(page, `account-${variant}`);
   });
 
   it('offers a search box once there are more than five sites', async () => {

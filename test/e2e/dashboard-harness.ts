@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { onTestFinished } from 'vitest';
 import { buildDashboard } from '../../dashboard/build.mjs';
 import { catalogue as english } from '../../dashboard/i18n/en.ts';
 import { buildTracker } from '../../tracker/build.mjs';
@@ -83,6 +84,13 @@ export async function startDashboard(options: { clock?: () => number; addPublic?
   const newPage = async ({ viewport = DESKTOP, colorScheme = 'light', locale = 'en-GB' }: PageOptions = {}) => {
     const context = await browser.newContext({ userAgent: chromeUserAgent(browser), viewport, colorScheme, locale });
     contexts.push(context);
+    // Opened by a test: closed when it ends, since pages left open (a renderer each, some of
+    // them polling) slowed a file's later tests. One opened by a hook lives until close().
+    try {
+      onTestFinished(() => context.close().catch(() => {}));
+    } catch {
+      // Not inside a test.
+    }
     return context.newPage();
   };
 

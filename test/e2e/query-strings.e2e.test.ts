@@ -7,7 +7,7 @@
  * the property names the page sent are offered in the settings, and listed only once ticked.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMaintenance } from '../../server/core/maintenance.ts';
 import { ROLLUP_TABLES } from '../../server/core/store/site-days.ts';
@@ -23,7 +23,6 @@ const LEAK = /SECRET-7731|jane@example\.com|jane%40example\.com/;
 let d: DashboardHarness;
 let site: PageServer;
 let visitor: BrowserContext;
-let owner: Page;
 
 beforeAll(async () => {
   [d, site] = await Promise.all([startDashboard(), startPageServer()]);
@@ -102,7 +101,7 @@ describe('query strings and fragments through the real tracker', () => {
     expect(rollups).toContain('/app#/account/reset');
     expect(rollups).not.toMatch(LEAK);
 
-    owner = await d.ownerPage(`/sites/${DOMAIN}/settings`);
+    const owner = await d.ownerPage(`/sites/${DOMAIN}/settings`);
     const zip = await owner.request.get(`${d.url}/api/v1/sites/${DOMAIN}/export`);
     expect(zip.status()).toBe(200);
     const files = unzip(await zip.body());
@@ -132,6 +131,7 @@ describe('query strings and fragments through the real tracker', () => {
   });
 
   it('the privacy text lists a property name the page sent only once the owner ticks it', async () => {
+    const owner = await d.ownerPage(`/sites/${DOMAIN}/settings`);
     const privacy = owner.locator('section', { has: owner.getByRole('heading', { name: 'Privacy policy' }) });
     const text = () => privacy.locator('textarea').inputValue();
     await waitFor('the privacy text', async () => (await text()).includes('Visitor statistics'));
