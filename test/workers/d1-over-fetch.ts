@@ -16,7 +16,7 @@ import type { Miniflare, WorkerOptions } from 'miniflare';
 import type { SqlValue } from '../../server/core/ports.ts';
 
 /** The helper Worker's name, and the host that `mf.dispatchFetch` routes to it. */
-export const SQL_WORKER = 'teller-test-sql';
+const SQL_WORKER = 'teller-test-sql';
 const SQL_ORIGIN = `https://${SQL_WORKER}.invalid`;
 
 const SQL_WORKER_SCRIPT = /* javascript */ `
