@@ -27,8 +27,7 @@ async function addEvents(times: readonly number[]): Promise<void> {
 }
 
 async function cron(cronText: string, sec: number): Promise<void> {
-  const fetcher = await worker.mf.getWorker('teller');
-  const result = await fetcher.scheduled({ scheduledTime: new Date(sec * 1000), cron: cronText });
+  const result = await worker.scheduled({ scheduledTime: new Date(sec * 1000), cron: cronText });
   expect(result.outcome).toBe('ok');
 }
 

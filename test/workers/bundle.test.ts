@@ -98,5 +98,7 @@ describe('wrangler d1 migrations apply --local', () => {
     } finally {
       await worker.close();
     }
-  });
+    // Wrangler starts a local Miniflare for each migration, then again to list them: 92 s
+    // for the whole test at load average 15 on the 2-core machine, past vitest's 30 s.
+  }, 300_000);
 });

@@ -53,8 +53,7 @@ beforeAll(async () => {
 afterAll(() => worker?.close());
 
 async function runCron(): Promise<void> {
-  const fetcher = await worker.mf.getWorker('teller');
-  const result = await fetcher.scheduled({ scheduledTime: NOW, cron: '7 * * * *' });
+  const result = await worker.scheduled({ scheduledTime: NOW, cron: '7 * * * *' });
   expect(result.outcome).toBe('ok');
 }
 

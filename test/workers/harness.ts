@@ -3,7 +3,8 @@
  * builds from wrangler.toml, Miniflare options read from the same wrangler.toml (D1
  * binding, static assets, vars), a fresh in-memory local D1 with the migrations applied
  * the way `wrangler d1 migrations apply --local` applies them, and the tracker built into
- * a temporary assets directory.
+ * a temporary assets directory. Tests reach D1 and the cron handler through a helper Worker
+ * in the same workerd (d1-over-fetch.ts), never through Miniflare's synchronous proxy.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -11,13 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Miniflare } from 'miniflare';
+import { type Log, Miniflare, type WorkerOptions as MiniflareWorkerOptions } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wrangler';
 import type { Db, SqlValue } from '../../server/core/ports.ts';
 import { createSite } from '../../server/core/sites.ts';
 import { buildIcons } from '../../dashboard/build.mjs';
 import { buildTracker } from '../../tracker/build.mjs';
 import type { ApiTarget, TargetOptions } from '../shared/target.ts';
+import { type D1OverFetch, d1OverFetch, sqlWorkerOptions } from './d1-over-fetch.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const WRANGLER_CONFIG = join(ROOT, 'wrangler.toml');
@@ -27,7 +29,7 @@ const WRANGLER_BIN = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
 /** Wrangler without telemetry, prompts or colours, whatever the developer's shell has set. */
 export const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' };
 
-export type D1 = Awaited<ReturnType<Miniflare['getD1Database']>>;
+export type D1 = D1OverFetch;
 
 export interface BuiltWorker {
   /** Directory with wrangler's output: main.js, its source map and esbuild's bundle-meta.json. */
@@ -119,8 +121,11 @@ export interface Visitor {
 }
 
 export interface TellerWorker {
+  /** For `dispatchFetch` only: its proxies (getD1Database, getWorker) can fail under load. */
   mf: Miniflare;
   db: D1;
+  /** Runs the Worker's scheduled handler as a Cron Trigger at `scheduledTime` would; outcome "ok" when it succeeded. */
+  scheduled(event: { scheduledTime: Date; cron: string }): Promise<{ outcome: string }>;
   /** A request as Cloudflare's edge hands it to the Worker: CF-Connecting-IP and request.cf. */
   fetch(path: string, init?: RequestInit, visitor?: Visitor): Promise<Response>;
   close(): Promise<void>;
@@ -133,6 +138,10 @@ export interface WorkerOptions {
   d1Persist?: string;
   /** Leave the database as it is (when it was migrated by wrangler itself). */
   migrate?: boolean;
+  /** The Worker's send_email bindings. */
+  email?: MiniflareWorkerOptions['email'];
+  /** Where Miniflare and workerd log to. */
+  log?: Log;
 }
 
 export const ORIGIN = 'https://teller.example.workers.dev';
@@ -153,22 +162,36 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TellerWo
   const { workerOptions } = unstable_getMiniflareWorkerOptions(WRANGLER_CONFIG, undefined, {
     overrides: { assets: { directory: built.publicDir } },
   });
-  const mf = new Miniflare({
+  const teller: MiniflareWorkerOptions = {
     ...workerOptions,
     name: 'teller',
     modules: [{ type: 'ESModule', path: built.script }],
     modulesRoot: built.outDir,
     bindings: { ...workerOptions.bindings, ...options.vars },
+    ...(options.email ? { email: options.email } : {}),
+  };
+  // Teller first: requests not routed to the helper Worker go to it.
+  const mf = new Miniflare({
+    workers: [teller, sqlWorkerOptions(teller)],
     d1Persist: options.d1Persist ?? false,
+    // Miniflare's /cdn-cgi/handler/scheduled: the cron handler over dispatchFetch (see scheduled below).
+    unsafeTriggerHandlers: true,
     host: '127.0.0.1',
     port: 0,
+    ...(options.log ? { log: options.log } : {}),
   });
   await mf.ready;
-  const db = await mf.getD1Database('DB');
+  const db = d1OverFetch(mf);
   if (options.migrate !== false) await applyMigrations(db);
   return {
     mf,
     db,
+    async scheduled({ scheduledTime, cron }) {
+      const query = new URLSearchParams({ cron, time: String(scheduledTime.getTime()) });
+      // Straight to the Worker, as Miniflare's getWorker() does: its static-assets front answers only fetch.
+      const response = await mf.dispatchFetch(`${ORIGIN}/cdn-cgi/handler/scheduled?${query}`, { headers: { 'MF-Route-Override': 'teller' } });
+      return { outcome: await response.text() };
+    },
     async fetch(path, init = {}, visitor) {
       const headers = new Headers(init.headers);
       if (visitor) headers.set('cf-connecting-ip', visitor.ip);

@@ -62,9 +62,8 @@ beforeAll(async () => {
     await worker.db.prepare(`INSERT INTO events (site_id, visit_id, visitor, ts, name, hostname, path) SELECT site_id, id, visitor, ${ts}, 'pageview', 'example.com', ${path} FROM visits`).run();
   }
   site = (await findSite(dbOf(worker.db), 'example.com'))!;
-  const handler = await worker.mf.getWorker('teller');
   // Three days a run, as deployed: the nine closed days take three runs, pair rollups alongside.
-  for (let run = 0; run < 4; run++) expect((await handler.scheduled({ scheduledTime: new Date(NOW), cron: '7 * * * *' })).outcome).toBe('ok');
+  for (let run = 0; run < 4; run++) expect((await worker.scheduled({ scheduledTime: new Date(NOW), cron: '7 * * * *' })).outcome).toBe('ok');
 });
 afterAll(() => worker?.close());
 
@@ -113,8 +112,7 @@ describe('pair rollups switched off (TELLER_PAIR_ROLLUPS=off)', () => {
       )
       .bind(T0, T0)
       .run();
-    const handler = await quiet.mf.getWorker('teller');
-    expect((await handler.scheduled({ scheduledTime: new Date(NOW), cron: '7 * * * *' })).outcome).toBe('ok');
+    expect((await quiet.scheduled({ scheduledTime: new Date(NOW), cron: '7 * * * *' })).outcome).toBe('ok');
   });
   afterAll(() => quiet?.close());
 

@@ -63,8 +63,7 @@ beforeAll(async () => {
     .first<{ id: number }>();
   siteId = site!.id;
   for (const [i, day] of DAYS.entries()) await addVisit(i + 1, day, ['/', `/p${i}`]);
-  const fetcher = await worker.mf.getWorker('teller');
-  expect((await fetcher.scheduled({ scheduledTime: new Date(), cron: '7 * * * *' })).outcome).toBe('ok');
+  expect((await worker.scheduled({ scheduledTime: new Date(), cron: '7 * * * *' })).outcome).toBe('ok');
 });
 afterAll(() => worker?.close());
 

@@ -6,10 +6,9 @@
  * the mail's unsubscribe link works in the Worker.
  */
 import { readFileSync } from 'node:fs';
-import { Log, LogLevel, Miniflare } from 'miniflare';
-import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+import { Log, LogLevel } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, buildWorker, type D1, WRANGLER_CONFIG } from './harness.ts';
+import { type D1, type TellerWorker, startWorker } from './harness.ts';
 
 /** Miniflare's log, kept: the send_email binding reports each message there. */
 class KeptLog extends Log {
@@ -21,26 +20,13 @@ class KeptLog extends Log {
 }
 
 const at = (iso: string) => Date.parse(iso) / 1000;
-let mf: Miniflare;
+let worker: TellerWorker;
 let db: D1;
 const log = new KeptLog(LogLevel.WARN);
 
 beforeAll(async () => {
-  const built = await buildWorker();
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(WRANGLER_CONFIG, undefined, { overrides: { assets: { directory: built.publicDir } } });
-  mf = new Miniflare({
-    ...workerOptions,
-    name: 'teller',
-    modules: [{ type: 'ESModule', path: built.script }],
-    modulesRoot: built.outDir,
-    bindings: { ...workerOptions.bindings, TELLER_MAIL_FROM: 'Byrå AS <rapport@byra.example>' },
-    email: { send_email: [{ name: 'EMAIL' }] },
-    d1Persist: false,
-    log,
-  });
-  await mf.ready;
-  db = await mf.getD1Database('DB');
-  await applyMigrations(db);
+  worker = await startWorker({ vars: { TELLER_MAIL_FROM: 'Byrå AS <rapport@byra.example>' }, email: { send_email: [{ name: 'EMAIL' }] }, log });
+  db = worker.db;
   const site = await db.prepare("INSERT INTO sites (domain, timezone, operator, created_at) VALUES ('kunde.example', 'Europe/Oslo', 'Byrå AS', 0) RETURNING id").first<{ id: number }>();
   const since = at('2026-11-01T00:00:00Z');
   await db.prepare("INSERT INTO report_settings (site_id, weekly_since, origin, updated_at) VALUES (?, ?, 'https://stats.byra.example', ?)").bind(site!.id, since, since).run();
@@ -55,10 +41,9 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(() => mf?.dispose());
+afterAll(() => worker?.close());
 
 async function runCron(iso: string): Promise<void> {
-  const worker = await mf.getWorker('teller');
   const result = await worker.scheduled({ scheduledTime: new Date(iso), cron: '7 * * * *' });
   expect(result.outcome).toBe('ok');
 }
@@ -92,9 +77,9 @@ describe('reports from the cron trigger', () => {
 
     // The mail's unsubscribe link, one-click as RFC 8058 has a mail client send it, reaches the Worker.
     const link = /https:\/\/stats\.byra\.example\/reports\/unsubscribe\/[\w.-]+/.exec(html)![0];
-    const page = await mf.dispatchFetch(link);
+    const page = await worker.mf.dispatchFetch(link);
     expect(await page.text()).toContain('Slutte å få rapportene om kunde.example til kunde@client.example?');
-    const post = await mf.dispatchFetch(link, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const post = await worker.mf.dispatchFetch(link, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(post.status).toBe(200);
     expect(await post.text()).toContain('kunde@client.example får ikke lenger rapportene om kunde.example.');
     expect((await db.prepare('SELECT unsubscribed_at IS NOT NULL AS gone FROM report_recipients').first<{ gone: number }>())!.gone).toBe(1);
