@@ -5,10 +5,11 @@
  * their own for it (store/site-days.ts PAGEVIEW_PAGES), built with every day, month and
  * preset range (rollups.ts), and read for exactly that filter alone.
  *
- * A database rolled up before them (migration 0024) holds them from `pageview_pages_from`
- * of rollup_state on. Maintenance builds them back from the raw rows a few days a pass,
- * newest first, down to the first rolled-up day whose raw events retention and purge have
- * kept; days before stay without them, and the planner reads those days as before.
+ * They are held from `pageview_pages_from` of rollup_state on; a database rolled up before
+ * them (migration 0024) records none (NULL). Maintenance builds them back from the raw rows
+ * a few days a pass, from the last rolled-up day back, down to the first rolled-up day whose
+ * raw events retention and purge have kept; days before stay without them, and the planner
+ * reads those days as before.
  * @module
  */
 import type { Db } from './ports.ts';

@@ -116,7 +116,7 @@ describe('Top Pages rows', () => {
     await updateSite(store.db, site.domain, { retentionDays: 60 });
     // Retention deletes the raw rows first (nothing built back in that run), then the building back stops at them.
     await runMaintenance(store.db, NOW_MS, { maxDaysPerSite: 1000, maxPageviewDaysPerSite: 0 });
-    expect(pagesFrom()).toBe('2024-04-10');
+    expect(pagesFrom()).toBeNull();
     expect((await runMaintenance(store.db, NOW_MS, { maxDaysPerSite: 1000, maxPageviewDaysPerSite: 1000 })).pageviewDaysBuilt).toBe(60);
     const kept = store.db.raw.prepare('SELECT raw_kept_from FROM rollup_state WHERE site_id = ?').pluck().get(site.id);
     expect(kept).toBe('2024-02-10');
@@ -143,8 +143,31 @@ describe('Top Pages rows', () => {
   });
 });
 
+describe('Top Pages rows and a timezone change past retention', () => {
+  it('are built again for the days rebuilt in the new timezone, and built back no further than the raw rows kept', async () => {
+    await makeRollupsOld(store.db, site.id);
+    await updateSite(store.db, site.domain, { retentionDays: 60 });
+    // Retention first, nothing built back: the rollups of days before 2024-02-10 cannot be rebuilt in the new timezone.
+    await runMaintenance(store.db, NOW_MS, { maxDaysPerSite: 1000, maxPageviewDaysPerSite: 0 });
+    await updateSite(store.db, site.domain, { timezone: 'America/New_York' });
+    site = { ...site, timezone: 'America/New_York' };
+    await runMaintenance(store.db, NOW_MS, { maxDaysPerSite: 1000, maxPageviewDaysPerSite: 0 });
+    expect(pagesFrom()).toBe('2024-02-10');
+    const query = parseQuery(
+      { site_id: site.domain, metrics: ['visitors', 'pageviews'], dimensions: ['event:page'], date_range: ['2024-02-10', '2024-04-09'], filters: PAGEVIEWS },
+      site,
+      NOW_MS / 1000,
+      null,
+    );
+    const tally = { pages: 0 };
+    expect((await runQuery(countingPageReads(store.db, tally), query)).results).toEqual((await runQuery(store.db, query, { useRollups: false })).results);
+    expect(tally.pages).toBeGreaterThan(0);
+    expect((await runMaintenance(store.db, NOW_MS, { maxDaysPerSite: 1000 })).pageviewDaysBuilt).toBe(0);
+  });
+});
+
 describe('migration 0024', () => {
-  it('records a database rolled up before it as holding Top Pages rows from the next day rolled up', () => {
+  it('records a database rolled up before it as holding no Top Pages rows', () => {
     const dir = mkdtempSync(join(tmpdir(), 'teller-0024-'));
     try {
       const old = join(dir, 'migrations');
@@ -154,7 +177,7 @@ describe('migration 0024', () => {
       db.raw.prepare("INSERT INTO sites (id, domain, timezone, created_at) VALUES (1, 'example.com', 'Etc/UTC', 0)").run();
       db.raw.prepare("INSERT INTO rollup_state (site_id, timezone, days_through, months_through) VALUES (1, 'Etc/UTC', '2024-02-29', '2024-01')").run();
       expect(migrate(db.raw)).toEqual(['0024_pageview_pages.sql']);
-      expect(db.raw.prepare('SELECT days_through, pageview_pages_from FROM rollup_state').get()).toEqual({ days_through: '2024-02-29', pageview_pages_from: '2024-03-01' });
+      expect(db.raw.prepare('SELECT days_through, pageview_pages_from FROM rollup_state').get()).toEqual({ days_through: '2024-02-29', pageview_pages_from: null });
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -10,11 +10,11 @@ const { events } = ROLLUP_FAMILIES;
 
 /**
  * Statements that make a site's rollups as code before migration 0024 left them, and the
- * migration then: no Top Pages rows, and the first day to have them the next to be rolled up.
+ * migration then: no Top Pages rows, and none recorded.
  */
 export const OLD_ROLLUPS_SQL: readonly string[] = [
   ...[events.day, events.month, events.range].map((table) => `DELETE FROM ${table} WHERE site_id = ? AND dimension = '${PAGEVIEW_PAGES.dimension}'`),
-  "UPDATE rollup_state SET pageview_pages_from = date(days_through, '+1 day') WHERE site_id = ?",
+  'UPDATE rollup_state SET pageview_pages_from = NULL WHERE site_id = ?',
 ];
 
 /** Makes a site's rollups as a database rolled up before Top Pages' rows has them. */
