@@ -8,6 +8,7 @@
  * the same query on the Node store, so the rows counted are those of correct answers.
  * The filtered views are measured with the pair rollups of migration 0023 (pair-rollups.ts) and
  * again without them (their state row removed, so the planner reads raw rows as before them),
+ * and the unfiltered ones without Top Pages' rollup rows too (migration 0024, pageview-pages.ts),
  * with the local D1's time per view next to the rows; the pair rollups' rows, bytes and build
  * time are reported. A new visit's rows written with and without the country index (migration
  * 0006) are measured too, which is that index's whole trade.
@@ -281,6 +282,14 @@ async function benchDataset(events: number): Promise<string> {
     }
     const keys = Object.keys(pairState!);
     await worker.db.prepare(`INSERT INTO rollup_pair_state (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`).bind(...keys.map((k) => pairState![k]!)).run();
+    // Before Top Pages' rollup rows (migration 0024): without their first day recorded the planner reads Top Pages raw.
+    const pagesFrom = (await worker.db.prepare('SELECT pageview_pages_from AS f FROM rollup_state').first<{ f: string }>())!.f;
+    await worker.db.exec('UPDATE rollup_state SET pageview_pages_from = NULL');
+    for (const [label, range, filter] of CONFIGS.filter(([, , f]) => !f)) {
+      console.log(`   ${thousands(events)} events, ${label}, without Top Pages rows`);
+      columns.push([`${label}, without Top Pages rows (before)`, await viewRowsRead(data, worker.db, range, filter)]);
+    }
+    await worker.db.prepare('UPDATE rollup_state SET pageview_pages_from = ?').bind(pagesFrom).run();
     console.log(`   ${thousands(events)} events, funnel`);
     const funnelRows = await funnelRowsRead(data, worker.db);
     console.log(`   ${thousands(events)} events, goals`);
@@ -332,7 +341,8 @@ export async function runD1RowsBench(): Promise<string> {
     'D1 rows read (what Cloudflare bills) by the Stats API queries of one dashboard view, the same 15 queries as in "Queries", ' +
       'run through the Workers D1 adapter (`d1Db` with a meter) against a local D1 in workerd via Miniflare, which meters as D1 does. ' +
       'Data: the query benchmark\'s generated traffic, copied into D1; rollups and pair rollups (migration 0023) built by the Worker\'s cron handler. ' +
-      'The "without pair rollups (before)" columns are the same views with the pair rollups\' state removed, so the planner reads raw rows as it did before them (the same rows read as main\'s code). ' +
+      'The "without pair rollups (before)" columns are the same views with the pair rollups\' state removed, so the planner reads raw rows as it did before them (the same rows read as main\'s code); ' +
+      'the "without Top Pages rows (before)" columns the unfiltered views with the first day of Top Pages\' rollup rows (migration 0024) removed, so Top Pages reads raw rows as it did before them. ' +
       'The local D1 time is the faster of two runs of the whole view, its queries one after another, on a machine shared with other work. ' +
       'Every answer is checked against the Node store. Counted: the query engine\'s statements only; a request\'s token or session and ' +
       'site lookups add a few rows more. Rows read do not depend on the machine, so these figures are exact and repeatable; the times in the notes (generation, load, rollups) do, and were taken on a machine shared with other work. ' +

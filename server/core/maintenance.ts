@@ -1,16 +1,17 @@
 /**
  * Periodic maintenance, run by the Node server on a timer and by the Workers cron: deletes
- * salts that can no longer be used, rolls up closed site-local days (and whole months),
- * applies each site's raw-event retention once the days concerned are rolled up, and
- * removes imports a crash left half loaded (imports/store.ts). Every step records its
- * progress in the same batch as its work, so a run can stop anywhere and the next one
- * carries on; with nothing to do a run is one delete and three indexed reads per site, and
- * one read of the (few) imports.
+ * salts that can no longer be used, rolls up closed site-local days (and whole months, and
+ * Top Pages' rows of days rolled up before they existed), applies each site's raw-event
+ * retention once the days concerned are rolled up, and removes imports a crash left half
+ * loaded (imports/store.ts). Every step records its progress in the same batch as its
+ * work, so a run can stop anywhere and the next one carries on; with nothing to do a run
+ * is one delete and three indexed reads per site, and one read of the (few) imports.
  * @module
  */
 import { rollUpGoals } from './goal-rollups.ts';
 import { removeAbandonedImports } from './imports/store.ts';
 import { buildPairRollups } from './pair-rollups.ts';
+import { buildPageviewPages } from './pageview-pages.ts';
 import type { Db } from './ports.ts';
 import { shortcutDays } from './query/date-range.ts';
 import { readRollupState, type RollupState } from './query/rollup-state.ts';
@@ -24,6 +25,8 @@ export interface MaintenanceResult {
   daysRolledUp: number;
   /** Days whose pair rollups were built (pair-rollups.ts): as many as daysRolledUp once caught up. */
   pairDaysBuilt: number;
+  /** Days of history whose Top Pages rows were built (pageview-pages.ts): none once caught up. */
+  pageviewDaysBuilt: number;
   rawRowsPurged: number;
 }
 
@@ -32,6 +35,8 @@ export interface MaintenanceOptions {
   maxDaysPerSite?: number;
   /** Most days of one goal's rollups built per site per run (goal-rollups.ts); maxDaysPerSite by default. */
   maxGoalDaysPerSite?: number;
+  /** Most days of history whose Top Pages rows are built per site per run (pageview-pages.ts); maxDaysPerSite by default. */
+  maxPageviewDaysPerSite?: number;
   /** Most raw rows deleted per site per run. */
   maxPurgePerSite?: number;
   /**
@@ -86,15 +91,17 @@ async function dropRollupsOfOldTimezone(db: Db, site: Site, state: RollupState):
     ...clearRangeStatements(site.id),
     ...rollupsFromStatements(site.id, from),
     {
+      // Top Pages' rows are built again with the days from `from` on.
       sql: `UPDATE rollup_state SET timezone = ?, days_through = ?,
-        months_through = CASE WHEN months_through > ? THEN ? ELSE months_through END WHERE site_id = ?`,
-      params: [site.timezone, addDays(from, -1), lastKeptMonth, lastKeptMonth, site.id],
+        months_through = CASE WHEN months_through > ? THEN ? ELSE months_through END,
+        pageview_pages_from = CASE WHEN pageview_pages_from IS NULL OR pageview_pages_from > ? THEN ? ELSE pageview_pages_from END WHERE site_id = ?`,
+      params: [site.timezone, addDays(from, -1), lastKeptMonth, lastKeptMonth, from, from, site.id],
     },
   ]);
 }
 
-/** Rolls up closed days and whole months; returns the days built and the state after. */
-async function rollUp(db: Db, site: Site, yesterday: string, maxDays: number): Promise<{ built: number; state: RollupState | null }> {
+/** Rolls up closed days and whole months; returns the days built, the state after and the first day rolled up. */
+async function rollUp(db: Db, site: Site, yesterday: string, maxDays: number): Promise<{ built: number; state: RollupState | null; firstDay: string | null }> {
   let state = await readRollupState(db, site.id);
   if (state && state.timezone !== site.timezone) {
     await dropRollupsOfOldTimezone(db, site, state);
@@ -108,7 +115,7 @@ async function rollUp(db: Db, site: Site, yesterday: string, maxDays: number): P
   }
   // Read again only when the day batches changed it: an idle run costs no second read.
   if (built > 0) state = await readRollupState(db, site.id);
-  if (!state) return { built, state };
+  if (!state) return { built, state, firstDay: null };
   const lastMonth = lastMonthEndingBy(state.daysThrough);
   const firstRow = await db.first<{ day: string | null }>("SELECT min(day) AS day FROM rollup_visits WHERE site_id = ? AND dimension = ''", [site.id]);
   const firstDay = firstRow?.day ?? state.daysThrough;
@@ -120,7 +127,7 @@ async function rollUp(db: Db, site: Site, yesterday: string, maxDays: number): P
   }
   // Preset ranges end at the last rolled-up day: only worth building once caught up.
   if (state.daysThrough >= yesterday) await refreshRanges(db, site, firstDay, state);
-  return { built, state };
+  return { built, state, firstDay: firstRow?.day ?? null };
 }
 
 /** The rolled-up days of each preset when `lastDay` is the last rolled-up day, as `first|last`. */
@@ -179,7 +186,7 @@ async function applyRetention(db: Db, site: Site, state: RollupState | null, tod
 
 /** Runs every maintenance step for every site at instant `nowMs`. */
 export async function runMaintenance(db: Db, nowMs: number, options: MaintenanceOptions = {}): Promise<MaintenanceResult> {
-  const result: MaintenanceResult = { saltsDeleted: 0, daysRolledUp: 0, pairDaysBuilt: 0, rawRowsPurged: 0 };
+  const result: MaintenanceResult = { saltsDeleted: 0, daysRolledUp: 0, pairDaysBuilt: 0, pageviewDaysBuilt: 0, rawRowsPurged: 0 };
   const now = Math.floor(nowMs / 1000);
   for (const site of await listSites(db)) {
     const today = localDayAt(site.timezone, now);
@@ -187,8 +194,9 @@ export async function runMaintenance(db: Db, nowMs: number, options: Maintenance
     const salts = await db.run('DELETE FROM salts WHERE site_id = ? AND day < ?', [site.id, addDays(today, -1)]);
     result.saltsDeleted += salts.changes;
     const closedThrough = addDays(localDayAt(site.timezone, now - CLOSE_GRACE_SECONDS), -1);
-    const { built, state } = await rollUp(db, site, closedThrough, options.maxDaysPerSite ?? 31);
+    const { built, state, firstDay } = await rollUp(db, site, closedThrough, options.maxDaysPerSite ?? 31);
     result.daysRolledUp += built;
+    result.pageviewDaysBuilt += await buildPageviewPages(db, site, state, firstDay, options.maxPageviewDaysPerSite ?? options.maxDaysPerSite ?? 31);
     if (options.pairRollups) result.pairDaysBuilt += await buildPairRollups(db, site, state, options.maxDaysPerSite ?? 31);
     await rollUpGoals(db, site, closedThrough, options.maxGoalDaysPerSite ?? options.maxDaysPerSite ?? 31, now);
     result.rawRowsPurged += await applyRetention(db, site, state, today, options.maxPurgePerSite ?? 50_000);

@@ -48,9 +48,9 @@ export interface Env {
 
 /**
  * One cron run stays well inside the Free plan's 50 D1 queries per invocation for a few
- * sites (a goal-day is one batch); a backlog of days is worked off over the following runs.
+ * sites (a goal-day, or a day of Top Pages' rows, is one batch); a backlog of days is worked off over the following runs.
  */
-export const CRON_MAINTENANCE: MaintenanceOptions = { maxDaysPerSite: 3, maxGoalDaysPerSite: 8, maxPurgePerSite: 20_000, pairRollups: true };
+export const CRON_MAINTENANCE: MaintenanceOptions = { maxDaysPerSite: 3, maxGoalDaysPerSite: 8, maxPageviewDaysPerSite: 8, maxPurgePerSite: 20_000, pairRollups: true };
 
 /**
  * The alerts' own cron (wrangler.toml): every 15 minutes, so "tracking is back" and a
@@ -182,7 +182,7 @@ export default {
     }
     const result = await runMaintenance(d1Db(env.DB), controller.scheduledTime, cronMaintenance(env));
     log.info(
-      `maintenance (${controller.cron}): ${result.saltsDeleted} salts deleted, ${result.daysRolledUp} days rolled up, ${result.rawRowsPurged} raw rows purged`,
+      `maintenance (${controller.cron}): ${result.saltsDeleted} salts deleted, ${result.daysRolledUp} days rolled up, ${result.pageviewDaysBuilt} days of Top Pages rows built, ${result.rawRowsPurged} raw rows purged`,
     );
     const built = appFor(env);
     if ('deps' in built) await sendDueReports(built.deps, controller.scheduledTime);

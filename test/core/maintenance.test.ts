@@ -44,7 +44,7 @@ describe('runMaintenance', () => {
       run: (sql, params) => (statements.push(sql), store.db.run(sql, params)),
       batch: (stmts) => (statements.push(...stmts.map((st) => st.sql)), store.db.batch(stmts)),
     } as Db;
-    expect(await runMaintenance(counted, at('2024-03-11T09:00:00Z'))).toEqual({ saltsDeleted: 0, daysRolledUp: 0, pairDaysBuilt: 0, rawRowsPurged: 0 });
+    expect(await runMaintenance(counted, at('2024-03-11T09:00:00Z'))).toEqual({ saltsDeleted: 0, daysRolledUp: 0, pairDaysBuilt: 0, pageviewDaysBuilt: 0, rawRowsPurged: 0 });
     expect(statements).toHaveLength(7);
     expect(count('SELECT count(*) AS n FROM rollup_visits WHERE site_id = ?', site.id)).toBe(rows);
     expect(store.db.raw.prepare("SELECT day, visitors, visits, pageviews FROM rollup_visits WHERE site_id = ? AND dimension = '' ORDER BY day").all(site.id)).toEqual([

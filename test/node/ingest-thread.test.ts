@@ -106,9 +106,9 @@ describe('ingest thread', () => {
       const pass = thread.maintain(NOON);
       expect(thread.maintain(NOON)).toBe(pass);
       // Salts of the two oldest days go; yesterday's still serves visits open at midnight.
-      expect(await pass).toEqual({ saltsDeleted: 2, daysRolledUp: 3, pairDaysBuilt: 0, rawRowsPurged: 0 });
+      expect(await pass).toEqual({ saltsDeleted: 2, daysRolledUp: 3, pairDaysBuilt: 0, pageviewDaysBuilt: 0, rawRowsPurged: 0 });
       expect(await db.first('SELECT days_through FROM rollup_state')).toEqual({ days_through: '2026-01-09' });
-      expect(await thread.maintain(NOON)).toEqual({ saltsDeleted: 0, daysRolledUp: 0, pairDaysBuilt: 0, rawRowsPurged: 0 });
+      expect(await thread.maintain(NOON)).toEqual({ saltsDeleted: 0, daysRolledUp: 0, pairDaysBuilt: 0, pageviewDaysBuilt: 0, rawRowsPurged: 0 });
     } finally {
       await thread.close();
     }

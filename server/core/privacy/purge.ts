@@ -150,7 +150,12 @@ async function deletePairRollups(db: Db, siteId: number, before: string, budget:
  */
 async function fixMonthRollups(db: Db, siteId: number, before: string, budget: Budget): Promise<void> {
   const month = before.slice(0, 7);
-  for (const [table, dimensions] of withDimensions(MONTH_ROLLUP_TABLES)) {
+  // Read first: a statement per dimension would take most of a call's budget even once every old month is gone.
+  const old = await db.first(
+    `SELECT 1 AS x FROM ${MONTH_ROLLUP_TABLES[0]} WHERE site_id = ? AND month < ? UNION ALL SELECT 1 FROM ${MONTH_ROLLUP_TABLES[1]} WHERE site_id = ? AND month < ? LIMIT 1`,
+    [siteId, month, siteId, month],
+  );
+  for (const [table, dimensions] of old ? withDimensions(MONTH_ROLLUP_TABLES) : []) {
     for (const dimension of dimensions) {
       if (!budget.left) return;
       const stmt = monthRollupsBeforeStatement(table, siteId, dimension, month);

@@ -36,6 +36,11 @@ export interface RollupCoverage {
   monthsThrough: string | null;
   /** Preset ranges that are ready, as `first|last` days. */
   ranges: ReadonlySet<string>;
+  /**
+   * First day the rows read are held from, when not the first rolled up (Top Pages' rows on
+   * a database rolled up before them). Months and ranges of whole days from it on hold them.
+   */
+  from?: string;
 }
 
 /** How coarse the rollups read may be for these keys. */
@@ -91,12 +96,13 @@ export function rolledSegments(first: string, last: string, coverage: RollupCove
 
 /**
  * Splits `period` into the stretches to read. Without coverage (or when rollups cannot
- * serve the query) it is one raw stretch.
+ * serve the query) it is one raw stretch; days before the coverage's `from` are raw too.
  */
 export function planSegments(period: Period, timeZone: string, coverage: RollupCoverage | null, granularity: Granularity): Segment[] {
   if (!coverage) return [{ kind: 'raw', start: period.start, end: period.end }];
   // Whole days of the period: a date-time period may start or end inside a day.
-  const firstWhole = period.start === dayStart(timeZone, period.firstDay) ? period.firstDay : addDays(period.firstDay, 1);
+  const whole = period.start === dayStart(timeZone, period.firstDay) ? period.firstDay : addDays(period.firstDay, 1);
+  const firstWhole = coverage.from !== undefined && coverage.from > whole ? coverage.from : whole;
   const lastWhole = period.end === dayStart(timeZone, addDays(period.lastDay, 1)) ? period.lastDay : addDays(period.lastDay, -1);
   const lastRolled = lastWhole < coverage.daysThrough ? lastWhole : coverage.daysThrough;
   if (firstWhole > lastRolled) return [{ kind: 'raw', start: period.start, end: period.end }];

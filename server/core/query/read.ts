@@ -19,6 +19,7 @@ import { columnarStatements, rawStatement, type RawRead } from './raw-sql.ts';
 import { keptSets } from './kept-sets.ts';
 import { pairRollupStatement, rollupStatement } from './rollup-sql.ts';
 import { pairFilterOf, pairGroupPasses, pairSegments, type PairFilter } from '../pair-rollups.ts';
+import { pageviewPagesServe } from '../pageview-pages.ts';
 import type { ReadContext } from './read-context.ts';
 import { addGroup, type Groups, type Key, type Relation, type SumsOf } from './sums.ts';
 import { VISITOR_COLUMNS } from './first-flags.ts';
@@ -44,8 +45,21 @@ function labelsOf(keys: Key[], row: Record<string, SqlValue>): string[] {
 /** A statement of a columnar stretch, with the visit sets it names (kept-sets.ts). */
 type ColumnarStmt = Stmt & { sets?: Stmt[] };
 
-/** The statements of one stretch: one, but for whole columnar days, whose sums are added up. */
-function statementsFor(relation: Relation, keys: Key[], filters: Filter[], period: Period, site: Site, segment: Segment, visitsBeyond?: VisitsBeyond, countsOnly = false): ColumnarStmt[] {
+/**
+ * The statements of one stretch: one, but for whole columnar days, whose sums are added up.
+ * With `pages`, a rolled-up stretch is read from Top Pages' rows (pageview-pages.ts).
+ */
+function statementsFor(
+  relation: Relation,
+  keys: Key[],
+  filters: Filter[],
+  period: Period,
+  site: Site,
+  segment: Segment,
+  visitsBeyond?: VisitsBeyond,
+  countsOnly = false,
+  pages = false,
+): ColumnarStmt[] {
   if (segment.kind === 'raw' || segment.kind === 'columnar') {
     const read: RawRead = {
       dialect: segment.kind === 'raw' ? SQLITE : DUCKDB,
@@ -76,17 +90,23 @@ function statementsFor(relation: Relation, keys: Key[], filters: Filter[], perio
       first: segment.first,
       last: segment.last,
       firstDay: period.firstDay,
+      pageviewPages: pages,
     }),
   ];
 }
 
-/** The stretches `period` is read in for these keys and filters; with `pair`, whole days from pair rollups where they hold them. */
-async function plan(ctx: ReadContext, keys: Key[], filters: Filter[], whole: Period, pair: PairFilter | null = null): Promise<Segment[]> {
+/**
+ * The stretches `period` is read in for these keys and filters; with `pair`, whole days from
+ * pair rollups where they hold them; with `pages` (the filters are Top Pages' alone), whole
+ * days from the rollups' Top Pages rows from the first day they hold.
+ */
+async function plan(ctx: ReadContext, keys: Key[], filters: Filter[], whole: Period, pair: PairFilter | null = null, pages = false): Promise<Segment[]> {
   const period = periodAfterPurge(whole, ctx.site.timezone, ctx.purgedBefore);
   if (period === null) return [];
   const state = ctx.rollups;
-  const usable = state !== null && state.timezone === ctx.site.timezone && filters.length === 0 && rollupsCanServe(keys);
-  const coverage = usable ? { daysThrough: state.daysThrough, monthsThrough: state.monthsThrough, ranges: state.ranges } : null;
+  const from = pages ? (state?.pageviewPagesFrom ?? null) : undefined;
+  const usable = state !== null && state.timezone === ctx.site.timezone && (filters.length === 0 || from != null) && rollupsCanServe(keys);
+  const coverage = usable ? { daysThrough: state.daysThrough, monthsThrough: state.monthsThrough, ranges: state.ranges, ...(from != null ? { from } : {}) } : null;
   const pairs = pair && state?.timezone === ctx.site.timezone && state.pairs?.timezone === ctx.site.timezone ? state.pairs : null;
   let segments = pairs ? pairSegments(period, ctx.site.timezone, pairs) : planSegments(period, ctx.site.timezone, coverage, granularityFor(keys));
   if (ctx.columnar && segments.some((s) => s.kind === 'raw')) segments = routeCopiedDaysToColumnar(segments, ctx.site.timezone, await ctx.columnar.coverage());
@@ -142,7 +162,8 @@ export async function readGroups<R extends Relation>(
   // Whole days a goal's rollups cover come from them (goal-rollup-read.ts); the rest as planned here.
   const goalPlan = await planGoalRollups(ctx, relation, keys, filters, period);
   const pair = !goalPlan && ctx.rollups?.pairs ? pairFilterOf(relation, keys, filters) : null;
-  const segments = goalPlan ? (await Promise.all(goalPlan.rest.map((p) => plan(ctx, keys, filters, p)))).flat() : await plan(ctx, keys, filters, period, pair);
+  const pages = !goalPlan && pageviewPagesServe(relation, keys, filters);
+  const segments = goalPlan ? (await Promise.all(goalPlan.rest.map((p) => plan(ctx, keys, filters, p)))).flat() : await plan(ctx, keys, filters, period, pair, pages);
   // `raw`: the stretch as SQLite reads it; for a columnar one, what a failed read falls back to.
   const statements: Array<{ stmts: ColumnarStmt[]; segment: Segment; raw: Stmt }> = [];
   for (const s of segments) {
@@ -150,7 +171,7 @@ export async function readGroups<R extends Relation>(
     const stmts =
       pair && s.kind === 'days'
         ? [pairRollupStatement({ relation, keys, siteId: ctx.site.id, granularity: 'day', first: s.first, last: s.last, firstDay: period.firstDay }, pair)]
-        : statementsFor(relation, keys, filters, period, ctx.site, s, beyond, countsOnly);
+        : statementsFor(relation, keys, filters, period, ctx.site, s, beyond, countsOnly, pages);
     const raw = s.kind === 'columnar' ? statementsFor(relation, keys, filters, period, ctx.site, { kind: 'raw', start: s.start, end: s.end }, undefined, countsOnly)[0]! : stmts[0]!;
     statements.push({ stmts, segment: s, raw });
   }

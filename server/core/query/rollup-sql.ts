@@ -6,7 +6,7 @@
  */
 import type { SqlValue, Stmt } from '../ports.ts';
 import { measureColumns, summedMeasures } from '../store/measures.ts';
-import { PAIR_ROLLUP_TABLES, ROLLUP_FAMILIES } from '../store/site-days.ts';
+import { PAGEVIEW_PAGES, PAIR_ROLLUP_TABLES, ROLLUP_FAMILIES } from '../store/site-days.ts';
 import { rollupDimension } from './dimensions.ts';
 import type { Key, Relation } from './sums.ts';
 import { bucketOfDay } from './time-buckets.ts';
@@ -24,6 +24,8 @@ export interface RollupRead {
   last: string;
   /** First day of the query period, where the first week bucket starts. */
   firstDay: string;
+  /** Read Top Pages' rows (store/site-days.ts PAGEVIEW_PAGES), page views alone, in place of `event:page`'s. */
+  pageviewPages?: boolean;
 }
 
 /** The grouping columns of a rollup read (named k0, k1…) and their parameters. */
@@ -62,7 +64,7 @@ export function rollupStatement(read: RollupRead): Stmt {
     read.granularity === 'range'
       ? 'site_id = ? AND first_day = ? AND last_day = ? AND dimension = ?'
       : `site_id = ? AND dimension = ? AND ${read.granularity} >= ? AND ${read.granularity} <= ?`;
-  const dimension = spec ? rollupDimension(spec) : '';
+  const dimension = read.pageviewPages ? PAGEVIEW_PAGES.dimension : spec ? rollupDimension(spec) : '';
   params.push(...(read.granularity === 'range' ? [read.siteId, read.first, read.last, dimension] : [read.siteId, dimension, read.first, read.last]));
   // A range already has one row per value: nothing to add up.
   if (read.granularity === 'range') return { sql: `SELECT ${[...columns, measureColumns(read.relation)].join(', ')} FROM ${table} WHERE ${where}`, params };

@@ -1,6 +1,6 @@
 /**
- * How far a site's rollups (and pair rollups) reach, which preset ranges are ready, and how
- * much raw data retention has kept.
+ * How far a site's rollups (their Top Pages rows, and pair rollups) reach, which preset
+ * ranges are ready, and how much raw data retention has kept.
  * @module
  */
 import type { Db } from '../ports.ts';
@@ -12,6 +12,11 @@ export interface RollupState {
   daysThrough: string;
   monthsThrough: string | null;
   rawKeptFrom: string | null;
+  /**
+   * First day whose rollups hold Top Pages' rows (store/site-days.ts PAGEVIEW_PAGES), through
+   * daysThrough; null when none are recorded.
+   */
+  pageviewPagesFrom: string | null;
   /** Ready preset ranges, as `first|last` days. */
   ranges: ReadonlySet<string>;
   /** How far pair rollups reach (pair-rollups.ts), or null before they are started. */
@@ -31,6 +36,7 @@ interface Row {
   days_through: string;
   months_through: string | null;
   raw_kept_from: string | null;
+  pageview_pages_from: string | null;
   pair_timezone: string | null;
   pair_first: string | null;
   pair_through: string | null;
@@ -51,6 +57,7 @@ export async function readRollupState(db: Db, siteId: number): Promise<RollupSta
     daysThrough: row.days_through,
     monthsThrough: row.months_through,
     rawKeptFrom: row.raw_kept_from,
+    pageviewPagesFrom: row.pageview_pages_from,
     ranges: new Set(ranges.map((r) => `${r.first_day}|${r.last_day}`)),
     pairs: row.pair_timezone === null ? null : { timezone: row.pair_timezone, first: row.pair_first!, through: row.pair_through! },
   };

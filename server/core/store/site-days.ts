@@ -14,14 +14,25 @@ import { attributesOf } from './schema.ts';
 const rolledUp = (table: 'visits' | 'events') => attributesOf(table).flatMap((a) => (a.rolledUp && a.dimension ? [a.dimension] : []));
 
 /**
+ * Top Pages' rows (the dashboard's `event:page` breakdown under `is event:name [pageview]`):
+ * the events family's rows of `of`, but of the events `where` passes alone, under a
+ * dimension name of their own. Unlike the other dimensions they do not reach back to the
+ * first rolled-up day on a database rolled up before them (migration 0024): they hold days
+ * `pageview_pages_from` of rollup_state onwards, and maintenance builds them back a few days
+ * a pass (pageview-pages.ts).
+ */
+export const PAGEVIEW_PAGES = { dimension: 'event:page|pageview', of: 'event:page', where: "e.name = 'pageview'" } as const;
+
+/**
  * The rollup tables of each family, by how many days a row sums: visits (totals and visit
  * dimensions) and events (event dimensions). Day rows are keyed by `day`, month rows by
  * `month` (summed from day rows), preset-range rows by `first_day`/`last_day`. Each holds
- * rows of its `dimensions`: the schema's rolled-up ones, and the visits' totals (`''`).
+ * rows of its `dimensions`: the schema's rolled-up ones, the visits' totals (`''`) and
+ * Top Pages' page views ({@link PAGEVIEW_PAGES}).
  */
 export const ROLLUP_FAMILIES = {
   visits: { day: 'rollup_visits', month: 'rollup_visits_monthly', range: 'rollup_range_visits', dimensions: ['', ...rolledUp('visits')] },
-  events: { day: 'rollup_events', month: 'rollup_events_monthly', range: 'rollup_range_events', dimensions: rolledUp('events') },
+  events: { day: 'rollup_events', month: 'rollup_events_monthly', range: 'rollup_range_events', dimensions: [...rolledUp('events'), PAGEVIEW_PAGES.dimension] },
 } as const;
 
 export type RollupFamily = (typeof ROLLUP_FAMILIES)[keyof typeof ROLLUP_FAMILIES];
