@@ -18,6 +18,7 @@ import type { SqlValue, Stmt } from '../ports.ts';
 import type { Dialect } from '../query/dialect.ts';
 import { filterSql, sameEventFilters, type VisitsBeyond } from '../query/filters.ts';
 import type { Filter } from '../query/types.ts';
+import { offsetSpans } from '../time.ts';
 
 export interface FunnelRead {
   dialect: Dialect;
@@ -58,11 +59,58 @@ const exactPage = (goal: GoalDefinition): goal is Extract<GoalDefinition, { kind
  * events: D1 bills every row read, and one table of all the steps' events would be read
  * again by each step; DuckDB scans a column faster than it filters the rows of several steps.
  */
-function stepEvents(read: FunnelRead, goal: GoalDefinition, params: SqlValue[]): string {
+function stepEvents(read: FunnelRead, goal: GoalDefinition, params: SqlValue[], withVisitor: boolean): string {
   const plus = read.dialect.name === 'sqlite' ? '+' : '';
   const test = exactPage(goal) ? { sql: `e.path = ? AND ${plus}e.name = 'pageview'`, params: [goal.pagePath] } : goalEventCondition(goal, 'e');
   params.push(read.siteId, read.start, read.end, ...test.params);
-  return `SELECT e.id, e.visit_id FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${test.sql}`;
+  return `SELECT e.id, e.visit_id${withVisitor ? ', e.ts, e.lt, e.visitor' : ''} FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${test.sql}`;
+}
+
+const DAY = 86_400;
+
+/**
+ * How long a visit may go on into the local days after the one it began on: a visit ends
+ * at the midnight where the visitor hash's salt changes (ingest/visitor.ts), which is the
+ * site's midnight unless its timezone changed since, by at most a day.
+ */
+const VISIT_DAYS_AFTER = 2;
+
+/**
+ * A DuckDB condition on visits `v` begun in [start, end): true when the visit may have
+ * events on another local day than the one it began on. Either its last event's local time
+ * (the zone's offsets in the stretch, written as literals: bound, DuckDB computes the CASE
+ * over every visit in HUGEINTs) is on a later day, or an offset change falls within it,
+ * where local time can go back across midnight. Offsets after the stretch's end do not
+ * matter: a visit lasting past the end went across its midnight.
+ */
+function mayLeaveItsDay(timeZone: string, start: number, end: number): string {
+  const spans = offsetSpans(timeZone, start, end);
+  const offset = spans.length === 1 ? `${spans[0]!.offset}` : `CASE ${spans.slice(0, -1).map((s) => `WHEN v.ended_at < ${s.until} THEN ${s.offset}`).join(' ')} ELSE ${spans.at(-1)!.offset} END`;
+  const changes = spans.slice(0, -1).map((s) => ` OR (v.started_at < ${s.until} AND v.ended_at >= ${s.until})`);
+  return `((v.ended_at + ${offset}) // ${DAY} <> v.lt // ${DAY}${changes.join('')})`;
+}
+
+/**
+ * Step 1 on the columnar copy without filters, with no join of its visits to the stretch's
+ * visits: the copy's events carry their visit's visitor hash and their local time, and
+ * a visit that stays within the local day it began on has its day in each of its events.
+ * Only the visits that might not (`x`: begun before the stretch and going on into it, or
+ * possibly going on past a midnight) and those whose first step-1 event is in the stretch's
+ * first days (`first`: their visit may have begun before the days the copy holds, and so
+ * not be in it) are looked up among the visits, for the stretch, their day and visitor.
+ * The grouping by visit then reads no other table, and the lookup few rows.
+ */
+function firstStepFromEvents(read: FunnelRead, params: SqlValue[]): string[] {
+  const first = read.start + VISIT_DAYS_AFTER * DAY;
+  params.push(read.siteId, read.end, read.start, read.start);
+  const mayCross = `x AS MATERIALIZED (SELECT v.id FROM visits v WHERE v.site_id = ? AND v.started_at < ? AND v.ended_at >= ?
+    AND (v.started_at < ? OR ${mayLeaveItsDay(read.timeZone, read.start, read.end)}))`;
+  const byVisit = `f AS MATERIALIZED (SELECT visit_id, MIN(id) AS at, MIN(ts) AS ts, MIN(lt) AS lt, MIN(visitor) AS visitor FROM e0 GROUP BY visit_id)`;
+  params.push(first, first, read.siteId, read.start, read.end);
+  const s0 = `${stepName(0)} AS MATERIALIZED (SELECT f.visit_id, f.at, f.lt // ${DAY} AS d, f.visitor FROM f WHERE f.ts >= ? AND f.visit_id NOT IN (SELECT id FROM x)
+    UNION ALL SELECT f.visit_id, f.at, v.lt // ${DAY} AS d, v.visitor FROM f JOIN visits v ON v.id = f.visit_id
+    WHERE (f.ts < ? OR f.visit_id IN (SELECT id FROM x)) AND v.site_id = ? AND v.started_at >= ? AND v.started_at < ?)`;
+  return [mayCross, byVisit, s0];
 }
 
 /**
@@ -80,8 +128,23 @@ function stepEvents(read: FunnelRead, goal: GoalDefinition, params: SqlValue[]):
 export function funnelStatement(read: FunnelRead): Stmt {
   const params: SqlValue[] = [];
   const sqlite = read.dialect.name === 'sqlite';
-  const events = read.steps.map((goal, i) => `e${i} AS MATERIALIZED (${stepEvents(read, goal, params)})`);
+  const fromEvents = !sqlite && sameEventFilters(read.filters).length === 0;
+  const events = read.steps.map((goal, i) => `e${i} AS MATERIALIZED (${stepEvents(read, goal, params, fromEvents && i === 0)})`);
+  const first = fromEvents ? firstStepFromEvents(read, params) : [firstStep(read, params)];
+  const steps = read.steps.slice(1).map((_, j) => {
+    const i = j + 1;
+    const previous = stepName(i - 1);
+    return `${stepName(i)} AS MATERIALIZED (SELECT p.visit_id, MIN(e.id) AS at, MIN(p.d) AS d, MIN(p.visitor) AS visitor FROM ${previous} p
+      JOIN e${i} e ON e.visit_id = p.visit_id WHERE e.id > p.at GROUP BY p.visit_id)`;
+  });
+  // Each step's visits and visitors in one read of its table: visits per visitor and day, summed.
+  const counts = read.steps.map((_, i) => `(SELECT SUM(n) AS visits${i}, COUNT(*) AS visitors${i} FROM (SELECT COUNT(*) AS n FROM ${stepName(i)} GROUP BY d, visitor) u) c${i}`);
+  return { sql: `WITH ${[...events, ...first, ...steps].join(',\n')}\nSELECT * FROM ${counts.join(', ')}`, params };
+}
 
+/** Step 1's visits with their first event completing it, looked up among the stretch's visits that pass the filters, with their day and visitor. */
+function firstStep(read: FunnelRead, params: SqlValue[]): string {
+  const sqlite = read.dialect.name === 'sqlite';
   const lt = read.dialect.localTime('v', 'v.started_at', read.timeZone, read.start, read.end);
   params.push(...lt.params, read.siteId, read.start, read.end);
   const where = ['v.site_id = ?', 'v.started_at >= ?', 'v.started_at < ?'];
@@ -92,18 +155,9 @@ export function funnelStatement(read: FunnelRead): Stmt {
   }
   // CROSS JOIN keeps SQLite's order: the first step's visits, then each one looked up by its id.
   const join = sqlite ? 'CROSS JOIN' : 'JOIN';
-  const first = `${stepName(0)} AS MATERIALIZED (SELECT f.visit_id, f.at, ${read.dialect.dayOf(lt.sql)} AS d, v.visitor
+  return `${stepName(0)} AS MATERIALIZED (SELECT f.visit_id, f.at, ${read.dialect.dayOf(lt.sql)} AS d, v.visitor
     FROM (SELECT visit_id, MIN(id) AS at FROM e0 e GROUP BY visit_id) f
     ${join} visits v ON v.id = f.visit_id WHERE ${where.join(' AND ')})`;
-  const steps = read.steps.slice(1).map((_, j) => {
-    const i = j + 1;
-    const previous = stepName(i - 1);
-    return `${stepName(i)} AS MATERIALIZED (SELECT p.visit_id, MIN(e.id) AS at, MIN(p.d) AS d, MIN(p.visitor) AS visitor FROM ${previous} p
-      JOIN e${i} e ON e.visit_id = p.visit_id WHERE e.id > p.at GROUP BY p.visit_id)`;
-  });
-  // Each step's visits and visitors in one read of its table: visits per visitor and day, summed.
-  const counts = read.steps.map((_, i) => `(SELECT SUM(n) AS visits${i}, COUNT(*) AS visitors${i} FROM (SELECT COUNT(*) AS n FROM ${stepName(i)} GROUP BY d, visitor) u) c${i}`);
-  return { sql: `WITH ${[...events, first, ...steps].join(',\n')}\nSELECT * FROM ${counts.join(', ')}`, params };
 }
 
 /** The counts in a row of funnelStatement, as numbers (DuckDB's counts arrive as bigints). */
