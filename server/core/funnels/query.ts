@@ -34,6 +34,8 @@ export interface FunnelRead {
   periodStart: number;
   periodEnd: number;
   visitsBeyond?: VisitsBeyond;
+  /** The shortest stretch in days counted from the copy's flags (FLAGGED_MIN_DAYS unless told). */
+  flaggedMinDays?: number;
 }
 
 /** Per step, in order: the visits that reached it and their visitors (per-day distinct). */
@@ -192,7 +194,7 @@ function flaggedFunnel(read: FunnelRead, rows: NonNullable<ReturnType<typeof lab
 export function funnelStatement(read: FunnelRead): Stmt {
   const sqlite = read.dialect.name === 'sqlite';
   const rows = labelRows(read.steps[0]!);
-  if (!sqlite && rows && sameEventFilters(read.filters).length === 0 && read.end - read.start >= FLAGGED_MIN_DAYS * DAY) return flaggedFunnel(read, rows);
+  if (!sqlite && rows && sameEventFilters(read.filters).length === 0 && read.end - read.start >= (read.flaggedMinDays ?? FLAGGED_MIN_DAYS) * DAY) return flaggedFunnel(read, rows);
   const params: SqlValue[] = [];
   const events = read.steps.map((goal, i) => `e${i} AS MATERIALIZED (${stepEvents(read, goal, params)})`);
   const first = [firstStep(read, params)];
