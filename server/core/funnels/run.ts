@@ -32,6 +32,8 @@ export interface FunnelQuery {
   filters: Filter[];
   dateRangeEcho: [string, string];
   filtersEcho: unknown[];
+  /** The shortest columnar stretch in days counted from the copy's flags (query.ts); tests lower it to test them on a few days. */
+  flaggedMinDays?: number;
 }
 
 /**
@@ -88,6 +90,7 @@ function statement(dialect: Dialect, site: Site, funnel: Funnel, query: FunnelQu
     periodStart: period.start,
     periodEnd: period.end,
     visitsBeyond,
+    flaggedMinDays: query.flaggedMinDays,
   });
 }
 
