@@ -167,10 +167,15 @@ interface Measured {
   parts: string[];
 }
 
-/** Every view's cold loads from a server that serves `publicDir`'s dashboard; `label` heads its rows. */
-async function measureBuild(browser: Browser, dbPath: string, publicDir: string, label: string, withScreenshots: boolean, env: Record<string, string> = {}): Promise<Measured> {
+type Start = typeof startServer;
+
+/**
+ * Every view's cold loads from a server that serves `publicDir`'s dashboard; `label` heads its
+ * rows; `start`: the server's code (the baseline's own, or the current).
+ */
+async function measureBuild(browser: Browser, dbPath: string, publicDir: string, label: string, withScreenshots: boolean, env: Record<string, string> = {}, start: Start = startServer): Promise<Measured> {
   const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
-  const server = await startServer({ dbPath, port: 0, host: '127.0.0.1', publicDir, clock: () => NOW, log: quiet, maintenanceIntervalMs: 24 * 3_600_000, env });
+  const server = await start({ dbPath, port: 0, host: '127.0.0.1', publicDir, clock: () => NOW, log: quiet, maintenanceIntervalMs: 24 * 3_600_000, env });
   const measured: Measured = { rows: [], parts: [] };
   try {
     const login = await fetch(`${server.url}/api/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify(OWNER) });
@@ -204,17 +209,18 @@ async function measureBuild(browser: Browser, dbPath: string, publicDir: string,
   return measured;
 }
 
-/** The dashboard as it was at `commit`, built into `outDir` by that commit's own build script. */
-async function buildDashboardAt(commit: string, outDir: string): Promise<void> {
+/**
+ * The code as it was at `commit`, in a directory of its own (with the shared node_modules):
+ * its dashboard built into `outDir` by that commit's own build script, and its server.
+ */
+async function checkoutAt(commit: string, outDir: string): Promise<{ tree: string; start: Start }> {
   const tree = mkdtempSync(join(tmpdir(), 'teller-bench-baseline-'));
-  try {
-    execSync(`git archive ${commit} | tar -x -C ${tree}`, { stdio: ['ignore', 'ignore', 'inherit'] });
-    symlinkSync(resolve('node_modules'), join(tree, 'node_modules'));
-    const then = (await import(pathToFileURL(join(tree, 'dashboard/build.mjs')).href)) as typeof import('../dashboard/build.mjs');
-    await then.buildDashboard({ outDir, quiet: true });
-  } finally {
-    rmSync(tree, { recursive: true, force: true });
-  }
+  execSync(`git archive ${commit} | tar -x -C ${tree}`, { stdio: ['ignore', 'ignore', 'inherit'] });
+  symlinkSync(resolve('node_modules'), join(tree, 'node_modules'));
+  const then = (await import(pathToFileURL(join(tree, 'dashboard/build.mjs')).href)) as typeof import('../dashboard/build.mjs');
+  await then.buildDashboard({ outDir, quiet: true });
+  const server = (await import(pathToFileURL(join(tree, 'server/node/server.ts')).href)) as typeof import('../server/node/server.ts');
+  return { tree, start: server.startServer };
 }
 
 /** `K=V;K=V` (TELLER_BENCH_BASELINE_ENV) as the server's environment. */
@@ -223,9 +229,9 @@ function envOf(spec: string | undefined): Record<string, string> {
 }
 
 /**
- * With TELLER_BENCH_DASHBOARD_BASELINE=<commit>, that commit's dashboard is measured in the
- * same run against the same server code and data (before and after on one machine, one load
- * of its other work), its rows marked "(baseline)"; TELLER_BENCH_BASELINE_ENV=`K=V;K=V` starts
+ * With TELLER_BENCH_DASHBOARD_BASELINE=<commit>, that commit's dashboard and server are
+ * measured in the same run on the same data (before and after on one machine, one load of its
+ * other work), its rows marked "(baseline)"; TELLER_BENCH_BASELINE_ENV=`K=V;K=V` starts
  * the baseline's server with those settings (e.g. the columnar copy's former one connection).
  */
 export async function runDashboardBench(): Promise<string> {
@@ -236,7 +242,7 @@ export async function runDashboardBench(): Promise<string> {
   const baseline = process.env.TELLER_BENCH_DASHBOARD_BASELINE;
   const baselineEnv = envOf(process.env.TELLER_BENCH_BASELINE_ENV);
   const baselineDir = join(dir, 'baseline');
-  if (baseline) await buildDashboardAt(baseline, baselineDir);
+  const then = baseline ? await checkoutAt(baseline, baselineDir) : null;
 
   const data = await openDataset(1_000_000);
   const dbPath = data.db.raw.name;
@@ -262,7 +268,7 @@ export async function runDashboardBench(): Promise<string> {
     const rounds = readerCounts.length > 0 ? 0 : baseline ? 2 : 1;
     for (let round = 0; round < rounds; round++) {
       if (baseline) {
-        const before = await measureBuild(browser, dbPath, baselineDir, ` (baseline${rounds > 1 ? `, ${round + 1}` : ''})`, false, baselineEnv);
+        const before = await measureBuild(browser, dbPath, baselineDir, ` (baseline${rounds > 1 ? `, ${round + 1}` : ''})`, false, baselineEnv, then!.start);
         rows.push(...before.rows);
         parts.push(...before.parts);
       }
@@ -273,6 +279,7 @@ export async function runDashboardBench(): Promise<string> {
   } finally {
     await browser.close();
     rmSync(dir, { recursive: true, force: true });
+    if (then) rmSync(then.tree, { recursive: true, force: true });
   }
 
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
@@ -282,7 +289,7 @@ export async function runDashboardBench(): Promise<string> {
       `served by \`startServer\` on 127.0.0.1 with its clock at the data's "now". "Filled" runs from navigation to the last panel drawn (the page's files, the session, ` +
       `one round of Stats API queries, drawing). "Stats API" sends the page's own query bodies from Node to POST /api/v2/query, all at once. Median of ${RUNS} loads after one untimed.` +
       (baseline
-        ? ` "(baseline)": the dashboard of commit ${baseline.slice(0, 7)} measured in the same run, against the same server${Object.keys(baselineEnv).length > 0 ? ` started with ${Object.entries(baselineEnv).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}, alternating with the current one.`
+        ? ` "(baseline)": the dashboard and server of commit ${baseline.slice(0, 7)} measured in the same run, on the same data${Object.keys(baselineEnv).length > 0 ? ` started with ${Object.entries(baselineEnv).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}, alternating with the current one.`
         : '') +
       (process.env.TELLER_BENCH_READER_THREADS ? ` "(N reader threads)": the same dashboard against servers started with TELLER_READER_THREADS=N, in turns.` : ''),
     '',

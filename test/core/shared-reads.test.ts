@@ -28,7 +28,7 @@ function manualDb(rows: (sql: string) => Array<Record<string, SqlValue>> = (sql)
     first: async <T>(sql: string) => ((await read(sql))[0] ?? null) as T | null,
     run: async (sql) => {
       asked.push(sql);
-      return { changes: 1 };
+      return { changes: 1, lastRowId: 0 };
     },
     batch: async () => {},
   };
@@ -98,10 +98,10 @@ describe('reads shared by the queries of a batch', () => {
     await store.finish('own a');
     // Waiting for the second's "site" would wait for the turn held by the first: it reads it itself.
     await store.finish('site');
-    expect((await first).ok).toEqual(['own a', 'site']);
+    expect(await first).toEqual({ ok: ['own a', 'site'] });
     await store.finish('site');
     await store.finish('own b');
-    expect((await second).ok).toEqual(['site', 'own b']);
+    expect(await second).toEqual({ ok: ['site', 'own b'] });
   });
 
   it('keeps no answer of more than a few rows, and shares nothing between batches', async () => {
