@@ -121,6 +121,27 @@ describe('reads shared by the queries of a batch', () => {
     expect(store.asked).toEqual(['many', 'many', 'few', 'few']);
   });
 
+  it('gives each query rows of its own: one that changes or sorts them leaves the others as read', async () => {
+    const store = manualDb((sql) => [{ sql, n: 2 }, { sql, n: 1 }]);
+    const deps = depsOf(store.db, 2);
+    const shared = new SharedReads();
+    const changing = inTurn(deps, context, USER, async ({ db }) => {
+      const rows = await db.all<{ sql: string; n: number }>('site');
+      rows.sort((a, b) => a.n - b.n);
+      rows[0]!.n = 99;
+      return rows;
+    }, shared);
+    await store.finish('site');
+    await changing;
+    const reading = inTurn(deps, context, USER, ({ db }) => db.all('site'), shared);
+    const first = inTurn(deps, context, USER, ({ db }) => db.first('site'), shared);
+    // `first` reads its own: a row, not the rows `all` read.
+    await store.finish('site');
+    expect(await reading).toEqual({ ok: [{ sql: 'site', n: 2 }, { sql: 'site', n: 1 }] });
+    expect(await first).toEqual({ ok: { sql: 'site', n: 2 } });
+    expect(store.asked).toEqual(['site', 'site']);
+  });
+
   it('shares reads where queries read at once (Workers), and never shares writes', async () => {
     const store = manualDb();
     const deps = depsOf(store.db, 1, false);

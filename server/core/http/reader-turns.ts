@@ -48,14 +48,16 @@ export class SharedReads {
   private readonly answers = new Map<string, { answer: Promise<unknown>; done: boolean }>();
 
   /**
-   * The answer of `sql` with `params` if a query of this request asked it, else `read`'s, kept
+   * The answer of `sql` with `params`, read `how`, if a query of this request asked it, else `read`'s, kept
    * for the others. `mayWait` false (the asking query holds a turn): an answer still being read
    * is read again rather than waited for, since its reader may be waiting for that very turn.
    */
-  read<T>(sql: string, params: readonly SqlValue[] | undefined, mayWait: boolean, read: () => Promise<T>): Promise<T> {
-    const key = `${sql}\u0000${JSON.stringify(params ?? [])}`;
+  read<T>(how: 'all' | 'first', sql: string, params: readonly SqlValue[] | undefined, mayWait: boolean, read: () => Promise<T>): Promise<T> {
+    // By how it is read too: `first` answers a row, `all` the rows.
+    const key = `${how}\u0000${sql}\u0000${JSON.stringify(params ?? [])}`;
     const known = this.answers.get(key);
-    if (known && (known.done || mayWait)) return known.answer as Promise<T>;
+    // Each query gets rows of its own: one that sorts or changes them leaves the others' alone.
+    if (known && (known.done || mayWait)) return (known.answer as Promise<T>).then(ownCopy);
     const answer = read();
     if (known) return answer;
     const entry = { answer: answer as Promise<unknown>, done: false };
@@ -67,16 +69,22 @@ export class SharedReads {
       },
       () => this.answers.delete(key),
     );
-    return answer;
+    return answer.then(ownCopy);
   }
+}
+
+/** Rows (or a row) as a new array of new objects: the shared answer itself is never handed out. */
+function ownCopy<T>(answer: T): T {
+  const row = (r: unknown) => (r !== null && typeof r === 'object' ? { ...r } : r);
+  return (Array.isArray(answer) ? answer.map(row) : row(answer)) as T;
 }
 
 /** `db` with its reads taken from `shared` when another query of the request asked them; `mayWait` as in SharedReads.read. */
 function sharing(db: Db, shared: SharedReads | undefined, mayWait: () => boolean = () => true): Db {
   if (!shared) return db;
   return {
-    all: (sql, params) => shared.read(sql, params, mayWait(), () => db.all(sql, params)),
-    first: (sql, params) => shared.read(sql, params, mayWait(), () => db.first(sql, params)),
+    all: (sql, params) => shared.read('all', sql, params, mayWait(), () => db.all(sql, params)),
+    first: (sql, params) => shared.read('first', sql, params, mayWait(), () => db.first(sql, params)),
     run: (sql, params) => db.run(sql, params),
     batch: (stmts) => db.batch(stmts),
   };
