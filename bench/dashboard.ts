@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { buildDashboard } from '../dashboard/build.mjs';
+import { findSite } from '../server/core/sites.ts';
 import { createUser } from '../server/core/users.ts';
 import { startServer } from '../server/node/server.ts';
 import { buildTracker } from '../tracker/build.mjs';
@@ -161,18 +162,42 @@ const VIEWS: Array<[string, string]> = [
   ['12 months, filtered', `period=12mo&f=${encodeURIComponent('is|visit:country|US')}`],
 ];
 
-/** One build's table rows: the loads, and where their time went. */
+/** One build's table rows: the loads, and where their time went; `ready`: ms from the server's start to its columnar copy serving. */
 interface Measured {
   rows: string[];
   parts: string[];
+  ready?: number;
 }
 
-/** Every view's cold loads from a server that serves `publicDir`'s dashboard; `label` heads its rows. */
-async function measureBuild(browser: Browser, dbPath: string, publicDir: string, label: string, withScreenshots: boolean, env: Record<string, string> = {}): Promise<Measured> {
+/**
+ * Waits until the server's columnar copy serves the bench site, and says how long after the
+ * server started. Until then (its process starting: 2–12 s on this machine) every query reads
+ * SQLite alone, the filtered and page-view reads of a view at several times their cost; a
+ * server that is up has it, so the loads are measured from then on.
+ */
+async function copyReady(server: Awaited<ReturnType<typeof startServer>>): Promise<number> {
+  const started = performance.now();
+  if (!server.columnar) return 0;
+  const site = (await findSite(server.db, DOMAIN))!;
+  for (;;) {
+    if (await server.columnar.coverage(site.id, site.timezone)) return performance.now() - started;
+    if (performance.now() - started > 120_000) throw new Error('the columnar copy did not start within 2 minutes');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+type Start = typeof startServer;
+
+/**
+ * Every view's cold loads from a server that serves `publicDir`'s dashboard; `label` heads its
+ * rows; `start`: the server's code (the baseline's own, or the current).
+ */
+async function measureBuild(browser: Browser, dbPath: string, publicDir: string, label: string, withScreenshots: boolean, env: Record<string, string> = {}, start: Start = startServer): Promise<Measured> {
   const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
-  const server = await startServer({ dbPath, port: 0, host: '127.0.0.1', publicDir, clock: () => NOW, log: quiet, maintenanceIntervalMs: 24 * 3_600_000, env });
+  const server = await start({ dbPath, port: 0, host: '127.0.0.1', publicDir, clock: () => NOW, log: quiet, maintenanceIntervalMs: 24 * 3_600_000, env });
   const measured: Measured = { rows: [], parts: [] };
   try {
+    measured.ready = await copyReady(server);
     const login = await fetch(`${server.url}/api/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify(OWNER) });
     const session = /teller_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
     if (!session) throw new Error(`login failed: ${login.status}`);
@@ -204,17 +229,18 @@ async function measureBuild(browser: Browser, dbPath: string, publicDir: string,
   return measured;
 }
 
-/** The dashboard as it was at `commit`, built into `outDir` by that commit's own build script. */
-async function buildDashboardAt(commit: string, outDir: string): Promise<void> {
+/**
+ * The code as it was at `commit`, in a directory of its own (with the shared node_modules):
+ * its dashboard built into `outDir` by that commit's own build script, and its server.
+ */
+async function checkoutAt(commit: string, outDir: string): Promise<{ tree: string; start: Start }> {
   const tree = mkdtempSync(join(tmpdir(), 'teller-bench-baseline-'));
-  try {
-    execSync(`git archive ${commit} | tar -x -C ${tree}`, { stdio: ['ignore', 'ignore', 'inherit'] });
-    symlinkSync(resolve('node_modules'), join(tree, 'node_modules'));
-    const then = (await import(pathToFileURL(join(tree, 'dashboard/build.mjs')).href)) as typeof import('../dashboard/build.mjs');
-    await then.buildDashboard({ outDir, quiet: true });
-  } finally {
-    rmSync(tree, { recursive: true, force: true });
-  }
+  execSync(`git archive ${commit} | tar -x -C ${tree}`, { stdio: ['ignore', 'ignore', 'inherit'] });
+  symlinkSync(resolve('node_modules'), join(tree, 'node_modules'));
+  const then = (await import(pathToFileURL(join(tree, 'dashboard/build.mjs')).href)) as typeof import('../dashboard/build.mjs');
+  await then.buildDashboard({ outDir, quiet: true });
+  const server = (await import(pathToFileURL(join(tree, 'server/node/server.ts')).href)) as typeof import('../server/node/server.ts');
+  return { tree, start: server.startServer };
 }
 
 /** `K=V;K=V` (TELLER_BENCH_BASELINE_ENV) as the server's environment. */
@@ -223,9 +249,9 @@ function envOf(spec: string | undefined): Record<string, string> {
 }
 
 /**
- * With TELLER_BENCH_DASHBOARD_BASELINE=<commit>, that commit's dashboard is measured in the
- * same run against the same server code and data (before and after on one machine, one load
- * of its other work), its rows marked "(baseline)"; TELLER_BENCH_BASELINE_ENV=`K=V;K=V` starts
+ * With TELLER_BENCH_DASHBOARD_BASELINE=<commit>, that commit's dashboard and server are
+ * measured in the same run on the same data (before and after on one machine, one load of its
+ * other work), its rows marked "(baseline)"; TELLER_BENCH_BASELINE_ENV=`K=V;K=V` starts
  * the baseline's server with those settings (e.g. the columnar copy's former one connection).
  */
 export async function runDashboardBench(): Promise<string> {
@@ -236,7 +262,7 @@ export async function runDashboardBench(): Promise<string> {
   const baseline = process.env.TELLER_BENCH_DASHBOARD_BASELINE;
   const baselineEnv = envOf(process.env.TELLER_BENCH_BASELINE_ENV);
   const baselineDir = join(dir, 'baseline');
-  if (baseline) await buildDashboardAt(baseline, baselineDir);
+  const then = baseline ? await checkoutAt(baseline, baselineDir) : null;
 
   const data = await openDataset(1_000_000);
   const dbPath = data.db.raw.name;
@@ -248,6 +274,7 @@ export async function runDashboardBench(): Promise<string> {
   const browser = await launchChromium();
   const rows: string[] = [];
   const parts: string[] = [];
+  const ready: number[] = [];
   try {
     // TELLER_BENCH_READER_THREADS=1,2: the current build against servers with each pool size, in turns.
     const readerCounts = (process.env.TELLER_BENCH_READER_THREADS ?? '').split(',').filter(Boolean);
@@ -262,17 +289,20 @@ export async function runDashboardBench(): Promise<string> {
     const rounds = readerCounts.length > 0 ? 0 : baseline ? 2 : 1;
     for (let round = 0; round < rounds; round++) {
       if (baseline) {
-        const before = await measureBuild(browser, dbPath, baselineDir, ` (baseline${rounds > 1 ? `, ${round + 1}` : ''})`, false, baselineEnv);
+        const before = await measureBuild(browser, dbPath, baselineDir, ` (baseline${rounds > 1 ? `, ${round + 1}` : ''})`, false, baselineEnv, then!.start);
         rows.push(...before.rows);
         parts.push(...before.parts);
+        ready.push(before.ready ?? 0);
       }
       const after = await measureBuild(browser, dbPath, publicDir, baseline ? ` (${round + 1})` : '', round === 0);
       rows.push(...after.rows);
       parts.push(...after.parts);
+      ready.push(after.ready ?? 0);
     }
   } finally {
     await browser.close();
     rmSync(dir, { recursive: true, force: true });
+    if (then) rmSync(then.tree, { recursive: true, force: true });
   }
 
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
@@ -280,9 +310,10 @@ export async function runDashboardBench(): Promise<string> {
   return [
     `The site view in Debian's Chromium (headless, 1280 × 900, a fresh profile for every load) against the 1 M-event bench database (${data.notes.filter((n) => n.startsWith('database') || n.startsWith('columnar copy ')).join('; ')}), ` +
       `served by \`startServer\` on 127.0.0.1 with its clock at the data's "now". "Filled" runs from navigation to the last panel drawn (the page's files, the session, ` +
-      `one round of Stats API queries, drawing). "Stats API" sends the page's own query bodies from Node to POST /api/v2/query, all at once. Median of ${RUNS} loads after one untimed.` +
+      `one round of Stats API queries, drawing). "Stats API" sends the page's own query bodies from Node to POST /api/v2/query, all at once. Median of ${RUNS} loads after one untimed, ` +
+      `once the server's columnar copy serves (its process was ready ${ready.map((r) => `${(r / 1000).toFixed(1)} s`).join(', ')} after each server's start; before that every query reads SQLite alone).` +
       (baseline
-        ? ` "(baseline)": the dashboard of commit ${baseline.slice(0, 7)} measured in the same run, against the same server${Object.keys(baselineEnv).length > 0 ? ` started with ${Object.entries(baselineEnv).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}, alternating with the current one.`
+        ? ` "(baseline)": the dashboard and server of commit ${baseline.slice(0, 7)} measured in the same run, on the same data${Object.keys(baselineEnv).length > 0 ? ` started with ${Object.entries(baselineEnv).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}, alternating with the current one.`
         : '') +
       (process.env.TELLER_BENCH_READER_THREADS ? ` "(N reader threads)": the same dashboard against servers started with TELLER_READER_THREADS=N, in turns.` : ''),
     '',

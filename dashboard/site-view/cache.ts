@@ -13,6 +13,22 @@ const entries = new Map<string, { at: number; result: Promise<StatsResult> }>();
 type Settle = (answer: StatsResult | ApiError | TypeError) => void;
 /** The queries asked in this synchronous pass (a view's draw), sent together once it ends. */
 let asked: Array<{ q: StatsQuery; settle: Settle }> | null = null;
+/** Passes asked or sent and not yet answered, and who waits for them all (afterQueries). */
+let unanswered = 0;
+let waiting: Array<() => void> = [];
+
+function answered(): void {
+  if (--unanswered > 0) return;
+  for (const resume of waiting.splice(0)) resume();
+}
+
+/**
+ * Settles once the queries asked so far are answered: a request beside the view's (the
+ * realtime count) waits for it, so the server reads the view's queries first.
+ */
+export function afterQueries(): Promise<void> {
+  return unanswered === 0 ? Promise.resolve() : new Promise((resolve) => waiting.push(resolve));
+}
 
 /**
  * Sends the pass's queries: one alone to the Stats API, several in one request whose answers
@@ -25,14 +41,16 @@ function send(): void {
   // drawn (the reactions to its answer, which run before the microtask queued here).
   performance.mark('tq:send');
   const only = batch.length === 1 && batch[0]!;
-  if (only) return void query(only.q).then(only.settle, only.settle);
+  if (only) return void query(only.q).then(only.settle, only.settle).finally(answered);
   queries(
     batch.map((a) => a.q),
     (i, answer) => batch[i]?.settle(answer),
-  ).then(
-    () => batch.forEach((a) => a.settle(new TypeError())),
-    (error: ApiError | TypeError) => batch.forEach((a) => a.settle(error)),
-  );
+  )
+    .then(
+      () => batch.forEach((a) => a.settle(new TypeError())),
+      (error: ApiError | TypeError) => batch.forEach((a) => a.settle(error)),
+    )
+    .finally(answered);
 }
 
 function ask(q: StatsQuery): Promise<StatsResult> {
@@ -41,6 +59,7 @@ function ask(q: StatsQuery): Promise<StatsResult> {
       // The pass's first query (bench/dashboard.ts): from here to `tq:send` the view draws its skeleton.
       performance.mark('tq:ask');
       asked = [];
+      unanswered++;
       queueMicrotask(send);
     }
     asked.push({ q, settle: (answer) => (answer instanceof Error ? reject(answer) : resolve(answer)) });

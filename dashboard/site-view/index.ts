@@ -12,7 +12,7 @@ import { keepChoices, fromAddress } from '../lib/address-choices.ts';
 import { h, replace } from '../lib/dom.ts';
 import { setTitle } from '../lib/ui.ts';
 import { loadAnnotations } from './annotations.ts';
-import { cachedQuery } from './cache.ts';
+import { afterQueries, cachedQuery } from './cache.ts';
 import { renderChart } from './chart.ts';
 import { chosenInterval, dateRange, daysBetween, localDay, span } from './dates.ts';
 import { renderNoMatch } from './empty.ts';
@@ -60,8 +60,11 @@ function goalsCard(view: View, list: Promise<GoalList>): HTMLElement {
   return card;
 }
 
+/** The header's count of visitors now: first asked once the view's queries are answered, not ahead of them. */
 function startRealtime(ctx: SiteViewContext, into: HTMLElement): () => void {
-  const refresh = () =>
+  let stopped = false;
+  const refresh = () => {
+    if (stopped) return;
     get<number>(`/api/v1/stats/realtime/visitors?site_id=${encodeURIComponent(ctx.site.domain)}`).then(
       (n) => {
         into.textContent = plural('sv.realtime', n);
@@ -71,9 +74,13 @@ function startRealtime(ctx: SiteViewContext, into: HTMLElement): () => void {
         into.hidden = true;
       },
     );
-  refresh();
+  };
+  void afterQueries().then(refresh);
   const timer = setInterval(refresh, REALTIME_MS);
-  return () => clearInterval(timer);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }
 
 /** Draws the site view into root; returns a function that stops its timers and listeners. */
@@ -221,8 +228,9 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     else draw();
   };
   window.addEventListener('popstate', onHistory);
-  const stopRealtime = startRealtime(ctx, realtime);
   draw();
+  // After the draw has asked its queries, which the count then waits for.
+  const stopRealtime = startRealtime(ctx, realtime);
 
   return () => {
     draws++;

@@ -15,13 +15,14 @@ import type { Access, ApiDeps } from './api-auth.ts';
 import { readBody } from './body.ts';
 import { dashboardAccess, fail } from './dashboard-access.ts';
 import { errorAnswer } from './error-answer.ts';
+import { SharedReads } from './reader-turns.ts';
 
 /** More than any view asks at once (about 15); past the fair share (32) the rest are 429 lines anyway. */
 export const MAX_BATCH = 32;
 /** MAX_BATCH queries of a few hundred bytes each, with room to spare. */
 const MAX_BATCH_BYTES = 256 * 1024;
 
-export type AnswerQuery = (c: Context, access: Access, text: string) => Promise<Response>;
+export type AnswerQuery = (c: Context, access: Access, text: string, shared?: SharedReads) => Promise<Response>;
 
 /** The queries of a batch's body, or why it is not one. */
 export function batchQueries(text: string): unknown[] | string {
@@ -61,8 +62,10 @@ export function dashboardQueries(deps: ApiDeps & Pick<AppDeps, 'log'>, answer: A
     // rather than changing the context's, which this response would otherwise share.
     c.res = c.body(stream, 200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
     let left = queries.length;
+    // The view's queries read the same site settings first: read once for all (reader-turns.ts).
+    const shared = new SharedReads();
     queries.forEach((q, i) => {
-      answer(c, access.ok, JSON.stringify(q))
+      answer(c, access.ok, JSON.stringify(q), shared)
         .catch((e: unknown) => errorAnswer(deps.log, c, e instanceof Error ? e : new Error(String(e))))
         .then((res) => line(i, res))
         .then((text) => {

@@ -21,7 +21,7 @@ import { createRateLimiter } from '../rate-limit.ts';
 import { mayRead } from '../tokens.ts';
 import { type Access, badRequest, crossOrigin, requestAccess, unauthorized } from './api-auth.ts';
 import { readBody } from './body.ts';
-import { credentialKey, inTurn, type ReaderDeps } from './reader-turns.ts';
+import { credentialKey, inTurn, type ReaderDeps, type SharedReads } from './reader-turns.ts';
 import { dashboardQueries } from './dashboard-queries.ts';
 import { sitesApi } from './sites-api.ts';
 
@@ -67,7 +67,7 @@ export function statsApi(deps: ReaderDeps & Pick<AppDeps, 'log'>): Hono {
    * dashboard's batch (dashboard-queries.ts) answers each of its queries with it, so a batch
    * counts as its queries against the rate limit and the fair share.
    */
-  const answer = async (c: Context, access: Access, text: string): Promise<Response> => {
+  const answer = async (c: Context, access: Access, text: string, shared?: SharedReads): Promise<Response> => {
     const limited = tooMany(c, access);
     if (limited) return limited;
     try {
@@ -82,7 +82,7 @@ export function statsApi(deps: ReaderDeps & Pick<AppDeps, 'log'>): Hono {
         const goals = await goalsForQuery(db, site.id, text);
         const query = parseQuery(record, site, Math.floor(deps.clock() / 1000), start, goals);
         return runQuery(db, query, { useRollups: true, columnar });
-      });
+      }, shared);
       return 'response' in result ? result.response : c.json(result.ok);
     } catch (e) {
       if (e instanceof QueryError) return badRequest(c, e.message);

@@ -38,6 +38,8 @@ export interface FairShareOptions {
 export interface Turns {
   /** Runs `read` on `store` (any name: 'reader', 'columnar') in this query's turn there. */
   read<T>(store: string, read: () => Promise<T>): Promise<T>;
+  /** Whether this query holds a turn on `store` now: while it does, others may be waiting for it. */
+  holds(store: string): boolean;
 }
 
 export interface FairShare {
@@ -57,7 +59,7 @@ interface Store {
   slots: number;
 }
 
-const atOnce: Turns = { read: (_store, read) => read() };
+const atOnce: Turns = { read: (_store, read) => read(), holds: () => false };
 
 export function createFairShare(options: FairShareOptions): FairShare {
   const stores = new Map<string, Store>();
@@ -115,6 +117,7 @@ export function createFairShare(options: FairShareOptions): FairShare {
           reading = false;
         }
       },
+      holds: (name) => held !== null && held === stores.get(name),
     };
     const end = () => {
       ended = true;

@@ -1,0 +1,63 @@
+/**
+ * What a cold load of the site view asks, and in which order, in Chromium: the view's
+ * queries go in one request, and the header's current-visitors count is asked only once
+ * their answers have all arrived (so the server reads the view first), yet still shows; its
+ * refresh keeps coming. No timing: the order of the browser's own Resource Timing entries.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DashboardHarness, startDashboard } from './dashboard-harness.ts';
+
+const SITE = 'order.example.com';
+let d: DashboardHarness;
+
+beforeAll(async () => {
+  d = await startDashboard();
+  await d.ensureOwner();
+  await d.server.addSite(SITE);
+  expect((await d.sendPageview(SITE, '/', '84.208.40.10')).status).toBe(202);
+  expect((await d.sendPageview(SITE, '/pricing', '84.208.40.11')).status).toBe(202);
+});
+
+afterAll(async () => {
+  await d?.close();
+});
+
+/** The count's requests, as the page asks them. */
+function realtimeRequests(page: Page): string[] {
+  const sent: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/v1/stats/realtime/visitors') sent.push(r.url());
+  });
+  return sent;
+}
+
+/** From the browser's Resource Timing: whether the first count was asked after the batch's last byte arrived. */
+const countAfterBatch = (page: Page) =>
+  page.evaluate(() => {
+    const real = (window as unknown as { realPerformance: Performance }).realPerformance;
+    const entries = real.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const batch = entries.filter((e) => new URL(e.name).pathname === '/api/dashboard/queries');
+    const count = entries.find((e) => new URL(e.name).pathname === '/api/v1/stats/realtime/visitors');
+    return { batches: batch.length, after: count !== undefined && batch.length === 1 && count.startTime >= batch[0]!.responseEnd };
+  });
+
+describe('a cold load of the site view', () => {
+  it('asks the current-visitors count after the view\'s queries are answered, and shows it', async () => {
+    const page = await d.ownerPage('/');
+    // Playwright's clock replaces `performance` too: the browser's own is kept for the timings.
+    await page.addInitScript('window.realPerformance = performance');
+    await page.clock.install();
+    const sent = realtimeRequests(page);
+    await page.goto(`${d.url}/sites/${SITE}?period=30d`);
+    await page.locator('.sv-realtime:not([hidden])').filter({ hasText: '2 current visitors' }).waitFor();
+    await page.locator('.sv-kpi-value[data-value]').first().waitFor();
+    expect(await countAfterBatch(page)).toEqual({ batches: 1, after: true });
+
+    // The count keeps refreshing on its own timer (every 30 s, site-view/index.ts).
+    expect((await d.sendPageview(SITE, '/docs', '84.208.40.12')).status).toBe(202);
+    await page.clock.runFor(30_000);
+    await page.locator('.sv-realtime').filter({ hasText: '3 current visitors' }).waitFor();
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+  });
+});
