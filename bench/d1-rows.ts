@@ -97,7 +97,6 @@ async function load(data: Dataset, d1: D1): Promise<string> {
 /** Runs the Worker's cron handler at the benchmark's "now" until every closed day is rolled up. */
 async function rollUp(worker: TellerWorker): Promise<string> {
   const started = performance.now();
-  const handler = await worker.mf.getWorker('teller');
   // Until neither the day rollups, the pair rollups nor any goal's rollups (goal_rollup_state) move any more.
   const through = async () =>
     (
@@ -109,7 +108,7 @@ async function rollUp(worker: TellerWorker): Promise<string> {
     )?.t ?? null;
   let runs = 0;
   for (let last: string | null = null; ; ) {
-    const result = await handler.scheduled({ scheduledTime: new Date(NOW), cron: '7 * * * *' });
+    const result = await worker.scheduled({ scheduledTime: new Date(NOW), cron: '7 * * * *' });
     if (result.outcome !== 'ok') throw new Error(`cron run failed: ${result.outcome}`);
     runs += 1;
     const now = await through();

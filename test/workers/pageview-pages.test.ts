@@ -33,8 +33,7 @@ async function answer(body: Record<string, unknown>, useRollups = true): Promise
 }
 
 const cron = async () => {
-  const handler = await worker.mf.getWorker('teller');
-  expect((await handler.scheduled({ scheduledTime: new Date(NOW), cron: '7 * * * *' })).outcome).toBe('ok');
+  expect((await worker.scheduled({ scheduledTime: new Date(NOW), cron: '7 * * * *' })).outcome).toBe('ok');
 };
 
 const VIEWS: Array<[string, Record<string, unknown>]> = [
