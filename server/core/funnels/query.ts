@@ -165,16 +165,9 @@ function flaggedFunnel(read: FunnelRead, rows: NonNullable<ReturnType<typeof lab
       FROM e1 e JOIN p ON p.visit_id = e.visit_id WHERE p.hit AND e.id > p.id GROUP BY e.visit_id),
     s1 AS MATERIALIZED (SELECT j.visit_id, j.at, j.d, j.visitor FROM j WHERE j.ts >= ? AND j.visit_id NOT IN (SELECT id FROM x)
       UNION ALL SELECT j.visit_id, j.at, x.d, x.visitor FROM j JOIN x ON x.id = j.visit_id WHERE x.started_at >= ?)`;
-  const steps = read.steps.slice(2).map((_, k) => {
-    const i = k + 2;
-    return `${stepName(i)} AS MATERIALIZED (SELECT p.visit_id, MIN(e.id) AS at, MIN(p.d) AS d, MIN(p.visitor) AS visitor FROM ${stepName(i - 1)} p
-      JOIN e${i} e ON e.visit_id = p.visit_id WHERE e.id > p.at GROUP BY p.visit_id)`;
-  });
+  const steps = read.steps.slice(2).map((_, k) => laterStep(k + 2));
   const first = `(SELECT f.fv + (SELECT COUNT(*) FROM a) AS visits0, f.fd + (SELECT COUNT(*) FROM (SELECT DISTINCT d, visitor FROM a) u) AS visitors0 FROM ${flagged} f) c0`;
-  const counts = read.steps.slice(1).map((_, k) => {
-    const i = k + 1;
-    return `(SELECT SUM(n) AS visits${i}, COUNT(*) AS visitors${i} FROM (SELECT COUNT(*) AS n FROM ${stepName(i)} GROUP BY d, visitor) u) c${i}`;
-  });
+  const counts = read.steps.slice(1).map((_, k) => stepCounts(k + 1));
   const ctes = [label, ...later, lookedUp, apart, apartRows, apartVisits, second, ...steps];
   return { sql: `WITH ${ctes.join(',\n')}\nSELECT * FROM ${[first, ...counts].join(', ')}`, params };
 }
@@ -198,15 +191,20 @@ export function funnelStatement(read: FunnelRead): Stmt {
   const params: SqlValue[] = [];
   const events = read.steps.map((goal, i) => `e${i} AS MATERIALIZED (${stepEvents(read, goal, params)})`);
   const first = [firstStep(read, params)];
-  const steps = read.steps.slice(1).map((_, j) => {
-    const i = j + 1;
-    const previous = stepName(i - 1);
-    return `${stepName(i)} AS MATERIALIZED (SELECT p.visit_id, MIN(e.id) AS at, MIN(p.d) AS d, MIN(p.visitor) AS visitor FROM ${previous} p
-      JOIN e${i} e ON e.visit_id = p.visit_id WHERE e.id > p.at GROUP BY p.visit_id)`;
-  });
-  // Each step's visits and visitors in one read of its table: visits per visitor and day, summed.
-  const counts = read.steps.map((_, i) => `(SELECT SUM(n) AS visits${i}, COUNT(*) AS visitors${i} FROM (SELECT COUNT(*) AS n FROM ${stepName(i)} GROUP BY d, visitor) u) c${i}`);
+  const steps = read.steps.slice(1).map((_, j) => laterStep(j + 1));
+  const counts = read.steps.map((_, i) => stepCounts(i));
   return { sql: `WITH ${[...events, ...first, ...steps].join(',\n')}\nSELECT * FROM ${counts.join(', ')}`, params };
+}
+
+/** Step i's visits (i ≥ 1): those of step i-1 with an event completing step i after the one that completed it. */
+function laterStep(i: number): string {
+  return `${stepName(i)} AS MATERIALIZED (SELECT p.visit_id, MIN(e.id) AS at, MIN(p.d) AS d, MIN(p.visitor) AS visitor FROM ${stepName(i - 1)} p
+      JOIN e${i} e ON e.visit_id = p.visit_id WHERE e.id > p.at GROUP BY p.visit_id)`;
+}
+
+/** Step i's visits and visitors in one read of its table: visits per visitor and day, summed. */
+function stepCounts(i: number): string {
+  return `(SELECT SUM(n) AS visits${i}, COUNT(*) AS visitors${i} FROM (SELECT COUNT(*) AS n FROM ${stepName(i)} GROUP BY d, visitor) u) c${i}`;
 }
 
 /** Step 1's visits with their first event completing it, looked up among the stretch's visits that pass the filters, with their day and visitor. */
