@@ -41,6 +41,8 @@ interface Breakdown {
   queued: number;
   /** The data requests' first byte, the latest of them (responseStart). */
   firstByte: number;
+  /** The latest data request's last byte: past it, the answers wait on the page, not the server. */
+  responseEnd: number;
   /** The last answer parsed (mark `tq:answer`). */
   lastAnswer: number;
   /** Script run drawing the answers: the sum, over answers, of `tq:answer` → `tq:drawn`. */
@@ -75,6 +77,7 @@ function readBreakdown(): Breakdown {
     firstQuery,
     queued: Math.max(0, ...data.map((r) => r.requestStart - r.startTime)),
     firstByte: Math.max(...data.map((r) => r.responseStart)),
+    responseEnd: Math.max(...data.map((r) => r.responseEnd)),
     lastAnswer: Math.max(...answers),
     drawScript: answers.reduce((n, at, i) => n + ((drawn[i] ?? at) - at), 0),
     requests: data.length,
@@ -128,6 +131,19 @@ async function apiRound(base: string, session: string, queries: string[]): Promi
       await res.arrayBuffer();
     }),
   );
+  return performance.now() - started;
+}
+
+/** The same queries as one dashboard batch from Node (POST /api/dashboard/queries), read to its end. */
+async function batchRound(base: string, session: string, queries: string[]): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(`${base}/api/dashboard/queries`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: `teller_session=${session}`, origin: base },
+    body: JSON.stringify({ queries: queries.map((q) => JSON.parse(q) as unknown) }),
+  });
+  if (!res.ok) throw new Error(`batch answered ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
   return performance.now() - started;
 }
 
@@ -210,17 +226,19 @@ async function measureBuild(browser: Browser, dbPath: string, publicDir: string,
       const warm = await coldLoad(browser, url, cookie);
       const filled: number[] = [];
       const api: number[] = [];
+      const batch: number[] = [];
       const loads: Load[] = [];
       for (let i = 0; i < RUNS; i++) {
         const load = await coldLoad(browser, url, cookie);
         loads.push(load);
         filled.push(load.filled);
         api.push(await apiRound(server.url, session, warm.queries));
+        batch.push(await batchRound(server.url, session, warm.queries));
       }
-      measured.rows.push(`| ${view}${label} | ${warm.queries.length} | **${ms(median(filled))}** | ${ms(median(api))} | ${ms(median(filled) - median(api))} |`);
+      measured.rows.push(`| ${view}${label} | ${warm.queries.length} | **${ms(median(filled))}** | ${ms(median(api))} | ${ms(median(batch))} | ${ms(median(filled) - median(api))} |`);
       const of = (pick: (b: Breakdown) => number) => ms(median(loads.map((l) => pick(l.breakdown))));
       measured.parts.push(
-        `| ${view}${label} | ${of((b) => b.html)} | ${of((b) => b.files)} | ${of((b) => b.firstAsk)} | ${of((b) => b.firstQuery)} | ${of((b) => b.requests)} | ${of((b) => b.queued)} | ${of((b) => b.firstByte)} | ${of((b) => b.lastAnswer)} | ${of((b) => b.drawScript)} | ${ms(median(filled))} |`,
+        `| ${view}${label} | ${of((b) => b.html)} | ${of((b) => b.files)} | ${of((b) => b.firstAsk)} | ${of((b) => b.firstQuery)} | ${of((b) => b.requests)} | ${of((b) => b.queued)} | ${of((b) => b.firstByte)} | ${of((b) => b.responseEnd)} | ${of((b) => b.lastAnswer)} | ${of((b) => b.drawScript)} | ${ms(median(filled))} |`,
       );
     }
   } finally {
@@ -310,24 +328,24 @@ export async function runDashboardBench(): Promise<string> {
   return [
     `The site view in Debian's Chromium (headless, 1280 × 900, a fresh profile for every load) against the 1 M-event bench database (${data.notes.filter((n) => n.startsWith('database') || n.startsWith('columnar copy ')).join('; ')}), ` +
       `served by \`startServer\` on 127.0.0.1 with its clock at the data's "now". "Filled" runs from navigation to the last panel drawn (the page's files, the session, ` +
-      `one round of Stats API queries, drawing). "Stats API" sends the page's own query bodies from Node to POST /api/v2/query, all at once. Median of ${RUNS} loads after one untimed, ` +
+      `one round of Stats API queries, drawing). "Stats API" sends the page's own query bodies from Node to POST /api/v2/query, all at once; "one batch" sends them from Node as the page does, in one POST /api/dashboard/queries. Median of ${RUNS} loads after one untimed, ` +
       `once the server's columnar copy serves (its process was ready ${ready.map((r) => `${(r / 1000).toFixed(1)} s`).join(', ')} after each server's start; before that every query reads SQLite alone).` +
       (baseline
         ? ` "(baseline)": the dashboard and server of commit ${baseline.slice(0, 7)} measured in the same run, on the same data${Object.keys(baselineEnv).length > 0 ? ` started with ${Object.entries(baselineEnv).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}, alternating with the current one.`
         : '') +
       (process.env.TELLER_BENCH_READER_THREADS ? ` "(N reader threads)": the same dashboard against servers started with TELLER_READER_THREADS=N, in turns.` : ''),
     '',
-    '| view | queries | filled (ms) | Stats API, same queries (ms) | page, files and drawing (ms) |',
-    '|---|---:|---:|---:|---:|',
+    '| view | queries | filled (ms) | Stats API, same queries (ms) | one batch from Node, same queries (ms) | page, files and drawing (ms) |',
+    '|---|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     'Where the time goes (median of the same loads, ms from navigation start, read in the page from the browser\'s Navigation and Resource Timing and the dashboard\'s own marks: ' +
       '`tq:ask` when the view asks its first query, `tq:send` when queries are sent, `tq:answer` when its answer is parsed, `tq:drawn` after the panels\' reactions to it ran). "Files": the last JavaScript or CSS asked for before the first query; ' +
-      '"queued": the longest a data request waited for a connection; "first byte": the latest data request\'s first byte; "draw (script)": the sum over answers of their drawing\'s script time; ' +
+      '"queued": the longest a data request waited for a connection; "first byte" and "response end": the latest data request\'s first and last byte; "draw (script)": the sum over answers of their drawing\'s script time; ' +
       'the rest of "filled" after the last answer is style, layout and paint up to the frame that shows it.',
     '',
-    '| view | HTML | files | first query asked | first query sent | data requests | queued (max) | first byte (last) | last answer | draw (script, sum) | filled |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| view | HTML | files | first query asked | first query sent | data requests | queued (max) | first byte (last) | response end (last) | last answer | draw (script, sum) | filled |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...parts,
     '',
     `Dashboard files (gzip): **${kb(build.heaviest.cold)} for a cold load of the heaviest page, ${page(build.heaviest.page)}** (budget ${kb(build.budget)} for any page: the entry's JavaScript and CSS, ` +
