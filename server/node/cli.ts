@@ -78,8 +78,8 @@ const USAGE = `Usage: npm run teller -- <command>
   user add <email>                               add a dashboard owner (password from TELLER_PASSWORD or stdin)
   user password <email>                          set a user's password (TELLER_PASSWORD or stdin) and end their sessions
   user list                                      list users, their role, the sites a viewer may read and two-factor login
-  user reset-2fa <email>                         turn off a user's two-factor login (phone and recovery codes lost);
-                                                 they log in with the password and set it up again
+  user reset-2fa <email>                         turn off a user's two-factor login (phone and recovery codes lost) and end
+                                                 their sessions; they log in with the password and set it up again
   token create --site <domain> [--scope <list>] | --admin
                                                  print a new token (shown once, last line): a site token
                                                  with scopes from stats,privacy,share,proxy,import
