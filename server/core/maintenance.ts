@@ -184,9 +184,14 @@ async function applyRetention(db: Db, site: Site, state: RollupState | null, tod
   });
 }
 
+/** A result with nothing done: what runs add up from. */
+export function noMaintenance(): MaintenanceResult {
+  return { saltsDeleted: 0, daysRolledUp: 0, pairDaysBuilt: 0, pageviewDaysBuilt: 0, rawRowsPurged: 0 };
+}
+
 /** Runs every maintenance step for every site at instant `nowMs`. */
 export async function runMaintenance(db: Db, nowMs: number, options: MaintenanceOptions = {}): Promise<MaintenanceResult> {
-  const result: MaintenanceResult = { saltsDeleted: 0, daysRolledUp: 0, pairDaysBuilt: 0, pageviewDaysBuilt: 0, rawRowsPurged: 0 };
+  const result = noMaintenance();
   const now = Math.floor(nowMs / 1000);
   for (const site of await listSites(db)) {
     const today = localDayAt(site.timezone, now);

@@ -5,12 +5,12 @@
  * groups keep being committed while it works.
  * @module
  */
-import { type MaintenanceResult, runMaintenance } from '../core/maintenance.ts';
+import { type MaintenanceResult, noMaintenance, runMaintenance } from '../core/maintenance.ts';
 import type { Db } from '../core/ports.ts';
 
 /** Runs maintenance steps at instant `nowMs` until nothing is left to do or `stopping()` says so. */
 export async function workOffBacklog(db: Db, nowMs: number, stopping: () => boolean): Promise<MaintenanceResult> {
-  const total: MaintenanceResult = { saltsDeleted: 0, daysRolledUp: 0, pairDaysBuilt: 0, pageviewDaysBuilt: 0, rawRowsPurged: 0 };
+  const total = noMaintenance();
   for (;;) {
     const r = await runMaintenance(db, nowMs, { maxDaysPerSite: 1 });
     total.saltsDeleted += r.saltsDeleted;

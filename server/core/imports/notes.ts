@@ -61,18 +61,22 @@ export function storedNotes(notes: readonly ImportNote[]): string | null {
 
 const CODES: ReadonlySet<string> = new Set(['own-days', 'held-days', 'empty-table', 'not-imported', 'search-unjoined', 'totals-only', 'no-visitors', 'no-relationships']);
 
+/** The notes as a record or summary gives them: their English text and the notes, or nulls for none. */
+export function noteFields(notes: readonly ImportNote[]): { text: string | null; detail: ImportNote[] | null } {
+  return notes.length === 0 ? { text: null, detail: null } : { text: notes.map(importNoteText).join(' '), detail: [...notes] };
+}
+
 /**
  * A stored note read back: its notes, or null for a sentence stored before notes were data
  * (imports made by earlier versions), which is then shown as it is.
  */
 export function readStoredNotes(stored: string | null): { text: string | null; detail: ImportNote[] | null } {
-  if (stored === null) return { text: null, detail: null };
+  if (stored === null) return noteFields([]);
   if (stored.startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(stored);
       if (Array.isArray(parsed) && parsed.every((n) => typeof n === 'object' && n !== null && CODES.has((n as { code?: unknown }).code as string))) {
-        const detail = parsed as ImportNote[];
-        return { text: detail.map(importNoteText).join(' '), detail };
+        return noteFields(parsed as ImportNote[]);
       }
     } catch {
       // Not JSON: an old sentence that happens to start with a bracket.

@@ -16,7 +16,7 @@ import type { Clock, Db, SqlValue, Stmt } from '../ports.ts';
 import type { Site } from '../sites.ts';
 import { dayNumber, dayString, localDayAt } from '../time.ts';
 import { acquisitionFiller } from './acquisition.ts';
-import { readStoredNotes, storedNotes, type ImportNote } from './notes.ts';
+import { noteFields, readStoredNotes, storedNotes, type ImportNote } from './notes.ts';
 import { IMPORTED_TABLE_NAMES, importedTable, type ImportedRow, type ImportKind, type ImportSource, type ImportedTableSpec } from './tables.ts';
 
 /**
@@ -137,22 +137,25 @@ interface ImportRow {
   created_by: string;
 }
 
-const toRecord = (r: ImportRow): ImportRecord => ({
-  id: r.id,
-  siteId: r.site_id,
-  kind: r.kind,
-  fileName: r.file_name,
-  fileHash: r.file_hash,
-  firstDay: r.first_day,
-  lastDay: r.last_day,
-  days: r.day_count,
-  rows: r.row_count,
-  status: r.status,
-  note: readStoredNotes(r.note).text,
-  noteDetail: readStoredNotes(r.note).detail,
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-});
+const toRecord = (r: ImportRow): ImportRecord => {
+  const { text, detail } = readStoredNotes(r.note);
+  return {
+    id: r.id,
+    siteId: r.site_id,
+    kind: r.kind,
+    fileName: r.file_name,
+    fileHash: r.file_hash,
+    firstDay: r.first_day,
+    lastDay: r.last_day,
+    days: r.day_count,
+    rows: r.row_count,
+    status: r.status,
+    note: text,
+    noteDetail: detail,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+  };
+};
 
 /** A site's imports, complete and loading, oldest first. */
 export async function listImports(db: Db, siteId: number): Promise<ImportRecord[]> {
@@ -396,7 +399,7 @@ async function loadRows(db: Db, site: Site, source: ImportSource, id: number, ta
   }
   const sorted = [...days].sort();
   const notes = clipNotes(firstOwn, clipped, heldDays);
-  const { text, detail } = readStoredNotes(storedNotes(notes));
+  const { text, detail } = noteFields(notes);
   const summary: ImportSummary = { id, days: days.size, rows, firstDay: sorted[0]!, lastDay: sorted.at(-1)!, clippedDays: clipped.size + heldDays.size, note: text, noteDetail: detail };
   await flush([
     {
