@@ -181,14 +181,14 @@ export async function rollUpGoals(db: Db, site: Site, closedThrough: string, max
     for (let day = addDays(state.days_through, 1); day <= closedThrough && budget > 0; day = addDays(day, 1), budget -= 1, built += 1) {
       await db.batch([
         ...goalDayStatements(site.id, site.timezone, goal, day, now),
-        { sql: 'UPDATE goal_rollup_state SET days_through = ? WHERE site_id = ? AND goal_id = ?', params: [day, site.id, goal.id] },
+        { sql: 'UPDATE goal_rollup_state SET days_through = ? WHERE site_id = ? AND goal_id = ? AND days_through < ?', params: [day, site.id, goal.id, day] },
       ]);
     }
     let day = addDays(state.first_day, -1);
     for (; day >= firstDay && budget > 0; day = addDays(day, -1), budget -= 1, built += 1) {
       await db.batch([
         ...goalDayStatements(site.id, site.timezone, goal, day, now),
-        { sql: 'UPDATE goal_rollup_state SET first_day = ? WHERE site_id = ? AND goal_id = ?', params: [day, site.id, goal.id] },
+        { sql: 'UPDATE goal_rollup_state SET first_day = ? WHERE site_id = ? AND goal_id = ? AND first_day > ?', params: [day, site.id, goal.id, day] },
       ]);
     }
     if (day < firstDay && !state.backfilled) await db.run('UPDATE goal_rollup_state SET backfilled = 1 WHERE site_id = ? AND goal_id = ?', [site.id, goal.id]);

@@ -150,7 +150,7 @@ export function pairDayStatements(siteId: number, timeZone: string, day: string)
   const end = dayStart(timeZone, addDays(day, 1));
   return [
     ...PAIR_FILTER_DIMENSIONS.flatMap((f) => [filterDayStatement('visits', f, siteId, day, start, end), filterDayStatement('events', f, siteId, day, start, end)]),
-    { sql: 'UPDATE rollup_pair_state SET days_through = ? WHERE site_id = ?', params: [day, siteId] },
+    { sql: 'UPDATE rollup_pair_state SET days_through = ? WHERE site_id = ? AND days_through < ?', params: [day, siteId, day] },
   ];
 }
 

@@ -4,7 +4,7 @@
  * exactly those the raw query path computes for whole days, so the planner may read either.
  * @module
  */
-import type { Stmt } from './ports.ts';
+import type { SqlValue, Stmt } from './ports.ts';
 import { dimensionSpec, labelSql, type DimensionSpec } from './query/dimensions.ts';
 import { rolledSegments, type RollupCoverage } from './query/plan.ts';
 import { dayMeasures, measureColumns, rowMeasures, summedMeasures, type Relation } from './store/measures.ts';
@@ -29,20 +29,30 @@ const EVENT_ROWS = rowsOf(ROLLUP_FAMILIES.events);
 const PAGEVIEW_ROWS = EVENT_ROWS.find((r) => r.dimension === PAGEVIEW_PAGES.dimension)!;
 
 /** One day's rows of a dimension (or, without one, the visits' totals) from the raw rows, as the raw query path sums them. */
-function dayStatements(relation: Relation, siteId: number, day: string, start: number, end: number, rows: DayRows): Stmt[] {
+/**
+ * A condition on the state that a day's statements hold to, so that of two overlapping
+ * maintenance runs (a Workers cron run outlasting its interval, a CLI beside the server)
+ * the later one never writes a day from raw rows that were deleted meanwhile.
+ */
+interface Guard {
+  sql: string;
+  params: SqlValue[];
+}
+
+function dayStatements(relation: Relation, siteId: number, day: string, start: number, end: number, rows: DayRows, guard: Guard): Stmt[] {
   const table = ROLLUP_FAMILIES[relation].day;
   const [from, time] = relation === 'visits' ? ['visits v', 'v.started_at'] : ['events e', 'e.ts'];
   const alias = from.slice(-1);
   return [
-    { sql: `DELETE FROM ${table} WHERE site_id = ? AND dimension = ? AND day = ?`, params: [siteId, rows.dimension, day] },
+    { sql: `DELETE FROM ${table} WHERE site_id = ? AND dimension = ? AND day = ? AND ${guard.sql}`, params: [siteId, rows.dimension, day, ...guard.params] },
     {
       // Grouped by the value even for the totals (a constant): an empty day stays empty.
       sql: `INSERT INTO ${table} (site_id, dimension, day, value, ${measureColumns(relation)})
         SELECT ?, ?, ?, value, ${dayMeasures(relation)}
         FROM (SELECT ${rows.spec ? labelSql(rows.spec).sql : "''"} AS value, ${rowMeasures(relation)}
-          FROM ${from} WHERE ${alias}.site_id = ? AND ${time} >= ? AND ${time} < ?${rows.where ? ` AND ${rows.where}` : ''})
+          FROM ${from} WHERE ${alias}.site_id = ? AND ${time} >= ? AND ${time} < ?${rows.where ? ` AND ${rows.where}` : ''} AND ${guard.sql})
         GROUP BY value`,
-      params: [siteId, rows.dimension, day, siteId, start, end],
+      params: [siteId, rows.dimension, day, siteId, start, end, ...guard.params],
     },
   ];
 }
@@ -51,13 +61,17 @@ function dayStatements(relation: Relation, siteId: number, day: string, start: n
 export function rollupDayStatements(siteId: number, timeZone: string, day: string): Stmt[] {
   const start = dayStart(timeZone, day);
   const end = dayStart(timeZone, addDays(day, 1));
+  // A day another run rolled up already is left as it is: retention may have deleted its raw rows since.
+  const notYetRolled = { sql: 'NOT EXISTS (SELECT 1 FROM rollup_state WHERE site_id = ? AND days_through >= ?)', params: [siteId, day] };
   return [
-    ...VISIT_ROWS.flatMap((rows) => dayStatements('visits', siteId, day, start, end, rows)),
-    ...EVENT_ROWS.flatMap((rows) => dayStatements('events', siteId, day, start, end, rows)),
+    ...VISIT_ROWS.flatMap((rows) => dayStatements('visits', siteId, day, start, end, rows, notYetRolled)),
+    ...EVENT_ROWS.flatMap((rows) => dayStatements('events', siteId, day, start, end, rows, notYetRolled)),
     {
       // A site's first day rolled up has Top Pages' rows too: they reach as far back as the rest.
+      // The last day rolled up only moves forward (a timezone change moves it back on its own).
       sql: `INSERT INTO rollup_state (site_id, timezone, days_through, pageview_pages_from) VALUES (?, ?, ?, ?)
-        ON CONFLICT (site_id) DO UPDATE SET timezone = excluded.timezone, days_through = excluded.days_through`,
+        ON CONFLICT (site_id) DO UPDATE SET timezone = excluded.timezone, days_through = excluded.days_through
+        WHERE rollup_state.days_through < excluded.days_through`,
       params: [siteId, timeZone, day, day],
     },
   ];
@@ -134,8 +148,13 @@ export function pageviewPagesDayStatements(siteId: number, timeZone: string, day
   const events = ROLLUP_FAMILIES.events;
   const start = dayStart(timeZone, day);
   const end = dayStart(timeZone, addDays(day, 1));
+  // Not on a day whose raw rows retention or a purge deleted since the run read the state.
+  const rawKept = {
+    sql: 'NOT EXISTS (SELECT 1 FROM rollup_state WHERE site_id = ? AND raw_kept_from > ?) AND NOT EXISTS (SELECT 1 FROM sites WHERE id = ? AND purged_before > ?)',
+    params: [siteId, day, siteId, day],
+  };
   return [
-    ...dayStatements('events', siteId, day, start, end, PAGEVIEW_ROWS),
+    ...dayStatements('events', siteId, day, start, end, PAGEVIEW_ROWS, rawKept),
     ...(day.endsWith('-01') ? monthStatements('events', siteId, day.slice(0, 7), dimension) : []),
     { sql: `DELETE FROM ${events.range} WHERE site_id = ? AND first_day = ? AND dimension = ?`, params: [siteId, day, dimension] },
     {
@@ -146,8 +165,8 @@ export function pageviewPagesDayStatements(siteId: number, timeZone: string, day
       params: [dimension, siteId, day],
     },
     {
-      sql: 'UPDATE rollup_state SET pageview_pages_from = ? WHERE site_id = ? AND (pageview_pages_from IS NULL OR pageview_pages_from > ?)',
-      params: [day, siteId, day],
+      sql: `UPDATE rollup_state SET pageview_pages_from = ? WHERE site_id = ? AND (pageview_pages_from IS NULL OR pageview_pages_from > ?) AND ${rawKept.sql}`,
+      params: [day, siteId, day, ...rawKept.params],
     },
   ];
 }

@@ -121,6 +121,49 @@ describe('runMaintenance', () => {
     expect(count("SELECT sum(visitors) AS n FROM rollup_visits WHERE site_id = ? AND dimension = ''", site.id)).toBe(3);
   });
 
+  it('keeps rolled-up days whole when two maintenance runs overlap, one of them applying retention', async () => {
+    // As when a Workers cron run outlasts its interval, or a CLI runs beside the server: the
+    // runs interleave at every statement. The slower one must not roll a day up again after
+    // the faster one rolled it up and retention deleted its raw rows.
+    const site = await addSite(store.db, 'example.com');
+    await updateSite(store.db, 'example.com', { retentionDays: 30 });
+    for (const [visitor, day] of [[1, '2024-01-05'], [2, '2024-01-20'], [3, '2024-02-14'], [4, '2024-03-11']] as const) {
+      insertVisitWithEvents(store.db, site.id, { visitor }, [{ ts: at(`${day}T10:00:00Z`) / 1000, path: `/${visitor}` }]);
+    }
+    const now = at('2024-03-12T12:00:00Z');
+    const untilIdle = async (db: Db) => {
+      for (let i = 0; i < 100; i++) {
+        const r = await runMaintenance(db, now, { maxDaysPerSite: 31, pairRollups: true });
+        if (r.daysRolledUp + r.pageviewDaysBuilt + r.pairDaysBuilt + r.rawRowsPurged === 0) return;
+      }
+    };
+    // The slow run has read the state and holds its first write until the other run is done.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: Db = {
+      all: (sql, params) => store.db.all(sql, params),
+      first: (sql, params) => store.db.first(sql, params),
+      run: (sql, params) => store.db.run(sql, params),
+      batch: (stmts) => gate.then(() => store.db.batch(stmts)),
+    } as Db;
+    const slowRun = untilIdle(slow);
+    await untilIdle(store.db);
+    release();
+    await slowRun;
+    await untilIdle(store.db);
+
+    expect(state(site.id)).toMatchObject({ days_through: '2024-03-11', raw_kept_from: '2024-02-11' });
+    expect(count('SELECT count(*) AS n FROM visits WHERE site_id = ?', site.id)).toBe(2);
+    expect(store.db.raw.prepare("SELECT day, visitors FROM rollup_visits WHERE site_id = ? AND dimension = '' AND visitors > 0 ORDER BY day").all(site.id)).toEqual([
+      { day: '2024-01-05', visitors: 1 },
+      { day: '2024-01-20', visitors: 1 },
+      { day: '2024-02-14', visitors: 1 },
+      { day: '2024-03-11', visitors: 1 },
+    ]);
+    expect(count("SELECT count(*) AS n FROM rollup_events WHERE site_id = ? AND dimension = 'event:page|pageview' AND day = '2024-01-05'", site.id)).toBe(1);
+    expect(store.db.raw.prepare('SELECT days_through FROM rollup_pair_state WHERE site_id = ?').get(site.id)).toEqual({ days_through: '2024-03-11' });
+  });
+
   it('keeps a visit that went on past the retention cutoff, with the events it still has', async () => {
     const site = await addSite(store.db, 'example.com');
     await updateSite(store.db, 'example.com', { retentionDays: 10 });
