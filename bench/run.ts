@@ -5,6 +5,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { replaceSection } from './doc-sections.ts';
 import { runIngestBench } from './ingest.ts';
 import { keptTenMillionTable } from './kept-table.ts';
 import { runIngestCpuBench } from './ingest-ab.ts';
@@ -24,15 +25,6 @@ const DOC = 'docs/benchmarks.md';
 
 function machine(): string {
   return `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-}
-
-/** Replaces (or appends) one `## Heading` section of the document. */
-export function replaceSection(doc: string, heading: string, body: string): string {
-  const start = doc.indexOf(`\n## ${heading}\n`);
-  const section = `\n## ${heading}\n\n${body.trim()}\n`;
-  if (start === -1) return `${doc.trimEnd()}\n${section}`;
-  const next = doc.indexOf('\n## ', start + 4);
-  return doc.slice(0, start) + section + (next === -1 ? '' : doc.slice(next));
 }
 
 const only = process.argv[2];
