@@ -41,6 +41,9 @@ export function goalDayStatements(siteId: number, timeZone: string, goal: Goal, 
   const completes = goalEventCondition(goal, 'e').sql;
   const converting = `SELECT e.visit_id FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${completes}`;
   const key = [siteId, goal.id, day];
+  // Nothing is written over a day whose raw events retention deleted since the run read the
+  // state (an overlapping run): the rows already there are the only count left of it.
+  const rawKept = { sql: 'NOT EXISTS (SELECT 1 FROM rollup_state WHERE site_id = ? AND raw_kept_from > ?)', params: [siteId, day] };
   // The day's converting visits once per statement, then several dimensions' groups of them.
   const parts = VISIT_DIMENSIONS.map((dimension) => {
     const label = dimension === '' ? { sql: "''", params: [] } : labelSql(dimensionSpec(dimension)!);
@@ -55,28 +58,28 @@ export function goalDayStatements(siteId: number, timeZone: string, goal: Goal, 
     const chunk = parts.slice(i, i + COMPOUND_TERMS);
     visits.push({
       sql: `INSERT INTO goal_rollup_visits (site_id, goal_id, day, dimension, value, ${measureColumns('visits')})
-        WITH converted AS MATERIALIZED (SELECT * FROM visits v WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ? AND v.id IN (${converting}))
+        WITH converted AS MATERIALIZED (SELECT * FROM visits v WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ? AND v.id IN (${converting}) AND ${rawKept.sql})
         ${chunk.map((p) => p.sql).join(' UNION ALL ')}`,
-      params: [siteId, start, end, siteId, start, end, ...chunk.flatMap((p) => p.params)],
+      params: [siteId, start, end, siteId, start, end, ...rawKept.params, ...chunk.flatMap((p) => p.params)],
     });
   }
   return [
-    ...GOAL_ROLLUP_DAY_TABLES.map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ? AND goal_id = ? AND day = ?`, params: key })),
+    ...GOAL_ROLLUP_DAY_TABLES.map((table) => ({ sql: `DELETE FROM ${table} WHERE site_id = ? AND goal_id = ? AND day = ? AND ${rawKept.sql}`, params: [...key, ...rawKept.params] })),
     ...visits,
     {
       sql: `INSERT INTO goal_rollup_events (site_id, goal_id, day, ${measureColumns('events')})
         SELECT ?, ?, ?, ${dayMeasures('events')}
-        FROM (SELECT '' AS g, ${rowMeasures('events')} FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${completes})
+        FROM (SELECT '' AS g, ${rowMeasures('events')} FROM events e WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? AND ${completes} AND ${rawKept.sql})
         GROUP BY g`,
-      params: [...key, siteId, start, end],
+      params: [...key, siteId, start, end, ...rawKept.params],
     },
     {
       // A visit can take events after midnight only if it was active within the timeout of it.
       sql: `INSERT INTO goal_rollup_pending (site_id, goal_id, day, visit_id)
         SELECT ?, ?, ?, v.id FROM visits v
         WHERE v.site_id = ? AND v.started_at >= ? AND v.started_at < ? AND v.ended_at >= ? AND v.id NOT IN (${converting})
-          AND (v.ended_at >= ? OR EXISTS (SELECT 1 FROM events e WHERE e.visit_id = v.id AND e.ts >= ? AND ${completes}))`,
-      params: [...key, siteId, start, end, end - VISIT_TIMEOUT_SECONDS, siteId, start, end, now - VISIT_TIMEOUT_SECONDS, end],
+          AND (v.ended_at >= ? OR EXISTS (SELECT 1 FROM events e WHERE e.visit_id = v.id AND e.ts >= ? AND ${completes})) AND ${rawKept.sql}`,
+      params: [...key, siteId, start, end, end - VISIT_TIMEOUT_SECONDS, siteId, start, end, now - VISIT_TIMEOUT_SECONDS, end, ...rawKept.params],
     },
     {
       // Pending visits of the week before that have ended for good without completing the goal never will.
@@ -188,7 +191,12 @@ export async function rollUpGoals(db: Db, site: Site, closedThrough: string, max
     for (; day >= firstDay && budget > 0; day = addDays(day, -1), budget -= 1, built += 1) {
       await db.batch([
         ...goalDayStatements(site.id, site.timezone, goal, day, now),
-        { sql: 'UPDATE goal_rollup_state SET first_day = ? WHERE site_id = ? AND goal_id = ? AND first_day > ?', params: [day, site.id, goal.id, day] },
+        {
+          // Not over a day whose raw events retention deleted meanwhile (an overlapping run): its rows would be short.
+          sql: `UPDATE goal_rollup_state SET first_day = ? WHERE site_id = ? AND goal_id = ? AND first_day > ?
+            AND NOT EXISTS (SELECT 1 FROM rollup_state WHERE site_id = ? AND raw_kept_from > ?)`,
+          params: [day, site.id, goal.id, day, site.id, day],
+        },
       ]);
     }
     if (day < firstDay && !state.backfilled) await db.run('UPDATE goal_rollup_state SET backfilled = 1 WHERE site_id = ? AND goal_id = ?', [site.id, goal.id]);

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { goalDayStatements } from '../../server/core/goal-rollups.ts';
+import { addGoal, parseGoal } from '../../server/core/goals/goals.ts';
 import { runMaintenance } from '../../server/core/maintenance.ts';
 import type { Db } from '../../server/core/ports.ts';
 import { updateSite } from '../../server/core/sites.ts';
@@ -162,6 +164,25 @@ describe('runMaintenance', () => {
     ]);
     expect(count("SELECT count(*) AS n FROM rollup_events WHERE site_id = ? AND dimension = 'event:page|pageview' AND day = '2024-01-05'", site.id)).toBe(1);
     expect(store.db.raw.prepare('SELECT days_through FROM rollup_pair_state WHERE site_id = ?').get(site.id)).toEqual({ days_through: '2024-03-11' });
+  });
+
+  it("leaves a goal's day as it is when retention deleted its raw events after a run read the state", async () => {
+    const site = await addSite(store.db, 'example.com');
+    insertVisitWithEvents(store.db, site.id, { visitor: 1 }, [{ ts: at('2024-01-05T10:00:00Z') / 1000, path: '/thanks' }]);
+    insertVisitWithEvents(store.db, site.id, { visitor: 2 }, [{ ts: at('2024-03-11T10:00:00Z') / 1000, path: '/thanks' }]);
+    const { goal } = await addGoal(store.db, site.id, parseGoal({ kind: 'page', pagePath: '/thanks' }), at('2024-03-12T12:00:00Z'));
+    const now = at('2024-03-12T12:00:00Z');
+    for (let i = 0; i < 10; i++) await runMaintenance(store.db, now);
+    const goalDays = () => store.db.raw.prepare("SELECT day, visitors FROM goal_rollup_visits WHERE site_id = ? AND dimension = '' ORDER BY day").all(site.id);
+    expect(goalDays()).toEqual([{ day: '2024-01-05', visitors: 1 }, { day: '2024-03-11', visitors: 1 }]);
+
+    // The statements an overlapping run made for 5 January before retention deleted its raw events.
+    const late = goalDayStatements(site.id, site.timezone, goal, '2024-01-05', now / 1000);
+    await updateSite(store.db, 'example.com', { retentionDays: 30 });
+    await runMaintenance(store.db, now);
+    expect(state(site.id)).toMatchObject({ raw_kept_from: '2024-02-11' });
+    await store.db.batch(late);
+    expect(goalDays()).toEqual([{ day: '2024-01-05', visitors: 1 }, { day: '2024-03-11', visitors: 1 }]);
   });
 
   it('keeps a visit that went on past the retention cutoff, with the events it still has', async () => {
