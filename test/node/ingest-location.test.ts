@@ -34,13 +34,13 @@ describe('location on the processed event', () => {
       location: (ip) => (looked.push(ip), OSLO),
       config: { trustProxy: 0, ipStorage: 'truncated', eventRateLimit: 0 },
     });
-    return (domain: string, ip = '84.208.20.110') =>
+    return (domain: string, ip = '84.208.20.110', userAgent = FIREFOX_WINDOWS) =>
       run({
         body: JSON.stringify({ n: 'pageview', u: `https://${domain}/`, d: domain }),
         contentType: 'application/json',
         remoteAddress: ip,
         forwardedFor: null,
-        headers: { 'user-agent': FIREFOX_WINDOWS },
+        headers: { 'user-agent': userAgent },
         receivedAt: Date.now(),
         ...(edge === undefined ? {} : { edgeLocation: edge }),
       });
@@ -68,6 +68,23 @@ describe('location on the processed event', () => {
       ['SE', 'SE-AB', 'Stockholm', 'Stockholm'],
     ]);
     expect(looked).toEqual([]);
+  });
+
+  it('looks a visitor up once: a later event of the same visitor has the location of the first', async () => {
+    const send = ingest();
+    await send('city.example');
+    await send('city.example');
+    await send('city.example', '84.208.20.111');
+    await send('city.example', '84.208.20.110', `${FIREFOX_WINDOWS} other`);
+    await send('country.example');
+    await send('country.example');
+    expect(looked).toEqual(['84.208.20.110', '84.208.20.111', '84.208.20.110', '84.208.20.110']);
+    expect(new Set(written.map((e) => e.visitor)).size).toBe(4);
+    expect(written.map(place)).toEqual([
+      ...Array<string[]>(4).fill(['NO', 'NO-03', 'Oslo', 'Oslo']),
+      ['NO', null, null, null],
+      ['NO', null, null, null],
+    ]);
   });
 
   it('looks up no private address', async () => {

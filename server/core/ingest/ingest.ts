@@ -18,6 +18,7 @@ import { createRateLimiter } from '../rate-limit.ts';
 import { isProxyFor } from '../proxy-secret.ts';
 import { CLIENT_HINT_HEADERS, createUserAgentParser } from './user-agent.ts';
 import { type HmacSha256, Salts, webCryptoHmacSha256 } from './visitor.ts';
+import { rememberedLocations, type VisitorLocationLookup } from './visitor-location.ts';
 
 /** The request headers the pipeline reads; nothing else of the request crosses into it. */
 export const INGEST_HEADERS: readonly string[] = ['user-agent', 'dnt', 'sec-gpc', ...PURPOSE_HEADERS, ...CLIENT_HINT_HEADERS];
@@ -64,7 +65,8 @@ export interface IngestDeps {
   hmacSha256?: HmacSha256;
 }
 
-const noLocation: LocationLookup = () => null;
+/** Where the edge locates visitors (Workers) there is nothing to look up, nor to remember. */
+const noLocation: VisitorLocationLookup = () => null;
 
 class RecordHeaders implements HeaderReader {
   constructor(private readonly headers: Record<string, string>) {}
@@ -93,7 +95,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   const limiter = createRateLimiter(deps.config.eventRateLimit);
   const noteDrop = dropNotes(deps.db);
   const tools: PipelineTools = {
-    location: deps.location ?? noLocation,
+    location: deps.location ? rememberedLocations(deps.location) : noLocation,
     parseUserAgent: createUserAgentParser(),
     salts: new Salts(deps.db),
     hmacSha256: deps.hmacSha256 ?? webCryptoHmacSha256(),

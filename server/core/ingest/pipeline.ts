@@ -1,13 +1,14 @@
 /**
- * One event, in the SPEC's order: drop bots, Do-Not-Track, GPC and exclusions; location
- * (country, region, city, as precisely as the site keeps it) from the full IP; visitor
- * hash; truncate the IP; user agent; referrer. Every step is a small function; the result
+ * One event, in the SPEC's order: drop bots, Do-Not-Track, GPC and exclusions; visitor
+ * hash; location (country, region, city, as precisely as the site keeps it) from the full
+ * IP, looked up once per visitor hash (visitor-location.ts); truncate the IP; user agent;
+ * referrer. Every step is a small function; the result
  * is a ProcessedEvent or the reason it was dropped.
  * Addresses lose their query strings here: the page's path and any address in a property.
  * The full IP and the user-agent string exist only inside this function.
  * @module
  */
-import type { IpStorage, Location, LocationLookup } from '../ports.ts';
+import type { IpStorage, Location } from '../ports.ts';
 import type { Site } from '../sites.ts';
 import { localDay } from '../time.ts';
 import { type BotReason, botReason } from './bots.ts';
@@ -20,6 +21,7 @@ import type { EventPayload } from './payload.ts';
 import { classifyReferrer } from './referrer.ts';
 import { CLIENT_HINT_HEADERS, type ClientHintHeaders, type ClientInfo } from './user-agent.ts';
 import { type HmacSha256, type Salts, visitorHash } from './visitor.ts';
+import type { VisitorLocationLookup } from './visitor-location.ts';
 
 export interface HeaderReader {
   get(name: string): string | null | undefined;
@@ -38,7 +40,7 @@ export interface RequestFacts {
 }
 
 export interface PipelineTools {
-  location: LocationLookup;
+  location: VisitorLocationLookup;
   parseUserAgent: (userAgent: string, hints: ClientHintHeaders, screenWidth: number | null) => ClientInfo;
   salts: Salts;
   hmacSha256: HmacSha256;
@@ -102,11 +104,11 @@ export async function processEvent(
   if (exclusions.pathExcluded(page.path)) return { dropped: 'excluded-path' };
   if (!exclusions.hostnameAllowed(page.hostname)) return { dropped: 'hostname-not-allowed' };
 
-  const location = !isPublicIp(facts.ip)
-    ? NO_LOCATION
-    : storedLocation(facts.edgeLocation !== undefined ? facts.edgeLocation : tools.location(facts.ipText, site.locationPrecision !== 'country'), site.locationPrecision);
   const salt = await tools.salts.get(site.id, localDay(facts.nowMs, site.timezone));
   const visitor = await visitorHash(tools.hmacSha256, salt, site.id, facts.ipText, facts.userAgent);
+  const location = !isPublicIp(facts.ip)
+    ? NO_LOCATION
+    : storedLocation(facts.edgeLocation !== undefined ? facts.edgeLocation : tools.location(visitor, facts.ipText, site.locationPrecision !== 'country'), site.locationPrecision);
   const ip = (site.ipStorage ?? tools.ipStorage) === 'none' ? null : truncateIp(facts.ip);
   const client = tools.parseUserAgent(facts.userAgent, clientHints(facts.headers), payload.screenWidth);
   const acquisition = classifyReferrer(payload.referrer, payload.url, site.domain);
