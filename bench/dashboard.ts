@@ -93,13 +93,32 @@ function readBreakdown(): Breakdown {
 }
 
 /**
+ * Run in the page before its own scripts: `new Date()` and `Date.now()` say the bench
+ * database's "now", nothing else changes. Playwright's page.clock did this until 2026-12-06:
+ * its library is evaluated in every page before the page's own scripts, on the main thread
+ * inside the measured load, and it replaced `performance`, which the marks need.
+ */
+const FIXED_NOW = `(() => {
+  const RealDate = Date;
+  class FixedDate extends RealDate {
+    constructor(...args) {
+      if (args.length === 0) super(${NOW});
+      else super(...args);
+    }
+    static now() {
+      return ${NOW};
+    }
+  }
+  window.Date = FixedDate;
+})()`;
+
+/**
  * Run in the page before its own scripts: once a frame, whether every panel is filled (a KPI
  * value shown, no skeleton left); then says when on the console, by the page's real clock.
  */
 const FILLED_WATCH = `(() => {
-  const clock = window.__performance;
   const check = () => {
-    if (document.querySelector('.sv-kpi-value[data-value]') !== null && document.querySelectorAll('.sv-skeleton').length === 0) console.log('teller-bench:filled ' + clock.now());
+    if (document.querySelector('.sv-kpi-value[data-value]') !== null && document.querySelectorAll('.sv-skeleton').length === 0) console.log('teller-bench:filled ' + performance.now());
     else requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
@@ -111,11 +130,8 @@ async function coldLoad(browser: Browser, url: string, cookie: { name: string; v
   try {
     await context.addCookies([cookie]);
     const page = await context.newPage();
-    // The browser's clock is the bench database's "now", as the server's is. Playwright's
-    // clock also fakes `performance` (no marks, no timings): the page keeps its real one.
-    await page.addInitScript('window.__performance = performance');
-    await page.clock.setFixedTime(NOW);
-    await page.addInitScript("Object.defineProperty(window, 'performance', { value: window.__performance, configurable: true, writable: true })");
+    // The browser's date is the bench database's "now", as the server's is (FIXED_NOW).
+    await page.addInitScript(FIXED_NOW);
     // tsx names functions with esbuild's `__name`, which the page lacks when readBreakdown runs there.
     await page.addInitScript('window.__name = (f) => f');
     const queries: string[] = [];
@@ -300,6 +316,9 @@ async function measureBuild(browser: Browser, dbPath: string, publicDir: string,
       const url = `${server.url}/sites/${DOMAIN}?${query}`;
       // One untimed load: the database's pages into the OS cache, the server's code warm.
       const warm = await coldLoad(browser, url, cookie);
+      // The page's today is the data's (FIXED_NOW): its queries end on that day, not the machine's.
+      const today = new Date(NOW).toISOString().slice(0, 10);
+      if (!warm.queries.some((q) => q.includes(today))) throw new Error(`the page did not ask for ${today}: its clock is not the data's`);
       const filled: number[] = [];
       const api: number[] = [];
       const batch: number[] = [];
