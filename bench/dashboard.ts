@@ -452,7 +452,7 @@ export async function runDashboardBench(): Promise<string> {
     '',
     'Where the time goes (median of the same loads, ms from navigation start, read in the page from the browser\'s Navigation and Resource Timing and the dashboard\'s own marks: ' +
       '`tq:ask` when the view asks its first query, `tq:send` when queries are sent, `tq:answer` when its answer is parsed, `tq:drawn` after the panels\' reactions to it ran). "Files": the last JavaScript or CSS asked for before the first query; ' +
-      '"queued": the longest a data request waited for a connection; "first byte" and "response end": the latest data request\'s first and last byte; "draw (script)": the sum over answers of their drawing\'s script time; ' +
+      '"queued": the longest a data request waited for a connection; "first byte" and "response end": the latest data request\'s first and last byte; "draw (script)": the script run by the reactions to the answers, answers drawn together counted once; ' +
       'the rest of "filled" after the last answer is style, layout and paint up to the frame that shows it.',
     '',
     '| view | HTML | files | first query asked | first query sent | data requests | queued (max) | first byte (last) | response end (last) | last answer | draw (script, sum) | filled |',
