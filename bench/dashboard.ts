@@ -29,8 +29,12 @@ import { DOMAIN, NOW, openDataset } from './query.ts';
 const OWNER = { email: 'bench@teller.example', password: 'bench password 123' };
 const RUNS = 5;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
+/** The median of the finite values (a load whose Resource Timing lacked the batch's entry has none for it); NaN when none is. */
+const median = (xs: number[]) => {
+  const finite = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return finite.length === 0 ? Number.NaN : finite[Math.floor((finite.length - 1) / 2)]!;
+};
+const ms = (x: number) => (Number.isNaN(x) ? '–' : x < 10 ? x.toFixed(1) : x.toFixed(0));
 
 /** Where a load's time went, in ms from navigation start, from the browser's own timings and marks. */
 interface Breakdown {
