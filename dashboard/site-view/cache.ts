@@ -13,6 +13,8 @@ const entries = new Map<string, { at: number; result: Promise<StatsResult> }>();
 type Settle = (answer: StatsResult | ApiError | TypeError) => void;
 /** The queries asked in this synchronous pass (a view's draw), sent together once it ends. */
 let asked: Array<{ q: StatsQuery; settle: Settle }> | null = null;
+/** Requests beside the pass's queries (afterSend), started once its batch is sent. */
+let besides: Array<() => void> = [];
 /** Passes asked or sent and not yet answered, and who waits for them all (afterQueries). */
 let unanswered = 0;
 let waiting: Array<() => void> = [];
@@ -31,6 +33,16 @@ export function afterQueries(): Promise<void> {
 }
 
 /**
+ * Starts `request` once the queries asked in this pass are sent, at once when none wait: the
+ * view's batch is the first request on the wire and at the server, and starting the requests
+ * beside it (the goal list, annotations, recent visits) does not hold it back.
+ */
+export function afterSend<T>(request: () => Promise<T>): Promise<T> {
+  if (!asked) return request();
+  return new Promise<T>((resolve, reject) => besides.push(() => request().then(resolve, reject)));
+}
+
+/**
  * Sends the pass's queries: one alone to the Stats API, several in one request whose answers
  * are drawn as each arrives. A query left unanswered (the connection lost) fails as the network.
  */
@@ -41,16 +53,19 @@ function send(): void {
   // drawn (the reactions to its answer, which run before the microtask queued here).
   performance.mark('tq:send');
   const only = batch.length === 1 && batch[0]!;
-  if (only) return void query(only.q).then(only.settle, only.settle).finally(answered);
-  queries(
-    batch.map((a) => a.q),
-    (i, answer) => batch[i]?.settle(answer),
-  )
-    .then(
-      () => batch.forEach((a) => a.settle(new TypeError())),
-      (error: ApiError | TypeError) => batch.forEach((a) => a.settle(error)),
+  if (only) void query(only.q).then(only.settle, only.settle).finally(answered);
+  else {
+    queries(
+      batch.map((a) => a.q),
+      (i, answer) => batch[i]?.settle(answer),
     )
-    .finally(answered);
+      .then(
+        () => batch.forEach((a) => a.settle(new TypeError())),
+        (error: ApiError | TypeError) => batch.forEach((a) => a.settle(error)),
+      )
+      .finally(answered);
+  }
+  for (const start of besides.splice(0)) start();
 }
 
 function ask(q: StatsQuery): Promise<StatsResult> {

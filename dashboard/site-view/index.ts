@@ -12,7 +12,7 @@ import { keepChoices, fromAddress } from '../lib/address-choices.ts';
 import { h, replace } from '../lib/dom.ts';
 import { setTitle } from '../lib/ui.ts';
 import { loadAnnotations } from './annotations.ts';
-import { afterQueries, cachedQuery } from './cache.ts';
+import { afterQueries, afterSend, cachedQuery } from './cache.ts';
 import { renderChart } from './chart.ts';
 import { chosenInterval, dateRange, daysBetween, localDay, span } from './dates.ts';
 import { renderNoMatch } from './empty.ts';
@@ -135,10 +135,11 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
       return void import('./realtime-view.ts').then((m) => mine === draws && cleanups.push(m.renderRealtime(root, ctx, realtimeParts)), () => {});
     }
     const state = parseView(location.search);
-    const list = get<GoalList>(sitePath(ctx.site.domain, '/goals?suggestions=when-empty'));
-    if (!state.filters.some((f) => f.dimension === 'event:goal' && (f.op === 'is' || f.op === 'is_not'))) return drawView(state, list, () => []);
+    const goalList = () => get<GoalList>(sitePath(ctx.site.domain, '/goals?suggestions=when-empty'));
+    if (!state.filters.some((f) => f.dimension === 'event:goal' && (f.op === 'is' || f.op === 'is_not'))) return drawView(state, goalList, () => []);
     // Goal names wait for the site's goals (one small request, asked anyway for the Goals
     // panel): a goal renamed or deleted since the URL was made is left out of the queries.
+    const list = goalList();
     Promise.all([list, import('./stale-goals.ts')]).then(
       ([l, m]) => {
         const { applied, stale } = m.splitStaleGoals(state.filters, l.goals.map((g) => g.displayName));
@@ -147,14 +148,17 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
           m.revenueKpis(view, content, l.goals, { ask: cachedQuery, kpiQuery, describeChange });
           return m.staleGoalChips(view, stale, serializeView);
         };
-        if (mine === draws) drawView({ ...state, filters: applied }, list, parts);
+        if (mine === draws) drawView({ ...state, filters: applied }, () => list, parts);
       },
-      () => mine === draws && drawView(state, list, () => []),
+      () => mine === draws && drawView(state, () => list, () => []),
     );
   };
 
-  /** `goalParts`: what the goal filter's chunk adds to the drawn view (revenue KPIs), and its stale goals' chips. */
-  const drawView = (state: ViewState, list: Promise<GoalList>, goalParts: (view: View, content: HTMLElement) => HTMLElement[]) => {
+  /**
+   * `goalList`: the site's goals, asked when the view's queries are sent (or already asked);
+   * `goalParts`: what the goal filter's chunk adds to the drawn view (revenue KPIs), and its stale goals' chips.
+   */
+  const drawView = (state: ViewState, goalList: () => Promise<GoalList>, goalParts: (view: View, content: HTMLElement) => HTMLElement[]) => {
     const focused = focusAfterDraw ?? document.activeElement?.getAttribute('data-key') ?? null;
     focusAfterDraw = null;
     const today = localDay(new Date(), ctx.site.timezone);
@@ -190,7 +194,9 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     const series = cachedQuery(seriesQuery(base, interval));
     // Imported history alone is no empty site, whether or not the view counts it in.
     const ever = cachedQuery(everQuery(ctx.site.domain, true));
-    const annotations = loadAnnotations(view);
+    // The requests beside the view's queries go out right after them (cache.ts).
+    const list = afterSend(goalList);
+    const annotations = afterSend(() => loadAnnotations(view));
     const notice = h('div', { class: 'sv-notice' });
     const content = h(
       'div',

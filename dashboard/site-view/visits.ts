@@ -13,6 +13,7 @@ import { countryName, formatDuration, formatNumber, formatTime, t } from '../lib
 import { flagImage } from './flags.ts';
 import { dimensionLabel, valueLabel } from './format.ts';
 import { panelError, skeleton } from './rows.ts';
+import { afterSend } from './cache.ts';
 import { apiFilters } from './state.ts';
 import type { View } from './view.ts';
 
@@ -128,7 +129,7 @@ export function renderVisits(view: View): HTMLElement {
   const pager = h('div', { class: 'sv-pager' });
   const load = (page: number) => {
     replace(body, skeleton(8));
-    get<RecentVisitsPage>(visitsPath(view, page)).then(
+    afterSend(() => get<RecentVisitsPage>(visitsPath(view, page))).then(
       (answer) => {
         if (answer.visits.length === 0) {
           replace(body, h('p', { class: 'muted sv-empty' }, t('sv.panel.empty')));

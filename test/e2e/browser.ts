@@ -21,7 +21,8 @@ export function chromeUserAgent(browser: Browser): string {
   return `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${major}.0.0.0 Safari/537.36`;
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `executablePath`: another way to start the same Chromium (bench/dashboard.ts pins it to one core). */
+export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     // `npm test` runs scripts/ensure-chromium.mjs first; a direct `vitest run` does not.
     throw new Error(
@@ -30,7 +31,7 @@ export async function launchChromium(): Promise<Browser> {
   }
   // launch() gives the browser a fresh temporary profile and deletes it on close.
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     args: [
       '--headless',
       '--no-sandbox',

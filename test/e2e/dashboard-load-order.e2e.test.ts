@@ -1,8 +1,10 @@
 /**
  * What a cold load of the site view asks, and in which order, in Chromium: the view's
- * queries go in one request, and the header's current-visitors count is asked only once
+ * queries go in one request, the first the view sends, with the goal list, annotations and
+ * recent visits right behind it; the header's current-visitors count is asked only once
  * their answers have all arrived (so the server reads the view first), yet still shows; its
- * refresh keeps coming. No timing: the order of the browser's own Resource Timing entries.
+ * refresh keeps coming. No timing: the order of the requests and of the browser's own
+ * Resource Timing entries.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +44,27 @@ const countAfterBatch = (page: Page) =>
     return { batches: batch.length, after: count !== undefined && batch.length === 1 && count.startTime >= batch[0]!.responseEnd };
   });
 
+/** The view's batch and the site's dashboard requests, path only, in the order the page sends them. */
+function viewRequests(page: Page): string[] {
+  const sent: string[] = [];
+  const site = `/api/dashboard/sites/${SITE}/`;
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path === '/api/dashboard/queries' || path.startsWith(site)) sent.push(path.replace(site, 'site/'));
+  });
+  return sent;
+}
+
 describe('a cold load of the site view', () => {
+  it('sends the view\'s queries first, then the goal list, annotations and recent visits', async () => {
+    const page = await d.ownerPage('/');
+    const sent = viewRequests(page);
+    await page.goto(`${d.url}/sites/${SITE}?period=30d`);
+    await page.locator('.sv-visits').waitFor();
+    await page.locator('.sv-kpi-value[data-value]').first().waitFor();
+    expect(sent.slice(0, 4)).toEqual(['/api/dashboard/queries', 'site/goals', 'site/annotations', 'site/visits']);
+  });
+
   it('asks the current-visitors count after the view\'s queries are answered, and shows it', async () => {
     const page = await d.ownerPage('/');
     // Playwright's clock replaces `performance` too: the browser's own is kept for the timings.
