@@ -130,7 +130,7 @@ export interface FilterScope {
   start: number;
   end: number;
   visitsBeyond?: VisitsBeyond;
-  /** Event leaves (and same-event groups) whose visits the columnar copy keeps as a set, named so (kept-sets.ts). */
+  /** Event leaves (and same-event groups) whose visits the columnar copy keeps as a set, named so (kept-sets.ts); a top-level one's set may hold only those of its visits that pass the other filters too. */
   kept?: ReadonlyMap<FilterLeaf | SameEvent, string>;
 }
 

@@ -76,7 +76,9 @@ function rowsSql(read: RawRead, measures: string, days: DayCondition | null, onl
   const keptVisits = visits ? null : (read.kept?.visits ?? null);
   const filters = keptVisits ? read.filters.filter((f) => !keptVisits.filters.includes(f)) : read.filters;
   const needVisit = !visits && (read.keys.some((k) => 'spec' in k && k.spec.scope === 'visit') || filtersNeedVisit(filters));
-  const from = (visits ? 'visits v' : needVisit ? 'events e JOIN visits v ON v.id = e.visit_id' : 'events e') + goalJoin;
+  // A kept set of the visits' rows (kept-sets.ts) holds every visit the filters can pass: read in place of the table.
+  const visitRows = read.kept?.visitRows;
+  const from = (visits ? `${visitRows ?? 'visits'} v` : needVisit ? 'events e JOIN visits v ON v.id = e.visit_id' : 'events e') + goalJoin;
   const where = [`${visits ? 'v' : 'e'}.site_id = ?`, `${time} >= ?`, `${time} < ?`];
   params.push(read.siteId, read.start, read.end);
   if (keptVisits) where.push(`e.visit_id IN (SELECT id FROM ${keptVisits.ref})`);
@@ -161,6 +163,8 @@ export function columnarStatements(read: RawRead, varying: Readonly<Record<strin
   if (read.countsOnly) return [countStatement(read)];
   const flags = varying ? firstFlags(read.relation, read.keys, read.filters) : null;
   if (!varying || !flags) return [distinctStatement(read, null)];
+  // Kept rows hold no flag columns: read from the table, whose rows they are.
+  if (read.kept?.visitRows) read = { ...read, kept: { ...read.kept, visitRows: undefined } };
   const counted = Object.entries(varying)
     .filter(([, columns]) => columns.some((c) => flags.relyOn.includes(c)))
     .map(([day]) => day)
