@@ -437,24 +437,28 @@ const mixQueryArb = fc.record({
   compare: fc.constantFrom(undefined, 'previous_period'),
 });
 
+/**
+ * For `numRuns` random sites (a timezone, visits, how steady their clients are), rolled up
+ * and copied as the server does, checks each run's `queries` (checkQueries); returns how
+ * many were valid.
+ */
+async function checkRandomSites(visits: fc.Arbitrary<GenVisit[]>, queries: fc.Arbitrary<Array<Record<string, unknown>>>, numRuns: number): Promise<number> {
+  let served = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...ZONES), visits, queries, fc.constantFrom<Clients>('random', 'steady', 'mixed'), async (zone, drawn, asked, clients) => {
+      const site = await seed(zone, drawn, clients);
+      await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 1000 });
+      while ((await syncColumnarCopy(store.db, duck, 1000, NOW)).behind);
+      served += await checkQueries(site, asked);
+    }),
+    { numRuns },
+  );
+  return served;
+}
+
 describe('rollup path, raw path and a plain computation agree', () => {
   it('for random event streams and random valid queries', async () => {
-    let served = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...ZONES),
-        fc.array(visitArb, { minLength: 1, maxLength: 60 }),
-        fc.array(queryArb, { minLength: 6, maxLength: 6 }),
-        fc.constantFrom<Clients>('random', 'steady', 'mixed'),
-        async (zone, visits, queries, clients) => {
-          const site = await seed(zone, visits, clients);
-          await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 1000 });
-          while ((await syncColumnarCopy(store.db, duck, 1000, NOW)).behind);
-          served += await checkQueries(site, queries);
-        },
-      ),
-      { numRuns: 40 },
-    );
+    const served = await checkRandomSites(fc.array(visitArb, { minLength: 1, maxLength: 60 }), fc.array(queryArb, { minLength: 6, maxLength: 6 }), 40);
     expect(served).toBeGreaterThan(100);
     // The copy took part: not every query fell back to SQLite.
     expect(columnar.reads).toBeGreaterThan(100);
@@ -564,22 +568,11 @@ const viewQueryArb = fc.record({ filters: fc.constantFrom(...BOTH_KINDS), panel:
 
 describe('views filtered on both visit and event dimensions', () => {
   it('answer alike five ways, the copy reading one combined set of the view\'s visits', async () => {
-    let served = 0;
     const rowReads = keptRowReads;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...ZONES),
-        fc.oneof(fc.array(visitArb, { minLength: 1, maxLength: 60 }), fc.array(busyVisitArb, { minLength: 10, maxLength: 60 })),
-        fc.array(viewQueryArb, { minLength: 8, maxLength: 8 }),
-        fc.constantFrom<Clients>('random', 'steady', 'mixed'),
-        async (zone, visits, queries, clients) => {
-          const site = await seed(zone, visits, clients);
-          await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 1000 });
-          while ((await syncColumnarCopy(store.db, duck, 1000, NOW)).behind);
-          served += await checkQueries(site, queries);
-        },
-      ),
-      { numRuns: 20 },
+    const served = await checkRandomSites(
+      fc.oneof(fc.array(visitArb, { minLength: 1, maxLength: 60 }), fc.array(busyVisitArb, { minLength: 10, maxLength: 60 })),
+      fc.array(viewQueryArb, { minLength: 8, maxLength: 8 }),
+      20,
     );
     expect(served).toBeGreaterThan(80);
     // Visit panels read the combined set's rows in place of the visits table.
