@@ -15,6 +15,7 @@
 import { goalEventCondition, listGoals, type Goal, type GoalDefinition } from './goals/goals.ts';
 import type { Db, Stmt } from './ports.ts';
 import { dimensionSpec, labelSql } from './query/dimensions.ts';
+import { rawDayKept } from './rollups.ts';
 import { dayMeasures, measureColumns, rowMeasures } from './store/measures.ts';
 import { VISIT_TIMEOUT_SECONDS } from './store/record-event.ts';
 import { GOAL_ROLLUP_DAY_TABLES, ROLLUP_FAMILIES } from './store/site-days.ts';
@@ -43,7 +44,7 @@ export function goalDayStatements(siteId: number, timeZone: string, goal: Goal, 
   const key = [siteId, goal.id, day];
   // Nothing is written over a day whose raw events retention deleted since the run read the
   // state (an overlapping run): the rows already there are the only count left of it.
-  const rawKept = { sql: 'NOT EXISTS (SELECT 1 FROM rollup_state WHERE site_id = ? AND raw_kept_from > ?)', params: [siteId, day] };
+  const rawKept = rawDayKept(siteId, day);
   // The day's converting visits once per statement, then several dimensions' groups of them.
   const parts = VISIT_DIMENSIONS.map((dimension) => {
     const label = dimension === '' ? { sql: "''", params: [] } : labelSql(dimensionSpec(dimension)!);
@@ -193,9 +194,8 @@ export async function rollUpGoals(db: Db, site: Site, closedThrough: string, max
         ...goalDayStatements(site.id, site.timezone, goal, day, now),
         {
           // Not over a day whose raw events retention deleted meanwhile (an overlapping run): its rows would be short.
-          sql: `UPDATE goal_rollup_state SET first_day = ? WHERE site_id = ? AND goal_id = ? AND first_day > ?
-            AND NOT EXISTS (SELECT 1 FROM rollup_state WHERE site_id = ? AND raw_kept_from > ?)`,
-          params: [day, site.id, goal.id, day, site.id, day],
+          sql: `UPDATE goal_rollup_state SET first_day = ? WHERE site_id = ? AND goal_id = ? AND first_day > ? AND ${rawDayKept(site.id, day).sql}`,
+          params: [day, site.id, goal.id, day, ...rawDayKept(site.id, day).params],
         },
       ]);
     }

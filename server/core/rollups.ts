@@ -4,7 +4,7 @@
  * exactly those the raw query path computes for whole days, so the planner may read either.
  * @module
  */
-import type { SqlValue, Stmt } from './ports.ts';
+import type { Stmt } from './ports.ts';
 import { dimensionSpec, labelSql, type DimensionSpec } from './query/dimensions.ts';
 import { rolledSegments, type RollupCoverage } from './query/plan.ts';
 import { dayMeasures, measureColumns, rowMeasures, summedMeasures, type Relation } from './store/measures.ts';
@@ -34,9 +34,17 @@ const PAGEVIEW_ROWS = EVENT_ROWS.find((r) => r.dimension === PAGEVIEW_PAGES.dime
  * maintenance runs (a Workers cron run outlasting its interval, a CLI beside the server)
  * the later one never writes a day from raw rows that were deleted meanwhile.
  */
-interface Guard {
-  sql: string;
-  params: SqlValue[];
+type Guard = Stmt;
+
+/**
+ * True while local day `day`'s raw rows are all still there: neither retention nor a purge
+ * has deleted them since a maintenance run read the state (the run may overlap another).
+ */
+export function rawDayKept(siteId: number, day: string): Guard {
+  return {
+    sql: 'NOT EXISTS (SELECT 1 FROM rollup_state WHERE site_id = ? AND raw_kept_from > ?) AND NOT EXISTS (SELECT 1 FROM sites WHERE id = ? AND purged_before > ?)',
+    params: [siteId, day, siteId, day],
+  };
 }
 
 function dayStatements(relation: Relation, siteId: number, day: string, start: number, end: number, rows: DayRows, guard: Guard): Stmt[] {
@@ -148,11 +156,7 @@ export function pageviewPagesDayStatements(siteId: number, timeZone: string, day
   const events = ROLLUP_FAMILIES.events;
   const start = dayStart(timeZone, day);
   const end = dayStart(timeZone, addDays(day, 1));
-  // Not on a day whose raw rows retention or a purge deleted since the run read the state.
-  const rawKept = {
-    sql: 'NOT EXISTS (SELECT 1 FROM rollup_state WHERE site_id = ? AND raw_kept_from > ?) AND NOT EXISTS (SELECT 1 FROM sites WHERE id = ? AND purged_before > ?)',
-    params: [siteId, day, siteId, day],
-  };
+  const rawKept = rawDayKept(siteId, day);
   return [
     ...dayStatements('events', siteId, day, start, end, PAGEVIEW_ROWS, rawKept),
     ...(day.endsWith('-01') ? monthStatements('events', siteId, day.slice(0, 7), dimension) : []),
