@@ -157,6 +157,17 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   const at = await page.evaluate(() => [window.scrollX, window.scrollY] as const);
+  // A full-page shot does not scroll, so lazy images below the fold (the flags of Recent visits)
+  // would show as empty boxes no visitor ever sees: they are loaded first, for at most 2 s.
+  await page.evaluate(async () => {
+    const lazy = [...document.querySelectorAll<HTMLImageElement>('img[loading="lazy"]')];
+    for (const img of lazy) img.loading = 'eager';
+    const loaded = lazy.filter((img) => !img.complete).map((img) => new Promise((done) => {
+      img.addEventListener('load', done, { once: true });
+      img.addEventListener('error', done, { once: true });
+    }));
+    await Promise.race([Promise.all(loaded), new Promise((done) => setTimeout(done, 2000))]);
+  });
   await page.screenshot({ path, fullPage: true });
   // A full-page shot lays the page out at its whole height and back, and scroll anchoring can
   // leave it some pixels off (seen under load): the page is left where the test had it.
