@@ -31,22 +31,23 @@ const EVENTS_PER_SECOND = 5000;
 /** SQLite's page size for the measured databases (TELLER_BENCH_PAGE_SIZE; SQLite's default 4096). */
 const PAGE_BYTES = Number(process.env.TELLER_BENCH_PAGE_SIZE ?? 4096);
 
-async function openDb(path: string): Promise<SqliteDb> {
+/** A new database at `path` as the ingest thread opens it, migrated, `sql` run after, with the bench site. */
+export async function openDb(path: string, { pageSize = PAGE_BYTES, sql = process.env.TELLER_BENCH_SQL } = {}): Promise<SqliteDb> {
   // A page size takes effect only on a new file, before WAL mode writes its header.
   const created = new BetterSqlite(path);
-  created.pragma(`page_size = ${PAGE_BYTES}`);
+  created.pragma(`page_size = ${pageSize}`);
   created.pragma('journal_mode = WAL');
   created.close();
   const db = openSqlite(path);
   migrate(db.raw);
-  if (process.env.TELLER_BENCH_SQL) db.raw.exec(process.env.TELLER_BENCH_SQL);
+  if (sql) db.raw.exec(sql);
   tuneIngestConnection(db);
   await createSite(db, { domain: 'bench.example', timezone: 'Europe/Oslo' }, Date.now());
   return db;
 }
 
 /** The realistic mix's requests through the pipeline, as the writer receives them. */
-async function processedEvents(dir: string, count: number): Promise<ProcessedEvent[]> {
+export async function processedEvents(dir: string, count: number): Promise<ProcessedEvent[]> {
   const db = await openDb(join(dir, 'pipeline.db'));
   const out: ProcessedEvent[] = [];
   const ingest = collectingIngest(db, out);
