@@ -6,7 +6,8 @@
  * statements, one transaction per group, synchronous=FULL), variants taking turns each round.
  * Reported per variant: this thread's CPU per event (statements and commit together; median
  * of the rounds) and WAL pages per event (checkpoints off while measuring).
- * Usage: tsx bench/ingest-schema-ab.ts <label>=<sql>[@<page size>] ... (an empty sql is the schema as migrated)
+ * Usage: tsx bench/ingest-schema-ab.ts <label>=<sql>[@<page size>] ... (the label has no `=`; an empty sql
+ * is the schema as migrated). BENCH_SCHEMA_ROUNDS (8) rounds of 4,000 events after BENCH_SCHEMA_PREFILL (48,000).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
