@@ -4,8 +4,8 @@
  * rekeyed) and a page size. Every variant gets the same prefill, then rounds of the realistic
  * mix's processed events written in groups as the ingest thread writes them (record-event.ts'
  * statements, one transaction per group, synchronous=FULL), variants taking turns each round.
- * Reported per variant: this thread's CPU per event (statements and commit together; median
- * of the rounds) and WAL pages per event (checkpoints off while measuring).
+ * Reported per variant: this thread's CPU per event (statements and commit together, and the
+ * commit apart; medians of the rounds) and WAL pages per event (checkpoints off while measuring).
  * Usage: tsx bench/ingest-schema-ab.ts <label>=<sql>[@<page size>] ... (the label has no `=`; an empty sql
  * is the schema as migrated). BENCH_SCHEMA_ROUNDS (8) rounds of 4,000 events after BENCH_SCHEMA_PREFILL (48,000).
  */
@@ -29,9 +29,10 @@ interface Variant {
   pageSize: number;
   path: string;
   db: SqliteDb;
-  write: (events: ProcessedEvent[]) => void;
+  /** Writes the events; returns the CPU its commits took (µs). */
+  write: (events: ProcessedEvent[]) => number;
   cpu: number[];
-  walBytes: number;
+  commitCpu: number[];
 }
 
 const cpuNow = (): number => {
@@ -50,13 +51,17 @@ async function openVariant(dir: string, spec: string): Promise<Variant> {
   const begin = db.raw.prepare('BEGIN');
   const commit = db.raw.prepare('COMMIT');
   const write = (events: ProcessedEvent[]) => {
+    let commitCpu = 0;
     for (let i = 0; i < events.length; i += GROUP) {
       begin.run();
       for (const e of events.slice(i, i + GROUP)) for (const s of recordEventStatements(e)) prepare(s.sql).run(...s.params);
+      const start = cpuNow();
       commit.run();
+      commitCpu += cpuNow() - start;
     }
+    return commitCpu;
   };
-  return { label, pageSize, path, db, write, cpu: [], walBytes: 0 };
+  return { label, pageSize, path, db, write, cpu: [], commitCpu: [] };
 }
 
 async function main(specs: string[]): Promise<void> {
@@ -77,18 +82,19 @@ async function main(specs: string[]): Promise<void> {
       const order = round % 2 === 0 ? variants : [...variants].reverse();
       for (const v of order) {
         const start = cpuNow();
-        v.write(batch);
+        const commitCpu = v.write(batch);
         v.cpu.push((cpuNow() - start) / batch.length);
+        v.commitCpu.push(commitCpu / batch.length);
       }
     }
     const written = ROUNDS * PER_ROUND;
     console.log(`Realistic mix, groups of ${GROUP}, ${written.toLocaleString('en')} events after ${PREFILL.toLocaleString('en')}, ${ROUNDS} alternating rounds in one process; load average ${load} at the start, ${loadavg()[0]!.toFixed(1)} at the end.\n`);
-    console.log('| variant | page size | µs of CPU per event (median) | each round | WAL pages per event | WAL KiB per event |');
-    console.log('|---|---:|---:|---|---:|---:|');
+    console.log('| variant | page size | µs of CPU per event (median) | of which COMMIT | each round | WAL pages per event | WAL KiB per event |');
+    console.log('|---|---:|---:|---:|---|---:|---:|');
     for (const v of variants) {
       const bytes = statSync(`${v.path}-wal`).size;
       const pages = bytes / (v.pageSize + 24) / written;
-      console.log(`| ${v.label} | ${v.pageSize} | **${median(v.cpu).toFixed(1)}** | ${v.cpu.map((c) => c.toFixed(1)).join(', ')} | ${pages.toFixed(2)} | ${(bytes / 1024 / written).toFixed(1)} |`);
+      console.log(`| ${v.label} | ${v.pageSize} | **${median(v.cpu).toFixed(1)}** | ${median(v.commitCpu).toFixed(1)} | ${v.cpu.map((c) => c.toFixed(1)).join(', ')} | ${pages.toFixed(2)} | ${(bytes / 1024 / written).toFixed(1)} |`);
       v.db.close();
     }
   } finally {
