@@ -4,12 +4,16 @@
  * transaction per group, the ingest connection's settings), each statement kind timed on
  * its own in CPU of this thread and split by whether the event starts a visit or extends
  * one, the commit (WAL frames and fsync) apart, and the WAL pages each commit appends.
- * Checkpoints are off while measuring, so the pages can be counted from the WAL's size.
- * Usage: tsx bench/ingest-sqlite.ts [group sizes, default 32,64,128]
+ * Checkpoints are off while measuring, so the pages can be counted from the WAL's size, and
+ * by the table or index each belongs to from the WAL's frame headers.
+ * Usage: tsx bench/ingest-sqlite.ts [group sizes, default 32,64,128]; for experiments,
+ * TELLER_BENCH_SQL runs SQL after the migrations (an index dropped or rekeyed) and
+ * TELLER_BENCH_PAGE_SIZE sets the new files' page size.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 import type { ProcessedEvent } from '../server/core/ingest/event.ts';
 import type { IngestRequest } from '../server/core/ingest/ingest.ts';
@@ -24,18 +28,26 @@ import { realisticRequests } from './traffic.ts';
 const PREFILL = 48_000;
 const WRITTEN = 32_000;
 const EVENTS_PER_SECOND = 5000;
-const PAGE_BYTES = 4096;
+/** SQLite's page size for the measured databases (TELLER_BENCH_PAGE_SIZE; SQLite's default 4096). */
+const PAGE_BYTES = Number(process.env.TELLER_BENCH_PAGE_SIZE ?? 4096);
 
-async function openDb(path: string): Promise<SqliteDb> {
+/** A new database at `path` as the ingest thread opens it, migrated, `sql` run after, with the bench site. */
+export async function openDb(path: string, { pageSize = PAGE_BYTES, sql = process.env.TELLER_BENCH_SQL } = {}): Promise<SqliteDb> {
+  // A page size takes effect only on a new file, before WAL mode writes its header.
+  const created = new BetterSqlite(path);
+  created.pragma(`page_size = ${pageSize}`);
+  created.pragma('journal_mode = WAL');
+  created.close();
   const db = openSqlite(path);
   migrate(db.raw);
+  if (sql) db.raw.exec(sql);
   tuneIngestConnection(db);
   await createSite(db, { domain: 'bench.example', timezone: 'Europe/Oslo' }, Date.now());
   return db;
 }
 
 /** The realistic mix's requests through the pipeline, as the writer receives them. */
-async function processedEvents(dir: string, count: number): Promise<ProcessedEvent[]> {
+export async function processedEvents(dir: string, count: number): Promise<ProcessedEvent[]> {
   const db = await openDb(join(dir, 'pipeline.db'));
   const out: ProcessedEvent[] = [];
   const ingest = collectingIngest(db, out);
@@ -68,6 +80,24 @@ interface GroupCost {
   commit: number;
   total: number;
   walPages: number;
+  /** WAL pages per commit by the table or index each page belongs to (dbstat). */
+  walPagesBy: Map<string, number>;
+}
+
+/**
+ * The WAL's frames counted by the b-tree their page belongs to: each frame's header starts with
+ * its page number (after the WAL's 32-byte header), and dbstat names every page's table or index.
+ */
+function walPagesByBtree(db: Database.Database, walPath: string): Map<string, number> {
+  const owner = new Map<number, string>();
+  for (const row of db.prepare('SELECT name, pageno FROM dbstat').all() as { name: string; pageno: number }[]) owner.set(row.pageno, row.name);
+  const wal = readFileSync(walPath);
+  const counts = new Map<string, number>();
+  for (let at = 32; at + 24 <= wal.length; at += PAGE_BYTES + 24) {
+    const name = owner.get(wal.readUInt32BE(at)) ?? '(free or header)';
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return counts;
 }
 
 async function measureGroup(dir: string, events: ProcessedEvent[], group: number): Promise<GroupCost> {
@@ -108,10 +138,12 @@ async function measureGroup(dir: string, events: ProcessedEvent[], group: number
   const start = cpuNow();
   write(measured, true);
   const total = cpuNow() - start;
-  const walPages = statSync(`${path}-wal`).size / (PAGE_BYTES + 24) / (measured.length / group);
+  const commits = measured.length / group;
+  const walPages = statSync(`${path}-wal`).size / (PAGE_BYTES + 24) / commits;
+  const walPagesBy = new Map([...walPagesByBtree(db.raw, `${path}-wal`)].map(([name, pages]) => [name, pages / commits]));
   db.close();
   const n = measured.length;
-  return { group, statements: new Map([...statements].map(([k, us]) => [k, us / n])), commit: commitUs / n, total: total / n, walPages };
+  return { group, statements: new Map([...statements].map(([k, us]) => [k, us / n])), commit: commitUs / n, total: total / n, walPages, walPagesBy };
 }
 
 export async function runIngestSqliteBench(groups = [32, 64, 128]): Promise<string> {
@@ -122,6 +154,9 @@ export async function runIngestSqliteBench(groups = [32, 64, 128]): Promise<stri
     for (const group of groups) costs.push(await measureGroup(dir, events, group));
     const kinds = [...new Set(costs.flatMap((c) => [...c.statements.keys()]))];
     const us = (n: number | undefined) => (n ?? 0).toFixed(1);
+    const btrees = [...new Set(costs.flatMap((c) => [...c.walPagesBy.keys()]))].sort(
+      (a, b) => (costs[0]!.walPagesBy.get(b) ?? 0) - (costs[0]!.walPagesBy.get(a) ?? 0),
+    );
     const text = [
       `| µs of CPU per stored event (all events) | ${groups.map((g) => `groups of ${g}`).join(' | ')} |`,
       `|---|${groups.map(() => '---:').join('|')}|`,
@@ -130,6 +165,8 @@ export async function runIngestSqliteBench(groups = [32, 64, 128]): Promise<stri
       `| COMMIT (WAL frames, fsync) | ${costs.map((c) => us(c.commit)).join(' | ')} |`,
       `| **total** | ${costs.map((c) => `**${us(c.total)}**`).join(' | ')} |`,
       `| WAL pages per commit | ${costs.map((c) => c.walPages.toFixed(0)).join(' | ')} |`,
+      ...btrees.map((b) => `| … of which ${b} | ${costs.map((c) => (c.walPagesBy.get(b) ?? 0).toFixed(1)).join(' | ')} |`),
+      `| WAL pages per stored event | ${costs.map((c) => (c.walPages / c.group).toFixed(2)).join(' | ')} |`,
       '',
       `The realistic mix, ${WRITTEN.toLocaleString('en')} events written after ${PREFILL.toLocaleString('en')} (${events.filter((e) => e.kind === 'custom').length.toLocaleString('en')} of the ${events.length.toLocaleString('en')} custom, with props), in process, the ingest connection's settings (synchronous=FULL); checkpoints off while measuring.`,
     ].join('\n');
