@@ -16,7 +16,7 @@ import { labelSql, type SqlPart } from './dimensions.ts';
 import { filterSql, filtersNeedVisit, type VisitsBeyond } from './filters.ts';
 import { GOAL_ALIAS, goalJoinSql } from './goal-sql.ts';
 import { firstFlags, type FirstFlags } from './first-flags.ts';
-import type { KeptSets } from './kept-sets.ts';
+import { keptRowFlag, type KeptSets } from './kept-sets.ts';
 import type { Key, Relation } from './sums.ts';
 import type { Filter } from './types.ts';
 
@@ -74,10 +74,16 @@ function rowsSql(read: RawRead, measures: string, days: DayCondition | null, onl
   params.push(...lt.params);
   // Filters on visit dimensions alone, read as a kept set of the visits passing them: no join for them.
   const keptVisits = visits ? null : (read.kept?.visits ?? null);
-  const filters = keptVisits ? read.filters.filter((f) => !keptVisits.filters.includes(f)) : read.filters;
-  const needVisit = !visits && (read.keys.some((k) => 'spec' in k && k.spec.scope === 'visit') || filtersNeedVisit(filters));
-  // A kept set of the visits' rows (kept-sets.ts) holds every visit the filters can pass: read in place of the table.
+  // A kept set of the visits' rows (kept-sets.ts) holds every visit the filters can pass: read in place of the table,
+  // without the event filters it stands for, which each of its rows passes.
   const visitRows = read.kept?.visitRows;
+  const units: ReadonlyMap<Filter, string> | undefined = read.kept?.units;
+  const filters = keptVisits
+    ? read.filters.filter((f) => !keptVisits.filters.includes(f))
+    : visitRows
+      ? read.filters.filter((f) => units?.get(f) !== visitRows)
+      : read.filters;
+  const needVisit = !visits && (read.keys.some((k) => 'spec' in k && k.spec.scope === 'visit') || filtersNeedVisit(filters));
   const from = (visits ? `${visitRows ?? 'visits'} v` : needVisit ? 'events e JOIN visits v ON v.id = e.visit_id' : 'events e') + goalJoin;
   const where = [`${visits ? 'v' : 'e'}.site_id = ?`, `${time} >= ?`, `${time} < ?`];
   params.push(read.siteId, read.start, read.end);
@@ -161,6 +167,9 @@ export function rawStatement(read: RawRead): Stmt {
  */
 export function columnarStatements(read: RawRead, varying: Readonly<Record<string, readonly string[]>> | null): Stmt[] {
   if (read.countsOnly) return [countStatement(read)];
+  // Kept rows carry flags of their own, exact whatever the copy's varying days (kept-sets.ts).
+  const keptFlag = varying && read.kept?.visitRows ? keptRowFlag(read.keys, read.filters) : null;
+  if (keptFlag) return [flagStatement(read, { visitors: keptFlag, visits: null, relyOn: [] }, null)];
   const flags = varying ? firstFlags(read.relation, read.keys, read.filters) : null;
   if (!varying || !flags) return [distinctStatement(read, null)];
   // Kept rows hold no flag columns: read from the table, whose rows they are.
