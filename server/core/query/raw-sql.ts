@@ -169,9 +169,12 @@ export function columnarStatements(read: RawRead, varying: Readonly<Record<strin
   if (read.countsOnly) return [countStatement(read)];
   if (read.kept?.visitRows) {
     // Kept rows (kept-sets.ts): a visitor's only kept visit of its day is one visitor wherever it
-    // falls; the other rows, few, are counted distinct per day.
+    // falls; the other rows, few, are counted distinct per day. One statement: each costs a round trip.
     const alone = `v.${KEPT_ALONE}`;
-    return [flagStatement(read, { visitors: KEPT_ALONE, visits: null, relyOn: [] }, null, `${alone} = 1`), distinctStatement(read, null, `${alone} = 0`)];
+    const once = flagStatement(read, { visitors: KEPT_ALONE, visits: null, relyOn: [] }, null, `${alone} = 1`);
+    const distinct = distinctStatement(read, null, `${alone} = 0`);
+    const names = read.keys.map((_, i) => keyName(i));
+    return [{ sql: `SELECT ${[...names, summedMeasures(read.relation)].join(', ')} FROM (${once.sql} UNION ALL BY NAME ${distinct.sql})${groupBy(names)}`, params: [...once.params, ...distinct.params] }];
   }
   const flags = varying ? firstFlags(read.relation, read.keys, read.filters) : null;
   if (!varying || !flags) return [distinctStatement(read, null)];
