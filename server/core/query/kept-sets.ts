@@ -9,7 +9,8 @@
  *   them: the read joins one small set instead of every visit with such an event. The set
  *   holds the visits' rows (the columns the dashboard's visit panels read), and the read
  *   reads them in place of the visits table: a few thousand rows kept in memory instead of
- *   a year of visits scanned by each panel;
+ *   a year of visits scanned by each panel; with each row, whether it is its visitor's only
+ *   kept visit of its day (KEPT_ALONE), so that the read counts the others alone distinct;
  * - for a read of events keyed by no visit dimension, the visits passing its filters on
  *   visit dimensions alone, and its narrowing event leaves asked of the visit (an event
  *   passing a leaf is such an event of its visit): what the events would otherwise be joined
