@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (or `npm run bench -- ingest|soak|query|funnel|ingest-under-queries|fair-share|dashboard|d1-rows|geo|import`): measures ingest, a soak under
+ * `npm run bench` (or `npm run bench -- ingest|soak|query|query-ab [revision]|funnel|ingest-under-queries|fair-share|dashboard|d1-rows|geo|import`): measures ingest, a soak under
  * overload and queries, and writes the figures, with the machine and the date, into
  * docs/benchmarks.md.
  */
@@ -19,6 +19,7 @@ import { runGeoBench } from './geo.ts';
 import { runImportBench } from './import.ts';
 import { runIngestUnderQueriesBench } from './ingest-under-queries.ts';
 import { runQueryBench } from './query.ts';
+import { runQueryAbBench } from './query-ab.ts';
 import { runSoakBench } from './soak.ts';
 
 const DOC = 'docs/benchmarks.md';
@@ -99,5 +100,11 @@ if (!only || only === 'import') {
   const imported = await runImportBench();
   doc = replaceSection(doc, 'Import', `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.\n\n${imported}`);
   writeFileSync(DOC, doc);
+}
+if (only === 'query-ab') {
+  // Named only: an A/B of the planner against a baseline revision, printed for a dated subsection written by hand.
+  console.log('== query planner, baseline and this checkout alternated');
+  await runQueryAbBench(process.argv[3]);
+  process.exit(0);
 }
 console.log(`figures written to ${DOC}`);

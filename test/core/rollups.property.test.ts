@@ -328,6 +328,8 @@ const columnar: ColumnarTally = { reads: 0, errors: [] };
 let flagReads = 0;
 /** Reads of visits from a kept set of their rows, in place of the visits table (query/kept-sets.ts). */
 let keptRowReads = 0;
+/** Of those, reads counting a visitor's only kept visit of a day once (kept-sets.ts KEPT_ALONE). */
+let keptFlagReads = 0;
 /** Planned reads of Top Pages' rollup rows (pageview-pages.ts). */
 const pageReads: PageReads = { pages: 0 };
 let sites = 0;
@@ -381,6 +383,7 @@ async function checkQueries(site: Site, queries: Array<Record<string, unknown>>)
     const columns = countedColumns(duck, columnar, (sql) => {
       if (sql.includes('first_day')) flagReads += 1;
       if (/FROM kept_set_\d+ v\b/.test(sql)) keptRowReads += 1;
+      if (/FROM kept_set_\d+ v\b/.test(sql) && /\bv\.alone = 1\b/.test(sql)) keptFlagReads += 1;
       for (const [flag] of sql.matchAll(/\bfirst_day_\w+/g)) {
         const grouped = (asked.dimensions as string[] | undefined)?.some((d) => d.endsWith(`:${flag.slice('first_day_'.length)}`));
         if (!grouped) filterFlagsSummed.set(flag, (filterFlagsSummed.get(flag) ?? 0) + 1);
@@ -561,6 +564,12 @@ const PANELS: Array<Record<string, unknown>> = [
   { metrics: ['visitors', 'percentage'], dimensions: ['visit:country'] },
   { metrics: ['visitors', 'events'], dimensions: ['event:name'], own: [['is_not', 'event:name', ['pageview']]] },
   { metrics: ['visitors', 'visits'], dimensions: ['visit:utm_source'] },
+  { metrics: ['visitors'], dimensions: ['visit:search_engine'], own: [['is_not', 'visit:search_engine', ['(not set)']]] },
+  { metrics: ['visitors', 'visits'], dimensions: ['time:week'] },
+  { metrics: ['visitors', 'visits'], dimensions: ['visit:source', 'time:month'] },
+  { metrics: ['visitors', 'visits'], dimensions: ['time:hour'] },
+  // A filter of its own on another dimension than the one grouped by: the kept rows' flags do not serve it.
+  { metrics: ['visitors', 'visits'], dimensions: ['visit:device'], own: [['is_not', 'visit:source', ['Google']]] },
 ];
 const viewQueryArb = fc.record({ filters: fc.constantFrom(...BOTH_KINDS), panel: fc.constantFrom(...PANELS), date_range: dateRangeArb, compare: fc.constantFrom(undefined, 'previous_period') }).map(
   ({ filters, panel: { own, ...panel }, date_range, compare }) => ({ ...panel, date_range, compare, filters: [...filters, ...((own as unknown[][] | undefined) ?? [])] }),
@@ -569,6 +578,7 @@ const viewQueryArb = fc.record({ filters: fc.constantFrom(...BOTH_KINDS), panel:
 describe('views filtered on both visit and event dimensions', () => {
   it('answer alike five ways, the copy reading one combined set of the view\'s visits', async () => {
     const rowReads = keptRowReads;
+    const flagReads = keptFlagReads;
     const served = await checkRandomSites(
       fc.oneof(fc.array(visitArb, { minLength: 1, maxLength: 60 }), fc.array(busyVisitArb, { minLength: 10, maxLength: 60 })),
       fc.array(viewQueryArb, { minLength: 8, maxLength: 8 }),
@@ -577,8 +587,34 @@ describe('views filtered on both visit and event dimensions', () => {
     expect(served).toBeGreaterThan(80);
     // Visit panels read the combined set's rows in place of the visits table.
     expect(keptRowReads).toBeGreaterThan(rowReads + 20);
+    // Counting a visitor's only kept visit of a day once, the others distinct.
+    expect(keptFlagReads).toBeGreaterThan(flagReads + 10);
     expect(columnar.errors).toEqual([]);
   }, 300_000);
+  it('and for a visitor with two such visits a day, by two sources, on one device, beside one with one', async () => {
+    const visit = (ts: string, source: string, path: string, visitor = 3): GenVisit => ({
+      visitor,
+      attrs: { ...Object.fromEntries(Object.keys(VISIT_POOLS).map((k) => [k, null])), channel: 'Organic Search', source, device: 'Desktop' },
+      events: [{ ts: at(ts), name: 'pageview', path, hostname: 'example.com', site_search: null, props: {} }],
+    });
+    const site = await seed('Europe/Oslo', [visit('2024-04-20T08:00:00Z', 'Google', '/blog/a'), visit('2024-04-20T12:00:00Z', 'Bing', '/blog/b'), visit('2024-04-20T09:00:00Z', 'Google', '/blog/c', 4)], 'steady');
+    await runMaintenance(store.db, NOW * 1000, { maxDaysPerSite: 1000 });
+    while ((await syncColumnarCopy(store.db, duck, 1000, NOW)).behind);
+    const both = [['is', 'visit:channel', ['Organic Search']], ['contains', 'event:page', ['blog']]];
+    const asked = (dimensions: string[], own: unknown[][] = []) => ({ metrics: ['visitors', 'visits'], date_range: '7d', dimensions, filters: [...both, ...own] });
+    const flagReads = keptFlagReads;
+    const served = await checkQueries(site, [
+      asked([]),
+      asked(['visit:source']),
+      asked(['time:day']),
+      asked(['visit:device'], [['is_not', 'visit:source', ['Google']]]),
+      asked(['visit:device'], [['is_not', 'visit:source', ['Bing']]]),
+      asked([], [['is_not', 'visit:source', ['Google']]]),
+      asked([], [['is_not', 'visit:source', ['Bing']]]),
+    ]);
+    expect(served).toBe(7);
+    expect(keptFlagReads).toBeGreaterThan(flagReads);
+  });
 });
 
 /**

@@ -16,7 +16,7 @@ import { labelSql, type SqlPart } from './dimensions.ts';
 import { filterSql, filtersNeedVisit, type VisitsBeyond } from './filters.ts';
 import { GOAL_ALIAS, goalJoinSql } from './goal-sql.ts';
 import { firstFlags, type FirstFlags } from './first-flags.ts';
-import type { KeptSets } from './kept-sets.ts';
+import { KEPT_ALONE, type KeptSets } from './kept-sets.ts';
 import type { Key, Relation } from './sums.ts';
 import type { Filter } from './types.ts';
 
@@ -74,10 +74,16 @@ function rowsSql(read: RawRead, measures: string, days: DayCondition | null, onl
   params.push(...lt.params);
   // Filters on visit dimensions alone, read as a kept set of the visits passing them: no join for them.
   const keptVisits = visits ? null : (read.kept?.visits ?? null);
-  const filters = keptVisits ? read.filters.filter((f) => !keptVisits.filters.includes(f)) : read.filters;
-  const needVisit = !visits && (read.keys.some((k) => 'spec' in k && k.spec.scope === 'visit') || filtersNeedVisit(filters));
-  // A kept set of the visits' rows (kept-sets.ts) holds every visit the filters can pass: read in place of the table.
+  // A kept set of the visits' rows (kept-sets.ts) holds every visit the filters can pass: read in place of the table,
+  // without the event filters it stands for, which each of its rows passes.
   const visitRows = read.kept?.visitRows;
+  const units: ReadonlyMap<Filter, string> | undefined = read.kept?.units;
+  const filters = keptVisits
+    ? read.filters.filter((f) => !keptVisits.filters.includes(f))
+    : visitRows
+      ? read.filters.filter((f) => units?.get(f) !== visitRows)
+      : read.filters;
+  const needVisit = !visits && (read.keys.some((k) => 'spec' in k && k.spec.scope === 'visit') || filtersNeedVisit(filters));
   const from = (visits ? `${visitRows ?? 'visits'} v` : needVisit ? 'events e JOIN visits v ON v.id = e.visit_id' : 'events e') + goalJoin;
   const where = [`${visits ? 'v' : 'e'}.site_id = ?`, `${time} >= ?`, `${time} < ?`];
   params.push(read.siteId, read.start, read.end);
@@ -119,18 +125,18 @@ function keyColumns(read: RawRead): SqlPart {
 const groupBy = (names: string[]) => (names.length > 0 ? ` GROUP BY ${names.join(', ')}` : '');
 
 /** Each local day's visitors counted distinct, then summed over the days. */
-function distinctStatement(read: RawRead, days: DayCondition | null): Stmt {
+function distinctStatement(read: RawRead, days: DayCondition | null, only: string | null = null): Stmt {
   const names = read.keys.map((_, i) => keyName(i));
-  const rows = rowsSql(read, rowMeasures(read.relation), days);
+  const rows = rowsSql(read, rowMeasures(read.relation), days, only);
   const keys = keyColumns(read);
   const perDay = `SELECT ${[keys.sql, dayMeasures(read.relation)].filter(Boolean).join(', ')} FROM (${rows.sql}) GROUP BY ${[read.dialect.dayOf('lt'), ...names].join(', ')}`;
   return { sql: `SELECT ${[...names, summedMeasures(read.relation)].join(', ')} FROM (${perDay})${groupBy(names)}`, params: [...keys.params, ...rows.params] };
 }
 
 /** First-of-day flags summed: each day's distinct counts without grouping by day at all. */
-function flagStatement(read: RawRead, flags: FirstFlags, days: DayCondition | null): Stmt {
+function flagStatement(read: RawRead, flags: FirstFlags, days: DayCondition | null, only: string | null = null): Stmt {
   const names = read.keys.map((_, i) => keyName(i));
-  const rows = rowsSql(read, flagRowMeasures(read.relation, flags), days);
+  const rows = rowsSql(read, flagRowMeasures(read.relation, flags), days, only);
   const keys = keyColumns(read);
   return { sql: `SELECT ${[keys.sql, flagMeasures(read.relation)].filter(Boolean).join(', ')} FROM (${rows.sql})${groupBy(names)}`, params: [...keys.params, ...rows.params] };
 }
@@ -161,10 +167,17 @@ export function rawStatement(read: RawRead): Stmt {
  */
 export function columnarStatements(read: RawRead, varying: Readonly<Record<string, readonly string[]>> | null): Stmt[] {
   if (read.countsOnly) return [countStatement(read)];
+  if (read.kept?.visitRows) {
+    // Kept rows (kept-sets.ts): a visitor's only kept visit of its day is one visitor wherever it
+    // falls; the other rows, few, are counted distinct per day. One statement: each costs a round trip.
+    const alone = `v.${KEPT_ALONE}`;
+    const once = flagStatement(read, { visitors: KEPT_ALONE, visits: null, relyOn: [] }, null, `${alone} = 1`);
+    const distinct = distinctStatement(read, null, `${alone} = 0`);
+    const names = read.keys.map((_, i) => keyName(i));
+    return [{ sql: `SELECT ${[...names, summedMeasures(read.relation)].join(', ')} FROM (${once.sql} UNION ALL BY NAME ${distinct.sql})${groupBy(names)}`, params: [...once.params, ...distinct.params] }];
+  }
   const flags = varying ? firstFlags(read.relation, read.keys, read.filters) : null;
   if (!varying || !flags) return [distinctStatement(read, null)];
-  // Kept rows hold no flag columns: read from the table, whose rows they are.
-  if (read.kept?.visitRows) read = { ...read, kept: { ...read.kept, visitRows: undefined } };
   const counted = Object.entries(varying)
     .filter(([, columns]) => columns.some((c) => flags.relyOn.includes(c)))
     .map(([day]) => day)
