@@ -31,6 +31,11 @@ export const SESSION_COOKIE = 'teller_session';
 export const SHARE_HEADER = 'x-teller-share';
 /** The page's `<meta name>` holding its SessionState as JSON. */
 export const SESSION_META = 'teller-session';
+/**
+ * The site view page's `<meta name>` holding the key of the view's queries the server started
+ * as it answered the page: the page's first batch sends it as `early` (POST /api/dashboard/queries).
+ */
+export const EARLY_META = 'teller-early';
 
 export type Role = 'owner' | 'viewer';
 

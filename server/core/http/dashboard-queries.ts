@@ -7,6 +7,10 @@
  * exactly as the Stats API would (stats-api.ts hands its `answer` here), counted as one
  * query against the rate limit and the fair share; an error of one is its own line's status.
  * For a dashboard user or a shared link (bearer tokens use the Stats API).
+ *
+ * `early`: the key the site view's page carried (EARLY_META): a query the server started
+ * for that page as it answered it (early-answers.ts) is answered from that start, waiting
+ * for it if it still runs; any other query runs here.
  * @module
  */
 import { Hono, type Context } from 'hono';
@@ -14,6 +18,7 @@ import type { AppDeps } from './app-deps.ts';
 import type { Access, ApiDeps } from './api-auth.ts';
 import { readBody } from './body.ts';
 import { dashboardAccess, fail } from './dashboard-access.ts';
+import { type AnsweredQuery, earlyHolder } from './early-answers.ts';
 import { errorAnswer } from './error-answer.ts';
 import { SharedReads } from './reader-turns.ts';
 
@@ -24,8 +29,8 @@ const MAX_BATCH_BYTES = 256 * 1024;
 
 export type AnswerQuery = (c: Context, access: Access, text: string, shared?: SharedReads) => Promise<Response>;
 
-/** The queries of a batch's body, or why it is not one. */
-export function batchQueries(text: string): unknown[] | string {
+/** The queries of a batch's body and the page's key, or why it is not one. */
+export function batchQueries(text: string): { queries: unknown[]; early: string | null } | string {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -35,24 +40,32 @@ export function batchQueries(text: string): unknown[] | string {
   const queries = body !== null && typeof body === 'object' ? (body as { queries?: unknown }).queries : undefined;
   if (!Array.isArray(queries) || queries.length === 0) return 'queries: a list of one or more Stats API queries is required';
   if (queries.length > MAX_BATCH) return `queries: at most ${MAX_BATCH} in one request`;
-  return queries;
+  const early = (body as { early?: unknown }).early;
+  return { queries, early: typeof early === 'string' ? early : null };
+}
+
+/** What a batch's line says of a query's answer. */
+export async function answeredQuery(res: Response): Promise<AnsweredQuery> {
+  const retry = res.headers.get('retry-after');
+  return { status: res.status, body: await res.text(), retryAfter: retry === null ? null : Number(retry) };
 }
 
 /** One NDJSON line of a query's answer. */
-async function line(i: number, res: Response): Promise<string> {
-  const retry = res.headers.get('retry-after');
-  return `{"i":${i},"status":${res.status},"body":${await res.text()}${retry === null ? '' : `,"retry_after":${Number(retry)}`}}\n`;
+function line(i: number, a: AnsweredQuery): string {
+  return `{"i":${i},"status":${a.status},"body":${a.body}${a.retryAfter === null ? '' : `,"retry_after":${a.retryAfter}`}}\n`;
 }
 
-export function dashboardQueries(deps: ApiDeps & Pick<AppDeps, 'log'>, answer: AnswerQuery): Hono {
+export function dashboardQueries(deps: ApiDeps & Pick<AppDeps, 'log' | 'earlyAnswers'>, answer: AnswerQuery): Hono {
   const app = new Hono();
   app.post('/api/dashboard/queries', async (c) => {
     const access = await dashboardAccess(deps, c);
     if ('response' in access) return access.response;
     const read = await readBody(c, MAX_BATCH_BYTES);
     if ('tooLarge' in read) return fail(c, 413, 'Query body too large.').response;
-    const queries = batchQueries(read.text);
-    if (typeof queries === 'string') return fail(c, 400, queries).response;
+    const batch = batchQueries(read.text);
+    if (typeof batch === 'string') return fail(c, 400, batch).response;
+    const { queries, early } = batch;
+    const holder = earlyHolder(access.ok);
     const encoder = new TextEncoder();
     let lines!: ReadableStreamDefaultController<Uint8Array>;
     // A reader that went away (a page left) takes no more lines; the queries still end.
@@ -64,10 +77,14 @@ export function dashboardQueries(deps: ApiDeps & Pick<AppDeps, 'log'>, answer: A
     let left = queries.length;
     // The view's queries read the same site settings first: read once for all (reader-turns.ts).
     const shared = new SharedReads();
-    queries.forEach((q, i) => {
-      answer(c, access.ok, JSON.stringify(q), shared)
+    const run = (text: string) =>
+      answer(c, access.ok, text, shared)
         .catch((e: unknown) => errorAnswer(deps.log, c, e instanceof Error ? e : new Error(String(e))))
-        .then((res) => line(i, res))
+        .then(answeredQuery);
+    queries.forEach((q, i) => {
+      const text = JSON.stringify(q);
+      ((early !== null && deps.earlyAnswers?.take(early, holder, text)) || run(text))
+        .then((a) => line(i, a))
         .then((text) => {
           left -= 1;
           if (gone) return;
