@@ -62,6 +62,28 @@ describe('the site view\'s queries started with its page', () => {
     expect(answers[0]!.results[0]!.metrics[0]).toBe(3);
   });
 
+  it('are exactly what the page asks, for any period, comparison, filter and tab of its URL', async () => {
+    const page = await d.ownerPage('/');
+    const sent = batches(page);
+    const views = [
+      'period=12mo&compare=year&interval=week',
+      'period=all&imports=off',
+      'period=day&tab.locations=regions&tab.pages=entry',
+      'period=custom&from=2026-01-01&to=2026-02-15&compare=previous&match=date',
+      `period=7d&f=${encodeURIComponent('is|event:name|Signup')}&tab.events=prop:plan&tab.words=site_search`,
+      `period=28d&f=${encodeURIComponent('is|visit:browser|Chrome')}&f=${encodeURIComponent('contains_not|event:page|/docs')}&tab.sources=utm_campaign`,
+    ];
+    for (const view of views) {
+      const served = d.server.earlyAnswers.served;
+      await page.goto(`${d.url}/sites/${SITE}?${view}`);
+      await page.locator('.sv-kpi-value[data-value]').first().waitFor();
+      await expect.poll(() => sent.length).toBeGreaterThan(0);
+      const batch = sent.splice(0);
+      expect(batch).toHaveLength(1);
+      expect({ view, served: d.server.earlyAnswers.served - served }).toEqual({ view, served: batch[0]!.queries.length });
+    }
+  });
+
   it('fill a shared link\'s view the same way', async () => {
     const owner = (await (await d.ownerPage('/')).context().cookies()).find((c) => c.name === 'teller_session')!.value;
     const link = (await call(d.server, 'POST', `/api/dashboard/sites/${SITE}/shared-links`, { cookie: owner, json: {} })).body.link as { url: string };

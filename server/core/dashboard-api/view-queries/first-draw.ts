@@ -40,6 +40,14 @@ export function panelLimit(panel: PanelDef): number {
   return panel.id === 'locations' ? ALL_COUNTRIES : TOP_ROWS;
 }
 
+/**
+ * Visitors of all time as the view counts them (with or without imports): its answer echoes
+ * the site's first day, which the KPIs' and chart's comparison notes and all time's dates read.
+ */
+export function firstDayQuery(site: Pick<ViewSite, 'domain'>, state: Pick<ViewState, 'imports'>): StatsQuery {
+  return everQuery(site.domain, state.imports);
+}
+
 /** Whether the site stores what the tab shows; a tab it does not is said so, without a query. */
 export function tabStored(site: ViewSite, tab: TabDef): boolean {
   return stores(storedPrecision(site), tab);
@@ -56,6 +64,8 @@ export function firstDrawQueries(site: ViewSite, search: string, now: Date): Sta
   const today = localDay(now, site.timezone);
   const base = viewBase(site, state, today);
   const queries = [kpiQuery(base), seriesQuery(base, chartInterval(state, span(state, today))), everQuery(site.domain, true)];
+  // The same as the previous one unless the view leaves imports out.
+  if (!state.imports) queries.push(firstDayQuery(site, state));
   if (kpiMode(state.filters) === 'goal') queries.push(conversionBaseQuery(base));
   for (const panel of PANELS) {
     const tab = panelTab(panel, state);
