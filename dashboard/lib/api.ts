@@ -113,11 +113,9 @@ const BATCH = '/api/dashboard/queries';
 /**
  * Several Stats API queries in one request (POST /api/dashboard/queries): `each` gets each
  * query's answer, or its own error, as soon as its line of the streamed answer arrives.
- * `early`: the page's key of the queries the server started as it answered the page.
  */
-export async function queries(qs: StatsQuery[], each: (i: number, answer: StatsResult | ApiError) => void, early: string | null = null): Promise<void> {
-  const body = JSON.stringify(early === null ? { queries: qs } : { queries: qs, early });
-  const res = await fetch(BATCH, { method: 'POST', headers: headersFor(true), body, credentials: 'same-origin' });
+export async function queries(qs: StatsQuery[], each: (i: number, answer: StatsResult | ApiError) => void): Promise<void> {
+  const res = await fetch(BATCH, { method: 'POST', headers: headersFor(true), body: JSON.stringify({ queries: qs }), credentials: 'same-origin' });
   if (!res.ok) throw refusal(BATCH, res.status, await res.text(), Number(res.headers.get('retry-after')), res.statusText);
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   let rest = '';

@@ -4,7 +4,6 @@
  * the server.
  * @module
  */
-import { EARLY_META } from '../../server/core/dashboard-api/contract.ts';
 import { type ApiError, type StatsQuery, type StatsResult, queries, query } from '../lib/api.ts';
 
 const TTL_MS = 60_000;
@@ -44,16 +43,6 @@ export function afterSend<T>(request: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The key of the view's queries the server started as it answered this page, for the first
- * batch only: later ones are other views', or the same view's asked again for fresh answers.
- */
-function earlyKey(): string | null {
-  const meta = document.querySelector<HTMLMetaElement>(`meta[name="${EARLY_META}"]`);
-  meta?.remove();
-  return meta?.content ?? null;
-}
-
-/**
  * Sends the pass's queries: one alone to the Stats API, several in one request whose answers
  * are drawn as each arrives. A query left unanswered (the connection lost) fails as the network.
  */
@@ -69,7 +58,6 @@ function send(): void {
     queries(
       batch.map((a) => a.q),
       (i, answer) => batch[i]?.settle(answer),
-      earlyKey(),
     )
       .then(
         () => batch.forEach((a) => a.settle(new TypeError())),

@@ -9,7 +9,7 @@ import { h } from '../lib/dom.ts';
 import { formatDay, t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
 import { type Coverage, type EchoedRange, coverage, firstDayOf } from './comparison.ts';
-import { firstDayQuery } from '../../server/core/dashboard-api/view-queries/first-draw.ts';
+import { everQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
 import type { Compare } from '../../server/core/dashboard-api/view-queries/state.ts';
 import type { View } from './view.ts';
 
@@ -26,7 +26,7 @@ export function describeRange(range: EchoedRange): string {
 
 /** The first day, once known: the same query as the empty-site check, so the cache answers it. */
 export function firstDay(view: View): Promise<string | null> {
-  return cachedQuery(firstDayQuery(view.ctx.site, view.state)).then(firstDayOf, () => null);
+  return cachedQuery(everQuery(view.ctx.site.domain, view.state.imports)).then(firstDayOf, () => null);
 }
 
 /** What the KPI row says under the numbers; `show` false: the changes are not to be shown. */

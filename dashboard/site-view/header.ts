@@ -17,7 +17,7 @@ import { cachedQuery } from './cache.ts';
 import { renderComparePicker } from './compare-picker.ts';
 import { PRESETS, shiftPeriod } from '../../server/core/dashboard-api/view-queries/dates.ts';
 import { exportButton } from './export-button.ts';
-import { firstDayQuery } from '../../server/core/dashboard-api/view-queries/first-draw.ts';
+import { everQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
 import { goTo, realtimeHref } from './realtime.ts';
 import { SHORTCUTS, isShortcut, shortcutKey } from './shortcuts.ts';
 import { type Period, type ViewState, serializeView } from '../../server/core/dashboard-api/view-queries/state.ts';
@@ -55,7 +55,7 @@ function rangeDays(view: View): HTMLElement {
   const today = from <= view.today && view.today <= to && from !== to ? h('span', { class: 'sv-range-today' }, t('sv.range.withToday')) : null;
   const days = h('span', { class: 'sv-range-days', 'data-from': from, 'data-to': to }, formatDays(from, to));
   if (view.state.period === 'all') {
-    cachedQuery(firstDayQuery(view.ctx.site, view.state)).then((r) => {
+    cachedQuery(everQuery(view.ctx.site.domain, view.state.imports)).then((r) => {
       const known = resolvedSpan(r, view.span);
       days.dataset.from = known.from;
       days.textContent = formatDays(known.from, known.to);

@@ -11,8 +11,7 @@ import { cachedQuery } from './cache.ts';
 import { flagImage } from './flags.ts';
 import { dimensionLabel, plural } from './format.ts';
 import { type PanelParts, topRows } from './panel.ts';
-import { type TabDef, ALL_COUNTRIES, TOP_ROWS, UTM_DIMENSIONS, eventPropertyTab, storedPrecision } from '../../server/core/dashboard-api/view-queries/panels.ts';
-import { tabStored } from '../../server/core/dashboard-api/view-queries/first-draw.ts';
+import { type TabDef, ALL_COUNTRIES, TOP_ROWS, UTM_DIMENSIONS, eventPropertyTab, storedPrecision, stores } from '../../server/core/dashboard-api/view-queries/panels.ts';
 import { notProvidedQueries } from '../../server/core/dashboard-api/view-queries/queries.ts';
 import { panelError } from './rows.ts';
 import { isFilterValue, withoutFilter } from '../../server/core/dashboard-api/view-queries/state.ts';
@@ -46,7 +45,7 @@ function mapBody(view: View, result: Promise<StatsResult>): Node {
 /** A regions or cities tab of a site that does not store them: why, and for the owner the way to the setting. */
 function notStored(view: View, tab: TabDef): Node | null {
   const stored = storedPrecision(view.ctx.site);
-  if (tabStored(view.ctx.site, tab)) return null;
+  if (stores(stored, tab)) return null;
   return h(
     'div',
     { class: 'sv-empty sv-loc-unstored', 'data-precision': stored },

@@ -6,7 +6,7 @@
  * link's rate limit and a credential's fair share count the started queries once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EARLY_META } from '../../server/core/dashboard-api/contract.ts';
+import { EARLY_COOKIE } from '../../server/core/dashboard-api/contract.ts';
 import { firstDrawQueries } from '../../server/core/dashboard-api/view-queries/first-draw.ts';
 import { sendEvent, startTestServer, type TestServer } from '../helpers/server.ts';
 import { sessionCookieOf } from '../shared/dashboard-api.suite.ts';
@@ -31,18 +31,28 @@ let share: string;
 /** The view's queries as the page at `search` asks them today. */
 const viewQueries = (search = SEARCH) => firstDrawQueries({ domain: SITE, timezone: 'UTC', location_precision: 'region' }, search, new Date(now));
 
+/** The key the page's cookie holds, or null when it comes with none. */
+function keyOfPage(res: Response): string | null {
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${EARLY_COOKIE}=`));
+  if (!cookie) return null;
+  // Sent back with the batch alone, by the browser alone, for as long as the answers are kept.
+  expect(cookie).toMatch(/; Max-Age=10; Path=\/api\/dashboard\/queries; HttpOnly; SameSite=Strict$/);
+  return cookie.slice(EARLY_COOKIE.length + 1, cookie.indexOf(';'));
+}
+
 async function pageKey(path: string, headers: Record<string, string> = {}): Promise<string | null> {
   const res = await fetch(`${server.url}${path}`, { headers });
   expect(res.status).toBe(200);
-  const match = new RegExp(`<meta name="${EARLY_META}" content="([0-9a-f]+)">`).exec(await res.text());
-  return match ? match[1]! : null;
+  return keyOfPage(res);
 }
 
+/** The batch's lines, sent as the browser would: with the page's cookie when there is a key. */
 async function batch(headers: Record<string, string>, queries: unknown[], early?: string): Promise<Line[]> {
+  const cookies = [headers.cookie, early === undefined ? undefined : `${EARLY_COOKIE}=${early}`].filter(Boolean).join('; ');
   const res = await fetch(`${server.url}/api/dashboard/queries`, {
     method: 'POST',
-    headers: { origin: server.url, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(early === undefined ? { queries } : { queries, early }),
+    headers: { origin: server.url, 'content-type': 'application/json', ...headers, ...(cookies ? { cookie: cookies } : {}) },
+    body: JSON.stringify({ queries }),
   });
   expect(res.status).toBe(200);
   return (await res.text()).trimEnd().split('\n').map((l) => JSON.parse(l) as Line).sort((a, b) => a.i - b.i);
@@ -141,9 +151,17 @@ describe('limits on started queries', () => {
     const link = (await call(limited, 'POST', `/api/dashboard/sites/${SITE}/shared-links`, { cookie, json: {} })).body.link as { url: string };
     const token = link.url.slice(link.url.lastIndexOf('/') + 1);
     const url = (path: string) => `${limited.url}${path}`;
-    const keyOf = async (path: string, headers: Record<string, string> = {}) => new RegExp(`content="([0-9a-f]{32})"`).exec(await (await fetch(url(path), { headers })).text())![1]!;
-    const post = async (headers: Record<string, string>, body: unknown) =>
-      (await (await fetch(url('/api/dashboard/queries'), { method: 'POST', headers: { origin: limited.url, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).text())
+    const keyOf = async (path: string, headers: Record<string, string> = {}) => keyOfPage(await fetch(url(path), { headers }))!;
+    const post = async (headers: Record<string, string>, { queries, early }: { queries: unknown[]; early: string }) =>
+      (
+        await (
+          await fetch(url('/api/dashboard/queries'), {
+            method: 'POST',
+            headers: { origin: limited.url, 'content-type': 'application/json', ...headers, cookie: [headers.cookie, `${EARLY_COOKIE}=${early}`].filter(Boolean).join('; ') },
+            body: JSON.stringify({ queries }),
+          })
+        ).text()
+      )
         .trimEnd()
         .split('\n')
         .map((l) => JSON.parse(l) as Line);

@@ -3,7 +3,7 @@
  * which draw whatever the path asks for. No inline script or style, so the CSP can forbid both.
  * @module
  */
-import { EARLY_META, SESSION_META, type SessionState } from './contract.ts';
+import { SESSION_META, type SessionState } from './contract.ts';
 
 /** Text safe inside a double-quoted HTML attribute. */
 function attribute(text: string): string {
@@ -14,17 +14,16 @@ function attribute(text: string): string {
  * The page, carrying what the dashboard would otherwise ask for first (the session state) in
  * a meta element: data, not script, so the CSP stays strict, and the dashboard's first
  * requests after its files are the queries themselves. `preload`: the files the page will
- * need (preload.ts), asked for with the entry rather than after it. `early`: the key of the
- * view's queries the server started for this page (http/early-answers.ts), which its batch sends.
+ * need (preload.ts), asked for with the entry rather than after it.
  */
-export function shellHtml(state: SessionState, preload: readonly string[] = [], early: string | null = null): string {
+export function shellHtml(state: SessionState, preload: readonly string[] = []): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="${SESSION_META}" content="${attribute(JSON.stringify(state))}">
-${early === null ? '' : `<meta name="${EARLY_META}" content="${attribute(early)}">\n`}<title>Teller</title>
+<title>Teller</title>
 <meta name="theme-color" content="#4338ca">
 <link rel="icon" href="/favicon.ico" sizes="32x32">
 <link rel="icon" href="/icon.svg" type="image/svg+xml">

@@ -2,12 +2,15 @@
  * The dashboard's page paths, all answered with the same shell and security headers. A site
  * view's page (`/sites/:domain`, `/share/:token`) also starts the view's queries for its URL
  * (view-queries/first-draw.ts) where the runtime keeps them (early-answers.ts): they run
- * while the browser loads the page's files, and the page's batch takes their answers.
+ * while the browser loads the page's files, and the page's batch, which the browser sends
+ * with the page's cookie (EARLY_COOKIE), takes their answers.
  * @module
  */
 import { Hono, type Context } from 'hono';
+import { setCookie } from 'hono/cookie';
+import { isHttps } from '../auth/request-origin.ts';
 import { linkOfToken } from '../auth/shared-links.ts';
-import type { SessionState, SiteRef } from '../dashboard-api/contract.ts';
+import { EARLY_COOKIE, type SessionState, type SiteRef } from '../dashboard-api/contract.ts';
 import { preloadPaths } from '../dashboard-api/preload.ts';
 import { pageHeaders, shellHtml } from '../dashboard-api/shell.ts';
 import { firstDrawQueries } from '../dashboard-api/view-queries/first-draw.ts';
@@ -16,7 +19,7 @@ import { type Access, type ApiDeps, requestAccess } from './api-auth.ts';
 import { answeredQuery, type AnswerQuery } from './dashboard-queries.ts';
 import { sessionState, type SessionDeps } from './dashboard-session.ts';
 import { shareState } from './dashboard-share.ts';
-import { earlyHolder } from './early-answers.ts';
+import { EARLY_KEEP_MS, earlyHolder } from './early-answers.ts';
 import { errorAnswer } from './error-answer.ts';
 
 /** Paths the shell answers; wrangler.toml's run_worker_first lists the same ones. */
@@ -46,9 +49,10 @@ export function dashboardPages(deps: PageDeps, answer?: AnswerQuery): Hono {
   const startView = (c: Context, access: ViewAccess, site: SiteRef, url: URL): string | null => {
     if (!deps.earlyAnswers || !answer) return null;
     const texts = firstDrawQueries(site, url.search, new Date(deps.clock())).map((q) => JSON.stringify(q));
-    // After this handler has set the page's response: an answer's c.json then copies its headers instead of setting the page's.
+    // Once the page's response is sent: the answers' first steps (reading the site, parsing)
+    // do not hold up its HTML, and their c.json copies its headers instead of setting the page's.
     const run = (text: string) =>
-      Promise.resolve()
+      new Promise((resolve) => setTimeout(resolve, 0))
         .then(() => answer(c, access, text))
         .catch((e: unknown) => errorAnswer(deps.log, c, e instanceof Error ? e : new Error(String(e))))
         .then(answeredQuery);
@@ -61,7 +65,9 @@ export function dashboardPages(deps: PageDeps, answer?: AnswerQuery): Hono {
     const site = deps.earlyAnswers && answer ? viewedSite(url.pathname, state) : null;
     const who = site && (await access());
     const early = site && who ? startView(c, who, site, url) : null;
-    c.res = c.body(shellHtml(state, preload, early), 200, pageHeaders(embeddable));
+    // The browser sends it with the page's batch, and with nothing else.
+    if (early) setCookie(c, EARLY_COOKIE, early, { httpOnly: true, sameSite: 'Strict', path: '/api/dashboard/queries', secure: isHttps(deps, c), maxAge: EARLY_KEEP_MS / 1000 });
+    c.res = c.body(shellHtml(state, preload), 200, pageHeaders(embeddable));
     return c.res;
   };
   const sessionAccess = (c: Context) => async (): Promise<ViewAccess | null> => {

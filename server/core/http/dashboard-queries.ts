@@ -8,12 +8,14 @@
  * query against the rate limit and the fair share; an error of one is its own line's status.
  * For a dashboard user or a shared link (bearer tokens use the Stats API).
  *
- * `early`: the key the site view's page carried (EARLY_META): a query the server started
- * for that page as it answered it (early-answers.ts) is answered from that start, waiting
- * for it if it still runs; any other query runs here.
+ * With the cookie a site view's page came with (EARLY_COOKIE), a query the server started for
+ * that page as it answered it (early-answers.ts) is answered from that start, waiting for it
+ * if it still runs; any other query runs here.
  * @module
  */
 import { Hono, type Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { EARLY_COOKIE } from '../dashboard-api/contract.ts';
 import type { AppDeps } from './app-deps.ts';
 import type { Access, ApiDeps } from './api-auth.ts';
 import { readBody } from './body.ts';
@@ -29,8 +31,8 @@ const MAX_BATCH_BYTES = 256 * 1024;
 
 export type AnswerQuery = (c: Context, access: Access, text: string, shared?: SharedReads) => Promise<Response>;
 
-/** The queries of a batch's body and the page's key, or why it is not one. */
-export function batchQueries(text: string): { queries: unknown[]; early: string | null } | string {
+/** The queries of a batch's body, or why it is not one. */
+export function batchQueries(text: string): unknown[] | string {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -40,8 +42,7 @@ export function batchQueries(text: string): { queries: unknown[]; early: string 
   const queries = body !== null && typeof body === 'object' ? (body as { queries?: unknown }).queries : undefined;
   if (!Array.isArray(queries) || queries.length === 0) return 'queries: a list of one or more Stats API queries is required';
   if (queries.length > MAX_BATCH) return `queries: at most ${MAX_BATCH} in one request`;
-  const early = (body as { early?: unknown }).early;
-  return { queries, early: typeof early === 'string' ? early : null };
+  return queries;
 }
 
 /** What a batch's line says of a query's answer. */
@@ -62,9 +63,9 @@ export function dashboardQueries(deps: ApiDeps & Pick<AppDeps, 'log' | 'earlyAns
     if ('response' in access) return access.response;
     const read = await readBody(c, MAX_BATCH_BYTES);
     if ('tooLarge' in read) return fail(c, 413, 'Query body too large.').response;
-    const batch = batchQueries(read.text);
-    if (typeof batch === 'string') return fail(c, 400, batch).response;
-    const { queries, early } = batch;
+    const queries = batchQueries(read.text);
+    if (typeof queries === 'string') return fail(c, 400, queries).response;
+    const early = getCookie(c, EARLY_COOKIE);
     const holder = earlyHolder(access.ok);
     const encoder = new TextEncoder();
     let lines!: ReadableStreamDefaultController<Uint8Array>;
@@ -83,7 +84,7 @@ export function dashboardQueries(deps: ApiDeps & Pick<AppDeps, 'log' | 'earlyAns
         .then(answeredQuery);
     queries.forEach((q, i) => {
       const text = JSON.stringify(q);
-      ((early !== null && deps.earlyAnswers?.take(early, holder, text)) || run(text))
+      ((early !== undefined && deps.earlyAnswers?.take(early, holder, text)) || run(text))
         .then((a) => line(i, a))
         .then((text) => {
           left -= 1;

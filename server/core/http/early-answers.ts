@@ -2,7 +2,8 @@
  * The site view's queries started by the server as it answers the page (dashboard-pages.ts),
  * kept a few seconds for the page's own batch (dashboard-queries.ts) to take: the queries
  * run while the browser loads and evaluates the page's files instead of after. The page
- * carries a random key (EARLY_META) and sends it with its batch; a started answer is handed
+ * comes with a random key in a cookie (EARLY_COOKIE) the browser sends with its batch; a
+ * started answer is handed
  * only to the holder that started it (the same session or shared link) and only for the very
  * same query text, once. Kept at most `keepMs` after the start (today's data stays fresh),
  * for a bounded number of pages and bytes: a page that never asks leaves nothing behind.
@@ -29,7 +30,7 @@ interface Started {
 const MAX_PAGES = 64;
 const MAX_BYTES = 16 * 1024 * 1024;
 /** Long enough for a slow first load (files, evaluation) and short enough for today's figures. */
-const KEEP_MS = 10_000;
+export const EARLY_KEEP_MS = 10_000;
 const KEY_BYTES = 16;
 
 export interface EarlyAnswersOptions {
@@ -52,7 +53,7 @@ export class EarlyAnswers {
 
   constructor(options: EarlyAnswersOptions = {}) {
     this.clock = options.clock ?? Date.now;
-    this.keepMs = options.keepMs ?? KEEP_MS;
+    this.keepMs = options.keepMs ?? EARLY_KEEP_MS;
     this.maxPages = options.maxPages ?? MAX_PAGES;
     this.maxBytes = options.maxBytes ?? MAX_BYTES;
   }

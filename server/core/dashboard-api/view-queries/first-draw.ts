@@ -41,19 +41,6 @@ export function panelLimit(panel: PanelDef): number {
 }
 
 /**
- * Visitors of all time as the view counts them (with or without imports): its answer echoes
- * the site's first day, which the KPIs' and chart's comparison notes and all time's dates read.
- */
-export function firstDayQuery(site: Pick<ViewSite, 'domain'>, state: Pick<ViewState, 'imports'>): StatsQuery {
-  return everQuery(site.domain, state.imports);
-}
-
-/** Whether the site stores what the tab shows; a tab it does not is said so, without a query. */
-export function tabStored(site: ViewSite, tab: TabDef): boolean {
-  return stores(storedPrecision(site), tab);
-}
-
-/**
  * The queries of a first draw of the view at `search` on `now`, in the order the page asks
  * them; none for the realtime view. A view filtered by goals may add its revenue figures
  * once the site's goals are known: those are not here (the page asks them as it does now).
@@ -64,12 +51,14 @@ export function firstDrawQueries(site: ViewSite, search: string, now: Date): Sta
   const today = localDay(now, site.timezone);
   const base = viewBase(site, state, today);
   const queries = [kpiQuery(base), seriesQuery(base, chartInterval(state, span(state, today))), everQuery(site.domain, true)];
-  // The same as the previous one unless the view leaves imports out.
-  if (!state.imports) queries.push(firstDayQuery(site, state));
+  // The site's first day as the view counts it (compare-picker.ts's firstDay, for the KPIs'
+  // and chart's notes): the same query as the previous one unless the view leaves imports out.
+  if (!state.imports) queries.push(everQuery(site.domain, state.imports));
   if (kpiMode(state.filters) === 'goal') queries.push(conversionBaseQuery(base));
   for (const panel of PANELS) {
     const tab = panelTab(panel, state);
-    if (!tabStored(site, tab)) continue;
+    // A tab the site does not store is said so, without a query (panel-parts.ts).
+    if (!stores(storedPrecision(site), tab)) continue;
     queries.push(breakdownQuery(base, tab, { limit: panelLimit(panel) }));
     if (panel.id === 'words' && tab.id === 'keywords') queries.push(...notProvidedQueries(base));
   }
