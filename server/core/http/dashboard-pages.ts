@@ -21,6 +21,7 @@ import { sessionState, type SessionDeps } from './dashboard-session.ts';
 import { shareState } from './dashboard-share.ts';
 import { EARLY_KEEP_MS, earlyHolder } from './early-answers.ts';
 import { errorAnswer } from './error-answer.ts';
+import { SharedReads } from './reader-turns.ts';
 
 /** Paths the shell answers; wrangler.toml's run_worker_first lists the same ones. */
 export const PAGE_PATHS: readonly string[] = ['/', '/setup', '/account', '/users', '/sites/*', '/share/*'];
@@ -49,11 +50,13 @@ export function dashboardPages(deps: PageDeps, answer?: AnswerQuery): Hono {
   const startView = (c: Context, access: ViewAccess, site: SiteRef, url: URL): string | null => {
     if (!deps.earlyAnswers || !answer) return null;
     const texts = firstDrawQueries(site, url.search, new Date(deps.clock())).map((q) => JSON.stringify(q));
+    // As a batch's: the view's queries read the same site settings once (reader-turns.ts).
+    const shared = new SharedReads();
     // Once the page's response is sent: the answers' first steps (reading the site, parsing)
     // do not hold up its HTML, and their c.json copies its headers instead of setting the page's.
     const run = (text: string) =>
       new Promise((resolve) => setTimeout(resolve, 0))
-        .then(() => answer(c, access, text))
+        .then(() => answer(c, access, text, shared))
         .catch((e: unknown) => errorAnswer(deps.log, c, e instanceof Error ? e : new Error(String(e))))
         .then(answeredQuery);
     return deps.earlyAnswers.start(earlyHolder(access), texts, run);
