@@ -102,23 +102,9 @@ export const del = <T>(path: string, body?: unknown) => api<T>('DELETE', path, b
 /** The path of a site's dashboard route, with the domain encoded. */
 export const sitePath = (domain: string, rest = '') => `/api/dashboard/sites/${encodeURIComponent(domain)}${rest}`;
 
-/** One Stats API v2 query (the same API external clients use). */
-export interface StatsQuery {
-  site_id: string;
-  metrics: string[];
-  date_range: string | [string, string];
-  dimensions?: string[];
-  filters?: unknown[];
-  order_by?: Array<[string, 'asc' | 'desc']>;
-  include?: { imports?: boolean; compare?: 'previous_period' | 'year_over_year' | [string, string]; compare_match_day_of_week?: boolean; time_labels?: boolean; total_rows?: boolean };
-  pagination?: { limit: number; offset: number };
-}
+import type { StatsQuery, StatsResult } from '../../server/core/dashboard-api/view-queries/stats-query.ts';
 
-export interface StatsResult {
-  results: Array<{ metrics: Array<number | null>; dimensions: string[]; comparison?: { metrics: Array<number | null>; change: Array<number | null> } }>;
-  meta: Record<string, unknown> & { time_labels?: string[]; total_rows?: number };
-  query: Record<string, unknown>;
-}
+export type { StatsQuery, StatsResult };
 
 export const query = (q: StatsQuery) => post<StatsResult>('/api/v2/query', q);
 

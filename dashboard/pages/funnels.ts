@@ -30,7 +30,7 @@ const RANGES = ['day', '7d', '30d', 'month', '12mo'] as const;
 type Range = (typeof RANGES)[number];
 
 /**
- * A preset as the site view sends it (site-view/dates.ts): "last N days" and "last 12
+ * A preset as the site view sends it (view-queries/dates.ts): "last N days" and "last 12
  * months" end today, as explicit days, since the API's own `30d` and `12mo` end yesterday.
  * Written out here rather than imported: sharing that module would split it into a chunk
  * of its own, which the site view's cold load cannot afford.

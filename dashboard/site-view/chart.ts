@@ -15,13 +15,13 @@ import { renderAnnotationForm } from './annotations.ts';
 import { firstDay } from './compare-picker.ts';
 import { comparedRange, coverage } from './comparison.ts';
 import { csvFileName, downloadCsv, toCsv } from './csv-download.ts';
-import { allowedIntervals, daysBetween, localHour } from './dates.ts';
+import { allowedIntervals, daysBetween, localHour } from '../../server/core/dashboard-api/view-queries/dates.ts';
 import { formatMetric } from './format.ts';
-import { chartLabelKey, chartMetric, chartMetrics } from './kpi-set.ts';
+import { chartLabelKey, chartMetric, chartMetrics } from '../../server/core/dashboard-api/view-queries/kpi-set.ts';
 import { resolvedSpan } from './panel.ts';
 import { panelError, skeleton } from './rows.ts';
 import { type Series, bucketOfDay, durationTicks, toSeries } from './series.ts';
-import type { Interval } from './state.ts';
+import type { Interval } from '../../server/core/dashboard-api/view-queries/state.ts';
 import type { View } from './view.ts';
 
 /** A bucket label for people: `14:00` within a day, `1 Dec` for days and weeks, `Dec 2026` for months. */

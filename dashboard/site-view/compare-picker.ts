@@ -9,8 +9,8 @@ import { h } from '../lib/dom.ts';
 import { formatDay, t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
 import { type Coverage, type EchoedRange, coverage, firstDayOf } from './comparison.ts';
-import { everQuery } from './queries.ts';
-import type { Compare } from './state.ts';
+import { everQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
+import type { Compare } from '../../server/core/dashboard-api/view-queries/state.ts';
 import type { View } from './view.ts';
 
 /**

@@ -4,7 +4,7 @@
  * Text cells are safe to open in a spreadsheet (OWASP's CSV-injection rule).
  * @module
  */
-import type { Filter } from './state.ts';
+import type { Filter } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 /** What makes a spreadsheet read a cell as a formula (OWASP's list). */
 const FORMULA_START = /^[=+\-@\t\r]/;

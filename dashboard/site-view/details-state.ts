@@ -5,7 +5,7 @@
  * these out, so any change of the view closes the dialog.
  * @module
  */
-import { countries, matchCountries } from './countries.ts';
+import { countries, matchCountries } from '../../server/core/dashboard-api/view-queries/countries.ts';
 import type { StatsResult } from '../lib/api.ts';
 
 export const DETAILS_COLUMNS = ['value', 'visitors', 'second'] as const;

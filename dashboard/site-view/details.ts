@@ -5,7 +5,7 @@
  * @module
  */
 import { parseDetails } from './details-state.ts';
-import type { TabDef } from './panels.ts';
+import type { TabDef } from '../../server/core/dashboard-api/view-queries/panels.ts';
 import type { View } from './view.ts';
 
 /** The open dialog's token: one Details at a time, and a closed one's late event must not clear a newer one's. */

@@ -3,8 +3,8 @@
  * Pure, so the e2e test can list the same files and send the same queries.
  * @module
  */
-import { type LocationPrecision, PANELS, type TabDef, UTM_DIMENSIONS, activeTab, stores } from './panels.ts';
-import type { Filter } from './state.ts';
+import { type LocationPrecision, PANELS, type TabDef, UTM_DIMENSIONS, activeTab, stores } from '../../server/core/dashboard-api/view-queries/panels.ts';
+import type { Filter } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 /** The Stats API's most rows per query: a panel's whole list for any but the largest sites. */
 export const EXPORT_ROWS = 10_000;

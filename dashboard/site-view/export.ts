@@ -10,14 +10,14 @@ import type { StatsResult } from '../lib/api.ts';
 import { t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
 import { csvFileName, toCsv } from './csv-download.ts';
-import { chosenInterval, daysBetween } from './dates.ts';
+import { chosenInterval, daysBetween } from '../../server/core/dashboard-api/view-queries/dates.ts';
 import { metricLabel } from './kpis.ts';
 import { resolvedSpan } from './panel.ts';
 import { EXPORT_ROWS, exportTabs } from './export-tabs.ts';
-import { storedPrecision } from './panels.ts';
-import { breakdownQuery, kpiQuery, seriesQuery } from './queries.ts';
+import { storedPrecision } from '../../server/core/dashboard-api/view-queries/panels.ts';
+import { breakdownQuery, kpiQuery, seriesQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
 import { rowsCsv } from './rows.ts';
-import { METRICS } from './state.ts';
+import { METRICS } from '../../server/core/dashboard-api/view-queries/state.ts';
 import type { View } from './view.ts';
 
 interface ExportFile {

@@ -13,10 +13,10 @@ import { h, replace } from '../lib/dom.ts';
 import { formatNumber, locale, t } from '../lib/i18n.ts';
 import type { Key } from '../i18n/index.ts';
 import { cachedQuery } from './cache.ts';
-import { countries } from './countries.ts';
+import { countries } from '../../server/core/dashboard-api/view-queries/countries.ts';
 import { dimensionLabel, valueLabel } from './format.ts';
 import { MAX_VIEW_VALUES, filterOf, valuesLeft } from './filter-values.ts';
-import { type Filter, type Op, OPS, withFilter, withoutFilter } from './state.ts';
+import { type Filter, type Op, OPS, withFilter, withoutFilter } from '../../server/core/dashboard-api/view-queries/state.ts';
 import { type Suggestion, countrySuggestions, namedValue, suggestionQuery, suggestionsOf } from './suggest.ts';
 import type { View } from './view.ts';
 

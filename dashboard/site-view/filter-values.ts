@@ -4,8 +4,8 @@
  * is ever sent. Pure (the caller passes the locale and turns the reason into words).
  * @module
  */
-import { countries, countryContains, resolveCountry } from './countries.ts';
-import type { Filter, Op } from './state.ts';
+import { countries, countryContains, resolveCountry } from '../../server/core/dashboard-api/view-queries/countries.ts';
+import type { Filter, Op } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 export type Outcome = { filter: Filter } | { error: 'needValue' | 'noCountry' | 'severalCountries' | 'tooManyCountries'; text: string };
 

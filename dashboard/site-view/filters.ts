@@ -10,7 +10,7 @@ import { h } from '../lib/dom.ts';
 import { t } from '../lib/i18n.ts';
 import { flagImage } from './flags.ts';
 import { filterLabel } from './format.ts';
-import { withoutFilter } from './state.ts';
+import { withoutFilter } from '../../server/core/dashboard-api/view-queries/state.ts';
 import type { View } from './view.ts';
 
 /** Opens the dialog, to add a filter or to change the one at `index`. */

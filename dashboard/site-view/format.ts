@@ -7,7 +7,7 @@
 import type { Key } from '../i18n/index.ts';
 import { countryName, formatDuration, formatNumber, formatPercent, hasKey, locale, t } from '../lib/i18n.ts';
 import { NAMED_PREFIX, nameKey } from './names.ts';
-import type { Filter } from './state.ts';
+import type { Filter } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 export function formatMetric(metric: string, value: number | null): string {
   if (value === null) return '–';

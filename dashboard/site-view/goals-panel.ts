@@ -20,7 +20,7 @@ import { csvFileName, downloadCsv, toCsv } from './csv-download.ts';
 import { formatMetric } from './format.ts';
 import { resolvedSpan } from './panel.ts';
 import { panelError, skeleton } from './rows.ts';
-import { goalsQuery } from './queries.ts';
+import { goalsQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
 import type { View } from './view.ts';
 
 addStrings({ en, nb });

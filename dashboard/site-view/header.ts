@@ -15,12 +15,12 @@ import { link } from '../lib/router.ts';
 import { resolvedSpan } from './panel.ts';
 import { cachedQuery } from './cache.ts';
 import { renderComparePicker } from './compare-picker.ts';
-import { PRESETS, shiftPeriod } from './dates.ts';
+import { PRESETS, shiftPeriod } from '../../server/core/dashboard-api/view-queries/dates.ts';
 import { exportButton } from './export-button.ts';
-import { everQuery } from './queries.ts';
+import { everQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
 import { goTo, realtimeHref } from './realtime.ts';
 import { SHORTCUTS, isShortcut, shortcutKey } from './shortcuts.ts';
-import { type Period, type ViewState, serializeView } from './state.ts';
+import { type Period, type ViewState, serializeView } from '../../server/core/dashboard-api/view-queries/state.ts';
 import type { View } from './view.ts';
 
 function sitePicker(view: View): HTMLElement | null {

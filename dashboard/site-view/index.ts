@@ -14,7 +14,8 @@ import { setTitle } from '../lib/ui.ts';
 import { loadAnnotations } from './annotations.ts';
 import { afterQueries, afterSend, cachedQuery } from './cache.ts';
 import { renderChart } from './chart.ts';
-import { chosenInterval, dateRange, daysBetween, localDay, span } from './dates.ts';
+import { localDay, span } from '../../server/core/dashboard-api/view-queries/dates.ts';
+import { chartInterval, viewBase } from '../../server/core/dashboard-api/view-queries/first-draw.ts';
 import { renderNoMatch } from './empty.ts';
 import { renderFilterBar } from './filters.ts';
 import { describeChange, plural } from './format.ts';
@@ -23,10 +24,10 @@ import { importsNote } from './imports-slot.ts';
 import { renderKpis } from './kpis.ts';
 import { renderPanel } from './panel.ts';
 import { eventParts, locationParts, sourceParts, wordParts } from './panel-parts.ts';
-import { PANELS, type PanelDef, drillDown } from './panels.ts';
-import { everQuery, goalsQuery, kpiQuery, seriesQuery } from './queries.ts';
-import { isRealtime, keepTodayFresh, realtimeLabel, realtimeParts } from './realtime.ts';
-import { type ViewState, parseView, serializeView, tabChanges, withFilter } from './state.ts';
+import { PANELS, type PanelDef, drillDown } from '../../server/core/dashboard-api/view-queries/panels.ts';
+import { everQuery, goalsQuery, kpiQuery, seriesQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
+import { keepTodayFresh, realtimeLabel, realtimeParts } from './realtime.ts';
+import { type ViewState, isRealtime, parseView, serializeView, tabChanges, withFilter } from '../../server/core/dashboard-api/view-queries/state.ts';
 import type { SiteViewContext, View } from './view.ts';
 import { renderVisits } from './visits.ts';
 import { panelError, skeleton } from './rows.ts';
@@ -163,7 +164,7 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     focusAfterDraw = null;
     const today = localDay(new Date(), ctx.site.timezone);
     const days = span(state, today);
-    const base = { siteId: ctx.site.domain, range: dateRange(state, today), filters: state.filters, compare: state.compare, matchWeekday: state.matchWeekday, imports: state.imports };
+    const base = viewBase(ctx.site, state, today);
     const view: View = {
       ctx,
       state,
@@ -188,10 +189,10 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     };
     current = view;
 
-    // Every query of the view starts here, in one synchronous pass: one parallel round.
-    const interval = state.period === 'all' && !state.interval ? null : chosenInterval(state.interval, daysBetween(days.from, days.to));
+    // Every query of the view starts here, in one synchronous pass: one parallel round. The
+    // server started the same ones (first-draw.ts) when it answered the page.
     const kpis = cachedQuery(kpiQuery(base));
-    const series = cachedQuery(seriesQuery(base, interval));
+    const series = cachedQuery(seriesQuery(base, chartInterval(state, days)));
     // Imported history alone is no empty site, whether or not the view counts it in.
     const ever = cachedQuery(everQuery(ctx.site.domain, true));
     // The requests beside the view's queries go out right after them (cache.ts).

@@ -13,10 +13,10 @@ import { cachedQuery } from './cache.ts';
 import { comparisonNote, firstDay } from './compare-picker.ts';
 import { comparedRange } from './comparison.ts';
 import { describeChange, formatMetric } from './format.ts';
-import { chartMetric, chartMetrics, kpiMode, kpiSet, withConversionRate, type KpiDef } from './kpi-set.ts';
-import { conversionBaseQuery } from './queries.ts';
+import { chartMetric, chartMetrics, kpiMode, kpiSet, withConversionRate, type KpiDef } from '../../server/core/dashboard-api/view-queries/kpi-set.ts';
+import { conversionBaseQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
 import { panelError } from './rows.ts';
-import type { Metric } from './state.ts';
+import type { Metric } from '../../server/core/dashboard-api/view-queries/state.ts';
 import type { View } from './view.ts';
 
 export const metricLabel = (metric: Metric) => t(`sv.kpi.${metric}` as Key);

@@ -11,16 +11,13 @@ import { cachedQuery } from './cache.ts';
 import { flagImage } from './flags.ts';
 import { dimensionLabel, plural } from './format.ts';
 import { type PanelParts, topRows } from './panel.ts';
-import { type TabDef, TOP_ROWS, UTM_DIMENSIONS, eventPropertyTab, storedPrecision, stores } from './panels.ts';
-import { notProvidedQueries } from './queries.ts';
+import { type TabDef, ALL_COUNTRIES, TOP_ROWS, UTM_DIMENSIONS, eventPropertyTab, storedPrecision, stores } from '../../server/core/dashboard-api/view-queries/panels.ts';
+import { notProvidedQueries } from '../../server/core/dashboard-api/view-queries/queries.ts';
 import { panelError } from './rows.ts';
-import { isFilterValue, withoutFilter } from './state.ts';
+import { isFilterValue, withoutFilter } from '../../server/core/dashboard-api/view-queries/state.ts';
 import { link } from '../lib/router.ts';
 import { settingsHref } from '../lib/route.ts';
 import type { View } from './view.ts';
-
-/** Every country is fetched (a few hundred rows at most): the map needs them all, the table its top rows. */
-const ALL_COUNTRIES = 300;
 
 const pickCountry = (view: View) => (code: string) => view.filterBy({ op: 'is', dimension: 'visit:country', values: [code] });
 
@@ -59,7 +56,6 @@ function notStored(view: View, tab: TabDef): Node | null {
 
 export const locationParts: PanelParts = {
   unavailable: notStored,
-  limit: ALL_COUNTRIES,
   rowsShown: (tab) => (tab.id === 'map' ? ALL_COUNTRIES : TOP_ROWS),
   body: (view, tab, result) => (tab.id === 'map' ? mapBody(view, result) : topRows(view, tab, result)),
 };
@@ -102,7 +98,6 @@ export function eventParts(view: View): PanelParts {
   const event = isFilterValue(view.state.filters, 'event:name');
   const propertyTab: TabDef | null = eventPropertyTab(view.state.tabs.events, view.state.filters);
   return {
-    tab: propertyTab ?? undefined,
     extra: (_view, _tab, result) => {
       if (!event || event === 'pageview') {
         const hint = h('p', { class: 'muted sv-note' }, t('sv.events.propHint'));

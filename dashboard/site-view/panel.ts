@@ -10,12 +10,13 @@ import { t } from '../lib/i18n.ts';
 import { cachedQuery } from './cache.ts';
 import { csvFileName, downloadCsv, toCsv } from './csv-download.ts';
 import { followDetails, openDetails } from './details.ts';
-import { type PanelDef, type TabDef, TOP_ROWS, activeTab } from './panels.ts';
+import { type PanelDef, type TabDef, TOP_ROWS } from '../../server/core/dashboard-api/view-queries/panels.ts';
+import { panelLimit, panelTab } from '../../server/core/dashboard-api/view-queries/first-draw.ts';
 import { importsPanelHint } from './imports-slot.ts';
-import { breakdownQuery } from './queries.ts';
+import { breakdownQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
 import { panelError, rowOf, rowsCsv, rowsTable, skeleton } from './rows.ts';
 import { scrollCue } from './scroll-cue.ts';
-import { withFilter } from './state.ts';
+import { withFilter } from '../../server/core/dashboard-api/view-queries/state.ts';
 import type { View } from './view.ts';
 
 /** The days a result covers, as the server resolved them (`all` included). */
@@ -92,12 +93,8 @@ export interface PanelParts {
   body?: (view: View, tab: TabDef, result: Promise<StatsResult>) => Node;
   /** Above the rows (the search words' note, the UTM tag picker, the property picker). */
   extra?: (view: View, tab: TabDef, result: Promise<StatsResult>) => Node | null;
-  /** Rows fetched (the map needs every country). */
-  limit?: number;
   /** Rows the tab shows, and so exports (default TOP_ROWS; the map shows every country). */
   rowsShown?: (tab: TabDef) => number;
-  /** The tab shown, when the panel decides beyond the URL (a custom event's properties). */
-  tab?: TabDef;
   /** Said instead of the rows, without asking the server, when the site does not store what the tab shows. */
   unavailable?: (view: View, tab: TabDef) => Node | null;
 }
@@ -105,11 +102,11 @@ export interface PanelParts {
 const NO_ROWS: StatsResult = { results: [], meta: {}, query: {} };
 
 export function renderPanel(view: View, panel: PanelDef, parts: PanelParts = {}): HTMLElement {
-  const tabValue = view.state.tabs[panel.id];
-  const tab = parts.tab ?? activeTab(panel, tabValue, view.state.filters);
+  // The tab and the rows asked, as the server's early start has them (first-draw.ts).
+  const tab = panelTab(panel, view.state);
   const title = t(panel.title);
   const unavailable = parts.unavailable?.(view, tab) ?? null;
-  const result = unavailable ? Promise.resolve(NO_ROWS) : cachedQuery(breakdownQuery(view.base, tab, { limit: parts.limit ?? TOP_ROWS }));
+  const result = unavailable ? Promise.resolve(NO_ROWS) : cachedQuery(breakdownQuery(view.base, tab, { limit: panelLimit(panel) }));
   const tabbed = panel.tabs.length > 1;
   const body = h('div', { class: 'sv-panel-body', id: `sv-body-${panel.id}`, role: tabbed ? 'tabpanel' : null, 'aria-labelledby': tabbed ? `sv-tab-${panel.id}-${tab.id}` : null });
   const part = tab.id === panel.id ? panel.id : `${panel.id}-${tab.dimension.split(':').pop()}`;

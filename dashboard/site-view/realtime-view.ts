@@ -12,7 +12,7 @@ import { keepChoices } from '../lib/address-choices.ts';
 import { h, replace } from '../lib/dom.ts';
 import { formatTime, t } from '../lib/i18n.ts';
 import { setTitle } from '../lib/ui.ts';
-import type { TabDef } from './panels.ts';
+import type { TabDef } from '../../server/core/dashboard-api/view-queries/panels.ts';
 import type { RealtimeParts } from './realtime.ts';
 import type { SiteViewContext } from './view.ts';
 

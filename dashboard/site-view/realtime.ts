@@ -12,15 +12,8 @@ import { refreshCached } from './cache.ts';
 import { lastMinutes, REALTIME_REFRESH_MS, TODAY_REFRESH_MS } from './realtime-times.ts';
 import { panelError, rowsTable, skeleton } from './rows.ts';
 import { SHORTCUTS, isShortcut, shortcutKey } from './shortcuts.ts';
-import { defaultState, serializeView } from './state.ts';
+import { REALTIME_PERIOD, defaultState, serializeView } from '../../server/core/dashboard-api/view-queries/state.ts';
 import type { SiteViewContext } from './view.ts';
-
-/** The `period` of the realtime view's URL. */
-export const REALTIME_PERIOD = 'realtime';
-
-export function isRealtime(search: string): boolean {
-  return new URLSearchParams(search).get('period') === REALTIME_PERIOD;
-}
 
 /** Moves to `href` in place: the site view draws again from the URL on popstate. */
 export function goTo(href: string): void {

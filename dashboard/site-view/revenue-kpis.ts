@@ -15,7 +15,7 @@ import type { StatsQuery, StatsResult } from '../lib/api.ts';
 import { h, replace } from '../lib/dom.ts';
 import { addStrings, formatNumber, t } from '../lib/i18n.ts';
 import type { Change } from './format.ts';
-import type { QueryBase } from './queries.ts';
+import type { QueryBase } from '../../server/core/dashboard-api/view-queries/queries.ts';
 import { type GoalKind, REVENUE_METRICS, filtersRevenueGoal, revenueFormat, revenueQuery } from './revenue-query.ts';
 import type { View } from './view.ts';
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type { StatsQuery } from '../lib/api.ts';
-import type { Filter } from './state.ts';
+import type { Filter } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 export const REVENUE_METRICS = ['total_revenue', 'average_revenue'] as const;
 

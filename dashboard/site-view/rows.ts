@@ -11,7 +11,7 @@ import { hasKey, t } from '../lib/i18n.ts';
 import { errorText } from '../lib/ui.ts';
 import { flagImage } from './flags.ts';
 import { dimensionLabel, formatMetric, regionNames, valueLabel } from './format.ts';
-import type { TabDef } from './panels.ts';
+import type { TabDef } from '../../server/core/dashboard-api/view-queries/panels.ts';
 
 export const secondLabel = (tab: TabDef) => t(`sv.col.${tab.second}` as Key);
 

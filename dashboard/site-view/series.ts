@@ -5,7 +5,7 @@
  * @module
  */
 import type { StatsResult } from '../lib/api.ts';
-import type { Interval } from './state.ts';
+import type { Interval } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 export interface Series {
   interval: Interval;

@@ -3,7 +3,7 @@
  * (docs/dashboard.md lists them): a letter picks a range, R opens the realtime view.
  * @module
  */
-import type { Period } from './state.ts';
+import type { Period } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 /** A range per key. */
 export const SHORTCUTS: Readonly<Record<string, Period>> = { d: 'day', e: 'yesterday', w: '7d', f: '28d', t: '30d', n: '91d', m: 'month', p: 'last_month', y: 'year', l: '12mo', a: 'all' };

@@ -2,7 +2,7 @@
  * Which goal names of a view's filters the site no longer has (pure, for stale-goals.ts).
  * @module
  */
-import type { Filter } from './state.ts';
+import type { Filter } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 /**
  * The filters the queries can take, and the goal names among them the site does not have. A

@@ -10,7 +10,7 @@ import { staleGoal as en } from '../i18n/stale-goal.en.ts';
 import { staleGoal as nb } from '../i18n/stale-goal.nb.ts';
 import { h } from '../lib/dom.ts';
 import { addStrings, t } from '../lib/i18n.ts';
-import type { ViewState } from './state.ts';
+import type { ViewState } from '../../server/core/dashboard-api/view-queries/state.ts';
 import type { View } from './view.ts';
 
 export { splitStaleGoals } from './stale-goal-filter.ts';

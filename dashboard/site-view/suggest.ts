@@ -8,10 +8,10 @@
  * @module
  */
 import type { StatsQuery, StatsResult } from '../lib/api.ts';
-import { type Country, fold, matchCountries } from './countries.ts';
+import { type Country, fold, matchCountries } from '../../server/core/dashboard-api/view-queries/countries.ts';
 import { NAMED_VALUES } from './names.ts';
-import type { QueryBase } from './queries.ts';
-import { apiFilters } from './state.ts';
+import type { QueryBase } from '../../server/core/dashboard-api/view-queries/queries.ts';
+import { apiFilters } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 export interface Suggestion {
   value: string;

@@ -3,8 +3,8 @@
  * from the URL, the resolved days, and the two ways to change the view.
  * @module
  */
-import type { QueryBase } from './queries.ts';
-import type { Filter, ViewState } from './state.ts';
+import type { QueryBase } from '../../server/core/dashboard-api/view-queries/queries.ts';
+import type { Filter, ViewState } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 export interface SiteViewContext {
   /** `location_precision`: what the site stores of a visit's location (SiteRef; absent: region). */

@@ -14,7 +14,7 @@ import { flagImage } from './flags.ts';
 import { dimensionLabel, valueLabel } from './format.ts';
 import { panelError, skeleton } from './rows.ts';
 import { afterSend } from './cache.ts';
-import { apiFilters } from './state.ts';
+import { apiFilters } from '../../server/core/dashboard-api/view-queries/state.ts';
 import type { View } from './view.ts';
 
 /** Visits a page holds: fewer on a phone, where each is a line that opens (`Older` pages on). */

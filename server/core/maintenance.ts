@@ -56,7 +56,7 @@ const PURGE_CHUNK = 5_000;
 /**
  * The `date_range` shortcuts whose rolled-up days are kept summed, ready to read. `6d`,
  * `27d`, `29d` and `90d` are the closed days of the dashboard's "last 7 / 28 / 30 / 91 days",
- * which end today (dashboard/site-view/dates.ts): today itself is read raw.
+ * which end today (server/core/dashboard-api/view-queries/dates.ts): today itself is read raw.
  */
 const PRESETS = ['7d', '28d', '30d', '91d', '6d', '27d', '29d', '90d', 'month', 'year', '6mo', '12mo', 'all'];
 

@@ -33,6 +33,7 @@ import { migrate } from './migrate.ts';
 import { readerThreads, startReaderThread } from './reader-thread.ts';
 import { type SqliteDb, openSqlite, permissionProblem } from './sqlite-db.ts';
 import { dashboardPreload, serveAssets } from './static.ts';
+import { EarlyAnswers } from '../core/http/early-answers.ts';
 
 const noop = () => {};
 
@@ -69,6 +70,8 @@ export interface RunningServer {
   columnar?: ColumnarReader;
   /** The turns credentials take on the reader thread and the columnar copy (tests hold a turn to line queries up). */
   queryShare: FairShare;
+  /** The site view's queries started as its pages are answered (tests read what their batches took). */
+  earlyAnswers: EarlyAnswers;
   /** The code a first-run setup must show (printed in the start banner by main.ts). */
   setupCode: string;
   /** Stops accepting, drains the ingest thread (every acknowledged event is committed), closes the file. */
@@ -188,6 +191,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // credential has queued (query/fair-share.ts).
   const queryShare = createFairShare({ turns: options.queryTurns !== false, perCredential: config.queryQueueLimit, slots: { reader: readers, columnar: copyOptions?.readers ?? 1 } });
   const preload = dashboardPreload(options.publicDir ?? DEFAULT_PUBLIC_DIR);
+  const earlyAnswers = new EarlyAnswers({ clock: options.clock ?? Date.now });
   const deps: AppDeps = {
     db,
     readDb: reader.db,
@@ -201,6 +205,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     remoteAddress: (_request, env) => socketAddress((env as { incoming?: IncomingMessage }).incoming),
     ...(mailer ? { mailer } : {}),
     dashboardPreload: () => Promise.resolve(preload),
+    earlyAnswers,
     clock: options.clock ?? Date.now,
     config,
     log,
@@ -258,6 +263,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     readDb: reader.db,
     columnar,
     queryShare,
+    earlyAnswers,
     setupCode: config.setupCode,
     close() {
       closing ??= (async () => {

@@ -1,11 +1,11 @@
 /**
- * The dashboard asks for its "last N days" as days ending today (dashboard/site-view/dates.ts);
+ * The dashboard asks for its "last N days" as days ending today (server/core/dashboard-api/view-queries/dates.ts);
  * maintenance keeps their closed days summed as ready ranges, so the planner reads one range
  * plus today's raw rows, as fast as the Stats API's own presets.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dateRange } from '../../dashboard/site-view/dates.ts';
-import { defaultState } from '../../dashboard/site-view/state.ts';
+import { dateRange } from '../../server/core/dashboard-api/view-queries/dates.ts';
+import { defaultState } from '../../server/core/dashboard-api/view-queries/state.ts';
 import { runMaintenance } from '../../server/core/maintenance.ts';
 import { resolveDateRange } from '../../server/core/query/date-range.ts';
 import { planSegments } from '../../server/core/query/plan.ts';

@@ -553,7 +553,7 @@ const BOTH_KINDS: unknown[][][] = [
   [CHANNEL, ['contains', 'event:page', ['blog']], ['or', [['is', 'event:page', ['/pricing']], ['is', 'visit:source', ['Google']]]]],
   [['contains', 'visit:source', ['o']], ['is', 'event:page', ['/blog', '/']], ['is_not', 'visit:country', ['SE']]],
 ];
-/** The panels of a view, with the filters each adds of its own (site-view/queries.ts), and a breakdown no panel has. */
+/** The panels of a view, with the filters each adds of its own (dashboard-api/view-queries/queries.ts), and a breakdown no panel has. */
 const PANELS: Array<Record<string, unknown>> = [
   { metrics: ['visitors', 'visits', 'pageviews', 'bounce_rate', 'visit_duration'] },
   { metrics: ['visitors', 'pageviews'], dimensions: ['time:day'] },
@@ -618,7 +618,7 @@ describe('views filtered on both visit and event dimensions', () => {
 });
 
 /**
- * Top Pages as the dashboard asks (site-view/queries.ts): pages of page views alone, with
+ * Top Pages as the dashboard asks (dashboard-api/view-queries/queries.ts): pages of page views alone, with
  * the metrics and time buckets the events rollups hold, and some they do not (bounce rate,
  * hours) beside.
  */

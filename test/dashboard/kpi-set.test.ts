@@ -1,7 +1,7 @@
 /** Which figures the KPI row shows under which filters (the numbers are in test/node/filtered-kpis.test.ts). */
 import { describe, expect, it } from 'vitest';
-import { chartMetric, chartMetrics, conversionBaseFilters, kpiMode, kpiSet, rate } from '../../dashboard/site-view/kpi-set.ts';
-import type { Filter } from '../../dashboard/site-view/state.ts';
+import { chartMetric, chartMetrics, conversionBaseFilters, kpiMode, kpiSet, rate } from '../../server/core/dashboard-api/view-queries/kpi-set.ts';
+import type { Filter } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 const f = (dimension: string, values: string[], op: Filter['op'] = 'is'): Filter => ({ op, dimension, values });
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { exportTabs } from '../../dashboard/site-view/export-tabs.ts';
-import { PANELS, storedPrecision, stores } from '../../dashboard/site-view/panels.ts';
-import { breakdownQuery } from '../../dashboard/site-view/queries.ts';
+import { PANELS, storedPrecision, stores } from '../../server/core/dashboard-api/view-queries/panels.ts';
+import { breakdownQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
 
 const locations = PANELS.find((p) => p.id === 'locations')!;
 const tab = (id: string) => locations.tabs.find((t) => t.id === id)!;

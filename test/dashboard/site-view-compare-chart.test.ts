@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import type { StatsResult } from '../../dashboard/lib/api.ts';
 import { comparedRange, coverage, firstDayOf } from '../../dashboard/site-view/comparison.ts';
-import { PANELS, activeTab, drillDown } from '../../dashboard/site-view/panels.ts';
-import { kpiQuery, seriesQuery } from '../../dashboard/site-view/queries.ts';
+import { PANELS, activeTab, drillDown } from '../../server/core/dashboard-api/view-queries/panels.ts';
+import { kpiQuery, seriesQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
 import { DURATION_STEPS, durationTicks, toSeries } from '../../dashboard/site-view/series.ts';
-import type { Filter } from '../../dashboard/site-view/state.ts';
+import type { Filter } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 const answer = (query: Record<string, unknown>, meta: Record<string, unknown> = {}, results: StatsResult['results'] = []): StatsResult => ({ results, meta, query });
 const sources = PANELS.find((p) => p.id === 'sources')!;

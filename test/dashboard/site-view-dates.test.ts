@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowedIntervals, chosenInterval, dateRange, daysBetween, defaultInterval, localDay, localHour, periodOfDays, shiftPeriod, span } from '../../dashboard/site-view/dates.ts';
-import { defaultState } from '../../dashboard/site-view/state.ts';
+import { allowedIntervals, chosenInterval, dateRange, daysBetween, defaultInterval, localDay, localHour, periodOfDays, shiftPeriod, span } from '../../server/core/dashboard-api/view-queries/dates.ts';
+import { defaultState } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 const at = (period: string, extra = {}) => ({ ...defaultState(), period, ...extra }) as ReturnType<typeof defaultState>;
 

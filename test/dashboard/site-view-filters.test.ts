@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StatsResult } from '../../dashboard/lib/api.ts';
-import { countries, countryContains, fold, matchCountries, resolveCountry } from '../../dashboard/site-view/countries.ts';
+import { countries, countryContains, fold, matchCountries, resolveCountry } from '../../server/core/dashboard-api/view-queries/countries.ts';
 import { DEFAULT_SORT, countryPage, parseDetails, withDetails } from '../../dashboard/site-view/details-state.ts';
 import { filterOf } from '../../dashboard/site-view/filter-values.ts';
-import { parseView, serializeView } from '../../dashboard/site-view/state.ts';
+import { parseView, serializeView } from '../../server/core/dashboard-api/view-queries/state.ts';
 import { countrySuggestions, suggestionQuery, suggestionsOf } from '../../dashboard/site-view/suggest.ts';
 
 const EN = countries('en-GB');

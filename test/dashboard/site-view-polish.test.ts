@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { phone as bokmal } from '../../dashboard/i18n/phone.nb.ts';
 import { MAX_VIEW_VALUES, valuesLeft } from '../../dashboard/site-view/filter-values.ts';
-import { chartLabelKey } from '../../dashboard/site-view/kpi-set.ts';
+import { chartLabelKey } from '../../server/core/dashboard-api/view-queries/kpi-set.ts';
 import { NAMED_PREFIX, NAMED_VALUES, nameKey } from '../../dashboard/site-view/names.ts';
-import { PANELS, activeTab } from '../../dashboard/site-view/panels.ts';
+import { PANELS, activeTab } from '../../server/core/dashboard-api/view-queries/panels.ts';
 import { MAX_FILTER_VALUES } from '../../server/core/query/parse.ts';
 import { namedMatches, namedValue, suggestionQuery, suggestionsOf } from '../../dashboard/site-view/suggest.ts';
-import type { Filter } from '../../dashboard/site-view/state.ts';
+import type { Filter } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 const signup: Filter = { op: 'is', dimension: 'event:name', values: ['Signup'] };
 const pages = PANELS.find((p) => p.id === 'pages')!;

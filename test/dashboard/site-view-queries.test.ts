@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StatsResult } from '../../dashboard/lib/api.ts';
-import { NOT_PAGEVIEW, PANELS, activeTab, eventPropertyTab } from '../../dashboard/site-view/panels.ts';
+import { NOT_PAGEVIEW, PANELS, activeTab, eventPropertyTab } from '../../server/core/dashboard-api/view-queries/panels.ts';
 import { ALPHA2_BY_NUMERIC, WORLD, countryCode, naturalEarth, ringsToPath } from '../../dashboard/site-view/projection.ts';
-import { breakdownQuery, kpiQuery, notProvidedQueries, seriesQuery } from '../../dashboard/site-view/queries.ts';
+import { breakdownQuery, kpiQuery, notProvidedQueries, seriesQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
 import { bucketOfDay, toSeries } from '../../dashboard/site-view/series.ts';
 
 const base = { siteId: 'example.com', range: '28d', filters: [{ op: 'is' as const, dimension: 'visit:country', values: ['NO'] }], compare: 'previous' as const };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Filter, INTERVALS, METRICS, OPS, PERIODS, type ViewState, decodeFilter, defaultState, encodeFilter, parseView, serializeView, tabChanges, withFilter, withoutFilter } from '../../dashboard/site-view/state.ts';
+import { type Filter, INTERVALS, METRICS, OPS, PERIODS, type ViewState, decodeFilter, defaultState, encodeFilter, parseView, serializeView, tabChanges, withFilter, withoutFilter } from '../../server/core/dashboard-api/view-queries/state.ts';
 
 const day = fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
 const filter: fc.Arbitrary<Filter> = fc.record({

@@ -7,10 +7,10 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dateRange, localDay } from '../../dashboard/site-view/dates.ts';
-import { PANELS, TOP_ROWS, activeTab } from '../../dashboard/site-view/panels.ts';
-import { breakdownQuery } from '../../dashboard/site-view/queries.ts';
-import { parseView } from '../../dashboard/site-view/state.ts';
+import { dateRange, localDay } from '../../server/core/dashboard-api/view-queries/dates.ts';
+import { PANELS, TOP_ROWS, activeTab } from '../../server/core/dashboard-api/view-queries/panels.ts';
+import { breakdownQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
+import { parseView } from '../../server/core/dashboard-api/view-queries/state.ts';
 import { createToken } from '../../server/core/tokens.ts';
 import { type PageServer, htmlPage, newVisitor, startPageServer } from './browser.ts';
 import { type DashboardHarness, DESKTOP, PHONE, type PageOptions, screenshot, startDashboard, waitFor } from './dashboard-harness.ts';

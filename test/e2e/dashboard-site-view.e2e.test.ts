@@ -9,10 +9,10 @@ import type { Page } from 'playwright-core';
 import type { RecentVisitsPage } from '../../server/core/dashboard-api/contract.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../server/core/tokens.ts';
-import { dateRange, localDay } from '../../dashboard/site-view/dates.ts';
-import { PANELS, TOP_ROWS, activeTab } from '../../dashboard/site-view/panels.ts';
-import { breakdownQuery, kpiQuery, seriesQuery } from '../../dashboard/site-view/queries.ts';
-import { type Filter, parseView } from '../../dashboard/site-view/state.ts';
+import { dateRange, localDay } from '../../server/core/dashboard-api/view-queries/dates.ts';
+import { PANELS, TOP_ROWS, activeTab } from '../../server/core/dashboard-api/view-queries/panels.ts';
+import { breakdownQuery, kpiQuery, seriesQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
+import { type Filter, parseView } from '../../server/core/dashboard-api/view-queries/state.ts';
 import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, NORWAY_3, NORWAY_V6, SAFARI_IPHONE, SWEDEN, type Visitor } from '../shared/target.ts';
 import { type DashboardHarness, OWNER, PHONE, rawKeysOnPage, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
 

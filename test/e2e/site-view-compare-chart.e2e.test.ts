@@ -11,10 +11,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue as english } from '../../dashboard/i18n/en.ts';
 import { catalogue as bokmal } from '../../dashboard/i18n/nb.ts';
-import { dateRange } from '../../dashboard/site-view/dates.ts';
-import { PANELS, TOP_ROWS, activeTab } from '../../dashboard/site-view/panels.ts';
-import { breakdownQuery, kpiQuery } from '../../dashboard/site-view/queries.ts';
-import { parseView } from '../../dashboard/site-view/state.ts';
+import { dateRange } from '../../server/core/dashboard-api/view-queries/dates.ts';
+import { PANELS, TOP_ROWS, activeTab } from '../../server/core/dashboard-api/view-queries/panels.ts';
+import { breakdownQuery, kpiQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
+import { parseView } from '../../server/core/dashboard-api/view-queries/state.ts';
 import { createToken } from '../../server/core/tokens.ts';
 import { type DashboardHarness, OWNER, PHONE, SCREENSHOT_DIR, rawKeysOnPage, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
 

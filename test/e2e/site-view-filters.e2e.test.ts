@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../server/core/tokens.ts';
-import { dateRange, localDay } from '../../dashboard/site-view/dates.ts';
+import { dateRange, localDay } from '../../server/core/dashboard-api/view-queries/dates.ts';
 import { parseDetails } from '../../dashboard/site-view/details-state.ts';
-import { kpiQuery } from '../../dashboard/site-view/queries.ts';
-import { type Filter, parseView } from '../../dashboard/site-view/state.ts';
+import { kpiQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
+import { type Filter, parseView } from '../../server/core/dashboard-api/view-queries/state.ts';
 import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, SWEDEN, type Visitor } from '../shared/target.ts';
 import { type DashboardHarness, OWNER, type PageOptions, PHONE, SCREENSHOT_DIR, screenshot, seriousA11yViolations, startDashboard, waitFor } from './dashboard-harness.ts';
 

@@ -8,9 +8,9 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dateRange, localDay } from '../../dashboard/site-view/dates.ts';
-import { conversionBaseQuery, kpiQuery } from '../../dashboard/site-view/queries.ts';
-import { parseView } from '../../dashboard/site-view/state.ts';
+import { dateRange, localDay } from '../../server/core/dashboard-api/view-queries/dates.ts';
+import { conversionBaseQuery, kpiQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
+import { parseView } from '../../server/core/dashboard-api/view-queries/state.ts';
 import { createToken } from '../../server/core/tokens.ts';
 import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, NORWAY_2, NORWAY_3, SAFARI_IPHONE, SWEDEN, type Visitor } from '../shared/target.ts';
 import { type DashboardHarness, PHONE, screenshot, startDashboard, waitFor } from './dashboard-harness.ts';

@@ -9,8 +9,8 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, addMonths, localDay } from '../../dashboard/site-view/dates.ts';
-import { parseView } from '../../dashboard/site-view/state.ts';
+import { addDays, addMonths, localDay } from '../../server/core/dashboard-api/view-queries/dates.ts';
+import { parseView } from '../../server/core/dashboard-api/view-queries/state.ts';
 import { type DashboardHarness, DESKTOP, PHONE, SCREENSHOT_DIR, screenshot, startDashboard, waitFor } from './dashboard-harness.ts';
 
 const DOMAIN = 'busy.example';

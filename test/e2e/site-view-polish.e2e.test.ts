@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_VIEW_VALUES } from '../../dashboard/site-view/filter-values.ts';
-import { parseView } from '../../dashboard/site-view/state.ts';
+import { parseView } from '../../server/core/dashboard-api/view-queries/state.ts';
 import { CHROME_MAC, FIREFOX_WINDOWS, GERMANY, NORWAY, SAFARI_IPHONE, SWEDEN, type Visitor } from '../shared/target.ts';
 import { type DashboardHarness, PHONE, SCREENSHOT_DIR, screenshot, startDashboard, waitFor } from './dashboard-harness.ts';
 

@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kpiQuery, breakdownQuery, conversionBaseQuery, seriesQuery, type QueryBase } from '../../dashboard/site-view/queries.ts';
-import { kpiApiMetrics, withConversionRate } from '../../dashboard/site-view/kpi-set.ts';
-import { PANELS } from '../../dashboard/site-view/panels.ts';
-import type { Filter } from '../../dashboard/site-view/state.ts';
+import { kpiQuery, breakdownQuery, conversionBaseQuery, seriesQuery, type QueryBase } from '../../server/core/dashboard-api/view-queries/queries.ts';
+import { kpiApiMetrics, withConversionRate } from '../../server/core/dashboard-api/view-queries/kpi-set.ts';
+import { PANELS } from '../../server/core/dashboard-api/view-queries/panels.ts';
+import type { Filter } from '../../server/core/dashboard-api/view-queries/state.ts';
 import type { StatsQuery, StatsResult } from '../../dashboard/lib/api.ts';
 import { syncColumnarCopy } from '../../server/core/columnar/sync.ts';
 import { runMaintenance } from '../../server/core/maintenance.ts';

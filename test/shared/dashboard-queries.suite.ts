@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatsQuery } from '../../dashboard/lib/api.ts';
-import { PANELS } from '../../dashboard/site-view/panels.ts';
-import { breakdownQuery, conversionBaseQuery, everQuery, goalsQuery, kpiQuery, notProvidedQueries, type QueryBase, seriesQuery } from '../../dashboard/site-view/queries.ts';
+import { PANELS } from '../../server/core/dashboard-api/view-queries/panels.ts';
+import { breakdownQuery, conversionBaseQuery, everQuery, goalsQuery, kpiQuery, notProvidedQueries, type QueryBase, seriesQuery } from '../../server/core/dashboard-api/view-queries/queries.ts';
 import { sessionCookieOf, sessionCookieName } from './dashboard-api.suite.ts';
 import { type ApiTarget, GERMANY, NORWAY, type StartTarget, SWEDEN, sendEvent } from './target.ts';
 

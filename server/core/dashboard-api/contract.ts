@@ -31,6 +31,12 @@ export const SESSION_COOKIE = 'teller_session';
 export const SHARE_HEADER = 'x-teller-share';
 /** The page's `<meta name>` holding its SessionState as JSON. */
 export const SESSION_META = 'teller-session';
+/**
+ * The cookie a site view's page comes with: the key of the view's queries the server started
+ * as it answered the page, sent back by the browser with the page's batch (its path is
+ * POST /api/dashboard/queries' alone), for a few seconds. The page needs no code for it.
+ */
+export const EARLY_COOKIE = 'teller_early';
 
 export type Role = 'owner' | 'viewer';
 

@@ -7,6 +7,7 @@ import type { Clock, ColumnarReader, Config, Db, Location, Logger, Mailer } from
 import type { DashboardPreload } from '../dashboard-api/preload.ts';
 import type { Ingest } from '../ingest/ingest.ts';
 import type { FairShare } from '../query/fair-share.ts';
+import type { EarlyAnswers } from './early-answers.ts';
 
 /** What the Hono app needs, built once by each runtime's entry point. */
 export interface AppDeps {
@@ -41,6 +42,12 @@ export interface AppDeps {
   edgeLocation?: (request: Request) => Location | null;
   /** The dashboard's files its pages name for preloading (dashboard/build.mjs writes them); absent or none found: none named. */
   dashboardPreload?: () => Promise<DashboardPreload | undefined>;
+  /**
+   * Where the site view's queries, started as its page is answered, wait for the page's batch
+   * (http/early-answers.ts). Node keeps them in its one process; absent (Workers, where the
+   * batch may reach another isolate): the page's batch runs its queries itself.
+   */
+  earlyAnswers?: EarlyAnswers;
   /** Outgoing mail for reports and alerts; absent when none is configured (then they say so). */
   mailer?: Mailer;
   clock: Clock;

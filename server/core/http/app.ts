@@ -27,7 +27,7 @@ import { dashboardAlerts } from './dashboard-alerts.ts';
 import { privacyRoutes } from './privacy-routes.ts';
 import { reportRoutes } from './report-routes.ts';
 import { importRoutes } from './import-routes.ts';
-import { statsApi } from './stats-api.ts';
+import { statsAnswers, statsApi } from './stats-api.ts';
 import { wordpressApi } from './wordpress-api.ts';
 import { StoreStatus } from './store-status.ts';
 
@@ -68,7 +68,9 @@ export function createApp(deps: AppDeps, store = new StoreStatus()): Hono {
   app.route('/', healthRoutes(deps, store));
   // Before the Stats API, which mounts the Sites API's admin-only `/api/v1/sites/*`.
   app.route('/', funnelsApi(deps));
-  app.route('/', statsApi(deps));
+  // One rate limit for the Stats API, the dashboard's batch and the site view's page, which starts the view's queries.
+  const stats = statsAnswers(deps);
+  app.route('/', statsApi(deps, stats));
   app.route('/', wordpressApi(deps));
   app.route('/', importsApi(deps));
   app.route('/', importRoutes(deps));
@@ -85,7 +87,7 @@ export function createApp(deps: AppDeps, store = new StoreStatus()): Hono {
   app.route('/', dashboardAlerts(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', dashboardUsers(deps));
-  app.route('/', dashboardPages(deps));
+  app.route('/', dashboardPages(deps, stats.answer));
   // Hono's default 404 is plain text; an API client gets JSON it can read like every other error.
   app.notFound((c) => (c.req.path.startsWith('/api/') ? c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404) : c.text('Not Found', 404)));
   app.onError((error, c) => errorAnswer(deps.log, c, error));

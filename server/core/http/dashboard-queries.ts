@@ -7,13 +7,20 @@
  * exactly as the Stats API would (stats-api.ts hands its `answer` here), counted as one
  * query against the rate limit and the fair share; an error of one is its own line's status.
  * For a dashboard user or a shared link (bearer tokens use the Stats API).
+ *
+ * With the cookie a site view's page came with (EARLY_COOKIE), a query the server started for
+ * that page as it answered it (early-answers.ts) is answered from that start, waiting for it
+ * if it still runs; any other query runs here.
  * @module
  */
 import { Hono, type Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { EARLY_COOKIE } from '../dashboard-api/contract.ts';
 import type { AppDeps } from './app-deps.ts';
 import type { Access, ApiDeps } from './api-auth.ts';
 import { readBody } from './body.ts';
 import { dashboardAccess, fail } from './dashboard-access.ts';
+import { type AnsweredQuery, earlyHolder } from './early-answers.ts';
 import { errorAnswer } from './error-answer.ts';
 import { SharedReads } from './reader-turns.ts';
 
@@ -38,13 +45,18 @@ export function batchQueries(text: string): unknown[] | string {
   return queries;
 }
 
-/** One NDJSON line of a query's answer. */
-async function line(i: number, res: Response): Promise<string> {
+/** What a batch's line says of a query's answer. */
+export async function answeredQuery(res: Response): Promise<AnsweredQuery> {
   const retry = res.headers.get('retry-after');
-  return `{"i":${i},"status":${res.status},"body":${await res.text()}${retry === null ? '' : `,"retry_after":${Number(retry)}`}}\n`;
+  return { status: res.status, body: await res.text(), retryAfter: retry === null ? null : Number(retry) };
 }
 
-export function dashboardQueries(deps: ApiDeps & Pick<AppDeps, 'log'>, answer: AnswerQuery): Hono {
+/** One NDJSON line of a query's answer. */
+function line(i: number, a: AnsweredQuery): string {
+  return `{"i":${i},"status":${a.status},"body":${a.body}${a.retryAfter === null ? '' : `,"retry_after":${a.retryAfter}`}}\n`;
+}
+
+export function dashboardQueries(deps: ApiDeps & Pick<AppDeps, 'log' | 'earlyAnswers'>, answer: AnswerQuery): Hono {
   const app = new Hono();
   app.post('/api/dashboard/queries', async (c) => {
     const access = await dashboardAccess(deps, c);
@@ -53,6 +65,8 @@ export function dashboardQueries(deps: ApiDeps & Pick<AppDeps, 'log'>, answer: A
     if ('tooLarge' in read) return fail(c, 413, 'Query body too large.').response;
     const queries = batchQueries(read.text);
     if (typeof queries === 'string') return fail(c, 400, queries).response;
+    const early = getCookie(c, EARLY_COOKIE);
+    const holder = earlyHolder(access.ok);
     const encoder = new TextEncoder();
     let lines!: ReadableStreamDefaultController<Uint8Array>;
     // A reader that went away (a page left) takes no more lines; the queries still end.
@@ -64,10 +78,14 @@ export function dashboardQueries(deps: ApiDeps & Pick<AppDeps, 'log'>, answer: A
     let left = queries.length;
     // The view's queries read the same site settings first: read once for all (reader-turns.ts).
     const shared = new SharedReads();
-    queries.forEach((q, i) => {
-      answer(c, access.ok, JSON.stringify(q), shared)
+    const run = (text: string) =>
+      answer(c, access.ok, text, shared)
         .catch((e: unknown) => errorAnswer(deps.log, c, e instanceof Error ? e : new Error(String(e))))
-        .then((res) => line(i, res))
+        .then(answeredQuery);
+    queries.forEach((q, i) => {
+      const text = JSON.stringify(q);
+      ((early !== undefined && deps.earlyAnswers?.take(early, holder, text)) || run(text))
+        .then((a) => line(i, a))
         .then((text) => {
           left -= 1;
           if (gone) return;

@@ -22,7 +22,7 @@ import { mayRead } from '../tokens.ts';
 import { type Access, badRequest, crossOrigin, requestAccess, unauthorized } from './api-auth.ts';
 import { readBody } from './body.ts';
 import { credentialKey, inTurn, type ReaderDeps, type SharedReads } from './reader-turns.ts';
-import { dashboardQueries } from './dashboard-queries.ts';
+import { type AnswerQuery, dashboardQueries } from './dashboard-queries.ts';
 import { sitesApi } from './sites-api.ts';
 
 /** Largest query body read; a real query is a few hundred bytes. */
@@ -49,8 +49,19 @@ function parseJson(text: string): unknown {
   }
 }
 
-export function statsApi(deps: ReaderDeps & Pick<AppDeps, 'log'>): Hono {
-  const app = new Hono();
+/** The Stats API's answer to one query, and its rate limit, shared by the routes that answer queries. */
+export interface StatsAnswers {
+  answer: AnswerQuery;
+  tooMany: (c: Context, access: Access) => Response | null;
+}
+
+/**
+ * One query's answer, as POST /api/v2/query gives it once the credential is known: the
+ * dashboard's batch (dashboard-queries.ts) and the site view's page, which starts the
+ * view's queries (dashboard-pages.ts), answer each query with it, so each counts as one
+ * query against the rate limit and the fair share.
+ */
+export function statsAnswers(deps: ReaderDeps & Pick<AppDeps, 'log'>): StatsAnswers {
   const limiter = createRateLimiter(deps.config.queryRateLimit);
   /**
    * A 429 when the credential has asked too often this minute, else null. Logged-in
@@ -62,11 +73,6 @@ export function statsApi(deps: ReaderDeps & Pick<AppDeps, 'log'>): Hono {
     return c.json({ error: `Too many requests: at most ${deps.config.queryRateLimit} a minute per API key. Try again in ${retryAfter} s.` }, 429, { 'retry-after': String(retryAfter) });
   };
 
-  /**
-   * One query's answer, as POST /api/v2/query gives it once the credential is known: the
-   * dashboard's batch (dashboard-queries.ts) answers each of its queries with it, so a batch
-   * counts as its queries against the rate limit and the fair share.
-   */
   const answer = async (c: Context, access: Access, text: string, shared?: SharedReads): Promise<Response> => {
     const limited = tooMany(c, access);
     if (limited) return limited;
@@ -89,6 +95,11 @@ export function statsApi(deps: ReaderDeps & Pick<AppDeps, 'log'>): Hono {
       throw e;
     }
   };
+  return { answer, tooMany };
+}
+
+export function statsApi(deps: ReaderDeps & Pick<AppDeps, 'log'>, { answer, tooMany }: StatsAnswers = statsAnswers(deps)): Hono {
+  const app = new Hono();
 
   app.post('/api/v2/query', async (c) => {
     const access = await requestAccess(deps, c);

@@ -49,6 +49,13 @@ export interface ViewState {
 
 export const DEFAULT_PERIOD: Period = '28d';
 
+/** The `period` of the realtime view's URL: a view of its own, with no Stats API queries. */
+export const REALTIME_PERIOD = 'realtime';
+
+export function isRealtime(search: string): boolean {
+  return new URLSearchParams(search).get('period') === REALTIME_PERIOD;
+}
+
 export function defaultState(): ViewState {
   return { period: DEFAULT_PERIOD, from: null, to: null, compare: null, matchWeekday: true, metric: 'visitors', interval: null, filters: [], tabs: {}, imports: true };
 }

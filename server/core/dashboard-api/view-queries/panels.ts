@@ -4,7 +4,7 @@
  * version, OS → version) follow the view's filters. Pure data and pure choices, so the tests can read them.
  * @module
  */
-import type { Key } from '../i18n/index.ts';
+import type { Key } from '../../../../dashboard/i18n/index.ts';
 import { type Filter, isFilterValue } from './state.ts';
 
 export type SecondMetric = 'percentage' | 'pageviews' | 'visits' | 'events';
@@ -155,6 +155,9 @@ export const PANELS: PanelDef[] = [
 
 /** Rows a panel shows before "Details". */
 export const TOP_ROWS = 9;
+
+/** Every country is fetched (a few hundred rows at most): the map needs them all, the table its top rows. */
+export const ALL_COUNTRIES = 300;
 
 /**
  * The open tab of a panel from the URL's `tab.<panel>` (`utm_campaign` opens the UTM tab on

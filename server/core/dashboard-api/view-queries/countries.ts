@@ -4,7 +4,7 @@
  * caller passes the locale), so unit tests can check "Norge" → NO without a browser.
  * @module
  */
-import { countryCodeNames, isCountryCode } from '../../server/core/query/country-codes.ts';
+import { countryCodeNames, isCountryCode } from '../../query/country-codes.ts';
 
 export interface Country {
   code: string;

@@ -4,7 +4,7 @@
  * can send the very same queries and compare numbers.
  * @module
  */
-import type { StatsQuery } from '../lib/api.ts';
+import type { StatsQuery } from './stats-query.ts';
 import type { DateRange } from './dates.ts';
 import { apiCompare } from './dates.ts';
 import { chartMetrics, conversionBaseFilters, kpiApiMetrics } from './kpi-set.ts';

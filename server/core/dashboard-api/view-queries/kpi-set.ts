@@ -12,8 +12,8 @@
  * Pure, so the unit tests and the e2e test read the same choices.
  * @module
  */
-import type { Key } from '../i18n/index.ts';
-import type { StatsResult } from '../lib/api.ts';
+import type { Key } from '../../../../dashboard/i18n/index.ts';
+import type { StatsResult } from './stats-query.ts';
 import { METRICS, type Filter, type Metric } from './state.ts';
 
 export type KpiMode = 'visits' | 'goal' | 'page' | 'event';
