@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessedEvent } from '../../server/core/ingest/event.ts';
 import type { Db, SqlValue } from '../../server/core/ports.ts';
+import { recentVisits } from '../../server/core/dashboard-api/visits-log.ts';
 import { runQuery } from '../../server/core/query/execute.ts';
 import { parseQuery } from '../../server/core/query/parse.ts';
 import type { Site } from '../../server/core/sites.ts';
@@ -33,20 +34,24 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-/** The query plan of each statement a read of `body` sends, one string per statement. */
-async function plansOf(body: Record<string, unknown>): Promise<string[]> {
-  const plans: string[] = [];
+/** A Db that records the query plan of each statement it reads with, one string per statement. */
+function explaining(plans: string[]): Db {
   const explain = (sql: string, params: readonly SqlValue[] = []) => {
     const rows = store.db.raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>;
     plans.push(rows.map((r) => r.detail).join('\n'));
   };
-  const db: Db = {
+  return {
     all: (sql, params) => (explain(sql, params), store.db.all(sql, params)),
     first: (sql, params) => (explain(sql, params), store.db.first(sql, params)),
     run: (sql, params) => store.db.run(sql, params),
     batch: (stmts) => store.db.batch(stmts),
   };
-  await runQuery(db, parseQuery({ site_id: site.domain, date_range: [TODAY, TODAY], ...body }, site, NOW, null));
+}
+
+/** The query plan of each statement a read of `body` sends, one string per statement. */
+async function plansOf(body: Record<string, unknown>): Promise<string[]> {
+  const plans: string[] = [];
+  await runQuery(explaining(plans), parseQuery({ site_id: site.domain, date_range: [TODAY, TODAY], ...body }, site, NOW, null));
   return plans.filter((p) => /\b(events|visits|e|v)\b/.test(p));
 }
 
@@ -82,6 +87,18 @@ describe('the indexes a stored event writes, in the plans of today’s reads', (
   it('a country filter reads only that country’s visits through visits_site_country', async () => {
     const plans = await plansOf({ metrics: ['visitors', 'visits'], filters: [['is', 'visit:country', ['NO']]] });
     expect(plans.join('\n')).toContain('SEARCH v USING INDEX visits_site_country (site_id=? AND country=? AND started_at>? AND started_at<?)');
+  });
+
+  it('the visits log reads its visits’ trails through events_visit, not all the site’s events', async () => {
+    const plans: string[] = [];
+    const page = await recentVisits(explaining(plans), site, { dateRange: JSON.stringify([TODAY, TODAY]) }, NOW * 1000, null);
+    expect(page.visits.length).toBeGreaterThan(0);
+    const trails = plans.filter((p) => /\be\b/.test(p));
+    expect(trails).toHaveLength(2);
+    for (const plan of trails) {
+      expect(plan).toMatch(/SEARCH e USING INDEX events_visit \(visit_id=\?\)/);
+      expect(plan).not.toContain('events_site_ts');
+    }
   });
 
   it('no read of today steps over every event or visit of the site', async () => {
