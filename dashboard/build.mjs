@@ -26,9 +26,12 @@ const require = (/** @type {string} */ name) => fileURLToPath(import.meta.resolv
  * 64 KiB with issue 19, after splitting by route and moving other pages' strings out of the
  * site view's load: the site view gained the range picker, comparison, realtime and Today
  * refresh, KPI sets under filters, drill-downs, flags, four panels and the export button
- * (the filter and Details dialogs, the map and the ZIP writer load on first use).
+ * (the filter and Details dialogs, the map and the ZIP writer load on first use). Raised
+ * to 65 KiB with issue 25: the site view was 59 bytes under 64 KiB, the chunks' hashed names
+ * alone move a cold load by a few bytes, and the view's query builders moved to the core
+ * (shared with the server, which starts the view's queries with its page) cost the page 60.
  */
-export const DASHBOARD_BUDGET = 64 * 1024;
+export const DASHBOARD_BUDGET = 65 * 1024;
 
 /**
  * The icons (dashboard/icons, rendered from their SVGs by scripts/icons.ts), copied to the

@@ -126,6 +126,17 @@ describe('queries started with the site view page', () => {
     expect(await pageKey('/account', session(owner))).toBeNull();
   });
 
+  it('starts nothing for a page loaded in a frame (an embedded link), where the cookie would never come back', async () => {
+    const unused = server.earlyAnswers.unused;
+    const pages = server.earlyAnswers.pages;
+    expect(await pageKey(`/share/${share}${SEARCH}`, { 'sec-fetch-dest': 'iframe', 'sec-fetch-site': 'cross-site' })).toBeNull();
+    expect(await pageKey(`/sites/${SITE}${SEARCH}`, { ...session(owner), 'sec-fetch-dest': 'iframe' })).toBeNull();
+    expect(server.earlyAnswers.pages).toBe(pages);
+    expect(server.earlyAnswers.unused).toBe(unused);
+    // A top-level navigation from another site still gets its start: its page's batch is same-site.
+    expect(await pageKey(`/share/${share}${SEARCH}`, { 'sec-fetch-dest': 'document', 'sec-fetch-site': 'cross-site' })).not.toBeNull();
+  });
+
   it('hands a shared link\'s page\'s answers to the link, not to a session', async () => {
     const key = (await pageKey(`/share/${share}${SEARCH}`))!;
     expect(key).not.toBeNull();

@@ -65,7 +65,10 @@ export function dashboardPages(deps: PageDeps, answer?: AnswerQuery): Hono {
   const page = async (c: Context, state: SessionState, embeddable: boolean, access: () => Promise<ViewAccess | null>): Promise<Response> => {
     const url = new URL(c.req.url);
     const preload = preloadPaths(await deps.dashboardPreload?.(), url, state, c.req.header('accept-language'));
-    const site = deps.earlyAnswers && answer ? viewedSite(url.pathname, state) : null;
+    // A page in a frame (an embedded shared link) is cross-site to its top page: the browser
+    // would never send the SameSite=Strict cookie back, so nothing is started nor set.
+    const framed = /^(i?frame|embed|object)$/.test(c.req.header('sec-fetch-dest') ?? '');
+    const site = deps.earlyAnswers && answer && !framed ? viewedSite(url.pathname, state) : null;
     const who = site && (await access());
     const early = site && who ? startView(c, who, site, url) : null;
     // The browser sends it with the page's batch, and with nothing else.
