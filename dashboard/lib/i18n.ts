@@ -85,24 +85,35 @@ function formatVar(value: string | number): string {
   return typeof value === 'number' ? formatNumber(value) : value;
 }
 
+/**
+ * Intl's formatters, one per kind, locale and options: making one costs ~100 times formatting
+ * with it, and a view formats thousands of numbers, dates and country names as it draws.
+ */
+const formatters = new Map<string, unknown>();
+function intl<O, T>(Kind: new (locale: string, options: O) => T, options: O): T {
+  const key = Kind.name + locale() + JSON.stringify(options);
+  if (!formatters.has(key)) formatters.set(key, new Kind(locale(), options));
+  return formatters.get(key) as T;
+}
+
 export function formatNumber(n: number, options: Intl.NumberFormatOptions = {}): string {
-  return new Intl.NumberFormat(locale(), options).format(n);
+  return intl(Intl.NumberFormat, options).format(n);
 }
 
 /** 1234 → 1.2k (en) / 1,2k (nb), for tight places (chart axes, sparkline labels). */
 export function formatCompact(n: number): string {
-  return new Intl.NumberFormat(locale(), { notation: 'compact', maximumFractionDigits: 1 }).format(n);
+  return intl(Intl.NumberFormat, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 }
 
 export function formatPercent(n: number, fractionDigits = 0): string {
-  return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: fractionDigits }).format(n / 100);
+  return intl(Intl.NumberFormat, { style: 'percent', maximumFractionDigits: fractionDigits }).format(n / 100);
 }
 
 /** Seconds → "1 min 5 s" / "1 min 5 sek", through Intl's unit names. */
 export function formatDuration(seconds: number): string {
   const s = Math.round(seconds);
   const unit = (value: number, name: 'hour' | 'minute' | 'second') =>
-    new Intl.NumberFormat(locale(), { style: 'unit', unit: name, unitDisplay: 'narrow' }).format(value);
+    intl(Intl.NumberFormat, { style: 'unit', unit: name, unitDisplay: 'narrow' }).format(value);
   if (s < 60) return unit(s, 'second');
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -113,18 +124,18 @@ export function formatDuration(seconds: number): string {
 /** A YYYY-MM-DD day as the reader writes dates ("1. des. 2026", "1 Dec 2026"). */
 export function formatDay(day: string, options: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric' }): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(locale(), { ...options, timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
+  return intl(Intl.DateTimeFormat, { ...options, timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
 }
 
 /** A Unix time in the site's timezone. */
 export function formatTime(unixSeconds: number, timeZone: string, options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' }): string {
-  return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(unixSeconds * 1000);
+  return intl(Intl.DateTimeFormat, { ...options, timeZone }).format(unixSeconds * 1000);
 }
 
 /** A country's name in the UI's language, from its ISO 3166-1 alpha-2 code. */
 export function countryName(code: string): string {
   try {
-    return new Intl.DisplayNames([locale()], { type: 'region' }).of(code.toUpperCase()) ?? code;
+    return intl(Intl.DisplayNames, { type: 'region' }).of(code.toUpperCase()) ?? code;
   } catch {
     return code;
   }
