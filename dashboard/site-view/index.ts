@@ -37,6 +37,8 @@ export type { SiteViewContext } from './view.ts';
 type GoalList = { goals: Array<{ kind: string; displayName: string; currency?: string | null }> };
 
 const REALTIME_MS = 30_000;
+/** How long a page's first draw waits for its first answer before it shows its skeleton. */
+const SKELETON_AFTER_MS = 150;
 
 function partsOf(view: View, panel: PanelDef) {
   switch (panel.id) {
@@ -211,6 +213,14 @@ export function renderSiteView(root: HTMLElement, ctx: SiteViewContext): () => v
     const filterBar = renderFilterBar(view);
     filterBar.prepend(...goalParts(view, content));
     replace(root, h('div', { class: 'sv' }, renderHeader(view, realtime), filterBar, notice, content));
+    // The page's first draw shows its content with its first answer (the server started the
+    // queries with the page, so the answers come within a few ms of the send): the browser lays
+    // out and paints the view once, filled, not a skeleton first that the answers then replace.
+    if (draws === 1) {
+      content.hidden = true;
+      const show = () => (content.hidden = false);
+      Promise.race([kpis, series, new Promise((wait) => setTimeout(wait, SKELETON_AFTER_MS))]).then(show, show);
+    }
     if (focused) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus();
     if (state.period === 'day') cleanups.push(keepTodayFresh(root, base.range, draw));
 

@@ -3,8 +3,9 @@
  * queries go in one request, the first the view sends, with the goal list, annotations and
  * recent visits right behind it; the header's current-visitors count is asked only once
  * their answers have all arrived (so the server reads the view first), yet still shows; its
- * refresh keeps coming. No timing: the order of the requests and of the browser's own
- * Resource Timing entries.
+ * refresh keeps coming. The view's content is shown with its first answer, not as a skeleton
+ * first, unless the answers are late. No timing: the order of the requests and of the
+ * browser's own Resource Timing entries, and the page's timers on Playwright's paused clock.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,5 +82,44 @@ describe('a cold load of the site view', () => {
     await page.clock.runFor(30_000);
     await page.locator('.sv-realtime').filter({ hasText: '3 current visitors' }).waitFor();
     expect(sent.length).toBeGreaterThanOrEqual(2);
+  });
+
+  /** The page on a paused clock, its batch held until `release`; resolves once the batch is asked. */
+  async function heldBatch(page: Page): Promise<{ release: () => void }> {
+    await page.clock.install();
+    await page.clock.pauseAt(Date.now() + 60_000);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const asked = new Promise<void>((resolve) => {
+      void page.route('**/api/dashboard/queries', async (route) => {
+        resolve();
+        await held;
+        await route.continue();
+      });
+    });
+    await page.goto(`${d.url}/sites/${SITE}?period=30d`, { waitUntil: 'commit' });
+    await asked;
+    return { release };
+  }
+
+  it('shows its content with the first answer, not a skeleton before it', async () => {
+    const page = await d.ownerPage('/');
+    const batch = await heldBatch(page);
+    await page.locator('.sv-content .sv-skeleton').first().waitFor({ state: 'attached' });
+    expect(await page.locator('.sv-content').isHidden()).toBe(true);
+    batch.release();
+    await page.locator('.sv-kpi-value[data-value]').first().waitFor();
+    expect(await page.locator('.sv-content').isVisible()).toBe(true);
+  });
+
+  it('shows its skeleton when the answers are late', async () => {
+    const page = await d.ownerPage('/');
+    const batch = await heldBatch(page);
+    await page.locator('.sv-content .sv-skeleton').first().waitFor({ state: 'attached' });
+    // SKELETON_AFTER_MS (site-view/index.ts).
+    await page.clock.runFor(150);
+    await page.locator('.sv-content .sv-skeleton').first().waitFor();
+    batch.release();
+    await page.locator('.sv-kpi-value[data-value]').first().waitFor();
   });
 });
