@@ -28,10 +28,13 @@ export function scrollCue(scroller: HTMLElement): HTMLElement {
     box.dataset.more = hiddenSides(scroller.scrollLeft, scroller.scrollWidth, scroller.clientWidth);
   };
   scroller.addEventListener('scroll', update, { passive: true });
-  let first = true;
+  let revealed = false;
   new ResizeObserver(() => {
-    if (first) revealSelected(scroller);
-    first = false;
+    // Once laid out: a first draw's content is hidden until its first answer (index.ts).
+    if (!revealed && scroller.clientWidth > 0) {
+      revealSelected(scroller);
+      revealed = true;
+    }
     update();
   }).observe(scroller);
   return box;
