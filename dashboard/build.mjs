@@ -300,7 +300,7 @@ export async function buildDashboard({ outDir, quiet = false }) {
     bundle: true,
     splitting: true,
     format: 'esm',
-    ...(process.env.TRACE_NAMES ? { minifyWhitespace: true, minifySyntax: true } : { minify: true }),
+    minify: true,
     target: 'es2020',
     outdir: dir,
     chunkNames: 'chunk-[hash]',
