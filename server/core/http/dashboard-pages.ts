@@ -16,10 +16,10 @@ import { pageHeaders, shellHtml } from '../dashboard-api/shell.ts';
 import { firstDrawQueries } from '../dashboard-api/view-queries/first-draw.ts';
 import type { AppDeps } from './app-deps.ts';
 import { type Access, type ApiDeps, requestAccess } from './api-auth.ts';
-import { answeredQuery, type AnswerQuery } from './dashboard-queries.ts';
+import { answeredQuery, earlyHolder, type AnswerQuery } from './dashboard-queries.ts';
 import { sessionState, type SessionDeps } from './dashboard-session.ts';
 import { shareState } from './dashboard-share.ts';
-import { EARLY_KEEP_MS, earlyHolder } from './early-answers.ts';
+import { EARLY_KEEP_MS } from './early-answers.ts';
 import { errorAnswer } from './error-answer.ts';
 import { SharedReads } from './reader-turns.ts';
 

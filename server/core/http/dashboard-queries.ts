@@ -20,7 +20,7 @@ import type { AppDeps } from './app-deps.ts';
 import type { Access, ApiDeps } from './api-auth.ts';
 import { readBody } from './body.ts';
 import { dashboardAccess, fail } from './dashboard-access.ts';
-import { type AnsweredQuery, earlyHolder } from './early-answers.ts';
+import type { AnsweredQuery } from './early-answers.ts';
 import { errorAnswer } from './error-answer.ts';
 import { SharedReads } from './reader-turns.ts';
 
@@ -96,4 +96,9 @@ export function dashboardQueries(deps: ApiDeps & Pick<AppDeps, 'log' | 'earlyAns
     return c.res;
   });
   return app;
+}
+
+/** Who a page's started answers belong to: its session (not its user's other sessions), or its shared link. */
+export function earlyHolder(access: Exclude<Access, { via: 'token' }>): string {
+  return access.via === 'session' ? `session ${access.sessionId}` : `link ${access.link.id}`;
 }

@@ -9,7 +9,6 @@
  * for a bounded number of pages and bytes: a page that never asks leaves nothing behind.
  * @module
  */
-import type { Access } from './api-auth.ts';
 
 /** One query's answer as the batch sends it: what POST /api/v2/query answered. */
 export interface AnsweredQuery {
@@ -128,9 +127,4 @@ export class EarlyAnswers {
 function randomKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(KEY_BYTES));
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Who a page's started answers belong to: its session (not its user's other sessions), or its shared link. */
-export function earlyHolder(access: Exclude<Access, { via: 'token' }>): string {
-  return access.via === 'session' ? `session ${access.sessionId}` : `link ${access.link.id}`;
 }
