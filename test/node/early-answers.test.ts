@@ -10,18 +10,12 @@ import { EARLY_COOKIE } from '../../server/core/dashboard-api/contract.ts';
 import { firstDrawQueries } from '../../server/core/dashboard-api/view-queries/first-draw.ts';
 import { sendEvent, startTestServer, type TestServer } from '../helpers/server.ts';
 import { sessionCookieOf } from '../shared/dashboard-api.suite.ts';
+import type { Line } from '../shared/dashboard-queries.suite.ts';
 import { call, OWNER, setupOwner } from './dashboard-helpers.ts';
 
 const SITE = 'early.example';
 const SEARCH = '?period=30d&f=is|visit:browser|Firefox';
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
-
-interface Line {
-  i: number;
-  status: number;
-  body: unknown;
-  retry_after?: number;
-}
 
 let now = Date.now();
 let server: TestServer;

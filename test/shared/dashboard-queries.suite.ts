@@ -18,7 +18,8 @@ const VIEWER = { email: 'client@teller.example', password: 'viewer password 1' }
 const SITE = 'batch.example';
 const OTHER = 'other.example';
 
-interface Line {
+/** One NDJSON line of a batch's answer. */
+export interface Line {
   i: number;
   status: number;
   body: unknown;
