@@ -15,9 +15,9 @@ import { preloadPaths } from '../dashboard-api/preload.ts';
 import { pageHeaders, shellHtml } from '../dashboard-api/shell.ts';
 import { firstDrawQueries } from '../dashboard-api/view-queries/first-draw.ts';
 import type { AppDeps } from './app-deps.ts';
-import { type Access, type ApiDeps, requestAccess } from './api-auth.ts';
+import type { Access, ApiDeps } from './api-auth.ts';
 import { answeredQuery, earlyHolder, type AnswerQuery } from './dashboard-queries.ts';
-import { sessionState, type SessionDeps } from './dashboard-session.ts';
+import { sessionStateAndAccess, type SessionDeps } from './dashboard-session.ts';
 import { shareState } from './dashboard-share.ts';
 import { EARLY_KEEP_MS } from './early-answers.ts';
 import { errorAnswer } from './error-answer.ts';
@@ -76,9 +76,10 @@ export function dashboardPages(deps: PageDeps, answer?: AnswerQuery): Hono {
     c.res = c.body(shellHtml(state, preload), 200, pageHeaders(embeddable));
     return c.res;
   };
-  const sessionAccess = (c: Context) => async (): Promise<ViewAccess | null> => {
-    const access = await requestAccess(deps, c);
-    return access && 'via' in access && access.via === 'session' ? access : null;
+  /** The page's shell state, and its session's access read with it (the session is looked up once). */
+  const signedInPage = async (c: Context, embeddable: boolean) => {
+    const { state, access } = await sessionStateAndAccess(deps, c);
+    return page(c, state, embeddable, async () => access);
   };
   const app = new Hono();
   // A shared link's site view and its Funnels page (read-only), answered alike.
@@ -88,10 +89,10 @@ export function dashboardPages(deps: PageDeps, answer?: AnswerQuery): Hono {
     const link = state?.state === 'shared' ? await linkOfToken(deps.db, token, deps.clock()) : null;
     const embeddable = link?.embeddable === true;
     const linkAccess = async (): Promise<ViewAccess | null> => link && { via: 'share', grant: { admin: false, siteId: link.siteId, scopes: ['stats'] }, link };
-    return page(c, state ?? (await sessionState(deps, c)), embeddable, state ? linkAccess : sessionAccess(c));
+    return state ? page(c, state, embeddable, linkAccess) : signedInPage(c, embeddable);
   };
   app.get('/share/:token', shared);
   app.get('/share/:token/funnels', shared);
-  for (const path of PAGE_PATHS) app.get(path, async (c) => page(c, await sessionState(deps, c), false, sessionAccess(c)));
+  for (const path of PAGE_PATHS) app.get(path, (c) => signedInPage(c, false));
   return app;
 }

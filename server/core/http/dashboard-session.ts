@@ -19,7 +19,7 @@ import { SHARE_HEADER, type AccountInfo, type SessionState } from '../dashboard-
 import type { AppDeps } from './app-deps.ts';
 import { listSites } from '../sites.ts';
 import { anyUserExists, createFirstOwner, findUserByEmail, findUserById, grantedSiteIds, setPassword, UserError, type User } from '../users.ts';
-import { crossOrigin, requestAccess, requestGrant, unauthorized } from './api-auth.ts';
+import { type Access, crossOrigin, requestAccess, requestGrant, unauthorized } from './api-auth.ts';
 import { credentialsField, dashboardAccess, fail, jsonBody, sessionAccess, stringField } from './dashboard-access.ts';
 import { shareState } from './dashboard-share.ts';
 
@@ -65,18 +65,23 @@ export async function startSession(deps: SessionDeps, c: Context, user: User): P
 
 /** What the shell should show for this request; also written into every page (dashboard-pages.ts). */
 export async function sessionState(deps: SessionDeps, c: Context): Promise<SessionState> {
+  return (await sessionStateAndAccess(deps, c)).state;
+}
+
+/** sessionState, with the session's access when signed in: a page starting its view's queries reads the session once. */
+export async function sessionStateAndAccess(deps: SessionDeps, c: Context): Promise<{ state: SessionState; access: Extract<Access, { via: 'session' }> | null }> {
   const share = c.req.header(SHARE_HEADER);
   if (share !== undefined) {
     const shared = await shareState(deps, c, share.trim());
-    if (shared) return shared;
+    if (shared) return { state: shared, access: null };
   } else {
     const access = await requestAccess(deps, c);
-    if (access && 'via' in access && access.via === 'session') return signedIn(deps, access.user);
+    if (access && 'via' in access && access.via === 'session') return { state: await signedIn(deps, access.user), access };
     const pending = await requestPending(deps, c);
     const user = pending && (await findUserById(deps.db, pending.userId));
-    if (pending && user) return { state: pending.purpose === 'code' ? 'two-factor' : 'two-factor-enrol', email: user.email };
+    if (pending && user) return { state: { state: pending.purpose === 'code' ? 'two-factor' : 'two-factor-enrol', email: user.email }, access: null };
   }
-  return (await anyUserExists(deps.db)) ? { state: 'login' } : { state: 'setup' };
+  return { state: (await anyUserExists(deps.db)) ? { state: 'login' } : { state: 'setup' }, access: null };
 }
 
 export function dashboardSession(deps: SessionDeps): Hono {
